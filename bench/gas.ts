@@ -1,0 +1,23 @@
+/** Shared shape of gas measurements: what `npm run bench` prints and the snapshot test guards. */
+
+export type GasRow = {
+  /** Readable, stable key: the row name in gas-snapshot.json and the README table. */
+  name: string;
+  gas: bigint;
+  /** DESIGN §5 target, when there is one. */
+  target?: bigint;
+  /** Free text shown in the table (what the target compares against, say). */
+  note?: string;
+};
+
+export type GasSection = { title: string; rows: GasRow[] };
+
+/** Gas used by a mined transaction. */
+export async function gasOf(
+  publicClient: { waitForTransactionReceipt(args: { hash: `0x${string}` }): Promise<{ gasUsed: bigint; status: string }> },
+  hash: Promise<`0x${string}`> | `0x${string}`,
+): Promise<bigint> {
+  const receipt = await publicClient.waitForTransactionReceipt({ hash: await hash });
+  if (receipt.status !== "success") throw new Error(`measured transaction ${await hash} reverted`);
+  return receipt.gasUsed;
+}

@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IAgentErrors} from "./IAgentErrors.sol";
+
+/**
+ * @title IValidationRegistry
+ * @notice ERC-8004 Validation Registry (spec text of 2026-01-25): agents ask validators to check
+ * their work; validators record a 0-100 response, possibly several times.
+ *
+ * Request identity. In the public implementations a request is stored under the caller's
+ * `requestHash`, so anyone who sees a request in the mempool can front-run it with the same hash
+ * (for an agent of their own) and make the honest request revert forever. Here the registry
+ * derives the identifier that the ERC's functions call `requestHash` from what the requester
+ * cannot share with an attacker:
+ *
+ *     requestHash = keccak256(abi.encode(agentId, validatorAddress, requestCommitment))
+ *
+ * where `requestCommitment` is the hash passed to {validationRequest} (keccak256 of the request
+ * payload). The derived hash is what {ValidationRequest} emits, what the validator answers with
+ * {validationResponse} and what the reads take; {validationRequest} returns it and
+ * {deriveRequestHash} computes it. Anyone holding the payload can still verify it: hash the
+ * payload, derive, compare.
+ */
+interface IValidationRegistry is IAgentErrors {
+    /**
+     * @notice Emitted when an agent asks a validator for a validation.
+     * @param validatorAddress The validator asked.
+     * @param agentId The agent whose work is to be validated.
+     * @param requestURI Off-chain data with everything the validator needs.
+     * @param requestHash The request's identifier (see the interface notes).
+     */
+    event ValidationRequest(
+        address indexed validatorAddress, uint256 indexed agentId, string requestURI, bytes32 indexed requestHash
+    );
+
+    /**
+     * @notice Emitted each time the validator records a response.
+     * @param validatorAddress The validator.
+     * @param agentId The agent.
+     * @param requestHash The request's identifier.
+     * @param response 0 (failed) to 100 (passed).
+     * @param responseURI Optional evidence.
+     * @param responseHash Optional keccak256 of the evidence.
+     * @param tag Optional category (e.g. "soft-finality").
+     */
+    event ValidationResponse(
+        address indexed validatorAddress,
+        uint256 indexed agentId,
+        bytes32 indexed requestHash,
+        uint8 response,
+        string responseURI,
+        bytes32 responseHash,
+        string tag
+    );
+
+    /// @notice Thrown when the validator address is zero.
+    error ZeroValidator();
+
+    /**
+     * @notice Thrown when the validator is itself authorised for the agent (owner, operator or
+     * agentWallet): an agent cannot validate its own work.
+     * @param agentId The agent.
+     * @param validatorAddress The validator that was passed.
+     */
+    error SelfValidation(uint256 agentId, address validatorAddress);
+
+    /**
+     * @notice Thrown when the same agent asks the same validator about the same commitment twice.
+     * @param requestHash The existing request's identifier.
+     */
+    error ValidationRequestExists(bytes32 requestHash);
+
+    /**
+     * @notice Thrown when no request has this identifier.
+     * @param requestHash The identifier that was passed.
+     */
+    error ValidationRequestNotFound(bytes32 requestHash);
+
+    /**
+     * @notice Thrown when someone other than the request's validator responds.
+     * @param caller The caller.
+     * @param validatorAddress The request's validator.
+     */
+    error NotValidator(address caller, address validatorAddress);
+
+    /**
+     * @notice Thrown when a response exceeds 100.
+     * @param response The response that was passed.
+     */
+    error InvalidResponse(uint8 response);
+
+    /**
+     * @notice The IdentityRegistry whose agents are validated.
+     * @return identityRegistry Its address.
+     */
+    function getIdentityRegistry() external view returns (address identityRegistry);
+
+    /**
+     * @notice Asks `validatorAddress` to validate work of `agentId`.
+     * @dev Requirements: the agent exists; the caller {IIdentityRegistry-isAuthorized} for it;
+     * the validator is not zero and not authorised for the agent; the same (agent, validator,
+     * commitment) was not requested before. Emits {ValidationRequest}.
+     * @param validatorAddress The validator.
+     * @param agentId The agent.
+     * @param requestURI Off-chain data for the validator.
+     * @param requestHash The requester's commitment: keccak256 of the request payload.
+     * @return The request's identifier, {deriveRequestHash}(agentId, validatorAddress, requestHash).
+     */
+    function validationRequest(
+        address validatorAddress,
+        uint256 agentId,
+        string calldata requestURI,
+        bytes32 requestHash
+    ) external returns (bytes32);
+
+    /**
+     * @notice Records the validator's response; may be called again to update it.
+     * @dev Requirements: the request exists; the caller is its validator; `response <= 100`.
+     * Emits {ValidationResponse}.
+     * @param requestHash The request's identifier.
+     * @param response 0 (failed) to 100 (passed).
+     * @param responseURI Optional evidence.
+     * @param responseHash Optional keccak256 of the evidence.
+     * @param tag Optional category.
+     */
+    function validationResponse(
+        bytes32 requestHash,
+        uint8 response,
+        string calldata responseURI,
+        bytes32 responseHash,
+        string calldata tag
+    ) external;
+
+    /**
+     * @notice The identifier a request gets (see the interface notes).
+     * @param agentId The agent.
+     * @param validatorAddress The validator.
+     * @param requestCommitment The hash the requester passes to {validationRequest}.
+     */
+    function deriveRequestHash(uint256 agentId, address validatorAddress, bytes32 requestCommitment)
+        external
+        pure
+        returns (bytes32);
+
+    /**
+     * @notice A request and its latest response.
+     * @dev Requirements: the request exists.
+     * @param requestHash The request's identifier.
+     */
+    function getValidationStatus(bytes32 requestHash)
+        external
+        view
+        returns (
+            address validatorAddress,
+            uint256 agentId,
+            uint8 response,
+            bytes32 responseHash,
+            string memory tag,
+            uint256 lastUpdate
+        );
+
+    /**
+     * @notice Count and floor-average of the latest responses to the agent's answered requests.
+     * @param agentId The agent.
+     * @param validatorAddresses Only these validators (empty: any).
+     * @param tag Only responses with this tag ("" matches any).
+     * @return count Number of answered, matching requests.
+     * @return averageResponse Their mean response, rounded down (0 when count is 0).
+     */
+    function getSummary(uint256 agentId, address[] calldata validatorAddresses, string calldata tag)
+        external
+        view
+        returns (uint64 count, uint8 averageResponse);
+
+    /**
+     * @notice Every request made for the agent, oldest first. Unbounded: prefer
+     * {getAgentValidationsPage}.
+     * @param agentId The agent.
+     */
+    function getAgentValidations(uint256 agentId) external view returns (bytes32[] memory requestHashes);
+
+    /**
+     * @notice Every request addressed to the validator, oldest first. Unbounded: prefer
+     * {getValidatorRequestsPage}.
+     * @param validatorAddress The validator.
+     */
+    function getValidatorRequests(address validatorAddress) external view returns (bytes32[] memory requestHashes);
+
+    /**
+     * @notice A page of {getAgentValidations}.
+     * @param agentId The agent.
+     * @param offset Index of the first identifier returned.
+     * @param limit Most identifiers returned.
+     * @return requestHashes The page.
+     * @return total Number of requests in all.
+     */
+    function getAgentValidationsPage(uint256 agentId, uint256 offset, uint256 limit)
+        external
+        view
+        returns (bytes32[] memory requestHashes, uint256 total);
+
+    /**
+     * @notice A page of {getValidatorRequests}.
+     * @param validatorAddress The validator.
+     * @param offset Index of the first identifier returned.
+     * @param limit Most identifiers returned.
+     * @return requestHashes The page.
+     * @return total Number of requests in all.
+     */
+    function getValidatorRequestsPage(address validatorAddress, uint256 offset, uint256 limit)
+        external
+        view
+        returns (bytes32[] memory requestHashes, uint256 total);
+}

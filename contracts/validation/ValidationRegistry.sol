@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IIdentityRegistry} from "../interfaces/IIdentityRegistry.sol";
+import {IValidationRegistry} from "../interfaces/IValidationRegistry.sol";
+import {Paging} from "../libraries/Paging.sol";
+
+/**
+ * @title ValidationRegistry
+ * @notice ERC-8004 validation requests and responses, with request identifiers that cannot be
+ * squatted by front-running (see {IValidationRegistry}).
+ */
+contract ValidationRegistry is IValidationRegistry {
+    /// @notice Largest response (100 = passed).
+    uint8 public constant MAX_RESPONSE = 100;
+
+    /// @dev keccak256("") — the tag filter that matches any tag.
+    bytes32 private constant ANY_TAG = keccak256("");
+
+    /// @dev `validator`, `response`, `hasResponse` and `lastUpdate` share the first slot.
+    struct Request {
+        address validator;
+        uint8 response;
+        bool hasResponse;
+        uint64 lastUpdate;
+        uint256 agentId;
+        bytes32 responseHash;
+        string tag;
+    }
+
+    IIdentityRegistry private immutable _identity;
+
+    mapping(bytes32 requestHash => Request) private _requests;
+    mapping(uint256 agentId => bytes32[]) private _agentRequests;
+    mapping(address validator => bytes32[]) private _validatorRequests;
+
+    constructor(IIdentityRegistry identity) {
+        _identity = identity;
+    }
+
+    /// @inheritdoc IValidationRegistry
+    function getIdentityRegistry() external view returns (address) {
+        return address(_identity);
+    }
+
+    /// @inheritdoc IValidationRegistry
+    function validationRequest(
+        address validatorAddress,
+        uint256 agentId,
+        string calldata requestURI,
+        bytes32 requestHash
+    ) external returns (bytes32 id) {
+        if (!_identity.isAuthorized(msg.sender, agentId)) {
+            if (!_identity.exists(agentId)) revert AgentNotFound(agentId);
+            revert NotAuthorizedForAgent(msg.sender, agentId);
+        }
+        if (validatorAddress == address(0)) revert ZeroValidator();
+        if (_identity.isAuthorized(validatorAddress, agentId)) revert SelfValidation(agentId, validatorAddress);
+
+        id = deriveRequestHash(agentId, validatorAddress, requestHash);
+        Request storage request = _requests[id];
+        if (request.validator != address(0)) revert ValidationRequestExists(id);
+        request.validator = validatorAddress;
+        request.lastUpdate = uint64(block.timestamp);
+        request.agentId = agentId;
+        _agentRequests[agentId].push(id);
+        _validatorRequests[validatorAddress].push(id);
+
+        emit ValidationRequest(validatorAddress, agentId, requestURI, id);
+    }
+
+    /// @inheritdoc IValidationRegistry
+    function validationResponse(
+        bytes32 requestHash,
+        uint8 response,
+        string calldata responseURI,
+        bytes32 responseHash,
+        string calldata tag
+    ) external {
+        Request storage request = _existingRequest(requestHash);
+        address validator = request.validator;
+        if (msg.sender != validator) revert NotValidator(msg.sender, validator);
+        if (response > MAX_RESPONSE) revert InvalidResponse(response);
+
+        request.response = response;
+        request.hasResponse = true;
+        request.lastUpdate = uint64(block.timestamp);
+        request.responseHash = responseHash;
+        request.tag = tag;
+
+        emit ValidationResponse(validator, request.agentId, requestHash, response, responseURI, responseHash, tag);
+    }
+
+    /// @inheritdoc IValidationRegistry
+    function deriveRequestHash(uint256 agentId, address validatorAddress, bytes32 requestCommitment)
+        public
+        pure
+        returns (bytes32)
+    {
+        return keccak256(abi.encode(agentId, validatorAddress, requestCommitment));
+    }
+
+    /// @inheritdoc IValidationRegistry
+    function getValidationStatus(bytes32 requestHash)
+        external
+        view
+        returns (
+            address validatorAddress,
+            uint256 agentId,
+            uint8 response,
+            bytes32 responseHash,
+            string memory tag,
+            uint256 lastUpdate
+        )
+    {
+        Request storage request = _existingRequest(requestHash);
+        return (
+            request.validator,
+            request.agentId,
+            request.response,
+            request.responseHash,
+            request.tag,
+            request.lastUpdate
+        );
+    }
+
+    /// @inheritdoc IValidationRegistry
+    function getSummary(uint256 agentId, address[] calldata validatorAddresses, string calldata tag)
+        external
+        view
+        returns (uint64 count, uint8 averageResponse)
+    {
+        bytes32 tagHash = keccak256(bytes(tag));
+        bytes32[] storage ids = _agentRequests[agentId];
+        uint256 total;
+        for (uint256 i; i < ids.length; ++i) {
+            Request storage request = _requests[ids[i]];
+            if (!request.hasResponse) continue;
+            if (validatorAddresses.length != 0 && !_contains(validatorAddresses, request.validator)) continue;
+            if (tagHash != ANY_TAG && tagHash != keccak256(bytes(request.tag))) continue;
+            total += request.response;
+            ++count;
+        }
+        // The mean of values <= 100 is <= 100, so the narrowing cast is exact.
+        if (count != 0) averageResponse = uint8(total / count);
+    }
+
+    /// @inheritdoc IValidationRegistry
+    function getAgentValidations(uint256 agentId) external view returns (bytes32[] memory) {
+        return _agentRequests[agentId];
+    }
+
+    /// @inheritdoc IValidationRegistry
+    function getValidatorRequests(address validatorAddress) external view returns (bytes32[] memory) {
+        return _validatorRequests[validatorAddress];
+    }
+
+    /// @inheritdoc IValidationRegistry
+    function getAgentValidationsPage(uint256 agentId, uint256 offset, uint256 limit)
+        external
+        view
+        returns (bytes32[] memory, uint256)
+    {
+        return _page(_agentRequests[agentId], offset, limit);
+    }
+
+    /// @inheritdoc IValidationRegistry
+    function getValidatorRequestsPage(address validatorAddress, uint256 offset, uint256 limit)
+        external
+        view
+        returns (bytes32[] memory, uint256)
+    {
+        return _page(_validatorRequests[validatorAddress], offset, limit);
+    }
+
+    function _existingRequest(bytes32 requestHash) private view returns (Request storage request) {
+        request = _requests[requestHash];
+        if (request.validator == address(0)) revert ValidationRequestNotFound(requestHash);
+    }
+
+    function _page(bytes32[] storage all, uint256 offset, uint256 limit)
+        private
+        view
+        returns (bytes32[] memory page, uint256 total)
+    {
+        total = all.length;
+        (uint256 start, uint256 end) = Paging.window(total, offset, limit);
+        page = new bytes32[](end - start);
+        for (uint256 i = start; i < end; ++i) {
+            page[i - start] = all[i];
+        }
+    }
+
+    function _contains(address[] calldata list, address item) private pure returns (bool) {
+        for (uint256 i; i < list.length; ++i) {
+            if (list[i] == item) return true;
+        }
+        return false;
+    }
+}

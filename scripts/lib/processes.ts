@@ -1,0 +1,106 @@
+/** Child processes the start command and the end-to-end tests share: a Hardhat node, readiness. */
+import { type ChildProcess, spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const HARDHAT_BIN = join(ROOT, "node_modules", "hardhat", "dist", "src", "cli.js");
+
+/** Whether something already listens on 127.0.0.1:port. */
+export function portInUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", () => resolve(true));
+    server.once("listening", () => server.close(() => resolve(false)));
+    server.listen(port, "127.0.0.1");
+  });
+}
+
+/** A free TCP port on 127.0.0.1, chosen by the OS. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Polls `eth_chainId` until the node answers; rejects after `timeoutMs`. */
+export async function waitForRpc(url: string, timeoutMs = 60_000, onWait?: (elapsedMs: number) => void): Promise<number> {
+  const started = Date.now();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+      });
+      const body = (await res.json()) as { result?: string };
+      if (body.result) return Number(body.result);
+    } catch {
+      // not up yet
+    }
+    const elapsed = Date.now() - started;
+    if (elapsed > timeoutMs) throw new Error(`no JSON-RPC answer from ${url} after ${Math.round(elapsed / 1000)} s`);
+    if (attempt % 10 === 9) onWait?.(elapsed);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+export type RunningNode = { url: string; port: number; chainId: number; process: ChildProcess; stop: () => Promise<void> };
+
+/**
+ * Starts `hardhat node` on 127.0.0.1:port and resolves once it answers JSON-RPC. Its output goes
+ * to `onOutput` (default: discarded; it lists the test accounts and every request).
+ */
+export async function startHardhatNode(port: number, onOutput: (chunk: string) => void = () => {}): Promise<RunningNode> {
+  const child = spawn(process.execPath, [HARDHAT_BIN, "node", "--hostname", "127.0.0.1", "--port", String(port)], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout.on("data", (c: Buffer) => onOutput(c.toString()));
+  child.stderr.on("data", (c: Buffer) => onOutput(c.toString()));
+  const exited = new Promise<never>((_, reject) =>
+    child.once("exit", (code) => reject(new Error(`hardhat node exited early (code ${code})`))),
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const chainId = await Promise.race([waitForRpc(url), exited]);
+  const stop = () => stopProcess(child);
+  return { url, port, chainId, process: child, stop };
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`; resolves when the process has exited. */
+export function stopProcess(child: ChildProcess, graceMs = 5_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}
+
+/** Runs a command to completion, collecting its output. */
+export function runToEnd(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env } });
+    let output = "";
+    child.stdout.on("data", (c: Buffer) => (output += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (output += c.toString()));
+    child.on("error", (err) => resolve({ code: 127, output: `${output}${err.message}` }));
+    child.on("close", (code) => resolve({ code: code ?? 1, output }));
+  });
+}
+
+export { HARDHAT_BIN };

@@ -1,0 +1,36 @@
+import { expect } from "chai";
+import hre, { network } from "hardhat";
+import type { GasSection } from "../../../bench/gas.ts";
+import { readSnapshot } from "../../../bench/report.ts";
+import { measureTrustLayerGas } from "../../../bench/trust-layer.ts";
+
+/**
+ * Gas is guarded like code: every measured call must cost at most its committed snapshot
+ * (gas-snapshot.json, written by `npm run bench`) and meet its DESIGN target. Lowering a number is
+ * welcome; raising one means re-running the bench in the same commit, on purpose.
+ */
+const { viem } = await network.create();
+
+function checkSection(section: GasSection) {
+  const snapshot = readSnapshot()[section.title];
+  expect(snapshot, `gas-snapshot.json has no "${section.title}" section: run npm run bench`).to.not.equal(undefined);
+  for (const row of section.rows) {
+    const committed = snapshot![row.name];
+    expect(committed, `gas-snapshot.json has no "${row.name}": run npm run bench`).to.be.a("number");
+    expect(Number(row.gas), `${row.name}: costs ${row.gas}, snapshot says ${committed}`).to.be.at.most(committed!);
+    if (row.target !== undefined) {
+      expect(row.gas <= row.target, `${row.name}: costs ${row.gas}, DESIGN target is ${row.target}`).to.equal(true);
+    }
+  }
+}
+
+describe("gas snapshot", function () {
+  before(function () {
+    // Coverage instrumentation changes every gas figure; the snapshot is for the real bytecode.
+    if (hre.globalOptions.coverage) this.skip();
+  });
+
+  it("ERC-8004 trust layer costs no more than gas-snapshot.json and meets its targets", async () => {
+    checkSection(await measureTrustLayerGas(viem));
+  });
+});

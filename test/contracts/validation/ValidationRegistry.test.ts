@@ -1,0 +1,235 @@
+import { expect } from "chai";
+import { network } from "hardhat";
+import { type Address, type Hex, encodeAbiParameters, getAddress, keccak256, toHex, zeroAddress, zeroHash } from "viem";
+import { deployTrustLayer, registerAgent, signAgentWallet } from "../../helpers/fixtures.ts";
+
+const { viem, networkHelpers } = await network.create();
+const { loadFixture, time } = networkHelpers;
+
+const derive = (agentId: bigint, validator: Address, commitment: Hex) =>
+  keccak256(encodeAbiParameters([{ type: "uint256" }, { type: "address" }, { type: "bytes32" }], [agentId, validator, commitment]));
+
+/** Alice owns agent 1; bob and carol are validators; eve is a stranger. */
+async function deployed() {
+  const f = await deployTrustLayer(viem);
+  const agentId = await registerAgent(viem, f.identity.address, f.alice);
+  const val = (client: typeof f.alice) =>
+    viem.getContractAt("ValidationRegistry", f.validation.address, { client: { wallet: client } });
+  const id = (client: typeof f.alice) =>
+    viem.getContractAt("IdentityRegistry", f.identity.address, { client: { wallet: client } });
+  const commitment = keccak256(toHex("request payload #1"));
+  const request = async (validator: Address, c: Hex = commitment, who = f.alice, agent = agentId) =>
+    (await val(who)).write.validationRequest([validator, agent, "ipfs://request", c]);
+  return { ...f, agentId, val, id, commitment, request };
+}
+
+describe("ValidationRegistry", () => {
+  it("knows its identity registry", async () => {
+    const { validation, identity } = await loadFixture(deployed);
+    expect(getAddress(await validation.read.getIdentityRegistry())).to.equal(getAddress(identity.address));
+  });
+
+  describe("validationRequest", () => {
+    it("records the request under the derived hash, returns it and emits it", async () => {
+      const { validation, agentId, alice, bob, commitment, val, request, publicClient } = await loadFixture(deployed);
+      const expected = derive(agentId, bob.account.address, commitment);
+      expect(await validation.read.deriveRequestHash([agentId, bob.account.address, commitment])).to.equal(expected);
+      const { result } = await (await val(alice)).simulate.validationRequest([
+        bob.account.address,
+        agentId,
+        "ipfs://request",
+        commitment,
+      ], { account: alice.account.address });
+      expect(result).to.equal(expected);
+      const tx = request(bob.account.address);
+      await viem.assertions.emitWithArgs(tx, validation, "ValidationRequest", [
+        getAddress(bob.account.address),
+        agentId,
+        "ipfs://request",
+        expected,
+      ]);
+      const block = await publicClient.getBlock();
+      expect(await validation.read.getValidationStatus([expected])).to.deep.equal([
+        getAddress(bob.account.address),
+        agentId,
+        0,
+        zeroHash,
+        "",
+        block.timestamp,
+      ]);
+      expect(await validation.read.getAgentValidations([agentId])).to.deep.equal([expected]);
+      expect(await validation.read.getValidatorRequests([bob.account.address])).to.deep.equal([expected]);
+    });
+
+    it("may be made by a token operator or the verified agentWallet", async () => {
+      const { validation, identity, agentId, alice, bob, carol, dave, id, request, publicClient } = await loadFixture(deployed);
+      await (await id(alice)).write.approve([carol.account.address, agentId]);
+      await request(bob.account.address, keccak256(toHex("by operator")), carol);
+      const deadline = BigInt(await time.latest()) + 100n;
+      const signature = await signAgentWallet(dave, {
+        chainId: await publicClient.getChainId(),
+        registry: identity.address,
+        agentId,
+        owner: alice.account.address,
+        deadline,
+      });
+      await (await id(alice)).write.setAgentWallet([agentId, dave.account.address, deadline, signature]);
+      await request(bob.account.address, keccak256(toHex("by wallet")), dave);
+      expect((await validation.read.getAgentValidations([agentId])).length).to.equal(2);
+    });
+
+    it("rejects strangers, unknown agents, the zero validator and the agent validating itself", async () => {
+      const { validation, agentId, alice, bob, eve, request } = await loadFixture(deployed);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        request(bob.account.address, zeroHash, eve),
+        validation,
+        "NotAuthorizedForAgent",
+        [getAddress(eve.account.address), agentId],
+      );
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        request(bob.account.address, zeroHash, alice, 42n),
+        validation,
+        "AgentNotFound",
+        [42n],
+      );
+      await viem.assertions.revertWithCustomError(request(zeroAddress), validation, "ZeroValidator");
+      await viem.assertions.revertWithCustomErrorWithArgs(request(alice.account.address), validation, "SelfValidation", [
+        agentId,
+        getAddress(alice.account.address),
+      ]);
+    });
+
+    it("rejects the same agent asking the same validator about the same commitment twice", async () => {
+      const { validation, agentId, bob, carol, commitment, request } = await loadFixture(deployed);
+      await request(bob.account.address);
+      await viem.assertions.revertWithCustomErrorWithArgs(request(bob.account.address), validation, "ValidationRequestExists", [
+        derive(agentId, bob.account.address, commitment),
+      ]);
+      // The same commitment to another validator is a different request.
+      await request(carol.account.address);
+    });
+
+    it("an honest request cannot be blocked by someone front-running its hash", async () => {
+      const { validation, identity, agentId, bob, eve, commitment, request } = await loadFixture(deployed);
+      // Eve sees alice's pending request and lands the same commitment first, for her own agent
+      // and for the same validator.
+      const evesAgent = await registerAgent(viem, identity.address, eve);
+      await request(bob.account.address, commitment, eve, evesAgent);
+      // Alice's request still goes through, under its own identifier.
+      await request(bob.account.address, commitment);
+      const honest = derive(agentId, bob.account.address, commitment);
+      expect((await validation.read.getValidationStatus([honest]))[1]).to.equal(agentId);
+      expect(await validation.read.getValidatorRequests([bob.account.address])).to.deep.equal([
+        derive(evesAgent, bob.account.address, commitment),
+        honest,
+      ]);
+    });
+
+    it("unknown identifiers are reported", async () => {
+      const { validation } = await loadFixture(deployed);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        validation.read.getValidationStatus([zeroHash]),
+        validation,
+        "ValidationRequestNotFound",
+        [zeroHash],
+      );
+    });
+  });
+
+  describe("validationResponse", () => {
+    it("the validator records and updates its response", async () => {
+      const { validation, agentId, bob, commitment, val, request, publicClient } = await loadFixture(deployed);
+      await request(bob.account.address);
+      const hash = derive(agentId, bob.account.address, commitment);
+      const evidence = keccak256(toHex("evidence"));
+      const tx = (await val(bob)).write.validationResponse([hash, 60, "ipfs://evidence", evidence, "soft"]);
+      await viem.assertions.emitWithArgs(tx, validation, "ValidationResponse", [
+        getAddress(bob.account.address),
+        agentId,
+        hash,
+        60,
+        "ipfs://evidence",
+        evidence,
+        "soft",
+      ]);
+      await (await val(bob)).write.validationResponse([hash, 100, "", zeroHash, "hard"]);
+      const block = await publicClient.getBlock();
+      expect(await validation.read.getValidationStatus([hash])).to.deep.equal([
+        getAddress(bob.account.address),
+        agentId,
+        100,
+        zeroHash,
+        "hard",
+        block.timestamp,
+      ]);
+    });
+
+    it("rejects anyone but the validator, responses above 100 and unknown requests", async () => {
+      const { validation, agentId, alice, bob, commitment, val, request } = await loadFixture(deployed);
+      await request(bob.account.address);
+      const hash = derive(agentId, bob.account.address, commitment);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await val(alice)).write.validationResponse([hash, 100, "", zeroHash, ""]),
+        validation,
+        "NotValidator",
+        [getAddress(alice.account.address), getAddress(bob.account.address)],
+      );
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await val(bob)).write.validationResponse([hash, 101, "", zeroHash, ""]),
+        validation,
+        "InvalidResponse",
+        [101],
+      );
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await val(bob)).write.validationResponse([zeroHash, 1, "", zeroHash, ""]),
+        validation,
+        "ValidationRequestNotFound",
+        [zeroHash],
+      );
+    });
+  });
+
+  describe("getSummary", () => {
+    it("averages answered requests, filtered by validator and tag, rounding down", async () => {
+      const { validation, agentId, bob, carol, dave, val, request } = await loadFixture(deployed);
+      const c = (s: string) => keccak256(toHex(s));
+      await request(bob.account.address, c("1"));
+      await request(bob.account.address, c("2"));
+      await request(carol.account.address, c("3"));
+      await request(dave.account.address, c("unanswered"));
+      await (await val(bob)).write.validationResponse([derive(agentId, bob.account.address, c("1")), 100, "", zeroHash, "zk"]);
+      await (await val(bob)).write.validationResponse([derive(agentId, bob.account.address, c("2")), 33, "", zeroHash, "tee"]);
+      await (await val(carol)).write.validationResponse([derive(agentId, carol.account.address, c("3")), 50, "", zeroHash, "zk"]);
+
+      expect(await validation.read.getSummary([agentId, [], ""])).to.deep.equal([3n, 61]);
+      expect(await validation.read.getSummary([agentId, [bob.account.address], ""])).to.deep.equal([2n, 66]);
+      expect(await validation.read.getSummary([agentId, [], "zk"])).to.deep.equal([2n, 75]);
+      expect(await validation.read.getSummary([agentId, [carol.account.address, dave.account.address], "zk"])).to.deep.equal([
+        1n,
+        50,
+      ]);
+      expect(await validation.read.getSummary([agentId, [dave.account.address], ""])).to.deep.equal([0n, 0]);
+      expect(await validation.read.getSummary([agentId, [], "none"])).to.deep.equal([0n, 0]);
+    });
+  });
+
+  describe("paged reads", () => {
+    it("page through an agent's requests and a validator's requests", async () => {
+      const { validation, agentId, bob, request } = await loadFixture(deployed);
+      const hashes: Hex[] = [];
+      for (let i = 0; i < 5; i++) {
+        const c = keccak256(toHex(`r${i}`));
+        await request(bob.account.address, c);
+        hashes.push(derive(agentId, bob.account.address, c));
+      }
+      expect(await validation.read.getAgentValidationsPage([agentId, 1n, 2n])).to.deep.equal([hashes.slice(1, 3), 5n]);
+      expect(await validation.read.getAgentValidationsPage([agentId, 4n, 9n])).to.deep.equal([hashes.slice(4), 5n]);
+      expect(await validation.read.getAgentValidationsPage([agentId, 5n, 9n])).to.deep.equal([[], 5n]);
+      expect(await validation.read.getValidatorRequestsPage([bob.account.address, 0n, 3n])).to.deep.equal([
+        hashes.slice(0, 3),
+        5n,
+      ]);
+      expect(await validation.read.getValidatorRequestsPage([zeroAddress, 0n, 3n])).to.deep.equal([[], 0n]);
+    });
+  });
+});
