@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {AgentAuth} from "../identity/AgentAuth.sol";
 import {IIdentityRegistry} from "../interfaces/IIdentityRegistry.sol";
 import {IValidationRegistry} from "../interfaces/IValidationRegistry.sol";
 import {Paging} from "../libraries/Paging.sol";
@@ -10,7 +11,7 @@ import {Paging} from "../libraries/Paging.sol";
  * @notice ERC-8004 validation requests and responses, with request identifiers that cannot be
  * squatted by front-running (see {IValidationRegistry}).
  */
-contract ValidationRegistry is IValidationRegistry {
+contract ValidationRegistry is IValidationRegistry, AgentAuth {
     /// @notice Largest response (100 = passed).
     uint8 public constant MAX_RESPONSE = 100;
 
@@ -28,15 +29,11 @@ contract ValidationRegistry is IValidationRegistry {
         string tag;
     }
 
-    IIdentityRegistry private immutable _identity;
-
     mapping(bytes32 requestHash => Request) private _requests;
     mapping(uint256 agentId => bytes32[]) private _agentRequests;
     mapping(address validator => bytes32[]) private _validatorRequests;
 
-    constructor(IIdentityRegistry identity) {
-        _identity = identity;
-    }
+    constructor(IIdentityRegistry identity) AgentAuth(identity) {}
 
     /// @inheritdoc IValidationRegistry
     function getIdentityRegistry() external view returns (address) {
@@ -50,10 +47,7 @@ contract ValidationRegistry is IValidationRegistry {
         string calldata requestURI,
         bytes32 requestHash
     ) external returns (bytes32 id) {
-        if (!_identity.isAuthorized(msg.sender, agentId)) {
-            if (!_identity.exists(agentId)) revert AgentNotFound(agentId);
-            revert NotAuthorizedForAgent(msg.sender, agentId);
-        }
+        _requireAuthorized(agentId);
         if (validatorAddress == address(0)) revert ZeroValidator();
         if (_identity.isAuthorized(validatorAddress, agentId)) revert SelfValidation(agentId, validatorAddress);
 

@@ -11,11 +11,36 @@ type Viem = Awaited<ReturnType<typeof network.create>>["viem"];
 export const DEPLOYMENTS_DIR =
   process.env.STIGMERGY_DEPLOYMENTS_DIR ?? join(dirname(fileURLToPath(import.meta.url)), "..", "..", "deployments");
 
+/** Deployment settings; every field has a local-chain default. */
+export type DeployOptions = {
+  /** Existing ERC-20 to stake with; without it a StakeToken (with an open faucet) is deployed. */
+  stakeToken?: Address;
+  /** Seconds unstaked tokens stay slashable (default 1 day). */
+  unbondingPeriod?: bigint;
+  /** Stake per unit of election weight (default 1e9: 18-decimal tokens, 18 billion per group). */
+  weightUnit?: bigint;
+  /** Receiver of failover slashes (default: the deployer). */
+  treasury?: Address;
+};
+
+/** Settings from the environment (STIGMERGY_STAKE_TOKEN, STIGMERGY_UNBONDING_PERIOD, STIGMERGY_TREASURY). */
+export function deployOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): DeployOptions {
+  return {
+    stakeToken: env.STIGMERGY_STAKE_TOKEN as Address | undefined,
+    unbondingPeriod: env.STIGMERGY_UNBONDING_PERIOD ? BigInt(env.STIGMERGY_UNBONDING_PERIOD) : undefined,
+    treasury: env.STIGMERGY_TREASURY as Address | undefined,
+  };
+}
+
 /**
- * Deploys every Stigmergy contract that exists so far, in dependency order, and returns the
- * deployment record (not yet written). `log` receives one line per step.
+ * Deploys every Stigmergy contract that exists so far, in dependency order, wires their roles and
+ * returns the deployment record (not yet written). `log` receives one line per step.
  */
-export async function deployStigmergy(viem: Viem, log: (line: string) => void = () => {}): Promise<Deployment> {
+export async function deployStigmergy(
+  viem: Viem,
+  log: (line: string) => void = () => {},
+  options: DeployOptions = {},
+): Promise<Deployment> {
   const publicClient = await viem.getPublicClient();
   const chainId = await publicClient.getChainId();
   const contracts: Partial<Record<ContractName, Address>> = {};
@@ -32,9 +57,33 @@ export async function deployStigmergy(viem: Viem, log: (line: string) => void = 
     return contract.address;
   };
 
+  const [deployer] = await viem.getWalletClients();
+  if (!deployer) throw new Error("the network has no account to deploy from");
+  const admin = deployer.account.address;
+
   const identity = await deploy("IdentityRegistry");
   await deploy("ReputationRegistry", [identity]);
   await deploy("ValidationRegistry", [identity]);
+  const token = options.stakeToken ?? (await deploy("StakeToken"));
+  if (options.stakeToken) contracts.StakeToken = options.stakeToken;
+  const stakeManager = await deploy("StakeManager", [identity, token, options.unbondingPeriod ?? 86_400n, admin]);
+  const randomness = await deploy("PrevrandaoRandomness");
+  const election = await deploy("LeaderElection", [
+    identity,
+    stakeManager,
+    randomness,
+    options.treasury ?? admin,
+    options.weightUnit ?? 1_000_000_000n,
+  ]);
+  await deploy("Governance", [identity, stakeManager, election]);
+  await deploy("LockManager", [identity]);
+
+  log("wiring roles…");
+  const stakes = await viem.getContractAt("StakeManager", stakeManager);
+  const wait = async (hash: Promise<`0x${string}`>) => publicClient.waitForTransactionReceipt({ hash: await hash });
+  await wait(stakes.write.grantRole([await stakes.read.SLASHER_ROLE(), election]));
+  await wait(stakes.write.setStakeListener([election]));
+  log("  StakeManager: LeaderElection is a slasher and the stake listener");
 
   return { chainId, startBlock: startBlock ?? 0, contracts };
 }

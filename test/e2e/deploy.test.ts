@@ -34,7 +34,17 @@ describe("deployment against a real `hardhat node`", () => {
     deployment = parseDeployment(JSON.parse(readFileSync(path, "utf8")), path);
     expect(deployment.chainId).to.equal(node.chainId);
     expect(deployment.startBlock).to.be.greaterThan(0);
-    expect(Object.keys(deployment.contracts).sort()).to.deep.equal(["IdentityRegistry", "ReputationRegistry", "ValidationRegistry"]);
+    expect(Object.keys(deployment.contracts).sort()).to.deep.equal([
+      "Governance",
+      "IdentityRegistry",
+      "LeaderElection",
+      "LockManager",
+      "PrevrandaoRandomness",
+      "ReputationRegistry",
+      "StakeManager",
+      "StakeToken",
+      "ValidationRegistry",
+    ]);
     const client = createPublicClient({ transport: http(node.url) });
     for (const [name, address] of Object.entries(deployment.contracts)) {
       const code = await client.getCode({ address });

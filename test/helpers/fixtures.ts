@@ -1,5 +1,6 @@
 import type { network } from "hardhat";
 import { type Address, type Hex, keccak256, toHex } from "viem";
+import { type DeployOptions, deployStigmergy } from "../../scripts/lib/deploy.ts";
 import { agentWalletTypedData } from "../../sdk/src/index.ts";
 
 export type Connection = Awaited<ReturnType<typeof network.create>>;
@@ -47,3 +48,40 @@ export async function signAgentWallet(
 
 /** keccak256 of a string, as an indexed `string` event argument is logged. */
 export const topicOf = (s: string): Hex => keccak256(toHex(s));
+
+/** 1 token of 18 decimals. */
+export const TOKEN = 10n ** 18n;
+
+/**
+ * Deploys everything through the real deploy path (scripts/lib/deploy.ts, roles wired) and binds
+ * each contract for any wallet with `as.<Name>(wallet)`.
+ */
+export async function deployAll(viem: Viem, options: DeployOptions = {}) {
+  const deployment = await deployStigmergy(viem, () => {}, options);
+  const c = deployment.contracts;
+  const wallets = await viem.getWalletClients();
+  const [deployer, alice, bob, carol, dave, eve] = wallets;
+  if (!deployer || !alice || !bob || !carol || !dave || !eve) throw new Error("need 6 accounts");
+  const publicClient = await viem.getPublicClient();
+  const at = {
+    IdentityRegistry: (w: WalletClient = deployer) => viem.getContractAt("IdentityRegistry", c.IdentityRegistry!, { client: { wallet: w } }),
+    StakeToken: (w: WalletClient = deployer) => viem.getContractAt("StakeToken", c.StakeToken!, { client: { wallet: w } }),
+    StakeManager: (w: WalletClient = deployer) => viem.getContractAt("StakeManager", c.StakeManager!, { client: { wallet: w } }),
+    LeaderElection: (w: WalletClient = deployer) => viem.getContractAt("LeaderElection", c.LeaderElection!, { client: { wallet: w } }),
+    Governance: (w: WalletClient = deployer) => viem.getContractAt("Governance", c.Governance!, { client: { wallet: w } }),
+    LockManager: (w: WalletClient = deployer) => viem.getContractAt("LockManager", c.LockManager!, { client: { wallet: w } }),
+  };
+  const mined = async (hash: Promise<Hex>) => publicClient.waitForTransactionReceipt({ hash: await hash });
+
+  /** Registers an agent for `owner`, mints it `stake` tokens and stakes them; returns its id. */
+  const agentWithStake = async (owner: WalletClient, stake: bigint) => {
+    const agentId = await registerAgent(viem, c.IdentityRegistry!, owner);
+    if (stake > 0n) {
+      await mined((await at.StakeToken(owner)).write.faucet([owner.account.address, stake]));
+      await mined((await at.StakeToken(owner)).write.approve([c.StakeManager!, stake]));
+      await mined((await at.StakeManager(owner)).write.stake([agentId, stake]));
+    }
+    return agentId;
+  };
+  return { deployment, c, at, publicClient, mined, agentWithStake, deployer, alice, bob, carol, dave, eve, wallets };
+}

@@ -13,13 +13,25 @@ interface Vm {
     function addr(uint256 privateKey) external returns (address);
     function sign(uint256 privateKey, bytes32 digest) external returns (uint8 v, bytes32 r, bytes32 s);
     function label(address account, string calldata newLabel) external;
-    function targetContract(address target) external;
+    function roll(uint256 blockNumber) external;
 }
 
 /// @notice Minimal test base: cheatcodes, assertions that revert with the values that differ,
-/// and bounded fuzz inputs.
+/// bounded fuzz inputs, and the invariant runner's target list.
 abstract contract Test {
     Vm internal constant vm = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
+
+    address[] private _targets;
+
+    /// @dev Restricts invariant fuzzing to `target` (the runner reads {targetContracts}).
+    function targetContract(address target) internal {
+        _targets.push(target);
+    }
+
+    /// @notice The contracts the invariant runner calls.
+    function targetContracts() public view returns (address[] memory) {
+        return _targets;
+    }
 
     error AssertionFailed(string what);
     error NotEqualUint(string what, uint256 actual, uint256 expected);
