@@ -8,6 +8,11 @@ export type GasRow = {
   target?: bigint;
   /** Free text shown in the table (what the target compares against, say). */
   note?: string;
+  /**
+   * How much the figure may vary between runs without any code change (a random draw whose path
+   * shares more or fewer already-warm storage slots). The snapshot check allows this much above.
+   */
+  jitter?: bigint;
 };
 
 export type GasSection = { title: string; rows: GasRow[] };

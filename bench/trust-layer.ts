@@ -8,6 +8,7 @@ import { agentWalletTypedData } from "../sdk/src/index.ts";
 import { type GasSection, gasOf } from "./gas.ts";
 
 type Viem = Awaited<ReturnType<typeof network.create>>["viem"];
+type NetworkHelpers = Awaited<ReturnType<typeof network.create>>["networkHelpers"];
 
 /** A 60-byte agent URI: the size DESIGN §5 quotes the register target for. */
 const URI_60 = "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtq5f";
@@ -16,7 +17,13 @@ export const CANONICAL_REGISTER_GAS = 160_836n;
 /** DESIGN §5: at most 0.75 × the canonical registry, rounded as the design states it. */
 export const REGISTER_GAS_TARGET = 120_600n;
 
-export async function measureTrustLayerGas(viem: Viem): Promise<GasSection> {
+/**
+ * A fixed agentWallet deadline, so the signature (and with it the calldata's zero-byte count, hence
+ * the gas) is the same in every run.
+ */
+const WALLET_DEADLINE = 4_000_000_000n;
+
+export async function measureTrustLayerGas(viem: Viem, helpers: NetworkHelpers): Promise<GasSection> {
   const publicClient = await viem.getPublicClient();
   const [deployer, owner, client, validator, wallet] = await viem.getWalletClients();
   if (!deployer || !owner || !client || !validator || !wallet) throw new Error("need 5 accounts");
@@ -52,8 +59,8 @@ export async function measureTrustLayerGas(viem: Viem): Promise<GasSection> {
   const setUri = await gasOf(publicClient, asOwner.write.setAgentURI([agentId, URI_60.replace("ipfs", "ipns")]));
   const setMetadata = await gasOf(publicClient, asOwner.write.setMetadata([agentId, "model", toHex("a 32-byte model identifier value")]));
 
-  const block = await publicClient.getBlock();
-  const deadline = block.timestamp + 240n;
+  const deadline = WALLET_DEADLINE;
+  if (BigInt(await helpers.time.latest()) < deadline - 300n) await helpers.time.setNextBlockTimestamp(deadline - 240n);
   const signature = await wallet.signTypedData({
     account: wallet.account,
     ...agentWalletTypedData({

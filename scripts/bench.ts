@@ -7,16 +7,18 @@ import { createRequire } from "node:module";
 import { network } from "hardhat";
 import type { GasSection } from "../bench/gas.ts";
 import { gasTable, machineLine, toSnapshot, updateReadme, writeSnapshot } from "../bench/report.ts";
+import { measureCoordinationGas } from "../bench/coordination.ts";
 import { measureTrustLayerGas } from "../bench/trust-layer.ts";
 
 const hardhatVersion = (createRequire(import.meta.url)("hardhat/package.json") as { version: string }).version;
-const { viem } = await network.create();
+const { viem, networkHelpers } = await network.create();
+const log = (line: string) => console.log(line);
 
 const sections: GasSection[] = [];
-for (const [label, measure] of [["trust layer", measureTrustLayerGas]] as const) {
-  console.log(`bench: measuring ${label} gas…`);
-  sections.push(await measure(viem));
-}
+console.log("bench: measuring trust layer gas…");
+sections.push(await measureTrustLayerGas(viem, networkHelpers));
+console.log("bench: measuring staking and consensus gas (builds groups of 100, 1,000 and 10,000 members)…");
+sections.push(await measureCoordinationGas(viem, networkHelpers, [100, 1_000, 10_000], log));
 
 const machine = machineLine(hardhatVersion);
 const tables = sections.map(gasTable).join("\n\n");

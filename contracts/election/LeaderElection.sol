@@ -8,6 +8,7 @@ import {ILeaderElection} from "../interfaces/ILeaderElection.sol";
 import {IRandomnessSource} from "../interfaces/IRandomnessSource.sol";
 import {IStakeListener} from "../interfaces/IStakeListener.sol";
 import {IStakeManager} from "../interfaces/IStakeManager.sol";
+import {DefaultRandomness} from "../libraries/DefaultRandomness.sol";
 import {WeightTree} from "../libraries/WeightTree.sol";
 
 /**
@@ -37,11 +38,23 @@ contract LeaderElection is ILeaderElection, AgentAuth {
     /// @notice The reason code of failover slashes.
     bytes32 public constant FAILOVER_SLASH_REASON = "failover";
 
-    /// @dev Read by elect and failover: `| 64 startTime | 64 heartbeatTimeout | 64 epochDuration |`.
-    struct Schedule {
-        uint64 epochDuration;
-        uint64 heartbeatTimeout;
-        uint64 startTime;
+    /**
+     * @dev Everything elect, join and failover read, in one slot:
+     * `| 40 unused | 16 excludedCount | 32 exclusionsEpoch | 32 epoch | 32 term | 40 startTime |
+     *  32 heartbeatTimeout | 32 epochDuration |`.
+     * `epoch` and `term` are those of the current leader. The first `excludedCount` entries of
+     * `_excluded` are the leaves failed over in `exclusionsEpoch`; a new epoch empties the list
+     * just by differing from it. The slot is non-zero from creation, so the first election
+     * pays no more than later ones.
+     */
+    struct GroupState {
+        uint32 epochDuration;
+        uint32 heartbeatTimeout;
+        uint40 startTime;
+        uint32 term;
+        uint32 epoch;
+        uint32 exclusionsEpoch;
+        uint16 excludedCount;
     }
 
     /// @dev Read by join and failover.
@@ -59,15 +72,6 @@ contract LeaderElection is ILeaderElection, AgentAuth {
         uint32 lastHeartbeat;
     }
 
-    /// @dev `| 32 unused | 32 excludedCount | 64 exclusionsEpoch | 64 epoch | 64 term |`. The first
-    /// `excludedCount` entries of `_excluded` are the leaves failed over in `exclusionsEpoch`; a new
-    /// epoch empties the list just by differing from it.
-    struct TermState {
-        uint64 term;
-        uint64 epoch;
-        uint64 exclusionsEpoch;
-        uint32 excludedCount;
-    }
 
     /// @dev `leafPlusOne` is 0 for non-members; `listIndex` is the position in `_agentGroups`.
     struct Member {
@@ -81,10 +85,9 @@ contract LeaderElection is ILeaderElection, AgentAuth {
     uint256 private immutable _weightUnit;
 
     uint256 private _groupCount;
-    mapping(uint256 groupId => Schedule) private _schedules;
+    mapping(uint256 groupId => GroupState) private _groups;
     mapping(uint256 groupId => StakeRules) private _rules;
     mapping(uint256 groupId => Leadership) private _leadership;
-    mapping(uint256 groupId => TermState) private _terms;
     mapping(uint256 groupId => WeightTree.Tree) private _trees;
     mapping(uint256 groupId => mapping(uint256 leaf => uint256 agentId)) private _leafAgent;
     mapping(uint256 groupId => mapping(uint256 agentId => Member)) private _members;
@@ -96,7 +99,8 @@ contract LeaderElection is ILeaderElection, AgentAuth {
     /**
      * @param identity The IdentityRegistry.
      * @param stakes The StakeManager (weights come from it; failovers slash through it).
-     * @param randomness The randomness source of draws.
+     * @param randomness The randomness source of draws; the zero address uses {DefaultRandomness}
+     * inline (no call).
      * @param slashRecipient Who receives failover slashes (a treasury; not the caller, so a leader
      * cannot fail itself over to recover its own slash).
      * @param weightUnit_ Stake per unit of weight; pick it so the stake of a whole group stays
@@ -120,25 +124,38 @@ contract LeaderElection is ILeaderElection, AgentAuth {
 
     /// @inheritdoc ILeaderElection
     function createGroup(bytes32 name, GroupParams calldata params) external returns (uint256 groupId) {
-        if (params.epochDuration == 0) revert InvalidGroupParams("epochDuration is 0");
+        if (params.epochDuration == 0 || params.epochDuration > type(uint32).max) {
+            revert InvalidGroupParams("epochDuration must be between 1 and 2^32 - 1 seconds");
+        }
         if (params.heartbeatTimeout == 0) revert InvalidGroupParams("heartbeatTimeout is 0");
         if (params.heartbeatTimeout >= _stakes.unbondingPeriod()) {
             revert InvalidGroupParams("heartbeatTimeout must be shorter than the unbonding period");
         }
         groupId = ++_groupCount;
-        uint64 startTime = uint64(block.timestamp);
-        _schedules[groupId] = Schedule(params.epochDuration, params.heartbeatTimeout, startTime);
+        uint40 startTime = uint40(block.timestamp);
+        // heartbeatTimeout < unbondingPeriod (a uint64) and is checked below 2^32 by the cast.
+        _groups[groupId] = GroupState({
+            epochDuration: uint32(params.epochDuration),
+            heartbeatTimeout: SafeCast.toUint32(params.heartbeatTimeout),
+            startTime: startTime,
+            term: 0,
+            epoch: 0,
+            exclusionsEpoch: 0,
+            excludedCount: 0
+        });
         _rules[groupId] = StakeRules(params.minStake, params.failoverSlash);
+        // A non-zero leadership slot from the start: the first election writes it as cheaply as later ones.
+        _leadership[groupId] = Leadership(address(0), 0, uint32(startTime));
         emit GroupCreated(groupId, name, msg.sender, params, startTime);
     }
 
     /// @inheritdoc ILeaderElection
     function join(uint256 groupId, uint256 agentId) external {
-        Schedule memory schedule = _requireGroup(groupId);
+        GroupState memory group = _requireGroup(groupId);
         // Membership of an epoch is fixed by its election: nobody joins a draw already made.
-        uint64 epoch = _epochAt(schedule);
-        if (_terms[groupId].epoch == epoch) {
-            revert JoinClosedUntilNextEpoch(groupId, schedule.startTime + uint256(epoch) * schedule.epochDuration);
+        uint256 epoch = _epochAt(group);
+        if (group.epoch == epoch) {
+            revert JoinClosedUntilNextEpoch(groupId, group.startTime + epoch * group.epochDuration);
         }
         _requireAuthorized(agentId);
         SafeCast.toUint64(agentId); // leaders are stored in 64 bits
@@ -193,19 +210,21 @@ contract LeaderElection is ILeaderElection, AgentAuth {
 
     /// @inheritdoc ILeaderElection
     function elect(uint256 groupId) external returns (uint256 agentId) {
-        Schedule memory schedule = _requireGroup(groupId);
-        uint64 epoch = _epochAt(schedule);
-        TermState memory state = _terms[groupId];
-        if (state.epoch >= epoch) revert AlreadyElected(groupId, epoch);
+        GroupState memory group = _requireGroup(groupId);
+        uint256 epoch = _epochAt(group);
+        if (group.epoch >= epoch) revert AlreadyElected(groupId, uint64(epoch));
         WeightTree.Tree storage tree = _trees[groupId];
         if (tree.lastChange() >= block.number) revert WeightsChangedThisBlock(groupId);
         if (tree.total() == 0) revert NoEligibleMembers(groupId);
 
-        uint64 term = state.term + 1;
+        uint256 term = uint256(group.term) + 1;
         agentId = _leafAgent[groupId][tree.draw(_random(groupId, epoch, term))];
-        _terms[groupId] = TermState(term, epoch, 0, 0);
+        // Epochs and terms are counted in 32 bits: 2^32 epochs of even one second is 136 years.
+        group.term = SafeCast.toUint32(term);
+        group.epoch = SafeCast.toUint32(epoch);
+        _groups[groupId] = group;
         _leadership[groupId] = Leadership(address(0), uint64(agentId), uint32(block.timestamp));
-        emit LeaderElected(groupId, epoch, term, agentId);
+        emit LeaderElected(groupId, uint64(epoch), uint64(term), agentId);
     }
 
     /// @inheritdoc ILeaderElection
@@ -221,11 +240,11 @@ contract LeaderElection is ILeaderElection, AgentAuth {
 
     /// @inheritdoc ILeaderElection
     function failover(uint256 groupId) external returns (uint256 agentId) {
-        Schedule memory schedule = _requireGroup(groupId);
+        GroupState memory group = _requireGroup(groupId);
         Leadership memory current = _leadership[groupId];
         uint256 failed = current.leader;
         if (failed == 0) revert NoLeader(groupId);
-        uint64 deadline = uint64(current.lastHeartbeat) + schedule.heartbeatTimeout;
+        uint64 deadline = uint64(current.lastHeartbeat) + group.heartbeatTimeout;
         if (
             block.timestamp <= deadline
                 && (current.heartbeatKey == address(0) || _identity.isAuthorized(current.heartbeatKey, failed))
@@ -233,21 +252,25 @@ contract LeaderElection is ILeaderElection, AgentAuth {
         WeightTree.Tree storage tree = _trees[groupId];
         if (tree.lastChange() >= block.number) revert WeightsChangedThisBlock(groupId);
 
-        TermState memory state = _terms[groupId];
-        uint64 term = state.term + 1;
         // Exclude the failed leader for the rest of the epoch, with those failed before it.
-        uint256 count = state.exclusionsEpoch == state.epoch ? state.excludedCount : 0;
+        uint256 count = group.exclusionsEpoch == group.epoch ? group.excludedCount : 0;
         _excluded[groupId][count] = _members[groupId][failed].leafPlusOne - 1;
         uint256[] memory excluded = new uint256[](count + 1);
         for (uint256 i; i <= count; ++i) {
             excluded[i] = _excluded[groupId][i];
         }
-        uint256 leaf = tree.drawExcluding(_random(groupId, state.epoch, term), excluded);
+        uint256 term = uint256(group.term) + 1;
+        uint256 leaf = tree.drawExcluding(_random(groupId, group.epoch, term), excluded);
         agentId = leaf == type(uint256).max ? 0 : _leafAgent[groupId][leaf];
-        _terms[groupId] = TermState(term, state.epoch, state.epoch, uint32(count + 1));
+
+        emit LeaderFailedOver(groupId, group.epoch, group.term, failed, msg.sender);
+        group.term = SafeCast.toUint32(term);
+        group.exclusionsEpoch = group.epoch;
+        // Each failover needs a leader, and each excludes one, so there are at most as many as members.
+        group.excludedCount = SafeCast.toUint16(count + 1);
+        _groups[groupId] = group;
         _leadership[groupId] = Leadership(address(0), uint64(agentId), uint32(block.timestamp));
-        emit LeaderFailedOver(groupId, state.epoch, state.term, failed, msg.sender);
-        emit LeaderElected(groupId, state.epoch, term, agentId);
+        emit LeaderElected(groupId, group.epoch, uint64(term), agentId);
 
         // Last, after every write and event: the slash calls back into onStakeChanged.
         uint256 slash = _rules[groupId].failoverSlash;
@@ -263,8 +286,8 @@ contract LeaderElection is ILeaderElection, AgentAuth {
         returns (uint256 agentId, uint64 term, uint64 epoch, uint64 lastHeartbeat)
     {
         Leadership memory current = _leadership[groupId];
-        TermState memory state = _terms[groupId];
-        return (current.leader, state.term, state.epoch, current.lastHeartbeat);
+        GroupState memory group = _groups[groupId];
+        return (current.leader, group.term, group.epoch, current.leader == 0 ? 0 : current.lastHeartbeat);
     }
 
     /// @inheritdoc ILeaderElection
@@ -279,15 +302,15 @@ contract LeaderElection is ILeaderElection, AgentAuth {
 
     /// @inheritdoc ILeaderElection
     function groupParams(uint256 groupId) external view returns (GroupParams memory params, uint64 startTime) {
-        Schedule memory schedule = _requireGroup(groupId);
+        GroupState memory group = _requireGroup(groupId);
         StakeRules memory rules = _rules[groupId];
-        params = GroupParams(schedule.epochDuration, schedule.heartbeatTimeout, rules.minStake, rules.failoverSlash);
-        startTime = schedule.startTime;
+        params = GroupParams(group.epochDuration, group.heartbeatTimeout, rules.minStake, rules.failoverSlash);
+        startTime = group.startTime;
     }
 
     /// @inheritdoc ILeaderElection
     function currentEpoch(uint256 groupId) external view returns (uint64) {
-        return _epochAt(_requireGroup(groupId));
+        return uint64(_epochAt(_requireGroup(groupId)));
     }
 
     /// @inheritdoc ILeaderElection
@@ -320,16 +343,21 @@ contract LeaderElection is ILeaderElection, AgentAuth {
         return _groupCount;
     }
 
+    /// @notice The randomness source of draws (the zero address: {DefaultRandomness}, inline).
+    function randomnessSource() external view returns (IRandomnessSource) {
+        return _randomness;
+    }
+
     // ---------------------------------------------------------------- internals
 
-    function _requireGroup(uint256 groupId) private view returns (Schedule memory schedule) {
-        schedule = _schedules[groupId];
-        if (schedule.epochDuration == 0) revert GroupNotFound(groupId);
+    function _requireGroup(uint256 groupId) private view returns (GroupState memory group) {
+        group = _groups[groupId];
+        if (group.epochDuration == 0) revert GroupNotFound(groupId);
     }
 
     /// @dev Epochs count from 1: epoch n spans [start + (n - 1) * duration, start + n * duration).
-    function _epochAt(Schedule memory schedule) private view returns (uint64) {
-        return uint64((block.timestamp - schedule.startTime) / schedule.epochDuration + 1);
+    function _epochAt(GroupState memory group) private view returns (uint256) {
+        return (block.timestamp - group.startTime) / group.epochDuration + 1;
     }
 
     /// @dev weight = stake / unit, or 0 below the group's minimum stake.
@@ -339,7 +367,9 @@ contract LeaderElection is ILeaderElection, AgentAuth {
     }
 
     /// @dev Every draw of a group has its own (epoch, term), so the randomness of two draws differs.
-    function _random(uint256 groupId, uint64 epoch, uint64 term) private view returns (uint256) {
-        return _randomness.randomness(groupId, epoch, term);
+    function _random(uint256 groupId, uint256 epoch, uint256 term) private view returns (uint256) {
+        IRandomnessSource source = _randomness;
+        if (address(source) == address(0)) return DefaultRandomness.value(address(this), groupId, epoch, term);
+        return source.randomness(groupId, epoch, term);
     }
 }

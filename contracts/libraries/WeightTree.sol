@@ -13,13 +13,15 @@ pragma solidity 0.8.30;
  *   node(l, j):  | lane 3 (64) | lane 2 (64) | lane 1 (64) | lane 0 (64) |
  *   level 0:     lane k of node(0, j) is the weight of leaf 4j + k
  *   level l > 0: lane k of node(l, j) is the sum of the four lanes of node(l - 1, 4j + k)
- *   top level:   a single node(top, 0) whose lanes 0-2 are children and whose lane 3 holds the
- *                number of the last block in which any weight changed
+ *   root:        node(top, 0), kept under a fixed key so a draw finds it in one read; its lanes
+ *                0-2 are children and its lane 3 is metadata:
+ *                | 8 unused | 8 top | 48 last-change block | lane 2 | lane 1 | lane 0 |
  * ```
  *
- * Leaf i is lane `(i >> 2l) & 3` of node(l, i >> 2(l + 1)) at every level. The top node has three
- * children, so the tree holds `3 * 4^top` leaves; one more grows it by a level (the old top node
- * becomes child 0 of the new one). Growth never moves existing nodes.
+ * Nodes below the root live under key `level << 32 | index`. Leaf i is lane `(i >> 2l) & 3` of
+ * node(l, i >> 2(l + 1)) at every level. The root has three children, so the tree holds
+ * `3 * 4^top` leaves; one more grows it by a level (the old root's lanes move under its level key
+ * and become child 0 of the new root). Growth never moves any other node.
  *
  * Every lane is a sum of leaf weights, so every lane (and the total) is bounded by the sum of all
  * weights; additions are checked and revert with {WeightOverflow} past 2^64 - 1 per lane.
@@ -28,18 +30,18 @@ library WeightTree {
     struct Tree {
         /// Leaves allocated so far (vacated ones included).
         uint32 size;
-        /// Level of the root node.
-        uint8 top;
         /// Vacated leaves, reused before new ones are allocated.
         uint32[] vacant;
-        /// node(level, index) under key `level << 32 | index`.
+        /// The root under {ROOT_KEY}; node(level, index) under `level << 32 | index`.
         mapping(uint256 key => uint256 node) nodes;
     }
 
+    uint256 private constant ROOT_KEY = type(uint256).max;
     uint256 private constant LANE_MASK = 0xffffffffffffffff;
-    /// @dev Lane of the top node that holds the last-change block number.
-    uint256 private constant MARKER_SHIFT = 192;
     uint256 private constant CHILDREN_MASK = (1 << 192) - 1;
+    uint256 private constant MARKER_SHIFT = 192;
+    uint256 private constant MARKER_MASK = 0xffffffffffff;
+    uint256 private constant TOP_SHIFT = 240;
 
     /**
      * @dev Thrown when a lane would exceed 2^64 - 1 (the group's total weight is too large).
@@ -58,9 +60,10 @@ library WeightTree {
             self.vacant.pop();
         } else {
             leaf = self.size;
-            uint256 top = self.top;
+            uint256 root = self.nodes[ROOT_KEY];
+            uint256 top = root >> TOP_SHIFT;
             // Capacity is 3 * 4^top leaves; the next leaf needs a new root level.
-            if (leaf == 3 << (2 * top)) _grow(self, top);
+            if (leaf == 3 << (2 * top)) _grow(self, root, top);
             self.size = uint32(leaf + 1);
         }
         if (weight != 0) set(self, leaf, weight);
@@ -78,23 +81,32 @@ library WeightTree {
      */
     function set(Tree storage self, uint256 leaf, uint64 weight) internal returns (uint64 old) {
         mapping(uint256 => uint256) storage nodes = self.nodes;
-        uint256 top = self.top;
-        uint256 key = leaf >> 2;
+        uint256 root = nodes[ROOT_KEY];
+        uint256 top = root >> TOP_SHIFT;
+
         uint256 shift = (leaf & 3) << 6;
-        uint256 node = nodes[key];
+        uint256 key = top == 0 ? ROOT_KEY : leaf >> 2;
+        uint256 node = top == 0 ? root : nodes[key];
         old = uint64(node >> shift);
         if (old == weight) return old;
-
         node = (node & ~(LANE_MASK << shift)) | (uint256(weight) << shift);
-        if (top == 0) node = _mark(node);
+        if (top == 0) {
+            nodes[ROOT_KEY] = _mark(node);
+            return old;
+        }
         nodes[key] = node;
 
         bool up = weight > old;
         uint256 delta = up ? weight - old : old - weight;
         for (uint256 level = 1; level <= top; ++level) {
-            key = (level << 32) | (leaf >> (2 * level + 2));
             shift = ((leaf >> (2 * level)) & 3) << 6;
-            node = nodes[key];
+            if (level == top) {
+                node = root;
+                key = ROOT_KEY;
+            } else {
+                key = (level << 32) | (leaf >> (2 * level + 2));
+                node = nodes[key];
+            }
             uint256 lane = (node >> shift) & LANE_MASK;
             if (up) {
                 lane += delta;
@@ -104,24 +116,25 @@ library WeightTree {
                 lane -= delta;
             }
             node = (node & ~(LANE_MASK << shift)) | (lane << shift);
-            if (level == top) node = _mark(node);
-            nodes[key] = node;
+            nodes[key] = level == top ? _mark(node) : node;
         }
     }
 
     /// @notice Leaf `leaf`'s weight.
     function weightOf(Tree storage self, uint256 leaf) internal view returns (uint64) {
-        return uint64(self.nodes[leaf >> 2] >> ((leaf & 3) << 6));
+        uint256 root = self.nodes[ROOT_KEY];
+        uint256 node = root >> TOP_SHIFT == 0 ? root : self.nodes[leaf >> 2];
+        return uint64(node >> ((leaf & 3) << 6));
     }
 
     /// @notice Sum of all weights.
     function total(Tree storage self) internal view returns (uint256) {
-        return _childrenSum(self.nodes[uint256(self.top) << 32]);
+        return _childrenSum(self.nodes[ROOT_KEY]);
     }
 
     /// @notice Number of the last block in which a weight changed (0 if never).
     function lastChange(Tree storage self) internal view returns (uint256) {
-        return self.nodes[uint256(self.top) << 32] >> MARKER_SHIFT;
+        return (self.nodes[ROOT_KEY] >> MARKER_SHIFT) & MARKER_MASK;
     }
 
     /**
@@ -129,30 +142,11 @@ library WeightTree {
      * with probability weight / total (the modulo bias is below 2^-192).
      * @dev Requirements: total > 0. Reads one slot per level.
      */
-    function draw(Tree storage self, uint256 random) internal view returns (uint256 leaf) {
-        mapping(uint256 => uint256) storage nodes = self.nodes;
-        uint256 level = self.top;
-        uint256 node = nodes[level << 32];
-        uint256 sum = _childrenSum(node);
+    function draw(Tree storage self, uint256 random) internal view returns (uint256) {
+        uint256 root = self.nodes[ROOT_KEY];
+        uint256 sum = _childrenSum(root);
         if (sum == 0) revert EmptyTree();
-        uint256 point = random % sum;
-        uint256 index;
-        while (true) {
-            // Pick the first lane whose weight exceeds what remains of the point. A lane with zero
-            // weight can never be picked. The top node's marker lane is never reached: the point is
-            // below the sum of lanes 0-2.
-            uint256 k;
-            while (true) {
-                uint256 w = (node >> (k << 6)) & LANE_MASK;
-                if (point < w) break;
-                point -= w;
-                ++k;
-            }
-            index = (index << 2) | k;
-            if (level == 0) return index;
-            --level;
-            node = nodes[(level << 32) | index];
-        }
+        return _descend(self, root, random % sum, new uint256[](0), new uint256[](0));
     }
 
     /**
@@ -164,36 +158,61 @@ library WeightTree {
     function drawExcluding(Tree storage self, uint256 random, uint256[] memory excluded)
         internal
         view
-        returns (uint256 leaf)
+        returns (uint256)
     {
-        uint256 count = excluded.length;
-        uint256[] memory weights = new uint256[](count);
+        uint256[] memory weights = new uint256[](excluded.length);
         uint256 excludedSum;
-        for (uint256 i; i < count; ++i) {
+        for (uint256 i; i < excluded.length; ++i) {
             weights[i] = weightOf(self, excluded[i]);
             excludedSum += weights[i];
         }
-        mapping(uint256 => uint256) storage nodes = self.nodes;
-        uint256 level = self.top;
-        uint256 node = nodes[level << 32];
+        uint256 root = self.nodes[ROOT_KEY];
         // The excluded leaves are part of the total, so the subtraction cannot underflow.
-        uint256 sum = _childrenSum(node) - excludedSum;
+        uint256 sum = _childrenSum(root) - excludedSum;
         if (sum == 0) return type(uint256).max;
-        uint256 point = random % sum;
-        uint256 index;
+        return _descend(self, root, random % sum, excluded, weights);
+    }
+
+    /// @dev Walks from the root to the leaf owning `point`, treating each `excluded[i]` as weighing
+    /// `weights[i]` less (leaf x is under lane k of node(level, index) when x >> 2 level == 4 index + k).
+    function _descend(
+        Tree storage self,
+        uint256 root,
+        uint256 point,
+        uint256[] memory excluded,
+        uint256[] memory weights
+    ) private view returns (uint256 index) {
+        mapping(uint256 => uint256) storage nodes = self.nodes;
+        uint256 level = root >> TOP_SHIFT;
+        uint256 node = root;
+        uint256 count = excluded.length;
         while (true) {
-            uint256 k;
-            while (true) {
-                uint256 w = (node >> (k << 6)) & LANE_MASK;
-                // Remove the weight of every excluded leaf under this lane: leaf x is under lane k
-                // of node(level, index) when x >> 2 * level == 4 * index + k.
-                uint256 child = (index << 2) | k;
+            uint256 w0 = node & LANE_MASK;
+            uint256 w1 = (node >> 64) & LANE_MASK;
+            uint256 w2 = (node >> 128) & LANE_MASK;
+            if (count != 0) {
+                // Remove each excluded leaf's weight from the lane it sits under.
                 for (uint256 i; i < count; ++i) {
-                    if (excluded[i] >> (2 * level) == child) w -= weights[i];
+                    uint256 under = excluded[i] >> (2 * level);
+                    if (under >> 2 != index) continue;
+                    uint256 lane = under & 3;
+                    if (lane == 0) w0 -= weights[i];
+                    else if (lane == 1) w1 -= weights[i];
+                    else if (lane == 2) w2 -= weights[i];
                 }
-                if (point < w) break;
-                point -= w;
-                ++k;
+            }
+            // The chosen lane k is the number of cumulative lane sums at or below the point; a zero
+            // lane repeats the previous sum and so is never chosen, and the root's metadata lane is
+            // never reached (the point is below the sum of its three child lanes). Computed without
+            // branches so that a draw costs the same gas whichever leaf it lands on.
+            uint256 c0 = w0;
+            uint256 c1 = c0 + w1;
+            uint256 c2 = c1 + w2;
+            uint256 k;
+            assembly ("memory-safe") {
+                // Comparisons yield 0 or 1; exactly one of the eq() terms is 1 when k > 0.
+                k := add(add(iszero(lt(point, c0)), iszero(lt(point, c1))), iszero(lt(point, c2)))
+                point := sub(point, add(add(mul(eq(k, 1), c0), mul(eq(k, 2), c1)), mul(eq(k, 3), c2)))
             }
             index = (index << 2) | k;
             if (level == 0) return index;
@@ -202,22 +221,20 @@ library WeightTree {
         }
     }
 
-    /// @dev Adds a root level above `top`: the old root becomes child 0, its marker lane a free lane.
-    function _grow(Tree storage self, uint256 top) private {
-        mapping(uint256 => uint256) storage nodes = self.nodes;
-        uint256 oldKey = top << 32;
-        uint256 oldRoot = nodes[oldKey];
-        uint256 marker = oldRoot >> MARKER_SHIFT;
-        nodes[oldKey] = oldRoot & CHILDREN_MASK;
-        nodes[(top + 1) << 32] = (marker << MARKER_SHIFT) | _childrenSum(oldRoot);
-        self.top = uint8(top + 1);
+    /// @dev Adds a root level: the old root's children move under its level key (without the
+    /// metadata lane, which becomes a free fourth child) and the new root's lane 0 sums them.
+    function _grow(Tree storage self, uint256 root, uint256 top) private {
+        self.nodes[top << 32] = root & CHILDREN_MASK;
+        uint256 marker = (root >> MARKER_SHIFT) & MARKER_MASK;
+        self.nodes[ROOT_KEY] = ((top + 1) << TOP_SHIFT) | (marker << MARKER_SHIFT) | _childrenSum(root);
     }
 
     function _childrenSum(uint256 node) private pure returns (uint256) {
         return (node & LANE_MASK) + ((node >> 64) & LANE_MASK) + ((node >> 128) & LANE_MASK);
     }
 
-    function _mark(uint256 node) private view returns (uint256) {
-        return (node & CHILDREN_MASK) | (block.number << MARKER_SHIFT);
+    /// @dev The root with the current block as its last-change marker (its `top` kept).
+    function _mark(uint256 root) private view returns (uint256) {
+        return (root & ~(MARKER_MASK << MARKER_SHIFT)) | (block.number << MARKER_SHIFT);
     }
 }

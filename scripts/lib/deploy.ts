@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { network } from "hardhat";
-import type { Address } from "viem";
+import { type Address, zeroAddress } from "viem";
 import type { ContractName, Deployment } from "../../sdk/src/index.ts";
 
 type Viem = Awaited<ReturnType<typeof network.create>>["viem"];
@@ -21,14 +21,17 @@ export type DeployOptions = {
   weightUnit?: bigint;
   /** Receiver of failover slashes (default: the deployer). */
   treasury?: Address;
+  /** An IRandomnessSource for draws (default: none, LeaderElection's inline prevrandao mix). */
+  randomness?: Address;
 };
 
-/** Settings from the environment (STIGMERGY_STAKE_TOKEN, STIGMERGY_UNBONDING_PERIOD, STIGMERGY_TREASURY). */
+/** Settings from the environment: STIGMERGY_STAKE_TOKEN, STIGMERGY_UNBONDING_PERIOD, STIGMERGY_TREASURY, STIGMERGY_RANDOMNESS. */
 export function deployOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): DeployOptions {
   return {
     stakeToken: env.STIGMERGY_STAKE_TOKEN as Address | undefined,
     unbondingPeriod: env.STIGMERGY_UNBONDING_PERIOD ? BigInt(env.STIGMERGY_UNBONDING_PERIOD) : undefined,
     treasury: env.STIGMERGY_TREASURY as Address | undefined,
+    randomness: env.STIGMERGY_RANDOMNESS as Address | undefined,
   };
 }
 
@@ -67,11 +70,10 @@ export async function deployStigmergy(
   const token = options.stakeToken ?? (await deploy("StakeToken"));
   if (options.stakeToken) contracts.StakeToken = options.stakeToken;
   const stakeManager = await deploy("StakeManager", [identity, token, options.unbondingPeriod ?? 86_400n, admin]);
-  const randomness = await deploy("PrevrandaoRandomness");
   const election = await deploy("LeaderElection", [
     identity,
     stakeManager,
-    randomness,
+    options.randomness ?? zeroAddress,
     options.treasury ?? admin,
     options.weightUnit ?? 1_000_000_000n,
   ]);

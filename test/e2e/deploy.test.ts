@@ -39,7 +39,6 @@ describe("deployment against a real `hardhat node`", () => {
       "IdentityRegistry",
       "LeaderElection",
       "LockManager",
-      "PrevrandaoRandomness",
       "ReputationRegistry",
       "StakeManager",
       "StakeToken",

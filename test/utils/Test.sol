@@ -14,6 +14,8 @@ interface Vm {
     function sign(uint256 privateKey, bytes32 digest) external returns (uint8 v, bytes32 r, bytes32 s);
     function label(address account, string calldata newLabel) external;
     function roll(uint256 blockNumber) external;
+    function load(address target, bytes32 slot) external view returns (bytes32);
+    function store(address target, bytes32 slot, bytes32 value) external;
 }
 
 /// @notice Minimal test base: cheatcodes, assertions that revert with the values that differ,

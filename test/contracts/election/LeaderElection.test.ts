@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import { getAddress, stringToHex } from "viem";
+import { getAddress, stringToHex, zeroAddress } from "viem";
 import { deployAll, TOKEN } from "../../helpers/fixtures.ts";
 
 const { viem, networkHelpers, provider } = await network.create();
@@ -44,6 +44,32 @@ async function withLeader() {
 }
 
 describe("LeaderElection", () => {
+  it("refuses to deploy with a zero weight unit", async () => {
+    const f = await loadFixture(withGroup);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      viem.deployContract("LeaderElection", [f.c.IdentityRegistry!, f.c.StakeManager!, zeroAddress, f.deployer.account.address, 0n]),
+      f.election,
+      "InvalidGroupParams",
+      ["weightUnit is 0"],
+    );
+  });
+
+  it("draws through a pluggable IRandomnessSource when deployed with one", async () => {
+    const f = await deployAll(viem);
+    const source = await viem.deployContract("PrevrandaoRandomness");
+    const election = await viem.deployContract("LeaderElection", [f.c.IdentityRegistry!, f.c.StakeManager!, source.address, f.deployer.account.address, UNIT]);
+    expect(getAddress(await election.read.randomnessSource())).to.equal(getAddress(source.address));
+    const stakes = await f.at.StakeManager();
+    await f.mined(stakes.write.setStakeListener([election.address]));
+    await f.mined(election.write.createGroup([NAME, params]));
+    const a = await f.agentWithStake(f.alice, 20n * TOKEN);
+    await f.mined((await viem.getContractAt("LeaderElection", election.address, { client: { wallet: f.alice } })).write.join([1n, a]));
+    await mine();
+    await f.mined(election.write.elect([1n]));
+    expect((await election.read.currentLeader([1n]))[0]).to.equal(a);
+    expect(await (await f.at.LeaderElection()).read.randomnessSource()).to.equal(zeroAddress);
+  });
+
   describe("createGroup", () => {
     it("numbers groups from 1 and records parameters and start time", async () => {
       const { election, groupId, deployer, publicClient } = await loadFixture(withGroup);
@@ -59,7 +85,8 @@ describe("LeaderElection", () => {
     it("rejects a zero epoch, a zero timeout and a timeout not shorter than the unbonding period", async () => {
       const { election } = await loadFixture(withGroup);
       for (const [p, reason] of [
-        [{ ...params, epochDuration: 0n }, "epochDuration is 0"],
+        [{ ...params, epochDuration: 0n }, "epochDuration must be between 1 and 2^32 - 1 seconds"],
+        [{ ...params, epochDuration: 2n ** 32n }, "epochDuration must be between 1 and 2^32 - 1 seconds"],
         [{ ...params, heartbeatTimeout: 0n }, "heartbeatTimeout is 0"],
         [{ ...params, heartbeatTimeout: 86_400n }, "heartbeatTimeout must be shorter than the unbonding period"],
       ] as const) {

@@ -300,6 +300,25 @@ describe("ReputationRegistry", () => {
       expect([count, value, decimals]).to.deep.equal([...referenceSummary(entries)]);
     });
 
+    it("keeps decimals when the mean lands exactly on the int128 bounds", async () => {
+      const { reputation, agentId, bob, carol, dave, eve, give } = await loadFixture(deployed);
+      const X = 34028236692093846346337460743176821145n; // 5X + 2 = 2^127 - 1
+      await give(bob, X, 0);
+      await give(carol, 4n, 1);
+      expect(await reputation.read.getSummary([agentId, [bob.account.address, carol.account.address], "", ""])).to.deep.equal([
+        2n,
+        INT128_MAX,
+        1,
+      ]);
+      await give(dave, -X, 0);
+      await give(eve, -6n, 1);
+      expect(await reputation.read.getSummary([agentId, [dave.account.address, eve.account.address], "", ""])).to.deep.equal([
+        2n,
+        -INT128_MAX - 1n,
+        1,
+      ]);
+    });
+
     it("keeps as many decimals as fit", async () => {
       const { reputation, agentId, bob, carol, give } = await loadFixture(deployed);
       await give(bob, MAX, 0); // 1e38

@@ -63,6 +63,15 @@ describe("StakeManager", () => {
       await viem.assertions.revertWithCustomErrorWithArgs(stakes.write.stake([77n, TOKEN]), stakes, "AgentNotFound", [77n]);
     });
 
+    it("refuses stake beyond its 104-bit accounting", async () => {
+      const { at, c, alice, agentId, mined } = await loadFixture(deployed);
+      const huge = 2n ** 104n;
+      await mined((await at.StakeToken(alice)).write.faucet([alice.account.address, huge]));
+      await mined((await at.StakeToken(alice)).write.approve([c.StakeManager!, huge]));
+      const stakes = await at.StakeManager(alice);
+      await viem.assertions.revertWithCustomErrorWithArgs(stakes.write.stake([agentId, huge]), stakes, "StakeOverflow", [huge + 100n * TOKEN]);
+    });
+
     it("rejects a token that delivers less than it was asked to transfer", async () => {
       const f = await loadFixture(deployed);
       const feeToken = await viem.deployContract("FeeOnTransferTokenMock");
