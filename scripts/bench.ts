@@ -8,6 +8,7 @@ import { network } from "hardhat";
 import type { GasSection } from "../bench/gas.ts";
 import { gasTable, machineLine, toSnapshot, updateReadme, writeSnapshot } from "../bench/report.ts";
 import { measureCoordinationGas } from "../bench/coordination.ts";
+import { measureTaskGas } from "../bench/tasks.ts";
 import { measureTrustLayerGas } from "../bench/trust-layer.ts";
 
 const hardhatVersion = (createRequire(import.meta.url)("hardhat/package.json") as { version: string }).version;
@@ -19,6 +20,8 @@ console.log("bench: measuring trust layer gas…");
 sections.push(await measureTrustLayerGas(viem, networkHelpers));
 console.log("bench: measuring staking and consensus gas (builds groups of 100, 1,000 and 10,000 members)…");
 sections.push(await measureCoordinationGas(viem, networkHelpers, [100, 1_000, 10_000], log));
+console.log("bench: measuring work coordination gas…");
+sections.push(await measureTaskGas(viem, networkHelpers));
 
 const machine = machineLine(hardhatVersion);
 const tables = sections.map(gasTable).join("\n\n");

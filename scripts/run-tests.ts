@@ -18,7 +18,7 @@ type Outcome = { passed: number; failed: number };
 /** Runs a command, streaming its output, and resolves with the exit code and the full output. */
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, FORCE_COLOR: "0", ...env } });
+    const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1", ...env } });
     let output = "";
     const tee = (chunk: Buffer, to: NodeJS.WriteStream) => {
       output += chunk.toString();

@@ -34,16 +34,10 @@ contract IdentityRegistry is ERC721, EIP712, IIdentityRegistry, IERC4906 {
         None
     }
 
-    /**
-     * @dev Per-agent state beside the ERC-721 owner, packed in one slot:
-     * `| 56 unused | 32 capabilityEpoch | 8 walletMode | 160 wallet |`.
-     * `capabilityEpoch` numbers the agent's current capability set: {setCapabilities} bumps it,
-     * which drops every earlier tag at once without iterating over them.
-     */
+    /// @dev Per-agent state beside the ERC-721 owner, in one slot: `| 88 unused | 8 walletMode | 160 wallet |`.
     struct AgentRecord {
         address wallet;
         WalletMode walletMode;
-        uint32 capabilityEpoch;
     }
 
     /// @notice EIP-712 type of the agentWallet proof, as in the canonical ERC-8004 deployment.
@@ -61,7 +55,10 @@ contract IdentityRegistry is ERC721, EIP712, IIdentityRegistry, IERC4906 {
     mapping(uint256 agentId => PackedBytes.Bytes) private _agentURIs;
     mapping(uint256 agentId => mapping(bytes32 keyHash => PackedBytes.Bytes)) private _metadata;
     mapping(address wallet => uint256 agentId) private _agentOfWallet;
-    mapping(uint256 agentId => mapping(bytes32 capability => uint32 epoch)) private _capabilityEpochs;
+    /// @dev Declared capabilities as a set: a flag per tag (one read for a check, the hot path of every
+    /// claim) plus the list, so that {setCapabilities} can clear the previous set.
+    mapping(uint256 agentId => mapping(bytes32 capability => bool)) private _hasCapability;
+    mapping(uint256 agentId => bytes32[]) private _capabilities;
 
     constructor() ERC721("Stigmergy Agent Identity", "AGENT") EIP712("ERC8004IdentityRegistry", "1") {}
 
@@ -188,19 +185,35 @@ contract IdentityRegistry is ERC721, EIP712, IIdentityRegistry, IERC4906 {
             if (_ownerOf(agentId) == address(0)) revert AgentNotFound(agentId);
             revert NotAuthorizedForAgent(msg.sender, agentId);
         }
-        uint32 epoch = ++_agents[agentId].capabilityEpoch;
-        mapping(bytes32 => uint32) storage epochs = _capabilityEpochs[agentId];
+        mapping(bytes32 => bool) storage flags = _hasCapability[agentId];
+        bytes32[] storage list = _capabilities[agentId];
+        for (uint256 i = list.length; i != 0; --i) {
+            delete flags[list[i - 1]];
+            list.pop();
+        }
         for (uint256 i; i < caps.length; ++i) {
-            if (caps[i] == bytes32(0)) revert ZeroCapability(i);
-            epochs[caps[i]] = epoch;
+            bytes32 capability = caps[i];
+            if (capability == bytes32(0)) revert ZeroCapability(i);
+            if (flags[capability]) continue; // listed once
+            flags[capability] = true;
+            list.push(capability);
         }
         emit CapabilitiesSet(agentId, caps);
     }
 
     /// @inheritdoc IIdentityRegistry
     function hasCapability(uint256 agentId, bytes32 capability) external view returns (bool) {
-        uint32 epoch = _agents[agentId].capabilityEpoch;
-        return epoch != 0 && _capabilityEpochs[agentId][capability] == epoch;
+        return _hasCapability[agentId][capability];
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function capabilitiesOf(uint256 agentId) external view returns (bytes32[] memory) {
+        return _capabilities[agentId];
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function isAuthorizedFor(address account, uint256 agentId, bytes32 capability) external view returns (bool) {
+        return isAuthorized(account, agentId) && (capability == bytes32(0) || _hasCapability[agentId][capability]);
     }
 
     // ---------------------------------------------------------------- views

@@ -223,6 +223,23 @@ interface IIdentityRegistry is IERC721Metadata, IAgentErrors {
     function hasCapability(uint256 agentId, bytes32 capability) external view returns (bool);
 
     /**
+     * @notice The agent's current capability tags, each once, in declaration order.
+     * @param agentId The agent.
+     * @return The tags.
+     */
+    function capabilitiesOf(uint256 agentId) external view returns (bytes32[] memory);
+
+    /**
+     * @notice {isAuthorized} and {hasCapability} in one call (what a claim checks): whether
+     * `account` may act for `agentId` and the agent declared `capability` (0: no capability needed).
+     * @param account The would-be actor.
+     * @param agentId The agent.
+     * @param capability The tag required, or 0.
+     * @return True if both hold.
+     */
+    function isAuthorizedFor(address account, uint256 agentId, bytes32 capability) external view returns (bool);
+
+    /**
      * @notice Whether `agentId` is registered.
      * @param agentId The agent.
      * @return True if the token exists.

@@ -65,7 +65,7 @@ export async function deployStigmergy(
   const admin = deployer.account.address;
 
   const identity = await deploy("IdentityRegistry");
-  await deploy("ReputationRegistry", [identity]);
+  const reputation = await deploy("ReputationRegistry", [identity]);
   await deploy("ValidationRegistry", [identity]);
   const token = options.stakeToken ?? (await deploy("StakeToken"));
   if (options.stakeToken) contracts.StakeToken = options.stakeToken;
@@ -79,13 +79,16 @@ export async function deployStigmergy(
   ]);
   await deploy("Governance", [identity, stakeManager, election]);
   await deploy("LockManager", [identity]);
+  const taskBoard = await deploy("TaskBoard", [identity, stakeManager, reputation]);
+  await deploy("MessageBus", [identity, election]);
 
   log("wiring roles…");
   const stakes = await viem.getContractAt("StakeManager", stakeManager);
   const wait = async (hash: Promise<`0x${string}`>) => publicClient.waitForTransactionReceipt({ hash: await hash });
   await wait(stakes.write.grantRole([await stakes.read.SLASHER_ROLE(), election]));
   await wait(stakes.write.setStakeListener([election]));
-  log("  StakeManager: LeaderElection is a slasher and the stake listener");
+  await wait(stakes.write.grantRole([await stakes.read.SLASHER_ROLE(), taskBoard]));
+  log("  StakeManager: LeaderElection and TaskBoard are slashers; LeaderElection is the stake listener");
 
   return { chainId, startBlock: startBlock ?? 0, contracts };
 }

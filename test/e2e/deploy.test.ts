@@ -39,9 +39,11 @@ describe("deployment against a real `hardhat node`", () => {
       "IdentityRegistry",
       "LeaderElection",
       "LockManager",
+      "MessageBus",
       "ReputationRegistry",
       "StakeManager",
       "StakeToken",
+      "TaskBoard",
       "ValidationRegistry",
     ]);
     const client = createPublicClient({ transport: http(node.url) });

@@ -70,6 +70,10 @@ export async function deployAll(viem: Viem, options: DeployOptions = {}) {
     LeaderElection: (w: WalletClient = deployer) => viem.getContractAt("LeaderElection", c.LeaderElection!, { client: { wallet: w } }),
     Governance: (w: WalletClient = deployer) => viem.getContractAt("Governance", c.Governance!, { client: { wallet: w } }),
     LockManager: (w: WalletClient = deployer) => viem.getContractAt("LockManager", c.LockManager!, { client: { wallet: w } }),
+    TaskBoard: (w: WalletClient = deployer) => viem.getContractAt("TaskBoard", c.TaskBoard!, { client: { wallet: w } }),
+    MessageBus: (w: WalletClient = deployer) => viem.getContractAt("MessageBus", c.MessageBus!, { client: { wallet: w } }),
+    ReputationRegistry: (w: WalletClient = deployer) =>
+      viem.getContractAt("ReputationRegistry", c.ReputationRegistry!, { client: { wallet: w } }),
   };
   const mined = async (hash: Promise<Hex>) => publicClient.waitForTransactionReceipt({ hash: await hash });
 

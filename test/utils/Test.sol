@@ -16,6 +16,7 @@ interface Vm {
     function roll(uint256 blockNumber) external;
     function load(address target, bytes32 slot) external view returns (bytes32);
     function store(address target, bytes32 slot, bytes32 value) external;
+    function deal(address account, uint256 newBalance) external;
 }
 
 /// @notice Minimal test base: cheatcodes, assertions that revert with the values that differ,

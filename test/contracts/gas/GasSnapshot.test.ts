@@ -3,6 +3,7 @@ import hre, { network } from "hardhat";
 import type { GasSection } from "../../../bench/gas.ts";
 import { readSnapshot } from "../../../bench/report.ts";
 import { ELECT_RATIO_TARGET, measureCoordinationGas } from "../../../bench/coordination.ts";
+import { measureTaskGas } from "../../../bench/tasks.ts";
 import { measureTrustLayerGas } from "../../../bench/trust-layer.ts";
 
 /**
@@ -42,5 +43,9 @@ describe("gas snapshot", function () {
     const gasOf = (name: string) => Number(section.rows.find((r) => r.name === name)!.gas);
     const ratio = gasOf("elect, 10,000 members") / gasOf("elect, 100 members");
     expect(ratio, `elect at 10,000 is ${ratio.toFixed(2)} × elect at 100`).to.be.at.most(ELECT_RATIO_TARGET);
+  });
+
+  it("work coordination (TaskBoard, MessageBus) costs no more than the snapshot and meets its targets", async () => {
+    checkSection(await measureTaskGas(viem, networkHelpers));
   });
 });

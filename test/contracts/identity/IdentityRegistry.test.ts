@@ -558,6 +558,19 @@ describe("IdentityRegistry", () => {
       );
     });
 
+    it("lists each tag once, and isAuthorizedFor checks authorisation and capability together", async () => {
+      const { identity, alice, bob, agentId, as } = await loadFixture(withAgent);
+      await (await as(alice)).write.setCapabilities([agentId, [CODE, SUMMARIZE, CODE]]);
+      expect(await identity.read.capabilitiesOf([agentId])).to.deep.equal([CODE, SUMMARIZE]);
+      expect(await identity.read.isAuthorizedFor([alice.account.address, agentId, CODE])).to.equal(true);
+      expect(await identity.read.isAuthorizedFor([alice.account.address, agentId, TRANSLATE])).to.equal(false);
+      expect(await identity.read.isAuthorizedFor([alice.account.address, agentId, `0x${"00".repeat(32)}`])).to.equal(true);
+      expect(await identity.read.isAuthorizedFor([bob.account.address, agentId, CODE])).to.equal(false);
+      await (await as(alice)).write.setCapabilities([agentId, [TRANSLATE]]);
+      expect(await identity.read.capabilitiesOf([agentId])).to.deep.equal([TRANSLATE]);
+      expect(await identity.read.isAuthorizedFor([alice.account.address, agentId, CODE])).to.equal(false);
+    });
+
     it("are scoped to their agent", async () => {
       const { identity, alice, agentId, as } = await loadFixture(withAgent);
       const other = await registerAgent(viem, identity.address, alice);

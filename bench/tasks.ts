@@ -1,0 +1,126 @@
+/**
+ * Gas of work coordination: TaskBoard's lifecycle and MessageBus. Times are pinned (a fixed chain
+ * time and absolute deadlines) so that calldata, and with it the gas, is the same in every run.
+ */
+import type { network } from "hardhat";
+import { type Address, keccak256, stringToHex, toHex, zeroAddress } from "viem";
+import { deployStigmergy } from "../scripts/lib/deploy.ts";
+import { type GasRow, type GasSection, gasOf } from "./gas.ts";
+
+type Viem = Awaited<ReturnType<typeof network.create>>["viem"];
+type NetworkHelpers = Awaited<ReturnType<typeof network.create>>["networkHelpers"];
+
+const TOKEN = 10n ** 18n;
+const CAP = keccak256(toHex("summarize"));
+/** DESIGN §5: claim with eligibility checks (capability and stake), no bond. */
+export const CLAIM_TARGET = 50_000n;
+/** One packed slot read and written: the floor DESIGN §5 compares claim with. */
+const CLAIM_FLOOR = 26_500n;
+const T0 = 4_200_000_000n;
+const PAYLOAD_200 = `0x${"5a".repeat(200)}` as const;
+
+export async function measureTaskGas(viem: Viem, helpers: NetworkHelpers): Promise<GasSection> {
+  const publicClient = await viem.getPublicClient();
+  const [deployer, poster, w1, w2] = await viem.getWalletClients();
+  if (!deployer || !poster || !w1 || !w2) throw new Error("need 4 accounts");
+  if (BigInt(await helpers.time.latest()) < T0) await helpers.time.setNextBlockTimestamp(T0);
+  const c = (await deployStigmergy(viem)).contracts;
+  const mined = (hash: Promise<`0x${string}`>) => gasOf(publicClient, hash);
+  const at = {
+    identity: (w = deployer) => viem.getContractAt("IdentityRegistry", c.IdentityRegistry!, { client: { wallet: w } }),
+    token: (w = deployer) => viem.getContractAt("StakeToken", c.StakeToken!, { client: { wallet: w } }),
+    stakes: (w = deployer) => viem.getContractAt("StakeManager", c.StakeManager!, { client: { wallet: w } }),
+    board: (w = deployer) => viem.getContractAt("TaskBoard", c.TaskBoard!, { client: { wallet: w } }),
+    bus: (w = deployer) => viem.getContractAt("MessageBus", c.MessageBus!, { client: { wallet: w } }),
+    election: (w = deployer) => viem.getContractAt("LeaderElection", c.LeaderElection!, { client: { wallet: w } }),
+  };
+  const worker = async (owner: typeof w1) => {
+    await mined((await at.identity(owner)).write.register(["ipfs://worker"]));
+    const agentId = await (await at.identity()).read.lastAgentId();
+    await mined((await at.identity(owner)).write.setCapabilities([agentId, [CAP]]));
+    await mined((await at.token(owner)).write.faucet([owner.account.address, 100n * TOKEN]));
+    await mined((await at.token(owner)).write.approve([c.StakeManager!, 100n * TOKEN]));
+    await mined((await at.stakes(owner)).write.stake([agentId, 10n * TOKEN]));
+    return agentId;
+  };
+  const a1 = await worker(w1);
+  const a2 = await worker(w2);
+  const deadline = T0 + 30n * 86_400n;
+  const spec = (overrides: Partial<{ reward: bigint; maxReward: bigint; claimBond: bigint; abandonSlash: bigint }> = {}) => ({
+    capability: CAP,
+    specURI: "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtq5f",
+    specHash: keccak256(toHex("spec")),
+    rewardToken: zeroAddress as Address,
+    reward: 10n ** 15n,
+    maxReward: 10n ** 15n,
+    claimBond: 0n,
+    minStake: TOKEN,
+    abandonSlash: 0n,
+    leaseDuration: 3_600n,
+    notBefore: 0n,
+    deadline,
+    reviewWindow: 3_600n,
+    approver: zeroAddress as Address,
+    ...overrides,
+  });
+  const board = await at.board(poster);
+  const post = async (s: ReturnType<typeof spec>) => {
+    const gas = await mined(board.write.postTask([s], { value: s.maxReward }));
+    return { gas, taskId: await board.read.taskCount() };
+  };
+  const rows: GasRow[] = [];
+
+  // Warm-up: the first task, claim and acceptance pay one-time costs (first feedback from
+  // TaskBoard to a1, first credit slots); measured rows below are steady state.
+  const warm = await post(spec());
+  await mined((await at.board(w1)).write.claim([warm.taskId, a1]));
+  await mined((await at.board(w1)).write.submit([warm.taskId, 1, "ipfs://result", keccak256(toHex("r"))]));
+  await mined(board.write.accept([warm.taskId]));
+
+  const flat = await post(spec());
+  rows.push({ name: "postTask, ETH, flat reward", gas: flat.gas });
+  const claim = await mined((await at.board(w1)).write.claim([flat.taskId, a1]));
+  rows.push({
+    name: "claim, capability + stake checks, no bond",
+    gas: claim,
+    target: CLAIM_TARGET,
+    note: `${(claim - CLAIM_FLOOR).toLocaleString("en-US")} above the one-slot floor of ~${CLAIM_FLOOR.toLocaleString("en-US")}`,
+  });
+  rows.push({ name: "renewLease", gas: await mined((await at.board(w1)).write.renewLease([flat.taskId, 1])) });
+  rows.push({ name: "submit", gas: await mined((await at.board(w1)).write.submit([flat.taskId, 1, "ipfs://result", keccak256(toHex("r"))])) });
+  rows.push({ name: "accept, by the poster (pays, refunds, writes reputation)", gas: await mined(board.write.accept([flat.taskId])) });
+
+  const rising = await post(spec({ maxReward: 2n * 10n ** 15n }));
+  rows.push({ name: "postTask, ETH, rising reward", gas: rising.gas });
+  rows.push({ name: "claim, rising reward (reads the reward slot)", gas: await mined((await at.board(w1)).write.claim([rising.taskId, a1])) });
+
+  const bonded = await post(spec({ claimBond: 10n ** 14n, abandonSlash: TOKEN }));
+  rows.push({ name: "claim, with an ETH bond", gas: await mined((await at.board(w2)).write.claim([bonded.taskId, a2], { value: 10n ** 14n })) });
+  await helpers.time.increase(3_601n);
+  rows.push({ name: "reclaim, bond and stake slashed", gas: await mined(board.write.reclaim([bonded.taskId])) });
+
+  // A schedule: round 0 spawned and claimed in one transaction.
+  const firstAt = BigInt(await helpers.time.latest()) + 10n;
+  const template = { ...spec(), deadline: 3_600n };
+  await mined(board.write.createSchedule([template, firstAt, 3_600n, 4], { value: 4n * template.maxReward }));
+  const scheduleId = await board.read.scheduleCount();
+  await helpers.time.increaseTo(firstAt);
+  rows.push({ name: "claimScheduled (spawn + claim)", gas: await mined((await at.board(w2)).write.claimScheduled([scheduleId, 0, a2])) });
+
+  // Messages, 200-byte payloads, second message on the channel and in the inbox.
+  const bus = await at.bus(w1);
+  const channel = keccak256(toHex("swarm"));
+  await mined(bus.write.post([a1, channel, PAYLOAD_200]));
+  rows.push({ name: "post, 200-byte payload", gas: await mined(bus.write.post([a1, channel, PAYLOAD_200])) });
+  await mined(bus.write.send([a1, a2, PAYLOAD_200]));
+  rows.push({ name: "send, 200-byte payload", gas: await mined(bus.write.send([a1, a2, PAYLOAD_200])) });
+  const election = await at.election();
+  await mined(election.write.createGroup([stringToHex("bench-bus", { size: 32 }), { epochDuration: 3_600n, heartbeatTimeout: 600n, minStake: 0n, failoverSlash: 0n }]));
+  await mined((await at.election(w1)).write.join([await election.read.groupCount(), a1]));
+  const restricted = await (await at.bus()).read.groupChannel([await election.read.groupCount(), stringToHex("orders", { size: 32 })]);
+  await mined((await at.bus()).write.restrictChannel([await election.read.groupCount(), stringToHex("orders", { size: 32 })]));
+  await mined(bus.write.post([a1, restricted, PAYLOAD_200]));
+  rows.push({ name: "post, 200-byte payload, group channel", gas: await mined(bus.write.post([a1, restricted, PAYLOAD_200])) });
+
+  return { title: "Work coordination", rows };
+}

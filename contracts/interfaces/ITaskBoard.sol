@@ -1,0 +1,423 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IAgentErrors} from "./IAgentErrors.sol";
+
+/**
+ * @title ITaskBoard
+ * @notice Atomic work claims with escrow, leases, handoffs, human escalation and schedules.
+ *
+ * A task is posted with `maxReward` escrowed (ETH or an ERC-20); the payable reward rises linearly
+ * from `reward` at posting to `maxReward` at the deadline and is locked in when a claim lands.
+ * Exactly one eligible agent holds a task at a time; every act of the claimant carries `attempt`,
+ * and an act with a stale attempt reverts. Money only ever moves out as pull-based credits
+ * ({withdrawCredit}).
+ */
+interface ITaskBoard is IAgentErrors {
+    /// @notice What a poster asks for. Times are unix seconds; amounts are in the reward token.
+    struct TaskSpec {
+        /// Capability the claimant must have declared (0: any agent).
+        bytes32 capability;
+        /// Where the task is described.
+        string specURI;
+        /// keccak256 of that description.
+        bytes32 specHash;
+        /// ERC-20 paying reward and bonds; the zero address for ETH.
+        address rewardToken;
+        /// Reward payable at posting.
+        uint256 reward;
+        /// Reward payable at the deadline (the urgency signal); escrowed in full.
+        uint256 maxReward;
+        /// Bond a claimant posts with its claim; lost if its lease expires.
+        uint256 claimBond;
+        /// Active stake a claimant needs.
+        uint256 minStake;
+        /// Stake slashed (to the poster) from a claimant whose lease expires.
+        uint256 abandonSlash;
+        /// Seconds a claim or renewal lasts.
+        uint64 leaseDuration;
+        /// Earliest claim time (0: now). For schedule templates: ignored (the round's due time).
+        uint64 notBefore;
+        /// Claims are accepted while now < deadline. For schedule templates: seconds after the due time.
+        uint64 deadline;
+        /// Seconds the poster has to accept or reject a submission; silence then means acceptance.
+        uint64 reviewWindow;
+        /// Who answers escalations (0: the poster).
+        address approver;
+    }
+
+    /// @notice A task as stored, for reads.
+    struct TaskView {
+        uint8 status;
+        uint32 attempt;
+        uint256 claimant;
+        /// Lease expiry (Claimed), review deadline (Submitted) or paused lease seconds (Escalated).
+        uint64 timer;
+        uint256 lockedReward;
+        address poster;
+        address rewardToken;
+        address approver;
+        bytes32 capability;
+        uint256 reward;
+        uint256 maxReward;
+        uint256 claimBond;
+        uint256 minStake;
+        uint256 abandonSlash;
+        uint64 postedAt;
+        uint64 notBefore;
+        uint64 deadline;
+        uint64 leaseDuration;
+        uint64 reviewWindow;
+    }
+
+    /// @notice A schedule as stored, for reads.
+    struct ScheduleView {
+        address poster;
+        uint64 firstAt;
+        uint64 interval;
+        uint32 count;
+        uint32 spawned;
+        bool cancelled;
+    }
+
+    /**
+     * @notice Emitted when a task is posted, directly or spawned from a schedule round.
+     * @param taskId The task.
+     * @param poster Who posted it (and escrowed its reward).
+     * @param capability The capability it needs.
+     * @param spec Everything else the poster asked for (times as stored: absolute).
+     * @param scheduleId The schedule it was spawned from (0: posted directly).
+     * @param round The schedule round.
+     */
+    event TaskPosted(
+        uint256 indexed taskId,
+        address indexed poster,
+        bytes32 indexed capability,
+        TaskSpec spec,
+        uint256 scheduleId,
+        uint32 round
+    );
+
+    /**
+     * @notice Emitted when an agent claims a task (also when it accepts a handoff).
+     * @param taskId The task.
+     * @param agentId The claimant.
+     * @param attempt The claim's fencing token.
+     * @param leaseExpiry When the lease ends unless renewed.
+     * @param lockedReward The reward it will be paid on acceptance.
+     */
+    event TaskClaimed(uint256 indexed taskId, uint256 indexed agentId, uint32 attempt, uint64 leaseExpiry, uint256 lockedReward);
+
+    /// @notice Emitted when the claimant extends its lease.
+    event LeaseRenewed(uint256 indexed taskId, uint256 indexed agentId, uint32 attempt, uint64 leaseExpiry);
+
+    /// @notice Emitted when the claimant submits its result.
+    event TaskSubmitted(
+        uint256 indexed taskId,
+        uint256 indexed agentId,
+        uint32 attempt,
+        string resultURI,
+        bytes32 resultHash,
+        uint64 reviewDeadline
+    );
+
+    /**
+     * @notice Emitted when a submission is accepted (by the poster, or by anyone after the review window).
+     * @param taskId The task.
+     * @param agentId The claimant paid.
+     * @param attempt Its attempt.
+     * @param payee Who was credited (the agent's wallet, or its owner when it has none).
+     * @param reward The reward credited.
+     * @param bond The bond returned with it.
+     * @param refund What the poster got back (maxReward - reward).
+     * @param byPoster True if the poster accepted, false if silence did.
+     */
+    event TaskAccepted(
+        uint256 indexed taskId,
+        uint256 indexed agentId,
+        uint32 attempt,
+        address payee,
+        uint256 reward,
+        uint256 bond,
+        uint256 refund,
+        bool byPoster
+    );
+
+    /// @notice Emitted when the poster rejects a submission; the task reopens and the bond is returned.
+    event TaskRejected(uint256 indexed taskId, uint256 indexed agentId, uint32 attempt, string reasonURI);
+
+    /**
+     * @notice Emitted when a task whose lease expired is reopened.
+     * @param taskId The task.
+     * @param agentId The claimant that abandoned it.
+     * @param attempt Its attempt.
+     * @param bondSlashed The bond credited to the poster.
+     * @param stakeSlashed The stake slashed to the poster.
+     * @param by Who called reclaim.
+     */
+    event TaskReclaimed(
+        uint256 indexed taskId, uint256 indexed agentId, uint32 attempt, uint256 bondSlashed, uint256 stakeSlashed, address by
+    );
+
+    /// @notice Emitted when the poster cancels an open task; `refund` is credited to it.
+    event TaskCancelled(uint256 indexed taskId, uint256 refund);
+
+    /// @notice Emitted when an open task passes its deadline; `refund` is credited to the poster.
+    event TaskExpired(uint256 indexed taskId, uint256 refund);
+
+    /// @notice Emitted when the claimant offers the task to another agent.
+    event TaskHandedOff(uint256 indexed taskId, uint256 indexed fromAgentId, uint256 indexed toAgentId, uint32 attempt, string contextURI);
+
+    /// @notice Emitted when the claimant asks the approver a question; the lease clock stops.
+    event TaskEscalated(uint256 indexed taskId, uint256 indexed agentId, uint32 attempt, string questionURI, uint64 leaseRemaining);
+
+    /**
+     * @notice Emitted when the approver answers.
+     * @param taskId The task.
+     * @param answerURI The answer.
+     * @param resume True: the claimant goes on (lease restarted with its remaining time); false:
+     * the claim is released without penalty and the task reopens.
+     * @param leaseExpiry The new lease expiry when resumed (0 otherwise).
+     */
+    event EscalationResolved(uint256 indexed taskId, string answerURI, bool resume, uint64 leaseExpiry);
+
+    /// @notice Emitted when a schedule is created; every round's `maxReward` is escrowed.
+    event ScheduleCreated(
+        uint256 indexed scheduleId, address indexed poster, TaskSpec template, uint64 firstAt, uint64 interval, uint32 count
+    );
+
+    /// @notice Emitted when a schedule is cancelled; `refund` (its unspawned rounds) is credited to the poster.
+    event ScheduleCancelled(uint256 indexed scheduleId, uint256 refund, uint32 spawned);
+
+    /// @notice Emitted whenever an account is credited (reward, bond, refund, slash).
+    event Credited(address indexed account, address indexed token, uint256 amount, uint256 indexed taskId);
+
+    /// @notice Emitted when an account withdraws its credit.
+    event CreditWithdrawn(address indexed account, address indexed token, uint256 amount);
+
+    /// @notice Thrown when no task has this id.
+    error TaskNotFound(uint256 taskId);
+    /// @notice Thrown when a spec is unusable; `reason` names the field.
+    error InvalidTaskSpec(string reason);
+    /// @notice Thrown when the ETH sent differs from what is due.
+    error WrongPayment(uint256 expected, uint256 received);
+    /// @notice Thrown when an ERC-20 delivers a different amount than transferred (fee-on-transfer tokens are not supported).
+    error UnsupportedToken(address token, uint256 expected, uint256 received);
+    /// @notice Thrown when claiming a task that is not open.
+    error TaskNotOpen(uint256 taskId, uint8 status, uint256 claimant, uint32 attempt);
+    /// @notice Thrown when claiming before `notBefore`.
+    error TaskNotYetClaimable(uint256 taskId, uint64 notBefore);
+    /// @notice Thrown when claiming at or after the deadline.
+    error TaskPastDeadline(uint256 taskId, uint64 deadline);
+    /// @notice Thrown when the agent lacks the task's capability.
+    error MissingCapability(uint256 taskId, uint256 agentId, bytes32 capability);
+    /// @notice Thrown when the agent's active stake is below the task's minimum.
+    error StakeTooLow(uint256 taskId, uint256 agentId, uint256 stake, uint256 minStake);
+    /// @notice Thrown when an act carries an attempt that is not the current one.
+    error StaleAttempt(uint256 taskId, uint32 attempt, uint32 currentAttempt);
+    /// @notice Thrown when an act needs another status.
+    error WrongStatus(uint256 taskId, uint8 status);
+    /// @notice Thrown when the claimant acts after its lease expired.
+    error LeaseExpired(uint256 taskId, uint64 leaseExpiry);
+    /// @notice Thrown when reclaiming before the lease expired.
+    error LeaseActive(uint256 taskId, uint64 leaseExpiry);
+    /// @notice Thrown when renewing at or after the deadline.
+    error RenewalPastDeadline(uint256 taskId, uint64 deadline);
+    /// @notice Thrown when someone other than the poster acts for it.
+    error NotPoster(uint256 taskId, address caller);
+    /// @notice Thrown when someone other than the approver resolves an escalation.
+    error NotApprover(uint256 taskId, address caller);
+    /// @notice Thrown when anyone but the poster accepts before the review window ended.
+    error ReviewWindowOpen(uint256 taskId, uint64 reviewDeadline);
+    /// @notice Thrown when the poster rejects after the review window ended.
+    error ReviewWindowClosed(uint256 taskId, uint64 reviewDeadline);
+    /// @notice Thrown when expiring before the deadline.
+    error DeadlineNotReached(uint256 taskId, uint64 deadline);
+    /// @notice Thrown when accepting a handoff that was not offered to this agent.
+    error HandoffNotOffered(uint256 taskId, uint256 agentId, uint256 offeredTo);
+    /// @notice Thrown when handing a task to its own claimant.
+    error HandoffToSelf(uint256 taskId, uint256 agentId);
+    /// @notice Thrown when no schedule has this id.
+    error ScheduleNotFound(uint256 scheduleId);
+    /// @notice Thrown when a schedule is unusable; `reason` names the field.
+    error InvalidSchedule(string reason);
+    /// @notice Thrown when claiming a round past the schedule's count.
+    error RoundOutOfRange(uint256 scheduleId, uint32 round, uint32 count);
+    /// @notice Thrown when claiming a round before it is due.
+    error RoundNotDue(uint256 scheduleId, uint32 round, uint64 dueAt);
+    /// @notice Thrown when a round was already spawned (its task is claimed through {claim}).
+    error RoundAlreadySpawned(uint256 scheduleId, uint32 round, uint256 taskId);
+    /// @notice Thrown when acting on a cancelled schedule.
+    error ScheduleIsCancelled(uint256 scheduleId);
+    /// @notice Thrown when withdrawing a zero credit.
+    error NothingToWithdraw(address account, address token);
+    /// @notice Thrown when an ETH payment to `to` fails.
+    error EthTransferFailed(address to, uint256 amount);
+
+    /**
+     * @notice Posts a task and escrows its `maxReward`: sent as ETH, or pulled from the caller
+     * (approve first) when `rewardToken` is an ERC-20.
+     * @dev Requirements: now < deadline; notBefore (0: now) < deadline; reward <= maxReward < 2^96;
+     * 0 < leaseDuration <= MAX_DURATION; reviewWindow <= MAX_DURATION; the exact ETH (or none, for a
+     * token) is sent; the token delivers the full amount. Emits {TaskPosted}.
+     * @return taskId The new task's id (from 1).
+     */
+    function postTask(TaskSpec calldata spec) external payable returns (uint256 taskId);
+
+    /**
+     * @notice Claims an open task for `agentId`: one compare-and-set of the task's state word.
+     * Locks in the reward payable now, starts the lease and takes the bond (ETH sent with the call,
+     * or pulled ERC-20).
+     * @dev Requirements: the task is Open; notBefore <= now < deadline; the caller is authorised for
+     * the agent; the agent has the capability and at least `minStake` active stake; the exact bond
+     * is paid. Emits {TaskClaimed}.
+     */
+    function claim(uint256 taskId, uint256 agentId) external payable;
+
+    /**
+     * @notice Extends the claimant's lease by `leaseDuration` from now.
+     * @dev Requirements: the task is Claimed with this attempt; the lease has not expired; now <
+     * deadline; the caller is authorised for the claimant. Emits {LeaseRenewed}.
+     */
+    function renewLease(uint256 taskId, uint32 attempt) external;
+
+    /**
+     * @notice Submits the result; the poster's review window starts.
+     * @dev Requirements: as {renewLease}, without the deadline. Emits {TaskSubmitted}.
+     */
+    function submit(uint256 taskId, uint32 attempt, string calldata resultURI, bytes32 resultHash) external;
+
+    /**
+     * @notice Accepts a submission: the claimant's payee (its agentWallet, or owner) is credited the
+     * locked reward and its bond, the poster the rest of the escrow, and TaskBoard records the
+     * outcome in the ReputationRegistry (tag1 "task", tag2 "accepted", value 100). The poster may
+     * accept at any time; anyone may once the review window has passed (silence is acceptance).
+     * @dev Requirements: the task is Submitted. Emits {TaskAccepted} and {Credited}.
+     */
+    function accept(uint256 taskId) external;
+
+    /**
+     * @notice Rejects a submission within the review window: the bond goes back to the claimant's
+     * payee, the task reopens, and feedback (tag2 "rejected", value 0) is recorded.
+     * @dev Requirements: the task is Submitted; the caller is the poster; now < review deadline.
+     * Emits {TaskRejected}.
+     */
+    function reject(uint256 taskId, string calldata reasonURI) external;
+
+    /**
+     * @notice Reopens a task whose lease expired; anyone may call. The bond and `abandonSlash` of
+     * stake go to the poster (as credit), and feedback (tag2 "abandoned", value 0) is recorded.
+     * @dev Requirements: the task is Claimed and its lease has expired. Emits {TaskReclaimed}.
+     */
+    function reclaim(uint256 taskId) external;
+
+    /**
+     * @notice Cancels an open task; its escrow is credited back to the poster.
+     * @dev Requirements: the task is Open; the caller is the poster. Emits {TaskCancelled}.
+     */
+    function cancel(uint256 taskId) external;
+
+    /**
+     * @notice Closes an open task whose deadline passed; anyone may call. The escrow is credited
+     * back to the poster.
+     * @dev Requirements: the task is Open; now >= deadline. Emits {TaskExpired}.
+     */
+    function expire(uint256 taskId) external;
+
+    /**
+     * @notice Offers the task to another agent, who takes it over with {acceptHandoff}; until then
+     * the claimant keeps it.
+     * @dev Requirements: as {submit}; the other agent exists and is not the claimant.
+     * Emits {TaskHandedOff}.
+     */
+    function handoff(uint256 taskId, uint32 attempt, uint256 toAgentId, string calldata contextURI) external;
+
+    /**
+     * @notice Takes over a task offered with {handoff}: a new attempt and lease, the same locked
+     * reward; the new claimant posts its bond and the previous one's is returned.
+     * @dev Requirements: the offer is for this agent and the current attempt; the lease has not
+     * expired; the agent is eligible as for {claim}. Emits {TaskClaimed}.
+     */
+    function acceptHandoff(uint256 taskId, uint256 agentId) external payable;
+
+    /**
+     * @notice Asks the approver a question; the lease clock stops until the answer.
+     * @dev Requirements: as {submit}. Emits {TaskEscalated}.
+     */
+    function escalate(uint256 taskId, uint32 attempt, string calldata questionURI) external;
+
+    /**
+     * @notice Answers an escalation: `resume` restarts the lease with the time it had left;
+     * otherwise the claim ends without penalty (bond returned) and the task reopens.
+     * @dev Requirements: the task is Escalated; the caller is the approver (the poster when none
+     * was named). Emits {EscalationResolved}.
+     */
+    function resolveEscalation(uint256 taskId, string calldata answerURI, bool resume) external;
+
+    /**
+     * @notice Creates `count` rounds of `template`, round r due at firstAt + r * interval, escrowing
+     * `count * maxReward`. The template's `deadline` is each round's claim window in seconds after
+     * its due time; its `notBefore` is ignored.
+     * @dev Requirements: 1 <= count <= MAX_ROUNDS; 0 < interval <= MAX_DURATION when count > 1;
+     * 0 < window <= MAX_DURATION; the template is valid as for {postTask}; the escrow is paid.
+     * Emits {ScheduleCreated}.
+     * @return scheduleId The new schedule's id (from 1).
+     */
+    function createSchedule(TaskSpec calldata template, uint64 firstAt, uint64 interval, uint32 count)
+        external
+        payable
+        returns (uint256 scheduleId);
+
+    /**
+     * @notice Spawns the due round's task and claims it for `agentId` in one transaction: one winner
+     * per round, no keeper needed.
+     * @dev Requirements: the schedule exists and is not cancelled; round < count; the round is due,
+     * not spawned yet and within its window; the agent is eligible as for {claim}.
+     * Emits {TaskPosted} and {TaskClaimed}.
+     * @return taskId The round's task.
+     */
+    function claimScheduled(uint256 scheduleId, uint32 round, uint256 agentId) external payable returns (uint256 taskId);
+
+    /**
+     * @notice Cancels a schedule: rounds not yet spawned are refunded to the poster (as credit).
+     * Spawned rounds live on as tasks.
+     * @dev Requirements: the caller is the poster; not already cancelled. Emits {ScheduleCancelled}.
+     */
+    function cancelSchedule(uint256 scheduleId) external;
+
+    /**
+     * @notice Pays the caller its credit in `token` (the zero address for ETH).
+     * @dev Requirements: the credit is not zero. Emits {CreditWithdrawn}.
+     */
+    function withdrawCredit(address token) external;
+
+    /// @notice A task's state and terms.
+    function getTask(uint256 taskId) external view returns (TaskView memory);
+
+    /// @notice The reward a claim would lock in now.
+    function payableReward(uint256 taskId) external view returns (uint256);
+
+    /// @notice A schedule's terms and progress.
+    function getSchedule(uint256 scheduleId) external view returns (ScheduleView memory);
+
+    /// @notice The task spawned for a schedule round (0 if none yet).
+    function roundTask(uint256 scheduleId, uint32 round) external view returns (uint256 taskId);
+
+    /// @notice What `account` can withdraw in `token`.
+    function creditOf(address account, address token) external view returns (uint256);
+
+    /// @notice Escrowed rewards and held bonds in `token`.
+    function totalEscrowed(address token) external view returns (uint256);
+
+    /// @notice Unwithdrawn credits in `token`.
+    function totalCredits(address token) external view returns (uint256);
+
+    /// @notice Number of tasks posted or spawned.
+    function taskCount() external view returns (uint256);
+
+    /// @notice Number of schedules created.
+    function scheduleCount() external view returns (uint256);
+
+    /// @notice The agent the current claimant offered the task to (0 if none).
+    function pendingHandoff(uint256 taskId) external view returns (uint256 toAgentId);
+}

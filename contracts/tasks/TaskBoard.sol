@@ -1,0 +1,647 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {AgentAuth} from "../identity/AgentAuth.sol";
+import {IIdentityRegistry} from "../interfaces/IIdentityRegistry.sol";
+import {IReputationRegistry} from "../interfaces/IReputationRegistry.sol";
+import {IStakeManager} from "../interfaces/IStakeManager.sol";
+import {ITaskBoard} from "../interfaces/ITaskBoard.sol";
+import {PackedBytes} from "../libraries/PackedBytes.sol";
+import {TaskState, TaskStateLib} from "./TaskState.sol";
+
+/**
+ * @title TaskBoard
+ * @notice Work claims with escrow, leases, handoffs, escalation and schedules. Every status change
+ * goes through {_setState}, which writes the task's one hot word; events follow the write, and
+ * external calls (tokens, stake, reputation) come last.
+ *
+ * Money: a task escrows `maxReward` (and holds each claimant's bond); it leaves only as credits
+ * that accounts pull with {withdrawCredit}. For every token, this contract's balance equals
+ * {totalEscrowed} + {totalCredits}. Fee-on-transfer and rebasing tokens are rejected at the
+ * transfer that would lose the difference.
+ */
+contract TaskBoard is ITaskBoard, AgentAuth, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+    using PackedBytes for PackedBytes.Bytes;
+
+    /// @notice Longest lease, review window or schedule round window.
+    uint64 public constant MAX_DURATION = 365 days;
+    /// @notice Most rounds in one schedule.
+    uint32 public constant MAX_ROUNDS = 10_000;
+
+    bytes32 private constant ABANDONED = "abandoned";
+
+    /**
+     * @dev A task. Slot 1 is the hot word; a claim also reads slots 2 and 3, slot 4 only when the
+     * task needs a capability and slot 5 only when it takes a bond.
+     */
+    struct Task {
+        // slot 1
+        TaskState state;
+        // slot 2: | 104 minStake | 40 postedAt | 32 leaseDuration | 40 deadline | 40 notBefore |
+        uint40 notBefore;
+        uint40 deadline;
+        uint32 leaseDuration;
+        uint40 postedAt;
+        uint104 minStake;
+        // slot 3: | 32 unused | 32 reviewWindow | 96 maxReward | 96 reward |
+        uint96 reward;
+        uint96 maxReward;
+        uint32 reviewWindow;
+        // slot 4
+        bytes32 capability;
+        // slot 5: | 24 unused | 104 abandonSlash | 128 claimBond |
+        uint128 claimBond;
+        uint104 abandonSlash;
+        // slots 6-8
+        address poster;
+        address rewardToken;
+        address approver;
+    }
+
+    /// @dev A schedule; its template is a {Task} (times relative: `deadline` is the round's window).
+    struct Schedule {
+        address poster;
+        uint40 firstAt;
+        uint40 interval;
+        uint32 count;
+        uint32 spawned;
+        bool cancelled;
+    }
+
+    IStakeManager private immutable _stakes;
+    IReputationRegistry private immutable _reputation;
+
+    uint256 private _taskCount;
+    uint256 private _scheduleCount;
+    mapping(uint256 taskId => Task) private _tasks;
+    /// @dev A pending handoff: `(attempt << 64) | toAgentId`, valid only while that attempt is current.
+    mapping(uint256 taskId => uint256 offer) private _handoffs;
+    mapping(uint256 scheduleId => Schedule) private _schedules;
+    mapping(uint256 scheduleId => Task) private _templates;
+    mapping(uint256 scheduleId => PackedBytes.Bytes) private _templateURIs;
+    mapping(uint256 scheduleId => bytes32) private _templateHashes;
+    mapping(uint256 scheduleId => mapping(uint32 round => uint256 taskId)) private _rounds;
+    mapping(address account => mapping(address token => uint256)) private _credits;
+    mapping(address token => uint256) private _escrowed;
+    mapping(address token => uint256) private _creditTotals;
+
+    constructor(IIdentityRegistry identity, IStakeManager stakes, IReputationRegistry reputation) AgentAuth(identity) {
+        _stakes = stakes;
+        _reputation = reputation;
+    }
+
+    // ================================================================ posting
+
+    /// @inheritdoc ITaskBoard
+    function postTask(TaskSpec calldata spec) external payable nonReentrant returns (uint256 taskId) {
+        uint64 notBefore = spec.notBefore == 0 ? uint64(block.timestamp) : spec.notBefore;
+        if (spec.deadline <= block.timestamp) revert InvalidTaskSpec("deadline must be in the future");
+        if (spec.deadline <= notBefore) revert InvalidTaskSpec("deadline must be after notBefore");
+        _validate(spec);
+        taskId = ++_taskCount;
+        Task storage task = _tasks[taskId];
+        _store(task, spec, msg.sender);
+        task.notBefore = uint40(notBefore);
+        task.deadline = uint40(spec.deadline);
+        task.postedAt = uint40(block.timestamp);
+        task.state = TaskStateLib.open(_flags(spec), uint96(spec.reward));
+        emit TaskPosted(taskId, msg.sender, spec.capability, _absolute(spec, notBefore, spec.deadline), 0, 0);
+        _collect(spec.rewardToken, spec.maxReward);
+    }
+
+    /// @inheritdoc ITaskBoard
+    function createSchedule(TaskSpec calldata template, uint64 firstAt, uint64 interval, uint32 count)
+        external
+        payable
+        nonReentrant
+        returns (uint256 scheduleId)
+    {
+        if (count == 0 || count > MAX_ROUNDS) revert InvalidSchedule("count must be 1 to MAX_ROUNDS");
+        if (count > 1 && (interval == 0 || interval > MAX_DURATION)) revert InvalidSchedule("interval must be 1s to MAX_DURATION");
+        if (firstAt > type(uint40).max - uint256(interval) * count) revert InvalidSchedule("firstAt too far");
+        if (template.deadline == 0 || template.deadline > MAX_DURATION) revert InvalidSchedule("window (deadline) must be 1s to MAX_DURATION");
+        _validate(template);
+        scheduleId = ++_scheduleCount;
+        _schedules[scheduleId] = Schedule(msg.sender, uint40(firstAt), uint40(interval), count, 0, false);
+        Task storage stored = _templates[scheduleId];
+        _store(stored, template, msg.sender);
+        stored.deadline = uint40(template.deadline); // the round window, relative
+        stored.state = TaskStateLib.open(_flags(template), uint96(template.reward));
+        _templateURIs[scheduleId].store(bytes(template.specURI));
+        _templateHashes[scheduleId] = template.specHash;
+        emit ScheduleCreated(scheduleId, msg.sender, template, firstAt, interval, count);
+        _collect(template.rewardToken, template.maxReward * count);
+    }
+
+    // ================================================================ claims
+
+    /// @inheritdoc ITaskBoard
+    /// @dev Not behind the reentrancy guard (it is the hot path): the claim is written before the only
+    /// external call that could re-enter, the bond's transfer, and every other entry point is guarded.
+    function claim(uint256 taskId, uint256 agentId) external payable {
+        Task storage task = _tasks[taskId];
+        TaskState state = task.state;
+        if (state.status() != TaskStateLib.OPEN) _revertNotOpen(taskId, state);
+        uint40 deadline = task.deadline;
+        if (block.timestamp < task.notBefore) revert TaskNotYetClaimable(taskId, task.notBefore);
+        if (block.timestamp >= deadline) revert TaskPastDeadline(taskId, deadline);
+        uint256 reward = state.has(TaskStateLib.FLAG_RAMP) ? _rewardAt(task, deadline) : state.lockedReward();
+        _startClaim(taskId, task, state, agentId, reward);
+    }
+
+    /// @inheritdoc ITaskBoard
+    function claimScheduled(uint256 scheduleId, uint32 round, uint256 agentId)
+        external
+        payable
+        nonReentrant
+        returns (uint256 taskId)
+    {
+        Schedule storage schedule = _schedules[scheduleId];
+        if (schedule.poster == address(0)) revert ScheduleNotFound(scheduleId);
+        if (schedule.cancelled) revert ScheduleIsCancelled(scheduleId);
+        if (round >= schedule.count) revert RoundOutOfRange(scheduleId, round, schedule.count);
+        uint64 dueAt = uint64(schedule.firstAt) + uint64(schedule.interval) * round;
+        if (block.timestamp < dueAt) revert RoundNotDue(scheduleId, round, dueAt);
+        uint256 existing = _rounds[scheduleId][round];
+        if (existing != 0) revert RoundAlreadySpawned(scheduleId, round, existing);
+
+        Task storage template = _templates[scheduleId];
+        uint64 deadline = dueAt + template.deadline;
+        if (block.timestamp >= deadline) revert TaskPastDeadline(0, deadline);
+        taskId = ++_taskCount;
+        _rounds[scheduleId][round] = taskId;
+        ++schedule.spawned;
+        Task storage task = _tasks[taskId];
+        _spawn(task, template, dueAt, deadline);
+        emit TaskPosted(taskId, template.poster, template.capability, _specOf(scheduleId, task), scheduleId, round);
+        TaskState state = task.state;
+        uint256 reward = state.has(TaskStateLib.FLAG_RAMP) ? _rewardAt(task, uint40(deadline)) : state.lockedReward();
+        _startClaim(taskId, task, state, agentId, reward);
+    }
+
+    /// @inheritdoc ITaskBoard
+    function acceptHandoff(uint256 taskId, uint256 agentId) external payable nonReentrant {
+        Task storage task = _tasks[taskId];
+        TaskState state = _requireStatus(taskId, task, TaskStateLib.CLAIMED);
+        uint256 offer = _handoffs[taskId];
+        uint256 offeredTo = uint64(offer);
+        if (offer >> 64 != state.attempt() || offeredTo != agentId) revert HandoffNotOffered(taskId, agentId, offeredTo);
+        if (block.timestamp > state.timer()) revert LeaseExpired(taskId, state.timer());
+        delete _handoffs[taskId];
+        uint256 previous = state.claimant();
+        uint256 bond = state.has(TaskStateLib.FLAG_BOND) ? task.claimBond : 0;
+        _startClaim(taskId, task, state, agentId, state.lockedReward());
+        // The new claimant's bond replaces the old one, which goes back to its owner.
+        if (bond != 0) _release(task.rewardToken, _payee(previous), bond, taskId);
+    }
+
+    // ================================================================ the claimant's acts
+
+    /// @inheritdoc ITaskBoard
+    function renewLease(uint256 taskId, uint32 attempt) external {
+        (Task storage task, TaskState state) = _claimantAct(taskId, attempt);
+        uint40 deadline = task.deadline;
+        if (block.timestamp >= deadline) revert RenewalPastDeadline(taskId, deadline);
+        uint40 leaseExpiry = uint40(block.timestamp) + task.leaseDuration;
+        _setState(task, state.withStatus(TaskStateLib.CLAIMED, leaseExpiry));
+        emit LeaseRenewed(taskId, state.claimant(), attempt, leaseExpiry);
+    }
+
+    /// @inheritdoc ITaskBoard
+    function submit(uint256 taskId, uint32 attempt, string calldata resultURI, bytes32 resultHash) external {
+        (Task storage task, TaskState state) = _claimantAct(taskId, attempt);
+        uint40 reviewDeadline = uint40(block.timestamp) + task.reviewWindow;
+        _setState(task, state.withStatus(TaskStateLib.SUBMITTED, reviewDeadline));
+        emit TaskSubmitted(taskId, state.claimant(), attempt, resultURI, resultHash, reviewDeadline);
+    }
+
+    /// @inheritdoc ITaskBoard
+    function handoff(uint256 taskId, uint32 attempt, uint256 toAgentId, string calldata contextURI) external {
+        (, TaskState state) = _claimantAct(taskId, attempt);
+        uint256 from = state.claimant();
+        if (toAgentId == from) revert HandoffToSelf(taskId, toAgentId);
+        if (!_identity.exists(toAgentId)) revert AgentNotFound(toAgentId);
+        _handoffs[taskId] = (uint256(attempt) << 64) | uint64(toAgentId);
+        emit TaskHandedOff(taskId, from, toAgentId, attempt, contextURI);
+    }
+
+    /// @inheritdoc ITaskBoard
+    function escalate(uint256 taskId, uint32 attempt, string calldata questionURI) external {
+        (Task storage task, TaskState state) = _claimantAct(taskId, attempt);
+        // The lease clock stops: keep the seconds left, restart them on resolution.
+        uint40 remaining = state.timer() - uint40(block.timestamp);
+        _setState(task, state.withStatus(TaskStateLib.ESCALATED, remaining));
+        emit TaskEscalated(taskId, state.claimant(), attempt, questionURI, remaining);
+    }
+
+    // ================================================================ the poster's and approver's acts
+
+    /// @inheritdoc ITaskBoard
+    function accept(uint256 taskId) external nonReentrant {
+        Task storage task = _tasks[taskId];
+        TaskState state = _requireStatus(taskId, task, TaskStateLib.SUBMITTED);
+        bool byPoster = msg.sender == task.poster;
+        if (!byPoster && block.timestamp < state.timer()) revert ReviewWindowOpen(taskId, state.timer());
+        _setState(task, state.withStatus(TaskStateLib.ACCEPTED, 0));
+
+        uint256 agentId = state.claimant();
+        address token = task.rewardToken;
+        uint256 reward = state.lockedReward();
+        uint256 bond = state.has(TaskStateLib.FLAG_BOND) ? task.claimBond : 0;
+        uint256 refund = task.maxReward - reward;
+        address payee = _payee(agentId);
+        emit TaskAccepted(taskId, agentId, state.attempt(), payee, reward, bond, refund, byPoster);
+        _escrowed[token] -= task.maxReward + bond;
+        _credit(payee, token, reward + bond, taskId);
+        _credit(task.poster, token, refund, taskId);
+        _feedback(agentId, 100, "accepted", taskId);
+    }
+
+    /// @inheritdoc ITaskBoard
+    function reject(uint256 taskId, string calldata reasonURI) external nonReentrant {
+        Task storage task = _tasks[taskId];
+        TaskState state = _requireStatus(taskId, task, TaskStateLib.SUBMITTED);
+        if (msg.sender != task.poster) revert NotPoster(taskId, msg.sender);
+        if (block.timestamp >= state.timer()) revert ReviewWindowClosed(taskId, state.timer());
+        uint256 agentId = _reopen(taskId, task, state);
+        emit TaskRejected(taskId, agentId, state.attempt(), reasonURI);
+        _feedback(agentId, 0, "rejected", taskId);
+    }
+
+    /// @inheritdoc ITaskBoard
+    function resolveEscalation(uint256 taskId, string calldata answerURI, bool resume) external nonReentrant {
+        Task storage task = _tasks[taskId];
+        TaskState state = _requireStatus(taskId, task, TaskStateLib.ESCALATED);
+        address approver = task.approver == address(0) ? task.poster : task.approver;
+        if (msg.sender != approver) revert NotApprover(taskId, msg.sender);
+        if (resume) {
+            uint40 leaseExpiry = uint40(block.timestamp) + state.timer();
+            _setState(task, state.withStatus(TaskStateLib.CLAIMED, leaseExpiry));
+            emit EscalationResolved(taskId, answerURI, true, leaseExpiry);
+        } else {
+            _reopen(taskId, task, state);
+            emit EscalationResolved(taskId, answerURI, false, 0);
+        }
+    }
+
+    /// @inheritdoc ITaskBoard
+    function cancel(uint256 taskId) external nonReentrant {
+        Task storage task = _tasks[taskId];
+        TaskState state = _requireStatus(taskId, task, TaskStateLib.OPEN);
+        if (msg.sender != task.poster) revert NotPoster(taskId, msg.sender);
+        _setState(task, state.withStatus(TaskStateLib.CANCELLED, 0));
+        emit TaskCancelled(taskId, task.maxReward);
+        _release(task.rewardToken, task.poster, task.maxReward, taskId);
+    }
+
+    /// @inheritdoc ITaskBoard
+    function cancelSchedule(uint256 scheduleId) external nonReentrant {
+        Schedule storage schedule = _schedules[scheduleId];
+        if (schedule.poster == address(0)) revert ScheduleNotFound(scheduleId);
+        if (msg.sender != schedule.poster) revert NotPoster(0, msg.sender);
+        if (schedule.cancelled) revert ScheduleIsCancelled(scheduleId);
+        schedule.cancelled = true;
+        Task storage template = _templates[scheduleId];
+        uint256 refund = uint256(template.maxReward) * (schedule.count - schedule.spawned);
+        emit ScheduleCancelled(scheduleId, refund, schedule.spawned);
+        _release(template.rewardToken, schedule.poster, refund, 0);
+    }
+
+    // ================================================================ anyone's acts
+
+    /// @inheritdoc ITaskBoard
+    function reclaim(uint256 taskId) external nonReentrant {
+        Task storage task = _tasks[taskId];
+        TaskState state = _requireStatus(taskId, task, TaskStateLib.CLAIMED);
+        if (block.timestamp <= state.timer()) revert LeaseActive(taskId, state.timer());
+        uint256 agentId = state.claimant();
+        _setState(task, state.pack(TaskStateLib.OPEN, state.attempt(), 0, 0, task.reward));
+
+        address poster = task.poster;
+        uint256 bond = state.has(TaskStateLib.FLAG_BOND) ? task.claimBond : 0;
+        uint256 slash = task.abandonSlash;
+        uint256 slashed = slash == 0 ? 0 : _stakes.slash(agentId, slash, address(this), ABANDONED);
+        emit TaskReclaimed(taskId, agentId, state.attempt(), bond, slashed, msg.sender);
+        if (bond != 0) _release(task.rewardToken, poster, bond, taskId);
+        if (slashed != 0) _credit(poster, address(_stakes.stakeToken()), slashed, taskId);
+        _feedback(agentId, 0, "abandoned", taskId);
+    }
+
+    /// @inheritdoc ITaskBoard
+    function expire(uint256 taskId) external nonReentrant {
+        Task storage task = _tasks[taskId];
+        TaskState state = _requireStatus(taskId, task, TaskStateLib.OPEN);
+        if (block.timestamp < task.deadline) revert DeadlineNotReached(taskId, task.deadline);
+        _setState(task, state.withStatus(TaskStateLib.EXPIRED, 0));
+        emit TaskExpired(taskId, task.maxReward);
+        _release(task.rewardToken, task.poster, task.maxReward, taskId);
+    }
+
+    /// @inheritdoc ITaskBoard
+    function withdrawCredit(address token) external nonReentrant {
+        uint256 amount = _credits[msg.sender][token];
+        if (amount == 0) revert NothingToWithdraw(msg.sender, token);
+        _credits[msg.sender][token] = 0;
+        _creditTotals[token] -= amount;
+        emit CreditWithdrawn(msg.sender, token, amount);
+        if (token == address(0)) {
+            (bool ok,) = msg.sender.call{value: amount}("");
+            if (!ok) revert EthTransferFailed(msg.sender, amount);
+        } else {
+            IERC20(token).safeTransfer(msg.sender, amount);
+        }
+    }
+
+    // ================================================================ views
+
+    /// @inheritdoc ITaskBoard
+    function getTask(uint256 taskId) external view returns (TaskView memory view_) {
+        Task storage task = _tasks[taskId];
+        TaskState state = task.state;
+        if (state.status() == TaskStateLib.NONE) revert TaskNotFound(taskId);
+        view_.status = state.status();
+        view_.attempt = state.attempt();
+        view_.claimant = state.claimant();
+        view_.timer = state.timer();
+        view_.lockedReward = state.lockedReward();
+        view_.poster = task.poster;
+        view_.rewardToken = task.rewardToken;
+        view_.approver = task.approver;
+        view_.capability = task.capability;
+        view_.reward = task.reward;
+        view_.maxReward = task.maxReward;
+        view_.claimBond = task.claimBond;
+        view_.minStake = task.minStake;
+        view_.abandonSlash = task.abandonSlash;
+        view_.postedAt = task.postedAt;
+        view_.notBefore = task.notBefore;
+        view_.deadline = task.deadline;
+        view_.leaseDuration = task.leaseDuration;
+        view_.reviewWindow = task.reviewWindow;
+    }
+
+    /// @inheritdoc ITaskBoard
+    function payableReward(uint256 taskId) external view returns (uint256) {
+        Task storage task = _tasks[taskId];
+        if (task.state.status() == TaskStateLib.NONE) revert TaskNotFound(taskId);
+        return _rewardAt(task, task.deadline);
+    }
+
+    /// @inheritdoc ITaskBoard
+    function getSchedule(uint256 scheduleId) external view returns (ScheduleView memory) {
+        Schedule storage s = _schedules[scheduleId];
+        if (s.poster == address(0)) revert ScheduleNotFound(scheduleId);
+        return ScheduleView(s.poster, s.firstAt, s.interval, s.count, s.spawned, s.cancelled);
+    }
+
+    /// @inheritdoc ITaskBoard
+    function roundTask(uint256 scheduleId, uint32 round) external view returns (uint256) {
+        return _rounds[scheduleId][round];
+    }
+
+    /// @inheritdoc ITaskBoard
+    function creditOf(address account, address token) external view returns (uint256) {
+        return _credits[account][token];
+    }
+
+    /// @inheritdoc ITaskBoard
+    function totalEscrowed(address token) external view returns (uint256) {
+        return _escrowed[token];
+    }
+
+    /// @inheritdoc ITaskBoard
+    function totalCredits(address token) external view returns (uint256) {
+        return _creditTotals[token];
+    }
+
+    /// @inheritdoc ITaskBoard
+    function taskCount() external view returns (uint256) {
+        return _taskCount;
+    }
+
+    /// @inheritdoc ITaskBoard
+    function scheduleCount() external view returns (uint256) {
+        return _scheduleCount;
+    }
+
+    /// @inheritdoc ITaskBoard
+    function pendingHandoff(uint256 taskId) external view returns (uint256) {
+        uint256 offer = _handoffs[taskId];
+        TaskState state = _tasks[taskId].state;
+        return state.status() == TaskStateLib.CLAIMED && offer >> 64 == state.attempt() ? uint64(offer) : 0;
+    }
+
+    // ================================================================ internals: claims
+
+    /**
+     * @dev Checks eligibility, then writes the claim (claimant, next attempt, lease, reward) in one
+     * store of the hot word, emits, and takes the bond last.
+     */
+    function _startClaim(uint256 taskId, Task storage task, TaskState state, uint256 agentId, uint256 reward) private {
+        // Authorisation and capability in one call; the cause of a failure is worked out only then.
+        bytes32 capability = state.has(TaskStateLib.FLAG_CAPABILITY) ? task.capability : bytes32(0);
+        if (!_identity.isAuthorizedFor(msg.sender, agentId, capability)) {
+            _requireAuthorized(agentId);
+            revert MissingCapability(taskId, agentId, capability);
+        }
+        uint256 minStake = task.minStake;
+        if (minStake != 0) {
+            uint256 stake = _stakes.stakeOf(agentId);
+            if (stake < minStake) revert StakeTooLow(taskId, agentId, stake, minStake);
+        }
+        uint32 attempt = state.attempt() + 1;
+        uint40 leaseExpiry = uint40(block.timestamp) + task.leaseDuration;
+        // agentId < 2^64 (ids are sequential) and reward <= maxReward < 2^96 (checked at posting).
+        _setState(task, state.pack(TaskStateLib.CLAIMED, attempt, uint64(agentId), leaseExpiry, uint96(reward)));
+        emit TaskClaimed(taskId, agentId, attempt, leaseExpiry, reward);
+        if (state.has(TaskStateLib.FLAG_BOND)) {
+            uint256 bond = task.claimBond;
+            _collect(task.rewardToken, bond);
+        } else if (msg.value != 0) {
+            revert WrongPayment(0, msg.value);
+        }
+    }
+
+    /// @dev The reward payable now: linear from `reward` at posting to `maxReward` at the deadline.
+    function _rewardAt(Task storage task, uint40 deadline) private view returns (uint256) {
+        uint256 reward = task.reward;
+        uint256 maxReward = task.maxReward;
+        if (maxReward == reward) return reward;
+        uint256 postedAt = task.postedAt;
+        if (block.timestamp >= deadline) return maxReward;
+        if (block.timestamp <= postedAt) return reward;
+        return reward + ((maxReward - reward) * (block.timestamp - postedAt)) / (deadline - postedAt);
+    }
+
+    /// @dev The claimant's act: the task is claimed, the attempt current, the lease alive, the caller authorised.
+    function _claimantAct(uint256 taskId, uint32 attempt) private view returns (Task storage task, TaskState state) {
+        task = _tasks[taskId];
+        state = _requireStatus(taskId, task, TaskStateLib.CLAIMED);
+        if (attempt != state.attempt()) revert StaleAttempt(taskId, attempt, state.attempt());
+        if (block.timestamp > state.timer()) revert LeaseExpired(taskId, state.timer());
+        _requireAuthorized(state.claimant());
+    }
+
+    /// @dev Ends the claim without penalty: bond back to the claimant, task open again. Returns the claimant.
+    function _reopen(uint256 taskId, Task storage task, TaskState state) private returns (uint256 agentId) {
+        agentId = state.claimant();
+        _setState(task, state.pack(TaskStateLib.OPEN, state.attempt(), 0, 0, task.reward));
+        if (state.has(TaskStateLib.FLAG_BOND)) _release(task.rewardToken, _payee(agentId), task.claimBond, taskId);
+    }
+
+    // ================================================================ internals: state
+
+    /// @dev The one write of a task's hot word.
+    function _setState(Task storage task, TaskState state) private {
+        task.state = state;
+    }
+
+    function _requireStatus(uint256 taskId, Task storage task, uint8 status) private view returns (TaskState state) {
+        state = task.state;
+        uint8 current = state.status();
+        if (current != status) {
+            if (current == TaskStateLib.NONE) revert TaskNotFound(taskId);
+            revert WrongStatus(taskId, current);
+        }
+    }
+
+    function _revertNotOpen(uint256 taskId, TaskState state) private pure {
+        if (state.status() == TaskStateLib.NONE) revert TaskNotFound(taskId);
+        revert TaskNotOpen(taskId, state.status(), state.claimant(), state.attempt());
+    }
+
+    /// @dev Checks what every spec needs (times are checked by the caller: absolute or relative).
+    function _validate(TaskSpec calldata spec) private pure {
+        if (spec.reward > spec.maxReward) revert InvalidTaskSpec("reward exceeds maxReward");
+        if (spec.maxReward > type(uint96).max) revert InvalidTaskSpec("maxReward exceeds 2^96 - 1");
+        if (spec.claimBond > type(uint128).max) revert InvalidTaskSpec("claimBond exceeds 2^128 - 1");
+        if (spec.minStake > type(uint104).max) revert InvalidTaskSpec("minStake exceeds 2^104 - 1");
+        if (spec.abandonSlash > type(uint104).max) revert InvalidTaskSpec("abandonSlash exceeds 2^104 - 1");
+        if (spec.leaseDuration == 0 || spec.leaseDuration > MAX_DURATION) {
+            revert InvalidTaskSpec("leaseDuration must be 1s to MAX_DURATION");
+        }
+        if (spec.reviewWindow > MAX_DURATION) revert InvalidTaskSpec("reviewWindow exceeds MAX_DURATION");
+        if (spec.deadline > type(uint40).max) revert InvalidTaskSpec("deadline exceeds 2^40 - 1");
+    }
+
+    function _flags(TaskSpec calldata spec) private pure returns (uint8 flags) {
+        if (spec.capability != bytes32(0)) flags |= TaskStateLib.FLAG_CAPABILITY;
+        if (spec.claimBond != 0) flags |= TaskStateLib.FLAG_BOND;
+        if (spec.rewardToken != address(0)) flags |= TaskStateLib.FLAG_TOKEN;
+        if (spec.maxReward != spec.reward) flags |= TaskStateLib.FLAG_RAMP;
+    }
+
+    /// @dev Stores the spec's fields except the claim window (set by the caller).
+    function _store(Task storage task, TaskSpec calldata spec, address poster) private {
+        task.leaseDuration = uint32(spec.leaseDuration);
+        task.minStake = uint104(spec.minStake);
+        task.reward = uint96(spec.reward);
+        task.maxReward = uint96(spec.maxReward);
+        task.reviewWindow = uint32(spec.reviewWindow);
+        if (spec.capability != bytes32(0)) task.capability = spec.capability;
+        if (spec.claimBond != 0 || spec.abandonSlash != 0) {
+            task.claimBond = uint128(spec.claimBond);
+            task.abandonSlash = uint104(spec.abandonSlash);
+        }
+        task.poster = poster;
+        if (spec.rewardToken != address(0)) task.rewardToken = spec.rewardToken;
+        if (spec.approver != address(0)) task.approver = spec.approver;
+    }
+
+    /// @dev A schedule round's task: the template with the round's times.
+    function _spawn(Task storage task, Task storage template, uint64 dueAt, uint64 deadline) private {
+        task.notBefore = uint40(dueAt);
+        task.deadline = uint40(deadline);
+        task.postedAt = uint40(dueAt);
+        task.leaseDuration = template.leaseDuration;
+        task.minStake = template.minStake;
+        task.reward = template.reward;
+        task.maxReward = template.maxReward;
+        task.reviewWindow = template.reviewWindow;
+        TaskState state = template.state;
+        if (state.has(TaskStateLib.FLAG_CAPABILITY)) task.capability = template.capability;
+        if (template.claimBond != 0 || template.abandonSlash != 0) {
+            task.claimBond = template.claimBond;
+            task.abandonSlash = template.abandonSlash;
+        }
+        task.poster = template.poster;
+        if (state.has(TaskStateLib.FLAG_TOKEN)) task.rewardToken = template.rewardToken;
+        if (template.approver != address(0)) task.approver = template.approver;
+        task.state = state;
+    }
+
+    /// @dev The spec as posted, with absolute times (for {TaskPosted}).
+    function _absolute(TaskSpec calldata spec, uint64 notBefore, uint64 deadline) private pure returns (TaskSpec memory out) {
+        out = spec;
+        out.notBefore = notBefore;
+        out.deadline = deadline;
+    }
+
+    /// @dev A spawned task's spec, rebuilt from storage (for {TaskPosted}).
+    function _specOf(uint256 scheduleId, Task storage task) private view returns (TaskSpec memory spec) {
+        spec.capability = task.capability;
+        spec.specURI = string(_templateURIs[scheduleId].load());
+        spec.specHash = _templateHashes[scheduleId];
+        spec.rewardToken = task.rewardToken;
+        spec.reward = task.reward;
+        spec.maxReward = task.maxReward;
+        spec.claimBond = task.claimBond;
+        spec.minStake = task.minStake;
+        spec.abandonSlash = task.abandonSlash;
+        spec.leaseDuration = task.leaseDuration;
+        spec.notBefore = task.notBefore;
+        spec.deadline = task.deadline;
+        spec.reviewWindow = task.reviewWindow;
+        spec.approver = task.approver;
+    }
+
+    // ================================================================ internals: money
+
+    /**
+     * @dev Takes `amount` into escrow from the caller: ETH must be sent exactly; an ERC-20 is pulled
+     * and must arrive in full.
+     */
+    function _collect(address token, uint256 amount) private {
+        if (token == address(0)) {
+            if (msg.value != amount) revert WrongPayment(amount, msg.value);
+        } else {
+            if (msg.value != 0) revert WrongPayment(0, msg.value);
+            if (amount != 0) {
+                uint256 before = IERC20(token).balanceOf(address(this));
+                IERC20(token).safeTransferFrom(msg.sender, address(this), amount);
+                uint256 received = IERC20(token).balanceOf(address(this)) - before;
+                if (received != amount) revert UnsupportedToken(token, amount, received);
+            }
+        }
+        _escrowed[token] += amount;
+    }
+
+    /// @dev Moves `amount` from escrow to `account`'s credit.
+    function _release(address token, address account, uint256 amount, uint256 taskId) private {
+        _escrowed[token] -= amount;
+        _credit(account, token, amount, taskId);
+    }
+
+    function _credit(address account, address token, uint256 amount, uint256 taskId) private {
+        if (amount == 0) return;
+        _credits[account][token] += amount;
+        _creditTotals[token] += amount;
+        emit Credited(account, token, amount, taskId);
+    }
+
+    /// @dev Where an agent is paid: its agentWallet, or its owner when it has none.
+    function _payee(uint256 agentId) private view returns (address) {
+        address wallet = _identity.getAgentWallet(agentId);
+        return wallet != address(0) ? wallet : _identity.ownerOf(agentId);
+    }
+
+    /// @dev Protocol-attested reputation: TaskBoard is the client; tag1 "task", tag2 the outcome,
+    /// feedbackHash the task id.
+    function _feedback(uint256 agentId, int128 value, string memory outcome, uint256 taskId) private {
+        _reputation.giveFeedback(agentId, value, 0, "task", outcome, "", "", bytes32(taskId));
+    }
+}
