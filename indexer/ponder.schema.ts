@@ -1,11 +1,365 @@
-import { onchainTable } from "ponder";
+import { index, onchainTable, primaryKey, relations } from "ponder";
 
-/** Registered agents, current state (grows into the full schema with the indexer issue). */
-export const agent = onchainTable("agent", (t) => ({
+/**
+ * Stigmergy's indexed state: current-state tables (one row per entity, updated by the handlers in
+ * src/, one file per contract) and event tables keyed by the event id. `activity` is the audit log:
+ * one row per event of every contract. Amounts and timestamps are bigint columns.
+ */
+
+// ---------------------------------------------------------------- identity
+
+export const agent = onchainTable(
+  "agent",
+  (t) => ({
+    id: t.bigint().primaryKey(),
+    owner: t.hex().notNull(),
+    uri: t.text().notNull(),
+    /** The agent's wallet: its owner until one is verified; null when cleared. */
+    wallet: t.hex(),
+    capabilities: t.hex().array().notNull(),
+    registeredAt: t.bigint().notNull(),
+    registeredBlock: t.bigint().notNull(),
+    updatedAt: t.bigint().notNull(),
+  }),
+  (table) => ({ ownerIdx: index().on(table.owner), walletIdx: index().on(table.wallet) }),
+);
+
+export const agentMetadata = onchainTable(
+  "agent_metadata",
+  (t) => ({
+    agentId: t.bigint().notNull(),
+    key: t.text().notNull(),
+    value: t.hex().notNull(),
+    updatedAt: t.bigint().notNull(),
+  }),
+  (table) => ({ pk: primaryKey({ columns: [table.agentId, table.key] }) }),
+);
+
+export const agentCapability = onchainTable(
+  "agent_capability",
+  (t) => ({
+    agentId: t.bigint().notNull(),
+    capability: t.hex().notNull(),
+  }),
+  (table) => ({ pk: primaryKey({ columns: [table.agentId, table.capability] }), capIdx: index().on(table.capability) }),
+);
+
+// ---------------------------------------------------------------- reputation and validation
+
+export const feedback = onchainTable(
+  "feedback",
+  (t) => ({
+    agentId: t.bigint().notNull(),
+    client: t.hex().notNull(),
+    feedbackIndex: t.bigint().notNull(),
+    value: t.bigint().notNull(),
+    valueDecimals: t.integer().notNull(),
+    tag1: t.text().notNull(),
+    tag2: t.text().notNull(),
+    endpoint: t.text().notNull(),
+    feedbackURI: t.text().notNull(),
+    feedbackHash: t.hex().notNull(),
+    revoked: t.boolean().notNull(),
+    responseCount: t.integer().notNull(),
+    createdAt: t.bigint().notNull(),
+  }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.agentId, table.client, table.feedbackIndex] }),
+    agentIdx: index().on(table.agentId),
+    clientIdx: index().on(table.client),
+  }),
+);
+
+export const feedbackResponse = onchainTable("feedback_response", (t) => ({
+  id: t.text().primaryKey(),
+  agentId: t.bigint().notNull(),
+  client: t.hex().notNull(),
+  feedbackIndex: t.bigint().notNull(),
+  responder: t.hex().notNull(),
+  responseURI: t.text().notNull(),
+  responseHash: t.hex().notNull(),
+  timestamp: t.bigint().notNull(),
+}));
+
+export const validation = onchainTable(
+  "validation",
+  (t) => ({
+    requestHash: t.hex().primaryKey(),
+    validator: t.hex().notNull(),
+    agentId: t.bigint().notNull(),
+    requestURI: t.text().notNull(),
+    response: t.integer(),
+    responseURI: t.text(),
+    responseHash: t.hex(),
+    tag: t.text(),
+    requestedAt: t.bigint().notNull(),
+    lastUpdate: t.bigint().notNull(),
+  }),
+  (table) => ({ agentIdx: index().on(table.agentId), validatorIdx: index().on(table.validator) }),
+);
+
+// ---------------------------------------------------------------- stake
+
+export const stake = onchainTable("stake", (t) => ({
+  agentId: t.bigint().primaryKey(),
+  active: t.bigint().notNull(),
+  unbonding: t.bigint().notNull(),
+  releaseAt: t.bigint().notNull(),
+  slashed: t.bigint().notNull(),
+  updatedAt: t.bigint().notNull(),
+}));
+
+export const slash = onchainTable(
+  "slash",
+  (t) => ({
+    id: t.text().primaryKey(),
+    agentId: t.bigint().notNull(),
+    slasher: t.hex().notNull(),
+    amount: t.bigint().notNull(),
+    recipient: t.hex().notNull(),
+    reason: t.hex().notNull(),
+    timestamp: t.bigint().notNull(),
+  }),
+  (table) => ({ agentIdx: index().on(table.agentId) }),
+);
+
+// ---------------------------------------------------------------- election
+
+/** Deployment-wide election settings (from ElectionConfigured). */
+export const electionConfig = onchainTable("election_config", (t) => ({
+  id: t.integer().primaryKey(),
+  weightUnit: t.bigint().notNull(),
+  slashRecipient: t.hex().notNull(),
+}));
+
+export const group = onchainTable("group", (t) => ({
   id: t.bigint().primaryKey(),
-  owner: t.hex().notNull(),
-  uri: t.text().notNull(),
-  /** The agent's wallet: its owner until one is verified; null when cleared. */
-  wallet: t.hex(),
-  registeredAt: t.bigint().notNull(),
+  name: t.hex().notNull(),
+  creator: t.hex().notNull(),
+  epochDuration: t.bigint().notNull(),
+  heartbeatTimeout: t.bigint().notNull(),
+  minStake: t.bigint().notNull(),
+  failoverSlash: t.bigint().notNull(),
+  startTime: t.bigint().notNull(),
+  leader: t.bigint().notNull(),
+  term: t.bigint().notNull(),
+  epoch: t.bigint().notNull(),
+  lastHeartbeat: t.bigint().notNull(),
+  memberCount: t.integer().notNull(),
+}));
+
+export const groupMember = onchainTable(
+  "group_member",
+  (t) => ({
+    groupId: t.bigint().notNull(),
+    agentId: t.bigint().notNull(),
+    weight: t.bigint().notNull(),
+    joinedAt: t.bigint().notNull(),
+  }),
+  (table) => ({ pk: primaryKey({ columns: [table.groupId, table.agentId] }), agentIdx: index().on(table.agentId) }),
+);
+
+export const term = onchainTable(
+  "term",
+  (t) => ({
+    groupId: t.bigint().notNull(),
+    term: t.bigint().notNull(),
+    epoch: t.bigint().notNull(),
+    agentId: t.bigint().notNull(),
+    startedAt: t.bigint().notNull(),
+    heartbeats: t.integer().notNull(),
+    failedOverBy: t.hex(),
+  }),
+  (table) => ({ pk: primaryKey({ columns: [table.groupId, table.term] }) }),
+);
+
+// ---------------------------------------------------------------- governance and locks
+
+export const proposal = onchainTable(
+  "proposal",
+  (t) => ({
+    id: t.bigint().primaryKey(),
+    groupId: t.bigint().notNull(),
+    proposer: t.hex().notNull(),
+    descriptionURI: t.text().notNull(),
+    options: t.integer().notNull(),
+    snapshot: t.bigint().notNull(),
+    voteEnd: t.bigint().notNull(),
+    quorumBps: t.integer().notNull(),
+    quorumVotes: t.bigint().notNull(),
+    totalVotes: t.bigint().notNull(),
+    finalized: t.boolean().notNull(),
+    outcome: t.integer(),
+  }),
+  (table) => ({ groupIdx: index().on(table.groupId) }),
+);
+
+export const vote = onchainTable(
+  "vote",
+  (t) => ({
+    proposalId: t.bigint().notNull(),
+    agentId: t.bigint().notNull(),
+    option: t.integer().notNull(),
+    weight: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+  }),
+  (table) => ({ pk: primaryKey({ columns: [table.proposalId, table.agentId] }) }),
+);
+
+export const lock = onchainTable("lock", (t) => ({
+  key: t.hex().primaryKey(),
+  holder: t.bigint().notNull(),
+  fencingToken: t.bigint().notNull(),
+  expiresAt: t.bigint().notNull(),
+  updatedAt: t.bigint().notNull(),
+}));
+
+// ---------------------------------------------------------------- tasks
+
+export const task = onchainTable(
+  "task",
+  (t) => ({
+    id: t.bigint().primaryKey(),
+    status: t.text().notNull(),
+    poster: t.hex().notNull(),
+    capability: t.hex().notNull(),
+    specURI: t.text().notNull(),
+    specHash: t.hex().notNull(),
+    rewardToken: t.hex().notNull(),
+    reward: t.bigint().notNull(),
+    maxReward: t.bigint().notNull(),
+    claimBond: t.bigint().notNull(),
+    minStake: t.bigint().notNull(),
+    abandonSlash: t.bigint().notNull(),
+    leaseDuration: t.bigint().notNull(),
+    notBefore: t.bigint().notNull(),
+    deadline: t.bigint().notNull(),
+    reviewWindow: t.bigint().notNull(),
+    approver: t.hex().notNull(),
+    postedAt: t.bigint().notNull(),
+    scheduleId: t.bigint().notNull(),
+    round: t.integer().notNull(),
+    claimant: t.bigint().notNull(),
+    attempt: t.integer().notNull(),
+    /** While claimed: when the lease ends. */
+    leaseExpiry: t.bigint().notNull(),
+    /** While escalated: the lease seconds left when the clock stopped. */
+    leaseRemaining: t.bigint().notNull(),
+    /** The reward a claim locked in (while open: the base reward, as on chain). */
+    lockedReward: t.bigint().notNull(),
+    resultURI: t.text(),
+    resultHash: t.hex(),
+    reviewDeadline: t.bigint(),
+    /** The last handoff offer and the attempt it was made in (valid while that attempt holds the task). */
+    handoffTo: t.bigint().notNull(),
+    handoffAttempt: t.integer().notNull(),
+    updatedAt: t.bigint().notNull(),
+  }),
+  (table) => ({
+    statusIdx: index().on(table.status, table.capability),
+    posterIdx: index().on(table.poster),
+    claimantIdx: index().on(table.claimant),
+  }),
+);
+
+export const taskEvent = onchainTable(
+  "task_event",
+  (t) => ({
+    id: t.text().primaryKey(),
+    taskId: t.bigint().notNull(),
+    kind: t.text().notNull(),
+    agentId: t.bigint(),
+    attempt: t.integer(),
+    data: t.json().notNull(),
+    blockNumber: t.bigint().notNull(),
+    logIndex: t.integer().notNull(),
+    timestamp: t.bigint().notNull(),
+    txHash: t.hex().notNull(),
+  }),
+  (table) => ({ taskIdx: index().on(table.taskId, table.blockNumber, table.logIndex) }),
+);
+
+export const schedule = onchainTable("schedule", (t) => ({
+  id: t.bigint().primaryKey(),
+  poster: t.hex().notNull(),
+  template: t.json().notNull(),
+  firstAt: t.bigint().notNull(),
+  interval: t.bigint().notNull(),
+  count: t.integer().notNull(),
+  spawned: t.integer().notNull(),
+  cancelled: t.boolean().notNull(),
+}));
+
+export const scheduleRound = onchainTable(
+  "schedule_round",
+  (t) => ({
+    scheduleId: t.bigint().notNull(),
+    round: t.integer().notNull(),
+    taskId: t.bigint().notNull(),
+  }),
+  (table) => ({ pk: primaryKey({ columns: [table.scheduleId, table.round] }) }),
+);
+
+export const credit = onchainTable(
+  "credit",
+  (t) => ({
+    account: t.hex().notNull(),
+    token: t.hex().notNull(),
+    amount: t.bigint().notNull(),
+  }),
+  (table) => ({ pk: primaryKey({ columns: [table.account, table.token] }) }),
+);
+
+// ---------------------------------------------------------------- messages
+
+export const channel = onchainTable("channel", (t) => ({
+  id: t.hex().primaryKey(),
+  groupId: t.bigint().notNull(),
+  name: t.hex(),
+  seq: t.bigint().notNull(),
+}));
+
+export const message = onchainTable(
+  "message",
+  (t) => ({
+    id: t.text().primaryKey(),
+    kind: t.text().notNull(),
+    channel: t.hex(),
+    toAgentId: t.bigint(),
+    fromAgentId: t.bigint().notNull(),
+    seq: t.bigint().notNull(),
+    payload: t.hex().notNull(),
+    blockNumber: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+  }),
+  (table) => ({ channelIdx: index().on(table.channel, table.seq), inboxIdx: index().on(table.toAgentId, table.seq) }),
+);
+
+// ---------------------------------------------------------------- audit log
+
+export const activity = onchainTable(
+  "activity",
+  (t) => ({
+    id: t.text().primaryKey(),
+    contract: t.text().notNull(),
+    event: t.text().notNull(),
+    agentId: t.bigint(),
+    groupId: t.bigint(),
+    taskId: t.bigint(),
+    args: t.json().notNull(),
+    blockNumber: t.bigint().notNull(),
+    logIndex: t.integer().notNull(),
+    timestamp: t.bigint().notNull(),
+    txHash: t.hex().notNull(),
+  }),
+  (table) => ({
+    orderIdx: index().on(table.blockNumber, table.logIndex),
+    agentIdx: index().on(table.agentId),
+    taskIdx: index().on(table.taskId),
+  }),
+);
+
+export const taskRelations = relations(task, ({ many }) => ({ events: many(taskEvent) }));
+export const taskEventRelations = relations(taskEvent, ({ one }) => ({
+  task: one(task, { fields: [taskEvent.taskId], references: [task.id] }),
 }));

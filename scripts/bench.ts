@@ -8,6 +8,7 @@ import { network } from "hardhat";
 import type { GasSection } from "../bench/gas.ts";
 import { gasTable, machineLine, toSnapshot, updateReadme, writeSnapshot } from "../bench/report.ts";
 import { measureCoordinationGas } from "../bench/coordination.ts";
+import { measureIndexer } from "../bench/indexer.ts";
 import { measureTaskGas } from "../bench/tasks.ts";
 import { measureTrustLayerGas } from "../bench/trust-layer.ts";
 
@@ -30,6 +31,24 @@ console.log(`\n${tables}\n\nMeasured ${machine}.`);
 writeSnapshot(toSnapshot(sections));
 console.log("bench: wrote gas-snapshot.json");
 if (updateReadme("gas", `${tables}\n\n_Measured ${machine}._`)) console.log("bench: updated README.md");
+
+if (process.env.STIGMERGY_BENCH !== "gas") {
+  console.log("\nbench: indexer (real node + Ponder): backfill of 20,000+ events, then receipt-to-push latency…");
+  const r = await measureIndexer({ log });
+  const table = [
+    "**Indexer** (Ponder 0.16 on PGlite, Hardhat node on 127.0.0.1, polling every 250 ms)",
+    "",
+    "| measure | value |",
+    "|---|---:|",
+    `| backfill: events indexed from scratch | ${r.backfill.events.toLocaleString("en-US")} in ${r.backfill.blocks.toLocaleString("en-US")} blocks |`,
+    `| backfill: time to catch up | ${r.backfill.seconds} s |`,
+    `| backfill: throughput | ${r.backfill.eventsPerSecond.toLocaleString("en-US")} events/s |`,
+    `| receipt → row pushed over a /sql live query, median (${r.latency.samples} samples) | ${r.latency.medianMs} ms |`,
+    `| receipt → row pushed over a /sql live query, p95 | ${r.latency.p95Ms} ms |`,
+  ].join("\n");
+  console.log(`\n${table}`);
+  if (updateReadme("indexer", `${table}\n\n_Measured ${machine}._`)) console.log("bench: updated README.md (indexer)");
+}
 
 const missed = sections.flatMap((s) => s.rows.filter((r) => r.target !== undefined && r.gas > r.target));
 if (missed.length > 0) {

@@ -118,6 +118,7 @@ contract LeaderElection is ILeaderElection, AgentAuth {
         _randomness = randomness;
         _slashRecipient = slashRecipient;
         _weightUnit = weightUnit_;
+        emit ElectionConfigured(address(stakes), address(randomness), slashRecipient, weightUnit_);
     }
 
     // ---------------------------------------------------------------- groups and members

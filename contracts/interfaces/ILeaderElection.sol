@@ -27,6 +27,15 @@ interface ILeaderElection is IAgentErrors, IStakeListener {
     }
 
     /**
+     * @notice Emitted once, at deployment: the settings an indexer needs to derive weights.
+     * @param stakeManager Where weights come from.
+     * @param randomness The randomness source (zero: the inline default).
+     * @param slashRecipient Who receives failover slashes.
+     * @param weightUnit Stake per unit of weight.
+     */
+    event ElectionConfigured(address stakeManager, address randomness, address slashRecipient, uint256 weightUnit);
+
+    /**
      * @notice Emitted when a group is created.
      * @param groupId The new group's id (from 1).
      * @param name Its name.

@@ -1,29 +1,75 @@
 import { ponder } from "ponder:registry";
-import { agent } from "ponder:schema";
+import { agent, agentCapability, agentMetadata } from "ponder:schema";
+import { eq } from "ponder";
+import { record } from "./lib/activity.js";
+
+const C = "IdentityRegistry";
+const ZERO = "0x0000000000000000000000000000000000000000";
+
+ponder.on("IdentityRegistry:Transfer", async ({ event, context }) => {
+  const { from, to, tokenId } = event.args;
+  // A mint is recorded by Registered, which follows it in the same transaction.
+  if (from !== ZERO) {
+    await context.db.update(agent, { id: tokenId }).set({ owner: to, updatedAt: event.block.timestamp });
+  }
+  await record(context.db, C, "Transfer", event, { agentId: tokenId });
+});
 
 ponder.on("IdentityRegistry:Registered", async ({ event, context }) => {
+  const { agentId, agentURI, owner } = event.args;
   await context.db.insert(agent).values({
-    id: event.args.agentId,
-    owner: event.args.owner,
-    uri: event.args.agentURI,
-    wallet: event.args.owner,
+    id: agentId,
+    owner,
+    uri: agentURI,
+    wallet: owner,
+    capabilities: [],
     registeredAt: event.block.timestamp,
+    registeredBlock: event.block.number,
+    updatedAt: event.block.timestamp,
   });
+  await record(context.db, C, "Registered", event, { agentId });
 });
 
 ponder.on("IdentityRegistry:URIUpdated", async ({ event, context }) => {
-  await context.db.update(agent, { id: event.args.agentId }).set({ uri: event.args.newURI });
-});
-
-ponder.on("IdentityRegistry:Transfer", async ({ event, context }) => {
-  // Mints are recorded by Registered, which follows the mint's Transfer in the same transaction.
-  if (event.args.from === "0x0000000000000000000000000000000000000000") return;
-  await context.db.update(agent, { id: event.args.tokenId }).set({ owner: event.args.to });
+  const { agentId, newURI } = event.args;
+  await context.db.update(agent, { id: agentId }).set({ uri: newURI, updatedAt: event.block.timestamp });
+  await record(context.db, C, "URIUpdated", event, { agentId });
 });
 
 ponder.on("IdentityRegistry:MetadataSet", async ({ event, context }) => {
-  // Only the reserved key is mirrored here; the registry emits it after Registered and Transfer.
-  if (event.args.metadataKey !== "agentWallet") return;
-  const value = event.args.metadataValue;
-  await context.db.update(agent, { id: event.args.agentId }).set({ wallet: value === "0x" ? null : value });
+  const { agentId, metadataKey, metadataValue } = event.args;
+  if (metadataKey === "agentWallet") {
+    // The reserved key: 20 packed address bytes, or empty when the wallet is cleared.
+    const wallet = metadataValue === "0x" ? null : metadataValue;
+    await context.db.update(agent, { id: agentId }).set({ wallet, updatedAt: event.block.timestamp });
+  } else {
+    await context.db
+      .insert(agentMetadata)
+      .values({ agentId, key: metadataKey, value: metadataValue, updatedAt: event.block.timestamp })
+      .onConflictDoUpdate({ value: metadataValue, updatedAt: event.block.timestamp });
+  }
+  await record(context.db, C, "MetadataSet", event, { agentId });
+});
+
+ponder.on("IdentityRegistry:CapabilitiesSet", async ({ event, context }) => {
+  const { agentId, caps } = event.args;
+  const unique = [...new Set(caps)];
+  await context.db.sql.delete(agentCapability).where(eq(agentCapability.agentId, agentId));
+  if (unique.length > 0) {
+    await context.db.insert(agentCapability).values(unique.map((capability) => ({ agentId, capability })));
+  }
+  await context.db.update(agent, { id: agentId }).set({ capabilities: unique, updatedAt: event.block.timestamp });
+  await record(context.db, C, "CapabilitiesSet", event, { agentId });
+});
+
+ponder.on("IdentityRegistry:Approval", async ({ event, context }) => {
+  await record(context.db, C, "Approval", event, { agentId: event.args.tokenId });
+});
+
+ponder.on("IdentityRegistry:ApprovalForAll", async ({ event, context }) => {
+  await record(context.db, C, "ApprovalForAll", event);
+});
+
+ponder.on("IdentityRegistry:MetadataUpdate", async ({ event, context }) => {
+  await record(context.db, C, "MetadataUpdate", event, { agentId: event.args._tokenId });
 });

@@ -104,3 +104,76 @@ export function runToEnd(
 }
 
 export { HARDHAT_BIN };
+
+const PONDER_BIN = join(ROOT, "node_modules", "ponder", "dist", "esm", "bin", "ponder.js");
+
+export type IndexerOptions = {
+  rpcUrl: string;
+  deploymentsDir: string;
+  port: number;
+  /** PostgreSQL connection string; without it, PGlite in `pgliteDir`. */
+  databaseUrl?: string;
+  pgliteDir?: string;
+  /** Database schema name (one per indexer instance sharing a database). */
+  dbSchema?: string;
+  pollingInterval?: number;
+  /** `start` (index and serve) or `serve` (read-only API over a database another instance writes). */
+  command?: "start" | "serve";
+  onOutput?: (chunk: string) => void;
+  /** Wait for /ready (backfill done) rather than just /health. */
+  waitForReady?: boolean;
+};
+
+export type RunningIndexer = { url: string; port: number; process: ChildProcess; stop: () => Promise<void> };
+
+/** Polls `url` until it answers 200; rejects after `timeoutMs`. */
+export async function waitForHttp(url: string, timeoutMs = 120_000, exited?: Promise<never>): Promise<void> {
+  const started = Date.now();
+  const poll = (async () => {
+    while (true) {
+      try {
+        const res = await fetch(url);
+        if (res.ok) return;
+      } catch {
+        // not up yet
+      }
+      if (Date.now() - started > timeoutMs) throw new Error(`${url} did not answer 200 within ${timeoutMs / 1000} s`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  })();
+  await (exited ? Promise.race([poll, exited]) : poll);
+}
+
+/** Starts the Ponder indexer (`ponder start`, or `ponder serve`) as a child process. */
+export async function startIndexer(options: IndexerOptions): Promise<RunningIndexer> {
+  const schema = options.dbSchema ?? "public";
+  const command = options.command ?? "start";
+  const child = spawn(process.execPath, [PONDER_BIN, command, "--schema", schema, "--port", String(options.port)], {
+    cwd: join(ROOT, "indexer"),
+    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      ...process.env,
+      PONDER_TELEMETRY_DISABLED: "true",
+      STIGMERGY_RPC_URL: options.rpcUrl,
+      STIGMERGY_DEPLOYMENTS_DIR: options.deploymentsDir,
+      ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : { DATABASE_URL: "" }),
+      ...(options.pgliteDir ? { STIGMERGY_PGLITE_DIR: options.pgliteDir } : {}),
+      ...(options.pollingInterval ? { STIGMERGY_POLLING_INTERVAL: String(options.pollingInterval) } : {}),
+    },
+  });
+  const onOutput = options.onOutput ?? (() => {});
+  let tail = "";
+  const collect = (c: Buffer) => {
+    const s = c.toString();
+    tail = (tail + s).slice(-4_000);
+    onOutput(s);
+  };
+  child.stdout.on("data", collect);
+  child.stderr.on("data", collect);
+  const exited = new Promise<never>((_, reject) =>
+    child.once("exit", (code) => reject(new Error(`ponder ${command} exited early (code ${code}):\n${tail}`))),
+  );
+  const url = `http://127.0.0.1:${options.port}`;
+  await waitForHttp(`${url}/${options.waitForReady === false ? "health" : "ready"}`, 180_000, exited);
+  return { url, port: options.port, process: child, stop: () => stopProcess(child, 10_000) };
+}

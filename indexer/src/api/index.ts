@@ -1,10 +1,155 @@
 import { db } from "ponder:api";
-import schema from "ponder:schema";
+import schema, {
+  agent,
+  agentCapability,
+  agentMetadata,
+  group,
+  groupMember,
+  message,
+  stake,
+  task,
+  taskEvent,
+} from "ponder:schema";
 import { Hono } from "hono";
-import { graphql } from "ponder";
+import { and, asc, client, eq, graphql, gt, replaceBigInts } from "ponder";
+import { address, BadRequest, bytes32, limit, oneOf, uint } from "./params.js";
 
+/**
+ * The indexer's API: GraphQL (depth and size limited), SQL over HTTP for @ponder/client live
+ * queries, and REST for the common questions. Ponder itself serves /health and /ready.
+ */
 const app = new Hono();
 
-app.use("/graphql", graphql({ db, schema }));
+app.use("/graphql", graphql({ db, schema }, { maxOperationDepth: 8, maxOperationTokens: 2_000, maxOperationAliases: 30 }));
+app.use("/sql/*", client({ db, schema }));
+
+const TASK_STATUSES = ["open", "claimed", "submitted", "escalated", "accepted", "cancelled", "expired"] as const;
+
+/** JSON with bigints as decimal strings. */
+const json = (value: unknown) => replaceBigInts(value, (v) => v.toString());
+
+app.onError((error, c) => {
+  if (error instanceof BadRequest) return c.json({ error: "bad_request", field: error.field, reason: error.reason }, 400);
+  console.error(error);
+  return c.json({ error: "internal_error", reason: "the indexer failed to answer; see its log" }, 500);
+});
+
+const notFound = (what: string, id: bigint | string) => ({ error: "not_found", reason: `${what} ${id} is not indexed` });
+
+/** The computed view of a task's handoff offer (valid while its attempt holds the task). */
+const withPendingHandoff = <T extends { status: string; attempt: number; handoffTo: bigint; handoffAttempt: number }>(t: T) => ({
+  ...t,
+  pendingHandoff: t.status === "claimed" && t.handoffAttempt === t.attempt ? t.handoffTo : 0n,
+});
+
+// GET /agents?capability=0x..&limit=&offset=
+app.get("/agents", async (c) => {
+  const capability = bytes32("capability", c.req.query("capability"));
+  const n = limit(c.req.query("limit"));
+  const offset = Number(uint("offset", c.req.query("offset"), 0n));
+  const rows = capability
+    ? await db
+        .select({ agent })
+        .from(agentCapability)
+        .innerJoin(agent, eq(agent.id, agentCapability.agentId))
+        .where(eq(agentCapability.capability, capability))
+        .orderBy(asc(agent.id))
+        .limit(n)
+        .offset(offset)
+        .then((r) => r.map((x) => x.agent))
+    : await db.select().from(agent).orderBy(asc(agent.id)).limit(n).offset(offset);
+  return c.json(json({ agents: rows }));
+});
+
+// GET /agents/:id
+app.get("/agents/:id", async (c) => {
+  const id = uint("id", c.req.param("id"));
+  const [row] = await db.select().from(agent).where(eq(agent.id, id));
+  if (!row) return c.json(notFound("agent", id), 404);
+  const metadata = await db.select().from(agentMetadata).where(eq(agentMetadata.agentId, id));
+  const [staked] = await db.select().from(stake).where(eq(stake.agentId, id));
+  const groups = await db.select().from(groupMember).where(eq(groupMember.agentId, id));
+  return c.json(json({ agent: row, metadata, stake: staked ?? null, groups }));
+});
+
+// GET /tasks?status=&capability=&poster=&claimant=&after=&limit=
+app.get("/tasks", async (c) => {
+  const status = oneOf("status", c.req.query("status"), TASK_STATUSES);
+  const capability = bytes32("capability", c.req.query("capability"));
+  const poster = address("poster", c.req.query("poster"));
+  const claimantParam = c.req.query("claimant");
+  const claimant = claimantParam === undefined ? undefined : uint("claimant", claimantParam);
+  const after = uint("after", c.req.query("after"), 0n);
+  const filters = [gt(task.id, after)];
+  if (status) filters.push(eq(task.status, status));
+  if (capability) filters.push(eq(task.capability, capability));
+  if (poster) filters.push(eq(task.poster, poster));
+  if (claimant !== undefined) filters.push(eq(task.claimant, claimant));
+  const rows = await db
+    .select()
+    .from(task)
+    .where(and(...filters))
+    .orderBy(asc(task.id))
+    .limit(limit(c.req.query("limit")));
+  return c.json(json({ tasks: rows.map(withPendingHandoff) }));
+});
+
+// GET /tasks/:id (with its history)
+app.get("/tasks/:id", async (c) => {
+  const id = uint("id", c.req.param("id"));
+  const [row] = await db.select().from(task).where(eq(task.id, id));
+  if (!row) return c.json(notFound("task", id), 404);
+  const history = await db
+    .select()
+    .from(taskEvent)
+    .where(eq(taskEvent.taskId, id))
+    .orderBy(asc(taskEvent.blockNumber), asc(taskEvent.logIndex));
+  return c.json(json({ task: withPendingHandoff(row), history }));
+});
+
+// GET /groups/:id/leader
+app.get("/groups/:id/leader", async (c) => {
+  const id = uint("id", c.req.param("id"));
+  const [row] = await db.select().from(group).where(eq(group.id, id));
+  if (!row) return c.json(notFound("group", id), 404);
+  const members = await db.select({ agentId: groupMember.agentId }).from(groupMember).where(eq(groupMember.groupId, id));
+  return c.json(
+    json({
+      groupId: id,
+      leader: row.leader,
+      term: row.term,
+      epoch: row.epoch,
+      lastHeartbeat: row.lastHeartbeat,
+      heartbeatDeadline: row.leader === 0n ? null : row.lastHeartbeat + row.heartbeatTimeout,
+      memberCount: members.length,
+    }),
+  );
+});
+
+// GET /inbox/:agentId?after=seq&limit=
+app.get("/inbox/:agentId", async (c) => {
+  const agentId = uint("agentId", c.req.param("agentId"));
+  const after = uint("after", c.req.query("after"), 0n);
+  const rows = await db
+    .select()
+    .from(message)
+    .where(and(eq(message.toAgentId, agentId), gt(message.seq, after)))
+    .orderBy(asc(message.seq))
+    .limit(limit(c.req.query("limit")));
+  return c.json(json({ agentId, messages: rows }));
+});
+
+// GET /channels/:channel?after=seq&limit=
+app.get("/channels/:channel", async (c) => {
+  const channel = bytes32("channel", c.req.param("channel"));
+  const after = uint("after", c.req.query("after"), 0n);
+  const rows = await db
+    .select()
+    .from(message)
+    .where(and(eq(message.channel, channel!), gt(message.seq, after)))
+    .orderBy(asc(message.seq))
+    .limit(limit(c.req.query("limit")));
+  return c.json(json({ channel, messages: rows }));
+});
 
 export default app;

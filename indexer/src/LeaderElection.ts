@@ -1,0 +1,77 @@
+import { ponder } from "ponder:registry";
+import { electionConfig, group, groupMember, term } from "ponder:schema";
+import { record } from "./lib/activity.js";
+
+const C = "LeaderElection";
+
+ponder.on("LeaderElection:ElectionConfigured", async ({ event, context }) => {
+  const { weightUnit, slashRecipient } = event.args;
+  await context.db.insert(electionConfig).values({ id: 1, weightUnit, slashRecipient }).onConflictDoUpdate({ weightUnit, slashRecipient });
+  await record(context.db, C, "ElectionConfigured", event);
+});
+
+ponder.on("LeaderElection:GroupCreated", async ({ event, context }) => {
+  const { groupId, name, creator, params, startTime } = event.args;
+  await context.db.insert(group).values({
+    id: groupId,
+    name,
+    creator,
+    epochDuration: params.epochDuration,
+    heartbeatTimeout: params.heartbeatTimeout,
+    minStake: params.minStake,
+    failoverSlash: params.failoverSlash,
+    startTime,
+    leader: 0n,
+    term: 0n,
+    epoch: 0n,
+    lastHeartbeat: 0n,
+    memberCount: 0,
+  });
+  await record(context.db, C, "GroupCreated", event, { groupId });
+});
+
+ponder.on("LeaderElection:MemberJoined", async ({ event, context }) => {
+  const { groupId, agentId, weight } = event.args;
+  await context.db.insert(groupMember).values({ groupId, agentId, weight, joinedAt: event.block.timestamp });
+  await context.db.update(group, { id: groupId }).set((g) => ({ memberCount: g.memberCount + 1 }));
+  await record(context.db, C, "MemberJoined", event, { groupId, agentId });
+});
+
+ponder.on("LeaderElection:MemberLeft", async ({ event, context }) => {
+  const { groupId, agentId } = event.args;
+  await context.db.delete(groupMember, { groupId, agentId });
+  await context.db.update(group, { id: groupId }).set((g) => ({ memberCount: g.memberCount - 1 }));
+  await record(context.db, C, "MemberLeft", event, { groupId, agentId });
+});
+
+ponder.on("LeaderElection:LeaderElected", async ({ event, context }) => {
+  const { groupId, epoch, term: t, agentId } = event.args;
+  await context.db.update(group, { id: groupId }).set({
+    leader: agentId,
+    term: t,
+    epoch,
+    lastHeartbeat: agentId === 0n ? 0n : event.block.timestamp,
+  });
+  await context.db.insert(term).values({
+    groupId,
+    term: t,
+    epoch,
+    agentId,
+    startedAt: event.block.timestamp,
+    heartbeats: 0,
+  });
+  await record(context.db, C, "LeaderElected", event, { groupId, agentId });
+});
+
+ponder.on("LeaderElection:Heartbeat", async ({ event, context }) => {
+  const { groupId, agentId } = event.args;
+  const g = await context.db.update(group, { id: groupId }).set({ lastHeartbeat: event.block.timestamp });
+  await context.db.update(term, { groupId, term: g.term }).set((row) => ({ heartbeats: row.heartbeats + 1 }));
+  await record(context.db, C, "Heartbeat", event, { groupId, agentId });
+});
+
+ponder.on("LeaderElection:LeaderFailedOver", async ({ event, context }) => {
+  const { groupId, term: t, agentId, caller } = event.args;
+  await context.db.update(term, { groupId, term: t }).set({ failedOverBy: caller });
+  await record(context.db, C, "LeaderFailedOver", event, { groupId, agentId });
+});

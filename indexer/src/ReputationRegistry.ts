@@ -1,0 +1,49 @@
+import { ponder } from "ponder:registry";
+import { feedback, feedbackResponse } from "ponder:schema";
+import { record } from "./lib/activity.js";
+
+const C = "ReputationRegistry";
+
+ponder.on("ReputationRegistry:NewFeedback", async ({ event, context }) => {
+  const a = event.args;
+  await context.db.insert(feedback).values({
+    agentId: a.agentId,
+    client: a.clientAddress,
+    feedbackIndex: a.feedbackIndex,
+    value: a.value,
+    valueDecimals: a.valueDecimals,
+    tag1: a.tag1,
+    tag2: a.tag2,
+    endpoint: a.endpoint,
+    feedbackURI: a.feedbackURI,
+    feedbackHash: a.feedbackHash,
+    revoked: false,
+    responseCount: 0,
+    createdAt: event.block.timestamp,
+  });
+  await record(context.db, C, "NewFeedback", event, { agentId: a.agentId });
+});
+
+ponder.on("ReputationRegistry:FeedbackRevoked", async ({ event, context }) => {
+  const { agentId, clientAddress, feedbackIndex } = event.args;
+  await context.db.update(feedback, { agentId, client: clientAddress, feedbackIndex }).set({ revoked: true });
+  await record(context.db, C, "FeedbackRevoked", event, { agentId });
+});
+
+ponder.on("ReputationRegistry:ResponseAppended", async ({ event, context }) => {
+  const a = event.args;
+  await context.db.insert(feedbackResponse).values({
+    id: event.id,
+    agentId: a.agentId,
+    client: a.clientAddress,
+    feedbackIndex: a.feedbackIndex,
+    responder: a.responder,
+    responseURI: a.responseURI,
+    responseHash: a.responseHash,
+    timestamp: event.block.timestamp,
+  });
+  await context.db
+    .update(feedback, { agentId: a.agentId, client: a.clientAddress, feedbackIndex: a.feedbackIndex })
+    .set((row) => ({ responseCount: row.responseCount + 1 }));
+  await record(context.db, C, "ResponseAppended", event, { agentId: a.agentId });
+});

@@ -1,0 +1,49 @@
+/** Query and path parameter parsing for the REST API: every bad value becomes a 400 with a reason. */
+
+export class BadRequest extends Error {
+  constructor(readonly field: string, readonly reason: string) {
+    super(`${field}: ${reason}`);
+  }
+}
+
+const HEX32 = /^0x[0-9a-fA-F]{64}$/;
+const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+const UINT = /^\d{1,78}$/;
+
+/** A non-negative integer id (agent, task, group, sequence number). */
+export function uint(field: string, value: string | undefined, fallback?: bigint): bigint {
+  if (value === undefined || value === "") {
+    if (fallback !== undefined) return fallback;
+    throw new BadRequest(field, "is required");
+  }
+  if (!UINT.test(value)) throw new BadRequest(field, `must be a non-negative integer, got "${value}"`);
+  return BigInt(value);
+}
+
+/** A bytes32 value such as a capability tag or a channel id. */
+export function bytes32(field: string, value: string | undefined): `0x${string}` | undefined {
+  if (value === undefined || value === "") return undefined;
+  if (!HEX32.test(value)) throw new BadRequest(field, `must be 0x followed by 64 hex digits, got "${value}"`);
+  return value.toLowerCase() as `0x${string}`;
+}
+
+export function address(field: string, value: string | undefined): `0x${string}` | undefined {
+  if (value === undefined || value === "") return undefined;
+  if (!ADDRESS.test(value)) throw new BadRequest(field, `must be an address (0x and 40 hex digits), got "${value}"`);
+  return value.toLowerCase() as `0x${string}`;
+}
+
+export function oneOf<T extends string>(field: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  if (value === undefined || value === "") return undefined;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new BadRequest(field, `must be one of ${allowed.join(", ")}, got "${value}"`);
+  }
+  return value as T;
+}
+
+/** Page size: 1 to 500, default 50. */
+export function limit(value: string | undefined): number {
+  const n = Number(uint("limit", value, 50n));
+  if (n < 1 || n > 500) throw new BadRequest("limit", "must be between 1 and 500");
+  return n;
+}

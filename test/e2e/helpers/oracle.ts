@@ -1,0 +1,165 @@
+/**
+ * The consistency oracle: every indexed entity against what the contracts' view functions say.
+ * Returns the mismatches (empty when the indexer agrees with the chain).
+ */
+import { createClient } from "@ponder/client";
+import { type Address, createPublicClient, getAddress, http, zeroAddress } from "viem";
+import * as schema from "../../../indexer/ponder.schema.ts";
+import { abis, type Deployment } from "../../../sdk/src/index.ts";
+
+export const indexerClient = (indexerUrl: string) => createClient(`${indexerUrl}/sql`, { schema });
+
+const STATUS = ["none", "open", "claimed", "submitted", "escalated", "accepted", "cancelled", "expired"];
+const lower = (a: string) => a.toLowerCase();
+
+export async function checkConsistency(indexerUrl: string, rpcUrl: string, deployment: Deployment): Promise<string[]> {
+  const client = indexerClient(indexerUrl);
+  const chain = createPublicClient({ transport: http(rpcUrl) });
+  const c = deployment.contracts;
+  const read = <T>(address: Address, abi: readonly unknown[], functionName: string, args: readonly unknown[] = []) =>
+    chain.readContract({ address, abi: abi as never, functionName: functionName as never, args: args as never }) as Promise<T>;
+  const problems: string[] = [];
+  const expect = (what: string, indexed: unknown, onChain: unknown) => {
+    const a = JSON.stringify(indexed, (_, v) => (typeof v === "bigint" ? v.toString() : v));
+    const b = JSON.stringify(onChain, (_, v) => (typeof v === "bigint" ? v.toString() : v));
+    if (a !== b) problems.push(`${what}: indexed ${a}, chain ${b}`);
+  };
+  const block = await chain.getBlock();
+  const now = block.timestamp;
+
+  // Agents: every registered id, owner, URI, wallet, capabilities.
+  const agents = await client.db.select().from(schema.agent);
+  expect("agent count", agents.length, Number(await read<bigint>(c.IdentityRegistry!, abis.IdentityRegistry, "lastAgentId")));
+  for (const a of agents) {
+    expect(`agent ${a.id} owner`, a.owner, lower(await read<Address>(c.IdentityRegistry!, abis.IdentityRegistry, "ownerOf", [a.id])));
+    expect(`agent ${a.id} uri`, a.uri, await read<string>(c.IdentityRegistry!, abis.IdentityRegistry, "tokenURI", [a.id]));
+    const wallet = await read<Address>(c.IdentityRegistry!, abis.IdentityRegistry, "getAgentWallet", [a.id]);
+    expect(`agent ${a.id} wallet`, a.wallet, wallet === zeroAddress ? null : lower(wallet));
+    expect(`agent ${a.id} capabilities`, a.capabilities, await read<string[]>(c.IdentityRegistry!, abis.IdentityRegistry, "capabilitiesOf", [a.id]));
+  }
+  for (const m of await client.db.select().from(schema.agentMetadata)) {
+    expect(`metadata ${m.agentId}/${m.key}`, m.value, await read<string>(c.IdentityRegistry!, abis.IdentityRegistry, "getMetadata", [m.agentId, m.key]));
+  }
+
+  // Reputation and validation.
+  for (const f of await client.db.select().from(schema.feedback)) {
+    const [value, decimals, tag1, tag2, revoked] = await read<[bigint, number, string, string, boolean]>(c.ReputationRegistry!, abis.ReputationRegistry, "readFeedback", [f.agentId, f.client, f.feedbackIndex]);
+    expect(`feedback ${f.agentId}/${f.client}/${f.feedbackIndex}`, [f.value, f.valueDecimals, f.tag1, f.tag2, f.revoked], [value, decimals, tag1, tag2, revoked]);
+  }
+  for (const v of await client.db.select().from(schema.validation)) {
+    const [validator, agentId, response, responseHash, tag, lastUpdate] = await read<[Address, bigint, number, string, string, bigint]>(c.ValidationRegistry!, abis.ValidationRegistry, "getValidationStatus", [v.requestHash]);
+    expect(`validation ${v.requestHash}`, [v.validator, v.agentId, v.response ?? 0, v.responseHash ?? `0x${"0".repeat(64)}`, v.tag ?? "", v.lastUpdate], [lower(validator), agentId, response, responseHash, tag, lastUpdate]);
+  }
+
+  // Stake.
+  for (const s of await client.db.select().from(schema.stake)) {
+    expect(`stake ${s.agentId} active`, s.active, await read<bigint>(c.StakeManager!, abis.StakeManager, "stakeOf", [s.agentId]));
+    const [unbonding, releaseAt] = await read<[bigint, bigint]>(c.StakeManager!, abis.StakeManager, "unbondingOf", [s.agentId]);
+    expect(`stake ${s.agentId} unbonding`, [s.unbonding, s.releaseAt], [unbonding, unbonding === 0n ? 0n : releaseAt]);
+  }
+
+  // Groups, members (weights), leaders.
+  const members = await client.db.select().from(schema.groupMember);
+  for (const g of await client.db.select().from(schema.group)) {
+    const [leader, term, epoch, lastHeartbeat] = await read<[bigint, bigint, bigint, bigint]>(c.LeaderElection!, abis.LeaderElection, "currentLeader", [g.id]);
+    expect(`group ${g.id} leader`, [g.leader, g.term, g.epoch, g.lastHeartbeat], [leader, term, epoch, lastHeartbeat]);
+    const mine = members.filter((m) => m.groupId === g.id);
+    expect(`group ${g.id} members`, mine.length, g.memberCount);
+    expect(`group ${g.id} total weight`, mine.reduce((s, m) => s + m.weight, 0n), await read<bigint>(c.LeaderElection!, abis.LeaderElection, "totalWeight", [g.id]));
+    for (const m of mine) {
+      expect(`group ${g.id} member ${m.agentId}`, [true, m.weight], [
+        await read<boolean>(c.LeaderElection!, abis.LeaderElection, "isMember", [g.id, m.agentId]),
+        await read<bigint>(c.LeaderElection!, abis.LeaderElection, "weightOf", [g.id, m.agentId]),
+      ]);
+    }
+  }
+
+  // Governance.
+  for (const p of await client.db.select().from(schema.proposal)) {
+    const onChain = await read<{ totalVotes: bigint; finalized: boolean; outcome: number; quorumVotes: bigint }>(c.Governance!, abis.Governance, "getProposal", [p.id]);
+    expect(`proposal ${p.id}`, [p.totalVotes, p.finalized, p.finalized ? p.outcome : 0, p.quorumVotes], [onChain.totalVotes, onChain.finalized, onChain.outcome, onChain.quorumVotes]);
+  }
+  for (const v of await client.db.select().from(schema.vote)) {
+    expect(`vote ${v.proposalId}/${v.agentId}`, true, await read<boolean>(c.Governance!, abis.Governance, "hasVoted", [v.proposalId, v.agentId]));
+  }
+
+  // Locks.
+  for (const l of await client.db.select().from(schema.lock)) {
+    const [holder, token, expiresAt] = await read<[bigint, bigint, bigint]>(c.LockManager!, abis.LockManager, "holderOf", [l.key]);
+    expect(`lock ${l.key}`, [now < l.expiresAt ? l.holder : 0n, l.fencingToken, l.expiresAt], [holder, token, expiresAt]);
+  }
+
+  // Tasks: every field of getTask, the timer by status, the pending handoff.
+  const tasks = await client.db.select().from(schema.task);
+  expect("task count", tasks.length, Number(await read<bigint>(c.TaskBoard!, abis.TaskBoard, "taskCount")));
+  for (const t of tasks) {
+    const v = await read<Record<string, unknown>>(c.TaskBoard!, abis.TaskBoard, "getTask", [t.id]);
+    const timer = t.status === "claimed" ? t.leaseExpiry : t.status === "escalated" ? t.leaseRemaining : t.status === "submitted" ? t.reviewDeadline : 0n;
+    const indexed = [t.status, t.attempt, t.claimant, timer, t.lockedReward, t.poster, t.rewardToken, t.reward, t.maxReward, t.claimBond, t.minStake, t.postedAt, t.notBefore, t.deadline];
+    const onChain = [STATUS[v.status as number], v.attempt, v.claimant, v.status === 5 || v.status === 6 || v.status === 7 ? 0n : v.timer, v.lockedReward, lower(v.poster as string), lower(v.rewardToken as string), v.reward, v.maxReward, v.claimBond, v.minStake, v.postedAt, v.notBefore, v.deadline];
+    // Settled tasks keep whatever timer they had on chain; the indexer does not track it.
+    if (v.status === 5 || v.status === 6 || v.status === 7) indexed[3] = 0n;
+    expect(`task ${t.id}`, indexed, onChain);
+    const pending = t.status === "claimed" && t.handoffAttempt === t.attempt ? t.handoffTo : 0n;
+    expect(`task ${t.id} pending handoff`, pending, await read<bigint>(c.TaskBoard!, abis.TaskBoard, "pendingHandoff", [t.id]));
+  }
+  for (const s of await client.db.select().from(schema.schedule)) {
+    const v = await read<{ spawned: number; cancelled: boolean; count: number }>(c.TaskBoard!, abis.TaskBoard, "getSchedule", [s.id]);
+    expect(`schedule ${s.id}`, [s.spawned, s.cancelled, s.count], [v.spawned, v.cancelled, v.count]);
+  }
+  for (const r of await client.db.select().from(schema.scheduleRound)) {
+    expect(`schedule ${r.scheduleId} round ${r.round}`, r.taskId, await read<bigint>(c.TaskBoard!, abis.TaskBoard, "roundTask", [r.scheduleId, r.round]));
+  }
+  for (const cr of await client.db.select().from(schema.credit)) {
+    expect(`credit ${cr.account}/${cr.token}`, cr.amount, await read<bigint>(c.TaskBoard!, abis.TaskBoard, "creditOf", [getAddress(cr.account), getAddress(cr.token)]));
+  }
+
+  // Messages: channel and inbox counters.
+  for (const ch of await client.db.select().from(schema.channel)) {
+    expect(`channel ${ch.id}`, [ch.seq, ch.groupId], [
+      await read<bigint>(c.MessageBus!, abis.MessageBus, "channelSeq", [ch.id]),
+      await read<bigint>(c.MessageBus!, abis.MessageBus, "channelGroup", [ch.id]),
+    ]);
+  }
+  const direct = (await client.db.select().from(schema.message)).filter((m) => m.kind === "direct");
+  for (const agentId of new Set(direct.map((m) => m.toAgentId!))) {
+    const inbox = direct.filter((m) => m.toAgentId === agentId).map((m) => m.seq);
+    expect(`inbox ${agentId}`, inbox.length === 0 ? 0n : inbox.reduce((a, b) => (a > b ? a : b)), await read<bigint>(c.MessageBus!, abis.MessageBus, "inboxSeq", [agentId]));
+  }
+
+  // The audit log has one row per log the contracts emitted.
+  const logs = await chain.getLogs({ address: Object.values(c).filter((a) => a !== c.StakeToken) as Address[], fromBlock: BigInt(deployment.startBlock), toBlock: block.number });
+  const activity = await client.db.select().from(schema.activity);
+  expect("activity rows = contract logs", activity.length, logs.length);
+  return problems;
+}
+
+/** Every row of every table, sorted, as comparable JSON (to compare two indexers). */
+export async function dumpTables(indexerUrl: string): Promise<Record<string, string>> {
+  const client = indexerClient(indexerUrl);
+  const tables = Object.entries(schema).filter(([, v]) => typeof v === "object" && v !== null && Symbol.for("ponder:onchain") in (v as object));
+  const out: Record<string, string> = {};
+  for (const [name, table] of tables) {
+    const rows = await client.db.select().from(table as typeof schema.agent);
+    const json = rows.map((r) => JSON.stringify(r, (_, v) => (typeof v === "bigint" ? v.toString() : v))).sort();
+    out[name] = json.join("\n");
+  }
+  return out;
+}
+
+/** Resolves once the indexer has processed the node's current head block. */
+export async function waitForIndexer(indexerUrl: string, rpcUrl: string, timeoutMs = 180_000): Promise<void> {
+  const chain = createPublicClient({ transport: http(rpcUrl) });
+  const head = Number(await chain.getBlockNumber());
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    try {
+      const status = (await (await fetch(`${indexerUrl}/status`)).json()) as { stigmergy?: { block?: { number: number } } };
+      if ((status.stigmergy?.block?.number ?? -1) >= head) return;
+    } catch {
+      // restarting
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`indexer at ${indexerUrl} did not reach block ${head} within ${timeoutMs / 1000} s`);
+}

@@ -1,0 +1,147 @@
+import { expect } from "chai";
+import { desc, eq } from "@ponder/client";
+import { createWalletClient, http, keccak256, toHex, zeroAddress, zeroHash } from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+import * as schema from "../../indexer/ponder.schema.ts";
+import { postgresAvailable, startPostgres } from "../../scripts/lib/postgres.ts";
+import { runWorkload } from "../../scripts/lib/workload.ts";
+import { abis } from "../../sdk/src/index.ts";
+import { checkConsistency, dumpTables, indexerClient, waitForIndexer } from "./helpers/oracle.ts";
+import { type Stack, startStack } from "./helpers/stack.ts";
+
+const MNEMONIC = "test test test test test test test test test test test junk";
+
+describe("indexer (Ponder on PGlite) against a real node", function () {
+  let stack: Stack;
+  let indexerUrl: string;
+
+  before(async function () {
+    stack = await startStack();
+    indexerUrl = (await stack.indexer()).url;
+  });
+  after(async () => stack?.stop());
+
+  it("answers bad REST parameters with 400 and a reason, unknown ids with 404", async () => {
+    const cases: [string, number, string][] = [
+      ["/agents?capability=0x12", 400, "capability"],
+      ["/agents/abc", 400, "id"],
+      ["/agents/999", 404, "agent 999"],
+      ["/tasks?status=done", 400, "status"],
+      ["/tasks?poster=0xnope", 400, "poster"],
+      ["/tasks?limit=0", 400, "limit"],
+      ["/tasks/77", 404, "task 77"],
+      ["/groups/5/leader", 404, "group 5"],
+      ["/inbox/-1", 400, "agentId"],
+      ["/channels/0x01", 400, "channel"],
+    ];
+    for (const [path, status, mention] of cases) {
+      const res = await fetch(indexerUrl + path);
+      const body = (await res.json()) as { reason: string; field?: string };
+      expect(res.status, path).to.equal(status);
+      expect(`${body.field ?? ""} ${body.reason}`, path).to.include(mention);
+    }
+    for (const path of ["/health", "/ready"]) expect((await fetch(indexerUrl + path)).status, path).to.equal(200);
+  });
+
+  it("limits GraphQL query depth", async () => {
+    const deep = `{ tasks { items { events { items { task { events { items { task { events { items { id } } } } } } } } } } }`;
+    const res = await fetch(`${indexerUrl}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: deep }) });
+    const body = (await res.json()) as { errors?: { message: string }[] };
+    expect(body.errors?.[0]?.message ?? "").to.match(/depth/i);
+    const shallow = await fetch(`${indexerUrl}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ agents { items { id } } }" }) });
+    expect(((await shallow.json()) as { errors?: unknown }).errors).to.equal(undefined);
+  });
+
+  it("pushes a newly posted task to a live-query subscriber (no polling by the subscriber)", async () => {
+    const client = indexerClient(indexerUrl);
+    const seen: bigint[][] = [];
+    let resolve: () => void = () => {};
+    const arrived = new Promise<void>((r) => (resolve = r));
+    let subscription: { unsubscribe: () => void } | undefined;
+    let failures = 0;
+    // Ponder accepts live queries about a second after /ready and pushes only changes, so a client
+    // reconnects on error, and counts itself connected once the stream has stayed up a moment.
+    const subscribe = () => {
+      subscription = client.live(
+        (db) => db.select({ id: schema.task.id }).from(schema.task).where(eq(schema.task.status, "open")).orderBy(desc(schema.task.id)),
+        (rows) => {
+          seen.push(rows.map((r) => r.id));
+          if (rows.length > 0) resolve();
+        },
+        () => {
+          failures++;
+          subscription?.unsubscribe();
+          if (failures < 40) setTimeout(subscribe, 250);
+        },
+      );
+    };
+    subscribe();
+    const unsubscribe = () => subscription?.unsubscribe();
+    try {
+      for (let quiet = 0; quiet < 6; quiet++) {
+        const before = failures;
+        await new Promise((r) => setTimeout(r, 250));
+        if (failures !== before) quiet = -1;
+      }
+      const poster = createWalletClient({ account: mnemonicToAccount(MNEMONIC, { addressIndex: 15 }), transport: http(stack.node.url) });
+      const now = BigInt(Math.floor(Date.now() / 1000));
+      const block = await fetch(stack.node.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_getBlockByNumber", params: ["latest", false] }) }).then((r) => r.json() as Promise<{ result: { timestamp: string } }>);
+      const chainNow = BigInt(block.result.timestamp) > now ? BigInt(block.result.timestamp) : now;
+      await poster.writeContract({
+        chain: null,
+        address: stack.deployment.contracts.TaskBoard!,
+        abi: abis.TaskBoard,
+        functionName: "postTask",
+        args: [{ capability: zeroHash, specURI: "ipfs://live", specHash: keccak256(toHex("live")), rewardToken: zeroAddress, reward: 1n, maxReward: 1n, claimBond: 0n, minStake: 0n, abandonSlash: 0n, leaseDuration: 60n, notBefore: 0n, deadline: chainNow + 86_400n, reviewWindow: 60n, approver: zeroAddress }],
+        value: 1n,
+      });
+      await Promise.race([arrived, new Promise((_, reject) => setTimeout(() => reject(new Error(`no push; updates seen: ${JSON.stringify(seen, (_, v) => (typeof v === "bigint" ? v.toString() : v))}`)), 60_000))]);
+      expect(seen.at(-1)!.length).to.equal(1);
+    } finally {
+      unsubscribe();
+    }
+  });
+
+  it("after a seeded random workload over every contract, every indexed entity equals the contracts' views", async function () {
+    const result = await runWorkload({ rpcUrl: stack.node.url, deployment: stack.deployment, seed: 42, rounds: 320 });
+    expect(result.transactions).to.be.greaterThan(300);
+    await waitForIndexer(indexerUrl, stack.node.url);
+    const problems = await checkConsistency(indexerUrl, stack.node.url, stack.deployment);
+    expect(problems, problems.slice(0, 20).join("\n")).to.deep.equal([]);
+  });
+
+  it("a second indexer started from block 0 produces identical rows", async function () {
+    const second = await stack.indexer();
+    await waitForIndexer(second.url, stack.node.url);
+    await waitForIndexer(indexerUrl, stack.node.url);
+    const [a, b] = await Promise.all([dumpTables(indexerUrl), dumpTables(second.url)]);
+    for (const table of Object.keys(a)) expect(b[table], `table ${table}`).to.equal(a[table]);
+    expect(Object.keys(a).length).to.be.greaterThan(15);
+  });
+});
+
+describe("indexer on PostgreSQL: a writer and a reader over one database", function () {
+  let stack: Stack | undefined;
+  let pg: Awaited<ReturnType<typeof startPostgres>> | undefined;
+
+  before(async function () {
+    if (!postgresAvailable()) this.skip();
+    pg = await startPostgres();
+    stack = await startStack();
+  });
+  after(async () => {
+    await stack?.stop();
+    pg?.stop();
+  });
+
+  it("`ponder start` writes, `ponder serve` reads the same rows, and both agree with the chain", async () => {
+    const writer = await stack!.indexer({ databaseUrl: pg!.url, dbSchema: "stigmergy" });
+    await runWorkload({ rpcUrl: stack!.node.url, deployment: stack!.deployment, seed: 7, rounds: 60 });
+    await waitForIndexer(writer.url, stack!.node.url);
+    const reader = await stack!.indexer({ databaseUrl: pg!.url, dbSchema: "stigmergy", command: "serve", waitForReady: false });
+    const problems = await checkConsistency(reader.url, stack!.node.url, stack!.deployment);
+    expect(problems, problems.slice(0, 20).join("\n")).to.deep.equal([]);
+    const [a, b] = await Promise.all([dumpTables(writer.url), dumpTables(reader.url)]);
+    expect(b).to.deep.equal(a);
+  });
+});
