@@ -126,29 +126,27 @@ app.get("/groups/:id/leader", async (c) => {
   );
 });
 
+/** Messages of one inbox or channel after sequence number `after`, in order. */
+const messagesAfter = (where: ReturnType<typeof eq>, after: string | undefined, pageSize: string | undefined) =>
+  db
+    .select()
+    .from(message)
+    .where(and(where, gt(message.seq, uint("after", after, 0n))))
+    .orderBy(asc(message.seq))
+    .limit(limit(pageSize));
+
 // GET /inbox/:agentId?after=seq&limit=
 app.get("/inbox/:agentId", async (c) => {
   const agentId = uint("agentId", c.req.param("agentId"));
-  const after = uint("after", c.req.query("after"), 0n);
-  const rows = await db
-    .select()
-    .from(message)
-    .where(and(eq(message.toAgentId, agentId), gt(message.seq, after)))
-    .orderBy(asc(message.seq))
-    .limit(limit(c.req.query("limit")));
+  const rows = await messagesAfter(eq(message.toAgentId, agentId), c.req.query("after"), c.req.query("limit"));
   return c.json(json({ agentId, messages: rows }));
 });
 
 // GET /channels/:channel?after=seq&limit=
 app.get("/channels/:channel", async (c) => {
   const channel = bytes32("channel", c.req.param("channel"));
-  const after = uint("after", c.req.query("after"), 0n);
-  const rows = await db
-    .select()
-    .from(message)
-    .where(and(eq(message.channel, channel!), gt(message.seq, after)))
-    .orderBy(asc(message.seq))
-    .limit(limit(c.req.query("limit")));
+  if (!channel) throw new BadRequest("channel", "is required");
+  const rows = await messagesAfter(eq(message.channel, channel), c.req.query("after"), c.req.query("limit"));
   return c.json(json({ channel, messages: rows }));
 });
 

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import { type Address, encodePacked, getAddress, keccak256, toHex, zeroAddress } from "viem";
+import { agentWalletTypes } from "../../../sdk/src/index.ts";
 import { deployTrustLayer, registerAgent, signAgentWallet, topicOf, URI_60 } from "../../helpers/fixtures.ts";
 
 const { viem, networkHelpers } = await network.create();
@@ -283,14 +284,7 @@ describe("IdentityRegistry", () => {
       const { identity, alice, dave, agentId, chainId, as } = await loadFixture(withAgent);
       const { deadline } = await pinnedDeadline(120n);
       const message = { agentId, newWallet: dave.account.address, owner: alice.account.address, deadline };
-      const types = {
-        AgentWalletSet: [
-          { name: "agentId", type: "uint256" },
-          { name: "newWallet", type: "address" },
-          { name: "owner", type: "address" },
-          { name: "deadline", type: "uint256" },
-        ],
-      } as const;
+      const types = agentWalletTypes;
       for (const domain of [
         { name: "IdentityRegistry", version: "1", chainId, verifyingContract: identity.address },
         { name: "ERC8004IdentityRegistry", version: "2", chainId, verifyingContract: identity.address },
@@ -382,14 +376,7 @@ describe("IdentityRegistry", () => {
         dave.signTypedData({
           account: dave.account,
           domain: { name: "ERC8004IdentityRegistry", version: "1", chainId, verifyingContract: identity.address },
-          types: {
-            AgentWalletSet: [
-              { name: "agentId", type: "uint256" },
-              { name: "newWallet", type: "address" },
-              { name: "owner", type: "address" },
-              { name: "deadline", type: "uint256" },
-            ],
-          },
+          types: agentWalletTypes,
           primaryType: "AgentWalletSet",
           message: { agentId, newWallet: wallet, owner: alice.account.address, deadline },
         });
