@@ -122,6 +122,8 @@ export type IndexerOptions = {
   onOutput?: (chunk: string) => void;
   /** Wait for /ready (backfill done) rather than just /health. */
   waitForReady?: boolean;
+  /** Extra environment (webhook settings, say). */
+  env?: NodeJS.ProcessEnv;
 };
 
 export type RunningIndexer = { url: string; port: number; process: ChildProcess; stop: () => Promise<void> };
@@ -154,11 +156,14 @@ export async function startIndexer(options: IndexerOptions): Promise<RunningInde
     env: {
       ...process.env,
       PONDER_TELEMETRY_DISABLED: "true",
+      PORT: String(options.port),
+      STIGMERGY_DB_SCHEMA: schema,
       STIGMERGY_RPC_URL: options.rpcUrl,
       STIGMERGY_DEPLOYMENTS_DIR: options.deploymentsDir,
       ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : { DATABASE_URL: "" }),
       ...(options.pgliteDir ? { STIGMERGY_PGLITE_DIR: options.pgliteDir } : {}),
       ...(options.pollingInterval ? { STIGMERGY_POLLING_INTERVAL: String(options.pollingInterval) } : {}),
+      ...options.env,
     },
   });
   const onOutput = options.onOutput ?? (() => {});

@@ -11,7 +11,12 @@ import schema, {
   taskEvent,
 } from "ponder:schema";
 import { Hono } from "hono";
+import { createMiddleware } from "hono/factory";
 import { and, asc, client, eq, graphql, gt, replaceBigInts } from "ponder";
+import { randomUUID } from "node:crypto";
+import { startDispatcher } from "../webhooks/dispatcher.js";
+import { FilterError, parseFilter } from "../webhooks/filter.js";
+import { WebhookStore } from "../webhooks/store.js";
 import { address, BadRequest, bytes32, limit, oneOf, uint } from "./params.js";
 
 /**
@@ -29,7 +34,9 @@ const TASK_STATUSES = ["open", "claimed", "submitted", "escalated", "accepted", 
 const json = (value: unknown) => replaceBigInts(value, (v) => v.toString());
 
 app.onError((error, c) => {
-  if (error instanceof BadRequest) return c.json({ error: "bad_request", field: error.field, reason: error.reason }, 400);
+  if (error instanceof BadRequest || error instanceof FilterError) {
+    return c.json({ error: "bad_request", field: error.field, reason: error.reason }, 400);
+  }
   console.error(error);
   return c.json({ error: "internal_error", reason: "the indexer failed to answer; see its log" }, 500);
 });
@@ -148,6 +155,72 @@ app.get("/channels/:channel", async (c) => {
   if (!channel) throw new BadRequest("channel", "is required");
   const rows = await messagesAfter(eq(message.channel, channel), c.req.query("after"), c.req.query("limit"));
   return c.json(json({ channel, messages: rows }));
+});
+
+// ---------------------------------------------------------------- webhooks
+
+/**
+ * Webhook state lives beside the indexer's database; `ponder start` also runs the dispatcher,
+ * `ponder serve` only answers the API. With STIGMERGY_WEBHOOK_TOKEN set, the endpoints need
+ * `Authorization: Bearer <token>`.
+ */
+const webhooks = WebhookStore.open();
+const command = (globalThis as { PONDER_COMMON?: { options: { command: string } } }).PONDER_COMMON?.options.command;
+if (command !== "serve" && process.env.STIGMERGY_WEBHOOKS !== "off") {
+  webhooks.then((store) =>
+    startDispatcher({
+      db,
+      store,
+      statusUrl: `http://127.0.0.1:${process.env.PORT ?? 42069}/status`,
+      pollMs: Number(process.env.STIGMERGY_POLLING_INTERVAL ?? 250),
+      confirmations: BigInt(process.env.STIGMERGY_WEBHOOK_CONFIRMATIONS ?? 0),
+      maxAttempts: Number(process.env.STIGMERGY_WEBHOOK_MAX_ATTEMPTS ?? 12),
+      backoffMs: Number(process.env.STIGMERGY_WEBHOOK_BACKOFF_MS ?? 1_000),
+      backoffCapMs: Number(process.env.STIGMERGY_WEBHOOK_BACKOFF_CAP_MS ?? 300_000),
+      log: (message) => console.log(message),
+    }),
+  );
+}
+
+const requireToken = createMiddleware(async (c, next) => {
+  const token = process.env.STIGMERGY_WEBHOOK_TOKEN;
+  if (token && c.req.header("authorization") !== `Bearer ${token}`) {
+    return c.json({ error: "unauthorized", reason: "send Authorization: Bearer <STIGMERGY_WEBHOOK_TOKEN>" }, 401);
+  }
+  await next();
+});
+app.use("/webhooks", requireToken);
+app.use("/webhooks/*", requireToken);
+
+// POST /webhooks {url, secret, filter} -> 201 {id}
+app.post("/webhooks", async (c) => {
+  let body: Record<string, unknown>;
+  try {
+    body = (await c.req.json()) as Record<string, unknown>;
+  } catch {
+    throw new BadRequest("body", "must be a JSON object {url, secret, filter}");
+  }
+  const url = body.url;
+  if (typeof url !== "string" || !/^https?:\/\/[^\s]+$/.test(url)) throw new BadRequest("url", "must be an http(s) URL");
+  const secret = body.secret;
+  if (typeof secret !== "string" || secret.length < 16) throw new BadRequest("secret", "must be a string of at least 16 characters");
+  const filter = parseFilter(body.filter);
+  const id = randomUUID();
+  await (await webhooks).addSubscription({ id, url, secret, filter });
+  return c.json({ id, url, filter }, 201);
+});
+
+// GET /webhooks -> subscriptions (secrets are never returned)
+app.get("/webhooks", async (c) => {
+  const subs = await (await webhooks).subscriptions();
+  return c.json({ webhooks: subs.map(({ secret: _secret, ...rest }) => rest), outbox: await (await webhooks).stats() });
+});
+
+// DELETE /webhooks/:id -> 204, or 404
+app.delete("/webhooks/:id", async (c) => {
+  const id = c.req.param("id");
+  if (!(await (await webhooks).deleteSubscription(id))) return c.json(notFound("webhook", id), 404);
+  return c.body(null, 204);
 });
 
 export default app;

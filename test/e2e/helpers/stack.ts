@@ -5,11 +5,16 @@ import { join } from "node:path";
 import { freePort, HARDHAT_BIN, type RunningNode, runToEnd, startHardhatNode, startIndexer, type IndexerOptions } from "../../../scripts/lib/processes.ts";
 import { type Deployment, parseDeployment } from "../../../sdk/src/index.ts";
 
+export type StackIndexer = Awaited<ReturnType<typeof startIndexer>> & {
+  /** The options it was started with: pass them again to restart it on the same data. */
+  options: IndexerOptions;
+};
+
 export type Stack = {
   node: RunningNode;
   dir: string;
   deployment: Deployment;
-  indexer: (options?: Partial<IndexerOptions>) => ReturnType<typeof startIndexer>;
+  indexer: (options?: Partial<IndexerOptions>) => Promise<StackIndexer>;
   stop: () => Promise<void>;
 };
 
@@ -33,16 +38,18 @@ export async function startStack(): Promise<Stack> {
     node,
     dir,
     deployment,
-    indexer: async (options = {}) => {
-      const running = await startIndexer({
+    indexer: async (overrides = {}) => {
+      const options: IndexerOptions = {
         rpcUrl: node.url,
         deploymentsDir: dir,
         port: await freePort(),
-        pgliteDir: join(dir, `pglite-${count++}`),
-        ...options,
-      });
+        pgliteDir: join(dir, `pglite-${count}`, "ponder"),
+        env: { STIGMERGY_WEBHOOK_DIR: join(dir, `pglite-${count++}`, "webhooks") },
+        ...overrides,
+      };
+      const running = await startIndexer(options);
       indexers.push(running);
-      return running;
+      return { ...running, options };
     },
     stop: async () => {
       for (const i of indexers) await i.stop();

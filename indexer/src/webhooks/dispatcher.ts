@@ -1,0 +1,215 @@
+/**
+ * The webhook dispatcher: runs inside `ponder start` (never `serve`) and turns indexed activity into
+ * signed HTTP deliveries.
+ *
+ * 1. Outbox first. Every matching event becomes an outbox row (id = a stable hash of subscriber and
+ *    event, the idempotency key sent as X-Stigmergy-Delivery) before any delivery is attempted;
+ *    deliveries then retry with exponential backoff until a 2xx or the attempt limit. A crash
+ *    loses nothing: on restart the cursor and the unfinalized window are scanned again and queued
+ *    rows are delivered; a receiver may see a delivery twice and recognises it by its id.
+ * 2. Confirmations. Only events at least `STIGMERGY_WEBHOOK_CONFIRMATIONS` blocks (default 0)
+ *    below the indexed head are delivered.
+ * 3. Reorgs. Events of the last FINALITY blocks are remembered; one that disappears from the
+ *    indexed activity (Ponder rolled its block back) is followed, for every delivery made of it,
+ *    by a `removed` notice.
+ * 4. Time. Schedule rounds that fall due produce `schedule.due` deliveries on the first tick after
+ *    their due time (the indexer is the clock): no transaction needed.
+ */
+import { and, asc, eq, gt, inArray, lte } from "ponder";
+import { activity, schedule, scheduleRound } from "ponder:schema";
+import { type Matchable, matches, type WebhookFilter } from "./filter.js";
+import { signature, stableId } from "./sign.js";
+import type { WebhookStore } from "./store.js";
+
+/** Blocks that may still be reorganised (Ponder's default finality for unknown chains). */
+const FINALITY = 30n;
+
+export type DispatcherOptions = {
+  // biome-ignore lint: Ponder's read-only drizzle type is not exported.
+  db: any;
+  store: WebhookStore;
+  statusUrl: string;
+  pollMs: number;
+  confirmations: bigint;
+  maxAttempts: number;
+  backoffMs: number;
+  backoffCapMs: number;
+  log: (message: string) => void;
+};
+
+const json = (value: unknown) => JSON.stringify(value, (_, v) => (typeof v === "bigint" ? v.toString() : v));
+
+export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const inFlight = new Set<string>();
+
+  async function indexedBlock(): Promise<bigint | undefined> {
+    try {
+      const status = (await (await fetch(o.statusUrl)).json()) as Record<string, { block?: { number: number } }>;
+      const block = Object.values(status)[0]?.block?.number;
+      return block === undefined ? undefined : BigInt(block);
+    } catch {
+      return undefined;
+    }
+  }
+
+  async function enqueueEvent(row: typeof activity.$inferSelect, subscriptions: Awaited<ReturnType<WebhookStore["subscriptions"]>>, now: number) {
+    const item: Matchable = { contract: row.contract, event: row.event, agentId: row.agentId, taskId: row.taskId, args: row.args as Record<string, unknown> };
+    for (const sub of subscriptions) {
+      if (!matches(sub.filter as WebhookFilter, item)) continue;
+      const id = stableId(sub.id, row.id, "event");
+      const payload = json({
+        id,
+        type: "event",
+        subscriptionId: sub.id,
+        createdAt: Math.floor(now / 1000),
+        event: {
+          id: row.id,
+          contract: row.contract,
+          name: row.event,
+          args: row.args,
+          agentId: row.agentId,
+          groupId: row.groupId,
+          taskId: row.taskId,
+          blockNumber: row.blockNumber,
+          logIndex: row.logIndex,
+          timestamp: row.timestamp,
+          txHash: row.txHash,
+        },
+      });
+      await o.store.enqueue({ id, subscriptionId: sub.id, kind: "event", eventId: row.id, payload, now });
+    }
+  }
+
+  /** New activity into the outbox, and `removed` notices for activity a reorg took away. */
+  async function scanActivity(now: number) {
+    const head = await indexedBlock();
+    if (head === undefined) return;
+    const deliverable = head - o.confirmations;
+    if (deliverable < 0n) return;
+    const processed = (await o.store.cursor("processed")) ?? 0n;
+    const from = (processed < deliverable ? processed : deliverable) - FINALITY;
+    const windowStart = from > 0n ? from : 0n;
+    const subscriptions = await o.store.subscriptions();
+    const seen = await o.store.seen(windowStart);
+    const rows: (typeof activity.$inferSelect)[] = await o.db
+      .select()
+      .from(activity)
+      .where(and(gt(activity.blockNumber, windowStart), lte(activity.blockNumber, deliverable)))
+      .orderBy(asc(activity.blockNumber), asc(activity.logIndex));
+    for (const row of rows) {
+      if (seen.has(row.id)) continue;
+      await enqueueEvent(row, subscriptions, now);
+      await o.store.markSeen(row.id, row.blockNumber);
+    }
+    // Events remembered from the unfinalized window that no longer exist were reorganised away.
+    const remembered = [...seen.keys()];
+    for (let i = 0; i < remembered.length; i += 500) {
+      const chunk = remembered.slice(i, i + 500);
+      const still: { id: string }[] = await o.db.select({ id: activity.id }).from(activity).where(inArray(activity.id, chunk));
+      const present = new Set(still.map((r) => r.id));
+      for (const eventId of chunk) {
+        if (present.has(eventId)) continue;
+        for (const d of await o.store.deliveriesOf(eventId)) {
+          const id = stableId(d.id, "removed");
+          const payload = json({ id, type: "removed", subscriptionId: d.subscriptionId, createdAt: Math.floor(now / 1000), removed: { deliveryId: d.id, eventId } });
+          await o.store.enqueue({ id, subscriptionId: d.subscriptionId, kind: "removed", eventId, payload, now });
+        }
+        await o.store.forget(eventId);
+        o.log(`webhooks: event ${eventId} was reorganised away; removal notices queued`);
+      }
+    }
+    await o.store.setCursor("processed", deliverable);
+    await o.store.pruneSeen(deliverable - FINALITY);
+  }
+
+  /** `schedule.due` for every round that has fallen due and was not spawned yet. */
+  async function scanSchedules(now: number) {
+    const seconds = BigInt(Math.floor(now / 1000));
+    const live: (typeof schedule.$inferSelect)[] = await o.db.select().from(schedule).where(eq(schedule.cancelled, false));
+    if (live.length === 0) return;
+    const subscriptions = (await o.store.subscriptions()).filter((s) => (s.filter as WebhookFilter).events?.includes("schedule.due"));
+    for (const s of live) {
+      if (seconds < s.firstAt) continue;
+      const key = `due:${s.id}`;
+      const next = Number((await o.store.cursor(key)) ?? 0n);
+      const latest = s.interval === 0n ? 0 : Number((seconds - s.firstAt) / s.interval);
+      const last = Math.min(s.count - 1, latest);
+      if (next > last) continue;
+      const spawned: { round: number }[] = await o.db.select({ round: scheduleRound.round }).from(scheduleRound).where(eq(scheduleRound.scheduleId, s.id));
+      const taken = new Set(spawned.map((r) => r.round));
+      const template = s.template as Record<string, unknown>;
+      const window = BigInt(String(template.deadline ?? 0));
+      for (let round = next; round <= last; round++) {
+        const dueAt = s.firstAt + s.interval * BigInt(round);
+        if (taken.has(round) || seconds >= dueAt + window || !(await o.store.markDue(s.id, round))) continue;
+        const item: Matchable = { contract: "TaskBoard", event: "schedule.due", agentId: null, taskId: null, args: template };
+        for (const sub of subscriptions) {
+          if (!matches(sub.filter as WebhookFilter, item)) continue;
+          const id = stableId(sub.id, `schedule:${s.id}:${round}`, "due");
+          const payload = json({
+            id,
+            type: "schedule.due",
+            subscriptionId: sub.id,
+            createdAt: Math.floor(now / 1000),
+            schedule: { scheduleId: s.id, round, dueAt, claimableUntil: dueAt + window, poster: s.poster, template },
+          });
+          await o.store.enqueue({ id, subscriptionId: sub.id, kind: "schedule.due", eventId: null, payload, now });
+        }
+      }
+      await o.store.setCursor(key, BigInt(last + 1));
+    }
+  }
+
+  async function deliver(now: number) {
+    const due = (await o.store.due(now, 32)).filter((d) => !inFlight.has(d.id));
+    await Promise.all(
+      due.map(async (d) => {
+        inFlight.add(d.id);
+        try {
+          const res = await fetch(d.url, {
+            method: "POST",
+            headers: {
+              "content-type": "application/json",
+              "x-stigmergy-delivery": d.id,
+              "x-stigmergy-timestamp": String(Math.floor(Date.now() / 1000)),
+              "x-stigmergy-signature": signature(d.secret, d.payload),
+            },
+            body: d.payload,
+            signal: AbortSignal.timeout(10_000),
+          });
+          if (res.ok) return o.store.delivered(d.id, Date.now());
+          throw new Error(`HTTP ${res.status}`);
+        } catch (error) {
+          const attempt = d.attempts + 1;
+          const delay = Math.min(o.backoffMs * 2 ** (attempt - 1), o.backoffCapMs);
+          const jittered = Math.round(delay * (0.8 + Math.random() * 0.4));
+          await o.store.failed(d.id, (error as Error).message, attempt >= o.maxAttempts ? null : Date.now() + jittered);
+        } finally {
+          inFlight.delete(d.id);
+        }
+      }),
+    );
+  }
+
+  const tick = async () => {
+    if (stopped) return;
+    const now = Date.now();
+    try {
+      await scanActivity(now);
+      await scanSchedules(now);
+      await deliver(now);
+    } catch (error) {
+      o.log(`webhooks: tick failed: ${(error as Error).message}`);
+    }
+    if (!stopped) timer = setTimeout(tick, o.pollMs);
+  };
+  timer = setTimeout(tick, o.pollMs);
+  return {
+    stop: () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    },
+  };
+}
