@@ -43,6 +43,22 @@ async function withLeader() {
   return { ...f, leader, leaderOwner: f.owners.get(leader)! };
 }
 
+/** The group with dave's agent (400) as a fourth member: past three leaves the tree has a level above the root. */
+async function withFourMembers() {
+  const f = await withGroup();
+  const d = await f.agentWithStake(f.dave, 400n * TOKEN);
+  await f.mined((await f.at.LeaderElection(f.dave)).write.join([f.groupId, d]));
+  await mine();
+  return { ...f, agents: { ...f.agents, d } };
+}
+
+/** Deploys an ElectionShufflerMock that alice has approved to operate her agent. */
+async function shufflerFor(f: Awaited<ReturnType<typeof withGroup>>) {
+  const attacker = await viem.deployContract("ElectionShufflerMock", [f.c.StakeManager!, f.c.LeaderElection!, f.c.StakeToken!]);
+  await f.mined((await f.at.IdentityRegistry(f.alice)).write.approve([attacker.address, f.agents.a]));
+  return attacker;
+}
+
 describe("LeaderElection", () => {
   it("refuses to deploy with a zero weight unit", async () => {
     const f = await loadFixture(withGroup);
@@ -120,6 +136,17 @@ describe("LeaderElection", () => {
         d,
         (50n * TOKEN) / UNIT,
       ]);
+    });
+
+    it("an agent with exactly the minimum stake may join, weighing minStake in weight units", async () => {
+      const f = await loadFixture(withGroup);
+      const d = await f.agentWithStake(f.dave, MIN);
+      await viem.assertions.emitWithArgs((await f.at.LeaderElection(f.dave)).write.join([f.groupId, d]), f.election, "MemberJoined", [
+        f.groupId,
+        d,
+        MIN / UNIT,
+      ]);
+      expect(await f.election.read.weightOf([f.groupId, d])).to.equal(MIN / UNIT);
     });
 
     it("rejects strangers, unknown agents, members, too little stake and a ninth group", async () => {
@@ -217,6 +244,31 @@ describe("LeaderElection", () => {
     });
   });
 
+  describe("group list bookkeeping", () => {
+    it("leaving the first of three groups and then the one moved into its place keeps the rest in step", async () => {
+      const f = await loadFixture(withGroup);
+      await f.mined(f.election.write.createGroup([NAME, params]));
+      await f.mined(f.election.write.createGroup([NAME, params]));
+      const asAlice = await f.at.LeaderElection(f.alice);
+      await f.mined(asAlice.write.join([2n, f.agents.a]));
+      await f.mined(asAlice.write.join([3n, f.agents.a]));
+      expect(await f.election.read.groupsOf([f.agents.a])).to.deep.equal([1n, 2n, 3n]);
+      // Group 3, last in the list, moves into group 1's place.
+      await f.mined(asAlice.write.leave([1n, f.agents.a]));
+      expect(await f.election.read.groupsOf([f.agents.a])).to.deep.equal([3n, 2n]);
+      // Leaving group 3 must find it at its new position.
+      await viem.assertions.emitWithArgs(asAlice.write.leave([3n, f.agents.a]), f.election, "MemberLeft", [3n, f.agents.a]);
+      expect(await f.election.read.groupsOf([f.agents.a])).to.deep.equal([2n]);
+      expect(await f.election.read.isMember([3n, f.agents.a])).to.equal(false);
+      await f.mined((await f.at.StakeManager(f.alice)).write.requestUnstake([f.agents.a, 40n * TOKEN]));
+      expect(await f.election.read.weightOf([2n, f.agents.a])).to.equal((60n * TOKEN) / UNIT);
+      expect(await f.election.read.totalWeight([2n])).to.equal((60n * TOKEN) / UNIT);
+      expect(await f.election.read.totalWeight([3n])).to.equal(0n);
+      await f.mined(asAlice.write.leave([2n, f.agents.a]));
+      expect(await f.election.read.groupsOf([f.agents.a])).to.deep.equal([]);
+    });
+  });
+
   describe("weights follow stake", () => {
     it("staking, unstaking and slashing update every group at once; below the minimum the weight is 0", async () => {
       const f = await loadFixture(withGroup);
@@ -296,6 +348,50 @@ describe("LeaderElection", () => {
       await viem.assertions.revertWithCustomErrorWithArgs(attacker.write.stakeThenElect([f.agents.a, 1n, TOKEN]), f.election, "WeightsChangedThisBlock", [
         f.groupId,
       ]);
+    });
+
+    it("with more than three members (a level above the root), a stake change still blocks a draw in its block", async () => {
+      const f = await loadFixture(withFourMembers);
+      const attacker = await shufflerFor(f);
+      await viem.assertions.revertWithCustomErrorWithArgs(attacker.write.stakeThenElect([f.agents.a, f.groupId, TOKEN]), f.election, "WeightsChangedThisBlock", [
+        f.groupId,
+      ]);
+    });
+
+    it("a stake change that leaves every weight as it was (dust below the weight unit) does not block the draw", async () => {
+      for (const fixture of [withGroup, withFourMembers]) {
+        const f = await loadFixture(fixture);
+        const attacker = await shufflerFor(f);
+        const weight = await f.election.read.weightOf([f.groupId, f.agents.a]);
+        await f.mined(attacker.write.stakeThenElect([f.agents.a, f.groupId, UNIT - 1n]));
+        expect(await f.election.read.weightOf([f.groupId, f.agents.a])).to.equal(weight);
+        expect((await f.election.read.currentLeader([f.groupId])).slice(1, 3)).to.deep.equal([1n, 1n]);
+      }
+    });
+
+    it("a new term starts with no remembered heartbeat key: the new leader is alive until its first timeout", async () => {
+      const f = await deployAll(viem);
+      const election = await f.at.LeaderElection();
+      await f.mined(election.write.createGroup([NAME, params]));
+      const a = await f.agentWithStake(f.alice, 100n * TOKEN);
+      await f.mined((await f.at.LeaderElection(f.alice)).write.join([1n, a]));
+      await mine();
+      await f.mined(election.write.elect([1n]));
+      expect((await election.read.currentLeader([1n]))[0]).to.equal(a);
+      // Alice's key is remembered for the term.
+      await f.mined((await f.at.LeaderElection(f.alice)).write.heartbeat([1n, a]));
+      await time.increase(EPOCH);
+      // Epoch 2: bob's agent joins; alice's drops below the minimum, so bob's is the only one drawable.
+      const b = await f.agentWithStake(f.bob, 100n * TOKEN);
+      await f.mined((await f.at.LeaderElection(f.bob)).write.join([1n, b]));
+      await f.mined((await f.at.StakeManager(f.alice)).write.requestUnstake([a, 95n * TOKEN]));
+      await mine();
+      const receipt = await f.mined(election.write.elect([1n]));
+      const [leader, term, epoch, lastHeartbeat] = await election.read.currentLeader([1n]);
+      expect([leader, term, epoch]).to.deep.equal([b, 2n, 2n]);
+      expect(lastHeartbeat).to.equal((await f.publicClient.getBlock({ blockNumber: receipt.blockNumber })).timestamp);
+      // Alice's key is not authorised for bob's agent; it must not count against the new leader.
+      await viem.assertions.revertWithCustomErrorWithArgs(election.write.failover([1n]), election, "LeaderAlive", [1n, b, lastHeartbeat + HEARTBEAT]);
     });
 
     it("refuses a group whose members all weigh nothing", async () => {
@@ -437,6 +533,25 @@ describe("LeaderElection", () => {
       await f.mined(asOwner.write.heartbeat([f.groupId, f.leader]));
       await f.mined(f.election.write.failover([f.groupId]));
       expect((await f.election.read.currentLeader([f.groupId]))[0]).to.not.equal(f.leader);
+    });
+
+    it("the leader drawn by a failover starts with no remembered heartbeat key and a fresh timeout", async () => {
+      const f = await loadFixture(withLeader);
+      // The leader's owner heartbeats (its key is remembered), then goes silent.
+      await f.mined((await f.at.LeaderElection(f.leaderOwner)).write.heartbeat([f.groupId, f.leader]));
+      await time.increase(HEARTBEAT + 1n);
+      const receipt = await f.mined(f.election.write.failover([f.groupId]));
+      const [leader, term, , lastHeartbeat] = await f.election.read.currentLeader([f.groupId]);
+      expect(leader).to.not.equal(f.leader);
+      expect(f.owners.get(leader)).to.not.equal(f.leaderOwner); // every member has its own owner
+      expect(term).to.equal(2n);
+      expect(lastHeartbeat).to.equal((await f.publicClient.getBlock({ blockNumber: receipt.blockNumber })).timestamp);
+      // The new leader is within its grace period: the old leader's key must not make it look dead.
+      await viem.assertions.revertWithCustomErrorWithArgs(f.election.write.failover([f.groupId]), f.election, "LeaderAlive", [
+        f.groupId,
+        leader,
+        lastHeartbeat + HEARTBEAT,
+      ]);
     });
 
     it("refuses to redraw in a block in which weights changed", async () => {

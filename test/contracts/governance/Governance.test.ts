@@ -82,6 +82,14 @@ describe("Governance", () => {
       await viem.assertions.revertWithCustomErrorWithArgs(gov.write.propose([1n, "x", 2, WEEK, 10_001]), gov, "InvalidQuorum", [10_001]);
       await viem.assertions.revertWithCustomErrorWithArgs(gov.read.getProposal([5n]), gov, "ProposalNotFound", [5n]);
     });
+
+    it("accepts exactly MAX_OPTIONS options", async () => {
+      const { gov } = await loadFixture(withCouncil);
+      const max = await gov.read.MAX_OPTIONS();
+      expect(max).to.equal(32);
+      await viem.assertions.emit(gov.write.propose([1n, "x", max, WEEK, 0]), gov, "ProposalCreated");
+      expect((await gov.read.getProposal([1n])).options).to.equal(max);
+    });
   });
 
   describe("vote", () => {
@@ -145,6 +153,33 @@ describe("Governance", () => {
       ]);
       expect(await f.gov.read.getProposal([f.proposalId])).to.deep.include({ finalized: true, outcome: 2 });
       await viem.assertions.revertWithCustomErrorWithArgs(f.gov.write.finalize([f.proposalId]), f.gov, "AlreadyFinalized", [f.proposalId]);
+    });
+
+    it("can finalize at exactly voteEnd, the first second voting is closed", async () => {
+      const f = await loadFixture(withProposal);
+      await f.mined(f.vote(f.carol, f.proposalId, f.agents.c, 1));
+      const { voteEnd } = await f.gov.read.getProposal([f.proposalId]);
+      await time.setNextBlockTimestamp(voteEnd - 1n);
+      await viem.assertions.revertWithCustomErrorWithArgs(f.gov.write.finalize([f.proposalId]), f.gov, "VotingOpen", [f.proposalId, voteEnd]);
+      await time.setNextBlockTimestamp(voteEnd);
+      const receipt = await f.mined(f.gov.write.finalize([f.proposalId]));
+      expect((await f.publicClient.getBlock({ blockNumber: receipt.blockNumber })).timestamp).to.equal(voteEnd);
+      expect(await f.gov.read.getProposal([f.proposalId])).to.deep.include({ finalized: true, outcome: 1 });
+    });
+
+    it("votes exactly at the quorum reach it", async () => {
+      const f = await loadFixture(withProposal);
+      // Alice (100) and bob (200) together cast exactly the 300 the 50 % quorum asks for.
+      await f.mined(f.vote(f.alice, f.proposalId, f.agents.a, 1));
+      await f.mined(f.vote(f.bob, f.proposalId, f.agents.b, 1));
+      await time.increase(WEEK);
+      await viem.assertions.emitWithArgs(f.gov.write.finalize([f.proposalId]), f.gov, "ProposalFinalized", [
+        f.proposalId,
+        1,
+        300n * TOKEN,
+        300n * TOKEN,
+      ]);
+      expect((await f.gov.read.getProposal([f.proposalId])).outcome).to.equal(1);
     });
 
     it("reports no quorum when votes fall short, and when nobody voted", async () => {

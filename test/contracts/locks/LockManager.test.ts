@@ -56,6 +56,17 @@ describe("LockManager", () => {
     await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.alice)).write.release([KEY, 1n]), f.locks, "StaleFencingToken", [KEY, 1n, 2n]);
   });
 
+  it("a lease ends at its expiresAt second: another agent takes it in a block at exactly that time", async () => {
+    const f = await loadFixture(deployed);
+    await f.mined((await f.as(f.alice)).write.acquire([KEY, f.a, 60n]));
+    const [, , expiresAt] = await f.locks.read.holderOf([KEY]);
+    await time.setNextBlockTimestamp(expiresAt);
+    const receipt = await f.mined((await f.as(f.bob)).write.acquire([KEY, f.b, 60n]));
+    expect((await f.publicClient.getBlock({ blockNumber: receipt.blockNumber })).timestamp).to.equal(expiresAt);
+    await viem.assertions.emitWithArgs(Promise.resolve(receipt.transactionHash), f.locks, "LockAcquired", [KEY, f.b, 2n, expiresAt + 60n]);
+    expect(await f.locks.read.holderOf([KEY])).to.deep.equal([f.b, 2n, expiresAt + 60n]);
+  });
+
   it("release frees the lock, keeps the token, and the next holder gets token + 1", async () => {
     const f = await loadFixture(deployed);
     await f.mined((await f.as(f.alice)).write.acquire([KEY, f.a, 60n]));
@@ -85,5 +96,13 @@ describe("LockManager", () => {
     for (const ttl of [0n, max + 1n]) {
       await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.alice)).write.acquire([KEY, f.a, ttl]), f.locks, "InvalidTtl", [ttl, max]);
     }
+  });
+
+  it("accepts a ttl of exactly MAX_TTL", async () => {
+    const f = await loadFixture(deployed);
+    const max = await f.locks.read.MAX_TTL();
+    const receipt = await f.mined((await f.as(f.alice)).write.acquire([KEY, f.a, max]));
+    const now = (await f.publicClient.getBlock({ blockNumber: receipt.blockNumber })).timestamp;
+    expect(await f.locks.read.holderOf([KEY])).to.deep.equal([f.a, 1n, now + max]);
   });
 });

@@ -173,6 +173,16 @@ describe("StakeManager", () => {
       const now = BigInt(await time.latest());
       await viem.assertions.revertWithCustomError(stakes.read.stakeAt([agentId, Number(now + 100n)]), stakes, "FutureLookup");
     });
+
+    it("refuses the current second itself: its stake can still change within the block", async () => {
+      const { at, agentId } = await loadFixture(deployed);
+      const stakes = await at.StakeManager();
+      await time.increase(10);
+      // A call at the latest block runs with that block's timestamp as block.timestamp.
+      const now = BigInt(await time.latest());
+      expect(await stakes.read.stakeAt([agentId, Number(now - 1n)])).to.equal(100n * TOKEN);
+      await viem.assertions.revertWithCustomErrorWithArgs(stakes.read.stakeAt([agentId, Number(now)]), stakes, "FutureLookup", [now, now]);
+    });
   });
 
   describe("slash", () => {
