@@ -348,6 +348,7 @@ export const activity = onchainTable(
     taskId: t.bigint(),
     args: t.json().notNull(),
     blockNumber: t.bigint().notNull(),
+    blockHash: t.hex().notNull(),
     logIndex: t.integer().notNull(),
     timestamp: t.bigint().notNull(),
     txHash: t.hex().notNull(),

@@ -1,7 +1,8 @@
 /**
- * `npm run bench`: measures gas (and, as later parts land, latency and RPC load), prints the
- * tables, writes gas-snapshot.json and the README's bench section. Numbers are reported here,
+ * `npm run bench`: measures gas, the indexer, and push versus polling (latency and RPC load), prints
+ * the tables, writes gas-snapshot.json and the README's bench sections. Numbers are reported here,
  * never asserted by timing tests; the gas snapshot test guards gas against regressions.
+ * STIGMERGY_BENCH=gas runs only the gas section, STIGMERGY_BENCH=push only push versus polling.
  */
 import { createRequire } from "node:module";
 import { network } from "hardhat";
@@ -9,30 +10,34 @@ import type { GasSection } from "../bench/gas.ts";
 import { gasTable, machineLine, toSnapshot, updateReadme, writeSnapshot } from "../bench/report.ts";
 import { measureCoordinationGas } from "../bench/coordination.ts";
 import { measureIndexer } from "../bench/indexer.ts";
+import { measurePush, pushTable } from "../bench/push.ts";
 import { measureTaskGas } from "../bench/tasks.ts";
 import { measureTrustLayerGas } from "../bench/trust-layer.ts";
 
 const hardhatVersion = (createRequire(import.meta.url)("hardhat/package.json") as { version: string }).version;
-const { viem, networkHelpers } = await network.create();
+const mode = process.env.STIGMERGY_BENCH;
 const log = (line: string) => console.log(line);
+const machine = machineLine(hardhatVersion);
 
 const sections: GasSection[] = [];
-console.log("bench: measuring trust layer gas…");
-sections.push(await measureTrustLayerGas(viem, networkHelpers));
-console.log("bench: measuring staking and consensus gas (builds groups of 100, 1,000 and 10,000 members)…");
-sections.push(await measureCoordinationGas(viem, networkHelpers, [100, 1_000, 10_000], log));
-console.log("bench: measuring work coordination gas…");
-sections.push(await measureTaskGas(viem, networkHelpers));
+if (mode !== "push") {
+  const { viem, networkHelpers } = await network.create();
+  console.log("bench: measuring trust layer gas…");
+  sections.push(await measureTrustLayerGas(viem, networkHelpers));
+  console.log("bench: measuring staking and consensus gas (builds groups of 100, 1,000 and 10,000 members)…");
+  sections.push(await measureCoordinationGas(viem, networkHelpers, [100, 1_000, 10_000], log));
+  console.log("bench: measuring work coordination gas…");
+  sections.push(await measureTaskGas(viem, networkHelpers));
 
-const machine = machineLine(hardhatVersion);
-const tables = sections.map(gasTable).join("\n\n");
-console.log(`\n${tables}\n\nMeasured ${machine}.`);
+  const tables = sections.map(gasTable).join("\n\n");
+  console.log(`\n${tables}\n\nMeasured ${machine}.`);
 
-writeSnapshot(toSnapshot(sections));
-console.log("bench: wrote gas-snapshot.json");
-if (updateReadme("gas", `${tables}\n\n_Measured ${machine}._`)) console.log("bench: updated README.md");
+  writeSnapshot(toSnapshot(sections));
+  console.log("bench: wrote gas-snapshot.json");
+  if (updateReadme("gas", `${tables}\n\n_Measured ${machine}._`)) console.log("bench: updated README.md");
+}
 
-if (process.env.STIGMERGY_BENCH !== "gas") {
+if (mode !== "gas" && mode !== "push") {
   console.log("\nbench: indexer (real node + Ponder): backfill of 20,000+ events, then receipt-to-push latency…");
   const r = await measureIndexer({ log });
   const table = [
@@ -48,6 +53,13 @@ if (process.env.STIGMERGY_BENCH !== "gas") {
   ].join("\n");
   console.log(`\n${table}`);
   if (updateReadme("indexer", `${table}\n\n_Measured ${machine}._`)) console.log("bench: updated README.md (indexer)");
+}
+
+if (mode !== "gas") {
+  console.log("\nbench: push vs polling (real node + Ponder): mined-to-heard latency per path, then RPC load of 100 agents…");
+  const table = pushTable(await measurePush({ log }));
+  console.log(`\n${table}`);
+  if (updateReadme("push", `${table}\n\n_Measured ${machine}._`)) console.log("bench: updated README.md (push)");
 }
 
 const missed = sections.flatMap((s) => s.rows.filter((r) => r.target !== undefined && r.gas > r.target));

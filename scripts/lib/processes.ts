@@ -150,13 +150,17 @@ export async function waitForHttp(url: string, timeoutMs = 120_000, exited?: Pro
 export async function startIndexer(options: IndexerOptions): Promise<RunningIndexer> {
   const schema = options.dbSchema ?? "public";
   const command = options.command ?? "start";
-  const child = spawn(process.execPath, [PONDER_BIN, command, "--schema", schema, "--port", String(options.port)], {
+  // Ponder listens on an internal port; the public port is the front with truthful /health and /ready.
+  const internalPort = await freePort();
+  const child = spawn(process.execPath, [PONDER_BIN, command, "--schema", schema, "--port", String(internalPort)], {
     cwd: join(ROOT, "indexer"),
     stdio: ["ignore", "pipe", "pipe"],
     env: {
       ...process.env,
       PONDER_TELEMETRY_DISABLED: "true",
-      PORT: String(options.port),
+      PORT: String(internalPort),
+      STIGMERGY_INTERNAL_PORT: String(internalPort),
+      STIGMERGY_PUBLIC_PORT: String(options.port),
       STIGMERGY_DB_SCHEMA: schema,
       STIGMERGY_RPC_URL: options.rpcUrl,
       STIGMERGY_DEPLOYMENTS_DIR: options.deploymentsDir,

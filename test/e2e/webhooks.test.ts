@@ -3,28 +3,16 @@ import { createPublicClient, createWalletClient, http, keccak256, toHex, zeroAdd
 import { mnemonicToAccount } from "viem/accounts";
 import { verifySignature } from "../../indexer/src/webhooks/sign.ts";
 import { abis } from "../../sdk/src/index.ts";
-import { type Receiver, startReceiver } from "./helpers/receiver.ts";
-import { type Stack, type StackIndexer, startStack } from "./helpers/stack.ts";
+import { type Receiver, startReceiver, subscribe as subscribeTo } from "./helpers/receiver.ts";
+import { restartIndexer as restart, type Stack, type StackIndexer, startStack } from "./helpers/stack.ts";
+import { MNEMONIC, taskPoster } from "./helpers/tasks.ts";
 
-const MNEMONIC = "test test test test test test test test test test test junk";
 const SECRET = "a-very-secret-secret";
 const FAST = { STIGMERGY_WEBHOOK_BACKOFF_MS: "200", STIGMERGY_WEBHOOK_BACKOFF_CAP_MS: "1000" };
 
 type Event = { name: string; args: Record<string, string>; id: string };
 
-/** Stops an indexer and starts it again on the same data, optionally with more environment. */
-async function restart(indexer: StackIndexer, env: NodeJS.ProcessEnv = {}): Promise<StackIndexer> {
-  await indexer.stop();
-  const { startIndexer } = await import("../../scripts/lib/processes.ts");
-  const options = { ...indexer.options, env: { ...indexer.options.env, ...env } };
-  return { ...(await startIndexer(options)), options };
-}
-
-async function subscribe(indexerUrl: string, url: string, filter: unknown) {
-  const res = await fetch(`${indexerUrl}/webhooks`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ url, secret: SECRET, filter }) });
-  expect(res.status, await res.clone().text()).to.equal(201);
-  return ((await res.json()) as { id: string }).id;
-}
+const subscribe = (indexerUrl: string, url: string, filter: unknown) => subscribeTo(indexerUrl, { url, secret: SECRET, filter });
 
 describe("webhooks", function () {
   let stack: Stack;
@@ -38,22 +26,10 @@ describe("webhooks", function () {
     receiver = await startReceiver();
     indexer = await stack.indexer();
     indexer = await restart(indexer, FAST);
-    const transport = http(stack.node.url);
-    const publicClient = createPublicClient({ transport });
-    const poster = createWalletClient({ account: mnemonicToAccount(MNEMONIC, { addressIndex: 9 }), transport });
+    const publicClient = createPublicClient({ transport: http(stack.node.url) });
     chainNow = async () => (await publicClient.getBlock()).timestamp;
-    postTask = async (capability = zeroHash) => {
-      const deadline = (await chainNow()) + 86_400n;
-      const hash = await poster.writeContract({
-        chain: null,
-        address: stack.deployment.contracts.TaskBoard!,
-        abi: abis.TaskBoard,
-        functionName: "postTask",
-        args: [{ capability, specURI: "ipfs://hook", specHash: keccak256(toHex("hook")), rewardToken: zeroAddress, reward: 1n, maxReward: 1n, claimBond: 0n, minStake: 0n, abandonSlash: 0n, leaseDuration: 60n, notBefore: 0n, deadline, reviewWindow: 60n, approver: zeroAddress }],
-        value: 1n,
-      });
-      await publicClient.waitForTransactionReceipt({ hash });
-    };
+    const post = taskPoster(stack.node.url, stack.deployment.contracts.TaskBoard!, 9);
+    postTask = async (capability = zeroHash) => void (await post({ capability, specURI: "ipfs://hook" }));
   });
   after(async () => {
     await indexer?.stop();

@@ -1,5 +1,6 @@
 import { db } from "ponder:api";
 import schema, {
+  activity,
   agent,
   agentCapability,
   agentMetadata,
@@ -12,9 +13,10 @@ import schema, {
 } from "ponder:schema";
 import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
-import { and, asc, client, eq, graphql, gt, replaceBigInts } from "ponder";
+import { and, asc, client, desc, eq, graphql, gt, replaceBigInts } from "ponder";
 import { randomUUID } from "node:crypto";
 import { startDispatcher } from "../webhooks/dispatcher.js";
+import { startFront } from "./front.js";
 import { FilterError, parseFilter } from "../webhooks/filter.js";
 import { WebhookStore } from "../webhooks/store.js";
 import { address, BadRequest, bytes32, limit, oneOf, uint } from "./params.js";
@@ -157,6 +159,28 @@ app.get("/channels/:channel", async (c) => {
   return c.json(json({ channel, messages: rows }));
 });
 
+// ---------------------------------------------------------------- public port
+
+const rpcUrl = process.env.STIGMERGY_RPC_URL ?? "http://127.0.0.1:8545";
+const internalPort = Number(process.env.STIGMERGY_INTERNAL_PORT ?? process.env.PORT ?? 42069);
+if (process.env.STIGMERGY_PUBLIC_PORT) {
+  startFront({
+    publicPort: Number(process.env.STIGMERGY_PUBLIC_PORT),
+    internalPort,
+    rpcUrl,
+    // The block of the latest indexed event, to check that the index is on the canonical chain.
+    // One block is enough: a reorg that replaced an older event's block replaced this one too.
+    latestEventBlock: async () => {
+      const [row] = await db
+        .select({ number: activity.blockNumber, hash: activity.blockHash })
+        .from(activity)
+        .orderBy(desc(activity.blockNumber))
+        .limit(1);
+      return row ? { number: Number(row.number), hash: row.hash } : undefined;
+    },
+  });
+}
+
 // ---------------------------------------------------------------- webhooks
 
 /**
@@ -171,7 +195,8 @@ if (command !== "serve" && process.env.STIGMERGY_WEBHOOKS !== "off") {
     startDispatcher({
       db,
       store,
-      statusUrl: `http://127.0.0.1:${process.env.PORT ?? 42069}/status`,
+      statusUrl: `http://127.0.0.1:${internalPort}/status`,
+      rpcUrl,
       pollMs: Number(process.env.STIGMERGY_POLLING_INTERVAL ?? 250),
       confirmations: BigInt(process.env.STIGMERGY_WEBHOOK_CONFIRMATIONS ?? 0),
       maxAttempts: Number(process.env.STIGMERGY_WEBHOOK_MAX_ATTEMPTS ?? 12),

@@ -5,7 +5,7 @@ import { activity } from "ponder:schema";
 export type LoggedEvent = {
   id: string;
   args: unknown;
-  block: { number: bigint; timestamp: bigint };
+  block: { number: bigint; timestamp: bigint; hash: `0x${string}` };
   log: { logIndex: number };
   transaction: { hash: `0x${string}` };
 };
@@ -36,6 +36,7 @@ export async function record(
     taskId: refs.taskId ?? null,
     args: jsonArgs(event.args),
     blockNumber: event.block.number,
+    blockHash: event.block.hash,
     logIndex: event.log.logIndex,
     timestamp: event.block.timestamp,
     txHash: event.transaction.hash,

@@ -10,8 +10,9 @@
  * 2. Confirmations. Only events at least `STIGMERGY_WEBHOOK_CONFIRMATIONS` blocks (default 0)
  *    below the indexed head are delivered.
  * 3. Reorgs. Events of the last FINALITY blocks are remembered; one that disappears from the
- *    indexed activity (Ponder rolled its block back) is followed, for every delivery made of it,
- *    by a `removed` notice.
+ *    indexed activity while the chain no longer has its block (Ponder rolled the block back) is
+ *    followed, for every delivery made of it, by a `removed` notice. A row that is merely absent
+ *    for a while (Ponder rebuilding after a crash) with its block still canonical is not removed.
  * 4. Time. Schedule rounds that fall due produce `schedule.due` deliveries on the first tick after
  *    their due time (the indexer is the clock): no transaction needed.
  */
@@ -29,6 +30,8 @@ export type DispatcherOptions = {
   db: any;
   store: WebhookStore;
   statusUrl: string;
+  /** The chain's JSON-RPC, asked whether a vanished event's block is still canonical. */
+  rpcUrl: string;
   pollMs: number;
   confirmations: bigint;
   maxAttempts: number;
@@ -36,6 +39,12 @@ export type DispatcherOptions = {
   backoffCapMs: number;
   log: (message: string) => void;
 };
+
+/**
+ * An event's identity across reorgs: Ponder's event id (its position in the chain) and the hash of
+ * the block that holds it. A different history at the same position is a different event.
+ */
+const eventKey = (row: { id: string; blockHash: string }) => `${row.id}:${row.blockHash}`;
 
 const json = (value: unknown) => JSON.stringify(value, (_, v) => (typeof v === "bigint" ? v.toString() : v));
 
@@ -54,11 +63,33 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
     }
   }
 
+  /** The canonical hash at each block number, asked once per scan; `undefined` if the node failed. */
+  async function canonicalHashes(numbers: bigint[]): Promise<Map<bigint, string | null> | undefined> {
+    const out = new Map<bigint, string | null>();
+    try {
+      for (const n of new Set(numbers)) {
+        const res = await fetch(o.rpcUrl, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_getBlockByNumber", params: [`0x${n.toString(16)}`, false] }),
+          signal: AbortSignal.timeout(5_000),
+        });
+        const body = (await res.json()) as { result?: { hash: string } | null; error?: unknown };
+        if (body.error !== undefined || body.result === undefined) return undefined;
+        out.set(n, body.result?.hash ?? null);
+      }
+    } catch {
+      return undefined;
+    }
+    return out;
+  }
+
   async function enqueueEvent(row: typeof activity.$inferSelect, subscriptions: Awaited<ReturnType<WebhookStore["subscriptions"]>>, now: number) {
     const item: Matchable = { contract: row.contract, event: row.event, agentId: row.agentId, taskId: row.taskId, args: row.args as Record<string, unknown> };
     for (const sub of subscriptions) {
       if (!matches(sub.filter as WebhookFilter, item)) continue;
-      const id = stableId(sub.id, row.id, "event");
+      const key = eventKey(row);
+      const id = stableId(sub.id, key, "event");
       const payload = json({
         id,
         type: "event",
@@ -73,12 +104,13 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
           groupId: row.groupId,
           taskId: row.taskId,
           blockNumber: row.blockNumber,
+          blockHash: row.blockHash,
           logIndex: row.logIndex,
           timestamp: row.timestamp,
           txHash: row.txHash,
         },
       });
-      await o.store.enqueue({ id, subscriptionId: sub.id, kind: "event", eventId: row.id, payload, now });
+      await o.store.enqueue({ id, subscriptionId: sub.id, kind: "event", eventId: key, payload, now });
     }
   }
 
@@ -99,25 +131,35 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
       .where(and(gt(activity.blockNumber, windowStart), lte(activity.blockNumber, deliverable)))
       .orderBy(asc(activity.blockNumber), asc(activity.logIndex));
     for (const row of rows) {
-      if (seen.has(row.id)) continue;
+      if (seen.has(eventKey(row))) continue;
       await enqueueEvent(row, subscriptions, now);
-      await o.store.markSeen(row.id, row.blockNumber);
+      await o.store.markSeen(eventKey(row), row.blockNumber);
     }
     // Events remembered from the unfinalized window that no longer exist were reorganised away.
     const remembered = [...seen.keys()];
     for (let i = 0; i < remembered.length; i += 500) {
       const chunk = remembered.slice(i, i + 500);
-      const still: { id: string }[] = await o.db.select({ id: activity.id }).from(activity).where(inArray(activity.id, chunk));
-      const present = new Set(still.map((r) => r.id));
-      for (const eventId of chunk) {
-        if (present.has(eventId)) continue;
-        for (const d of await o.store.deliveriesOf(eventId)) {
+      const ids = chunk.map((key) => key.slice(0, key.lastIndexOf(":")));
+      const still: { id: string; blockHash: string }[] = await o.db
+        .select({ id: activity.id, blockHash: activity.blockHash })
+        .from(activity)
+        .where(inArray(activity.id, ids));
+      const present = new Set(still.map(eventKey));
+      const vanished = chunk.filter((key) => !present.has(key));
+      if (vanished.length === 0) continue;
+      const hashes = await canonicalHashes(vanished.map((key) => seen.get(key)!));
+      if (!hashes) continue; // the node did not answer: decide on a later tick
+      for (const key of vanished) {
+        const split = key.lastIndexOf(":");
+        if (hashes.get(seen.get(key)!) === key.slice(split + 1)) continue; // still canonical: not re-indexed yet
+        const removed = { eventId: key.slice(0, split), blockHash: key.slice(split + 1) };
+        for (const d of await o.store.deliveriesOf(key)) {
           const id = stableId(d.id, "removed");
-          const payload = json({ id, type: "removed", subscriptionId: d.subscriptionId, createdAt: Math.floor(now / 1000), removed: { deliveryId: d.id, eventId } });
-          await o.store.enqueue({ id, subscriptionId: d.subscriptionId, kind: "removed", eventId, payload, now });
+          const payload = json({ id, type: "removed", subscriptionId: d.subscriptionId, createdAt: Math.floor(now / 1000), removed: { deliveryId: d.id, ...removed } });
+          await o.store.enqueue({ id, subscriptionId: d.subscriptionId, kind: "removed", eventId: key, payload, now });
         }
-        await o.store.forget(eventId);
-        o.log(`webhooks: event ${eventId} was reorganised away; removal notices queued`);
+        await o.store.forget(key);
+        o.log(`webhooks: event ${removed.eventId} in block ${removed.blockHash} was reorganised away; removal notices queued`);
       }
     }
     await o.store.setCursor("processed", deliverable);

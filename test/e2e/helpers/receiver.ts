@@ -55,3 +55,11 @@ export async function startReceiver(): Promise<Receiver> {
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
+
+/** Subscribes `url` to an indexer's webhooks; returns the subscription id. */
+export async function subscribe(indexerUrl: string, subscription: { url: string; secret: string; filter?: unknown }): Promise<string> {
+  const res = await fetch(`${indexerUrl}/webhooks`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(subscription) });
+  const text = await res.text();
+  if (res.status !== 201) throw new Error(`POST /webhooks answered ${res.status}: ${text}`);
+  return (JSON.parse(text) as { id: string }).id;
+}

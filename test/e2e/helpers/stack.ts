@@ -44,8 +44,8 @@ export async function startStack(): Promise<Stack> {
         deploymentsDir: dir,
         port: await freePort(),
         pgliteDir: join(dir, `pglite-${count}`, "ponder"),
-        env: { STIGMERGY_WEBHOOK_DIR: join(dir, `pglite-${count++}`, "webhooks") },
         ...overrides,
+        env: { STIGMERGY_WEBHOOK_DIR: join(dir, `pglite-${count++}`, "webhooks"), ...overrides.env },
       };
       const running = await startIndexer(options);
       indexers.push(running);
@@ -57,4 +57,11 @@ export async function startStack(): Promise<Stack> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Stops an indexer and starts it again on the same data, optionally with more environment. */
+export async function restartIndexer(indexer: StackIndexer, env: NodeJS.ProcessEnv = {}): Promise<StackIndexer> {
+  await indexer.stop();
+  const options = { ...indexer.options, env: { ...indexer.options.env, ...env } };
+  return { ...(await startIndexer(options)), options };
 }

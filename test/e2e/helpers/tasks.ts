@@ -1,0 +1,45 @@
+/** Posting tasks from a test: the one transaction most end-to-end tests need. */
+import { createPublicClient, createWalletClient, http, type Hex, keccak256, type TransactionReceipt, toHex, zeroAddress, zeroHash } from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+import { abis } from "../../../sdk/src/index.ts";
+
+/** Hardhat's default development mnemonic (its node funds these accounts). */
+export const MNEMONIC = "test test test test test test test test test test test junk";
+
+export type PostTask = (options?: { capability?: Hex; specURI?: string }) => Promise<TransactionReceipt>;
+
+/** A function that posts a 1-wei, 60-second-lease task from account `addressIndex` and waits for the receipt. */
+export function taskPoster(rpcUrl: string, taskBoard: Hex, addressIndex: number): PostTask {
+  const transport = http(rpcUrl);
+  const publicClient = createPublicClient({ transport, pollingInterval: 50 });
+  const wallet = createWalletClient({ account: mnemonicToAccount(MNEMONIC, { addressIndex }), transport });
+  return async ({ capability = zeroHash, specURI = "ipfs://task" } = {}) => {
+    const deadline = (await publicClient.getBlock()).timestamp + 86_400n;
+    const hash = await wallet.writeContract({
+      chain: null,
+      address: taskBoard,
+      abi: abis.TaskBoard,
+      functionName: "postTask",
+      args: [{ capability, specURI, specHash: keccak256(toHex(specURI)), rewardToken: zeroAddress, reward: 1n, maxReward: 1n, claimBond: 0n, minStake: 0n, abandonSlash: 0n, leaseDuration: 60n, notBefore: 0n, deadline, reviewWindow: 60n, approver: zeroAddress }],
+      value: 1n,
+    });
+    return publicClient.waitForTransactionReceipt({ hash });
+  };
+}
+
+/** A raw JSON-RPC call (for the node's test methods: evm_snapshot, evm_revert, evm_mine). */
+export async function rpc<T = unknown>(rpcUrl: string, method: string, params: unknown[] = []): Promise<T> {
+  const res = await fetch(rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+  const body = (await res.json()) as { result?: T; error?: { message: string } };
+  if (body.error) throw new Error(`${method}: ${body.error.message}`);
+  return body.result as T;
+}
+
+/**
+ * Mines `count` empty blocks one `evm_mine` at a time. Not `hardhat_mine`: Hardhat 3.18 gives the
+ * middle blocks of a multi-block `hardhat_mine` a zero `parentHash`, which breaks any client that
+ * follows the chain by parent hashes (Ponder's reorg detection walks back to genesis and stalls).
+ */
+export async function mineBlocks(rpcUrl: string, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) await rpc(rpcUrl, "evm_mine");
+}

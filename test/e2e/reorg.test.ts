@@ -1,0 +1,103 @@
+import { expect } from "chai";
+import { checkConsistency, dumpTables, waitForIndexer } from "./helpers/oracle.ts";
+import { type Receiver, startReceiver, subscribe } from "./helpers/receiver.ts";
+import { type Stack, type StackIndexer, startStack } from "./helpers/stack.ts";
+import { mineBlocks, type PostTask, rpc, taskPoster } from "./helpers/tasks.ts";
+
+const FAST = { STIGMERGY_WEBHOOK_BACKOFF_MS: "200", STIGMERGY_WEBHOOK_BACKOFF_CAP_MS: "1000" };
+const SECRET = "reorg-test-secret-0123";
+
+type Delivered = { id: string; type: string; event?: { id: string; name: string; blockNumber: string; blockHash: string }; removed?: { deliveryId: string; eventId: string; blockHash: string } };
+
+describe("reorgs", function () {
+  let stack: Stack;
+  let indexer: StackIndexer;
+  let receiver: Receiver;
+  let postTask: PostTask;
+
+  before(async () => {
+    stack = await startStack();
+    receiver = await startReceiver();
+    indexer = await stack.indexer({ env: FAST });
+    postTask = taskPoster(stack.node.url, stack.deployment.contracts.TaskBoard!, 11);
+    await subscribe(indexer.url, { url: receiver.url, secret: SECRET, filter: { events: ["TaskPosted"] } });
+  });
+  after(async () => {
+    await receiver?.close();
+    await stack?.stop();
+  });
+
+  const deliveries = () => receiver.received.filter((r) => r.status === 200).map((r) => r.json as unknown as Delivered);
+  const blockHash = async (n: string | bigint) => (await rpc<{ hash: string } | null>(stack.node.url, "eth_getBlockByNumber", [`0x${BigInt(n).toString(16)}`, false]))?.hash;
+
+  it("after a reorg shallower than the finality window, rows equal the chain and a fresh re-index, and removed events get `removed` notices", async () => {
+    await postTask({ specURI: "ipfs://kept-1" });
+    await postTask({ specURI: "ipfs://kept-2" });
+    const snapshot = await rpc<string>(stack.node.url, "evm_snapshot");
+    for (let i = 1; i <= 4; i++) await postTask({ specURI: `ipfs://orphan-${i}` });
+    await waitForIndexer(indexer.url, stack.node.url);
+    await receiver.waitFor(() => deliveries().filter((d) => d.type === "event").length >= 6);
+
+    // A different history from the snapshot on: two other tasks and more blocks than the old branch.
+    expect(await rpc<boolean>(stack.node.url, "evm_revert", [snapshot])).to.equal(true);
+    await postTask({ specURI: "ipfs://new-1" });
+    await postTask({ specURI: "ipfs://new-2" });
+    await mineBlocks(stack.node.url, 8);
+    await waitForIndexer(indexer.url, stack.node.url);
+
+    const problems = await checkConsistency(indexer.url, stack.node.url, stack.deployment);
+    expect(problems, problems.join("\n")).to.deep.equal([]);
+
+    // Every delivered event off the canonical chain is followed by a removal notice for its delivery;
+    // every canonical TaskPosted was delivered; nothing canonical was declared removed.
+    await receiver.waitFor(() => deliveries().filter((d) => d.type === "removed").length >= 4, 30_000);
+    await receiver.waitFor(() => deliveries().filter((d) => d.type === "event").length >= 8, 30_000);
+    const events = deliveries().filter((d) => d.type === "event");
+    const removed = new Set(deliveries().filter((d) => d.type === "removed").map((d) => d.removed!.deliveryId));
+    let orphans = 0;
+    for (const d of events) {
+      const canonical = (await blockHash(d.event!.blockNumber)) === d.event!.blockHash;
+      if (!canonical) orphans++;
+      expect(removed.has(d.id), `delivery ${d.id} (${canonical ? "canonical" : "orphaned"})`).to.equal(!canonical);
+    }
+    expect(orphans).to.equal(4);
+    expect(events.filter((d) => removed.has(d.id))).to.have.length(4);
+
+    const fresh = await stack.indexer();
+    await waitForIndexer(fresh.url, stack.node.url);
+    const [a, b] = await Promise.all([dumpTables(indexer.url), dumpTables(fresh.url)]);
+    for (const table of Object.keys(a)) expect(a[table], `table ${table}`).to.equal(b[table]);
+    await fresh.stop();
+  });
+
+  it("a reorg deeper than the finality window makes /ready 503 at once and stops the indexer with exit code 3 and the changed block; a fresh index is right", async () => {
+    let output = "";
+    const deep = await stack.indexer({ env: { STIGMERGY_REORG_GRACE_MS: "3000" }, onOutput: (c) => (output += c) });
+    const exited = new Promise<number | null>((resolve) => deep.process.once("exit", (code) => resolve(code)));
+    const snapshot = await rpc<string>(stack.node.url, "evm_snapshot");
+    const orphan = await postTask({ specURI: "ipfs://deep-orphan" });
+    await mineBlocks(stack.node.url, 70); // past Ponder's finality window (30 blocks on chain 31337), twice over
+    await waitForIndexer(deep.url, stack.node.url);
+
+    // The new history is shorter than the old: only a hash check can tell the index is wrong.
+    await rpc(stack.node.url, "evm_revert", [snapshot]);
+    await postTask({ specURI: "ipfs://deep-new" });
+    await mineBlocks(stack.node.url, 3);
+    const ready = await fetch(`${deep.url}/ready`);
+    const body = (await ready.json()) as { reason: string; canonical: { block: number; indexedHash: string } };
+    expect(ready.status).to.equal(503);
+    expect(body.reason).to.match(/off the canonical chain/);
+    expect(body.canonical).to.deep.include({ block: Number(orphan.blockNumber), indexedHash: orphan.blockHash });
+
+    expect(await exited).to.equal(3);
+    expect(output).to.include(`block ${orphan.blockNumber} was ${orphan.blockHash} when indexed`);
+    expect(output).to.match(/reorg deeper than the finality window/);
+
+    // The documented recovery: re-index into a fresh database.
+    const fresh = await stack.indexer();
+    await waitForIndexer(fresh.url, stack.node.url);
+    const problems = await checkConsistency(fresh.url, stack.node.url, stack.deployment);
+    expect(problems, problems.join("\n")).to.deep.equal([]);
+    await fresh.stop();
+  });
+});
