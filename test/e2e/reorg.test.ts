@@ -70,6 +70,40 @@ describe("reorgs", function () {
     await fresh.stop();
   });
 
+  it("with STIGMERGY_WEBHOOK_CONFIRMATIONS=3 an event is delivered once 3 blocks are on top of it, so a shallower reorg never reaches the subscriber", async () => {
+    const confirmed = await startReceiver();
+    const careful = await stack.indexer({ env: { ...FAST, STIGMERGY_WEBHOOK_CONFIRMATIONS: "3" } });
+    await subscribe(careful.url, { url: confirmed.url, secret: SECRET, filter: { events: ["TaskPosted"] } });
+    const events = () => confirmed.received.filter((r) => r.status === 200).map((r) => r.json as unknown as Delivered);
+    /** Waits for the indexer to pass the head, then a little longer than the dispatcher's 250 ms tick. */
+    const settle = async () => {
+      await waitForIndexer(careful.url, stack.node.url);
+      await new Promise((r) => setTimeout(r, 1_500));
+    };
+    try {
+      const snapshot = await rpc<string>(stack.node.url, "evm_snapshot");
+      const orphan = await postTask({ specURI: "ipfs://unconfirmed" });
+      await mineBlocks(stack.node.url, 2); // two blocks on top: not yet confirmed
+      await settle();
+      expect(events()).to.have.length(0);
+
+      await rpc(stack.node.url, "evm_revert", [snapshot]);
+      const kept = await postTask({ specURI: "ipfs://confirmed" });
+      await mineBlocks(stack.node.url, 2);
+      await settle();
+      expect(events()).to.have.length(0);
+      await mineBlocks(stack.node.url, 1); // the third block on top
+      await confirmed.waitFor(() => events().length >= 1, 30_000);
+      await settle();
+      const delivered = events();
+      expect(delivered.map((d) => [d.type, d.event?.blockHash])).to.deep.equal([["event", kept.blockHash]]);
+      expect(delivered.some((d) => d.event?.blockHash === orphan.blockHash)).to.equal(false);
+    } finally {
+      await careful.stop();
+      await confirmed.close();
+    }
+  });
+
   it("a reorg deeper than the finality window makes /ready 503 at once and stops the indexer with exit code 3 and the changed block; a fresh index is right", async () => {
     let output = "";
     const deep = await stack.indexer({ env: { STIGMERGY_REORG_GRACE_MS: "3000" }, onOutput: (c) => (output += c) });
