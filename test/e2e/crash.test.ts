@@ -34,6 +34,7 @@ describe("indexer crashes (PostgreSQL)", function () {
   let receiver: Receiver;
   let pg: RunningPostgres | undefined;
   let indexer: StackIndexer | undefined;
+  const restarted: StackIndexer[] = [];
 
   before(async function () {
     if (!postgresAvailable()) this.skip();
@@ -42,13 +43,14 @@ describe("indexer crashes (PostgreSQL)", function () {
     receiver = await startReceiver();
   });
   after(async () => {
-    await indexer?.stop();
+    for (const i of restarted) await i.stop();
     await receiver?.close();
     await stack?.stop();
     pg?.stop();
   });
 
-  it("killed with SIGKILL at random points of a long workload and restarted, it ends with the rows of a fresh re-index and every event delivered", async () => {
+  it("killed with SIGKILL at random points of a long workload and restarted, it ends with the rows of a fresh re-index and every event delivered", async function () {
+    this.timeout(900_000); // a long workload, four restarts (each waits out a dead lock) and a re-index
     const random = prng(SEED);
     let tail = "";
     const onOutput = (chunk: string) => (tail = (tail + chunk).slice(-6_000));
@@ -74,6 +76,7 @@ describe("indexer crashes (PostgreSQL)", function () {
       // Restart on the same database and webhook outbox; don't wait for the catch-up.
       const options: IndexerOptions = indexer.options;
       indexer = { ...(await startIndexer({ ...options, waitForReady: false })), options };
+      restarted.push(indexer);
     }
     const result = await workload;
     expect(result.transactions).to.be.greaterThan(400);

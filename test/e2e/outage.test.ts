@@ -50,10 +50,11 @@ describe("RPC outage", function () {
     return { status: res.status, body: (await res.json()) as Probe["body"] };
   };
   const sample = async (): Promise<Sample> => {
+    const at = Date.now(); // when the question was asked
     const [health, ready] = await Promise.all([probe("/health"), probe("/ready")]);
     // Read after the probes: a head read later can only be higher, which makes the check stricter.
     const chainHead = Number(await rpc<string>(stack.node.url, "eth_blockNumber"));
-    return { at: Date.now(), health, ready, chainHead };
+    return { at, health, ready, chainHead };
   };
   /** Never "ready" while the index is more than MAX_LAG blocks behind the real head. */
   const truthful = (s: Sample) =>
@@ -100,10 +101,11 @@ describe("RPC outage", function () {
     // Back up: the indexer catches up without loss, telling the truth on the way.
     await proxy.up();
     const after: Sample[] = [];
-    while (true) {
+    for (const upAt = Date.now(); ; ) {
       const s = await sample();
       after.push(s);
       if (s.ready.status === 200 && s.ready.body.indexedBlock! >= s.chainHead) break;
+      if (Date.now() - upAt > 180_000) throw new Error(`not ready 180 s after the node came back: ${after.slice(-5).map((x) => JSON.stringify(x.ready.body)).join(" ")}`);
       await sleep(250);
     }
     expect(after.every(truthful), "no ready 200 while catching up").to.equal(true);

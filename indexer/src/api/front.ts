@@ -14,11 +14,12 @@
  * Reorgs: Ponder repairs a reorg shallower than its finality window (30 blocks on a local chain) by
  * itself; until it has, /ready is 503 ("off the canonical chain"). A reorg deeper than the window
  * cannot be repaired in place, and Ponder would keep serving the orphaned branch while it retries.
- * So when indexed events stay off the canonical chain for longer than STIGMERGY_REORG_GRACE_MS
- * (default 30 s), the front prints which block changed and stops the process with exit code 3:
+ * So when the latest indexed event stays off the canonical chain for longer than
+ * STIGMERGY_REORG_GRACE_MS (default 30 s) while the chain answers every probe, the front prints which block changed and stops the process with exit code 3:
  * re-index into a fresh database (delete `.ponder/`, or use a new DATABASE_SCHEMA on Postgres).
  */
 import { createServer, request, type ServerResponse } from "node:http";
+import { pipeline } from "node:stream";
 
 /** The block of an indexed event, as the index recorded it. */
 export type IndexedBlock = { number: number; hash: string };
@@ -61,54 +62,72 @@ export function startFront(options: {
     return body.result;
   };
 
-  /** The latest indexed event's block if the chain no longer has it. */
-  const findOffChain = async () => {
-    const block = await options.latestEventBlock();
+  /**
+   * `block` (read from the index before the head was read) if the chain no longer has it: the head
+   * is below it, or another block is at its height. A node that has no block at a height at or
+   * below its own head (a lagging replica) proves nothing.
+   */
+  const offChain = async (block: IndexedBlock | undefined, head: number) => {
     if (!block) return undefined;
-    if (seen.chainHead !== undefined && block.number > seen.chainHead) return { ...block, chainHash: null };
+    if (block.number > head) return { ...block, chainHash: null };
     const onChain = await call<{ hash: string } | null>("eth_getBlockByNumber", [`0x${block.number.toString(16)}`, false]);
-    return onChain?.hash === block.hash ? undefined : { ...block, chainHash: onChain?.hash ?? null };
+    return !onChain || onChain.hash === block.hash ? undefined : { ...block, chainHash: onChain.hash };
   };
 
   /** One look at the chain head, at Ponder's progress and at whether the index is on the chain. */
   const observe = async () => {
+    let indexed: IndexedBlock | undefined | null = null; // null: the index could not be read
     try {
-      seen.chainHead = Number(await call<string>("eth_blockNumber"));
-      const off = await findOffChain();
-      seen.offChain = off ? { ...off, since: seen.offChain?.number === off.number ? seen.offChain.since : Date.now() } : undefined;
+      indexed = await options.latestEventBlock();
+    } catch {
+      // the database is busy or restarting: check the chain only
+    }
+    try {
+      const head = Number(await call<string>("eth_blockNumber"));
+      const off = indexed === null ? seen.offChain : await offChain(indexed, head);
+      // An outage restarts the clock: Ponder cannot repair anything while the chain is unreachable.
+      const sameAsBefore = seen.offChain !== undefined && off !== undefined && seen.offChain.number === off.number && seen.failingSince === undefined;
+      seen.offChain = off ? { ...off, since: sameAsBefore ? seen.offChain!.since : Date.now() } : undefined;
+      seen.chainHead = head;
       seen.failingSince = undefined;
       seen.lastRpcError = undefined;
+      if (seen.offChain && Date.now() - seen.offChain.since > reorgGrace) {
+        const { number, hash, chainHash } = seen.offChain;
+        console.error(
+          `stigmergy: the index is off the canonical chain: block ${number} was ${hash} when indexed and is ${chainHash ?? "gone"} now, ` +
+            `for more than ${reorgGrace / 1000} s while the chain answered. This is a reorg deeper than the finality window, which cannot be repaired in place. ` +
+            "Re-index into a fresh database (delete .ponder/, or use a new DATABASE_SCHEMA on Postgres).",
+        );
+        process.exit(EXIT_DEEP_REORG);
+      }
     } catch (error) {
       seen.failingSince ??= Date.now();
       seen.lastRpcError = (error as Error).message;
     }
-    if (seen.offChain && Date.now() - seen.offChain.since > reorgGrace) {
-      const { number, hash, chainHash } = seen.offChain;
-      console.error(
-        `stigmergy: the index is off the canonical chain: block ${number} was ${hash} when indexed and is ${chainHash ?? "gone"} now, ` +
-          `for more than ${reorgGrace / 1000} s. This is a reorg deeper than the finality window, which cannot be repaired in place. ` +
-          "Re-index into a fresh database (delete .ponder/, or use a new DATABASE_SCHEMA on Postgres).",
-      );
-      process.exit(EXIT_DEEP_REORG);
-    }
     try {
-      const status = (await (await fetch(`${internal}/status`)).json()) as Record<string, { block?: { number: number } }>;
-      seen.indexedBlock = Object.values(status)[0]?.block?.number;
-      seen.ponderReady = (await fetch(`${internal}/ready`)).ok;
+      const status = await fetch(`${internal}/status`, { signal: AbortSignal.timeout(2_000) });
+      seen.indexedBlock = Object.values((await status.json()) as Record<string, { block?: { number: number } }>)[0]?.block?.number;
+      const ready = await fetch(`${internal}/ready`, { signal: AbortSignal.timeout(2_000) });
+      await ready.body?.cancel();
+      seen.ponderReady = ready.ok;
     } catch {
       seen.ponderReady = false;
     }
   };
-  // Probes run when someone asks, at most every 500 ms, and every STIGMERGY_REORG_GRACE_MS/2 (two
-  // calls to the node), so that a deep reorg stops the process even if nobody watches /health.
+  // Probes run when someone asks (one at a time; an answer is reused for 500 ms) and every
+  // STIGMERGY_REORG_GRACE_MS/2 (two calls to the node), so that a deep reorg stops the process even
+  // if nobody watches /health.
   let last: Promise<void> | undefined;
+  let inFlight: Promise<void> | undefined;
   let lastAt = 0;
   const fresh = () => {
-    if (!last || Date.now() - lastAt > 500) {
-      lastAt = Date.now();
-      last = observe();
-    }
-    return last;
+    if (inFlight) return inFlight;
+    if (last && Date.now() - lastAt <= 500) return last;
+    lastAt = Date.now();
+    inFlight = last = observe().finally(() => {
+      inFlight = undefined;
+    });
+    return inFlight;
   };
   setInterval(() => void fresh(), Math.max(reorgGrace / 2, 1_000)).unref();
 
@@ -156,10 +175,12 @@ export function startFront(options: {
     }
     const upstream = request(`${internal}${req.url}`, { method: req.method, headers: req.headers }, (reply) => {
       res.writeHead(reply.statusCode ?? 502, reply.headers);
-      reply.pipe(res);
+      // An upstream failure mid-stream (SSE, a large answer) must cut the client off, not end cleanly.
+      pipeline(reply, res, (error) => error && res.destroy(error));
     });
     upstream.on("error", (error) => {
-      if (!res.headersSent) res.writeHead(502, { "content-type": "application/json" });
+      if (res.headersSent) return void res.destroy(error);
+      res.writeHead(502, { "content-type": "application/json" });
       res.end(JSON.stringify({ error: "bad_gateway", reason: `the indexer's API is not up yet (${error.message})` }));
     });
     req.pipe(upstream);

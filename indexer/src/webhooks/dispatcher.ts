@@ -139,19 +139,23 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
     const remembered = [...seen.keys()];
     for (let i = 0; i < remembered.length; i += 500) {
       const chunk = remembered.slice(i, i + 500);
-      const ids = chunk.map((key) => key.slice(0, key.lastIndexOf(":")));
+      const ids = chunk.map((key) => (key.includes(":") ? key.slice(0, key.lastIndexOf(":")) : key));
       const still: { id: string; blockHash: string }[] = await o.db
         .select({ id: activity.id, blockHash: activity.blockHash })
         .from(activity)
         .where(inArray(activity.id, ids));
       const present = new Set(still.map(eventKey));
-      const vanished = chunk.filter((key) => !present.has(key));
+      // Keys written before events were identified by block hash (no ":") are left to age out.
+      const vanished = chunk.filter((key) => key.includes(":") && !present.has(key));
       if (vanished.length === 0) continue;
       const hashes = await canonicalHashes(vanished.map((key) => seen.get(key)!));
       if (!hashes) continue; // the node did not answer: decide on a later tick
       for (const key of vanished) {
         const split = key.lastIndexOf(":");
-        if (hashes.get(seen.get(key)!) === key.slice(split + 1)) continue; // still canonical: not re-indexed yet
+        // Removed only when the node has another block at that height: the same hash means "not
+        // re-indexed yet" (a rebuild after a crash), no block at all proves nothing (a lagging node).
+        const current = hashes.get(seen.get(key)!);
+        if (current === null || current === undefined || current === key.slice(split + 1)) continue;
         const removed = { eventId: key.slice(0, split), blockHash: key.slice(split + 1) };
         for (const d of await o.store.deliveriesOf(key)) {
           const id = stableId(d.id, "removed");
