@@ -8,12 +8,12 @@ import { readFileSync } from "node:fs";
 import { createPublicClient, createWalletClient, http, keccak256, toHex } from "viem";
 import { deployContract } from "viem/actions";
 import { mnemonicToAccount } from "viem/accounts";
+import { MNEMONIC } from "../scripts/lib/workload.ts";
 import * as schema from "../indexer/ponder.schema.ts";
 import { abis } from "../sdk/src/index.ts";
 import { waitForIndexer } from "../test/e2e/helpers/oracle.ts";
 import { startStack } from "../test/e2e/helpers/stack.ts";
 
-const MNEMONIC = "test test test test test test test test test test test junk";
 
 export type IndexerBench = {
   backfill: { events: number; blocks: number; seconds: number; eventsPerSecond: number };

@@ -15,13 +15,13 @@
 import { type Client, createClient, desc, eq } from "@ponder/client";
 import { createPublicClient, createWalletClient, http, keccak256, parseEventLogs, toHex, webSocket, zeroAddress, zeroHash } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
+import { MNEMONIC } from "../scripts/lib/workload.ts";
 import * as schema from "../indexer/ponder.schema.ts";
 import { startRpcCounter } from "../scripts/lib/proxy.ts";
 import { abis } from "../sdk/src/index.ts";
 import { startReceiver } from "../test/e2e/helpers/receiver.ts";
 import { type Stack, startStack } from "../test/e2e/helpers/stack.ts";
 
-const MNEMONIC = "test test test test test test test test test test test junk";
 const SECRET = "bench-push-secret-0123";
 /** The indexer's default polling interval on a local node (STIGMERGY_POLLING_INTERVAL). */
 const POLLING_MS = 250;

@@ -20,7 +20,7 @@ import { mnemonicToAccount } from "viem/accounts";
 import { abis, type Deployment } from "../../sdk/src/index.ts";
 
 /** Hardhat's default development mnemonic (its node funds these accounts). */
-const MNEMONIC = "test test test test test test test test test test test junk";
+export const MNEMONIC = "test test test test test test test test test test test junk";
 const TOKEN = 10n ** 18n;
 const CAPS = [keccak256(toHex("summarize")), keccak256(toHex("translate")), keccak256(toHex("code"))] as const;
 
@@ -37,7 +37,7 @@ export type WorkloadOptions = {
 export type WorkloadResult = { transactions: number; reverted: number };
 
 /** A small deterministic PRNG (mulberry32). */
-function prng(seed: number) {
+export function prng(seed: number) {
   let a = seed >>> 0;
   const next = () => {
     a = (a + 0x6d2b79f5) >>> 0;

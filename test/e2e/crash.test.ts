@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { postgresAvailable, type RunningPostgres, startPostgres } from "../../scripts/lib/postgres.ts";
 import { type IndexerOptions, startIndexer } from "../../scripts/lib/processes.ts";
-import { runWorkload } from "../../scripts/lib/workload.ts";
+import { prng, runWorkload } from "../../scripts/lib/workload.ts";
 import { dumpTables, waitForIndexer } from "./helpers/oracle.ts";
 import { type Receiver, startReceiver, subscribe } from "./helpers/receiver.ts";
 import { type Stack, type StackIndexer, startStack } from "./helpers/stack.ts";
@@ -9,18 +9,6 @@ import { type Stack, type StackIndexer, startStack } from "./helpers/stack.ts";
 const SECRET = "crash-test-secret-0123";
 const SEED = 2026;
 const KILLS = 4;
-
-/** A small deterministic PRNG (mulberry32), so that a failing run can be replayed. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Delivery = { type: string; event?: { id: string; blockHash: string } };
 
@@ -51,7 +39,7 @@ describe("indexer crashes (PostgreSQL)", function () {
 
   it("killed with SIGKILL at random points of a long workload and restarted, it ends with the rows of a fresh re-index and every event delivered", async function () {
     this.timeout(900_000); // a long workload, four restarts (each waits out a dead lock) and a re-index
-    const random = prng(SEED);
+    const random = prng(SEED).next; // seeded, so that a failing run can be replayed
     let tail = "";
     const onOutput = (chunk: string) => (tail = (tail + chunk).slice(-6_000));
     indexer = await stack.indexer({ databaseUrl: pg!.url, dbSchema: "crashing", onOutput, env: { STIGMERGY_WEBHOOK_BACKOFF_MS: "200", STIGMERGY_WEBHOOK_BACKOFF_CAP_MS: "1000" } });

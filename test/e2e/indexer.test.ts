@@ -4,12 +4,11 @@ import { createWalletClient, http, keccak256, toHex, zeroAddress, zeroHash } fro
 import { mnemonicToAccount } from "viem/accounts";
 import * as schema from "../../indexer/ponder.schema.ts";
 import { postgresAvailable, startPostgres } from "../../scripts/lib/postgres.ts";
-import { runWorkload } from "../../scripts/lib/workload.ts";
+import { MNEMONIC, runWorkload } from "../../scripts/lib/workload.ts";
 import { abis } from "../../sdk/src/index.ts";
 import { checkConsistency, dumpTables, indexerClient, waitForIndexer } from "./helpers/oracle.ts";
 import { type Stack, startStack } from "./helpers/stack.ts";
 
-const MNEMONIC = "test test test test test test test test test test test junk";
 
 describe("indexer (Ponder on PGlite) against a real node", function () {
   let stack: Stack;

@@ -20,6 +20,7 @@
  */
 import { createServer, request, type ServerResponse } from "node:http";
 import { pipeline } from "node:stream";
+import { rpcCall } from "../lib/rpc.js";
 
 /** The block of an indexed event, as the index recorded it. */
 export type IndexedBlock = { number: number; hash: string };
@@ -50,17 +51,7 @@ export function startFront(options: {
   const maxLag = Number(process.env.STIGMERGY_READY_MAX_LAG ?? 5);
   const seen: Observation = { ponderReady: false };
 
-  const call = async <T>(method: string, params: unknown[] = []): Promise<T> => {
-    const res = await fetch(options.rpcUrl, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
-      signal: AbortSignal.timeout(2_000),
-    });
-    const body = (await res.json()) as { result?: T; error?: { message: string } };
-    if (body.error || body.result === undefined) throw new Error(body.error?.message ?? `${method}: no result`);
-    return body.result;
-  };
+  const call = <T>(method: string, params: unknown[] = []) => rpcCall<T>(options.rpcUrl, method, params);
 
   /**
    * `block` (read from the index before the head was read) if the chain no longer has it: the head

@@ -19,6 +19,7 @@
 import { and, asc, eq, gt, inArray, lte } from "ponder";
 import { activity, schedule, scheduleRound } from "ponder:schema";
 import { type Matchable, matches, type WebhookFilter } from "./filter.js";
+import { rpcCall } from "../lib/rpc.js";
 import { signature, stableId } from "./sign.js";
 import type { WebhookStore } from "./store.js";
 
@@ -68,15 +69,8 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
     const out = new Map<bigint, string | null>();
     try {
       for (const n of new Set(numbers)) {
-        const res = await fetch(o.rpcUrl, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_getBlockByNumber", params: [`0x${n.toString(16)}`, false] }),
-          signal: AbortSignal.timeout(5_000),
-        });
-        const body = (await res.json()) as { result?: { hash: string } | null; error?: unknown };
-        if (body.error !== undefined || body.result === undefined) return undefined;
-        out.set(n, body.result?.hash ?? null);
+        const block = await rpcCall<{ hash: string } | null>(o.rpcUrl, "eth_getBlockByNumber", [`0x${n.toString(16)}`, false], 5_000);
+        out.set(n, block?.hash ?? null);
       }
     } catch {
       return undefined;

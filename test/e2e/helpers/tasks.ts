@@ -1,10 +1,10 @@
 /** Posting tasks from a test: the one transaction most end-to-end tests need. */
 import { createPublicClient, createWalletClient, http, type Hex, keccak256, type TransactionReceipt, toHex, zeroAddress, zeroHash } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
+import { MNEMONIC } from "../../../scripts/lib/workload.ts";
 import { abis } from "../../../sdk/src/index.ts";
 
-/** Hardhat's default development mnemonic (its node funds these accounts). */
-export const MNEMONIC = "test test test test test test test test test test test junk";
+export { MNEMONIC };
 
 export type PostTask = (options?: { capability?: Hex; specURI?: string }) => Promise<TransactionReceipt>;
 
