@@ -78,6 +78,7 @@ const steps: [string, () => Promise<Outcome>][] = [
   ["type-check (root, sdk, indexer)", () => check("npm", ["run", "typecheck"])],
   ["Solidity fuzz and invariant tests", () => suite("npx", ["hardhat", "test", "solidity", "--no-compile"], ci ? { HARDHAT_TEST_PROFILE: "ci" } : {})],
   ["contract tests (mocha)", () => suite("npx", ["hardhat", "test", "mocha", "--no-compile"])],
+  ["SDK, CLI and MCP tests (real node and indexer)", () => suite("npx", ["mocha", "--config", "test/sdk/.mocharc.json"])],
   ["end-to-end tests (real node, separate processes)", () => suite("npx", ["mocha", "--config", "test/e2e/.mocharc.json"])],
   ["coverage gate", () => check("npx", ["hardhat", "test", "--coverage"], coverageProblem)],
 ];

@@ -166,6 +166,8 @@ export function startFront(options: {
     }
     const upstream = request(`${internal}${req.url}`, { method: req.method, headers: req.headers }, (reply) => {
       res.writeHead(reply.statusCode ?? 502, reply.headers);
+      // Send the status and headers now: an SSE client counts its stream as open only then.
+      res.flushHeaders();
       // An upstream failure mid-stream (SSE, a large answer) must cut the client off, not end cleanly.
       pipeline(reply, res, (error) => error && res.destroy(error));
     });

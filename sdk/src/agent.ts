@@ -1,0 +1,141 @@
+/**
+ * `createAgent`: one object per agent with a module per primitive. Writes are signed by the
+ * agent's account and sent through viem; reads and watchers go through the indexer when one is
+ * given (push-based live queries), else straight to the chain.
+ */
+import {
+  type Account,
+  type Address,
+  type Chain,
+  createPublicClient,
+  createWalletClient,
+  defineChain,
+  http,
+  type PublicClient,
+  type Transport,
+} from "viem";
+import type { AgentWallet, Context } from "./client/context.js";
+import type { Deployment } from "./deployment.js";
+import { parseDeployment } from "./deployment.js";
+import { InvalidInputError } from "./errors/input.js";
+import { createIndexerClient, type IndexerClient } from "./indexer/client.js";
+import { type ElectionModule, electionModule } from "./modules/election.js";
+import { type GovernanceModule, governanceModule } from "./modules/governance.js";
+import { type IdentityModule, identityModule } from "./modules/identity.js";
+import { type LocksModule, locksModule } from "./modules/locks.js";
+import { type MessagesModule, messagesModule } from "./modules/messages.js";
+import { type ReputationModule, reputationModule } from "./modules/reputation.js";
+import { type SchedulesModule, schedulesModule } from "./modules/schedules.js";
+import { type StakingModule, stakingModule } from "./modules/staking.js";
+import { type TasksModule, tasksModule } from "./modules/tasks.js";
+import { type ValidationModule, validationModule } from "./modules/validation.js";
+import * as v from "./validate.js";
+
+export type CreateAgentParameters = {
+  /** The node's JSON-RPC URL (or give `transport`). */
+  rpcUrl?: string;
+  /** A viem transport (instead of `rpcUrl`). */
+  transport?: Transport;
+  /**
+   * Who signs: a viem account (`privateKeyToAccount`, `mnemonicToAccount`, or an ethers signer via
+   * `ethersSignerToAccount`), or an address the node signs for. Omit for a read-only client.
+   */
+  account?: Account | Address;
+  /** A ready wallet client (instead of `account`). */
+  walletClient?: AgentWallet;
+  /** Where the contracts are: the parsed `deployments/<chainId>.json`. */
+  deployment: Deployment;
+  /** The indexer's base URL (e.g. http://127.0.0.1:42069). Without it, reads and watchers use the node. */
+  indexerUrl?: string;
+  /** The agent this client acts as (set automatically by `identity.register`). */
+  agentId?: bigint | number | string;
+  /** Milliseconds between polls for receipts and chain-side watchers (default 500). */
+  pollingInterval?: number;
+};
+
+/** A chain description for a deployment (viem needs one to sign). */
+function chainOf(deployment: Deployment, rpcUrl: string | undefined): Chain {
+  return defineChain({
+    id: deployment.chainId,
+    name: deployment.chainId === 31337 ? "Hardhat" : `chain ${deployment.chainId}`,
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: rpcUrl ? [rpcUrl] : [] } },
+  });
+}
+
+/** An agent client: its identity, clients and one module per primitive. */
+export type Agent = {
+  /** The account's address (undefined for a read-only client). */
+  readonly address: Address | undefined;
+  /** The agent id calls act as (after `identity.register`, or as given). */
+  agentId: bigint | undefined;
+  readonly deployment: Deployment;
+  readonly publicClient: PublicClient<Transport, Chain>;
+  readonly walletClient: AgentWallet | undefined;
+  readonly indexer: IndexerClient | undefined;
+  readonly identity: IdentityModule;
+  readonly reputation: ReputationModule;
+  readonly validation: ValidationModule;
+  readonly staking: StakingModule;
+  readonly election: ElectionModule;
+  readonly governance: GovernanceModule;
+  readonly locks: LocksModule;
+  readonly tasks: TasksModule;
+  readonly schedules: SchedulesModule;
+  readonly messages: MessagesModule;
+};
+
+export function createAgent(params: CreateAgentParameters): Agent {
+  const deployment = parseDeployment(params.deployment, "createAgent({ deployment })");
+  if (!params.transport && !params.rpcUrl && !params.walletClient) throw new InvalidInputError("rpcUrl", "give rpcUrl, transport or walletClient so the agent can reach a node");
+  const transport = params.transport ?? (params.rpcUrl ? http(params.rpcUrl) : params.walletClient!.transport as unknown as Transport);
+  const chain = params.walletClient?.chain ?? chainOf(deployment, params.rpcUrl);
+  const pollingInterval = params.pollingInterval ?? 500;
+  const publicClient = createPublicClient({ chain, transport, pollingInterval });
+  const account = typeof params.account === "string" ? v.address("account", params.account) : params.account;
+  const walletClient = params.walletClient ?? (account ? createWalletClient({ account, chain, transport, pollingInterval }) : undefined);
+  if (walletClient && walletClient.chain.id !== deployment.chainId) {
+    throw new InvalidInputError("walletClient", `is on chain ${walletClient.chain.id} but the deployment is for chain ${deployment.chainId}`);
+  }
+  let indexer: IndexerClient | undefined;
+  if (params.indexerUrl !== undefined) {
+    try {
+      new URL(params.indexerUrl);
+    } catch {
+      throw new InvalidInputError("indexerUrl", "expected an http(s) URL such as http://127.0.0.1:42069", params.indexerUrl);
+    }
+    indexer = createIndexerClient(params.indexerUrl);
+  }
+  const ctx: Context = {
+    publicClient,
+    walletClient,
+    deployment,
+    indexer,
+    agentId: params.agentId === undefined ? undefined : v.id("agentId", params.agentId),
+    sendQueue: Promise.resolve(),
+  };
+  return {
+    address: walletClient?.account.address,
+    get agentId(): bigint | undefined {
+      return ctx.agentId;
+    },
+    set agentId(id: bigint | undefined) {
+      ctx.agentId = id === undefined ? undefined : v.id("agentId", id);
+    },
+    deployment,
+    publicClient,
+    walletClient,
+    indexer,
+    identity: identityModule(ctx),
+    reputation: reputationModule(ctx),
+    validation: validationModule(ctx),
+    staking: stakingModule(ctx),
+    election: electionModule(ctx),
+    governance: governanceModule(ctx),
+    locks: locksModule(ctx),
+    tasks: tasksModule(ctx),
+    schedules: schedulesModule(ctx),
+    messages: messagesModule(ctx),
+  };
+}
+

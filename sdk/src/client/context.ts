@@ -1,0 +1,152 @@
+/**
+ * What every module shares: the viem clients, the deployment, the optional indexer, and `write`,
+ * which sends one contract call, waits for its receipt and turns any revert into a typed error.
+ */
+import {
+  type Abi,
+  type Account,
+  type Address,
+  type Chain,
+  type ContractEventName,
+  type ContractFunctionArgs,
+  type ContractFunctionName,
+  type Hash,
+  type ParseEventLogsReturnType,
+  parseEventLogs,
+  type PublicClient,
+  type TransactionReceipt,
+  type Transport,
+  type WalletClient,
+} from "viem";
+import { contractAddress, type Deployment } from "../deployment.js";
+import { toStigmergyError } from "../errors/contract.js";
+import { MissingConfigError, TransactionRevertedError } from "../errors/input.js";
+import { abis, type ContractName } from "../generated/abis.js";
+import type { IndexerClient } from "../indexer/client.js";
+
+export type AgentWallet = WalletClient<Transport, Chain, Account>;
+
+export type Context = {
+  publicClient: PublicClient<Transport, Chain>;
+  walletClient: AgentWallet | undefined;
+  deployment: Deployment;
+  indexer: IndexerClient | undefined;
+  /** The agent id calls default to (set by `identity.register` or `createAgent({ agentId })`). */
+  agentId: bigint | undefined;
+  /** One send at a time per agent, so concurrent helpers never race for a nonce. */
+  sendQueue: Promise<unknown>;
+};
+
+type WriteName<name extends ContractName> = ContractFunctionName<(typeof abis)[name], "nonpayable" | "payable">;
+type WriteArgs<name extends ContractName, fn extends WriteName<name>> = ContractFunctionArgs<(typeof abis)[name], "nonpayable" | "payable", fn>;
+
+export type WriteOptions = {
+  /** Wei sent with the call (payable functions). */
+  value?: bigint;
+  /** Gas limit; when set the call is not estimated first (a losing race then reverts on chain). */
+  gas?: bigint;
+};
+
+/** A mined, successful transaction. */
+export type Written = { hash: Hash; receipt: TransactionReceipt };
+
+export const addressOf = (ctx: Context, name: ContractName): Address => contractAddress(ctx.deployment, name);
+
+export function requireWallet(ctx: Context): AgentWallet {
+  if (!ctx.walletClient) {
+    throw new MissingConfigError("an account to sign with", "Pass `account` (a viem account, or an ethers signer via `ethersSignerToAccount`) or a `walletClient` to createAgent.");
+  }
+  return ctx.walletClient;
+}
+
+/**
+ * Sends `functionName` on contract `name`, waits for the receipt and returns it. Reverts, whether
+ * caught by gas estimation or mined, are thrown as the contract's typed error.
+ */
+export async function write<const name extends ContractName, const fn extends WriteName<name>>(
+  ctx: Context,
+  name: name,
+  functionName: fn,
+  args: WriteArgs<name, fn>,
+  options: WriteOptions = {},
+): Promise<Written> {
+  const wallet = requireWallet(ctx);
+  const request = {
+    address: addressOf(ctx, name),
+    abi: abis[name] as Abi,
+    functionName: functionName as string,
+    args: args as readonly unknown[],
+    account: wallet.account,
+    chain: wallet.chain,
+    ...(options.value ? { value: options.value } : {}),
+    ...(options.gas ? { gas: options.gas } : {}),
+  };
+  const context = { contractName: name, functionName };
+  const send = ctx.sendQueue.then(() => wallet.writeContract(request as Parameters<AgentWallet["writeContract"]>[0]));
+  ctx.sendQueue = send.catch(() => undefined);
+  let hash: Hash;
+  try {
+    hash = await send;
+  } catch (error) {
+    throw toStigmergyError(error, context);
+  }
+  const receipt = await ctx.publicClient.waitForTransactionReceipt({ hash });
+  if (receipt.status === "success") return { hash, receipt };
+  // Mined but reverted (a race lost between estimation and inclusion): replay it on the state
+  // of its block to learn why.
+  try {
+    await ctx.publicClient.call({ account: wallet.account, to: request.address, data: (await ctx.publicClient.getTransaction({ hash })).input, value: options.value, blockNumber: receipt.blockNumber });
+  } catch (error) {
+    const typed = toStigmergyError(error, context);
+    if (typed !== error) {
+      Object.assign(typed as object, { hash, receipt });
+      throw typed;
+    }
+  }
+  throw new TransactionRevertedError(`${name}.${functionName}`, hash);
+}
+
+/** The decoded `eventName` logs of `name` in a receipt. */
+export function eventsOf<const name extends ContractName, const event extends ContractEventName<(typeof abis)[name]>>(
+  ctx: Context,
+  receipt: TransactionReceipt,
+  name: name,
+  eventName: event,
+): ParseEventLogsReturnType<(typeof abis)[name], event, true> {
+  const address = addressOf(ctx, name).toLowerCase();
+  const logs = receipt.logs.filter((l) => l.address.toLowerCase() === address);
+  return parseEventLogs({ abi: abis[name] as Abi, logs, eventName: eventName as string, strict: true }) as unknown as ParseEventLogsReturnType<(typeof abis)[name], event, true>;
+}
+
+/** The first `eventName` log's args, or an error saying the receipt lacks it. */
+export function eventOf<const name extends ContractName, const event extends ContractEventName<(typeof abis)[name]>>(
+  ctx: Context,
+  receipt: TransactionReceipt,
+  name: name,
+  eventName: event,
+): ParseEventLogsReturnType<(typeof abis)[name], event, true>[number]["args"] {
+  const [log] = eventsOf(ctx, receipt, name, eventName);
+  if (!log) throw new TransactionRevertedError(`${name}: expected a ${eventName} event in ${receipt.transactionHash}; it`, receipt.transactionHash);
+  return log.args;
+}
+
+/** A view call on contract `name`. */
+export function read<const name extends ContractName, const fn extends ContractFunctionName<(typeof abis)[name], "view" | "pure">>(
+  ctx: Context,
+  name: name,
+  functionName: fn,
+  args: ContractFunctionArgs<(typeof abis)[name], "view" | "pure", fn>,
+) {
+  return ctx.publicClient.readContract({ address: addressOf(ctx, name), abi: abis[name], functionName, args } as never) as Promise<
+    import("viem").ReadContractReturnType<(typeof abis)[name], fn, ContractFunctionArgs<(typeof abis)[name], "view" | "pure", fn>>
+  >;
+}
+
+/** The agent id to act as: the one given, else the agent's own, else a clear error. */
+export function actingAgent(ctx: Context, given: bigint | undefined): bigint {
+  const agentId = given ?? ctx.agentId;
+  if (agentId === undefined) {
+    throw new MissingConfigError("an agent id", "Register first (`agent.identity.register(…)`), pass `agentId` to createAgent, or pass it to this call.");
+  }
+  return agentId;
+}

@@ -1,0 +1,115 @@
+/**
+ * The indexer as the SDK sees it: REST reads (`/tasks`, `/agents/:id`, …) and live SQL queries over
+ * server-sent events (Ponder's `/sql/live`), which push a fresh result whenever the indexed tables
+ * change. One SSE connection per watcher, no polling.
+ */
+import { compileQuery, createClient, sql, type SQL } from "@ponder/client";
+import { EventSource } from "eventsource";
+import superjson from "superjson";
+import { IndexerError } from "../errors/input.js";
+
+export type Row = Record<string, unknown>;
+
+/** A big integer inlined into SQL (digits only, so safe; bind parameters arrive as text and do not compare with bigint columns). */
+export const sqlInt = (n: bigint): SQL => sql.raw(BigInt.asUintN(256, n).toString());
+
+export type IndexerClient = {
+  url: string;
+  /** GET a REST path; `undefined` query values are left out. Throws {@link IndexerError} unless 2xx (404 → null). */
+  get: <T>(path: string, query?: Record<string, string | bigint | number | undefined>) => Promise<T | null>;
+  /** One SQL query, rows keyed by camelCase column names. */
+  query: (query: SQL) => Promise<Row[]>;
+  /**
+   * Runs `query` now and again after every indexed change that alters its result, calling
+   * `onRows` with each result.
+   * Reconnects by itself if the stream drops. Returns the unsubscribe function.
+   */
+  live: (query: SQL, onRows: (rows: Row[]) => void, onError?: (error: Error) => void) => () => void;
+};
+
+const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+const camelRow = (row: Row): Row => Object.fromEntries(Object.entries(row).map(([k, v]) => [camel(k), v]));
+const rowsOf = (data: unknown): Row[] => {
+  const rows = (data as { rows?: unknown } | undefined)?.rows ?? data;
+  return Array.isArray(rows) ? (rows as Row[]).map(camelRow) : [];
+};
+
+/** How long a dropped live query waits before reconnecting (Ponder refuses them briefly after start). */
+const RECONNECT_MS = 250;
+
+export function createIndexerClient(url: string): IndexerClient {
+  const base = url.replace(/\/+$/, "");
+  const sqlClient = createClient(`${base}/sql`);
+  return {
+    url: base,
+    get: async <T>(path: string, query: Record<string, string | bigint | number | undefined> = {}) => {
+      const target = new URL(`${base}${path}`);
+      for (const [k, v] of Object.entries(query)) if (v !== undefined) target.searchParams.set(k, String(v));
+      let response: Response;
+      try {
+        response = await fetch(target);
+      } catch (cause) {
+        throw new IndexerError(base, "cannot be reached", undefined, cause);
+      }
+      if (response.status === 404) return null;
+      const body = (await response.json().catch(() => undefined)) as { reason?: string; field?: string } | undefined;
+      if (!response.ok) {
+        const reason = body?.reason ? `${body.field ? `${body.field}: ` : ""}${body.reason}` : `HTTP ${response.status}`;
+        throw new IndexerError(base, `refused ${path} (${reason})`, response.status);
+      }
+      return body as T;
+    },
+    query: async (query) => {
+      try {
+        return rowsOf(await sqlClient.db.execute(query));
+      } catch (cause) {
+        throw new IndexerError(base, "could not run a SQL query", undefined, cause);
+      }
+    },
+    live: (query, onRows, onError) => {
+      let stopped = false;
+      let timer: NodeJS.Timeout | undefined;
+      let source: EventSource | undefined;
+      const url = `${base}/sql/live?sql=${encodeURIComponent(superjson.stringify(compileQuery(query)))}`;
+      const retry = (error: Error) => {
+        source?.close();
+        if (stopped || timer) return;
+        onError?.(error);
+        timer = setTimeout(subscribe, RECONNECT_MS);
+      };
+      // Ponder pushes only after a change that alters the result, so once the stream is open the
+      // query also runs once; a push that arrives before that snapshot wins over it.
+      const subscribe = () => {
+        timer = undefined;
+        if (stopped) return;
+        let pushed = false;
+        const current = new EventSource(url);
+        source = current;
+        current.onopen = () => {
+          sqlClient.db.execute(query).then(
+            (data) => {
+              if (!stopped && source === current && !pushed) onRows(rowsOf(data));
+            },
+            (error: Error) => retry(error),
+          );
+        };
+        current.onmessage = (event) => {
+          if (stopped || source !== current) return;
+          pushed = true;
+          try {
+            onRows(rowsOf(JSON.parse(event.data)));
+          } catch (error) {
+            onError?.(error as Error);
+          }
+        };
+        current.onerror = (event) => retry(new IndexerError(base, `dropped a live query (${event.message ?? "disconnected"})`, event.code));
+      };
+      subscribe();
+      return () => {
+        stopped = true;
+        if (timer) clearTimeout(timer);
+        source?.close();
+      };
+    },
+  };
+}

@@ -1,0 +1,182 @@
+/**
+ * Typed views of what the indexer returns. REST answers carry big integers as decimal strings and
+ * live SQL rows carry them as strings or numbers; these turn either into bigints.
+ */
+import type { Address, Hex } from "viem";
+import type { Row } from "./client.js";
+
+const big = (v: unknown): bigint => (v === null || v === undefined || v === "" ? 0n : BigInt(v as string | number | bigint));
+const num = (v: unknown): number => Number(v ?? 0);
+const str = (v: unknown): string => (v === null || v === undefined ? "" : String(v));
+const hex = (v: unknown): Hex => str(v).toLowerCase() as Hex;
+
+export const TASK_STATUSES = ["none", "open", "claimed", "submitted", "escalated", "accepted", "cancelled", "expired"] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+/** A task as the indexer holds it. */
+export type Task = {
+  id: bigint;
+  status: TaskStatus;
+  poster: Address;
+  capability: Hex;
+  specURI: string;
+  specHash: Hex;
+  rewardToken: Address;
+  reward: bigint;
+  maxReward: bigint;
+  claimBond: bigint;
+  minStake: bigint;
+  abandonSlash: bigint;
+  leaseDuration: bigint;
+  notBefore: bigint;
+  deadline: bigint;
+  reviewWindow: bigint;
+  approver: Address;
+  postedAt: bigint;
+  scheduleId: bigint;
+  round: number;
+  /** The agent holding (or that last held) the task; 0 while open. */
+  claimant: bigint;
+  attempt: number;
+  leaseExpiry: bigint;
+  lockedReward: bigint;
+  resultURI: string | null;
+  resultHash: Hex | null;
+  reviewDeadline: bigint | null;
+  /** The agent a handoff is offered to (0: none). */
+  pendingHandoff: bigint;
+  updatedAt: bigint;
+};
+
+export function toTask(r: Row): Task {
+  const status = str(r.status) as TaskStatus;
+  const attempt = num(r.attempt);
+  const handoffTo = big(r.handoffTo);
+  return {
+    id: big(r.id),
+    status,
+    poster: hex(r.poster) as Address,
+    capability: hex(r.capability),
+    specURI: str(r.specURI ?? r.specUri),
+    specHash: hex(r.specHash),
+    rewardToken: hex(r.rewardToken) as Address,
+    reward: big(r.reward),
+    maxReward: big(r.maxReward),
+    claimBond: big(r.claimBond),
+    minStake: big(r.minStake),
+    abandonSlash: big(r.abandonSlash),
+    leaseDuration: big(r.leaseDuration),
+    notBefore: big(r.notBefore),
+    deadline: big(r.deadline),
+    reviewWindow: big(r.reviewWindow),
+    approver: hex(r.approver) as Address,
+    postedAt: big(r.postedAt),
+    scheduleId: big(r.scheduleId),
+    round: num(r.round),
+    claimant: big(r.claimant),
+    attempt,
+    leaseExpiry: big(r.leaseExpiry),
+    lockedReward: big(r.lockedReward),
+    resultURI: (r.resultURI ?? r.resultUri ?? null) as string | null,
+    resultHash: (r.resultHash ?? null) as Hex | null,
+    reviewDeadline: r.reviewDeadline === null || r.reviewDeadline === undefined ? null : big(r.reviewDeadline),
+    pendingHandoff: r.pendingHandoff !== undefined ? big(r.pendingHandoff) : status === "claimed" && num(r.handoffAttempt) === attempt ? handoffTo : 0n,
+    updatedAt: big(r.updatedAt),
+  };
+}
+
+/** A group's leadership as the indexer holds it. */
+export type Leadership = {
+  groupId: bigint;
+  /** The leader's agent id (0: none). */
+  leader: bigint;
+  term: bigint;
+  epoch: bigint;
+  lastHeartbeat: bigint;
+  /** When the leader may be failed over (null without a leader). */
+  heartbeatDeadline: bigint | null;
+};
+
+export function toLeadership(r: Row): Leadership {
+  const leader = big(r.leader);
+  return {
+    groupId: big(r.groupId ?? r.id),
+    leader,
+    term: big(r.term),
+    epoch: big(r.epoch),
+    lastHeartbeat: big(r.lastHeartbeat),
+    heartbeatDeadline: leader === 0n ? null : r.heartbeatDeadline !== undefined && r.heartbeatDeadline !== null ? big(r.heartbeatDeadline) : big(r.lastHeartbeat) + big(r.heartbeatTimeout),
+  };
+}
+
+/** A channel post or a direct message. */
+export type Message = {
+  kind: "channel" | "direct";
+  channel: Hex | null;
+  toAgentId: bigint | null;
+  fromAgentId: bigint;
+  seq: bigint;
+  payload: Hex;
+  blockNumber: bigint;
+  timestamp: bigint;
+};
+
+export function toMessage(r: Row): Message {
+  return {
+    kind: str(r.kind) === "direct" ? "direct" : "channel",
+    channel: r.channel ? hex(r.channel) : null,
+    toAgentId: r.toAgentId === null || r.toAgentId === undefined ? null : big(r.toAgentId),
+    fromAgentId: big(r.fromAgentId),
+    seq: big(r.seq),
+    payload: hex(r.payload),
+    blockNumber: big(r.blockNumber),
+    timestamp: big(r.timestamp),
+  };
+}
+
+/** An agent as the indexer holds it. */
+export type AgentRecord = {
+  id: bigint;
+  owner: Address;
+  uri: string;
+  /** The verified agent wallet (the owner until one is set; null when cleared). */
+  wallet: Address | null;
+  capabilities: Hex[];
+  registeredAt: bigint;
+};
+
+export function toAgent(r: Row): AgentRecord {
+  return {
+    id: big(r.id),
+    owner: hex(r.owner) as Address,
+    uri: str(r.uri),
+    wallet: r.wallet ? (hex(r.wallet) as Address) : null,
+    capabilities: Array.isArray(r.capabilities) ? r.capabilities.map(hex) : [],
+    registeredAt: big(r.registeredAt),
+  };
+}
+
+/** A schedule as the indexer holds it. */
+export type Schedule = {
+  id: bigint;
+  poster: Address;
+  firstAt: bigint;
+  interval: bigint;
+  count: number;
+  spawned: number;
+  cancelled: boolean;
+};
+
+export function toSchedule(r: Row): Schedule {
+  return {
+    id: big(r.id),
+    poster: hex(r.poster) as Address,
+    firstAt: big(r.firstAt),
+    interval: big(r.interval),
+    count: num(r.count),
+    spawned: num(r.spawned),
+    cancelled: r.cancelled === true || r.cancelled === "true" || r.cancelled === 1,
+  };
+}
+
+export { big };

@@ -1,0 +1,37 @@
+/** Stake behind an agent: stake (approving the token as needed), unstake, withdraw, reads. */
+import { type Context, actingAgent, addressOf, read, requireWallet, write, type Written } from "../client/context.js";
+import * as v from "../validate.js";
+
+export function stakingModule(ctx: Context) {
+  const api = {
+    /** Adds `amount` (base units) of the stake token behind the agent, approving StakeManager first if needed. */
+    async stake(amount: bigint, options: { agentId?: bigint } = {}): Promise<Written> {
+      const value = v.amount("amount", amount, true);
+      const agentId = actingAgent(ctx, options.agentId);
+      const owner = requireWallet(ctx).account.address;
+      const allowance = await read(ctx, "StakeToken", "allowance", [owner, addressOf(ctx, "StakeManager")]);
+      if (allowance < value) await write(ctx, "StakeToken", "approve", [addressOf(ctx, "StakeManager"), value]);
+      return write(ctx, "StakeManager", "stake", [agentId, value]);
+    },
+    /** Starts unbonding `amount`; it stops counting at once and can be withdrawn after the unbonding period. */
+    requestUnstake: (amount: bigint, options: { agentId?: bigint } = {}) =>
+      write(ctx, "StakeManager", "requestUnstake", [actingAgent(ctx, options.agentId), v.amount("amount", amount, true)]),
+    /** Withdraws unbonded stake to the agent's owner. */
+    withdraw: (options: { agentId?: bigint } = {}) => write(ctx, "StakeManager", "withdraw", [actingAgent(ctx, options.agentId)]),
+    /** Active stake of an agent. */
+    stakeOf: (agentId?: bigint) => read(ctx, "StakeManager", "stakeOf", [actingAgent(ctx, agentId)]),
+    /** Stake being unbonded and when it can be withdrawn. */
+    async unbondingOf(agentId?: bigint): Promise<{ amount: bigint; releaseAt: bigint }> {
+      const [amount, releaseAt] = await read(ctx, "StakeManager", "unbondingOf", [actingAgent(ctx, agentId)]);
+      return { amount, releaseAt };
+    },
+    /** Stake-token balance of an address (default: the agent's account). */
+    balanceOf: (account?: `0x${string}`) => read(ctx, "StakeToken", "balanceOf", [account ? v.address("account", account) : requireWallet(ctx).account.address]),
+    /** Mints test tokens from the development token's faucet (local chains and testnets only). */
+    faucet: (amount: bigint, to?: `0x${string}`) =>
+      write(ctx, "StakeToken", "faucet", [to ? v.address("to", to) : requireWallet(ctx).account.address, v.amount("amount", amount, true)]),
+  };
+  return api;
+}
+
+export type StakingModule = ReturnType<typeof stakingModule>;

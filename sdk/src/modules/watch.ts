@@ -1,0 +1,26 @@
+/** Chain-side fallbacks for watchers when no indexer is configured, and chain time. */
+import { type Log, parseEventLogs } from "viem";
+import { addressOf, type Context } from "../client/context.js";
+import { abis, type ContractName } from "../generated/abis.js";
+
+/** The latest block's timestamp (the contracts' notion of now). */
+export async function chainNow(ctx: Context): Promise<bigint> {
+  return (await ctx.publicClient.getBlock({ blockTag: "latest" })).timestamp;
+}
+
+export type DecodedLog = Log & { eventName: string; args: Record<string, unknown> };
+
+/**
+ * Follows every event of contract `name` with viem's event watching (log filters polled at the
+ * client's polling interval) and calls `onLogs` with each batch. Returns the unsubscribe function.
+ */
+export function watchEvents(ctx: Context, name: ContractName, onLogs: (logs: DecodedLog[]) => void, onError?: (error: Error) => void): () => void {
+  return ctx.publicClient.watchEvent({
+    address: addressOf(ctx, name),
+    onLogs: (logs) => {
+      const decoded = parseEventLogs({ abi: abis[name], logs, strict: false }) as unknown as DecodedLog[];
+      if (decoded.length) onLogs(decoded);
+    },
+    ...(onError ? { onError } : {}),
+  });
+}

@@ -1,0 +1,75 @@
+import { expect } from "chai";
+import { type Agent, LockHeldError, type Message, NotChannelMemberError, payloadText, StaleFencingTokenError } from "../../sdk/src/index.ts";
+import { agentFor, eventually } from "./helpers/stack.ts";
+
+describe("sdk: messages and locks", function () {
+  let a: Agent;
+  let b: Agent;
+
+  before(async function () {
+    this.timeout(120_000);
+    [a, b] = await Promise.all([agentFor(10), agentFor(11)]);
+    await a.identity.register({ uri: "ipfs://talker-a" });
+    await b.identity.register({ uri: "ipfs://talker-b" });
+  });
+
+  it("posts on a channel and sends to an inbox; onMessage pushes each new message once, in order", async () => {
+    const onChannel: Message[] = [];
+    const inInbox: Message[] = [];
+    const stopChannel = b.messages.onMessage({ channel: "sdk-news", after: 0n }, (m) => onChannel.push(m));
+    const stopInbox = b.messages.onMessage({ toAgentId: b.agentId!, after: 0n }, (m) => inInbox.push(m));
+    const first = await a.messages.post("sdk-news", "hello swarm");
+    await a.messages.post("sdk-news", "second");
+    await a.messages.send(b.agentId!, "just for you");
+    expect(first.seq).to.equal(1n);
+    await eventually(() => (onChannel.length === 2 && inInbox.length === 1 ? true : undefined), "both messages pushed");
+    expect(onChannel.map((m) => payloadText(m.payload))).to.deep.equal(["hello swarm", "second"]);
+    expect(inInbox[0]!.fromAgentId).to.equal(a.agentId);
+    expect((await b.messages.inbox()).map((m) => payloadText(m.payload))).to.deep.equal(["just for you"]);
+    expect((await b.messages.channel("sdk-news", { after: 1n })).map((m) => m.seq)).to.deep.equal([2n]);
+    stopChannel();
+    stopInbox();
+    // Without an indexer: the chain's logs and events.
+    const direct = await agentFor(11, { indexer: false });
+    direct.agentId = b.agentId;
+    expect((await direct.messages.inbox()).map((m) => payloadText(m.payload))).to.deep.equal(["just for you"]);
+    const live: Message[] = [];
+    const stop = direct.messages.onMessage({ channel: "sdk-news" }, (m) => live.push(m));
+    await new Promise((r) => setTimeout(r, 500)); // the baseline read
+    await a.messages.post("sdk-news", "third");
+    await eventually(() => (live.length === 1 ? true : undefined), "the chain watcher to deliver the new post only");
+    expect(payloadText(live[0]!.payload)).to.equal("third");
+    stop();
+  });
+
+  it("restricts a channel to a group's members", async () => {
+    const { groupId } = await a.election.createGroup({ name: "talkers", epochDuration: 3_600, heartbeatTimeout: 60 });
+    await a.election.join(groupId);
+    const { channel } = await a.messages.restrictChannel(groupId, "orders");
+    expect(channel).to.equal(await a.messages.groupChannel(groupId, "orders"));
+    await a.messages.post(channel, "members only");
+    const error = await b.messages.post(channel, "let me in").then(() => undefined, (e: unknown) => e);
+    expect(error).to.be.instanceOf(NotChannelMemberError);
+  });
+
+  it("withLock passes the fencing token, refuses a second holder, and releases even when fn throws", async () => {
+    let token = 0n;
+    await a.locks.withLock("shared-db", async (t) => {
+      token = t;
+      const held = await b.locks.acquire("shared-db").then(() => undefined, (e: unknown) => e);
+      expect(held).to.be.instanceOf(LockHeldError);
+      expect((held as LockHeldError).shortMessage).to.contain(`agent ${a.agentId}`);
+      expect((await b.locks.holder("shared-db")).agentId).to.equal(a.agentId);
+    });
+    expect(token > 0n).to.equal(true);
+    expect((await b.locks.holder("shared-db")).agentId).to.equal(0n, "released");
+    await a.locks.withLock("shared-db", async () => {
+      throw new Error("boom");
+    }).catch(() => undefined);
+    expect((await b.locks.holder("shared-db")).agentId).to.equal(0n, "released after a throw");
+    const lease = await b.locks.acquire("shared-db", { ttl: 30 });
+    expect(lease.fencingToken > token).to.equal(true, "fencing tokens only grow");
+    expect(await b.locks.release("shared-db", token).then(() => undefined, (e: unknown) => e)).to.be.instanceOf(StaleFencingTokenError);
+    await b.locks.release("shared-db", lease.fencingToken);
+  });
+});

@@ -1,0 +1,173 @@
+import { expect } from "chai";
+import { parseEther } from "viem";
+import {
+  type Agent,
+  type Claim,
+  InvalidInputError,
+  type Task,
+  TaskNotOpenError,
+  MissingConfigError,
+} from "../../sdk/src/index.ts";
+import { advance, agentFor, eventually, sdkStack } from "./helpers/stack.ts";
+
+describe("sdk: tasks", function () {
+  let poster: Agent;
+  let w1: Agent;
+  let w2: Agent;
+
+  before(async function () {
+    this.timeout(300_000);
+    await sdkStack();
+    [poster, w1, w2] = await Promise.all([agentFor(3), agentFor(4), agentFor(5)]);
+    await poster.identity.register({ uri: "ipfs://poster" });
+    await w1.identity.register({ uri: "ipfs://w1", capabilities: ["summarize"] });
+    await w2.identity.register({ uri: "ipfs://w2", capabilities: ["summarize", "translate"] });
+  });
+
+  it("posts, claims, renews, submits and accepts; the reward is credited to the claimant", async () => {
+    const { taskId } = await poster.tasks.post({ specURI: "ipfs://spec-1", maxReward: parseEther("0.01"), capability: "summarize" });
+    const claim = await w1.tasks.claim(taskId);
+    expect(claim.attempt).to.equal(1);
+    expect(claim.lockedReward).to.equal(parseEther("0.01"));
+    const renewed = await w1.tasks.renewLease(taskId, claim.attempt);
+    expect(renewed.leaseExpiry >= claim.leaseExpiry).to.equal(true);
+    await w1.tasks.submit(taskId, claim.attempt, "ipfs://result-1");
+    const before = await w1.tasks.creditOf(w1.address!);
+    await poster.tasks.accept(taskId);
+    expect((await w1.tasks.creditOf(w1.address!)) - before).to.equal(parseEther("0.01"));
+    const task = await eventually(async () => {
+      const t = await poster.tasks.get(taskId);
+      return t?.status === "accepted" ? t : undefined;
+    }, "the indexer to show the task accepted");
+    expect(task.claimant).to.equal(w1.agentId);
+    expect(task.resultURI).to.equal("ipfs://result-1");
+  });
+
+  it("a claim on a taken task throws TaskNotOpenError saying who holds it", async () => {
+    const { taskId } = await poster.tasks.post({ specURI: "ipfs://spec-2", maxReward: 1000n });
+    await w1.tasks.claim(taskId);
+    const error = await w2.tasks.claim(taskId).then(() => undefined, (e: unknown) => e);
+    expect(error).to.be.instanceOf(TaskNotOpenError);
+    const typed = error as TaskNotOpenError;
+    expect(typed.code).to.equal("TASK_NOT_OPEN");
+    expect(typed.shortMessage).to.equal(`task ${taskId} was already claimed by agent ${w1.agentId} (attempt 1)`);
+    expect(typed.args.claimant).to.equal(w1.agentId);
+  });
+
+  it("claimNext gives two concurrent agents different tasks and resolves undefined when none is left", async () => {
+    // Drain what earlier tests left open, then post exactly four.
+    const posted: bigint[] = [];
+    for (let i = 0; i < 4; i++) posted.push((await poster.tasks.post({ specURI: `ipfs://spread-${i}`, maxReward: 10n, capability: "summarize" })).taskId);
+    await eventually(async () => ((await w1.tasks.list({ status: "open" })).filter((t) => posted.includes(t.id)).length === 4 ? true : undefined), "the indexer to list the posted tasks");
+    const claims: (Claim | undefined)[] = [];
+    for (let round = 0; round < 2; round++) {
+      const [a, b] = await Promise.all([w1.tasks.claimNext({ poster: poster.address! }), w2.tasks.claimNext({ poster: poster.address! })]);
+      claims.push(a, b);
+    }
+    const ids = claims.map((c) => c?.taskId);
+    expect(ids.every((id) => id !== undefined)).to.equal(true);
+    expect(new Set(ids).size).to.equal(4, "no task was claimed twice");
+    expect(await w1.tasks.claimNext({ poster: poster.address! })).to.equal(undefined);
+  });
+
+  it("work() claims, keeps the lease alive while the handler runs, then submits", async () => {
+    const { taskId } = await poster.tasks.post({ specURI: "ipfs://long-job", maxReward: 10n, capability: "translate", leaseDuration: 4 });
+    await eventually(async () => ((await w2.tasks.get(taskId))?.status === "open" ? true : undefined), "the task to be indexed");
+    const done = await w2.tasks.work({ capabilities: ["translate"], poster: poster.address! }, async ({ task, signal }) => {
+      expect(task.id).to.equal(taskId);
+      await new Promise((r) => setTimeout(r, 5_000)); // longer than the lease
+      expect(signal.aborted).to.equal(false);
+      return { resultURI: "ipfs://translated" };
+    });
+    expect(done?.taskId).to.equal(taskId);
+    const task = await eventually(async () => {
+      const t = await w2.tasks.get(taskId);
+      return t?.status === "submitted" ? t : undefined;
+    }, "the submission to be indexed");
+    expect(task.attempt).to.equal(1, "the lease never lapsed");
+  });
+
+  it("rejects, hands off and escalates to the approver, who answers", async () => {
+    const { taskId } = await poster.tasks.post({ specURI: "ipfs://review-me", maxReward: 10n });
+    const first = await w1.tasks.claim(taskId);
+    await w1.tasks.submit(taskId, first.attempt, "ipfs://draft");
+    await poster.tasks.reject(taskId, "ipfs://why-not");
+    const second = await w1.tasks.claim(taskId);
+    expect(second.attempt).to.equal(2);
+    await w1.tasks.handoff(taskId, second.attempt, w2.agentId!, "ipfs://context");
+    const third = await w2.tasks.acceptHandoff(taskId);
+    expect(third.attempt).to.equal(3);
+    await w2.tasks.escalate(taskId, third.attempt, "ipfs://question");
+    await poster.tasks.resolveEscalation(taskId, "ipfs://answer", true);
+    await w2.tasks.submit(taskId, third.attempt, "ipfs://final");
+    await poster.tasks.accept(taskId);
+    const t = await eventually(async () => {
+      const x = await poster.tasks.get(taskId);
+      return x?.status === "accepted" ? x : undefined;
+    }, "the task accepted");
+    expect(t.claimant).to.equal(w2.agentId);
+  });
+
+  it("watchOpen pushes the open list and watch follows one task; unsubscribing stops both", async () => {
+    const seen: Task[][] = [];
+    const stopOpen = w1.tasks.watchOpen({ poster: poster.address! }, (tasks) => seen.push(tasks));
+    const { taskId } = await poster.tasks.post({ specURI: "ipfs://watched", maxReward: 10n });
+    await eventually(() => (seen.some((list) => list.some((t) => t.id === taskId)) ? true : undefined), "watchOpen to push the new task");
+    const states: string[] = [];
+    const stopOne = w1.tasks.watch(taskId, (t) => states.push(t.status));
+    await eventually(() => (states.includes("open") ? true : undefined), "watch to deliver the current state");
+    await w2.tasks.claim(taskId);
+    await eventually(() => (states.includes("claimed") ? true : undefined), "watch to push the claim");
+    await eventually(() => (seen.at(-1)!.every((t) => t.id !== taskId) ? true : undefined), "watchOpen to drop the claimed task");
+    stopOpen();
+    stopOne();
+    const count = seen.length;
+    await poster.tasks.post({ specURI: "ipfs://after-unsubscribe", maxReward: 10n });
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(seen.length).to.equal(count, "nothing arrives after unsubscribing");
+  });
+
+  it("without an indexer, watchOpen and watch follow the chain's events", async () => {
+    const direct = await agentFor(4, { indexer: false });
+    direct.agentId = w1.agentId;
+    const seen: bigint[][] = [];
+    const stop = direct.tasks.watchOpen({ poster: poster.address! }, (tasks) => seen.push(tasks.map((t) => t.id)));
+    const { taskId } = await poster.tasks.post({ specURI: "ipfs://chain-watched", maxReward: 10n });
+    await eventually(() => (seen.some((ids) => ids.includes(taskId)) ? true : undefined), "the chain watcher to see the task");
+    const states: string[] = [];
+    const stopOne = direct.tasks.watch(taskId, (t) => states.push(t.status));
+    await direct.tasks.claim(taskId);
+    await eventually(() => (states.includes("claimed") ? true : undefined), "the chain watcher to see the claim");
+    stop();
+    stopOne();
+    expect((await direct.tasks.get(taskId))?.claimant).to.equal(w1.agentId);
+  });
+
+  it("rejects bad input before sending anything, naming the field", async () => {
+    const nonce = await poster.publicClient.getTransactionCount({ address: poster.address! });
+    const field = (p: Promise<unknown>) => p.then(() => "no error", (e: unknown) => (e instanceof InvalidInputError ? e.field : `other: ${String(e)}`));
+    expect(await field(poster.tasks.post({ specURI: "ipfs://x", maxReward: -1n }))).to.equal("maxReward");
+    expect(await field(poster.tasks.post({ specURI: "ipfs://x", maxReward: 1n, deadline: 1 }))).to.equal("deadline");
+    expect(await field(poster.tasks.post({ specURI: "ipfs://x", maxReward: 1n, approver: "0x1234" as `0x${string}` }))).to.equal("approver");
+    expect(await field(poster.tasks.post({ specURI: "ipfs://x", maxReward: 1n, capability: "Not A Capability!" }))).to.equal("capability");
+    expect(await field(poster.tasks.post({ specURI: "not a uri", maxReward: 1n }))).to.equal("specURI");
+    expect(await field(poster.tasks.post({ specURI: "ipfs://x", maxReward: 1n, reward: 2n }))).to.equal("reward");
+    expect(await field(poster.tasks.claim(0n))).to.equal("taskId");
+    expect(await poster.publicClient.getTransactionCount({ address: poster.address! })).to.equal(nonce, "no transaction was sent");
+  });
+
+  it("says what is missing when a client cannot sign or has no agent", async () => {
+    const { node, deployment } = await sdkStack();
+    const { createAgent } = await import("../../sdk/src/index.ts");
+    const readOnly = createAgent({ rpcUrl: node.url, deployment });
+    expect(await readOnly.tasks.claim(1n).then(() => undefined, (e: unknown) => e)).to.be.instanceOf(MissingConfigError);
+    const noAgent = await agentFor(6);
+    const error = await noAgent.tasks.claim(1n).then(() => undefined, (e: unknown) => e);
+    expect(error).to.be.instanceOf(MissingConfigError);
+    expect((error as Error).message).to.match(/agent id/);
+  });
+
+  after(async () => {
+    await advance(0);
+  });
+});
