@@ -2,13 +2,15 @@
  * `npm run bench`: measures gas, the indexer, and push versus polling (latency and RPC load), prints
  * the tables, writes gas-snapshot.json and the README's bench sections. Numbers are reported here,
  * never asserted by timing tests; the gas snapshot test guards gas against regressions.
- * STIGMERGY_BENCH=gas runs only the gas section, STIGMERGY_BENCH=push only push versus polling.
+ * STIGMERGY_BENCH=gas runs only the gas section, STIGMERGY_BENCH=push only push versus polling,
+ * STIGMERGY_BENCH=contention only the claim contention race.
  */
 import { createRequire } from "node:module";
 import { network } from "hardhat";
 import type { GasSection } from "../bench/gas.ts";
 import { gasTable, machineLine, toSnapshot, updateReadme, writeSnapshot } from "../bench/report.ts";
 import { measureCoordinationGas } from "../bench/coordination.ts";
+import { contentionTable, measureContention } from "../bench/contention.ts";
 import { measureIndexer } from "../bench/indexer.ts";
 import { measurePush, pushTable } from "../bench/push.ts";
 import { measureTaskGas } from "../bench/tasks.ts";
@@ -20,7 +22,7 @@ const log = (line: string) => console.log(line);
 const machine = machineLine(hardhatVersion);
 
 const sections: GasSection[] = [];
-if (mode !== "push") {
+if (mode === undefined || mode === "gas") {
   const { viem, networkHelpers } = await network.create();
   console.log("bench: measuring trust layer gas…");
   sections.push(await measureTrustLayerGas(viem, networkHelpers));
@@ -37,7 +39,7 @@ if (mode !== "push") {
   if (updateReadme("gas", `${tables}\n\n_Measured ${machine}._`)) console.log("bench: updated README.md");
 }
 
-if (mode !== "gas" && mode !== "push") {
+if (mode === undefined) {
   console.log("\nbench: indexer (real node + Ponder): backfill of 20,000+ events, then receipt-to-push latency…");
   const r = await measureIndexer({ log });
   const table = [
@@ -55,11 +57,18 @@ if (mode !== "gas" && mode !== "push") {
   if (updateReadme("indexer", `${table}\n\n_Measured ${machine}._`)) console.log("bench: updated README.md (indexer)");
 }
 
-if (mode !== "gas") {
+if (mode === undefined || mode === "push") {
   console.log("\nbench: push vs polling (real node + Ponder): mined-to-heard latency per path, then RPC load of 100 agents…");
   const table = pushTable(await measurePush({ log }));
   console.log(`\n${table}`);
   if (updateReadme("push", `${table}\n\n_Measured ${machine}._`)) console.log("bench: updated README.md (push)");
+}
+
+if (mode === undefined || mode === "contention") {
+  console.log("\nbench: contention (real node + Ponder): 50 agents race for 1,000 tasks, claimNext vs lowest id first…");
+  const table = contentionTable(await measureContention({ log }));
+  console.log(`\n${table}`);
+  if (updateReadme("contention", `${table}\n\n_Measured ${machine}._`)) console.log("bench: updated README.md (contention)");
 }
 
 const missed = sections.flatMap((s) => s.rows.filter((r) => r.target !== undefined && r.gas > r.target));

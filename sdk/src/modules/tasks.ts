@@ -94,6 +94,11 @@ export async function ensureAllowance(ctx: Context, token: Address, amount: bigi
 }
 
 export function tasksModule(ctx: Context) {
+  const recentlyClaimed = new Set<bigint>();
+  const remember = (taskId: bigint) => {
+    recentlyClaimed.add(taskId);
+    if (recentlyClaimed.size > 256) recentlyClaimed.delete(recentlyClaimed.values().next().value!);
+  };
   /** A task by id: from the indexer when there is one, else from the chain (without its spec URI). */
   async function get(taskId: bigint | number | string): Promise<Task | null> {
     const id = v.id("taskId", taskId);
@@ -176,21 +181,35 @@ export function tasksModule(ctx: Context) {
      * pick the same one (see `spread.ts`), and moving on to another when a race is lost.
      * Resolves `undefined` when nothing is left to claim.
      */
-    async claimNext(filter: TaskFilter & { maxAttempts?: number; agentId?: bigint; gas?: bigint } = {}): Promise<Claim | undefined> {
+    async claimNext(
+      filter: TaskFilter & {
+        /** Candidates tried before giving up (default 8). */
+        maxAttempts?: number;
+        agentId?: bigint;
+        gas?: bigint;
+        /** Called for each race lost; `onChain` is true when the losing claim was mined (and paid gas). */
+        onLostRace?: (taskId: bigint, onChain: boolean) => void;
+      } = {},
+    ): Promise<Claim | undefined> {
       const agentId = actingAgent(ctx, filter.agentId);
       const caps = await capabilitiesFor(filter, agentId);
       const rivals = await competitors(caps);
-      const lost = new Set<bigint>();
+      // Tasks this client just claimed or saw taken: the indexer may list them as open for another block.
+      const lost = new Set<bigint>(recentlyClaimed);
       for (let attempt = 0; attempt < (filter.maxAttempts ?? 8); attempt++) {
         const now = BigInt(Math.floor(Date.now() / 1000));
         const open = (await list({ ...filter, capabilities: caps, status: "open", limit: 500 })).filter((t) => !lost.has(t.id) && t.deadline > now);
         const [next] = claimOrder(agentId, open.map((t) => t.id), rivals);
         if (next === undefined) return undefined;
         try {
-          return await api.claim(next, { agentId, ...(filter.gas ? { gas: filter.gas } : {}) });
+          const claim = await api.claim(next, { agentId, ...(filter.gas ? { gas: filter.gas } : {}) });
+          remember(next);
+          return claim;
         } catch (error) {
           if (!lostRace(error)) throw error;
           lost.add(next);
+          remember(next);
+          filter.onLostRace?.(next, (error as { receipt?: unknown }).receipt !== undefined);
         }
       }
       return undefined;
