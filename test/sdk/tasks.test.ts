@@ -8,6 +8,7 @@ import {
   TaskNotOpenError,
   MissingConfigError,
 } from "../../sdk/src/index.ts";
+import { rpc } from "../e2e/helpers/tasks.ts";
 import { advance, agentFor, eventually, sdkStack } from "./helpers/stack.ts";
 
 describe("sdk: tasks", function () {
@@ -52,6 +53,24 @@ describe("sdk: tasks", function () {
     expect(typed.code).to.equal("TASK_NOT_OPEN");
     expect(typed.shortMessage).to.equal(`task ${taskId} was already claimed by agent ${w1.agentId} (attempt 1)`);
     expect(typed.args.claimant).to.equal(w1.agentId);
+  });
+
+  it("a race lost on chain (mined, reverted) is replayed and thrown as the same typed error, with its receipt", async () => {
+    const { taskId } = await poster.tasks.post({ specURI: "ipfs://raced", maxReward: 1000n });
+    await w1.tasks.claim(taskId);
+    // An explicit gas limit skips estimation, so the losing claim is mined and reverts. (With
+    // automining Hardhat reports such a revert at once; a mining interval is what real chains do.)
+    const { node } = await sdkStack();
+    await rpc(node.url, "evm_setAutomine", [false]);
+    await rpc(node.url, "evm_setIntervalMining", [300]);
+    const error = await w2.tasks.claim(taskId, { gas: 300_000n }).then(() => undefined, (e: unknown) => e).finally(async () => {
+      await rpc(node.url, "evm_setIntervalMining", [0]);
+      await rpc(node.url, "evm_setAutomine", [true]);
+    });
+    expect(error).to.be.instanceOf(TaskNotOpenError);
+    const { receipt } = error as TaskNotOpenError & { receipt: { status: string; gasUsed: bigint } };
+    expect(receipt.status).to.equal("reverted");
+    expect(receipt.gasUsed > 21_000n).to.equal(true);
   });
 
   it("claimNext gives two concurrent agents different tasks and resolves undefined when none is left", async () => {

@@ -19,6 +19,7 @@ import {
   type WalletClient,
 } from "viem";
 import { contractAddress, type Deployment } from "../deployment.js";
+import { StigmergyError } from "../errors/base.js";
 import { toStigmergyError } from "../errors/contract.js";
 import { MissingConfigError, TransactionRevertedError } from "../errors/input.js";
 import { abis, type ContractName } from "../generated/abis.js";
@@ -59,51 +60,51 @@ export function requireWallet(ctx: Context): AgentWallet {
   return ctx.walletClient;
 }
 
+/** A contract call as viem's `writeContract` takes it (any ABI: also plain ERC-20 approvals). */
+export type CallRequest = { address: Address; abi: Abi; functionName: string; args: readonly unknown[]; value?: bigint; gas?: bigint };
+
 /**
- * Sends `functionName` on contract `name`, waits for the receipt and returns it. Reverts, whether
- * caught by gas estimation or mined, are thrown as the contract's typed error.
+ * Sends one call, waits for its receipt and returns it. Sends are queued per agent (one nonce at
+ * a time); receipts are awaited in parallel. Reverts, whether caught by gas estimation or mined,
+ * are thrown as the contract's typed error (a mined one carries `hash` and `receipt`).
  */
-export async function write<const name extends ContractName, const fn extends WriteName<name>>(
-  ctx: Context,
-  name: name,
-  functionName: fn,
-  args: WriteArgs<name, fn>,
-  options: WriteOptions = {},
-): Promise<Written> {
+export async function send(ctx: Context, call: CallRequest, label: { contractName: string; functionName: string }): Promise<Written> {
   const wallet = requireWallet(ctx);
-  const request = {
-    address: addressOf(ctx, name),
-    abi: abis[name] as Abi,
-    functionName: functionName as string,
-    args: args as readonly unknown[],
-    account: wallet.account,
-    chain: wallet.chain,
-    ...(options.value ? { value: options.value } : {}),
-    ...(options.gas ? { gas: options.gas } : {}),
-  };
-  const context = { contractName: name, functionName };
-  const send = ctx.sendQueue.then(() => wallet.writeContract(request as Parameters<AgentWallet["writeContract"]>[0]));
-  ctx.sendQueue = send.catch(() => undefined);
+  const request = { ...call, account: wallet.account, chain: wallet.chain };
+  if (!request.value) delete request.value;
+  if (!request.gas) delete request.gas;
+  const sent = ctx.sendQueue.then(() => wallet.writeContract(request as Parameters<AgentWallet["writeContract"]>[0]));
+  ctx.sendQueue = sent.catch(() => undefined);
   let hash: Hash;
   try {
-    hash = await send;
+    hash = await sent;
   } catch (error) {
-    throw toStigmergyError(error, context);
+    throw toStigmergyError(error, label);
   }
   const receipt = await ctx.publicClient.waitForTransactionReceipt({ hash });
   if (receipt.status === "success") return { hash, receipt };
   // Mined but reverted (a race lost between estimation and inclusion): replay it on the state
   // of its block to learn why.
   try {
-    await ctx.publicClient.call({ account: wallet.account, to: request.address, data: (await ctx.publicClient.getTransaction({ hash })).input, value: options.value, blockNumber: receipt.blockNumber });
+    const { input } = await ctx.publicClient.getTransaction({ hash });
+    await ctx.publicClient.call({ account: wallet.account, to: call.address, data: input, value: call.value, blockNumber: receipt.blockNumber });
   } catch (error) {
-    const typed = toStigmergyError(error, context);
-    if (typed !== error) {
-      Object.assign(typed as object, { hash, receipt });
-      throw typed;
-    }
+    const typed = toStigmergyError(error, label);
+    if (typed !== error) throw Object.assign(typed as object, { hash, receipt });
   }
-  throw new TransactionRevertedError(`${name}.${functionName}`, hash);
+  throw new TransactionRevertedError(`${label.contractName}.${label.functionName}`, hash);
+}
+
+/** Sends `functionName` on Stigmergy contract `name` (typed from its ABI); see {@link send}. */
+export function write<const name extends ContractName, const fn extends WriteName<name>>(
+  ctx: Context,
+  name: name,
+  functionName: fn,
+  args: WriteArgs<name, fn>,
+  options: WriteOptions = {},
+): Promise<Written> {
+  const call = { address: addressOf(ctx, name), abi: abis[name] as Abi, functionName, args: args as readonly unknown[], ...options };
+  return send(ctx, call, { contractName: name, functionName });
 }
 
 /** The decoded `eventName` logs of `name` in a receipt. */
@@ -126,7 +127,12 @@ export function eventOf<const name extends ContractName, const event extends Con
   eventName: event,
 ): ParseEventLogsReturnType<(typeof abis)[name], event, true>[number]["args"] {
   const [log] = eventsOf(ctx, receipt, name, eventName);
-  if (!log) throw new TransactionRevertedError(`${name}: expected a ${eventName} event in ${receipt.transactionHash}; it`, receipt.transactionHash);
+  if (!log) {
+    throw new StigmergyError(`Transaction ${receipt.transactionHash} succeeded but emitted no ${name}.${eventName} event.`, {
+      code: "UNEXPECTED_RECEIPT",
+      metaMessages: ["Check that the deployment file matches the contracts on this chain."],
+    });
+  }
   return log.args;
 }
 

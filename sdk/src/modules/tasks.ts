@@ -4,7 +4,7 @@
  */
 import { sql } from "@ponder/client";
 import { type Address, erc20Abi, type Hex, keccak256, stringToHex, zeroAddress, zeroHash } from "viem";
-import { type Context, actingAgent, addressOf, eventOf, read, requireWallet, write, type Written } from "../client/context.js";
+import { type Context, actingAgent, addressOf, eventOf, read, requireWallet, send, write, type Written } from "../client/context.js";
 import { ContractRevertError } from "../errors/contract.js";
 import { InvalidInputError } from "../errors/input.js";
 import { type Row, sqlInt } from "../indexer/client.js";
@@ -86,11 +86,11 @@ export async function taskSpec(ctx: Context, p: PostTaskParameters, forSchedule 
 /** Approves TaskBoard for `amount` of `token` if the allowance is short (ERC-20 rewards and bonds). */
 export async function ensureAllowance(ctx: Context, token: Address, amount: bigint) {
   if (token === zeroAddress || amount === 0n) return;
-  const wallet = requireWallet(ctx);
-  const allowance = await ctx.publicClient.readContract({ address: token, abi: erc20Abi, functionName: "allowance", args: [wallet.account.address, addressOf(ctx, "TaskBoard")] });
+  const owner = requireWallet(ctx).account.address;
+  const board = addressOf(ctx, "TaskBoard");
+  const allowance = await ctx.publicClient.readContract({ address: token, abi: erc20Abi, functionName: "allowance", args: [owner, board] });
   if (allowance >= amount) return;
-  const hash = await wallet.writeContract({ address: token, abi: erc20Abi, functionName: "approve", args: [addressOf(ctx, "TaskBoard"), amount], account: wallet.account, chain: wallet.chain });
-  await ctx.publicClient.waitForTransactionReceipt({ hash });
+  await send(ctx, { address: token, abi: erc20Abi, functionName: "approve", args: [board, amount] }, { contractName: "ERC20", functionName: "approve" });
 }
 
 export function tasksModule(ctx: Context) {
@@ -165,10 +165,13 @@ export function tasksModule(ctx: Context) {
     },
 
     /** Claims `taskId` for the agent, paying the task's bond. */
-    async claim(taskId: bigint | number | string, options: { agentId?: bigint; gas?: bigint } = {}): Promise<Claim> {
+    async claim(
+      taskId: bigint | number | string,
+      options: { agentId?: bigint; gas?: bigint; /** The task's bond terms, when known (saves a read). */ bond?: { rewardToken: Address; claimBond: bigint } } = {},
+    ): Promise<Claim> {
       const id = v.id("taskId", taskId);
       const agentId = actingAgent(ctx, options.agentId);
-      const t = await read(ctx, "TaskBoard", "getTask", [id]);
+      const t = options.bond ?? (await read(ctx, "TaskBoard", "getTask", [id]));
       await ensureAllowance(ctx, t.rewardToken, t.claimBond);
       const value = t.rewardToken === zeroAddress ? t.claimBond : 0n;
       const written = await write(ctx, "TaskBoard", "claim", [id, agentId], { value, ...(options.gas ? { gas: options.gas } : {}) });
@@ -201,8 +204,9 @@ export function tasksModule(ctx: Context) {
         const open = (await list({ ...filter, capabilities: caps, status: "open", limit: 500 })).filter((t) => !lost.has(t.id) && t.deadline > now);
         const [next] = claimOrder(agentId, open.map((t) => t.id), rivals);
         if (next === undefined) return undefined;
+        const bond = open.find((t) => t.id === next)!;
         try {
-          const claim = await api.claim(next, { agentId, ...(filter.gas ? { gas: filter.gas } : {}) });
+          const claim = await api.claim(next, { agentId, bond, ...(filter.gas ? { gas: filter.gas } : {}) });
           remember(next);
           return claim;
         } catch (error) {
