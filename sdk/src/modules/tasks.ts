@@ -53,6 +53,9 @@ export type Claim = Written & { taskId: bigint; agentId: bigint; attempt: number
 
 export type WorkHandler = (job: { task: Task; claim: Claim; signal: AbortSignal }) => Promise<{ resultURI: string; resultHash?: Hex }>;
 
+/** How long claimNext trusts its view of capabilities and competitors. */
+const CACHE_MS = 10_000;
+
 const RACE_ERRORS = new Set(["TaskNotOpen", "TaskPastDeadline", "TaskNotYetClaimable", "WrongStatus", "StaleAttempt"]);
 
 /** Whether an error means "someone else got there first" (retry elsewhere), not "you cannot". */
@@ -142,17 +145,32 @@ export function tasksModule(ctx: Context) {
   }
 
   /** The capabilities a filter means: the given ones, else the agent's own declared ones. */
-  async function capabilitiesFor(filter: TaskFilter, agentId: bigint): Promise<Hex[]> {
-    if (filter.capabilities) return filter.capabilities.map((c, i) => v.capability(`capabilities[${i}]`, c));
-    return [...(await read(ctx, "IdentityRegistry", "capabilitiesOf", [agentId]))];
+  // Who declares what changes rarely: claimNext reuses these for CACHE_MS instead of asking every call.
+  const cache = new Map<string, { at: number; value: Promise<unknown> }>();
+  const cached = <T>(key: string, load: () => Promise<T>): Promise<T> => {
+    const hit = cache.get(key);
+    if (hit && Date.now() - hit.at < CACHE_MS) return hit.value as Promise<T>;
+    const value = load();
+    cache.set(key, { at: Date.now(), value });
+    value.catch(() => cache.delete(key));
+    return value;
+  };
+
+  /** The capabilities a filter means: the given ones, else the agent's own declared ones. */
+  function capabilitiesFor(filter: TaskFilter, agentId: bigint): Promise<Hex[]> {
+    if (filter.capabilities) return Promise.resolve(filter.capabilities.map((c, i) => v.capability(`capabilities[${i}]`, c)));
+    return cached(`caps/${agentId}`, async () => [...(await read(ctx, "IdentityRegistry", "capabilitiesOf", [agentId]))]);
   }
 
   /** Other agents that could want the same tasks (for spreading): those declaring any of `caps`. */
-  async function competitors(caps: Hex[]): Promise<bigint[]> {
-    if (!ctx.indexer) return [];
-    const any = caps.length ? sql`where capabilities && array[${sql.join(caps.map((c) => sql`${c}`), sql`, `)}]::text[]` : sql``;
-    const rows = await ctx.indexer.query(sql`select id from agent ${any} order by id limit 1000`);
-    return rows.map((r) => BigInt(r.id as string));
+  function competitors(caps: Hex[]): Promise<bigint[]> {
+    const indexer = ctx.indexer;
+    if (!indexer) return Promise.resolve([]);
+    return cached(`rivals/${caps.join(",")}`, async () => {
+      const any = caps.length ? sql`where capabilities && array[${sql.join(caps.map((c) => sql`${c}`), sql`, `)}]::text[]` : sql``;
+      const rows = await indexer.query(sql`select id from agent ${any} order by id limit 1000`);
+      return rows.map((r) => BigInt(r.id as string));
+    });
   }
 
   const api = {
