@@ -12,6 +12,7 @@ import {
   type ContractFunctionName,
   type Hash,
   type ParseEventLogsReturnType,
+  type ReadContractReturnType,
   parseEventLogs,
   type PublicClient,
   type TransactionReceipt,
@@ -136,16 +137,19 @@ export function eventOf<const name extends ContractName, const event extends Con
   return log.args;
 }
 
-/** A view call on contract `name`. */
+/** A view call on contract `name`; a revert is thrown as the contract's typed error. */
 export function read<const name extends ContractName, const fn extends ContractFunctionName<(typeof abis)[name], "view" | "pure">>(
   ctx: Context,
   name: name,
   functionName: fn,
   args: ContractFunctionArgs<(typeof abis)[name], "view" | "pure", fn>,
 ) {
-  return ctx.publicClient.readContract({ address: addressOf(ctx, name), abi: abis[name], functionName, args } as never) as Promise<
-    import("viem").ReadContractReturnType<(typeof abis)[name], fn, ContractFunctionArgs<(typeof abis)[name], "view" | "pure", fn>>
+  const call = ctx.publicClient.readContract({ address: addressOf(ctx, name), abi: abis[name], functionName, args } as never) as Promise<
+    ReadContractReturnType<(typeof abis)[name], fn, ContractFunctionArgs<(typeof abis)[name], "view" | "pure", fn>>
   >;
+  return call.catch((error: unknown) => {
+    throw toStigmergyError(error, { contractName: name, functionName });
+  });
 }
 
 /** The agent id to act as: the one given, else the agent's own, else a clear error. */

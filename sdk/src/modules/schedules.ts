@@ -6,6 +6,7 @@
 import { sql } from "@ponder/client";
 import { zeroAddress } from "viem";
 import { type Context, actingAgent, eventOf, read, write, type Written } from "../client/context.js";
+import { ContractRevertError } from "../errors/contract.js";
 import { InvalidInputError } from "../errors/input.js";
 import type { Row } from "../indexer/client.js";
 import { type Schedule, toSchedule } from "../indexer/rows.js";
@@ -30,8 +31,11 @@ export type DueRound = { scheduleId: bigint; round: number; dueAt: bigint };
 export function schedulesModule(ctx: Context) {
   async function get(scheduleId: bigint): Promise<Schedule | null> {
     const id = v.id("scheduleId", scheduleId);
-    const s = await read(ctx, "TaskBoard", "getSchedule", [id]);
-    if (s.count === 0) return null;
+    const s = await read(ctx, "TaskBoard", "getSchedule", [id]).catch((error: unknown) => {
+      if (error instanceof ContractRevertError && error.errorName === "ScheduleNotFound") return null;
+      throw error;
+    });
+    if (!s || s.count === 0) return null;
     return { id, poster: s.poster, firstAt: s.firstAt, interval: s.interval, count: s.count, spawned: s.spawned, cancelled: s.cancelled };
   }
 

@@ -109,8 +109,11 @@ export function tasksModule(ctx: Context) {
       const body = await ctx.indexer.get<{ task: Row }>(`/tasks/${id}`);
       return body ? toTask(body.task) : null;
     }
-    const t = await read(ctx, "TaskBoard", "getTask", [id]);
-    if (t.status === 0) return null;
+    const t = await read(ctx, "TaskBoard", "getTask", [id]).catch((error: unknown) => {
+      if (error instanceof ContractRevertError && error.errorName === "TaskNotFound") return null;
+      throw error;
+    });
+    if (!t || t.status === 0) return null;
     const status = TASK_STATUSES[t.status] ?? "none";
     return {
       id, status, poster: t.poster, capability: t.capability, specURI: "", specHash: zeroHash, rewardToken: t.rewardToken,

@@ -1,0 +1,55 @@
+/**
+ * Tool inputs: zod fields an LLM fills in (ids and amounts as strings or numbers, described), and
+ * the pure conversions that turn them into what the SDK takes, naming the field when they cannot.
+ * The zod types stay loose on purpose so that a malformed value reaches these conversions and
+ * comes back as `INVALID_INPUT: Invalid <field>: …`.
+ */
+import { type Address, parseUnits } from "viem";
+import { z } from "zod";
+import type { Agent } from "../agent.js";
+import { InvalidInputError } from "../errors/input.js";
+import { NoAccountError, NoAgentError } from "./errors.js";
+
+/** A whole number as a decimal string ("12") or a JSON integer. */
+export const integerInput = (description: string) => z.union([z.string(), z.number().int()]).describe(description);
+
+/** A decimal amount as a string ("0.01") or a JSON number. */
+export const decimalInput = (description: string) => z.union([z.string(), z.number()]).describe(description);
+
+const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
+
+/**
+ * `value` in base units of a token with `decimals` decimals: "0.01" ETH → 10000000000000000n.
+ * Rejects signs, exponents and more decimal places than the token has.
+ */
+export function decimalAmount(field: string, value: string | number, decimals: number, unit: string): bigint {
+  const text = typeof value === "number" ? String(value) : value.trim();
+  const match = DECIMAL.exec(text);
+  if (!match) throw new InvalidInputError(field, `expected a non-negative decimal amount of ${unit}, such as "0.01"`, value);
+  if ((match[2]?.length ?? 0) > decimals) throw new InvalidInputError(field, `has more than ${decimals} decimal places (${unit} has ${decimals})`, value);
+  return parseUnits(text, decimals);
+}
+
+/** A count (`limit`) between 1 and `max`, `fallback` when not given. */
+export function limitOf(field: string, value: number | undefined, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 1 || value > max) throw new InvalidInputError(field, `expected a whole number from 1 to ${max}`, value);
+  return value;
+}
+
+/** The agent id tools act as, or an error telling the model to register first. */
+export function agentIdOf(agent: Agent): bigint {
+  if (agent.agentId === undefined) throw new NoAgentError();
+  return agent.agentId;
+}
+
+/** The signing address, or an error saying the server is read-only. */
+export function signerOf(agent: Agent): Address {
+  if (!agent.walletClient || !agent.address) throw new NoAccountError();
+  return agent.address;
+}
+
+/** The chain's current time (unix seconds): what deadlines and leases compare against. */
+export async function chainTime(agent: Agent): Promise<bigint> {
+  return (await agent.publicClient.getBlock({ blockTag: "latest" })).timestamp;
+}
