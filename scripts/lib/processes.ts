@@ -1,34 +1,15 @@
 /** Child processes the start command and the end-to-end tests share: a Hardhat node, readiness. */
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const HARDHAT_BIN = join(ROOT, "node_modules", "hardhat", "dist", "src", "cli.js");
 
-/** Whether something already listens on 127.0.0.1:port. */
-export function portInUse(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once("error", () => resolve(true));
-    server.once("listening", () => server.close(() => resolve(false)));
-    server.listen(port, "127.0.0.1");
-  });
-}
+// Port helpers live in the SDK (its CLI's devnet needs them too); one copy.
+import { freePort, portInUse } from "../../sdk/src/cli/checkout.ts";
 
-/** A free TCP port on 127.0.0.1, chosen by the OS. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort, portInUse };
 
 /** Polls `eth_chainId` until the node answers; rejects after `timeoutMs`. */
 export async function waitForRpc(url: string, timeoutMs = 60_000, onWait?: (elapsedMs: number) => void): Promise<number> {
