@@ -9,6 +9,7 @@ import {
   type Chain,
   createPublicClient,
   createWalletClient,
+  custom,
   defineChain,
   http,
   type PublicClient,
@@ -88,7 +89,8 @@ export type Agent = {
 export function createAgent(params: CreateAgentParameters): Agent {
   const deployment = parseDeployment(params.deployment, "createAgent({ deployment })");
   if (!params.transport && !params.rpcUrl && !params.walletClient) throw new InvalidInputError("rpcUrl", "give rpcUrl, transport or walletClient so the agent can reach a node");
-  const transport = params.transport ?? (params.rpcUrl ? http(params.rpcUrl) : params.walletClient!.transport as unknown as Transport);
+  // A wallet client's `transport` is its resolved config, not a factory: wrap its request function.
+  const transport = params.transport ?? (params.rpcUrl ? http(params.rpcUrl) : custom({ request: params.walletClient!.request }));
   const chain = params.walletClient?.chain ?? chainOf(deployment, params.rpcUrl);
   const pollingInterval = params.pollingInterval ?? 500;
   const publicClient = createPublicClient({ chain, transport, pollingInterval });

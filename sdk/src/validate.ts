@@ -92,6 +92,7 @@ export function duration(field: string, value: IntegerLike, min = 1n, max = MAX_
 
 /** Bytes from a hex string or UTF-8 text. */
 export function payload(field: string, value: Hex | string, max?: number): Hex {
+  if (typeof value === "string" && isHex(value) && value.length % 2 === 1) throw new InvalidInputError(field, "hex must have an even number of digits", value);
   const hex = typeof value === "string" && isHex(value) ? value : stringToHex(String(value));
   const length = (hex.length - 2) / 2;
   if (max !== undefined && length > max) throw new InvalidInputError(field, `must be at most ${max} bytes (got ${length})`);

@@ -9,7 +9,7 @@ describe("sdk: schedules", () => {
     await poster.identity.register({ uri: "ipfs://scheduler" });
     await worker.identity.register({ uri: "ipfs://cron-worker" });
     const now = (await poster.publicClient.getBlock()).timestamp;
-    const { scheduleId } = await poster.schedules.create({ template: { specURI: "ipfs://daily-report", maxReward: 100n, deadline: 600 }, firstAt: now + 3n, interval: 3_600, count: 3 });
+    const { scheduleId } = await poster.schedules.create({ template: { specURI: "ipfs://daily-report", maxReward: 100n, deadline: 600, claimBond: 7n }, firstAt: now + 3n, interval: 3_600, count: 3 });
     expect((await poster.schedules.get(scheduleId))?.count).to.equal(3);
     expect(await worker.schedules.claim(scheduleId, 1).then(() => undefined, (e: unknown) => e)).to.be.instanceOf(RoundNotDueError);
     const due: DueRound[] = [];
@@ -19,7 +19,8 @@ describe("sdk: schedules", () => {
     await advance(5);
     const round = await eventually(() => due.find((r) => r.scheduleId === scheduleId), "onDue to report round 0", 30_000);
     expect(round.round).to.equal(0);
-    const claim = await worker.schedules.claim(scheduleId, round.round);
+    const claim = await worker.schedules.claim(scheduleId, round.round); // pays the template's 7-wei bond
+    expect((await worker.schedules.get(scheduleId))?.terms?.claimBond).to.equal(7n);
     expect((await worker.tasks.get(claim.taskId).then((t) => t?.claimant)) ?? claim.agentId).to.equal(worker.agentId);
     stop();
     await poster.schedules.cancel(scheduleId);

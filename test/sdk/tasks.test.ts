@@ -89,6 +89,17 @@ describe("sdk: tasks", function () {
     expect(await w1.tasks.claimNext({ poster: poster.address! })).to.equal(undefined);
   });
 
+  it("claimNext passes over tasks the agent cannot take yet (stake too low, not yet claimable) instead of failing", async () => {
+    const picky = await poster.tasks.post({ specURI: "ipfs://needs-stake", maxReward: 10n, capability: "summarize", minStake: 10n ** 24n });
+    const later = await poster.tasks.post({ specURI: "ipfs://later", maxReward: 10n, capability: "summarize", notBefore: BigInt(Math.floor(Date.now() / 1000)) + 3_600n });
+    const fine = await poster.tasks.post({ specURI: "ipfs://fine", maxReward: 10n, capability: "summarize" });
+    await eventually(async () => ((await w1.tasks.get(fine.taskId))?.status === "open" ? true : undefined), "the tasks indexed");
+    const claim = await w1.tasks.claimNext({ poster: poster.address! });
+    expect(claim?.taskId).to.equal(fine.taskId);
+    expect(await w1.tasks.claimNext({ poster: poster.address! })).to.equal(undefined);
+    for (const id of [picky.taskId, later.taskId]) await poster.tasks.cancel(id);
+  });
+
   it("work() claims, keeps the lease alive while the handler runs, then submits", async () => {
     const { taskId } = await poster.tasks.post({ specURI: "ipfs://long-job", maxReward: 10n, capability: "translate", leaseDuration: 4 });
     await eventually(async () => ((await w2.tasks.get(taskId))?.status === "open" ? true : undefined), "the task to be indexed");
@@ -179,6 +190,9 @@ describe("sdk: tasks", function () {
     const { node, deployment } = await sdkStack();
     const { createAgent } = await import("../../sdk/src/index.ts");
     const readOnly = createAgent({ rpcUrl: node.url, deployment });
+    // A wallet client alone is enough to reach the node.
+    const fromWallet = createAgent({ walletClient: w1.walletClient!, deployment });
+    expect(await fromWallet.publicClient.getChainId()).to.equal(deployment.chainId);
     expect(await readOnly.tasks.claim(1n).then(() => undefined, (e: unknown) => e)).to.be.instanceOf(MissingConfigError);
     const noAgent = await agentFor(6);
     const error = await noAgent.tasks.claim(1n).then(() => undefined, (e: unknown) => e);

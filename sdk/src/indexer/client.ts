@@ -88,7 +88,12 @@ export function createIndexerClient(url: string): IndexerClient {
         current.onopen = () => {
           sqlClient.db.execute(query).then(
             (data) => {
-              if (!stopped && source === current && !pushed) onRows(rowsOf(data));
+              if (stopped || source !== current || pushed) return;
+              try {
+                onRows(rowsOf(data));
+              } catch (error) {
+                onError?.(error as Error);
+              }
             },
             (error: Error) => retry(error),
           );

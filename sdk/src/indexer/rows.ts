@@ -156,6 +156,14 @@ export function toAgent(r: Row): AgentRecord {
   };
 }
 
+/** What each round of a schedule asks and pays (from its template). */
+export type RoundTerms = {
+  rewardToken: Address;
+  claimBond: bigint;
+  /** Seconds after a round's due time during which it can be claimed. */
+  window: bigint;
+};
+
 /** A schedule as the indexer holds it. */
 export type Schedule = {
   id: bigint;
@@ -165,9 +173,19 @@ export type Schedule = {
   count: number;
   spawned: number;
   cancelled: boolean;
+  /** The rounds' terms, when known (the indexer keeps the template; the chain only emits it). */
+  terms: RoundTerms | undefined;
 };
 
+/** Round terms from a template as the indexer stores it (JSON, big integers as strings) or as viem decodes it. */
+export function toRoundTerms(template: unknown): RoundTerms | undefined {
+  if (typeof template !== "object" || template === null) return undefined;
+  const t = template as Record<string, unknown>;
+  return { rewardToken: hex(t.rewardToken) as Address, claimBond: big(t.claimBond), window: big(t.deadline) };
+}
+
 export function toSchedule(r: Row): Schedule {
+  const template = typeof r.template === "string" ? (JSON.parse(r.template) as unknown) : r.template;
   return {
     id: big(r.id),
     poster: hex(r.poster) as Address,
@@ -176,6 +194,7 @@ export function toSchedule(r: Row): Schedule {
     count: num(r.count),
     spawned: num(r.spawned),
     cancelled: r.cancelled === true || r.cancelled === "true" || r.cancelled === 1,
+    terms: toRoundTerms(template),
   };
 }
 

@@ -7,7 +7,7 @@ import { type Context, actingAgent, eventOf, read, write, type Written } from ".
 import { type Row, sqlInt } from "../indexer/client.js";
 import { type Leadership, toLeadership } from "../indexer/rows.js";
 import * as v from "../validate.js";
-import { watchEvents } from "./watch.js";
+import { guarded, timerMs, watchEvents } from "./watch.js";
 
 export type CreateGroupParameters = {
   /** A name (hashed to bytes32) or a bytes32. */
@@ -83,11 +83,11 @@ export function electionModule(ctx: Context) {
     onLeaderChange(groupId: bigint | number, onChange: (leadership: Leadership) => void, onError?: (error: Error) => void): () => void {
       const id = gid(groupId);
       let last = "";
-      const deliver = (l: Leadership | undefined) => {
+      const deliver = guarded((l: Leadership | undefined) => {
         if (!l) return;
         const key = `${l.leader}/${l.term}`;
         if (key !== last) (last = key), onChange(l);
-      };
+      }, onError);
       if (ctx.indexer) return ctx.indexer.live(sql`select * from "group" where id = ${sqlInt(id)}`, (rows) => deliver(rows[0] && toLeadership(rows[0])), onError);
       const refresh = () => void leader(id).then(deliver, (e: Error) => onError?.(e));
       refresh();
@@ -110,23 +110,29 @@ export function electionModule(ctx: Context) {
       const me = actingAgent(ctx, agentId);
       let timer: NodeJS.Timeout | undefined;
       let stopped = false;
-      const beat = () =>
-        api.heartbeat(id, me).then(
-          (w) => options.onBeat?.(w),
-          (e: unknown) => options.onError?.(e),
-        );
+      let leading = false; // the latest news: whether this agent leads
+      const report = (e: unknown) => options.onError?.(e);
+      const beat = () => api.heartbeat(id, me).then((w) => options.onBeat?.(w), report);
       const start = async () => {
-        if (timer || stopped) return;
         const interval = options.intervalMs ?? Number((await read(ctx, "LeaderElection", "groupParams", [id]))[0].heartbeatTimeout) * 333;
-        if (timer || stopped) return;
-        timer = setInterval(beat, Math.max(250, interval));
+        // Leadership may have been lost (or the handle stopped) while the interval was read.
+        if (timer || stopped || !leading) return;
+        timer = setInterval(beat, timerMs(Math.max(250, interval)));
         void beat();
       };
       const halt = () => {
         if (timer) clearInterval(timer);
         timer = undefined;
       };
-      const unsubscribe = api.onLeaderChange(id, (l) => (l.leader === me ? void start() : halt()), options.onError);
+      const unsubscribe = api.onLeaderChange(
+        id,
+        (l) => {
+          leading = l.leader === me;
+          if (leading) start().catch(report);
+          else halt();
+        },
+        options.onError,
+      );
       return {
         stop: () => {
           stopped = true;

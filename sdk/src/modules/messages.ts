@@ -6,6 +6,7 @@ import { abis } from "../generated/abis.js";
 import { type Row, sqlInt } from "../indexer/client.js";
 import { type Message, toMessage } from "../indexer/rows.js";
 import * as v from "../validate.js";
+import { guarded } from "./watch.js";
 
 /** Where to listen: a channel (a name, hashed, or a bytes32 id) or an agent's inbox. */
 export type MessageFilter = { channel: string; after?: bigint } | { toAgentId: bigint; after?: bigint };
@@ -23,6 +24,9 @@ const fromLog = (l: MessageLog): Message => ({
   blockNumber: l.blockNumber ?? 0n,
   timestamp: 0n,
 });
+
+/** Messages read per request when catching up. */
+const PAGE = 200;
 
 const MAX_PAYLOAD = 16_384; // bytes: MessageBus.MAX_PAYLOAD, checked again on chain
 
@@ -90,17 +94,31 @@ export function messagesModule(ctx: Context) {
      */
     onMessage(filter: MessageFilter, onMessage: (message: Message) => void, onError?: (error: Error) => void): () => void {
       let last = filter.after;
-      const deliver = (messages: Message[]) => {
+      const deliver = guarded((messages: Message[]) => {
         const sorted = [...messages].sort((a, b) => (a.seq < b.seq ? -1 : 1));
         if (last === undefined) {
           last = sorted.at(-1)?.seq ?? 0n;
           return;
         }
         for (const m of sorted) if (m.seq > last) (last = m.seq), onMessage(m);
-      };
+      }, onError);
       if (ctx.indexer) {
+        // The live query only signals the newest sequence number; the messages after the last one
+        // delivered are then read in order, page by page, so a burst of any size arrives whole.
         const where = "channel" in filter ? sql`channel = ${channelId(filter.channel)}` : sql`to_agent_id = ${sqlInt(v.id("toAgentId", filter.toAgentId))}`;
-        return ctx.indexer.live(sql`select * from message where ${where} order by seq desc limit 100`, (rows) => deliver(rows.map(toMessage)), onError);
+        const read = "channel" in filter ? (after: bigint) => api.channel(filter.channel, { after, limit: PAGE }) : (after: bigint) => api.inbox({ agentId: filter.toAgentId, after, limit: PAGE });
+        let pulling = Promise.resolve();
+        const pull = (newest: bigint) => {
+          pulling = pulling.then(async () => {
+            if (last === undefined) return void (last = newest);
+            while (last < newest) {
+              const page = await read(last);
+              deliver(page);
+              if (page.length < PAGE) break;
+            }
+          }).catch((e: Error) => onError?.(e));
+        };
+        return ctx.indexer.live(sql`select seq from message where ${where} order by seq desc limit 1`, (rows) => pull(rows[0] ? BigInt(String(rows[0].seq)) : 0n), onError);
       }
       if (last === undefined) {
         // Baseline: the current sequence number, read from the contract.

@@ -20,8 +20,10 @@ export function reputationModule(ctx: Context) {
   return {
     /** Leaves feedback on an agent (not one's own). */
     giveFeedback(p: FeedbackParameters) {
-      const value = typeof p.value === "number" ? BigInt(p.value) : p.value;
       if (typeof p.value === "number" && !Number.isSafeInteger(p.value)) throw new InvalidInputError("value", "expected a whole number (scale it with `decimals`)", p.value);
+      const value = BigInt(p.value);
+      const limit = (1n << 127n) - 1n;
+      if (value > limit || value < -limit) throw new InvalidInputError("value", "must fit in an int128", p.value);
       return write(ctx, "ReputationRegistry", "giveFeedback", [
         v.id("agentId", p.agentId),
         value,

@@ -5,14 +5,15 @@
  */
 import { sql } from "@ponder/client";
 import { zeroAddress } from "viem";
-import { type Context, actingAgent, eventOf, read, write, type Written } from "../client/context.js";
+import { type Context, actingAgent, addressOf, eventOf, read, write, type Written } from "../client/context.js";
+import { abis } from "../generated/abis.js";
 import { ContractRevertError } from "../errors/contract.js";
 import { InvalidInputError } from "../errors/input.js";
-import type { Row } from "../indexer/client.js";
-import { type Schedule, toSchedule } from "../indexer/rows.js";
+import { type Row, sqlInt } from "../indexer/client.js";
+import { type RoundTerms, type Schedule, toRoundTerms, toSchedule } from "../indexer/rows.js";
 import * as v from "../validate.js";
 import { type Claim, ensureAllowance, type PostTaskParameters, taskSpec } from "./tasks.js";
-import { chainNow, watchEvents } from "./watch.js";
+import { chainNow, guarded, timerMs, watchEvents } from "./watch.js";
 
 export type CreateScheduleParameters = {
   /** The task each round posts; its `deadline` is the claim window in seconds after the due time. */
@@ -29,6 +30,22 @@ export type CreateScheduleParameters = {
 export type DueRound = { scheduleId: bigint; round: number; dueAt: bigint };
 
 export function schedulesModule(ctx: Context) {
+  /** A round's terms: from the indexer's template, else from the schedule's ScheduleCreated log. */
+  async function termsOf(id: bigint): Promise<RoundTerms | undefined> {
+    if (ctx.indexer) {
+      const [row] = await ctx.indexer.query(sql`select template from schedule where id = ${sqlInt(id)}`);
+      if (row) return toRoundTerms(typeof row.template === "string" ? JSON.parse(row.template) : row.template);
+    }
+    const [log] = await ctx.publicClient.getContractEvents({
+      address: addressOf(ctx, "TaskBoard"),
+      abi: abis.TaskBoard,
+      eventName: "ScheduleCreated",
+      args: { scheduleId: id },
+      fromBlock: BigInt(ctx.deployment.startBlock),
+    });
+    return log ? toRoundTerms(log.args.template) : undefined;
+  }
+
   async function get(scheduleId: bigint): Promise<Schedule | null> {
     const id = v.id("scheduleId", scheduleId);
     const s = await read(ctx, "TaskBoard", "getSchedule", [id]).catch((error: unknown) => {
@@ -36,7 +53,7 @@ export function schedulesModule(ctx: Context) {
       throw error;
     });
     if (!s || s.count === 0) return null;
-    return { id, poster: s.poster, firstAt: s.firstAt, interval: s.interval, count: s.count, spawned: s.spawned, cancelled: s.cancelled };
+    return { id, poster: s.poster, firstAt: s.firstAt, interval: s.interval, count: s.count, spawned: s.spawned, cancelled: s.cancelled, terms: await termsOf(id) };
   }
 
   const api = {
@@ -58,7 +75,11 @@ export function schedulesModule(ctx: Context) {
     async claim(scheduleId: bigint, round: number, options: { agentId?: bigint } = {}): Promise<Claim> {
       const id = v.id("scheduleId", scheduleId);
       const agentId = actingAgent(ctx, options.agentId);
-      const written = await write(ctx, "TaskBoard", "claimScheduled", [id, Number(v.uint("round", round, { bits: 32 })), agentId]);
+      // Claiming a round posts its bond like any claim.
+      const terms = await termsOf(id);
+      if (terms) await ensureAllowance(ctx, terms.rewardToken, terms.claimBond);
+      const value = terms && terms.rewardToken === zeroAddress ? terms.claimBond : 0n;
+      const written = await write(ctx, "TaskBoard", "claimScheduled", [id, Number(v.uint("round", round, { bits: 32 })), agentId], { value });
       const e = eventOf(ctx, written.receipt, "TaskBoard", "TaskClaimed");
       return { ...written, taskId: e.taskId, agentId, attempt: e.attempt, leaseExpiry: e.leaseExpiry, lockedReward: e.lockedReward };
     },
@@ -92,6 +113,7 @@ export function schedulesModule(ctx: Context) {
       let offset = 0n; // chain time − wall time, seconds
       let timer: NodeJS.Timeout | undefined;
       let stopped = false;
+      const notify = guarded(onDue, onError);
       const evaluate = () => {
         if (stopped) return;
         if (timer) clearTimeout(timer);
@@ -107,10 +129,11 @@ export function schedulesModule(ctx: Context) {
               wake = wake === undefined || dueAt < wake ? dueAt : wake;
               break;
             }
-            if (!spawned.has(key) && !delivered.has(key)) delivered.add(key), onDue({ scheduleId: s.id, round: r, dueAt });
+            const closed = s.terms !== undefined && dueAt + s.terms.window <= now; // its claim window is over
+            if (!spawned.has(key) && !delivered.has(key) && !closed) delivered.add(key), notify({ scheduleId: s.id, round: r, dueAt });
           }
         }
-        if (wake !== undefined) timer = setTimeout(evaluate, Number(wake - now) * 1000 + 50);
+        if (wake !== undefined) timer = setTimeout(evaluate, timerMs(Number(wake - now) * 1000 + 50));
       };
       const refresh = async () => {
         offset = (await chainNow(ctx)) - BigInt(Math.floor(Date.now() / 1000));

@@ -11,7 +11,7 @@ import { type Row, sqlInt } from "../indexer/client.js";
 import { type Task, TASK_STATUSES, type TaskStatus, toTask } from "../indexer/rows.js";
 import * as v from "../validate.js";
 import { claimOrder } from "./spread.js";
-import { chainNow, watchEvents } from "./watch.js";
+import { chainNow, guarded, timerMs, watchEvents } from "./watch.js";
 
 /** What a poster specifies; everything but `specURI` has a default. */
 export type PostTaskParameters = {
@@ -56,7 +56,13 @@ export type WorkHandler = (job: { task: Task; claim: Claim; signal: AbortSignal 
 /** How long claimNext trusts its view of capabilities and competitors. */
 const CACHE_MS = 10_000;
 
-const RACE_ERRORS = new Set(["TaskNotOpen", "TaskPastDeadline", "TaskNotYetClaimable", "WrongStatus", "StaleAttempt"]);
+const RACE_ERRORS = new Set(["TaskNotOpen", "WrongStatus", "StaleAttempt"]);
+
+/** Errors that make claimNext move on to another task: races, and tasks this agent cannot take (yet). */
+const SKIP_ERRORS = new Set([...RACE_ERRORS, "TaskPastDeadline", "TaskNotYetClaimable", "StakeTooLow", "MissingCapability"]);
+
+/** How long claimNext skips a task it just claimed or lost (the indexer may list it as open a while longer). */
+const TAKEN_MS = 30_000;
 
 /** Whether an error means "someone else got there first" (retry elsewhere), not "you cannot". */
 export const lostRace = (error: unknown): boolean => error instanceof ContractRevertError && RACE_ERRORS.has(error.errorName);
@@ -97,11 +103,14 @@ export async function ensureAllowance(ctx: Context, token: Address, amount: bigi
 }
 
 export function tasksModule(ctx: Context) {
-  const recentlyClaimed = new Set<bigint>();
+  // Tasks this client just claimed or lost a race for, until when to skip them.
+  const taken = new Map<bigint, number>();
   const remember = (taskId: bigint) => {
-    recentlyClaimed.add(taskId);
-    if (recentlyClaimed.size > 256) recentlyClaimed.delete(recentlyClaimed.values().next().value!);
+    const now = Date.now();
+    for (const [id, until] of taken) if (until <= now) taken.delete(id);
+    taken.set(taskId, now + TAKEN_MS);
   };
+  const recentlyTaken = (taskId: bigint) => (taken.get(taskId) ?? 0) > Date.now();
   /** A task by id: from the indexer when there is one, else from the chain (without its spec URI). */
   async function get(taskId: bigint | number | string): Promise<Task | null> {
     const id = v.id("taskId", taskId);
@@ -138,11 +147,18 @@ export function tasksModule(ctx: Context) {
       const rows = await ctx.indexer.query(sql`select * from task where ${sql.join(where, sql` and `)} order by id limit ${limit}`);
       return rows.map(toTask);
     }
+    const caps = filter.capabilities?.map((c, i) => v.capability(`capabilities[${i}]`, c));
+    const poster = filter.poster === undefined ? undefined : v.address("poster", filter.poster);
+    const matches = (t: Task) =>
+      (!filter.status || t.status === filter.status) &&
+      (!caps || t.capability === zeroHash || caps.includes(t.capability)) &&
+      (!poster || t.poster.toLowerCase() === poster.toLowerCase()) &&
+      (filter.claimant === undefined || t.claimant === filter.claimant);
     const count = await read(ctx, "TaskBoard", "taskCount", []);
     const out: Task[] = [];
     for (let id = count; id >= 1n && out.length < limit; id--) {
       const t = await get(id);
-      if (t && (!filter.status || t.status === filter.status)) out.push(t);
+      if (t && matches(t)) out.push(t);
     }
     return out.reverse();
   }
@@ -218,11 +234,12 @@ export function tasksModule(ctx: Context) {
       const agentId = actingAgent(ctx, filter.agentId);
       const caps = await capabilitiesFor(filter, agentId);
       const rivals = await competitors(caps);
-      // Tasks this client just claimed or saw taken: the indexer may list them as open for another block.
-      const lost = new Set<bigint>(recentlyClaimed);
+      const skipped = new Set<bigint>();
+      const now = await chainNow(ctx); // chain time: a local chain's runs ahead of the clock
       for (let attempt = 0; attempt < (filter.maxAttempts ?? 8); attempt++) {
-        const now = BigInt(Math.floor(Date.now() / 1000));
-        const open = (await list({ ...filter, capabilities: caps, status: "open", limit: 500 })).filter((t) => !lost.has(t.id) && t.deadline > now);
+        const open = (await list({ ...filter, capabilities: caps, status: "open", limit: 500 })).filter(
+          (t) => !skipped.has(t.id) && !recentlyTaken(t.id) && t.deadline > now && t.notBefore <= now,
+        );
         const [next] = claimOrder(agentId, open.map((t) => t.id), rivals);
         if (next === undefined) return undefined;
         const bond = open.find((t) => t.id === next)!;
@@ -231,10 +248,12 @@ export function tasksModule(ctx: Context) {
           remember(next);
           return claim;
         } catch (error) {
-          if (!lostRace(error)) throw error;
-          lost.add(next);
-          remember(next);
-          filter.onLostRace?.(next, (error as { receipt?: unknown }).receipt !== undefined);
+          if (!(error instanceof ContractRevertError && SKIP_ERRORS.has(error.errorName))) throw error;
+          skipped.add(next);
+          if (lostRace(error)) {
+            remember(next);
+            filter.onLostRace?.(next, (error as { receipt?: unknown }).receipt !== undefined);
+          }
         }
       }
       return undefined;
@@ -301,10 +320,15 @@ export function tasksModule(ctx: Context) {
       if (!claim) return undefined;
       const task = (await get(claim.taskId))!;
       const controller = new AbortController();
-      const renewEveryMs = Math.max(1_000, (Number(task.leaseDuration) * 1000) / 2);
+      const renewEveryMs = timerMs(Math.max(1_000, (Number(task.leaseDuration) * 1000) / 2));
       let renewing: Promise<unknown> = Promise.resolve();
       const timer = setInterval(() => {
-        renewing = api.renewLease(claim.taskId, claim.attempt).catch(() => controller.abort());
+        renewing = api.renewLease(claim.taskId, claim.attempt).catch((error: unknown) => {
+          clearInterval(timer);
+          // Past the deadline a lease cannot be renewed, but it still runs (and submit has no deadline).
+          if (error instanceof ContractRevertError && error.errorName === "RenewalPastDeadline") return;
+          controller.abort(error);
+        });
       }, renewEveryMs);
       try {
         const result = await handler({ task, claim, signal: controller.signal });
@@ -331,7 +355,7 @@ export function tasksModule(ctx: Context) {
         return ctx.indexer.live(sql`select * from task where ${sql.join(where, sql` and `)} order by id limit 100`, (rows) => onTasks(rows.map(toTask)), onError);
       }
       const refresh = () =>
-        list({ ...(caps ? { capabilities: caps } : {}), ...(filter.poster ? { poster: filter.poster } : {}), status: "open", limit: 100 }).then(onTasks, (e: Error) => onError?.(e));
+        list({ ...(caps ? { capabilities: caps } : {}), ...(filter.poster ? { poster: filter.poster } : {}), status: "open", limit: 100 }).then(guarded(onTasks, onError), (e: Error) => onError?.(e));
       void refresh();
       return watchEvents(ctx, "TaskBoard", () => void refresh(), onError);
     },
@@ -340,11 +364,11 @@ export function tasksModule(ctx: Context) {
     watch(taskId: bigint, onTask: (task: Task) => void, onError?: (error: Error) => void): () => void {
       const id = v.id("taskId", taskId);
       let last = "";
-      const deliver = (t: Task | null | undefined) => {
+      const deliver = guarded((t: Task | null | undefined) => {
         if (!t) return;
         const key = `${t.status}/${t.attempt}/${t.claimant}/${t.leaseExpiry}/${t.pendingHandoff}`;
         if (key !== last) (last = key), onTask(t);
-      };
+      }, onError);
       if (ctx.indexer) return ctx.indexer.live(sql`select * from task where id = ${sqlInt(id)}`, (rows) => deliver(rows[0] && toTask(rows[0])), onError);
       void get(id).then(deliver, (e: Error) => onError?.(e));
       return watchEvents(ctx, "TaskBoard", (logs) => {

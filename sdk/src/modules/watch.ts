@@ -24,3 +24,20 @@ export function watchEvents(ctx: Context, name: ContractName, onLogs: (logs: Dec
     ...(onError ? { onError } : {}),
   });
 }
+
+/** setTimeout's longest delay (about 24.8 days); longer ones fire at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A delay in milliseconds that setTimeout/setInterval honour. */
+export const timerMs = (ms: number): number => Math.min(Math.max(0, ms), MAX_TIMER_MS);
+
+/** Calls `fn`, reporting a throw (from user code) to `onError` instead of losing it. */
+export function guarded<A extends unknown[]>(fn: (...args: A) => void, onError?: (error: Error) => void): (...args: A) => void {
+  return (...args) => {
+    try {
+      fn(...args);
+    } catch (error) {
+      onError?.(error instanceof Error ? error : new Error(String(error)));
+    }
+  };
+}
