@@ -1,15 +1,18 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
-import { createPublicClient, getAddress, http } from "viem";
+import { type Address, createPublicClient, getAddress, http, zeroAddress } from "viem";
+import * as schema from "../../indexer/ponder.schema.ts";
 import { freePort, portInUse, ROOT, runToEnd } from "../../scripts/lib/processes.ts";
+import { abis, type Deployment, parseDeployment, REGISTRATION_TYPE } from "../../sdk/src/index.ts";
+import { indexerClient } from "./helpers/oracle.ts";
 
-/** Starts `npm start` in its own process group, collecting output. */
-function startMainJob(env: NodeJS.ProcessEnv) {
-  const child = spawn("npm", ["start"], { cwd: ROOT, env: { ...process.env, ...env }, detached: true });
+/** Starts `npm start -- …args` in its own process group, collecting output; stdin stays open. */
+function startMainJob(args: string[], env: NodeJS.ProcessEnv) {
+  const child = spawn("npm", ["start", "--", ...args], { cwd: ROOT, env: { ...process.env, ...env }, detached: true, stdio: ["pipe", "pipe", "pipe"] });
   let output = "";
   child.stdout!.on("data", (c: Buffer) => (output += c.toString()));
   child.stderr!.on("data", (c: Buffer) => (output += c.toString()));
@@ -33,6 +36,26 @@ const killGroup = (child: ChildProcess, signal: NodeJS.Signals) => {
   }
 };
 
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** The pids `npm start` printed for its agent processes. */
+const agentPids = (output: string) => [...(output.match(/agent processes: (.*)/)?.[1] ?? "").matchAll(/pid (\d+)/g)].map((m) => Number(m[1]));
+
+type Summary = {
+  tasks: { total: number; posted: number };
+  killed: { agentId: string } | null;
+  groupId: string;
+  checks: { name: string; ok: boolean; detail: string }[];
+  correct: boolean;
+};
+
 describe("`npm start`", () => {
   let dir: string;
   before(() => {
@@ -40,45 +63,144 @@ describe("`npm start`", () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("starts a node, deploys, prints live addresses, keeps running, and stops cleanly on Ctrl-C", async () => {
-    const port = await freePort();
-    const job = startMainJob({ STIGMERGY_RPC_PORT: String(port), STIGMERGY_DEPLOYMENTS_DIR: dir });
-    try {
-      await waitFor(() => job.output().includes("start: ready"), 180_000, job.output);
-      const printed = [...job.output().matchAll(/^ {2}([A-Z]\w+)\s+(0x[0-9a-fA-F]{40})$/gm)];
-      expect(printed.map((m) => m[1])).to.include.members(["IdentityRegistry", "StakeManager", "LeaderElection", "LockManager"]);
-      const client = createPublicClient({ transport: http(`http://127.0.0.1:${port}`) });
-      for (const [, , address] of printed) {
-        expect((await client.getCode({ address: getAddress(address!) }))?.length ?? 0).to.be.greaterThan(2);
-      }
-      // Still serving a moment later: it keeps running.
-      await new Promise((r) => setTimeout(r, 1_000));
-      expect(await client.getChainId()).to.equal(31337);
+  it("--help lists the options and exits 0", async () => {
+    const { code, output } = await runToEnd("npx", ["tsx", "scripts/start.ts", "--help"]);
+    expect(code).to.equal(0);
+    expect(output).to.include("Usage: npm start");
+    for (const option of ["--agents", "--tasks", "--once", "--block-ms", "--help"]) expect(output).to.include(option);
+  });
 
+  it("refuses a busy port and a bad option with exit code 2, saying why", async () => {
+    const port = await freePort();
+    const blocker: Server = createServer().listen(port, "127.0.0.1");
+    try {
+      const busy = await runToEnd("npx", ["tsx", "scripts/start.ts"], { STIGMERGY_RPC_PORT: String(port) });
+      expect(busy.code).to.equal(2);
+      expect(busy.output).to.include(`port ${port} is already in use`);
+      expect(busy.output).to.include("STIGMERGY_RPC_PORT");
+    } finally {
+      blocker.close();
+    }
+    const bad = await runToEnd("npx", ["tsx", "scripts/start.ts", "--agents", "2"]);
+    expect(bad.code).to.equal(2);
+    expect(bad.output).to.include("--agents must be between 3 and");
+  });
+
+  it("stops everything cleanly on SIGINT while the swarm is starting", async function () {
+    this.timeout(300_000);
+    const [rpcPort, indexerPort] = [await freePort(), await freePort()];
+    const job = startMainJob(["--agents", "3", "--tasks", "6"], { STIGMERGY_RPC_PORT: String(rpcPort), STIGMERGY_INDEXER_PORT: String(indexerPort), STIGMERGY_DEPLOYMENTS_DIR: join(dir, "sigint") });
+    try {
+      await waitFor(() => agentPids(job.output()).length === 3, 240_000, job.output);
+      const pids = agentPids(job.output());
+      expect(pids.every(alive)).to.equal(true);
       killGroup(job.child, "SIGINT");
       await job.exited;
       expect(job.output()).to.include("stopping the node");
-      expect(await portInUse(port)).to.equal(false);
+      await waitFor(() => !pids.some(alive), 10_000, () => `agents still alive: ${pids.filter(alive).join(", ")}`);
+      expect(await portInUse(rpcPort)).to.equal(false);
+      expect(await portInUse(indexerPort)).to.equal(false);
     } finally {
       killGroup(job.child, "SIGKILL");
     }
   });
 
-  it("refuses a busy port with exit code 2 and says why", async () => {
-    const port = await freePort();
-    const blocker: Server = createServer().listen(port, "127.0.0.1");
+  it("--once: a small swarm survives its leader's death, settles every task, and the chain and the indexer bear it out", async function () {
+    this.timeout(540_000); // the run gives up by itself after 300 s (--timeout) and still reports
+    const [rpcPort, indexerPort] = [await freePort(), await freePort()];
+    const deployments = join(dir, "once");
+    const job = startMainJob(["--once", "--hold", "--agents", "4", "--tasks", "20"], {
+      STIGMERGY_RPC_PORT: String(rpcPort),
+      STIGMERGY_INDEXER_PORT: String(indexerPort),
+      STIGMERGY_DEPLOYMENTS_DIR: deployments,
+    });
     try {
-      const { code, output } = await runToEnd("npx", ["tsx", "scripts/start.ts"], { STIGMERGY_RPC_PORT: String(port) });
-      expect(code).to.equal(2);
-      expect(output).to.include(`port ${port} is already in use`);
-    } finally {
-      blocker.close();
-    }
-  });
+      await waitFor(() => job.output().includes("holding the chain and the indexer up"), 480_000, job.output);
+      const summary = JSON.parse(job.output().match(/^summary-json: (.*)$/m)![1]!) as Summary;
+      expect(summary.correct, job.output()).to.equal(true);
+      expect(job.output()).to.include("⚡ killed the leader's process");
 
-  it("--help explains the command and exits 0", async () => {
-    const { code, output } = await runToEnd("npx", ["tsx", "scripts/start.ts", "--help"]);
-    expect(code).to.equal(0);
-    expect(output).to.include("Usage: npm start");
+      const rpcUrl = `http://127.0.0.1:${rpcPort}`;
+      const indexerUrl = `http://127.0.0.1:${indexerPort}`;
+      const path = join(deployments, "31337.json");
+      const deployment: Deployment = parseDeployment(JSON.parse(readFileSync(path, "utf8")), path);
+      const c = deployment.contracts;
+      const chain = createPublicClient({ transport: http(rpcUrl) });
+      const fromBlock = BigInt(deployment.startBlock);
+      const events = <N extends string>(address: Address, abi: readonly unknown[], eventName: N) =>
+        chain.getContractEvents({ address, abi: abi as typeof abis.TaskBoard, eventName: eventName as never, fromBlock }) as Promise<{ args: Record<string, unknown> }[]>;
+
+      // The chain: every task settled, and accepted unless refunded.
+      const taskCount = await chain.readContract({ address: c.TaskBoard!, abi: abis.TaskBoard, functionName: "taskCount" });
+      expect(Number(taskCount)).to.be.at.least(20);
+      for (let id = 1n; id <= taskCount; id++) {
+        const t = await chain.readContract({ address: c.TaskBoard!, abi: abis.TaskBoard, functionName: "getTask", args: [id] });
+        expect([5, 6, 7], `task ${id} status ${t.status}`).to.include(t.status);
+      }
+      // No attempt of any task was claimed twice, and every claim ended before the next began.
+      const claims = (await events(c.TaskBoard!, abis.TaskBoard, "TaskClaimed")).map((e) => `${e.args.taskId}/${e.args.attempt}`);
+      expect(new Set(claims).size).to.equal(claims.length);
+      // The killed leader was failed over (and slashed), and a new leader leads a later term.
+      const killed = BigInt(summary.killed!.agentId);
+      const failedOver = await events(c.LeaderElection!, abis.LeaderElection, "LeaderFailedOver");
+      expect(failedOver.map((e) => e.args.agentId)).to.include(killed);
+      const [leader, term] = await chain.readContract({ address: c.LeaderElection!, abi: abis.LeaderElection, functionName: "currentLeader", args: [BigInt(summary.groupId)] });
+      expect(term >= 2n).to.equal(true);
+      expect(leader).to.not.equal(killed);
+      expect((await events(c.StakeManager!, abis.StakeManager, "Slashed")).map((e) => e.args.agentId)).to.include(killed);
+      // Escrow reconciles: the board holds what it owes, and with everything settled it owes only credits.
+      const [balance, escrowed, credits] = await Promise.all([
+        chain.getBalance({ address: c.TaskBoard! }),
+        chain.readContract({ address: c.TaskBoard!, abi: abis.TaskBoard, functionName: "totalEscrowed", args: [zeroAddress] }),
+        chain.readContract({ address: c.TaskBoard!, abi: abis.TaskBoard, functionName: "totalCredits", args: [zeroAddress] }),
+      ]);
+      expect(balance).to.equal(escrowed + credits);
+      expect(escrowed).to.equal(0n);
+      // Four agents registered with ERC-8004 registration files; the story's other acts happened.
+      const registered = await events(c.IdentityRegistry!, abis.IdentityRegistry, "Registered");
+      expect(registered).to.have.length(4);
+      for (const r of registered) {
+        const uri = String(r.args.agentURI);
+        const file = JSON.parse(Buffer.from(uri.replace(/^data:application\/json;base64,/, ""), "base64").toString("utf8")) as { type: string; capabilities: string[] };
+        expect(file.type).to.equal(REGISTRATION_TYPE);
+        expect(file.capabilities).to.have.length(2);
+      }
+      for (const [address, abi, name] of [
+        [c.TaskBoard!, abis.TaskBoard, "TaskHandedOff"],
+        [c.TaskBoard!, abis.TaskBoard, "TaskEscalated"],
+        [c.TaskBoard!, abis.TaskBoard, "EscalationResolved"],
+        [c.TaskBoard!, abis.TaskBoard, "TaskRejected"],
+        [c.TaskBoard!, abis.TaskBoard, "ScheduleCreated"],
+        [c.LockManager!, abis.LockManager, "LockAcquired"],
+        [c.MessageBus!, abis.MessageBus, "ChannelMessage"],
+        [c.MessageBus!, abis.MessageBus, "DirectMessage"],
+      ] as const) {
+        expect((await events(getAddress(address), abi, name)).length, `${name} events`).to.be.greaterThan(0);
+      }
+
+      // The indexer tells the same story.
+      const db = indexerClient(indexerUrl).db;
+      const tasks = await db.select().from(schema.task);
+      expect(tasks).to.have.length(Number(taskCount));
+      expect(tasks.filter((t) => !["accepted", "cancelled", "expired"].includes(t.status))).to.deep.equal([]);
+      const terms = await db.select().from(schema.term);
+      expect(terms.find((t) => t.agentId === killed)?.failedOverBy).to.be.a("string");
+      expect(terms.length).to.be.at.least(2);
+      const res = await fetch(`${indexerUrl}/groups/${summary.groupId}/leader`);
+      const led = (await res.json()) as { leader: string; term: string };
+      expect([BigInt(led.leader), BigInt(led.term)]).to.deep.equal([leader, term]);
+      const messages = await db.select().from(schema.message);
+      expect(messages.length).to.equal(
+        (await events(c.MessageBus!, abis.MessageBus, "ChannelMessage")).length + (await events(c.MessageBus!, abis.MessageBus, "DirectMessage")).length,
+      );
+
+      // Letting go of stdin ends the run with the status of its checks, and frees the ports.
+      job.child.stdin!.end();
+      expect(await job.exited, job.output()).to.equal(0);
+      expect(await portInUse(rpcPort)).to.equal(false);
+      expect(await portInUse(indexerPort)).to.equal(false);
+    } finally {
+      killGroup(job.child, "SIGKILL");
+    }
   });
 });

@@ -1,0 +1,110 @@
+/**
+ * What the orchestrator and its agent processes tell each other. The orchestrator hands each
+ * agent its configuration in the environment (STIGMERGY_SWARM_AGENT, JSON) and later sends
+ * `stop`; agents report over the IPC channel: `ready` once registered, staked and joined,
+ * `stats` after every transaction, `log` for what deserves a line.
+ */
+import { type Address, type Chain, type Hex, http, type PublicClient, type Transport } from "viem";
+import type { Deployment } from "../../sdk/src/index.ts";
+
+export const CONFIG_ENV = "STIGMERGY_SWARM_AGENT";
+
+/** An agent's configuration (bigints as decimal strings: it travels as JSON). */
+export type AgentConfig = {
+  index: number;
+  addressIndex: number;
+  name: string;
+  capabilities: string[];
+  stake: string;
+  role: string;
+  rpcUrl: string;
+  indexerUrl: string;
+  deployment: Deployment;
+  groupId: string;
+  /** The group's restricted channel (bytes32). */
+  channel: Hex;
+  /** The human approver every task names. */
+  approver: Address;
+  tasks: number;
+  blockMs: number;
+};
+
+/** What an agent counts about itself. `writes`: transactions it sent (eth_sendRawTransaction). */
+export type AgentStats = {
+  writes: number;
+  claims: number;
+  /** Claims mined and reverted (a race lost on chain, gas paid). */
+  revertedClaims: number;
+  /** Races lost before sending (the estimate already failed; nothing paid). */
+  lostRaces: number;
+  submitted: number;
+  accepted: number;
+  rejected: number;
+  posted: number;
+  failovers: number;
+  handoffs: number;
+  escalations: number;
+  locks: number;
+  messagesSent: number;
+  messagesReceived: number;
+};
+
+export const emptyStats = (): AgentStats => ({
+  writes: 0,
+  claims: 0,
+  revertedClaims: 0,
+  lostRaces: 0,
+  submitted: 0,
+  accepted: 0,
+  rejected: 0,
+  posted: 0,
+  failovers: 0,
+  handoffs: 0,
+  escalations: 0,
+  locks: 0,
+  messagesSent: 0,
+  messagesReceived: 0,
+});
+
+export type AgentMessage =
+  | { type: "ready"; agentId: string; address: Address }
+  | { type: "stats"; stats: AgentStats }
+  | { type: "log"; level: "info" | "warn"; text: string };
+
+export type OrchestratorMessage = { type: "stop" };
+
+export const isAgentMessage = (m: unknown): m is AgentMessage =>
+  typeof m === "object" && m !== null && ["ready", "stats", "log"].includes((m as { type?: string }).type ?? "");
+
+/** Whether a JSON-RPC method sends a transaction. */
+export const isWrite = (method: string) => method === "eth_sendRawTransaction" || method === "eth_sendTransaction";
+
+/** An http transport to `url` that reports every request's method to `onRequest` before sending it. */
+export function countingTransport(url: string, onRequest: (method: string) => void): Transport {
+  const inner = http(url);
+  return (params) => {
+    const transport = inner(params);
+    const request: typeof transport.request = (args, options) => {
+      onRequest(args.method);
+      return transport.request(args, options);
+    };
+    return { ...transport, request };
+  };
+}
+
+/**
+ * The chain's clock: block timestamps can run ahead of the wall clock (a burst of blocks during
+ * deployment), so deadlines set by the contracts are compared with this, resynchronised from the
+ * latest block every `syncMs`.
+ */
+export function chainClock(client: PublicClient<Transport, Chain | undefined>, syncMs = 15_000): { now: () => bigint; stop: () => void } {
+  let offset = 0n;
+  const sync = () =>
+    client.getBlock({ blockTag: "latest" }).then(
+      (block) => void (offset = block.timestamp - BigInt(Math.floor(Date.now() / 1000))),
+      () => {}, // keep the last offset
+    );
+  void sync();
+  const timer = setInterval(() => void sync(), syncMs);
+  return { now: () => BigInt(Math.floor(Date.now() / 1000)) + offset, stop: () => clearInterval(timer) };
+}

@@ -1,0 +1,230 @@
+/**
+ * The live terminal view of a run, drawn from the indexer's picture of the swarm (live.ts) and
+ * the orchestrator's knowledge of its processes (alive or killed). On a TTY it redraws one
+ * compact screen after every change; elsewhere (CI logs) it prints one line per notable event
+ * and a status line every few seconds.
+ */
+import { formatEther, type Hex, hexToString, keccak256, stringToHex, zeroHash } from "viem";
+import { payloadText } from "../../sdk/src/index.ts";
+import { CAPABILITIES } from "./plan.ts";
+import type { AgentStats } from "./protocol.ts";
+import { type ActivityRow, acceptedTasks, failovers, postedTasks, type SwarmState } from "./live.ts";
+
+export type ProcessState = "starting" | "ready" | "killed" | "exited" | "crashed";
+
+/** What the orchestrator knows of one agent process. */
+export type ViewAgent = { index: number; name: string; capabilities: string[]; agentId: bigint | undefined; state: ProcessState; pid: number | undefined; stats: AgentStats };
+
+export type ViewOptions = {
+  tty: boolean;
+  state: SwarmState;
+  agents: () => ViewAgent[];
+  tasks: number;
+  started: number;
+  write: (text: string) => void;
+  /** Seconds between status lines when not on a TTY. */
+  statusEveryS?: number;
+};
+
+export type View = {
+  /** The state changed: redraw (TTY). */
+  changed: () => void;
+  /** An orchestrator message. */
+  note: (text: string) => void;
+  /** A notable indexed event. */
+  activity: (row: ActivityRow) => void;
+  /** Stops drawing (the cursor comes back). */
+  stop: () => void;
+};
+
+const elapsed = (started: number) => {
+  const s = Math.floor((Date.now() - started) / 1000);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+};
+
+const quote = (payload: string, max = 90) => {
+  const text = payloadText(payload as Hex);
+  return `"${text.length > max ? `${text.slice(0, max - 1)}…` : text}"`;
+};
+
+const bytes32Text = (hex: string) => {
+  try {
+    return hexToString(hex as Hex, { size: 32 }).replace(/\0+$/, "");
+  } catch {
+    return hex;
+  }
+};
+
+/** The `name` in a registration file inlined as a data URI (what swarm agents register with). */
+function registeredName(uri: string | undefined): string | undefined {
+  const match = /^data:application\/json;base64,(.+)$/.exec(uri ?? "");
+  if (!match) return undefined;
+  try {
+    return (JSON.parse(Buffer.from(match[1]!, "base64").toString("utf8")) as { name?: string }).name;
+  } catch {
+    return undefined;
+  }
+}
+
+/** "#3 curie" for agent ids the swarm knows. */
+export function agentNamer(agents: () => ViewAgent[]) {
+  return (id: bigint | string | null | undefined) => {
+    if (id === null || id === undefined) return "?";
+    const n = BigInt(id);
+    const a = agents().find((x) => x.agentId === n);
+    return a ? `#${n} ${a.name}` : `#${n}`;
+  };
+}
+
+/** One line for a notable event, or undefined to skip it. */
+export function describe(row: ActivityRow, name: (id: bigint | string | null | undefined) => string): string | undefined {
+  const a = row.args;
+  switch (row.event) {
+    case "Registered":
+      return `#${a.agentId} ${registeredName(a.agentURI) ?? ""} registered: ERC-8004 identity, registration file as a data URI`;
+    case "MemberJoined":
+      return `${name(a.agentId)} joined group ${a.groupId} with weight ${a.weight}`;
+    case "GroupCreated":
+      return `group ${a.groupId} created by the orchestrator`;
+    case "ChannelRestricted":
+      return `the group's channel is restricted to its members`;
+    case "LeaderElected":
+      return `★ ${name(a.agentId)} is the leader · term ${a.term} · epoch ${a.epoch}`;
+    case "LeaderFailedOver":
+      return `⚠ leader ${name(a.agentId)} failed over after missing its heartbeats (term ${a.term} ends)`;
+    case "Slashed":
+      return `${name(a.agentId)} slashed ${formatEther(BigInt(a.amount ?? 0))} STK (${bytes32Text(a.reason ?? "")})`;
+    case "ScheduleCreated":
+      return `schedule ${a.scheduleId}: ${a.count} rounds every ${a.interval} s`;
+    case "TaskRejected":
+      return `task ${a.taskId} rejected (attempt ${a.attempt} by ${name(a.agentId)}): it reopens`;
+    case "TaskReclaimed":
+      return `task ${a.taskId} reclaimed from ${name(a.agentId)} (lease lapsed)`;
+    case "TaskHandedOff":
+      return `task ${a.taskId} handed off ${name(a.fromAgentId)} → ${name(a.toAgentId)}`;
+    case "TaskEscalated":
+      return `task ${a.taskId} escalated to the human approver by ${name(a.agentId)}`;
+    case "EscalationResolved":
+      return `the human approver answered task ${a.taskId}: ${a.resume === "true" || (a.resume as unknown) === true ? "go on" : "drop it"}`;
+    case "TaskExpired":
+    case "TaskCancelled":
+      return `task ${a.taskId} ${row.event === "TaskExpired" ? "expired" : "cancelled"}, ${formatEther(BigInt(a.refund ?? 0))} ETH refunded`;
+    case "ChannelMessage":
+      return `📣 ${name(a.from)}: ${quote(a.payload ?? "0x")}`;
+    case "DirectMessage":
+      return `✉ ${name(a.from)} → ${name(a.to)}: ${quote(a.payload ?? "0x")}`;
+    case "LockAcquired":
+      return `🔒 ${name(a.agentId)} holds the shared ledger (fencing token ${a.fencingToken})`;
+    default:
+      return undefined;
+  }
+}
+
+const CAPABILITY_NAMES = new Map<string, string>([[zeroHash, "any"], ...CAPABILITIES.map((c) => [keccak256(stringToHex(c)), c] as [string, string])]);
+
+/** One line for the everyday events too (the TTY's recent pane), else the event's name. */
+export function detail(row: ActivityRow, name: (id: bigint | string | null | undefined) => string): string {
+  const a = row.args;
+  switch (row.event) {
+    case "TaskPosted":
+      return `task ${a.taskId} posted (${CAPABILITY_NAMES.get(String(a.capability)) ?? "capability"}${a.scheduleId && a.scheduleId !== "0" ? `, schedule round ${a.round}` : ""})`;
+    case "TaskClaimed":
+      return `task ${a.taskId} claimed by ${name(a.agentId)} (attempt ${a.attempt}, reward ${formatEther(BigInt(a.lockedReward ?? 0))} ETH)`;
+    case "LeaseRenewed":
+      return `${name(a.agentId)} renewed its lease on task ${a.taskId}`;
+    case "TaskSubmitted":
+      return `task ${a.taskId} submitted by ${name(a.agentId)}`;
+    case "TaskAccepted":
+      return `task ${a.taskId} accepted${a.byPoster === "false" || (a.byPoster as unknown) === false ? " (review window passed)" : ""}: ${name(a.agentId)} earns ${formatEther(BigInt(a.reward ?? 0))} ETH`;
+    case "NewFeedback":
+      return `reputation: ${name(a.agentId)} ${a.value} (${a.tag1}/${a.tag2})`;
+    case "LockReleased":
+      return `🔓 ${name(a.agentId)} released the shared ledger`;
+    case "Staked":
+      return `${name(a.agentId)} staked ${formatEther(BigInt(a.amount ?? 0))} STK`;
+    case "CapabilitiesSet":
+      return `${name(a.agentId)} declared ${(a.caps as unknown as string[]).map((c) => CAPABILITY_NAMES.get(c) ?? c.slice(0, 10)).join(", ")}`;
+    default:
+      return describe(row, name) ?? `${row.contract}.${row.event}${row.taskId !== null ? ` task ${row.taskId}` : ""}${row.agentId !== null ? ` ${name(row.agentId)}` : ""}`;
+  }
+}
+
+/** "open 3 · claimed 2 · …" for the statuses present. */
+const statusCounts = (m: Map<string, number>) =>
+  ["open", "claimed", "escalated", "submitted", "accepted", "cancelled", "expired"].filter((s) => (m.get(s) ?? 0) > 0).map((s) => `${s} ${m.get(s)}`).join(" · ") || "none";
+
+/** The one-line status of the run. */
+export function statusLine(o: ViewOptions): string {
+  const s = o.state;
+  const name = agentNamer(o.agents);
+  const alive = o.agents().filter((a) => a.state === "ready").length;
+  const leader = s.group?.leader ? `leader ${name(s.group.leader)} (term ${s.group.term})` : "no leader yet";
+  const rounds = s.tasks.rounds.size ? ` · rounds: ${statusCounts(s.tasks.rounds)}` : "";
+  return `[${elapsed(o.started)}] ${leader} · tasks ${acceptedTasks(s)}/${o.tasks} done, ${postedTasks(s)} posted (${statusCounts(s.tasks.direct)})${rounds} · agents ${alive}/${o.agents().length} alive · messages ${s.messages.channel + s.messages.direct}`;
+}
+
+function screen(o: ViewOptions, notes: string[]): string {
+  const s = o.state;
+  const name = agentNamer(o.agents);
+  const lines = [`Stigmergy swarm · ${elapsed(o.started)} · ${o.agents().length} agents · ${o.tasks} tasks   (Ctrl-C stops)`, ""];
+  const g = s.group;
+  lines.push(g?.leader ? `LEADER  ${name(g.leader)} · term ${g.term} · epoch ${g.epoch} · heartbeat due by ${new Date(Number(g.lastHeartbeat + g.heartbeatTimeout) * 1000).toLocaleTimeString()}` : "LEADER  none yet");
+  for (const t of failovers(s)) lines.push(`        term ${t.term}: ${name(t.agentId)} failed over`);
+  lines.push("", "AGENTS");
+  for (const a of o.agents()) {
+    const stake = a.agentId === undefined ? undefined : s.stakes.get(a.agentId);
+    const role = a.state !== "ready" ? a.state : a.agentId === g?.leader ? "leader" : "worker";
+    lines.push(
+      `  ${(a.agentId === undefined ? "#?" : `#${a.agentId}`).padEnd(4)} ${a.name.padEnd(10)} ${a.capabilities.join(",").padEnd(16)} stake ${(stake ? formatEther(stake.active) : "-").padStart(5)}  ${role.padEnd(8)} claims ${String(a.stats.claims).padStart(3)}  tx ${String(a.stats.writes).padStart(4)}`,
+    );
+  }
+  lines.push("", `TASKS   ${acceptedTasks(s)}/${o.tasks} accepted · ${postedTasks(s)} posted · ${statusCounts(s.tasks.direct)}`);
+  if (s.tasks.rounds.size) lines.push(`ROUNDS  ${statusCounts(s.tasks.rounds)}`);
+  lines.push(`MESSAGES ${s.messages.channel} on the channel · ${s.messages.direct} direct`, "", "RECENT (indexer)");
+  for (const r of s.recent.slice(0, 10)) lines.push(`  blk ${String(r.blockNumber).padStart(5)}  ${detail(r, name)}`);
+  if (notes.length) lines.push("", ...notes.slice(-5));
+  return lines.join("\n");
+}
+
+export function createView(o: ViewOptions): View {
+  const name = agentNamer(o.agents);
+  const notes: string[] = [];
+  if (o.tty) {
+    let timer: NodeJS.Timeout | undefined;
+    const draw = () => {
+      timer = undefined;
+      o.write(`\x1b[H\x1b[2J${screen(o, notes)}\n`);
+    };
+    o.write("\x1b[?25l");
+    const clock = setInterval(() => void (timer ??= setTimeout(draw, 150)), 1_000); // the elapsed time moves on
+    return {
+      changed: () => void (timer ??= setTimeout(draw, 150)),
+      note: (text) => {
+        notes.push(`[${elapsed(o.started)}] ${text}`);
+        timer ??= setTimeout(draw, 150);
+      },
+      activity: () => void (timer ??= setTimeout(draw, 150)),
+      stop: () => {
+        clearInterval(clock);
+        if (timer) clearTimeout(timer);
+        draw();
+        o.write("\x1b[?25h");
+      },
+    };
+  }
+  let last = "";
+  const status = setInterval(() => {
+    const line = statusLine(o);
+    if (line.slice(line.indexOf("]")) !== last) o.write(`${line}\n`);
+    last = line.slice(line.indexOf("]"));
+  }, (o.statusEveryS ?? 5) * 1000);
+  return {
+    changed: () => {},
+    note: (text) => o.write(`[${elapsed(o.started)}] ${text}\n`),
+    activity: (row) => {
+      const text = describe(row, name);
+      if (text) o.write(`[${elapsed(o.started)}] blk ${row.blockNumber}  ${text}\n`);
+    },
+    stop: () => clearInterval(status),
+  };
+}
