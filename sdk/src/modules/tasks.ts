@@ -48,6 +48,16 @@ export type TaskFilter = {
   poster?: Address;
 };
 
+/** What `claimNext` (and `work`) looks for, and how hard it tries. */
+export type ClaimNextFilter = TaskFilter & {
+  /** Candidates tried before giving up (default 8). */
+  maxAttempts?: number;
+  agentId?: bigint;
+  gas?: bigint;
+  /** Called for each race lost; `onChain` is true when the losing claim was mined (and paid gas). */
+  onLostRace?: (taskId: bigint, onChain: boolean) => void;
+};
+
 /** A claim that landed. */
 export type Claim = Written & { taskId: bigint; agentId: bigint; attempt: number; leaseExpiry: bigint; lockedReward: bigint };
 
@@ -221,16 +231,7 @@ export function tasksModule(ctx: Context) {
      * pick the same one (see `spread.ts`), and moving on to another when a race is lost.
      * Resolves `undefined` when nothing is left to claim.
      */
-    async claimNext(
-      filter: TaskFilter & {
-        /** Candidates tried before giving up (default 8). */
-        maxAttempts?: number;
-        agentId?: bigint;
-        gas?: bigint;
-        /** Called for each race lost; `onChain` is true when the losing claim was mined (and paid gas). */
-        onLostRace?: (taskId: bigint, onChain: boolean) => void;
-      } = {},
-    ): Promise<Claim | undefined> {
+    async claimNext(filter: ClaimNextFilter = {}): Promise<Claim | undefined> {
       const agentId = actingAgent(ctx, filter.agentId);
       const caps = await capabilitiesFor(filter, agentId);
       const rivals = await competitors(caps);
@@ -315,7 +316,7 @@ export function tasksModule(ctx: Context) {
      * what it returns. Resolves `undefined` when there was nothing to claim. If the handler throws,
      * renewals stop (the lease runs out and the task reopens) and the error is rethrown.
      */
-    async work(filter: TaskFilter & { agentId?: bigint }, handler: WorkHandler): Promise<(Claim & { submitted: Written }) | undefined> {
+    async work(filter: ClaimNextFilter, handler: WorkHandler): Promise<(Claim & { submitted: Written }) | undefined> {
       const claim = await api.claimNext(filter);
       if (!claim) return undefined;
       const task = (await get(claim.taskId))!;
