@@ -91,7 +91,7 @@ describe("sdk: tasks", function () {
 
   it("claimNext passes over tasks the agent cannot take yet (stake too low, not yet claimable) instead of failing", async () => {
     const picky = await poster.tasks.post({ specURI: "ipfs://needs-stake", maxReward: 10n, capability: "summarize", minStake: 10n ** 24n });
-    const later = await poster.tasks.post({ specURI: "ipfs://later", maxReward: 10n, capability: "summarize", notBefore: BigInt(Math.floor(Date.now() / 1000)) + 3_600n });
+    const later = await poster.tasks.post({ specURI: "ipfs://later", maxReward: 10n, capability: "summarize", notBefore: (await poster.publicClient.getBlock()).timestamp + 3_600n });
     const fine = await poster.tasks.post({ specURI: "ipfs://fine", maxReward: 10n, capability: "summarize" });
     await eventually(async () => ((await w1.tasks.get(fine.taskId))?.status === "open" ? true : undefined), "the tasks indexed");
     const claim = await w1.tasks.claimNext({ poster: poster.address! });

@@ -13,13 +13,13 @@ import schema, {
 } from "ponder:schema";
 import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
-import { and, asc, client, desc, eq, graphql, gt, replaceBigInts } from "ponder";
+import { and, asc, client, desc, eq, graphql, gt, inArray, replaceBigInts } from "ponder";
 import { randomUUID } from "node:crypto";
 import { startDispatcher } from "../webhooks/dispatcher.js";
 import { startFront } from "./front.js";
 import { FilterError, parseFilter } from "../webhooks/filter.js";
 import { WebhookStore } from "../webhooks/store.js";
-import { address, BadRequest, bytes32, limit, oneOf, uint } from "./params.js";
+import { address, BadRequest, bytes32, bytes32List, limit, oneOf, uint } from "./params.js";
 
 /**
  * The indexer's API: GraphQL (depth and size limited), SQL over HTTP for @ponder/client live
@@ -81,17 +81,17 @@ app.get("/agents/:id", async (c) => {
   return c.json(json({ agent: row, metadata, stake: staked ?? null, groups }));
 });
 
-// GET /tasks?status=&capability=&poster=&claimant=&after=&limit=
+// GET /tasks?status=&capability=&poster=&claimant=&after=&limit= (capability: one id, or up to 16 comma-separated)
 app.get("/tasks", async (c) => {
   const status = oneOf("status", c.req.query("status"), TASK_STATUSES);
-  const capability = bytes32("capability", c.req.query("capability"));
+  const capabilities = bytes32List("capability", c.req.query("capability"), 16);
   const poster = address("poster", c.req.query("poster"));
   const claimantParam = c.req.query("claimant");
   const claimant = claimantParam === undefined ? undefined : uint("claimant", claimantParam);
   const after = uint("after", c.req.query("after"), 0n);
   const filters = [gt(task.id, after)];
   if (status) filters.push(eq(task.status, status));
-  if (capability) filters.push(eq(task.capability, capability));
+  if (capabilities) filters.push(inArray(task.capability, capabilities));
   if (poster) filters.push(eq(task.poster, poster));
   if (claimant !== undefined) filters.push(eq(task.claimant, claimant));
   const rows = await db

@@ -27,6 +27,14 @@ export function bytes32(field: string, value: string | undefined): `0x${string}`
   return value.toLowerCase() as `0x${string}`;
 }
 
+/** One bytes32 value or a comma-separated list of at most `max`. */
+export function bytes32List(field: string, value: string | undefined, max: number): `0x${string}`[] | undefined {
+  if (value === undefined || value === "") return undefined;
+  const parts = value.split(",");
+  if (parts.length > max) throw new BadRequest(field, `takes at most ${max} comma-separated values`);
+  return parts.map((part) => bytes32(field, part.trim())!);
+}
+
 export function address(field: string, value: string | undefined): `0x${string}` | undefined {
   if (value === undefined || value === "") return undefined;
   if (!ADDRESS.test(value)) throw new BadRequest(field, `must be an address (0x and 40 hex digits), got "${value}"`);

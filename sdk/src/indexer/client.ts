@@ -25,6 +25,13 @@ export type IndexerClient = {
    * Reconnects by itself if the stream drops. Returns the unsubscribe function.
    */
   live: (query: SQL, onRows: (rows: Row[]) => void, onError?: (error: Error) => void) => () => void;
+  /**
+   * Calls `onChange` once the stream is open and after every indexed change to what `query`
+   * selects; the caller then reads fresh data over REST. (Ponder's /sql endpoints answer unqualified
+   * table names against whichever schema its shared PGlite connection has selected at that moment,
+   * which under load is sometimes not the app's: their rows are only trusted as a signal.)
+   */
+  onChange: (query: SQL, onChange: () => void, onError?: (error: Error) => void) => () => void;
 };
 
 const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -40,7 +47,7 @@ const RECONNECT_MS = 250;
 export function createIndexerClient(url: string): IndexerClient {
   const base = url.replace(/\/+$/, "");
   const sqlClient = createClient(`${base}/sql`);
-  return {
+  const client: IndexerClient = {
     url: base,
     get: async <T>(path: string, query: Record<string, string | bigint | number | undefined> = {}) => {
       const target = new URL(`${base}${path}`);
@@ -116,5 +123,7 @@ export function createIndexerClient(url: string): IndexerClient {
         source?.close();
       };
     },
+    onChange: (query, onChange, onError) => client.live(query, () => onChange(), onError),
   };
+  return client;
 }

@@ -88,8 +88,8 @@ export function electionModule(ctx: Context) {
         const key = `${l.leader}/${l.term}`;
         if (key !== last) (last = key), onChange(l);
       }, onError);
-      if (ctx.indexer) return ctx.indexer.live(sql`select * from "group" where id = ${sqlInt(id)}`, (rows) => deliver(rows[0] && toLeadership(rows[0])), onError);
       const refresh = () => void leader(id).then(deliver, (e: Error) => onError?.(e));
+      if (ctx.indexer) return ctx.indexer.onChange(sql`select leader, term from "group" where id = ${sqlInt(id)}`, refresh, onError);
       refresh();
       return watchEvents(ctx, "LeaderElection", (logs) => {
         if (logs.some((l) => (l.args as { groupId?: bigint }).groupId === id)) refresh();

@@ -102,29 +102,27 @@ export function messagesModule(ctx: Context) {
         }
         for (const m of sorted) if (m.seq > last) (last = m.seq), onMessage(m);
       }, onError);
+      const baseline = () => ("channel" in filter ? read(ctx, "MessageBus", "channelSeq", [channelId(filter.channel)]) : read(ctx, "MessageBus", "inboxSeq", [filter.toAgentId]));
       if (ctx.indexer) {
-        // The live query only signals the newest sequence number; the messages after the last one
-        // delivered are then read in order, page by page, so a burst of any size arrives whole.
+        // A live query signals each change; the messages after the last one delivered are then
+        // read in order over REST, page by page, so a burst of any size arrives whole.
         const where = "channel" in filter ? sql`channel = ${channelId(filter.channel)}` : sql`to_agent_id = ${sqlInt(v.id("toAgentId", filter.toAgentId))}`;
-        const read = "channel" in filter ? (after: bigint) => api.channel(filter.channel, { after, limit: PAGE }) : (after: bigint) => api.inbox({ agentId: filter.toAgentId, after, limit: PAGE });
-        let pulling = Promise.resolve();
-        const pull = (newest: bigint) => {
-          pulling = pulling.then(async () => {
-            if (last === undefined) return void (last = newest);
-            while (last < newest) {
-              const page = await read(last);
-              deliver(page);
-              if (page.length < PAGE) break;
-            }
-          }).catch((e: Error) => onError?.(e));
+        const page = "channel" in filter ? (after: bigint) => api.channel(filter.channel, { after, limit: PAGE }) : (after: bigint) => api.inbox({ agentId: filter.toAgentId, after, limit: PAGE });
+        let pulling: Promise<void> = (last === undefined ? baseline().then((s) => void (last ??= s)) : Promise.resolve()).catch((e: Error) => onError?.(e));
+        const pull = () => {
+          pulling = pulling
+            .then(async () => {
+              for (;;) {
+                const messages = await page(last ?? 0n);
+                deliver(messages);
+                if (messages.length < PAGE) break;
+              }
+            })
+            .catch((e: Error) => onError?.(e));
         };
-        return ctx.indexer.live(sql`select seq from message where ${where} order by seq desc limit 1`, (rows) => pull(rows[0] ? BigInt(String(rows[0].seq)) : 0n), onError);
+        return ctx.indexer.onChange(sql`select seq from message where ${where} order by seq desc limit 1`, pull, onError);
       }
-      if (last === undefined) {
-        // Baseline: the current sequence number, read from the contract.
-        const seq = "channel" in filter ? read(ctx, "MessageBus", "channelSeq", [channelId(filter.channel)]) : read(ctx, "MessageBus", "inboxSeq", [filter.toAgentId]);
-        void seq.then((s) => (last ??= s), (e: Error) => onError?.(e));
-      }
+      if (last === undefined) void baseline().then((s) => (last ??= s), (e: Error) => onError?.(e));
       const common = { address: addressOf(ctx, "MessageBus"), abi: abis.MessageBus, ...(onError ? { onError } : {}) } as const;
       if ("channel" in filter) {
         return ctx.publicClient.watchContractEvent({

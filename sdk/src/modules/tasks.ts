@@ -149,13 +149,14 @@ export function tasksModule(ctx: Context) {
     const limit = filter.limit ?? 100;
     if (ctx.indexer) {
       const caps = filter.capabilities?.map((c, i) => v.capability(`capabilities[${i}]`, c));
-      const where = [sql`true`];
-      if (filter.status) where.push(sql`status = ${filter.status}`);
-      if (caps) where.push(sql`capability in (${sql.join([zeroHash, ...caps].map((c) => sql`${c}`), sql`, `)})`);
-      if (filter.poster) where.push(sql`poster = ${v.address("poster", filter.poster).toLowerCase()}`);
-      if (filter.claimant !== undefined) where.push(sql`claimant = ${sqlInt(filter.claimant)}`);
-      const rows = await ctx.indexer.query(sql`select * from task where ${sql.join(where, sql` and `)} order by id limit ${limit}`);
-      return rows.map(toTask);
+      const body = await ctx.indexer.get<{ tasks: Row[] }>("/tasks", {
+        status: filter.status,
+        capability: caps ? [zeroHash, ...caps].join(",") : undefined,
+        poster: filter.poster === undefined ? undefined : v.address("poster", filter.poster).toLowerCase(),
+        claimant: filter.claimant,
+        limit: Math.min(limit, 500),
+      });
+      return (body?.tasks ?? []).map(toTask);
     }
     const caps = filter.capabilities?.map((c, i) => v.capability(`capabilities[${i}]`, c));
     const poster = filter.poster === undefined ? undefined : v.address("poster", filter.poster);
@@ -196,9 +197,12 @@ export function tasksModule(ctx: Context) {
     const indexer = ctx.indexer;
     if (!indexer) return Promise.resolve([]);
     return cached(`rivals/${caps.join(",")}`, async () => {
-      const any = caps.length ? sql`where capabilities && array[${sql.join(caps.map((c) => sql`${c}`), sql`, `)}]::text[]` : sql``;
-      const rows = await indexer.query(sql`select id from agent ${any} order by id limit 1000`);
-      return rows.map((r) => BigInt(r.id as string));
+      const ids = new Set<bigint>();
+      for (const capability of caps.length ? caps : [undefined]) {
+        const body = await indexer.get<{ agents: Row[] }>("/agents", { capability, limit: 500 });
+        for (const a of body?.agents ?? []) ids.add(BigInt(String(a.id)));
+      }
+      return [...ids];
     });
   }
 
@@ -349,14 +353,9 @@ export function tasksModule(ctx: Context) {
      */
     watchOpen(filter: TaskFilter, onTasks: (tasks: Task[]) => void, onError?: (error: Error) => void): () => void {
       const caps = filter.capabilities?.map((c, i) => v.capability(`capabilities[${i}]`, c));
-      if (ctx.indexer) {
-        const where = [sql`status = 'open'`];
-        if (caps) where.push(sql`capability in (${sql.join([zeroHash, ...caps].map((c) => sql`${c}`), sql`, `)})`);
-        if (filter.poster) where.push(sql`poster = ${v.address("poster", filter.poster).toLowerCase()}`);
-        return ctx.indexer.live(sql`select * from task where ${sql.join(where, sql` and `)} order by id limit 100`, (rows) => onTasks(rows.map(toTask)), onError);
-      }
       const refresh = () =>
         list({ ...(caps ? { capabilities: caps } : {}), ...(filter.poster ? { poster: filter.poster } : {}), status: "open", limit: 100 }).then(guarded(onTasks, onError), (e: Error) => onError?.(e));
+      if (ctx.indexer) return ctx.indexer.onChange(sql`select id, updated_at from task where status = 'open' order by id limit 500`, () => void refresh(), onError);
       void refresh();
       return watchEvents(ctx, "TaskBoard", () => void refresh(), onError);
     },
@@ -370,7 +369,7 @@ export function tasksModule(ctx: Context) {
         const key = `${t.status}/${t.attempt}/${t.claimant}/${t.leaseExpiry}/${t.pendingHandoff}`;
         if (key !== last) (last = key), onTask(t);
       }, onError);
-      if (ctx.indexer) return ctx.indexer.live(sql`select * from task where id = ${sqlInt(id)}`, (rows) => deliver(rows[0] && toTask(rows[0])), onError);
+      if (ctx.indexer) return ctx.indexer.onChange(sql`select status, attempt, claimant, lease_expiry, handoff_to from task where id = ${sqlInt(id)}`, () => void get(id).then(deliver, (e: Error) => onError?.(e)), onError);
       void get(id).then(deliver, (e: Error) => onError?.(e));
       return watchEvents(ctx, "TaskBoard", (logs) => {
         if (logs.some((l) => (l.args as { taskId?: bigint }).taskId === id)) void get(id).then(deliver, (e: Error) => onError?.(e));
