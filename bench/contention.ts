@@ -180,7 +180,7 @@ export async function measureContention(options: { agents?: number; tasks?: numb
     }
     const results: StrategyResult[] = [];
     for (const strategy of ["claimNext", "lowest id first"] as const) {
-      results.push(await runStrategy(stack, strategy, poster, agents, { tasks, blockMs, budgetMs: options.budgetMs ?? 180_000, log }));
+      results.push(await runStrategy(stack, strategy, poster, agents, { tasks, blockMs, budgetMs: options.budgetMs ?? 120_000, log }));
     }
     return { agents: n, blockMs, results };
   } finally {
