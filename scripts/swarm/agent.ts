@@ -21,15 +21,12 @@ import {
   type Agent,
   capabilityId,
   type Claim,
-  claimOrder,
   ContractRevertError,
   createAgent,
   type DueRound,
-  lostRace,
   parseDeployment,
   payloadText,
   registrationFile,
-  score,
   type Task,
   toDataURI,
   type WorkHandler,
@@ -416,62 +413,12 @@ const handleTask: WorkHandler = async ({ task, claim }) => {
 /** What claimNext (and work(), which hands its filter on) takes. */
 type ClaimFilter = NonNullable<Parameters<Agent["tasks"]["claimNext"]>[0]>;
 
-/** How long a task may sit open before idle workers claim it directly instead of through claimNext. */
-const STALE_MS = 6_000;
-
-/**
- * Open tasks this agent can do and since when each has been open (in its current attempt).
- * claimNext never returns to a task its client once claimed or lost (it skips them because the
- * indexer may still list them as open for a block), so a task that reopened after a rejection
- * could wait forever; idle workers claim such stale tasks directly.
- */
-const openSince = new Map<string, { task: Task; since: number }>();
-
-function seeOpen(open: Task[]) {
-  const keys = new Set(open.map((t) => `${t.id}/${t.attempt}`));
-  for (const key of openSince.keys()) if (!keys.has(key)) openSince.delete(key);
-  for (const t of open) if (!openSince.has(`${t.id}/${t.attempt}`)) openSince.set(`${t.id}/${t.attempt}`, { task: t, since: Date.now() });
-}
-
-async function claimStale(): Promise<Claim | undefined> {
-  const stale = [...openSince.values()].filter((s) => Date.now() - s.since > STALE_MS).map((s) => s.task.id);
-  const [taskId] = claimOrder(me(), stale);
-  if (taskId === undefined) return undefined;
-  await sleep(score(me(), taskId) % 1_500); // idle workers see it at once: spread their tries
-  try {
-    return await agent.tasks.claim(taskId);
-  } catch (e) {
-    if (!lostRace(e)) throw e;
-    countLostRace(e);
-    return undefined;
-  }
-}
-
-/** Works a claim taken outside `tasks.work` as work() does: the lease renewed while the handler runs, then submitted. */
-async function workClaim(claim: Claim) {
-  const task = await agent.tasks.get(claim.taskId);
-  if (!task) return;
-  const renew = setInterval(() => void agent.tasks.renewLease(claim.taskId, claim.attempt).catch(() => {}), Number(task.leaseDuration) * 500);
-  try {
-    const result = await handleTask({ task, claim, signal: new AbortController().signal });
-    clearInterval(renew);
-    await agent.tasks.submit(claim.taskId, claim.attempt, result.resultURI, result.resultHash);
-    stats.submitted++;
-  } finally {
-    clearInterval(renew);
-  }
-}
-
-/** One round of work: the next task through `tasks.work`, else a stale one. False when there was nothing to do. */
+/** One round of work: the next task through `tasks.work`. False when there was nothing to do. */
 async function workOnce(filter: ClaimFilter): Promise<boolean> {
   try {
-    if (await agent.tasks.work(filter, handleTask)) {
-      stats.submitted++;
-      return true;
-    }
-    const stale = await claimStale();
-    if (stale) await workClaim(stale);
-    return stale !== undefined;
+    if (!(await agent.tasks.work(filter, handleTask))) return false;
+    stats.submitted++;
+    return true;
   } catch (e) {
     if (e instanceof HandedOff || isRace(e)) return true;
     warn("work", e);
@@ -488,7 +435,6 @@ async function workLoop() {
     onLostRace: (_taskId, onChain) => countLostRace(onChain),
   };
   cleanups.push(agent.tasks.watchOpen({ capabilities: config.capabilities }, (open) => {
-    seeOpen(open);
     if (open.length > 0) wake.notify();
   }, (e) => !stopped && warn("open-task feed", e)));
   while (!stopped) {

@@ -2,7 +2,7 @@
  * Input checks run before a transaction is built. Each returns the value in the type the contract
  * call needs, or throws {@link InvalidInputError} naming the field.
  */
-import { type Address, getAddress, type Hex, isAddress, isHex, keccak256, stringToHex } from "viem";
+import { type Address, getAddress, type Hex, isAddress, isHex, keccak256, parseUnits, stringToHex } from "viem";
 import { InvalidInputError } from "./errors/input.js";
 
 /** What callers may pass for an integer: a bigint, a safe integer, or a decimal string. */
@@ -29,6 +29,24 @@ export const id = (field: string, value: IntegerLike): bigint => uint(field, val
 
 /** A token amount in base units (wei); `positive` rejects zero. */
 export const amount = (field: string, value: IntegerLike, positive = false): bigint => uint(field, value, { min: positive ? 1n : 0n });
+
+const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
+
+/**
+ * A decimal amount ("0.01", "10", or a JSON number) in base units of a token with `decimals`
+ * decimals (default 18): "0.01" ETH → 10000000000000000n. Rejects signs, exponents and more decimal
+ * places than the token has; `positive` rejects zero.
+ */
+export function decimalAmount(field: string, value: string | number, unit: string, options: { decimals?: number; positive?: boolean } = {}): bigint {
+  const decimals = options.decimals ?? 18;
+  const text = typeof value === "number" ? String(value) : value.trim();
+  const match = DECIMAL.exec(text);
+  if (!match) throw new InvalidInputError(field, `expected a non-negative decimal amount of ${unit}, such as 10 or 0.5`, value);
+  if ((match[2]?.length ?? 0) > decimals) throw new InvalidInputError(field, `has more than ${decimals} decimal places (${unit} has ${decimals})`, value);
+  const amount = parseUnits(text, decimals);
+  if (options.positive && amount === 0n) throw new InvalidInputError(field, "must be more than zero", value);
+  return amount;
+}
 
 /** A checksummed address. */
 export function address(field: string, value: string): Address {

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { stringToHex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import {
+  abis,
   agentCard,
   capabilityId,
   InvalidInputError,
@@ -56,7 +57,8 @@ describe("sdk: identity", () => {
     await agent.identity.setMetadata("status", "busy");
     await agent.identity.setAgentURI("ipfs://moved");
     expect((await direct.identity.get())?.uri).to.equal("ipfs://moved");
-    expect(stringToHex("busy")).to.match(/^0x/);
+    const metadata = await direct.publicClient.readContract({ address: direct.deployment.contracts.IdentityRegistry!, abi: abis.IdentityRegistry, functionName: "getMetadata", args: [agent.agentId!, "status"] });
+    expect(metadata).to.equal(stringToHex("busy"));
   });
 
   it("validates capabilities, URIs and deadlines before sending", async () => {

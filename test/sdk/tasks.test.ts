@@ -9,7 +9,7 @@ import {
   MissingConfigError,
 } from "../../sdk/src/index.ts";
 import { rpc } from "../e2e/helpers/tasks.ts";
-import { advance, agentFor, eventually, sdkStack } from "./helpers/stack.ts";
+import { agentFor, eventually, sdkStack } from "./helpers/stack.ts";
 
 describe("sdk: tasks", function () {
   let poster: Agent;
@@ -98,6 +98,25 @@ describe("sdk: tasks", function () {
     expect(claim?.taskId).to.equal(fine.taskId);
     expect(await w1.tasks.claimNext({ poster: poster.address! })).to.equal(undefined);
     for (const id of [picky.taskId, later.taskId]) await poster.tasks.cancel(id);
+  });
+
+  it("claimNext takes a task again once it reopens (rejected), but not while the indexer still lists its old claim", async () => {
+    const { taskId } = await poster.tasks.post({ specURI: "ipfs://redo", maxReward: 10n, capability: "translate" });
+    await eventually(async () => ((await w2.tasks.get(taskId))?.status === "open" ? true : undefined), "the task indexed");
+    const first = await w2.tasks.claimNext({ capabilities: ["translate"], poster: poster.address! });
+    expect(first?.taskId).to.equal(taskId);
+    await w2.tasks.submit(taskId, first!.attempt, "ipfs://draft");
+    await poster.tasks.reject(taskId, "ipfs://redo-it");
+    // Until the indexer has seen the claim, it lists the task open at its old attempt: skipped.
+    const listed = await w2.tasks.get(taskId);
+    if (listed?.status === "open" && listed.attempt < first!.attempt) expect(await w2.tasks.claimNext({ capabilities: ["translate"], poster: poster.address! })).to.equal(undefined);
+    await eventually(async () => {
+      const t = await w2.tasks.get(taskId);
+      return t?.status === "open" && t.attempt === first!.attempt ? true : undefined;
+    }, "the reopened task indexed");
+    const second = await w2.tasks.claimNext({ capabilities: ["translate"], poster: poster.address! });
+    expect(second?.taskId).to.equal(taskId);
+    expect(second?.attempt).to.equal(first!.attempt + 1);
   });
 
   it("work() claims, keeps the lease alive while the handler runs, then submits", async () => {
@@ -200,7 +219,4 @@ describe("sdk: tasks", function () {
     expect((error as Error).message).to.match(/agent id/);
   });
 
-  after(async () => {
-    await advance(0);
-  });
 });

@@ -6,6 +6,7 @@
 import { compileQuery, createClient, sql, type SQL } from "@ponder/client";
 import { EventSource } from "eventsource";
 import superjson from "superjson";
+import { guarded } from "../client/callbacks.js";
 import { IndexerError } from "../errors/input.js";
 
 export type Row = Record<string, unknown>;
@@ -47,6 +48,53 @@ const RECONNECT_MS = 250;
 export function createIndexerClient(url: string): IndexerClient {
   const base = url.replace(/\/+$/, "");
   const sqlClient = createClient(`${base}/sql`);
+
+  /**
+   * One SSE live query, reconnecting after RECONNECT_MS when it drops: `onOpen` whenever a stream
+   * opens (with a check that it is still the current one, and the retry), `onPush` with each
+   * pushed result. Returns the unsubscribe function.
+   */
+  const stream = (
+    query: SQL,
+    onOpen: (isCurrent: () => boolean, retry: (error: Error) => void) => void,
+    onPush: (data: unknown) => void,
+    onError: ((error: Error) => void) | undefined,
+  ): (() => void) => {
+    let stopped = false;
+    let timer: NodeJS.Timeout | undefined;
+    let source: EventSource | undefined;
+    const url = `${base}/sql/live?sql=${encodeURIComponent(superjson.stringify(compileQuery(query)))}`;
+    const retry = (error: Error) => {
+      source?.close();
+      if (stopped || timer) return;
+      onError?.(error);
+      timer = setTimeout(subscribe, RECONNECT_MS);
+    };
+    const subscribe = () => {
+      timer = undefined;
+      if (stopped) return;
+      const current = new EventSource(url);
+      source = current;
+      const isCurrent = () => !stopped && source === current;
+      current.onopen = () => onOpen(isCurrent, retry);
+      current.onmessage = (event) => {
+        if (!isCurrent()) return;
+        try {
+          onPush(JSON.parse(event.data));
+        } catch (error) {
+          onError?.(error as Error);
+        }
+      };
+      current.onerror = (event) => retry(new IndexerError(base, `dropped a live query (${event.message ?? "disconnected"})`, event.code));
+    };
+    subscribe();
+    return () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      source?.close();
+    };
+  };
+
   const client: IndexerClient = {
     url: base,
     get: async <T>(path: string, query: Record<string, string | bigint | number | undefined> = {}) => {
@@ -74,56 +122,27 @@ export function createIndexerClient(url: string): IndexerClient {
       }
     },
     live: (query, onRows, onError) => {
-      let stopped = false;
-      let timer: NodeJS.Timeout | undefined;
-      let source: EventSource | undefined;
-      const url = `${base}/sql/live?sql=${encodeURIComponent(superjson.stringify(compileQuery(query)))}`;
-      const retry = (error: Error) => {
-        source?.close();
-        if (stopped || timer) return;
-        onError?.(error);
-        timer = setTimeout(subscribe, RECONNECT_MS);
-      };
       // Ponder pushes only after a change that alters the result, so once the stream is open the
       // query also runs once; a push that arrives before that snapshot wins over it.
-      const subscribe = () => {
-        timer = undefined;
-        if (stopped) return;
-        let pushed = false;
-        const current = new EventSource(url);
-        source = current;
-        current.onopen = () => {
-          sqlClient.db.execute(query).then(
-            (data) => {
-              if (stopped || source !== current || pushed) return;
-              try {
-                onRows(rowsOf(data));
-              } catch (error) {
-                onError?.(error as Error);
-              }
-            },
-            (error: Error) => retry(error),
-          );
-        };
-        current.onmessage = (event) => {
-          if (stopped || source !== current) return;
+      let pushed = false;
+      return stream(
+        query,
+        (isCurrent, retry) => {
+          pushed = false;
+          sqlClient.db.execute(query).then((data) => {
+            if (isCurrent() && !pushed) guarded(() => onRows(rowsOf(data)), onError)();
+          }, retry);
+        },
+        (data) => {
           pushed = true;
-          try {
-            onRows(rowsOf(JSON.parse(event.data)));
-          } catch (error) {
-            onError?.(error as Error);
-          }
-        };
-        current.onerror = (event) => retry(new IndexerError(base, `dropped a live query (${event.message ?? "disconnected"})`, event.code));
-      };
-      subscribe();
-      return () => {
-        stopped = true;
-        if (timer) clearTimeout(timer);
-        source?.close();
-      };
+          guarded(() => onRows(rowsOf(data)), onError)();
+        },
+        onError,
+      );
     },
-    onChange: (query, onChange, onError) => client.live(query, () => onChange(), onError),
+    // The stream opening is itself the first signal: no snapshot query to run.
+    onChange: (query, onChange, onError) =>
+      stream(query, guarded(onChange, onError), guarded(onChange, onError), onError),
   };
   return client;
 }

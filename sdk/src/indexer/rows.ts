@@ -1,6 +1,6 @@
 /**
- * Typed views of what the indexer returns. REST answers carry big integers as decimal strings and
- * live SQL rows carry them as strings or numbers; these turn either into bigints.
+ * Typed views of what the indexer returns: REST answers (big integers as decimal strings) and, for
+ * schedules, SQL rows (strings or numbers); these turn either into bigints.
  */
 import type { Address, Hex } from "viem";
 import type { Row } from "./client.js";
@@ -49,15 +49,12 @@ export type Task = {
 };
 
 export function toTask(r: Row): Task {
-  const status = str(r.status) as TaskStatus;
-  const attempt = num(r.attempt);
-  const handoffTo = big(r.handoffTo);
   return {
     id: big(r.id),
-    status,
+    status: str(r.status) as TaskStatus,
     poster: hex(r.poster) as Address,
     capability: hex(r.capability),
-    specURI: str(r.specURI ?? r.specUri),
+    specURI: str(r.specURI),
     specHash: hex(r.specHash),
     rewardToken: hex(r.rewardToken) as Address,
     reward: big(r.reward),
@@ -74,13 +71,13 @@ export function toTask(r: Row): Task {
     scheduleId: big(r.scheduleId),
     round: num(r.round),
     claimant: big(r.claimant),
-    attempt,
+    attempt: num(r.attempt),
     leaseExpiry: big(r.leaseExpiry),
     lockedReward: big(r.lockedReward),
-    resultURI: (r.resultURI ?? r.resultUri ?? null) as string | null,
+    resultURI: (r.resultURI ?? null) as string | null,
     resultHash: (r.resultHash ?? null) as Hex | null,
     reviewDeadline: r.reviewDeadline === null || r.reviewDeadline === undefined ? null : big(r.reviewDeadline),
-    pendingHandoff: r.pendingHandoff !== undefined ? big(r.pendingHandoff) : status === "claimed" && num(r.handoffAttempt) === attempt ? handoffTo : 0n,
+    pendingHandoff: big(r.pendingHandoff),
     updatedAt: big(r.updatedAt),
   };
 }
@@ -98,14 +95,13 @@ export type Leadership = {
 };
 
 export function toLeadership(r: Row): Leadership {
-  const leader = big(r.leader);
   return {
-    groupId: big(r.groupId ?? r.id),
-    leader,
+    groupId: big(r.groupId),
+    leader: big(r.leader),
     term: big(r.term),
     epoch: big(r.epoch),
     lastHeartbeat: big(r.lastHeartbeat),
-    heartbeatDeadline: leader === 0n ? null : r.heartbeatDeadline !== undefined && r.heartbeatDeadline !== null ? big(r.heartbeatDeadline) : big(r.lastHeartbeat) + big(r.heartbeatTimeout),
+    heartbeatDeadline: r.heartbeatDeadline === null || r.heartbeatDeadline === undefined ? null : big(r.heartbeatDeadline),
   };
 }
 

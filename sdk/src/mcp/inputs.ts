@@ -4,7 +4,7 @@
  * The zod types stay loose on purpose so that a malformed value reaches these conversions and
  * comes back as `INVALID_INPUT: Invalid <field>: …`.
  */
-import { type Address, parseUnits } from "viem";
+import type { Address } from "viem";
 import { z } from "zod";
 import type { Agent } from "../agent.js";
 import { InvalidInputError } from "../errors/input.js";
@@ -15,20 +15,6 @@ export const integerInput = (description: string) => z.union([z.string(), z.numb
 
 /** A decimal amount as a string ("0.01") or a JSON number. */
 export const decimalInput = (description: string) => z.union([z.string(), z.number()]).describe(description);
-
-const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
-
-/**
- * `value` in base units of a token with `decimals` decimals: "0.01" ETH → 10000000000000000n.
- * Rejects signs, exponents and more decimal places than the token has.
- */
-export function decimalAmount(field: string, value: string | number, decimals: number, unit: string): bigint {
-  const text = typeof value === "number" ? String(value) : value.trim();
-  const match = DECIMAL.exec(text);
-  if (!match) throw new InvalidInputError(field, `expected a non-negative decimal amount of ${unit}, such as "0.01"`, value);
-  if ((match[2]?.length ?? 0) > decimals) throw new InvalidInputError(field, `has more than ${decimals} decimal places (${unit} has ${decimals})`, value);
-  return parseUnits(text, decimals);
-}
 
 /** A count (`limit`) between 1 and `max`, `fallback` when not given. */
 export function limitOf(field: string, value: number | undefined, fallback: number, max: number): number {
@@ -47,9 +33,4 @@ export function agentIdOf(agent: Agent): bigint {
 export function signerOf(agent: Agent): Address {
   if (!agent.walletClient || !agent.address) throw new NoAccountError();
   return agent.address;
-}
-
-/** The chain's current time (unix seconds): what deadlines and leases compare against. */
-export async function chainTime(agent: Agent): Promise<bigint> {
-  return (await agent.publicClient.getBlock({ blockTag: "latest" })).timestamp;
 }

@@ -71,8 +71,8 @@ const RACE_ERRORS = new Set(["TaskNotOpen", "WrongStatus", "StaleAttempt"]);
 /** Errors that make claimNext move on to another task: races, and tasks this agent cannot take (yet). */
 const SKIP_ERRORS = new Set([...RACE_ERRORS, "TaskPastDeadline", "TaskNotYetClaimable", "StakeTooLow", "MissingCapability"]);
 
-/** How long claimNext skips a task it just claimed or lost (the indexer may list it as open a while longer). */
-const TAKEN_MS = 30_000;
+/** Tasks a client remembers having seen taken (oldest forgotten first). */
+const TAKEN_MAX = 4_096;
 
 /** Whether an error means "someone else got there first" (retry elsewhere), not "you cannot". */
 export const lostRace = (error: unknown): boolean => error instanceof ContractRevertError && RACE_ERRORS.has(error.errorName);
@@ -113,14 +113,22 @@ export async function ensureAllowance(ctx: Context, token: Address, amount: bigi
 }
 
 export function tasksModule(ctx: Context) {
-  // Tasks this client just claimed or lost a race for, until when to skip them.
+  // Tasks this client claimed or lost a race for, with the attempt that claim started. The indexer
+  // may list such a task as open for another block, still at an older attempt: skip it until it
+  // is listed open at that attempt or later (it reopened: rejected, reclaimed), then take it again.
   const taken = new Map<bigint, number>();
-  const remember = (taskId: bigint) => {
-    const now = Date.now();
-    for (const [id, until] of taken) if (until <= now) taken.delete(id);
-    taken.set(taskId, now + TAKEN_MS);
+  const remember = (task: Task) => {
+    taken.delete(task.id);
+    taken.set(task.id, task.attempt + 1);
+    if (taken.size > TAKEN_MAX) taken.delete(taken.keys().next().value!);
   };
-  const recentlyTaken = (taskId: bigint) => (taken.get(taskId) ?? 0) > Date.now();
+  const staleListing = (task: Task) => {
+    const claimedAt = taken.get(task.id);
+    if (claimedAt === undefined) return false;
+    if (task.attempt < claimedAt) return true;
+    taken.delete(task.id);
+    return false;
+  };
   /** A task by id: from the indexer when there is one, else from the chain (without its spec URI). */
   async function get(taskId: bigint | number | string): Promise<Task | null> {
     const id = v.id("taskId", taskId);
@@ -243,20 +251,20 @@ export function tasksModule(ctx: Context) {
       const now = await chainNow(ctx); // chain time: a local chain's runs ahead of the clock
       for (let attempt = 0; attempt < (filter.maxAttempts ?? 8); attempt++) {
         const open = (await list({ ...filter, capabilities: caps, status: "open", limit: 500 })).filter(
-          (t) => !skipped.has(t.id) && !recentlyTaken(t.id) && t.deadline > now && t.notBefore <= now,
+          (t) => !skipped.has(t.id) && !staleListing(t) && t.deadline > now && t.notBefore <= now,
         );
         const [next] = claimOrder(agentId, open.map((t) => t.id), rivals);
         if (next === undefined) return undefined;
-        const bond = open.find((t) => t.id === next)!;
+        const task = open.find((t) => t.id === next)!;
         try {
-          const claim = await api.claim(next, { agentId, bond, ...(filter.gas ? { gas: filter.gas } : {}) });
-          remember(next);
+          const claim = await api.claim(next, { agentId, bond: task, ...(filter.gas ? { gas: filter.gas } : {}) });
+          remember(task);
           return claim;
         } catch (error) {
           if (!(error instanceof ContractRevertError && SKIP_ERRORS.has(error.errorName))) throw error;
           skipped.add(next);
           if (lostRace(error)) {
-            remember(next);
+            remember(task);
             filter.onLostRace?.(next, (error as { receipt?: unknown }).receipt !== undefined);
           }
         }

@@ -3,9 +3,9 @@ import { type Log, parseEventLogs } from "viem";
 import { addressOf, type Context } from "../client/context.js";
 import { abis, type ContractName } from "../generated/abis.js";
 
-/** The latest block's timestamp (the contracts' notion of now). */
-export async function chainNow(ctx: Context): Promise<bigint> {
-  return (await ctx.publicClient.getBlock({ blockTag: "latest" })).timestamp;
+/** The latest block's timestamp (the contracts' notion of now), for a context or an agent. */
+export async function chainNow(on: Pick<Context, "publicClient">): Promise<bigint> {
+  return (await on.publicClient.getBlock({ blockTag: "latest" })).timestamp;
 }
 
 export type DecodedLog = Log & { eventName: string; args: Record<string, unknown> };
@@ -31,13 +31,4 @@ export const MAX_TIMER_MS = 2 ** 31 - 1;
 /** A delay in milliseconds that setTimeout/setInterval honour. */
 export const timerMs = (ms: number): number => Math.min(Math.max(0, ms), MAX_TIMER_MS);
 
-/** Calls `fn`, reporting a throw (from user code) to `onError` instead of losing it. */
-export function guarded<A extends unknown[]>(fn: (...args: A) => void, onError?: (error: Error) => void): (...args: A) => void {
-  return (...args) => {
-    try {
-      fn(...args);
-    } catch (error) {
-      onError?.(error instanceof Error ? error : new Error(String(error)));
-    }
-  };
-}
+export { guarded } from "../client/callbacks.js";

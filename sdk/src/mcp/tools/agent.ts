@@ -5,9 +5,10 @@ import { contractAddress } from "../../deployment.js";
 import { InvalidInputError } from "../../errors/input.js";
 import { abis } from "../../generated/abis.js";
 import { registrationFile, toDataURI } from "../../identity/registration.js";
+import { chainNow } from "../../modules/watch.js";
 import * as v from "../../validate.js";
 import type { Agent } from "../../agent.js";
-import { agentIdOf, chainTime, decimalAmount, decimalInput, signerOf } from "../inputs.js";
+import { agentIdOf, decimalInput, signerOf } from "../inputs.js";
 import { defineTool } from "../tool.js";
 
 /** The stake token's decimals and symbol (read from the chain). */
@@ -31,7 +32,7 @@ export const whoami = defineTool({
   annotations: { readOnlyHint: true, openWorldHint: false },
   async run(agent) {
     const [now, balance, token] = await Promise.all([
-      chainTime(agent),
+      chainNow(agent),
       agent.address ? agent.publicClient.getBalance({ address: agent.address }) : undefined,
       stakeToken(agent),
     ]);
@@ -94,7 +95,7 @@ export const stake = defineTool({
     signerOf(agent);
     const agentId = agentIdOf(agent);
     const token = await stakeToken(agent);
-    const amount = decimalAmount("amount", input.amount, token.decimals, token.symbol);
+    const amount = v.decimalAmount("amount", input.amount, token.symbol, { decimals: token.decimals });
     if (amount === 0n) throw new InvalidInputError("amount", "must be more than 0", input.amount);
     if (input.faucet) await agent.staking.faucet(amount);
     const staked = await agent.staking.stake(amount, { agentId });

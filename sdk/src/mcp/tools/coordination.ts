@@ -1,7 +1,8 @@
 /** Leaders and locks: `current_leader`, `acquire_lock`, `release_lock`. */
 import { z } from "zod";
+import { chainNow } from "../../modules/watch.js";
 import * as v from "../../validate.js";
-import { agentIdOf, chainTime, integerInput, signerOf } from "../inputs.js";
+import { agentIdOf, integerInput, signerOf } from "../inputs.js";
 import { defineTool } from "../tool.js";
 
 const keyInput = z.string().describe("The resource's name, e.g. \"repo:main\" or \"report-2024-06\" (or a bytes32 key). Every agent naming the same resource uses the same name.");
@@ -18,7 +19,7 @@ export const currentLeader = defineTool({
   annotations: { readOnlyHint: true, openWorldHint: false },
   async run(agent, input) {
     const leadership = await agent.election.leader(v.id("group_id", input.group_id));
-    return { ...leadership, hasLeader: leadership.leader !== 0n, isMe: agent.agentId !== undefined && leadership.leader === agent.agentId, now: await chainTime(agent) };
+    return { ...leadership, hasLeader: leadership.leader !== 0n, isMe: agent.agentId !== undefined && leadership.leader === agent.agentId, now: await chainNow(agent) };
   },
 });
 

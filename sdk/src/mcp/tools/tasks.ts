@@ -3,9 +3,10 @@ import { formatEther, zeroAddress, zeroHash } from "viem";
 import { z } from "zod";
 import { type Task, TASK_STATUSES, type TaskStatus } from "../../indexer/rows.js";
 import type { Claim } from "../../modules/tasks.js";
+import { chainNow } from "../../modules/watch.js";
 import * as v from "../../validate.js";
 import { NotFoundError } from "../errors.js";
-import { agentIdOf, chainTime, decimalAmount, decimalInput, integerInput, limitOf, signerOf } from "../inputs.js";
+import { agentIdOf, decimalInput, integerInput, limitOf, signerOf } from "../inputs.js";
 import { defineTool } from "../tool.js";
 
 type ListedStatus = Exclude<TaskStatus, "none">;
@@ -51,7 +52,7 @@ export const listTasks = defineTool({
       ...(input.capability === undefined ? {} : { capabilities: [v.capability("capability", input.capability)] }),
       ...(input.poster === undefined ? {} : { poster: v.address("poster", input.poster) }),
     });
-    return { now: await chainTime(agent), count: tasks.length, tasks: tasks.map(taskView) };
+    return { now: await chainNow(agent), count: tasks.length, tasks: tasks.map(taskView) };
   },
 });
 
@@ -69,7 +70,7 @@ export const getTask = defineTool({
     const id = v.id("task_id", input.task_id);
     const task = await agent.tasks.get(id);
     if (!task) throw new NotFoundError("task", id);
-    return { now: await chainTime(agent), task: taskView(task) };
+    return { now: await chainNow(agent), task: taskView(task) };
   },
 });
 
@@ -138,9 +139,9 @@ export const postTask = defineTool({
   async run(agent, input) {
     signerOf(agent);
     const specURI = v.uri("spec_uri", input.spec_uri);
-    const reward = decimalAmount("reward", input.reward, 18, "ETH");
+    const reward = v.decimalAmount("reward", input.reward, "ETH");
     const leaseDuration = v.duration("lease_seconds", input.lease_seconds ?? 300);
-    const deadline = (await chainTime(agent)) + v.duration("deadline_seconds", input.deadline_seconds ?? 86_400);
+    const deadline = (await chainNow(agent)) + v.duration("deadline_seconds", input.deadline_seconds ?? 86_400);
     const capability = input.capability === undefined ? undefined : v.capability("capability", input.capability);
     const posted = await agent.tasks.post({ specURI, maxReward: reward, leaseDuration, deadline, ...(capability ? { capability } : {}) });
     return { taskId: posted.taskId, rewardEth: formatEther(reward), deadline, leaseSeconds: leaseDuration, txHash: posted.hash };
