@@ -101,7 +101,7 @@ export type IndexerOptions = {
   /** `start` (index and serve) or `serve` (read-only API over a database another instance writes). */
   command?: "start" | "serve";
   onOutput?: (chunk: string) => void;
-  /** Wait for /ready (backfill done) rather than just /health. */
+  /** Wait for /readyz (caught up with the chain) rather than just Ponder's /health. */
   waitForReady?: boolean;
   /** Extra environment (webhook settings, say). */
   env?: NodeJS.ProcessEnv;
@@ -131,17 +131,13 @@ export async function waitForHttp(url: string, timeoutMs = 120_000, exited?: Pro
 export async function startIndexer(options: IndexerOptions): Promise<RunningIndexer> {
   const schema = options.dbSchema ?? "public";
   const command = options.command ?? "start";
-  // Ponder listens on an internal port; the public port is the front with truthful /health and /ready.
-  const internalPort = await freePort();
-  const child = spawn(process.execPath, [PONDER_BIN, command, "--schema", schema, "--port", String(internalPort)], {
+  const child = spawn(process.execPath, [PONDER_BIN, command, "--schema", schema, "--port", String(options.port)], {
     cwd: join(ROOT, "indexer"),
     stdio: ["ignore", "pipe", "pipe"],
     env: {
       ...process.env,
       PONDER_TELEMETRY_DISABLED: "true",
-      PORT: String(internalPort),
-      STIGMERGY_INTERNAL_PORT: String(internalPort),
-      STIGMERGY_PUBLIC_PORT: String(options.port),
+      PORT: String(options.port),
       STIGMERGY_DB_SCHEMA: schema,
       STIGMERGY_RPC_URL: options.rpcUrl,
       STIGMERGY_DEPLOYMENTS_DIR: options.deploymentsDir,
@@ -164,6 +160,6 @@ export async function startIndexer(options: IndexerOptions): Promise<RunningInde
     child.once("exit", (code) => reject(new Error(`ponder ${command} exited early (code ${code}):\n${tail}`))),
   );
   const url = `http://127.0.0.1:${options.port}`;
-  await waitForHttp(`${url}/${options.waitForReady === false ? "health" : "ready"}`, 180_000, exited);
+  await waitForHttp(`${url}/${options.waitForReady === false ? "health" : "readyz"}`, 180_000, exited);
   return { url, port: options.port, process: child, stop: () => stopProcess(child, 10_000) };
 }

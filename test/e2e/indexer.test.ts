@@ -39,7 +39,7 @@ describe("indexer (Ponder on PGlite) against a real node", function () {
       expect(res.status, path).to.equal(status);
       expect(`${body.field ?? ""} ${body.reason}`, path).to.include(mention);
     }
-    for (const path of ["/health", "/ready"]) expect((await fetch(indexerUrl + path)).status, path).to.equal(200);
+    for (const path of ["/healthz", "/readyz", "/health", "/ready"]) expect((await fetch(indexerUrl + path)).status, path).to.equal(200);
   });
 
   it("limits GraphQL query depth", async () => {

@@ -51,7 +51,7 @@ describe("RPC outage", function () {
   };
   const sample = async (): Promise<Sample> => {
     const at = Date.now(); // when the question was asked
-    const [health, ready] = await Promise.all([probe("/health"), probe("/ready")]);
+    const [health, ready] = await Promise.all([probe("/healthz"), probe("/readyz")]);
     // Read after the probes: a head read later can only be higher, which makes the check stricter.
     const chainHead = Number(await rpc<string>(stack.node.url, "eth_blockNumber"));
     return { at, health, ready, chainHead };
@@ -60,7 +60,7 @@ describe("RPC outage", function () {
   const truthful = (s: Sample) =>
     s.ready.status !== 200 || (s.ready.body.indexedBlock !== null && s.chainHead - s.ready.body.indexedBlock <= MAX_LAG);
 
-  it("while the node is unreachable for 10 s /health and /ready say so and /ready never claims a lag it can't see; afterwards nothing is lost", async () => {
+  it("while the node is unreachable for 10 s /healthz and /readyz say so and /readyz never claims a lag it can't see; afterwards nothing is lost", async () => {
     for (let i = 0; i < 3; i++) await postTask({ specURI: `ipfs://before-${i}` });
     await waitForIndexer(indexer.url, stack.node.url);
     const before = await sample();

@@ -111,7 +111,7 @@ describe("reorgs", function () {
     }
   });
 
-  it("a reorg deeper than the finality window makes /ready 503 at once and stops the indexer with exit code 3 and the changed block; a fresh index is right", async () => {
+  it("a reorg deeper than the finality window makes /readyz 503 at once and stops the indexer with exit code 3 and the changed block; a fresh index is right", async () => {
     let output = "";
     const deep = await stack.indexer({ env: { STIGMERGY_REORG_GRACE_MS: "3000" }, onOutput: (c) => (output += c) });
     const exited = new Promise<number | null>((resolve) => deep.process.once("exit", (code) => resolve(code)));
@@ -128,7 +128,7 @@ describe("reorgs", function () {
     type Ready = { status: number; body: { reason: string; canonical: { block: number; indexedHash: string } } };
     let ready: Ready = { status: 0, body: { reason: "", canonical: { block: 0, indexedHash: "" } } };
     for (let i = 0; i < 40 && ready.status !== 503; i++) {
-      const res = await fetch(`${deep.url}/ready`);
+      const res = await fetch(`${deep.url}/readyz`);
       ready = { status: res.status, body: (await res.json()) as Ready["body"] };
       if (ready.status !== 503) await new Promise((r) => setTimeout(r, 250));
     }

@@ -16,18 +16,38 @@ import { createMiddleware } from "hono/factory";
 import { and, asc, client, desc, eq, graphql, gt, inArray, replaceBigInts } from "ponder";
 import { randomUUID } from "node:crypto";
 import { startDispatcher } from "../webhooks/dispatcher.js";
-import { startFront } from "./front.js";
+import { ponderCommand, refusePortMove } from "../lib/ponder.js";
+import { probes } from "./probes.js";
 import { FilterError, parseFilter } from "../webhooks/filter.js";
 import { WebhookStore } from "../webhooks/store.js";
 import { address, BadRequest, bytes32, bytes32List, limit, oneOf, uint } from "./params.js";
 
 /**
  * The indexer's API: GraphQL (depth and size limited), SQL over HTTP for @ponder/client live
- * queries, and REST for the common questions. Ponder itself serves /health and /ready.
+ * queries, REST for the common questions, the truthful probes /healthz and /readyz, and webhooks.
+ * Ponder itself serves /health, /ready, /status and /metrics on the same port (`PORT`).
  */
 const app = new Hono();
+const rpcUrl = process.env.STIGMERGY_RPC_URL ?? "http://127.0.0.1:8545";
+const command = ponderCommand();
+refusePortMove();
 
 app.use("/graphql", graphql({ db, schema }, { maxOperationDepth: 8, maxOperationTokens: 2_000, maxOperationAliases: 30 }));
+
+/**
+ * A live query's SSE stream sends nothing until its result first changes, and Node sends the
+ * response headers only with the first body bytes: a client would not know its stream is open. An
+ * SSE comment first (ignored by every EventSource) opens it at once.
+ */
+app.use("/sql/live", async (c, next) => {
+  await next();
+  if (!c.res.body || !c.res.headers.get("content-type")?.startsWith("text/event-stream")) return;
+  const opened = new TextEncoder().encode(": open\n\n");
+  const body = c.res.body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({ start: (controller) => controller.enqueue(opened) }),
+  );
+  c.res = new Response(body, c.res);
+});
 app.use("/sql/*", client({ db, schema }));
 
 const TASK_STATUSES = ["open", "claimed", "submitted", "escalated", "accepted", "cancelled", "expired"] as const;
@@ -159,15 +179,13 @@ app.get("/channels/:channel", async (c) => {
   return c.json(json({ channel, messages: rows }));
 });
 
-// ---------------------------------------------------------------- public port
+// ---------------------------------------------------------------- probes
 
-const rpcUrl = process.env.STIGMERGY_RPC_URL ?? "http://127.0.0.1:8545";
-const internalPort = Number(process.env.STIGMERGY_INTERNAL_PORT ?? process.env.PORT ?? 42069);
-if (process.env.STIGMERGY_PUBLIC_PORT) {
-  startFront({
-    publicPort: Number(process.env.STIGMERGY_PUBLIC_PORT),
-    internalPort,
+app.route(
+  "/",
+  probes({
     rpcUrl,
+    watchReorgs: command !== "serve",
     // The block of the latest indexed event, to check that the index is on the canonical chain.
     // One block is enough: a reorg that replaced an older event's block replaced this one too.
     latestEventBlock: async () => {
@@ -178,8 +196,8 @@ if (process.env.STIGMERGY_PUBLIC_PORT) {
         .limit(1);
       return row ? { number: Number(row.number), hash: row.hash } : undefined;
     },
-  });
-}
+  }),
+);
 
 // ---------------------------------------------------------------- webhooks
 
@@ -189,13 +207,11 @@ if (process.env.STIGMERGY_PUBLIC_PORT) {
  * `Authorization: Bearer <token>`.
  */
 const webhooks = WebhookStore.open();
-const command = (globalThis as { PONDER_COMMON?: { options: { command: string } } }).PONDER_COMMON?.options.command;
 if (command !== "serve" && process.env.STIGMERGY_WEBHOOKS !== "off") {
   webhooks.then((store) =>
     startDispatcher({
       db,
       store,
-      statusUrl: `http://127.0.0.1:${internalPort}/status`,
       rpcUrl,
       pollMs: Number(process.env.STIGMERGY_POLLING_INTERVAL ?? 250),
       confirmations: BigInt(process.env.STIGMERGY_WEBHOOK_CONFIRMATIONS ?? 0),

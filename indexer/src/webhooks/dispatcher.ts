@@ -19,6 +19,7 @@
 import { and, asc, eq, gt, inArray, lte } from "ponder";
 import { activity, schedule, scheduleRound } from "ponder:schema";
 import { type Matchable, matches, type WebhookFilter } from "./filter.js";
+import { indexedBlock } from "../lib/ponder.js";
 import { rpcCall } from "../lib/rpc.js";
 import { signature, stableId } from "./sign.js";
 import type { WebhookStore } from "./store.js";
@@ -30,7 +31,6 @@ export type DispatcherOptions = {
   // biome-ignore lint: Ponder's read-only drizzle type is not exported.
   db: any;
   store: WebhookStore;
-  statusUrl: string;
   /** The chain's JSON-RPC, asked whether a vanished event's block is still canonical. */
   rpcUrl: string;
   pollMs: number;
@@ -54,10 +54,9 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
   let timer: NodeJS.Timeout | undefined;
   const inFlight = new Set<string>();
 
-  async function indexedBlock(): Promise<bigint | undefined> {
+  async function indexedHead(): Promise<bigint | undefined> {
     try {
-      const status = (await (await fetch(o.statusUrl)).json()) as Record<string, { block?: { number: number } }>;
-      const block = Object.values(status)[0]?.block?.number;
+      const block = await indexedBlock();
       return block === undefined ? undefined : BigInt(block);
     } catch {
       return undefined;
@@ -110,7 +109,7 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
 
   /** New activity into the outbox, and `removed` notices for activity a reorg took away. */
   async function scanActivity(now: number) {
-    const head = await indexedBlock();
+    const head = await indexedHead();
     if (head === undefined) return;
     const deliverable = head - o.confirmations;
     if (deliverable < 0n) return;

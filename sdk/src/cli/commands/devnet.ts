@@ -8,7 +8,7 @@ import { dirname, join } from "node:path";
 import { isHex } from "viem";
 import { parseDeployment } from "../../deployment.js";
 import { InvalidInputError } from "../../errors/input.js";
-import { ChildProcessError, type Child, chainIdAt, findCheckout, freePort, portInUse, runDeploy, start, stop, waitFor } from "../checkout.js";
+import { ChildProcessError, type Child, chainIdAt, findCheckout, portInUse, runDeploy, start, stop, waitFor } from "../checkout.js";
 import type { Command } from "../command.js";
 import { NodeUnreachableError } from "../errors.js";
 import { fields, toJson, writeLine } from "../output.js";
@@ -88,15 +88,12 @@ const devnet: Command = {
       if (withIndexer) {
         const data = mkdtempSync(join(tmpdir(), "stigmergy-devnet-"));
         sup.dirs.push(data);
-        const internal = await freePort();
-        const indexer = start(process.execPath, [checkout.ponder, "start", "--schema", "public", "--port", String(internal)], {
+        const indexer = start(process.execPath, [checkout.ponder, "start", "--schema", "public", "--port", String(indexerPort)], {
           cwd: join(checkout.root, "indexer"),
           detached: true,
           env: {
             PONDER_TELEMETRY_DISABLED: "true",
-            PORT: String(internal),
-            STIGMERGY_INTERNAL_PORT: String(internal),
-            STIGMERGY_PUBLIC_PORT: String(indexerPort),
+            PORT: String(indexerPort),
             STIGMERGY_DB_SCHEMA: "public",
             STIGMERGY_RPC_URL: rpcUrl,
             STIGMERGY_CHAIN_ID: String(chainId),
@@ -108,7 +105,7 @@ const devnet: Command = {
         });
         supervise(indexer, "the indexer");
         indexerUrl = `http://127.0.0.1:${indexerPort}`;
-        const ready = async () => ((await fetch(`${indexerUrl}/ready`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.ok, () => false)) ? true : undefined);
+        const ready = async () => ((await fetch(`${indexerUrl}/readyz`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.ok, () => false)) ? true : undefined);
         await session.progress.run(`starting the indexer on 127.0.0.1:${indexerPort}`, () => waitFor(ready, indexer, "the indexer", 300_000));
       }
       const data = { rpcUrl, chainId, deployment: path, startBlock: deployment.startBlock, contracts: deployment.contracts, ...(indexerUrl ? { indexerUrl } : {}) };

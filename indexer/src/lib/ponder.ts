@@ -1,0 +1,64 @@
+/**
+ * What this process knows about the Ponder instance it runs in: the command (`start` or `serve`),
+ * the port it serves on, and its own progress as its HTTP API reports it (`/status`, `/ready`).
+ *
+ * Ponder keeps its runtime in `globalThis.PONDER_COMMON` (ponder/src/build/index.ts); only the
+ * fields read here are typed. Progress is read through Ponder's documented endpoints on loopback
+ * rather than its internal tables, so it means exactly what Ponder's own API says.
+ */
+
+type PonderCommon = {
+  options: { command: string; port: number; hostname?: string };
+  /** The port the HTTP server actually listens on, once it does (`undefined` before). */
+  metrics: { port: number | undefined };
+};
+
+const common = () => (globalThis as { PONDER_COMMON?: PonderCommon }).PONDER_COMMON;
+
+/** `start`, `serve`, `dev` … (undefined outside a Ponder process, as in a type check). */
+export const ponderCommand = (): string | undefined => common()?.options.command;
+
+/** The port Ponder was asked to serve on (`PORT`, else `--port`, else 42069). */
+export const requestedPort = (): number => common()?.options.port ?? Number(process.env.PORT ?? 42069);
+
+/** The port Ponder's HTTP server listens on, or `undefined` before it listens. */
+export const listeningPort = (): number | undefined => common()?.metrics.port;
+
+const base = () => `http://127.0.0.1:${listeningPort() ?? requestedPort()}`;
+
+/** The latest indexed block (Ponder's `/status`), or `undefined` before anything was indexed. */
+export async function indexedBlock(timeoutMs = 2_000): Promise<number | undefined> {
+  const res = await fetch(`${base()}/status`, { signal: AbortSignal.timeout(timeoutMs) });
+  const status = (await res.json()) as Record<string, { block?: { number: number } }>;
+  return Object.values(status)[0]?.block?.number;
+}
+
+/** Whether Ponder's historical backfill is complete (its `/ready`). */
+export async function backfilled(timeoutMs = 2_000): Promise<boolean> {
+  const res = await fetch(`${base()}/ready`, { signal: AbortSignal.timeout(timeoutMs) });
+  await res.body?.cancel();
+  return res.ok;
+}
+
+/**
+ * Ponder moves to the next free port when its own is taken, with only a warning in its log; clients
+ * configured for the documented port would then talk to whatever holds it. This refuses that: once
+ * the server listens, a port other than the requested one stops the process with exit code 2 and a
+ * message naming both ports.
+ */
+export function refusePortMove(exit: (code: number) => never = (code) => process.exit(code)): void {
+  if (!common()) return;
+  const wanted = requestedPort();
+  const check = setInterval(() => {
+    const actual = listeningPort();
+    if (actual === undefined) return;
+    clearInterval(check);
+    if (actual === wanted) return;
+    console.error(
+      `stigmergy: port ${wanted} is already in use, so Ponder started on ${actual} instead. ` +
+        `Refusing to serve on a port nobody configured: stop what holds ${wanted}, or set PORT to a free port.`,
+    );
+    exit(2);
+  }, 50);
+  check.unref();
+}
