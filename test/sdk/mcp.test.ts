@@ -12,8 +12,9 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { expect } from "chai";
 import { parseEther } from "viem";
 import { generatePrivateKey, type PrivateKeyAccount, privateKeyToAccount } from "viem/accounts";
+import { startTcpProxy, type TcpProxy } from "../../scripts/lib/proxy.ts";
 import { type Agent, payloadText } from "../../sdk/src/index.ts";
-import { advance, agentFor, eventually, sdkStack, type SdkStack } from "./helpers/stack.ts";
+import { account, advance, agentFor, eventually, sdkStack, type SdkStack } from "./helpers/stack.ts";
 
 const TOOLS = [
   "whoami",
@@ -276,5 +277,59 @@ describe("sdk: mcp server", function () {
     const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
     expect(code, err).to.equal(0);
     expect(out).to.equal("", "nothing but JSON-RPC on stdout (and no request was sent)");
+  });
+});
+
+describe("sdk: mcp server before the chain runs", function () {
+  let stack: SdkStack;
+  let proxy: TcpProxy;
+  let client: Client | undefined;
+  let stderr = "";
+
+  before(async function () {
+    this.timeout(300_000);
+    stack = await sdkStack();
+    // The server's --rpc points at a relay that refuses connections until `up()`: as a node that starts later.
+    proxy = await startTcpProxy({ port: stack.node.port });
+    await proxy.down();
+  });
+  after(async () => {
+    await client?.close();
+    await proxy?.close();
+  });
+  afterEach(function () {
+    if (this.currentTest?.state === "failed") console.error(`server stderr:\n${stderr}`);
+  });
+
+  it("starts with no node, lists its tools, answers a chain call with the reason and the remedy, and picks the node up once it answers", async () => {
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: serverArgs(["--rpc", proxy.url, "--deployments", stack.dir, "--account", "7"]),
+      cwd: process.cwd(),
+      env: Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined)),
+      stderr: "pipe",
+    });
+    transport.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    client = new Client({ name: "stigmergy-mcp-offline-test", version: "0.0.0" });
+    await client.connect(transport);
+    expect(stderr).to.include(`no node answers at ${proxy.url} yet`);
+
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name)).to.have.members(TOOLS);
+
+    const offline = (await client.callTool({ name: "list_tasks", arguments: {} })) as CallToolResult;
+    expect(offline.isError).to.equal(true);
+    expect(textOf(offline)).to.equal(
+      `NODE_UNREACHABLE: No node answers at ${proxy.url}. Start one with \`npx stigmergy devnet --indexer\` (or \`npm start\` in a Stigmergy checkout), ` +
+        "or pass --rpc (or set STIGMERGY_RPC_URL) to a node that runs.",
+    );
+    expect((offline.structuredContent as { error: { code: string; remedy: string } }).error).to.include({ code: "NODE_UNREACHABLE" });
+
+    await proxy.up();
+    const online = (await client.callTool({ name: "whoami", arguments: {} })) as CallToolResult;
+    expect(online.isError, textOf(online)).to.not.equal(true);
+    expect(JSON.parse(textOf(online))).to.include({ address: account(7).address, chainId: stack.node.chainId });
+    const listed = (await client.callTool({ name: "list_tasks", arguments: {} })) as CallToolResult;
+    expect(listed.isError, textOf(listed)).to.not.equal(true);
   });
 });

@@ -27,10 +27,17 @@ export type Session = {
 
 export type SessionOptions = { flags: ConnectionFlags; json: boolean; progress: Progress; env?: NodeJS.ProcessEnv };
 
-/** Runs `make` once, on first call. */
+/**
+ * Runs `make` on first call and keeps what it resolved to; a failure is not kept, so the next call
+ * tries again (a long-lived caller such as the MCP server picks up a node that starts later).
+ */
 function once<T>(make: () => Promise<T>): () => Promise<T> {
   let value: Promise<T> | undefined;
-  return () => (value ??= make());
+  return () =>
+    (value ??= make().catch((error: unknown) => {
+      value = undefined;
+      throw error;
+    }));
 }
 
 /** `resolveConnection` with its failures typed for exit codes: no node (3), unreadable deployment file (3). */

@@ -8,8 +8,8 @@ import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import type { Readable, Writable } from "node:stream";
 import type { Agent } from "../agent.js";
-import { describeError } from "./result.js";
-import { registerTools, type Tool } from "./tool.js";
+import { describeFailure } from "./result.js";
+import { type AgentSource, registerTools, type Tool } from "./tool.js";
 import { registerAgent, stake, whoami } from "./tools/agent.js";
 import { acquireLock, currentLeader, releaseLock } from "./tools/coordination.js";
 import { postMessage, readMessages, sendMessage } from "./tools/messages.js";
@@ -51,18 +51,20 @@ export type McpServerOptions = {
 };
 
 const logToolError = (tool: string, error: unknown): void => {
-  const { code, message } = describeError(error);
+  const { code, message } = describeFailure(error);
   process.stderr.write(`stigmergy mcp: ${tool} failed: ${code}: ${message}\n`);
 };
 
 /** An MCP server with the agent's tools registered (not yet connected). */
-export function createMcpServer(agent: Agent, options: McpServerOptions = {}): McpServer {
+export function createMcpServer(agent: AgentSource, options: McpServerOptions = {}): McpServer {
   const server = new McpServer({ name: SERVER_NAME, version: SERVER_VERSION, title: "Stigmergy agent" }, { capabilities: { tools: {} }, instructions: INSTRUCTIONS });
   registerTools(server, agent, TOOLS, options.onToolError ?? logToolError);
   return server;
 }
 
 export type RunMcpStdioOptions = McpServerOptions & {
+  /** Who the server acts as, for its start-up line (default: the agent when it is given directly). */
+  describe?: () => string;
   /** Where requests come from (default process.stdin). */
   stdin?: Readable;
   /** Where responses go (default process.stdout). */
@@ -74,7 +76,7 @@ export type RunMcpStdioOptions = McpServerOptions & {
  * has closed. While it runs, `console.log` and friends write to stderr so that nothing but
  * JSON-RPC reaches stdout.
  */
-export async function runMcpStdio(agent: Agent, options: RunMcpStdioOptions = {}): Promise<void> {
+export async function runMcpStdio(agent: AgentSource, options: RunMcpStdioOptions = {}): Promise<void> {
   const stdin = options.stdin ?? process.stdin;
   const server = createMcpServer(agent, options);
   const transport = new StdioServerTransport(stdin, options.stdout ?? process.stdout);
@@ -95,7 +97,8 @@ export async function runMcpStdio(agent: Agent, options: RunMcpStdioOptions = {}
   stdin.once("close", close);
   try {
     await server.connect(transport);
-    process.stderr.write(`stigmergy mcp: serving ${TOOLS.length} tools on stdio as ${who(agent)}\n`);
+    const as = options.describe?.() ?? (typeof agent === "function" ? "the configured agent" : who(agent));
+    process.stderr.write(`stigmergy mcp: serving ${TOOLS.length} tools on stdio as ${as}\n`);
     await closed;
     process.stderr.write("stigmergy mcp: the client closed the connection; stopped\n");
   } finally {
@@ -105,7 +108,7 @@ export async function runMcpStdio(agent: Agent, options: RunMcpStdioOptions = {}
   }
 }
 
-const who = (agent: Agent): string =>
+export const who = (agent: Agent): string =>
   `${agent.agentId === undefined ? "no agent yet" : `agent ${agent.agentId}`} (${agent.address ?? "read-only"}) on chain ${agent.deployment.chainId}`;
 
 /** Sends console.log/info/debug to stderr; returns the function restoring them. */

@@ -26,12 +26,19 @@ export type ToolDefinition<Shape extends z.ZodRawShape> = {
   run: (agent: Agent, input: z.output<z.ZodObject<Shape>>) => Promise<object>;
 };
 
+/**
+ * The agent the tools act as, or how to get it: a server starts before the chain it talks to may
+ * run (hosts launch their servers at start-up), so it connects on the first call that needs it and
+ * tries again on the next call while that fails.
+ */
+export type AgentSource = Agent | (() => Promise<Agent>);
+
 /** A defined tool: how it is listed and how a call runs. */
 export type Tool = {
   readonly name: string;
   readonly listing: ListedTool;
   /** Parses `args` and runs the tool; never throws (failures are `isError` results). */
-  readonly call: (agent: Agent, args: unknown, onError: (tool: string, error: unknown) => void) => Promise<CallToolResult>;
+  readonly call: (agent: AgentSource, args: unknown, onError: (tool: string, error: unknown) => void) => Promise<CallToolResult>;
 };
 
 const loose = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, "");
@@ -72,7 +79,7 @@ export function defineTool<Shape extends z.ZodRawShape>(def: ToolDefinition<Shap
       try {
         const parsed = schema.safeParse(args ?? {});
         if (!parsed.success) throw inputError(parsed.error, args, Object.keys(def.inputSchema));
-        return okResult(await def.run(agent, parsed.data));
+        return okResult(await def.run(typeof agent === "function" ? await agent() : agent, parsed.data));
       } catch (error) {
         onError(def.name, error);
         return errorResult(error);
@@ -85,7 +92,7 @@ export function defineTool<Shape extends z.ZodRawShape>(def: ToolDefinition<Shap
 const ANY_OBJECT = z.looseObject({}) as unknown as AnySchema;
 
 /** Registers `tools` on `server` for `agent`, and lists them with their own JSON schemas. */
-export function registerTools(server: McpServer, agent: Agent, tools: readonly Tool[], onError: (tool: string, error: unknown) => void): void {
+export function registerTools(server: McpServer, agent: AgentSource, tools: readonly Tool[], onError: (tool: string, error: unknown) => void): void {
   for (const tool of tools) {
     const { title, description, annotations } = tool.listing;
     server.registerTool(tool.name, { ...(title ? { title } : {}), ...(description ? { description } : {}), ...(annotations ? { annotations } : {}), inputSchema: ANY_OBJECT }, (args: unknown) =>
