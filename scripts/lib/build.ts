@@ -3,7 +3,8 @@
  *
  *   contracts  `hardhat build` (contracts/ and the Solidity tests)       -> artifacts/
  *   abis       scripts/gen-abis.ts over the artifacts                     -> sdk/src/generated/
- *   sdk        `tsc` of the SDK (the indexer and the `stigmergy` CLI use its build)   -> sdk/dist/
+ *   sdk        `tsc` of the SDK (the indexer uses its build)                          -> sdk/dist/
+ *   cli        the `stigmergy` CLI bundled with esbuild (fast start-up)               -> sdk/dist/bin/
  *
  * A step's fingerprint is a hash of its input files' paths and contents (plus the step's own
  * command); fingerprints of successful steps are kept in .stigmergy/build.json. Nothing is
@@ -53,8 +54,15 @@ const STEPS: Step[] = [
     name: "sdk",
     what: "building the SDK (tsc)",
     inputs: ["sdk/src", "sdk/tsconfig.json", "node_modules/typescript/package.json"],
-    outputs: ["sdk/dist/index.js", "sdk/dist/cli/main.js"],
+    outputs: ["sdk/dist/index.js", "sdk/dist/mcp/server.js"],
     command: [TSC, "-p", "sdk/tsconfig.json"],
+  },
+  {
+    name: "cli",
+    what: "bundling the stigmergy CLI (esbuild)",
+    inputs: ["sdk/src", "sdk/scripts/bundle-cli.js", "package-lock.json"],
+    outputs: ["sdk/dist/bin/stigmergy.js"],
+    command: [join(ROOT, "sdk", "scripts", "bundle-cli.js")],
   },
 ];
 

@@ -1,9 +1,13 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { expect } from "chai";
-import { createPublicClient, createWalletClient, http, keccak256, toHex, zeroAddress, zeroHash } from "viem";
+import { createPublicClient, createWalletClient, http, keccak256, parseEventLogs, toHex, zeroAddress, zeroHash } from "viem";
+import { freePort } from "../../scripts/lib/processes.ts";
 import { mnemonicToAccount } from "viem/accounts";
 import { verifySignature } from "../../indexer/src/webhooks/sign.ts";
 import { abis } from "../../sdk/src/index.ts";
-import { type Receiver, startReceiver, subscribe as subscribeTo } from "./helpers/receiver.ts";
+import { type Received, type Receiver, startReceiver, subscribe as subscribeTo } from "./helpers/receiver.ts";
 import { restartIndexer as restart, type Stack, type StackIndexer, startStack } from "./helpers/stack.ts";
 import { MNEMONIC, taskPoster } from "./helpers/tasks.ts";
 
@@ -94,20 +98,95 @@ describe("webhooks", function () {
     await receiver.waitFor((x) => receiver.received.indexOf(x) >= before && x.json.subscriptionId === id);
   });
 
-  it("wakes schedule subscribers when a round falls due, with no transaction sent", async () => {
-    const id = await subscribe(indexer.url, receiver.url, { events: ["schedule.due"] });
+  /** A schedule of `count` rounds every `interval` seconds from `firstAt`, claimable by any agent. */
+  const createSchedule = async (firstAt: bigint, interval: bigint, count: number, specURI: string) => {
     const transport = http(stack.node.url);
     const poster = createWalletClient({ account: mnemonicToAccount(MNEMONIC, { addressIndex: 10 }), transport });
+    const template = { capability: zeroHash, specURI, specHash: zeroHash, rewardToken: zeroAddress, reward: 1n, maxReward: 1n, claimBond: 0n, minStake: 0n, abandonSlash: 0n, leaseDuration: 60n, notBefore: 0n, deadline: 600n, reviewWindow: 60n, approver: zeroAddress } as const;
+    const hash = await poster.writeContract({ chain: null, address: stack.deployment.contracts.TaskBoard!, abi: abis.TaskBoard, functionName: "createSchedule", args: [template, firstAt, interval, count], value: BigInt(count) });
+    const receipt = await createPublicClient({ transport }).waitForTransactionReceipt({ hash });
+    const [log] = parseEventLogs({ abi: abis.TaskBoard, logs: receipt.logs, eventName: "ScheduleCreated" });
+    return log!.args.scheduleId;
+  };
+
+  it("wakes schedule subscribers when a round falls due, with no transaction sent; a claim sent on receipt succeeds, even with the chain's clock ahead of the wall clock", async () => {
+    const id = await subscribe(indexer.url, receiver.url, { events: ["schedule.due"] });
+    const transport = http(stack.node.url);
+    const publicClient = createPublicClient({ transport });
+    // Blocks in quick succession each add a second: the chain's clock runs ahead of the wall clock.
+    for (let i = 0; i < 8; i++) await publicClient.request({ method: "evm_mine" as never });
+    const claimer = createWalletClient({ account: mnemonicToAccount(MNEMONIC, { addressIndex: 11 }), transport });
+    const registered = await claimer.writeContract({ chain: null, address: stack.deployment.contracts.IdentityRegistry!, abi: abis.IdentityRegistry, functionName: "register", args: [] });
+    const [reg] = parseEventLogs({ abi: abis.IdentityRegistry, logs: (await publicClient.waitForTransactionReceipt({ hash: registered })).logs, eventName: "Registered" });
     const firstAt = (await chainNow()) + 3n;
-    const template = { capability: zeroHash, specURI: "ipfs://cron", specHash: zeroHash, rewardToken: zeroAddress, reward: 1n, maxReward: 1n, claimBond: 0n, minStake: 0n, abandonSlash: 0n, leaseDuration: 60n, notBefore: 0n, deadline: 600n, reviewWindow: 60n, approver: zeroAddress } as const;
-    const hash = await poster.writeContract({ chain: null, address: stack.deployment.contracts.TaskBoard!, abi: abis.TaskBoard, functionName: "createSchedule", args: [template, firstAt, 3_600n, 2], value: 2n });
-    await createPublicClient({ transport }).waitForTransactionReceipt({ hash });
+    const scheduleId = await createSchedule(firstAt, 3_600n, 2, "ipfs://cron");
     const r = await receiver.waitFor((x) => x.json.type === "schedule.due" && x.json.subscriptionId === id);
     const s = r.json.schedule as { round: number; dueAt: string; scheduleId: string };
-    expect(s.round).to.equal(0);
-    expect(BigInt(s.dueAt)).to.equal(firstAt);
-    expect(r.at / 1000).to.be.at.least(Number(firstAt) - 1);
+    expect([s.round, BigInt(s.dueAt), BigInt(s.scheduleId)]).to.deep.equal([0, firstAt, scheduleId]);
+    // Woken no earlier than the round can be claimed: a claim sent now succeeds.
+    const claim = await claimer.writeContract({ chain: null, address: stack.deployment.contracts.TaskBoard!, abi: abis.TaskBoard, functionName: "claimScheduled", args: [scheduleId, 0, reg!.args.agentId] });
+    expect((await publicClient.waitForTransactionReceipt({ hash: claim })).status).to.equal("success");
     // Round 1 is an hour away: not yet.
     expect(receiver.received.filter((x) => x.json.type === "schedule.due" && (x.json.schedule as { round: number }).round === 1)).to.have.length(0);
+  });
+
+  it("an empty filter gets every event, schedule.due included", async () => {
+    const id = await subscribe(indexer.url, receiver.url, {});
+    await postTask();
+    const posted = await receiver.waitFor((x) => x.json.subscriptionId === id && x.json.type === "event");
+    expect((posted.json.event as Event).name).to.equal("TaskPosted");
+    const scheduleId = await createSchedule((await chainNow()) + 2n, 3_600n, 1, "ipfs://every-event");
+    const due = await receiver.waitFor((x) => x.json.subscriptionId === id && x.json.type === "schedule.due");
+    expect(BigInt((due.json.schedule as { scheduleId: string }).scheduleId)).to.equal(scheduleId);
+    expect((await fetch(`${indexer.url}/webhooks/${id}`, { method: "DELETE" })).status).to.equal(204);
+  });
+});
+
+describe("webhooks across a chain restart", function () {
+  it("a new genesis is a new chain, not a reorg: subscriptions are kept, the old chain's pending deliveries dropped with one log line, no `removed` notices", async () => {
+    const hooks = mkdtempSync(join(tmpdir(), "stigmergy-hooks-"));
+    const receiver = await startReceiver();
+    const first = await startStack();
+    const stacks = [first];
+    try {
+      let output = "";
+      const env = { ...FAST, STIGMERGY_WEBHOOK_DIR: hooks, STIGMERGY_WEBHOOK_MAX_ATTEMPTS: "100" };
+      let indexer = await first.indexer({ env, onOutput: (c) => (output += c) });
+      const everything = await subscribe(indexer.url, receiver.url, {});
+      // A receiver that never answers keeps deliveries pending in the outbox.
+      const dead = await subscribe(indexer.url, `http://127.0.0.1:${await freePort()}/gone`, { events: ["TaskPosted"] });
+      const post = taskPoster(first.node.url, first.deployment.contracts.TaskBoard!, 9);
+      for (let i = 0; i < 3; i++) await post({ capability: zeroHash, specURI: `ipfs://old-chain-${i}` });
+      const taskPosted = (x: Received) => x.json.type === "event" && (x.json.event as Event).name === "TaskPosted";
+      const blockOf = (x: Received) => (x.json.event as { blockHash: string }).blockHash;
+      await receiver.waitFor(() => receiver.received.filter(taskPosted).length >= 3);
+      const oldBlocks = new Set(receiver.received.filter(taskPosted).map(blockOf));
+      await indexer.stop();
+      await first.stop();
+      stacks.shift();
+
+      // The devnet restarts: same chain id, new genesis; the indexer comes back on the same webhook store.
+      const second = await startStack();
+      stacks.push(second);
+      output = "";
+      indexer = await second.indexer({ env, onOutput: (c) => (output += c) });
+      const post2 = taskPoster(second.node.url, second.deployment.contracts.TaskBoard!, 9);
+      await post2({ capability: zeroHash, specURI: "ipfs://new-chain" });
+      await receiver.waitFor((x) => taskPosted(x) && !oldBlocks.has(blockOf(x)));
+
+      const listed = (await (await fetch(`${indexer.url}/webhooks`)).json()) as { webhooks: { id: string }[]; outbox: Record<string, number> };
+      expect(listed.webhooks.map((w) => w.id)).to.have.members([everything, dead]);
+      expect(listed.outbox.dropped ?? 0, JSON.stringify(listed.outbox)).to.be.at.least(3);
+      expect(output.match(/webhooks: the chain changed/g), output).to.have.length(1);
+      expect(output).to.match(/\d+ pending deliveries of the old chain dropped/);
+      // Give a mistaken reorg detection time to show itself: nothing but events ever arrives.
+      await new Promise((r) => setTimeout(r, 3_000));
+      expect(receiver.received.filter((x) => x.json.type === "removed")).to.have.length(0);
+      await indexer.stop();
+    } finally {
+      for (const s of stacks) await s.stop();
+      await receiver.close();
+      rmSync(hooks, { recursive: true, force: true });
+    }
   });
 });

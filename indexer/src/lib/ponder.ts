@@ -26,12 +26,15 @@ export const listeningPort = (): number | undefined => common()?.metrics.port;
 
 const base = () => `http://127.0.0.1:${listeningPort() ?? requestedPort()}`;
 
-/** The latest indexed block (Ponder's `/status`), or `undefined` before anything was indexed. */
-export async function indexedBlock(timeoutMs = 2_000): Promise<number | undefined> {
+/** The latest indexed block's number and timestamp (Ponder's `/status`), or `undefined` before anything was indexed. */
+export async function indexedHead(timeoutMs = 2_000): Promise<{ number: number; timestamp: number } | undefined> {
   const res = await fetch(`${base()}/status`, { signal: AbortSignal.timeout(timeoutMs) });
-  const status = (await res.json()) as Record<string, { block?: { number: number } }>;
-  return Object.values(status)[0]?.block?.number;
+  const status = (await res.json()) as Record<string, { block?: { number: number; timestamp: number } }>;
+  return Object.values(status)[0]?.block;
 }
+
+/** The latest indexed block's number, or `undefined` before anything was indexed. */
+export const indexedBlock = async (timeoutMs = 2_000): Promise<number | undefined> => (await indexedHead(timeoutMs))?.number;
 
 /** Whether Ponder's historical backfill is complete (its `/ready`). */
 export async function backfilled(timeoutMs = 2_000): Promise<boolean> {

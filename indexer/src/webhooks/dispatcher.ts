@@ -13,13 +13,21 @@
  *    indexed activity while the chain no longer has its block (Ponder rolled the block back) is
  *    followed, for every delivery made of it, by a `removed` notice. A row that is merely absent
  *    for a while (Ponder rebuilding after a crash) with its block still canonical is not removed.
- * 4. Time. Schedule rounds that fall due produce `schedule.due` deliveries on the first tick after
- *    their due time (the indexer is the clock): no transaction needed.
+ * 4. Time. Schedule rounds that fall due produce `schedule.due` deliveries at once (the indexer is
+ *    the clock): no transaction needed. A round falls due when a block that could include its claim
+ *    would carry a timestamp at or past its due time: `max(wall clock, indexed head's timestamp + 1)`
+ *    (every block is later than its parent, and a chain whose blocks came in quick succession runs
+ *    ahead of the wall clock). A timer is set for the next due round; new blocks re-check.
+ * 5. Chains. Subscriptions belong to no chain, but the outbox and the dispatcher's memory belong to
+ *    one (its chain id and genesis hash). On another chain (a restarted devnet) the old chain's
+ *    pending deliveries are dropped and its memory forgotten, with one log line: a new genesis is a
+ *    new chain, not a reorg, and gets no `removed` notices.
+ * 6. Deliveries run beside the scans, never in their way: a slow receiver delays only itself.
  */
 import { and, asc, eq, gt, inArray, lte } from "ponder";
 import { activity, schedule, scheduleRound } from "ponder:schema";
 import { type Matchable, matches, type WebhookFilter } from "./filter.js";
-import { indexedBlock } from "../lib/ponder.js";
+import { indexedHead } from "../lib/ponder.js";
 import { rpcCall } from "../lib/rpc.js";
 import { signature, stableId } from "./sign.js";
 import type { WebhookStore } from "./store.js";
@@ -54,13 +62,48 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
   let timer: NodeJS.Timeout | undefined;
   const inFlight = new Set<string>();
 
-  async function indexedHead(): Promise<bigint | undefined> {
+  /** The indexed head, read once per scan (`undefined`: nothing indexed yet, or Ponder busy). */
+  let head: { number: bigint; timestamp: bigint } | undefined;
+  async function readHead(): Promise<void> {
     try {
-      const block = await indexedBlock();
-      return block === undefined ? undefined : BigInt(block);
+      const h = await indexedHead();
+      head = h ? { number: BigInt(h.number), timestamp: BigInt(h.timestamp) } : undefined;
     } catch {
-      return undefined;
+      head = undefined;
     }
+  }
+
+  /** Chain time now, in seconds: what the next block's timestamp would be at the earliest. */
+  const chainNow = (wallMs: number): bigint => {
+    const wall = BigInt(Math.floor(wallMs / 1000));
+    return head && head.timestamp + 1n > wall ? head.timestamp + 1n : wall;
+  };
+
+  /**
+   * The chain this store's outbox belongs to, checked before anything is scanned: its genesis hash
+   * from the node, bound to the store (on another chain, the old chain's state is dropped).
+   */
+  let boundGenesis: string | undefined;
+  async function bindChain(): Promise<boolean> {
+    if (boundGenesis !== undefined) return true;
+    let genesis: { hash: string } | null;
+    let chainId: string;
+    try {
+      genesis = await rpcCall<{ hash: string } | null>(o.rpcUrl, "eth_getBlockByNumber", ["0x0", false], 5_000);
+      chainId = BigInt(await rpcCall<string>(o.rpcUrl, "eth_chainId", [], 5_000)).toString();
+    } catch {
+      return false; // the node does not answer: try again on the next tick
+    }
+    if (!genesis) return false;
+    const change = await o.store.bindChain({ chainId, genesisHash: genesis.hash });
+    if (change.changed) {
+      o.log(
+        `webhooks: the chain changed (chain ${chainId}, genesis ${genesis.hash}; was chain ${change.previous!.chainId}, genesis ${change.previous!.genesisHash}): ` +
+          `${change.dropped} pending deliveries of the old chain dropped, its events and schedule rounds forgotten; subscriptions kept`,
+      );
+    }
+    boundGenesis = genesis.hash;
+    return true;
   }
 
   /** The canonical hash at each block number, asked once per scan; `undefined` if the node failed. */
@@ -109,9 +152,8 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
 
   /** New activity into the outbox, and `removed` notices for activity a reorg took away. */
   async function scanActivity(now: number) {
-    const head = await indexedHead();
     if (head === undefined) return;
-    const deliverable = head - o.confirmations;
+    const deliverable = head.number - o.confirmations;
     if (deliverable < 0n) return;
     const processed = (await o.store.cursor("processed")) ?? 0n;
     const from = (processed < deliverable ? processed : deliverable) - FINALITY;
@@ -141,8 +183,15 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
       // Keys written before events were identified by block hash (no ":") are left to age out.
       const vanished = chunk.filter((key) => key.includes(":") && !present.has(key));
       if (vanished.length === 0) continue;
+      // A vanished event on a chain with another genesis is not a reorg: rebind (which forgets it).
+      const genesis = await canonicalHashes([0n]);
+      if (!genesis) continue; // the node did not answer: decide on a later tick
+      if (genesis.get(0n) !== boundGenesis) {
+        boundGenesis = undefined;
+        return;
+      }
       const hashes = await canonicalHashes(vanished.map((key) => seen.get(key)!));
-      if (!hashes) continue; // the node did not answer: decide on a later tick
+      if (!hashes) continue;
       for (const key of vanished) {
         const split = key.lastIndexOf(":");
         // Removed only when the node has another block at that height: the same hash means "not
@@ -163,19 +212,27 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
     await o.store.pruneSeen(deliverable - FINALITY);
   }
 
+  /** When the next round that is not due yet falls due (unix seconds), as of the last scan. */
+  let nextDueAt: bigint | undefined;
+
   /** `schedule.due` for every round that has fallen due and was not spawned yet. */
   async function scanSchedules(now: number) {
-    const seconds = BigInt(Math.floor(now / 1000));
+    const seconds = chainNow(now);
+    nextDueAt = undefined;
     const live: (typeof schedule.$inferSelect)[] = await o.db.select().from(schedule).where(eq(schedule.cancelled, false));
     if (live.length === 0) return;
-    const subscriptions = (await o.store.subscriptions()).filter((s) => (s.filter as WebhookFilter).events?.includes("schedule.due"));
+    const subscriptions = await o.store.subscriptions();
     for (const s of live) {
-      if (seconds < s.firstAt) continue;
       const key = `due:${s.id}`;
       const next = Number((await o.store.cursor(key)) ?? 0n);
+      if (next >= s.count) continue;
+      const nextAt = s.firstAt + s.interval * BigInt(next);
+      if (seconds < nextAt) {
+        if (nextDueAt === undefined || nextAt < nextDueAt) nextDueAt = nextAt;
+        continue;
+      }
       const latest = s.interval === 0n ? 0 : Number((seconds - s.firstAt) / s.interval);
       const last = Math.min(s.count - 1, latest);
-      if (next > last) continue;
       const spawned: { round: number }[] = await o.db.select({ round: scheduleRound.round }).from(scheduleRound).where(eq(scheduleRound.scheduleId, s.id));
       const taken = new Set(spawned.map((r) => r.round));
       const template = s.template as Record<string, unknown>;
@@ -198,9 +255,14 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
         }
       }
       await o.store.setCursor(key, BigInt(last + 1));
+      if (last + 1 < s.count) {
+        const after = s.firstAt + s.interval * BigInt(last + 1);
+        if (nextDueAt === undefined || after < nextDueAt) nextDueAt = after;
+      }
     }
   }
 
+  /** Starts every delivery that is due and not already under way; resolves when they have ended. */
   async function deliver(now: number) {
     const due = (await o.store.due(now, 32)).filter((d) => !inFlight.has(d.id));
     await Promise.all(
@@ -232,23 +294,47 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
     );
   }
 
+  /** Deliveries run in the background: a slow or silent receiver never holds up the scans. */
+  const startDeliveries = (now: number) =>
+    void deliver(now).catch((error: unknown) => o.log(`webhooks: delivery failed: ${(error as Error).message}`));
+
+  let scanning: Promise<void> | undefined;
+  let dueTimer: NodeJS.Timeout | undefined;
+  /** One scan at a time: activity, schedules, then deliveries; then the timer for the next due round. */
+  const scan = (): Promise<void> =>
+    (scanning ??= (async () => {
+      const now = Date.now();
+      try {
+        if (!(await bindChain())) return;
+        await readHead();
+        await scanActivity(now);
+        await scanSchedules(now);
+        startDeliveries(now);
+      } catch (error) {
+        o.log(`webhooks: tick failed: ${(error as Error).message}`);
+      }
+      if (dueTimer) clearTimeout(dueTimer);
+      dueTimer = undefined;
+      if (!stopped && nextDueAt !== undefined) {
+        // Wall time at which the chain reaches it (sooner if blocks arrive: the next tick re-checks).
+        const wait = Math.max(0, Number(nextDueAt) * 1000 - Date.now());
+        dueTimer = setTimeout(() => void scan(), Math.min(wait, 2 ** 31 - 1));
+      }
+    })().finally(() => {
+      scanning = undefined;
+    }));
+
   const tick = async () => {
     if (stopped) return;
-    const now = Date.now();
-    try {
-      await scanActivity(now);
-      await scanSchedules(now);
-      await deliver(now);
-    } catch (error) {
-      o.log(`webhooks: tick failed: ${(error as Error).message}`);
-    }
+    await scan();
     if (!stopped) timer = setTimeout(tick, o.pollMs);
   };
-  timer = setTimeout(tick, o.pollMs);
+  timer = setTimeout(tick, 0);
   return {
     stop: () => {
       stopped = true;
       if (timer) clearTimeout(timer);
+      if (dueTimer) clearTimeout(dueTimer);
     },
   };
 }

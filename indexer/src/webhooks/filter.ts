@@ -1,6 +1,8 @@
 /**
- * Webhook subscription filters: which events a subscriber is woken for. Every field is optional;
- * an empty filter matches every event (but not `schedule.due`, which must be asked for by name).
+ * Webhook subscription filters: which events a subscriber is woken for. Every field is optional and
+ * narrows the match; an empty filter matches everything, contract events and `schedule.due` alike.
+ * A `schedule.due` is matched like an event of TaskBoard whose args are the round's task template
+ * (so `capability` narrows it; `agentId`, `taskId` and `channel` match no round).
  */
 export type WebhookFilter = {
   /** Event names ("TaskPosted", or "TaskBoard:TaskPosted"), and/or "schedule.due". */
@@ -70,8 +72,6 @@ export function matches(filter: WebhookFilter, item: Matchable): boolean {
   if (filter.events) {
     const named = filter.events.some((e) => e === item.event || e === `${item.contract}:${item.event}`);
     if (!named) return false;
-  } else if (item.event === "schedule.due") {
-    return false;
   }
   if (filter.agentId !== undefined && item.agentId?.toString() !== filter.agentId) return false;
   if (filter.taskId !== undefined && item.taskId?.toString() !== filter.taskId) return false;

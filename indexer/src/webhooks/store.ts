@@ -60,6 +60,7 @@ export class WebhookStore {
     await sql.query(`CREATE TABLE IF NOT EXISTS ${s}.seen (event_id text PRIMARY KEY, block_number bigint NOT NULL)`);
     await sql.query(`CREATE TABLE IF NOT EXISTS ${s}.due (schedule_id text NOT NULL, round integer NOT NULL, PRIMARY KEY (schedule_id, round))`);
     await sql.query(`CREATE TABLE IF NOT EXISTS ${s}.cursor (key text PRIMARY KEY, value bigint NOT NULL)`);
+    await sql.query(`CREATE TABLE IF NOT EXISTS ${s}.chain (key text PRIMARY KEY, chain_id text NOT NULL, genesis_hash text NOT NULL)`);
     return new WebhookStore(sql, s, close);
   }
 
@@ -155,6 +156,30 @@ export class WebhookStore {
       [scheduleId.toString(), round],
     );
     return rows.length === 1;
+  }
+
+  /**
+   * Binds the outbox to a chain. The first time, or on the same chain, nothing changes; on another
+   * chain (another genesis) its pending deliveries are dropped and the events, schedule rounds and
+   * cursors remembered for it are forgotten. Subscriptions are kept.
+   */
+  async bindChain(chain: { chainId: string; genesisHash: string }): Promise<{ changed: boolean; dropped: number; previous?: { chainId: string; genesisHash: string } }> {
+    const { rows } = await this.sql.query<{ chain_id: string; genesis_hash: string }>(`SELECT chain_id, genesis_hash FROM ${this.s}.chain WHERE key = 'current'`);
+    const previous = rows[0] ? { chainId: rows[0].chain_id, genesisHash: rows[0].genesis_hash } : undefined;
+    if (previous && previous.chainId === chain.chainId && previous.genesisHash === chain.genesisHash) return { changed: false, dropped: 0 };
+    let dropped = 0;
+    if (previous) {
+      const { rows: gone } = await this.sql.query<{ id: string }>(`UPDATE ${this.s}.outbox SET status = 'dropped', last_error = 'the chain changed' WHERE status = 'pending' RETURNING id`);
+      dropped = gone.length;
+      await this.sql.query(`DELETE FROM ${this.s}.seen`);
+      await this.sql.query(`DELETE FROM ${this.s}.due`);
+      await this.sql.query(`DELETE FROM ${this.s}.cursor`);
+    }
+    await this.sql.query(
+      `INSERT INTO ${this.s}.chain (key, chain_id, genesis_hash) VALUES ('current', $1, $2) ON CONFLICT (key) DO UPDATE SET chain_id = $1, genesis_hash = $2`,
+      [chain.chainId, chain.genesisHash],
+    );
+    return previous ? { changed: true, dropped, previous } : { changed: false, dropped: 0 };
   }
 
   async stats(): Promise<Record<string, number>> {

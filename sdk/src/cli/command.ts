@@ -31,6 +31,18 @@ export type CommandInput = {
   session: Session;
 };
 
+/** What runs a command. */
+export type Run = (input: CommandInput) => Promise<CommandResult | undefined>;
+
+/**
+ * A `run` that imports its implementation only when the command runs: the command table, the
+ * parser and `--help` load no chain library, so the CLI starts fast.
+ */
+export const lazy =
+  <M>(load: () => Promise<M>, name: { [K in keyof M]: M[K] extends Run ? K : never }[keyof M]): Run =>
+  async (input) =>
+    ((await load())[name] as Run)(input);
+
 export type Command = {
   /** Words that select it: `["task", "claim"]`. */
   path: readonly string[];
@@ -44,7 +56,7 @@ export type Command = {
   details?: readonly string[];
   examples?: readonly string[];
   /** Runs it; resolves the result to print, or undefined when it printed as it went (watch, devnet). */
-  run: (input: CommandInput) => Promise<CommandResult | undefined>;
+  run: Run;
 };
 
 /** Flags every command takes. */

@@ -1,6 +1,6 @@
 /**
- * What a failed command means to its caller: the exit code, and the error as one plain line plus
- * hints (for people) or a JSON object (for scripts).
+ * What a failed command means to its caller: the exit code, and the CLI's own errors. Light on
+ * purpose (no chain library): the parser and `--help` load it.
  *
  *   0  success
  *   1  the chain refused (a contract revert, decoded to its error) or anything unexpected
@@ -9,14 +9,7 @@
  *   3  cannot reach the node or the indexer, or no usable deployment
  *   4  not found (no such agent, task, group, schedule; nothing to claim)
  */
-import { InvalidDeploymentError } from "../deployment.js";
 import { StigmergyError } from "../errors/base.js";
-import { ContractRevertError } from "../errors/contract.js";
-import { IndexerError, InvalidInputError, MissingConfigError } from "../errors/input.js";
-import { isConnectionError, NodeUnreachableError, typedError } from "../errors/report.js";
-import { NoCheckoutError } from "./checkout.js";
-
-export { describeError, type ErrorReport, isConnectionError, NodeUnreachableError } from "../errors/report.js";
 
 export const EXIT = { ok: 0, refused: 1, usage: 2, unreachable: 3, notFound: 4 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -37,6 +30,10 @@ export class NotFoundError extends StigmergyError {
   }
 }
 
+/** Error codes by exit code (the codes of UsageError, InvalidInputError, IndexerError, …). */
+const USAGE_CODES = new Set(["USAGE", "INVALID_INPUT", "MISSING_CONFIG", "NO_CHECKOUT"]);
+const UNREACHABLE_CODES = new Set(["INDEXER_ERROR", "INVALID_DEPLOYMENT", "NODE_UNREACHABLE"]);
+
 /** Reverts that mean "this does not exist": exit 4 rather than 1. */
 const NOT_FOUND_REVERTS = new Set([
   "AgentNotFound",
@@ -50,13 +47,19 @@ const NOT_FOUND_REVERTS = new Set([
   "ERC721NonexistentToken",
 ]);
 
-/** The exit code an error means. */
-export function exitCodeOf(raw: unknown): ExitCode {
-  const error = typedError(raw);
-  if (error instanceof UsageError || error instanceof InvalidInputError || error instanceof MissingConfigError || error instanceof NoCheckoutError) return EXIT.usage;
-  if (error instanceof NotFoundError) return EXIT.notFound;
-  if (error instanceof ContractRevertError) return NOT_FOUND_REVERTS.has(error.errorName) ? EXIT.notFound : EXIT.refused;
-  if (error instanceof IndexerError || error instanceof InvalidDeploymentError || error instanceof NodeUnreachableError) return EXIT.unreachable;
-  if (isConnectionError(error)) return EXIT.unreachable;
+/** The exit code an error means. Errors that are not ours are decoded first (which loads viem). */
+export async function exitCodeOf(raw: unknown): Promise<ExitCode> {
+  let error = raw;
+  if (!(error instanceof StigmergyError)) {
+    const report = await import("../errors/report.js");
+    if (report.isConnectionError(error)) return EXIT.unreachable;
+    error = report.typedError(error);
+  }
+  if (!(error instanceof StigmergyError)) return EXIT.refused;
+  if (USAGE_CODES.has(error.code)) return EXIT.usage;
+  if (error.code === "NOT_FOUND") return EXIT.notFound;
+  if (UNREACHABLE_CODES.has(error.code)) return EXIT.unreachable;
+  const errorName = (error as { errorName?: unknown }).errorName;
+  if (typeof errorName === "string") return NOT_FOUND_REVERTS.has(errorName) ? EXIT.notFound : EXIT.refused;
   return EXIT.refused;
 }

@@ -20,7 +20,6 @@ import type { ConnectionFlags } from "./config.js";
 import { EXIT, type ExitCode, exitCodeOf, UsageError } from "./errors.js";
 import { commandHelp, groupHelp, rootHelp } from "./help.js";
 import { createProgress, printError, printResult, toJson, writeLine } from "./output.js";
-import { createSession } from "./session.js";
 
 export const COMMANDS: readonly Command[] = [
   ...devnetCommands,
@@ -88,20 +87,21 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
       return EXIT.ok;
     }
     const progress = createProgress({ quiet: parsed.quiet });
+    const { createSession } = await import("./session.js");
     const session = createSession({ flags: parsed.command.connection === false ? {} : connectionFlags(parsed.flags), json, progress });
     const result = await parsed.command.run({ args: parsed.args, flags: parsed.flags, session });
     if (result) await printResult(result, json);
     return EXIT.ok;
   } catch (error) {
     await printError(error, json);
-    return exitCodeOf(error);
+    return await exitCodeOf(error);
   }
 }
 
 // Errors from background work (a watcher, a stream) end the process with their exit code too.
 const fail = (error: unknown) =>
   void printError(error, process.argv.includes("--json")).then(
-    () => process.exit(exitCodeOf(error)),
+    async () => process.exit(await exitCodeOf(error)),
     () => process.exit(EXIT.refused),
   );
 process.on("unhandledRejection", fail);

@@ -10,7 +10,7 @@ import { contractAddress, InvalidDeploymentError } from "../deployment.js";
 import { InvalidInputError, MissingConfigError } from "../errors/input.js";
 import { abis } from "../generated/abis.js";
 import { agentFrom, type Connection, type ConnectionFlags, resolveConnection } from "./config.js";
-import { isConnectionError, NodeUnreachableError } from "./errors.js";
+import { isConnectionError, NodeUnreachableError } from "../errors/report.js";
 import type { Progress } from "./output.js";
 
 export type Session = {

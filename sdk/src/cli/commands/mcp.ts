@@ -1,6 +1,7 @@
 /** `stigmergy mcp`: the MCP server over stdio, exposing the SDK's actions as tools for LLM agents. */
-import { MissingConfigError } from "../../errors/input.js";
-import type { Command } from "../command.js";
+import { type Command, lazy } from "../command.js";
+
+const load = () => import("../run/mcp.js");
 
 const mcp: Command = {
   path: ["mcp"],
@@ -12,25 +13,7 @@ const mcp: Command = {
     "call that needs the chain answers NODE_UNREACHABLE with the remedy until the node answers.",
   ],
   examples: ['{ "command": "npx", "args": ["stigmergy", "mcp", "--account", "1", "--indexer", "http://127.0.0.1:42069"] }   (an MCP client entry)'],
-  async run({ session, flags }) {
-    // Loaded on demand: only this command needs the MCP SDK.
-    const { runMcpStdio, who } = await import("../../mcp/server.js");
-    // Connects on the first tool call that needs the chain, and again on the next while that fails.
-    const connected = async () => {
-      const agent = await session.agent();
-      // Act as the account's agent when it has one; without, the tools can register one.
-      if (agent.address && agent.agentId === undefined) {
-        await session.actingAgent().catch((error: unknown) => (error instanceof MissingConfigError ? undefined : Promise.reject(error)));
-      }
-      return agent;
-    };
-    const agent = await connected().catch(() => undefined);
-    const rpcUrl = flags.string("rpc") ?? process.env.STIGMERGY_RPC_URL ?? "http://127.0.0.1:8545";
-    await runMcpStdio(agent ?? connected, {
-      describe: () => (agent ? who(agent) : `the configured account; no node answers at ${rpcUrl} yet (tools that need the chain say so until it does)`),
-    });
-    return undefined;
-  },
+  run: lazy(load, "mcp"),
 };
 
 export const mcpCommands: Command[] = [mcp];
