@@ -3,7 +3,8 @@
  * the tables, writes gas-snapshot.json and the README's bench sections. Numbers are reported here,
  * never asserted by timing tests; the gas snapshot test guards gas against regressions.
  * STIGMERGY_BENCH=gas runs only the gas section, STIGMERGY_BENCH=push only push versus polling,
- * STIGMERGY_BENCH=contention only the claim contention race.
+ * STIGMERGY_BENCH=contention only the claim contention race, STIGMERGY_BENCH=time only shared time
+ * (schedule.due) and the CLI's start-up.
  */
 import { createRequire } from "node:module";
 import { network } from "hardhat";
@@ -14,6 +15,7 @@ import { contentionTable, measureContention } from "../bench/contention.ts";
 import { measureIndexer } from "../bench/indexer.ts";
 import { measurePush, pushTable } from "../bench/push.ts";
 import { measureTaskGas } from "../bench/tasks.ts";
+import { measureTime, timeTables } from "../bench/time.ts";
 import { measureTrustLayerGas } from "../bench/trust-layer.ts";
 
 const hardhatVersion = (createRequire(import.meta.url)("hardhat/package.json") as { version: string }).version;
@@ -62,6 +64,13 @@ if (mode === undefined || mode === "push") {
   const table = pushTable(await measurePush({ log }));
   console.log(`\n${table}`);
   if (updateReadme("push", `${table}\n\n_Measured ${machine}._`)) console.log("bench: updated README.md (push)");
+}
+
+if (mode === undefined || mode === "time") {
+  console.log("\nbench: shared time (schedule.due after a round can be claimed) and the CLI's start-up…");
+  const table = timeTables(await measureTime({ log }));
+  console.log(`\n${table}`);
+  if (updateReadme("time", `${table}\n\n_Measured ${machine}._`)) console.log("bench: updated README.md (time)");
 }
 
 if (mode === undefined || mode === "contention") {

@@ -14,10 +14,9 @@
  *    followed, for every delivery made of it, by a `removed` notice. A row that is merely absent
  *    for a while (Ponder rebuilding after a crash) with its block still canonical is not removed.
  * 4. Time. Schedule rounds that fall due produce `schedule.due` deliveries at once (the indexer is
- *    the clock): no transaction needed. A round falls due when a block that could include its claim
- *    would carry a timestamp at or past its due time: `max(wall clock, indexed head's timestamp + 1)`
- *    (every block is later than its parent, and a chain whose blocks came in quick succession runs
- *    ahead of the wall clock). A timer is set for the next due round; new blocks re-check.
+ *    the clock): no transaction needed. A round falls due when a block mined now would carry a
+ *    timestamp at or past its due time: the chain's clock (clock.ts), which may run ahead of or
+ *    behind the wall clock. A timer is set for the next due round; new blocks re-check.
  * 5. Chains. Subscriptions belong to no chain, but the outbox and the dispatcher's memory belong to
  *    one (its chain id and genesis hash). On another chain (a restarted devnet) the old chain's
  *    pending deliveries are dropped and its memory forgotten, with one log line: a new genesis is a
@@ -28,6 +27,7 @@ import { and, asc, eq, gt, inArray, lte } from "ponder";
 import { activity, schedule, scheduleRound } from "ponder:schema";
 import { type Matchable, matches, type WebhookFilter } from "./filter.js";
 import { indexedHead } from "../lib/ponder.js";
+import { chainClock } from "./clock.js";
 import { rpcCall } from "../lib/rpc.js";
 import { signature, stableId } from "./sign.js";
 import type { WebhookStore } from "./store.js";
@@ -68,16 +68,16 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
     try {
       const h = await indexedHead();
       head = h ? { number: BigInt(h.number), timestamp: BigInt(h.timestamp) } : undefined;
+      if (head) clock.observe(head, Date.now());
     } catch {
       head = undefined;
     }
   }
 
-  /** Chain time now, in seconds: what the next block's timestamp would be at the earliest. */
-  const chainNow = (wallMs: number): bigint => {
-    const wall = BigInt(Math.floor(wallMs / 1000));
-    return head && head.timestamp + 1n > wall ? head.timestamp + 1n : wall;
-  };
+  /** The chain's clock, learned from the blocks as they are indexed. */
+  const clock = chainClock();
+  /** Chain time now, in whole seconds: what a block mined now would carry at the earliest. */
+  const chainNow = (wallMs: number): bigint => BigInt(Math.floor(clock.nowMs(wallMs) / 1000));
 
   /**
    * The chain this store's outbox belongs to, checked before anything is scanned: its genesis hash
@@ -316,8 +316,8 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
       if (dueTimer) clearTimeout(dueTimer);
       dueTimer = undefined;
       if (!stopped && nextDueAt !== undefined) {
-        // Wall time at which the chain reaches it (sooner if blocks arrive: the next tick re-checks).
-        const wait = Math.max(0, Number(nextDueAt) * 1000 - Date.now());
+        // Wall time at which the chain's clock reaches it (new blocks re-check on the next tick).
+        const wait = Math.max(0, clock.wallAt(Number(nextDueAt) * 1000) - Date.now());
         dueTimer = setTimeout(() => void scan(), Math.min(wait, 2 ** 31 - 1));
       }
     })().finally(() => {

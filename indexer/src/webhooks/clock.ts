@@ -1,0 +1,45 @@
+/**
+ * The chain's clock as seen from the indexer: what timestamp a block mined now would carry, so
+ * that `schedule.due` fires when a round can be claimed, not when the wall clock says so.
+ *
+ * A chain's block timestamps run at the wall clock's pace but may be offset from it: a local node
+ * that mined blocks in quick succession runs ahead (each block must be later than its parent), one
+ * that started between whole seconds runs behind, a test may have moved it. The offset is learned
+ * from blocks as they arrive: a block seen `δ` after it was mined gives `timestamp − seenAt`, which
+ * is the offset less δ and less the timestamp's rounding down to a whole second, so the largest of
+ * the last few samples is the best estimate (never ahead of the chain). Before any block was seen
+ * arriving (a restart), the offset is taken as zero, or as far ahead as the latest block is.
+ */
+const SAMPLES = 8;
+
+export type ChainClock = {
+  /** Feeds the latest indexed block, read at wall time `wallMs`. */
+  observe: (head: { number: bigint; timestamp: bigint }, wallMs: number) => void;
+  /** The chain's time at wall time `wallMs`, in milliseconds: the earliest timestamp of a block mined now. */
+  nowMs: (wallMs: number) => number;
+  /** The wall time (ms) at which the chain's clock reaches `chainMs`. */
+  wallAt: (chainMs: number) => number;
+};
+
+export function chainClock(): ChainClock {
+  let last: { number: bigint; timestamp: bigint } | undefined;
+  let samples: number[] = [];
+  let initial = 0;
+  const offset = () => (samples.length > 0 ? Math.max(...samples) : initial);
+  return {
+    observe(head, wallMs) {
+      const tsMs = Number(head.timestamp) * 1000;
+      if (last === undefined || head.number < last.number) {
+        // First sight (or the chain went back): the block may be old, so only a lead is informative.
+        samples = [];
+        initial = Math.max(0, tsMs - wallMs);
+      } else if (head.number > last.number) {
+        samples.push(tsMs - wallMs);
+        if (samples.length > SAMPLES) samples.shift();
+      }
+      last = head;
+    },
+    nowMs: (wallMs) => Math.max(last ? (Number(last.timestamp) + 1) * 1000 : 0, wallMs + offset()),
+    wallAt: (chainMs) => chainMs - offset(),
+  };
+}
