@@ -6,7 +6,13 @@ import { fileURLToPath } from "node:url";
 import type { GasSection } from "./gas.ts";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+/** The committed gas snapshot (what the snapshot test compares against). */
 export const SNAPSHOT_PATH = join(ROOT, "gas-snapshot.json");
+/**
+ * Where `npm run bench` writes gas-snapshot.json and README.md: the repository, unless
+ * STIGMERGY_BENCH_OUT names a directory holding copies of both (the README test runs the bench so).
+ */
+const OUT = process.env.STIGMERGY_BENCH_OUT ?? ROOT;
 
 export type GasSnapshot = Record<string, Record<string, number>>;
 
@@ -38,7 +44,7 @@ export function readSnapshot(): GasSnapshot {
 }
 
 export function writeSnapshot(snapshot: GasSnapshot): void {
-  writeFileSync(SNAPSHOT_PATH, `${JSON.stringify(snapshot, null, 2)}\n`);
+  writeFileSync(join(OUT, "gas-snapshot.json"), `${JSON.stringify(snapshot, null, 2)}\n`);
 }
 
 /**
@@ -46,7 +52,7 @@ export function writeSnapshot(snapshot: GasSnapshot): void {
  * Returns false when the README has no such markers.
  */
 export function updateReadme(name: string, content: string): boolean {
-  const path = join(ROOT, "README.md");
+  const path = join(OUT, "README.md");
   const text = readFileSync(path, "utf8");
   const start = `<!-- bench:${name}:start -->`;
   const end = `<!-- bench:${name}:end -->`;

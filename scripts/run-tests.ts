@@ -80,7 +80,7 @@ const steps: [string, () => Promise<Outcome>][] = [
   ["contract tests (mocha)", () => suite("npx", ["hardhat", "test", "mocha", "--no-compile"])],
   ["SDK, CLI and MCP tests (real node and indexer)", () => suite("npx", ["mocha", "--config", "test/sdk/.mocharc.json"])],
   ["end-to-end tests (real node, separate processes)", () => suite("npx", ["mocha", "--config", "test/e2e/.mocharc.json"])],
-  ["coverage gate", () => check("npx", ["hardhat", "test", "--coverage"], coverageProblem)],
+  ["coverage gate", () => check("npm", ["run", "coverage"], coverageProblem)],
 ];
 
 const total: Outcome = { passed: 0, failed: 0 };

@@ -3,9 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import { Contract, JsonRpcProvider, Wallet } from "ethers";
-import { createPublicClient, erc721Abi, getAddress, http, parseEventLogs } from "viem";
-import { type Deployment, identityRegistryAbi, parseDeployment } from "../../sdk/src/index.ts";
-import { freePort, type RunningNode, runToEnd, startHardhatNode } from "../../scripts/lib/processes.ts";
+import { type Abi, createPublicClient, createWalletClient, erc721Abi, getAddress, type Hex, http, parseEventLogs } from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+import { abis, type Deployment, identityRegistryAbi, parseDeployment } from "../../sdk/src/index.ts";
+import { freePort, ROOT, type RunningNode, runToEnd, startHardhatNode } from "../../scripts/lib/processes.ts";
+import { MNEMONIC } from "./helpers/tasks.ts";
 
 /** Hardhat's well-known test account #1 (never holds real funds). */
 const ACCOUNT_1_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
@@ -89,5 +91,28 @@ describe("deployment against a real `hardhat node`", () => {
     const logs = await client.getLogs({ address, fromBlock: BigInt(deployment.startBlock) });
     const transfers = parseEventLogs({ abi: erc721Abi, logs, eventName: "Transfer" });
     expect(transfers.map((t) => [t.args.to, t.args.tokenId])).to.deep.equal([[signer, agentId]]);
+  });
+
+  it("STIGMERGY_TREASURY and STIGMERGY_RANDOMNESS configure LeaderElection: its slash recipient and its randomness source", async () => {
+    const client = createPublicClient({ transport: http(node.url) });
+    const wallet = createWalletClient({ account: mnemonicToAccount(MNEMONIC, { addressIndex: 3 }), transport: http(node.url) });
+    const artifact = JSON.parse(readFileSync(join(ROOT, "artifacts", "contracts", "election", "PrevrandaoRandomness.sol", "PrevrandaoRandomness.json"), "utf8")) as { abi: Abi; bytecode: Hex };
+    const hash = await wallet.deployContract({ abi: artifact.abi, bytecode: artifact.bytecode, chain: null });
+    const source = (await client.waitForTransactionReceipt({ hash })).contractAddress!;
+    const treasury = mnemonicToAccount(MNEMONIC, { addressIndex: 4 }).address;
+    const out = join(dir, "configured");
+    const { code, output } = await runToEnd("npm", ["run", "deploy", "--", "--network", "localhost"], {
+      STIGMERGY_RPC_URL: node.url,
+      STIGMERGY_DEPLOYMENTS_DIR: out,
+      STIGMERGY_TREASURY: treasury,
+      STIGMERGY_RANDOMNESS: source,
+    });
+    expect(code, output).to.equal(0);
+    const path = join(out, `${node.chainId}.json`);
+    const configured = parseDeployment(JSON.parse(readFileSync(path, "utf8")), path);
+    const election = configured.contracts.LeaderElection!;
+    expect(await client.readContract({ address: election, abi: abis.LeaderElection, functionName: "randomnessSource" })).to.equal(getAddress(source));
+    const [event] = await client.getContractEvents({ address: election, abi: abis.LeaderElection, eventName: "ElectionConfigured", fromBlock: BigInt(configured.startBlock) });
+    expect(event?.args).to.deep.include({ slashRecipient: treasury, randomness: getAddress(source) });
   });
 });

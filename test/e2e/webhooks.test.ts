@@ -142,6 +142,32 @@ describe("webhooks", function () {
   });
 });
 
+describe("webhooks behind STIGMERGY_WEBHOOK_TOKEN", function () {
+  it("refuses the webhook endpoints without `Authorization: Bearer <token>` (401, saying what to send) and serves them with it", async () => {
+    const stack = await startStack();
+    try {
+      const indexer = await stack.indexer({ env: { STIGMERGY_WEBHOOK_TOKEN: "t0ken-for-the-test" } });
+      const body = JSON.stringify({ url: "http://127.0.0.1:9/hook", secret: SECRET });
+      for (const [method, path] of [["POST", "/webhooks"], ["GET", "/webhooks"], ["DELETE", "/webhooks/x"]] as const) {
+        const res = await fetch(`${indexer.url}${path}`, { method, headers: { "content-type": "application/json", authorization: "Bearer wrong" }, ...(method === "POST" ? { body } : {}) });
+        expect(res.status, `${method} ${path}`).to.equal(401);
+        expect(((await res.json()) as { reason: string }).reason).to.include("STIGMERGY_WEBHOOK_TOKEN");
+      }
+      const auth = { authorization: "Bearer t0ken-for-the-test" };
+      const created = await fetch(`${indexer.url}/webhooks`, { method: "POST", headers: { "content-type": "application/json", ...auth }, body });
+      expect(created.status).to.equal(201);
+      const { id } = (await created.json()) as { id: string };
+      expect((await fetch(`${indexer.url}/webhooks`, { headers: auth })).status).to.equal(200);
+      expect((await fetch(`${indexer.url}/webhooks/${id}`, { method: "DELETE", headers: auth })).status).to.equal(204);
+      // The rest of the API stays open.
+      expect((await fetch(`${indexer.url}/tasks`)).status).to.equal(200);
+      await indexer.stop();
+    } finally {
+      await stack.stop();
+    }
+  });
+});
+
 describe("webhooks across a chain restart", function () {
   it("a new genesis is a new chain, not a reorg: subscriptions are kept, the old chain's pending deliveries dropped with one log line, no `removed` notices", async () => {
     const hooks = mkdtempSync(join(tmpdir(), "stigmergy-hooks-"));

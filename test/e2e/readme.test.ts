@@ -1,0 +1,424 @@
+/**
+ * The README, held to its word. Its command table and its configuration table are read from the
+ * README itself; every command and every variable must be run somewhere as written — here, or by the
+ * test or script named below (which must mention it) — and every environment variable the code
+ * reads must be in the table. The README's CLI example and MCP host configurations run as written.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { expect } from "chai";
+import { createPublicClient, getAddress, http } from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+import { postgresAvailable, startPostgres } from "../../scripts/lib/postgres.ts";
+import { freePort, portInUse, ROOT, type RunningNode, runToEnd, startHardhatNode, stopProcess, waitForHttp } from "../../scripts/lib/processes.ts";
+import { startRpcCounter } from "../../scripts/lib/proxy.ts";
+import { abis, parseDeployment } from "../../sdk/src/index.ts";
+import { MNEMONIC, taskPoster } from "./helpers/tasks.ts";
+
+const README = readFileSync(join(ROOT, "README.md"), "utf8");
+
+/** The first column's code spans of the markdown table under `heading`. */
+function tableCodes(heading: string): string[] {
+  const start = README.indexOf(`\n${heading}\n`);
+  if (start < 0) throw new Error(`README.md has no "${heading}" section`);
+  const rest = README.slice(start + heading.length + 2);
+  const end = rest.search(/\n#{2,3} /);
+  const rows = (end < 0 ? rest : rest.slice(0, end)).split("\n").filter((l) => l.startsWith("| `"));
+  return rows.flatMap((row) => [...row.split("|")[1]!.matchAll(/`([^`]+)`/g)].map((m) => m[1]!));
+}
+
+/** The fenced block after `<!-- doc-test:NAME -->`. */
+function docBlock(name: string): string {
+  const match = new RegExp(`<!-- doc-test:${name} -->\\s*\`\`\`\\w*\\n([\\s\\S]*?)\`\`\``).exec(README);
+  if (!match) throw new Error(`README.md has no block after <!-- doc-test:${name} -->`);
+  return match[1]!;
+}
+
+/** Environment variables the product's code reads (tests excluded). */
+function variablesReadByCode(): Set<string> {
+  const found = new Set<string>();
+  const scan = (path: string) => {
+    for (const entry of readdirSync(path)) {
+      const full = join(path, entry);
+      if (["node_modules", "dist", "generated", ".ponder"].includes(entry)) continue;
+      if (statSync(full).isDirectory()) scan(full);
+      else if (/\.(ts|js)$/.test(entry)) for (const m of readFileSync(full, "utf8").matchAll(/env(?:\.|\[")([A-Z][A-Z0-9_]*)/g)) found.add(m[1]!);
+    }
+  };
+  for (const dir of ["indexer/src", "sdk/src", "sdk/bin", "scripts", "bench"]) scan(join(ROOT, dir));
+  for (const file of ["hardhat.config.ts", "indexer/ponder.config.ts"]) {
+    for (const m of readFileSync(join(ROOT, file), "utf8").matchAll(/(?:env\.|configVariable\(")([A-Z][A-Z0-9_]*)/g)) found.add(m[1]!);
+  }
+  for (const m of readFileSync(join(ROOT, "indexer", "package.json"), "utf8").matchAll(/\$\{([A-Z][A-Z0-9_]*)/g)) found.add(m[1]!);
+  return found;
+}
+
+/** Commands and variables this file runs as written (checked by the tests below). */
+const RUN_HERE = new Set([
+  "npm run deploy -- --network localhost",
+  "npm run deploy -- --network custom",
+  "npm run indexer",
+  "npm run bench",
+  "STIGMERGY_RPC_URL",
+  "STIGMERGY_DEPLOYER_KEY",
+  "STIGMERGY_DEPLOYMENTS_DIR",
+  "STIGMERGY_STAKE_TOKEN",
+  "STIGMERGY_UNBONDING_PERIOD",
+  "PORT",
+  "DATABASE_URL",
+  "STIGMERGY_DB_SCHEMA",
+  "STIGMERGY_PGLITE_DIR",
+  "STIGMERGY_CHAIN_ID",
+  "STIGMERGY_POLLING_INTERVAL",
+  "STIGMERGY_WEBHOOK_DIR",
+  "STIGMERGY_INDEXER_URL",
+  "STIGMERGY_PRIVATE_KEY",
+  "STIGMERGY_ACCOUNT",
+  "STIGMERGY_AGENT_ID",
+  "STIGMERGY_DEPLOYMENT",
+  "STIGMERGY_BENCH",
+  "STIGMERGY_BENCH_OUT",
+]);
+
+/** Commands and variables run as written elsewhere: the file that runs them, which must mention them. */
+const RUN_ELSEWHERE: Record<string, string> = {
+  "npm start": "test/e2e/start.test.ts",
+  "npm test": ".ci/run",
+  "npm run build": "scripts/run-tests.ts",
+  "npm run coverage": "scripts/run-tests.ts",
+  STIGMERGY_TREASURY: "test/e2e/deploy.test.ts",
+  STIGMERGY_RANDOMNESS: "test/e2e/deploy.test.ts",
+  STIGMERGY_RPC_GRACE_MS: "test/e2e/outage.test.ts",
+  STIGMERGY_READY_MAX_LAG: "test/e2e/outage.test.ts",
+  STIGMERGY_REORG_GRACE_MS: "test/e2e/reorg.test.ts",
+  STIGMERGY_WEBHOOKS: "test/e2e/crash.test.ts",
+  STIGMERGY_WEBHOOK_TOKEN: "test/e2e/webhooks.test.ts",
+  STIGMERGY_WEBHOOK_CONFIRMATIONS: "test/e2e/reorg.test.ts",
+  STIGMERGY_WEBHOOK_MAX_ATTEMPTS: "test/e2e/webhooks.test.ts",
+  STIGMERGY_WEBHOOK_BACKOFF_MS: "test/e2e/webhooks.test.ts",
+  STIGMERGY_WEBHOOK_BACKOFF_CAP_MS: "test/e2e/webhooks.test.ts",
+  STIGMERGY_RPC_PORT: "test/e2e/start.test.ts",
+  STIGMERGY_INDEXER_PORT: "test/e2e/start.test.ts",
+  STIGMERGY_PG_BIN: "scripts/lib/postgres.ts",
+  CI: "scripts/run-tests.ts",
+};
+
+/** How the elsewhere-files spell a command (npm test runs `npm run coverage` as `npm run coverage`, …). */
+const SPELLED: Record<string, string> = {
+  "npm start": "npm start",
+  "npm test": "npm install && npm test",
+  "npm run build": '["run", "build"]',
+  "npm run coverage": '["run", "coverage"]',
+};
+
+/** A long-running command (npm and its children in one process group), with its output. */
+type Job = { child: ChildProcess; output: () => string; exited: Promise<number | null>; stop: () => Promise<void> };
+
+function startJob(command: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): Job {
+  const child = spawn(command, args, { cwd, env: { ...process.env, FORCE_COLOR: "0", ...env }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout!.on("data", (c: Buffer) => (output += c.toString()));
+  child.stderr!.on("data", (c: Buffer) => (output += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    try {
+      process.kill(-child.pid!, "SIGTERM");
+    } catch {
+      // already gone
+    }
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }, 15_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  return { child, output: () => output, exited, stop };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Resolves once `check` returns true (polled), or rejects with `what` and the job's output. */
+async function until(check: () => boolean | Promise<boolean>, what: string, job?: Job, timeoutMs = 240_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (job && (job.child.exitCode !== null || job.child.signalCode !== null)) throw new Error(`${what}: the command exited (${job.child.exitCode ?? job.child.signalCode}):\n${job.output().slice(-3_000)}`);
+    if (Date.now() > end) throw new Error(`${what}: timed out${job ? `:\n${job.output().slice(-3_000)}` : ""}`);
+    await sleep(200);
+  }
+}
+
+const ok = async (url: string) => fetch(url).then((r) => r.ok, () => false);
+
+const devKey = (index: number) => {
+  const key = mnemonicToAccount(MNEMONIC, { addressIndex: index }).getHdKey().privateKey!;
+  return `0x${Buffer.from(key).toString("hex")}` as `0x${string}`;
+};
+
+describe("the README, as written", function () {
+  this.timeout(600_000);
+
+  it("documents every command it runs and every setting the code reads, and each runs somewhere as written", () => {
+    const commands = tableCodes("## Commands");
+    const variables = tableCodes("### Configuration");
+    expect(commands.length).to.be.greaterThan(5);
+    expect(variables.length).to.be.greaterThan(20);
+    const unrun = [...commands, ...variables].filter((name) => !RUN_HERE.has(name) && !(name in RUN_ELSEWHERE));
+    expect(unrun, "documented but run nowhere (add a test and list it here)").to.deep.equal([]);
+    for (const [name, file] of Object.entries(RUN_ELSEWHERE)) {
+      const text = readFileSync(join(ROOT, file), "utf8");
+      expect(text.includes(SPELLED[name] ?? name), `${file} is said to run ${name} but does not mention it`).to.equal(true);
+    }
+    const undocumented = [...variablesReadByCode()].filter((v) => !variables.includes(v) && !v.startsWith("PONDER_") && v !== "FORCE_COLOR" && v !== "NO_COLOR");
+    expect(undocumented, "read by the code but missing from the README's configuration table").to.deep.equal([]);
+  });
+
+  describe("deploy, indexer and CLI against a local node", function () {
+    let node: RunningNode;
+    let dir: string;
+    let deploymentPath: string;
+
+    before(async () => {
+      node = await startHardhatNode(await freePort());
+      dir = mkdtempSync(join(tmpdir(), "stigmergy-readme-"));
+    });
+    after(async () => {
+      await node?.stop();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("`npm run deploy -- --network localhost` deploys with STIGMERGY_RPC_URL, STIGMERGY_DEPLOYMENTS_DIR and STIGMERGY_UNBONDING_PERIOD", async () => {
+      const run = await runToEnd("npm", ["run", "deploy", "--", "--network", "localhost"], {
+        STIGMERGY_RPC_URL: node.url,
+        STIGMERGY_DEPLOYMENTS_DIR: dir,
+        STIGMERGY_UNBONDING_PERIOD: "3600",
+      });
+      expect(run.code, run.output).to.equal(0);
+      deploymentPath = join(dir, `${node.chainId}.json`);
+      const deployment = parseDeployment(JSON.parse(readFileSync(deploymentPath, "utf8")), deploymentPath);
+      const client = createPublicClient({ transport: http(node.url) });
+      const period = await client.readContract({ address: deployment.contracts.StakeManager!, abi: abis.StakeManager, functionName: "unbondingPeriod" });
+      expect(period).to.equal(3600n);
+    });
+
+    it("`npm run deploy -- --network custom` deploys from STIGMERGY_DEPLOYER_KEY to STIGMERGY_RPC_URL, staking the STIGMERGY_STAKE_TOKEN given", async () => {
+      const existing = parseDeployment(JSON.parse(readFileSync(deploymentPath, "utf8")), deploymentPath);
+      const custom = join(dir, "custom");
+      const run = await runToEnd("npm", ["run", "deploy", "--", "--network", "custom"], {
+        STIGMERGY_RPC_URL: node.url,
+        STIGMERGY_DEPLOYER_KEY: devKey(5),
+        STIGMERGY_DEPLOYMENTS_DIR: custom,
+        STIGMERGY_STAKE_TOKEN: existing.contracts.StakeToken!,
+      });
+      expect(run.code, run.output).to.equal(0);
+      const path = join(custom, `${node.chainId}.json`);
+      const deployment = parseDeployment(JSON.parse(readFileSync(path, "utf8")), path);
+      const client = createPublicClient({ transport: http(node.url) });
+      const token = await client.readContract({ address: deployment.contracts.StakeManager!, abi: abis.StakeManager, functionName: "stakeToken" });
+      expect(getAddress(token)).to.equal(getAddress(existing.contracts.StakeToken!));
+      const adminRole = await client.readContract({ address: deployment.contracts.StakeManager!, abi: abis.StakeManager, functionName: "DEFAULT_ADMIN_ROLE" });
+      const deployer = mnemonicToAccount(MNEMONIC, { addressIndex: 5 }).address;
+      expect(await client.readContract({ address: deployment.contracts.StakeManager!, abi: abis.StakeManager, functionName: "hasRole", args: [adminRole, deployer] })).to.equal(true);
+    });
+
+    describe("`npm run indexer`", function () {
+      let indexer: Job | undefined;
+      let indexerUrl: string;
+      afterEach(async () => {
+        await indexer?.stop();
+        indexer = undefined;
+      });
+
+      it("serves on PORT (Ponder's /ready and /status, the app's /readyz) for STIGMERGY_RPC_URL, polling every STIGMERGY_POLLING_INTERVAL ms", async () => {
+        const counter = await startRpcCounter(node.url);
+        const port = await freePort();
+        indexerUrl = `http://127.0.0.1:${port}`;
+        try {
+          indexer = startJob("npm", ["run", "indexer"], {
+            PORT: String(port),
+            STIGMERGY_RPC_URL: counter.url,
+            STIGMERGY_DEPLOYMENTS_DIR: dir,
+            STIGMERGY_CHAIN_ID: String(node.chainId),
+            STIGMERGY_POLLING_INTERVAL: "3000",
+            STIGMERGY_DB_SCHEMA: "readme",
+            STIGMERGY_PGLITE_DIR: join(dir, "pglite"),
+            STIGMERGY_WEBHOOK_DIR: join(dir, "webhooks"),
+            DATABASE_URL: "",
+          });
+          await until(() => ok(`${indexerUrl}/readyz`), "/readyz on PORT", indexer);
+          for (const path of ["/ready", "/health", "/status", "/healthz"]) expect((await fetch(indexerUrl + path)).status, path).to.equal(200);
+          expect(existsSync(join(dir, "pglite")), "STIGMERGY_PGLITE_DIR").to.equal(true);
+          expect(existsSync(join(dir, "webhooks")), "STIGMERGY_WEBHOOK_DIR").to.equal(true);
+          // Polling every 3 s, the indexer asks for new blocks a few times in 9 s (every 250 ms by default: 36).
+          await sleep(1_000);
+          counter.reset();
+          await sleep(9_000);
+          const polls = (counter.calls().byMethod.eth_getBlockByNumber ?? 0) + (counter.calls().byMethod.eth_blockNumber ?? 0);
+          expect(polls, JSON.stringify(counter.calls().byMethod)).to.be.at.most(8);
+        } finally {
+          await counter.close();
+        }
+      });
+
+      it("a PORT that is taken is refused with exit code 2, naming the port (Ponder would move to the next one)", async () => {
+        const port = await freePort();
+        const squatter: Server = createServer();
+        await new Promise<void>((resolve) => squatter.listen(port, "0.0.0.0", resolve));
+        try {
+          indexer = startJob("npm", ["run", "indexer"], {
+            PORT: String(port),
+            STIGMERGY_RPC_URL: node.url,
+            STIGMERGY_DEPLOYMENTS_DIR: dir,
+            STIGMERGY_PGLITE_DIR: join(dir, "pglite-taken"),
+            STIGMERGY_WEBHOOK_DIR: join(dir, "webhooks-taken"),
+            DATABASE_URL: "",
+          });
+          const code = await Promise.race([indexer.exited, sleep(240_000).then(() => "timeout" as const)]);
+          expect(code, indexer.output().slice(-2_000)).to.equal(2);
+          expect(indexer.output()).to.include(`port ${port} is already in use`);
+          expect(await portInUse(port + 1)).to.equal(false);
+        } finally {
+          squatter.close();
+        }
+      });
+
+      it("runs on PostgreSQL with DATABASE_URL", async function () {
+        if (!postgresAvailable()) this.skip();
+        const pg = await startPostgres();
+        const port = await freePort();
+        try {
+          indexer = startJob("npm", ["run", "indexer"], {
+            PORT: String(port),
+            STIGMERGY_RPC_URL: node.url,
+            STIGMERGY_DEPLOYMENTS_DIR: dir,
+            DATABASE_URL: pg.url,
+          });
+          await until(() => ok(`http://127.0.0.1:${port}/readyz`), "/readyz on PostgreSQL", indexer);
+          const post = taskPoster(node.url, parseDeployment(JSON.parse(readFileSync(deploymentPath, "utf8")), deploymentPath).contracts.TaskBoard!, 9);
+          await post({ specURI: "ipfs://readme-postgres" });
+          await until(async () => ((await (await fetch(`http://127.0.0.1:${port}/tasks`)).json()) as { tasks: unknown[] }).tasks.length > 0, "the task on PostgreSQL", indexer, 60_000);
+        } finally {
+          await indexer?.stop();
+          indexer = undefined;
+          pg.stop();
+        }
+      });
+
+      it("the CLI takes --rpc, --key and --indexer, or the same from STIGMERGY_RPC_URL, STIGMERGY_PRIVATE_KEY and STIGMERGY_INDEXER_URL", async () => {
+        const port = await freePort();
+        indexerUrl = `http://127.0.0.1:${port}`;
+        indexer = startJob("npm", ["run", "indexer"], {
+          PORT: String(port),
+          STIGMERGY_RPC_URL: node.url,
+          STIGMERGY_DEPLOYMENTS_DIR: dir,
+          STIGMERGY_PGLITE_DIR: join(dir, "pglite-cli"),
+          STIGMERGY_WEBHOOK_DIR: join(dir, "webhooks-cli"),
+          DATABASE_URL: "",
+        });
+        await until(() => ok(`${indexerUrl}/readyz`), "the indexer", indexer);
+        const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runToEnd("npx", ["stigmergy", ...args], env);
+        const key = devKey(6);
+        const registered = await cli(["agent", "register", "--name", "readme", "--json", "--rpc", node.url, "--key", key, "--deployments", dir]);
+        expect(registered.code, registered.output).to.equal(0);
+        const agentId = (JSON.parse(registered.output.slice(registered.output.indexOf("{"))) as { agentId: string }).agentId;
+        const env = { STIGMERGY_RPC_URL: node.url, STIGMERGY_PRIVATE_KEY: key, STIGMERGY_INDEXER_URL: indexerUrl, STIGMERGY_DEPLOYMENTS_DIR: dir };
+        await until(async () => (await fetch(`${indexerUrl}/agents/${agentId}`)).ok, "the agent indexed");
+        const shown = await cli(["agent", "show", "--json"], env);
+        expect(shown.code, shown.output).to.equal(0);
+        expect(JSON.parse(shown.output.slice(shown.output.indexOf("{")))).to.deep.include({ id: agentId });
+        // STIGMERGY_ACCOUNT, STIGMERGY_DEPLOYMENT and STIGMERGY_AGENT_ID instead of flags.
+        const byAccount = await cli(["stake", "show", "--json"], { STIGMERGY_RPC_URL: node.url, STIGMERGY_ACCOUNT: "6", STIGMERGY_DEPLOYMENT: deploymentPath, STIGMERGY_AGENT_ID: agentId });
+        expect(byAccount.code, byAccount.output).to.equal(0);
+        expect(JSON.parse(byAccount.output.slice(byAccount.output.indexOf("{")))).to.deep.include({ agentId });
+        // The indexer is where the listing comes from: wrong URL, exit 3.
+        const wrong = await cli(["task", "list", "--json"], { ...env, STIGMERGY_INDEXER_URL: `http://127.0.0.1:${await freePort()}` });
+        expect(wrong.code, wrong.output).to.equal(3);
+      });
+    });
+  });
+
+  it("the CLI example runs as written (against `npx stigmergy devnet --indexer` on the default ports)", async function () {
+    const lines = docBlock("cli-example")
+      .split("\n")
+      .map((l) => l.replace(/\s+#.*$/, "").trim())
+      .filter(Boolean);
+    expect(lines[0]).to.equal("npx stigmergy devnet --indexer");
+    for (const port of [8545, 42069]) if (await portInUse(port)) throw new Error(`port ${port} is taken: the README's example needs it free`);
+    const devnet = startJob("sh", ["-c", lines[0]!]);
+    try {
+      await until(() => devnet.output().includes("Stigmergy devnet is running"), "the devnet", devnet);
+      for (const line of lines.slice(1)) {
+        if (line.startsWith("npx stigmergy watch")) {
+          // It streams what happens from now on: another agent posts a task while it watches.
+          const watch = startJob("sh", ["-c", line]);
+          try {
+            await until(() => watch.output().includes("watching events"), `\`${line}\` starting`, watch, 60_000);
+            const posted = await runToEnd("npx", ["stigmergy", "task", "post", "--spec", "ipfs://watched", "--reward", "0.01", "--account", "3"]);
+            expect(posted.code, posted.output).to.equal(0);
+            await until(() => /TaskBoard\.TaskPosted/.test(watch.output()), `\`${line}\` printing the new task`, watch, 60_000);
+          } finally {
+            await watch.stop();
+          }
+          continue;
+        }
+        const run = await runToEnd("sh", ["-c", line]);
+        expect(run.code, `${line}\n${run.output}`).to.equal(0);
+      }
+    } finally {
+      await devnet.stop();
+    }
+  });
+
+  it("both MCP host configurations start the server, which lists its tools with no node running", async () => {
+    const configs = [
+      { json: docBlock("mcp-config"), cwd: ROOT },
+      { json: docBlock("mcp-config-anywhere").replaceAll("/path/to/stigmergy", ROOT), cwd: tmpdir() },
+    ];
+    for (const { json, cwd } of configs) {
+      const server = (JSON.parse(json) as { mcpServers: Record<string, { command: string; args: string[] }> }).mcpServers.stigmergy!;
+      const transport = new StdioClientTransport({
+        command: server.command,
+        args: server.args,
+        cwd,
+        env: Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined)),
+        stderr: "pipe",
+      });
+      const client = new Client({ name: "readme-test", version: "0.0.0" });
+      await client.connect(transport);
+      try {
+        const { tools } = await client.listTools();
+        expect(tools.map((t) => t.name), relative(ROOT, cwd) || ".").to.include.members(["whoami", "list_tasks", "claim_task"]);
+      } finally {
+        await client.close();
+      }
+    }
+  });
+
+  it("`npm run bench` (STIGMERGY_BENCH=gas, into STIGMERGY_BENCH_OUT) writes the gas snapshot and the README's gas tables", async () => {
+    const out = mkdtempSync(join(tmpdir(), "stigmergy-bench-"));
+    try {
+      copyFileSync(join(ROOT, "README.md"), join(out, "README.md"));
+      copyFileSync(join(ROOT, "gas-snapshot.json"), join(out, "gas-snapshot.json"));
+      const run = await runToEnd("npm", ["run", "bench"], { STIGMERGY_BENCH: "gas", STIGMERGY_BENCH_OUT: out });
+      expect(run.code, run.output.slice(-3_000)).to.equal(0);
+      const written = JSON.parse(readFileSync(join(out, "gas-snapshot.json"), "utf8")) as Record<string, Record<string, number>>;
+      const committed = JSON.parse(readFileSync(join(ROOT, "gas-snapshot.json"), "utf8")) as Record<string, Record<string, number>>;
+      expect(Object.keys(written)).to.deep.equal(Object.keys(committed));
+      for (const section of Object.keys(committed)) expect(Object.keys(written[section]!), section).to.deep.equal(Object.keys(committed[section]!));
+      const today = new Date().toISOString().slice(0, 10);
+      expect(readFileSync(join(out, "README.md"), "utf8")).to.match(new RegExp(`bench:gas:start[\\s\\S]*_Measured ${today}`));
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
+
