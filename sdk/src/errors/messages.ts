@@ -239,7 +239,8 @@ export const contractErrorMessages: ContractErrorMessages = {
   ZeroValidator: () => `the validator address cannot be zero`,
   SelfValidation: ({ agentId, validatorAddress }) =>
     `${validatorAddress} cannot validate agent ${agentId}: it is the agent's owner, an operator or its agent wallet`,
-  ValidationRequestExists: ({ requestHash }) => `validation request ${requestHash} already exists`,
+  ValidationRequestExists: ({ requestHash }) =>
+    `a validation request with hash ${requestHash} exists already (hashes are global; ask again with a salted request file)`,
   ValidationRequestNotFound: ({ requestHash }) => `validation request ${requestHash} does not exist`,
   NotValidator: ({ caller, validatorAddress }) =>
     `only the request's validator ${validatorAddress} can respond, and ${caller} is not it`,
