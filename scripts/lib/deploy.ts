@@ -77,7 +77,7 @@ export async function deployStigmergy(
     options.treasury ?? admin,
     options.weightUnit ?? 1_000_000_000n,
   ]);
-  await deploy("Governance", [identity, stakeManager, election]);
+  await deploy("Governance", [identity, election]);
   await deploy("LockManager", [identity]);
   const taskBoard = await deploy("TaskBoard", [identity, stakeManager, reputation]);
   await deploy("MessageBus", [identity, election]);

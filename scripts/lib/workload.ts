@@ -219,7 +219,9 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
           await advance(121);
           await send(w, c.LeaderElection!, abis.LeaderElection, "failover", [groupId]);
         } else {
+          // A draw is requested by one call and settled by the next.
           await advance(600);
+          await send(w, c.LeaderElection!, abis.LeaderElection, "elect", [groupId]);
           await send(w, c.LeaderElection!, abis.LeaderElection, "elect", [groupId]);
         }
         break;
