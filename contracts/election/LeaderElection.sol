@@ -123,9 +123,14 @@ contract LeaderElection is ILeaderElection, AgentAuth {
     mapping(uint256 groupId => mapping(uint256 leaf => uint256 agentId)) private _leafAgent;
     mapping(uint256 groupId => mapping(uint256 agentId => Member)) private _members;
     mapping(uint256 groupId => mapping(uint256 index => uint256 leaf)) private _excluded;
-    /// @dev Per agent, one word per group: `| 32 unused | 128 minStake | 32 leaf | 64 groupId |`,
-    /// everything a stake change needs without reading the group.
-    mapping(uint256 agentId => uint256[]) private _agentGroups;
+    /// @dev Per agent, one word per group at indices 0 .. count - 1:
+    /// `| 32 count (index 0 only) | 128 minStake | 32 leaf | 64 groupId |`, everything a stake
+    /// change needs without reading the group. The count rides in the first word, so a stake
+    /// change of an agent in one group reads one slot here.
+    mapping(uint256 agentId => mapping(uint256 index => uint256 entry)) private _agentGroups;
+
+    uint256 private constant COUNT_SHIFT = 224;
+    uint256 private constant ENTRY_MASK = (1 << COUNT_SHIFT) - 1;
 
     /**
      * @param identity The IdentityRegistry.
@@ -186,7 +191,7 @@ contract LeaderElection is ILeaderElection, AgentAuth {
     /// @inheritdoc ILeaderElection
     function join(uint256 groupId, uint256 agentId) external {
         // First, so that a settled draw is seen below (on an unknown group it is rolled back).
-        Clock memory clock = _beforeWeightChange(groupId);
+        Clock storage clock = _beforeWeightChange(groupId);
         GroupState memory group = _requireGroup(groupId);
         // Membership of an epoch is fixed by its draw: nobody joins a draw already requested.
         uint256 epoch = _epochAt(group);
@@ -196,8 +201,9 @@ contract LeaderElection is ILeaderElection, AgentAuth {
         _requireAuthorized(agentId);
         SafeCast.toUint56(agentId); // leaders are stored in 56 bits
         if (_members[groupId][agentId].leafPlusOne != 0) revert AlreadyMember(groupId, agentId);
-        uint256[] storage entries = _agentGroups[agentId];
-        uint256 count = entries.length;
+        mapping(uint256 => uint256) storage entries = _agentGroups[agentId];
+        uint256 first = entries[0];
+        uint256 count = first >> COUNT_SHIFT;
         if (count >= MAX_GROUPS_PER_AGENT) revert TooManyGroups(agentId, MAX_GROUPS_PER_AGENT);
         uint256 minStake = _rules[groupId].minStake;
         uint256 stake = _stakes.stakeOf(agentId);
@@ -207,7 +213,13 @@ contract LeaderElection is ILeaderElection, AgentAuth {
         uint256 leaf = _trees[groupId].insert(weight);
         _leafAgent[groupId][leaf] = agentId;
         _members[groupId][agentId] = Member(uint32(leaf + 1), uint8(count), uint40(block.timestamp), 0);
-        entries.push((minStake << 96) | (leaf << 64) | groupId);
+        uint256 entry = (minStake << 96) | (leaf << 64) | groupId;
+        if (count == 0) {
+            entries[0] = entry | (1 << COUNT_SHIFT);
+        } else {
+            entries[count] = entry;
+            entries[0] = first + (1 << COUNT_SHIFT);
+        }
         emit MemberJoined(groupId, agentId, weight);
     }
 
@@ -220,14 +232,20 @@ contract LeaderElection is ILeaderElection, AgentAuth {
         if (_leadership[groupId].leader == agentId) revert LeaderCannotLeave(groupId, agentId);
 
         _trees[groupId].remove(member.leafPlusOne - 1);
-        uint256[] storage entries = _agentGroups[agentId];
-        uint256 last = entries.length - 1;
-        if (member.listIndex != last) {
+        // Swap-and-pop the group out of the agent's list, keeping the count in the first word.
+        mapping(uint256 => uint256) storage entries = _agentGroups[agentId];
+        uint256 first = entries[0];
+        uint256 last = (first >> COUNT_SHIFT) - 1;
+        uint256 index = member.listIndex;
+        if (index != last) {
+            // index < last, so the moved word is not the first one and carries no count.
             uint256 moved = entries[last];
-            entries[member.listIndex] = moved;
-            _members[uint64(moved)][agentId].listIndex = member.listIndex;
+            _members[uint64(moved)][agentId].listIndex = uint8(index);
+            if (index == 0) first = (first & ~ENTRY_MASK) | moved;
+            else entries[index] = moved;
         }
-        entries.pop();
+        if (last != 0) delete entries[last];
+        entries[0] = last == 0 ? 0 : first - (1 << COUNT_SHIFT);
         _members[groupId][agentId] = Member(0, 0, member.joinedAt, uint40(block.timestamp));
         emit MemberLeft(groupId, agentId);
     }
@@ -235,16 +253,17 @@ contract LeaderElection is ILeaderElection, AgentAuth {
     /// @inheritdoc IStakeListener
     function onStakeChanged(uint256 agentId, uint256 newStake, bool unstaking) external {
         if (msg.sender != address(_stakes)) revert OnlyStakeManager(msg.sender);
-        uint256[] storage entries = _agentGroups[agentId];
-        uint256 count = entries.length;
+        mapping(uint256 => uint256) storage entries = _agentGroups[agentId];
+        uint256 entry = entries[0];
+        uint256 count = entry >> COUNT_SHIFT;
         uint256 owed;
         for (uint256 i; i < count; ++i) {
-            uint256 entry = entries[i];
+            if (i != 0) entry = entries[i];
             uint256 groupId = uint64(entry);
             _beforeWeightChange(groupId);
             // Read after the settlement above: a draw it settles may have just seated this agent.
             if (unstaking && _leadership[groupId].leader == agentId) owed += _rules[groupId].failoverSlash;
-            _trees[groupId].set(uint32(entry >> 64), _weight(newStake, entry >> 96));
+            _trees[groupId].set(uint32(entry >> 64), _weight(newStake, uint128(entry >> 96)));
         }
         if (newStake < owed) revert LeaderStakeLocked(agentId, newStake, owed);
     }
@@ -268,20 +287,21 @@ contract LeaderElection is ILeaderElection, AgentAuth {
 
     /// @inheritdoc ILeaderElection
     function heartbeat(uint256 groupId, uint256 agentId) external {
-        Leadership memory current = _leadership[groupId];
-        if (current.drawPending) {
+        Leadership storage slot = _leadership[groupId];
+        if (slot.drawPending) {
             (bool settled,) = _advanceDraw(groupId, _clocks[groupId]);
-            if (settled) {
-                current = _leadership[groupId];
-                // The draw seated someone else: its settlement stands; there is nothing to record.
-                if (current.leader != agentId) return;
-            }
+            // The draw seated someone else: its settlement stands; there is nothing to record.
+            if (settled && slot.leader != agentId) return;
         }
-        if (agentId == 0 || current.leader != agentId) revert NotLeader(groupId, agentId, current.leader);
+        uint256 leader = slot.leader;
+        if (agentId == 0 || leader != agentId) revert NotLeader(groupId, agentId, leader);
         // Authorisation is checked once per term and sender; later heartbeats from the same sender
         // cost no call (a sender that loses authorisation is caught by failover, below).
-        if (msg.sender != current.heartbeatKey) _requireAuthorized(agentId);
-        _leadership[groupId] = Leadership(msg.sender, current.leader, current.drawPending, uint32(block.timestamp));
+        if (msg.sender != slot.heartbeatKey) {
+            _requireAuthorized(agentId);
+            slot.heartbeatKey = msg.sender;
+        }
+        slot.lastHeartbeat = uint32(block.timestamp);
         emit Heartbeat(groupId, agentId);
     }
 
@@ -411,8 +431,8 @@ contract LeaderElection is ILeaderElection, AgentAuth {
 
     /// @inheritdoc ILeaderElection
     function groupsOf(uint256 agentId) external view returns (uint256[] memory groupIds) {
-        uint256[] storage entries = _agentGroups[agentId];
-        groupIds = new uint256[](entries.length);
+        mapping(uint256 => uint256) storage entries = _agentGroups[agentId];
+        groupIds = new uint256[](entries[0] >> COUNT_SHIFT);
         for (uint256 i; i < groupIds.length; ++i) {
             groupIds[i] = uint64(entries[i]);
         }
@@ -440,17 +460,12 @@ contract LeaderElection is ILeaderElection, AgentAuth {
      * group's pending draw if its randomness exists (re-binds it if expired), then notes the total
      * weight at the start of this second for snapshot votes. Returns the clock as stored.
      */
-    function _beforeWeightChange(uint256 groupId) private returns (Clock memory clock) {
+    function _beforeWeightChange(uint256 groupId) private returns (Clock storage clock) {
         clock = _clocks[groupId];
-        if (clock.drawBlock != 0) {
-            _advanceDraw(groupId, clock);
-            clock = _clocks[groupId];
-        }
+        if (clock.drawBlock != 0) _advanceDraw(groupId, clock);
         if (clock.changedAt != block.timestamp) {
-            clock.changedAt = uint40(block.timestamp);
             // The tree's lanes are 64-bit sums, so its three-lane total fits in 80 bits.
-            clock.totalBefore = uint80(_trees[groupId].total());
-            _clocks[groupId] = clock;
+            (clock.changedAt, clock.totalBefore) = (uint40(block.timestamp), uint80(_trees[groupId].total()));
         }
     }
 

@@ -21,7 +21,7 @@ export type DeployOptions = {
   weightUnit?: bigint;
   /** Receiver of failover slashes (default: the deployer). */
   treasury?: Address;
-  /** An IRandomnessSource for draws (default: none, LeaderElection's inline prevrandao mix). */
+  /** An IRandomnessSource for draws (default: none, the hash of each draw's request block). */
   randomness?: Address;
 };
 
