@@ -321,6 +321,25 @@ describe("LeaderElection", () => {
   });
 
   describe("group list bookkeeping", () => {
+    it("leaving a middle group moves the last one into its place; stake changes still reach every group", async () => {
+      const f = await loadFixture(withGroup);
+      await f.mined(f.election.write.createGroup([NAME, params]));
+      await f.mined(f.election.write.createGroup([NAME, params]));
+      const asAlice = await f.at.LeaderElection(f.alice);
+      await f.mined(asAlice.write.join([2n, f.agents.a]));
+      await f.mined(asAlice.write.join([3n, f.agents.a]));
+      await f.mined(asAlice.write.leave([2n, f.agents.a]));
+      expect(await f.election.read.groupsOf([f.agents.a])).to.deep.equal([1n, 3n]);
+      await f.mined((await f.at.StakeManager(f.alice)).write.requestUnstake([f.agents.a, 30n * TOKEN]));
+      for (const g of [1n, 3n]) expect(await f.election.read.weightOf([g, f.agents.a])).to.equal((70n * TOKEN) / UNIT);
+      expect(await f.election.read.totalWeight([2n])).to.equal(0n);
+      await f.mined(asAlice.write.leave([3n, f.agents.a]));
+      expect(await f.election.read.groupsOf([f.agents.a])).to.deep.equal([1n]);
+      await f.mined(asAlice.write.join([2n, f.agents.a]));
+      expect(await f.election.read.groupsOf([f.agents.a])).to.deep.equal([1n, 2n]);
+    });
+
+
     it("leaving the first of three groups and then the one moved into its place keeps the rest in step", async () => {
       const f = await loadFixture(withGroup);
       await f.mined(f.election.write.createGroup([NAME, params]));
