@@ -1,6 +1,7 @@
 /**
- * Gas of staking and consensus: elect and a stake change at 100, 1,000 and 10,000 members, and the
- * other calls of LeaderElection, Governance and LockManager. Groups are filled through the real
+ * Gas of staking and consensus: elect (the draw's request, and the call that settles it) and a
+ * stake change at 100, 1,000 and 10,000 members, and the other calls of LeaderElection,
+ * Governance and LockManager. Groups are filled through the real
  * contracts by BulkMembersMock (many members per transaction); every measured call is the real one,
  * sent by an ordinary account.
  */
@@ -88,12 +89,16 @@ export async function measureCoordinationGas(
     const alone = await mined((await as.stakes(bob)).write.stake([loner, TOKEN]));
     await helpers.mine();
 
+    // The draw takes two transactions: the request, bound to its block's hash, and the settlement
+    // (here a second elect; any call touching the group would do), which carries the draw itself.
+    const request = await mined(election.write.elect([groupId]));
     const elect = await mined(election.write.elect([groupId]));
     electGas.set(size, elect);
     const n = size.toLocaleString("en-US");
     const isLarge = size === 10_000;
+    rows.push({ name: `elect, request, ${n} members`, gas: request });
     rows.push({
-      name: `elect, ${n} members`,
+      name: `elect, settle (the draw), ${n} members`,
       gas: elect,
       ...(isLarge ? { target: ELECT_10K_TARGET } : {}),
       ...(isLarge ? { note: `Kleros K=6: ${KLEROS.draw10k.toLocaleString("en-US")}` } : size === 100 ? { note: `Kleros K=6: ${KLEROS.draw100.toLocaleString("en-US")}` } : {}),
@@ -111,7 +116,7 @@ export async function measureCoordinationGas(
   const large = electGas.get(sizes[sizes.length - 1]!);
   if (small && large && sizes.length > 1) {
     const ratio = Number(large) / Number(small);
-    const row = rows.find((r) => r.name === `elect, ${sizes[sizes.length - 1]!.toLocaleString("en-US")} members`)!;
+    const row = rows.find((r) => r.name === `elect, settle (the draw), ${sizes[sizes.length - 1]!.toLocaleString("en-US")} members`)!;
     row.note = `${row.note ? `${row.note}; ` : ""}${ratio.toFixed(2)} × the ${sizes[0]}-member draw (target ≤ ${ELECT_RATIO_TARGET})`;
   }
 
@@ -119,18 +124,21 @@ export async function measureCoordinationGas(
   const solo = await createGroup("bench-heartbeat");
   const soloAgent = await agentWithStake(alice, 3n * TOKEN);
   await mined((await as.election(alice)).write.join([solo, soloAgent]));
-  await helpers.mine();
+  await mined(election.write.elect([solo]));
   await mined(election.write.elect([solo]));
   rows.push({ name: "heartbeat, first of the term (authorisation checked)", gas: await mined((await as.election(alice)).write.heartbeat([solo, soloAgent])) });
   rows.push({ name: "heartbeat", gas: await mined((await as.election(alice)).write.heartbeat([solo, soloAgent])), target: HEARTBEAT_TARGET });
 
-  // Failover in the largest group: exclusion-aware redraw plus the slash (and its tree update).
+  // Failover in the largest group: the seat vacated, the slash (and its tree update) and the
+  // redraw's request; then the redraw's settlement, which excludes the failed leader.
   await helpers.time.increase(HEARTBEAT + 1n);
   await helpers.mine();
+  const largestN = sizes[sizes.length - 1]!.toLocaleString("en-US");
+  rows.push({ name: `failover, ${largestN} members (vacate + slash + request)`, gas: await mined(election.write.failover([largest])) });
   rows.push({
-    name: `failover, ${sizes[sizes.length - 1]!.toLocaleString("en-US")} members (redraw + slash)`,
-    gas: await mined(election.write.failover([largest])),
-    // The redraw's path may share cold or warm slots with the failed leader's (2,100 gas each).
+    name: `failover redraw, settle, ${largestN} members (1 excluded)`,
+    gas: await mined(election.write.elect([largest])),
+    // The redraw's path may share cold or warm slots with the excluded leader's (2,100 gas each).
     jitter: 10_000n,
     note: "varies by up to ±10,000 with the draw",
   });

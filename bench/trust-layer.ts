@@ -78,12 +78,11 @@ export async function measureTrustLayerGas(viem: Viem, helpers: NetworkHelpers):
     publicClient,
     reputation.write.giveFeedback([agentId, 87n, 0, "task", "accepted", "", "ipfs://feedback", zeroHash]),
   );
-  const commitment = keccak256(toHex("validation request payload"));
+  const requestHash = keccak256(toHex("validation request file"));
   const request = await gasOf(
     publicClient,
-    asAgent.write.validationRequest([validator.account.address, agentId, "ipfs://validation-request", commitment]),
+    asAgent.write.validationRequest([validator.account.address, agentId, "ipfs://validation-request", requestHash]),
   );
-  const requestHash = await asAgent.read.deriveRequestHash([agentId, validator.account.address, commitment]);
   const response = await gasOf(
     publicClient,
     asValidator.write.validationResponse([requestHash, 100, "ipfs://evidence", zeroHash, "zkml"]),

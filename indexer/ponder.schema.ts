@@ -146,6 +146,11 @@ export const group = onchainTable("group", (t) => ({
   epoch: t.bigint().notNull(),
   lastHeartbeat: t.bigint().notNull(),
   memberCount: t.integer().notNull(),
+  /** The block of the pending draw's request (0: none pending); it can be settled from the next block on. */
+  drawBlock: t.bigint().notNull(),
+  /** The epoch and term the pending draw is for (0 when none). */
+  drawEpoch: t.bigint().notNull(),
+  drawTerm: t.bigint().notNull(),
 }));
 
 export const groupMember = onchainTable(

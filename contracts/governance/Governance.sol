@@ -5,13 +5,15 @@ import {AgentAuth} from "../identity/AgentAuth.sol";
 import {IGovernance} from "../interfaces/IGovernance.sol";
 import {IIdentityRegistry} from "../interfaces/IIdentityRegistry.sol";
 import {ILeaderElection} from "../interfaces/ILeaderElection.sol";
-import {IStakeManager} from "../interfaces/IStakeManager.sol";
 
 /**
  * @title Governance
- * @notice Stake-snapshot voting for LeaderElection groups. Buying stake after a proposal buys no
- * votes: weights are read at the second before it was made. Moving stake to another agent takes the
- * unbonding period, so one stake cannot vote twice either.
+ * @notice Stake-snapshot voting for LeaderElection groups. Votes and the quorum are counted over
+ * one population: the group's members at the proposal's snapshot (the end of the second before
+ * it), each with its election weight then ({ILeaderElection-memberWeightAt}), against their total
+ * ({ILeaderElection-totalWeightAt}). So buying stake or joining after a proposal buys no votes,
+ * leaving after it loses none, and the votes can never exceed the population the quorum is a share
+ * of. Moving stake to another agent takes the unbonding period, so one stake cannot vote twice.
  */
 contract Governance is IGovernance, AgentAuth {
     /// @notice Outcome when the votes did not reach the quorum (or none were cast).
@@ -23,7 +25,6 @@ contract Governance is IGovernance, AgentAuth {
     /// @notice Longest voting period.
     uint64 public constant MAX_VOTING_PERIOD = 365 days;
 
-    IStakeManager private immutable _stakes;
     ILeaderElection private immutable _election;
 
     uint256 private _proposalCount;
@@ -31,8 +32,9 @@ contract Governance is IGovernance, AgentAuth {
     mapping(uint256 proposalId => mapping(uint256 option => uint256 votes)) private _votes;
     mapping(uint256 proposalId => mapping(uint256 agentId => bool)) private _voted;
 
-    constructor(IIdentityRegistry identity, IStakeManager stakes, ILeaderElection election) AgentAuth(identity) {
-        _stakes = stakes;
+    /// @param identity The IdentityRegistry.
+    /// @param election The LeaderElection whose groups decide (membership and weights come from it).
+    constructor(IIdentityRegistry identity, ILeaderElection election) AgentAuth(identity) {
         _election = election;
     }
 
@@ -46,9 +48,9 @@ contract Governance is IGovernance, AgentAuth {
         if (votingPeriod == 0 || votingPeriod > MAX_VOTING_PERIOD) revert InvalidVotingPeriod(votingPeriod);
         if (quorumBps > 10_000) revert InvalidQuorum(quorumBps);
 
-        // The group's stake now, as the tree holds it (members below the minimum count 0).
-        uint256 quorumVotes = (_election.totalWeight(groupId) * _election.weightUnit() * quorumBps) / 10_000;
+        // The group's weight at the snapshot, in stake (members below the minimum count 0).
         uint48 snapshot = uint48(block.timestamp - 1);
+        uint256 quorumVotes = (_election.totalWeightAt(groupId, snapshot) * _election.weightUnit() * quorumBps) / 10_000;
         uint64 voteEnd = uint64(block.timestamp) + votingPeriod;
         proposalId = ++_proposalCount;
         _proposals[proposalId] = Proposal({
@@ -74,10 +76,11 @@ contract Governance is IGovernance, AgentAuth {
         if (block.timestamp >= proposal.voteEnd) revert VotingClosed(proposalId, proposal.voteEnd);
         _requireAuthorized(agentId);
         if (option >= proposal.options) revert InvalidOption(option, proposal.options);
-        uint256 groupId = proposal.groupId;
-        if (!_election.isMember(groupId, agentId)) revert NotGroupMember(groupId, agentId);
+        uint48 snapshot = proposal.snapshot;
+        (bool member, uint64 units) = _election.memberWeightAt(proposal.groupId, agentId, snapshot);
+        if (!member) revert NotMemberAtSnapshot(proposalId, agentId, snapshot);
         if (_voted[proposalId][agentId]) revert AlreadyVoted(proposalId, agentId);
-        uint256 weight = _stakes.stakeAt(agentId, proposal.snapshot);
+        uint256 weight = units * _election.weightUnit();
         if (weight == 0) revert NoVotingWeight(proposalId, agentId);
 
         _voted[proposalId][agentId] = true;

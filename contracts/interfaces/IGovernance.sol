@@ -5,9 +5,10 @@ import {IAgentErrors} from "./IAgentErrors.sol";
 
 /**
  * @title IGovernance
- * @notice Decisions for a LeaderElection group: one vote per member agent, weighted by its stake
- * at the proposal's snapshot (the second before the proposal), with a quorum measured against the
- * group's total weight when the proposal was made.
+ * @notice Decisions for a LeaderElection group: one vote per agent that was a member at the
+ * proposal's snapshot (the end of the second before the proposal), weighted by its election weight
+ * then (stake in whole weight units, 0 below the group's minimum), with a quorum measured against
+ * the same members' total weight at the snapshot.
  */
 interface IGovernance is IAgentErrors {
     /// @notice A proposal's state.
@@ -23,7 +24,7 @@ interface IGovernance is IAgentErrors {
         bool finalized;
         /// Winning option, or {NO_QUORUM} / {TIE}; meaningful once finalized.
         uint8 outcome;
-        /// Votes (in stake) needed for a decision.
+        /// Votes (in stake) needed for a decision: quorumBps of the group's weight at the snapshot.
         uint256 quorumVotes;
         /// Votes cast so far.
         uint256 totalVotes;
@@ -58,7 +59,7 @@ interface IGovernance is IAgentErrors {
      * @param proposalId The proposal.
      * @param agentId The voting agent.
      * @param option The option chosen.
-     * @param weight Its stake at the snapshot.
+     * @param weight Its election weight at the snapshot, in stake.
      */
     event VoteCast(uint256 indexed proposalId, uint256 indexed agentId, uint8 option, uint256 weight);
 
@@ -95,10 +96,17 @@ interface IGovernance is IAgentErrors {
     /// @notice Thrown when a vote names an option that does not exist.
     error InvalidOption(uint8 option, uint8 options);
 
-    /// @notice Thrown when the voting agent is not a member of the proposal's group.
-    error NotGroupMember(uint256 groupId, uint256 agentId);
+    /**
+     * @notice Thrown when the voting agent was not a member of the proposal's group at its snapshot
+     * (it joined later, or had left before).
+     * @param proposalId The proposal.
+     * @param agentId The agent.
+     * @param snapshot The snapshot second.
+     */
+    error NotMemberAtSnapshot(uint256 proposalId, uint256 agentId, uint48 snapshot);
 
-    /// @notice Thrown when the agent had no stake at the snapshot.
+    /// @notice Thrown when the agent, a member at the snapshot, had no election weight then (no
+    /// stake, or less than the group's minimum).
     error NoVotingWeight(uint256 proposalId, uint256 agentId);
 
     /// @notice Thrown when finalizing twice.
@@ -118,10 +126,10 @@ interface IGovernance is IAgentErrors {
         returns (uint256 proposalId);
 
     /**
-     * @notice Votes for `option`, weighted by the agent's stake at the snapshot.
+     * @notice Votes for `option`, weighted by the agent's election weight at the snapshot.
      * @dev Requirements: the proposal exists and is open; the caller is authorised for the agent;
-     * the agent is a member of the group, has not voted, and had stake at the snapshot; the option
-     * exists. Emits {VoteCast}.
+     * the option exists; the agent was a member of the group at the snapshot, has not voted, and
+     * had weight then. Emits {VoteCast}.
      */
     function vote(uint256 proposalId, uint256 agentId, uint8 option) external;
 

@@ -10,8 +10,16 @@ import {IStakeListener} from "./IStakeListener.sol";
  * leader is drawn with probability proportional to weight (active stake, see {weightUnit}). The
  * leader proves liveness with {heartbeat}; when it misses `heartbeatTimeout`, anyone may
  * {failover}: the leader is slashed, excluded for the rest of the epoch, and another is drawn.
- * `term` increases with every election and failover: it is the fencing token leaders attach to
- * their acts.
+ * `term` increases with every draw (each election and the redraw of each failover): it is the
+ * fencing token leaders attach to their acts.
+ *
+ * Draws take two steps. {elect} (or {failover}) *requests* a draw bound to the randomness of the
+ * block it runs in (see {IRandomnessSource}); the draw is *settled* by whichever call comes first
+ * from the next block on: another {elect}, a {heartbeat}, a {join} or {leave}, or any stake change
+ * of a member. Every change to a draw's inputs (weights, members, exclusions) first settles the
+ * pending draw, so the draw sees the group as it stood when its randomness became known, and
+ * neither its caller nor its settler can steer it. A request left unsettled for {DRAW_WINDOW}
+ * blocks is re-bound to a fresh block by the next such call.
  */
 interface ILeaderElection is IAgentErrors, IStakeListener {
     /// @notice Parameters of a group, fixed at creation.
@@ -61,7 +69,18 @@ interface ILeaderElection is IAgentErrors, IStakeListener {
     event MemberLeft(uint256 indexed groupId, uint256 indexed agentId);
 
     /**
-     * @notice Emitted for every new term: each election and the redraw of each failover.
+     * @notice Emitted when a draw is requested (by {elect}, {failover}, or the re-binding of an
+     * expired request); the draw is settled from block `drawBlock + 1` on.
+     * @param groupId The group.
+     * @param epoch The epoch the draw is for.
+     * @param term The term it will start.
+     * @param drawBlock The block whose hash seeds it (with the randomness source's value, if any).
+     */
+    event DrawRequested(uint256 indexed groupId, uint64 epoch, uint64 term, uint256 drawBlock);
+
+    /**
+     * @notice Emitted for every new term, when a draw is settled: each election and the redraw of
+     * each failover.
      * @param groupId The group.
      * @param epoch The epoch.
      * @param term The new term (the fencing token).
@@ -77,11 +96,13 @@ interface ILeaderElection is IAgentErrors, IStakeListener {
     event Heartbeat(uint256 indexed groupId, uint256 indexed agentId);
 
     /**
-     * @notice Emitted when a silent leader is failed over (just before the redraw's {LeaderElected}).
+     * @notice Emitted when a silent leader is failed over: the seat is vacant (leader 0) until the
+     * redraw is settled ({LeaderElected}).
      * @param groupId The group.
-     * @param epoch The epoch.
+     * @param epoch The epoch of the failed leader's term.
      * @param term The term that ended.
-     * @param agentId The failed leader, excluded for the rest of the epoch.
+     * @param agentId The failed leader, excluded from the draw that fills the seat and for the rest
+     * of that draw's epoch.
      * @param caller Who called {failover}.
      */
     event LeaderFailedOver(uint256 indexed groupId, uint64 epoch, uint64 term, uint256 indexed agentId, address caller);
@@ -99,8 +120,8 @@ interface ILeaderElection is IAgentErrors, IStakeListener {
     error InvalidGroupParams(string reason);
 
     /**
-     * @notice Thrown when joining after the current epoch's election: membership of an epoch is
-     * fixed when it is drawn.
+     * @notice Thrown when joining once the current epoch's draw is requested: membership of an
+     * epoch is fixed when it is drawn.
      * @param groupId The group.
      * @param nextEpochStart When joining opens again.
      */
@@ -144,18 +165,22 @@ interface ILeaderElection is IAgentErrors, IStakeListener {
     error LeaderCannotLeave(uint256 groupId, uint256 agentId);
 
     /**
-     * @notice Thrown when electing twice in one epoch.
+     * @notice Thrown (through StakeManager's `requestUnstake`) when a leader would unstake below the
+     * failover slashes it owes: the sum of `failoverSlash` over the groups whose seat it holds.
+     * Slashes and additions are never refused.
+     * @param agentId The leader.
+     * @param stakeAfter Its active stake after the requested unstake.
+     * @param owed What it owes while it holds its seats.
+     */
+    error LeaderStakeLocked(uint256 agentId, uint256 stakeAfter, uint256 owed);
+
+    /**
+     * @notice Thrown when electing twice in one epoch (its draw is settled, or was requested and
+     * is pending).
      * @param groupId The group.
      * @param epoch The current epoch, already elected.
      */
     error AlreadyElected(uint256 groupId, uint64 epoch);
-
-    /**
-     * @notice Thrown when drawing in a block in which the group's weights changed: the draw's
-     * randomness was already known when they changed (see {PrevrandaoRandomness}). Retry next block.
-     * @param groupId The group.
-     */
-    error WeightsChangedThisBlock(uint256 groupId);
 
     /**
      * @notice Thrown when electing in a group whose members all have weight 0.
@@ -189,6 +214,22 @@ interface ILeaderElection is IAgentErrors, IStakeListener {
     error OnlyStakeManager(address caller);
 
     /**
+     * @notice Thrown when asking for a group's total weight at a second not yet over.
+     * @param timepoint The second asked about.
+     * @param now_ The current block timestamp.
+     */
+    error FutureTimepoint(uint256 timepoint, uint256 now_);
+
+    /**
+     * @notice Thrown when asking for a group's total weight further back than it is kept: the end
+     * of the second before the group's last weight change, and any later second.
+     * @param groupId The group.
+     * @param timepoint The second asked about.
+     * @param oldest The earliest second that can be answered.
+     */
+    error WeightHistoryUnavailable(uint256 groupId, uint256 timepoint, uint256 oldest);
+
+    /**
      * @notice Creates a group; anyone may.
      * @dev Requirements: epochDuration > 0; 0 < heartbeatTimeout < the StakeManager's unbonding
      * period (so a silent leader cannot withdraw before it is slashed). Emits {GroupCreated}.
@@ -199,47 +240,55 @@ interface ILeaderElection is IAgentErrors, IStakeListener {
     function createGroup(bytes32 name, GroupParams calldata params) external returns (uint256 groupId);
 
     /**
-     * @notice Adds the agent to the group with weight equal to its stake.
-     * @dev Requirements: the group exists and has not held the current epoch's election yet; the
-     * caller is authorised for the agent; it is not a member and in fewer than
+     * @notice Adds the agent to the group with weight equal to its stake. Settles a pending draw
+     * first.
+     * @dev Requirements: the group exists and the current epoch's draw has not been requested
+     * yet; the caller is authorised for the agent; it is not a member and in fewer than
      * {MAX_GROUPS_PER_AGENT} groups; its stake is at least the minimum. Emits {MemberJoined}.
      */
     function join(uint256 groupId, uint256 agentId) external;
 
     /**
-     * @notice Removes the agent from the group.
+     * @notice Removes the agent from the group. Settles a pending draw first.
      * @dev Requirements: the caller is authorised; the agent is a member and not the leader.
      * Emits {MemberLeft}.
      */
     function leave(uint256 groupId, uint256 agentId) external;
 
     /**
-     * @notice Draws the leader of the current epoch; anyone may call, once per epoch.
-     * @dev Requirements: the group exists; the epoch has no election yet; weights did not change in
-     * this block; the total weight is positive. Emits {LeaderElected}.
-     * @return agentId The leader.
+     * @notice Moves the group's election on; anyone may call. With a draw pending it settles it
+     * once its randomness exists (returning the leader drawn) and otherwise does nothing (returning
+     * 0; a request older than {DRAW_WINDOW} blocks is re-bound). With none pending it requests the
+     * current epoch's draw (returning 0): the leader is known from the next block on, when the next
+     * call settles it.
+     * @dev Requirements (request): the group exists; the epoch has no draw yet; the total weight
+     * is positive. Emits {DrawRequested} or {LeaderElected}.
+     * @return agentId The leader drawn, or 0 when this call drew none.
      */
     function elect(uint256 groupId) external returns (uint256 agentId);
 
     /**
-     * @notice The leader proves it is alive.
+     * @notice The leader proves it is alive. Settles a pending draw first; if that draw seats
+     * another agent the call records nothing and returns without reverting (the settlement stands).
      * @dev Requirements: `agentId` is the leader; the caller is authorised for it (checked on the
      * first heartbeat of a term from a given sender, then remembered for the term). Emits {Heartbeat}.
      */
     function heartbeat(uint256 groupId, uint256 agentId) external;
 
     /**
-     * @notice Replaces a silent leader: excludes it for the rest of the epoch, draws another member
-     * (weight-proportional among those not failed over in this epoch) and slashes `failoverSlash`
-     * from the failed leader. Anyone may call.
-     * @dev Requirements: there is a leader and its last heartbeat is older than the timeout (or
-     * was sent by an address no longer authorised for it); weights did not change in this block.
-     * Emits {LeaderFailedOver} and {LeaderElected} (leader 0 if no eligible member was drawn).
-     * @return agentId The new leader, or 0.
+     * @notice Replaces a silent leader: vacates the seat, slashes `failoverSlash` from the failed
+     * leader and requests a redraw of the current epoch among the members not failed over in it
+     * (weight-proportional), settled like any draw. Anyone may call. With a draw pending it settles
+     * it first, and returns the leader that draw seated.
+     * @dev Requirements: there is a leader (or a draw pending, then it returns 0) and its last
+     * heartbeat is older than the timeout (or was sent by an address no longer authorised for it).
+     * Emits {LeaderFailedOver} and {DrawRequested} (or {LeaderElected} when it settled a draw).
+     * @return agentId The leader seated by a draw this call settled, or 0.
      */
     function failover(uint256 groupId) external returns (uint256 agentId);
 
-    /// @notice The leader, its term, the epoch it was elected for and its last heartbeat.
+    /// @notice The leader (0 while the seat is vacant), its term, the epoch it was elected for and
+    /// its last heartbeat. A draw in progress does not change it until it is settled.
     function currentLeader(uint256 groupId)
         external
         view
@@ -262,6 +311,39 @@ interface ILeaderElection is IAgentErrors, IStakeListener {
 
     /// @notice The sum of the group's weights (the tree's root).
     function totalWeight(uint256 groupId) external view returns (uint256);
+
+    /**
+     * @notice The group's pending draw, if any. It can be settled in blocks `revealedAt + 1` to
+     * `revealedAt + DRAW_WINDOW`: a transaction sent once block `revealedAt` is mined settles it.
+     * @return drawBlock The block of its request (0: no draw pending).
+     * @return epoch The epoch it is for.
+     * @return term The term it will start.
+     * @return revealedAt The block whose hash it mixes in: the request's own block without a
+     * randomness source; with one, the block its value was revealed in (0 until then).
+     */
+    function pendingDraw(uint256 groupId)
+        external
+        view
+        returns (uint256 drawBlock, uint64 epoch, uint64 term, uint256 revealedAt);
+
+    /**
+     * @notice The group's total weight at the end of second `timepoint` (Governance's quorum base).
+     * @dev Requirements: `timepoint` < block.timestamp and not before the second preceding the
+     * group's last weight change (the end of the previous second is always available).
+     */
+    function totalWeightAt(uint256 groupId, uint48 timepoint) external view returns (uint256);
+
+    /**
+     * @notice Whether the agent was a member at the end of second `timepoint`, and its weight then
+     * (its stake at that second by the group's rule; 0 when it was not a member). Over the members
+     * at a second, the weights sum to {totalWeightAt} that second.
+     * @dev Requirements: `timepoint` < block.timestamp. A member that left and joined again counts
+     * from its latest join only.
+     */
+    function memberWeightAt(uint256 groupId, uint256 agentId, uint48 timepoint)
+        external
+        view
+        returns (bool member, uint64 weight);
 
     /// @notice The groups the agent is a member of.
     function groupsOf(uint256 agentId) external view returns (uint256[] memory groupIds);

@@ -137,8 +137,9 @@ interface IStakeManager is IAgentErrors {
     /**
      * @notice Moves `amount` from active to unbonding; it stops giving weight at once and can be
      * withdrawn after {unbondingPeriod} (counted from this request, for the whole unbonding amount).
-     * @dev Requirements: amount > 0 and at most the active stake; the caller is authorised.
-     * Emits {UnstakeRequested}.
+     * @dev Requirements: amount > 0 and at most the active stake; the caller is authorised; the
+     * stake listener does not refuse it (LeaderElection refuses to let a group's leader unstake the
+     * failover slash it owes while it holds the seat). Emits {UnstakeRequested}.
      * @param agentId The agent.
      * @param amount Tokens to unstake.
      */

@@ -8,19 +8,14 @@ import {IAgentErrors} from "./IAgentErrors.sol";
  * @notice ERC-8004 Validation Registry (spec text of 2026-01-25): agents ask validators to check
  * their work; validators record a 0-100 response, possibly several times.
  *
- * Request identity. In the public implementations a request is stored under the caller's
- * `requestHash`, so anyone who sees a request in the mempool can front-run it with the same hash
- * (for an agent of their own) and make the honest request revert forever. Here the registry
- * derives the identifier that the ERC's functions call `requestHash` from what the requester
- * cannot share with an attacker:
- *
- *     requestHash = keccak256(abi.encode(agentId, validatorAddress, requestCommitment))
- *
- * where `requestCommitment` is the hash passed to {validationRequest} (keccak256 of the request
- * payload). The derived hash is what {ValidationRequest} emits, what the validator answers with
- * {validationResponse} and what the reads take; {validationRequest} returns it and
- * {deriveRequestHash} computes it. Anyone holding the payload can still verify it: hash the
- * payload, derive, compare.
+ * Request identity, exactly as the ERC. A request is keyed and emitted by the caller's
+ * `requestHash` (keccak256 of the request file `requestURI` points to), so a validator written to
+ * the ERC answers {validationResponse} with the hash it saw and checks the file against it.
+ * Hashes are global: anyone who sees a pending request may land the same hash first for an agent
+ * of their own. That squat costs the squatter gas and blocks nothing for long: the requester gets
+ * {ValidationRequestExists} and asks again with a salted request file (a fresh hash), which the
+ * SDK's `validation.request` does by itself. The squatted request names the squatter's agent, so
+ * it cannot be passed off as the requester's.
  */
 interface IValidationRegistry is IAgentErrors {
     /**
@@ -28,7 +23,7 @@ interface IValidationRegistry is IAgentErrors {
      * @param validatorAddress The validator asked.
      * @param agentId The agent whose work is to be validated.
      * @param requestURI Off-chain data with everything the validator needs.
-     * @param requestHash The request's identifier (see the interface notes).
+     * @param requestHash The caller's hash of the request file, the request's key.
      */
     event ValidationRequest(
         address indexed validatorAddress, uint256 indexed agentId, string requestURI, bytes32 indexed requestHash
@@ -38,7 +33,7 @@ interface IValidationRegistry is IAgentErrors {
      * @notice Emitted each time the validator records a response.
      * @param validatorAddress The validator.
      * @param agentId The agent.
-     * @param requestHash The request's identifier.
+     * @param requestHash The request's key.
      * @param response 0 (failed) to 100 (passed).
      * @param responseURI Optional evidence.
      * @param responseHash Optional keccak256 of the evidence.
@@ -66,14 +61,15 @@ interface IValidationRegistry is IAgentErrors {
     error SelfValidation(uint256 agentId, address validatorAddress);
 
     /**
-     * @notice Thrown when the same agent asks the same validator about the same commitment twice.
-     * @param requestHash The existing request's identifier.
+     * @notice Thrown when a request with this hash exists already (hashes are global, as in the
+     * ERC; whoever was first owns it). Ask again with a salted request file.
+     * @param requestHash The hash that is taken.
      */
     error ValidationRequestExists(bytes32 requestHash);
 
     /**
-     * @notice Thrown when no request has this identifier.
-     * @param requestHash The identifier that was passed.
+     * @notice Thrown when no request has this hash.
+     * @param requestHash The hash that was passed.
      */
     error ValidationRequestNotFound(bytes32 requestHash);
 
@@ -99,26 +95,25 @@ interface IValidationRegistry is IAgentErrors {
     /**
      * @notice Asks `validatorAddress` to validate work of `agentId`.
      * @dev Requirements: the agent exists; the caller {IIdentityRegistry-isAuthorized} for it;
-     * the validator is not zero and not authorised for the agent; the same (agent, validator,
-     * commitment) was not requested before. Emits {ValidationRequest}.
+     * the validator is not zero and not authorised for the agent; no request has `requestHash`
+     * yet. Emits {ValidationRequest}.
      * @param validatorAddress The validator.
      * @param agentId The agent.
-     * @param requestURI Off-chain data for the validator.
-     * @param requestHash The requester's commitment: keccak256 of the request payload.
-     * @return The request's identifier, {deriveRequestHash}(agentId, validatorAddress, requestHash).
+     * @param requestURI Off-chain data for the validator (the request file).
+     * @param requestHash keccak256 of the request file: the request's key from now on.
      */
     function validationRequest(
         address validatorAddress,
         uint256 agentId,
         string calldata requestURI,
         bytes32 requestHash
-    ) external returns (bytes32);
+    ) external;
 
     /**
      * @notice Records the validator's response; may be called again to update it.
      * @dev Requirements: the request exists; the caller is its validator; `response <= 100`.
      * Emits {ValidationResponse}.
-     * @param requestHash The request's identifier.
+     * @param requestHash The request's key, as the requester passed it.
      * @param response 0 (failed) to 100 (passed).
      * @param responseURI Optional evidence.
      * @param responseHash Optional keccak256 of the evidence.
@@ -133,20 +128,9 @@ interface IValidationRegistry is IAgentErrors {
     ) external;
 
     /**
-     * @notice The identifier a request gets (see the interface notes).
-     * @param agentId The agent.
-     * @param validatorAddress The validator.
-     * @param requestCommitment The hash the requester passes to {validationRequest}.
-     */
-    function deriveRequestHash(uint256 agentId, address validatorAddress, bytes32 requestCommitment)
-        external
-        pure
-        returns (bytes32);
-
-    /**
      * @notice A request and its latest response.
      * @dev Requirements: the request exists.
-     * @param requestHash The request's identifier.
+     * @param requestHash The request's key.
      */
     function getValidationStatus(bytes32 requestHash)
         external

@@ -3,24 +3,31 @@ pragma solidity 0.8.30;
 
 /**
  * @title DefaultRandomness
- * @notice The default draw randomness: `keccak256(prevrandao, previous block hash, consumer, group,
- * epoch, round)`. LeaderElection uses it inline (no call) when deployed without a randomness source;
- * {PrevrandaoRandomness} exposes the same value behind {IRandomnessSource}.
+ * @notice The randomness of a LeaderElection draw: `keccak256(blockhash(revealedAt), value, consumer,
+ * group, epoch, round)`, where `value` is the randomness source's (0 without one) and `revealedAt` the
+ * block in which it became available (without a source: the block of the draw's request).
  *
- * Bias limits (read before trusting it with value):
- * - Anyone can compute the value once the previous block is known, so a draw is only fair if the
- *   weights it draws over were fixed before that. LeaderElection enforces this by refusing to draw
- *   in a block in which the group's weights changed; a stake change made one block earlier was
- *   made before this block's `prevrandao` was known, except by the proposer of that earlier block.
- * - The block proposer knows `prevrandao` in advance and can choose to include or omit the draw
- *   (one bit of influence per block it proposes), and a proposer of consecutive blocks can combine
- *   that with stake changes. On a rollup the sequencer plays this role and may control
- *   `prevrandao` outright.
- * - Where that matters, deploy LeaderElection with a VRF-backed or commit-reveal
- *   {IRandomnessSource}; nothing else changes.
+ * Who can bias it (read before trusting it with value):
+ * - A member cannot. The draw is requested in one transaction and settled in a later block; its
+ *   value is unknown until block `revealedAt` is sealed, and every weight change after that block
+ *   first settles the pending draw over the weights as they were. Calling early, late, twice, or
+ *   only when one would win changes nothing: the outcome is fixed once block `revealedAt` exists.
+ * - The producer of block `revealedAt` (one block proposer or builder; on a rollup, the
+ *   sequencer) can. It sees the hash before anyone else and may withhold the block (a withholding
+ *   bit), and since it picks the block's contents it can try contents until the hash suits it.
+ *   That is one party, once per draw, and it must know the group's weights; with a VRF or a
+ *   commit-reveal {IRandomnessSource} the value is not its to choose, which leaves it the
+ *   withholding bit.
+ * - Liveness: the EVM serves the last 256 block hashes. A draw nobody settles within 256 blocks is
+ *   re-bound to a new block by the next call that touches the group, so a draw can be re-rolled by
+ *   a party able to keep every member (and the outgoing leader's heartbeats) away for 256 blocks.
  */
 library DefaultRandomness {
-    function value(address consumer, uint256 groupId, uint256 epoch, uint256 round) internal view returns (uint256) {
-        return uint256(keccak256(abi.encode(block.prevrandao, blockhash(block.number - 1), consumer, groupId, epoch, round)));
+    function value(bytes32 seedHash, uint256 sourceValue, address consumer, uint256 groupId, uint256 epoch, uint256 round)
+        internal
+        pure
+        returns (uint256)
+    {
+        return uint256(keccak256(abi.encode(seedHash, sourceValue, consumer, groupId, epoch, round)));
     }
 }

@@ -15,7 +15,7 @@ pragma solidity 0.8.30;
  *   level l > 0: lane k of node(l, j) is the sum of the four lanes of node(l - 1, 4j + k)
  *   root:        node(top, 0), kept under a fixed key so a draw finds it in one read; its lanes
  *                0-2 are children and its lane 3 is metadata:
- *                | 8 unused | 8 top | 48 last-change block | lane 2 | lane 1 | lane 0 |
+ *                | 8 top | 56 unused | lane 2 | lane 1 | lane 0 |
  * ```
  *
  * Nodes below the root live under key `level << 32 | index`. Leaf i is lane `(i >> 2l) & 3` of
@@ -39,9 +39,7 @@ library WeightTree {
     uint256 private constant ROOT_KEY = type(uint256).max;
     uint256 private constant LANE_MASK = 0xffffffffffffffff;
     uint256 private constant CHILDREN_MASK = (1 << 192) - 1;
-    uint256 private constant MARKER_SHIFT = 192;
-    uint256 private constant MARKER_MASK = 0xffffffffffff;
-    uint256 private constant TOP_SHIFT = 240;
+    uint256 private constant TOP_SHIFT = 248;
 
     /**
      * @dev Thrown when a lane would exceed 2^64 - 1 (the group's total weight is too large).
@@ -76,7 +74,7 @@ library WeightTree {
     }
 
     /**
-     * @notice Sets leaf `leaf` to `weight`, updating every node on its path and the change marker.
+     * @notice Sets leaf `leaf` to `weight`, updating every node on its path.
      * @return old The previous weight.
      */
     function set(Tree storage self, uint256 leaf, uint64 weight) internal returns (uint64 old) {
@@ -91,7 +89,7 @@ library WeightTree {
         if (old == weight) return old;
         node = (node & ~(LANE_MASK << shift)) | (uint256(weight) << shift);
         if (top == 0) {
-            nodes[ROOT_KEY] = _mark(node);
+            nodes[ROOT_KEY] = node;
             return old;
         }
         nodes[key] = node;
@@ -116,7 +114,7 @@ library WeightTree {
                 lane -= delta;
             }
             node = (node & ~(LANE_MASK << shift)) | (lane << shift);
-            nodes[key] = level == top ? _mark(node) : node;
+            nodes[key] = node;
         }
     }
 
@@ -130,11 +128,6 @@ library WeightTree {
     /// @notice Sum of all weights.
     function total(Tree storage self) internal view returns (uint256) {
         return _childrenSum(self.nodes[ROOT_KEY]);
-    }
-
-    /// @notice Number of the last block in which a weight changed (0 if never).
-    function lastChange(Tree storage self) internal view returns (uint256) {
-        return (self.nodes[ROOT_KEY] >> MARKER_SHIFT) & MARKER_MASK;
     }
 
     /**
@@ -225,16 +218,10 @@ library WeightTree {
     /// metadata lane, which becomes a free fourth child) and the new root's lane 0 sums them.
     function _grow(Tree storage self, uint256 root, uint256 top) private {
         self.nodes[top << 32] = root & CHILDREN_MASK;
-        uint256 marker = (root >> MARKER_SHIFT) & MARKER_MASK;
-        self.nodes[ROOT_KEY] = ((top + 1) << TOP_SHIFT) | (marker << MARKER_SHIFT) | _childrenSum(root);
+        self.nodes[ROOT_KEY] = ((top + 1) << TOP_SHIFT) | _childrenSum(root);
     }
 
     function _childrenSum(uint256 node) private pure returns (uint256) {
         return (node & LANE_MASK) + ((node >> 64) & LANE_MASK) + ((node >> 128) & LANE_MASK);
-    }
-
-    /// @dev The root with the current block as its last-change marker (its `top` kept).
-    function _mark(uint256 root) private view returns (uint256) {
-        return (root & ~(MARKER_MASK << MARKER_SHIFT)) | (block.number << MARKER_SHIFT);
     }
 }

@@ -78,7 +78,7 @@ contract StakeManager is IStakeManager, AgentAuth, AccessControl, ReentrancyGuar
         uint256 newStake = record.active + amount;
         uint256 total = _setActive(agentId, record, newStake);
         emit Staked(agentId, msg.sender, amount, newStake, total);
-        _notify(agentId, newStake);
+        _notify(agentId, newStake, false);
     }
 
     /// @inheritdoc IStakeManager
@@ -98,7 +98,7 @@ contract StakeManager is IStakeManager, AgentAuth, AccessControl, ReentrancyGuar
         record.releaseAt = uint48(releaseAt);
         _totals.unbonding += uint128(amount);
         emit UnstakeRequested(agentId, amount, newStake, unbonding, releaseAt, total);
-        _notify(agentId, newStake);
+        _notify(agentId, newStake, true);
     }
 
     /// @inheritdoc IStakeManager
@@ -139,7 +139,7 @@ contract StakeManager is IStakeManager, AgentAuth, AccessControl, ReentrancyGuar
             _totals.unbonding -= uint128(fromUnbonding);
         }
         emit Slashed(agentId, msg.sender, slashed, recipient, reason, newStake, unbonding - fromUnbonding, total);
-        if (fromActive != 0) _notify(agentId, newStake);
+        if (fromActive != 0) _notify(agentId, newStake, false);
         if (slashed != 0) _token.safeTransfer(recipient, slashed);
     }
 
@@ -197,9 +197,10 @@ contract StakeManager is IStakeManager, AgentAuth, AccessControl, ReentrancyGuar
         _totals.active = uint128(total);
     }
 
-    /// @dev Tells the listener (a trusted contract set by the admin) after state and events are final.
-    function _notify(uint256 agentId, uint256 newStake) private {
+    /// @dev Tells the listener (a trusted contract set by the admin) after state and events are
+    /// final. It may revert an `unstaking` change (a leader keeping the slash it owes), never another.
+    function _notify(uint256 agentId, uint256 newStake, bool unstaking) private {
         IStakeListener listener = _listener;
-        if (address(listener) != address(0)) listener.onStakeChanged(agentId, newStake);
+        if (address(listener) != address(0)) listener.onStakeChanged(agentId, newStake, unstaking);
     }
 }

@@ -8,8 +8,8 @@ import {Paging} from "../libraries/Paging.sol";
 
 /**
  * @title ValidationRegistry
- * @notice ERC-8004 validation requests and responses, with request identifiers that cannot be
- * squatted by front-running (see {IValidationRegistry}).
+ * @notice ERC-8004 validation requests and responses, keyed by the caller's `requestHash` exactly
+ * as the ERC (see {IValidationRegistry} for what a squatted hash costs whom).
  */
 contract ValidationRegistry is IValidationRegistry, AgentAuth {
     /// @notice Largest response (100 = passed).
@@ -46,21 +46,20 @@ contract ValidationRegistry is IValidationRegistry, AgentAuth {
         uint256 agentId,
         string calldata requestURI,
         bytes32 requestHash
-    ) external returns (bytes32 id) {
+    ) external {
         _requireAuthorized(agentId);
         if (validatorAddress == address(0)) revert ZeroValidator();
         if (_identity.isAuthorized(validatorAddress, agentId)) revert SelfValidation(agentId, validatorAddress);
 
-        id = deriveRequestHash(agentId, validatorAddress, requestHash);
-        Request storage request = _requests[id];
-        if (request.validator != address(0)) revert ValidationRequestExists(id);
+        Request storage request = _requests[requestHash];
+        if (request.validator != address(0)) revert ValidationRequestExists(requestHash);
         request.validator = validatorAddress;
         request.lastUpdate = uint64(block.timestamp);
         request.agentId = agentId;
-        _agentRequests[agentId].push(id);
-        _validatorRequests[validatorAddress].push(id);
+        _agentRequests[agentId].push(requestHash);
+        _validatorRequests[validatorAddress].push(requestHash);
 
-        emit ValidationRequest(validatorAddress, agentId, requestURI, id);
+        emit ValidationRequest(validatorAddress, agentId, requestURI, requestHash);
     }
 
     /// @inheritdoc IValidationRegistry
@@ -83,15 +82,6 @@ contract ValidationRegistry is IValidationRegistry, AgentAuth {
         request.tag = tag;
 
         emit ValidationResponse(validator, request.agentId, requestHash, response, responseURI, responseHash, tag);
-    }
-
-    /// @inheritdoc IValidationRegistry
-    function deriveRequestHash(uint256 agentId, address validatorAddress, bytes32 requestCommitment)
-        public
-        pure
-        returns (bytes32)
-    {
-        return keccak256(abi.encode(agentId, validatorAddress, requestCommitment));
     }
 
     /// @inheritdoc IValidationRegistry

@@ -26,6 +26,9 @@ ponder.on("LeaderElection:GroupCreated", async ({ event, context }) => {
     epoch: 0n,
     lastHeartbeat: 0n,
     memberCount: 0,
+    drawBlock: 0n,
+    drawEpoch: 0n,
+    drawTerm: 0n,
   });
   await record(context.db, C, "GroupCreated", event, { groupId });
 });
@@ -44,6 +47,14 @@ ponder.on("LeaderElection:MemberLeft", async ({ event, context }) => {
   await record(context.db, C, "MemberLeft", event, { groupId, agentId });
 });
 
+// A draw is requested (elect, failover, or the re-binding of an expired request); the seat is
+// unchanged until LeaderElected settles it.
+ponder.on("LeaderElection:DrawRequested", async ({ event, context }) => {
+  const { groupId, epoch, term: t, drawBlock } = event.args;
+  await context.db.update(group, { id: groupId }).set({ drawBlock, drawEpoch: epoch, drawTerm: t });
+  await record(context.db, C, "DrawRequested", event, { groupId });
+});
+
 ponder.on("LeaderElection:LeaderElected", async ({ event, context }) => {
   const { groupId, epoch, term: t, agentId } = event.args;
   await context.db.update(group, { id: groupId }).set({
@@ -51,6 +62,9 @@ ponder.on("LeaderElection:LeaderElected", async ({ event, context }) => {
     term: t,
     epoch,
     lastHeartbeat: agentId === 0n ? 0n : event.block.timestamp,
+    drawBlock: 0n,
+    drawEpoch: 0n,
+    drawTerm: 0n,
   });
   await context.db.insert(term).values({
     groupId,
@@ -72,6 +86,8 @@ ponder.on("LeaderElection:Heartbeat", async ({ event, context }) => {
 
 ponder.on("LeaderElection:LeaderFailedOver", async ({ event, context }) => {
   const { groupId, term: t, agentId, caller } = event.args;
+  // The seat is vacant until the redraw is settled (LeaderElected).
+  await context.db.update(group, { id: groupId }).set({ leader: 0n, lastHeartbeat: 0n });
   await context.db.update(term, { groupId, term: t }).set({ failedOverBy: caller });
   await record(context.db, C, "LeaderFailedOver", event, { groupId, agentId });
 });

@@ -21,7 +21,7 @@ export type DeployOptions = {
   weightUnit?: bigint;
   /** Receiver of failover slashes (default: the deployer). */
   treasury?: Address;
-  /** An IRandomnessSource for draws (default: none, LeaderElection's inline prevrandao mix). */
+  /** An IRandomnessSource for draws (default: none, the hash of each draw's request block). */
   randomness?: Address;
 };
 
@@ -77,7 +77,7 @@ export async function deployStigmergy(
     options.treasury ?? admin,
     options.weightUnit ?? 1_000_000_000n,
   ]);
-  await deploy("Governance", [identity, stakeManager, election]);
+  await deploy("Governance", [identity, election]);
   await deploy("LockManager", [identity]);
   const taskBoard = await deploy("TaskBoard", [identity, stakeManager, reputation]);
   await deploy("MessageBus", [identity, election]);

@@ -219,7 +219,9 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
           await advance(121);
           await send(w, c.LeaderElection!, abis.LeaderElection, "failover", [groupId]);
         } else {
+          // A draw is requested by one call and settled by the next.
           await advance(600);
+          await send(w, c.LeaderElection!, abis.LeaderElection, "elect", [groupId]);
           await send(w, c.LeaderElection!, abis.LeaderElection, "elect", [groupId]);
         }
         break;
@@ -240,10 +242,9 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
       case 10: {
         const validator = rand.pick(wallets);
         if (validator !== w) {
-          const commitment = keccak256(toHex(`request ${round}`));
-          if (await send(w, c.ValidationRegistry!, abis.ValidationRegistry, "validationRequest", [validator.account.address, me, "ipfs://vreq", commitment])) {
-            const hash = await read<Hex>(c.ValidationRegistry!, abis.ValidationRegistry, "deriveRequestHash", [me, validator.account.address, commitment]);
-            await send(validator, c.ValidationRegistry!, abis.ValidationRegistry, "validationResponse", [hash, rand.int(101), "ipfs://vres", zeroHash, "tag"]);
+          const requestHash = keccak256(toHex(`request ${me} ${round}`));
+          if (await send(w, c.ValidationRegistry!, abis.ValidationRegistry, "validationRequest", [validator.account.address, me, "ipfs://vreq", requestHash])) {
+            await send(validator, c.ValidationRegistry!, abis.ValidationRegistry, "validationResponse", [requestHash, rand.int(101), "ipfs://vres", zeroHash, "tag"]);
           }
         }
         break;

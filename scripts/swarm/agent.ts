@@ -45,7 +45,7 @@ const errorName = (e: unknown) => (e instanceof ContractRevertError ? e.errorNam
 const shortMessage = (e: unknown) => (e as { shortMessage?: string }).shortMessage ?? (e instanceof Error ? e.message.split("\n")[0]! : String(e));
 
 /** Contract errors that mean "someone else got there first" in the acts agents race for. */
-const RACES = new Set(["TaskNotOpen", "WrongStatus", "StaleAttempt", "LeaseActive", "ReviewWindowOpen", "RoundAlreadySpawned", "LeaderAlive", "NoLeader", "WeightsChangedThisBlock", "NotLeader", "HandoffNotOffered", "LeaseExpired"]);
+const RACES = new Set(["TaskNotOpen", "WrongStatus", "StaleAttempt", "LeaseActive", "ReviewWindowOpen", "RoundAlreadySpawned", "LeaderAlive", "NoLeader", "AlreadyElected", "NotLeader", "HandoffNotOffered", "LeaseExpired"]);
 const isRace = (e: unknown) => RACES.has(errorName(e) ?? "");
 /** Races that only mean "not yet". */
 const TOO_EARLY = new Set(["ReviewWindowOpen", "LeaseActive"]);
@@ -497,8 +497,11 @@ function watchLeader() {
       const rank = (await liveWorkers(group.leader)).filter((w) => w.agentId < me()).length;
       if (nowS() <= deadline + 1n + BigInt(rank * 2)) return;
       const result = await agent.election.failover(groupId);
-      stats.failovers++;
-      info(`failed over silent leader #${result.failed}; new leader #${result.leader} (term ${result.term})`);
+      // 0: another survivor failed it over first, and this call only settled (or found) the redraw.
+      if (result.failed !== 0n) {
+        stats.failovers++;
+        info(`failed over silent leader #${result.failed}; new leader #${result.leader} (term ${result.term})`);
+      }
     } catch (e) {
       if (!isRace(e)) warn("failover", e);
     } finally {

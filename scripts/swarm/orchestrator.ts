@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { sql } from "@ponder/client";
 import { type Hex, numberToHex, parseEther } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
-import { type Agent, ContractRevertError, createAgent, type Deployment, parseDeployment } from "../../sdk/src/index.ts";
+import { type Agent, createAgent, type Deployment, parseDeployment } from "../../sdk/src/index.ts";
 import { waitForIndexer } from "../../test/e2e/helpers/oracle.ts";
 import { rpc } from "../../test/e2e/helpers/tasks.ts";
 import { HARDHAT_BIN, portInUse, type RunningIndexer, type RunningNode, runToEnd, startHardhatNode, startIndexer } from "../lib/processes.ts";
@@ -156,16 +156,9 @@ async function spawnSwarm(run: Run, base: Omit<AgentConfig, "index" | "addressIn
   }
 }
 
-/** Draws the first leader (anyone may), retrying while the last join is in the current block. */
-async function electFirstLeader(human: Agent, groupId: bigint, blockMs: number) {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await human.election.elect(groupId);
-    } catch (e) {
-      if (!(e instanceof ContractRevertError && e.errorName === "WeightsChangedThisBlock") || attempt > 10) throw e;
-      await sleep(blockMs);
-    }
-  }
+/** Draws the first leader (anyone may): the SDK requests the draw and settles it in a later block. */
+async function electFirstLeader(human: Agent, groupId: bigint) {
+  return human.election.elect(groupId);
 }
 
 /** The human approver: answers every escalation (after a moment's thought) so the claimant can go on. */
@@ -301,7 +294,7 @@ async function runSwarm(run: Run): Promise<never> {
   run.cleanups.push(answerEscalations(run, human, timing(options.blockMs).approverThinkMs));
   await spawnSwarm(run, { rpcUrl: node.url, indexerUrl: indexer.url, deployment, groupId: groupId.toString(), channel, approver: human.address!, tasks: options.tasks, blockMs: options.blockMs });
   run.note("every agent registered, staked and joined; drawing the first leader (stake-weighted)");
-  await electFirstLeader(human, groupId, options.blockMs);
+  await electFirstLeader(human, groupId);
 
   const how = await supervised.done;
   run.note(how === "done" ? "every task is settled: stopping the agents" : `the run did not finish within ${options.timeoutS} s: stopping the agents`);

@@ -168,7 +168,7 @@ function screen(o: ViewOptions, notes: string[]): string {
   const name = agentNamer(o.agents);
   const lines = [`Stigmergy swarm · ${elapsed(o.started)} · ${o.agents().length} agents · ${o.tasks} tasks   (Ctrl-C stops)`, ""];
   const g = s.group;
-  lines.push(g?.leader ? `LEADER  ${name(g.leader)} · term ${g.term} · epoch ${g.epoch} · heartbeat due by ${new Date(Number(g.lastHeartbeat + g.heartbeatTimeout) * 1000).toLocaleTimeString()}` : "LEADER  none yet");
+  lines.push(g?.leader ? `LEADER  ${name(g.leader)} · term ${g.term} · epoch ${g.epoch} · heartbeat due by ${new Date(Number(g.lastHeartbeat + g.heartbeatTimeout) * 1000).toLocaleTimeString()}` : g && g.term > 0n ? "LEADER  vacant: the redraw is being settled" : "LEADER  none yet");
   for (const t of failovers(s)) lines.push(`        term ${t.term}: ${name(t.agentId)} failed over`);
   lines.push("", "AGENTS");
   for (const a of o.agents()) {

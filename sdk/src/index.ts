@@ -5,7 +5,7 @@ export { ethersSignerToAccount, type EthersSigner } from "./accounts/ethers.js";
 export { contractAddress, type Deployment, InvalidDeploymentError, loadDeployment, parseDeployment } from "./deployment.js";
 export { StigmergyError, type StigmergyErrorParameters } from "./errors/base.js";
 export { ContractRevertError, decodeContractError, toStigmergyError } from "./errors/contract.js";
-export { IndexerError, InvalidInputError, MissingConfigError, TransactionRevertedError } from "./errors/input.js";
+export { DrawTimeoutError, IndexerError, InvalidInputError, MissingConfigError, TransactionRevertedError } from "./errors/input.js";
 export { createIndexerClient, type IndexerClient } from "./indexer/client.js";
 export { type AgentRecord, type Leadership, type Message, type Schedule, type Task, TASK_STATUSES, type TaskStatus } from "./indexer/rows.js";
 export {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { parseEther } from "viem";
-import { type Agent, type Leadership, LeaderAliveError, NotLeaderError } from "../../sdk/src/index.ts";
+import { AlreadyElectedError, type Agent, type Leadership, LeaderAliveError, leaderElectionAbi, NotLeaderError } from "../../sdk/src/index.ts";
 import { advance, agentFor, eventually } from "./helpers/stack.ts";
 
 describe("sdk: staking and election", function () {
@@ -31,6 +31,24 @@ describe("sdk: staking and election", function () {
     const before = await a.staking.balanceOf();
     await a.staking.withdraw();
     expect((await a.staking.balanceOf()) - before).to.equal(parseEther("5"));
+  });
+
+  it("elect finishes a draw someone else requested, and simulating elect right after a join does not revert", async () => {
+    const [a, b] = agents;
+    const { groupId: g } = await a!.election.createGroup({ name: "sdk-two-step", epochDuration: 3_600, heartbeatTimeout: 30 });
+    await a!.election.join(g);
+    await b!.election.join(g);
+    const election = a!.deployment.contracts.LeaderElection!;
+    // viem's simulate-then-write, right after the join's block: no false revert.
+    const { request } = await b!.publicClient.simulateContract({ address: election, abi: leaderElectionAbi, functionName: "elect", args: [g], account: b!.walletClient!.account });
+    await b!.publicClient.waitForTransactionReceipt({ hash: await b!.walletClient!.writeContract(request) });
+    expect(await a!.election.pendingDraw(g)).to.not.equal(null);
+    // The draw b requested: a's elect settles it and returns the leader.
+    const { leader, term, epoch } = await a!.election.elect(g);
+    expect([term, epoch]).to.deep.equal([1n, 1n]);
+    expect([a!.agentId, b!.agentId]).to.include(leader);
+    expect(await a!.election.pendingDraw(g)).to.equal(null);
+    expect(await b!.election.elect(g).then(() => undefined, (e: unknown) => e)).to.be.instanceOf(AlreadyElectedError);
   });
 
   it("elects a leader, pushes leader changes, heartbeats only while leading, and fails over", async () => {

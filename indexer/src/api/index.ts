@@ -151,6 +151,7 @@ app.get("/groups/:id/leader", async (c) => {
       lastHeartbeat: row.lastHeartbeat,
       heartbeatDeadline: row.leader === 0n ? null : row.lastHeartbeat + row.heartbeatTimeout,
       memberCount: members.length,
+      pendingDraw: row.drawBlock === 0n ? null : { drawBlock: row.drawBlock, epoch: row.drawEpoch, term: row.drawTerm },
     }),
   );
 });

@@ -47,6 +47,13 @@ export type WriteOptions = {
   value?: bigint;
   /** Gas limit; when set the call is not estimated first (a losing race then reverts on chain). */
   gas?: bigint;
+  /**
+   * Gas added to the node's estimate, for calls that may cost more in the block they land in than
+   * in the block they are estimated on (any call that may settle a pending leader draw: many nodes
+   * estimate on the latest block, where the draw's randomness may not exist yet). Unused gas is
+   * not charged.
+   */
+  headroom?: bigint;
 };
 
 /** A mined, successful transaction. */
@@ -62,7 +69,7 @@ export function requireWallet(ctx: Context): AgentWallet {
 }
 
 /** A contract call as viem's `writeContract` takes it (any ABI: also plain ERC-20 approvals). */
-export type CallRequest = { address: Address; abi: Abi; functionName: string; args: readonly unknown[]; value?: bigint; gas?: bigint };
+export type CallRequest = { address: Address; abi: Abi; functionName: string; args: readonly unknown[]; value?: bigint; gas?: bigint; headroom?: bigint };
 
 /**
  * Sends one call, waits for its receipt and returns it. Sends are queued per agent (one nonce at
@@ -71,10 +78,16 @@ export type CallRequest = { address: Address; abi: Abi; functionName: string; ar
  */
 export async function send(ctx: Context, call: CallRequest, label: { contractName: string; functionName: string }): Promise<Written> {
   const wallet = requireWallet(ctx);
-  const request = { ...call, account: wallet.account, chain: wallet.chain };
+  const { headroom, ...rest } = call;
+  const request = { ...rest, account: wallet.account, chain: wallet.chain };
   if (!request.value) delete request.value;
   if (!request.gas) delete request.gas;
-  const sent = ctx.sendQueue.then(() => wallet.writeContract(request as Parameters<AgentWallet["writeContract"]>[0]));
+  const sent = ctx.sendQueue.then(async () => {
+    if (headroom !== undefined && request.gas === undefined) {
+      request.gas = (await ctx.publicClient.estimateContractGas(request as Parameters<typeof ctx.publicClient.estimateContractGas>[0])) + headroom;
+    }
+    return wallet.writeContract(request as Parameters<AgentWallet["writeContract"]>[0]);
+  });
   ctx.sendQueue = sent.catch(() => undefined);
   let hash: Hash;
   try {

@@ -36,6 +36,19 @@ export class TransactionRevertedError extends StigmergyError {
   }
 }
 
+/** Thrown when a leader draw's randomness did not appear in time (a randomness source that has not answered). */
+export class DrawTimeoutError extends StigmergyError {
+  override name = "DrawTimeoutError";
+  readonly groupId: bigint;
+  constructor(groupId: bigint, waitedMs: number) {
+    super(`The leader draw of group ${groupId} was requested but its randomness did not appear within ${waitedMs} ms.`, {
+      code: "DRAW_TIMEOUT",
+      metaMessages: ["The group's randomness source (a VRF or a commit-reveal beacon) has not answered yet; call elect again later: the draw stays pending."],
+    });
+    this.groupId = groupId;
+  }
+}
+
 /** Thrown when the indexer cannot answer (down, or an unexpected reply). */
 export class IndexerError extends StigmergyError {
   override name = "IndexerError";

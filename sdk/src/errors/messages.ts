@@ -144,7 +144,7 @@ export const contractErrorMessages: ContractErrorMessages = {
   GroupNotFound: ({ groupId }) => `group ${groupId} does not exist`,
   InvalidGroupParams: ({ reason }) => `the group parameters are invalid: ${reason}`,
   JoinClosedUntilNextEpoch: ({ groupId, nextEpochStart }) =>
-    `group ${groupId} already elected its leader for this epoch; joining reopens at ${at(nextEpochStart)}`,
+    `group ${groupId} already drew (or is drawing) its leader for this epoch; joining reopens at ${at(nextEpochStart)}`,
   AlreadyMember: ({ groupId, agentId }) => `agent ${agentId} is already a member of group ${groupId}`,
   NotMember: ({ groupId, agentId }) => `agent ${agentId} is not a member of group ${groupId}`,
   TooManyGroups: ({ agentId, max }) => `agent ${agentId} is already in ${max} groups, the most allowed; leave one first`,
@@ -152,9 +152,9 @@ export const contractErrorMessages: ContractErrorMessages = {
     `agent ${agentId} has ${tokens(stake)} staked but group ${groupId} needs ${tokens(minStake)} to join`,
   LeaderCannotLeave: ({ groupId, agentId }) =>
     `agent ${agentId} leads group ${groupId} and cannot leave while it is the leader (it would dodge a failover slash)`,
+  LeaderStakeLocked: ({ agentId, stakeAfter, owed }) =>
+    `agent ${agentId} holds a leader's seat and owes ${tokens(owed)} in failover slashes, so it cannot unstake down to ${tokens(stakeAfter)}; unstake less, or wait until it no longer leads`,
   AlreadyElected: ({ groupId, epoch }) => `group ${groupId} already elected its leader for epoch ${epoch}`,
-  WeightsChangedThisBlock: ({ groupId }) =>
-    `the stake weights of group ${groupId} changed in this block, so a draw now would be predictable; retry in the next block`,
   NoEligibleMembers: ({ groupId }) => `no member of group ${groupId} has stake, so no leader can be elected`,
   NotLeader: ({ groupId, agentId, leader }) =>
     `agent ${agentId} is not the leader of group ${groupId} (${leader === 0n ? "the group has no leader" : `the leader is agent ${leader}`})`,
@@ -162,7 +162,9 @@ export const contractErrorMessages: ContractErrorMessages = {
   LeaderAlive: ({ groupId, leader, deadline }) =>
     `the leader of group ${groupId} (agent ${leader}) is alive until ${at(deadline)}; failover is possible after that`,
   OnlyStakeManager: ({ caller }) => `only the StakeManager can call this, and ${caller} is not it`,
-  EmptyTree: () => `no member has any weight, so no leader can be drawn`,
+  FutureTimepoint: ({ timepoint, now_ }) => `second ${timepoint} is not over yet (chain time is ${now_}); ask about a past second`,
+  WeightHistoryUnavailable: ({ groupId, timepoint, oldest }) =>
+    `group ${groupId} keeps its total weight only from second ${oldest} on, not for second ${timepoint}`,
   WeightOverflow: ({ leaf }) => `the weight at leaf ${leaf} would exceed 2^64 - 1 weight units`,
 
   // ---------------------------------------------------------------- LockManager
@@ -191,9 +193,10 @@ export const contractErrorMessages: ContractErrorMessages = {
   VotingOpen: ({ proposalId, voteEnd }) => `proposal ${proposalId} cannot be finalized before its vote ends at ${at(voteEnd)}`,
   AlreadyVoted: ({ proposalId, agentId }) => `agent ${agentId} already voted on proposal ${proposalId}`,
   InvalidOption: ({ option, options }) => `option ${option} does not exist: the proposal has options 0 to ${options - 1}`,
-  NotGroupMember: ({ groupId, agentId }) => `agent ${agentId} cannot vote: it is not a member of group ${groupId}`,
+  NotMemberAtSnapshot: ({ proposalId, agentId, snapshot }) =>
+    `agent ${agentId} cannot vote on proposal ${proposalId}: it was not a member of the group at the proposal's snapshot (${at(snapshot)})`,
   NoVotingWeight: ({ proposalId, agentId }) =>
-    `agent ${agentId} had no stake at the snapshot of proposal ${proposalId}, so it has no voting weight`,
+    `agent ${agentId} weighed nothing in the group at the snapshot of proposal ${proposalId} (no stake, or less than the group's minimum), so it has no voting weight`,
   AlreadyFinalized: ({ proposalId }) => `proposal ${proposalId} was already finalized`,
 
   // ---------------------------------------------------------------- StakeManager
@@ -239,7 +242,8 @@ export const contractErrorMessages: ContractErrorMessages = {
   ZeroValidator: () => `the validator address cannot be zero`,
   SelfValidation: ({ agentId, validatorAddress }) =>
     `${validatorAddress} cannot validate agent ${agentId}: it is the agent's owner, an operator or its agent wallet`,
-  ValidationRequestExists: ({ requestHash }) => `validation request ${requestHash} already exists`,
+  ValidationRequestExists: ({ requestHash }) =>
+    `a validation request with hash ${requestHash} exists already (hashes are global; ask again with a salted request file)`,
   ValidationRequestNotFound: ({ requestHash }) => `validation request ${requestHash} does not exist`,
   NotValidator: ({ caller, validatorAddress }) =>
     `only the request's validator ${validatorAddress} can respond, and ${caller} is not it`,

@@ -92,7 +92,15 @@ export type Leadership = {
   lastHeartbeat: bigint;
   /** When the leader may be failed over (null without a leader). */
   heartbeatDeadline: bigint | null;
+  /** A draw requested and not yet settled (the seat changes when it is): its request block, epoch and term. */
+  pendingDraw: { drawBlock: bigint; epoch: bigint; term: bigint } | null;
 };
+
+function toPendingDraw(p: unknown): Leadership["pendingDraw"] {
+  if (p === null || p === undefined || typeof p !== "object") return null;
+  const d = p as Row;
+  return { drawBlock: big(d.drawBlock), epoch: big(d.epoch), term: big(d.term) };
+}
 
 export function toLeadership(r: Row): Leadership {
   return {
@@ -102,6 +110,7 @@ export function toLeadership(r: Row): Leadership {
     epoch: big(r.epoch),
     lastHeartbeat: big(r.lastHeartbeat),
     heartbeatDeadline: r.heartbeatDeadline === null || r.heartbeatDeadline === undefined ? null : big(r.heartbeatDeadline),
+    pendingDraw: toPendingDraw(r.pendingDraw),
   };
 }
 

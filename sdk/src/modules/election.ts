@@ -1,9 +1,17 @@
 /**
  * Stake-weighted leader election: groups, membership, elections, heartbeats and failover, plus
  * `onLeaderChange` and `runHeartbeat`.
+ *
+ * On chain a draw takes two transactions: one requests it (bound to the randomness of its own
+ * block), a later one settles it. `elect` and `failover` here send both and return once the leader
+ * is known. Any call that may settle a pending draw (elect, failover, heartbeat, join, leave, a
+ * stake change) is sent with {@link DRAW_SETTLEMENT_GAS} above its estimate, because many nodes
+ * estimate on the latest block, where the draw's randomness may not exist yet.
  */
 import { sql } from "@ponder/client";
-import { type Context, actingAgent, eventOf, read, write, type Written } from "../client/context.js";
+import { type Context, actingAgent, eventOf, eventsOf, read, write, type Written } from "../client/context.js";
+import { DrawTimeoutError } from "../errors/input.js";
+import { AlreadyElectedError } from "../generated/errors.js";
 import { type Row, sqlInt } from "../indexer/client.js";
 import { type Leadership, toLeadership } from "../indexer/rows.js";
 import * as v from "../validate.js";
@@ -22,6 +30,28 @@ export type CreateGroupParameters = {
   failoverSlash?: bigint;
 };
 
+/**
+ * Gas a call may need above its estimate when it settles a pending draw: the draw itself at any
+ * group size (a 4-ary tree of up to 2^32 members) with a few leaders excluded. Unused gas is not
+ * charged.
+ */
+export const DRAW_SETTLEMENT_GAS = 150_000n;
+
+export type ElectReturnType = Written & {
+  /** The leader drawn (0 when no member could be drawn). */
+  leader: bigint;
+  term: bigint;
+  epoch: bigint;
+};
+
+export type FailoverReturnType = Written & {
+  /** The leader failed over (0 when this call found a draw to settle instead). */
+  failed: bigint;
+  /** The leader drawn in its place (0 when nobody is left to draw this epoch). */
+  leader: bigint;
+  term: bigint;
+};
+
 export type HeartbeatHandle = {
   /** Stops heartbeating and watching. */
   stop: () => void;
@@ -38,7 +68,25 @@ export function electionModule(ctx: Context) {
     }
     const [agentId, term, epoch, lastHeartbeat] = await read(ctx, "LeaderElection", "currentLeader", [id]);
     const [params] = await read(ctx, "LeaderElection", "groupParams", [id]);
-    return { groupId: id, leader: agentId, term, epoch, lastHeartbeat, heartbeatDeadline: agentId === 0n ? null : lastHeartbeat + params.heartbeatTimeout };
+    const [drawBlock, drawEpoch, drawTerm] = await read(ctx, "LeaderElection", "pendingDraw", [id]);
+    return {
+      groupId: id,
+      leader: agentId,
+      term,
+      epoch,
+      lastHeartbeat,
+      heartbeatDeadline: agentId === 0n ? null : lastHeartbeat + params.heartbeatTimeout,
+      pendingDraw: drawBlock === 0n ? null : { drawBlock, epoch: drawEpoch, term: drawTerm },
+    };
+  }
+
+  /** One `elect` call: requests the epoch's draw, or settles the pending one once it can. */
+  const advance = (id: bigint) => write(ctx, "LeaderElection", "elect", [id], { headroom: DRAW_SETTLEMENT_GAS });
+
+  /** The seated leader, read from the chain (after someone else settled the draw). */
+  async function seated(id: bigint): Promise<{ leader: bigint; term: bigint; epoch: bigint }> {
+    const [leader, term, epoch] = await read(ctx, "LeaderElection", "currentLeader", [id]);
+    return { leader, term, epoch };
   }
 
   const api = {
@@ -54,23 +102,70 @@ export function electionModule(ctx: Context) {
       return { ...written, groupId: eventOf(ctx, written.receipt, "LeaderElection", "GroupCreated").groupId };
     },
     /** Joins a group with the agent's stake as its weight. */
-    join: (groupId: bigint | number, agentId?: bigint) => write(ctx, "LeaderElection", "join", [gid(groupId), actingAgent(ctx, agentId)]),
-    leave: (groupId: bigint | number, agentId?: bigint) => write(ctx, "LeaderElection", "leave", [gid(groupId), actingAgent(ctx, agentId)]),
-    /** Draws the epoch's leader, stake-weighted (anyone may call once per epoch). */
-    async elect(groupId: bigint | number): Promise<Written & { leader: bigint; term: bigint; epoch: bigint }> {
-      const written = await write(ctx, "LeaderElection", "elect", [gid(groupId)]);
-      const e = eventOf(ctx, written.receipt, "LeaderElection", "LeaderElected");
-      return { ...written, leader: e.agentId, term: e.term, epoch: e.epoch };
+    join: (groupId: bigint | number, agentId?: bigint) =>
+      write(ctx, "LeaderElection", "join", [gid(groupId), actingAgent(ctx, agentId)], { headroom: DRAW_SETTLEMENT_GAS }),
+    leave: (groupId: bigint | number, agentId?: bigint) =>
+      write(ctx, "LeaderElection", "leave", [gid(groupId), actingAgent(ctx, agentId)], { headroom: DRAW_SETTLEMENT_GAS }),
+    /**
+     * Draws the epoch's leader, stake-weighted, and returns it (anyone may call, once per epoch).
+     * Sends the draw's request and then its settlement (or only the settlement, when someone
+     * else requested it); with a randomness source, waits up to `timeoutMs` for its value.
+     *
+     * @example
+     * const { leader, term } = await agent.election.elect(groupId);
+     */
+    async elect(groupId: bigint | number, options: { timeoutMs?: number } = {}): Promise<ElectReturnType> {
+      const id = gid(groupId);
+      const started = Date.now();
+      const timeoutMs = options.timeoutMs ?? 120_000;
+      let written = await advance(id);
+      for (;;) {
+        const [elected] = eventsOf(ctx, written.receipt, "LeaderElection", "LeaderElected");
+        if (elected) return { ...written, leader: elected.args.agentId, term: elected.args.term, epoch: elected.args.epoch };
+        // Requested (or pending): settle it once its randomness exists. Without a source that is
+        // the request's own block, so the next transaction settles it.
+        const [drawBlock, , , revealedAt] = await read(ctx, "LeaderElection", "pendingDraw", [id]);
+        if (drawBlock === 0n) return { ...written, ...(await seated(id)) }; // someone else settled it
+        if (revealedAt === 0n) {
+          if (Date.now() - started > timeoutMs) throw new DrawTimeoutError(id, timeoutMs);
+          await new Promise((resolve) => setTimeout(resolve, ctx.publicClient.pollingInterval));
+          continue;
+        }
+        try {
+          written = await advance(id);
+        } catch (error) {
+          // Settled by someone else between our read and our call.
+          if (error instanceof AlreadyElectedError) return { ...written, ...(await seated(id)) };
+          throw error;
+        }
+      }
     },
-    /** Replaces a leader whose heartbeat timed out (anyone): slashes it and draws a new one. */
-    async failover(groupId: bigint | number): Promise<Written & { failed: bigint; leader: bigint; term: bigint }> {
-      const written = await write(ctx, "LeaderElection", "failover", [gid(groupId)]);
-      const failed = eventOf(ctx, written.receipt, "LeaderElection", "LeaderFailedOver").agentId;
-      const e = eventOf(ctx, written.receipt, "LeaderElection", "LeaderElected");
-      return { ...written, failed, leader: e.agentId, term: e.term };
+    /**
+     * Replaces a leader whose heartbeat timed out (anyone): slashes it, and draws a new one among
+     * the members not failed over this epoch (the redraw is requested and then settled; this
+     * returns once the new leader is known).
+     */
+    async failover(groupId: bigint | number, options: { timeoutMs?: number } = {}): Promise<FailoverReturnType> {
+      const id = gid(groupId);
+      const written = await write(ctx, "LeaderElection", "failover", [id], { headroom: DRAW_SETTLEMENT_GAS });
+      const [failedOver] = eventsOf(ctx, written.receipt, "LeaderElection", "LeaderFailedOver");
+      const [elected] = eventsOf(ctx, written.receipt, "LeaderElection", "LeaderElected");
+      if (elected) return { ...written, failed: 0n, leader: elected.args.agentId, term: elected.args.term };
+      const drawn = await api.elect(id, options).catch(async (error: unknown) => {
+        // Settled by someone else before our settlement was sent.
+        if (error instanceof AlreadyElectedError) return seated(id);
+        throw error;
+      });
+      return { ...written, failed: failedOver?.args.agentId ?? 0n, leader: drawn.leader, term: drawn.term };
     },
-    /** Proves the leader is alive. */
-    heartbeat: (groupId: bigint | number, agentId?: bigint) => write(ctx, "LeaderElection", "heartbeat", [gid(groupId), actingAgent(ctx, agentId)]),
+    /** Proves the leader is alive (and settles a pending draw on the way). */
+    heartbeat: (groupId: bigint | number, agentId?: bigint) =>
+      write(ctx, "LeaderElection", "heartbeat", [gid(groupId), actingAgent(ctx, agentId)], { headroom: DRAW_SETTLEMENT_GAS }),
+    /** The group's pending draw: `null`, or its request block, epoch, term and the block whose hash it mixes in (0 until revealed). */
+    async pendingDraw(groupId: bigint | number) {
+      const [drawBlock, epoch, term, revealedAt] = await read(ctx, "LeaderElection", "pendingDraw", [gid(groupId)]);
+      return drawBlock === 0n ? null : { drawBlock, epoch, term, revealedAt };
+    },
     /** The current leader, term, epoch and heartbeat deadline. */
     leader,
     isMember: (groupId: bigint | number, agentId?: bigint) => read(ctx, "LeaderElection", "isMember", [gid(groupId), actingAgent(ctx, agentId)]),

@@ -1,6 +1,7 @@
 /** Stake behind an agent: stake (approving the token as needed), unstake, withdraw, reads. */
 import { type Context, actingAgent, addressOf, read, requireWallet, write, type Written } from "../client/context.js";
 import * as v from "../validate.js";
+import { DRAW_SETTLEMENT_GAS } from "./election.js";
 
 export function stakingModule(ctx: Context) {
   const api = {
@@ -11,11 +12,12 @@ export function stakingModule(ctx: Context) {
       const owner = requireWallet(ctx).account.address;
       const allowance = await read(ctx, "StakeToken", "allowance", [owner, addressOf(ctx, "StakeManager")]);
       if (allowance < value) await write(ctx, "StakeToken", "approve", [addressOf(ctx, "StakeManager"), value]);
-      return write(ctx, "StakeManager", "stake", [agentId, value]);
+      // A stake change settles a pending draw of the agent's groups first.
+      return write(ctx, "StakeManager", "stake", [agentId, value], { headroom: DRAW_SETTLEMENT_GAS });
     },
     /** Starts unbonding `amount`; it stops counting at once and can be withdrawn after the unbonding period. */
     requestUnstake: (amount: bigint, options: { agentId?: bigint } = {}) =>
-      write(ctx, "StakeManager", "requestUnstake", [actingAgent(ctx, options.agentId), v.amount("amount", amount, true)]),
+      write(ctx, "StakeManager", "requestUnstake", [actingAgent(ctx, options.agentId), v.amount("amount", amount, true)], { headroom: DRAW_SETTLEMENT_GAS }),
     /** Withdraws unbonded stake to the agent's owner. */
     withdraw: (options: { agentId?: bigint } = {}) => write(ctx, "StakeManager", "withdraw", [actingAgent(ctx, options.agentId)]),
     /** Active stake of an agent. */

@@ -46,10 +46,6 @@ contract WeightTreeHarness {
         return tree.weightOf(leaf);
     }
 
-    function lastChange() external view returns (uint256) {
-        return tree.lastChange();
-    }
-
     function draw(uint256 random) external view returns (uint256) {
         return tree.draw(random);
     }
@@ -143,35 +139,6 @@ contract WeightTreeTest is Test {
         h.insert(0);
         vm.expectRevert(WeightTree.EmptyTree.selector);
         h.draw(1);
-    }
-
-    /// @dev The change marker, with the root as the only level (up to three leaves) and with levels
-    /// below it (four leaves and more): a changed weight marks the block, an unchanged one does not.
-    function test_set_marksTheBlockOnlyWhenAWeightChanges() public {
-        // Block numbers are rolled to explicit values: via-IR may re-read `block.number` after a roll.
-        for (uint256 leaves = 1; leaves <= 16; leaves += 3) {
-            uint256 start = 1_000 * leaves;
-            vm.roll(start);
-            h = new WeightTreeHarness();
-            for (uint256 i; i < leaves; ++i) {
-                h.insert(10);
-            }
-            assertEq(h.lastChange(), start, "insert marks");
-
-            vm.roll(start + 5);
-            h.set(leaves - 1, 10);
-            h.set(0, 10);
-            assertEq(h.lastChange(), start, "same weight: no mark");
-
-            vm.roll(start + 10);
-            h.set(leaves - 1, 11);
-            assertEq(h.lastChange(), start + 10, "higher weight marks");
-
-            vm.roll(start + 15);
-            h.set(0, 9);
-            assertEq(h.lastChange(), start + 15, "lower weight marks");
-            assertEq(h.total(), leaves == 1 ? 9 : 10 * (leaves - 2) + 11 + 9, "total");
-        }
     }
 
     function test_set_revertsPastTheLaneCapacity() public {

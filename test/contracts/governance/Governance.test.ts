@@ -110,6 +110,27 @@ describe("Governance", () => {
       await viem.assertions.emitWithArgs(f.vote(f.alice, f.proposalId, f.agents.a, 0), f.gov, "VoteCast", [f.proposalId, f.agents.a, 0, 100n * TOKEN]);
     });
 
+    it("a member that leaves after the snapshot still votes with its weight then (it counts in the quorum's population)", async () => {
+      const f = await loadFixture(withProposal);
+      await f.mined((await f.at.LeaderElection(f.carol)).write.leave([1n, f.agents.c]));
+      await viem.assertions.emitWithArgs(f.vote(f.carol, f.proposalId, f.agents.c, 2), f.gov, "VoteCast", [f.proposalId, f.agents.c, 2, 300n * TOKEN]);
+    });
+
+    it("votes weigh what the member weighed in the group: whole weight units, nothing below the group's minimum", async () => {
+      const f = await loadFixture(withCouncil);
+      const unit = await (await f.at.LeaderElection()).read.weightUnit();
+      // Alice's stake becomes 0.5 tokens plus dust (below the 1-token minimum); bob's gets dust on top.
+      await f.mined((await f.at.StakeManager(f.alice)).write.requestUnstake([f.agents.a, 100n * TOKEN - TOKEN / 2n]));
+      await f.mined((await f.at.StakeToken(f.bob)).write.faucet([f.bob.account.address, unit - 1n]));
+      await f.mined((await f.at.StakeToken(f.bob)).write.approve([f.c.StakeManager!, unit - 1n]));
+      await f.mined((await f.at.StakeManager(f.bob)).write.stake([f.agents.b, unit - 1n]));
+      await time.increase(2);
+      await f.mined(f.gov.write.propose([1n, "ipfs://p", 2, WEEK, 10_000]));
+      expect((await f.gov.read.getProposal([1n])).quorumVotes).to.equal(500n * TOKEN);
+      await viem.assertions.revertWithCustomErrorWithArgs(f.vote(f.alice, 1n, f.agents.a, 0), f.gov, "NoVotingWeight", [1n, f.agents.a]);
+      await viem.assertions.emitWithArgs(f.vote(f.bob, 1n, f.agents.b, 0), f.gov, "VoteCast", [1n, f.agents.b, 0, 200n * TOKEN]);
+    });
+
     it("an agent with no stake at the snapshot cannot vote", async () => {
       const f = await loadFixture(withCouncil);
       await f.mined((await f.at.StakeManager(f.alice)).write.requestUnstake([f.agents.a, 100n * TOKEN]));
@@ -120,7 +141,12 @@ describe("Governance", () => {
 
     it("rejects non-members, strangers, unknown options, closed and unknown proposals", async () => {
       const f = await loadFixture(withProposal);
-      await viem.assertions.revertWithCustomErrorWithArgs(f.vote(f.dave, f.proposalId, f.agents.d, 0), f.gov, "NotGroupMember", [1n, f.agents.d]);
+      const { snapshot } = await f.gov.read.getProposal([f.proposalId]);
+      await viem.assertions.revertWithCustomErrorWithArgs(f.vote(f.dave, f.proposalId, f.agents.d, 0), f.gov, "NotMemberAtSnapshot", [
+        f.proposalId,
+        f.agents.d,
+        snapshot,
+      ]);
       await viem.assertions.revertWithCustomErrorWithArgs(f.vote(f.eve, f.proposalId, f.agents.a, 0), f.gov, "NotAuthorizedForAgent", [
         getAddress(f.eve.account.address),
         f.agents.a,

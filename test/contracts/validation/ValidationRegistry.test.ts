@@ -1,13 +1,11 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import { type Address, type Hex, encodeAbiParameters, getAddress, keccak256, toHex, zeroAddress, zeroHash } from "viem";
+import { type Address, type Hex, getAddress, keccak256, toHex, zeroAddress, zeroHash } from "viem";
 import { deployTrustLayer, registerAgent, signAgentWallet } from "../../helpers/fixtures.ts";
 
 const { viem, networkHelpers } = await network.create();
 const { loadFixture, time } = networkHelpers;
 
-const derive = (agentId: bigint, validator: Address, commitment: Hex) =>
-  keccak256(encodeAbiParameters([{ type: "uint256" }, { type: "address" }, { type: "bytes32" }], [agentId, validator, commitment]));
 
 /** Alice owns agent 1; bob and carol are validators; eve is a stranger. */
 async function deployed() {
@@ -17,7 +15,7 @@ async function deployed() {
     viem.getContractAt("ValidationRegistry", f.validation.address, { client: { wallet: client } });
   const id = (client: typeof f.alice) =>
     viem.getContractAt("IdentityRegistry", f.identity.address, { client: { wallet: client } });
-  const commitment = keccak256(toHex("request payload #1"));
+  const commitment = keccak256(toHex("request file #1"));
   const request = async (validator: Address, c: Hex = commitment, who = f.alice, agent = agentId) =>
     (await val(who)).write.validationRequest([validator, agent, "ipfs://request", c]);
   return { ...f, agentId, val, id, commitment, request };
@@ -30,17 +28,9 @@ describe("ValidationRegistry", () => {
   });
 
   describe("validationRequest", () => {
-    it("records the request under the derived hash, returns it and emits it", async () => {
-      const { validation, agentId, alice, bob, commitment, val, request, publicClient } = await loadFixture(deployed);
-      const expected = derive(agentId, bob.account.address, commitment);
-      expect(await validation.read.deriveRequestHash([agentId, bob.account.address, commitment])).to.equal(expected);
-      const { result } = await (await val(alice)).simulate.validationRequest([
-        bob.account.address,
-        agentId,
-        "ipfs://request",
-        commitment,
-      ], { account: alice.account.address });
-      expect(result).to.equal(expected);
+    it("records the request under the caller's requestHash and emits that hash", async () => {
+      const { validation, agentId, bob, commitment, request, publicClient } = await loadFixture(deployed);
+      const expected = commitment;
       const tx = request(bob.account.address);
       await viem.assertions.emitWithArgs(tx, validation, "ValidationRequest", [
         getAddress(bob.account.address),
@@ -99,33 +89,18 @@ describe("ValidationRegistry", () => {
       ]);
     });
 
-    it("rejects the same agent asking the same validator about the same commitment twice", async () => {
-      const { validation, agentId, bob, carol, commitment, request } = await loadFixture(deployed);
+    it("rejects a hash that is taken, whoever asks and whichever validator they name", async () => {
+      const { validation, identity, bob, carol, eve, commitment, request } = await loadFixture(deployed);
       await request(bob.account.address);
-      await viem.assertions.revertWithCustomErrorWithArgs(request(bob.account.address), validation, "ValidationRequestExists", [
-        derive(agentId, bob.account.address, commitment),
-      ]);
-      // The same commitment to another validator is a different request.
-      await request(carol.account.address);
-    });
-
-    it("an honest request cannot be blocked by someone front-running its hash", async () => {
-      const { validation, identity, agentId, bob, eve, commitment, request } = await loadFixture(deployed);
-      // Eve sees alice's pending request and lands the same commitment first, for her own agent
-      // and for the same validator.
+      await viem.assertions.revertWithCustomErrorWithArgs(request(bob.account.address), validation, "ValidationRequestExists", [commitment]);
+      await viem.assertions.revertWithCustomErrorWithArgs(request(carol.account.address), validation, "ValidationRequestExists", [commitment]);
       const evesAgent = await registerAgent(viem, identity.address, eve);
-      await request(bob.account.address, commitment, eve, evesAgent);
-      // Alice's request still goes through, under its own identifier.
-      await request(bob.account.address, commitment);
-      const honest = derive(agentId, bob.account.address, commitment);
-      expect((await validation.read.getValidationStatus([honest]))[1]).to.equal(agentId);
-      expect(await validation.read.getValidatorRequests([bob.account.address])).to.deep.equal([
-        derive(evesAgent, bob.account.address, commitment),
-        honest,
+      await viem.assertions.revertWithCustomErrorWithArgs(request(carol.account.address, commitment, eve, evesAgent), validation, "ValidationRequestExists", [
+        commitment,
       ]);
     });
 
-    it("unknown identifiers are reported", async () => {
+    it("unknown hashes are reported", async () => {
       const { validation } = await loadFixture(deployed);
       await viem.assertions.revertWithCustomErrorWithArgs(
         validation.read.getValidationStatus([zeroHash]),
@@ -140,7 +115,7 @@ describe("ValidationRegistry", () => {
     it("the validator records and updates its response", async () => {
       const { validation, agentId, bob, commitment, val, request, publicClient } = await loadFixture(deployed);
       await request(bob.account.address);
-      const hash = derive(agentId, bob.account.address, commitment);
+      const hash = commitment;
       const evidence = keccak256(toHex("evidence"));
       const tx = (await val(bob)).write.validationResponse([hash, 60, "ipfs://evidence", evidence, "soft"]);
       await viem.assertions.emitWithArgs(tx, validation, "ValidationResponse", [
@@ -167,7 +142,7 @@ describe("ValidationRegistry", () => {
     it("rejects anyone but the validator, responses above 100 and unknown requests", async () => {
       const { validation, agentId, alice, bob, commitment, val, request } = await loadFixture(deployed);
       await request(bob.account.address);
-      const hash = derive(agentId, bob.account.address, commitment);
+      const hash = commitment;
       await viem.assertions.revertWithCustomErrorWithArgs(
         (await val(alice)).write.validationResponse([hash, 100, "", zeroHash, ""]),
         validation,
@@ -197,9 +172,9 @@ describe("ValidationRegistry", () => {
       await request(bob.account.address, c("2"));
       await request(carol.account.address, c("3"));
       await request(dave.account.address, c("unanswered"));
-      await (await val(bob)).write.validationResponse([derive(agentId, bob.account.address, c("1")), 100, "", zeroHash, "zk"]);
-      await (await val(bob)).write.validationResponse([derive(agentId, bob.account.address, c("2")), 33, "", zeroHash, "tee"]);
-      await (await val(carol)).write.validationResponse([derive(agentId, carol.account.address, c("3")), 50, "", zeroHash, "zk"]);
+      await (await val(bob)).write.validationResponse([c("1"), 100, "", zeroHash, "zk"]);
+      await (await val(bob)).write.validationResponse([c("2"), 33, "", zeroHash, "tee"]);
+      await (await val(carol)).write.validationResponse([c("3"), 50, "", zeroHash, "zk"]);
 
       expect(await validation.read.getSummary([agentId, [], ""])).to.deep.equal([3n, 61]);
       expect(await validation.read.getSummary([agentId, [bob.account.address], ""])).to.deep.equal([2n, 66]);
@@ -220,7 +195,7 @@ describe("ValidationRegistry", () => {
       for (let i = 0; i < 5; i++) {
         const c = keccak256(toHex(`r${i}`));
         await request(bob.account.address, c);
-        hashes.push(derive(agentId, bob.account.address, c));
+        hashes.push(c);
       }
       expect(await validation.read.getAgentValidationsPage([agentId, 1n, 2n])).to.deep.equal([hashes.slice(1, 3), 5n]);
       expect(await validation.read.getAgentValidationsPage([agentId, 4n, 9n])).to.deep.equal([hashes.slice(4), 5n]);

@@ -63,6 +63,8 @@ export async function checkConsistency(indexerUrl: string, rpcUrl: string, deplo
   for (const g of await client.db.select().from(schema.group)) {
     const [leader, term, epoch, lastHeartbeat] = await read<[bigint, bigint, bigint, bigint]>(c.LeaderElection!, abis.LeaderElection, "currentLeader", [g.id]);
     expect(`group ${g.id} leader`, [g.leader, g.term, g.epoch, g.lastHeartbeat], [leader, term, epoch, lastHeartbeat]);
+    const [drawBlock, drawEpoch, drawTerm] = await read<[bigint, bigint, bigint, bigint]>(c.LeaderElection!, abis.LeaderElection, "pendingDraw", [g.id]);
+    expect(`group ${g.id} pending draw`, [g.drawBlock, g.drawEpoch, g.drawTerm], [drawBlock, drawEpoch, drawTerm]);
     const mine = members.filter((m) => m.groupId === g.id);
     expect(`group ${g.id} members`, mine.length, g.memberCount);
     expect(`group ${g.id} total weight`, mine.reduce((s, m) => s + m.weight, 0n), await read<bigint>(c.LeaderElection!, abis.LeaderElection, "totalWeight", [g.id]));
