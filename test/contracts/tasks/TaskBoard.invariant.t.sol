@@ -20,6 +20,7 @@ contract TaskBoardHandler {
     bytes32 internal constant CAP = keccak256("work");
     uint256 internal constant AGENTS = 3;
     address public constant POSTER = address(0xB0B);
+    address public constant TREASURY = address(0x7EA5);
 
     IdentityRegistry public immutable identity;
     StakeToken public immutable token;
@@ -40,7 +41,7 @@ contract TaskBoardHandler {
         token = new StakeToken();
         stakes = new StakeManager(identity, token, 1 days, address(this));
         ReputationRegistry reputation = new ReputationRegistry(identity);
-        board = new TaskBoard(identity, stakes, reputation);
+        board = new TaskBoard(identity, stakes, reputation, TREASURY);
         stakes.grantRole(stakes.SLASHER_ROLE(), address(board));
         bytes32[] memory caps = new bytes32[](1);
         caps[0] = CAP;
