@@ -49,7 +49,7 @@ contract IdentityRegistry is ERC721, EIP712, IIdentityRegistry, IERC4906 {
     /**
      * @dev Per-address summary of the keys it holds, in one slot:
      * `| 120 unused | 8 protocol | 32 approvedFor | 32 operatorOf | 64 walletOf |`. The counts are
-     * exact; they let {_isKey} skip the approval mappings for the many addresses that hold none.
+     * exact; they let {_isOtherKey} skip the approval mappings for the many addresses that hold none.
      */
     struct AccountRecord {
         /// The agent whose verified wallet this address is (0: none).
@@ -196,14 +196,17 @@ contract IdentityRegistry is ERC721, EIP712, IIdentityRegistry, IERC4906 {
     /// @inheritdoc IIdentityRegistry
     function isAuthorized(address account, uint256 agentId) public view returns (bool) {
         address owner = _ownerOf(agentId);
-        return owner != address(0) && _isKey(account, agentId, owner);
+        if (owner == address(0)) return false;
+        return account == owner || _isOtherKey(account, agentId, owner);
     }
 
     /// @inheritdoc IIdentityRegistry
     function isEligible(address account, uint256 agentId, bytes32 capability, address client) external view returns (bool) {
         // With a capability, its slot holds the owner: one read answers "exists" and "declared".
         address owner = capability == bytes32(0) ? _ownerOf(agentId) : _capabilityOwners[agentId][capability];
-        return owner != address(0) && _isKey(account, agentId, owner) && !_isKey(client, agentId, owner);
+        if (owner == address(0)) return false;
+        if (account != owner && !_isOtherKey(account, agentId, owner)) return false;
+        return client != owner && !_isOtherKey(client, agentId, owner);
     }
 
     // ---------------------------------------------------------------- protocol contracts
@@ -318,12 +321,11 @@ contract IdentityRegistry is ERC721, EIP712, IIdentityRegistry, IERC4906 {
     }
 
     /**
-     * @dev Whether `account` is a key of `agentId` (owned by `owner`, not zero): the owner, its verified
-     * wallet, or an approved operator that is not a protocol contract. The account's record is read
-     * once; the approval mappings only when it holds approvals at all.
+     * @dev Whether `account`, not the owner of `agentId` (`owner`, not zero), is another of its keys:
+     * its verified wallet, or an approved operator that is not a protocol contract. The account's
+     * record is read once; the approval mappings only when it holds approvals at all.
      */
-    function _isKey(address account, uint256 agentId, address owner) private view returns (bool) {
-        if (account == owner) return true;
+    function _isOtherKey(address account, uint256 agentId, address owner) private view returns (bool) {
         AccountRecord memory record = _accounts[account];
         if (record.protocol) return false;
         if (record.walletOf == agentId) return true; // walletOf is only set for verified wallets
