@@ -83,6 +83,18 @@ async function submittedTask() {
 }
 
 describe("TaskBoard", () => {
+  describe("deployment", () => {
+    it("needs a treasury for abandonment slashes, and registers as a protocol contract", async () => {
+      const f = await loadFixture(deployed);
+      await viem.assertions.revertWithCustomError(
+        viem.deployContract("TaskBoard", [f.c.IdentityRegistry!, f.c.StakeManager!, f.c.ReputationRegistry!, zeroAddress]),
+        f.board,
+        "ZeroTreasury",
+      );
+      expect(await (await f.at.IdentityRegistry()).read.isProtocolContract([f.board.address])).to.equal(true);
+    });
+  });
+
   describe("postTask", () => {
     it("escrows maxReward in ETH, numbers tasks from 1 and emits the whole spec", async () => {
       const f = await loadFixture(deployed);
@@ -223,6 +235,27 @@ describe("TaskBoard", () => {
       // Capability 0 and minStake 0: any registered agent may claim.
       const open = await f.post(await f.spec({ capability: zeroHash, minStake: 0n }));
       await f.claim(open, f.dave, capless);
+    });
+
+    it("a task that slashes needs the minimum stake and that much stake not yet locked", async () => {
+      const f = await loadFixture(deployed);
+      const stakes = await f.at.StakeManager();
+      const tooMuch = await f.post(await f.spec({ minStake: 20n * TOKEN, abandonSlash: TOKEN }));
+      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.bob)).write.claim([tooMuch, f.w1]), f.board, "StakeTooLow", [
+        tooMuch,
+        f.w1,
+        10n * TOKEN,
+        20n * TOKEN,
+      ]);
+      const first = await f.post(await f.spec({ abandonSlash: 6n * TOKEN }));
+      const second = await f.post(await f.spec({ abandonSlash: 6n * TOKEN }));
+      await f.claim(first);
+      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.bob)).write.claim([second, f.w1]), stakes, "StakeIsLocked", [
+        f.w1,
+        10n * TOKEN,
+        6n * TOKEN,
+        6n * TOKEN,
+      ]);
     });
 
     it("takes an ETH bond with the claim and refuses ETH without a bond", async () => {
