@@ -166,5 +166,11 @@ export async function measureCoordinationGas(
   rows.push({ name: "release", gas: await mined(locks.write.release([key, 1n])) });
   rows.push({ name: "acquire, released lock", gas: await mined(locks.write.acquire([key, firstMember, 300n])) });
 
+  // Stake leaving: unstake part of an agent's stake, then withdraw it after the unbonding period.
+  const leaving = await agentWithStake(bob, 4n * TOKEN);
+  rows.push({ name: "requestUnstake", gas: await mined((await as.stakes(bob)).write.requestUnstake([leaving, TOKEN])) });
+  await helpers.time.increase(await (await as.stakes()).read.unbondingPeriod());
+  rows.push({ name: "withdraw, unbonded stake", gas: await mined((await as.stakes(bob)).write.withdraw([leaving])) });
+
   return { title: "Staking and consensus", rows };
 }

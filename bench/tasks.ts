@@ -99,6 +99,29 @@ export async function measureTaskGas(viem: Viem, helpers: NetworkHelpers): Promi
   await helpers.time.increase(3_601n);
   rows.push({ name: "reclaim, bond and stake slashed", gas: await mined(board.write.reclaim([bonded.taskId])) });
 
+  // Handoff, escalation and rejection on one task (w1 hands it to a2, whose owner escalates, is
+  // answered, submits and is rejected).
+  const relay = await post(spec());
+  await mined((await at.board(w1)).write.claim([relay.taskId, a1]));
+  rows.push({ name: "handoff", gas: await mined((await at.board(w1)).write.handoff([relay.taskId, 1, a2, "ipfs://context"])) });
+  rows.push({ name: "acceptHandoff", gas: await mined((await at.board(w2)).write.acceptHandoff([relay.taskId, a2])) });
+  rows.push({ name: "escalate", gas: await mined((await at.board(w2)).write.escalate([relay.taskId, 2, "ipfs://question"])) });
+  rows.push({ name: "resolveEscalation, resume", gas: await mined(board.write.resolveEscalation([relay.taskId, "ipfs://answer", true])) });
+  await mined((await at.board(w2)).write.submit([relay.taskId, 2, "ipfs://result", keccak256(toHex("r"))]));
+  rows.push({ name: "reject, by the poster (reopens, writes reputation)", gas: await mined(board.write.reject([relay.taskId, "ipfs://why"])) });
+
+  // A task that slashes on abandonment: the claim locks the stake, the submission releases it.
+  const slashing = await post(spec({ abandonSlash: TOKEN }));
+  rows.push({ name: "claim, abandonSlash (locks stake), no bond", gas: await mined((await at.board(w1)).write.claim([slashing.taskId, a1])) });
+  rows.push({ name: "submit, releases the stake lock", gas: await mined((await at.board(w1)).write.submit([slashing.taskId, 1, "ipfs://result", keccak256(toHex("r"))])) });
+
+  // An escalation nobody answers: after the approver's window anyone reopens the task.
+  const unanswered = await post(spec());
+  await mined((await at.board(w2)).write.claim([unanswered.taskId, a2]));
+  await mined((await at.board(w2)).write.escalate([unanswered.taskId, 1, "ipfs://question"]));
+  await helpers.time.increase(3_601n);
+  rows.push({ name: "expireEscalation", gas: await mined(board.write.expireEscalation([unanswered.taskId])) });
+
   // A schedule: round 0 spawned and claimed in one transaction.
   const firstAt = BigInt(await helpers.time.latest()) + 10n;
   const template = { ...spec(), deadline: 3_600n };

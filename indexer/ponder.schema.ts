@@ -103,6 +103,8 @@ export const validation = onchainTable(
 export const stake = onchainTable("stake", (t) => ({
   agentId: t.bigint().primaryKey(),
   active: t.bigint().notNull(),
+  /** Active stake slashers locked for obligations not yet discharged (tasks held); it cannot be unstaken. */
+  locked: t.bigint().notNull(),
   unbonding: t.bigint().notNull(),
   releaseAt: t.bigint().notNull(),
   slashed: t.bigint().notNull(),
@@ -250,6 +252,8 @@ export const task = onchainTable(
     leaseExpiry: t.bigint().notNull(),
     /** While escalated: the lease seconds left when the clock stopped. */
     leaseRemaining: t.bigint().notNull(),
+    /** While escalated: when the escalation ends unanswered (anyone may then expire it). */
+    answerBy: t.bigint(),
     /** The reward a claim locked in (while open: the base reward, as on chain). */
     lockedReward: t.bigint().notNull(),
     resultURI: t.text(),

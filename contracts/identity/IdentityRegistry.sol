@@ -19,7 +19,13 @@ import {PackedBytes} from "../libraries/PackedBytes.sol";
  * Gas notes. A registration writes the owner, the balance, the id counter and the URI, nothing
  * else: the agentWallet starts as "the owner" without being stored (see {AgentRecord}), and the
  * URI is stored with its length packed beside its first 28 bytes ({PackedBytes}), so a 60-byte
- * URI takes two fresh slots instead of three.
+ * URI takes two fresh slots instead of three. A claim's eligibility check ({isEligible}) reads two
+ * slots: the declared capability's slot, which holds the agent's owner (rewritten on transfer), and
+ * the client's {AccountRecord}, which says whether it can be any agent's key at all.
+ *
+ * Protocol contracts (TaskBoard) register themselves ({registerProtocolContract}) and are then
+ * never an agent's key: approvals to them and transfers to them are refused, and approvals they
+ * received before registering are ignored.
  */
 contract IdentityRegistry is ERC721, EIP712, IIdentityRegistry, IERC4906 {
     using PackedBytes for PackedBytes.Bytes;
@@ -40,6 +46,22 @@ contract IdentityRegistry is ERC721, EIP712, IIdentityRegistry, IERC4906 {
         WalletMode walletMode;
     }
 
+    /**
+     * @dev Per-address summary of the keys it holds, in one slot:
+     * `| 120 unused | 8 protocol | 32 approvedFor | 32 operatorOf | 64 walletOf |`. The counts are
+     * exact; they let {_isOtherKey} skip the approval mappings for the many addresses that hold none.
+     */
+    struct AccountRecord {
+        /// The agent whose verified wallet this address is (0: none).
+        uint64 walletOf;
+        /// How many owners approved this address for all their agents.
+        uint32 operatorOf;
+        /// How many agents are approved to this address individually.
+        uint32 approvedFor;
+        /// A registered protocol contract: never an agent's key.
+        bool protocol;
+    }
+
     /// @notice EIP-712 type of the agentWallet proof, as in the canonical ERC-8004 deployment.
     bytes32 public constant AGENT_WALLET_SET_TYPEHASH =
         keccak256("AgentWalletSet(uint256 agentId,address newWallet,address owner,uint256 deadline)");
@@ -54,10 +76,11 @@ contract IdentityRegistry is ERC721, EIP712, IIdentityRegistry, IERC4906 {
     mapping(uint256 agentId => AgentRecord) private _agents;
     mapping(uint256 agentId => PackedBytes.Bytes) private _agentURIs;
     mapping(uint256 agentId => mapping(bytes32 keyHash => PackedBytes.Bytes)) private _metadata;
-    mapping(address wallet => uint256 agentId) private _agentOfWallet;
-    /// @dev Declared capabilities as a set: a flag per tag (one read for a check, the hot path of every
-    /// claim) plus the list, so that {setCapabilities} can clear the previous set.
-    mapping(uint256 agentId => mapping(bytes32 capability => bool)) private _hasCapability;
+    mapping(address account => AccountRecord) private _accounts;
+    /// @dev Declared capabilities as a set: per tag, the agent's owner (zero: not declared), so that a
+    /// claim learns the owner and the capability in one read; plus the list, so that
+    /// {setCapabilities} can clear the previous set and a transfer can rewrite the owners.
+    mapping(uint256 agentId => mapping(bytes32 capability => address owner)) private _capabilityOwners;
     mapping(uint256 agentId => bytes32[]) private _capabilities;
 
     constructor() ERC721("Stigmergy Agent Identity", "AGENT") EIP712("ERC8004IdentityRegistry", "1") {}
@@ -136,17 +159,20 @@ contract IdentityRegistry is ERC721, EIP712, IIdentityRegistry, IERC4906 {
             revert InvalidAgentWalletSignature(agentId, newWallet);
         }
 
+        AccountRecord storage account = _accounts[newWallet];
+        if (account.protocol) revert ProtocolContractNotAllowed(newWallet);
         // A wallet serves one agent at a time: release it from the agent it served before.
-        uint256 previousAgent = _agentOfWallet[newWallet];
+        uint256 previousAgent = account.walletOf;
         if (previousAgent != 0 && previousAgent != agentId) _clearWallet(previousAgent);
 
         AgentRecord storage record = _agents[agentId];
         if (record.walletMode == WalletMode.Verified && record.wallet != newWallet) {
-            delete _agentOfWallet[record.wallet];
+            _accounts[record.wallet].walletOf = 0;
         }
         record.wallet = newWallet;
         record.walletMode = WalletMode.Verified;
-        _agentOfWallet[newWallet] = agentId;
+        // Agent ids are sequential from 1: they fit 64 bits.
+        account.walletOf = uint64(agentId);
         emit MetadataSet(agentId, AGENT_WALLET_KEY, AGENT_WALLET_KEY, abi.encodePacked(newWallet));
     }
 
@@ -164,17 +190,36 @@ contract IdentityRegistry is ERC721, EIP712, IIdentityRegistry, IERC4906 {
 
     /// @inheritdoc IIdentityRegistry
     function agentOfWallet(address wallet) external view returns (uint256 agentId) {
-        return _agentOfWallet[wallet];
+        return _accounts[wallet].walletOf;
     }
 
     /// @inheritdoc IIdentityRegistry
     function isAuthorized(address account, uint256 agentId) public view returns (bool) {
         address owner = _ownerOf(agentId);
         if (owner == address(0)) return false;
-        if (account == owner) return true;
-        AgentRecord storage record = _agents[agentId];
-        if (record.walletMode == WalletMode.Verified && record.wallet == account) return true;
-        return isApprovedForAll(owner, account) || _getApproved(agentId) == account;
+        return account == owner || _isOtherKey(account, agentId, owner);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function isEligible(address account, uint256 agentId, bytes32 capability, address client) external view returns (bool) {
+        // With a capability, its slot holds the owner: one read answers "exists" and "declared".
+        address owner = capability == bytes32(0) ? _ownerOf(agentId) : _capabilityOwners[agentId][capability];
+        if (owner == address(0)) return false;
+        if (account != owner && !_isOtherKey(account, agentId, owner)) return false;
+        return client != owner && !_isOtherKey(client, agentId, owner);
+    }
+
+    // ---------------------------------------------------------------- protocol contracts
+
+    /// @inheritdoc IIdentityRegistry
+    function registerProtocolContract() external {
+        _accounts[msg.sender].protocol = true;
+        emit ProtocolContractRegistered(msg.sender);
+    }
+
+    /// @inheritdoc IIdentityRegistry
+    function isProtocolContract(address account) external view returns (bool) {
+        return _accounts[account].protocol;
     }
 
     // ---------------------------------------------------------------- capabilities
@@ -185,17 +230,18 @@ contract IdentityRegistry is ERC721, EIP712, IIdentityRegistry, IERC4906 {
             if (_ownerOf(agentId) == address(0)) revert AgentNotFound(agentId);
             revert NotAuthorizedForAgent(msg.sender, agentId);
         }
-        mapping(bytes32 => bool) storage flags = _hasCapability[agentId];
+        mapping(bytes32 => address) storage owners = _capabilityOwners[agentId];
         bytes32[] storage list = _capabilities[agentId];
         for (uint256 i = list.length; i != 0; --i) {
-            delete flags[list[i - 1]];
+            delete owners[list[i - 1]];
             list.pop();
         }
+        address owner = _ownerOf(agentId);
         for (uint256 i; i < caps.length; ++i) {
             bytes32 capability = caps[i];
             if (capability == bytes32(0)) revert ZeroCapability(i);
-            if (flags[capability]) continue; // listed once
-            flags[capability] = true;
+            if (owners[capability] != address(0)) continue; // listed once
+            owners[capability] = owner;
             list.push(capability);
         }
         emit CapabilitiesSet(agentId, caps);
@@ -203,17 +249,12 @@ contract IdentityRegistry is ERC721, EIP712, IIdentityRegistry, IERC4906 {
 
     /// @inheritdoc IIdentityRegistry
     function hasCapability(uint256 agentId, bytes32 capability) external view returns (bool) {
-        return _hasCapability[agentId][capability];
+        return _capabilityOwners[agentId][capability] != address(0);
     }
 
     /// @inheritdoc IIdentityRegistry
     function capabilitiesOf(uint256 agentId) external view returns (bytes32[] memory) {
         return _capabilities[agentId];
-    }
-
-    /// @inheritdoc IIdentityRegistry
-    function isAuthorizedFor(address account, uint256 agentId, bytes32 capability) external view returns (bool) {
-        return isAuthorized(account, agentId) && (capability == bytes32(0) || _hasCapability[agentId][capability]);
     }
 
     // ---------------------------------------------------------------- views
@@ -279,19 +320,67 @@ contract IdentityRegistry is ERC721, EIP712, IIdentityRegistry, IERC4906 {
         return wallet == address(0) ? bytes("") : abi.encodePacked(wallet);
     }
 
+    /**
+     * @dev Whether `account`, not the owner of `agentId` (`owner`, not zero), is another of its keys:
+     * its verified wallet, or an approved operator that is not a protocol contract. The account's
+     * record is read once; the approval mappings only when it holds approvals at all.
+     */
+    function _isOtherKey(address account, uint256 agentId, address owner) private view returns (bool) {
+        AccountRecord memory record = _accounts[account];
+        if (record.protocol) return false;
+        if (record.walletOf == agentId) return true; // walletOf is only set for verified wallets
+        if (record.operatorOf != 0 && isApprovedForAll(owner, account)) return true;
+        return record.approvedFor != 0 && _getApproved(agentId) == account;
+    }
+
     /// @dev The one place a wallet is removed: drops the reverse entry and records "no wallet".
     function _clearWallet(uint256 agentId) private {
         AgentRecord storage record = _agents[agentId];
-        if (record.walletMode == WalletMode.Verified) delete _agentOfWallet[record.wallet];
+        if (record.walletMode == WalletMode.Verified) _accounts[record.wallet].walletOf = 0;
         record.wallet = address(0);
         record.walletMode = WalletMode.None;
         emit MetadataSet(agentId, AGENT_WALLET_KEY, AGENT_WALLET_KEY, "");
     }
 
-    /// @dev Every ERC-721 move passes here; a transfer (not a mint) clears the agentWallet, which
-    /// the new owner must verify again.
+    /**
+     * @dev Every ERC-721 move passes here. A transfer (not a mint) clears the agentWallet, which the
+     * new owner must verify again, and rewrites the owner cached in each declared capability's slot.
+     * Nothing is transferred to a protocol contract.
+     */
     function _update(address to, uint256 agentId, address auth) internal override returns (address from) {
         from = super._update(to, agentId, auth);
-        if (from != address(0) && to != address(0)) _clearWallet(agentId);
+        if (from != address(0) && to != address(0)) {
+            if (_accounts[to].protocol) revert ProtocolContractNotAllowed(to);
+            _clearWallet(agentId);
+            bytes32[] storage list = _capabilities[agentId];
+            mapping(bytes32 => address) storage owners = _capabilityOwners[agentId];
+            for (uint256 i; i < list.length; ++i) {
+                owners[list[i]] = to;
+            }
+        }
+    }
+
+    /// @dev Every single-agent approval passes here (ERC-721 `approve`, and its clearing on
+    /// transfer); keeps {AccountRecord.approvedFor} exact and refuses protocol contracts.
+    function _approve(address to, uint256 agentId, address auth, bool emitEvent) internal override {
+        if (to != address(0) && _accounts[to].protocol) revert ProtocolContractNotAllowed(to);
+        address previous = _getApproved(agentId);
+        super._approve(to, agentId, auth, emitEvent);
+        if (previous != to) {
+            if (previous != address(0)) --_accounts[previous].approvedFor;
+            if (to != address(0)) ++_accounts[to].approvedFor;
+        }
+    }
+
+    /// @dev Every operator approval passes here; keeps {AccountRecord.operatorOf} exact and refuses
+    /// to approve protocol contracts (revoking an earlier approval stays possible).
+    function _setApprovalForAll(address owner, address operator, bool approved) internal override {
+        if (approved && _accounts[operator].protocol) revert ProtocolContractNotAllowed(operator);
+        bool was = isApprovedForAll(owner, operator);
+        super._setApprovalForAll(owner, operator, approved);
+        if (approved != was) {
+            if (approved) ++_accounts[operator].operatorOf;
+            else --_accounts[operator].operatorOf;
+        }
     }
 }

@@ -7,7 +7,8 @@ import {IAgentErrors} from "./IAgentErrors.sol";
 /**
  * @title IIdentityRegistry
  * @notice ERC-8004 Identity Registry (spec text of 2026-01-25) plus the lookups other Stigmergy
- * contracts gate on: `isAuthorized`, `agentOfWallet` and capability tags.
+ * contracts gate on: `isAuthorized`, `isEligible`, `agentOfWallet` and capability tags, and the
+ * registry of protocol contracts, which are never an agent's key.
  *
  * An agent is an ERC-721 token; `agentId` is its token id, assigned incrementally from 1 (0 means
  * "no agent"), and `tokenURI` is its `agentURI`, the registration file.
@@ -55,6 +56,13 @@ interface IIdentityRegistry is IERC721Metadata, IAgentErrors {
     event CapabilitiesSet(uint256 indexed agentId, bytes32[] caps);
 
     /**
+     * @notice Emitted when a contract registers itself as a protocol contract (see
+     * {registerProtocolContract}).
+     * @param account The contract.
+     */
+    event ProtocolContractRegistered(address indexed account);
+
+    /**
      * @notice Thrown when the caller is neither the agent's owner nor an approved ERC-721 operator
      * (the ERC's rule for URI, metadata and wallet changes).
      * @param caller The address that called.
@@ -94,6 +102,13 @@ interface IIdentityRegistry is IERC721Metadata, IAgentErrors {
      * @param newWallet The wallet whose control was to be proved.
      */
     error InvalidAgentWalletSignature(uint256 agentId, address newWallet);
+
+    /**
+     * @notice Thrown when an approval, an operator approval, a transfer or an agentWallet would make
+     * a registered protocol contract an agent's key.
+     * @param account The protocol contract.
+     */
+    error ProtocolContractNotAllowed(address account);
 
     /**
      * @notice Thrown when {setCapabilities} is given the zero tag (0 means "any" to TaskBoard).
@@ -161,8 +176,8 @@ interface IIdentityRegistry is IERC721Metadata, IAgentErrors {
      * EIP-712 domain `ERC8004IdentityRegistry` version `1` (EOA), or by approving that digest
      * through ERC-1271 (contract wallet).
      * @dev Requirements: the agent exists; the caller is its owner or an approved operator;
-     * `newWallet` is not zero; `block.timestamp <= deadline <= block.timestamp + 5 minutes`; the
-     * signature is valid. A wallet serves one agent at a time: if `newWallet` was another agent's
+     * `newWallet` is not zero and not a protocol contract;
+     * `block.timestamp <= deadline <= block.timestamp + 5 minutes`; the signature is valid. A wallet serves one agent at a time: if `newWallet` was another agent's
      * wallet, that agent's wallet is cleared (its own {MetadataSet} with an empty value).
      * Emits {MetadataSet} for `agentWallet`.
      * @param agentId The agent.
@@ -191,7 +206,8 @@ interface IIdentityRegistry is IERC721Metadata, IAgentErrors {
 
     /**
      * @notice Whether `account` may act for `agentId`: its owner, an approved ERC-721 operator
-     * (for this token or all of the owner's), or its verified agentWallet. False for unknown agents.
+     * (for this token or all of the owner's) that is not a protocol contract, or its verified
+     * agentWallet. False for unknown agents.
      * @param account The would-be actor.
      * @param agentId The agent.
      * @return True if authorised.
@@ -230,14 +246,34 @@ interface IIdentityRegistry is IERC721Metadata, IAgentErrors {
     function capabilitiesOf(uint256 agentId) external view returns (bytes32[] memory);
 
     /**
-     * @notice {isAuthorized} and {hasCapability} in one call (what a claim checks): whether
-     * `account` may act for `agentId` and the agent declared `capability` (0: no capability needed).
+     * @notice What a claim checks, in one call: `account` may act for `agentId` ({isAuthorized}),
+     * the agent declared `capability` (0: none needed), and `client` (the task's poster) is none
+     * of the agent's keys — not its owner, operator or agentWallet — so nobody works, and earns
+     * reputation, for itself.
      * @param account The would-be actor.
      * @param agentId The agent.
      * @param capability The tag required, or 0.
-     * @return True if both hold.
+     * @param client Who the agent would work for.
+     * @return True if all three hold.
      */
-    function isAuthorizedFor(address account, uint256 agentId, bytes32 capability) external view returns (bool);
+    function isEligible(address account, uint256 agentId, bytes32 capability, address client) external view returns (bool);
+
+    /**
+     * @notice Registers the caller as a protocol contract (TaskBoard calls it from its constructor):
+     * from then on it is never an agent's key. Approvals, operator approvals, transfers and
+     * agentWallets naming it are refused, and approvals it received before are ignored, so an
+     * agent owner cannot make a contract that rates agents (a reputation client) count as the
+     * agent's own key. Irrevocable; a caller can only register itself.
+     * @dev Emits {ProtocolContractRegistered}.
+     */
+    function registerProtocolContract() external;
+
+    /**
+     * @notice Whether `account` registered itself as a protocol contract.
+     * @param account The address.
+     * @return True if registered.
+     */
+    function isProtocolContract(address account) external view returns (bool);
 
     /**
      * @notice Whether `agentId` is registered.

@@ -38,10 +38,29 @@ interface IStakeManager is IAgentErrors {
     /**
      * @notice Emitted when unbonded stake is paid out.
      * @param agentId The agent.
-     * @param to The caller it was paid to.
+     * @param to The agent's owner, who was paid (whoever called).
      * @param amount Tokens paid.
+     * @param unbonding Unbonding stake left (kept because a slash cut the active stake below the lock).
      */
-    event Withdrawn(uint256 indexed agentId, address indexed to, uint256 amount);
+    event Withdrawn(uint256 indexed agentId, address indexed to, uint256 amount, uint256 unbonding);
+
+    /**
+     * @notice Emitted when a slasher locks stake it may slash later (TaskBoard: a claim's abandonSlash).
+     * @param agentId The agent.
+     * @param holder The slasher that locked it.
+     * @param amount Tokens locked now.
+     * @param locked The agent's locked stake after.
+     */
+    event StakeLocked(uint256 indexed agentId, address indexed holder, uint256 amount, uint256 locked);
+
+    /**
+     * @notice Emitted when a slasher releases stake it had locked.
+     * @param agentId The agent.
+     * @param holder The slasher that released it.
+     * @param amount Tokens released.
+     * @param locked The agent's locked stake after.
+     */
+    event StakeUnlocked(uint256 indexed agentId, address indexed holder, uint256 amount, uint256 locked);
 
     /**
      * @notice Emitted when stake is slashed (active first, then unbonding).
@@ -81,6 +100,16 @@ interface IStakeManager is IAgentErrors {
      * @param requested The amount asked for.
      */
     error InsufficientStake(uint256 agentId, uint256 stake, uint256 requested);
+
+    /**
+     * @notice Thrown when unstaking, withdrawing or locking would leave less stake than is locked (an
+     * obligation the agent has not discharged, such as a task it holds).
+     * @param agentId The agent.
+     * @param active Its active stake.
+     * @param locked Its locked stake.
+     * @param requested The amount asked for (to unstake, withdraw or lock).
+     */
+    error StakeIsLocked(uint256 agentId, uint256 active, uint256 locked, uint256 requested);
 
     /**
      * @notice Thrown when there is nothing unbonding to withdraw.
@@ -137,21 +166,44 @@ interface IStakeManager is IAgentErrors {
     /**
      * @notice Moves `amount` from active to unbonding; it stops giving weight at once and can be
      * withdrawn after {unbondingPeriod} (counted from this request, for the whole unbonding amount).
-     * @dev Requirements: amount > 0 and at most the active stake; the caller is authorised; the
-     * stake listener does not refuse it (LeaderElection refuses to let a group's leader unstake the
-     * failover slash it owes while it holds the seat). Emits {UnstakeRequested}.
+     * @dev Requirements: amount > 0 and at most the active stake; what stays active is at least
+     * the locked stake; the caller is authorised; the stake listener does not refuse it
+     * (LeaderElection refuses to let a group's leader unstake the failover slash it owes while it
+     * holds the seat). Emits {UnstakeRequested}.
      * @param agentId The agent.
      * @param amount Tokens to unstake.
      */
     function requestUnstake(uint256 agentId, uint256 amount) external;
 
     /**
-     * @notice Pays the unbonded stake to the caller.
-     * @dev Requirements: the caller is authorised; something is unbonding and its release time has
-     * passed. Emits {Withdrawn}.
+     * @notice Pays the unbonded stake to the agent's owner, never to the caller: an agentWallet or
+     * an approved operator may trigger it, but cannot take the stake. If a slash cut the active
+     * stake below the locked stake, that shortfall stays unbonding (still slashable).
+     * @dev Requirements: the caller is authorised; something is unbonding, its release time has
+     * passed, and some of it is not held back by the lock. Emits {Withdrawn}.
      * @param agentId The agent.
      */
     function withdraw(uint256 agentId) external;
+
+    /**
+     * @notice Locks `amount` of the agent's active stake for a slash the caller may make later: it
+     * cannot be unstaken until {unlock}ed. Locks add up across slashers; each releases only what it
+     * locked.
+     * @dev Requirements: the caller has SLASHER_ROLE; locked + amount <= active stake.
+     * Emits {StakeLocked}.
+     * @param agentId The agent.
+     * @param amount Tokens to lock.
+     * @return stake The agent's active stake (so the caller can check a minimum without a second call).
+     */
+    function lock(uint256 agentId, uint256 amount) external returns (uint256 stake);
+
+    /**
+     * @notice Releases up to `amount` of the agent's locked stake (at most what is locked).
+     * @dev Requirements: the caller has SLASHER_ROLE. Emits {StakeUnlocked}.
+     * @param agentId The agent.
+     * @param amount Tokens to release.
+     */
+    function unlock(uint256 agentId, uint256 amount) external;
 
     /**
      * @notice Takes up to `amount` from the agent (active stake first, then unbonding) and sends it
@@ -168,8 +220,11 @@ interface IStakeManager is IAgentErrors {
     /// @notice The agent's active stake.
     function stakeOf(uint256 agentId) external view returns (uint256);
 
-    /// @notice The agent's unbonding stake and when it can be withdrawn.
+    /// @notice The agent's unbonding stake and when it can be withdrawn (0 when nothing is unbonding).
     function unbondingOf(uint256 agentId) external view returns (uint256 amount, uint64 releaseAt);
+
+    /// @notice The agent's locked stake: what slashers may still take, which cannot be unstaken.
+    function lockedOf(uint256 agentId) external view returns (uint256);
 
     /**
      * @notice The agent's active stake at the end of second `timepoint`.

@@ -32,9 +32,9 @@ interface ITaskBoard is IAgentErrors {
         uint256 claimBond;
         /// Active stake a claimant needs.
         uint256 minStake;
-        /// Stake slashed (to the poster) from a claimant whose lease expires.
+        /// Stake slashed (to the treasury) from a claimant whose lease expires; locked while it holds the task.
         uint256 abandonSlash;
-        /// Seconds a claim or renewal lasts.
+        /// Seconds a claim or renewal lasts (at least MIN_LEASE_DURATION).
         uint64 leaseDuration;
         /// Earliest claim time (0: now). For schedule templates: ignored (the round's due time).
         uint64 notBefore;
@@ -51,7 +51,7 @@ interface ITaskBoard is IAgentErrors {
         uint8 status;
         uint32 attempt;
         uint256 claimant;
-        /// Lease expiry (Claimed), review deadline (Submitted) or paused lease seconds (Escalated).
+        /// Lease expiry (Claimed), review deadline (Submitted) or paused lease seconds (Escalated); 0 otherwise.
         uint64 timer;
         uint256 lockedReward;
         address poster;
@@ -152,7 +152,7 @@ interface ITaskBoard is IAgentErrors {
      * @param agentId The claimant that abandoned it.
      * @param attempt Its attempt.
      * @param bondSlashed The bond credited to the poster.
-     * @param stakeSlashed The stake slashed to the poster.
+     * @param stakeSlashed The stake slashed to the treasury.
      * @param by Who called reclaim.
      */
     event TaskReclaimed(
@@ -168,8 +168,18 @@ interface ITaskBoard is IAgentErrors {
     /// @notice Emitted when the claimant offers the task to another agent.
     event TaskHandedOff(uint256 indexed taskId, uint256 indexed fromAgentId, uint256 indexed toAgentId, uint32 attempt, string contextURI);
 
-    /// @notice Emitted when the claimant asks the approver a question; the lease clock stops.
-    event TaskEscalated(uint256 indexed taskId, uint256 indexed agentId, uint32 attempt, string questionURI, uint64 leaseRemaining);
+    /**
+     * @notice Emitted when the claimant asks the approver a question; the lease clock stops.
+     * @param taskId The task.
+     * @param agentId The claimant.
+     * @param attempt Its attempt.
+     * @param questionURI The question.
+     * @param leaseRemaining Lease seconds left, restarted if the approver resumes the claim.
+     * @param answerBy When the escalation ends unanswered ({expireEscalation} from then on).
+     */
+    event TaskEscalated(
+        uint256 indexed taskId, uint256 indexed agentId, uint32 attempt, string questionURI, uint64 leaseRemaining, uint64 answerBy
+    );
 
     /**
      * @notice Emitted when the approver answers.
@@ -180,6 +190,25 @@ interface ITaskBoard is IAgentErrors {
      * @param leaseExpiry The new lease expiry when resumed (0 otherwise).
      */
     event EscalationResolved(uint256 indexed taskId, string answerURI, bool resume, uint64 leaseExpiry);
+
+    /**
+     * @notice Emitted when an escalation ends unanswered: the claim is released without penalty
+     * (bond returned) and the task reopens.
+     * @param taskId The task.
+     * @param agentId The released claimant.
+     * @param attempt Its attempt.
+     * @param by Who called {expireEscalation}.
+     */
+    event EscalationExpired(uint256 indexed taskId, uint256 indexed agentId, uint32 attempt, address by);
+
+    /**
+     * @notice Emitted when a settlement's reputation write failed (the settlement stands): the
+     * feedback that should have been recorded, for the indexer and for a later manual review.
+     * @param taskId The task.
+     * @param agentId The agent the feedback was about.
+     * @param outcome Its tag2: "accepted", "rejected" or "abandoned".
+     */
+    event FeedbackFailed(uint256 indexed taskId, uint256 indexed agentId, string outcome);
 
     /// @notice Emitted when a schedule is created; every round's `maxReward` is escrowed.
     event ScheduleCreated(
@@ -213,6 +242,28 @@ interface ITaskBoard is IAgentErrors {
     error MissingCapability(uint256 taskId, uint256 agentId, bytes32 capability);
     /// @notice Thrown when the agent's active stake is below the task's minimum.
     error StakeTooLow(uint256 taskId, uint256 agentId, uint256 stake, uint256 minStake);
+    /**
+     * @notice Thrown when the agent is one of the poster's own (the poster is its owner, an
+     * approved operator or its agentWallet): nobody works, and earns reputation, for itself.
+     * @param taskId The task.
+     * @param agentId The agent.
+     * @param poster The task's poster.
+     */
+    error AgentOfPoster(uint256 taskId, uint256 agentId, address poster);
+    /**
+     * @notice Thrown when expiring an escalation its approver may still answer.
+     * @param taskId The task.
+     * @param answerBy When the escalation can be expired.
+     */
+    error EscalationActive(uint256 taskId, uint64 answerBy);
+    /**
+     * @notice Thrown when a settlement's caller left so little gas that the reputation write may
+     * have failed for lack of it (a settlement cannot be made to skip its feedback); send more gas.
+     * @param taskId The task.
+     */
+    error FeedbackOutOfGas(uint256 taskId);
+    /// @notice Thrown when TaskBoard is deployed without a treasury to receive abandonment slashes.
+    error ZeroTreasury();
     /// @notice Thrown when an act carries an attempt that is not the current one.
     error StaleAttempt(uint256 taskId, uint32 attempt, uint32 currentAttempt);
     /// @notice Thrown when an act needs another status.
@@ -258,19 +309,22 @@ interface ITaskBoard is IAgentErrors {
      * @notice Posts a task and escrows its `maxReward`: sent as ETH, or pulled from the caller
      * (approve first) when `rewardToken` is an ERC-20.
      * @dev Requirements: now < deadline; notBefore (0: now) < deadline; reward <= maxReward < 2^96;
-     * 0 < leaseDuration <= MAX_DURATION; reviewWindow <= MAX_DURATION; the exact ETH (or none, for a
-     * token) is sent; the token delivers the full amount. Emits {TaskPosted}.
+     * minStake < 2^96; MIN_LEASE_DURATION <= leaseDuration <= MAX_DURATION; reviewWindow <=
+     * MAX_DURATION; the exact ETH (or none, for a token) is sent; the token delivers the full
+     * amount. Emits {TaskPosted}.
      * @return taskId The new task's id (from 1).
      */
     function postTask(TaskSpec calldata spec) external payable returns (uint256 taskId);
 
     /**
      * @notice Claims an open task for `agentId`: one compare-and-set of the task's state word.
-     * Locks in the reward payable now, starts the lease and takes the bond (ETH sent with the call,
-     * or pulled ERC-20).
+     * Locks in the reward payable now, starts the lease, locks `abandonSlash` of the agent's stake
+     * until the claim ends (it cannot be unstaken meanwhile) and takes the bond (ETH sent with the
+     * call, or pulled ERC-20).
      * @dev Requirements: the task is Open; notBefore <= now < deadline; the caller is authorised for
-     * the agent; the agent has the capability and at least `minStake` active stake; the exact bond
-     * is paid. Emits {TaskClaimed}.
+     * the agent; the agent has the capability, is not one of the poster's own (owner, operator or
+     * agentWallet of the poster), has at least `minStake` active stake and `abandonSlash` of it not
+     * yet locked; the exact bond is paid. Emits {TaskClaimed}.
      */
     function claim(uint256 taskId, uint256 agentId) external payable;
 
@@ -282,7 +336,8 @@ interface ITaskBoard is IAgentErrors {
     function renewLease(uint256 taskId, uint32 attempt) external;
 
     /**
-     * @notice Submits the result; the poster's review window starts.
+     * @notice Submits the result; the poster's review window starts and the claimant's stake lock
+     * is released (a submitted task can no longer be abandoned).
      * @dev Requirements: as {renewLease}, without the deadline. Emits {TaskSubmitted}.
      */
     function submit(uint256 taskId, uint32 attempt, string calldata resultURI, bytes32 resultHash) external;
@@ -305,8 +360,9 @@ interface ITaskBoard is IAgentErrors {
     function reject(uint256 taskId, string calldata reasonURI) external;
 
     /**
-     * @notice Reopens a task whose lease expired; anyone may call. The bond and `abandonSlash` of
-     * stake go to the poster (as credit), and feedback (tag2 "abandoned", value 0) is recorded.
+     * @notice Reopens a task whose lease expired; anyone may call. The bond goes to the poster (as
+     * credit), `abandonSlash` of the claimant's stake to the treasury (never to the poster, who
+     * would profit from a trap), and feedback (tag2 "abandoned", value 0) is recorded.
      * @dev Requirements: the task is Claimed and its lease has expired. Emits {TaskReclaimed}.
      */
     function reclaim(uint256 taskId) external;
@@ -333,15 +389,19 @@ interface ITaskBoard is IAgentErrors {
     function handoff(uint256 taskId, uint32 attempt, uint256 toAgentId, string calldata contextURI) external;
 
     /**
-     * @notice Takes over a task offered with {handoff}: a new attempt and lease, the same locked
-     * reward; the new claimant posts its bond and the previous one's is returned.
+     * @notice Takes over a task offered with {handoff}: a new attempt, the same locked reward; the
+     * new claimant posts its bond and locks its stake, the previous one's are released. The lease
+     * never extends the task past its deadline: a fresh `leaseDuration` cut at the deadline, or the
+     * lease taken over when that one runs longer.
      * @dev Requirements: the offer is for this agent and the current attempt; the lease has not
      * expired; the agent is eligible as for {claim}. Emits {TaskClaimed}.
      */
     function acceptHandoff(uint256 taskId, uint256 agentId) external payable;
 
     /**
-     * @notice Asks the approver a question; the lease clock stops until the answer.
+     * @notice Asks the approver a question; the lease clock stops until the answer. The approver
+     * has the task's review window, at least MIN_ESCALATION_WINDOW, to answer; after that anyone
+     * may end the escalation with {expireEscalation}.
      * @dev Requirements: as {submit}. Emits {TaskEscalated}.
      */
     function escalate(uint256 taskId, uint32 attempt, string calldata questionURI) external;
@@ -353,6 +413,15 @@ interface ITaskBoard is IAgentErrors {
      * was named). Emits {EscalationResolved}.
      */
     function resolveEscalation(uint256 taskId, string calldata answerURI, bool resume) external;
+
+    /**
+     * @notice Ends an escalation its approver left unanswered past {escalationDeadline}; anyone may
+     * call. The claim is released without penalty (bond returned, stake unlocked) and the task
+     * reopens; past its deadline the poster (or anyone) can then {expire} it.
+     * @dev Requirements: the task is Escalated; now >= its escalation deadline.
+     * Emits {EscalationExpired}.
+     */
+    function expireEscalation(uint256 taskId) external;
 
     /**
      * @notice Creates `count` rounds of `template`, round r due at firstAt + r * interval, escrowing
@@ -420,4 +489,10 @@ interface ITaskBoard is IAgentErrors {
 
     /// @notice The agent the current claimant offered the task to (0 if none).
     function pendingHandoff(uint256 taskId) external view returns (uint256 toAgentId);
+
+    /// @notice When the current escalation can be expired (0 unless the task is Escalated).
+    function escalationDeadline(uint256 taskId) external view returns (uint64 answerBy);
+
+    /// @notice Receiver of abandonment slashes.
+    function treasury() external view returns (address);
 }

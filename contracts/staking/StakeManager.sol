@@ -16,6 +16,11 @@ import {IStakeManager} from "../interfaces/IStakeManager.sol";
  * @notice Agents' stake in one ERC-20. Every change of active stake goes through {_setActive}, which
  * records history (for snapshot votes), emits nothing itself and tells the listener (LeaderElection)
  * so that election weights always equal stake.
+ *
+ * Obligations: a slasher that may later slash an agent (TaskBoard while the agent holds a task)
+ * {lock}s that much of its active stake. Locked stake cannot be unstaken, and if another slash cuts
+ * the active stake below the lock, that much of the unbonding stake cannot be withdrawn: an agent
+ * never leaves with stake it owes. Withdrawals are paid to the agent's owner, whoever calls.
  */
 contract StakeManager is IStakeManager, AgentAuth, AccessControl, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
@@ -24,10 +29,14 @@ contract StakeManager is IStakeManager, AgentAuth, AccessControl, ReentrancyGuar
     /// @notice Role of contracts allowed to {slash} (LeaderElection, TaskBoard).
     bytes32 public constant SLASHER_ROLE = keccak256("SLASHER_ROLE");
 
-    /// @dev One agent's stake in one slot: `| 48 releaseAt | 104 unbonding | 104 active |`.
-    /// 104 bits hold 2 * 10^31 wei, twenty trillion tokens of 18 decimals.
+    /// @dev One agent's stake in two slots: `| 48 unused | 104 locked | 104 active |`, what weights,
+    /// claims and locks read, and `| 104 unused | 48 releaseAt | 104 unbonding |`, what leaving reads.
+    /// 104 bits hold 2 * 10^31 wei, twenty trillion tokens of 18 decimals. `releaseAt` is left in
+    /// place when the unbonding stake is withdrawn (so the slot never goes back to zero); it only
+    /// means something while `unbonding` is not zero.
     struct StakeRecord {
         uint104 active;
+        uint104 locked;
         uint104 unbonding;
         uint48 releaseAt;
     }
@@ -88,6 +97,8 @@ contract StakeManager is IStakeManager, AgentAuth, AccessControl, ReentrancyGuar
         StakeRecord storage record = _stakes[agentId];
         uint256 active = record.active;
         if (amount > active) revert InsufficientStake(agentId, active, amount);
+        uint256 locked = record.locked;
+        if (active - amount < locked) revert StakeIsLocked(agentId, active, locked, amount);
 
         uint256 newStake = active - amount;
         uint256 total = _setActive(agentId, record, newStake);
@@ -105,15 +116,45 @@ contract StakeManager is IStakeManager, AgentAuth, AccessControl, ReentrancyGuar
     function withdraw(uint256 agentId) external nonReentrant {
         _requireAuthorized(agentId);
         StakeRecord storage record = _stakes[agentId];
-        uint256 amount = record.unbonding;
-        if (amount == 0) revert NothingToWithdraw(agentId);
+        uint256 unbonding = record.unbonding;
+        if (unbonding == 0) revert NothingToWithdraw(agentId);
         if (block.timestamp < record.releaseAt) revert StillUnbonding(agentId, record.releaseAt);
 
-        record.unbonding = 0;
-        record.releaseAt = 0;
+        // Another slash may have cut the active stake below the lock: that much unbonding stake stays.
+        uint256 active = record.active;
+        uint256 locked = record.locked;
+        uint256 shortfall = locked > active ? locked - active : 0;
+        uint256 kept = shortfall < unbonding ? shortfall : unbonding;
+        if (kept == unbonding) revert StakeIsLocked(agentId, active, locked, unbonding);
+        uint256 amount = unbonding - kept;
+        record.unbonding = uint104(kept);
         _totals.unbonding -= uint128(amount);
-        emit Withdrawn(agentId, msg.sender, amount);
-        _token.safeTransfer(msg.sender, amount);
+        // Paid to the owner, never to the caller: a hot key (agentWallet, operator) cannot take it.
+        address owner = _identity.ownerOf(agentId);
+        emit Withdrawn(agentId, owner, amount, kept);
+        _token.safeTransfer(owner, amount);
+    }
+
+    /// @inheritdoc IStakeManager
+    function lock(uint256 agentId, uint256 amount) external onlyRole(SLASHER_ROLE) returns (uint256 stake) {
+        StakeRecord storage record = _stakes[agentId];
+        stake = record.active;
+        uint256 locked = record.locked;
+        if (locked + amount > stake) revert StakeIsLocked(agentId, stake, locked, amount);
+        locked += amount;
+        // locked <= active, which fits 104 bits.
+        record.locked = uint104(locked);
+        emit StakeLocked(agentId, msg.sender, amount, locked);
+    }
+
+    /// @inheritdoc IStakeManager
+    function unlock(uint256 agentId, uint256 amount) external onlyRole(SLASHER_ROLE) {
+        StakeRecord storage record = _stakes[agentId];
+        uint256 locked = record.locked;
+        uint256 released = amount < locked ? amount : locked;
+        locked -= released;
+        record.locked = uint104(locked);
+        emit StakeUnlocked(agentId, msg.sender, released, locked);
     }
 
     /// @inheritdoc IStakeManager
@@ -159,7 +200,13 @@ contract StakeManager is IStakeManager, AgentAuth, AccessControl, ReentrancyGuar
     /// @inheritdoc IStakeManager
     function unbondingOf(uint256 agentId) external view returns (uint256 amount, uint64 releaseAt) {
         StakeRecord storage record = _stakes[agentId];
-        return (record.unbonding, record.releaseAt);
+        amount = record.unbonding;
+        return (amount, amount == 0 ? 0 : record.releaseAt);
+    }
+
+    /// @inheritdoc IStakeManager
+    function lockedOf(uint256 agentId) external view returns (uint256) {
+        return _stakes[agentId].locked;
     }
 
     /// @inheritdoc IStakeManager

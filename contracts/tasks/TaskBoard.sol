@@ -22,6 +22,13 @@ import {TaskState, TaskStateLib} from "./TaskState.sol";
  * that accounts pull with {withdrawCredit}. For every token, this contract's balance equals
  * {totalEscrowed} + {totalCredits}. Fee-on-transfer and rebasing tokens are rejected at the
  * transfer that would lose the difference.
+ *
+ * Defences (see SECURITY.md): settlement never depends on the reputation write ({_feedback});
+ * TaskBoard registers itself in the IdentityRegistry as a protocol contract, so it is never an
+ * agent's key; a claim locks the claimant's `abandonSlash` in the StakeManager until the claim
+ * ends; a poster's own agents cannot claim its tasks; a handoff never extends a task past its
+ * deadline; an escalation lasts at most the approver's window; leases last at least
+ * {MIN_LEASE_DURATION}; abandonment slashes go to the treasury, not to the poster.
  */
 contract TaskBoard is ITaskBoard, AgentAuth, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
@@ -29,35 +36,45 @@ contract TaskBoard is ITaskBoard, AgentAuth, ReentrancyGuardTransient {
 
     /// @notice Longest lease, review window or schedule round window.
     uint64 public constant MAX_DURATION = 365 days;
+    /// @notice Shortest lease: long enough for a renewal to land on any chain (no trap leases).
+    uint64 public constant MIN_LEASE_DURATION = 30 seconds;
+    /// @notice Shortest time an approver has to answer an escalation (otherwise its review window).
+    uint64 public constant MIN_ESCALATION_WINDOW = 1 hours;
     /// @notice Most rounds in one schedule.
     uint32 public constant MAX_ROUNDS = 10_000;
+    /// @notice Gas the reputation write may use; a settlement never depends on more.
+    uint256 public constant FEEDBACK_GAS = 250_000;
 
     bytes32 private constant ABANDONED = "abandoned";
 
     /**
-     * @dev A task. Slot 1 is the hot word; a claim also reads slots 2 and 3, slot 4 only when the
-     * task needs a capability and slot 5 only when it takes a bond.
+     * @dev A task. Slot 1 is the hot word (an open task's claim window and lease are in it); a claim
+     * also reads slot 6 (poster and minimum stake), slot 4 only when the task needs a capability,
+     * slot 5 only when it takes a bond or slashes, slot 3 only when its reward rises.
      */
     struct Task {
         // slot 1
         TaskState state;
-        // slot 2: | 104 minStake | 40 postedAt | 32 leaseDuration | 40 deadline | 40 notBefore |
+        // slot 2: | 72 unused | 40 answerBy | 32 reviewWindow | 32 leaseDuration | 40 deadline | 40 notBefore |
         uint40 notBefore;
         uint40 deadline;
         uint32 leaseDuration;
-        uint40 postedAt;
-        uint104 minStake;
-        // slot 3: | 32 unused | 32 reviewWindow | 96 maxReward | 96 reward |
+        uint32 reviewWindow;
+        /// The current escalation's answer deadline (meaningful while Escalated).
+        uint40 answerBy;
+        // slot 3: | 24 unused | 40 postedAt | 96 maxReward | 96 reward |
         uint96 reward;
         uint96 maxReward;
-        uint32 reviewWindow;
+        uint40 postedAt;
         // slot 4
         bytes32 capability;
         // slot 5: | 24 unused | 104 abandonSlash | 128 claimBond |
         uint128 claimBond;
         uint104 abandonSlash;
-        // slots 6-8
+        // slot 6: | 96 minStake | 160 poster |
         address poster;
+        uint96 minStake;
+        // slots 7-8
         address rewardToken;
         address approver;
     }
@@ -74,6 +91,7 @@ contract TaskBoard is ITaskBoard, AgentAuth, ReentrancyGuardTransient {
 
     IStakeManager private immutable _stakes;
     IReputationRegistry private immutable _reputation;
+    address private immutable _treasury;
 
     uint256 private _taskCount;
     uint256 private _scheduleCount;
@@ -89,9 +107,21 @@ contract TaskBoard is ITaskBoard, AgentAuth, ReentrancyGuardTransient {
     mapping(address token => uint256) private _escrowed;
     mapping(address token => uint256) private _creditTotals;
 
-    constructor(IIdentityRegistry identity, IStakeManager stakes, IReputationRegistry reputation) AgentAuth(identity) {
+    /**
+     * @param identity The IdentityRegistry agents are authorised against; TaskBoard registers itself
+     * there as a protocol contract, so no approval can make it an agent's key.
+     * @param stakes The StakeManager (TaskBoard needs its slasher role).
+     * @param reputation The ReputationRegistry TaskBoard writes feedback to as a client.
+     * @param treasury Receiver of abandonment slashes.
+     */
+    constructor(IIdentityRegistry identity, IStakeManager stakes, IReputationRegistry reputation, address treasury)
+        AgentAuth(identity)
+    {
+        if (treasury == address(0)) revert ZeroTreasury();
         _stakes = stakes;
         _reputation = reputation;
+        _treasury = treasury;
+        identity.registerProtocolContract();
     }
 
     // ================================================================ posting
@@ -108,7 +138,10 @@ contract TaskBoard is ITaskBoard, AgentAuth, ReentrancyGuardTransient {
         task.notBefore = uint40(notBefore);
         task.deadline = uint40(spec.deadline);
         task.postedAt = uint40(block.timestamp);
-        task.state = TaskStateLib.open(_flags(spec), uint96(spec.reward));
+        // The lease fits 32 bits (at most MAX_DURATION), the deadline 40 (checked in _validate).
+        task.state = TaskStateLib.open(
+            _flags(spec), 0, uint40(notBefore), uint40(spec.deadline), uint32(spec.leaseDuration), uint96(spec.reward)
+        );
         emit TaskPosted(taskId, msg.sender, spec.capability, _absolute(spec, notBefore, spec.deadline), 0, 0);
         _collect(spec.rewardToken, spec.maxReward);
     }
@@ -130,7 +163,7 @@ contract TaskBoard is ITaskBoard, AgentAuth, ReentrancyGuardTransient {
         Task storage stored = _templates[scheduleId];
         _store(stored, template, msg.sender);
         stored.deadline = uint40(template.deadline); // the round window, relative
-        stored.state = TaskStateLib.open(_flags(template), uint96(template.reward));
+        stored.state = TaskStateLib.open(_flags(template), 0, 0, 0, 0, 0); // only its flags are read
         _templateURIs[scheduleId].store(bytes(template.specURI));
         _templateHashes[scheduleId] = template.specHash;
         emit ScheduleCreated(scheduleId, msg.sender, template, firstAt, interval, count);
@@ -146,11 +179,11 @@ contract TaskBoard is ITaskBoard, AgentAuth, ReentrancyGuardTransient {
         Task storage task = _tasks[taskId];
         TaskState state = task.state;
         if (state.status() != TaskStateLib.OPEN) _revertNotOpen(taskId, state);
-        uint40 deadline = task.deadline;
-        if (block.timestamp < task.notBefore) revert TaskNotYetClaimable(taskId, task.notBefore);
+        uint40 deadline = state.deadline();
+        if (block.timestamp < state.notBefore()) revert TaskNotYetClaimable(taskId, state.notBefore());
         if (block.timestamp >= deadline) revert TaskPastDeadline(taskId, deadline);
         uint256 reward = state.has(TaskStateLib.FLAG_RAMP) ? _rewardAt(task, deadline) : state.lockedReward();
-        _startClaim(taskId, task, state, agentId, reward);
+        _startClaim(taskId, task, state, agentId, reward, uint40(block.timestamp) + state.leaseDuration());
     }
 
     /// @inheritdoc ITaskBoard
@@ -180,7 +213,7 @@ contract TaskBoard is ITaskBoard, AgentAuth, ReentrancyGuardTransient {
         emit TaskPosted(taskId, template.poster, template.capability, _specOf(scheduleId, task), scheduleId, round);
         TaskState state = task.state;
         uint256 reward = state.has(TaskStateLib.FLAG_RAMP) ? _rewardAt(task, uint40(deadline)) : state.lockedReward();
-        _startClaim(taskId, task, state, agentId, reward);
+        _startClaim(taskId, task, state, agentId, reward, uint40(block.timestamp) + state.leaseDuration());
     }
 
     /// @inheritdoc ITaskBoard
@@ -190,12 +223,20 @@ contract TaskBoard is ITaskBoard, AgentAuth, ReentrancyGuardTransient {
         uint256 offer = _handoffs[taskId];
         uint256 offeredTo = uint64(offer);
         if (offer >> 64 != state.attempt() || offeredTo != agentId) revert HandoffNotOffered(taskId, agentId, offeredTo);
-        if (block.timestamp > state.timer()) revert LeaseExpired(taskId, state.timer());
+        uint40 leaseExpiry = state.timer();
+        if (block.timestamp > leaseExpiry) revert LeaseExpired(taskId, leaseExpiry);
         delete _handoffs[taskId];
+        // A handoff never extends the task past its deadline: the taker gets a fresh lease cut at
+        // the deadline, or keeps the lease it takes over when that one already runs longer.
+        uint40 fresh = uint40(block.timestamp) + task.leaseDuration;
+        uint40 deadline = task.deadline;
+        if (fresh > deadline) fresh = deadline;
+        if (fresh > leaseExpiry) leaseExpiry = fresh;
         uint256 previous = state.claimant();
         uint256 bond = state.has(TaskStateLib.FLAG_BOND) ? task.claimBond : 0;
-        _startClaim(taskId, task, state, agentId, state.lockedReward());
-        // The new claimant's bond replaces the old one, which goes back to its owner.
+        _startClaim(taskId, task, state, agentId, state.lockedReward(), leaseExpiry);
+        // The new claimant's bond and stake lock replace the old ones, which are released.
+        _unlock(task, state, previous);
         if (bond != 0) _release(task.rewardToken, _payee(previous), bond, taskId);
     }
 
@@ -217,6 +258,8 @@ contract TaskBoard is ITaskBoard, AgentAuth, ReentrancyGuardTransient {
         uint40 reviewDeadline = uint40(block.timestamp) + task.reviewWindow;
         _setState(task, state.withStatus(TaskStateLib.SUBMITTED, reviewDeadline));
         emit TaskSubmitted(taskId, state.claimant(), attempt, resultURI, resultHash, reviewDeadline);
+        // A submitted task can no longer be abandoned: its slash is no longer owed.
+        _unlock(task, state, state.claimant());
     }
 
     /// @inheritdoc ITaskBoard
@@ -232,10 +275,15 @@ contract TaskBoard is ITaskBoard, AgentAuth, ReentrancyGuardTransient {
     /// @inheritdoc ITaskBoard
     function escalate(uint256 taskId, uint32 attempt, string calldata questionURI) external {
         (Task storage task, TaskState state) = _claimantAct(taskId, attempt);
-        // The lease clock stops: keep the seconds left, restart them on resolution.
+        // The lease clock stops: keep the seconds left, restart them on resolution. The approver has
+        // the task's review window (at least MIN_ESCALATION_WINDOW) to answer.
         uint40 remaining = state.timer() - uint40(block.timestamp);
+        uint40 window = task.reviewWindow;
+        if (window < MIN_ESCALATION_WINDOW) window = uint40(MIN_ESCALATION_WINDOW);
+        uint40 answerBy = uint40(block.timestamp) + window;
+        task.answerBy = answerBy;
         _setState(task, state.withStatus(TaskStateLib.ESCALATED, remaining));
-        emit TaskEscalated(taskId, state.claimant(), attempt, questionURI, remaining);
+        emit TaskEscalated(taskId, state.claimant(), attempt, questionURI, remaining, answerBy);
     }
 
     // ================================================================ the poster's and approver's acts
@@ -258,7 +306,7 @@ contract TaskBoard is ITaskBoard, AgentAuth, ReentrancyGuardTransient {
         _escrowed[token] -= task.maxReward + bond;
         _credit(payee, token, reward + bond, taskId);
         _credit(task.poster, token, refund, taskId);
-        _feedback(agentId, 100, "accepted", taskId);
+        _feedback(taskId, agentId, 100, "accepted");
     }
 
     /// @inheritdoc ITaskBoard
@@ -269,7 +317,7 @@ contract TaskBoard is ITaskBoard, AgentAuth, ReentrancyGuardTransient {
         if (block.timestamp >= state.timer()) revert ReviewWindowClosed(taskId, state.timer());
         uint256 agentId = _reopen(taskId, task, state);
         emit TaskRejected(taskId, agentId, state.attempt(), reasonURI);
-        _feedback(agentId, 0, "rejected", taskId);
+        _feedback(taskId, agentId, 0, "rejected");
     }
 
     /// @inheritdoc ITaskBoard
@@ -283,8 +331,9 @@ contract TaskBoard is ITaskBoard, AgentAuth, ReentrancyGuardTransient {
             _setState(task, state.withStatus(TaskStateLib.CLAIMED, leaseExpiry));
             emit EscalationResolved(taskId, answerURI, true, leaseExpiry);
         } else {
-            _reopen(taskId, task, state);
+            uint256 agentId = _reopen(taskId, task, state);
             emit EscalationResolved(taskId, answerURI, false, 0);
+            _unlock(task, state, agentId);
         }
     }
 
@@ -293,7 +342,7 @@ contract TaskBoard is ITaskBoard, AgentAuth, ReentrancyGuardTransient {
         Task storage task = _tasks[taskId];
         TaskState state = _requireStatus(taskId, task, TaskStateLib.OPEN);
         if (msg.sender != task.poster) revert NotPoster(taskId, msg.sender);
-        _setState(task, state.withStatus(TaskStateLib.CANCELLED, 0));
+        _setState(task, state.pack(TaskStateLib.CANCELLED, state.attempt(), 0, 0, state.lockedReward()));
         emit TaskCancelled(taskId, task.maxReward);
         _release(task.rewardToken, task.poster, task.maxReward, taskId);
     }
@@ -319,24 +368,39 @@ contract TaskBoard is ITaskBoard, AgentAuth, ReentrancyGuardTransient {
         TaskState state = _requireStatus(taskId, task, TaskStateLib.CLAIMED);
         if (block.timestamp <= state.timer()) revert LeaseActive(taskId, state.timer());
         uint256 agentId = state.claimant();
-        _setState(task, state.pack(TaskStateLib.OPEN, state.attempt(), 0, 0, task.reward));
+        _setState(task, _reopened(task, state));
 
-        address poster = task.poster;
         uint256 bond = state.has(TaskStateLib.FLAG_BOND) ? task.claimBond : 0;
-        uint256 slash = task.abandonSlash;
-        uint256 slashed = slash == 0 ? 0 : _stakes.slash(agentId, slash, address(this), ABANDONED);
+        uint256 slashed;
+        if (state.has(TaskStateLib.FLAG_SLASH)) {
+            // The slash goes to the treasury: no poster profits from a claimant's failure.
+            uint256 slash = task.abandonSlash;
+            slashed = _stakes.slash(agentId, slash, _treasury, ABANDONED);
+            _stakes.unlock(agentId, slash);
+        }
         emit TaskReclaimed(taskId, agentId, state.attempt(), bond, slashed, msg.sender);
-        if (bond != 0) _release(task.rewardToken, poster, bond, taskId);
-        if (slashed != 0) _credit(poster, address(_stakes.stakeToken()), slashed, taskId);
-        _feedback(agentId, 0, "abandoned", taskId);
+        if (bond != 0) _release(task.rewardToken, task.poster, bond, taskId);
+        _feedback(taskId, agentId, 0, "abandoned");
+    }
+
+    /// @inheritdoc ITaskBoard
+    function expireEscalation(uint256 taskId) external nonReentrant {
+        Task storage task = _tasks[taskId];
+        TaskState state = _requireStatus(taskId, task, TaskStateLib.ESCALATED);
+        uint40 answerBy = task.answerBy;
+        if (block.timestamp < answerBy) revert EscalationActive(taskId, answerBy);
+        // The approver never answered: the claimant is released without penalty, the task reopens.
+        uint256 agentId = _reopen(taskId, task, state);
+        emit EscalationExpired(taskId, agentId, state.attempt(), msg.sender);
+        _unlock(task, state, agentId);
     }
 
     /// @inheritdoc ITaskBoard
     function expire(uint256 taskId) external nonReentrant {
         Task storage task = _tasks[taskId];
         TaskState state = _requireStatus(taskId, task, TaskStateLib.OPEN);
-        if (block.timestamp < task.deadline) revert DeadlineNotReached(taskId, task.deadline);
-        _setState(task, state.withStatus(TaskStateLib.EXPIRED, 0));
+        if (block.timestamp < state.deadline()) revert DeadlineNotReached(taskId, state.deadline());
+        _setState(task, state.pack(TaskStateLib.EXPIRED, state.attempt(), 0, 0, state.lockedReward()));
         emit TaskExpired(taskId, task.maxReward);
         _release(task.rewardToken, task.poster, task.maxReward, taskId);
     }
@@ -362,11 +426,14 @@ contract TaskBoard is ITaskBoard, AgentAuth, ReentrancyGuardTransient {
     function getTask(uint256 taskId) external view returns (TaskView memory view_) {
         Task storage task = _tasks[taskId];
         TaskState state = task.state;
-        if (state.status() == TaskStateLib.NONE) revert TaskNotFound(taskId);
-        view_.status = state.status();
+        uint8 status = state.status();
+        if (status == TaskStateLib.NONE) revert TaskNotFound(taskId);
+        view_.status = status;
         view_.attempt = state.attempt();
-        view_.claimant = state.claimant();
-        view_.timer = state.timer();
+        if (status != TaskStateLib.OPEN) {
+            view_.claimant = state.claimant();
+            view_.timer = state.timer();
+        }
         view_.lockedReward = state.lockedReward();
         view_.poster = task.poster;
         view_.rewardToken = task.rewardToken;
@@ -435,26 +502,49 @@ contract TaskBoard is ITaskBoard, AgentAuth, ReentrancyGuardTransient {
         return state.status() == TaskStateLib.CLAIMED && offer >> 64 == state.attempt() ? uint64(offer) : 0;
     }
 
+    /// @inheritdoc ITaskBoard
+    function escalationDeadline(uint256 taskId) external view returns (uint64) {
+        Task storage task = _tasks[taskId];
+        return task.state.status() == TaskStateLib.ESCALATED ? task.answerBy : 0;
+    }
+
+    /// @inheritdoc ITaskBoard
+    function treasury() external view returns (address) {
+        return _treasury;
+    }
+
     // ================================================================ internals: claims
 
     /**
-     * @dev Checks eligibility, then writes the claim (claimant, next attempt, lease, reward) in one
-     * store of the hot word, emits, and takes the bond last.
+     * @dev Checks eligibility, locks the stake an abandonment would slash, then writes the claim
+     * (claimant, next attempt, lease, reward) in one store of the hot word, emits, and takes the
+     * bond last.
      */
-    function _startClaim(uint256 taskId, Task storage task, TaskState state, uint256 agentId, uint256 reward) private {
-        // Authorisation and capability in one call; the cause of a failure is worked out only then.
-        bytes32 capability = state.has(TaskStateLib.FLAG_CAPABILITY) ? task.capability : bytes32(0);
-        if (!_identity.isAuthorizedFor(msg.sender, agentId, capability)) {
-            _requireAuthorized(agentId);
-            revert MissingCapability(taskId, agentId, capability);
-        }
+    function _startClaim(
+        uint256 taskId,
+        Task storage task,
+        TaskState state,
+        uint256 agentId,
+        uint256 reward,
+        uint40 leaseExpiry
+    ) private {
+        // Authorisation, capability and "not the poster's own agent" in one call; the cause of a
+        // failure is worked out only then.
+        address poster = task.poster;
         uint256 minStake = task.minStake;
-        if (minStake != 0) {
+        bytes32 capability = state.has(TaskStateLib.FLAG_CAPABILITY) ? task.capability : bytes32(0);
+        if (!_identity.isEligible(msg.sender, agentId, capability, poster)) {
+            _revertIneligible(taskId, agentId, capability, poster);
+        }
+        if (state.has(TaskStateLib.FLAG_SLASH)) {
+            // The stake an abandonment would slash stays locked until the claim ends (no unstaking away).
+            uint256 stake = _stakes.lock(agentId, task.abandonSlash);
+            if (stake < minStake) revert StakeTooLow(taskId, agentId, stake, minStake);
+        } else if (minStake != 0) {
             uint256 stake = _stakes.stakeOf(agentId);
             if (stake < minStake) revert StakeTooLow(taskId, agentId, stake, minStake);
         }
         uint32 attempt = state.attempt() + 1;
-        uint40 leaseExpiry = uint40(block.timestamp) + task.leaseDuration;
         // agentId < 2^64 (ids are sequential) and reward <= maxReward < 2^96 (checked at posting).
         _setState(task, state.pack(TaskStateLib.CLAIMED, attempt, uint64(agentId), leaseExpiry, uint96(reward)));
         emit TaskClaimed(taskId, agentId, attempt, leaseExpiry, reward);
@@ -486,11 +576,30 @@ contract TaskBoard is ITaskBoard, AgentAuth, ReentrancyGuardTransient {
         _requireAuthorized(state.claimant());
     }
 
+    /// @dev Names why `agentId` may not claim: unknown, not the caller's, lacking the capability, or the poster's own.
+    function _revertIneligible(uint256 taskId, uint256 agentId, bytes32 capability, address poster) private view {
+        _requireAuthorized(agentId);
+        if (capability != bytes32(0) && !_identity.hasCapability(agentId, capability)) {
+            revert MissingCapability(taskId, agentId, capability);
+        }
+        revert AgentOfPoster(taskId, agentId, poster);
+    }
+
     /// @dev Ends the claim without penalty: bond back to the claimant, task open again. Returns the claimant.
     function _reopen(uint256 taskId, Task storage task, TaskState state) private returns (uint256 agentId) {
         agentId = state.claimant();
-        _setState(task, state.pack(TaskStateLib.OPEN, state.attempt(), 0, 0, task.reward));
+        _setState(task, _reopened(task, state));
         if (state.has(TaskStateLib.FLAG_BOND)) _release(task.rewardToken, _payee(agentId), task.claimBond, taskId);
+    }
+
+    /// @dev The open word of a task leaving a claim: its terms again, the attempt kept, the base reward.
+    function _reopened(Task storage task, TaskState state) private view returns (TaskState) {
+        return TaskStateLib.open(state.flags(), state.attempt(), task.notBefore, task.deadline, task.leaseDuration, task.reward);
+    }
+
+    /// @dev Releases the stake `agentId` locked for this task's abandonSlash (when the task slashes).
+    function _unlock(Task storage task, TaskState state, uint256 agentId) private {
+        if (state.has(TaskStateLib.FLAG_SLASH)) _stakes.unlock(agentId, task.abandonSlash);
     }
 
     // ================================================================ internals: state
@@ -519,10 +628,10 @@ contract TaskBoard is ITaskBoard, AgentAuth, ReentrancyGuardTransient {
         if (spec.reward > spec.maxReward) revert InvalidTaskSpec("reward exceeds maxReward");
         if (spec.maxReward > type(uint96).max) revert InvalidTaskSpec("maxReward exceeds 2^96 - 1");
         if (spec.claimBond > type(uint128).max) revert InvalidTaskSpec("claimBond exceeds 2^128 - 1");
-        if (spec.minStake > type(uint104).max) revert InvalidTaskSpec("minStake exceeds 2^104 - 1");
+        if (spec.minStake > type(uint96).max) revert InvalidTaskSpec("minStake exceeds 2^96 - 1");
         if (spec.abandonSlash > type(uint104).max) revert InvalidTaskSpec("abandonSlash exceeds 2^104 - 1");
-        if (spec.leaseDuration == 0 || spec.leaseDuration > MAX_DURATION) {
-            revert InvalidTaskSpec("leaseDuration must be 1s to MAX_DURATION");
+        if (spec.leaseDuration < MIN_LEASE_DURATION || spec.leaseDuration > MAX_DURATION) {
+            revert InvalidTaskSpec("leaseDuration must be MIN_LEASE_DURATION to MAX_DURATION");
         }
         if (spec.reviewWindow > MAX_DURATION) revert InvalidTaskSpec("reviewWindow exceeds MAX_DURATION");
         if (spec.deadline > type(uint40).max) revert InvalidTaskSpec("deadline exceeds 2^40 - 1");
@@ -533,12 +642,13 @@ contract TaskBoard is ITaskBoard, AgentAuth, ReentrancyGuardTransient {
         if (spec.claimBond != 0) flags |= TaskStateLib.FLAG_BOND;
         if (spec.rewardToken != address(0)) flags |= TaskStateLib.FLAG_TOKEN;
         if (spec.maxReward != spec.reward) flags |= TaskStateLib.FLAG_RAMP;
+        if (spec.abandonSlash != 0) flags |= TaskStateLib.FLAG_SLASH;
     }
 
     /// @dev Stores the spec's fields except the claim window (set by the caller).
     function _store(Task storage task, TaskSpec calldata spec, address poster) private {
         task.leaseDuration = uint32(spec.leaseDuration);
-        task.minStake = uint104(spec.minStake);
+        task.minStake = uint96(spec.minStake);
         task.reward = uint96(spec.reward);
         task.maxReward = uint96(spec.maxReward);
         task.reviewWindow = uint32(spec.reviewWindow);
@@ -571,7 +681,7 @@ contract TaskBoard is ITaskBoard, AgentAuth, ReentrancyGuardTransient {
         task.poster = template.poster;
         if (state.has(TaskStateLib.FLAG_TOKEN)) task.rewardToken = template.rewardToken;
         if (template.approver != address(0)) task.approver = template.approver;
-        task.state = state;
+        task.state = TaskStateLib.open(state.flags(), 0, uint40(dueAt), uint40(deadline), template.leaseDuration, template.reward);
     }
 
     /// @dev The spec as posted, with absolute times (for {TaskPosted}).
@@ -639,9 +749,19 @@ contract TaskBoard is ITaskBoard, AgentAuth, ReentrancyGuardTransient {
         return wallet != address(0) ? wallet : _identity.ownerOf(agentId);
     }
 
-    /// @dev Protocol-attested reputation: TaskBoard is the client; tag1 "task", tag2 the outcome,
-    /// feedbackHash the task id.
-    function _feedback(uint256 agentId, int128 value, string memory outcome, uint256 taskId) private {
-        _reputation.giveFeedback(agentId, value, 0, "task", outcome, "", "", bytes32(taskId));
+    /**
+     * @dev Protocol-attested reputation: TaskBoard is the client; tag1 "task", tag2 the outcome,
+     * feedbackHash the task id. The settlement that calls this is already final: the write gets at
+     * most FEEDBACK_GAS and its failure is reported ({FeedbackFailed}), never propagated. A caller
+     * cannot make it fail on purpose by sending too little gas: if the call may have run out of
+     * gas because of the caller's limit (less than FEEDBACK_GAS / 63 left, EIP-150), the whole
+     * settlement reverts instead.
+     */
+    function _feedback(uint256 taskId, uint256 agentId, int128 value, string memory outcome) private {
+        try _reputation.giveFeedback{gas: FEEDBACK_GAS}(agentId, value, 0, "task", outcome, "", "", bytes32(taskId)) {}
+        catch {
+            if (gasleft() < FEEDBACK_GAS / 63) revert FeedbackOutOfGas(taskId);
+            emit FeedbackFailed(taskId, agentId, outcome);
+        }
     }
 }

@@ -70,6 +70,10 @@ ponder.on("IdentityRegistry:ApprovalForAll", async ({ event, context }) => {
   await record(context.db, C, "ApprovalForAll", event);
 });
 
+ponder.on("IdentityRegistry:ProtocolContractRegistered", async ({ event, context }) => {
+  await record(context.db, C, "ProtocolContractRegistered", event);
+});
+
 ponder.on("IdentityRegistry:MetadataUpdate", async ({ event, context }) => {
   await record(context.db, C, "MetadataUpdate", event, { agentId: event.args._tokenId });
 });

@@ -9,7 +9,7 @@ ponder.on("StakeManager:Staked", async ({ event, context }) => {
   const { agentId, newStake } = event.args;
   await context.db
     .insert(stake)
-    .values({ agentId, active: newStake, unbonding: 0n, releaseAt: 0n, slashed: 0n, updatedAt: event.block.timestamp })
+    .values({ agentId, active: newStake, locked: 0n, unbonding: 0n, releaseAt: 0n, slashed: 0n, updatedAt: event.block.timestamp })
     .onConflictDoUpdate({ active: newStake, updatedAt: event.block.timestamp });
   await applyStake(context.db, agentId, newStake);
   await record(context.db, C, "Staked", event, { agentId });
@@ -25,16 +25,35 @@ ponder.on("StakeManager:UnstakeRequested", async ({ event, context }) => {
 });
 
 ponder.on("StakeManager:Withdrawn", async ({ event, context }) => {
-  const { agentId } = event.args;
-  await context.db.update(stake, { agentId }).set({ unbonding: 0n, releaseAt: 0n, updatedAt: event.block.timestamp });
+  const { agentId, unbonding } = event.args;
+  // What a lock kept back stays unbonding, with its release time.
+  await context.db
+    .update(stake, { agentId })
+    .set((row) => ({ unbonding, releaseAt: unbonding === 0n ? 0n : row.releaseAt, updatedAt: event.block.timestamp }));
   await record(context.db, C, "Withdrawn", event, { agentId });
+});
+
+ponder.on("StakeManager:StakeLocked", async ({ event, context }) => {
+  const { agentId, locked } = event.args;
+  await context.db.update(stake, { agentId }).set({ locked, updatedAt: event.block.timestamp });
+  await record(context.db, C, "StakeLocked", event, { agentId });
+});
+
+ponder.on("StakeManager:StakeUnlocked", async ({ event, context }) => {
+  const { agentId, locked } = event.args;
+  // An unlock of nothing may name an agent that never staked.
+  await context.db
+    .insert(stake)
+    .values({ agentId, active: 0n, locked, unbonding: 0n, releaseAt: 0n, slashed: 0n, updatedAt: event.block.timestamp })
+    .onConflictDoUpdate({ locked, updatedAt: event.block.timestamp });
+  await record(context.db, C, "StakeUnlocked", event, { agentId });
 });
 
 ponder.on("StakeManager:Slashed", async ({ event, context }) => {
   const a = event.args;
   await context.db
     .insert(stake)
-    .values({ agentId: a.agentId, active: a.newStake, unbonding: a.unbonding, releaseAt: 0n, slashed: a.amount, updatedAt: event.block.timestamp })
+    .values({ agentId: a.agentId, active: a.newStake, locked: 0n, unbonding: a.unbonding, releaseAt: 0n, slashed: a.amount, updatedAt: event.block.timestamp })
     .onConflictDoUpdate((row) => ({
       active: a.newStake,
       unbonding: a.unbonding,

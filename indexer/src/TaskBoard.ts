@@ -30,6 +30,7 @@ const reopened = (row: { reward: bigint }, timestamp: bigint) => ({
   claimant: 0n,
   leaseExpiry: 0n,
   leaseRemaining: 0n,
+  answerBy: null,
   lockedReward: row.reward,
   reviewDeadline: null,
   updatedAt: timestamp,
@@ -140,10 +141,10 @@ ponder.on("TaskBoard:TaskHandedOff", async ({ event, context }) => {
 });
 
 ponder.on("TaskBoard:TaskEscalated", async ({ event, context }) => {
-  const { taskId, agentId, attempt, leaseRemaining } = event.args;
+  const { taskId, agentId, attempt, leaseRemaining, answerBy } = event.args;
   await context.db
     .update(task, { id: taskId })
-    .set({ status: "escalated", leaseExpiry: 0n, leaseRemaining, updatedAt: event.block.timestamp });
+    .set({ status: "escalated", leaseExpiry: 0n, leaseRemaining, answerBy, updatedAt: event.block.timestamp });
   await log(context.db, "TaskEscalated", event, taskId, agentId, attempt);
 });
 
@@ -152,11 +153,23 @@ ponder.on("TaskBoard:EscalationResolved", async ({ event, context }) => {
   if (resume) {
     await context.db
       .update(task, { id: taskId })
-      .set({ status: "claimed", leaseExpiry, leaseRemaining: 0n, updatedAt: event.block.timestamp });
+      .set({ status: "claimed", leaseExpiry, leaseRemaining: 0n, answerBy: null, updatedAt: event.block.timestamp });
   } else {
     await context.db.update(task, { id: taskId }).set((row) => reopened(row, event.block.timestamp));
   }
   await log(context.db, "EscalationResolved", event, taskId);
+});
+
+ponder.on("TaskBoard:EscalationExpired", async ({ event, context }) => {
+  const { taskId, agentId, attempt } = event.args;
+  await context.db.update(task, { id: taskId }).set((row) => reopened(row, event.block.timestamp));
+  await log(context.db, "EscalationExpired", event, taskId, agentId, attempt);
+});
+
+/** A settlement whose reputation write failed: in the task's history, so the missing feedback can be found. */
+ponder.on("TaskBoard:FeedbackFailed", async ({ event, context }) => {
+  const { taskId, agentId } = event.args;
+  await log(context.db, "FeedbackFailed", event, taskId, agentId);
 });
 
 ponder.on("TaskBoard:ScheduleCreated", async ({ event, context }) => {

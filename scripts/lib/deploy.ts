@@ -79,7 +79,7 @@ export async function deployStigmergy(
   ]);
   await deploy("Governance", [identity, election]);
   await deploy("LockManager", [identity]);
-  const taskBoard = await deploy("TaskBoard", [identity, stakeManager, reputation]);
+  const taskBoard = await deploy("TaskBoard", [identity, stakeManager, reputation, options.treasury ?? admin]);
   await deploy("MessageBus", [identity, election]);
 
   log("wiring roles…");

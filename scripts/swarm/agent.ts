@@ -433,6 +433,8 @@ async function workLoop() {
   const filter: ClaimFilter = {
     capabilities: config.capabilities,
     onLostRace: (_taskId, onChain) => countLostRace(onChain),
+    // The swarm sizes its leases to its own block time (plan.ts), shorter than claimNext's default floor.
+    terms: { minLeaseSeconds: T.leaseS },
   };
   cleanups.push(agent.tasks.watchOpen({ capabilities: config.capabilities }, (open) => {
     if (open.length > 0) wake.notify();

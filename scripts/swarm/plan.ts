@@ -111,7 +111,8 @@ export function timing(blockMs: number) {
     /** A leader silent this long may be failed over (it beats every third of it). */
     heartbeatTimeoutS: Math.max(8, 6 * block),
     epochS: 86_400,
-    leaseS: Math.max(20, 10 * block),
+    /** At least TaskBoard's MIN_LEASE_DURATION (30 s). */
+    leaseS: Math.max(30, 10 * block),
     /** After this, anyone (the next leader) may accept a submission its poster never reviewed. */
     reviewWindowS: Math.max(12, 6 * block),
     workMs: { min: 1_000, max: 2_500 },

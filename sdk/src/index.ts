@@ -22,5 +22,6 @@ export { payloadText, type MessageFilter } from "./modules/messages.js";
 export type { CreateScheduleParameters, DueRound } from "./modules/schedules.js";
 export { claimOrder, score } from "./modules/spread.js";
 export { lostRace, type Claim, type ClaimNextFilter, type PostTaskParameters, type TaskFilter, type WorkHandler } from "./modules/tasks.js";
+export { DEFAULT_TERM_LIMITS, hostileTerms, type TermLimits } from "./modules/terms.js";
 export { capability as capabilityId } from "./validate.js";
 export type { Written } from "./client/context.js";

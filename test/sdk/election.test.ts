@@ -29,8 +29,10 @@ describe("sdk: staking and election", function () {
     const now = (await a.publicClient.getBlock()).timestamp;
     await advance(Number(releaseAt - now) + 1);
     const before = await a.staking.balanceOf();
-    await a.staking.withdraw();
+    const withdrawn = await a.staking.withdraw();
+    expect(withdrawn).to.deep.include({ to: a.address, amount: parseEther("5"), unbonding: 0n });
     expect((await a.staking.balanceOf()) - before).to.equal(parseEther("5"));
+    expect(await a.staking.lockedOf()).to.equal(0n);
   });
 
   it("elect finishes a draw someone else requested, and simulating elect right after a join does not revert", async () => {

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { HDNodeWallet, JsonRpcProvider, Mnemonic } from "ethers";
 import { createAgent, ethersSignerToAccount } from "../../sdk/src/index.ts";
 import { MNEMONIC } from "../e2e/helpers/tasks.ts";
-import { sdkStack } from "./helpers/stack.ts";
+import { agentFor, sdkStack } from "./helpers/stack.ts";
 
 describe("sdk: ethers v6 signers", () => {
   it("an ethers Wallet signs the agent's transactions and typed data", async () => {
@@ -13,7 +13,8 @@ describe("sdk: ethers v6 signers", () => {
     expect(agent.address).to.equal(wallet.address);
     const { agentId } = await agent.identity.register({ uri: "ipfs://ethers-agent", capabilities: ["summarize"] });
     expect(agentId > 0n).to.equal(true);
-    const { taskId } = await agent.tasks.post({ specURI: "ipfs://ethers-task", maxReward: 5n });
+    // Another account posts: nobody claims its own task.
+    const { taskId } = await (await agentFor(3)).tasks.post({ specURI: "ipfs://ethers-task", maxReward: 5n });
     const claim = await agent.tasks.claim(taskId);
     await agent.tasks.submit(taskId, claim.attempt, "ipfs://ethers-result");
     // EIP-712 through ethers: bind a second ethers wallet as the agent wallet.

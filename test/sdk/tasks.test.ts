@@ -9,7 +9,7 @@ import {
   MissingConfigError,
 } from "../../sdk/src/index.ts";
 import { rpc } from "../e2e/helpers/tasks.ts";
-import { agentFor, eventually, sdkStack } from "./helpers/stack.ts";
+import { advance, agentFor, eventually, sdkStack } from "./helpers/stack.ts";
 
 describe("sdk: tasks", function () {
   let poster: Agent;
@@ -119,12 +119,38 @@ describe("sdk: tasks", function () {
     expect(second?.attempt).to.equal(first!.attempt + 1);
   });
 
+  it("claimNext passes over hostile terms (a short lease, a slash above the minimum stake, a bond above the reward) and the poster's own tasks", async () => {
+    const short = await poster.tasks.post({ specURI: "ipfs://short-lease", maxReward: 10n, capability: "summarize", leaseDuration: 30 });
+    const slashing = await poster.tasks.post({ specURI: "ipfs://slash-unasked", maxReward: 10n, capability: "summarize", abandonSlash: 1n });
+    const bonded = await poster.tasks.post({ specURI: "ipfs://bond-above-reward", maxReward: 10n, capability: "summarize", claimBond: 11n });
+    const fine = await poster.tasks.post({ specURI: "ipfs://fair", maxReward: 10n, capability: "summarize", claimBond: 10n });
+    await eventually(async () => ((await w1.tasks.get(fine.taskId))?.status === "open" ? true : undefined), "the tasks indexed");
+    const hostile = new Map<bigint, string>();
+    const claim = await w1.tasks.claimNext({ poster: poster.address!, onHostileTerms: (id, reason) => hostile.set(id, reason) });
+    expect(claim?.taskId).to.equal(fine.taskId);
+    expect([...hostile.keys()].sort()).to.deep.equal([short.taskId, slashing.taskId, bonded.taskId]);
+    expect(hostile.get(short.taskId)).to.match(/lease of 30 s is too short/);
+    expect(hostile.get(slashing.taskId)).to.match(/slash 1 of stake, more than the task's minimum stake \(0\)/);
+    expect(hostile.get(bonded.taskId)).to.match(/bond of 11 is more than 1 × the reward \(10\)/);
+    expect(await w1.tasks.claimNext({ poster: poster.address! })).to.equal(undefined);
+    // The agent's own limits decide: a shorter lease is fine for an agent that says so.
+    const taken = await w1.tasks.claimNext({ poster: poster.address!, terms: { minLeaseSeconds: 30 } });
+    expect(taken?.taskId).to.equal(short.taskId);
+    // The poster's own tasks are never tried (TaskBoard would refuse the poster's own agent).
+    const own = await poster.tasks.post({ specURI: "ipfs://own", maxReward: 10n });
+    await eventually(async () => ((await poster.tasks.get(own.taskId))?.status === "open" ? true : undefined), "the own task indexed");
+    expect(await poster.tasks.claimNext({ poster: poster.address!, terms: false })).to.equal(undefined);
+    for (const id of [slashing.taskId, bonded.taskId, own.taskId]) await poster.tasks.cancel(id);
+  });
+
   it("work() claims, keeps the lease alive while the handler runs, then submits", async () => {
-    const { taskId } = await poster.tasks.post({ specURI: "ipfs://long-job", maxReward: 10n, capability: "translate", leaseDuration: 4 });
+    const { taskId } = await poster.tasks.post({ specURI: "ipfs://long-job", maxReward: 10n, capability: "translate", leaseDuration: 30 });
     await eventually(async () => ((await w2.tasks.get(taskId))?.status === "open" ? true : undefined), "the task to be indexed");
-    const done = await w2.tasks.work({ capabilities: ["translate"], poster: poster.address! }, async ({ task, signal }) => {
+    const done = await w2.tasks.work({ capabilities: ["translate"], poster: poster.address!, terms: { minLeaseSeconds: 30 } }, async ({ task, claim, signal }) => {
       expect(task.id).to.equal(taskId);
-      await new Promise((r) => setTimeout(r, 5_000)); // longer than the lease
+      // Outlive the first lease: wait for the renewal (at half the lease), then move the chain past the first expiry.
+      await eventually(async () => ((await w2.tasks.get(taskId))?.leaseExpiry ?? 0n) > claim.leaseExpiry ? true : undefined, "the lease renewed", 40_000);
+      await advance(20);
       expect(signal.aborted).to.equal(false);
       return { resultURI: "ipfs://translated" };
     });

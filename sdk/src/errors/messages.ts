@@ -106,6 +106,13 @@ export const contractErrorMessages: ContractErrorMessages = {
     `agent ${agentId} lacks capability ${capability}, which task ${taskId} requires; declare it with setCapabilities`,
   StakeTooLow: ({ taskId, agentId, stake, minStake }) =>
     `agent ${agentId} has ${tokens(stake)} staked but task ${taskId} needs ${tokens(minStake)}`,
+  AgentOfPoster: ({ taskId, agentId, poster }) =>
+    `agent ${agentId} cannot claim task ${taskId}: its poster ${poster} is the agent's owner, an operator or its agent wallet, and nobody works for itself`,
+  EscalationActive: ({ taskId, answerBy }) =>
+    `the escalation of task ${taskId} can still be answered by its approver until ${at(answerBy)}; it can be expired after that`,
+  FeedbackOutOfGas: ({ taskId }) =>
+    `settling task ${taskId} needs more gas: too little was left for its reputation feedback, which a settlement cannot skip; send more gas`,
+  ZeroTreasury: () => `TaskBoard needs a treasury address to receive abandonment slashes`,
   StaleAttempt: ({ taskId, attempt, currentAttempt }) =>
     `attempt ${attempt} on task ${taskId} is stale: the task is on attempt ${currentAttempt} (the claim was reclaimed, handed off or released)`,
   WrongStatus: ({ taskId, status }) => `task ${taskId} is ${taskStatus(status)}, which does not allow this action`,
@@ -203,6 +210,8 @@ export const contractErrorMessages: ContractErrorMessages = {
   ZeroAmount: () => `the amount must be more than zero`,
   InsufficientStake: ({ agentId, stake, requested }) =>
     `agent ${agentId} has ${tokens(stake)} of active stake and cannot unstake ${tokens(requested)}`,
+  StakeIsLocked: ({ agentId, active, locked, requested }) =>
+    `agent ${agentId} has ${tokens(active)} of active stake, ${tokens(locked)} of it locked for tasks it holds (a slash it may still owe), so ${tokens(requested)} cannot be unstaken, withdrawn or locked; finish or release those tasks first`,
   StillUnbonding: ({ agentId, releaseAt }) =>
     `the unbonding stake of agent ${agentId} can be withdrawn from ${at(releaseAt)}, not before`,
   UnsupportedStakeToken: ({ expected, received }) =>
@@ -224,6 +233,8 @@ export const contractErrorMessages: ContractErrorMessages = {
   InvalidAgentWalletSignature: ({ agentId, newWallet }) =>
     `the signature does not prove control of ${newWallet}: it must sign the AgentWallet typed data for agent ${agentId}`,
   ZeroCapability: ({ index }) => `the capability at index ${index} is zero, which means "any" and cannot be declared`,
+  ProtocolContractNotAllowed: ({ account }) =>
+    `${account} is a protocol contract (such as the TaskBoard) and can never be an agent's owner, operator or wallet`,
 
   // ---------------------------------------------------------------- ReputationRegistry
   InvalidValueDecimals: ({ valueDecimals }) => `feedback may have at most 18 decimals, not ${valueDecimals}`,

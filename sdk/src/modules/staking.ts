@@ -1,5 +1,6 @@
 /** Stake behind an agent: stake (approving the token as needed), unstake, withdraw, reads. */
-import { type Context, actingAgent, addressOf, read, requireWallet, write, type Written } from "../client/context.js";
+import type { Address } from "viem";
+import { type Context, actingAgent, addressOf, eventOf, read, requireWallet, write, type Written } from "../client/context.js";
 import * as v from "../validate.js";
 import { DRAW_SETTLEMENT_GAS } from "./election.js";
 
@@ -18,10 +19,19 @@ export function stakingModule(ctx: Context) {
     /** Starts unbonding `amount`; it stops counting at once and can be withdrawn after the unbonding period. */
     requestUnstake: (amount: bigint, options: { agentId?: bigint } = {}) =>
       write(ctx, "StakeManager", "requestUnstake", [actingAgent(ctx, options.agentId), v.amount("amount", amount, true)], { headroom: DRAW_SETTLEMENT_GAS }),
-    /** Withdraws unbonded stake to the agent's owner. */
-    withdraw: (options: { agentId?: bigint } = {}) => write(ctx, "StakeManager", "withdraw", [actingAgent(ctx, options.agentId)]),
+    /**
+     * Withdraws unbonded stake to the agent's owner (whoever signs). Resolves with what was paid and
+     * what stays unbonding: stake a lock holds back when a slash cut the active stake below it.
+     */
+    async withdraw(options: { agentId?: bigint } = {}): Promise<Written & { to: Address; amount: bigint; unbonding: bigint }> {
+      const written = await write(ctx, "StakeManager", "withdraw", [actingAgent(ctx, options.agentId)]);
+      const { to, amount, unbonding } = eventOf(ctx, written.receipt, "StakeManager", "Withdrawn");
+      return { ...written, to, amount, unbonding };
+    },
     /** Active stake of an agent. */
     stakeOf: (agentId?: bigint) => read(ctx, "StakeManager", "stakeOf", [actingAgent(ctx, agentId)]),
+    /** Stake of an agent locked for obligations it has not discharged (tasks it holds): it cannot be unstaken. */
+    lockedOf: (agentId?: bigint) => read(ctx, "StakeManager", "lockedOf", [actingAgent(ctx, agentId)]),
     /** Stake being unbonded and when it can be withdrawn. */
     async unbondingOf(agentId?: bigint): Promise<{ amount: bigint; releaseAt: bigint }> {
       const [amount, releaseAt] = await read(ctx, "StakeManager", "unbondingOf", [actingAgent(ctx, agentId)]);

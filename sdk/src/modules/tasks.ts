@@ -11,6 +11,7 @@ import { type Row, sqlInt } from "../indexer/client.js";
 import { type Task, TASK_STATUSES, type TaskStatus, toTask } from "../indexer/rows.js";
 import * as v from "../validate.js";
 import { claimOrder } from "./spread.js";
+import { hostileTerms, type TermLimits } from "./terms.js";
 import { chainNow, guarded, timerMs, watchEvents } from "./watch.js";
 
 /** What a poster specifies; everything but `specURI` has a default. */
@@ -56,6 +57,13 @@ export type ClaimNextFilter = TaskFilter & {
   gas?: bigint;
   /** Called for each race lost; `onChain` is true when the losing claim was mined (and paid gas). */
   onLostRace?: (taskId: bigint, onChain: boolean) => void;
+  /**
+   * Terms to refuse (see `hostileTerms`): by default leases under 120 s, abandonment slashes above
+   * the task's minimum stake and bonds above the reward are skipped. `false` takes any terms.
+   */
+  terms?: TermLimits | false;
+  /** Called for each task skipped for its terms, with the reason. */
+  onHostileTerms?: (taskId: bigint, reason: string) => void;
 };
 
 /** A claim that landed. */
@@ -69,7 +77,15 @@ const CACHE_MS = 10_000;
 const RACE_ERRORS = new Set(["TaskNotOpen", "WrongStatus", "StaleAttempt"]);
 
 /** Errors that make claimNext move on to another task: races, and tasks this agent cannot take (yet). */
-const SKIP_ERRORS = new Set([...RACE_ERRORS, "TaskPastDeadline", "TaskNotYetClaimable", "StakeTooLow", "MissingCapability"]);
+const SKIP_ERRORS = new Set([
+  ...RACE_ERRORS,
+  "TaskPastDeadline",
+  "TaskNotYetClaimable",
+  "StakeTooLow",
+  "StakeIsLocked",
+  "MissingCapability",
+  "AgentOfPoster",
+]);
 
 /** Tasks a client remembers having seen taken (oldest forgotten first). */
 const TAKEN_MAX = 4_096;
@@ -249,9 +265,19 @@ export function tasksModule(ctx: Context) {
       const rivals = await competitors(caps);
       const skipped = new Set<bigint>();
       const now = await chainNow(ctx); // chain time: a local chain's runs ahead of the clock
+      const self = ctx.walletClient?.account?.address.toLowerCase();
+      const acceptable = (t: Task) => {
+        if (filter.terms === false) return true;
+        const reason = hostileTerms(t, filter.terms);
+        if (reason === undefined) return true;
+        skipped.add(t.id);
+        filter.onHostileTerms?.(t.id, reason);
+        return false;
+      };
       for (let attempt = 0; attempt < (filter.maxAttempts ?? 8); attempt++) {
         const open = (await list({ ...filter, capabilities: caps, status: "open", limit: 500 })).filter(
-          (t) => !skipped.has(t.id) && !staleListing(t) && t.deadline > now && t.notBefore <= now,
+          // Its own tasks are not for it (TaskBoard refuses a poster's own agents).
+          (t) => !skipped.has(t.id) && !staleListing(t) && t.deadline > now && t.notBefore <= now && t.poster.toLowerCase() !== self && acceptable(t),
         );
         const [next] = claimOrder(agentId, open.map((t) => t.id), rivals);
         if (next === undefined) return undefined;
@@ -315,6 +341,8 @@ export function tasksModule(ctx: Context) {
     /** The approver's answer: `resume` gives the task back to its claimant, otherwise it reopens. */
     resolveEscalation: (taskId: bigint, answerURI: string, resume: boolean) =>
       write(ctx, "TaskBoard", "resolveEscalation", [v.id("taskId", taskId), v.uri("answerURI", answerURI), resume]),
+    /** Ends an escalation its approver left unanswered past its deadline (anyone): the task reopens, the claimant keeps its bond. */
+    expireEscalation: (taskId: bigint) => write(ctx, "TaskBoard", "expireEscalation", [v.id("taskId", taskId)]),
     /** Withdraws the caller's credit (rewards, refunds) in `token` (default ETH). */
     withdrawCredit: (token: Address = zeroAddress) => write(ctx, "TaskBoard", "withdrawCredit", [v.address("token", token)]),
     /** The caller's (or `account`'s) withdrawable credit in `token`. */

@@ -491,6 +491,67 @@ describe("IdentityRegistry", () => {
       expect(await check(eve.account.address)).to.equal(false);
       expect(await identity.read.isAuthorized([alice.account.address, 999n])).to.equal(false);
     });
+
+    it("ends with a revoked approval, a replaced one, a revoked operator and a transfer", async () => {
+      const { identity, alice, bob, carol, dave, agentId, as } = await loadFixture(withAgent);
+      const check = (a: Address) => identity.read.isAuthorized([a, agentId]);
+      await (await as(alice)).write.approve([bob.account.address, agentId]);
+      await (await as(alice)).write.approve([carol.account.address, agentId]);
+      expect([await check(bob.account.address), await check(carol.account.address)]).to.deep.equal([false, true]);
+      await (await as(alice)).write.approve([zeroAddress, agentId]);
+      expect(await check(carol.account.address)).to.equal(false);
+      await (await as(alice)).write.setApprovalForAll([dave.account.address, true]);
+      await (await as(alice)).write.setApprovalForAll([dave.account.address, true]); // again: no double count
+      await (await as(alice)).write.setApprovalForAll([dave.account.address, false]);
+      expect(await check(dave.account.address)).to.equal(false);
+      await (await as(alice)).write.approve([bob.account.address, agentId]);
+      await (await as(alice)).write.transferFrom([alice.account.address, carol.account.address, agentId]);
+      expect([await check(bob.account.address), await check(alice.account.address), await check(carol.account.address)]).to.deep.equal([false, false, true]);
+    });
+  });
+
+  describe("protocol contracts", () => {
+    it("a caller registers itself, once and for all, and is reported", async () => {
+      const { identity, eve, as } = await loadFixture(deployed);
+      expect(await identity.read.isProtocolContract([eve.account.address])).to.equal(false);
+      await viem.assertions.emitWithArgs((await as(eve)).write.registerProtocolContract(), identity, "ProtocolContractRegistered", [getAddress(eve.account.address)]);
+      expect(await identity.read.isProtocolContract([eve.account.address])).to.equal(true);
+    });
+
+    it("is never made an agent's key: approvals, operator approvals, transfers and wallets naming it are refused", async () => {
+      const { identity, alice, eve, agentId, chainId, as } = await loadFixture(withAgent);
+      await (await as(eve)).write.registerProtocolContract();
+      const asAlice = await as(alice);
+      const refused = [
+        () => asAlice.write.approve([eve.account.address, agentId]),
+        () => asAlice.write.setApprovalForAll([eve.account.address, true]),
+        () => asAlice.write.transferFrom([alice.account.address, eve.account.address, agentId]),
+      ];
+      for (const call of refused) {
+        await viem.assertions.revertWithCustomErrorWithArgs(call(), identity, "ProtocolContractNotAllowed", [getAddress(eve.account.address)]);
+      }
+      const { deadline } = await pinnedDeadline(60n);
+      const signature = await signAgentWallet(eve, { chainId, registry: identity.address, agentId, owner: alice.account.address, deadline });
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await as(alice)).write.setAgentWallet([agentId, eve.account.address, deadline, signature]),
+        identity,
+        "ProtocolContractNotAllowed",
+        [getAddress(eve.account.address)],
+      );
+      expect(await identity.read.isAuthorized([eve.account.address, agentId])).to.equal(false);
+    });
+
+    it("approvals it held before registering are ignored, and can still be revoked", async () => {
+      const { identity, alice, eve, agentId, as } = await loadFixture(withAgent);
+      await (await as(alice)).write.approve([eve.account.address, agentId]);
+      await (await as(alice)).write.setApprovalForAll([eve.account.address, true]);
+      expect(await identity.read.isAuthorized([eve.account.address, agentId])).to.equal(true);
+      await (await as(eve)).write.registerProtocolContract();
+      expect(await identity.read.isAuthorized([eve.account.address, agentId])).to.equal(false);
+      await (await as(alice)).write.setApprovalForAll([eve.account.address, false]);
+      await (await as(alice)).write.approve([zeroAddress, agentId]);
+      expect(await identity.read.isApprovedForAll([alice.account.address, eve.account.address])).to.equal(false);
+    });
   });
 
   describe("capabilities", () => {
@@ -545,17 +606,46 @@ describe("IdentityRegistry", () => {
       );
     });
 
-    it("lists each tag once, and isAuthorizedFor checks authorisation and capability together", async () => {
-      const { identity, alice, bob, agentId, as } = await loadFixture(withAgent);
+    it("lists each tag once, and isEligible checks authorisation and capability together", async () => {
+      const { identity, alice, bob, eve, agentId, as } = await loadFixture(withAgent);
+      const eligible = (account: Address, capability: `0x${string}`) => identity.read.isEligible([account, agentId, capability, eve.account.address]);
       await (await as(alice)).write.setCapabilities([agentId, [CODE, SUMMARIZE, CODE]]);
       expect(await identity.read.capabilitiesOf([agentId])).to.deep.equal([CODE, SUMMARIZE]);
-      expect(await identity.read.isAuthorizedFor([alice.account.address, agentId, CODE])).to.equal(true);
-      expect(await identity.read.isAuthorizedFor([alice.account.address, agentId, TRANSLATE])).to.equal(false);
-      expect(await identity.read.isAuthorizedFor([alice.account.address, agentId, `0x${"00".repeat(32)}`])).to.equal(true);
-      expect(await identity.read.isAuthorizedFor([bob.account.address, agentId, CODE])).to.equal(false);
+      expect(await eligible(alice.account.address, CODE)).to.equal(true);
+      expect(await eligible(alice.account.address, TRANSLATE)).to.equal(false);
+      expect(await eligible(alice.account.address, `0x${"00".repeat(32)}`)).to.equal(true);
+      expect(await eligible(bob.account.address, CODE)).to.equal(false);
+      expect(await identity.read.isEligible([alice.account.address, 99n, `0x${"00".repeat(32)}`, eve.account.address])).to.equal(false);
       await (await as(alice)).write.setCapabilities([agentId, [TRANSLATE]]);
       expect(await identity.read.capabilitiesOf([agentId])).to.deep.equal([TRANSLATE]);
-      expect(await identity.read.isAuthorizedFor([alice.account.address, agentId, CODE])).to.equal(false);
+      expect(await eligible(alice.account.address, CODE)).to.equal(false);
+    });
+
+    it("isEligible is false when the client is one of the agent's keys: owner, operator, approved address or wallet", async () => {
+      const { identity, alice, bob, carol, dave, eve, agentId, chainId, as } = await loadFixture(withAgent);
+      await (await as(alice)).write.setCapabilities([agentId, [CODE]]);
+      const eligible = (client: Address) => identity.read.isEligible([alice.account.address, agentId, CODE, client]);
+      expect(await eligible(eve.account.address)).to.equal(true);
+      expect(await eligible(alice.account.address)).to.equal(false);
+      await (await as(alice)).write.setApprovalForAll([bob.account.address, true]);
+      await (await as(alice)).write.approve([carol.account.address, agentId]);
+      const { deadline } = await pinnedDeadline(60n);
+      const signature = await signAgentWallet(dave, { chainId, registry: identity.address, agentId, owner: alice.account.address, deadline });
+      await (await as(alice)).write.setAgentWallet([agentId, dave.account.address, deadline, signature]);
+      for (const key of [bob, carol, dave]) expect(await eligible(key.account.address), key.account.address).to.equal(false);
+      expect(await eligible(eve.account.address)).to.equal(true);
+    });
+
+    it("follow the agent to its new owner", async () => {
+      const { identity, alice, bob, eve, agentId, as } = await loadFixture(withAgent);
+      await (await as(alice)).write.setCapabilities([agentId, [CODE, SUMMARIZE]]);
+      await (await as(alice)).write.transferFrom([alice.account.address, bob.account.address, agentId]);
+      expect(await identity.read.hasCapability([agentId, CODE])).to.equal(true);
+      for (const capability of [CODE, SUMMARIZE]) {
+        expect(await identity.read.isEligible([bob.account.address, agentId, capability, eve.account.address])).to.equal(true);
+        expect(await identity.read.isEligible([alice.account.address, agentId, capability, eve.account.address])).to.equal(false);
+        expect(await identity.read.isEligible([bob.account.address, agentId, capability, bob.account.address])).to.equal(false);
+      }
     });
 
     it("are scoped to their agent", async () => {

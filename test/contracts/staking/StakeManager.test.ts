@@ -88,7 +88,7 @@ describe("StakeManager", () => {
   });
 
   describe("requestUnstake and withdraw", () => {
-    it("moves stake to unbonding at once and pays it to the caller after the unbonding period", async () => {
+    it("moves stake to unbonding at once and pays it to the owner after the unbonding period", async () => {
       const { at, c, alice, agentId, mined } = await loadFixture(deployed);
       const stakes = await at.StakeManager(alice);
       const token = await at.StakeToken();
@@ -118,6 +118,7 @@ describe("StakeManager", () => {
         agentId,
         getAddress(alice.account.address),
         40n * TOKEN,
+        0n,
       ]);
       expect(await token.read.balanceOf([alice.account.address])).to.equal(before + 40n * TOKEN);
       expect(await token.read.balanceOf([c.StakeManager!])).to.equal(60n * TOKEN);
@@ -154,6 +155,71 @@ describe("StakeManager", () => {
         getAddress(bob.account.address),
         agentId,
       ]);
+    });
+  });
+
+  describe("lock", () => {
+    it("only slashers lock and unlock", async () => {
+      const { at, alice, agentId } = await loadFixture(deployed);
+      const stakes = await at.StakeManager(alice);
+      for (const call of [() => stakes.write.lock([agentId, TOKEN]), () => stakes.write.unlock([agentId, TOKEN])]) {
+        await viem.assertions.revertWithCustomErrorWithArgs(call(), stakes, "AccessControlUnauthorizedAccount", [
+          getAddress(alice.account.address),
+          keccak256(toHex("SLASHER_ROLE")),
+        ]);
+      }
+    });
+
+    it("locks add up to at most the active stake, return it, and unlock releases at most what is locked", async () => {
+      const { at, deployer, agentId, mined } = await loadFixture(withSlasher);
+      const stakes = await at.StakeManager();
+      const slasher = getAddress(deployer.account.address);
+      expect((await stakes.simulate.lock([agentId, 30n * TOKEN])).result).to.equal(100n * TOKEN);
+      await viem.assertions.emitWithArgs(stakes.write.lock([agentId, 30n * TOKEN]), stakes, "StakeLocked", [agentId, slasher, 30n * TOKEN, 30n * TOKEN]);
+      await mined(stakes.write.lock([agentId, 50n * TOKEN]));
+      expect(await stakes.read.lockedOf([agentId])).to.equal(80n * TOKEN);
+      await viem.assertions.revertWithCustomErrorWithArgs(stakes.write.lock([agentId, 21n * TOKEN]), stakes, "StakeIsLocked", [
+        agentId,
+        100n * TOKEN,
+        80n * TOKEN,
+        21n * TOKEN,
+      ]);
+      await viem.assertions.emitWithArgs(stakes.write.unlock([agentId, 50n * TOKEN]), stakes, "StakeUnlocked", [agentId, slasher, 50n * TOKEN, 30n * TOKEN]);
+      await viem.assertions.emitWithArgs(stakes.write.unlock([agentId, 99n * TOKEN]), stakes, "StakeUnlocked", [agentId, slasher, 30n * TOKEN, 0n]);
+      expect(await stakes.read.lockedOf([agentId])).to.equal(0n);
+    });
+
+    it("locked stake cannot be unstaken; the rest can", async () => {
+      const { at, alice, agentId, mined } = await loadFixture(withSlasher);
+      await mined((await at.StakeManager()).write.lock([agentId, 70n * TOKEN]));
+      const stakes = await at.StakeManager(alice);
+      await viem.assertions.revertWithCustomErrorWithArgs(stakes.write.requestUnstake([agentId, 31n * TOKEN]), stakes, "StakeIsLocked", [
+        agentId,
+        100n * TOKEN,
+        70n * TOKEN,
+        31n * TOKEN,
+      ]);
+      await mined(stakes.write.requestUnstake([agentId, 30n * TOKEN]));
+      expect(await stakes.read.stakeOf([agentId])).to.equal(70n * TOKEN);
+    });
+
+    it("when another slash cuts the active stake below the lock, that much unbonding stake stays behind", async () => {
+      const { at, alice, carol, agentId, mined } = await loadFixture(withSlasher);
+      const slasher = await at.StakeManager();
+      await mined(slasher.write.lock([agentId, 60n * TOKEN]));
+      const stakes = await at.StakeManager(alice);
+      await mined(stakes.write.requestUnstake([agentId, 40n * TOKEN]));
+      // Another slasher takes 50 of the 60 active: the lock (60) is 50 short of the active stake (10).
+      await mined(slasher.write.slash([agentId, 50n * TOKEN, carol.account.address, stringToHex("other", { size: 32 })]));
+      await time.increase(DAY);
+      // All 40 unbonding are held back (shortfall 50 > 40): nothing can be withdrawn.
+      await viem.assertions.revertWithCustomErrorWithArgs(stakes.write.withdraw([agentId]), stakes, "StakeIsLocked", [agentId, 10n * TOKEN, 60n * TOKEN, 40n * TOKEN]);
+      // Once the lock is released down to 30 (shortfall 20), 20 can leave and 20 stay slashable.
+      await mined(slasher.write.unlock([agentId, 30n * TOKEN]));
+      await viem.assertions.emitWithArgs(stakes.write.withdraw([agentId]), stakes, "Withdrawn", [agentId, getAddress(alice.account.address), 20n * TOKEN, 20n * TOKEN]);
+      const [left] = await stakes.read.unbondingOf([agentId]);
+      expect(left).to.equal(20n * TOKEN);
+      expect(await stakes.read.totalUnbonding()).to.equal(20n * TOKEN);
     });
   });
 

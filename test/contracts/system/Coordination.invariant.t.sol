@@ -5,8 +5,11 @@ import {PrevrandaoRandomness} from "../../../contracts/election/PrevrandaoRandom
 import {LeaderElection} from "../../../contracts/election/LeaderElection.sol";
 import {IdentityRegistry} from "../../../contracts/identity/IdentityRegistry.sol";
 import {ILeaderElection} from "../../../contracts/interfaces/ILeaderElection.sol";
+import {ITaskBoard} from "../../../contracts/interfaces/ITaskBoard.sol";
 import {LockManager} from "../../../contracts/locks/LockManager.sol";
+import {ReputationRegistry} from "../../../contracts/reputation/ReputationRegistry.sol";
 import {StakeManager} from "../../../contracts/staking/StakeManager.sol";
+import {TaskBoard} from "../../../contracts/tasks/TaskBoard.sol";
 import {StakeToken} from "../../../contracts/token/StakeToken.sol";
 import {Test, Vm} from "../../utils/Test.sol";
 
@@ -15,6 +18,11 @@ import {Test, Vm} from "../../utils/Test.sol";
  * contracts: stake, unstake, withdraw and be slashed; join and leave; elect, heartbeat and fail
  * over; take and release locks; let time pass. Every action is valid by construction or skipped,
  * so the fuzzer spends its depth on state, not on reverts.
+ *
+ * Work in the same system (TaskBoard, whose claims lock stake the other slashers also cut): post
+ * (by a poster or by an agent's owner), claim, submit, abandon and reclaim, escalate and leave it
+ * unanswered — and the attacker's moves, which may revert: unstaking everything and withdrawing
+ * while holding a task, approving TaskBoard or a stranger, the poster's own agents claiming.
  */
 contract CoordinationHandler {
     Vm internal constant vm = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
@@ -28,6 +36,9 @@ contract CoordinationHandler {
     StakeManager public immutable stakes;
     LeaderElection public immutable election;
     LockManager public immutable locks;
+    TaskBoard public immutable board;
+    address public constant POSTER = address(0xB0B);
+    address public constant STRANGER = address(0x5757);
 
     uint256[] public agents;
     mapping(uint256 agentId => address) public ownerOf;
@@ -36,6 +47,10 @@ contract CoordinationHandler {
     uint64 public maxTermSeen;
     mapping(bytes32 key => uint256) public maxTokenSeen;
     uint256 public calls;
+    /// Unstakes or withdrawals that left an agent with less stake than it owed (its lock, or all it had).
+    uint256 public escapedObligations;
+    /// Claims that landed for an agent its task's poster is a key of.
+    uint256 public ownAgentClaims;
 
     constructor() {
         identity = new IdentityRegistry();
@@ -46,6 +61,8 @@ contract CoordinationHandler {
         stakes.grantRole(stakes.SLASHER_ROLE(), address(this));
         stakes.setStakeListener(election);
         locks = new LockManager(identity);
+        board = new TaskBoard(identity, stakes, new ReputationRegistry(identity), address(0xBEEF));
+        stakes.grantRole(stakes.SLASHER_ROLE(), address(board));
         election.createGroup("g", ILeaderElection.GroupParams(1 hours, 5 minutes, 1e18, 2e18));
         for (uint256 i; i < AGENTS; ++i) {
             address owner = address(uint160(0xA000 + i));
@@ -53,7 +70,9 @@ contract CoordinationHandler {
             uint256 agentId = identity.register();
             agents.push(agentId);
             ownerOf[agentId] = owner;
+            vm.deal(owner, 1_000 ether);
         }
+        vm.deal(POSTER, 1_000 ether);
     }
 
     function agentCount() external view returns (uint256) {
@@ -79,9 +98,12 @@ contract CoordinationHandler {
     function requestUnstake(uint256 seed, uint96 amount) external {
         (uint256 agentId, address owner) = _agent(seed);
         uint256 active = stakes.stakeOf(agentId);
-        if (active == 0) return;
+        uint256 locked = stakes.lockedOf(agentId);
+        if (active <= locked) return;
+        (uint256 owed, uint256 had) = _obligation(agentId);
         vm.prank(owner);
-        stakes.requestUnstake(agentId, 1 + uint256(amount) % active);
+        stakes.requestUnstake(agentId, 1 + uint256(amount) % (active - locked));
+        _checkObligation(agentId, owed, had);
         _observe();
     }
 
@@ -89,8 +111,119 @@ contract CoordinationHandler {
         (uint256 agentId, address owner) = _agent(seed);
         (uint256 amount, uint64 releaseAt) = stakes.unbondingOf(agentId);
         if (amount == 0 || block.timestamp < releaseAt) return;
+        uint256 active = stakes.stakeOf(agentId);
+        uint256 locked = stakes.lockedOf(agentId);
+        if (locked >= active + amount) return; // all of it is held back for the lock
+        (uint256 owed, uint256 had) = _obligation(agentId);
         vm.prank(owner);
         stakes.withdraw(agentId);
+        _checkObligation(agentId, owed, had);
+        _observe();
+    }
+
+    /// @dev What the agent owes (its locked stake) and all the stake it has (active and unbonding).
+    function _obligation(uint256 agentId) internal view returns (uint256 owed, uint256 had) {
+        (uint256 unbonding,) = stakes.unbondingOf(agentId);
+        return (stakes.lockedOf(agentId), stakes.stakeOf(agentId) + unbonding);
+    }
+
+    /// @dev Counts an escape: after leaving, less stake stays than the agent owed (or had).
+    function _checkObligation(uint256 agentId, uint256 owed, uint256 had) internal {
+        (, uint256 left) = _obligation(agentId);
+        if (left < (owed < had ? owed : had)) ++escapedObligations;
+    }
+
+    // ---------------------------------------------------------------- work (TaskBoard)
+
+    /// @dev A task with an abandonment slash (or none), posted by the poster or by an agent's owner.
+    function postTask(uint256 posterSeed, bool slashes, uint32 window) external {
+        address poster = posterSeed % 3 == 0 ? ownerOf[agents[posterSeed % AGENTS]] : POSTER;
+        ITaskBoard.TaskSpec memory spec;
+        spec.specURI = "ipfs://work";
+        spec.reward = 1 ether;
+        spec.maxReward = 1 ether;
+        spec.abandonSlash = slashes ? 3e18 : 0;
+        spec.leaseDuration = 600;
+        spec.deadline = uint64(block.timestamp) + 60 + window % 2 days;
+        spec.reviewWindow = 300;
+        vm.prank(poster);
+        board.postTask{value: 1 ether}(spec);
+        _observe();
+    }
+
+    function _task(uint256 seed) internal view returns (uint256 taskId, ITaskBoard.TaskView memory t) {
+        uint256 count = board.taskCount();
+        if (count == 0) return (0, t);
+        taskId = 1 + seed % count;
+        t = board.getTask(taskId);
+    }
+
+    /// @dev Any agent tries any task; the poster's own agents among them.
+    function claimTask(uint256 taskSeed, uint256 agentSeed) external {
+        (uint256 taskId, ITaskBoard.TaskView memory t) = _task(taskSeed);
+        if (taskId == 0) return;
+        (uint256 agentId, address owner) = _agent(agentSeed);
+        bool own = identity.isAuthorized(t.poster, agentId);
+        vm.prank(owner);
+        try board.claim(taskId, agentId) {
+            if (own) ++ownAgentClaims;
+        } catch {}
+        _observe();
+    }
+
+    function submitTask(uint256 taskSeed) external {
+        (uint256 taskId, ITaskBoard.TaskView memory t) = _task(taskSeed);
+        if (taskId == 0 || t.status != 2) return;
+        vm.prank(ownerOf[t.claimant]);
+        try board.submit(taskId, t.attempt, "ipfs://done", bytes32(0)) {} catch {}
+        _observe();
+    }
+
+    function escalateTask(uint256 taskSeed) external {
+        (uint256 taskId, ITaskBoard.TaskView memory t) = _task(taskSeed);
+        if (taskId == 0 || t.status != 2) return;
+        vm.prank(ownerOf[t.claimant]);
+        try board.escalate(taskId, t.attempt, "ipfs://question") {} catch {}
+        _observe();
+    }
+
+    /// @dev Anyone moves a task on: an unanswered escalation expired, a lapsed lease reclaimed, a
+    /// silent review accepted, a past-deadline task expired.
+    function moveTaskOn(uint256 taskSeed) external {
+        (uint256 taskId,) = _task(taskSeed);
+        if (taskId == 0) return;
+        vm.startPrank(STRANGER);
+        try board.expireEscalation(taskId) {} catch {}
+        try board.reclaim(taskId) {} catch {}
+        try board.accept(taskId) {} catch {}
+        try board.expire(taskId) {} catch {}
+        vm.stopPrank();
+        _observe();
+    }
+
+    /// @dev The attacker: unstake everything, wait out the unbonding period, withdraw — whatever it holds.
+    function unstakeEverything(uint256 seed) external {
+        (uint256 agentId, address owner) = _agent(seed);
+        uint256 active = stakes.stakeOf(agentId);
+        (uint256 owed, uint256 had) = _obligation(agentId);
+        vm.startPrank(owner);
+        if (active != 0) try stakes.requestUnstake(agentId, active) {} catch {}
+        vm.warp(block.timestamp + 1 days);
+        vm.roll(block.number + 1);
+        try stakes.withdraw(agentId) {} catch {}
+        vm.stopPrank();
+        _checkObligation(agentId, owed, had);
+        _observe();
+    }
+
+    /// @dev The attacker: make TaskBoard, or a stranger, an agent's key (or revoke the stranger).
+    function approve(uint256 seed, bool board_, bool all, bool revoke) external {
+        (uint256 agentId, address owner) = _agent(seed);
+        address to = board_ ? address(board) : STRANGER;
+        vm.startPrank(owner);
+        if (all) try identity.setApprovalForAll(to, !revoke) {} catch {}
+        else try identity.approve(revoke ? address(0) : to, agentId) {} catch {}
+        vm.stopPrank();
         _observe();
     }
 
@@ -242,5 +375,35 @@ contract CoordinationInvariantTest is Test {
     function invariant_leaderIsMember() public view {
         (uint256 leader,,,) = handler.election().currentLeader(1);
         if (leader != 0) assertTrue(handler.election().isMember(1, leader), "leader is not a member");
+    }
+
+    /// @dev Each agent's locked stake is exactly the abandonSlash of the tasks it holds (claimed or
+    /// escalated): every claim's lock is released when its claim ends, whatever else slashed it.
+    function invariant_lockedStakeIsTheHeldTasksSlash() public view {
+        TaskBoard board = handler.board();
+        uint256 count = board.taskCount();
+        for (uint256 i; i < handler.agentCount(); ++i) {
+            uint256 agentId = handler.agents(i);
+            uint256 owed;
+            for (uint256 id = 1; id <= count; ++id) {
+                ITaskBoard.TaskView memory t = board.getTask(id);
+                if ((t.status == 2 || t.status == 4) && t.claimant == agentId) owed += t.abandonSlash;
+            }
+            assertEq(handler.stakes().lockedOf(agentId), owed, "locked != abandonSlash of held tasks");
+        }
+    }
+
+    /// @dev No agent ever unstakes and withdraws its way out of what it owes: after any attempt it
+    /// keeps at least its locked stake (or all it had, when less).
+    function invariant_noAgentLeavesWithStakeItOwes() public view {
+        assertEq(handler.escapedObligations(), 0, "an agent left with stake it owed");
+    }
+
+    /// @dev No claim lands for an agent its task's poster is a key of, and TaskBoard is no agent's key.
+    function invariant_noSelfDealing() public view {
+        assertEq(handler.ownAgentClaims(), 0, "the poster's own agent claimed its task");
+        for (uint256 i; i < handler.agentCount(); ++i) {
+            assertTrue(!handler.identity().isAuthorized(address(handler.board()), handler.agents(i)), "TaskBoard is an agent's key");
+        }
     }
 }

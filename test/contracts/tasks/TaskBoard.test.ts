@@ -83,6 +83,18 @@ async function submittedTask() {
 }
 
 describe("TaskBoard", () => {
+  describe("deployment", () => {
+    it("needs a treasury for abandonment slashes, and registers as a protocol contract", async () => {
+      const f = await loadFixture(deployed);
+      await viem.assertions.revertWithCustomError(
+        viem.deployContract("TaskBoard", [f.c.IdentityRegistry!, f.c.StakeManager!, f.c.ReputationRegistry!, zeroAddress]),
+        f.board,
+        "ZeroTreasury",
+      );
+      expect(await (await f.at.IdentityRegistry()).read.isProtocolContract([f.board.address])).to.equal(true);
+    });
+  });
+
   describe("postTask", () => {
     it("escrows maxReward in ETH, numbers tasks from 1 and emits the whole spec", async () => {
       const f = await loadFixture(deployed);
@@ -117,10 +129,11 @@ describe("TaskBoard", () => {
         [{ reward: 2n, maxReward: 1n }, "reward exceeds maxReward"],
         [{ maxReward: 2n ** 96n }, "maxReward exceeds 2^96 - 1"],
         [{ claimBond: 2n ** 128n }, "claimBond exceeds 2^128 - 1"],
-        [{ minStake: 2n ** 104n }, "minStake exceeds 2^104 - 1"],
+        [{ minStake: 2n ** 96n }, "minStake exceeds 2^96 - 1"],
         [{ abandonSlash: 2n ** 104n }, "abandonSlash exceeds 2^104 - 1"],
-        [{ leaseDuration: 0n }, "leaseDuration must be 1s to MAX_DURATION"],
-        [{ leaseDuration: 366n * 86_400n }, "leaseDuration must be 1s to MAX_DURATION"],
+        [{ leaseDuration: 0n }, "leaseDuration must be MIN_LEASE_DURATION to MAX_DURATION"],
+        [{ leaseDuration: 29n }, "leaseDuration must be MIN_LEASE_DURATION to MAX_DURATION"],
+        [{ leaseDuration: 366n * 86_400n }, "leaseDuration must be MIN_LEASE_DURATION to MAX_DURATION"],
         [{ reviewWindow: 366n * 86_400n }, "reviewWindow exceeds MAX_DURATION"],
         [{ deadline: 2n ** 40n }, "deadline exceeds 2^40 - 1"],
       ];
@@ -222,6 +235,27 @@ describe("TaskBoard", () => {
       // Capability 0 and minStake 0: any registered agent may claim.
       const open = await f.post(await f.spec({ capability: zeroHash, minStake: 0n }));
       await f.claim(open, f.dave, capless);
+    });
+
+    it("a task that slashes needs the minimum stake and that much stake not yet locked", async () => {
+      const f = await loadFixture(deployed);
+      const stakes = await f.at.StakeManager();
+      const tooMuch = await f.post(await f.spec({ minStake: 20n * TOKEN, abandonSlash: TOKEN }));
+      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.bob)).write.claim([tooMuch, f.w1]), f.board, "StakeTooLow", [
+        tooMuch,
+        f.w1,
+        10n * TOKEN,
+        20n * TOKEN,
+      ]);
+      const first = await f.post(await f.spec({ abandonSlash: 6n * TOKEN }));
+      const second = await f.post(await f.spec({ abandonSlash: 6n * TOKEN }));
+      await f.claim(first);
+      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.bob)).write.claim([second, f.w1]), stakes, "StakeIsLocked", [
+        f.w1,
+        10n * TOKEN,
+        6n * TOKEN,
+        6n * TOKEN,
+      ]);
     });
 
     it("takes an ETH bond with the claim and refuses ETH without a bond", async () => {
@@ -363,7 +397,7 @@ describe("TaskBoard", () => {
   });
 
   describe("reclaim, cancel and expire", () => {
-    it("reclaim after the lease reopens the task, gives the poster the bond and the slashed stake, and records abandonment", async () => {
+    it("reclaim after the lease reopens the task, gives the poster the bond, the treasury the slashed stake, and records abandonment", async () => {
       const f = await loadFixture(deployed);
       const taskId = await f.post(await f.spec({ claimBond: 80n, abandonSlash: TOKEN }));
       await f.claim(taskId, f.bob, f.w1, 80n);
@@ -371,12 +405,17 @@ describe("TaskBoard", () => {
       await time.setNextBlockTimestamp(timer);
       await viem.assertions.revertWithCustomErrorWithArgs(f.board.write.reclaim([taskId]), f.board, "LeaseActive", [taskId, timer]);
       await time.setNextBlockTimestamp(timer + 1n);
+      const token = await f.at.StakeToken();
+      const treasury = f.deployer.account.address; // the deployment's default treasury
+      const before = await token.read.balanceOf([treasury]);
       const tx = (await f.as(f.eve)).write.reclaim([taskId]);
       await viem.assertions.emitWithArgs(tx, f.board, "TaskReclaimed", [taskId, f.w1, 1, 80n, TOKEN, getAddress(f.eve.account.address)]);
-      expect(await f.task(taskId)).to.deep.include({ status: OPEN, claimant: 0n });
+      expect(await f.task(taskId)).to.deep.include({ status: OPEN, claimant: 0n, timer: 0n, attempt: 1 });
       expect(await f.board.read.creditOf([f.alice.account.address, zeroAddress])).to.equal(80n);
-      expect(await f.board.read.creditOf([f.alice.account.address, f.c.StakeToken!])).to.equal(TOKEN);
+      expect(await f.board.read.creditOf([f.alice.account.address, f.c.StakeToken!])).to.equal(0n);
+      expect(await token.read.balanceOf([treasury])).to.equal(before + TOKEN);
       expect(await (await f.at.StakeManager()).read.stakeOf([f.w1])).to.equal(9n * TOKEN);
+      expect(await (await f.at.StakeManager()).read.lockedOf([f.w1])).to.equal(0n);
       expect(await (await f.at.ReputationRegistry()).read.readFeedback([f.w1, f.board.address, 1n])).to.deep.equal([0n, 0, "task", "abandoned", false]);
     });
 
@@ -467,7 +506,9 @@ describe("TaskBoard", () => {
         1,
         "ipfs://question",
         LEASE - 100n,
+        claimedAt + 100n + HOUR, // the review window (900 s) raised to MIN_ESCALATION_WINDOW
       ]);
+      expect(await f.board.read.escalationDeadline([taskId])).to.equal(claimedAt + 100n + HOUR);
       expect(await f.task(taskId)).to.deep.include({ status: ESCALATED, timer: LEASE - 100n });
       await time.increase(10n * LEASE);
       await viem.assertions.revertWithCustomErrorWithArgs(f.board.write.reclaim([taskId]), f.board, "WrongStatus", [taskId, ESCALATED]);

@@ -56,6 +56,7 @@ export async function checkConsistency(indexerUrl: string, rpcUrl: string, deplo
     expect(`stake ${s.agentId} active`, s.active, await read<bigint>(c.StakeManager!, abis.StakeManager, "stakeOf", [s.agentId]));
     const [unbonding, releaseAt] = await read<[bigint, bigint]>(c.StakeManager!, abis.StakeManager, "unbondingOf", [s.agentId]);
     expect(`stake ${s.agentId} unbonding`, [s.unbonding, s.releaseAt], [unbonding, unbonding === 0n ? 0n : releaseAt]);
+    expect(`stake ${s.agentId} locked`, s.locked, await read<bigint>(c.StakeManager!, abis.StakeManager, "lockedOf", [s.agentId]));
   }
 
   // Groups, members (weights), leaders.
@@ -104,6 +105,7 @@ export async function checkConsistency(indexerUrl: string, rpcUrl: string, deplo
     expect(`task ${t.id}`, indexed, onChain);
     const pending = t.status === "claimed" && t.handoffAttempt === t.attempt ? t.handoffTo : 0n;
     expect(`task ${t.id} pending handoff`, pending, await read<bigint>(c.TaskBoard!, abis.TaskBoard, "pendingHandoff", [t.id]));
+    expect(`task ${t.id} escalation deadline`, t.status === "escalated" ? t.answerBy : 0n, await read<bigint>(c.TaskBoard!, abis.TaskBoard, "escalationDeadline", [t.id]));
   }
   for (const s of await client.db.select().from(schema.schedule)) {
     const v = await read<{ spawned: number; cancelled: boolean; count: number }>(c.TaskBoard!, abis.TaskBoard, "getSchedule", [s.id]);

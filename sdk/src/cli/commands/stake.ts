@@ -27,7 +27,7 @@ const withdraw: Command = {
 
 const show: Command = {
   path: ["stake", "show"],
-  summary: "Show an agent's active and unbonding stake",
+  summary: "Show an agent's active, locked and unbonding stake",
   args: ["ID?"],
   run: lazy(load, "show"),
 };

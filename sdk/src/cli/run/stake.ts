@@ -33,23 +33,27 @@ export async function unstake({ args, session }: CommandInput): Promise<CommandR
 export async function withdraw({ session }: CommandInput): Promise<CommandResult | undefined> {
   const agent = await session.agent();
   const agentId = await session.actingAgent();
-  const { amount } = await agent.staking.unbondingOf(agentId);
   const sent = await session.progress.run(`withdrawing the unbonded stake of agent ${agentId}`, () => agent.staking.withdraw({ agentId }));
-  return { data: { agentId, amount, txHash: sent.hash }, text: `withdrew ${tokens(amount)} of agent ${agentId} (tx ${sent.hash})` };
+  const kept = sent.unbonding > 0n ? `; ${tokens(sent.unbonding)} stays unbonding, held for what the agent owes` : "";
+  return {
+    data: { agentId, amount: sent.amount, to: sent.to, unbonding: sent.unbonding, txHash: sent.hash },
+    text: `withdrew ${tokens(sent.amount)} of agent ${agentId} to its owner ${sent.to}${kept} (tx ${sent.hash})`,
+  };
 }
 
 export async function show({ args, session }: CommandInput): Promise<CommandResult | undefined> {
   const agent = await session.agent();
   const agentId = args.ID === undefined ? await session.actingAgent() : parse.id("ID", args.ID);
-  const [active, unbonding] = await Promise.all([agent.staking.stakeOf(agentId), agent.staking.unbondingOf(agentId)]);
+  const [active, locked, unbonding] = await Promise.all([agent.staking.stakeOf(agentId), agent.staking.lockedOf(agentId), agent.staking.unbondingOf(agentId)]);
   const balance = agent.address ? await agent.staking.balanceOf(agent.address) : undefined;
   const rows: Array<[string, string]> = [
     ["active", tokens(active)],
+    ["locked", locked > 0n ? `${tokens(locked)} (for tasks it holds; cannot be unstaken)` : tokens(0n)],
     ["unbonding", unbonding.amount > 0n ? `${tokens(unbonding.amount)}, withdrawable from ${time(unbonding.releaseAt)}` : tokens(0n)],
   ];
   if (balance !== undefined) rows.push(["wallet balance", tokens(balance)]);
   return {
-    data: { agentId, active, unbonding: unbonding.amount, releaseAt: unbonding.releaseAt, ...(balance !== undefined ? { balance } : {}) },
+    data: { agentId, active, locked, unbonding: unbonding.amount, releaseAt: unbonding.releaseAt, ...(balance !== undefined ? { balance } : {}) },
     text: fields(`stake of agent ${agentId}`, rows),
   };
 }
