@@ -7,7 +7,7 @@
  */
 import type { network } from "hardhat";
 import { keccak256, stringToHex, toHex } from "viem";
-import { deployStigmergy } from "../scripts/lib/deploy.ts";
+import { deployOnHardhat } from "../scripts/lib/deploy.ts";
 import { type GasRow, type GasSection, gasOf } from "./gas.ts";
 
 type Viem = Awaited<ReturnType<typeof network.create>>["viem"];
@@ -34,7 +34,7 @@ export async function measureCoordinationGas(
   const wallets = await viem.getWalletClients();
   const [deployer, alice, bob] = wallets;
   if (!deployer || !alice || !bob) throw new Error("need 3 accounts");
-  const deployment = await deployStigmergy(viem);
+  const deployment = await deployOnHardhat(viem);
   const c = deployment.contracts;
   const mined = (hash: Promise<`0x${string}`>) => gasOf(publicClient, hash);
   const as = {

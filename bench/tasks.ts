@@ -4,7 +4,7 @@
  */
 import type { network } from "hardhat";
 import { type Address, keccak256, stringToHex, toHex, zeroAddress } from "viem";
-import { deployStigmergy } from "../scripts/lib/deploy.ts";
+import { deployOnHardhat } from "../scripts/lib/deploy.ts";
 import { type GasRow, type GasSection, gasOf } from "./gas.ts";
 
 type Viem = Awaited<ReturnType<typeof network.create>>["viem"];
@@ -24,7 +24,7 @@ export async function measureTaskGas(viem: Viem, helpers: NetworkHelpers): Promi
   const [deployer, poster, w1, w2] = await viem.getWalletClients();
   if (!deployer || !poster || !w1 || !w2) throw new Error("need 4 accounts");
   if (BigInt(await helpers.time.latest()) < T0) await helpers.time.setNextBlockTimestamp(T0);
-  const c = (await deployStigmergy(viem)).contracts;
+  const c = (await deployOnHardhat(viem)).contracts;
   const mined = (hash: Promise<`0x${string}`>) => gasOf(publicClient, hash);
   const at = {
     identity: (w = deployer) => viem.getContractAt("IdentityRegistry", c.IdentityRegistry!, { client: { wallet: w } }),

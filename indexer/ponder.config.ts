@@ -1,13 +1,13 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { abis, type ContractName, contractAddress, parseDeployment } from "@stigmergy/sdk";
+import { abis, type ContractName, contractAddress, parseDeployment } from "@stigmergy/contracts";
 import { createConfig } from "ponder";
 
 /**
  * The chain comes from the environment; addresses and the start block from the deployment file
- * that `npm run deploy` wrote (deployments/<chainId>.json); ABIs from the SDK, which generates
- * them from the build artifacts.
+ * that `npm run deploy` wrote (deployments/<chainId>.json); ABIs from @stigmergy/contracts, generated
+ * from the build artifacts.
  *
  *   STIGMERGY_RPC_URL          JSON-RPC of the chain (default http://127.0.0.1:8545)
  *   STIGMERGY_CHAIN_ID         its chain id (default 31337, the local Hardhat node)

@@ -3,7 +3,7 @@
  * and writes deployments/<chainId>.json (what the indexer and the SDK read).
  */
 import { network } from "hardhat";
-import { deployOptionsFromEnv, deployStigmergy, writeDeployment } from "./lib/deploy.ts";
+import { deployOptionsFromEnv, deployOnHardhat, writeDeployment } from "./lib/deploy.ts";
 
 const connection = await network.create();
 if (connection.networkConfig.type === "edr-simulated") {
@@ -14,7 +14,7 @@ if (connection.networkConfig.type === "edr-simulated") {
   process.exit(2);
 }
 console.log(`deploy: network ${connection.networkName}`);
-const deployment = await deployStigmergy(connection.viem, (line) => console.log(line), deployOptionsFromEnv());
+const deployment = await deployOnHardhat(connection.viem, (line) => console.log(line), deployOptionsFromEnv());
 const path = writeDeployment(deployment);
 console.log(`deploy: chain ${deployment.chainId}, start block ${deployment.startBlock} -> ${path}`);
 await connection.close();

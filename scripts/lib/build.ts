@@ -2,7 +2,8 @@
  * The build, step by step, each step skipped when its inputs are unchanged since it last succeeded:
  *
  *   contracts  `hardhat build` (contracts/ and the Solidity tests)       -> artifacts/
- *   abis       scripts/gen-abis.ts over the artifacts                     -> sdk/src/generated/
+ *   abis       scripts/gen-abis.ts over the artifacts     -> contracts/src/generated/, sdk/src/generated/
+ *   package    `tsc` of @stigmergy/contracts (ABIs, enums, deployment parser, fixture) -> contracts/dist/
  *   sdk        `tsc` of the SDK (the indexer uses its build)                          -> sdk/dist/
  *   cli        the `stigmergy` CLI bundled with esbuild (fast start-up)               -> sdk/dist/bin/
  *
@@ -45,22 +46,29 @@ const STEPS: Step[] = [
   },
   {
     name: "abis",
-    what: "generating the SDK's ABIs and typed errors",
+    what: "generating ABIs, bytecode, enums and the SDK's typed errors",
     inputs: ["artifacts/contracts", "scripts/gen-abis.ts"],
-    outputs: ["sdk/src/generated/abis.ts", "sdk/src/generated/errors.ts"],
+    outputs: ["contracts/src/generated/abis.ts", "contracts/src/generated/bytecode.ts", "contracts/src/generated/enums.ts", "sdk/src/generated/errors.ts"],
     command: [TSX, "scripts/gen-abis.ts"],
+  },
+  {
+    name: "package",
+    what: "building @stigmergy/contracts (tsc)",
+    inputs: ["contracts/src", "contracts/tsconfig.json", "node_modules/typescript/package.json"],
+    outputs: ["contracts/dist/index.js", "contracts/dist/fixture.js"],
+    command: [TSC, "-p", "contracts/tsconfig.json"],
   },
   {
     name: "sdk",
     what: "building the SDK (tsc)",
-    inputs: ["sdk/src", "sdk/tsconfig.json", "node_modules/typescript/package.json"],
+    inputs: ["sdk/src", "sdk/tsconfig.json", "contracts/src", "node_modules/typescript/package.json"],
     outputs: ["sdk/dist/index.js", "sdk/dist/mcp/server.js"],
     command: [TSC, "-p", "sdk/tsconfig.json"],
   },
   {
     name: "cli",
     what: "bundling the stigmergy CLI (esbuild)",
-    inputs: ["sdk/src", "sdk/scripts/bundle-cli.js", "package-lock.json"],
+    inputs: ["sdk/src", "contracts/src", "sdk/scripts/bundle-cli.js", "package-lock.json"],
     outputs: ["sdk/dist/bin/stigmergy.js"],
     command: [join(ROOT, "sdk", "scripts", "bundle-cli.js")],
   },
@@ -68,7 +76,9 @@ const STEPS: Step[] = [
 
 /** Only these files count as inputs when a directory is walked (the contracts step: .sol only under test/). */
 const counts = (step: Step, path: string) =>
-  step.name === "contracts" && path.startsWith(`test${"/"}`) ? path.endsWith(".sol") : !path.endsWith(".dbg.json");
+  step.name === "contracts"
+    ? path.endsWith(".sol") || !path.startsWith("test/") && !path.startsWith("contracts/")
+    : !path.endsWith(".dbg.json");
 
 function* walk(dir: string): Generator<string> {
   for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {

@@ -16,8 +16,8 @@ import {
   type Transport,
 } from "viem";
 import type { AgentWallet, Context } from "./client/context.js";
-import type { Deployment } from "./deployment.js";
-import { parseDeployment } from "./deployment.js";
+import type { Deployment } from "@stigmergy/contracts";
+import { parseDeployment } from "@stigmergy/contracts";
 import { InvalidInputError } from "./errors/input.js";
 import { createIndexerClient, type IndexerClient } from "./indexer/client.js";
 import { type ElectionModule, electionModule } from "./modules/election.js";

@@ -1,9 +1,7 @@
-export * from "./generated/abis.js";
+export * from "@stigmergy/contracts";
 export * from "./generated/errors.js";
 export { createAgent, type Agent, type CreateAgentParameters } from "./agent.js";
 export { ethersSignerToAccount, type EthersSigner } from "./accounts/ethers.js";
-export { contractAddress, type Deployment, InvalidDeploymentError, loadDeployment, parseDeployment } from "./deployment.js";
-export { StigmergyError, type StigmergyErrorParameters } from "./errors/base.js";
 export { ContractRevertError, decodeContractError, toStigmergyError } from "./errors/contract.js";
 export { DrawTimeoutError, IndexerError, InvalidInputError, MissingConfigError, TransactionRevertedError } from "./errors/input.js";
 export { createIndexerClient, type IndexerClient } from "./indexer/client.js";

@@ -1,6 +1,6 @@
 import type { network } from "hardhat";
 import { type Address, type Hex, keccak256, toHex } from "viem";
-import { type DeployOptions, deployStigmergy } from "../../scripts/lib/deploy.ts";
+import { type DeployOptions, deployOnHardhat } from "../../scripts/lib/deploy.ts";
 import { agentWalletTypedData } from "../../sdk/src/index.ts";
 
 export type Connection = Awaited<ReturnType<typeof network.create>>;
@@ -57,7 +57,7 @@ export const TOKEN = 10n ** 18n;
  * each contract for any wallet with `as.<Name>(wallet)`.
  */
 export async function deployAll(viem: Viem, options: DeployOptions = {}) {
-  const deployment = await deployStigmergy(viem, () => {}, options);
+  const deployment = await deployOnHardhat(viem, () => {}, options);
   const c = deployment.contracts;
   const wallets = await viem.getWalletClients();
   const [deployer, alice, bob, carol, dave, eve] = wallets;

@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { type Account, createPublicClient, type Hex, http, isHex } from "viem";
 import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
 import { type Agent, createAgent } from "../agent.js";
-import { type Deployment, loadDeployment, parseDeployment } from "../deployment.js";
+import { type Deployment, loadDeployment, parseDeployment } from "@stigmergy/contracts";
 import { InvalidInputError } from "../errors/input.js";
 import * as v from "../validate.js";
 

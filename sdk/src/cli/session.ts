@@ -6,9 +6,9 @@
 import { sql } from "@ponder/client";
 import type { Address } from "viem";
 import type { Agent } from "../agent.js";
-import { contractAddress, InvalidDeploymentError } from "../deployment.js";
+import { contractAddress, InvalidDeploymentError } from "@stigmergy/contracts";
 import { InvalidInputError, MissingConfigError } from "../errors/input.js";
-import { abis } from "../generated/abis.js";
+import { abis } from "@stigmergy/contracts";
 import { agentFrom, type Connection, type ConnectionFlags, resolveConnection } from "./config.js";
 import { isConnectionError, NodeUnreachableError } from "../errors/report.js";
 import type { Progress } from "./output.js";

@@ -19,11 +19,11 @@ import {
   type Transport,
   type WalletClient,
 } from "viem";
-import { contractAddress, type Deployment } from "../deployment.js";
+import { contractAddress, type Deployment } from "@stigmergy/contracts";
 import { StigmergyError } from "../errors/base.js";
 import { toStigmergyError } from "../errors/contract.js";
 import { MissingConfigError, TransactionRevertedError } from "../errors/input.js";
-import { abis, type ContractName } from "../generated/abis.js";
+import { abis, type ContractName } from "@stigmergy/contracts";
 import type { IndexerClient } from "../indexer/client.js";
 
 export type AgentWallet = WalletClient<Transport, Chain, Account>;

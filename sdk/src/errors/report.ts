@@ -4,7 +4,7 @@
  * Connection failures that reach us as viem or fetch errors become {NodeUnreachableError}.
  */
 import { HttpRequestError, TimeoutError, BaseError as ViemBaseError } from "viem";
-import { InvalidDeploymentError } from "../deployment.js";
+import { InvalidDeploymentError } from "@stigmergy/contracts";
 import { StigmergyError } from "./base.js";
 import { ContractRevertError, decodeContractError } from "./contract.js";
 import { IndexerError, InvalidInputError, MissingConfigError, TransactionRevertedError } from "./input.js";

@@ -2,7 +2,7 @@
 import { sql } from "@ponder/client";
 import { type Hex, hexToString } from "viem";
 import { type Context, actingAgent, addressOf, eventOf, read, write, type Written } from "../client/context.js";
-import { abis } from "../generated/abis.js";
+import { abis } from "@stigmergy/contracts";
 import { type Row, sqlInt } from "../indexer/client.js";
 import { type Message, toMessage } from "../indexer/rows.js";
 import * as v from "../validate.js";

@@ -6,7 +6,7 @@
 import { sql } from "@ponder/client";
 import { zeroAddress } from "viem";
 import { type Context, actingAgent, addressOf, eventOf, read, write, type Written } from "../client/context.js";
-import { abis } from "../generated/abis.js";
+import { abis } from "@stigmergy/contracts";
 import { ContractRevertError } from "../errors/contract.js";
 import { InvalidInputError } from "../errors/input.js";
 import { type Row, sqlInt } from "../indexer/client.js";

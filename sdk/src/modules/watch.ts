@@ -1,7 +1,7 @@
 /** Chain-side fallbacks for watchers when no indexer is configured, and chain time. */
 import { type Log, parseEventLogs } from "viem";
 import { addressOf, type Context } from "../client/context.js";
-import { abis, type ContractName } from "../generated/abis.js";
+import { abis, type ContractName } from "@stigmergy/contracts";
 
 /** The latest block's timestamp (the contracts' notion of now), for a context or an agent. */
 export async function chainNow(on: Pick<Context, "publicClient">): Promise<bigint> {

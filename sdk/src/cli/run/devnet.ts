@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { isHex } from "viem";
-import { parseDeployment } from "../../deployment.js";
+import { parseDeployment } from "@stigmergy/contracts";
 import { InvalidInputError } from "../../errors/input.js";
 import { ChildProcessError, type Child, chainIdAt, findCheckout, portInUse, runDeploy, start, stop, waitFor } from "../checkout.js";
 import type { CommandResult } from "../output.js";

@@ -1,9 +1,9 @@
 /** What `stigmergy task …` does (work claims), loaded when one of its commands runs. */
 import { type Address, formatUnits, type Hex, zeroAddress } from "viem";
 import type { Agent } from "../../agent.js";
-import { contractAddress } from "../../deployment.js";
+import { contractAddress } from "@stigmergy/contracts";
 import { InvalidInputError } from "../../errors/input.js";
-import { abis } from "../../generated/abis.js";
+import { abis } from "@stigmergy/contracts";
 import { type Task, TASK_STATUSES, type TaskStatus } from "../../indexer/rows.js";
 import type { Claim, PostTaskParameters } from "../../modules/tasks.js";
 import * as v from "../../validate.js";

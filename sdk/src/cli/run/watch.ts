@@ -3,7 +3,7 @@ import { sql } from "@ponder/client";
 import { type Address, BaseError, decodeEventLog, type Hex, isHex, type Log } from "viem";
 import type { Agent } from "../../agent.js";
 import { StigmergyError } from "../../errors/base.js";
-import { abis, type ContractName } from "../../generated/abis.js";
+import { abis, type ContractName } from "@stigmergy/contracts";
 import { type Row, sqlInt } from "../../indexer/client.js";
 import { payloadText } from "../../modules/messages.js";
 import type { CommandResult } from "../output.js";

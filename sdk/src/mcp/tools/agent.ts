@@ -1,9 +1,9 @@
 /** Who the server acts as, and becoming an agent: `whoami`, `register_agent`, `stake`. */
 import { formatEther, formatUnits } from "viem";
 import { z } from "zod";
-import { contractAddress } from "../../deployment.js";
+import { contractAddress } from "@stigmergy/contracts";
 import { InvalidInputError } from "../../errors/input.js";
-import { abis } from "../../generated/abis.js";
+import { abis } from "@stigmergy/contracts";
 import { registrationFile, toDataURI } from "../../identity/registration.js";
 import { chainNow } from "../../modules/watch.js";
 import * as v from "../../validate.js";

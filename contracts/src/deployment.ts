@@ -1,7 +1,8 @@
+/** The deployment file: `deployments/<chainId>.json`, its schema and parser, and address lookups. */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type Address, isAddress } from "viem";
-import { StigmergyError } from "./errors/base.js";
+import { StigmergyError } from "./errors.js";
 import type { ContractName } from "./generated/abis.js";
 
 /** The file a deployment writes: `deployments/<chainId>.json`. */
