@@ -1,31 +1,46 @@
-/** Child processes the start command and the end-to-end tests share: a Hardhat node, readiness. */
+/**
+ * Child processes the start command, `stigmergy devnet` (scripts/devnet.ts), the benches and the
+ * end-to-end tests share: a Hardhat node, the indexer, free ports, readiness, stopping. The one
+ * process supervisor of the repository.
+ */
 import { type ChildProcess, spawn } from "node:child_process";
+import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createPublicClient, http } from "viem";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const HARDHAT_BIN = join(ROOT, "node_modules", "hardhat", "dist", "src", "cli.js");
 
-// Port helpers live in the SDK (its CLI's devnet needs them too); one copy.
-import { freePort, portInUse } from "../../sdk/src/cli/checkout.ts";
+/** Whether something already listens on 127.0.0.1:port. */
+export function portInUse(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const server = createServer();
+    server.once("error", () => done(true));
+    server.once("listening", () => server.close(() => done(false)));
+    server.listen(port, "127.0.0.1");
+  });
+}
 
-export { freePort, portInUse };
+/** A free port on 127.0.0.1, chosen by the OS. */
+export function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => done(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
 
 /** Polls `eth_chainId` until the node answers; rejects after `timeoutMs`. */
 export async function waitForRpc(url: string, timeoutMs = 60_000, onWait?: (elapsedMs: number) => void): Promise<number> {
+  const client = createPublicClient({ transport: http(url, { retryCount: 0, timeout: 2_000 }) });
   const started = Date.now();
   for (let attempt = 0; ; attempt++) {
-    try {
-      const res = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
-      });
-      const body = (await res.json()) as { result?: string };
-      if (body.result) return Number(body.result);
-    } catch {
-      // not up yet
-    }
+    const chainId = await client.getChainId().catch(() => undefined); // not up yet
+    if (chainId !== undefined) return chainId;
     const elapsed = Date.now() - started;
     if (elapsed > timeoutMs) throw new Error(`no JSON-RPC answer from ${url} after ${Math.round(elapsed / 1000)} s`);
     if (attempt % 10 === 9) onWait?.(elapsed);

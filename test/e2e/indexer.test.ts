@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { desc, eq } from "@ponder/client";
-import { createWalletClient, http, keccak256, toHex, zeroAddress, zeroHash } from "viem";
+import { createWalletClient, http, keccak256, toHex, zeroAddress, zeroHash, stringify } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import * as schema from "../../indexer/ponder.schema.ts";
 import { postgresAvailable, startPostgres } from "../../scripts/lib/postgres.ts";
@@ -8,6 +8,7 @@ import { MNEMONIC, runWorkload } from "../../scripts/lib/workload.ts";
 import { abis } from "../../sdk/src/index.ts";
 import { checkConsistency, dumpTables, indexerClient, waitForIndexer } from "./helpers/oracle.ts";
 import { type Stack, startStack } from "./helpers/stack.ts";
+import { rpc } from "./helpers/tasks.ts";
 
 
 describe("indexer (Ponder on PGlite) against a real node", function () {
@@ -84,7 +85,7 @@ describe("indexer (Ponder on PGlite) against a real node", function () {
       }
       const poster = createWalletClient({ account: mnemonicToAccount(MNEMONIC, { addressIndex: 15 }), transport: http(stack.node.url) });
       const now = BigInt(Math.floor(Date.now() / 1000));
-      const block = await fetch(stack.node.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_getBlockByNumber", params: ["latest", false] }) }).then((r) => r.json() as Promise<{ result: { timestamp: string } }>);
+      const block = { result: await rpc<{ timestamp: string }>(stack.node.url, "eth_getBlockByNumber", ["latest", false]) };
       const chainNow = BigInt(block.result.timestamp) > now ? BigInt(block.result.timestamp) : now;
       await poster.writeContract({
         chain: null,
@@ -94,7 +95,7 @@ describe("indexer (Ponder on PGlite) against a real node", function () {
         args: [{ capability: zeroHash, specURI: "ipfs://live", specHash: keccak256(toHex("live")), rewardToken: zeroAddress, reward: 1n, maxReward: 1n, claimBond: 0n, minStake: 0n, abandonSlash: 0n, leaseDuration: 60n, notBefore: 0n, deadline: chainNow + 86_400n, reviewWindow: 60n, approver: zeroAddress }],
         value: 1n,
       });
-      await Promise.race([arrived, new Promise((_, reject) => setTimeout(() => reject(new Error(`no push; updates seen: ${JSON.stringify(seen, (_, v) => (typeof v === "bigint" ? v.toString() : v))}`)), 60_000))]);
+      await Promise.race([arrived, new Promise((_, reject) => setTimeout(() => reject(new Error(`no push; updates seen: ${stringify(seen)}`)), 60_000))]);
       expect(seen.at(-1)!.length).to.equal(1);
     } finally {
       unsubscribe();

@@ -18,7 +18,7 @@
  * which block changed and exits with code 3 (EXIT_DEEP_REORG): re-index into a fresh database.
  */
 import { Hono } from "hono";
-import { rpcCall } from "../lib/rpc.js";
+import { chainClient, hashAt, headNumber } from "../lib/chain.js";
 import { backfilled, indexedBlock } from "../lib/ponder.js";
 
 /** The block of an indexed event, as the index recorded it. */
@@ -52,7 +52,7 @@ export function probes(options: ProbeOptions): Hono {
   const maxLag = Number(process.env.STIGMERGY_READY_MAX_LAG ?? 5);
   const seen: Observation = { ponderReady: false };
 
-  const call = <T>(method: string, params: unknown[] = []) => rpcCall<T>(options.rpcUrl, method, params);
+  const chain = chainClient(options.rpcUrl);
 
   /**
    * `block` (read from the index before the head was read) if the chain no longer has it: the head
@@ -62,8 +62,8 @@ export function probes(options: ProbeOptions): Hono {
   const offChain = async (block: IndexedBlock | undefined, head: number) => {
     if (!block) return undefined;
     if (block.number > head) return { ...block, chainHash: null };
-    const onChain = await call<{ hash: string } | null>("eth_getBlockByNumber", [`0x${block.number.toString(16)}`, false]);
-    return !onChain || onChain.hash === block.hash ? undefined : { ...block, chainHash: onChain.hash };
+    const onChain = await hashAt(chain, block.number);
+    return !onChain || onChain === block.hash ? undefined : { ...block, chainHash: onChain };
   };
 
   /** One look at the chain head, at Ponder's progress and at whether the index is on the chain. */
@@ -75,7 +75,7 @@ export function probes(options: ProbeOptions): Hono {
       // the database is busy or restarting: check the chain only
     }
     try {
-      const head = Number(await call<string>("eth_blockNumber"));
+      const head = await headNumber(chain);
       const off = indexed === null ? seen.offChain : await offChain(indexed, head);
       // An outage restarts the clock: Ponder cannot repair anything while the chain is unreachable.
       const sameAsBefore =

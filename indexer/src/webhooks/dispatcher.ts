@@ -23,12 +23,13 @@
  *    new chain, not a reorg, and gets no `removed` notices.
  * 6. Deliveries run beside the scans, never in their way: a slow receiver delays only itself.
  */
+import { stringify } from "viem";
 import { and, asc, eq, gt, inArray, lte } from "ponder";
 import { activity, schedule, scheduleRound } from "ponder:schema";
 import { type Matchable, matches, type WebhookFilter } from "./filter.js";
 import { indexedHead } from "../lib/ponder.js";
 import { chainClock } from "./clock.js";
-import { rpcCall } from "../lib/rpc.js";
+import { chainClient, hashAt } from "../lib/chain.js";
 import { signature, stableId } from "./sign.js";
 import type { WebhookStore } from "./store.js";
 
@@ -55,9 +56,10 @@ export type DispatcherOptions = {
  */
 const eventKey = (row: { id: string; blockHash: string }) => `${row.id}:${row.blockHash}`;
 
-const json = (value: unknown) => JSON.stringify(value, (_, v) => (typeof v === "bigint" ? v.toString() : v));
+const json = (value: unknown) => stringify(value);
 
 export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
+  const chain = chainClient(o.rpcUrl, 5_000);
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   const inFlight = new Set<string>();
@@ -86,23 +88,23 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
   let boundGenesis: string | undefined;
   async function bindChain(): Promise<boolean> {
     if (boundGenesis !== undefined) return true;
-    let genesis: { hash: string } | null;
+    let genesis: string | null;
     let chainId: string;
     try {
-      genesis = await rpcCall<{ hash: string } | null>(o.rpcUrl, "eth_getBlockByNumber", ["0x0", false], 5_000);
-      chainId = BigInt(await rpcCall<string>(o.rpcUrl, "eth_chainId", [], 5_000)).toString();
+      genesis = await hashAt(chain, 0);
+      chainId = BigInt(await chain.request({ method: "eth_chainId" })).toString();
     } catch {
       return false; // the node does not answer: try again on the next tick
     }
     if (!genesis) return false;
-    const change = await o.store.bindChain({ chainId, genesisHash: genesis.hash });
+    const change = await o.store.bindChain({ chainId, genesisHash: genesis });
     if (change.changed) {
       o.log(
-        `webhooks: the chain changed (chain ${chainId}, genesis ${genesis.hash}; was chain ${change.previous!.chainId}, genesis ${change.previous!.genesisHash}): ` +
+        `webhooks: the chain changed (chain ${chainId}, genesis ${genesis}; was chain ${change.previous!.chainId}, genesis ${change.previous!.genesisHash}): ` +
           `${change.dropped} pending deliveries of the old chain dropped, its events and schedule rounds forgotten; subscriptions kept`,
       );
     }
-    boundGenesis = genesis.hash;
+    boundGenesis = genesis;
     return true;
   }
 
@@ -111,8 +113,7 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
     const out = new Map<bigint, string | null>();
     try {
       for (const n of new Set(numbers)) {
-        const block = await rpcCall<{ hash: string } | null>(o.rpcUrl, "eth_getBlockByNumber", [`0x${n.toString(16)}`, false], 5_000);
-        out.set(n, block?.hash ?? null);
+        out.set(n, await hashAt(chain, n));
       }
     } catch {
       return undefined;

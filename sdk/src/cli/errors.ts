@@ -30,6 +30,13 @@ export class NotFoundError extends StigmergyError {
   }
 }
 
+/** A command that ran a child process in the foreground ended with the child's exit code (the child said why). */
+export class ExitedWith extends Error {
+  constructor(readonly exitCode: number) {
+    super(`exited with code ${exitCode}`);
+  }
+}
+
 /** Error codes by exit code (the codes of UsageError, InvalidInputError, IndexerError, …). */
 const USAGE_CODES = new Set(["USAGE", "INVALID_INPUT", "MISSING_CONFIG", "NO_CHECKOUT"]);
 const UNREACHABLE_CODES = new Set(["INDEXER_ERROR", "INVALID_DEPLOYMENT", "NODE_UNREACHABLE"]);

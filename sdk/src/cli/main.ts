@@ -17,7 +17,7 @@ import { stakeCommands } from "./commands/stake.js";
 import { taskCommands } from "./commands/task.js";
 import { watchCommands } from "./commands/watch.js";
 import type { ConnectionFlags } from "./config.js";
-import { EXIT, type ExitCode, exitCodeOf, UsageError } from "./errors.js";
+import { EXIT, type ExitCode, ExitedWith, exitCodeOf, UsageError } from "./errors.js";
 import { commandHelp, groupHelp, rootHelp } from "./help.js";
 import { createProgress, printError, printResult, toJson, writeLine } from "./output.js";
 
@@ -93,6 +93,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     if (result) await printResult(result, json);
     return EXIT.ok;
   } catch (error) {
+    if (error instanceof ExitedWith) return error.exitCode as ExitCode;
     await printError(error, json);
     return await exitCodeOf(error);
   }

@@ -3,6 +3,7 @@
  * stdout; errors and progress on stderr, so stdout stays clean for scripts. Light on purpose (no
  * chain library): the parser and `--help` load it; formatting values is in format.ts.
  */
+import { stringify } from "viem";
 import type { ErrorReport } from "../errors/report.js";
 
 /** What a command returns: the data a script gets, and the text a person reads. */
@@ -10,7 +11,7 @@ export type CommandResult = { data: unknown; text: string };
 
 /** JSON with bigints as decimal strings. */
 export const toJson = (value: unknown, indent?: number): string =>
-  JSON.stringify(value, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v), indent);
+  stringify(value, null, indent);
 
 /** Writes `text` (plus a newline) and resolves once it is flushed, so exiting right after loses nothing. */
 export function writeLine(stream: NodeJS.WriteStream, text: string): Promise<void> {

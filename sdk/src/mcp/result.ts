@@ -2,6 +2,7 @@
  * Tool results: JSON text (big integers as decimal strings) plus the same object as
  * `structuredContent`; failures as `isError` results reading `<code>: <shortMessage>`.
  */
+import { stringify } from "viem";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { describeError, type ErrorReport } from "../errors/report.js";
 
@@ -9,7 +10,7 @@ export type JsonObject = { [key: string]: unknown };
 
 /** `value` as plain JSON: bigints become decimal strings, `undefined` fields are dropped. */
 export function toJson<T extends object>(value: T): JsonObject {
-  return JSON.parse(JSON.stringify(value, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v))) as JsonObject;
+  return JSON.parse(stringify(value)) as JsonObject;
 }
 
 /** A successful result. */

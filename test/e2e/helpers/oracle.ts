@@ -3,7 +3,7 @@
  * Returns the mismatches (empty when the indexer agrees with the chain).
  */
 import { createClient } from "@ponder/client";
-import { type Address, createPublicClient, getAddress, http, zeroAddress } from "viem";
+import { type Address, createPublicClient, getAddress, http, zeroAddress, stringify } from "viem";
 import * as schema from "../../../indexer/ponder.schema.ts";
 import { abis, type Deployment } from "../../../sdk/src/index.ts";
 
@@ -20,8 +20,8 @@ export async function checkConsistency(indexerUrl: string, rpcUrl: string, deplo
     chain.readContract({ address, abi: abi as never, functionName: functionName as never, args: args as never }) as Promise<T>;
   const problems: string[] = [];
   const expect = (what: string, indexed: unknown, onChain: unknown) => {
-    const a = JSON.stringify(indexed, (_, v) => (typeof v === "bigint" ? v.toString() : v));
-    const b = JSON.stringify(onChain, (_, v) => (typeof v === "bigint" ? v.toString() : v));
+    const a = stringify(indexed);
+    const b = stringify(onChain);
     if (a !== b) problems.push(`${what}: indexed ${a}, chain ${b}`);
   };
   const block = await chain.getBlock();
@@ -145,7 +145,7 @@ export async function dumpTables(indexerUrl: string): Promise<Record<string, str
   const out: Record<string, string> = {};
   for (const [name, table] of tables) {
     const rows = await client.db.select().from(table as typeof schema.agent);
-    const json = rows.map((r) => JSON.stringify(r, (_, v) => (typeof v === "bigint" ? v.toString() : v))).sort();
+    const json = rows.map((r) => stringify(r)).sort();
     out[name] = json.join("\n");
   }
   return out;

@@ -27,12 +27,10 @@ export function taskPoster(rpcUrl: string, taskBoard: Hex, addressIndex: number)
   };
 }
 
-/** A raw JSON-RPC call (for the node's test methods: evm_snapshot, evm_revert, evm_mine). */
+/** One JSON-RPC call through viem (for the node's test methods: evm_snapshot, evm_revert, evm_mine, …). */
 export async function rpc<T = unknown>(rpcUrl: string, method: string, params: unknown[] = []): Promise<T> {
-  const res = await fetch(rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
-  const body = (await res.json()) as { result?: T; error?: { message: string } };
-  if (body.error) throw new Error(`${method}: ${body.error.message}`);
-  return body.result as T;
+  const client = createPublicClient({ transport: http(rpcUrl, { retryCount: 0 }) });
+  return (await client.request({ method, params } as never)) as T;
 }
 
 /**
