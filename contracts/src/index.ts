@@ -7,5 +7,6 @@
  */
 export * from "./generated/abis.js";
 export * from "./generated/enums.js";
+export { type ChainClock, chainClock, followChain } from "./clock.js";
 export { contractAddress, type Deployment, InvalidDeploymentError, loadDeployment, parseDeployment } from "./deployment.js";
 export { StigmergyError, type StigmergyErrorParameters } from "./errors.js";

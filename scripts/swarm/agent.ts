@@ -14,6 +14,7 @@
  * What it knows comes from the indexer (live queries pushed over SSE); what it does goes through
  * the SDK. It reports to the orchestrator over IPC (see protocol.ts).
  */
+import { followChain } from "@stigmergy/contracts";
 import { sql } from "@ponder/client";
 import { type Address, type Hex, zeroHash } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
@@ -33,7 +34,7 @@ import {
 } from "../../sdk/src/index.ts";
 import { MNEMONIC } from "../lib/workload.ts";
 import { CAPABILITIES, MONEY, planOf, ROUND_URI, taskURI, timing, waveSize } from "./plan.ts";
-import { type AgentConfig, type AgentMessage, chainClock, CONFIG_ENV, countingTransport, emptyStats, isWrite, type OrchestratorMessage } from "./protocol.ts";
+import { type AgentConfig, type AgentMessage, CONFIG_ENV, countingTransport, emptyStats, isWrite, type OrchestratorMessage } from "./protocol.ts";
 
 // ---------------------------------------------------------------- small helpers
 
@@ -127,7 +128,7 @@ const agent: Agent = createAgent({
   pollingInterval: 250,
 });
 const indexer = agent.indexer!;
-const clock = chainClock(agent.publicClient);
+const clock = followChain(agent.publicClient);
 /** Chain time (deadlines on chain are in it). */
 const nowS = () => clock.now();
 const me = () => agent.agentId!;

@@ -6,6 +6,7 @@
  * stops the agents, prints the summary (and, with --once, the checks and the exit status), then
  * keeps the endpoints up until Ctrl-C. Ctrl-C (SIGINT) or SIGTERM stops everything at any time.
  */
+import { followChain } from "@stigmergy/contracts";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,7 +22,7 @@ import { checkRun, formatChecks } from "./checks.ts";
 import { type AgentProcess, killAgent, spawnAgent, stopAgents } from "./fleet.ts";
 import { acceptedTasks, failovers, followSwarm, postedTasks, scheduleDone, type SwarmFeed, unfinishedTasks } from "./live.ts";
 import { agentProfiles, deploymentPath, killAt, MONEY, parseOptions, type SwarmOptions, timing, USAGE, UsageError } from "./plan.ts";
-import { type AgentConfig, chainClock, countingTransport, isWrite } from "./protocol.ts";
+import { type AgentConfig, countingTransport, isWrite } from "./protocol.ts";
 import { addressLines, collectReport, formatReport } from "./summary.ts";
 import { createView, type View } from "./view.ts";
 
@@ -199,7 +200,7 @@ function superviseRun(run: Run, groupId: bigint, human: Agent): { done: Promise<
   });
   run.feed = feed;
   const s = feed.state;
-  const clock = chainClock(human.publicClient);
+  const clock = followChain(human.publicClient);
   const maybeKill = () => {
     if (killed || !s.group?.leader || acceptedTasks(s) < killAt(options.tasks)) return;
     const leader = run.agents.find((a) => a.agentId === s.group!.leader && a.state === "ready");

@@ -92,19 +92,3 @@ export function countingTransport(url: string, onRequest: (method: string) => vo
   };
 }
 
-/**
- * The chain's clock: block timestamps can run ahead of the wall clock (a burst of blocks during
- * deployment), so deadlines set by the contracts are compared with this, resynchronised from the
- * latest block every `syncMs`.
- */
-export function chainClock(client: PublicClient<Transport, Chain | undefined>, syncMs = 15_000): { now: () => bigint; stop: () => void } {
-  let offset = 0n;
-  const sync = () =>
-    client.getBlock({ blockTag: "latest" }).then(
-      (block) => void (offset = block.timestamp - BigInt(Math.floor(Date.now() / 1000))),
-      () => {}, // keep the last offset
-    );
-  void sync();
-  const timer = setInterval(() => void sync(), syncMs);
-  return { now: () => BigInt(Math.floor(Date.now() / 1000)) + offset, stop: () => clearInterval(timer) };
-}

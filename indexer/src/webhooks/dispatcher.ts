@@ -15,7 +15,7 @@
  *    for a while (Ponder rebuilding after a crash) with its block still canonical is not removed.
  * 4. Time. Schedule rounds that fall due produce `schedule.due` deliveries at once (the indexer is
  *    the clock): no transaction needed. A round falls due when a block mined now would carry a
- *    timestamp at or past its due time: the chain's clock (clock.ts), which may run ahead of or
+ *    timestamp at or past its due time: the chain's clock (@stigmergy/contracts' chainClock), which may run ahead of or
  *    behind the wall clock. A timer is set for the next due round; new blocks re-check.
  * 5. Chains. Subscriptions belong to no chain, but the outbox and the dispatcher's memory belong to
  *    one (its chain id and genesis hash). On another chain (a restarted devnet) the old chain's
@@ -23,12 +23,12 @@
  *    new chain, not a reorg, and gets no `removed` notices.
  * 6. Deliveries run beside the scans, never in their way: a slow receiver delays only itself.
  */
+import { chainClock } from "@stigmergy/contracts";
 import { stringify } from "viem";
 import { and, asc, eq, gt, inArray, lte } from "ponder";
 import { activity, schedule, scheduleRound } from "ponder:schema";
 import { type Matchable, matches, type WebhookFilter } from "./filter.js";
 import { indexedHead } from "../lib/ponder.js";
-import { chainClock } from "./clock.js";
 import { chainClient, hashAt } from "../lib/chain.js";
 import { signature, stableId } from "./sign.js";
 import type { WebhookStore } from "./store.js";

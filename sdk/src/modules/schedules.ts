@@ -6,7 +6,7 @@
 import { sql } from "@ponder/client";
 import { zeroAddress } from "viem";
 import { type Context, actingAgent, addressOf, eventOf, read, write, type Written } from "../client/context.js";
-import { abis } from "@stigmergy/contracts";
+import { abis, chainClock } from "@stigmergy/contracts";
 import { ContractRevertError } from "../errors/contract.js";
 import { InvalidInputError } from "../errors/input.js";
 import { type Row, sqlInt } from "../indexer/client.js";
@@ -110,7 +110,7 @@ export function schedulesModule(ctx: Context) {
       let schedules: Schedule[] = [];
       let spawned = new Set<string>();
       const delivered = new Set<string>();
-      let offset = 0n; // chain time − wall time, seconds
+      const clock = chainClock(); // the chain's time, learned from its latest block at each refresh
       let timer: NodeJS.Timeout | undefined;
       let stopped = false;
       const notify = guarded(onDue, onError);
@@ -118,7 +118,7 @@ export function schedulesModule(ctx: Context) {
         if (stopped) return;
         if (timer) clearTimeout(timer);
         timer = undefined;
-        const now = BigInt(Math.floor(Date.now() / 1000)) + offset;
+        const now = clock.now();
         let wake: bigint | undefined;
         for (const s of schedules) {
           if (s.cancelled) continue;
@@ -133,10 +133,11 @@ export function schedulesModule(ctx: Context) {
             if (!spawned.has(key) && !delivered.has(key) && !closed) delivered.add(key), notify({ scheduleId: s.id, round: r, dueAt });
           }
         }
-        if (wake !== undefined) timer = setTimeout(evaluate, timerMs(Number(wake - now) * 1000 + 50));
+        if (wake !== undefined) timer = setTimeout(evaluate, timerMs(clock.wallAt(Number(wake) * 1000) - Date.now() + 50));
       };
       const refresh = async () => {
-        offset = (await chainNow(ctx)) - BigInt(Math.floor(Date.now() / 1000));
+        const latest = await ctx.publicClient.getBlock({ blockTag: "latest" });
+        clock.observe({ number: latest.number, timestamp: latest.timestamp }, Date.now());
         if (ctx.indexer) {
           const rows = await ctx.indexer.query(sql`select schedule_id, round from schedule_round`);
           spawned = new Set(rows.map((r: Row) => `${r.scheduleId}/${r.round}`));

@@ -4,7 +4,8 @@ import type { CommandInput } from "../command.js";
 import { type CommandResult } from "../output.js";
 import { table, time } from "../format.js";
 import * as parse from "../values.js";
-import { chainTime, money, required, taskTerms } from "./task.js";
+import { chainNow } from "../../modules/watch.js";
+import { money, required, taskTerms } from "./task.js";
 
 export async function create({ flags, session }: CommandInput): Promise<CommandResult | undefined> {
   const terms = taskTerms(flags);
@@ -13,7 +14,7 @@ export async function create({ flags, session }: CommandInput): Promise<CommandR
   const count = Number(parse.whole("count", required(flags, "count", "the number of rounds"), { bits: 32, min: 1n }));
   const window = flags.string("window");
   const agent = await session.agent();
-  const firstAt = (await chainTime(agent)) + firstIn;
+  const firstAt = (await chainNow(agent)) + firstIn;
   const template = { ...terms, ...(window !== undefined ? { deadline: parse.seconds("window", window) } : {}) };
   const created = await session.progress.run(`creating a schedule of ${count} rounds`, () => agent.schedules.create({ template, firstAt, interval, count }));
   return {

@@ -7,6 +7,7 @@ import { abis } from "@stigmergy/contracts";
 import { type Task, TASK_STATUSES, type TaskStatus } from "../../indexer/rows.js";
 import type { Claim, PostTaskParameters } from "../../modules/tasks.js";
 import * as v from "../../validate.js";
+import { chainNow } from "../../modules/watch.js";
 import type { CommandInput, Flags } from "../command.js";
 import { NotFoundError } from "../errors.js";
 import { type CommandResult } from "../output.js";
@@ -55,8 +56,6 @@ export function taskTerms(flags: Flags): Omit<PostTaskParameters, "deadline" | "
   return terms;
 }
 
-/** The chain's time: the latest block's timestamp. */
-export const chainTime = async (agent: Agent): Promise<bigint> => (await agent.publicClient.getBlock({ blockTag: "latest" })).timestamp;
 
 const statusOf = (raw: string | undefined): TaskStatus | undefined => {
   if (raw === undefined) return undefined;
@@ -114,7 +113,7 @@ export async function post({ flags, session }: CommandInput): Promise<CommandRes
   const agent = await session.agent();
   const deadlineIn = flags.string("deadline-in");
   const notBeforeIn = flags.string("not-before-in");
-  const now = deadlineIn !== undefined || notBeforeIn !== undefined ? await chainTime(agent) : 0n;
+  const now = deadlineIn !== undefined || notBeforeIn !== undefined ? await chainNow(agent) : 0n;
   const params: PostTaskParameters = {
     ...terms,
     ...(deadlineIn !== undefined ? { deadline: now + parse.seconds("deadline-in", deadlineIn) } : {}),

@@ -1,6 +1,7 @@
 /**
- * The chain's clock as seen from the indexer: what timestamp a block mined now would carry, so
- * that `schedule.due` fires when a round can be claimed, not when the wall clock says so.
+ * The chain's clock, the one every part of Stigmergy uses: what timestamp a block mined now would
+ * carry — the contracts' notion of now. The indexer wakes `schedule.due` subscribers with it, the
+ * SDK times its schedule watcher with it, the swarm its deadlines.
  *
  * A chain's block timestamps run at the wall clock's pace but may be offset from it: a local node
  * that mined blocks in quick succession runs ahead (each block must be later than its parent), one
@@ -10,6 +11,8 @@
  * the last few samples is the best estimate (never ahead of the chain). Before any block was seen
  * arriving (a restart), the offset is taken as zero, or as far ahead as the latest block is.
  */
+import type { Chain, PublicClient, Transport } from "viem";
+
 const SAMPLES = 8;
 
 export type ChainClock = {
@@ -19,6 +22,8 @@ export type ChainClock = {
   nowMs: (wallMs: number) => number;
   /** The wall time (ms) at which the chain's clock reaches `chainMs`. */
   wallAt: (chainMs: number) => number;
+  /** The chain's time now, in whole seconds (what `block.timestamp` would be). */
+  now: () => bigint;
 };
 
 export function chainClock(): ChainClock {
@@ -39,7 +44,28 @@ export function chainClock(): ChainClock {
       }
       last = head;
     },
-    nowMs: (wallMs) => Math.max(last ? (Number(last.timestamp) + 1) * 1000 : 0, wallMs + offset()),
+    nowMs,
     wallAt: (chainMs) => chainMs - offset(),
+    now: () => BigInt(Math.floor(nowMs(Date.now()) / 1000)),
   };
+  function nowMs(wallMs: number) {
+    return Math.max(last ? (Number(last.timestamp) + 1) * 1000 : 0, wallMs + offset());
+  }
+}
+
+/**
+ * A chain clock that follows a node by itself: it reads the latest block now and every `syncMs`
+ * (a new block moves the clock as it arrives; `sync()` asks at once). `stop()` ends the timer.
+ */
+export function followChain(client: PublicClient<Transport, Chain | undefined>, syncMs = 15_000): ChainClock & { sync: () => Promise<void>; stop: () => void } {
+  const clock = chainClock();
+  const sync = () =>
+    client.getBlock({ blockTag: "latest" }).then(
+      (block) => clock.observe({ number: block.number, timestamp: block.timestamp }, Date.now()),
+      () => {}, // keep what it knew
+    );
+  void sync();
+  const timer = setInterval(() => void sync(), syncMs);
+  timer.unref?.();
+  return { ...clock, sync, stop: () => clearInterval(timer) };
 }
