@@ -76,6 +76,7 @@ function coverageProblem(output: string): string | undefined {
 const steps: [string, () => Promise<Outcome>][] = [
   ["build (contracts, ABIs, SDK)", () => check("npm", ["run", "build"])],
   ["type-check (root, sdk, indexer)", () => check("npm", ["run", "typecheck"])],
+  ["Solidity lint (solhint; any warning fails)", () => check("npm", ["run", "lint:sol"])],
   ["Solidity fuzz and invariant tests", () => suite("npx", ["hardhat", "test", "solidity", "--no-compile"], ci ? { HARDHAT_TEST_PROFILE: "ci" } : {})],
   ["contract tests (mocha)", () => suite("npx", ["hardhat", "test", "mocha", "--no-compile"])],
   ["SDK, CLI and MCP tests (real node and indexer)", () => suite("npx", ["mocha", "--config", "test/sdk/.mocharc.json"])],

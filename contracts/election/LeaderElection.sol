@@ -133,6 +133,7 @@ contract LeaderElection is ILeaderElection, AgentAuth {
     uint256 private constant ENTRY_MASK = (1 << COUNT_SHIFT) - 1;
 
     /**
+     * @notice Deploys the elections and emits {ElectionConfigured}.
      * @param identity The IdentityRegistry.
      * @param stakes The StakeManager (weights come from it; failovers slash through it).
      * @param randomness The randomness source of draws; the zero address uses the request block's
@@ -149,7 +150,7 @@ contract LeaderElection is ILeaderElection, AgentAuth {
         address slashRecipient,
         uint256 weightUnit_
     ) AgentAuth(identity) {
-        if (weightUnit_ == 0) revert InvalidGroupParams("weightUnit is 0");
+        if (weightUnit_ == 0) revert ZeroWeightUnit();
         _stakes = stakes;
         _randomness = randomness;
         _slashRecipient = slashRecipient;
@@ -162,11 +163,11 @@ contract LeaderElection is ILeaderElection, AgentAuth {
     /// @inheritdoc ILeaderElection
     function createGroup(bytes32 name, GroupParams calldata params) external returns (uint256 groupId) {
         if (params.epochDuration == 0 || params.epochDuration > type(uint32).max) {
-            revert InvalidGroupParams("epochDuration must be between 1 and 2^32 - 1 seconds");
+            revert EpochDurationOutOfRange(params.epochDuration, type(uint32).max);
         }
-        if (params.heartbeatTimeout == 0) revert InvalidGroupParams("heartbeatTimeout is 0");
-        if (params.heartbeatTimeout >= _stakes.unbondingPeriod()) {
-            revert InvalidGroupParams("heartbeatTimeout must be shorter than the unbonding period");
+        uint256 unbondingPeriod = _stakes.unbondingPeriod();
+        if (params.heartbeatTimeout == 0 || params.heartbeatTimeout >= unbondingPeriod) {
+            revert HeartbeatTimeoutOutOfRange(params.heartbeatTimeout, unbondingPeriod);
         }
         groupId = ++_groupCount;
         uint40 startTime = uint40(block.timestamp);
@@ -470,8 +471,10 @@ contract LeaderElection is ILeaderElection, AgentAuth {
     }
 
     /**
-     * @dev Moves a pending draw on: settles it when its randomness exists, re-binds it to this
+     * @notice Moves a pending draw on: settles it when its randomness exists, re-binds it to this
      * block when its window passed unsettled, and otherwise leaves it.
+     * @param groupId The group.
+     * @param clock The block's time and epoch.
      * @return settled Whether it was settled here.
      * @return agentId The leader it seated (0 if none, or if not settled).
      */
@@ -543,7 +546,7 @@ contract LeaderElection is ILeaderElection, AgentAuth {
             excluded[i] = _excluded[groupId][i];
         }
         uint256 leaf = _trees[groupId].drawExcluding(random, excluded);
-        agentId = leaf == type(uint256).max ? 0 : _leafAgent[groupId][leaf];
+        agentId = leaf == WeightTree.NO_LEAF ? 0 : _leafAgent[groupId][leaf];
 
         group.term = SafeCast.toUint32(term);
         group.epoch = uint32(epoch);

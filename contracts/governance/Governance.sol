@@ -32,6 +32,7 @@ contract Governance is IGovernance, AgentAuth {
     mapping(uint256 proposalId => mapping(uint256 option => uint256 votes)) private _votes;
     mapping(uint256 proposalId => mapping(uint256 agentId => bool)) private _voted;
 
+    /// @notice Deploys governance over `election`'s groups.
     /// @param identity The IdentityRegistry.
     /// @param election The LeaderElection whose groups decide (membership and weights come from it).
     constructor(IIdentityRegistry identity, ILeaderElection election) AgentAuth(identity) {

@@ -64,6 +64,8 @@ contract IdentityRegistry is ERC721, EIP712, IIdentityRegistry, IERC4906 {
 
     /// @notice EIP-712 type of the agentWallet proof, as in the canonical ERC-8004 deployment.
     bytes32 public constant AGENT_WALLET_SET_TYPEHASH =
+        // solhint: the EIP-712 type string, hashed at compile time
+        // solhint-disable-next-line gas-small-strings
         keccak256("AgentWalletSet(uint256 agentId,address newWallet,address owner,uint256 deadline)");
 
     /// @notice Longest an agentWallet signature may stay valid, counted from the block it lands in.

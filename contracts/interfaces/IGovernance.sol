@@ -120,6 +120,11 @@ interface IGovernance is IAgentErrors {
      * @dev Requirements: the group exists; 2 <= options <= {MAX_OPTIONS}; 0 < votingPeriod <=
      * {MAX_VOTING_PERIOD}; quorumBps <= 10,000. Emits {ProposalCreated}.
      * @return proposalId The new proposal's id.
+     * @param groupId The LeaderElection group whose members vote.
+     * @param descriptionURI What is proposed.
+     * @param options Number of options (voted as 0 to options - 1).
+     * @param votingPeriod Seconds the vote lasts.
+     * @param quorumBps Share of the snapshot's total weight that must vote, in basis points.
      */
     function propose(uint256 groupId, string calldata descriptionURI, uint8 options, uint64 votingPeriod, uint16 quorumBps)
         external
@@ -130,6 +135,9 @@ interface IGovernance is IAgentErrors {
      * @dev Requirements: the proposal exists and is open; the caller is authorised for the agent;
      * the option exists; the agent was a member of the group at the snapshot, has not voted, and
      * had weight then. Emits {VoteCast}.
+     * @param proposalId The proposal.
+     * @param agentId The voting agent.
+     * @param option The option chosen.
      */
     function vote(uint256 proposalId, uint256 agentId, uint8 option) external;
 
@@ -139,16 +147,22 @@ interface IGovernance is IAgentErrors {
      * Anyone may call once voting has ended.
      * @dev Emits {ProposalFinalized}.
      * @return outcome The outcome.
+     * @param proposalId The proposal.
      */
     function finalize(uint256 proposalId) external returns (uint8 outcome);
 
     /// @notice The proposal.
+    /// @param proposalId The proposal.
     function getProposal(uint256 proposalId) external view returns (Proposal memory);
 
     /// @notice Votes for one option.
+    /// @param proposalId The proposal.
+    /// @param option The option.
     function votesFor(uint256 proposalId, uint8 option) external view returns (uint256);
 
     /// @notice Whether the agent voted.
+    /// @param proposalId The proposal.
+    /// @param agentId The agent.
     function hasVoted(uint256 proposalId, uint256 agentId) external view returns (bool);
 
     /// @notice Number of proposals made.

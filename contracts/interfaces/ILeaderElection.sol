@@ -113,11 +113,23 @@ interface ILeaderElection is IAgentErrors, IStakeListener {
      */
     error GroupNotFound(uint256 groupId);
 
+    /// @notice Thrown when LeaderElection is deployed with a zero `weightUnit`.
+    error ZeroWeightUnit();
+
     /**
-     * @notice Thrown when group parameters are unusable.
-     * @param reason Which rule failed.
+     * @notice Thrown when a group's `epochDuration` is 0 or does not fit 32 bits.
+     * @param epochDuration The value given.
+     * @param max The largest value allowed (2^32 - 1).
      */
-    error InvalidGroupParams(string reason);
+    error EpochDurationOutOfRange(uint256 epochDuration, uint256 max);
+
+    /**
+     * @notice Thrown when a group's `heartbeatTimeout` is 0 or not shorter than the StakeManager's
+     * unbonding period (a leader could otherwise unbond and withdraw before it can be failed over).
+     * @param heartbeatTimeout The value given.
+     * @param unbondingPeriod The unbonding period it must stay below.
+     */
+    error HeartbeatTimeoutOutOfRange(uint256 heartbeatTimeout, uint256 unbondingPeriod);
 
     /**
      * @notice Thrown when joining once the current epoch's draw is requested: membership of an
@@ -245,6 +257,8 @@ interface ILeaderElection is IAgentErrors, IStakeListener {
      * @dev Requirements: the group exists and the current epoch's draw has not been requested
      * yet; the caller is authorised for the agent; it is not a member and in fewer than
      * {MAX_GROUPS_PER_AGENT} groups; its stake is at least the minimum. Emits {MemberJoined}.
+     * @param groupId The group.
+     * @param agentId The agent.
      */
     function join(uint256 groupId, uint256 agentId) external;
 
@@ -252,6 +266,8 @@ interface ILeaderElection is IAgentErrors, IStakeListener {
      * @notice Removes the agent from the group. Settles a pending draw first.
      * @dev Requirements: the caller is authorised; the agent is a member and not the leader.
      * Emits {MemberLeft}.
+     * @param groupId The group.
+     * @param agentId The agent.
      */
     function leave(uint256 groupId, uint256 agentId) external;
 
@@ -264,6 +280,7 @@ interface ILeaderElection is IAgentErrors, IStakeListener {
      * @dev Requirements (request): the group exists; the epoch has no draw yet; the total weight
      * is positive. Emits {DrawRequested} or {LeaderElected}.
      * @return agentId The leader drawn, or 0 when this call drew none.
+     * @param groupId The group.
      */
     function elect(uint256 groupId) external returns (uint256 agentId);
 
@@ -272,6 +289,8 @@ interface ILeaderElection is IAgentErrors, IStakeListener {
      * another agent the call records nothing and returns without reverting (the settlement stands).
      * @dev Requirements: `agentId` is the leader; the caller is authorised for it (checked on the
      * first heartbeat of a term from a given sender, then remembered for the term). Emits {Heartbeat}.
+     * @param groupId The group.
+     * @param agentId The leader.
      */
     function heartbeat(uint256 groupId, uint256 agentId) external;
 
@@ -284,32 +303,49 @@ interface ILeaderElection is IAgentErrors, IStakeListener {
      * heartbeat is older than the timeout (or was sent by an address no longer authorised for it).
      * Emits {LeaderFailedOver} and {DrawRequested} (or {LeaderElected} when it settled a draw).
      * @return agentId The leader seated by a draw this call settled, or 0.
+     * @param groupId The group.
      */
     function failover(uint256 groupId) external returns (uint256 agentId);
 
     /// @notice The leader (0 while the seat is vacant), its term, the epoch it was elected for and
     /// its last heartbeat. A draw in progress does not change it until it is settled.
+    /// @param groupId The group.
+    /// @return agentId The leader (0 while the seat is vacant).
+    /// @return term Its term, the fencing token of its acts.
+    /// @return epoch The epoch it was elected for.
+    /// @return lastHeartbeat Its last heartbeat (its election, before any).
     function currentLeader(uint256 groupId)
         external
         view
         returns (uint256 agentId, uint64 term, uint64 epoch, uint64 lastHeartbeat);
 
     /// @notice Whether `agentId` is the group's leader.
+    /// @param groupId The group.
+    /// @param agentId The agent.
     function isLeader(uint256 groupId, uint256 agentId) external view returns (bool);
 
     /// @notice Whether `agentId` is a member of the group.
+    /// @param groupId The group.
+    /// @param agentId The agent.
     function isMember(uint256 groupId, uint256 agentId) external view returns (bool);
 
     /// @notice The group's parameters and start time.
+    /// @param groupId The group.
+    /// @return params Its parameters.
+    /// @return startTime When its epoch 1 started.
     function groupParams(uint256 groupId) external view returns (GroupParams memory params, uint64 startTime);
 
     /// @notice The epoch the group is in now (from 1).
+    /// @param groupId The group.
     function currentEpoch(uint256 groupId) external view returns (uint64);
 
     /// @notice The agent's weight in the group (0 if not a member).
+    /// @param groupId The group.
+    /// @param agentId The agent.
     function weightOf(uint256 groupId, uint256 agentId) external view returns (uint64);
 
     /// @notice The sum of the group's weights (the tree's root).
+    /// @param groupId The group.
     function totalWeight(uint256 groupId) external view returns (uint256);
 
     /**
@@ -320,6 +356,7 @@ interface ILeaderElection is IAgentErrors, IStakeListener {
      * @return term The term it will start.
      * @return revealedAt The block whose hash it mixes in: the request's own block without a
      * randomness source; with one, the block its value was revealed in (0 until then).
+     * @param groupId The group.
      */
     function pendingDraw(uint256 groupId)
         external
@@ -330,6 +367,8 @@ interface ILeaderElection is IAgentErrors, IStakeListener {
      * @notice The group's total weight at the end of second `timepoint` (Governance's quorum base).
      * @dev Requirements: `timepoint` < block.timestamp and not before the second preceding the
      * group's last weight change (the end of the previous second is always available).
+     * @param groupId The group.
+     * @param timepoint A past second (unix time).
      */
     function totalWeightAt(uint256 groupId, uint48 timepoint) external view returns (uint256);
 
@@ -339,6 +378,11 @@ interface ILeaderElection is IAgentErrors, IStakeListener {
      * at a second, the weights sum to {totalWeightAt} that second.
      * @dev Requirements: `timepoint` < block.timestamp. A member that left and joined again counts
      * from its latest join only.
+     * @param groupId The group.
+     * @param agentId The agent.
+     * @param timepoint A past second (unix time).
+     * @return member Whether it was a member then.
+     * @return weight Its weight then (0 if not a member).
      */
     function memberWeightAt(uint256 groupId, uint256 agentId, uint48 timepoint)
         external
@@ -346,6 +390,8 @@ interface ILeaderElection is IAgentErrors, IStakeListener {
         returns (bool member, uint64 weight);
 
     /// @notice The groups the agent is a member of.
+    /// @param agentId The agent.
+    /// @return groupIds Its groups.
     function groupsOf(uint256 agentId) external view returns (uint256[] memory groupIds);
 
     /// @notice Stake per weight unit: weight = stake / weightUnit (rounded down), 0 below the minimum.

@@ -45,6 +45,9 @@ interface ILockManager is IAgentErrors {
      * @dev Requirements: the caller is authorised for the agent; 0 < ttl <= {MAX_TTL}; no other
      * agent holds the lock unexpired. Emits {LockAcquired}.
      * @return fencingToken The holder's token.
+     * @param key The lock.
+     * @param agentId The agent taking it.
+     * @param ttl Seconds it is held unless released.
      */
     function acquire(bytes32 key, uint256 agentId, uint64 ttl) external returns (uint256 fencingToken);
 
@@ -52,12 +55,18 @@ interface ILockManager is IAgentErrors {
      * @notice Releases the lock held with `fencingToken`.
      * @dev Requirements: the lock is held with this token; the caller is authorised for the holder.
      * Emits {LockReleased}.
+     * @param key The lock.
+     * @param fencingToken The holder's token.
      */
     function release(bytes32 key, uint256 fencingToken) external;
 
     /**
      * @notice The current holder (0 if the lock is free or expired), the last fencing token issued
      * and the expiry of the last holding.
+     * @param key The lock.
+     * @return agentId The holder (0 if free or expired).
+     * @return fencingToken The last token issued.
+     * @return expiresAt When the last holding expires (or expired).
      */
     function holderOf(bytes32 key) external view returns (uint256 agentId, uint256 fencingToken, uint64 expiresAt);
 }

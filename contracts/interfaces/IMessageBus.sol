@@ -54,6 +54,9 @@ interface IMessageBus is IAgentErrors {
      * @dev Requirements: the caller is authorised for the agent; a restricted channel's group has
      * the agent as a member; the payload is at most {MAX_PAYLOAD} bytes. Emits {ChannelMessage}.
      * @return seq The message's number on the channel.
+     * @param fromAgentId The sending agent.
+     * @param channel The channel.
+     * @param payload The message.
      */
     function post(uint256 fromAgentId, bytes32 channel, bytes calldata payload) external returns (uint256 seq);
 
@@ -62,6 +65,9 @@ interface IMessageBus is IAgentErrors {
      * @dev Requirements: the caller is authorised for the sender; the receiver exists; the payload
      * is at most {MAX_PAYLOAD} bytes. Emits {DirectMessage}.
      * @return seq The message's number in the inbox.
+     * @param fromAgentId The sending agent.
+     * @param toAgentId The receiving agent.
+     * @param payload The message.
      */
     function send(uint256 fromAgentId, uint256 toAgentId, bytes calldata payload) external returns (uint256 seq);
 
@@ -71,18 +77,25 @@ interface IMessageBus is IAgentErrors {
      * nobody can tie another group's channel, or an open channel, to a group.
      * @dev Emits {ChannelRestricted}.
      * @return channel The channel id.
+     * @param groupId The group.
+     * @param name The channel's name within the group.
      */
     function restrictChannel(uint256 groupId, bytes32 name) external returns (bytes32 channel);
 
     /// @notice The channel id of group `groupId`'s channel `name`.
+    /// @param groupId The group.
+    /// @param name The channel's name within the group.
     function groupChannel(uint256 groupId, bytes32 name) external pure returns (bytes32);
 
     /// @notice The group a channel is restricted to (0: open).
+    /// @param channel The channel.
     function channelGroup(bytes32 channel) external view returns (uint256);
 
     /// @notice Messages posted on the channel so far.
+    /// @param channel The channel.
     function channelSeq(bytes32 channel) external view returns (uint256);
 
     /// @notice Messages sent to the agent so far.
+    /// @param agentId The agent.
     function inboxSeq(uint256 agentId) external view returns (uint256);
 }

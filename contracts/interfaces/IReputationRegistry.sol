@@ -205,6 +205,11 @@ interface IReputationRegistry is IAgentErrors {
      * @param agentId The agent.
      * @param clientAddress The client.
      * @param feedbackIndex The entry (1-based).
+     * @return value The value.
+     * @return valueDecimals Its decimals.
+     * @return tag1 Its first tag.
+     * @return tag2 Its second tag.
+     * @return isRevoked Whether the client revoked it.
      */
     function readFeedback(uint256 agentId, address clientAddress, uint64 feedbackIndex)
         external
@@ -219,6 +224,13 @@ interface IReputationRegistry is IAgentErrors {
      * @param tag1 Only entries with this tag1 ("" matches any).
      * @param tag2 Only entries with this tag2 ("" matches any).
      * @param includeRevoked Whether revoked entries are included.
+     * @return clients Each entry's client.
+     * @return feedbackIndexes Each entry's index.
+     * @return values Each entry's value.
+     * @return valueDecimals Each entry's decimals.
+     * @return tag1s Each entry's first tag.
+     * @return tag2s Each entry's second tag.
+     * @return revokedStatuses Whether each entry was revoked.
      */
     function readAllFeedback(
         uint256 agentId,

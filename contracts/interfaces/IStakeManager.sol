@@ -218,17 +218,24 @@ interface IStakeManager is IAgentErrors {
     function slash(uint256 agentId, uint256 amount, address recipient, bytes32 reason) external returns (uint256 slashed);
 
     /// @notice The agent's active stake.
+    /// @param agentId The agent.
     function stakeOf(uint256 agentId) external view returns (uint256);
 
     /// @notice The agent's unbonding stake and when it can be withdrawn (0 when nothing is unbonding).
+    /// @param agentId The agent.
+    /// @return amount The unbonding stake.
+    /// @return releaseAt When it can be withdrawn.
     function unbondingOf(uint256 agentId) external view returns (uint256 amount, uint64 releaseAt);
 
     /// @notice The agent's locked stake: what slashers may still take, which cannot be unstaken.
+    /// @param agentId The agent.
     function lockedOf(uint256 agentId) external view returns (uint256);
 
     /**
      * @notice The agent's active stake at the end of second `timepoint`.
      * @dev Requirements: `timepoint` < block.timestamp (the past is final).
+     * @param agentId The agent.
+     * @param timepoint A past second (unix time).
      */
     function stakeAt(uint256 agentId, uint48 timepoint) external view returns (uint256);
 
@@ -244,6 +251,7 @@ interface IStakeManager is IAgentErrors {
     /**
      * @notice Sets the contract told of every active-stake change.
      * @dev Requirements: the caller has DEFAULT_ADMIN_ROLE. Emits {StakeListenerSet}.
+     * @param listener The listener (the zero address: none).
      */
     function setStakeListener(IStakeListener listener) external;
 }

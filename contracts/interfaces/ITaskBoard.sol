@@ -14,6 +14,32 @@ import {IAgentErrors} from "./IAgentErrors.sol";
  * ({withdrawCredit}).
  */
 interface ITaskBoard is IAgentErrors {
+    /// @notice The bounded terms of a spec or schedule, named by {TermOutOfRange}.
+    enum Term {
+        /// `maxReward` (below 2^96).
+        MaxReward,
+        /// `claimBond` (below 2^128).
+        ClaimBond,
+        /// `minStake` (below 2^96).
+        MinStake,
+        /// `abandonSlash` (below 2^104).
+        AbandonSlash,
+        /// `leaseDuration` (MIN_LEASE_DURATION to MAX_DURATION).
+        LeaseDuration,
+        /// `reviewWindow` (at most MAX_DURATION).
+        ReviewWindow,
+        /// `deadline` (below 2^40).
+        Deadline,
+        /// A schedule's `count` (1 to MAX_ROUNDS).
+        Count,
+        /// A schedule's `interval` (1 to MAX_DURATION when it has more than one round).
+        Interval,
+        /// A schedule template's `deadline`, the round window (1 to MAX_DURATION).
+        Window,
+        /// A schedule's `firstAt` (its last round must be due before 2^40).
+        FirstAt
+    }
+
     /// @notice What a poster asks for. Times are unix seconds; amounts are in the reward token.
     struct TaskSpec {
         /// Capability the claimant must have declared (0: any agent).
@@ -47,6 +73,8 @@ interface ITaskBoard is IAgentErrors {
     }
 
     /// @notice A task as stored, for reads.
+    // solhint: returned in memory and ABI-encoded a word per field: order is for readers
+    // solhint-disable-next-line gas-struct-packing
     struct TaskView {
         uint8 status;
         uint32 attempt;
@@ -108,10 +136,24 @@ interface ITaskBoard is IAgentErrors {
      */
     event TaskClaimed(uint256 indexed taskId, uint256 indexed agentId, uint32 attempt, uint64 leaseExpiry, uint256 lockedReward);
 
-    /// @notice Emitted when the claimant extends its lease.
+    /**
+     * @notice Emitted when the claimant extends its lease.
+     * @param taskId The task.
+     * @param agentId The claimant.
+     * @param attempt Its attempt.
+     * @param leaseExpiry The new lease expiry.
+     */
     event LeaseRenewed(uint256 indexed taskId, uint256 indexed agentId, uint32 attempt, uint64 leaseExpiry);
 
-    /// @notice Emitted when the claimant submits its result.
+    /**
+     * @notice Emitted when the claimant submits its result.
+     * @param taskId The task.
+     * @param agentId The claimant.
+     * @param attempt Its attempt.
+     * @param resultURI Where the result is.
+     * @param resultHash keccak256 of the result.
+     * @param reviewDeadline Until when the poster may reject; after it, anyone may accept.
+     */
     event TaskSubmitted(
         uint256 indexed taskId,
         uint256 indexed agentId,
@@ -143,7 +185,13 @@ interface ITaskBoard is IAgentErrors {
         bool byPoster
     );
 
-    /// @notice Emitted when the poster rejects a submission; the task reopens and the bond is returned.
+    /**
+     * @notice Emitted when the poster rejects a submission; the task reopens and the bond is returned.
+     * @param taskId The task.
+     * @param agentId The rejected claimant.
+     * @param attempt Its attempt.
+     * @param reasonURI Why.
+     */
     event TaskRejected(uint256 indexed taskId, uint256 indexed agentId, uint32 attempt, string reasonURI);
 
     /**
@@ -159,13 +207,28 @@ interface ITaskBoard is IAgentErrors {
         uint256 indexed taskId, uint256 indexed agentId, uint32 attempt, uint256 bondSlashed, uint256 stakeSlashed, address by
     );
 
-    /// @notice Emitted when the poster cancels an open task; `refund` is credited to it.
+    /**
+     * @notice Emitted when the poster cancels an open task.
+     * @param taskId The task.
+     * @param refund The escrow credited back to the poster.
+     */
     event TaskCancelled(uint256 indexed taskId, uint256 refund);
 
-    /// @notice Emitted when an open task passes its deadline; `refund` is credited to the poster.
+    /**
+     * @notice Emitted when an open task passes its deadline and is closed.
+     * @param taskId The task.
+     * @param refund The escrow credited back to the poster.
+     */
     event TaskExpired(uint256 indexed taskId, uint256 refund);
 
-    /// @notice Emitted when the claimant offers the task to another agent.
+    /**
+     * @notice Emitted when the claimant offers the task to another agent.
+     * @param taskId The task.
+     * @param fromAgentId The claimant offering it.
+     * @param toAgentId The agent that may take it over with {acceptHandoff}.
+     * @param attempt The offering claimant's attempt (the offer lapses with it).
+     * @param contextURI What the taker needs to know.
+     */
     event TaskHandedOff(uint256 indexed taskId, uint256 indexed fromAgentId, uint256 indexed toAgentId, uint32 attempt, string contextURI);
 
     /**
@@ -210,37 +273,118 @@ interface ITaskBoard is IAgentErrors {
      */
     event FeedbackFailed(uint256 indexed taskId, uint256 indexed agentId, string outcome);
 
-    /// @notice Emitted when a schedule is created; every round's `maxReward` is escrowed.
+    /**
+     * @notice Emitted when a schedule is created; every round's `maxReward` is escrowed.
+     * @param scheduleId The schedule.
+     * @param poster Who created it (and escrowed every round).
+     * @param template The rounds' spec (times relative: `deadline` is a round's claim window).
+     * @param firstAt When round 0 is due.
+     * @param interval Seconds between rounds.
+     * @param count Number of rounds.
+     */
     event ScheduleCreated(
         uint256 indexed scheduleId, address indexed poster, TaskSpec template, uint64 firstAt, uint64 interval, uint32 count
     );
 
-    /// @notice Emitted when a schedule is cancelled; `refund` (its unspawned rounds) is credited to the poster.
+    /**
+     * @notice Emitted when a schedule is cancelled.
+     * @param scheduleId The schedule.
+     * @param refund The escrow of its unspawned rounds, credited to the poster.
+     * @param spawned Rounds spawned before the cancellation (they live on as tasks).
+     */
     event ScheduleCancelled(uint256 indexed scheduleId, uint256 refund, uint32 spawned);
 
-    /// @notice Emitted whenever an account is credited (reward, bond, refund, slash).
+    /**
+     * @notice Emitted whenever an account is credited (reward, bond, refund, slash).
+     * @param account Who may withdraw it.
+     * @param token The token (the zero address for ETH).
+     * @param amount How much.
+     * @param taskId The task it comes from (0 for a schedule's refund).
+     */
     event Credited(address indexed account, address indexed token, uint256 amount, uint256 indexed taskId);
 
-    /// @notice Emitted when an account withdraws its credit.
+    /**
+     * @notice Emitted when an account withdraws its credit.
+     * @param account Who withdrew (and was paid).
+     * @param token The token (the zero address for ETH).
+     * @param amount How much.
+     */
     event CreditWithdrawn(address indexed account, address indexed token, uint256 amount);
 
-    /// @notice Thrown when no task has this id.
+    /**
+     * @notice Thrown when no task has this id.
+     * @param taskId The id.
+     */
     error TaskNotFound(uint256 taskId);
-    /// @notice Thrown when a spec is unusable; `reason` names the field.
-    error InvalidTaskSpec(string reason);
-    /// @notice Thrown when the ETH sent differs from what is due.
+    /**
+     * @notice Thrown when a spec's `reward` exceeds its `maxReward`.
+     * @param reward The reward asked for.
+     * @param maxReward The maximum reward asked for.
+     */
+    error RewardAboveMax(uint256 reward, uint256 maxReward);
+    /**
+     * @notice Thrown when a task's deadline is not after both now and its `notBefore`.
+     * @param deadline The deadline asked for.
+     * @param earliest The time it must be after: the later of now and `notBefore`.
+     */
+    error DeadlineTooEarly(uint64 deadline, uint64 earliest);
+    /**
+     * @notice Thrown when a term of a spec or schedule is outside its bounds.
+     * @param term Which term.
+     * @param value The value given.
+     * @param min The smallest value allowed.
+     * @param max The largest value allowed.
+     */
+    error TermOutOfRange(Term term, uint256 value, uint256 min, uint256 max);
+    /**
+     * @notice Thrown when the ETH sent differs from what is due.
+     * @param expected The ETH due.
+     * @param received The ETH sent.
+     */
     error WrongPayment(uint256 expected, uint256 received);
-    /// @notice Thrown when an ERC-20 delivers a different amount than transferred (fee-on-transfer tokens are not supported).
+    /**
+     * @notice Thrown when an ERC-20 delivers a different amount than transferred (fee-on-transfer
+     * tokens are not supported).
+     * @param token The token.
+     * @param expected The amount transferred.
+     * @param received The amount that arrived.
+     */
     error UnsupportedToken(address token, uint256 expected, uint256 received);
-    /// @notice Thrown when claiming a task that is not open.
+    /**
+     * @notice Thrown when claiming a task that is not open.
+     * @param taskId The task.
+     * @param status Its status.
+     * @param claimant Who holds it (or held it last; 0 for a cancelled or expired task).
+     * @param attempt Its current attempt.
+     */
     error TaskNotOpen(uint256 taskId, uint8 status, uint256 claimant, uint32 attempt);
-    /// @notice Thrown when claiming before `notBefore`.
+    /**
+     * @notice Thrown when claiming before `notBefore`.
+     * @param taskId The task.
+     * @param notBefore When it can be claimed.
+     */
     error TaskNotYetClaimable(uint256 taskId, uint64 notBefore);
-    /// @notice Thrown when claiming at or after the deadline.
+    /**
+     * @notice Thrown when claiming at or after the deadline.
+     * @param taskId The task (0 for a schedule round not spawned yet).
+     * @param deadline Its deadline.
+     */
     error TaskPastDeadline(uint256 taskId, uint64 deadline);
-    /// @notice Thrown when the agent lacks the task's capability.
+    /**
+     * @notice Thrown when the agent lacks the task's capability.
+     * @param taskId The task.
+     * @param agentId The agent.
+     * @param capability The capability the task needs.
+     */
     error MissingCapability(uint256 taskId, uint256 agentId, bytes32 capability);
-    /// @notice Thrown when the agent's active stake is below the task's minimum.
+    /**
+     * @notice Thrown when the agent's active stake (its unlocked part, for a task that slashes) is
+     * below the task's minimum.
+     * @param taskId The task.
+     * @param agentId The agent.
+     * @param stake Its stake.
+     * @param minStake The task's minimum.
+     */
     error StakeTooLow(uint256 taskId, uint256 agentId, uint256 stake, uint256 minStake);
     /**
      * @notice Thrown when the agent is one of the poster's own (the poster is its owner, an
@@ -264,54 +408,132 @@ interface ITaskBoard is IAgentErrors {
     error FeedbackOutOfGas(uint256 taskId);
     /// @notice Thrown when TaskBoard is deployed without a treasury to receive abandonment slashes.
     error ZeroTreasury();
-    /// @notice Thrown when an act carries an attempt that is not the current one.
+    /**
+     * @notice Thrown when an act carries an attempt that is not the current one.
+     * @param taskId The task.
+     * @param attempt The attempt the act carried.
+     * @param currentAttempt The task's current attempt.
+     */
     error StaleAttempt(uint256 taskId, uint32 attempt, uint32 currentAttempt);
-    /// @notice Thrown when an act needs another status.
+    /**
+     * @notice Thrown when an act needs another status.
+     * @param taskId The task.
+     * @param status Its status.
+     */
     error WrongStatus(uint256 taskId, uint8 status);
-    /// @notice Thrown when the claimant acts after its lease expired.
+    /**
+     * @notice Thrown when the claimant acts after its lease expired.
+     * @param taskId The task.
+     * @param leaseExpiry When the lease expired.
+     */
     error LeaseExpired(uint256 taskId, uint64 leaseExpiry);
-    /// @notice Thrown when reclaiming before the lease expired.
+    /**
+     * @notice Thrown when reclaiming before the lease expired.
+     * @param taskId The task.
+     * @param leaseExpiry When it expires.
+     */
     error LeaseActive(uint256 taskId, uint64 leaseExpiry);
-    /// @notice Thrown when renewing at or after the deadline.
+    /**
+     * @notice Thrown when renewing at or after the deadline.
+     * @param taskId The task.
+     * @param deadline Its deadline.
+     */
     error RenewalPastDeadline(uint256 taskId, uint64 deadline);
-    /// @notice Thrown when someone other than the poster acts for it.
+    /**
+     * @notice Thrown when someone other than the poster acts for it.
+     * @param taskId The task (0 for a schedule).
+     * @param caller Who called.
+     */
     error NotPoster(uint256 taskId, address caller);
-    /// @notice Thrown when someone other than the approver resolves an escalation.
+    /**
+     * @notice Thrown when someone other than the approver resolves an escalation.
+     * @param taskId The task.
+     * @param caller Who called.
+     */
     error NotApprover(uint256 taskId, address caller);
-    /// @notice Thrown when anyone but the poster accepts before the review window ended.
+    /**
+     * @notice Thrown when anyone but the poster accepts before the review window ended.
+     * @param taskId The task.
+     * @param reviewDeadline When the window ends.
+     */
     error ReviewWindowOpen(uint256 taskId, uint64 reviewDeadline);
-    /// @notice Thrown when the poster rejects after the review window ended.
+    /**
+     * @notice Thrown when the poster rejects after the review window ended.
+     * @param taskId The task.
+     * @param reviewDeadline When the window ended.
+     */
     error ReviewWindowClosed(uint256 taskId, uint64 reviewDeadline);
-    /// @notice Thrown when expiring before the deadline.
+    /**
+     * @notice Thrown when expiring before the deadline.
+     * @param taskId The task.
+     * @param deadline Its deadline.
+     */
     error DeadlineNotReached(uint256 taskId, uint64 deadline);
-    /// @notice Thrown when accepting a handoff that was not offered to this agent.
+    /**
+     * @notice Thrown when accepting a handoff that was not offered to this agent.
+     * @param taskId The task.
+     * @param agentId The agent that tried to take it.
+     * @param offeredTo The agent it is offered to (0: none).
+     */
     error HandoffNotOffered(uint256 taskId, uint256 agentId, uint256 offeredTo);
-    /// @notice Thrown when handing a task to its own claimant.
+    /**
+     * @notice Thrown when handing a task to its own claimant.
+     * @param taskId The task.
+     * @param agentId The claimant.
+     */
     error HandoffToSelf(uint256 taskId, uint256 agentId);
-    /// @notice Thrown when no schedule has this id.
+    /**
+     * @notice Thrown when no schedule has this id.
+     * @param scheduleId The id.
+     */
     error ScheduleNotFound(uint256 scheduleId);
-    /// @notice Thrown when a schedule is unusable; `reason` names the field.
-    error InvalidSchedule(string reason);
-    /// @notice Thrown when claiming a round past the schedule's count.
+    /**
+     * @notice Thrown when claiming a round past the schedule's count.
+     * @param scheduleId The schedule.
+     * @param round The round asked for.
+     * @param count The schedule's number of rounds.
+     */
     error RoundOutOfRange(uint256 scheduleId, uint32 round, uint32 count);
-    /// @notice Thrown when claiming a round before it is due.
+    /**
+     * @notice Thrown when claiming a round before it is due.
+     * @param scheduleId The schedule.
+     * @param round The round.
+     * @param dueAt When it is due.
+     */
     error RoundNotDue(uint256 scheduleId, uint32 round, uint64 dueAt);
-    /// @notice Thrown when a round was already spawned (its task is claimed through {claim}).
+    /**
+     * @notice Thrown when a round was already spawned (its task is claimed through {claim}).
+     * @param scheduleId The schedule.
+     * @param round The round.
+     * @param taskId Its task.
+     */
     error RoundAlreadySpawned(uint256 scheduleId, uint32 round, uint256 taskId);
-    /// @notice Thrown when acting on a cancelled schedule.
+    /**
+     * @notice Thrown when acting on a cancelled schedule.
+     * @param scheduleId The schedule.
+     */
     error ScheduleIsCancelled(uint256 scheduleId);
-    /// @notice Thrown when withdrawing a zero credit.
+    /**
+     * @notice Thrown when withdrawing a zero credit.
+     * @param account The caller.
+     * @param token The token asked for.
+     */
     error NothingToWithdraw(address account, address token);
-    /// @notice Thrown when an ETH payment to `to` fails.
+    /**
+     * @notice Thrown when an ETH payment to `to` fails.
+     * @param to The recipient.
+     * @param amount The amount.
+     */
     error EthTransferFailed(address to, uint256 amount);
 
     /**
      * @notice Posts a task and escrows its `maxReward`: sent as ETH, or pulled from the caller
      * (approve first) when `rewardToken` is an ERC-20.
-     * @dev Requirements: now < deadline; notBefore (0: now) < deadline; reward <= maxReward < 2^96;
-     * minStake < 2^96; MIN_LEASE_DURATION <= leaseDuration <= MAX_DURATION; reviewWindow <=
+     * @dev Requirements: notBefore (0: now) < deadline and now < deadline; reward <= maxReward <
+     * 2^96; minStake < 2^96; MIN_LEASE_DURATION <= leaseDuration <= MAX_DURATION; reviewWindow <=
      * MAX_DURATION; the exact ETH (or none, for a token) is sent; the token delivers the full
      * amount. Emits {TaskPosted}.
+     * @param spec The task's terms.
      * @return taskId The new task's id (from 1).
      */
     function postTask(TaskSpec calldata spec) external payable returns (uint256 taskId);
@@ -325,6 +547,8 @@ interface ITaskBoard is IAgentErrors {
      * the agent; the agent has the capability, is not one of the poster's own (owner, operator or
      * agentWallet of the poster), has at least `minStake` active stake and `abandonSlash` of it not
      * yet locked; the exact bond is paid. Emits {TaskClaimed}.
+     * @param taskId The task.
+     * @param agentId The agent claiming it.
      */
     function claim(uint256 taskId, uint256 agentId) external payable;
 
@@ -332,6 +556,8 @@ interface ITaskBoard is IAgentErrors {
      * @notice Extends the claimant's lease by `leaseDuration` from now.
      * @dev Requirements: the task is Claimed with this attempt; the lease has not expired; now <
      * deadline; the caller is authorised for the claimant. Emits {LeaseRenewed}.
+     * @param taskId The task.
+     * @param attempt The claim's attempt.
      */
     function renewLease(uint256 taskId, uint32 attempt) external;
 
@@ -339,6 +565,10 @@ interface ITaskBoard is IAgentErrors {
      * @notice Submits the result; the poster's review window starts and the claimant's stake lock
      * is released (a submitted task can no longer be abandoned).
      * @dev Requirements: as {renewLease}, without the deadline. Emits {TaskSubmitted}.
+     * @param taskId The task.
+     * @param attempt The claim's attempt.
+     * @param resultURI Where the result is.
+     * @param resultHash keccak256 of the result.
      */
     function submit(uint256 taskId, uint32 attempt, string calldata resultURI, bytes32 resultHash) external;
 
@@ -348,6 +578,7 @@ interface ITaskBoard is IAgentErrors {
      * outcome in the ReputationRegistry (tag1 "task", tag2 "accepted", value 100). The poster may
      * accept at any time; anyone may once the review window has passed (silence is acceptance).
      * @dev Requirements: the task is Submitted. Emits {TaskAccepted} and {Credited}.
+     * @param taskId The task.
      */
     function accept(uint256 taskId) external;
 
@@ -356,6 +587,8 @@ interface ITaskBoard is IAgentErrors {
      * payee, the task reopens, and feedback (tag2 "rejected", value 0) is recorded.
      * @dev Requirements: the task is Submitted; the caller is the poster; now < review deadline.
      * Emits {TaskRejected}.
+     * @param taskId The task.
+     * @param reasonURI Why.
      */
     function reject(uint256 taskId, string calldata reasonURI) external;
 
@@ -364,12 +597,14 @@ interface ITaskBoard is IAgentErrors {
      * credit), `abandonSlash` of the claimant's stake to the treasury (never to the poster, who
      * would profit from a trap), and feedback (tag2 "abandoned", value 0) is recorded.
      * @dev Requirements: the task is Claimed and its lease has expired. Emits {TaskReclaimed}.
+     * @param taskId The task.
      */
     function reclaim(uint256 taskId) external;
 
     /**
      * @notice Cancels an open task; its escrow is credited back to the poster.
      * @dev Requirements: the task is Open; the caller is the poster. Emits {TaskCancelled}.
+     * @param taskId The task.
      */
     function cancel(uint256 taskId) external;
 
@@ -377,6 +612,7 @@ interface ITaskBoard is IAgentErrors {
      * @notice Closes an open task whose deadline passed; anyone may call. The escrow is credited
      * back to the poster.
      * @dev Requirements: the task is Open; now >= deadline. Emits {TaskExpired}.
+     * @param taskId The task.
      */
     function expire(uint256 taskId) external;
 
@@ -385,6 +621,10 @@ interface ITaskBoard is IAgentErrors {
      * the claimant keeps it.
      * @dev Requirements: as {submit}; the other agent exists and is not the claimant.
      * Emits {TaskHandedOff}.
+     * @param taskId The task.
+     * @param attempt The claim's attempt.
+     * @param toAgentId The agent offered the task.
+     * @param contextURI What the taker needs to know.
      */
     function handoff(uint256 taskId, uint32 attempt, uint256 toAgentId, string calldata contextURI) external;
 
@@ -395,6 +635,8 @@ interface ITaskBoard is IAgentErrors {
      * lease taken over when that one runs longer.
      * @dev Requirements: the offer is for this agent and the current attempt; the lease has not
      * expired; the agent is eligible as for {claim}. Emits {TaskClaimed}.
+     * @param taskId The task.
+     * @param agentId The agent the task was offered to.
      */
     function acceptHandoff(uint256 taskId, uint256 agentId) external payable;
 
@@ -403,6 +645,9 @@ interface ITaskBoard is IAgentErrors {
      * has the task's review window, at least MIN_ESCALATION_WINDOW, to answer; after that anyone
      * may end the escalation with {expireEscalation}.
      * @dev Requirements: as {submit}. Emits {TaskEscalated}.
+     * @param taskId The task.
+     * @param attempt The claim's attempt.
+     * @param questionURI The question.
      */
     function escalate(uint256 taskId, uint32 attempt, string calldata questionURI) external;
 
@@ -411,6 +656,9 @@ interface ITaskBoard is IAgentErrors {
      * otherwise the claim ends without penalty (bond returned) and the task reopens.
      * @dev Requirements: the task is Escalated; the caller is the approver (the poster when none
      * was named). Emits {EscalationResolved}.
+     * @param taskId The task.
+     * @param answerURI The answer.
+     * @param resume True to let the claimant go on; false to release the claim.
      */
     function resolveEscalation(uint256 taskId, string calldata answerURI, bool resume) external;
 
@@ -420,6 +668,7 @@ interface ITaskBoard is IAgentErrors {
      * reopens; past its deadline the poster (or anyone) can then {expire} it.
      * @dev Requirements: the task is Escalated; now >= its escalation deadline.
      * Emits {EscalationExpired}.
+     * @param taskId The task.
      */
     function expireEscalation(uint256 taskId) external;
 
@@ -430,6 +679,10 @@ interface ITaskBoard is IAgentErrors {
      * @dev Requirements: 1 <= count <= MAX_ROUNDS; 0 < interval <= MAX_DURATION when count > 1;
      * 0 < window <= MAX_DURATION; the template is valid as for {postTask}; the escrow is paid.
      * Emits {ScheduleCreated}.
+     * @param template The rounds' terms (times relative, see above).
+     * @param firstAt When round 0 is due.
+     * @param interval Seconds between rounds.
+     * @param count Number of rounds.
      * @return scheduleId The new schedule's id (from 1).
      */
     function createSchedule(TaskSpec calldata template, uint64 firstAt, uint64 interval, uint32 count)
@@ -443,6 +696,9 @@ interface ITaskBoard is IAgentErrors {
      * @dev Requirements: the schedule exists and is not cancelled; round < count; the round is due,
      * not spawned yet and within its window; the agent is eligible as for {claim}.
      * Emits {TaskPosted} and {TaskClaimed}.
+     * @param scheduleId The schedule.
+     * @param round The round.
+     * @param agentId The agent claiming it.
      * @return taskId The round's task.
      */
     function claimScheduled(uint256 scheduleId, uint32 round, uint256 agentId) external payable returns (uint256 taskId);
@@ -451,48 +707,97 @@ interface ITaskBoard is IAgentErrors {
      * @notice Cancels a schedule: rounds not yet spawned are refunded to the poster (as credit).
      * Spawned rounds live on as tasks.
      * @dev Requirements: the caller is the poster; not already cancelled. Emits {ScheduleCancelled}.
+     * @param scheduleId The schedule.
      */
     function cancelSchedule(uint256 scheduleId) external;
 
     /**
      * @notice Pays the caller its credit in `token` (the zero address for ETH).
      * @dev Requirements: the credit is not zero. Emits {CreditWithdrawn}.
+     * @param token The token to withdraw.
      */
     function withdrawCredit(address token) external;
 
-    /// @notice A task's state and terms.
-    function getTask(uint256 taskId) external view returns (TaskView memory);
+    /**
+     * @notice A task's state and terms.
+     * @param taskId The task.
+     * @return task Its state and terms.
+     */
+    function getTask(uint256 taskId) external view returns (TaskView memory task);
 
-    /// @notice The reward a claim would lock in now.
-    function payableReward(uint256 taskId) external view returns (uint256);
+    /**
+     * @notice The reward a claim would lock in now.
+     * @param taskId The task.
+     * @return reward The reward.
+     */
+    function payableReward(uint256 taskId) external view returns (uint256 reward);
 
-    /// @notice A schedule's terms and progress.
-    function getSchedule(uint256 scheduleId) external view returns (ScheduleView memory);
+    /**
+     * @notice A schedule's terms and progress.
+     * @param scheduleId The schedule.
+     * @return schedule Its terms and progress.
+     */
+    function getSchedule(uint256 scheduleId) external view returns (ScheduleView memory schedule);
 
-    /// @notice The task spawned for a schedule round (0 if none yet).
+    /**
+     * @notice The task spawned for a schedule round.
+     * @param scheduleId The schedule.
+     * @param round The round.
+     * @return taskId Its task (0 if none yet).
+     */
     function roundTask(uint256 scheduleId, uint32 round) external view returns (uint256 taskId);
 
-    /// @notice What `account` can withdraw in `token`.
-    function creditOf(address account, address token) external view returns (uint256);
+    /**
+     * @notice What `account` can withdraw in `token`.
+     * @param account The account.
+     * @param token The token (the zero address for ETH).
+     * @return credit The amount.
+     */
+    function creditOf(address account, address token) external view returns (uint256 credit);
 
-    /// @notice Escrowed rewards and held bonds in `token`.
-    function totalEscrowed(address token) external view returns (uint256);
+    /**
+     * @notice Escrowed rewards and held bonds in `token`.
+     * @param token The token (the zero address for ETH).
+     * @return amount The amount.
+     */
+    function totalEscrowed(address token) external view returns (uint256 amount);
 
-    /// @notice Unwithdrawn credits in `token`.
-    function totalCredits(address token) external view returns (uint256);
+    /**
+     * @notice Unwithdrawn credits in `token`.
+     * @param token The token (the zero address for ETH).
+     * @return amount The amount.
+     */
+    function totalCredits(address token) external view returns (uint256 amount);
 
-    /// @notice Number of tasks posted or spawned.
-    function taskCount() external view returns (uint256);
+    /**
+     * @notice Number of tasks posted or spawned.
+     * @return count The number (also the latest task id).
+     */
+    function taskCount() external view returns (uint256 count);
 
-    /// @notice Number of schedules created.
-    function scheduleCount() external view returns (uint256);
+    /**
+     * @notice Number of schedules created.
+     * @return count The number (also the latest schedule id).
+     */
+    function scheduleCount() external view returns (uint256 count);
 
-    /// @notice The agent the current claimant offered the task to (0 if none).
+    /**
+     * @notice The agent the current claimant offered the task to.
+     * @param taskId The task.
+     * @return toAgentId The agent (0 if none).
+     */
     function pendingHandoff(uint256 taskId) external view returns (uint256 toAgentId);
 
-    /// @notice When the current escalation can be expired (0 unless the task is Escalated).
+    /**
+     * @notice When the current escalation can be expired.
+     * @param taskId The task.
+     * @return answerBy The time (0 unless the task is Escalated).
+     */
     function escalationDeadline(uint256 taskId) external view returns (uint64 answerBy);
 
-    /// @notice Receiver of abandonment slashes.
-    function treasury() external view returns (address);
+    /**
+     * @notice Receiver of abandonment slashes.
+     * @return treasury_ The treasury.
+     */
+    function treasury() external view returns (address treasury_);
 }

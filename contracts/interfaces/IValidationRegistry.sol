@@ -131,6 +131,12 @@ interface IValidationRegistry is IAgentErrors {
      * @notice A request and its latest response.
      * @dev Requirements: the request exists.
      * @param requestHash The request's key.
+     * @return validatorAddress The validator.
+     * @return agentId The agent validated.
+     * @return response The response (0 to 100; 0 before any).
+     * @return responseHash The response's hash.
+     * @return tag The response's tag.
+     * @return lastUpdate When the request or its last response landed.
      */
     function getValidationStatus(bytes32 requestHash)
         external
@@ -161,6 +167,7 @@ interface IValidationRegistry is IAgentErrors {
      * @notice Every request made for the agent, oldest first. Unbounded: prefer
      * {getAgentValidationsPage}.
      * @param agentId The agent.
+     * @return requestHashes The requests, oldest first.
      */
     function getAgentValidations(uint256 agentId) external view returns (bytes32[] memory requestHashes);
 
@@ -168,6 +175,7 @@ interface IValidationRegistry is IAgentErrors {
      * @notice Every request addressed to the validator, oldest first. Unbounded: prefer
      * {getValidatorRequestsPage}.
      * @param validatorAddress The validator.
+     * @return requestHashes The requests, oldest first.
      */
     function getValidatorRequests(address validatorAddress) external view returns (bytes32[] memory requestHashes);
 

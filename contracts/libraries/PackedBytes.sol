@@ -30,10 +30,14 @@ library PackedBytes {
     uint256 private constant LENGTH_MASK = 0xffffffff;
 
     /// @notice Stores `value` (from calldata) in `self`, replacing any previous value.
+    /// @param self The value's head slot.
+    /// @param value The bytes to store.
     function store(Bytes storage self, bytes calldata value) internal {
         // n < 2^32 always: 4 GiB of calldata would cost over 17 billion gas, so the 32-bit length
         // field cannot be truncated.
         uint256 n = value.length;
+        // solhint: word-level calldata and storage copies with a packed length
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             // Head: the first min(n, 28) bytes, later bytes masked off (calldataload reads 32
             // bytes and may pick up whatever calldata follows the value), n in the low 4 bytes.
@@ -63,7 +67,11 @@ library PackedBytes {
     }
 
     /// @notice Returns the stored value as a freshly allocated `bytes`.
+    /// @param self The value's head slot.
+    /// @return value The stored bytes.
     function load(Bytes storage self) internal view returns (bytes memory value) {
+        // solhint: word-level storage-to-memory copy with a packed length
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             let headWord := sload(self.slot)
             let n := and(headWord, LENGTH_MASK)

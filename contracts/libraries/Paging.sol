@@ -10,6 +10,11 @@ library Paging {
     /**
      * @notice The half-open index range `[start, end)` of the page of at most `limit` items that
      * begins at `offset` in a list of `total` items. An offset past the end yields an empty page.
+     * @param total The list's length.
+     * @param offset The first index asked for.
+     * @param limit The most items asked for.
+     * @return start The first index of the page.
+     * @return end One past its last index.
      */
     function window(uint256 total, uint256 offset, uint256 limit) internal pure returns (uint256 start, uint256 end) {
         if (offset >= total) return (total, total);

@@ -36,6 +36,9 @@ library WeightTree {
         mapping(uint256 key => uint256 node) nodes;
     }
 
+    /// @notice What {drawExcluding} returns when no leaf outside the excluded ones has weight.
+    uint256 internal constant NO_LEAF = type(uint256).max;
+
     uint256 private constant ROOT_KEY = type(uint256).max;
     uint256 private constant LANE_MASK = 0xffffffffffffffff;
     uint256 private constant CHILDREN_MASK = (1 << 192) - 1;
@@ -51,6 +54,9 @@ library WeightTree {
     error EmptyTree();
 
     /// @notice Allocates a leaf (a vacated one first) with weight `weight`; returns its index.
+    /// @param self The tree.
+    /// @param weight Its weight.
+    /// @return leaf The leaf's index.
     function insert(Tree storage self, uint64 weight) internal returns (uint256 leaf) {
         uint256 vacantCount = self.vacant.length;
         if (vacantCount != 0) {
@@ -68,6 +74,8 @@ library WeightTree {
     }
 
     /// @notice Zeroes a leaf and queues it for reuse.
+    /// @param self The tree.
+    /// @param leaf The leaf.
     function remove(Tree storage self, uint256 leaf) internal {
         set(self, leaf, 0);
         self.vacant.push(uint32(leaf));
@@ -76,6 +84,9 @@ library WeightTree {
     /**
      * @notice Sets leaf `leaf` to `weight`, updating every node on its path.
      * @return old The previous weight.
+     * @param self The tree.
+     * @param leaf The leaf.
+     * @param weight Its new weight.
      */
     function set(Tree storage self, uint256 leaf, uint64 weight) internal returns (uint64 old) {
         mapping(uint256 => uint256) storage nodes = self.nodes;
@@ -119,6 +130,8 @@ library WeightTree {
     }
 
     /// @notice Leaf `leaf`'s weight.
+    /// @param self The tree.
+    /// @param leaf The leaf.
     function weightOf(Tree storage self, uint256 leaf) internal view returns (uint64) {
         uint256 root = self.nodes[ROOT_KEY];
         uint256 node = root >> TOP_SHIFT == 0 ? root : self.nodes[leaf >> 2];
@@ -126,6 +139,7 @@ library WeightTree {
     }
 
     /// @notice Sum of all weights.
+    /// @param self The tree.
     function total(Tree storage self) internal view returns (uint256) {
         return _childrenSum(self.nodes[ROOT_KEY]);
     }
@@ -134,6 +148,8 @@ library WeightTree {
      * @notice The leaf owning point `random % total` of the cumulative weights: each leaf is drawn
      * with probability weight / total (the modulo bias is below 2^-192).
      * @dev Requirements: total > 0. Reads one slot per level.
+     * @param self The tree.
+     * @param random A uniformly random number.
      */
     function draw(Tree storage self, uint256 random) internal view returns (uint256) {
         uint256 root = self.nodes[ROOT_KEY];
@@ -144,9 +160,12 @@ library WeightTree {
 
     /**
      * @notice Like {draw}, over the tree with the leaves in `excluded` weighing zero: each other
-     * leaf is drawn with probability weight / (total - excluded weight). Returns `type(uint256).max`
+     * leaf is drawn with probability weight / (total - excluded weight). Returns {NO_LEAF}
      * when nothing else has weight. Costs one slot read per level plus one per excluded leaf, and
      * O(levels * excluded) arithmetic; `excluded` must not repeat a leaf.
+     * @param self The tree.
+     * @param random A uniformly random number.
+     * @param excluded Leaves that must not be drawn.
      */
     function drawExcluding(Tree storage self, uint256 random, uint256[] memory excluded)
         internal
@@ -162,7 +181,7 @@ library WeightTree {
         uint256 root = self.nodes[ROOT_KEY];
         // The excluded leaves are part of the total, so the subtraction cannot underflow.
         uint256 sum = _childrenSum(root) - excludedSum;
-        if (sum == 0) return type(uint256).max;
+        if (sum == 0) return NO_LEAF;
         return _descend(self, root, random % sum, excluded, weights);
     }
 
@@ -202,6 +221,8 @@ library WeightTree {
             uint256 c1 = c0 + w1;
             uint256 c2 = c1 + w2;
             uint256 k;
+            // solhint: bool-to-int arithmetic, branch-free (constant gas per draw)
+            // solhint-disable-next-line no-inline-assembly
             assembly ("memory-safe") {
                 // Comparisons yield 0 or 1; exactly one of the eq() terms is 1 when k > 0.
                 k := add(add(iszero(lt(point, c0)), iszero(lt(point, c1))), iszero(lt(point, c2)))

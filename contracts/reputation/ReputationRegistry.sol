@@ -100,9 +100,10 @@ contract ReputationRegistry is IReputationRegistry {
     ) external {
         _existingFeedback(agentId, clientAddress, feedbackIndex);
         if (bytes(responseURI).length == 0) revert EmptyResponseURI();
-        if (_responseCounts[agentId][clientAddress][feedbackIndex][msg.sender]++ == 0) {
-            _responders[agentId][clientAddress][feedbackIndex].push(msg.sender);
-        }
+        mapping(address responder => uint64) storage counts = _responseCounts[agentId][clientAddress][feedbackIndex];
+        uint64 count = counts[msg.sender];
+        if (count == 0) _responders[agentId][clientAddress][feedbackIndex].push(msg.sender);
+        counts[msg.sender] = count + 1;
         emit ResponseAppended(agentId, clientAddress, feedbackIndex, msg.sender, responseURI, responseHash);
     }
 
@@ -178,13 +179,7 @@ contract ReputationRegistry is IReputationRegistry {
         bytes32 tag1Hash = keccak256(bytes(tag1));
         bytes32 tag2Hash = keccak256(bytes(tag2));
 
-        uint256 total;
-        for (uint256 i; i < list.length; ++i) {
-            uint64 last = _lastIndex[agentId][list[i]];
-            for (uint64 j = 1; j <= last; ++j) {
-                if (_matches(_feedback[agentId][list[i]][j], tag1Hash, tag2Hash, includeRevoked)) ++total;
-            }
-        }
+        uint256 total = _countMatches(agentId, list, tag1Hash, tag2Hash, includeRevoked);
 
         clients = new address[](total);
         feedbackIndexes = new uint64[](total);
@@ -307,6 +302,22 @@ contract ReputationRegistry is IReputationRegistry {
         return true;
     }
 
+    /// @dev How many of the clients' entries match the filter.
+    function _countMatches(
+        uint256 agentId,
+        address[] memory clients,
+        bytes32 tag1Hash,
+        bytes32 tag2Hash,
+        bool includeRevoked
+    ) private view returns (uint256 total) {
+        for (uint256 i; i < clients.length; ++i) {
+            uint64 last = _lastIndex[agentId][clients[i]];
+            for (uint64 j = 1; j <= last; ++j) {
+                if (_matches(_feedback[agentId][clients[i]][j], tag1Hash, tag2Hash, includeRevoked)) ++total;
+            }
+        }
+    }
+
     /// @dev The list without repeats, first occurrences kept in order. Quadratic, for the short
     /// filter lists callers pass.
     function _unique(address[] calldata list) private pure returns (address[] memory out) {
@@ -320,9 +331,14 @@ contract ReputationRegistry is IReputationRegistry {
                     break;
                 }
             }
-            if (!seen) out[n++] = list[i];
+            if (!seen) {
+                out[n] = list[i];
+                ++n;
+            }
         }
         // Shrink the array in place to the n unique entries (n <= list.length, memory already owned).
+        // solhint: Solidity cannot shorten a memory array
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             mstore(out, n)
         }

@@ -108,6 +108,7 @@ contract TaskBoard is ITaskBoard, AgentAuth, ReentrancyGuardTransient {
     mapping(address token => uint256) private _creditTotals;
 
     /**
+     * @notice Deploys the board and registers it in `identity` as a protocol contract.
      * @param identity The IdentityRegistry agents are authorised against; TaskBoard registers itself
      * there as a protocol contract, so no approval can make it an agent's key.
      * @param stakes The StakeManager (TaskBoard needs its slasher role).
@@ -129,8 +130,8 @@ contract TaskBoard is ITaskBoard, AgentAuth, ReentrancyGuardTransient {
     /// @inheritdoc ITaskBoard
     function postTask(TaskSpec calldata spec) external payable nonReentrant returns (uint256 taskId) {
         uint64 notBefore = spec.notBefore == 0 ? uint64(block.timestamp) : spec.notBefore;
-        if (spec.deadline <= block.timestamp) revert InvalidTaskSpec("deadline must be in the future");
-        if (spec.deadline <= notBefore) revert InvalidTaskSpec("deadline must be after notBefore");
+        uint64 earliest = notBefore > block.timestamp ? notBefore : uint64(block.timestamp);
+        if (spec.deadline <= earliest) revert DeadlineTooEarly(spec.deadline, earliest);
         _validate(spec);
         taskId = ++_taskCount;
         Task storage task = _tasks[taskId];
@@ -153,10 +154,16 @@ contract TaskBoard is ITaskBoard, AgentAuth, ReentrancyGuardTransient {
         nonReentrant
         returns (uint256 scheduleId)
     {
-        if (count == 0 || count > MAX_ROUNDS) revert InvalidSchedule("count must be 1 to MAX_ROUNDS");
-        if (count > 1 && (interval == 0 || interval > MAX_DURATION)) revert InvalidSchedule("interval must be 1s to MAX_DURATION");
-        if (firstAt > type(uint40).max - uint256(interval) * count) revert InvalidSchedule("firstAt too far");
-        if (template.deadline == 0 || template.deadline > MAX_DURATION) revert InvalidSchedule("window (deadline) must be 1s to MAX_DURATION");
+        if (count == 0 || count > MAX_ROUNDS) revert TermOutOfRange(Term.Count, count, 1, MAX_ROUNDS);
+        if (interval > MAX_DURATION || (count > 1 && interval == 0)) {
+            revert TermOutOfRange(Term.Interval, interval, count > 1 ? 1 : 0, MAX_DURATION);
+        }
+        // span <= MAX_DURATION * MAX_ROUNDS < 2^40: the subtraction cannot underflow.
+        uint256 latest = type(uint40).max - uint256(interval) * count;
+        if (firstAt > latest) revert TermOutOfRange(Term.FirstAt, firstAt, 0, latest);
+        if (template.deadline == 0 || template.deadline > MAX_DURATION) {
+            revert TermOutOfRange(Term.Window, template.deadline, 1, MAX_DURATION);
+        }
         _validate(template);
         scheduleId = ++_scheduleCount;
         _schedules[scheduleId] = Schedule(msg.sender, uint40(firstAt), uint40(interval), count, 0, false);
@@ -625,16 +632,18 @@ contract TaskBoard is ITaskBoard, AgentAuth, ReentrancyGuardTransient {
 
     /// @dev Checks what every spec needs (times are checked by the caller: absolute or relative).
     function _validate(TaskSpec calldata spec) private pure {
-        if (spec.reward > spec.maxReward) revert InvalidTaskSpec("reward exceeds maxReward");
-        if (spec.maxReward > type(uint96).max) revert InvalidTaskSpec("maxReward exceeds 2^96 - 1");
-        if (spec.claimBond > type(uint128).max) revert InvalidTaskSpec("claimBond exceeds 2^128 - 1");
-        if (spec.minStake > type(uint96).max) revert InvalidTaskSpec("minStake exceeds 2^96 - 1");
-        if (spec.abandonSlash > type(uint104).max) revert InvalidTaskSpec("abandonSlash exceeds 2^104 - 1");
-        if (spec.leaseDuration < MIN_LEASE_DURATION || spec.leaseDuration > MAX_DURATION) {
-            revert InvalidTaskSpec("leaseDuration must be MIN_LEASE_DURATION to MAX_DURATION");
+        if (spec.reward > spec.maxReward) revert RewardAboveMax(spec.reward, spec.maxReward);
+        if (spec.maxReward > type(uint96).max) revert TermOutOfRange(Term.MaxReward, spec.maxReward, 0, type(uint96).max);
+        if (spec.claimBond > type(uint128).max) revert TermOutOfRange(Term.ClaimBond, spec.claimBond, 0, type(uint128).max);
+        if (spec.minStake > type(uint96).max) revert TermOutOfRange(Term.MinStake, spec.minStake, 0, type(uint96).max);
+        if (spec.abandonSlash > type(uint104).max) {
+            revert TermOutOfRange(Term.AbandonSlash, spec.abandonSlash, 0, type(uint104).max);
         }
-        if (spec.reviewWindow > MAX_DURATION) revert InvalidTaskSpec("reviewWindow exceeds MAX_DURATION");
-        if (spec.deadline > type(uint40).max) revert InvalidTaskSpec("deadline exceeds 2^40 - 1");
+        if (spec.leaseDuration < MIN_LEASE_DURATION || spec.leaseDuration > MAX_DURATION) {
+            revert TermOutOfRange(Term.LeaseDuration, spec.leaseDuration, MIN_LEASE_DURATION, MAX_DURATION);
+        }
+        if (spec.reviewWindow > MAX_DURATION) revert TermOutOfRange(Term.ReviewWindow, spec.reviewWindow, 0, MAX_DURATION);
+        if (spec.deadline > type(uint40).max) revert TermOutOfRange(Term.Deadline, spec.deadline, 0, type(uint40).max);
     }
 
     function _flags(TaskSpec calldata spec) private pure returns (uint8 flags) {
@@ -758,6 +767,8 @@ contract TaskBoard is ITaskBoard, AgentAuth, ReentrancyGuardTransient {
      * settlement reverts instead.
      */
     function _feedback(uint256 taskId, uint256 agentId, int128 value, string memory outcome) private {
+        // solhint: a success needs nothing more; only a failure is recorded
+        // solhint-disable-next-line no-empty-blocks
         try _reputation.giveFeedback{gas: FEEDBACK_GAS}(agentId, value, 0, "task", outcome, "", "", bytes32(taskId)) {}
         catch {
             if (gasleft() < FEEDBACK_GAS / 63) revert FeedbackOutOfGas(taskId);

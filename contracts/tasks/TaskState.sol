@@ -25,6 +25,7 @@ type TaskState is uint256;
 
 using TaskStateLib for TaskState global;
 
+/// @title TaskStateLib
 /// @notice Accessors of {TaskState}.
 library TaskStateLib {
     uint8 internal constant NONE = 0;
@@ -73,26 +74,31 @@ library TaskStateLib {
     }
 
     /// @notice The claimant (held and settled states; 0 for cancelled and expired tasks).
+    /// @param self The state word.
     function claimant(TaskState self) internal pure returns (uint64) {
         return uint64(TaskState.unwrap(self) >> CLAIMANT_SHIFT);
     }
 
     /// @notice The timer (held states; 0 once settled).
+    /// @param self The state word.
     function timer(TaskState self) internal pure returns (uint40) {
         return uint40(TaskState.unwrap(self) >> TIMER_SHIFT);
     }
 
     /// @notice Earliest claim time (open state only).
+    /// @param self The state word.
     function notBefore(TaskState self) internal pure returns (uint40) {
         return uint40(TaskState.unwrap(self) >> NOT_BEFORE_SHIFT);
     }
 
     /// @notice Claims close at this time (open state only).
+    /// @param self The state word.
     function deadline(TaskState self) internal pure returns (uint40) {
         return uint40(TaskState.unwrap(self) >> DEADLINE_SHIFT);
     }
 
     /// @notice Seconds a claim lasts (open state only).
+    /// @param self The state word.
     function leaseDuration(TaskState self) internal pure returns (uint32) {
         return uint32(TaskState.unwrap(self) >> LEASE_SHIFT);
     }
@@ -102,6 +108,12 @@ library TaskStateLib {
     }
 
     /// @notice An open task: `flags_`, `attempt_` claims so far, its claim window, lease and base reward.
+    /// @param flags_ Which cold slots a claim reads ({FLAG_CAPABILITY} …).
+    /// @param attempt_ Claims so far.
+    /// @param notBefore_ Earliest claim time.
+    /// @param deadline_ Claims close at this time.
+    /// @param leaseDuration_ Seconds a claim lasts.
+    /// @param reward_ The base reward.
     function open(uint8 flags_, uint32 attempt_, uint40 notBefore_, uint40 deadline_, uint32 leaseDuration_, uint96 reward_)
         internal
         pure
@@ -115,6 +127,12 @@ library TaskStateLib {
     }
 
     /// @notice A held or settled state with every field given (flags kept).
+    /// @param self The state word.
+    /// @param status_ The status.
+    /// @param attempt_ The attempt.
+    /// @param claimant_ The claimant.
+    /// @param timer_ The timer (its meaning depends on the status).
+    /// @param reward_ The locked reward.
     function pack(TaskState self, uint8 status_, uint32 attempt_, uint64 claimant_, uint40 timer_, uint96 reward_)
         internal
         pure
@@ -128,6 +146,9 @@ library TaskStateLib {
     }
 
     /// @notice The same held state with a new status and timer (claimant, attempt and reward kept).
+    /// @param self The state word.
+    /// @param status_ The new status.
+    /// @param timer_ The new timer.
     function withStatus(TaskState self, uint8 status_, uint40 timer_) internal pure returns (TaskState) {
         return self.pack(status_, self.attempt(), self.claimant(), timer_, self.lockedReward());
     }

@@ -91,6 +91,7 @@ const RUN_ELSEWHERE: Record<string, string> = {
   "npm test": ".ci/run",
   "npm run build": "scripts/run-tests.ts",
   "npm run coverage": "scripts/run-tests.ts",
+  "npm run lint:sol": "scripts/run-tests.ts",
   STIGMERGY_TREASURY: "test/e2e/deploy.test.ts",
   STIGMERGY_RANDOMNESS: "test/e2e/deploy.test.ts",
   STIGMERGY_RPC_GRACE_MS: "test/e2e/outage.test.ts",
@@ -114,6 +115,7 @@ const SPELLED: Record<string, string> = {
   "npm test": "npm install && npm test",
   "npm run build": '["run", "build"]',
   "npm run coverage": '["run", "coverage"]',
+  "npm run lint:sol": '["run", "lint:sol"]',
 };
 
 /** A long-running command (npm and its children in one process group), with its output. */

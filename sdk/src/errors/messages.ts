@@ -30,6 +30,22 @@ const at = formatTimestamp;
 const TASK_STATUS = ["none", "open", "claimed", "submitted", "escalated", "accepted", "cancelled", "expired"] as const;
 const taskStatus = (status: number) => TASK_STATUS[status] ?? `in status ${status}`;
 
+/** TaskBoard's bounded terms (ITaskBoard.Term), as the spec or schedule field names. */
+const TERMS = [
+  "the task's maxReward",
+  "the task's claimBond",
+  "the task's minStake",
+  "the task's abandonSlash",
+  "the task's leaseDuration (seconds)",
+  "the task's reviewWindow (seconds)",
+  "the task's deadline",
+  "the schedule's count of rounds",
+  "the schedule's interval (seconds)",
+  "the schedule's round window, its template's deadline (seconds)",
+  "the schedule's firstAt",
+] as const;
+const termName = (term: number) => TERMS[term] ?? `term ${term}`;
+
 /** Role hashes the contracts define, by name. */
 const ROLE_NAMES: ReadonlyMap<string, string> = new Map([
   [zeroHash, "DEFAULT_ADMIN_ROLE"],
@@ -92,7 +108,11 @@ export const contractErrorMessages: ContractErrorMessages = {
 
   // ---------------------------------------------------------------- TaskBoard
   TaskNotFound: ({ taskId }) => `task ${taskId} does not exist`,
-  InvalidTaskSpec: ({ reason }) => `the task spec is invalid: ${reason}`,
+  RewardAboveMax: ({ reward, maxReward }) =>
+    `the task's reward (${reward}) is above its maxReward (${maxReward}); the reward can only rise towards maxReward`,
+  DeadlineTooEarly: ({ deadline, earliest }) =>
+    `the task's deadline, ${at(deadline)}, must be after ${at(earliest)} (now, or its notBefore when that is later)`,
+  TermOutOfRange: ({ term, value, min, max }) => `${termName(term)} is ${value}, outside ${min} to ${max}`,
   WrongPayment: ({ expected, received }) =>
     expected === 0n
       ? `this call must not send ETH (nothing is due in ETH: the task pays in an ERC-20, or no bond is required), but ${eth(received)} was sent`
@@ -134,7 +154,6 @@ export const contractErrorMessages: ContractErrorMessages = {
       : `task ${taskId} is not offered to agent ${agentId} for the current attempt (the pending handoff is to agent ${offeredTo})`,
   HandoffToSelf: ({ taskId, agentId }) => `agent ${agentId} already holds task ${taskId} and cannot hand it off to itself`,
   ScheduleNotFound: ({ scheduleId }) => `schedule ${scheduleId} does not exist`,
-  InvalidSchedule: ({ reason }) => `the schedule is invalid: ${reason}`,
   RoundOutOfRange: ({ scheduleId, round, count }) =>
     `schedule ${scheduleId} has ${count} round${count === 1 ? "" : "s"}, numbered from 0; round ${round} does not exist`,
   RoundNotDue: ({ scheduleId, round, dueAt }) => `round ${round} of schedule ${scheduleId} is not due until ${at(dueAt)}`,
@@ -149,7 +168,11 @@ export const contractErrorMessages: ContractErrorMessages = {
 
   // ---------------------------------------------------------------- LeaderElection
   GroupNotFound: ({ groupId }) => `group ${groupId} does not exist`,
-  InvalidGroupParams: ({ reason }) => `the group parameters are invalid: ${reason}`,
+  ZeroWeightUnit: () => `LeaderElection needs a non-zero weightUnit (stake per unit of weight)`,
+  EpochDurationOutOfRange: ({ epochDuration, max }) =>
+    `the group's epochDuration is ${seconds(epochDuration)}; it must be 1 to ${seconds(max)}`,
+  HeartbeatTimeoutOutOfRange: ({ heartbeatTimeout, unbondingPeriod }) =>
+    `the group's heartbeatTimeout is ${seconds(heartbeatTimeout)}; it must be at least 1 second and shorter than the unbonding period (${seconds(unbondingPeriod)}), so that a silent leader is failed over before it can withdraw`,
   JoinClosedUntilNextEpoch: ({ groupId, nextEpochStart }) =>
     `group ${groupId} already drew (or is drawing) its leader for this epoch; joining reopens at ${at(nextEpochStart)}`,
   AlreadyMember: ({ groupId, agentId }) => `agent ${agentId} is already a member of group ${groupId}`,

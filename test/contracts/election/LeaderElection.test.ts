@@ -124,8 +124,8 @@ describe("LeaderElection", () => {
     await viem.assertions.revertWithCustomErrorWithArgs(
       viem.deployContract("LeaderElection", [f.c.IdentityRegistry!, f.c.StakeManager!, zeroAddress, f.deployer.account.address, 0n]),
       f.election,
-      "InvalidGroupParams",
-      ["weightUnit is 0"],
+      "ZeroWeightUnit",
+      [],
     );
   });
 
@@ -144,13 +144,14 @@ describe("LeaderElection", () => {
 
     it("rejects a zero epoch, a zero timeout and a timeout not shorter than the unbonding period", async () => {
       const { election } = await loadFixture(withGroup);
-      for (const [p, reason] of [
-        [{ ...params, epochDuration: 0n }, "epochDuration must be between 1 and 2^32 - 1 seconds"],
-        [{ ...params, epochDuration: 2n ** 32n }, "epochDuration must be between 1 and 2^32 - 1 seconds"],
-        [{ ...params, heartbeatTimeout: 0n }, "heartbeatTimeout is 0"],
-        [{ ...params, heartbeatTimeout: 86_400n }, "heartbeatTimeout must be shorter than the unbonding period"],
+      const unbonding = 86_400n;
+      for (const [p, error, args] of [
+        [{ ...params, epochDuration: 0n }, "EpochDurationOutOfRange", [0n, 2n ** 32n - 1n]],
+        [{ ...params, epochDuration: 2n ** 32n }, "EpochDurationOutOfRange", [2n ** 32n, 2n ** 32n - 1n]],
+        [{ ...params, heartbeatTimeout: 0n }, "HeartbeatTimeoutOutOfRange", [0n, unbonding]],
+        [{ ...params, heartbeatTimeout: unbonding }, "HeartbeatTimeoutOutOfRange", [unbonding, unbonding]],
       ] as const) {
-        await viem.assertions.revertWithCustomErrorWithArgs(election.write.createGroup([NAME, p]), election, "InvalidGroupParams", [reason]);
+        await viem.assertions.revertWithCustomErrorWithArgs(election.write.createGroup([NAME, p]), election, error, [...args]);
       }
     });
 

@@ -421,8 +421,11 @@ describe("TaskBoard under attack (issue 14)", () => {
       const f = await loadFixture(deployed);
       const min = await f.board.read.MIN_LEASE_DURATION();
       for (const leaseDuration of [1n, min - 1n]) {
-        await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.alice)).write.postTask([await f.spec({ leaseDuration })], { value: REWARD }), f.board, "InvalidTaskSpec", [
-          "leaseDuration must be MIN_LEASE_DURATION to MAX_DURATION",
+        await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.alice)).write.postTask([await f.spec({ leaseDuration })], { value: REWARD }), f.board, "TermOutOfRange", [
+          4, // Term.LeaseDuration
+          leaseDuration,
+          min,
+          365n * 86_400n,
         ]);
       }
       await f.post(await f.spec({ leaseDuration: min }));

@@ -120,27 +120,40 @@ describe("TaskBoard", () => {
       expect(await f.board.read.totalEscrowed([f.c.StakeToken!])).to.equal(5n * TOKEN);
     });
 
-    it("rejects each invalid field with its reason", async () => {
+    it("rejects each invalid field, naming the field, its value and its bounds", async () => {
       const f = await loadFixture(deployed);
       const now = BigInt(await time.latest());
-      const cases: [Partial<Spec>, string][] = [
-        [{ deadline: now }, "deadline must be in the future"],
-        [{ notBefore: now + 2n * HOUR }, "deadline must be after notBefore"],
-        [{ reward: 2n, maxReward: 1n }, "reward exceeds maxReward"],
-        [{ maxReward: 2n ** 96n }, "maxReward exceeds 2^96 - 1"],
-        [{ claimBond: 2n ** 128n }, "claimBond exceeds 2^128 - 1"],
-        [{ minStake: 2n ** 96n }, "minStake exceeds 2^96 - 1"],
-        [{ abandonSlash: 2n ** 104n }, "abandonSlash exceeds 2^104 - 1"],
-        [{ leaseDuration: 0n }, "leaseDuration must be MIN_LEASE_DURATION to MAX_DURATION"],
-        [{ leaseDuration: 29n }, "leaseDuration must be MIN_LEASE_DURATION to MAX_DURATION"],
-        [{ leaseDuration: 366n * 86_400n }, "leaseDuration must be MIN_LEASE_DURATION to MAX_DURATION"],
-        [{ reviewWindow: 366n * 86_400n }, "reviewWindow exceeds MAX_DURATION"],
-        [{ deadline: 2n ** 40n }, "deadline exceeds 2^40 - 1"],
+      const DAY = 86_400n;
+      // [overrides, error, args]; Term: 0 MaxReward, 1 ClaimBond, 2 MinStake, 3 AbandonSlash, 4 LeaseDuration, 5 ReviewWindow, 6 Deadline.
+      const cases: [Partial<Spec>, "RewardAboveMax" | "TermOutOfRange", readonly bigint[] | readonly [number, bigint, bigint, bigint]][] = [
+        [{ reward: 2n, maxReward: 1n }, "RewardAboveMax", [2n, 1n]],
+        [{ maxReward: 2n ** 96n }, "TermOutOfRange", [0, 2n ** 96n, 0n, 2n ** 96n - 1n]],
+        [{ claimBond: 2n ** 128n }, "TermOutOfRange", [1, 2n ** 128n, 0n, 2n ** 128n - 1n]],
+        [{ minStake: 2n ** 96n }, "TermOutOfRange", [2, 2n ** 96n, 0n, 2n ** 96n - 1n]],
+        [{ abandonSlash: 2n ** 104n }, "TermOutOfRange", [3, 2n ** 104n, 0n, 2n ** 104n - 1n]],
+        [{ leaseDuration: 0n }, "TermOutOfRange", [4, 0n, 30n, 365n * DAY]],
+        [{ leaseDuration: 29n }, "TermOutOfRange", [4, 29n, 30n, 365n * DAY]],
+        [{ leaseDuration: 366n * DAY }, "TermOutOfRange", [4, 366n * DAY, 30n, 365n * DAY]],
+        [{ reviewWindow: 366n * DAY }, "TermOutOfRange", [5, 366n * DAY, 0n, 365n * DAY]],
+        [{ deadline: 2n ** 40n }, "TermOutOfRange", [6, 2n ** 40n, 0n, 2n ** 40n - 1n]],
       ];
-      for (const [overrides, reason] of cases) {
+      for (const [overrides, error, args] of cases) {
         const s = await f.spec(overrides);
         const value = s.maxReward < 2n ** 96n ? s.maxReward : 0n;
-        await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.alice)).write.postTask([s], { value }), f.board, "InvalidTaskSpec", [reason]);
+        await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.alice)).write.postTask([s], { value }), f.board, error, [...args] as never);
+      }
+      // The deadline must be after now and after notBefore: the error names the later of the two.
+      for (const [at, notBefore, deadline, earliest] of [
+        [now + 100n, 0n, now + 100n, now + 100n],
+        [now + 200n, now + 2n * HOUR, now + HOUR, now + 2n * HOUR],
+        [now + 300n, now - HOUR, now + 250n, now + 300n],
+      ] as const) {
+        await time.setNextBlockTimestamp(at);
+        const s = await f.spec({ notBefore, deadline });
+        await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.alice)).write.postTask([s], { value: s.maxReward }), f.board, "DeadlineTooEarly", [
+          deadline,
+          earliest,
+        ]);
       }
     });
 
@@ -615,19 +628,22 @@ describe("TaskBoard", () => {
       const f = await loadFixture(deployed);
       const now = BigInt(await time.latest());
       const template = await f.spec({ deadline: 300n });
-      const cases: [bigint, bigint, number, Spec, string][] = [
-        [now, HOUR, 0, template, "count must be 1 to MAX_ROUNDS"],
-        [now, HOUR, 10_001, template, "count must be 1 to MAX_ROUNDS"],
-        [now, 0n, 2, template, "interval must be 1s to MAX_DURATION"],
-        [2n ** 40n, HOUR, 2, template, "firstAt too far"],
-        [now, HOUR, 1, { ...template, deadline: 0n }, "window (deadline) must be 1s to MAX_DURATION"],
+      const max40 = 2n ** 40n - 1n;
+      // [firstAt, interval, count, template, args of TermOutOfRange]; Term: 7 Count, 8 Interval, 9 Window, 10 FirstAt.
+      const cases: [bigint, bigint, number, Spec, [number, bigint, bigint, bigint]][] = [
+        [now, HOUR, 0, template, [7, 0n, 1n, 10_000n]],
+        [now, HOUR, 10_001, template, [7, 10_001n, 1n, 10_000n]],
+        [now, 0n, 2, template, [8, 0n, 1n, 365n * 86_400n]],
+        [now, 366n * 86_400n, 1, template, [8, 366n * 86_400n, 0n, 365n * 86_400n]],
+        [2n ** 40n, HOUR, 2, template, [10, 2n ** 40n, 0n, max40 - 2n * HOUR]],
+        [now, HOUR, 1, { ...template, deadline: 0n }, [9, 0n, 1n, 365n * 86_400n]],
       ];
-      for (const [firstAt, interval, count, t, reason] of cases) {
+      for (const [firstAt, interval, count, t, args] of cases) {
         await viem.assertions.revertWithCustomErrorWithArgs(
           (await f.as(f.alice)).write.createSchedule([t, firstAt, interval, count], { value: t.maxReward * BigInt(count) }),
           f.board,
-          "InvalidSchedule",
-          [reason],
+          "TermOutOfRange",
+          args,
         );
       }
     });
