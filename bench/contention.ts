@@ -9,8 +9,8 @@ import { createPublicClient, http, parseEther, parseEventLogs, toFunctionSelecto
 import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
 import { MNEMONIC } from "../scripts/lib/workload.ts";
 import { abis, type Agent, createAgent, lostRace } from "../sdk/src/index.ts";
-import { type Stack, startStack } from "../test/e2e/helpers/stack.ts";
-import { rpc } from "../test/e2e/helpers/tasks.ts";
+import { type Stack, startStack } from "../scripts/lib/stack.ts";
+import { rpc } from "../scripts/lib/tasks.ts";
 
 type Log = (line: string) => void;
 

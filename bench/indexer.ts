@@ -11,8 +11,8 @@ import { mnemonicToAccount } from "viem/accounts";
 import { MNEMONIC } from "../scripts/lib/workload.ts";
 import * as schema from "../indexer/ponder.schema.ts";
 import { abis } from "../sdk/src/index.ts";
-import { waitForIndexer } from "../test/e2e/helpers/oracle.ts";
-import { startStack } from "../test/e2e/helpers/stack.ts";
+import { waitForIndexer } from "../scripts/lib/oracle.ts";
+import { startStack } from "../scripts/lib/stack.ts";
 
 
 export type IndexerBench = {

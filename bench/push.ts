@@ -19,8 +19,8 @@ import { MNEMONIC } from "../scripts/lib/workload.ts";
 import * as schema from "../indexer/ponder.schema.ts";
 import { startRpcCounter } from "../scripts/lib/proxy.ts";
 import { abis } from "../sdk/src/index.ts";
-import { startReceiver } from "../test/e2e/helpers/receiver.ts";
-import { type Stack, startStack } from "../test/e2e/helpers/stack.ts";
+import { startReceiver } from "../scripts/lib/receiver.ts";
+import { type Stack, startStack } from "../scripts/lib/stack.ts";
 
 const SECRET = "bench-push-secret-0123";
 /** The indexer's default polling interval on a local node (STIGMERGY_POLLING_INTERVAL). */

@@ -18,9 +18,9 @@ import { mnemonicToAccount } from "viem/accounts";
 import { ROOT } from "../scripts/lib/processes.ts";
 import { MNEMONIC } from "../scripts/lib/workload.ts";
 import { abis } from "../sdk/src/index.ts";
-import { startReceiver, subscribe } from "../test/e2e/helpers/receiver.ts";
-import { type Stack, startStack } from "../test/e2e/helpers/stack.ts";
-import { rpc, taskPoster } from "../test/e2e/helpers/tasks.ts";
+import { startReceiver, subscribe } from "../scripts/lib/receiver.ts";
+import { type Stack, startStack } from "../scripts/lib/stack.ts";
+import { rpc, taskPoster } from "../scripts/lib/tasks.ts";
 
 type Log = (line: string) => void;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -6,7 +6,7 @@
 import { sql } from "@ponder/client";
 import { type Address, createPublicClient, formatEther, type Hex, hexToString, http, zeroAddress } from "viem";
 import { abis, createIndexerClient, type Deployment } from "../../sdk/src/index.ts";
-import { checkConsistency } from "../../test/e2e/helpers/oracle.ts";
+import { checkConsistency } from "../lib/oracle.ts";
 import type { AgentProcess } from "./fleet.ts";
 import { FINAL } from "./live.ts";
 

@@ -2,9 +2,9 @@ import { expect } from "chai";
 import { postgresAvailable, type RunningPostgres, startPostgres } from "../../scripts/lib/postgres.ts";
 import { type IndexerOptions, startIndexer } from "../../scripts/lib/processes.ts";
 import { prng, runWorkload } from "../../scripts/lib/workload.ts";
-import { dumpTables, waitForIndexer } from "./helpers/oracle.ts";
-import { type Receiver, startReceiver, subscribe } from "./helpers/receiver.ts";
-import { type Stack, type StackIndexer, startStack } from "./helpers/stack.ts";
+import { dumpTables, waitForIndexer } from "../../scripts/lib/oracle.ts";
+import { type Receiver, startReceiver, subscribe } from "../../scripts/lib/receiver.ts";
+import { type Stack, type StackIndexer, startStack } from "../../scripts/lib/stack.ts";
 
 const SECRET = "crash-test-secret-0123";
 const SEED = 2026;

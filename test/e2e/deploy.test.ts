@@ -7,7 +7,7 @@ import { type Abi, createPublicClient, createWalletClient, erc721Abi, getAddress
 import { mnemonicToAccount } from "viem/accounts";
 import { abis, type Deployment, identityRegistryAbi, parseDeployment } from "../../sdk/src/index.ts";
 import { freePort, ROOT, type RunningNode, runToEnd, startHardhatNode } from "../../scripts/lib/processes.ts";
-import { MNEMONIC } from "./helpers/tasks.ts";
+import { MNEMONIC } from "../../scripts/lib/tasks.ts";
 
 /** Hardhat's well-known test account #1 (never holds real funds). */
 const ACCOUNT_1_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";

@@ -6,9 +6,9 @@ import * as schema from "../../indexer/ponder.schema.ts";
 import { postgresAvailable, startPostgres } from "../../scripts/lib/postgres.ts";
 import { MNEMONIC, runWorkload } from "../../scripts/lib/workload.ts";
 import { abis } from "../../sdk/src/index.ts";
-import { checkConsistency, dumpTables, indexerClient, waitForIndexer } from "./helpers/oracle.ts";
-import { type Stack, startStack } from "./helpers/stack.ts";
-import { rpc } from "./helpers/tasks.ts";
+import { checkConsistency, dumpTables, indexerClient, waitForIndexer } from "../../scripts/lib/oracle.ts";
+import { type Stack, startStack } from "../../scripts/lib/stack.ts";
+import { rpc } from "../../scripts/lib/tasks.ts";
 
 
 describe("indexer (Ponder on PGlite) against a real node", function () {

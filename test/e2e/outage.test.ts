@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import { startTcpProxy, type TcpProxy } from "../../scripts/lib/proxy.ts";
-import { checkConsistency, waitForIndexer } from "./helpers/oracle.ts";
-import { type Receiver, startReceiver, subscribe } from "./helpers/receiver.ts";
-import { type Stack, type StackIndexer, startStack } from "./helpers/stack.ts";
-import { type PostTask, rpc, taskPoster } from "./helpers/tasks.ts";
+import { checkConsistency, waitForIndexer } from "../../scripts/lib/oracle.ts";
+import { type Receiver, startReceiver, subscribe } from "../../scripts/lib/receiver.ts";
+import { type Stack, type StackIndexer, startStack } from "../../scripts/lib/stack.ts";
+import { type PostTask, rpc, taskPoster } from "../../scripts/lib/tasks.ts";
 
 const SECRET = "outage-test-secret-0123";
 const GRACE_MS = 2_000;

@@ -17,8 +17,8 @@ import { createPublicClient, createWalletClient, http, keccak256, parseEventLogs
 import { mnemonicToAccount } from "viem/accounts";
 import { ROOT, runToEnd } from "../../scripts/lib/processes.ts";
 import { abis } from "../../sdk/src/index.ts";
-import { startStack } from "./helpers/stack.ts";
-import { MNEMONIC } from "./helpers/tasks.ts";
+import { startStack } from "../../scripts/lib/stack.ts";
+import { MNEMONIC } from "../../scripts/lib/tasks.ts";
 
 const rootPackage = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { devDependencies: Record<string, string> };
 /** The versions the workspace itself is tested with (so the scratch projects get the same). */

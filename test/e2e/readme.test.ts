@@ -18,7 +18,7 @@ import { postgresAvailable, startPostgres } from "../../scripts/lib/postgres.ts"
 import { freePort, portInUse, ROOT, type RunningNode, runToEnd, startHardhatNode, stopProcess, waitForHttp } from "../../scripts/lib/processes.ts";
 import { startRpcCounter } from "../../scripts/lib/proxy.ts";
 import { abis, parseDeployment } from "../../sdk/src/index.ts";
-import { MNEMONIC, taskPoster } from "./helpers/tasks.ts";
+import { MNEMONIC, taskPoster } from "../../scripts/lib/tasks.ts";
 
 const README = readFileSync(join(ROOT, "README.md"), "utf8");
 

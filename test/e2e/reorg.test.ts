@@ -1,8 +1,8 @@
 import { expect } from "chai";
-import { checkConsistency, dumpTables, waitForIndexer } from "./helpers/oracle.ts";
-import { type Receiver, startReceiver, subscribe } from "./helpers/receiver.ts";
-import { type Stack, type StackIndexer, startStack } from "./helpers/stack.ts";
-import { mineBlocks, type PostTask, rpc, taskPoster } from "./helpers/tasks.ts";
+import { checkConsistency, dumpTables, waitForIndexer } from "../../scripts/lib/oracle.ts";
+import { type Receiver, startReceiver, subscribe } from "../../scripts/lib/receiver.ts";
+import { type Stack, type StackIndexer, startStack } from "../../scripts/lib/stack.ts";
+import { mineBlocks, type PostTask, rpc, taskPoster } from "../../scripts/lib/tasks.ts";
 
 const FAST = { STIGMERGY_WEBHOOK_BACKOFF_MS: "200", STIGMERGY_WEBHOOK_BACKOFF_CAP_MS: "1000" };
 const SECRET = "reorg-test-secret-0123";

@@ -8,7 +8,7 @@ import { type Address, createPublicClient, getAddress, http, zeroAddress } from 
 import * as schema from "../../indexer/ponder.schema.ts";
 import { freePort, portInUse, ROOT, runToEnd } from "../../scripts/lib/processes.ts";
 import { abis, type Deployment, parseDeployment, REGISTRATION_TYPE } from "../../sdk/src/index.ts";
-import { indexerClient } from "./helpers/oracle.ts";
+import { indexerClient } from "../../scripts/lib/oracle.ts";
 
 /** Starts `npm start -- …args` in its own process group, collecting output; stdin stays open. */
 function startMainJob(args: string[], env: NodeJS.ProcessEnv) {

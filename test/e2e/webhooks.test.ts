@@ -7,9 +7,9 @@ import { freePort } from "../../scripts/lib/processes.ts";
 import { mnemonicToAccount } from "viem/accounts";
 import { verifySignature } from "../../indexer/src/webhooks/sign.ts";
 import { abis } from "../../sdk/src/index.ts";
-import { type Received, type Receiver, startReceiver, subscribe as subscribeTo } from "./helpers/receiver.ts";
-import { restartIndexer as restart, type Stack, type StackIndexer, startStack } from "./helpers/stack.ts";
-import { MNEMONIC, taskPoster } from "./helpers/tasks.ts";
+import { type Received, type Receiver, startReceiver, subscribe as subscribeTo } from "../../scripts/lib/receiver.ts";
+import { restartIndexer as restart, type Stack, type StackIndexer, startStack } from "../../scripts/lib/stack.ts";
+import { MNEMONIC, taskPoster } from "../../scripts/lib/tasks.ts";
 
 const SECRET = "a-very-secret-secret";
 const FAST = { STIGMERGY_WEBHOOK_BACKOFF_MS: "200", STIGMERGY_WEBHOOK_BACKOFF_CAP_MS: "1000" };

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { HDNodeWallet, JsonRpcProvider, Mnemonic } from "ethers";
 import { createAgent, ethersSignerToAccount } from "../../sdk/src/index.ts";
-import { MNEMONIC } from "../e2e/helpers/tasks.ts";
+import { MNEMONIC } from "../../scripts/lib/tasks.ts";
 import { agentFor, sdkStack } from "./helpers/stack.ts";
 
 describe("sdk: ethers v6 signers", () => {

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { toHex } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
-import { MNEMONIC } from "../e2e/helpers/tasks.ts";
+import { MNEMONIC } from "../../scripts/lib/tasks.ts";
 import { ROOT } from "../../scripts/lib/processes.ts";
 import { agentFor, eventually, sdkStack } from "./helpers/stack.ts";
 

@@ -8,7 +8,7 @@ import {
   TaskNotOpenError,
   MissingConfigError,
 } from "../../sdk/src/index.ts";
-import { rpc } from "../e2e/helpers/tasks.ts";
+import { rpc } from "../../scripts/lib/tasks.ts";
 import { advance, agentFor, eventually, sdkStack } from "./helpers/stack.ts";
 
 describe("sdk: tasks", function () {

@@ -5,8 +5,8 @@
 import type { Account } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { createAgent, type Agent } from "../../../sdk/src/index.ts";
-import { startStack, type Stack } from "../../e2e/helpers/stack.ts";
-import { MNEMONIC, rpc } from "../../e2e/helpers/tasks.ts";
+import { startStack, type Stack } from "../../../scripts/lib/stack.ts";
+import { MNEMONIC, rpc } from "../../../scripts/lib/tasks.ts";
 
 export type SdkStack = Stack & { indexerUrl: string };
 

@@ -4,8 +4,8 @@
  */
 import { createClient } from "@ponder/client";
 import { type Address, createPublicClient, getAddress, http, zeroAddress, stringify } from "viem";
-import * as schema from "../../../indexer/ponder.schema.ts";
-import { abis, type Deployment } from "../../../sdk/src/index.ts";
+import * as schema from "../../indexer/ponder.schema.ts";
+import { abis, type Deployment } from "../../sdk/src/index.ts";
 
 export const indexerClient = (indexerUrl: string) => createClient(`${indexerUrl}/sql`, { schema });
 

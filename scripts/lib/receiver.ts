@@ -1,6 +1,6 @@
 /** A webhook receiver for tests: records every request and can refuse the first ones. */
 import { createServer, type Server } from "node:http";
-import { freePort } from "../../../scripts/lib/processes.ts";
+import { freePort } from "./processes.ts";
 
 export type Received = { headers: Record<string, string>; body: string; json: Record<string, unknown>; at: number; status: number };
 
