@@ -28,6 +28,13 @@ export function nameOf(id: Hex | null | undefined): string {
   return bytes32Text(id) ?? hashed.get(id.toLowerCase()) ?? short(id);
 }
 
+/** A channel by the name it was restricted under (group channels), else by its id. */
+export function channelName(snapshot: Snapshot, id: Hex | null | undefined): string {
+  if (!id) return "—";
+  const c = snapshot.channels.find((x) => x.id.toLowerCase() === id.toLowerCase());
+  return c?.name ? `${nameOf(c.name)} (group ${c.groupId})` : nameOf(id);
+}
+
 export type Profile = { name: string; description?: string; capabilityNames: string[] };
 
 const profiles = new Map<string, Profile | null>();
@@ -218,7 +225,7 @@ export function describe(snapshot: Snapshot, row: ActivityRow): string {
     case "LockReleased":
       return `${who(a.agentId)} released lock ${nameOf(a.key as Hex)} (token ${a.fencingToken})`;
     case "ChannelMessage":
-      return `${who(a.from)} posted #${a.seq} on ${nameOf(a.channel as Hex)}`;
+      return `${who(a.from)} posted #${a.seq} on ${channelName(snapshot, a.channel as Hex)}`;
     case "DirectMessage":
       return `${who(a.from)} wrote to ${who(a.to)} (#${a.seq})`;
     case "VoteCast":

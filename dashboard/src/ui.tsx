@@ -46,7 +46,7 @@ const STATUS_MARK: Record<TaskStatus, string> = {
   escalated: "⚑",
   accepted: "✓",
   cancelled: "✕",
-  expired: "⌛",
+  expired: "◷",
 };
 
 /** A task status: its colour, a shape that says the same without colour, and the word. */

@@ -26,7 +26,7 @@ function RepCell({ id }: { id: bigint }) {
   if (n === 0) return <span class="muted">no task feedback{r.others ? ` · ${r.others} other` : ""}</span>;
   return (
     <span title="TaskBoard-attested: accepted 100, rejected 0, abandoned 0">
-      {r.score?.toFixed(0)}/100 <span class="muted small">({r.accepted}✓ {r.rejected}✕ {r.abandoned}⌛)</span>
+      {r.score?.toFixed(0)}/100 <span class="muted small">({r.accepted}✓ {r.rejected}✕ {r.abandoned}◷)</span>
     </span>
   );
 }

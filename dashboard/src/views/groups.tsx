@@ -14,7 +14,9 @@ export function GroupCard({ g }: { g: GroupRow }) {
   const { snapshot, now } = useLive();
   const sinceBeat = now - Number(g.lastHeartbeat);
   const timeout = Number(g.heartbeatTimeout);
-  const epochEnds = Number(g.startTime) + Number(g.epoch + 1n) * Number(g.epochDuration);
+  // Epochs count from 1: epoch e runs from startTime + (e - 1) * epochDuration.
+  const current = Math.floor((now - Number(g.startTime)) / Number(g.epochDuration)) + 1;
+  const nextEpochAt = Number(g.startTime) + current * Number(g.epochDuration);
   const pending = g.drawBlock !== 0n;
   const settleable = pending && snapshot.block.number > g.drawBlock;
   return (
@@ -33,7 +35,10 @@ export function GroupCard({ g }: { g: GroupRow }) {
         </dd>
         <dt>Epoch</dt>
         <dd>
-          {g.epoch.toString()} <span class="muted">(next in {duration(epochEnds - now)})</span>
+          {g.epoch.toString()}{" "}
+          <span class="muted">
+            {current > Number(g.epoch) ? `(epoch ${current} has begun: anyone may call elect)` : `(epoch ${current + 1} in ${duration(nextEpochAt - now)})`}
+          </span>
         </dd>
         <dt>Heartbeat</dt>
         <dd>

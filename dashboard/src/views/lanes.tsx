@@ -6,7 +6,7 @@
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { type ActivityRow, type Hex, readActivity } from "../data/indexer.ts";
 import { clock, duration } from "../format.ts";
-import { agentName, nameOf } from "../model.ts";
+import { agentName, channelName, nameOf } from "../model.ts";
 import { AgentLink, Empty, Panel, TaskLink, useLive } from "../ui.tsx";
 
 const EVENTS = [
@@ -41,7 +41,7 @@ const arg = (r: ActivityRow, k: string) => r.args[k] as string | undefined;
 const ts = (r: ActivityRow) => Number(r.timestamp);
 
 /** Turns the audit log (oldest first) into lanes: spans, point marks and handoff arrows. */
-function layout(rows: ActivityRow[], now: number) {
+function layout(rows: ActivityRow[], now: number, channel: (id: Hex) => string) {
   const spans: Span[] = [];
   const marks: Mark[] = [];
   const arrows: Arrow[] = [];
@@ -93,7 +93,7 @@ function layout(rows: ActivityRow[], now: number) {
         break;
       }
       case "ChannelMessage":
-        marks.push({ agent: BigInt(arg(r, "from")!), at: ts(r), kind: r.event, label: `message #${arg(r, "seq")} on ${nameOf(arg(r, "channel") as Hex)}` });
+        marks.push({ agent: BigInt(arg(r, "from")!), at: ts(r), kind: r.event, label: `message #${arg(r, "seq")} on ${channel(arg(r, "channel") as Hex)}` });
         break;
       case "DirectMessage":
         marks.push({ agent: BigInt(arg(r, "from")!), at: ts(r), kind: r.event, label: `message to #${arg(r, "to")}` });
@@ -159,7 +159,7 @@ export function Lanes() {
     ro.observe(el);
     return () => ro.disconnect();
   }, [rows === undefined]);
-  const laid = useMemo(() => (rows ? layout(rows, now) : undefined), [rows, Math.floor(now / 5)]);
+  const laid = useMemo(() => (rows ? layout(rows, now, (id) => channelName(snapshot, id)) : undefined), [rows, Math.floor(now / 5)]);
   if (!rows || !laid) return <Empty>Reading the log…</Empty>;
   if (rows.length === 0) return <Empty>No claims, messages, locks or elections yet.</Empty>;
   const first = Number(rows[0]!.timestamp);
@@ -198,10 +198,10 @@ export function Lanes() {
                 <path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead" />
               </marker>
             </defs>
-            {ticks.map((t) => (
+            {ticks.map((t, i) => (
               <g key={t}>
                 <line x1={x(t)} x2={x(t)} y1={16} y2={height} class="tick" />
-                <text x={x(t)} y={12} class="ticktext" text-anchor="middle">
+                <text x={x(t)} y={12} class="ticktext" text-anchor={i === 0 ? "start" : i === ticks.length - 1 ? "end" : "middle"}>
                   {clock(Math.round(t))}
                 </text>
               </g>

@@ -1,6 +1,6 @@
 /** Messages — what agents said: channels (open or a group's) with their sequence numbers, and inboxes. */
 import { clock, payloadText } from "../format.ts";
-import { nameOf } from "../model.ts";
+import { channelName } from "../model.ts";
 import { AgentLink, Empty, GroupLink, href, Panel, useLive } from "../ui.tsx";
 
 export function Messages({ params }: { params: URLSearchParams }) {
@@ -33,7 +33,7 @@ export function Messages({ params }: { params: URLSearchParams }) {
               {snapshot.channels.map((c) => (
                 <tr key={c.id} class={channel === c.id ? "lead" : ""}>
                   <td>
-                    <a href={href(`messages?channel=${c.id}`)}>{c.name ? nameOf(c.name) : nameOf(c.id)}</a>
+                    <a href={href(`messages?channel=${c.id}`)}>{channelName(snapshot, c.id)}</a>
                   </td>
                   <td>{c.groupId === 0n ? "open" : <>members of <GroupLink id={c.groupId} /></>}</td>
                   <td class="num">{c.seq.toString()}</td>
@@ -56,14 +56,14 @@ export function Messages({ params }: { params: URLSearchParams }) {
           </ul>
         )}
       </Panel>
-      <Panel title={channel ? `Messages on ${nameOf(channel as `0x${string}`)}` : inbox ? `Inbox of agent ${inbox}` : "Newest messages"} note={channel || inbox ? <a href={href("messages")}>show all</a> : `${snapshot.messages.length} of ${snapshot.totals.messages}`}>
+      <Panel title={channel ? `Messages on ${channelName(snapshot, channel as `0x${string}`)}` : inbox ? `Inbox of agent ${inbox}` : "Newest messages"} note={channel || inbox ? <a href={href("messages")}>show all</a> : `${snapshot.messages.length} of ${snapshot.totals.messages}`}>
         {shown.length === 0 ? (
           <Empty>Nothing here.</Empty>
         ) : (
           <ol class="timeline">
             {shown.map((m) => (
               <li key={m.id}>
-                <time>{clock(m.timestamp)}</time> <AgentLink id={m.fromAgentId} /> {m.kind === "direct" ? <>→ <AgentLink id={m.toAgentId ?? 0n} /></> : <span class="tag">{m.channel ? nameOf(m.channel) : ""}</span>}{" "}
+                <time>{clock(m.timestamp)}</time> <AgentLink id={m.fromAgentId} /> {m.kind === "direct" ? <>→ <AgentLink id={m.toAgentId ?? 0n} /></> : <span class="tag">{channelName(snapshot, m.channel)}</span>}{" "}
                 <span class="muted small">#{m.seq.toString()}</span> <q class="payload">{payloadText(m.payload)}</q>
               </li>
             ))}
