@@ -11,9 +11,10 @@
  *   GraphQL (`/graphql`) and REST, which are correct on every database.
  * - On each signal the snapshot is read again (one GraphQL request plus `/deployment`); signals
  *   that arrive while a read is in flight are folded into one more read.
- * - Health: `/readyz` is read when the page opens, when the stream drops or reopens, with every
- *   snapshot, and once every 15 s while the stream is quiet (so a chain that went away shows,
- *   although no event will say so). A dropped stream reconnects with a growing delay.
+ * - Health: `/readyz` (and Ponder's `/status`, for the chain's clock) is read when the page opens,
+ *   when the stream drops, with every snapshot, and every 15 s (a chain that went away, or a
+ *   clock that moved without any event, shows although no event will say so). A dropped stream
+ *   reconnects with a growing delay. Countdowns tick on the page's own clock.
  */
 
 export type Hex = `0x${string}`;
@@ -149,6 +150,8 @@ export type Snapshot = {
   agents: AgentRow[];
   stakes: Map<bigint, StakeRow>;
   slashes: SlashRow[];
+  /** Stake (wei) per unit of election weight (LeaderElection's weightUnit; 1e9 by default). */
+  weightUnit: bigint;
   groups: GroupRow[];
   members: MemberRow[];
   terms: TermRow[];
@@ -246,6 +249,7 @@ const snapshotQuery = `{
   _meta { status }
   agents(limit: ${PAGE}, orderBy: "id") { totalCount items { id owner uri wallet capabilities registeredAt updatedAt } }
   stakes(limit: ${PAGE}) { items { agentId active unbonding releaseAt slashed updatedAt } }
+  electionConfigs(limit: 1) { items { weightUnit } }
   slashs(limit: ${PAGE}, orderBy: "timestamp", orderDirection: "desc") { items { id agentId slasher amount recipient reason timestamp } }
   groups(limit: ${PAGE}, orderBy: "id") { items { id name creator epochDuration heartbeatTimeout minStake failoverSlash startTime leader term epoch lastHeartbeat memberCount drawBlock drawEpoch drawTerm } }
   groupMembers(limit: ${PAGE}) { items { groupId agentId weight joinedAt } }
@@ -293,6 +297,7 @@ function toSnapshot(d: Record<string, unknown>, deployment: Deployment | null): 
     agents: rows<AgentRow>(page("agents"), ["id", "registeredAt", "updatedAt"]),
     stakes: new Map(rows<StakeRow>(page("stakes"), ["agentId", "active", "unbonding", "releaseAt", "slashed", "updatedAt"]).map((s) => [s.agentId, s])),
     slashes: rows<SlashRow>(page("slashs"), ["agentId", "amount", "timestamp"]),
+    weightUnit: big(page("electionConfigs")?.items[0]?.weightUnit ?? 1_000_000_000n),
     groups: rows<GroupRow>(page("groups"), ["id", "epochDuration", "heartbeatTimeout", "minStake", "failoverSlash", "startTime", "leader", "term", "epoch", "lastHeartbeat", "drawBlock", "drawEpoch", "drawTerm"]),
     members: rows<MemberRow>(page("groupMembers"), ["groupId", "agentId", "weight", "joinedAt"]),
     terms: rows<TermRow>(page("terms"), ["groupId", "term", "epoch", "agentId", "startedAt"]),
@@ -488,8 +493,19 @@ export function connect(base: string): Live {
   let again = false;
   let pendingSignalAt: number | undefined;
 
+  /** Learns how far the chain's clock runs ahead of this computer's from an indexed block. */
+  const learnClock = (timestamp: number) => {
+    const offset = timestamp - Date.now() / 1000;
+    if (timestamp > 0 && offset > state.clockOffset) set({ clockOffset: offset });
+  };
+
   const checkHealth = async (): Promise<boolean> => {
     try {
+      // Ponder's /status: the indexed block, whose clock moves even when no event says so.
+      void getJson<Record<string, { block?: { timestamp: number } }>>(base, "/status").then(
+        (status) => learnClock(Object.values(status)[0]?.block?.timestamp ?? 0),
+        () => {},
+      );
       const ready = await probe(base, "/readyz");
       if (ready.ok) set({ health: { state: "ready", probe: ready } });
       else set({ health: { state: "not-ready", reason: ready.reason ?? "the indexer says it is not ready", probe: ready } });
@@ -512,16 +528,16 @@ export function connect(base: string): Live {
     const started = performance.now();
     try {
       if (deployment === undefined) deployment = await getJson<Deployment>(base, "/deployment").catch(() => null);
-      const [data] = await Promise.all([graphql(base, snapshotQuery), checkHealth()]);
+      void checkHealth(); // beside the read, not in its way
+      const data = await graphql(base, snapshotQuery);
       const snapshot = toSnapshot(data, deployment);
-      const offset = Number(snapshot.block.timestamp) - Date.now() / 1000;
+      learnClock(Number(snapshot.block.timestamp));
       set({
         snapshot,
         error: undefined,
         lastSignalAt: signalAt ?? state.lastSignalAt,
         lastLoadMs: signalAt === undefined ? state.lastLoadMs : performance.now() - started,
         revision: state.revision + 1,
-        clockOffset: snapshot.block.number > 0n ? Math.max(state.clockOffset, offset) : state.clockOffset,
       });
     } catch (error) {
       set({ error: (error as Error).message });

@@ -90,7 +90,7 @@ export function Coordination() {
                     ))}
                   </tbody>
                 </table>
-                <p class="muted small">The dashed mark is the quorum (on all votes cast); weight units are stake ÷ the election's weight unit ({amount(10n ** 9n, 9)} STK by default).</p>
+                <p class="muted small">The dashed mark is the quorum (on all votes cast); weight units are stake ÷ the election's weight unit ({amount(snapshot.weightUnit, 9)} STK).</p>
               </div>
             );
           })

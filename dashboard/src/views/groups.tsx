@@ -5,7 +5,7 @@
  */
 import { useEffect } from "preact/hooks";
 import type { GroupRow } from "../data/indexer.ts";
-import { clock, duration, stk } from "../format.ts";
+import { amount, clock, duration, stk } from "../format.ts";
 import { nameOf } from "../model.ts";
 import { AgentLink, Countdown, Empty, Panel, useLive } from "../ui.tsx";
 
@@ -47,7 +47,7 @@ export function GroupCard({ g }: { g: GroupRow }) {
           ) : (
             <>
               <Countdown left={timeout - sinceBeat} total={timeout} label={`heartbeat deadline of group ${g.id}`} testid={`group-${g.id}-heartbeat`} />
-              <span class="muted small">
+              <span class="muted small block">
                 last {duration(sinceBeat)} ago · timeout {duration(timeout)}
                 {sinceBeat > timeout ? " · anyone may call failover" : ""}
               </span>
@@ -83,6 +83,7 @@ export function Groups({ focus }: { focus?: bigint }) {
       {snapshot.groups.map((g) => {
         const members = snapshot.members.filter((m) => m.groupId === g.id).sort((a, b) => (b.weight > a.weight ? 1 : b.weight < a.weight ? -1 : Number(a.agentId - b.agentId)));
         const total = members.reduce((s, m) => s + m.weight, 0n);
+        const heaviest = members[0]?.weight ?? 0n;
         const terms = snapshot.terms.filter((t) => t.groupId === g.id).sort((a, b) => Number(b.term - a.term));
         const election = snapshot.deployment?.contracts.LeaderElection?.toLowerCase();
         const slashes = snapshot.slashes.filter((s) => s.slasher.toLowerCase() === election && members.some((m) => m.agentId === s.agentId));
@@ -92,99 +93,108 @@ export function Groups({ focus }: { focus?: bigint }) {
               <GroupCard g={g} />
               <div>
                 <h3>Members by weight</h3>
-                <table class="grid">
-                  <thead>
-                    <tr>
-                      <th scope="col">Agent</th>
-                      <th scope="col" class="num">
-                        Weight
-                      </th>
-                      <th scope="col">Share</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {members.map((m) => {
-                      const share = total === 0n ? 0 : Number((m.weight * 10_000n) / total) / 100;
-                      return (
-                        <tr key={m.agentId.toString()} class={m.agentId === g.leader ? "lead" : ""}>
-                          <td>
-                            <AgentLink id={m.agentId} /> {m.agentId === g.leader ? <span class="tag">leader</span> : null}
-                          </td>
-                          <td class="num">{m.weight.toLocaleString("en-US")} units</td>
-                          <td>
-                            <span class="share" aria-label={`${share} percent`}>
-                              <span style={{ width: `${share}%` }} />
-                            </span>{" "}
-                            {share.toFixed(1)} %
-                          </td>
-                        </tr>
-                      );
-                    })}
-                  </tbody>
-                </table>
-                <p class="muted small">Weight is stake in weight units; an agent below the group's minimum stake weighs 0.</p>
+                <div class="scroll">
+                  <table class="grid">
+                    <thead>
+                      <tr>
+                        <th scope="col">Agent</th>
+                        <th scope="col" class="num">
+                          Weight (stake)
+                        </th>
+                        <th scope="col">Share</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {members.map((m) => {
+                        const share = total === 0n ? 0 : Number((m.weight * 10_000n) / total) / 100;
+                        const bar = heaviest === 0n ? 0 : Number((m.weight * 1000n) / heaviest) / 10;
+                        return (
+                          <tr key={m.agentId.toString()} class={m.agentId === g.leader ? "lead" : ""}>
+                            <td>
+                              <AgentLink id={m.agentId} /> {m.agentId === g.leader ? <span class="tag">leader</span> : null}
+                            </td>
+                            <td class="num" title={`${m.weight.toLocaleString("en-US")} weight units`}>
+                              {stk(m.weight * snapshot.weightUnit)}
+                            </td>
+                            <td>
+                              <span class="share" aria-label={`${share} percent`}>
+                                <span style={{ width: `${bar}%` }} />
+                              </span>{" "}
+                              {share.toFixed(1)} %
+                            </td>
+                          </tr>
+                        );
+                      })}
+                    </tbody>
+                  </table>
+                </div>
+                <p class="muted small">Weight is the stake that counts in draws and votes (whole weight units of {amount(snapshot.weightUnit, 9)} STK); an agent below the group's minimum stake weighs 0.</p>
               </div>
             </div>
             <h3>Terms</h3>
-            <table class="grid" data-testid={`group-${g.id}-terms`}>
-              <thead>
-                <tr>
-                  <th scope="col" class="num">
-                    Term
-                  </th>
-                  <th scope="col" class="num">
-                    Epoch
-                  </th>
-                  <th scope="col">Leader</th>
-                  <th scope="col">Started</th>
-                  <th scope="col" class="num">
-                    Heartbeats
-                  </th>
-                  <th scope="col">Ended by</th>
-                </tr>
-              </thead>
-              <tbody>
-                {terms.map((t) => (
-                  <tr key={t.term.toString()} class={t.failedOverBy ? "bad" : ""}>
-                    <td class="num">{t.term.toString()}</td>
-                    <td class="num">{t.epoch.toString()}</td>
-                    <td>
-                      <AgentLink id={t.agentId} />
-                    </td>
-                    <td>{clock(t.startedAt)}</td>
-                    <td class="num">{t.heartbeats}</td>
-                    <td>{t.failedOverBy ? <span class="status s-danger">⚡ failover, slashed {stk(g.failoverSlash)}</span> : t.term === g.term ? <span class="muted">current</span> : <span class="muted">next draw</span>}</td>
+            <div class="scroll">
+              <table class="grid" data-testid={`group-${g.id}-terms`}>
+                <thead>
+                  <tr>
+                    <th scope="col" class="num">
+                      Term
+                    </th>
+                    <th scope="col" class="num">
+                      Epoch
+                    </th>
+                    <th scope="col">Leader</th>
+                    <th scope="col">Started</th>
+                    <th scope="col" class="num">
+                      Heartbeats
+                    </th>
+                    <th scope="col">Ended by</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {terms.map((t) => (
+                    <tr key={t.term.toString()} class={t.failedOverBy ? "bad" : ""}>
+                      <td class="num">{t.term.toString()}</td>
+                      <td class="num">{t.epoch.toString()}</td>
+                      <td>
+                        <AgentLink id={t.agentId} />
+                      </td>
+                      <td>{clock(t.startedAt)}</td>
+                      <td class="num">{t.heartbeats}</td>
+                      <td>{t.failedOverBy ? <span class="status s-danger">⚡ failover, slashed {stk(g.failoverSlash)}</span> : t.term === g.term ? <span class="muted">current</span> : <span class="muted">next draw</span>}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
             {slashes.length ? (
               <>
                 <h3>Slashes by the election</h3>
-                <table class="grid">
-                  <thead>
-                    <tr>
-                      <th scope="col">When</th>
-                      <th scope="col">Agent</th>
-                      <th scope="col" class="num">
-                        Amount
-                      </th>
-                      <th scope="col">Reason</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {slashes.map((s) => (
-                      <tr key={s.id}>
-                        <td>{clock(s.timestamp)}</td>
-                        <td>
-                          <AgentLink id={s.agentId} />
-                        </td>
-                        <td class="num">{stk(s.amount)}</td>
-                        <td>{nameOf(s.reason)}</td>
+                <div class="scroll">
+                  <table class="grid">
+                    <thead>
+                      <tr>
+                        <th scope="col">When</th>
+                        <th scope="col">Agent</th>
+                        <th scope="col" class="num">
+                          Amount
+                        </th>
+                        <th scope="col">Reason</th>
                       </tr>
-                    ))}
-                  </tbody>
-                </table>
+                    </thead>
+                    <tbody>
+                      {slashes.map((s) => (
+                        <tr key={s.id}>
+                          <td>{clock(s.timestamp)}</td>
+                          <td>
+                            <AgentLink id={s.agentId} />
+                          </td>
+                          <td class="num">{stk(s.amount)}</td>
+                          <td>{nameOf(s.reason)}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
               </>
             ) : null}
           </Panel>
