@@ -228,6 +228,11 @@ export function describe(snapshot: Snapshot, row: ActivityRow): string {
       return `${who(a.from)} posted #${a.seq} on ${channelName(snapshot, a.channel as Hex)}`;
     case "DirectMessage":
       return `${who(a.from)} wrote to ${who(a.to)} (#${a.seq})`;
+    case "NewFeedback": {
+      const taskBoard = snapshot.deployment?.contracts.TaskBoard?.toLowerCase();
+      const from = String(a.clientAddress ?? "").toLowerCase() === taskBoard ? "the TaskBoard" : short(String(a.clientAddress ?? "?"));
+      return `${who(a.agentId)} rated ${a.value} by ${from} (${[a.tag1, a.tag2].filter(Boolean).join(", ")})`;
+    }
     case "VoteCast":
       return `${who(a.agentId)} voted option ${a.option} on proposal ${a.proposalId}`;
     default:

@@ -62,7 +62,7 @@ function Card({ t, escalated }: { t: TaskRow; escalated: boolean }) {
         {escalated ? <span class="tag warn">was escalated</span> : null}
       </div>
       {t.claimant !== 0n && t.status !== "open" ? (
-        <div class="row small">
+        <div class="small">
           by <AgentLink id={t.claimant} />
         </div>
       ) : null}
