@@ -20,6 +20,15 @@ import { waitForIndexer } from "./helpers/oracle.ts";
 import { type Stack, type StackIndexer, startStack } from "./helpers/stack.ts";
 import { MNEMONIC, rpc, taskPoster } from "./helpers/tasks.ts";
 
+/** Page-side globals for the callbacks that run in the browser (the root tsconfig has no DOM library). */
+declare const document: {
+  querySelector(selector: string): { textContent: string | null; getAttribute(name: string): string | null } | null;
+  activeElement: { textContent: string | null } | null;
+  documentElement: { scrollWidth: number };
+};
+declare const window: { innerWidth: number };
+declare const location: { hash: string };
+
 const CHROMIUM = "/usr/bin/chromium";
 const STATUSES = ["open", "claimed", "submitted", "escalated", "accepted", "cancelled", "expired"] as const;
 const CHAIN_STATUS = ["none", ...STATUSES];
