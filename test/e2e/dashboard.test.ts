@@ -94,6 +94,22 @@ describe("the dashboard, in headless Chromium against a live indexer", function 
     await stack?.stop();
   });
 
+  it("is served by the indexer with the two answers it needs: /deployment and /escrow", async () => {
+    const deployment = (await (await fetch(`${indexer.url}/deployment`)).json()) as { chainId: number; contracts: Record<string, string> };
+    expect(deployment.chainId).to.equal(stack.node.chainId);
+    expect(deployment.contracts).to.deep.equal(stack.deployment.contracts);
+    const books = (await (await fetch(`${indexer.url}/escrow`)).json()) as { block: string; tokens: { token: string; balance: string; escrowed: string; credits: string }[] };
+    const eth = books.tokens.find((t) => /^0x0{40}$/.test(t.token))!;
+    const block = BigInt(books.block);
+    const taskBoard = stack.deployment.contracts.TaskBoard!;
+    expect(BigInt(eth.balance)).to.equal(await chain().getBalance({ address: taskBoard, blockNumber: block }));
+    expect(BigInt(eth.balance)).to.equal(BigInt(eth.escrowed) + BigInt(eth.credits));
+    const missing = await fetch(`${indexer.url}/dashboard/assets/nothing-here.js`);
+    expect([missing.status, ((await missing.json()) as { reason: string }).reason]).to.deep.equal([404, "dashboard file assets/nothing-here.js does not exist"]);
+    const html = await fetch(`${indexer.url}/dashboard/`);
+    expect([html.status, html.headers.get("content-type")]).to.deep.equal([200, "text/html; charset=utf-8"]);
+  });
+
   it("shows task counts by status equal to the chain's and REST's", async () => {
     await caughtUp();
     const count = Number(await read<bigint>("TaskBoard", "taskCount"));
