@@ -1,5 +1,5 @@
 /**
- * `npm run build`: brings contracts, generated ABIs and the SDK up to date, skipping every step whose
+ * `npm run build`: brings contracts, generated ABIs, the SDK and the dashboard up to date, skipping every step whose
  * inputs did not change (`--force` runs them all). `npm install` runs it too (the `prepare` script).
  */
 import { BuildError, ensureBuilt } from "./lib/build.ts";

@@ -6,6 +6,7 @@
  *   package    `tsc` of @stigmergy/contracts (ABIs, enums, deployment parser, fixture) -> contracts/dist/
  *   sdk        `tsc` of the SDK (the indexer uses its build)                          -> sdk/dist/
  *   cli        the `stigmergy` CLI bundled with esbuild (fast start-up)               -> sdk/dist/bin/
+ *   dashboard  the web dashboard bundled with Vite (served by the indexer)           -> dashboard/dist/
  *
  * A step's fingerprint is a hash of its input files' paths and contents (plus the step's own
  * command); fingerprints of successful steps are kept in .stigmergy/build.json. Nothing is
@@ -16,6 +17,7 @@
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
+import { createRequire } from "node:module";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -25,6 +27,14 @@ const STAMPS = join(ROOT, ".stigmergy", "build.json");
 const HARDHAT = join(ROOT, "node_modules", "hardhat", "dist", "src", "cli.js");
 const TSX = join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
 const TSC = join(ROOT, "node_modules", "typescript", "bin", "tsc");
+/** The dashboard's own Vite (npm may nest it under dashboard/node_modules: the indexer's tooling pins an older one). */
+const VITE = (() => {
+  try {
+    return join(dirname(createRequire(join(ROOT, "dashboard", "package.json")).resolve("vite/package.json")), "bin", "vite.js");
+  } catch {
+    return join(ROOT, "dashboard", "node_modules", "vite", "bin", "vite.js");
+  }
+})();
 
 type Step = {
   name: string;
@@ -71,6 +81,13 @@ const STEPS: Step[] = [
     inputs: ["sdk/src", "contracts/src", "sdk/scripts/bundle-cli.js", "package-lock.json"],
     outputs: ["sdk/dist/bin/stigmergy.js"],
     command: [join(ROOT, "sdk", "scripts", "bundle-cli.js")],
+  },
+  {
+    name: "dashboard",
+    what: "bundling the dashboard (Vite)",
+    inputs: ["dashboard/src", "dashboard/index.html", "dashboard/vite.config.ts", "dashboard/tsconfig.json", "dashboard/package.json", "package-lock.json"],
+    outputs: ["dashboard/dist/index.html"],
+    command: [VITE, "build", "--config", "dashboard/vite.config.ts"],
   },
 ];
 

@@ -117,6 +117,7 @@ async function startIndexerFor(run: Run, node: RunningNode): Promise<RunningInde
   run.indexer = indexer;
   indexer.process.once("exit", (code) => void shutdown(run, 1, `the indexer exited unexpectedly (code ${code})`));
   out(`start: indexer ready at ${indexer.url}`);
+  out(`start: dashboard at ${dashboardUrl(indexer)}  ← open it in a browser to watch the swarm live`);
   return indexer;
 }
 
@@ -230,6 +231,9 @@ function superviseRun(run: Run, groupId: bigint, human: Agent): { done: Promise<
 
 // ---------------------------------------------------------------- the end
 
+/** The dashboard the indexer serves (dashboard/, built by `npm run build`). */
+const dashboardUrl = (indexer: RunningIndexer) => `${indexer.url}/dashboard/`;
+
 function printEndpoints(run: Run, deployment: Deployment, groupId: bigint) {
   const node = run.node!;
   const indexer = run.indexer!;
@@ -237,6 +241,7 @@ function printEndpoints(run: Run, deployment: Deployment, groupId: bigint) {
     [
       "",
       "Endpoints",
+      `  Dashboard  ${dashboardUrl(indexer)}  (open in a browser: the swarm's coordination state, live)`,
       `  JSON-RPC   ${node.url}  (chain ${deployment.chainId}; deployment ${deploymentPath(run.options, deployment.chainId)})`,
       `  GraphQL    ${indexer.url}/graphql`,
       `  SQL        ${indexer.url}/sql  (live queries with @ponder/client)`,
@@ -291,7 +296,7 @@ async function runSwarm(run: Run): Promise<never> {
 
   run.phase = "running";
   const supervised = superviseRun(run, groupId, human);
-  run.view = createView({ tty, state: run.feed!.state, agents: () => run.agents, tasks: options.tasks, started, write: (text) => process.stdout.write(text) });
+  run.view = createView({ tty, state: run.feed!.state, agents: () => run.agents, tasks: options.tasks, started, dashboard: dashboardUrl(indexer), write: (text) => process.stdout.write(text) });
   run.cleanups.push(answerEscalations(run, human, timing(options.blockMs).approverThinkMs));
   await spawnSwarm(run, { rpcUrl: node.url, indexerUrl: indexer.url, deployment, groupId: groupId.toString(), channel, approver: human.address!, tasks: options.tasks, blockMs: options.blockMs });
   run.note("every agent registered, staked and joined; drawing the first leader (stake-weighted)");

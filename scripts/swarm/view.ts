@@ -22,6 +22,8 @@ export type ViewOptions = {
   tasks: number;
   started: number;
   write: (text: string) => void;
+  /** The dashboard's URL, shown under the title line. */
+  dashboard?: string;
   /** Seconds between status lines when not on a TTY. */
   statusEveryS?: number;
 };
@@ -166,7 +168,7 @@ export function statusLine(o: ViewOptions): string {
 function screen(o: ViewOptions, notes: string[]): string {
   const s = o.state;
   const name = agentNamer(o.agents);
-  const lines = [`Stigmergy swarm · ${elapsed(o.started)} · ${o.agents().length} agents · ${o.tasks} tasks   (Ctrl-C stops)`, ""];
+  const lines = [`Stigmergy swarm · ${elapsed(o.started)} · ${o.agents().length} agents · ${o.tasks} tasks   (Ctrl-C stops)`, ...(o.dashboard ? [`Dashboard: ${o.dashboard}`] : []), ""];
   const g = s.group;
   lines.push(g?.leader ? `LEADER  ${name(g.leader)} · term ${g.term} · epoch ${g.epoch} · heartbeat due by ${new Date(Number(g.lastHeartbeat + g.heartbeatTimeout) * 1000).toLocaleTimeString()}` : g && g.term > 0n ? "LEADER  vacant: the redraw is being settled" : "LEADER  none yet");
   for (const t of failovers(s)) lines.push(`        term ${t.term}: ${name(t.agentId)} failed over`);

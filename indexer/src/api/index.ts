@@ -17,6 +17,7 @@ import { and, asc, client, desc, eq, graphql, gt, inArray, replaceBigInts } from
 import { randomUUID } from "node:crypto";
 import { startDispatcher } from "../webhooks/dispatcher.js";
 import { ponderCommand, refusePortMove } from "../lib/ponder.js";
+import { dashboard } from "./dashboard.js";
 import { probes } from "./probes.js";
 import { FilterError, parseFilter } from "../webhooks/filter.js";
 import { WebhookStore } from "../webhooks/store.js";
@@ -24,7 +25,8 @@ import { address, BadRequest, bytes32, bytes32List, limit, oneOf, uint } from ".
 
 /**
  * The indexer's API: GraphQL (depth and size limited), SQL over HTTP for @ponder/client live
- * queries, REST for the common questions, the truthful probes /healthz and /readyz, and webhooks.
+ * queries, REST for the common questions, the truthful probes /healthz and /readyz, webhooks, and
+ * the dashboard (a static web app under /dashboard/, see dashboard.ts).
  * Ponder itself serves /health, /ready, /status and /metrics on the same port (`PORT`).
  */
 const app = new Hono();
@@ -179,6 +181,10 @@ app.get("/channels/:channel", async (c) => {
   const rows = await messagesAfter(eq(message.channel, channel), c.req.query("after"), c.req.query("limit"));
   return c.json(json({ channel, messages: rows }));
 });
+
+// ---------------------------------------------------------------- the dashboard (/dashboard/, /deployment, /escrow)
+
+app.route("/", dashboard());
 
 // ---------------------------------------------------------------- probes
 
