@@ -8,7 +8,8 @@
  * - contracts/src/generated/enums.ts: every enum the ABIs use, with its members from the compiler's
  *   AST (a Solidity enum is a bare uint8 in an ABI);
  * - sdk/src/generated/errors.ts: one typed error class per distinct custom error (deduplicated by
- *   selector), the map of those classes and the ABI of all of them, for decoding reverts.
+ *   selector), the map of those classes and the ABI of all of them, for decoding reverts, and the
+ *   union of the classes each contract can revert with (the SDK actions' `…ErrorType`s).
  *
  * Run after `hardhat build`; the output is generated, never edited or committed.
  */
@@ -252,6 +253,10 @@ export class ${v.key}Error extends ContractRevertError<${v.key}Args> {
 
 const byName = new Map<string, string[]>();
 for (const v of variants) byName.set(v.item.name, [...(byName.get(v.item.name) ?? []), `${v.key}Args`]);
+/** Error classes by the contract whose ABI declares them (what a call to that contract can revert with). */
+const byContract = new Map<string, string[]>();
+for (const v of variants) for (const c of v.contracts) byContract.set(c, [...(byContract.get(c) ?? []), `${v.key}Error`]);
+const contractNames = [...new Set(artifacts.map((a) => a.contractName))].sort();
 
 write(
   sdkGeneratedDir,
@@ -268,7 +273,9 @@ write(
     `export const contractErrorClasses = {\n${variants.map((v) => `  ${v.key}: ${v.key}Error,`).join("\n")}\n} as const;\n\n` +
     `/** Arguments of each custom error, by Solidity error name (a union where several errors share a name). */\n` +
     `export type ContractErrorArgs = {\n${[...byName].map(([name, types]) => `  ${name}: ${types.join(" | ")};`).join("\n")}\n};\n\n` +
-    `/** Solidity name of a custom error. */\nexport type ContractErrorName = keyof ContractErrorArgs;\n`,
+    `/** Solidity name of a custom error. */\nexport type ContractErrorName = keyof ContractErrorArgs;\n\n` +
+    `/** The typed errors a call to each contract can revert with (those its ABI declares), by contract name. */\n` +
+    `export type ContractRevertErrors = {\n${contractNames.map((c) => `  ${c}: ${byContract.get(c)?.join(" | ") ?? "never"};`).join("\n")}\n};\n`,
 );
 
 console.log(

@@ -4,14 +4,14 @@
  * and terms, tasks by state, schedules, messages and recent activity. The view draws it; the
  * orchestrator reads from it when to kill the leader and when the run is over.
  */
-import { sql } from "@ponder/client";
+import { asc, count, desc, eq, inArray, notInArray } from "@ponder/client";
 import type { Address, Hex } from "viem";
-import type { IndexerClient } from "../../sdk/src/index.ts";
+import * as schema from "../../indexer/ponder.schema.ts";
+import type { IndexerClient, IndexerQuery } from "../../sdk/src/index.ts";
+import { indexerClient } from "../lib/oracle.ts";
 
-type Row = Record<string, unknown>;
-
-const big = (v: unknown): bigint => (v === null || v === undefined || v === "" ? 0n : BigInt(v as string | number));
-const int = (n: bigint) => sql.raw(n.toString());
+/** The typed query builder of @ponder/client over the indexer's schema. */
+type Db = ReturnType<typeof indexerClient>["db"];
 
 /** One row of the `activity` audit log. */
 export type ActivityRow = {
@@ -66,20 +66,51 @@ export const NOTABLE = [
 
 export const FINAL = new Set(["accepted", "cancelled", "expired"]);
 
-const toActivity = (r: Row): ActivityRow => ({
-  id: String(r.id),
-  contract: String(r.contract),
-  event: String(r.event),
-  agentId: r.agentId === null || r.agentId === undefined ? null : big(r.agentId),
-  taskId: r.taskId === null || r.taskId === undefined ? null : big(r.taskId),
-  args: (typeof r.args === "string" ? JSON.parse(r.args) : r.args ?? {}) as Record<string, string>,
-  blockNumber: big(r.blockNumber),
-  logIndex: Number(r.logIndex ?? 0),
+const toActivity = (r: typeof schema.activity.$inferSelect): ActivityRow => ({
+  id: r.id,
+  contract: r.contract,
+  event: r.event,
+  agentId: r.agentId,
+  taskId: r.taskId,
+  args: (typeof r.args === "string" ? JSON.parse(r.args) : (r.args ?? {})) as Record<string, string>,
+  blockNumber: r.blockNumber,
+  logIndex: r.logIndex,
 });
 
 const byChainOrder = (a: ActivityRow, b: ActivityRow) => (a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1);
 
 export type SwarmFeed = { state: SwarmState; stop: () => void };
+
+/**
+ * Runs `query` (a typed @ponder/client query against indexer/ponder.schema.ts) now and after every
+ * indexed change to its result, and hands `apply` the rows. The indexer's live query is the signal;
+ * the read is the typed query. Reads do not overlap: a burst of changes costs one more read.
+ * Returns the unsubscribe function.
+ */
+function followQuery<T>(
+  indexer: IndexerClient,
+  db: Db,
+  query: (db: Db) => PromiseLike<T> & IndexerQuery,
+  apply: (rows: T) => void,
+  onError: (error: Error) => void,
+): () => void {
+  let reading = false;
+  let again = false;
+  const read = (): void => {
+    if (reading) return void (again = true);
+    reading = true;
+    Promise.resolve(query(db))
+      .then(apply, onError)
+      .finally(() => {
+        reading = false;
+        if (again) (again = false), read();
+      });
+  };
+  return indexer.onChange(query(db), read, onError);
+}
+
+const { activity, agent, group, message, schedule, stake, task, term } = schema;
+const newestFirst = [desc(activity.blockNumber), desc(activity.logIndex)] as const;
 
 /**
  * Subscribes to the swarm's tables. `onChange` runs after every push, `onNotable` once per notable
@@ -101,56 +132,64 @@ export function followSwarm(
     recent: [],
   };
   const seen = new Set<string>();
-  const follow = (query: ReturnType<typeof sql>, apply: (rows: Row[]) => void) =>
-    indexer.live(query, (rows) => {
+  const { db } = indexerClient(indexer.url);
+  const follow = <T>(query: (db: Db) => PromiseLike<T> & IndexerQuery, apply: (rows: T) => void) =>
+    followQuery(indexer, db, query, (rows) => {
       apply(rows);
       handlers.onChange();
     }, handlers.onError);
-  const notable = sql.join(NOTABLE.map((e) => sql`${e}`), sql`, `);
 
   const stops = [
-    follow(sql`select id, capabilities from agent order by id`, (rows) => {
-      state.agents = new Map(rows.map((r) => [big(r.id), { capabilities: (r.capabilities as Hex[] | null) ?? [] }]));
+    follow((db) => db.select({ id: agent.id, capabilities: agent.capabilities }).from(agent).orderBy(asc(agent.id)), (rows) => {
+      state.agents = new Map(rows.map((r) => [r.id, { capabilities: r.capabilities as Hex[] }]));
     }),
-    follow(sql`select agent_id, active, slashed from stake`, (rows) => {
-      state.stakes = new Map(rows.map((r) => [big(r.agentId), { active: big(r.active), slashed: big(r.slashed) }]));
+    follow((db) => db.select({ agentId: stake.agentId, active: stake.active, slashed: stake.slashed }).from(stake), (rows) => {
+      state.stakes = new Map(rows.map((r) => [r.agentId, { active: r.active, slashed: r.slashed }]));
     }),
-    follow(sql`select * from "group" where id = ${int(groupId)}`, ([r]) => {
+    follow((db) => db.select().from(group).where(eq(group.id, groupId)), ([r]) => {
       state.group = r && {
-        leader: big(r.leader),
-        term: big(r.term),
-        epoch: big(r.epoch),
-        lastHeartbeat: big(r.lastHeartbeat),
-        heartbeatTimeout: big(r.heartbeatTimeout),
-        memberCount: Number(r.memberCount ?? 0),
+        leader: r.leader,
+        term: r.term,
+        epoch: r.epoch,
+        lastHeartbeat: r.lastHeartbeat,
+        heartbeatTimeout: r.heartbeatTimeout,
+        memberCount: r.memberCount,
       };
     }),
-    follow(sql`select term, agent_id, failed_over_by, heartbeats from term where group_id = ${int(groupId)} order by term`, (rows) => {
-      state.terms = rows.map((r) => ({ term: big(r.term), agentId: big(r.agentId), failedOverBy: (r.failedOverBy as Address | null) ?? null, heartbeats: Number(r.heartbeats ?? 0) }));
-    }),
-    follow(sql`select status, schedule_id, count(*) as n from task group by status, schedule_id`, (rows) => {
+    follow(
+      (db) =>
+        db
+          .select({ term: term.term, agentId: term.agentId, failedOverBy: term.failedOverBy, heartbeats: term.heartbeats })
+          .from(term)
+          .where(eq(term.groupId, groupId))
+          .orderBy(asc(term.term)),
+      (rows) => {
+        state.terms = rows.map((r) => ({ ...r, failedOverBy: r.failedOverBy as Address | null }));
+      },
+    ),
+    follow((db) => db.select({ status: task.status, scheduleId: task.scheduleId, n: count() }).from(task).groupBy(task.status, task.scheduleId), (rows) => {
       const direct = new Map<string, number>();
       const rounds = new Map<string, number>();
       for (const r of rows) {
-        const into = big(r.scheduleId) === 0n ? direct : rounds;
-        into.set(String(r.status), (into.get(String(r.status)) ?? 0) + Number(r.n));
+        const into = r.scheduleId === 0n ? direct : rounds;
+        into.set(r.status, (into.get(r.status) ?? 0) + Number(r.n));
       }
       state.tasks = { direct, rounds };
     }),
-    follow(sql`select * from schedule order by id`, (rows) => {
+    follow((db) => db.select().from(schedule).orderBy(asc(schedule.id)), (rows) => {
       state.schedules = rows.map((r) => {
         const template = (typeof r.template === "string" ? JSON.parse(r.template) : r.template) as { deadline?: string } | null;
-        return { id: big(r.id), count: Number(r.count), spawned: Number(r.spawned), cancelled: r.cancelled === true, firstAt: big(r.firstAt), interval: big(r.interval), windowS: big(template?.deadline) };
+        return { id: r.id, count: r.count, spawned: r.spawned, cancelled: r.cancelled, firstAt: r.firstAt, interval: r.interval, windowS: BigInt(template?.deadline ?? 0) };
       });
     }),
-    follow(sql`select kind, count(*) as n from message group by kind`, (rows) => {
-      const count = (kind: string) => Number(rows.find((r) => r.kind === kind)?.n ?? 0);
-      state.messages = { channel: count("channel"), direct: count("direct") };
+    follow((db) => db.select({ kind: message.kind, n: count() }).from(message).groupBy(message.kind), (rows) => {
+      const of = (kind: string) => Number(rows.find((r) => r.kind === kind)?.n ?? 0);
+      state.messages = { channel: of("channel"), direct: of("direct") };
     }),
-    follow(sql`select * from activity where event not in ('Heartbeat', 'Credited') order by block_number desc, log_index desc limit 12`, (rows) => {
+    follow((db) => db.select().from(activity).where(notInArray(activity.event, ["Heartbeat", "Credited"])).orderBy(...newestFirst).limit(12), (rows) => {
       state.recent = rows.map(toActivity);
     }),
-    follow(sql`select * from activity where event in (${notable}) order by block_number desc, log_index desc limit 60`, (rows) => {
+    follow((db) => db.select().from(activity).where(inArray(activity.event, [...NOTABLE])).orderBy(...newestFirst).limit(60), (rows) => {
       const fresh = rows.map(toActivity).filter((r) => !seen.has(r.id)).sort(byChainOrder);
       for (const row of fresh) {
         seen.add(row.id);

@@ -10,7 +10,6 @@ import { followChain } from "@stigmergy/contracts";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { sql } from "@ponder/client";
 import { type Hex, numberToHex, parseEther } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { type Agent, createAgent, type Deployment, parseDeployment } from "../../sdk/src/index.ts";
@@ -166,15 +165,16 @@ async function electFirstLeader(human: Agent, groupId: bigint) {
 /** The human approver: answers every escalation (after a moment's thought) so the claimant can go on. */
 function answerEscalations(run: Run, human: Agent, thinkMs: number): () => void {
   const answered = new Set<string>();
-  return human.indexer!.live(sql`select id, attempt from task where status = 'escalated' and approver = ${human.address!.toLowerCase()}`, (rows) => {
-    for (const r of rows) {
-      const key = `${r.id}/${r.attempt}`;
+  const me = human.address!.toLowerCase();
+  return human.tasks.watchList({ status: "escalated" }, (tasks) => {
+    for (const t of tasks.filter((x) => x.approver.toLowerCase() === me)) {
+      const key = `${t.id}/${t.attempt}`;
       if (answered.has(key)) continue;
       answered.add(key);
-      run.note(`the human approver (played by this command) reads the question on task ${r.id}…`);
+      run.note(`the human approver (played by this command) reads the question on task ${t.id}…`);
       setTimeout(() => {
-        human.tasks.resolveEscalation(BigInt(r.id as string), `swarm://answer/${r.id}?use=primary-sources`, true).catch((e: unknown) => {
-          if (!run.stopping) run.note(`⚠ the human approver could not answer task ${r.id}: ${(e as Error).message.split("\n")[0]}`);
+        human.tasks.resolveEscalation(t.id, `swarm://answer/${t.id}?use=primary-sources`, true).catch((e: unknown) => {
+          if (!run.stopping) run.note(`⚠ the human approver could not answer task ${t.id}: ${(e as Error).message.split("\n")[0]}`);
         });
       }, thinkMs);
     }

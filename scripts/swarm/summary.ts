@@ -3,17 +3,16 @@
  * (tasks by outcome, double work, reverted claims, leader terms, slashes, messages, escrow), plus
  * what each agent reported about itself (the transactions it sent).
  */
-import { sql } from "@ponder/client";
+import { asc, count, eq } from "@ponder/client";
 import { type Address, createPublicClient, formatEther, type Hex, hexToString, http, zeroAddress } from "viem";
-import { abis, createIndexerClient, type Deployment } from "../../sdk/src/index.ts";
-import { checkConsistency } from "../lib/oracle.ts";
+import * as schema from "../../indexer/ponder.schema.ts";
+import { abis, type Deployment, TASK_STATUSES } from "../../sdk/src/index.ts";
+import { checkConsistency, indexerClient } from "../lib/oracle.ts";
 import type { AgentProcess } from "./fleet.ts";
 import { FINAL } from "./live.ts";
 
-type Row = Record<string, unknown>;
-const big = (v: unknown): bigint => (v === null || v === undefined || v === "" ? 0n : BigInt(v as string | number));
-const int = (n: bigint) => sql.raw(n.toString());
-const STATUS = ["none", "open", "claimed", "submitted", "escalated", "accepted", "cancelled", "expired"] as const;
+/** One event of a task's history, as `doubleClaims` reads it. */
+export type HistoryEvent = { taskId: bigint; kind: string; agentId: bigint | null; data: unknown };
 
 export type AgentLine = { agentId: string; name: string; capabilities: string[]; state: string; writes: number; claims: number; submitted: number; revertedClaims: number; lostRaces: number; posted: number; accepted: number; rejected: number; failovers: number };
 
@@ -53,7 +52,7 @@ export type CollectInput = {
 };
 
 /** Tasks whose history shows a claim while another agent still held the task (a handoff it accepted is no double work). */
-export function doubleClaims(events: Row[]): string[] {
+export function doubleClaims(events: HistoryEvent[]): string[] {
   const holder = new Map<string, bigint | null>();
   const offered = new Map<string, bigint | null>();
   const double = new Set<string>();
@@ -62,7 +61,7 @@ export function doubleClaims(events: Row[]): string[] {
     const data = (typeof e.data === "string" ? JSON.parse(e.data) : e.data) as Record<string, unknown>;
     switch (e.kind) {
       case "TaskClaimed": {
-        const agent = big(e.agentId);
+        const agent = e.agentId ?? 0n;
         const current = holder.get(task) ?? null;
         if (current !== null && offered.get(task) !== agent) double.add(task);
         holder.set(task, agent);
@@ -70,7 +69,7 @@ export function doubleClaims(events: Row[]): string[] {
         break;
       }
       case "TaskHandedOff":
-        offered.set(task, big(data.toAgentId));
+        offered.set(task, BigInt(String(data.toAgentId ?? 0)));
         break;
       case "EscalationResolved":
         if (data.resume === false || data.resume === "false") holder.set(task, null);
@@ -86,28 +85,32 @@ export function doubleClaims(events: Row[]): string[] {
   return [...double];
 }
 
-const count = (events: Row[], kind: string) => events.filter((e) => e.kind === kind).length;
+const countOf = (events: HistoryEvent[], kind: string) => events.filter((e) => e.kind === kind).length;
 
 /** Reads the finished run back from the indexer and the chain. */
 export async function collectReport(input: CollectInput): Promise<RunReport> {
-  const indexer = createIndexerClient(input.indexerUrl);
+  const { db } = indexerClient(input.indexerUrl);
   const chain = createPublicClient({ transport: http(input.rpcUrl) });
   const board = input.deployment.contracts.TaskBoard!;
-  const name = (id: unknown) => input.agents.find((a) => a.agentId === big(id))?.name ?? "?";
+  const name = (id: bigint | null) => input.agents.find((a) => a.agentId === id)?.name ?? "?";
+  const { activity, message, schedule, slash, task, taskEvent, term } = schema;
 
   const [tasks, events, terms, slashes, messages, schedules, locks] = await Promise.all([
-    indexer.query(sql`select id, status, schedule_id from task order by id`),
-    indexer.query(sql`select task_id, kind, agent_id, attempt, data from task_event order by block_number, log_index`),
-    indexer.query(sql`select term, agent_id, failed_over_by from term where group_id = ${int(input.groupId)} order by term`),
-    indexer.query(sql`select agent_id, amount, reason from slash order by timestamp`),
-    indexer.query(sql`select kind, count(*) as n from message group by kind`),
-    indexer.query(sql`select * from schedule order by id`),
-    indexer.query(sql`select count(*) as n from activity where event = 'LockAcquired'`),
+    db.select({ id: task.id, status: task.status, scheduleId: task.scheduleId }).from(task).orderBy(asc(task.id)),
+    db
+      .select({ taskId: taskEvent.taskId, kind: taskEvent.kind, agentId: taskEvent.agentId, data: taskEvent.data })
+      .from(taskEvent)
+      .orderBy(asc(taskEvent.blockNumber), asc(taskEvent.logIndex)),
+    db.select({ term: term.term, agentId: term.agentId, failedOverBy: term.failedOverBy }).from(term).where(eq(term.groupId, input.groupId)).orderBy(asc(term.term)),
+    db.select({ agentId: slash.agentId, amount: slash.amount, reason: slash.reason }).from(slash).orderBy(asc(slash.timestamp)),
+    db.select({ kind: message.kind, n: count() }).from(message).groupBy(message.kind),
+    db.select().from(schedule).orderBy(asc(schedule.id)),
+    db.select({ n: count() }).from(activity).where(eq(activity.event, "LockAcquired")),
   ]);
 
   const read = <T>(functionName: string, args: readonly unknown[]) =>
     chain.readContract({ address: board, abi: abis.TaskBoard, functionName: functionName as never, args: args as never }) as Promise<T>;
-  const onChain = await Promise.all(tasks.map((t) => read<{ status: number; maxReward: bigint; claimBond: bigint }>("getTask", [big(t.id)])));
+  const onChain = await Promise.all(tasks.map((t) => read<{ status: number; maxReward: bigint; claimBond: bigint }>("getTask", [t.id])));
   const claimed = await chain.getContractEvents({ address: board, abi: abis.TaskBoard, eventName: "TaskClaimed", fromBlock: BigInt(input.deployment.startBlock) });
   const [balance, escrowed, credits, blocks] = await Promise.all([
     chain.getBalance({ address: board }),
@@ -119,13 +122,13 @@ export async function collectReport(input: CollectInput): Promise<RunReport> {
   // Escrow still owed: the reward of every task not settled (with the bond its claimant posted), and unspawned schedule rounds.
   let expected = 0n;
   for (const t of onChain) {
-    const status = STATUS[t.status] ?? "none";
+    const status = TASK_STATUSES[t.status] ?? "none";
     if (FINAL.has(status)) continue;
     expected += t.maxReward + (status === "claimed" || status === "submitted" || status === "escalated" ? t.claimBond : 0n);
   }
   for (const s of schedules) {
     const template = (typeof s.template === "string" ? JSON.parse(s.template) : s.template) as { maxReward?: string };
-    if (s.cancelled !== true) expected += big(template.maxReward) * BigInt(Number(s.count) - Number(s.spawned));
+    if (!s.cancelled) expected += BigInt(template.maxReward ?? 0) * BigInt(s.count - s.spawned);
   }
 
   const pairs = new Map<string, number>();
@@ -135,7 +138,7 @@ export async function collectReport(input: CollectInput): Promise<RunReport> {
   }
 
   const byStatus: Record<string, number> = {};
-  for (const t of tasks) byStatus[String(t.status)] = (byStatus[String(t.status)] ?? 0) + 1;
+  for (const t of tasks) byStatus[t.status] = (byStatus[t.status] ?? 0) + 1;
   const killedId = input.killed?.agentId;
 
   return {
@@ -145,26 +148,26 @@ export async function collectReport(input: CollectInput): Promise<RunReport> {
     blocks: Number(blocks) - input.deployment.startBlock,
     tasks: {
       total: tasks.length,
-      posted: tasks.filter((t) => big(t.scheduleId) === 0n).length,
-      rounds: tasks.filter((t) => big(t.scheduleId) !== 0n).length,
+      posted: tasks.filter((t) => t.scheduleId === 0n).length,
+      rounds: tasks.filter((t) => t.scheduleId !== 0n).length,
       byStatus,
-      unfinished: tasks.filter((t) => !FINAL.has(String(t.status))).map((t) => String(t.id)),
-      chainUnfinished: tasks.filter((_, i) => !FINAL.has(STATUS[onChain[i]!.status] ?? "none")).map((t) => String(t.id)),
+      unfinished: tasks.filter((t) => !FINAL.has(t.status)).map((t) => String(t.id)),
+      chainUnfinished: tasks.filter((_, i) => !FINAL.has(TASK_STATUSES[onChain[i]!.status] ?? "none")).map((t) => String(t.id)),
     },
     events: {
-      rejected: count(events, "TaskRejected"),
-      handedOff: count(events, "TaskHandedOff"),
-      escalated: count(events, "TaskEscalated"),
-      answered: count(events, "EscalationResolved"),
-      reclaimed: count(events, "TaskReclaimed"),
+      rejected: countOf(events, "TaskRejected"),
+      handedOff: countOf(events, "TaskHandedOff"),
+      escalated: countOf(events, "TaskEscalated"),
+      answered: countOf(events, "EscalationResolved"),
+      reclaimed: countOf(events, "TaskReclaimed"),
       locks: Number(locks[0]?.n ?? 0),
     },
     doubleWork: { tasks: doubleClaims(events), chainDuplicates: [...pairs].filter(([, n]) => n > 1).map(([k]) => k) },
     revertedClaims: input.agents.reduce((s, a) => s + a.stats.revertedClaims, 0),
     lostRaces: input.agents.reduce((s, a) => s + a.stats.lostRaces, 0),
-    terms: terms.map((t) => ({ term: String(t.term), agentId: String(t.agentId), name: name(t.agentId), failedOver: t.failedOverBy !== null && t.failedOverBy !== undefined })),
+    terms: terms.map((t) => ({ term: String(t.term), agentId: String(t.agentId), name: name(t.agentId), failedOver: t.failedOverBy !== null })),
     killed: killedId === undefined ? null : { agentId: String(killedId), name: input.killed!.name },
-    slashes: slashes.map((s) => ({ agentId: String(s.agentId), name: name(s.agentId), amount: formatEther(big(s.amount)), reason: reasonText(String(s.reason)) })),
+    slashes: slashes.map((s) => ({ agentId: String(s.agentId), name: name(s.agentId), amount: formatEther(s.amount), reason: reasonText(s.reason) })),
     messages: { channel: Number(messages.find((m) => m.kind === "channel")?.n ?? 0), direct: Number(messages.find((m) => m.kind === "direct")?.n ?? 0) },
     writes: input.agents.map((a) => ({
       agentId: a.agentId === undefined ? "?" : String(a.agentId),
@@ -175,7 +178,7 @@ export async function collectReport(input: CollectInput): Promise<RunReport> {
     })),
     approverWrites: input.approverWrites,
     escrow: { balance: balance.toString(), escrowed: escrowed.toString(), credits: credits.toString(), expected: expected.toString() },
-    schedules: schedules.map((s) => ({ id: String(s.id), count: Number(s.count), spawned: Number(s.spawned), cancelled: s.cancelled === true })),
+    schedules: schedules.map((s) => ({ id: String(s.id), count: s.count, spawned: s.spawned, cancelled: s.cancelled })),
     consistency: await checkConsistency(input.indexerUrl, input.rpcUrl, input.deployment),
   };
 }

@@ -1,7 +1,8 @@
 /**
  * `createAgent`: one object per agent with a module per primitive. Writes are signed by the
  * agent's account and sent through viem; reads and watchers go through the indexer when one is
- * given (push-based live queries), else straight to the chain.
+ * given (push-based live queries), else straight to the chain. The agent is also the context every
+ * action takes: `agent.tasks.claim(12n)` is `claimTask(agent, { taskId: 12n })`.
  */
 import {
   type Account,
@@ -64,8 +65,8 @@ function chainOf(deployment: Deployment, rpcUrl: string | undefined): Chain {
   });
 }
 
-/** An agent client: its identity, clients and one module per primitive. */
-export type Agent = {
+/** An agent client: its identity, clients and one module per primitive; the context actions take. */
+export type Agent = Context & {
   /** The account's address (undefined for a read-only client). */
   readonly address: Address | undefined;
   /** The agent id calls act as (after `identity.register`, or as given). */
@@ -108,26 +109,22 @@ export function createAgent(params: CreateAgentParameters): Agent {
     }
     indexer = createIndexerClient(params.indexerUrl);
   }
-  const ctx: Context = {
-    publicClient,
-    walletClient,
-    deployment,
-    indexer,
-    agentId: params.agentId === undefined ? undefined : v.id("agentId", params.agentId),
-    sendQueue: Promise.resolve(),
-  };
-  return {
+  let agentId = params.agentId === undefined ? undefined : v.id("agentId", params.agentId);
+  const ctx: Context & { readonly address: Address | undefined } = {
     address: walletClient?.account.address,
     get agentId(): bigint | undefined {
-      return ctx.agentId;
+      return agentId;
     },
     set agentId(id: bigint | undefined) {
-      ctx.agentId = id === undefined ? undefined : v.id("agentId", id);
+      agentId = id === undefined ? undefined : v.id("agentId", id);
     },
     deployment,
     publicClient,
     walletClient,
     indexer,
+  };
+  // Modules bind actions to the agent itself: it is their context.
+  return Object.assign(ctx, {
     identity: identityModule(ctx),
     reputation: reputationModule(ctx),
     validation: validationModule(ctx),
@@ -138,6 +135,6 @@ export function createAgent(params: CreateAgentParameters): Agent {
     tasks: tasksModule(ctx),
     schedules: schedulesModule(ctx),
     messages: messagesModule(ctx),
-  };
+  });
 }
 

@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import { parseEther } from "viem";
-import { AlreadyElectedError, type Agent, type Leadership, LeaderAliveError, leaderElectionAbi, NotLeaderError } from "../../sdk/src/index.ts";
+import { AlreadyElectedError, type Agent, capabilityId, type Leadership, LeaderAliveError, leaderElectionAbi, NotLeaderError } from "../../sdk/src/index.ts";
 import { advance, agentFor, eventually } from "./helpers/stack.ts";
 
-describe("sdk: staking and election", function () {
+describe("sdk: election", function () {
   let agents: Agent[];
   let groupId: bigint;
 
@@ -17,22 +17,6 @@ describe("sdk: staking and election", function () {
     }
     ({ groupId } = await agents[0]!.election.createGroup({ name: "sdk-group", epochDuration: 3_600, heartbeatTimeout: 30, minStake: parseEther("5"), failoverSlash: parseEther("1") }));
     for (const a of agents) await a.election.join(groupId);
-  });
-
-  it("stakes, unbonds and withdraws", async () => {
-    const a = agents[0]!;
-    expect(await a.staking.stakeOf()).to.equal(parseEther("10"));
-    await a.staking.stake(parseEther("5"));
-    await a.staking.requestUnstake(parseEther("5"));
-    const { amount, releaseAt } = await a.staking.unbondingOf();
-    expect(amount).to.equal(parseEther("5"));
-    const now = (await a.publicClient.getBlock()).timestamp;
-    await advance(Number(releaseAt - now) + 1);
-    const before = await a.staking.balanceOf();
-    const withdrawn = await a.staking.withdraw();
-    expect(withdrawn).to.deep.include({ to: a.address, amount: parseEther("5"), unbonding: 0n });
-    expect((await a.staking.balanceOf()) - before).to.equal(parseEther("5"));
-    expect(await a.staking.lockedOf()).to.equal(0n);
   });
 
   it("elect finishes a draw someone else requested, and simulating elect right after a join does not revert", async () => {
@@ -87,5 +71,65 @@ describe("sdk: staking and election", function () {
     expect(current.term).to.equal(2n);
     expect(current.leader).to.equal(failed.leader);
     stop();
+  });
+
+  it("members lists who is in a group with their weight and capabilities, and terms lists its leaders with the failover, from the indexer and from the chain", async () => {
+    const [a, b] = agents;
+    await a!.identity.setCapabilities(["review"]);
+    const { groupId: g } = await a!.election.createGroup({ name: "sdk-roster", epochDuration: 3_600, heartbeatTimeout: 30 });
+    await a!.election.join(g);
+    await b!.election.join(g);
+    await advance(1);
+    const { leader } = await a!.election.elect(g);
+    await advance(31);
+    const survivor = leader === a!.agentId ? b! : a!;
+    const failed = await survivor.election.failover(g);
+    expect(failed.leader).to.equal(survivor.agentId);
+    const ids = [a!.agentId!, b!.agentId!].sort((x, y) => (x < y ? -1 : 1));
+    const direct = await agentFor(8, { indexer: false });
+    for (const reader of [a!, direct]) {
+      const members = await eventually(async () => {
+        const m = await reader.election.members(g);
+        return m.length === 2 ? m : undefined;
+      }, "both members listed");
+      expect(members.map((m) => m.agentId)).to.deep.equal(ids);
+      expect(members.find((m) => m.agentId === a!.agentId)!.capabilities).to.deep.equal([capabilityId("capability", "review")]);
+      expect(members.find((m) => m.agentId === b!.agentId)!.capabilities).to.deep.equal([]);
+      expect(members.every((m) => m.weight > 0n && m.groupId === g)).to.equal(true);
+      const terms = await eventually(async () => {
+        const t = await reader.election.terms(g);
+        return t.length === 2 && t[0]!.failedOverBy !== null ? t : undefined;
+      }, "both terms listed, the first failed over");
+      expect(terms.map((t) => [t.term, t.agentId])).to.deep.equal([
+        [1n, leader],
+        [2n, failed.leader],
+      ]);
+      expect(terms[0]!.failedOverBy).to.equal(survivor.address!.toLowerCase());
+      expect(terms[1]!.failedOverBy).to.equal(null);
+    }
+  });
+
+  it("watchLeadership pushes every heartbeat (the deadline moves); onLeaderChange pushes only a new seat", async () => {
+    const a = agents[2]!;
+    const { groupId: g } = await a.election.createGroup({ name: "sdk-pulse", epochDuration: 3_600, heartbeatTimeout: 30 });
+    await a.election.join(g);
+    await advance(1);
+    await a.election.elect(g);
+    // Once the indexer has the member, it answers for the group (not the chain): wait for it to show the leader.
+    await eventually(async () => ((await a.election.members(g)).length === 1 && (await a.election.leader(g)).leader === a.agentId ? true : undefined), "the leader indexed");
+    const all: Leadership[] = [];
+    const seats: Leadership[] = [];
+    const stopAll = a.election.watchLeadership(g, (l) => all.push(l));
+    const stopSeats = a.election.onLeaderChange(g, (l) => seats.push(l));
+    const first = await eventually(() => all.find((l) => l.leader === a.agentId), "the current leadership");
+    await eventually(() => seats.find((l) => l.leader === a.agentId), "the current seat");
+    const seatCount = seats.length;
+    await advance(2);
+    await a.election.heartbeat(g);
+    const later = await eventually(() => all.find((l) => l.lastHeartbeat > first.lastHeartbeat), "the heartbeat pushed");
+    expect(later.heartbeatDeadline! > first.heartbeatDeadline!).to.equal(true);
+    expect(seats).to.have.length(seatCount, "a heartbeat is not a new seat");
+    stopAll();
+    stopSeats();
   });
 });

@@ -13,6 +13,7 @@ import {
   encodeErrorResult,
   getAddress,
   type Hex,
+  HttpRequestError,
   keccak256,
   pad,
   parseEther,
@@ -20,6 +21,9 @@ import {
   zeroAddress,
 } from "viem";
 import { StigmergyError } from "../../sdk/src/errors/base.ts";
+import { isConnectionError } from "../../sdk/src/errors/connection.ts";
+import { describeError } from "../../sdk/src/errors/report.ts";
+import { walkCauses } from "../../sdk/src/errors/walk.ts";
 import { ContractRevertError, decodeContractError, toStigmergyError } from "../../sdk/src/errors/contract.ts";
 import { contractErrorMessage, contractErrorMessages } from "../../sdk/src/errors/messages.ts";
 import {
@@ -276,6 +280,31 @@ describe("sdk: typed contract errors", function () {
       const decoded = toStigmergyError(revertWith("LockNotHeld", [KEY]), { contractName: "LockManager" });
       expect(decoded).to.be.instanceOf(contractErrorClasses.LockNotHeld);
       expect(toStigmergyError(decoded)).to.equal(decoded); // decoded once only
+    });
+  });
+
+  describe("one walk down the cause chain (viem's)", function () {
+    it("walkCauses visits the error and its causes outermost first, and ends on a cyclic chain", () => {
+      const inner = new Error("inner");
+      const outer = new Error("outer", { cause: inner });
+      const visited: unknown[] = [];
+      expect(walkCauses(outer, (link) => (visited.push(link), false))).to.equal(null);
+      expect(visited).to.deep.equal([outer, inner]);
+      expect(walkCauses(outer, (link) => link === inner)).to.equal(inner);
+      Object.assign(inner, { cause: outer }); // a cycle
+      let steps = 0;
+      expect(walkCauses(outer, () => (steps++, false))).to.equal(null);
+      expect(steps).to.be.greaterThan(2).and.lessThan(100);
+    });
+
+    it("a connection failure deep in a chain is reported as NODE_UNREACHABLE, naming the URL", () => {
+      const refused = Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
+      expect(isConnectionError(new Error("send failed", { cause: new Error("fetch failed", { cause: refused }) }))).to.equal(true);
+      expect(isConnectionError(new Error("boom"))).to.equal(false);
+      const http = new HttpRequestError({ url: "http://127.0.0.1:1", cause: refused });
+      const report = describeError(new Error("call failed", { cause: http }));
+      expect(report.code).to.equal("NODE_UNREACHABLE");
+      expect(report.message).to.contain("http://127.0.0.1:1");
     });
   });
 });

@@ -25,4 +25,19 @@ describe("sdk: schedules", () => {
     stop();
     await poster.schedules.cancel(scheduleId);
   });
+
+  it("round says whether a round was spawned and as which task, read from the chain", async () => {
+    const poster = await agentFor(12);
+    const worker = await agentFor(13);
+    await poster.identity.register({ uri: "ipfs://scheduler-2" });
+    await worker.identity.register({ uri: "ipfs://cron-worker-2" });
+    const now = (await poster.publicClient.getBlock()).timestamp;
+    const { scheduleId } = await poster.schedules.create({ template: { specURI: "ipfs://hourly", maxReward: 10n, deadline: 600 }, firstAt: now + 3n, interval: 3_600, count: 2 });
+    await advance(5);
+    expect(await worker.schedules.round(scheduleId, 0)).to.deep.equal({ scheduleId, round: 0, taskId: null });
+    const claim = await worker.schedules.claim(scheduleId, 0);
+    expect(await worker.schedules.round(scheduleId, 0)).to.deep.equal({ scheduleId, round: 0, taskId: claim.taskId });
+    expect((await worker.schedules.round(scheduleId, 1)).taskId).to.equal(null);
+    await poster.schedules.cancel(scheduleId);
+  });
 });

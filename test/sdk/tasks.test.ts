@@ -1,9 +1,14 @@
 import { expect } from "chai";
 import { parseEther } from "viem";
 import {
+  acceptTask,
   type Agent,
   type Claim,
+  claimTask,
+  getTask,
   InvalidInputError,
+  postTask,
+  submitTask,
   type Task,
   TaskNotOpenError,
   MissingConfigError,
@@ -245,4 +250,58 @@ describe("sdk: tasks", function () {
     expect((error as Error).message).to.match(/agent id/);
   });
 
+  it("the same operations are exported as actions that take the agent first: postTask, claimTask, submitTask, acceptTask, getTask", async () => {
+    const { taskId } = await postTask(poster, { specURI: "ipfs://as-actions", maxReward: 10n });
+    const claim = await claimTask(w1, { taskId });
+    expect(claim).to.deep.include({ taskId, agentId: w1.agentId, attempt: 1 });
+    await submitTask(w1, { taskId, attempt: claim.attempt, resultURI: "ipfs://as-actions-result" });
+    await acceptTask(poster, { taskId });
+    const task = await eventually(async () => {
+      const t = await getTask(poster, { taskId });
+      return t?.status === "accepted" ? t : undefined;
+    }, "the task accepted");
+    expect(task.resultURI).to.equal("ipfs://as-actions-result");
+  });
+
+  it("history lists a task's events in chain order with the agent and attempt of each, from the indexer and from the chain", async () => {
+    const { taskId } = await poster.tasks.post({ specURI: "ipfs://storied", maxReward: 10n });
+    const first = await w1.tasks.claim(taskId);
+    await w1.tasks.handoff(taskId, first.attempt, w2.agentId!, "ipfs://notes");
+    const second = await w2.tasks.acceptHandoff(taskId);
+    await w2.tasks.submit(taskId, second.attempt, "ipfs://storied-result");
+    const expected = [
+      ["TaskPosted", null, null],
+      ["TaskClaimed", w1.agentId, 1],
+      ["TaskHandedOff", w1.agentId, 1],
+      ["TaskClaimed", w2.agentId, 2],
+      ["TaskSubmitted", w2.agentId, 2],
+    ];
+    const indexed = await eventually(async () => {
+      const h = await poster.tasks.history(taskId);
+      return h.length === expected.length ? h : undefined;
+    }, "the history indexed");
+    const fromChain = await (await agentFor(3, { indexer: false })).tasks.history(taskId);
+    for (const history of [indexed, fromChain]) {
+      expect(history.map((e) => [e.kind, e.agentId, e.attempt])).to.deep.equal(expected);
+      expect(history[2]!.data.toAgentId).to.equal(String(w2.agentId));
+      expect(history.every((e) => e.taskId === taskId)).to.equal(true);
+    }
+    expect(indexed.every((e) => e.timestamp > 0n)).to.equal(true);
+    expect(await poster.tasks.history(999_999n)).to.deep.equal([]);
+  });
+
+  it("watchList pushes the tasks in several statuses as they move between them", async () => {
+    const seen: Task[][] = [];
+    const stop = poster.tasks.watchList({ status: ["claimed", "submitted"], poster: poster.address! }, (tasks) => seen.push(tasks));
+    const statusNow = (taskId: bigint) => seen.at(-1)?.find((t) => t.id === taskId)?.status;
+    const { taskId } = await poster.tasks.post({ specURI: "ipfs://moving", maxReward: 10n });
+    const claim = await w1.tasks.claim(taskId);
+    await eventually(() => (statusNow(taskId) === "claimed" ? true : undefined), "the claimed task pushed");
+    await w1.tasks.submit(taskId, claim.attempt, "ipfs://moved");
+    await eventually(() => (statusNow(taskId) === "submitted" ? true : undefined), "the submitted task pushed");
+    await poster.tasks.accept(taskId);
+    await eventually(() => (seen.at(-1)!.every((t) => t.id !== taskId) ? true : undefined), "the accepted task dropped");
+    expect(seen.flat().every((t) => t.status === "claimed" || t.status === "submitted")).to.equal(true);
+    stop();
+  });
 });

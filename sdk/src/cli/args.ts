@@ -4,7 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { type Command, CONNECTION_OPTIONS, type Flags, type Options, OUTPUT_OPTIONS } from "./command.js";
-import { UsageError } from "./errors.js";
+import { UsageError } from "../errors/input.js";
 
 export type ParsedCommandLine =
   /** Nothing but root flags (or `help`): root help or the version. */

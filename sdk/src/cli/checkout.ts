@@ -6,27 +6,8 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { StigmergyError } from "../errors/base.js";
-
-/** Not inside a Stigmergy checkout (no hardhat.config.ts and contracts/ up the tree). */
-export class NoCheckoutError extends StigmergyError {
-  override name = "NoCheckoutError";
-  constructor(from: string) {
-    super(`${from} is not inside a Stigmergy checkout (no hardhat.config.ts with a contracts/ folder above it).`, {
-      code: "NO_CHECKOUT",
-      metaMessages: ["Run this from a clone of the Stigmergy repository after `npm install`, or point --rpc at a node that runs Stigmergy."],
-    });
-  }
-}
-
-/** A child process that failed; `output` holds its last lines. */
-export class ChildProcessError extends StigmergyError {
-  override name = "ChildProcessError";
-  constructor(what: string, output: string) {
-    const tail = output.trim().split("\n").slice(-12);
-    super(`${what}.`, { code: "CHILD_PROCESS_FAILED", metaMessages: tail.length && tail[0] ? ["Its last output:", ...tail.map((l) => `  ${l}`)] : [] });
-  }
-}
+import { NoCheckoutError } from "../errors/config.js";
+import { ChildProcessError } from "../errors/process.js";
 
 export type Checkout = { root: string; hardhat: string; tsx: string };
 

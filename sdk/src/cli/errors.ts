@@ -1,6 +1,6 @@
 /**
- * What a failed command means to its caller: the exit code, and the CLI's own errors. Light on
- * purpose (no chain library): the parser and `--help` load it.
+ * What a failed command means to its caller: the exit code. Light on purpose (no chain library):
+ * the parser and `--help` load it. The error classes themselves live in sdk/src/errors/.
  *
  *   0  success
  *   1  the chain refused (a contract revert, decoded to its error) or anything unexpected
@@ -13,22 +13,6 @@ import { StigmergyError } from "../errors/base.js";
 
 export const EXIT = { ok: 0, refused: 1, usage: 2, unreachable: 3, notFound: 4 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
-
-/** The command line cannot be right: an unknown command or flag, a missing or extra argument. */
-export class UsageError extends StigmergyError {
-  override name = "UsageError";
-  constructor(problem: string, hint: string) {
-    super(problem, { code: "USAGE", metaMessages: [hint] });
-  }
-}
-
-/** The thing asked about does not exist (or there is nothing to claim). */
-export class NotFoundError extends StigmergyError {
-  override name = "NotFoundError";
-  constructor(what: string, hint?: string) {
-    super(what, { code: "NOT_FOUND", ...(hint ? { metaMessages: [hint] } : {}) });
-  }
-}
 
 /** A command that ran a child process in the foreground ended with the child's exit code (the child said why). */
 export class ExitedWith extends Error {
@@ -58,9 +42,9 @@ const NOT_FOUND_REVERTS = new Set([
 export async function exitCodeOf(raw: unknown): Promise<ExitCode> {
   let error = raw;
   if (!(error instanceof StigmergyError)) {
-    const report = await import("../errors/report.js");
-    if (report.isConnectionError(error)) return EXIT.unreachable;
-    error = report.typedError(error);
+    const [{ isConnectionError }, { typedError }] = await Promise.all([import("../errors/connection.js"), import("../errors/report.js")]);
+    if (isConnectionError(error)) return EXIT.unreachable;
+    error = typedError(error);
   }
   if (!(error instanceof StigmergyError)) return EXIT.refused;
   if (USAGE_CODES.has(error.code)) return EXIT.usage;

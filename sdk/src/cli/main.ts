@@ -7,28 +7,29 @@
 import { readFileSync } from "node:fs";
 import { parseCommandLine } from "./args.js";
 import type { Command, Flags } from "./command.js";
-import { agentCommands } from "./commands/agent.js";
 import { devnetCommands } from "./commands/devnet.js";
-import { groupCommands } from "./commands/group.js";
+import { electionCommands } from "./commands/election.js";
+import { identityCommands } from "./commands/identity.js";
 import { mcpCommands } from "./commands/mcp.js";
-import { messageCommands } from "./commands/message.js";
-import { scheduleCommands } from "./commands/schedule.js";
-import { stakeCommands } from "./commands/stake.js";
-import { taskCommands } from "./commands/task.js";
+import { messagesCommands } from "./commands/messages.js";
+import { schedulesCommands } from "./commands/schedules.js";
+import { stakingCommands } from "./commands/staking.js";
+import { tasksCommands } from "./commands/tasks.js";
 import { watchCommands } from "./commands/watch.js";
 import type { ConnectionFlags } from "./config.js";
-import { EXIT, type ExitCode, ExitedWith, exitCodeOf, UsageError } from "./errors.js";
+import { UsageError } from "../errors/input.js";
+import { EXIT, type ExitCode, ExitedWith, exitCodeOf } from "./errors.js";
 import { commandHelp, groupHelp, rootHelp } from "./help.js";
 import { createProgress, printError, printResult, toJson, writeLine } from "./output.js";
 
 export const COMMANDS: readonly Command[] = [
   ...devnetCommands,
-  ...agentCommands,
-  ...stakeCommands,
-  ...groupCommands,
-  ...taskCommands,
-  ...scheduleCommands,
-  ...messageCommands,
+  ...identityCommands,
+  ...stakingCommands,
+  ...electionCommands,
+  ...tasksCommands,
+  ...schedulesCommands,
+  ...messagesCommands,
   ...watchCommands,
   ...mcpCommands,
 ];

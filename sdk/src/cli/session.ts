@@ -7,10 +7,11 @@ import { sql } from "@ponder/client";
 import type { Address } from "viem";
 import type { Agent } from "../agent.js";
 import { contractAddress, InvalidDeploymentError } from "@stigmergy/contracts";
-import { InvalidInputError, MissingConfigError } from "../errors/input.js";
+import { MissingConfigError } from "../errors/config.js";
+import { InvalidInputError } from "../errors/input.js";
 import { abis } from "@stigmergy/contracts";
 import { agentFrom, type Connection, type ConnectionFlags, resolveConnection } from "./config.js";
-import { isConnectionError, NodeUnreachableError } from "../errors/report.js";
+import { isConnectionError, NodeUnreachableError } from "../errors/connection.js";
 import type { Progress } from "./output.js";
 
 export type Session = {

@@ -1,6 +1,8 @@
 /**
- * What every module shares: the viem clients, the deployment, the optional indexer, and `write`,
- * which sends one contract call, waits for its receipt and turns any revert into a typed error.
+ * What every action takes first (`claimTask(ctx, params)`): the agent's viem clients, its
+ * deployment, the optional indexer and the agent id it acts as. An `Agent` from `createAgent` is
+ * one. Also what actions are made of: `write`, which sends one contract call, waits for its receipt
+ * and turns any revert into a typed error, `read`, and the receipt's events.
  */
 import {
   type Abi,
@@ -20,24 +22,28 @@ import {
   type WalletClient,
 } from "viem";
 import { contractAddress, type Deployment } from "@stigmergy/contracts";
-import { StigmergyError } from "../errors/base.js";
+import { MissingConfigError } from "../errors/config.js";
 import { toStigmergyError } from "../errors/contract.js";
-import { MissingConfigError, TransactionRevertedError } from "../errors/input.js";
+import { TransactionRevertedError, UnexpectedReceiptError } from "../errors/transaction.js";
 import { abis, type ContractName } from "@stigmergy/contracts";
 import type { IndexerClient } from "../indexer/client.js";
 
 export type AgentWallet = WalletClient<Transport, Chain, Account>;
 
+/** What actions act through: an `Agent` (from `createAgent`), or any object with these fields. */
 export type Context = {
-  publicClient: PublicClient<Transport, Chain>;
-  walletClient: AgentWallet | undefined;
-  deployment: Deployment;
-  indexer: IndexerClient | undefined;
-  /** The agent id calls default to (set by `identity.register` or `createAgent({ agentId })`). */
+  readonly publicClient: PublicClient<Transport, Chain>;
+  /** Signs and sends (undefined for a read-only client). */
+  readonly walletClient: AgentWallet | undefined;
+  readonly deployment: Deployment;
+  /** Where reads and watchers go when set; without it they go to the node. */
+  readonly indexer: IndexerClient | undefined;
+  /** The agent id calls default to (set by `registerAgent` or `createAgent({ agentId })`). */
   agentId: bigint | undefined;
-  /** One send at a time per agent, so concurrent helpers never race for a nonce. */
-  sendQueue: Promise<unknown>;
 };
+
+/** One send at a time per context, so concurrent helpers never race for a nonce. */
+const sendQueues = new WeakMap<Context, Promise<unknown>>();
 
 type WriteName<name extends ContractName> = ContractFunctionName<(typeof abis)[name], "nonpayable" | "payable">;
 type WriteArgs<name extends ContractName, fn extends WriteName<name>> = ContractFunctionArgs<(typeof abis)[name], "nonpayable" | "payable", fn>;
@@ -82,13 +88,13 @@ export async function send(ctx: Context, call: CallRequest, label: { contractNam
   const request = { ...rest, account: wallet.account, chain: wallet.chain };
   if (!request.value) delete request.value;
   if (!request.gas) delete request.gas;
-  const sent = ctx.sendQueue.then(async () => {
+  const sent = (sendQueues.get(ctx) ?? Promise.resolve()).then(async () => {
     if (headroom !== undefined && request.gas === undefined) {
       request.gas = (await ctx.publicClient.estimateContractGas(request as Parameters<typeof ctx.publicClient.estimateContractGas>[0])) + headroom;
     }
     return wallet.writeContract(request as Parameters<AgentWallet["writeContract"]>[0]);
   });
-  ctx.sendQueue = sent.catch(() => undefined);
+  sendQueues.set(ctx, sent.catch(() => undefined));
   let hash: Hash;
   try {
     hash = await sent;
@@ -141,12 +147,7 @@ export function eventOf<const name extends ContractName, const event extends Con
   eventName: event,
 ): ParseEventLogsReturnType<(typeof abis)[name], event, true>[number]["args"] {
   const [log] = eventsOf(ctx, receipt, name, eventName);
-  if (!log) {
-    throw new StigmergyError(`Transaction ${receipt.transactionHash} succeeded but emitted no ${name}.${eventName} event.`, {
-      code: "UNEXPECTED_RECEIPT",
-      metaMessages: ["Check that the deployment file matches the contracts on this chain."],
-    });
-  }
+  if (!log) throw new UnexpectedReceiptError(receipt.transactionHash, `${name}.${eventName}`);
   return log.args;
 }
 

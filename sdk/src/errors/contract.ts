@@ -5,6 +5,7 @@
 import { type Abi, decodeErrorResult, type Hex, isHex } from "viem";
 import { contractErrorClasses, contractErrorsAbi } from "../generated/errors.js";
 import { ContractRevertError, type ContractRevertErrorOptions } from "./revert.js";
+import { walkCauses } from "./walk.js";
 
 export { ContractRevertError, type ContractRevertErrorOptions } from "./revert.js";
 
@@ -28,18 +29,6 @@ const classesBySelector: ReadonlyMap<string, ContractRevertErrorClass> = new Map
   Object.values(contractErrorClasses).map((Class) => [Class.selector, Class as unknown as ContractRevertErrorClass]),
 );
 const errorsAbi: Abi = contractErrorsAbi;
-
-/** Bounds the walk down `cause` (a cyclic chain would otherwise never end). */
-const MAX_CAUSE_DEPTH = 32;
-
-/** The error and its causes, outermost first: what viem's `BaseError.walk` visits, for any error shape. */
-function* causeChain(error: unknown): Generator<unknown> {
-  let current = error;
-  for (let depth = 0; depth < MAX_CAUSE_DEPTH && current !== undefined && current !== null; depth++) {
-    yield current;
-    current = field(current, "cause");
-  }
-}
 
 const field = (value: unknown, key: string): unknown =>
   typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined;
@@ -70,7 +59,7 @@ function decodeArgs(data: Hex): Record<string, unknown> | undefined {
 
 /**
  * Finds the revert data in `error` (a viem `ContractFunctionExecutionError`, a JSON-RPC error
- * carrying `data`, bare revert hex, or anything whose `cause` chain holds one) and, when it is one of the
+ * carrying `data`, bare revert hex, or anything whose `cause` chain holds one: see `walkCauses`) and, when it is one of the
  * Stigmergy contracts' custom errors, returns that error's typed class with `cause` = `error`.
  *
  * @returns The decoded error; undefined when `error` did not revert with a known custom error
@@ -87,16 +76,18 @@ function decodeArgs(data: Hex): Record<string, unknown> | undefined {
  */
 export function decodeContractError(error: unknown, context: DecodeContractErrorContext = {}): ContractRevertError | undefined {
   let functionName = context.functionName;
-  for (const link of causeChain(error)) {
-    if (link instanceof ContractRevertError) return link; // decoded already
+  let decoded: ContractRevertError | undefined;
+  walkCauses(error, (link) => {
+    if (link instanceof ContractRevertError) return Boolean((decoded = link)); // decoded already
     const named = field(link, "functionName");
     if (functionName === undefined && typeof named === "string") functionName = named;
     const data = revertData(link);
     const Class = data && classesBySelector.get(data.slice(0, 10).toLowerCase());
     const args = Class && decodeArgs(data);
-    if (Class && args) return new Class(args, { contractName: context.contractName, functionName, cause: error });
-  }
-  return undefined;
+    if (Class && args) decoded = new Class(args, { contractName: context.contractName, functionName, cause: error });
+    return decoded !== undefined;
+  });
+  return decoded;
 }
 
 /**

@@ -1,3 +1,4 @@
+/** Input that cannot be right, caught before anything is sent: a call's argument, a command line. */
 import { StigmergyError } from "./base.js";
 
 /**
@@ -18,48 +19,11 @@ export class InvalidInputError extends StigmergyError {
   }
 }
 
-/** Thrown when an operation needs something the agent was not given (a wallet, an indexer, an agent id). */
-export class MissingConfigError extends StigmergyError {
-  override name = "MissingConfigError";
-  constructor(what: string, hint: string) {
-    super(`This needs ${what}.`, { code: "MISSING_CONFIG", metaMessages: [hint] });
-  }
-}
-
-/** Thrown when a transaction was mined but reverted and the reason could not be decoded. */
-export class TransactionRevertedError extends StigmergyError {
-  override name = "TransactionRevertedError";
-  readonly hash: `0x${string}`;
-  constructor(what: string, hash: `0x${string}`, cause?: unknown) {
-    super(`${what} was mined but reverted.`, { code: "TRANSACTION_REVERTED", metaMessages: [`Transaction: ${hash}`], cause });
-    this.hash = hash;
-  }
-}
-
-/** Thrown when a leader draw's randomness did not appear in time (a randomness source that has not answered). */
-export class DrawTimeoutError extends StigmergyError {
-  override name = "DrawTimeoutError";
-  readonly groupId: bigint;
-  constructor(groupId: bigint, waitedMs: number) {
-    super(`The leader draw of group ${groupId} was requested but its randomness did not appear within ${waitedMs} ms.`, {
-      code: "DRAW_TIMEOUT",
-      metaMessages: ["The group's randomness source (a VRF or a commit-reveal beacon) has not answered yet; call elect again later: the draw stays pending."],
-    });
-    this.groupId = groupId;
-  }
-}
-
-/** Thrown when the indexer cannot answer (down, or an unexpected reply). */
-export class IndexerError extends StigmergyError {
-  override name = "IndexerError";
-  readonly status: number | undefined;
-  constructor(url: string, problem: string, status?: number, cause?: unknown) {
-    super(`The indexer at ${url} ${problem}.`, {
-      code: "INDEXER_ERROR",
-      metaMessages: ["Check that the indexer is running (`npm run indexer`) and that indexerUrl points at it."],
-      cause,
-    });
-    this.status = status;
+/** The command line cannot be right: an unknown command or flag, a missing or extra argument. */
+export class UsageError extends StigmergyError {
+  override name = "UsageError";
+  constructor(problem: string, hint: string) {
+    super(problem, { code: "USAGE", metaMessages: [hint] });
   }
 }
 

@@ -1,15 +1,19 @@
 /**
- * The indexer as the SDK sees it: REST reads (`/tasks`, `/agents/:id`, …) and live SQL queries over
- * server-sent events (Ponder's `/sql/live`), which push a fresh result whenever the indexed tables
- * change. One SSE connection per watcher, no polling.
+ * The indexer as the SDK sees it: REST reads (`/tasks`, `/agents/:id`, …), GraphQL for what has no
+ * REST route (Ponder's schema of every indexed table), and live SQL queries over server-sent events
+ * (Ponder's `/sql/live`), which push a fresh result whenever the indexed tables change. One SSE
+ * connection per watcher, no polling.
  */
 import { compileQuery, createClient, sql, type SQL } from "@ponder/client";
 import { EventSource } from "eventsource";
 import superjson from "superjson";
 import { guarded } from "../client/callbacks.js";
-import { IndexerError } from "../errors/input.js";
+import { IndexerError } from "../errors/indexer.js";
 
 export type Row = Record<string, unknown>;
+
+/** A query the indexer's SQL endpoints take: a `sql` template, or a typed @ponder/client (drizzle) query. */
+export type IndexerQuery = Parameters<typeof compileQuery>[0];
 
 /** A big integer inlined into SQL (digits only, so safe; bind parameters arrive as text and do not compare with bigint columns). */
 export const sqlInt = (n: bigint): SQL => sql.raw(BigInt.asUintN(256, n).toString());
@@ -18,21 +22,27 @@ export type IndexerClient = {
   url: string;
   /** GET a REST path; `undefined` query values are left out. Throws {@link IndexerError} unless 2xx (404 → null). */
   get: <T>(path: string, query?: Record<string, string | bigint | number | undefined>) => Promise<T | null>;
+  /**
+   * One GraphQL query against the indexer's schema (a query field per table: `groupMembers`,
+   * `terms`, …). Big integers in `variables` are sent as decimal strings. Throws
+   * {@link IndexerError} when the indexer cannot be reached or the query fails.
+   */
+  graphql: <T>(query: string, variables?: Record<string, unknown>) => Promise<T>;
   /** One SQL query, rows keyed by camelCase column names. */
-  query: (query: SQL) => Promise<Row[]>;
+  query: (query: IndexerQuery) => Promise<Row[]>;
   /**
    * Runs `query` now and again after every indexed change that alters its result, calling
    * `onRows` with each result.
    * Reconnects by itself if the stream drops. Returns the unsubscribe function.
    */
-  live: (query: SQL, onRows: (rows: Row[]) => void, onError?: (error: Error) => void) => () => void;
+  live: (query: IndexerQuery, onRows: (rows: Row[]) => void, onError?: (error: Error) => void) => () => void;
   /**
    * Calls `onChange` once the stream is open and after every indexed change to what `query`
    * selects; the caller then reads fresh data over REST. (Ponder's /sql endpoints answer unqualified
    * table names against whichever schema its shared PGlite connection has selected at that moment,
    * which under load is sometimes not the app's: their rows are only trusted as a signal.)
    */
-  onChange: (query: SQL, onChange: () => void, onError?: (error: Error) => void) => () => void;
+  onChange: (query: IndexerQuery, onChange: () => void, onError?: (error: Error) => void) => () => void;
 };
 
 const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -55,7 +65,7 @@ export function createIndexerClient(url: string): IndexerClient {
    * pushed result. Returns the unsubscribe function.
    */
   const stream = (
-    query: SQL,
+    query: IndexerQuery,
     onOpen: (isCurrent: () => boolean, retry: (error: Error) => void) => void,
     onPush: (data: unknown) => void,
     onError: ((error: Error) => void) | undefined,
@@ -113,6 +123,22 @@ export function createIndexerClient(url: string): IndexerClient {
         throw new IndexerError(base, `refused ${path} (${reason})`, response.status);
       }
       return body as T;
+    },
+    graphql: async <T>(query: string, variables: Record<string, unknown> = {}) => {
+      let response: Response;
+      try {
+        response = await fetch(`${base}/graphql`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ query, variables }, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v)),
+        });
+      } catch (cause) {
+        throw new IndexerError(base, "cannot be reached", undefined, cause);
+      }
+      const body = (await response.json().catch(() => undefined)) as { data?: T; errors?: { message?: string }[] } | undefined;
+      const problem = body?.errors?.[0]?.message ?? (body?.data === undefined ? `HTTP ${response.status}` : undefined);
+      if (problem !== undefined || !response.ok) throw new IndexerError(base, `refused a GraphQL query (${problem ?? `HTTP ${response.status}`})`, response.status);
+      return body!.data as T;
     },
     query: async (query) => {
       try {

@@ -203,4 +203,76 @@ export function toSchedule(r: Row): Schedule {
   };
 }
 
+/** One event in a task's history (what `getTaskHistory` returns). */
+export type TaskEvent = {
+  /** The event's name: TaskPosted, TaskClaimed, LeaseRenewed, TaskHandedOff, TaskSubmitted, TaskAccepted, … */
+  kind: string;
+  taskId: bigint;
+  /** The agent it concerns (the claimant; for a handoff, the agent handing off), when there is one. */
+  agentId: bigint | null;
+  /** The attempt it concerns, when there is one. */
+  attempt: number | null;
+  /** The event's arguments, big integers as decimal strings. */
+  data: Record<string, unknown>;
+  blockNumber: bigint;
+  logIndex: number;
+  /** The block's time (0 when read from the node's logs). */
+  timestamp: bigint;
+  txHash: Hex;
+};
+
+export function toTaskEvent(r: Row): TaskEvent {
+  const data = typeof r.data === "string" ? (JSON.parse(r.data) as unknown) : r.data;
+  return {
+    kind: str(r.kind),
+    taskId: big(r.taskId),
+    agentId: r.agentId === null || r.agentId === undefined ? null : big(r.agentId),
+    attempt: r.attempt === null || r.attempt === undefined ? null : num(r.attempt),
+    data: typeof data === "object" && data !== null ? (data as Record<string, unknown>) : {},
+    blockNumber: big(r.blockNumber),
+    logIndex: num(r.logIndex),
+    timestamp: big(r.timestamp),
+    txHash: hex(r.txHash),
+  };
+}
+
+/** A member of a leader-election group (what `getGroupMembers` returns). */
+export type GroupMember = {
+  groupId: bigint;
+  agentId: bigint;
+  /** Its weight in draws (its stake, in the group's weight units). */
+  weight: bigint;
+  /** When it joined (0 when read from the node's logs). */
+  joinedAt: bigint;
+  /** The capabilities the agent declares. */
+  capabilities: Hex[];
+};
+
+/** One leader's term in a group (what `listTerms` returns). */
+export type Term = {
+  groupId: bigint;
+  term: bigint;
+  epoch: bigint;
+  /** The leader. */
+  agentId: bigint;
+  /** When the term began (the draw's settlement). */
+  startedAt: bigint;
+  /** Heartbeats the leader sent in it. */
+  heartbeats: number;
+  /** Who failed the leader over (null while it held its seat). */
+  failedOverBy: Address | null;
+};
+
+export function toTerm(r: Row): Term {
+  return {
+    groupId: big(r.groupId),
+    term: big(r.term),
+    epoch: big(r.epoch),
+    agentId: big(r.agentId),
+    startedAt: big(r.startedAt),
+    heartbeats: num(r.heartbeats),
+    failedOverBy: r.failedOverBy ? (hex(r.failedOverBy) as Address) : null,
+  };
+}
+
 export { big };

@@ -8,7 +8,7 @@ import type { Address } from "viem";
 import { z } from "zod";
 import type { Agent } from "../agent.js";
 import { InvalidInputError } from "../errors/input.js";
-import { NoAccountError, NoAgentError } from "./errors.js";
+import { NoAccountError, NoAgentError } from "../errors/config.js";
 
 /** A whole number as a decimal string ("12") or a JSON integer. */
 export const integerInput = (description: string) => z.union([z.string(), z.number().int()]).describe(description);

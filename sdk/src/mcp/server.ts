@@ -10,9 +10,11 @@ import type { Readable, Writable } from "node:stream";
 import type { Agent } from "../agent.js";
 import { describeFailure } from "./result.js";
 import { type AgentSource, registerTools, type Tool } from "./tool.js";
-import { registerAgent, stake, whoami } from "./tools/agent.js";
-import { acquireLock, currentLeader, releaseLock } from "./tools/coordination.js";
+import { currentLeader } from "./tools/election.js";
+import { registerAgent, whoami } from "./tools/identity.js";
+import { acquireLock, releaseLock } from "./tools/locks.js";
 import { postMessage, readMessages, sendMessage } from "./tools/messages.js";
+import { stake } from "./tools/staking.js";
 import { claimTask, getTask, listTasks, postTask, submitTask } from "./tools/tasks.js";
 
 export const SERVER_NAME = "stigmergy";

@@ -7,7 +7,7 @@ import { InvalidInputError } from "../../errors/input.js";
 import { findCheckout, runDeploy, runScript } from "../checkout.js";
 import type { CommandResult } from "../output.js";
 import type { CommandInput } from "../command.js";
-import { NodeUnreachableError } from "../../errors/report.js";
+import { NodeUnreachableError } from "../../errors/connection.js";
 import { ExitedWith } from "../errors.js";
 
 export async function devnet({ flags, session }: CommandInput): Promise<CommandResult | undefined> {

@@ -1,5 +1,5 @@
 /** What `stigmergy mcp` does (the MCP server), loaded when it runs. */
-import { MissingConfigError } from "../../errors/input.js";
+import { MissingConfigError } from "../../errors/config.js";
 import type { CommandResult } from "../output.js";
 import type { CommandInput } from "../command.js";
 

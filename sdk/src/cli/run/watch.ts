@@ -5,7 +5,7 @@ import type { Agent } from "../../agent.js";
 import { StigmergyError } from "../../errors/base.js";
 import { abis, type ContractName } from "@stigmergy/contracts";
 import { type Row, sqlInt } from "../../indexer/client.js";
-import { payloadText } from "../../modules/messages.js";
+import { payloadText } from "../../utils/payload.js";
 import type { CommandResult } from "../output.js";
 import type { CommandInput } from "../command.js";
 import { toJson, writeLine } from "../output.js";

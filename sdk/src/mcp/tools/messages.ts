@@ -1,13 +1,11 @@
-/** The message bus: `send_message`, `post_message`, `read_messages`. */
+/** The message bus (the `messages` primitive): `send_message`, `post_message`, `read_messages`. */
 import { z } from "zod";
 import { InvalidInputError } from "../../errors/input.js";
 import type { Message } from "../../indexer/rows.js";
-import { payloadText } from "../../modules/messages.js";
+import { MAX_PAYLOAD, payloadText } from "../../utils/payload.js";
 import * as v from "../../validate.js";
 import { agentIdOf, integerInput, limitOf, signerOf } from "../inputs.js";
 import { defineTool } from "../tool.js";
-
-const MAX_PAYLOAD = 16_384; // bytes, MessageBus.MAX_PAYLOAD
 
 /** A message as the model reads it: its text (or hex when it is not text), sender and sequence number. */
 const messageView = (m: Message) => ({

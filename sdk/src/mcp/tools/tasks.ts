@@ -1,11 +1,11 @@
-/** The task board: `list_tasks`, `get_task`, `claim_task`, `submit_task`, `post_task`. */
+/** The task board (the `tasks` primitive): `list_tasks`, `get_task`, `claim_task`, `submit_task`, `post_task`. */
 import { formatEther, zeroAddress, zeroHash } from "viem";
 import { z } from "zod";
 import { type Task, TASK_STATUSES, type TaskStatus } from "../../indexer/rows.js";
-import type { Claim } from "../../modules/tasks.js";
-import { chainNow } from "../../modules/watch.js";
+import type { Claim } from "../../actions/tasks/claimTask.js";
+import { chainNow } from "../../utils/watch.js";
 import * as v from "../../validate.js";
-import { NotFoundError } from "../errors.js";
+import { NotFoundError } from "../../errors/notFound.js";
 import { agentIdOf, decimalInput, integerInput, limitOf, signerOf } from "../inputs.js";
 import { defineTool } from "../tool.js";
 
@@ -69,7 +69,7 @@ export const getTask = defineTool({
   async run(agent, input) {
     const id = v.id("task_id", input.task_id);
     const task = await agent.tasks.get(id);
-    if (!task) throw new NotFoundError("task", id);
+    if (!task) throw new NotFoundError(`There is no task ${id} (or the indexer has not seen it yet).`);
     return { now: await chainNow(agent), task: taskView(task) };
   },
 });

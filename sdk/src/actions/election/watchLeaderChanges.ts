@@ -1,0 +1,45 @@
+import { sql } from "@ponder/client";
+import type { Context } from "../../client/context.js";
+import { sqlInt } from "../../indexer/client.js";
+import type { Leadership } from "../../indexer/rows.js";
+import { guarded, watchEvents } from "../../utils/watch.js";
+import * as v from "../../validate.js";
+import { getLeader } from "./getLeader.js";
+import type { WatchLeadershipErrorType } from "./watchLeadership.js";
+
+export type WatchLeaderChangesParameters = {
+  groupId: bigint | number | string;
+  /** Called with the group's leadership now and whenever the leader or the term changes. */
+  onChange: (leadership: Leadership) => void;
+  onError?: ((error: Error) => void) | undefined;
+};
+
+/** Unsubscribes. */
+export type WatchLeaderChangesReturnType = () => void;
+
+export type WatchLeaderChangesErrorType = WatchLeadershipErrorType;
+
+/**
+ * Calls `onChange` with the group's leadership now and whenever the leader or the term changes
+ * (not on heartbeats: see `watchLeadership`). Pushed by the indexer; without one, follows
+ * LeaderElection events. Returns the unsubscribe function.
+ *
+ * @example
+ * const stop = watchLeaderChanges(agent, { groupId: 1n, onChange: (l) => (leading = l.leader === agent.agentId) });
+ */
+export function watchLeaderChanges(ctx: Context, params: WatchLeaderChangesParameters): WatchLeaderChangesReturnType {
+  const { onError } = params;
+  const id = v.id("groupId", params.groupId);
+  let last = "";
+  const deliver = guarded((l: Leadership | undefined) => {
+    if (!l) return;
+    const key = `${l.leader}/${l.term}`;
+    if (key !== last) (last = key), params.onChange(l);
+  }, onError);
+  const refresh = () => void getLeader(ctx, { groupId: id }).then(deliver, (e: Error) => onError?.(e));
+  if (ctx.indexer) return ctx.indexer.onChange(sql`select leader, term from "group" where id = ${sqlInt(id)}`, refresh, onError);
+  refresh();
+  return watchEvents(ctx, "LeaderElection", (logs) => {
+    if (logs.some((l) => (l.args as { groupId?: bigint }).groupId === id)) refresh();
+  }, onError);
+}

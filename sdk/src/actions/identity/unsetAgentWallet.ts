@@ -1,0 +1,21 @@
+import { actingAgent, type Context, write, type Written } from "../../client/context.js";
+import type { WriteErrorType } from "../../errors/types.js";
+
+export type UnsetAgentWalletParameters = {
+  /** The agent (default: the client's). */
+  agentId?: bigint | undefined;
+};
+
+export type UnsetAgentWalletReturnType = Written;
+
+export type UnsetAgentWalletErrorType = WriteErrorType<"IdentityRegistry">;
+
+/**
+ * Clears the agent's verified wallet.
+ *
+ * @example
+ * await unsetAgentWallet(agent);
+ */
+export function unsetAgentWallet(ctx: Context, params: UnsetAgentWalletParameters = {}): Promise<UnsetAgentWalletReturnType> {
+  return write(ctx, "IdentityRegistry", "unsetAgentWallet", [actingAgent(ctx, params.agentId)]);
+}

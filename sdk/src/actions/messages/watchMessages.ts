@@ -1,0 +1,92 @@
+import { sql } from "@ponder/client";
+import { abis } from "@stigmergy/contracts";
+import { addressOf, type Context, read } from "../../client/context.js";
+import type { IndexerError } from "../../errors/indexer.js";
+import type { InvalidInputError } from "../../errors/input.js";
+import { sqlInt } from "../../indexer/client.js";
+import type { Message } from "../../indexer/rows.js";
+import { channelId } from "../../utils/keys.js";
+import { guarded } from "../../utils/watch.js";
+import * as v from "../../validate.js";
+import { readChannel } from "./readChannel.js";
+import { readInbox } from "./readInbox.js";
+import { type MessageFilter, messageFromLog } from "./messageLogs.js";
+
+export type WatchMessagesParameters = {
+  /** A channel or an inbox, and optionally the sequence number to deliver after. */
+  filter: MessageFilter;
+  /** Called once for each new message, in order. */
+  onMessage: (message: Message) => void;
+  onError?: ((error: Error) => void) | undefined;
+};
+
+/** Unsubscribes. */
+export type WatchMessagesReturnType = () => void;
+
+/** Passed to `onError`, never thrown (except for invalid input). */
+export type WatchMessagesErrorType = InvalidInputError | IndexerError;
+
+/** Messages read per request when catching up. */
+const PAGE = 200;
+
+/**
+ * Calls `onMessage` for each new message on a channel or in an inbox, in order, exactly once: those
+ * with a sequence number above `filter.after`, or (without `after`) those arriving after the
+ * subscription is set up. Pushed by the indexer; without one, follows MessageBus events. Returns
+ * the unsubscribe function.
+ *
+ * @example
+ * const stop = watchMessages(agent, { filter: { toAgentId: agent.agentId! }, onMessage: (m) => console.log(payloadText(m.payload)) });
+ */
+export function watchMessages(ctx: Context, params: WatchMessagesParameters): WatchMessagesReturnType {
+  const { filter, onMessage, onError } = params;
+  let last = filter.after;
+  const deliver = guarded((messages: Message[]) => {
+    const sorted = [...messages].sort((a, b) => (a.seq < b.seq ? -1 : 1));
+    if (last === undefined) {
+      last = sorted.at(-1)?.seq ?? 0n;
+      return;
+    }
+    for (const m of sorted) if (m.seq > last) (last = m.seq), onMessage(m);
+  }, onError);
+  const baseline = () =>
+    "channel" in filter ? read(ctx, "MessageBus", "channelSeq", [channelId(filter.channel)]) : read(ctx, "MessageBus", "inboxSeq", [filter.toAgentId]);
+  if (ctx.indexer) {
+    // A live query signals each change; the messages after the last one delivered are then read in
+    // order over REST, page by page, so a burst of any size arrives whole.
+    const where = "channel" in filter ? sql`channel = ${channelId(filter.channel)}` : sql`to_agent_id = ${sqlInt(v.id("toAgentId", filter.toAgentId))}`;
+    const page =
+      "channel" in filter
+        ? (after: bigint) => readChannel(ctx, { channel: filter.channel, after, limit: PAGE })
+        : (after: bigint) => readInbox(ctx, { agentId: filter.toAgentId, after, limit: PAGE });
+    let pulling: Promise<void> = (last === undefined ? baseline().then((s) => void (last ??= s)) : Promise.resolve()).catch((e: Error) => onError?.(e));
+    const pull = () => {
+      pulling = pulling
+        .then(async () => {
+          for (;;) {
+            const messages = await page(last ?? 0n);
+            deliver(messages);
+            if (messages.length < PAGE) break;
+          }
+        })
+        .catch((e: Error) => onError?.(e));
+    };
+    return ctx.indexer.onChange(sql`select seq from message where ${where} order by seq desc limit 1`, pull, onError);
+  }
+  if (last === undefined) void baseline().then((s) => (last ??= s), (e: Error) => onError?.(e));
+  const common = { address: addressOf(ctx, "MessageBus"), abi: abis.MessageBus, ...(onError ? { onError } : {}) } as const;
+  if ("channel" in filter) {
+    return ctx.publicClient.watchContractEvent({
+      ...common,
+      eventName: "ChannelMessage",
+      args: { channel: channelId(filter.channel) },
+      onLogs: (logs) => deliver(logs.map(messageFromLog)),
+    });
+  }
+  return ctx.publicClient.watchContractEvent({
+    ...common,
+    eventName: "DirectMessage",
+    args: { to: filter.toAgentId },
+    onLogs: (logs) => deliver(logs.map(messageFromLog)),
+  });
+}
