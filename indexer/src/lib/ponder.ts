@@ -86,3 +86,17 @@ export function requirePatchedPonder(exit: (code: number) => never = (code) => p
   );
   exit(2);
 }
+
+/**
+ * Under the supervisor (indexer/supervise.ts, which starts Ponder with an IPC channel): stops
+ * Ponder cleanly as soon as the supervisor is gone, even killed by SIGKILL, rather than leave an
+ * orphan holding the database and the port.
+ */
+export function exitWithSupervisor(): void {
+  if (!process.send || !process.connected) return;
+  process.channel?.unref();
+  process.once("disconnect", () => {
+    console.error("stigmergy: the indexer's supervisor is gone; stopping");
+    process.kill(process.pid, "SIGTERM");
+  });
+}
