@@ -13,7 +13,7 @@ import { type Context, actingAgent, eventOf, eventsOf, read, write, type Written
 import { DrawTimeoutError } from "../errors/input.js";
 import { AlreadyElectedError } from "../generated/errors.js";
 import { type Row, sqlInt } from "../indexer/client.js";
-import { type Leadership, toLeadership } from "../indexer/rows.js";
+import { GROUP_ROW, type Leadership, leadershipOfRow, toLeadership } from "../indexer/rows.js";
 import * as v from "../validate.js";
 import { guarded, timerMs, watchEvents } from "./watch.js";
 
@@ -183,8 +183,8 @@ export function electionModule(ctx: Context) {
         const key = `${l.leader}/${l.term}`;
         if (key !== last) (last = key), onChange(l);
       }, onError);
+      if (ctx.indexer) return ctx.indexer.live(sql`select ${GROUP_ROW} from "group" where id = ${sqlInt(id)}`, ([row]) => deliver(row && leadershipOfRow(row)), onError);
       const refresh = () => void leader(id).then(deliver, (e: Error) => onError?.(e));
-      if (ctx.indexer) return ctx.indexer.onChange(sql`select leader, term from "group" where id = ${sqlInt(id)}`, refresh, onError);
       refresh();
       return watchEvents(ctx, "LeaderElection", (logs) => {
         if (logs.some((l) => (l.args as { groupId?: bigint }).groupId === id)) refresh();

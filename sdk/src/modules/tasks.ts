@@ -8,7 +8,7 @@ import { type Context, actingAgent, addressOf, eventOf, read, requireWallet, sen
 import { ContractRevertError } from "../errors/contract.js";
 import { InvalidInputError } from "../errors/input.js";
 import { type Row, sqlInt } from "../indexer/client.js";
-import { type Task, TASK_STATUSES, type TaskStatus, toTask } from "../indexer/rows.js";
+import { type Task, TASK_ROW, TASK_STATUSES, type TaskStatus, toTask } from "../indexer/rows.js";
 import * as v from "../validate.js";
 import { claimOrder } from "./spread.js";
 import { chainNow, guarded, timerMs, watchEvents } from "./watch.js";
@@ -356,14 +356,21 @@ export function tasksModule(ctx: Context) {
 
     /**
      * Calls `onTasks` with the open tasks matching `filter` (up to 100, oldest first) now and after
-     * every change. Pushed by the indexer; without one, follows TaskBoard events. Returns the
-     * unsubscribe function.
+     * every change. Pushed by the indexer (the rows ride in the live query: no request per change);
+     * without one, follows TaskBoard events. Returns the unsubscribe function.
      */
     watchOpen(filter: TaskFilter, onTasks: (tasks: Task[]) => void, onError?: (error: Error) => void): () => void {
       const caps = filter.capabilities?.map((c, i) => v.capability(`capabilities[${i}]`, c));
+      const poster = filter.poster === undefined ? undefined : v.address("poster", filter.poster).toLowerCase();
+      if (ctx.indexer) {
+        // What REST's /tasks?status=open&capability=&poster= selects: a capability filter admits tasks open to any.
+        const where = [sql`status = 'open'`];
+        if (caps) where.push(sql`capability in (${sql.join([zeroHash, ...caps].map((c) => sql`${c.toLowerCase()}`), sql`, `)})`);
+        if (poster) where.push(sql`poster = ${poster}`);
+        return ctx.indexer.live(sql`select ${TASK_ROW} from task where ${sql.join(where, sql` and `)} order by id limit 100`, (rows) => onTasks(rows.map(toTask)), onError);
+      }
       const refresh = () =>
         list({ ...(caps ? { capabilities: caps } : {}), ...(filter.poster ? { poster: filter.poster } : {}), status: "open", limit: 100 }).then(guarded(onTasks, onError), (e: Error) => onError?.(e));
-      if (ctx.indexer) return ctx.indexer.onChange(sql`select id, updated_at from task where status = 'open' order by id limit 500`, () => void refresh(), onError);
       void refresh();
       return watchEvents(ctx, "TaskBoard", () => void refresh(), onError);
     },
@@ -377,7 +384,7 @@ export function tasksModule(ctx: Context) {
         const key = `${t.status}/${t.attempt}/${t.claimant}/${t.leaseExpiry}/${t.pendingHandoff}`;
         if (key !== last) (last = key), onTask(t);
       }, onError);
-      if (ctx.indexer) return ctx.indexer.onChange(sql`select status, attempt, claimant, lease_expiry, handoff_to from task where id = ${sqlInt(id)}`, () => void get(id).then(deliver, (e: Error) => onError?.(e)), onError);
+      if (ctx.indexer) return ctx.indexer.live(sql`select ${TASK_ROW} from task where id = ${sqlInt(id)}`, ([row]) => deliver(row && toTask(row)), onError);
       void get(id).then(deliver, (e: Error) => onError?.(e));
       return watchEvents(ctx, "TaskBoard", (logs) => {
         if (logs.some((l) => (l.args as { taskId?: bigint }).taskId === id)) void get(id).then(deliver, (e: Error) => onError?.(e));
