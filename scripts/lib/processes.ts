@@ -51,16 +51,24 @@ export async function waitForRpc(url: string, timeoutMs = 60_000, onWait?: (elap
 export type RunningNode = { url: string; port: number; chainId: number; process: ChildProcess; stop: () => Promise<void> };
 
 /**
+ * Preloaded into child processes started with an IPC channel: the child exits as soon as its parent
+ * is gone (even killed by SIGKILL), so a killed run or test leaves no process holding a port.
+ */
+export const EXIT_WITH_PARENT = `data:text/javascript,${encodeURIComponent('if (process.send) { process.channel.unref(); process.once("disconnect", () => process.exit(0)); }')}`;
+
+/**
  * Starts `hardhat node` on 127.0.0.1:port and resolves once it answers JSON-RPC. Its output goes
- * to `onOutput` (default: discarded; it lists the test accounts and every request).
+ * to `onOutput` (default: discarded; it lists the test accounts and every request). It stops when
+ * this process dies.
  */
 export async function startHardhatNode(port: number, onOutput: (chunk: string) => void = () => {}): Promise<RunningNode> {
-  const child = spawn(process.execPath, [HARDHAT_BIN, "node", "--hostname", "127.0.0.1", "--port", String(port)], {
+  const child = spawn(process.execPath, ["--import", EXIT_WITH_PARENT, HARDHAT_BIN, "node", "--hostname", "127.0.0.1", "--port", String(port)], {
     cwd: ROOT,
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["ignore", "pipe", "pipe", "ipc"],
   });
-  child.stdout.on("data", (c: Buffer) => onOutput(c.toString()));
-  child.stderr.on("data", (c: Buffer) => onOutput(c.toString()));
+  child.channel?.unref();
+  child.stdout!.on("data", (c: Buffer) => onOutput(c.toString()));
+  child.stderr!.on("data", (c: Buffer) => onOutput(c.toString()));
   const exited = new Promise<never>((_, reject) =>
     child.once("exit", (code) => reject(new Error(`hardhat node exited early (code ${code})`))),
   );
@@ -102,7 +110,8 @@ export function runToEnd(
 
 export { HARDHAT_BIN };
 
-const PONDER_BIN = join(ROOT, "node_modules", "ponder", "dist", "esm", "bin", "ponder.js");
+/** How the indexer runs: Ponder under its supervisor (indexer/supervise.ts), as `npm run indexer` runs it. */
+const SUPERVISOR = join(ROOT, "indexer", "supervise.ts");
 
 export type IndexerOptions = {
   rpcUrl: string;
@@ -123,7 +132,15 @@ export type IndexerOptions = {
   env?: NodeJS.ProcessEnv;
 };
 
-export type RunningIndexer = { url: string; port: number; process: ChildProcess; stop: () => Promise<void> };
+export type RunningIndexer = {
+  url: string;
+  port: number;
+  /** The supervisor; Ponder is its child, in the same process group. */
+  process: ChildProcess;
+  stop: () => Promise<void>;
+  /** SIGKILL to the supervisor and Ponder at once (a hard crash); resolves when the supervisor is gone. */
+  kill: () => Promise<void>;
+};
 
 /** Polls `url` until it answers 200; rejects after `timeoutMs`. */
 export async function waitForHttp(url: string, timeoutMs = 120_000, exited?: Promise<never>): Promise<void> {
@@ -143,13 +160,17 @@ export async function waitForHttp(url: string, timeoutMs = 120_000, exited?: Pro
   await (exited ? Promise.race([poll, exited]) : poll);
 }
 
-/** Starts the Ponder indexer (`ponder start`, or `ponder serve`) as a child process. */
+/**
+ * Starts the indexer (`ponder start`, or `ponder serve`, under its supervisor) as a child process in
+ * its own process group, with an IPC channel: if this process dies, the indexer stops.
+ */
 export async function startIndexer(options: IndexerOptions): Promise<RunningIndexer> {
   const schema = options.dbSchema ?? "public";
   const command = options.command ?? "start";
-  const child = spawn(process.execPath, [PONDER_BIN, command, "--schema", schema, "--port", String(options.port)], {
+  const child = spawn(process.execPath, ["--import", "tsx", SUPERVISOR, command, "--schema", schema, "--port", String(options.port)], {
     cwd: join(ROOT, "indexer"),
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["ignore", "pipe", "pipe", "ipc"],
+    detached: true,
     env: {
       ...process.env,
       PONDER_TELEMETRY_DISABLED: "true",
@@ -170,12 +191,23 @@ export async function startIndexer(options: IndexerOptions): Promise<RunningInde
     tail = (tail + s).slice(-4_000);
     onOutput(s);
   };
-  child.stdout.on("data", collect);
-  child.stderr.on("data", collect);
+  child.stdout!.on("data", collect);
+  child.stderr!.on("data", collect);
   const exited = new Promise<never>((_, reject) =>
     child.once("exit", (code) => reject(new Error(`ponder ${command} exited early (code ${code}):\n${tail}`))),
   );
+  child.channel?.unref();
   const url = `http://127.0.0.1:${options.port}`;
+  const kill = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const gone = new Promise((resolve) => child.once("exit", resolve));
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      // already gone
+    }
+    await gone;
+  };
   await waitForHttp(`${url}/${options.waitForReady === false ? "health" : "readyz"}`, 180_000, exited);
-  return { url, port: options.port, process: child, stop: () => stopProcess(child, 10_000) };
+  return { url, port: options.port, process: child, stop: () => stopProcess(child, 10_000), kill };
 }

@@ -7,7 +7,7 @@
  * keeps the endpoints up until Ctrl-C. Ctrl-C (SIGINT) or SIGTERM stops everything at any time.
  */
 import { followChain } from "@stigmergy/contracts";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Hex, numberToHex, parseEther } from "viem";
@@ -83,7 +83,7 @@ async function checkPorts(options: SwarmOptions) {
 
 async function startChain(run: Run): Promise<{ node: RunningNode; deployment: Deployment }> {
   const { options } = run;
-  out(`start: launching hardhat node on 127.0.0.1:${options.rpcPort}…`);
+  out(`start: launching hardhat node on 127.0.0.1:${options.rpcPort} (this run is pid ${process.pid})…`);
   const node = await startHardhatNode(options.rpcPort);
   run.node = node;
   node.process.once("exit", (code) => void shutdown(run, 1, `the node exited unexpectedly (code ${code})`));
@@ -103,19 +103,65 @@ async function startChain(run: Run): Promise<{ node: RunningNode; deployment: De
   return { node, deployment };
 }
 
+const TMP_PREFIX = "stigmergy-swarm-";
+/** How often the run restarts an indexer that stopped by itself before it gives up. */
+const INDEXER_RESTARTS = 3;
+
+/**
+ * Removes the temporary files of earlier runs that were killed before they could (each run's
+ * directory names the pid that owns it); one line if there were any.
+ */
+function removeLeftovers() {
+  const gone: string[] = [];
+  for (const entry of readdirSync(tmpdir()).filter((e) => e.startsWith(TMP_PREFIX))) {
+    const dir = join(tmpdir(), entry);
+    let owner: number;
+    try {
+      owner = Number(readFileSync(join(dir, "owner"), "utf8"));
+      process.kill(owner, 0);
+      continue; // its run is alive
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ESRCH") continue; // no owner file: not ours to judge
+    }
+    rmSync(dir, { recursive: true, force: true });
+    gone.push(`${dir} (pid ${owner!})`);
+  }
+  if (gone.length) out(`start: removed what ${gone.length === 1 ? "an earlier run" : `${gone.length} earlier runs`} left behind when killed: ${gone.join(", ")}`);
+}
+
+/**
+ * The indexer, on PGlite in this run's temporary directory. If it stops by itself (killed, say), it
+ * is started again on the same data (its supervisor recovers the index), up to INDEXER_RESTARTS times.
+ */
 async function startIndexerFor(run: Run, node: RunningNode): Promise<RunningIndexer> {
-  run.tmp = mkdtempSync(join(tmpdir(), "stigmergy-swarm-"));
+  run.tmp = mkdtempSync(join(tmpdir(), TMP_PREFIX));
+  writeFileSync(join(run.tmp, "owner"), String(process.pid));
   out(`start: starting the indexer (Ponder on PGlite in ${run.tmp})…`);
-  const indexer = await startIndexer({
+  const options = {
     rpcUrl: node.url,
     deploymentsDir: run.options.deploymentsDir,
     port: run.options.indexerPort,
     pgliteDir: join(run.tmp, "pglite"),
     env: { STIGMERGY_WEBHOOK_DIR: join(run.tmp, "webhooks") },
-  });
-  run.indexer = indexer;
-  indexer.process.once("exit", (code) => void shutdown(run, 1, `the indexer exited unexpectedly (code ${code})`));
-  out(`start: indexer ready at ${indexer.url}`);
+  };
+  let restarts = 0;
+  const start = async (): Promise<RunningIndexer> => {
+    const indexer = await startIndexer(options);
+    run.indexer = indexer;
+    indexer.process.once("exit", (code, signal) => {
+      if (run.stopping) return;
+      const how = signal ?? `exit code ${code}`;
+      if (++restarts > INDEXER_RESTARTS) return void shutdown(run, 1, `the indexer stopped unexpectedly (${how}) for the ${restarts}th time`);
+      run.note(`⚠ the indexer stopped unexpectedly (${how}); restarting it on the same data`);
+      start().then(
+        (again) => run.note(`the indexer is back at ${again.url} (pid ${again.process.pid}), caught up with the chain`),
+        (error: Error) => void shutdown(run, 1, `the indexer could not be restarted: ${error.message}`),
+      );
+    });
+    return indexer;
+  };
+  const indexer = await start();
+  out(`start: indexer ready at ${indexer.url} (pid ${indexer.process.pid})`);
   out(`start: dashboard at ${dashboardUrl(indexer)}  ← open it in a browser to watch the swarm live`);
   return indexer;
 }
@@ -255,7 +301,10 @@ export async function main(argv: string[]): Promise<never> {
   let options: SwarmOptions | "help";
   try {
     options = parseOptions(argv);
-    if (options !== "help") await checkPorts(options);
+    if (options !== "help") {
+      removeLeftovers();
+      await checkPorts(options);
+    }
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     console.error(`start: ${e.message}`);

@@ -51,7 +51,7 @@ function variablesReadByCode(): Set<string> {
     }
   };
   for (const dir of ["indexer/src", "sdk/src", "sdk/bin", "scripts", "bench"]) scan(join(ROOT, dir));
-  for (const file of ["hardhat.config.ts", "indexer/ponder.config.ts"]) {
+  for (const file of ["hardhat.config.ts", "indexer/ponder.config.ts", "indexer/supervise.ts"]) {
     for (const m of readFileSync(join(ROOT, file), "utf8").matchAll(/(?:env\.|configVariable\(")([A-Z][A-Z0-9_]*)/g)) found.add(m[1]!);
   }
   for (const m of readFileSync(join(ROOT, "indexer", "package.json"), "utf8").matchAll(/\$\{([A-Z][A-Z0-9_]*)/g)) found.add(m[1]!);

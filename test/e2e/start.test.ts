@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -105,7 +105,39 @@ describe("`npm start`", () => {
     }
   });
 
-  it("--once: a small swarm survives its leader's death, settles every task, and the chain and the indexer bear it out", async function () {
+  it("after a SIGKILL of the run itself, every process it started stops; the next `npm start` on the same ports starts cleanly and removes the killed run's files", async function () {
+    this.timeout(420_000);
+    const [rpcPort, indexerPort] = [await freePort(), await freePort()];
+    const env = { STIGMERGY_RPC_PORT: String(rpcPort), STIGMERGY_INDEXER_PORT: String(indexerPort), STIGMERGY_DEPLOYMENTS_DIR: join(dir, "killed") };
+    const first = startMainJob(["--agents", "3", "--tasks", "6"], env);
+    let second: ReturnType<typeof startMainJob> | undefined;
+    try {
+      await waitFor(() => agentPids(first.output()).length === 3, 240_000, first.output);
+      const run = Number(first.output().match(/this run is pid (\d+)/)![1]);
+      const tmp = first.output().match(/Ponder on PGlite in (\S+)\)/)![1]!;
+      const pids = agentPids(first.output());
+      process.kill(run, "SIGKILL");
+      // The node, the indexer and the agents notice their parent is gone and stop; the ports free up.
+      await waitFor(() => !pids.some(alive), 20_000, () => `agents still alive: ${pids.filter(alive).join(", ")}`);
+      for (let i = 0; i < 100 && ((await portInUse(rpcPort)) || (await portInUse(indexerPort))); i++) await new Promise((r) => setTimeout(r, 200));
+      expect(await portInUse(rpcPort), "the node's port").to.equal(false);
+      expect(await portInUse(indexerPort), "the indexer's port").to.equal(false);
+      expect(existsSync(tmp), "the killed run could not remove its files").to.equal(true);
+
+      second = startMainJob(["--agents", "3", "--tasks", "6"], env);
+      await waitFor(() => second!.output().includes("indexer ready at"), 240_000, second.output);
+      expect(second.output()).to.include(`removed what an earlier run left behind when killed: ${tmp} (pid ${run})`);
+      expect(existsSync(tmp)).to.equal(false);
+      killGroup(second.child, "SIGINT");
+      await second.exited;
+      expect(second.output()).to.include("stopping the node");
+    } finally {
+      killGroup(first.child, "SIGKILL");
+      if (second) killGroup(second.child, "SIGKILL");
+    }
+  });
+
+  it("--once: a small swarm survives its leader's death and its indexer's (SIGKILL, restarted on the same data), settles every task, and the chain and the indexer bear it out", async function () {
     this.timeout(540_000); // the run gives up by itself after 300 s (--timeout) and still reports
     const [rpcPort, indexerPort] = [await freePort(), await freePort()];
     const deployments = join(dir, "once");
@@ -115,6 +147,12 @@ describe("`npm start`", () => {
       STIGMERGY_DEPLOYMENTS_DIR: deployments,
     });
     try {
+      // Midway, once every agent has joined, the indexer (its supervisor and Ponder) is killed at once.
+      await waitFor(() => job.output().includes("drawing the first leader"), 300_000, job.output);
+      const indexerPid = Number(job.output().match(/indexer ready at \S+ \(pid (\d+)\)/)![1]);
+      process.kill(-indexerPid, "SIGKILL");
+      await waitFor(() => job.output().includes("the indexer is back at"), 240_000, job.output);
+      expect(job.output()).to.include("the indexer stopped unexpectedly (SIGKILL); restarting it on the same data");
       await waitFor(() => job.output().includes("holding the chain and the indexer up"), 480_000, job.output);
       const summary = JSON.parse(job.output().match(/^summary-json: (.*)$/m)![1]!) as Summary;
       expect(summary.correct, job.output()).to.equal(true);

@@ -1,9 +1,13 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import { createPublicClient, createWalletClient, http, keccak256, parseEventLogs, toHex, zeroAddress, zeroHash } from "viem";
-import { freePort } from "../../scripts/lib/processes.ts";
+import { freePort, ROOT } from "../../scripts/lib/processes.ts";
+import { prng } from "../../scripts/lib/workload.ts";
+import { WebhookStore } from "../../indexer/src/webhooks/store.ts";
 import { mnemonicToAccount } from "viem/accounts";
 import { verifySignature } from "../../indexer/src/webhooks/sign.ts";
 import { abis } from "../../sdk/src/index.ts";
@@ -214,5 +218,89 @@ describe("webhooks across a chain restart", function () {
       await receiver.close();
       rmSync(hooks, { recursive: true, force: true });
     }
+  });
+});
+
+describe("the webhook store on the default database (SQLite, no server)", function () {
+  let dir: string;
+  const saved = process.env.STIGMERGY_WEBHOOK_DIR;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "stigmergy-store-"));
+    process.env.STIGMERGY_WEBHOOK_DIR = dir;
+  });
+  afterEach(() => {
+    if (saved === undefined) delete process.env.STIGMERGY_WEBHOOK_DIR;
+    else process.env.STIGMERGY_WEBHOOK_DIR = saved;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("SIGKILLed at 6 seeded random moments while writing, it keeps every subscription, outbox entry and delivery it acknowledged", async function () {
+    this.timeout(180_000);
+    const random = prng(16).next;
+    const acked = { sub: new Set<string>(), out: new Set<string>(), done: new Set<string>() };
+    for (let kill = 0; kill < 6; kill++) {
+      // Each writer its own ids: a write the last one made but did not live to acknowledge stays taken.
+      const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "test", "e2e", "children", "store-writer.ts"), String(kill * 100_000)], { cwd: ROOT, env: process.env, stdio: ["ignore", "pipe", "inherit"] });
+      const gone = new Promise((r) => child.once("close", r));
+      let buffer = "";
+      let lines = 0;
+      child.stdout.on("data", (c: Buffer) => {
+        buffer += c.toString();
+        const complete = buffer.split("\n");
+        buffer = complete.pop()!;
+        for (const line of complete) {
+          const [kind, id] = line.split(" ") as ["sub" | "out" | "done", string];
+          acked[kind].add(id);
+          lines++;
+        }
+      });
+      // Killed once it is writing: after its first acknowledgement, plus a random moment.
+      while (lines === 0 && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 50 + random() * 600));
+      expect(child.exitCode, "the writer was still writing").to.equal(null);
+      child.kill("SIGKILL");
+      await gone;
+    }
+    expect(acked.out.size, "writes acknowledged before the kills").to.be.greaterThan(50);
+    const store = await WebhookStore.open(() => {});
+    try {
+      const subscriptions = new Set((await store.subscriptions()).map((s) => s.id));
+      expect([...acked.sub].filter((id) => !subscriptions.has(id)), "subscriptions lost").to.deep.equal([]);
+      const outbox = new Set<string>();
+      for (const id of acked.out) {
+        const [, i, j] = id.split("-");
+        for (const d of await store.deliveriesOf(`event-${i}-${j}:0xhash`)) outbox.add(d.id);
+      }
+      expect([...acked.out].filter((id) => !outbox.has(id)), "outbox entries lost").to.deep.equal([]);
+      expect((await store.stats()).delivered ?? 0, "deliveries marked done").to.be.at.least(acked.done.size);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("a store an earlier version kept in PGlite (the same STIGMERGY_WEBHOOK_DIR) is copied into SQLite once, with one log line", async () => {
+    const old = new PGlite(dir);
+    await old.exec(`CREATE TABLE subscription (id text PRIMARY KEY, url text NOT NULL, secret text NOT NULL, filter jsonb NOT NULL,
+      created_at timestamptz NOT NULL DEFAULT now(), deleted boolean NOT NULL DEFAULT false);
+      CREATE TABLE outbox (id text PRIMARY KEY, subscription_id text NOT NULL, kind text NOT NULL, event_id text, payload text NOT NULL,
+      status text NOT NULL DEFAULT 'pending', attempts integer NOT NULL DEFAULT 0, next_attempt_at bigint NOT NULL, last_error text,
+      created_at bigint NOT NULL, delivered_at bigint);
+      INSERT INTO subscription (id, url, secret, filter) VALUES ('kept', 'http://127.0.0.1:9/a', 'old-store-secret-01', '{"events":["TaskPosted"]}'),
+        ('gone', 'http://127.0.0.1:9/b', 'old-store-secret-02', '{}');
+      UPDATE subscription SET deleted = true WHERE id = 'gone';
+      INSERT INTO outbox (id, subscription_id, kind, event_id, payload, next_attempt_at, created_at) VALUES ('d1', 'kept', 'event', 'e:0xh', '{}', 1, 1);`);
+    await old.close();
+    const lines: string[] = [];
+    let store = await WebhookStore.open((line) => lines.push(line));
+    expect(lines).to.have.length(1);
+    expect(lines[0]).to.include(`copied 1 subscriptions and 1 pending deliveries from the earlier PGlite store in ${dir}`);
+    expect((await store.subscriptions()).map((s) => [s.id, s.url, s.secret, s.filter])).to.deep.equal([["kept", "http://127.0.0.1:9/a", "old-store-secret-01", { events: ["TaskPosted"] }]]);
+    expect((await store.due(Date.now(), 10)).map((d) => d.id)).to.deep.equal(["d1"]);
+    await store.close();
+    expect(existsSync(join(dir, "webhooks.sqlite"))).to.equal(true);
+    store = await WebhookStore.open((line) => lines.push(line));
+    expect(lines, "copied once").to.have.length(1);
+    expect((await store.subscriptions()).map((s) => s.id)).to.deep.equal(["kept"]);
+    await store.close();
   });
 });

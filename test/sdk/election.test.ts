@@ -68,6 +68,8 @@ describe("sdk: election", function () {
     expect(failed.leader).to.not.equal(leader);
     await eventually(() => (changes.some((c) => c.term === 2n) ? true : undefined), "onLeaderChange to push the failover");
     const current = await other.election.leader(groupId);
+    // The pushed leadership is what a REST read gives (deadline and pending draw computed alike).
+    expect(changes.at(-1)).to.deep.equal(current);
     expect(current.term).to.equal(2n);
     expect(current.leader).to.equal(failed.leader);
     stop();

@@ -192,12 +192,16 @@ describe("sdk: tasks", function () {
     const seen: Task[][] = [];
     const stopOpen = w1.tasks.watchOpen({ poster: poster.address! }, (tasks) => seen.push(tasks));
     const { taskId } = await poster.tasks.post({ specURI: "ipfs://watched", maxReward: 10n });
-    await eventually(() => (seen.some((list) => list.some((t) => t.id === taskId)) ? true : undefined), "watchOpen to push the new task");
+    const pushed = await eventually(() => seen.flat().find((t) => t.id === taskId), "watchOpen to push the new task");
+    // The pushed row is the task exactly as a REST read gives it.
+    expect(pushed).to.deep.equal(await w1.tasks.get(taskId));
     const states: string[] = [];
-    const stopOne = w1.tasks.watch(taskId, (t) => states.push(t.status));
+    const followed: Task[] = [];
+    const stopOne = w1.tasks.watch(taskId, (t) => (states.push(t.status), followed.push(t)));
     await eventually(() => (states.includes("open") ? true : undefined), "watch to deliver the current state");
     await w2.tasks.claim(taskId);
     await eventually(() => (states.includes("claimed") ? true : undefined), "watch to push the claim");
+    expect(followed.at(-1)).to.deep.equal(await w1.tasks.get(taskId));
     await eventually(() => (seen.at(-1)!.every((t) => t.id !== taskId) ? true : undefined), "watchOpen to drop the claimed task");
     stopOpen();
     stopOne();

@@ -16,7 +16,7 @@ import { createMiddleware } from "hono/factory";
 import { and, asc, client, desc, eq, graphql, gt, inArray, replaceBigInts } from "ponder";
 import { randomUUID } from "node:crypto";
 import { startDispatcher } from "../webhooks/dispatcher.js";
-import { ponderCommand, refusePortMove } from "../lib/ponder.js";
+import { exitWithSupervisor, ponderCommand, refusePortMove, requirePatchedPonder } from "../lib/ponder.js";
 import { dashboard } from "./dashboard.js";
 import { probes } from "./probes.js";
 import { FilterError, parseFilter } from "../webhooks/filter.js";
@@ -32,7 +32,9 @@ import { address, BadRequest, bytes32, bytes32List, limit, oneOf, uint } from ".
 const app = new Hono();
 const rpcUrl = process.env.STIGMERGY_RPC_URL ?? "http://127.0.0.1:8545";
 const command = ponderCommand();
+requirePatchedPonder();
 refusePortMove();
+exitWithSupervisor();
 
 app.use("/graphql", graphql({ db, schema }, { maxOperationDepth: 8, maxOperationTokens: 2_000, maxOperationAliases: 30 }));
 

@@ -15,7 +15,9 @@
  * cannot be repaired in place, and Ponder would keep serving the orphaned branch while it retries.
  * So when the latest indexed event stays off the canonical chain for longer than
  * STIGMERGY_REORG_GRACE_MS (default 30 s) while the chain answers every probe, the process prints
- * which block changed and exits with code 3 (EXIT_DEEP_REORG): re-index into a fresh database.
+ * which block changed and exits with code 3 (EXIT_DEEP_REORG): on the embedded database the
+ * indexer's supervisor (indexer/supervise.ts) then rebuilds the index from the chain; on PostgreSQL,
+ * re-index into a new schema.
  */
 import { Hono } from "hono";
 import { chainClient, hashAt, headNumber } from "../lib/chain.js";
@@ -89,7 +91,8 @@ export function probes(options: ProbeOptions): Hono {
         console.error(
           `stigmergy: the index is off the canonical chain: block ${number} was ${hash} when indexed and is ${chainHash ?? "gone"} now, ` +
             `for more than ${reorgGrace / 1000} s while the chain answered. This is a reorg deeper than the finality window, ` +
-            "which cannot be repaired in place. Re-index into a fresh database (delete .ponder/, or use a new DATABASE_SCHEMA on Postgres).",
+            "which cannot be repaired in place. On the embedded database the indexer rebuilds its index from the chain by itself; " +
+            "on PostgreSQL, re-index into a new schema (STIGMERGY_DB_SCHEMA).",
         );
         process.exit(EXIT_DEEP_REORG);
       }

@@ -15,6 +15,9 @@ type PonderCommon = {
 
 const common = () => (globalThis as { PONDER_COMMON?: PonderCommon }).PONDER_COMMON;
 
+/** Ponder's database handle (ponder/src/database/index.ts): only the driver is read here. */
+type PonderDatabase = { driver: { dialect: "pglite"; instance: object } | { dialect: "postgres" } };
+
 /** `start`, `serve`, `dev` … (undefined outside a Ponder process, as in a type check). */
 export const ponderCommand = (): string | undefined => common()?.options.command;
 
@@ -64,4 +67,36 @@ export function refusePortMove(exit: (code: number) => never = (code) => process
     exit(2);
   }, 50);
   check.unref();
+}
+
+/**
+ * patches/ponder+0.16.10.patch (applied by `npm install`'s postinstall) makes the embedded PGlite
+ * answer /sql like REST and commit each block whole (upstream ponder-sh/ponder#2235). Without it,
+ * @ponder/client readers get empty or half-written tables and a SIGKILL can leave rows without
+ * their checkpoint, so an unpatched Ponder on PGlite is refused with exit code 2 and the remedy.
+ * The patch marks the PGlite instance it routes transactions through.
+ */
+export function requirePatchedPonder(exit: (code: number) => never = (code) => process.exit(code)): void {
+  const database = (globalThis as { PONDER_DATABASE?: PonderDatabase }).PONDER_DATABASE;
+  if (database?.driver.dialect !== "pglite") return;
+  if ((database.driver.instance as Record<symbol, unknown>)[Symbol.for("stigmergy.pglite.routed")] === true) return;
+  console.error(
+    "stigmergy: Ponder runs without patches/ponder+0.16.10.patch, so on the embedded database /sql would answer " +
+      "empty or half-written tables and a hard kill could corrupt the index. Run `npm install` (its postinstall applies the patch).",
+  );
+  exit(2);
+}
+
+/**
+ * Under the supervisor (indexer/supervise.ts, which starts Ponder with an IPC channel): stops
+ * Ponder cleanly as soon as the supervisor is gone, even killed by SIGKILL, rather than leave an
+ * orphan holding the database and the port.
+ */
+export function exitWithSupervisor(): void {
+  if (!process.send || !process.connected) return;
+  process.channel?.unref();
+  process.once("disconnect", () => {
+    console.error("stigmergy: the indexer's supervisor is gone; stopping");
+    process.kill(process.pid, "SIGTERM");
+  });
 }

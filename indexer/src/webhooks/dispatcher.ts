@@ -13,6 +13,10 @@
  *    indexed activity while the chain no longer has its block (Ponder rolled the block back) is
  *    followed, for every delivery made of it, by a `removed` notice. A row that is merely absent
  *    for a while (Ponder rebuilding after a crash) with its block still canonical is not removed.
+ *    An event that comes back after its `removed` notice (a reorg A→B→A returns to its block) is
+ *    delivered again under a new delivery id: a delivery id names one appearance of an event on
+ *    the canonical chain, so the receiver, which dropped the event on `removed`, takes it again.
+ *    The n-th return carries `"appearance": n` and the id of the delivery it follows.
  * 4. Time. Schedule rounds that fall due produce `schedule.due` deliveries at once (the indexer is
  *    the clock): no transaction needed. A round falls due when a block mined now would carry a
  *    timestamp at or past its due time: the chain's clock (@stigmergy/contracts' chainClock), which may run ahead of or
@@ -121,17 +125,25 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
     return out;
   }
 
-  async function enqueueEvent(row: typeof activity.$inferSelect, subscriptions: Awaited<ReturnType<WebhookStore["subscriptions"]>>, now: number) {
+  /**
+   * The delivery id of an event's `appearance`-th time on the canonical chain (0: the first; n: its
+   * n-th return after a `removed` notice).
+   */
+  const deliveryId = (subscriptionId: string, key: string, appearance: number) =>
+    appearance === 0 ? stableId(subscriptionId, key, "event") : stableId(subscriptionId, key, "event", `appearance ${appearance}`);
+
+  async function enqueueEvent(row: typeof activity.$inferSelect, subscriptions: Awaited<ReturnType<WebhookStore["subscriptions"]>>, now: number, appearance: number) {
     const item: Matchable = { contract: row.contract, event: row.event, agentId: row.agentId, taskId: row.taskId, args: row.args as Record<string, unknown> };
     for (const sub of subscriptions) {
       if (!matches(sub.filter as WebhookFilter, item)) continue;
       const key = eventKey(row);
-      const id = stableId(sub.id, key, "event");
+      const id = deliveryId(sub.id, key, appearance);
       const payload = json({
         id,
         type: "event",
         subscriptionId: sub.id,
         createdAt: Math.floor(now / 1000),
+        ...(appearance === 0 ? {} : { appearance, follows: deliveryId(sub.id, key, appearance - 1) }),
         event: {
           id: row.id,
           contract: row.contract,
@@ -167,12 +179,14 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
       .where(and(gt(activity.blockNumber, windowStart), lte(activity.blockNumber, deliverable)))
       .orderBy(asc(activity.blockNumber), asc(activity.logIndex));
     for (const row of rows) {
-      if (seen.has(eventKey(row))) continue;
-      await enqueueEvent(row, subscriptions, now);
+      const known = seen.get(eventKey(row));
+      if (known?.present) continue;
+      // New, or back on the canonical chain after a reorg removed it (its n-th appearance).
+      await enqueueEvent(row, subscriptions, now, known?.removals ?? 0);
       await o.store.markSeen(eventKey(row), row.blockNumber);
     }
     // Events remembered from the unfinalized window that no longer exist were reorganised away.
-    const remembered = [...seen.keys()];
+    const remembered = [...seen.keys()].filter((key) => seen.get(key)!.present);
     for (let i = 0; i < remembered.length; i += 500) {
       const chunk = remembered.slice(i, i + 500);
       const ids = chunk.map((key) => (key.includes(":") ? key.slice(0, key.lastIndexOf(":")) : key));
@@ -191,13 +205,13 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
         boundGenesis = undefined;
         return;
       }
-      const hashes = await canonicalHashes(vanished.map((key) => seen.get(key)!));
+      const hashes = await canonicalHashes(vanished.map((key) => seen.get(key)!.blockNumber));
       if (!hashes) continue;
       for (const key of vanished) {
         const split = key.lastIndexOf(":");
         // Removed only when the node has another block at that height: the same hash means "not
         // re-indexed yet" (a rebuild after a crash), no block at all proves nothing (a lagging node).
-        const current = hashes.get(seen.get(key)!);
+        const current = hashes.get(seen.get(key)!.blockNumber);
         if (current === null || current === undefined || current === key.slice(split + 1)) continue;
         const removed = { eventId: key.slice(0, split), blockHash: key.slice(split + 1) };
         for (const d of await o.store.deliveriesOf(key)) {
@@ -205,7 +219,7 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
           const payload = json({ id, type: "removed", subscriptionId: d.subscriptionId, createdAt: Math.floor(now / 1000), removed: { deliveryId: d.id, ...removed } });
           await o.store.enqueue({ id, subscriptionId: d.subscriptionId, kind: "removed", eventId: key, payload, now });
         }
-        await o.store.forget(key);
+        await o.store.markRemoved(key);
         o.log(`webhooks: event ${removed.eventId} in block ${removed.blockHash} was reorganised away; removal notices queued`);
       }
     }

@@ -1,16 +1,24 @@
 /**
- * Durable webhook state, outside Ponder's on-chain tables: subscriptions, the outbox of deliveries,
- * the events seen in the unfinalized window (to notice reorgs) and the schedule rounds notified.
- * Stored in PostgreSQL (schema `<schema>_webhooks`) when DATABASE_URL is set, else in an embedded
- * PGlite directory: it survives restarts and SIGKILL like the indexer's own data.
+ * Durable webhook state, outside Ponder's on-chain tables: what the chain cannot rebuild
+ * (subscriptions and their secrets) and the dispatcher's memory (the outbox of deliveries, the
+ * events seen in the unfinalized window, the schedule rounds notified, its cursors, its chain).
+ *
+ * - Default: SQLite in WAL mode (`node:sqlite`, built into Node 22), in the file
+ *   `<STIGMERGY_WEBHOOK_DIR>/webhooks.sqlite`. No server. Every change is one SQLite transaction:
+ *   a process killed at any instant (SIGKILL included) leaves the file as of its last commit, and
+ *   the next open replays the write-ahead log. Subscriptions are also checkpointed into the main
+ *   file when written, so they survive an operating-system crash or power loss as well; the rest
+ *   may then lose its last moments, which the dispatcher re-derives from the chain (delivery ids
+ *   are stable, so a receiver recognises a repeat).
+ * - With DATABASE_URL: the same PostgreSQL as the index, schema `<STIGMERGY_DB_SCHEMA>_webhooks`.
+ *
+ * A store left by an earlier version in an embedded PGlite directory (the same STIGMERGY_WEBHOOK_DIR)
+ * is copied into SQLite once, with one log line.
  */
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
-
-type Sql = { query: <T>(text: string, params?: unknown[]) => Promise<{ rows: T[] }> };
 
 export type Subscription = { id: string; url: string; secret: string; filter: unknown; createdAt: string };
 export type Delivery = {
@@ -21,72 +29,257 @@ export type Delivery = {
   payload: string;
   attempts: number;
 };
+/** An event remembered in the unfinalized window: its block, and how often a reorg removed it. */
+export type Seen = { blockNumber: bigint; removals: number; present: boolean };
+
+type Row = Record<string, unknown>;
+/** One statement with `$1`-style parameters. */
+type Query = <T extends Row>(text: string, params?: unknown[]) => Promise<T[]>;
+type Backend = {
+  kind: "sqlite" | "postgres";
+  /** Where the state lives, for log lines. */
+  where: string;
+  query: Query;
+  /** Runs `fn` as one transaction: all of it commits, or none. */
+  transaction: <T>(fn: (q: Query) => Promise<T>) => Promise<T>;
+  /** Makes everything committed so far durable against an operating-system crash. */
+  durable: () => Promise<void>;
+  close: () => Promise<void>;
+};
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
-async function connect(): Promise<{ sql: Sql; schema: string; close: () => Promise<void> }> {
-  const schema = `${process.env.STIGMERGY_DB_SCHEMA ?? "public"}_webhooks`.replace(/[^a-zA-Z0-9_]/g, "_");
-  if (process.env.DATABASE_URL) {
-    const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 4 });
-    await pool.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
-    return { sql: pool as unknown as Sql, schema: `"${schema}"`, close: () => pool.end() };
+/** The directory of the default store: STIGMERGY_WEBHOOK_DIR, else beside the PGlite index. */
+export const webhookDir = () =>
+  process.env.STIGMERGY_WEBHOOK_DIR ??
+  join(process.env.STIGMERGY_PGLITE_DIR ? dirname(process.env.STIGMERGY_PGLITE_DIR) : join(root, ".stigmergy"), "webhooks");
+
+/**
+ * node:sqlite, without the one-line "experimental" warning Node prints when it is first loaded.
+ * Loaded with process.getBuiltinModule: Ponder's module runner (vite-node) cannot resolve it.
+ */
+function loadSqlite(): typeof import("node:sqlite") {
+  const emit = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    if (String(warning).includes("SQLite is an experimental feature")) return;
+    return (emit as (...args: unknown[]) => void).call(process, warning, ...rest);
+  }) as typeof process.emitWarning;
+  try {
+    return process.getBuiltinModule("node:sqlite");
+  } finally {
+    process.emitWarning = emit;
   }
-  const dir = process.env.STIGMERGY_WEBHOOK_DIR ?? join(process.env.STIGMERGY_PGLITE_DIR ? dirname(process.env.STIGMERGY_PGLITE_DIR) : join(root, ".stigmergy"), "webhooks");
+}
+
+async function openSqlite(dir: string): Promise<Backend> {
+  const { DatabaseSync } = loadSqlite();
   mkdirSync(dir, { recursive: true });
-  const db = new PGlite(dir);
-  await db.waitReady;
-  return { sql: db as unknown as Sql, schema: "public", close: () => db.close() };
+  const file = join(dir, "webhooks.sqlite");
+  const db = new DatabaseSync(file);
+  db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = OFF;");
+  // `$1` → `?1`: SQLite's numbered parameters.
+  const run = (text: string, params: unknown[] = []) => db.prepare(text.replace(/\$(\d+)/g, "?$1")).all(...(params as (string | number | null)[])) as Row[];
+  // One connection: statements of concurrent callers must not land inside another's transaction.
+  let queue: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(fn: () => Promise<T> | T): Promise<T> => {
+    const next = queue.then(fn, fn);
+    queue = next.catch(() => undefined);
+    return next;
+  };
+  const direct: Query = async (text, params) => run(text, params) as never;
+  return {
+    kind: "sqlite",
+    where: file,
+    query: (text, params) => exclusive(() => run(text, params) as never),
+    transaction: (fn) =>
+      exclusive(async () => {
+        db.exec("BEGIN IMMEDIATE");
+        try {
+          const result = await fn(direct);
+          db.exec("COMMIT");
+          return result;
+        } catch (error) {
+          db.exec("ROLLBACK");
+          throw error;
+        }
+      }),
+    durable: () => exclusive(() => void db.exec("PRAGMA wal_checkpoint(FULL)")),
+    close: () => exclusive(() => db.close()),
+  };
+}
+
+async function openPostgres(url: string, schema: string): Promise<Backend> {
+  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  await pool.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+  return {
+    kind: "postgres",
+    where: `PostgreSQL schema "${schema}"`,
+    query: async (text, params) => (await pool.query(text, params)).rows,
+    transaction: async (fn) => {
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        const result = await fn(async (text, params) => (await client.query(text, params)).rows);
+        await client.query("COMMIT");
+        return result;
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    durable: async () => {},
+    close: () => pool.end(),
+  };
+}
+
+/** The tables, in each dialect (PostgreSQL keeps the layout of earlier versions and gains two columns). */
+function ddl(kind: Backend["kind"], s: string): string[] {
+  const common = [
+    `CREATE TABLE IF NOT EXISTS ${s}outbox (id text PRIMARY KEY, subscription_id text NOT NULL, kind text NOT NULL, event_id text,
+       payload text NOT NULL, status text NOT NULL DEFAULT 'pending', attempts integer NOT NULL DEFAULT 0,
+       next_attempt_at bigint NOT NULL, last_error text, created_at bigint NOT NULL, delivered_at bigint)`,
+    `CREATE INDEX IF NOT EXISTS outbox_due ON ${s}outbox (status, next_attempt_at)`,
+    `CREATE INDEX IF NOT EXISTS outbox_event ON ${s}outbox (event_id)`,
+    `CREATE TABLE IF NOT EXISTS ${s}due (schedule_id text NOT NULL, round integer NOT NULL, PRIMARY KEY (schedule_id, round))`,
+    `CREATE TABLE IF NOT EXISTS ${s}cursor (key text PRIMARY KEY, value bigint NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS ${s}chain (key text PRIMARY KEY, chain_id text NOT NULL, genesis_hash text NOT NULL)`,
+  ];
+  // `seen`: an event of the unfinalized window, how often a reorg took it away, whether it is on the chain now.
+  if (kind === "postgres") {
+    return [
+      `CREATE TABLE IF NOT EXISTS ${s}subscription (id text PRIMARY KEY, url text NOT NULL, secret text NOT NULL, filter jsonb NOT NULL,
+         created_at timestamptz NOT NULL DEFAULT now(), deleted boolean NOT NULL DEFAULT false)`,
+      `CREATE TABLE IF NOT EXISTS ${s}seen (event_id text PRIMARY KEY, block_number bigint NOT NULL)`,
+      `ALTER TABLE ${s}seen ADD COLUMN IF NOT EXISTS removals integer NOT NULL DEFAULT 0`,
+      `ALTER TABLE ${s}seen ADD COLUMN IF NOT EXISTS present boolean NOT NULL DEFAULT true`,
+      ...common,
+    ];
+  }
+  return [
+    `CREATE TABLE IF NOT EXISTS subscription (id TEXT PRIMARY KEY, url TEXT NOT NULL, secret TEXT NOT NULL, filter TEXT NOT NULL,
+       created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')), deleted INTEGER NOT NULL DEFAULT 0)`,
+    `CREATE TABLE IF NOT EXISTS seen (event_id TEXT PRIMARY KEY, block_number INTEGER NOT NULL,
+       removals INTEGER NOT NULL DEFAULT 0, present INTEGER NOT NULL DEFAULT 1)`,
+    ...common,
+  ];
+}
+
+const TABLES = ["subscription", "outbox", "seen", "due", "cursor", "chain"] as const;
+
+/**
+ * Copies a store an earlier version kept in PGlite (in the same directory) into SQLite, once.
+ * Returns what it copied, or `undefined` when there was nothing to copy.
+ */
+async function importPglite(dir: string, db: Backend): Promise<{ subscriptions: number; pending: number } | undefined> {
+  if (!existsSync(join(dir, "PG_VERSION"))) return undefined;
+  const [done] = await db.query(`SELECT value FROM cursor WHERE key = 'imported-pglite'`);
+  if (done) return undefined;
+  const { PGlite } = await import("@electric-sql/pglite");
+  const old = new PGlite(dir);
+  try {
+    await old.waitReady;
+    const copied = { subscriptions: 0, pending: 0 };
+    await db.transaction(async (q) => {
+      for (const table of TABLES) {
+        const exists = await old.query<{ n: number }>(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name = $1`, [table]);
+        if (exists.rows[0]!.n === 0) continue;
+        const { rows, fields } = await old.query<Row>(`SELECT * FROM public.${table}`);
+        const columns = fields.map((f) => f.name);
+        for (const row of rows) {
+          const values = columns.map((c) => {
+            const v = row[c];
+            if (v instanceof Date) return v.toISOString();
+            if (typeof v === "boolean") return v ? 1 : 0;
+            if (typeof v === "bigint") return v.toString();
+            if (v !== null && typeof v === "object") return JSON.stringify(v);
+            return v;
+          });
+          await q(`INSERT OR IGNORE INTO ${table} (${columns.join(", ")}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(", ")})`, values);
+          if (table === "subscription" && !row.deleted) copied.subscriptions++;
+          if (table === "outbox" && row.status === "pending") copied.pending++;
+        }
+      }
+      await q(`INSERT INTO cursor (key, value) VALUES ('imported-pglite', $1)`, [Date.now()]);
+    });
+    await db.durable();
+    return copied;
+  } finally {
+    await old.close();
+  }
 }
 
 export class WebhookStore {
   private constructor(
-    private readonly sql: Sql,
+    private readonly db: Backend,
     private readonly s: string,
-    readonly close: () => Promise<void>,
   ) {}
 
-  static async open(): Promise<WebhookStore> {
-    const { sql, schema, close } = await connect();
-    const s = schema;
-    await sql.query(`CREATE TABLE IF NOT EXISTS ${s}.subscription (
-      id text PRIMARY KEY, url text NOT NULL, secret text NOT NULL, filter jsonb NOT NULL,
-      created_at timestamptz NOT NULL DEFAULT now(), deleted boolean NOT NULL DEFAULT false)`);
-    await sql.query(`CREATE TABLE IF NOT EXISTS ${s}.outbox (
-      id text PRIMARY KEY, subscription_id text NOT NULL, kind text NOT NULL, event_id text,
-      payload text NOT NULL, status text NOT NULL DEFAULT 'pending', attempts integer NOT NULL DEFAULT 0,
-      next_attempt_at bigint NOT NULL, last_error text, created_at bigint NOT NULL, delivered_at bigint)`);
-    await sql.query(`CREATE INDEX IF NOT EXISTS outbox_due ON ${s}.outbox (status, next_attempt_at)`);
-    await sql.query(`CREATE INDEX IF NOT EXISTS outbox_event ON ${s}.outbox (event_id)`);
-    await sql.query(`CREATE TABLE IF NOT EXISTS ${s}.seen (event_id text PRIMARY KEY, block_number bigint NOT NULL)`);
-    await sql.query(`CREATE TABLE IF NOT EXISTS ${s}.due (schedule_id text NOT NULL, round integer NOT NULL, PRIMARY KEY (schedule_id, round))`);
-    await sql.query(`CREATE TABLE IF NOT EXISTS ${s}.cursor (key text PRIMARY KEY, value bigint NOT NULL)`);
-    await sql.query(`CREATE TABLE IF NOT EXISTS ${s}.chain (key text PRIMARY KEY, chain_id text NOT NULL, genesis_hash text NOT NULL)`);
-    return new WebhookStore(sql, s, close);
+  /** Where the state lives (a file, or a PostgreSQL schema). */
+  get where(): string {
+    return this.db.where;
+  }
+
+  static async open(log: (line: string) => void = (line) => console.log(line)): Promise<WebhookStore> {
+    let db: Backend;
+    let s = "";
+    if (process.env.DATABASE_URL) {
+      const schema = `${process.env.STIGMERGY_DB_SCHEMA ?? "public"}_webhooks`.replace(/[^a-zA-Z0-9_]/g, "_");
+      db = await openPostgres(process.env.DATABASE_URL, schema);
+      s = `"${schema}".`;
+    } else {
+      db = await openSqlite(webhookDir());
+    }
+    for (const statement of ddl(db.kind, s)) await db.query(statement);
+    if (db.kind === "sqlite") {
+      try {
+        const copied = await importPglite(webhookDir(), db);
+        if (copied) {
+          log(
+            `webhooks: copied ${copied.subscriptions} subscriptions and ${copied.pending} pending deliveries from the earlier PGlite store in ${webhookDir()} ` +
+              `to ${db.where}; the PGlite files there are no longer used`,
+          );
+        }
+      } catch (error) {
+        log(`webhooks: could not read the earlier PGlite store in ${webhookDir()} (${(error as Error).message}); starting from ${db.where}`);
+      }
+    }
+    return new WebhookStore(db, s);
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
   }
 
   async addSubscription(sub: { id: string; url: string; secret: string; filter: unknown }): Promise<void> {
-    await this.sql.query(`INSERT INTO ${this.s}.subscription (id, url, secret, filter) VALUES ($1, $2, $3, $4)`, [sub.id, sub.url, sub.secret, JSON.stringify(sub.filter)]);
+    await this.db.query(`INSERT INTO ${this.s}subscription (id, url, secret, filter) VALUES ($1, $2, $3, $4)`, [sub.id, sub.url, sub.secret, JSON.stringify(sub.filter)]);
+    await this.db.durable();
   }
 
   async subscriptions(): Promise<Subscription[]> {
-    const { rows } = await this.sql.query<{ id: string; url: string; secret: string; filter: unknown; created_at: Date | string }>(
-      `SELECT id, url, secret, filter, created_at FROM ${this.s}.subscription WHERE NOT deleted ORDER BY created_at, id`,
+    const rows = await this.db.query<{ id: string; url: string; secret: string; filter: unknown; created_at: Date | string }>(
+      `SELECT id, url, secret, filter, created_at FROM ${this.s}subscription WHERE NOT deleted ORDER BY created_at, id`,
     );
     return rows.map((r) => ({ id: r.id, url: r.url, secret: r.secret, filter: typeof r.filter === "string" ? JSON.parse(r.filter) : r.filter, createdAt: new Date(r.created_at).toISOString() }));
   }
 
   /** Soft delete: pending deliveries of a deleted subscription are dropped. Returns false if unknown. */
   async deleteSubscription(id: string): Promise<boolean> {
-    const { rows } = await this.sql.query<{ id: string }>(`UPDATE ${this.s}.subscription SET deleted = true WHERE id = $1 AND NOT deleted RETURNING id`, [id]);
-    if (rows.length === 0) return false;
-    await this.sql.query(`UPDATE ${this.s}.outbox SET status = 'dropped' WHERE subscription_id = $1 AND status = 'pending'`, [id]);
-    return true;
+    const deleted = await this.db.transaction(async (q) => {
+      const rows = await q<{ id: string }>(`UPDATE ${this.s}subscription SET deleted = true WHERE id = $1 AND NOT deleted RETURNING id`, [id]);
+      if (rows.length === 0) return false;
+      await q(`UPDATE ${this.s}outbox SET status = 'dropped' WHERE subscription_id = $1 AND status = 'pending'`, [id]);
+      return true;
+    });
+    if (deleted) await this.db.durable();
+    return deleted;
   }
 
   /** Queues a delivery; a delivery id already queued (the same event for the same subscriber) is ignored. */
   async enqueue(d: { id: string; subscriptionId: string; kind: string; eventId: string | null; payload: string; now: number }): Promise<boolean> {
-    const { rows } = await this.sql.query<{ id: string }>(
-      `INSERT INTO ${this.s}.outbox (id, subscription_id, kind, event_id, payload, next_attempt_at, created_at)
+    const rows = await this.db.query<{ id: string }>(
+      `INSERT INTO ${this.s}outbox (id, subscription_id, kind, event_id, payload, next_attempt_at, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (id) DO NOTHING RETURNING id`,
       [d.id, d.subscriptionId, d.kind, d.eventId, d.payload, d.now],
     );
@@ -94,65 +287,74 @@ export class WebhookStore {
   }
 
   async due(now: number, limit: number): Promise<Delivery[]> {
-    const { rows } = await this.sql.query<{ id: string; subscription_id: string; url: string; secret: string; payload: string; attempts: number }>(
-      `SELECT o.id, o.subscription_id, s.url, s.secret, o.payload, o.attempts FROM ${this.s}.outbox o
-       JOIN ${this.s}.subscription s ON s.id = o.subscription_id
+    const rows = await this.db.query<{ id: string; subscription_id: string; url: string; secret: string; payload: string; attempts: number }>(
+      `SELECT o.id, o.subscription_id, s.url, s.secret, o.payload, o.attempts FROM ${this.s}outbox o
+       JOIN ${this.s}subscription s ON s.id = o.subscription_id
        WHERE o.status = 'pending' AND o.next_attempt_at <= $1 ORDER BY o.created_at, o.id LIMIT $2`,
       [now, limit],
     );
-    return rows.map((r) => ({ id: r.id, subscriptionId: r.subscription_id, url: r.url, secret: r.secret, payload: r.payload, attempts: r.attempts }));
+    return rows.map((r) => ({ id: r.id, subscriptionId: r.subscription_id, url: r.url, secret: r.secret, payload: r.payload, attempts: Number(r.attempts) }));
   }
 
   async delivered(id: string, now: number): Promise<void> {
-    await this.sql.query(`UPDATE ${this.s}.outbox SET status = 'delivered', attempts = attempts + 1, delivered_at = $2 WHERE id = $1`, [id, now]);
+    await this.db.query(`UPDATE ${this.s}outbox SET status = 'delivered', attempts = attempts + 1, delivered_at = $2 WHERE id = $1`, [id, now]);
   }
 
   async failed(id: string, error: string, nextAttemptAt: number | null): Promise<void> {
-    await this.sql.query(
-      `UPDATE ${this.s}.outbox SET attempts = attempts + 1, last_error = $2, status = $3, next_attempt_at = COALESCE($4, next_attempt_at) WHERE id = $1`,
+    await this.db.query(
+      `UPDATE ${this.s}outbox SET attempts = attempts + 1, last_error = $2, status = $3, next_attempt_at = COALESCE($4, next_attempt_at) WHERE id = $1`,
       [id, error.slice(0, 500), nextAttemptAt === null ? "failed" : "pending", nextAttemptAt],
     );
   }
 
   /** Deliveries made or queued for an event (to follow them with `removed` notices). */
   async deliveriesOf(eventId: string): Promise<{ id: string; subscriptionId: string }[]> {
-    const { rows } = await this.sql.query<{ id: string; subscription_id: string }>(
-      `SELECT id, subscription_id FROM ${this.s}.outbox WHERE event_id = $1 AND kind = 'event'`,
+    const rows = await this.db.query<{ id: string; subscription_id: string }>(
+      `SELECT id, subscription_id FROM ${this.s}outbox WHERE event_id = $1 AND kind = 'event'`,
       [eventId],
     );
     return rows.map((r) => ({ id: r.id, subscriptionId: r.subscription_id }));
   }
 
   async cursor(key: string): Promise<bigint | undefined> {
-    const { rows } = await this.sql.query<{ value: string | number }>(`SELECT value FROM ${this.s}.cursor WHERE key = $1`, [key]);
+    const rows = await this.db.query<{ value: string | number }>(`SELECT value FROM ${this.s}cursor WHERE key = $1`, [key]);
     return rows[0] ? BigInt(rows[0].value) : undefined;
   }
 
   async setCursor(key: string, value: bigint): Promise<void> {
-    await this.sql.query(`INSERT INTO ${this.s}.cursor (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = $2`, [key, value.toString()]);
+    await this.db.query(`INSERT INTO ${this.s}cursor (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = $2`, [key, value.toString()]);
   }
 
-  async seen(fromBlock: bigint): Promise<Map<string, bigint>> {
-    const { rows } = await this.sql.query<{ event_id: string; block_number: string | number }>(`SELECT event_id, block_number FROM ${this.s}.seen WHERE block_number > $1`, [fromBlock.toString()]);
-    return new Map(rows.map((r) => [r.event_id, BigInt(r.block_number)]));
+  /** The events remembered above `fromBlock`, present or reorganised away. */
+  async seen(fromBlock: bigint): Promise<Map<string, Seen>> {
+    const rows = await this.db.query<{ event_id: string; block_number: string | number; removals: number; present: boolean | number }>(
+      `SELECT event_id, block_number, removals, present FROM ${this.s}seen WHERE block_number > $1`,
+      [fromBlock.toString()],
+    );
+    return new Map(rows.map((r) => [r.event_id, { blockNumber: BigInt(r.block_number), removals: Number(r.removals), present: Boolean(r.present) }]));
   }
 
+  /** Remembers an event as present on the canonical chain (again, after a removal). */
   async markSeen(eventId: string, blockNumber: bigint): Promise<void> {
-    await this.sql.query(`INSERT INTO ${this.s}.seen (event_id, block_number) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [eventId, blockNumber.toString()]);
+    await this.db.query(
+      `INSERT INTO ${this.s}seen (event_id, block_number) VALUES ($1, $2) ON CONFLICT (event_id) DO UPDATE SET present = true, block_number = $2`,
+      [eventId, blockNumber.toString()],
+    );
   }
 
-  async forget(eventId: string): Promise<void> {
-    await this.sql.query(`DELETE FROM ${this.s}.seen WHERE event_id = $1`, [eventId]);
+  /** Remembers that a reorg took the event away (it may come back: see the dispatcher). */
+  async markRemoved(eventId: string): Promise<void> {
+    await this.db.query(`UPDATE ${this.s}seen SET present = false, removals = removals + 1 WHERE event_id = $1`, [eventId]);
   }
 
   async pruneSeen(belowOrAt: bigint): Promise<void> {
-    await this.sql.query(`DELETE FROM ${this.s}.seen WHERE block_number <= $1`, [belowOrAt.toString()]);
+    await this.db.query(`DELETE FROM ${this.s}seen WHERE block_number <= $1`, [belowOrAt.toString()]);
   }
 
   /** Marks a schedule round as notified; false if it already was. */
   async markDue(scheduleId: bigint, round: number): Promise<boolean> {
-    const { rows } = await this.sql.query<{ round: number }>(
-      `INSERT INTO ${this.s}.due (schedule_id, round) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING round`,
+    const rows = await this.db.query<{ round: number }>(
+      `INSERT INTO ${this.s}due (schedule_id, round) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING round`,
       [scheduleId.toString(), round],
     );
     return rows.length === 1;
@@ -164,26 +366,28 @@ export class WebhookStore {
    * cursors remembered for it are forgotten. Subscriptions are kept.
    */
   async bindChain(chain: { chainId: string; genesisHash: string }): Promise<{ changed: boolean; dropped: number; previous?: { chainId: string; genesisHash: string } }> {
-    const { rows } = await this.sql.query<{ chain_id: string; genesis_hash: string }>(`SELECT chain_id, genesis_hash FROM ${this.s}.chain WHERE key = 'current'`);
-    const previous = rows[0] ? { chainId: rows[0].chain_id, genesisHash: rows[0].genesis_hash } : undefined;
-    if (previous && previous.chainId === chain.chainId && previous.genesisHash === chain.genesisHash) return { changed: false, dropped: 0 };
-    let dropped = 0;
-    if (previous) {
-      const { rows: gone } = await this.sql.query<{ id: string }>(`UPDATE ${this.s}.outbox SET status = 'dropped', last_error = 'the chain changed' WHERE status = 'pending' RETURNING id`);
-      dropped = gone.length;
-      await this.sql.query(`DELETE FROM ${this.s}.seen`);
-      await this.sql.query(`DELETE FROM ${this.s}.due`);
-      await this.sql.query(`DELETE FROM ${this.s}.cursor`);
-    }
-    await this.sql.query(
-      `INSERT INTO ${this.s}.chain (key, chain_id, genesis_hash) VALUES ('current', $1, $2) ON CONFLICT (key) DO UPDATE SET chain_id = $1, genesis_hash = $2`,
-      [chain.chainId, chain.genesisHash],
-    );
-    return previous ? { changed: true, dropped, previous } : { changed: false, dropped: 0 };
+    return this.db.transaction(async (q) => {
+      const rows = await q<{ chain_id: string; genesis_hash: string }>(`SELECT chain_id, genesis_hash FROM ${this.s}chain WHERE key = 'current'`);
+      const previous = rows[0] ? { chainId: rows[0].chain_id, genesisHash: rows[0].genesis_hash } : undefined;
+      if (previous && previous.chainId === chain.chainId && previous.genesisHash === chain.genesisHash) return { changed: false, dropped: 0 };
+      let dropped = 0;
+      if (previous) {
+        const gone = await q<{ id: string }>(`UPDATE ${this.s}outbox SET status = 'dropped', last_error = 'the chain changed' WHERE status = 'pending' RETURNING id`);
+        dropped = gone.length;
+        await q(`DELETE FROM ${this.s}seen`);
+        await q(`DELETE FROM ${this.s}due`);
+        await q(`DELETE FROM ${this.s}cursor WHERE key <> 'imported-pglite'`);
+      }
+      await q(
+        `INSERT INTO ${this.s}chain (key, chain_id, genesis_hash) VALUES ('current', $1, $2) ON CONFLICT (key) DO UPDATE SET chain_id = $1, genesis_hash = $2`,
+        [chain.chainId, chain.genesisHash],
+      );
+      return previous ? { changed: true, dropped, previous } : { changed: false, dropped: 0 };
+    });
   }
 
   async stats(): Promise<Record<string, number>> {
-    const { rows } = await this.sql.query<{ status: string; n: string | number }>(`SELECT status, count(*) AS n FROM ${this.s}.outbox GROUP BY status`);
+    const rows = await this.db.query<{ status: string; n: string | number }>(`SELECT status, count(*) AS n FROM ${this.s}outbox GROUP BY status`);
     return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
   }
 }

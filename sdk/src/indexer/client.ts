@@ -38,9 +38,7 @@ export type IndexerClient = {
   live: (query: IndexerQuery, onRows: (rows: Row[]) => void, onError?: (error: Error) => void) => () => void;
   /**
    * Calls `onChange` once the stream is open and after every indexed change to what `query`
-   * selects; the caller then reads fresh data over REST. (Ponder's /sql endpoints answer unqualified
-   * table names against whichever schema its shared PGlite connection has selected at that moment,
-   * which under load is sometimes not the app's: their rows are only trusted as a signal.)
+   * selects, without the rows: for a caller that pages through what is new itself (the inbox).
    */
   onChange: (query: IndexerQuery, onChange: () => void, onError?: (error: Error) => void) => () => void;
 };

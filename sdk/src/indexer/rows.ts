@@ -1,7 +1,8 @@
 /**
- * Typed views of what the indexer returns: REST answers (big integers as decimal strings) and, for
- * schedules, SQL rows (strings or numbers); these turn either into bigints.
+ * Typed views of what the indexer returns: REST answers (big integers as decimal strings) and live
+ * SQL rows (strings or numbers, snake_case columns turned camelCase); these turn either into bigints.
  */
+import { type SQL, sql } from "@ponder/client";
 import type { Address, Hex } from "viem";
 import type { Row } from "./client.js";
 
@@ -82,6 +83,18 @@ export function toTask(r: Row): Task {
   };
 }
 
+/**
+ * The select list that makes a `task` row read like REST's task (`toTask` takes either): the URI
+ * columns under REST's names, and the pending handoff, valid while the attempt that got the offer
+ * holds the task.
+ */
+export const TASK_ROW: SQL = sql.raw(
+  `*, spec_uri as "specURI", result_uri as "resultURI", case when status = 'claimed' and handoff_attempt = attempt then handoff_to else 0 end as "pendingHandoff"`,
+);
+
+/** The select list of a `group` row for {@link leadershipOfRow}. */
+export const GROUP_ROW: SQL = sql.raw("id, leader, term, epoch, last_heartbeat, heartbeat_timeout, draw_block, draw_epoch, draw_term");
+
 /** A group's leadership as the indexer holds it. */
 export type Leadership = {
   groupId: bigint;
@@ -111,6 +124,20 @@ export function toLeadership(r: Row): Leadership {
     lastHeartbeat: big(r.lastHeartbeat),
     heartbeatDeadline: r.heartbeatDeadline === null || r.heartbeatDeadline === undefined ? null : big(r.heartbeatDeadline),
     pendingDraw: toPendingDraw(r.pendingDraw),
+  };
+}
+
+/** A group's leadership from a live `group` row (see {@link GROUP_ROW}), as REST's `/groups/:id/leader` computes it. */
+export function leadershipOfRow(r: Row): Leadership {
+  const leader = big(r.leader);
+  return {
+    groupId: big(r.id),
+    leader,
+    term: big(r.term),
+    epoch: big(r.epoch),
+    lastHeartbeat: big(r.lastHeartbeat),
+    heartbeatDeadline: leader === 0n ? null : big(r.lastHeartbeat) + big(r.heartbeatTimeout),
+    pendingDraw: big(r.drawBlock) === 0n ? null : { drawBlock: big(r.drawBlock), epoch: big(r.drawEpoch), term: big(r.drawTerm) },
   };
 }
 

@@ -1,7 +1,7 @@
 import { sql } from "@ponder/client";
 import type { Context } from "../../client/context.js";
 import { sqlInt } from "../../indexer/client.js";
-import type { Leadership } from "../../indexer/rows.js";
+import { GROUP_ROW, type Leadership, leadershipOfRow } from "../../indexer/rows.js";
 import { guarded, watchEvents } from "../../utils/watch.js";
 import * as v from "../../validate.js";
 import { getLeader } from "./getLeader.js";
@@ -21,7 +21,7 @@ export type WatchLeaderChangesErrorType = WatchLeadershipErrorType;
 
 /**
  * Calls `onChange` with the group's leadership now and whenever the leader or the term changes
- * (not on heartbeats: see `watchLeadership`). Pushed by the indexer; without one, follows
+ * (not on heartbeats: see `watchLeadership`). Pushed by the indexer (the group's row rides in the live query); without one, follows
  * LeaderElection events. Returns the unsubscribe function.
  *
  * @example
@@ -36,8 +36,9 @@ export function watchLeaderChanges(ctx: Context, params: WatchLeaderChangesParam
     const key = `${l.leader}/${l.term}`;
     if (key !== last) (last = key), params.onChange(l);
   }, onError);
+  // The row rides in the live query (no request per change) and reads like REST's /groups/:id/leader.
+  if (ctx.indexer) return ctx.indexer.live(sql`select ${GROUP_ROW} from "group" where id = ${sqlInt(id)}`, ([row]) => deliver(row && leadershipOfRow(row)), onError);
   const refresh = () => void getLeader(ctx, { groupId: id }).then(deliver, (e: Error) => onError?.(e));
-  if (ctx.indexer) return ctx.indexer.onChange(sql`select leader, term from "group" where id = ${sqlInt(id)}`, refresh, onError);
   refresh();
   return watchEvents(ctx, "LeaderElection", (logs) => {
     if (logs.some((l) => (l.args as { groupId?: bigint }).groupId === id)) refresh();

@@ -3,7 +3,7 @@ import type { Context } from "../../client/context.js";
 import type { IndexerError } from "../../errors/indexer.js";
 import type { InvalidInputError } from "../../errors/input.js";
 import { sqlInt } from "../../indexer/client.js";
-import type { Task } from "../../indexer/rows.js";
+import { type Task, TASK_ROW, toTask } from "../../indexer/rows.js";
 import { guarded, watchEvents } from "../../utils/watch.js";
 import * as v from "../../validate.js";
 import { getTask } from "./getTask.js";
@@ -38,11 +38,9 @@ export function watchTask(ctx: Context, params: WatchTaskParameters): WatchTaskR
     const key = `${t.status}/${t.attempt}/${t.claimant}/${t.leaseExpiry}/${t.pendingHandoff}`;
     if (key !== last) (last = key), onTask(t);
   }, onError);
+  // The row rides in the live query (no request per change) and reads like REST's /tasks/:id.
+  if (ctx.indexer) return ctx.indexer.live(sql`select ${TASK_ROW} from task where id = ${sqlInt(id)}`, ([row]) => deliver(row && toTask(row)), onError);
   const refresh = () => void getTask(ctx, { taskId: id }).then(deliver, (e: Error) => onError?.(e));
-  if (ctx.indexer) {
-    const signal = sql`select status, attempt, claimant, lease_expiry, handoff_to from task where id = ${sqlInt(id)}`;
-    return ctx.indexer.onChange(signal, refresh, onError);
-  }
   refresh();
   return watchEvents(ctx, "TaskBoard", (logs) => {
     if (logs.some((l) => (l.args as { taskId?: bigint }).taskId === id)) refresh();

@@ -1,8 +1,9 @@
 import { sql } from "@ponder/client";
+import { zeroHash } from "viem";
 import type { Context } from "../../client/context.js";
 import type { IndexerError } from "../../errors/indexer.js";
 import type { InvalidInputError } from "../../errors/input.js";
-import type { Task, TaskStatus } from "../../indexer/rows.js";
+import { type Task, TASK_ROW, type TaskStatus, toTask } from "../../indexer/rows.js";
 import { guarded, watchEvents } from "../../utils/watch.js";
 import * as v from "../../validate.js";
 import { listTasks, type TaskFilter } from "./listTasks.js";
@@ -25,7 +26,7 @@ export type WatchTasksErrorType = InvalidInputError | IndexerError;
 
 /**
  * Calls `onTasks` with the tasks in `status` (one or several) matching the filter, now and after
- * every change to them. Pushed by the indexer; without one, follows TaskBoard events. Returns the
+ * every change to them. Pushed by the indexer (for one status the rows ride in the live query); without one, follows TaskBoard events. Returns the
  * unsubscribe function.
  *
  * @example
@@ -55,6 +56,15 @@ export function watchTasks(ctx: Context, params: WatchTasksParameters): WatchTas
         if (again) (again = false), refresh();
       });
   };
+  if (ctx.indexer && statuses.length === 1) {
+    // One status: the rows ride in the live query (no request per change), selected as REST's
+    // /tasks?status=&capability=&poster= selects them (a capability filter admits tasks open to any).
+    const where = [sql`status = ${statuses[0]}`];
+    if (filter.capabilities) where.push(sql`capability in (${sql.join([zeroHash, ...filter.capabilities].map((c) => sql`${c.toLowerCase()}`), sql`, `)})`);
+    if (filter.poster) where.push(sql`poster = ${filter.poster.toLowerCase()}`);
+    const query = sql`select ${TASK_ROW} from task where ${sql.join(where, sql` and `)} order by id limit ${limit}`;
+    return ctx.indexer.live(query, (rows) => guarded(onTasks, onError)(rows.map(toTask)), onError);
+  }
   if (ctx.indexer) {
     const wanted = sql.join(statuses.map((s) => sql`${s}`), sql`, `);
     return ctx.indexer.onChange(sql`select id, status, updated_at from task where status in (${wanted}) order by id limit 500`, refresh, onError);

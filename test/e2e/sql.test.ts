@@ -1,0 +1,240 @@
+import { expect } from "chai";
+import { count, eq, gte, sql } from "@ponder/client";
+import { createPublicClient, createWalletClient, type Hex, http, keccak256, toHex, zeroAddress, zeroHash } from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+import * as schema from "../../indexer/ponder.schema.ts";
+import { MNEMONIC } from "../../scripts/lib/workload.ts";
+import { abis } from "../../sdk/src/index.ts";
+import { indexerClient, waitForIndexer } from "../../scripts/lib/oracle.ts";
+import { type Stack, type StackIndexer, startStack } from "../../scripts/lib/stack.ts";
+import { rpc } from "../../scripts/lib/tasks.ts";
+import { requirePatchedPonder } from "../../indexer/src/lib/ponder.ts";
+
+/**
+ * `/sql/db` and `/sql/live` (what `@ponder/client` reads) on the default database, PGlite, against
+ * REST, GraphQL and the chain. Ponder 0.16.10 flushes more than 20 updates to one table through a
+ * temporary table named like the user table, and on PGlite every reader shares the writer's
+ * connection: unqualified names then read the empty temporary table (ponder-sh/ponder#2235). And
+ * Ponder's transactions are no-ops on PGlite, so a reader could see half of a block's writes.
+ */
+describe("SQL over HTTP on the default database (PGlite)", function () {
+  let stack: Stack;
+  let indexer: StackIndexer;
+  const account = mnemonicToAccount(MNEMONIC, { addressIndex: 12 });
+  const publicClient = () => createPublicClient({ transport: http(stack.node.url), pollingInterval: 50 });
+
+  before(async () => {
+    stack = await startStack();
+    indexer = await stack.indexer();
+  });
+  after(async () => stack?.stop());
+
+  /** Sends the calls from account 12 into one block (automine off, explicit nonces) and mines it. */
+  async function oneBlock(calls: { functionName: string; args: readonly unknown[]; value?: bigint; address: Hex; abi: readonly unknown[] }[]) {
+    const client = publicClient();
+    const wallet = createWalletClient({ account, transport: http(stack.node.url) });
+    const nonce = await client.getTransactionCount({ address: account.address, blockTag: "pending" });
+    await rpc(stack.node.url, "evm_setAutomine", [false]);
+    const hashes: Hex[] = [];
+    try {
+      for (const [i, call] of calls.entries()) {
+        hashes.push(
+          await wallet.writeContract({
+            chain: null,
+            address: call.address,
+            abi: call.abi as typeof abis.TaskBoard,
+            functionName: call.functionName as "postTask",
+            args: call.args as never,
+            value: call.value ?? 0n,
+            nonce: nonce + i,
+            gas: 600_000n,
+          } as never),
+        );
+      }
+      await rpc(stack.node.url, "evm_mine");
+    } finally {
+      await rpc(stack.node.url, "evm_setAutomine", [true]);
+    }
+    const receipts = await Promise.all(hashes.map((hash) => client.waitForTransactionReceipt({ hash })));
+    for (const r of receipts) expect(r.status, `transaction ${r.transactionHash}`).to.equal("success");
+    expect(new Set(receipts.map((r) => r.blockNumber)).size, "one block").to.equal(1);
+    return receipts[0]!.blockNumber;
+  }
+
+  const taskSpec = async (label: string) => ({
+    capability: zeroHash,
+    specURI: `ipfs://${label}`,
+    specHash: keccak256(toHex(label)),
+    rewardToken: zeroAddress,
+    reward: 1n,
+    maxReward: 1n,
+    claimBond: 0n,
+    minStake: 0n,
+    abandonSlash: 0n,
+    leaseDuration: 3_600n,
+    notBefore: 0n,
+    deadline: (await publicClient().getBlock()).timestamp + 86_400n,
+    reviewWindow: 60n,
+    approver: zeroAddress,
+  });
+  const post = async (label: string) => ({ address: stack.deployment.contracts.TaskBoard!, abi: abis.TaskBoard, functionName: "postTask", args: [await taskSpec(label)], value: 1n });
+
+  /** Every task as REST, GraphQL and `/sql/db` list it: id and status, in id order. */
+  async function threeViews() {
+    const rest = ((await (await fetch(`${indexer.url}/tasks?limit=500`)).json()) as { tasks: { id: string; status: string }[] }).tasks.map((t) => `${t.id}:${t.status}`);
+    const gql = (await (
+      await fetch(`${indexer.url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: "{ tasks(limit: 500, orderBy: \"id\", orderDirection: \"asc\") { items { id status } } }" }),
+      })
+    ).json()) as { data: { tasks: { items: { id: string; status: string }[] } } };
+    const graphql = gql.data.tasks.items.map((t) => `${t.id}:${t.status}`);
+    const rows = await indexerClient(indexer.url).db.select({ id: schema.task.id, status: schema.task.status }).from(schema.task).orderBy(schema.task.id);
+    return { rest, graphql, sql: rows.map((t) => `${t.id}:${t.status}`) };
+  }
+
+  it("one block with 30 claims (30 updates to one table, past Ponder's 20-row batch threshold): /sql/db, REST, GraphQL and the chain list the same tasks, a live query receives the rows, and a later block is still indexed", async function () {
+    this.timeout(180_000);
+    const c = stack.deployment.contracts;
+    await oneBlock([{ address: c.IdentityRegistry!, abi: abis.IdentityRegistry, functionName: "register", args: ["ipfs://sql-agent"] }]);
+    const agentId = await publicClient().readContract({ address: c.IdentityRegistry!, abi: abis.IdentityRegistry, functionName: "lastAgentId" });
+    const first = (await publicClient().readContract({ address: c.TaskBoard!, abi: abis.TaskBoard, functionName: "taskCount" })) + 1n;
+    await oneBlock(await Promise.all(Array.from({ length: 30 }, (_, i) => post(`sql-${i}`))));
+    const ids = Array.from({ length: 30 }, (_, i) => first + BigInt(i));
+
+    // A live query on this test's tasks, open before the claims. Ponder pushes only changes and
+    // accepts live queries shortly after /ready: it is open once a probe task posted after it arrives.
+    const client = indexerClient(indexer.url);
+    const live: { id: bigint; status: string }[][] = [];
+    let subscription: { unsubscribe: () => void } | undefined;
+    let closed = false;
+    const subscribe = () => {
+      if (closed) return;
+      subscription = client.live(
+        (db) => db.select({ id: schema.task.id, status: schema.task.status }).from(schema.task).where(gte(schema.task.id, first)).orderBy(schema.task.id),
+        (rows) => live.push(rows),
+        () => {
+          subscription?.unsubscribe();
+          setTimeout(subscribe, 250);
+        },
+      );
+    };
+    await waitForIndexer(indexer.url, stack.node.url);
+    subscribe();
+    for (let probe = 0; live.length === 0; probe++) {
+      expect(probe, "the live query never pushed a probe").to.be.below(20);
+      await oneBlock([await post(`sql-probe-${probe}`)]);
+      for (let i = 0; i < 20 && live.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    }
+    try {
+      await oneBlock(ids.map((id) => ({ address: c.TaskBoard!, abi: abis.TaskBoard, functionName: "claim", args: [id, agentId] })));
+      await waitForIndexer(indexer.url, stack.node.url);
+
+      const onChain = Number(await publicClient().readContract({ address: c.TaskBoard!, abi: abis.TaskBoard, functionName: "taskCount" }));
+      const views = await threeViews();
+      expect(views.rest.length, "REST").to.equal(onChain);
+      expect(views.sql, "/sql/db against REST").to.deep.equal(views.rest);
+      expect(views.graphql, "GraphQL against REST").to.deep.equal(views.rest);
+      expect(views.sql.filter((t) => t.endsWith(":claimed")), "claimed over /sql/db").to.have.length(30);
+      const [{ n }] = (await client.db.select({ n: count() }).from(schema.task).where(eq(schema.task.status, "claimed"))) as [{ n: number }];
+      expect(Number(n)).to.equal(30);
+
+      const claimedRows = () => (live.at(-1) ?? []).filter((t) => t.status === "claimed").map((t) => t.id);
+      for (let i = 0; i < 100 && claimedRows().length !== 30; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(claimedRows(), `live query pushes: ${live.map((rows) => rows.length).join(", ")}`).to.deep.equal(ids);
+
+      // A later flush, after the big one, still indexes and is still visible over /sql.
+      await oneBlock([await post("sql-after")]);
+      await waitForIndexer(indexer.url, stack.node.url);
+      const after = await threeViews();
+      expect(after.rest.length).to.equal(onChain + 1);
+      expect(after.sql).to.deep.equal(after.rest);
+      expect(after.graphql).to.deep.equal(after.rest);
+    } finally {
+      closed = true;
+      subscription?.unsubscribe();
+    }
+  });
+
+  it("a reader never sees part of a block: /sql/db reads and live-query results sampled during a burst of 5-event blocks each hold whole blocks", async function () {
+    this.timeout(300_000);
+    const client = indexerClient(indexer.url);
+    /** One statement across three tables a block writes to: tasks, their history rows and the audit log. */
+    const snapshot = () =>
+      client.db.execute(
+        sql`select t.tasks, h.history, p.posted from (select count(*) as tasks from ${schema.task}) t, (select count(*) as history from ${schema.taskEvent} where kind = 'TaskPosted') h, (select count(*) as posted from ${schema.activity} where event = 'TaskPosted') p`,
+      ) as unknown as Promise<{ rows: { tasks: string; history: string; posted: string }[] } | { tasks: string; history: string; posted: string }[]>;
+    const parse = (r: Awaited<ReturnType<typeof snapshot>>) => {
+      const row = Array.isArray(r) ? r[0]! : r.rows[0]!;
+      return { tasks: Number(row.tasks), history: Number(row.history), posted: Number(row.posted) };
+    };
+    await waitForIndexer(indexer.url, stack.node.url);
+    const base = parse(await snapshot());
+    expect(base.tasks).to.equal(base.posted);
+
+    const seen: { tasks: number; history: number; posted: number }[] = [];
+    const liveSeen: { tasks: number; history: number; posted: number }[] = [];
+    const subscription = client.live(
+      (db) =>
+        db.execute(
+          sql`select t.tasks, h.history, p.posted from (select count(*) as tasks from ${schema.task}) t, (select count(*) as history from ${schema.taskEvent} where kind = 'TaskPosted') h, (select count(*) as posted from ${schema.activity} where event = 'TaskPosted') p`,
+        ),
+      (r) => liveSeen.push(parse(r as never)),
+    );
+    let bursting = true;
+    const sampler = (async () => {
+      while (bursting) {
+        // A distinct query each time, so that no cached answer is reused.
+        const salt = seen.length;
+        const r = (await client.db.execute(
+          sql`select t.tasks, h.history, p.posted from (select count(*) as tasks from ${schema.task}) t, (select count(*) as history from ${schema.taskEvent} where kind = 'TaskPosted') h, (select count(*) as posted from ${schema.activity} where event = 'TaskPosted') p where ${salt}::int >= 0`,
+        )) as never;
+        seen.push(parse(r));
+      }
+    })();
+    const BLOCKS = 30;
+    const PER_BLOCK = 5;
+    try {
+      for (let b = 0; b < BLOCKS; b++) await oneBlock(await Promise.all(Array.from({ length: PER_BLOCK }, (_, i) => post(`burst-${b}-${i}`))));
+      await waitForIndexer(indexer.url, stack.node.url);
+      await new Promise((r) => setTimeout(r, 500));
+    } finally {
+      bursting = false;
+      await sampler;
+      subscription.unsubscribe();
+    }
+    const whole = (s: { tasks: number; history: number; posted: number }) =>
+      s.tasks === s.history && s.tasks === s.posted && (s.tasks - base.tasks) % PER_BLOCK === 0;
+    const partial = seen.filter((s) => !whole(s));
+    const livePartial = liveSeen.filter((s) => !whole(s));
+    expect(seen.length, "reads sampled during the burst").to.be.greaterThan(BLOCKS);
+    expect(partial.slice(0, 5), `${partial.length} of ${seen.length} /sql/db reads saw part of a block`).to.deep.equal([]);
+    expect(liveSeen.length, "live-query pushes during the burst").to.be.greaterThan(0);
+    expect(livePartial.slice(0, 5), `${livePartial.length} of ${liveSeen.length} live results saw part of a block`).to.deep.equal([]);
+    expect(parse(await snapshot()).tasks).to.equal(base.tasks + BLOCKS * PER_BLOCK);
+  });
+
+  it("an embedded database without patches/ponder+0.16.10.patch is refused with exit code 2 and the remedy; PostgreSQL and a patched PGlite pass", () => {
+    const g = globalThis as { PONDER_DATABASE?: unknown };
+    const saved = g.PONDER_DATABASE;
+    const exits: number[] = [];
+    const exit = ((code: number) => exits.push(code)) as (code: number) => never;
+    const errors: string[] = [];
+    const consoleError = console.error;
+    console.error = (line: string) => errors.push(line);
+    try {
+      g.PONDER_DATABASE = { driver: { dialect: "pglite", instance: {} } };
+      requirePatchedPonder(exit);
+      g.PONDER_DATABASE = { driver: { dialect: "pglite", instance: { [Symbol.for("stigmergy.pglite.routed")]: true } } };
+      requirePatchedPonder(exit);
+      g.PONDER_DATABASE = { driver: { dialect: "postgres" } };
+      requirePatchedPonder(exit);
+    } finally {
+      g.PONDER_DATABASE = saved;
+      console.error = consoleError;
+    }
+    expect(exits).to.deep.equal([2]);
+    expect(errors.join("\n")).to.include("patches/ponder+0.16.10.patch").and.include("npm install");
+  });
+});
