@@ -777,7 +777,7 @@ interface ITaskBoard is IAgentErrors {
     function creditOf(address account, address token) external view returns (uint256 credit);
 
     /**
-     * @notice Escrowed rewards and held bonds in `token`.
+     * @notice Escrowed rewards and held bonds in `token`: the board's balance less its credits.
      * @param token The token (the zero address for ETH).
      * @return amount The amount.
      */

@@ -10,14 +10,17 @@ import {ITaskBoard} from "../interfaces/ITaskBoard.sol";
  * @title TaskEscrow
  * @notice TaskBoard's money: escrow taken in, credits paid out. Rewards and bonds are escrowed
  * per token; they leave only as credits that accounts pull with {withdrawCredit}, never pushed.
- * For every token, the contract's balance equals {totalEscrowed} + {totalCredits}.
- * Fee-on-transfer and rebasing tokens are refused at the transfer that would lose the difference.
+ * Every token the board holds is either escrowed or credited: escrow comes in only through
+ * {_collect} (exact amounts; fee-on-transfer and rebasing tokens are refused at the transfer that
+ * would lose the difference) and leaves only as credits. So only credits are counted on chain
+ * ({totalCredits}); {totalEscrowed} is the balance less the credits, and a post or a settlement
+ * writes no escrow total (the indexer sums escrow from the events; the invariant tests check it
+ * against every task's terms).
  */
 abstract contract TaskEscrow is ITaskBoard, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
     mapping(address account => mapping(address token => uint256)) private _credits;
-    mapping(address token => uint256) private _escrowed;
     mapping(address token => uint256) private _creditTotals;
 
     /// @inheritdoc ITaskBoard
@@ -41,8 +44,11 @@ abstract contract TaskEscrow is ITaskBoard, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc ITaskBoard
+    /// @dev The balance less the credits: tokens forced on the board outside its functions (a
+    /// self-destruct's ETH, a plain ERC-20 transfer) count here too, and belong to nobody.
     function totalEscrowed(address token) external view returns (uint256 amount) {
-        return _escrowed[token];
+        uint256 balance = token == address(0) ? address(this).balance : IERC20(token).balanceOf(address(this));
+        return balance - _creditTotals[token];
     }
 
     /// @inheritdoc ITaskBoard
@@ -66,12 +72,10 @@ abstract contract TaskEscrow is ITaskBoard, ReentrancyGuardTransient {
                 if (received != amount) revert UnsupportedToken(token, amount, received);
             }
         }
-        _escrowed[token] += amount;
     }
 
     /// @dev Moves `amount` from escrow to `account`'s credit.
     function _release(address token, address account, uint256 amount, uint256 taskId) internal {
-        _escrowed[token] -= amount;
         _credit(account, token, amount, taskId);
     }
 
@@ -79,7 +83,6 @@ abstract contract TaskEscrow is ITaskBoard, ReentrancyGuardTransient {
     function _settle(address token, uint256 escrow, address payee, uint256 paid, address refundee, uint256 taskId)
         internal
     {
-        _escrowed[token] -= escrow;
         _credit(payee, token, paid, taskId);
         _credit(refundee, token, escrow - paid, taskId);
     }
