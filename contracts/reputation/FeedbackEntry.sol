@@ -33,18 +33,18 @@ library FeedbackEntryLib {
 
     /**
      * @notice A new entry.
-     * @param value The value (|value| <= 1e38 < 2^127).
-     * @param decimals Its decimals (at most 18 < 2^5).
+     * @param value_ The value (|value| <= 1e38 < 2^127).
+     * @param decimals_ Its decimals (at most 18 < 2^5).
      * @param tag1 The first tag.
      * @param tag2 The second tag.
      * @return entry The entry; `long` is set when the tags do not fit inline (store them beside it).
      */
-    function create(int128 value, uint8 decimals, bytes calldata tag1, bytes calldata tag2)
+    function create(int128 value_, uint8 decimals_, bytes calldata tag1, bytes calldata tag2)
         internal
         pure
         returns (FeedbackEntry entry)
     {
-        uint256 word = uint256(uint128(value)) | (uint256(decimals) << DECIMALS_SHIFT);
+        uint256 word = uint256(uint128(value_)) | (uint256(decimals_) << DECIMALS_SHIFT);
         uint256 n1 = tag1.length;
         uint256 n2 = tag2.length;
         if (n1 + n2 > INLINE_TAG_BYTES) return FeedbackEntry.wrap(word | LONG_BIT);
