@@ -9,6 +9,11 @@ export type GasRow = {
   /** Free text shown in the table (what the target compares against, say). */
   note?: string;
   /**
+   * Why the target is not met yet, when that is known and accepted (see the README): the snapshot
+   * test then checks that the row still misses it (so the reason is dropped once it is met).
+   */
+  openTarget?: string;
+  /**
    * How much the figure may vary between runs without any code change (a random draw whose path
    * shares more or fewer already-warm storage slots). The snapshot check allows this much above.
    */

@@ -28,7 +28,7 @@ export function machineLine(hardhatVersion: string): string {
 export function gasTable(section: GasSection): string {
   const lines = [`**${section.title}**`, "", "| call | gas | target | |", "|---|---:|---:|---|"];
   for (const row of section.rows) {
-    const status = row.target === undefined ? "" : row.gas <= row.target ? "met" : "**missed**";
+    const status = row.target === undefined ? "" : row.gas <= row.target ? "met" : row.openTarget ? `**missed** (${row.openTarget})` : "**missed**";
     const target = row.target === undefined ? "" : `≤ ${fmt(row.target)}`;
     lines.push(`| ${row.name} | ${fmt(row.gas)} | ${target} | ${[status, row.note].filter(Boolean).join(", ")} |`);
   }

@@ -81,7 +81,11 @@ if (mode === undefined || mode === "contention") {
 }
 
 const missed = sections.flatMap((s) => s.rows.filter((r) => r.target !== undefined && r.gas > r.target));
-if (missed.length > 0) {
-  console.log(`bench: targets missed: ${missed.map((r) => r.name).join("; ")}`);
+// Targets recorded as open (with the reason, in the table and the README) are reported, not failed.
+const open = missed.filter((r) => r.openTarget !== undefined);
+const unexpected = missed.filter((r) => r.openTarget === undefined);
+if (open.length > 0) console.log(`bench: targets still open (see the README): ${open.map((r) => r.name).join("; ")}`);
+if (unexpected.length > 0) {
+  console.log(`bench: targets missed: ${unexpected.map((r) => r.name).join("; ")}`);
   process.exitCode = 1;
 }

@@ -48,13 +48,14 @@ function* artifactFiles(dir: string): Generator<string> {
 const lowerFirst = (s: string) => s[0]!.toLowerCase() + s.slice(1);
 
 const artifacts: Artifact[] = [];
-const libraries = new Map<string, Artifact>(); // by "source:name", for contracts that link to them
+const libraries = new Map<string, Artifact>(); // every artifact with code, by "source:name", for contracts that link to them
 for (const file of artifactFiles(artifactsDir)) {
   const top = relative(artifactsDir, file).split(sep)[0]!;
   const artifact = JSON.parse(readFileSync(file, "utf8")) as Artifact;
   if (artifact.bytecode === "0x") continue; // abstract or interface-only
-  if (top === "libraries") libraries.set(`${artifact.sourceName}:${artifact.contractName}`, artifact);
-  if (EXCLUDED_DIRS.has(top)) continue;
+  libraries.set(`${artifact.sourceName}:${artifact.contractName}`, artifact);
+  // A library of internal functions (no ABI) is compiled into its users: nothing to deploy or call.
+  if (EXCLUDED_DIRS.has(top) || artifact.abi.length === 0) continue;
   artifacts.push(artifact);
 }
 // A library with external functions that a deployable contract links to is deployed with it.

@@ -78,6 +78,9 @@ contract IdentityRegistry is ERC721, EIP712, IIdentityRegistry, IERC4906 {
     mapping(uint256 agentId => AgentRecord) private _agents;
     mapping(uint256 agentId => PackedBytes.Bytes) private _agentURIs;
     mapping(uint256 agentId => mapping(bytes32 keyHash => PackedBytes.Bytes)) private _metadata;
+    /// @dev Non-zero 32-byte metadata values (hashes, ids, amounts: the common case) in one slot; the
+    /// value is here only while its {_metadata} entry is empty. See {_setMetadata}.
+    mapping(uint256 agentId => mapping(bytes32 keyHash => bytes32 word)) private _metadataWords;
     mapping(address account => AccountRecord) private _accounts;
     /// @dev Declared capabilities as a set: per tag, the agent's owner (zero: not declared), so that a
     /// claim learns the owner and the capability in one read; plus the list, so that
@@ -134,7 +137,10 @@ contract IdentityRegistry is ERC721, EIP712, IIdentityRegistry, IERC4906 {
     function getMetadata(uint256 agentId, string calldata metadataKey) external view returns (bytes memory) {
         bytes32 keyHash = keccak256(bytes(metadataKey));
         if (keyHash == AGENT_WALLET_KEY_HASH) return _encodeWallet(_walletOf(agentId));
-        return _metadata[agentId][keyHash].load();
+        PackedBytes.Bytes storage packed = _metadata[agentId][keyHash];
+        if (!packed.isEmpty()) return packed.load();
+        bytes32 word = _metadataWords[agentId][keyHash];
+        return word == bytes32(0) ? bytes("") : abi.encodePacked(word);
     }
 
     /// @inheritdoc IIdentityRegistry
@@ -298,7 +304,19 @@ contract IdentityRegistry is ERC721, EIP712, IIdentityRegistry, IERC4906 {
     function _setMetadata(uint256 agentId, string calldata metadataKey, bytes calldata metadataValue) private {
         bytes32 keyHash = keccak256(bytes(metadataKey));
         if (keyHash == AGENT_WALLET_KEY_HASH) revert ReservedMetadataKey(metadataKey);
-        _metadata[agentId][keyHash].store(metadataValue);
+        // A non-zero 32-byte value takes one slot; any other value is stored packed (an empty one
+        // clears both). The packed entry wins while it is not empty, so each write keeps the other
+        // place empty when it must.
+        PackedBytes.Bytes storage packed = _metadata[agentId][keyHash];
+        if (metadataValue.length == 32 && bytes32(metadataValue) != bytes32(0)) {
+            if (!packed.isEmpty()) packed.clear();
+            _metadataWords[agentId][keyHash] = bytes32(metadataValue);
+        } else {
+            packed.store(metadataValue);
+            if (metadataValue.length == 0 && _metadataWords[agentId][keyHash] != bytes32(0)) {
+                delete _metadataWords[agentId][keyHash];
+            }
+        }
         emit MetadataSet(agentId, metadataKey, metadataKey, metadataValue);
     }
 

@@ -14,6 +14,26 @@ import {IAgentErrors} from "./IAgentErrors.sol";
  * ({withdrawCredit}).
  */
 interface ITaskBoard is IAgentErrors {
+    /// @notice Where a task is in its life (a uint8 in the ABI).
+    enum TaskStatus {
+        /// No task has this id.
+        None,
+        /// Posted, waiting for a claim (again after a rejection, a reclaim or a released claim).
+        Open,
+        /// Held by a claimant whose lease runs.
+        Claimed,
+        /// The result is in; the poster's review window runs.
+        Submitted,
+        /// The claimant asked the approver; the lease clock is stopped.
+        Escalated,
+        /// Paid (settled).
+        Accepted,
+        /// Withdrawn by its poster while open (settled).
+        Cancelled,
+        /// Closed unclaimed after its deadline (settled).
+        Expired
+    }
+
     /// @notice The bounded terms of a spec or schedule, named by {TermOutOfRange}.
     enum Term {
         /// `maxReward` (below 2^96).
@@ -76,7 +96,7 @@ interface ITaskBoard is IAgentErrors {
     // solhint: returned in memory and ABI-encoded a word per field: order is for readers
     // solhint-disable-next-line gas-struct-packing
     struct TaskView {
-        uint8 status;
+        TaskStatus status;
         uint32 attempt;
         uint256 claimant;
         /// Lease expiry (Claimed), review deadline (Submitted) or paused lease seconds (Escalated); 0 otherwise.
@@ -357,7 +377,7 @@ interface ITaskBoard is IAgentErrors {
      * @param claimant Who holds it (or held it last; 0 for a cancelled or expired task).
      * @param attempt Its current attempt.
      */
-    error TaskNotOpen(uint256 taskId, uint8 status, uint256 claimant, uint32 attempt);
+    error TaskNotOpen(uint256 taskId, TaskStatus status, uint256 claimant, uint32 attempt);
     /**
      * @notice Thrown when claiming before `notBefore`.
      * @param taskId The task.
@@ -418,9 +438,10 @@ interface ITaskBoard is IAgentErrors {
     /**
      * @notice Thrown when an act needs another status.
      * @param taskId The task.
-     * @param status Its status.
+     * @param current Its status.
+     * @param expected The status the act needs.
      */
-    error WrongStatus(uint256 taskId, uint8 status);
+    error WrongStatus(uint256 taskId, TaskStatus current, TaskStatus expected);
     /**
      * @notice Thrown when the claimant acts after its lease expired.
      * @param taskId The task.
@@ -756,7 +777,7 @@ interface ITaskBoard is IAgentErrors {
     function creditOf(address account, address token) external view returns (uint256 credit);
 
     /**
-     * @notice Escrowed rewards and held bonds in `token`.
+     * @notice Escrowed rewards and held bonds in `token`: the board's balance less its credits.
      * @param token The token (the zero address for ETH).
      * @return amount The amount.
      */

@@ -66,6 +66,23 @@ library PackedBytes {
         }
     }
 
+    /**
+     * @notice Whether the stored value is empty (or was never set).
+     * @param self The value's head slot.
+     * @return True if empty.
+     */
+    function isEmpty(Bytes storage self) internal view returns (bool) {
+        return self.head == 0;
+    }
+
+    /**
+     * @notice Empties the value (its tail slots, never read past the length, stay in place).
+     * @param self The value's head slot.
+     */
+    function clear(Bytes storage self) internal {
+        self.head = 0;
+    }
+
     /// @notice Returns the stored value as a freshly allocated `bytes`.
     /// @param self The value's head slot.
     /// @return value The stored bytes.

@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {IIdentityRegistry} from "../interfaces/IIdentityRegistry.sol";
 import {IReputationRegistry} from "../interfaces/IReputationRegistry.sol";
 import {Paging} from "../libraries/Paging.sol";
+import {FeedbackEntry, FeedbackEntryLib} from "./FeedbackEntry.sol";
 
 /**
  * @title ReputationRegistry
@@ -11,6 +12,7 @@ import {Paging} from "../libraries/Paging.sol";
  * reputation is `getSummary(agentId, [taskBoard], "task", "")`.
  */
 contract ReputationRegistry is IReputationRegistry {
+
     /// @notice Largest |value| accepted (the ERC's bound).
     int128 public constant MAX_ABS_VALUE = 1e38;
     /// @notice Largest `valueDecimals` accepted.
@@ -19,18 +21,19 @@ contract ReputationRegistry is IReputationRegistry {
     /// @dev keccak256("") — the tag filter that matches any tag.
     bytes32 private constant ANY_TAG = keccak256("");
 
-    /// @dev `value`, `valueDecimals` and `isRevoked` share one slot; tags take a slot each when set.
-    struct Feedback {
-        int128 value;
-        uint8 valueDecimals;
-        bool isRevoked;
+    /// @dev Tags too long to fit in their entry's word.
+    struct LongTags {
         string tag1;
         string tag2;
     }
 
     IIdentityRegistry private immutable _identity;
 
-    mapping(uint256 agentId => mapping(address client => mapping(uint64 feedbackIndex => Feedback))) private _feedback;
+    /// @dev One word per entry ({FeedbackEntry}): value, decimals, revoked and, when short, the tags.
+    mapping(uint256 agentId => mapping(address client => mapping(uint64 feedbackIndex => FeedbackEntry))) private
+        _feedback;
+    /// @dev The tags of the entries whose tags are too long to be inline.
+    mapping(uint256 agentId => mapping(address client => mapping(uint64 feedbackIndex => LongTags))) private _longTags;
     /// @dev Also the client's entry count; 0 means the client never rated the agent.
     mapping(uint256 agentId => mapping(address client => uint64)) private _lastIndex;
     mapping(uint256 agentId => address[]) private _clients;
@@ -71,11 +74,9 @@ contract ReputationRegistry is IReputationRegistry {
 
         uint64 index = ++_lastIndex[agentId][msg.sender];
         if (index == 1) _clients[agentId].push(msg.sender);
-        Feedback storage fb = _feedback[agentId][msg.sender][index];
-        fb.value = value;
-        fb.valueDecimals = valueDecimals;
-        if (bytes(tag1).length != 0) fb.tag1 = tag1;
-        if (bytes(tag2).length != 0) fb.tag2 = tag2;
+        FeedbackEntry entry = FeedbackEntryLib.create(value, valueDecimals, bytes(tag1), bytes(tag2));
+        _feedback[agentId][msg.sender][index] = entry;
+        if (entry.isLong()) _longTags[agentId][msg.sender][index] = LongTags(tag1, tag2);
 
         emit NewFeedback(
             agentId, msg.sender, index, value, valueDecimals, tag1, tag1, tag2, endpoint, feedbackURI, feedbackHash
@@ -84,9 +85,9 @@ contract ReputationRegistry is IReputationRegistry {
 
     /// @inheritdoc IReputationRegistry
     function revokeFeedback(uint256 agentId, uint64 feedbackIndex) external {
-        Feedback storage fb = _existingFeedback(agentId, msg.sender, feedbackIndex);
-        if (fb.isRevoked) revert FeedbackAlreadyRevoked(agentId, msg.sender, feedbackIndex);
-        fb.isRevoked = true;
+        FeedbackEntry entry = _existingFeedback(agentId, msg.sender, feedbackIndex);
+        if (entry.isRevoked()) revert FeedbackAlreadyRevoked(agentId, msg.sender, feedbackIndex);
+        _feedback[agentId][msg.sender][feedbackIndex] = entry.revoked();
         emit FeedbackRevoked(agentId, msg.sender, feedbackIndex);
     }
 
@@ -125,13 +126,12 @@ contract ReputationRegistry is IReputationRegistry {
         int256 sum;
         uint8 maxDecimals;
         for (uint256 i; i < clients.length; ++i) {
-            mapping(uint64 => Feedback) storage entries = _feedback[agentId][clients[i]];
             uint64 last = _lastIndex[agentId][clients[i]];
             for (uint64 j = 1; j <= last; ++j) {
-                Feedback storage fb = entries[j];
-                if (!_matches(fb, tag1Hash, tag2Hash, false)) continue;
-                uint8 decimals = fb.valueDecimals;
-                sum += int256(fb.value) * int256(10 ** (MAX_VALUE_DECIMALS - decimals));
+                FeedbackEntry entry = _feedback[agentId][clients[i]][j];
+                if (!_matches(agentId, clients[i], j, entry, tag1Hash, tag2Hash, false)) continue;
+                uint8 decimals = entry.decimals();
+                sum += int256(entry.value()) * int256(10 ** (MAX_VALUE_DECIMALS - decimals));
                 if (decimals > maxDecimals) maxDecimals = decimals;
                 ++count;
             }
@@ -151,8 +151,9 @@ contract ReputationRegistry is IReputationRegistry {
         view
         returns (int128 value, uint8 valueDecimals, string memory tag1, string memory tag2, bool isRevoked)
     {
-        Feedback storage fb = _existingFeedback(agentId, clientAddress, feedbackIndex);
-        return (fb.value, fb.valueDecimals, fb.tag1, fb.tag2, fb.isRevoked);
+        FeedbackEntry entry = _existingFeedback(agentId, clientAddress, feedbackIndex);
+        (tag1, tag2) = _tagsOf(agentId, clientAddress, feedbackIndex, entry);
+        return (entry.value(), entry.decimals(), tag1, tag2, entry.isRevoked());
     }
 
     /// @inheritdoc IReputationRegistry
@@ -193,15 +194,14 @@ contract ReputationRegistry is IReputationRegistry {
         for (uint256 i; i < list.length; ++i) {
             uint64 last = _lastIndex[agentId][list[i]];
             for (uint64 j = 1; j <= last; ++j) {
-                Feedback storage fb = _feedback[agentId][list[i]][j];
-                if (!_matches(fb, tag1Hash, tag2Hash, includeRevoked)) continue;
+                FeedbackEntry entry = _feedback[agentId][list[i]][j];
+                if (!_matches(agentId, list[i], j, entry, tag1Hash, tag2Hash, includeRevoked)) continue;
                 clients[k] = list[i];
                 feedbackIndexes[k] = j;
-                values[k] = fb.value;
-                valueDecimals[k] = fb.valueDecimals;
-                tag1s[k] = fb.tag1;
-                tag2s[k] = fb.tag2;
-                revokedStatuses[k] = fb.isRevoked;
+                values[k] = entry.value();
+                valueDecimals[k] = entry.decimals();
+                (tag1s[k], tag2s[k]) = _tagsOf(agentId, list[i], j, entry);
+                revokedStatuses[k] = entry.isRevoked();
                 ++k;
             }
         }
@@ -264,15 +264,16 @@ contract ReputationRegistry is IReputationRegistry {
         for (uint256 i = start; i < end; ++i) {
             // i < lastIndex <= type(uint64).max, so i + 1 fits in uint64.
             uint64 index = uint64(i + 1);
-            Feedback storage fb = _feedback[agentId][clientAddress][index];
+            FeedbackEntry entry = _feedback[agentId][clientAddress][index];
+            (string memory tag1, string memory tag2) = _tagsOf(agentId, clientAddress, index, entry);
             page[i - start] = FeedbackRecord({
                 client: clientAddress,
                 feedbackIndex: index,
-                value: fb.value,
-                valueDecimals: fb.valueDecimals,
-                isRevoked: fb.isRevoked,
-                tag1: fb.tag1,
-                tag2: fb.tag2
+                value: entry.value(),
+                valueDecimals: entry.decimals(),
+                isRevoked: entry.isRevoked(),
+                tag1: tag1,
+                tag2: tag2
             });
         }
     }
@@ -283,7 +284,7 @@ contract ReputationRegistry is IReputationRegistry {
     function _existingFeedback(uint256 agentId, address client, uint64 feedbackIndex)
         private
         view
-        returns (Feedback storage)
+        returns (FeedbackEntry)
     {
         if (feedbackIndex == 0 || feedbackIndex > _lastIndex[agentId][client]) {
             revert FeedbackNotFound(agentId, client, feedbackIndex);
@@ -291,14 +292,32 @@ contract ReputationRegistry is IReputationRegistry {
         return _feedback[agentId][client][feedbackIndex];
     }
 
-    function _matches(Feedback storage fb, bytes32 tag1Hash, bytes32 tag2Hash, bool includeRevoked)
+    /// @dev The entry's tags: inline, or decoded from beside it.
+    function _tagsOf(uint256 agentId, address client, uint64 feedbackIndex, FeedbackEntry entry)
         private
         view
-        returns (bool)
+        returns (string memory tag1, string memory tag2)
     {
-        if (fb.isRevoked && !includeRevoked) return false;
-        if (tag1Hash != ANY_TAG && tag1Hash != keccak256(bytes(fb.tag1))) return false;
-        if (tag2Hash != ANY_TAG && tag2Hash != keccak256(bytes(fb.tag2))) return false;
+        if (!entry.isLong()) return entry.inlineTags();
+        LongTags storage tags = _longTags[agentId][client][feedbackIndex];
+        return (tags.tag1, tags.tag2);
+    }
+
+    /// @dev Whether the entry passes the filter (`ANY_TAG` matches any tag).
+    function _matches(
+        uint256 agentId,
+        address client,
+        uint64 feedbackIndex,
+        FeedbackEntry entry,
+        bytes32 tag1Hash,
+        bytes32 tag2Hash,
+        bool includeRevoked
+    ) private view returns (bool) {
+        if (entry.isRevoked() && !includeRevoked) return false;
+        if (tag1Hash == ANY_TAG && tag2Hash == ANY_TAG) return true;
+        (string memory tag1, string memory tag2) = _tagsOf(agentId, client, feedbackIndex, entry);
+        if (tag1Hash != ANY_TAG && tag1Hash != keccak256(bytes(tag1))) return false;
+        if (tag2Hash != ANY_TAG && tag2Hash != keccak256(bytes(tag2))) return false;
         return true;
     }
 
@@ -313,7 +332,8 @@ contract ReputationRegistry is IReputationRegistry {
         for (uint256 i; i < clients.length; ++i) {
             uint64 last = _lastIndex[agentId][clients[i]];
             for (uint64 j = 1; j <= last; ++j) {
-                if (_matches(_feedback[agentId][clients[i]][j], tag1Hash, tag2Hash, includeRevoked)) ++total;
+                FeedbackEntry entry = _feedback[agentId][clients[i]][j];
+                if (_matches(agentId, clients[i], j, entry, tag1Hash, tag2Hash, includeRevoked)) ++total;
             }
         }
     }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {ITaskBoard} from "../interfaces/ITaskBoard.sol";
+
 /**
  * @notice A task's hot state in one word, so that a claim is one read and one write of one slot
  * (a compare-and-set within the transaction). The middle of the word depends on the status:
@@ -28,14 +30,6 @@ using TaskStateLib for TaskState global;
 /// @title TaskStateLib
 /// @notice Accessors of {TaskState}.
 library TaskStateLib {
-    uint8 internal constant NONE = 0;
-    uint8 internal constant OPEN = 1;
-    uint8 internal constant CLAIMED = 2;
-    uint8 internal constant SUBMITTED = 3;
-    uint8 internal constant ESCALATED = 4;
-    uint8 internal constant ACCEPTED = 5;
-    uint8 internal constant CANCELLED = 6;
-    uint8 internal constant EXPIRED = 7;
 
     /// @dev The task needs a capability (the capability slot must be read).
     uint8 internal constant FLAG_CAPABILITY = 1;
@@ -48,6 +42,7 @@ library TaskStateLib {
     /// @dev Abandonment slashes stake: a claim locks `abandonSlash` of the claimant's stake.
     uint8 internal constant FLAG_SLASH = 16;
 
+    uint256 private constant STATUS_MASK = 0xf;
     uint256 private constant FLAGS_SHIFT = 4;
     uint256 private constant ATTEMPT_SHIFT = 12;
     uint256 private constant CLAIMANT_SHIFT = 44;
@@ -57,18 +52,39 @@ library TaskStateLib {
     uint256 private constant LEASE_SHIFT = 124;
     uint256 private constant REWARD_SHIFT = 160;
 
-    function status(TaskState self) internal pure returns (uint8) {
-        return uint8(TaskState.unwrap(self) & 0xf);
+    /**
+     * @notice The task's status.
+     * @param self The state word.
+     * @return The status (the word's low 4 bits hold one of the enum's 8 values).
+     */
+    function status(TaskState self) internal pure returns (ITaskBoard.TaskStatus) {
+        return ITaskBoard.TaskStatus(TaskState.unwrap(self) & STATUS_MASK);
     }
 
+    /**
+     * @notice Which cold slots a claim reads, and what the task takes and pays in ({FLAG_CAPABILITY} …).
+     * @param self The state word.
+     * @return The flags.
+     */
     function flags(TaskState self) internal pure returns (uint8) {
         return uint8(TaskState.unwrap(self) >> FLAGS_SHIFT);
     }
 
+    /**
+     * @notice Whether the task has `flag`.
+     * @param self The state word.
+     * @param flag One flag.
+     * @return True if set.
+     */
     function has(TaskState self, uint8 flag) internal pure returns (bool) {
         return (TaskState.unwrap(self) >> FLAGS_SHIFT) & flag != 0;
     }
 
+    /**
+     * @notice Claims so far (the fencing token of the current claim).
+     * @param self The state word.
+     * @return The attempt.
+     */
     function attempt(TaskState self) internal pure returns (uint32) {
         return uint32(TaskState.unwrap(self) >> ATTEMPT_SHIFT);
     }
@@ -103,6 +119,11 @@ library TaskStateLib {
         return uint32(TaskState.unwrap(self) >> LEASE_SHIFT);
     }
 
+    /**
+     * @notice The reward: the base reward while open, the reward locked in once claimed.
+     * @param self The state word.
+     * @return The reward.
+     */
     function lockedReward(TaskState self) internal pure returns (uint96) {
         return uint96(TaskState.unwrap(self) >> REWARD_SHIFT);
     }
@@ -120,7 +141,7 @@ library TaskStateLib {
         returns (TaskState)
     {
         return TaskState.wrap(
-            uint256(OPEN) | (uint256(flags_) << FLAGS_SHIFT) | (uint256(attempt_) << ATTEMPT_SHIFT)
+            uint256(ITaskBoard.TaskStatus.Open) | (uint256(flags_) << FLAGS_SHIFT) | (uint256(attempt_) << ATTEMPT_SHIFT)
                 | (uint256(notBefore_) << NOT_BEFORE_SHIFT) | (uint256(deadline_) << DEADLINE_SHIFT)
                 | (uint256(leaseDuration_) << LEASE_SHIFT) | (uint256(reward_) << REWARD_SHIFT)
         );
@@ -133,13 +154,13 @@ library TaskStateLib {
     /// @param claimant_ The claimant.
     /// @param timer_ The timer (its meaning depends on the status).
     /// @param reward_ The locked reward.
-    function pack(TaskState self, uint8 status_, uint32 attempt_, uint64 claimant_, uint40 timer_, uint96 reward_)
+    function pack(TaskState self, ITaskBoard.TaskStatus status_, uint32 attempt_, uint64 claimant_, uint40 timer_, uint96 reward_)
         internal
         pure
         returns (TaskState)
     {
         return TaskState.wrap(
-            uint256(status_) | (uint256(self.flags()) << FLAGS_SHIFT) | (uint256(attempt_) << ATTEMPT_SHIFT)
+            uint256(uint8(status_)) | (uint256(self.flags()) << FLAGS_SHIFT) | (uint256(attempt_) << ATTEMPT_SHIFT)
                 | (uint256(claimant_) << CLAIMANT_SHIFT) | (uint256(timer_) << TIMER_SHIFT)
                 | (uint256(reward_) << REWARD_SHIFT)
         );
@@ -149,7 +170,7 @@ library TaskStateLib {
     /// @param self The state word.
     /// @param status_ The new status.
     /// @param timer_ The new timer.
-    function withStatus(TaskState self, uint8 status_, uint40 timer_) internal pure returns (TaskState) {
+    function withStatus(TaskState self, ITaskBoard.TaskStatus status_, uint40 timer_) internal pure returns (TaskState) {
         return self.pack(status_, self.attempt(), self.claimant(), timer_, self.lockedReward());
     }
 }

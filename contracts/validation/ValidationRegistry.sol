@@ -18,13 +18,15 @@ contract ValidationRegistry is IValidationRegistry, AgentAuth {
     /// @dev keccak256("") — the tag filter that matches any tag.
     bytes32 private constant ANY_TAG = keccak256("");
 
-    /// @dev `validator`, `response`, `hasResponse` and `lastUpdate` share the first slot.
+    /// @dev A request: one fresh slot (`| 48 agentId | 8 response + 1 | 40 lastUpdate | 160 validator |`)
+    /// unless the agent id needs more than 48 bits (then `agentId` is 0 and `largeAgentId` holds it).
+    /// `response` is 0 until the first response, then the response plus one.
     struct Request {
         address validator;
+        uint40 lastUpdate;
         uint8 response;
-        bool hasResponse;
-        uint64 lastUpdate;
-        uint256 agentId;
+        uint48 agentId;
+        uint256 largeAgentId;
         bytes32 responseHash;
         string tag;
     }
@@ -53,9 +55,11 @@ contract ValidationRegistry is IValidationRegistry, AgentAuth {
 
         Request storage request = _requests[requestHash];
         if (request.validator != address(0)) revert ValidationRequestExists(requestHash);
+        // Unix seconds fit 40 bits until the year 36812.
         request.validator = validatorAddress;
-        request.lastUpdate = uint64(block.timestamp);
-        request.agentId = agentId;
+        request.lastUpdate = uint40(block.timestamp);
+        if (agentId <= type(uint48).max) request.agentId = uint48(agentId);
+        else request.largeAgentId = agentId;
         _agentRequests[agentId].push(requestHash);
         _validatorRequests[validatorAddress].push(requestHash);
 
@@ -75,13 +79,13 @@ contract ValidationRegistry is IValidationRegistry, AgentAuth {
         if (msg.sender != validator) revert NotValidator(msg.sender, validator);
         if (response > MAX_RESPONSE) revert InvalidResponse(response);
 
-        request.response = response;
-        request.hasResponse = true;
-        request.lastUpdate = uint64(block.timestamp);
+        // response <= MAX_RESPONSE, so response + 1 fits 8 bits.
+        request.response = response + 1;
+        request.lastUpdate = uint40(block.timestamp);
         request.responseHash = responseHash;
         request.tag = tag;
 
-        emit ValidationResponse(validator, request.agentId, requestHash, response, responseURI, responseHash, tag);
+        emit ValidationResponse(validator, _agentOf(request), requestHash, response, responseURI, responseHash, tag);
     }
 
     /// @inheritdoc IValidationRegistry
@@ -98,10 +102,11 @@ contract ValidationRegistry is IValidationRegistry, AgentAuth {
         )
     {
         Request storage request = _existingRequest(requestHash);
+        uint8 stored = request.response;
         return (
             request.validator,
-            request.agentId,
-            request.response,
+            _agentOf(request),
+            stored == 0 ? 0 : stored - 1,
             request.responseHash,
             request.tag,
             request.lastUpdate
@@ -119,10 +124,11 @@ contract ValidationRegistry is IValidationRegistry, AgentAuth {
         uint256 total;
         for (uint256 i; i < ids.length; ++i) {
             Request storage request = _requests[ids[i]];
-            if (!request.hasResponse) continue;
+            uint8 stored = request.response;
+            if (stored == 0) continue;
             if (validatorAddresses.length != 0 && !_contains(validatorAddresses, request.validator)) continue;
             if (tagHash != ANY_TAG && tagHash != keccak256(bytes(request.tag))) continue;
-            total += request.response;
+            total += stored - 1;
             ++count;
         }
         // The mean of values <= 100 is <= 100, so the narrowing cast is exact.
@@ -155,6 +161,12 @@ contract ValidationRegistry is IValidationRegistry, AgentAuth {
         returns (bytes32[] memory, uint256)
     {
         return _page(_validatorRequests[validatorAddress], offset, limit);
+    }
+
+    /// @dev The request's agent, wherever it is stored.
+    function _agentOf(Request storage request) private view returns (uint256) {
+        uint256 small = request.agentId;
+        return small != 0 ? small : request.largeAgentId;
     }
 
     function _existingRequest(bytes32 requestHash) private view returns (Request storage request) {

@@ -26,7 +26,7 @@ function formatTimestamp(unixSeconds: bigint | number): string {
 }
 const at = formatTimestamp;
 
-/** TaskBoard status numbers (contracts/tasks/TaskState.sol), as words. */
+/** TaskBoard status numbers (ITaskBoard.TaskStatus), as words. */
 const TASK_STATUS = ["none", "open", "claimed", "submitted", "escalated", "accepted", "cancelled", "expired"] as const;
 const taskStatus = (status: number) => TASK_STATUS[status] ?? `in status ${status}`;
 
@@ -135,7 +135,8 @@ export const contractErrorMessages: ContractErrorMessages = {
   ZeroTreasury: () => `TaskBoard needs a treasury address to receive abandonment slashes`,
   StaleAttempt: ({ taskId, attempt, currentAttempt }) =>
     `attempt ${attempt} on task ${taskId} is stale: the task is on attempt ${currentAttempt} (the claim was reclaimed, handed off or released)`,
-  WrongStatus: ({ taskId, status }) => `task ${taskId} is ${taskStatus(status)}, which does not allow this action`,
+  WrongStatus: ({ taskId, current, expected }) =>
+    `task ${taskId} is ${taskStatus(current)}, but this action needs it ${taskStatus(expected)}`,
   LeaseExpired: ({ taskId, leaseExpiry }) =>
     `the lease on task ${taskId} expired at ${at(leaseExpiry)}; the claim can no longer act and the task can be reclaimed`,
   LeaseActive: ({ taskId, leaseExpiry }) => `task ${taskId} cannot be reclaimed yet: its lease runs until ${at(leaseExpiry)}`,

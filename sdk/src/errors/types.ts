@@ -23,7 +23,6 @@ type Reaches = {
   StakeManager: "StakeManager" | "LeaderElection" | "StakeToken" | "IdentityRegistry";
   StakeToken: "StakeToken";
   TaskBoard: "TaskBoard" | "StakeManager" | "ReputationRegistry" | "IdentityRegistry";
-  TaskStateLib: "TaskStateLib";
   ValidationRegistry: "ValidationRegistry" | "IdentityRegistry";
 };
 

@@ -190,6 +190,20 @@ describe("IdentityRegistry", () => {
   });
 
   describe("metadata", () => {
+    it("reads back every value written, whatever the previous one: 32-byte words (one slot), zero words, short, long and empty values", async () => {
+      const { identity, agentId, alice, as } = await loadFixture(withAgent);
+      const word = `0x${"ab".repeat(32)}` as const;
+      const otherWord = `0x${"cd".repeat(31)}00` as const;
+      const zeroWord = `0x${"00".repeat(32)}` as const;
+      const long = `0x${"ef".repeat(70)}` as const;
+      const sequence = [word, "0x0102", otherWord, long, "0x", word, zeroWord, word, "0x", "0x", otherWord, word] as const;
+      for (const value of sequence) {
+        await (await as(alice)).write.setMetadata([agentId, "model", value]);
+        expect(await identity.read.getMetadata([agentId, "model"])).to.equal(value);
+      }
+      expect(await identity.read.getMetadata([agentId, "never set"])).to.equal("0x");
+    });
+
     it("owner and operators set entries; reads return them; unknown keys and agents read empty", async () => {
       const { identity, alice, bob, agentId, as } = await loadFixture(withAgent);
       const tx = (await as(alice)).write.setMetadata([agentId, "endpoint", toHex("https://a.example")]);

@@ -43,6 +43,39 @@ describe("ReputationRegistry", () => {
   });
 
   describe("giveFeedback", () => {
+    it("keeps tags of any length exactly: up to 13 bytes together in the entry's one word, longer ones beside it", async () => {
+      const { reputation, agentId, bob, give } = await loadFixture(deployed);
+      const long = "a-tag-much-longer-than-thirty-two-bytes-in-all";
+      const cases: [string, string][] = [
+        ["", ""],
+        ["task", "accepted"],
+        ["task", "abandoned"], // 13 bytes: the most kept inline
+        ["task", "abandoned!"], // 14 bytes: beside the entry
+        ["", "thirteen-byte"],
+        ["thirteen-byte", ""],
+        [long, "x"],
+        ["x", long],
+        ["é✓", "ü"], // multi-byte UTF-8
+      ];
+      for (const [i, [tag1, tag2]] of cases.entries()) {
+        await give(bob, BigInt(-i) * 7n, i % 3, tag1, tag2);
+        expect(await reputation.read.readFeedback([agentId, bob.account.address, BigInt(i + 1)])).to.deep.equal([BigInt(-i) * 7n, i % 3, tag1, tag2, false]);
+      }
+      // Filters see the same tags, inline or beside the entry.
+      for (const [tag1, tag2] of cases.filter(([a, b]) => a !== "" && b !== "")) {
+        const [clients, indexes] = await reputation.read.readAllFeedback([agentId, [bob.account.address], tag1, tag2, false]);
+        expect(clients).to.have.length(1);
+        const [count] = await reputation.read.getSummary([agentId, [bob.account.address], tag1, tag2]);
+        expect(count).to.equal(1n);
+        const [, , , , t1, t2] = await reputation.read.readAllFeedback([agentId, [bob.account.address], "", "", false]);
+        expect(t1[Number(indexes[0]!) - 1]).to.equal(tag1);
+        expect(t2[Number(indexes[0]!) - 1]).to.equal(tag2);
+      }
+      // Revoking keeps the value, decimals and tags.
+      await (await viem.getContractAt("ReputationRegistry", reputation.address, { client: { wallet: bob } })).write.revokeFeedback([agentId, 7n]);
+      expect(await reputation.read.readFeedback([agentId, bob.account.address, 7n])).to.deep.equal([-42n, 0, long, "x", true]);
+    });
+
     it("stores the entry, numbers it per client from 1, lists the client once, and emits every field", async () => {
       const { reputation, agentId, bob, rep } = await loadFixture(deployed);
       const feedbackHash = `0x${"ab".repeat(32)}` as const;

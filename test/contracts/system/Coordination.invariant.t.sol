@@ -173,7 +173,7 @@ contract CoordinationHandler {
 
     function submitTask(uint256 taskSeed) external {
         (uint256 taskId, ITaskBoard.TaskView memory t) = _task(taskSeed);
-        if (taskId == 0 || t.status != 2) return;
+        if (taskId == 0 || uint8(t.status) != 2) return;
         vm.prank(ownerOf[t.claimant]);
         try board.submit(taskId, t.attempt, "ipfs://done", bytes32(0)) {} catch {}
         _observe();
@@ -181,7 +181,7 @@ contract CoordinationHandler {
 
     function escalateTask(uint256 taskSeed) external {
         (uint256 taskId, ITaskBoard.TaskView memory t) = _task(taskSeed);
-        if (taskId == 0 || t.status != 2) return;
+        if (taskId == 0 || uint8(t.status) != 2) return;
         vm.prank(ownerOf[t.claimant]);
         try board.escalate(taskId, t.attempt, "ipfs://question") {} catch {}
         _observe();
@@ -387,7 +387,7 @@ contract CoordinationInvariantTest is Test {
             uint256 owed;
             for (uint256 id = 1; id <= count; ++id) {
                 ITaskBoard.TaskView memory t = board.getTask(id);
-                if ((t.status == 2 || t.status == 4) && t.claimant == agentId) owed += t.abandonSlash;
+                if ((uint8(t.status) == 2 || uint8(t.status) == 4) && t.claimant == agentId) owed += t.abandonSlash;
             }
             assertEq(handler.stakes().lockedOf(agentId), owed, "locked != abandonSlash of held tasks");
         }

@@ -105,7 +105,7 @@ describe("TaskBoard under attack (issue 14)", () => {
         // The rest of the attack: after the review window, revoke and accept the junk.
         await time.increase(REVIEW + 1n);
         if (variant === "setApprovalForAll") await f.mined(asBob.write.setApprovalForAll([f.board.address, false]));
-        await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.bob)).write.accept([f.taskId]), f.board, "WrongStatus", [f.taskId, OPEN]);
+        await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.bob)).write.accept([f.taskId]), f.board, "WrongStatus", [f.taskId, OPEN, SUBMITTED]);
         expect(await f.board.read.creditOf([f.bob.account.address, zeroAddress])).to.equal(50n); // its bond, no reward
         const reputation = await f.at.ReputationRegistry();
         expect(await reputation.read.readFeedback([f.w1, f.board.address, 1n])).to.deep.equal([0n, 0, "task", "rejected", false]);

@@ -25,10 +25,10 @@ contract TaskBoardHandler {
     uint256 internal constant POSTER_KEY = 0xB0B;
     address public constant TREASURY = address(0x7EA5);
     address public constant STRANGER = address(0x5757);
-    uint8 internal constant OPEN = 1;
-    uint8 internal constant CLAIMED = 2;
-    uint8 internal constant SUBMITTED = 3;
-    uint8 internal constant ESCALATED = 4;
+    ITaskBoard.TaskStatus internal constant OPEN = ITaskBoard.TaskStatus.Open; // 1;
+    ITaskBoard.TaskStatus internal constant CLAIMED = ITaskBoard.TaskStatus.Claimed; // 2;
+    ITaskBoard.TaskStatus internal constant SUBMITTED = ITaskBoard.TaskStatus.Submitted; // 3;
+    ITaskBoard.TaskStatus internal constant ESCALATED = ITaskBoard.TaskStatus.Escalated; // 4;
 
     address public immutable POSTER;
     IdentityRegistry public immutable identity;
@@ -380,9 +380,9 @@ contract TaskBoardInvariantTest is Test {
         uint256 count = board.taskCount();
         for (uint256 id = 1; id <= count; ++id) {
             ITaskBoard.TaskView memory t = board.getTask(id);
-            if (t.status >= 5) continue; // accepted, cancelled, expired: settled
+            if (uint8(t.status) >= 5) continue; // accepted, cancelled, expired: settled
             uint256 held = t.maxReward;
-            if (t.status >= 2 && t.status <= 4) held += t.claimBond;
+            if (uint8(t.status) >= 2 && uint8(t.status) <= 4) held += t.claimBond;
             if (t.rewardToken == address(0)) eth += held;
             else tok += held;
         }
@@ -397,8 +397,8 @@ contract TaskBoardInvariantTest is Test {
         uint256 count = board.taskCount();
         for (uint256 id = 1; id <= count; ++id) {
             ITaskBoard.TaskView memory t = board.getTask(id);
-            bool held = t.status >= 2 && t.status <= 4;
-            assertTrue(held == (t.claimant != 0) || (t.status == 5 && t.claimant != 0), "claimant out of step with status");
+            bool held = uint8(t.status) >= 2 && uint8(t.status) <= 4;
+            assertTrue(held == (t.claimant != 0) || (uint8(t.status) == 5 && t.claimant != 0), "claimant out of step with status");
         }
     }
 
@@ -426,7 +426,7 @@ contract TaskBoardInvariantTest is Test {
         uint256 count = board.taskCount();
         for (uint256 id = 1; id <= count; ++id) {
             ITaskBoard.TaskView memory t = board.getTask(id);
-            if (t.status != 2) continue;
+            if (uint8(t.status) != 2) continue;
             uint256 from = t.deadline > handler.lastResumedAt(id) ? t.deadline : handler.lastResumedAt(id);
             assertTrue(t.timer <= from + t.leaseDuration, "a lease runs past the deadline");
         }
@@ -439,7 +439,7 @@ contract TaskBoardInvariantTest is Test {
         uint256 now_ = block.timestamp;
         uint256 count = board.taskCount();
         for (uint256 id = 1; id <= count; ++id) {
-            if (board.getTask(id).status >= 5) continue;
+            if (uint8(board.getTask(id).status) >= 5) continue;
             try this.probeRecovery(id) {}
             catch (bytes memory result) {
                 vm.warp(now_);
@@ -459,12 +459,12 @@ contract TaskBoardInvariantTest is Test {
         uint256 at = from + t.leaseDuration + window + t.reviewWindow + 1;
         if (block.timestamp < at) vm.warp(at);
         vm.startPrank(handler.STRANGER());
-        if (board.getTask(id).status == 4) try board.expireEscalation(id) {} catch {}
-        if (board.getTask(id).status == 2) try board.reclaim(id) {} catch {}
-        if (board.getTask(id).status == 3) try board.accept(id) {} catch {}
-        if (board.getTask(id).status == 1) try board.expire(id) {} catch {}
+        if (uint8(board.getTask(id).status) == 4) try board.expireEscalation(id) {} catch {}
+        if (uint8(board.getTask(id).status) == 2) try board.reclaim(id) {} catch {}
+        if (uint8(board.getTask(id).status) == 3) try board.accept(id) {} catch {}
+        if (uint8(board.getTask(id).status) == 1) try board.expire(id) {} catch {}
         vm.stopPrank();
-        uint8 status = board.getTask(id).status;
+        uint8 status = uint8(board.getTask(id).status);
         revert Recovered(status == 5 || status == 7, status);
     }
 
@@ -485,7 +485,7 @@ contract TaskBoardInvariantTest is Test {
             uint256 owed;
             for (uint256 id = 1; id <= count; ++id) {
                 ITaskBoard.TaskView memory t = board.getTask(id);
-                if ((t.status == 2 || t.status == 4) && t.claimant == agentId) owed += t.abandonSlash;
+                if ((uint8(t.status) == 2 || uint8(t.status) == 4) && t.claimant == agentId) owed += t.abandonSlash;
             }
             assertEq(stakes.lockedOf(agentId), owed, "locked stake != abandonSlash of held tasks");
             assertTrue(stakes.stakeOf(agentId) >= owed, "active stake below what the agent owes");
