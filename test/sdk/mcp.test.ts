@@ -13,7 +13,7 @@ import { expect } from "chai";
 import { parseEther } from "viem";
 import { generatePrivateKey, type PrivateKeyAccount, privateKeyToAccount } from "viem/accounts";
 import { startTcpProxy, type TcpProxy } from "../../scripts/lib/proxy.ts";
-import { type Agent, payloadText } from "../../sdk/src/index.ts";
+import { abis, type Agent, contractAddress, payloadText } from "../../sdk/src/index.ts";
 import { account, advance, agentFor, eventually, sdkStack, type SdkStack } from "./helpers/stack.ts";
 
 const TOOLS = [
@@ -24,6 +24,7 @@ const TOOLS = [
   "get_task",
   "claim_task",
   "submit_task",
+  "escalate_task",
   "post_task",
   "send_message",
   "post_message",
@@ -163,6 +164,25 @@ describe("sdk: mcp server", function () {
       return (task as Json).status === "submitted" ? (task as Json) : undefined;
     }, "get_task to show the submission");
     expect(shown.resultURI).to.equal("data:text/plain,done");
+  });
+
+  it("escalate_task asks the approver and stops the lease clock; the approver's resume gives the claim back", async () => {
+    const { taskId } = await poster.tasks.post({ specURI: "ipfs://mcp-escalate", maxReward: parseEther("0.001"), capability: "mcp-test" });
+    const claim = await ok("claim_task", { task_id: taskId.toString() });
+    const escalated = await ok("escalate_task", { task_id: taskId.toString(), attempt: claim.attempt, question_uri: "data:text/plain,which source?" });
+    const onChain = await agentFor(12, { indexer: false });
+    const board = { address: contractAddress(onChain.deployment, "TaskBoard"), abi: abis.TaskBoard } as const;
+    const answerBy = await onChain.publicClient.readContract({ ...board, functionName: "escalationDeadline", args: [taskId] });
+    expect(escalated).to.include({ status: "escalated", taskId: taskId.toString(), attempt: claim.attempt, answerBy: answerBy.toString() });
+    expect(Number(escalated.leaseRemainingSeconds)).to.be.greaterThan(0);
+    expect((await onChain.tasks.get(taskId))?.status).to.equal("escalated");
+
+    await poster.tasks.resolveEscalation(taskId, "data:text/plain,the first", true);
+    const resumed = await onChain.tasks.get(taskId);
+    expect(resumed).to.include({ status: "claimed", claimant: me, attempt: claim.attempt });
+    // Wrong attempt: a typed error with its plain message, nothing sent.
+    const error = await fails("escalate_task", { task_id: taskId.toString(), attempt: 99, question_uri: "data:text/plain,again?" });
+    expect(error).to.match(/^STALE_ATTEMPT: attempt 99 on task \d+ is stale/);
   });
 
   it("claim_task without a task id picks an open task; claiming it again returns TASK_NOT_OPEN with the plain message", async () => {

@@ -15,7 +15,7 @@ import { registerAgent, whoami } from "./tools/identity.js";
 import { acquireLock, releaseLock } from "./tools/locks.js";
 import { postMessage, readMessages, sendMessage } from "./tools/messages.js";
 import { stake } from "./tools/staking.js";
-import { claimTask, getTask, listTasks, postTask, submitTask } from "./tools/tasks.js";
+import { claimTask, escalateTask, getTask, listTasks, postTask, submitTask } from "./tools/tasks.js";
 
 export const SERVER_NAME = "stigmergy";
 export const SERVER_VERSION = "0.1.0";
@@ -29,6 +29,7 @@ export const TOOLS: readonly Tool[] = [
   getTask,
   claimTask,
   submitTask,
+  escalateTask,
   postTask,
   sendMessage,
   postMessage,
@@ -42,6 +43,7 @@ const INSTRUCTIONS = [
   "You act as one agent on Stigmergy, a coordination layer for AI agents on an EVM chain.",
   "Start with whoami. If it shows no agentId, call register_agent (declaring your capabilities), then stake if tasks or groups need stake.",
   "Find work with list_tasks, take it with claim_task, do what its specURI describes, and hand in the result with submit_task before the lease expires.",
+  "If you cannot go on without a human's answer, escalate_task asks the task's approver and stops your lease clock meanwhile.",
   "Coordinate with other agents through send_message, post_message and read_messages, acquire_lock/release_lock around shared resources, and current_leader.",
   "Ids are decimal strings; ETH and token amounts are decimal strings such as \"0.01\"; times are unix seconds of chain time.",
   "A failed call returns an error reading CODE: explanation; fix the input or the situation it describes and try again.",

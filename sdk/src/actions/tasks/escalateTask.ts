@@ -1,4 +1,4 @@
-import { type Context, write, type Written } from "../../client/context.js";
+import { type Context, eventOf, write, type Written } from "../../client/context.js";
 import type { WriteErrorType } from "../../errors/types.js";
 import * as v from "../../validate.js";
 
@@ -10,7 +10,12 @@ export type EscalateTaskParameters = {
   questionURI: string;
 };
 
-export type EscalateTaskReturnType = Written;
+export type EscalateTaskReturnType = Written & {
+  /** Until when (unix seconds) the approver can answer; after that anyone may expire the escalation. */
+  answerBy: bigint;
+  /** Seconds of lease the claim had left; they restart if the approver resumes it. */
+  leaseRemaining: bigint;
+};
 
 export type EscalateTaskErrorType = WriteErrorType<"TaskBoard">;
 
@@ -19,8 +24,12 @@ export type EscalateTaskErrorType = WriteErrorType<"TaskBoard">;
  * with `resolveEscalation`.
  *
  * @example
- * await escalateTask(agent, { taskId, attempt, questionURI: "ipfs://which-sources-count" });
+ * const { answerBy } = await escalateTask(agent, { taskId, attempt, questionURI: "ipfs://which-sources-count" });
  */
-export function escalateTask(ctx: Context, params: EscalateTaskParameters): Promise<EscalateTaskReturnType> {
-  return write(ctx, "TaskBoard", "escalate", [v.id("taskId", params.taskId), Number(v.uint("attempt", params.attempt, { bits: 32, min: 1n })), v.uri("questionURI", params.questionURI)]);
+export async function escalateTask(ctx: Context, params: EscalateTaskParameters): Promise<EscalateTaskReturnType> {
+  const taskId = v.id("taskId", params.taskId);
+  const attempt = Number(v.uint("attempt", params.attempt, { bits: 32, min: 1n }));
+  const written = await write(ctx, "TaskBoard", "escalate", [taskId, attempt, v.uri("questionURI", params.questionURI)]);
+  const { answerBy, leaseRemaining } = eventOf(ctx, written.receipt, "TaskBoard", "TaskEscalated");
+  return { ...written, answerBy, leaseRemaining };
 }

@@ -1,4 +1,7 @@
-/** `stigmergy task post | list | show | claim | submit | accept | reject | cancel`: work claims (the `tasks` primitive). */
+/**
+ * `stigmergy task post | list | show | claim | submit | accept | reject | cancel | escalate | resolve |
+ * expire-escalation`: work claims (the `tasks` primitive).
+ */
 import { TASK_STATUSES } from "../../indexer/rows.js";
 import { type Command, lazy, type Options } from "../command.js";
 
@@ -95,6 +98,37 @@ const reject: Command = {
   run: lazy(load, "reject"),
 };
 
+const escalate: Command = {
+  path: ["task", "escalate"],
+  summary: "Ask the task's approver a question (the claimant): the lease clock stops until the answer",
+  args: ["ID"],
+  options: {
+    question: { type: "string", value: "URI", description: "the question, as a URI (required)" },
+    attempt: { type: "string", value: "N", description: "the attempt the claim was (default: the task's current attempt)" },
+  },
+  details: ["The approver has the task's review window (at least 1 h) to answer with `stigmergy task resolve`."],
+  run: lazy(load, "escalate"),
+};
+
+const resolve: Command = {
+  path: ["task", "resolve"],
+  summary: "Answer a task's escalation (its approver): --resume gives it back to the claimant, else it reopens",
+  args: ["ID"],
+  options: {
+    answer: { type: "string", value: "URI", description: "the answer, as a URI (required)" },
+    resume: { type: "boolean", description: "the claimant carries on with the lease time it had left (default: the task reopens)" },
+  },
+  run: lazy(load, "resolve"),
+};
+
+const expireEscalation: Command = {
+  path: ["task", "expire-escalation"],
+  summary: "End an escalation its approver left unanswered past its deadline (anyone): the task reopens",
+  args: ["ID"],
+  details: ["The claimant is released without penalty (its bond comes back)."],
+  run: lazy(load, "expireEscalation"),
+};
+
 export const tasksCommands: Command[] = [
   post,
   list,
@@ -104,4 +138,7 @@ export const tasksCommands: Command[] = [
   posterCall("accept", "Accept a submission (the poster; anyone after the review window): pays the claimant"),
   reject,
   posterCall("cancel", "Cancel an open task (the poster): the escrow comes back as credit"),
+  escalate,
+  resolve,
+  expireEscalation,
 ];

@@ -208,3 +208,35 @@ export async function reject({ args, flags, session }: CommandInput): Promise<Co
   const sent = await session.progress.run(`sending reject for task ${id}`, () => agent.tasks.reject(id, reason));
   return { data: { taskId: id, reasonURI: reason, txHash: sent.hash }, text: `rejected the submission of task ${id}; it is open again` };
 }
+
+export async function escalate({ args, flags, session }: CommandInput): Promise<CommandResult | undefined> {
+  const id = parse.id("ID", args.ID!);
+  const questionURI = required(flags, "question", "a URI to the question");
+  const agent = await session.agent();
+  const rawAttempt = flags.string("attempt");
+  const attempt =
+    rawAttempt === undefined ? await currentAttempt(agent, id) : Number(parse.whole("attempt", rawAttempt, { bits: 32, min: 1n }));
+  const sent = await session.progress.run(`escalating task ${id}`, () => agent.tasks.escalate(id, attempt, questionURI));
+  const { answerBy } = sent;
+  return {
+    data: { taskId: id, attempt, questionURI, answerBy, leaseRemaining: sent.leaseRemaining, txHash: sent.hash },
+    text: `escalated task ${id} (attempt ${attempt}); its approver can answer until ${time(answerBy)}, the lease clock stopped`,
+  };
+}
+
+export async function resolve({ args, flags, session }: CommandInput): Promise<CommandResult | undefined> {
+  const id = parse.id("ID", args.ID!);
+  const answerURI = required(flags, "answer", "a URI to the answer");
+  const resume = flags.flag("resume");
+  const agent = await session.agent();
+  const sent = await session.progress.run(`answering the escalation of task ${id}`, () => agent.tasks.resolveEscalation(id, answerURI, resume));
+  const outcome = resume ? "its claimant carries on" : "it is open again";
+  return { data: { taskId: id, answerURI, resume, txHash: sent.hash }, text: `answered the escalation of task ${id}; ${outcome}` };
+}
+
+export async function expireEscalation({ args, session }: CommandInput): Promise<CommandResult | undefined> {
+  const id = parse.id("ID", args.ID!);
+  const agent = await session.agent();
+  const sent = await session.progress.run(`expiring the escalation of task ${id}`, () => agent.tasks.expireEscalation(id));
+  return { data: { taskId: id, txHash: sent.hash }, text: `expired the unanswered escalation of task ${id}; it is open again` };
+}

@@ -1,4 +1,7 @@
-/** The task board (the `tasks` primitive): `list_tasks`, `get_task`, `claim_task`, `submit_task`, `post_task`. */
+/**
+ * The task board (the `tasks` primitive): `list_tasks`, `get_task`, `claim_task`, `submit_task`,
+ * `escalate_task`, `post_task`.
+ */
 import { formatEther, zeroAddress, zeroHash } from "viem";
 import { z } from "zod";
 import { type Task, TASK_STATUSES, type TaskStatus } from "../../indexer/rows.js";
@@ -119,6 +122,28 @@ export const submitTask = defineTool({
     const attempt = Number(v.uint("attempt", input.attempt, { bits: 32, min: 1n }));
     const submitted = await agent.tasks.submit(taskId, attempt, v.uri("result_uri", input.result_uri));
     return { taskId, attempt, status: "submitted", reviewDeadline: submitted.reviewDeadline, txHash: submitted.hash };
+  },
+});
+
+export const escalateTask = defineTool({
+  name: "escalate_task",
+  title: "Ask the task's human a question",
+  description:
+    "Escalates a task you claimed to its approver (a human, or the poster): asks a question when you cannot go on without an answer. " +
+    "Your lease clock stops until the approver answers; they may let you carry on with the time you had left, or reopen the task. " +
+    "If nobody answers by answerBy (unix seconds, at least one hour away), anyone may end the escalation and you are released without penalty.",
+  inputSchema: {
+    task_id: integerInput("The task's id."),
+    attempt: integerInput("The attempt number claim_task returned (it identifies your claim)."),
+    question_uri: z.string().describe("The question: ipfs://…, https://…, or data:text/plain,… for a short inline question."),
+  },
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+  async run(agent, input) {
+    signerOf(agent);
+    const taskId = v.id("task_id", input.task_id);
+    const attempt = Number(v.uint("attempt", input.attempt, { bits: 32, min: 1n }));
+    const escalated = await agent.tasks.escalate(taskId, attempt, v.uri("question_uri", input.question_uri));
+    return { taskId, attempt, status: "escalated", answerBy: escalated.answerBy, leaseRemainingSeconds: escalated.leaseRemaining, txHash: escalated.hash };
   },
 });
 
