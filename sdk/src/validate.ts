@@ -88,6 +88,9 @@ export function name32(field: string, value: string): Hex {
 /** A URI: a non-empty string with a scheme (`ipfs://…`, `https://…`, `data:…`). */
 export function uri(field: string, value: string, optional = false): string {
   if (optional && value === "") return value;
+  if (typeof value === "string" && /^[a-z][a-z0-9+.-]*:/i.test(value) && /\s/.test(value)) {
+    throw new InvalidInputError(field, "a URI cannot hold spaces or line breaks: percent-encode them (a space is %20)", value);
+  }
   if (typeof value !== "string" || !/^[a-z][a-z0-9+.-]*:\S+$/i.test(value)) {
     throw new InvalidInputError(field, "expected a URI with a scheme, such as ipfs://… or https://…", value);
   }

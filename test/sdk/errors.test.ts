@@ -252,6 +252,20 @@ describe("sdk: typed contract errors", function () {
     });
   });
 
+  describe("invalid input", function () {
+    it("every action that answers with a promise is async: bad input rejects it, never throws past a .catch", () => {
+      const actionsDir = join(import.meta.dirname, "..", "..", "sdk", "src", "actions");
+      const offenders: string[] = [];
+      for (const dir of readdirSync(actionsDir)) {
+        for (const file of readdirSync(join(actionsDir, dir))) {
+          const source = readFileSync(join(actionsDir, dir, file), "utf8");
+          for (const m of source.matchAll(/^export function (\w+)\(.*\): Promise</gm)) offenders.push(`${dir}/${file}: ${m[1]}`);
+        }
+      }
+      expect(offenders, "actions returning a promise without being async").to.deep.equal([]);
+    });
+  });
+
   describe("anything else", function () {
     it("decodes to undefined: require messages, panics, unknown selectors, network errors", () => {
       const reason = encodeErrorResult({

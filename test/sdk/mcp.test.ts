@@ -169,19 +169,25 @@ describe("sdk: mcp server", function () {
   it("escalate_task asks the approver and stops the lease clock; the approver's resume gives the claim back", async () => {
     const { taskId } = await poster.tasks.post({ specURI: "ipfs://mcp-escalate", maxReward: parseEther("0.001"), capability: "mcp-test" });
     const claim = await ok("claim_task", { task_id: taskId.toString() });
-    const escalated = await ok("escalate_task", { task_id: taskId.toString(), attempt: claim.attempt, question_uri: "data:text/plain,which source?" });
+    const escalated = await ok("escalate_task", { task_id: taskId.toString(), attempt: claim.attempt, question_uri: "data:text/plain,which source counts?" });
     const onChain = await agentFor(12, { indexer: false });
     const board = { address: contractAddress(onChain.deployment, "TaskBoard"), abi: abis.TaskBoard } as const;
+    // The model's inline text with spaces is percent-encoded into a URI (what a reader decodes).
+    const asked = (await onChain.publicClient.getContractEvents({ ...board, eventName: "TaskEscalated", args: { taskId }, fromBlock: 0n }))[0]!;
+    expect(decodeURI(asked.args.questionURI!)).to.equal("data:text/plain,which source counts?");
     const answerBy = await onChain.publicClient.readContract({ ...board, functionName: "escalationDeadline", args: [taskId] });
     expect(escalated).to.include({ status: "escalated", taskId: taskId.toString(), attempt: claim.attempt, answerBy: answerBy.toString() });
     expect(Number(escalated.leaseRemainingSeconds)).to.be.greaterThan(0);
     expect((await onChain.tasks.get(taskId))?.status).to.equal("escalated");
 
-    await poster.tasks.resolveEscalation(taskId, "data:text/plain,the first", true);
+    // Through the SDK a URI with a space is refused before anything is sent, saying how to write it.
+    const refused = await poster.tasks.resolveEscalation(taskId, "data:text/plain,the first", true).catch((e: Error) => e);
+    expect((refused as Error).message).to.include("Invalid answerURI: a URI cannot hold spaces or line breaks: percent-encode them (a space is %20)");
+    await poster.tasks.resolveEscalation(taskId, "data:text/plain,the%20first", true);
     const resumed = await onChain.tasks.get(taskId);
     expect(resumed).to.include({ status: "claimed", claimant: me, attempt: claim.attempt });
     // Wrong attempt: a typed error with its plain message, nothing sent.
-    const error = await fails("escalate_task", { task_id: taskId.toString(), attempt: 99, question_uri: "data:text/plain,again?" });
+    const error = await fails("escalate_task", { task_id: taskId.toString(), attempt: 99, question_uri: "data:text/plain,again" });
     expect(error).to.match(/^STALE_ATTEMPT: attempt 99 on task \d+ is stale/);
   });
 

@@ -7,6 +7,7 @@
 import type { Address } from "viem";
 import { z } from "zod";
 import type { Agent } from "../agent.js";
+import * as v from "../validate.js";
 import { InvalidInputError } from "../errors/input.js";
 import { NoAccountError, NoAgentError } from "../errors/config.js";
 
@@ -21,6 +22,19 @@ export function limitOf(field: string, value: number | undefined, fallback: numb
   if (value === undefined) return fallback;
   if (!Number.isSafeInteger(value) || value < 1 || value > max) throw new InvalidInputError(field, `expected a whole number from 1 to ${max}`, value);
   return value;
+}
+
+/**
+ * A URI from a model. Models write inline text as `data:text/plain,two words`, which is not a URI
+ * (no spaces in URIs): the text after a `data:` URI's comma is percent-encoded where it must be,
+ * the same text a reader decodes. Any other URI is taken as it is.
+ */
+export function uriInput(field: string, value: string): string {
+  const comma = value.indexOf(",");
+  if (/^data:/i.test(value) && comma > 0 && /\s/.test(value)) {
+    value = value.slice(0, comma + 1) + encodeURI(value.slice(comma + 1));
+  }
+  return v.uri(field, value);
 }
 
 /** The agent id tools act as, or an error telling the model to register first. */

@@ -18,6 +18,6 @@ export type IsGroupMemberErrorType = ReadErrorType<"LeaderElection">;
  * @example
  * if (!(await isGroupMember(agent, { groupId: 1n }))) await joinGroup(agent, { groupId: 1n });
  */
-export function isGroupMember(ctx: Context, params: IsGroupMemberParameters): Promise<IsGroupMemberReturnType> {
+export async function isGroupMember(ctx: Context, params: IsGroupMemberParameters): Promise<IsGroupMemberReturnType> {
   return read(ctx, "LeaderElection", "isMember", [v.id("groupId", params.groupId), actingAgent(ctx, params.agentId)]);
 }

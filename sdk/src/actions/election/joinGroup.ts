@@ -19,7 +19,7 @@ export type JoinGroupErrorType = WriteErrorType<"LeaderElection">;
  * @example
  * await joinGroup(agent, { groupId: 1n });
  */
-export function joinGroup(ctx: Context, params: JoinGroupParameters): Promise<JoinGroupReturnType> {
+export async function joinGroup(ctx: Context, params: JoinGroupParameters): Promise<JoinGroupReturnType> {
   const args = [v.id("groupId", params.groupId), actingAgent(ctx, params.agentId)] as const;
   return write(ctx, "LeaderElection", "join", args, { headroom: DRAW_SETTLEMENT_GAS });
 }

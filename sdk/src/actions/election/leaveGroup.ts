@@ -19,7 +19,7 @@ export type LeaveGroupErrorType = WriteErrorType<"LeaderElection">;
  * @example
  * await leaveGroup(agent, { groupId: 1n });
  */
-export function leaveGroup(ctx: Context, params: LeaveGroupParameters): Promise<LeaveGroupReturnType> {
+export async function leaveGroup(ctx: Context, params: LeaveGroupParameters): Promise<LeaveGroupReturnType> {
   const args = [v.id("groupId", params.groupId), actingAgent(ctx, params.agentId)] as const;
   return write(ctx, "LeaderElection", "leave", args, { headroom: DRAW_SETTLEMENT_GAS });
 }

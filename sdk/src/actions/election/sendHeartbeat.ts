@@ -19,7 +19,7 @@ export type SendHeartbeatErrorType = WriteErrorType<"LeaderElection">;
  * @example
  * await sendHeartbeat(agent, { groupId: 1n });
  */
-export function sendHeartbeat(ctx: Context, params: SendHeartbeatParameters): Promise<SendHeartbeatReturnType> {
+export async function sendHeartbeat(ctx: Context, params: SendHeartbeatParameters): Promise<SendHeartbeatReturnType> {
   const args = [v.id("groupId", params.groupId), actingAgent(ctx, params.agentId)] as const;
   return write(ctx, "LeaderElection", "heartbeat", args, { headroom: DRAW_SETTLEMENT_GAS });
 }

@@ -20,7 +20,7 @@ export type CastVoteErrorType = WriteErrorType<"Governance">;
  * @example
  * await castVote(agent, { proposalId: 1n, option: 0 });
  */
-export function castVote(ctx: Context, params: CastVoteParameters): Promise<CastVoteReturnType> {
+export async function castVote(ctx: Context, params: CastVoteParameters): Promise<CastVoteReturnType> {
   const option = Number(v.uint("option", params.option, { bits: 8 }));
   return write(ctx, "Governance", "vote", [v.id("proposalId", params.proposalId), actingAgent(ctx, params.agentId), option]);
 }

@@ -17,6 +17,6 @@ const readProposal = (ctx: Context, proposalId: bigint) => read(ctx, "Governance
  * @example
  * const proposal = await getProposal(agent, { proposalId: 1n });
  */
-export function getProposal(ctx: Context, params: GetProposalParameters): Promise<GetProposalReturnType> {
+export async function getProposal(ctx: Context, params: GetProposalParameters): Promise<GetProposalReturnType> {
   return readProposal(ctx, v.id("proposalId", params.proposalId));
 }

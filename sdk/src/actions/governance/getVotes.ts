@@ -19,6 +19,6 @@ export type GetVotesErrorType = ReadErrorType<"Governance">;
  * @example
  * const yes = await getVotes(agent, { proposalId: 1n, option: 0 });
  */
-export function getVotes(ctx: Context, params: GetVotesParameters): Promise<GetVotesReturnType> {
+export async function getVotes(ctx: Context, params: GetVotesParameters): Promise<GetVotesReturnType> {
   return read(ctx, "Governance", "votesFor", [v.id("proposalId", params.proposalId), Number(v.uint("option", params.option, { bits: 8 }))]);
 }

@@ -19,6 +19,6 @@ export type HasCapabilityErrorType = ReadErrorType<"IdentityRegistry">;
  * @example
  * if (await hasCapability(agent, { capability: "review" })) …
  */
-export function hasCapability(ctx: Context, params: HasCapabilityParameters): Promise<HasCapabilityReturnType> {
+export async function hasCapability(ctx: Context, params: HasCapabilityParameters): Promise<HasCapabilityReturnType> {
   return read(ctx, "IdentityRegistry", "hasCapability", [actingAgent(ctx, params.agentId), v.capability("capability", params.capability)]);
 }

@@ -19,6 +19,6 @@ export type SetAgentURIErrorType = WriteErrorType<"IdentityRegistry">;
  * @example
  * await setAgentURI(agent, { uri: "ipfs://new-registration" });
  */
-export function setAgentURI(ctx: Context, params: SetAgentURIParameters): Promise<SetAgentURIReturnType> {
+export async function setAgentURI(ctx: Context, params: SetAgentURIParameters): Promise<SetAgentURIReturnType> {
   return write(ctx, "IdentityRegistry", "setAgentURI", [actingAgent(ctx, params.agentId), v.uri("uri", params.uri)]);
 }

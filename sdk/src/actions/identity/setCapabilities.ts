@@ -19,7 +19,7 @@ export type SetCapabilitiesErrorType = WriteErrorType<"IdentityRegistry">;
  * @example
  * await setCapabilities(agent, { capabilities: ["summarize", "translate"] });
  */
-export function setCapabilities(ctx: Context, params: SetCapabilitiesParameters): Promise<SetCapabilitiesReturnType> {
+export async function setCapabilities(ctx: Context, params: SetCapabilitiesParameters): Promise<SetCapabilitiesReturnType> {
   const capabilities = params.capabilities.map((c, i) => v.capability(`capabilities[${i}]`, c));
   return write(ctx, "IdentityRegistry", "setCapabilities", [actingAgent(ctx, params.agentId), capabilities]);
 }

@@ -21,7 +21,7 @@ export type SetMetadataErrorType = WriteErrorType<"IdentityRegistry">;
  * @example
  * await setMetadata(agent, { key: "role", value: "reviewer" });
  */
-export function setMetadata(ctx: Context, params: SetMetadataParameters): Promise<SetMetadataReturnType> {
+export async function setMetadata(ctx: Context, params: SetMetadataParameters): Promise<SetMetadataReturnType> {
   const { key, value } = params;
   const bytes = value.startsWith("0x") ? v.payload("value", value) : stringToHex(value);
   return write(ctx, "IdentityRegistry", "setMetadata", [actingAgent(ctx, params.agentId), key, bytes]);

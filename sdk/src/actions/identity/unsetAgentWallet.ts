@@ -16,6 +16,6 @@ export type UnsetAgentWalletErrorType = WriteErrorType<"IdentityRegistry">;
  * @example
  * await unsetAgentWallet(agent);
  */
-export function unsetAgentWallet(ctx: Context, params: UnsetAgentWalletParameters = {}): Promise<UnsetAgentWalletReturnType> {
+export async function unsetAgentWallet(ctx: Context, params: UnsetAgentWalletParameters = {}): Promise<UnsetAgentWalletReturnType> {
   return write(ctx, "IdentityRegistry", "unsetAgentWallet", [actingAgent(ctx, params.agentId)]);
 }

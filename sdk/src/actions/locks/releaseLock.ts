@@ -20,6 +20,6 @@ export type ReleaseLockErrorType = WriteErrorType<"LockManager">;
  * @example
  * await releaseLock(agent, { key: "repo:main", fencingToken });
  */
-export function releaseLock(ctx: Context, params: ReleaseLockParameters): Promise<ReleaseLockReturnType> {
+export async function releaseLock(ctx: Context, params: ReleaseLockParameters): Promise<ReleaseLockReturnType> {
   return write(ctx, "LockManager", "release", [lockKey(params.key), v.uint("fencingToken", params.fencingToken, { min: 1n })]);
 }

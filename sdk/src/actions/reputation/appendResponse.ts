@@ -23,7 +23,7 @@ export type AppendResponseErrorType = WriteErrorType<"ReputationRegistry">;
  * @example
  * await appendResponse(agent, { agentId: 3n, client, feedbackIndex: 1n, responseURI: "ipfs://reply" });
  */
-export function appendResponse(ctx: Context, params: AppendResponseParameters): Promise<AppendResponseReturnType> {
+export async function appendResponse(ctx: Context, params: AppendResponseParameters): Promise<AppendResponseReturnType> {
   return write(ctx, "ReputationRegistry", "appendResponse", [
     v.id("agentId", params.agentId),
     v.address("client", params.client),

@@ -30,7 +30,7 @@ const INT128_MAX = (1n << 127n) - 1n;
  * @example
  * await giveFeedback(client, { agentId: 3n, value: 87, tag1: "quality" });
  */
-export function giveFeedback(ctx: Context, p: GiveFeedbackParameters): Promise<GiveFeedbackReturnType> {
+export async function giveFeedback(ctx: Context, p: GiveFeedbackParameters): Promise<GiveFeedbackReturnType> {
   if (typeof p.value === "number" && !Number.isSafeInteger(p.value)) {
     throw new InvalidInputError("value", "expected a whole number (scale it with `decimals`)", p.value);
   }

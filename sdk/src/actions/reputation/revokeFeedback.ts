@@ -18,7 +18,7 @@ export type RevokeFeedbackErrorType = WriteErrorType<"ReputationRegistry">;
  * @example
  * await revokeFeedback(client, { agentId: 3n, feedbackIndex: 1n });
  */
-export function revokeFeedback(ctx: Context, params: RevokeFeedbackParameters): Promise<RevokeFeedbackReturnType> {
+export async function revokeFeedback(ctx: Context, params: RevokeFeedbackParameters): Promise<RevokeFeedbackReturnType> {
   const index = v.uint("feedbackIndex", params.feedbackIndex, { bits: 64, min: 1n });
   return write(ctx, "ReputationRegistry", "revokeFeedback", [v.id("agentId", params.agentId), index]);
 }

@@ -14,6 +14,6 @@ export type CancelScheduleErrorType = WriteErrorType<"TaskBoard">;
  * @example
  * await cancelSchedule(agent, { scheduleId: 1n });
  */
-export function cancelSchedule(ctx: Context, params: CancelScheduleParameters): Promise<CancelScheduleReturnType> {
+export async function cancelSchedule(ctx: Context, params: CancelScheduleParameters): Promise<CancelScheduleReturnType> {
   return write(ctx, "TaskBoard", "cancelSchedule", [v.id("scheduleId", params.scheduleId)]);
 }

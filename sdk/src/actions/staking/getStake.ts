@@ -17,6 +17,6 @@ export type GetStakeErrorType = ReadErrorType<"StakeManager">;
  * @example
  * const amount = await getStake(agent, { agentId: 3n });
  */
-export function getStake(ctx: Context, params: GetStakeParameters = {}): Promise<GetStakeReturnType> {
+export async function getStake(ctx: Context, params: GetStakeParameters = {}): Promise<GetStakeReturnType> {
   return read(ctx, "StakeManager", "stakeOf", [actingAgent(ctx, params.agentId)]);
 }

@@ -20,7 +20,7 @@ export type MintFromFaucetErrorType = WriteErrorType<"StakeToken">;
  * @example
  * await mintFromFaucet(agent, { amount: parseEther("10") });
  */
-export function mintFromFaucet(ctx: Context, params: MintFromFaucetParameters): Promise<MintFromFaucetReturnType> {
+export async function mintFromFaucet(ctx: Context, params: MintFromFaucetParameters): Promise<MintFromFaucetReturnType> {
   const to = params.to ? v.address("to", params.to) : requireWallet(ctx).account.address;
   return write(ctx, "StakeToken", "faucet", [to, v.amount("amount", params.amount, true)]);
 }

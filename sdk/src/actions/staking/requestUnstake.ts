@@ -21,7 +21,7 @@ export type RequestUnstakeErrorType = WriteErrorType<"StakeManager">;
  * @example
  * await requestUnstake(agent, { amount: parseEther("5") });
  */
-export function requestUnstake(ctx: Context, params: RequestUnstakeParameters): Promise<RequestUnstakeReturnType> {
+export async function requestUnstake(ctx: Context, params: RequestUnstakeParameters): Promise<RequestUnstakeReturnType> {
   const args = [actingAgent(ctx, params.agentId), v.amount("amount", params.amount, true)] as const;
   return write(ctx, "StakeManager", "requestUnstake", args, { headroom: DRAW_SETTLEMENT_GAS });
 }

@@ -14,6 +14,6 @@ export type AcceptTaskErrorType = WriteErrorType<"TaskBoard">;
  * @example
  * await acceptTask(agent, { taskId: 12n });
  */
-export function acceptTask(ctx: Context, params: AcceptTaskParameters): Promise<AcceptTaskReturnType> {
+export async function acceptTask(ctx: Context, params: AcceptTaskParameters): Promise<AcceptTaskReturnType> {
   return write(ctx, "TaskBoard", "accept", [v.id("taskId", params.taskId)]);
 }

@@ -14,6 +14,6 @@ export type CancelTaskErrorType = WriteErrorType<"TaskBoard">;
  * @example
  * await cancelTask(agent, { taskId: 12n });
  */
-export function cancelTask(ctx: Context, params: CancelTaskParameters): Promise<CancelTaskReturnType> {
+export async function cancelTask(ctx: Context, params: CancelTaskParameters): Promise<CancelTaskReturnType> {
   return write(ctx, "TaskBoard", "cancel", [v.id("taskId", params.taskId)]);
 }

@@ -15,6 +15,6 @@ export type ExpireEscalationErrorType = WriteErrorType<"TaskBoard">;
  * @example
  * await expireEscalation(agent, { taskId: 12n });
  */
-export function expireEscalation(ctx: Context, params: ExpireEscalationParameters): Promise<ExpireEscalationReturnType> {
+export async function expireEscalation(ctx: Context, params: ExpireEscalationParameters): Promise<ExpireEscalationReturnType> {
   return write(ctx, "TaskBoard", "expireEscalation", [v.id("taskId", params.taskId)]);
 }

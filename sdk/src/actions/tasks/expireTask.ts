@@ -14,6 +14,6 @@ export type ExpireTaskErrorType = WriteErrorType<"TaskBoard">;
  * @example
  * await expireTask(agent, { taskId: 12n });
  */
-export function expireTask(ctx: Context, params: ExpireTaskParameters): Promise<ExpireTaskReturnType> {
+export async function expireTask(ctx: Context, params: ExpireTaskParameters): Promise<ExpireTaskReturnType> {
   return write(ctx, "TaskBoard", "expire", [v.id("taskId", params.taskId)]);
 }

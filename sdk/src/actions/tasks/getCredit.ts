@@ -20,6 +20,6 @@ export type GetCreditErrorType = ReadErrorType<"TaskBoard">;
  * @example
  * const wei = await getCredit(agent, { account: agent.address! });
  */
-export function getCredit(ctx: Context, params: GetCreditParameters): Promise<GetCreditReturnType> {
+export async function getCredit(ctx: Context, params: GetCreditParameters): Promise<GetCreditReturnType> {
   return read(ctx, "TaskBoard", "creditOf", [v.address("account", params.account), v.address("token", params.token ?? zeroAddress)]);
 }

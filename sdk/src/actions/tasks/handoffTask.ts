@@ -23,7 +23,7 @@ export type HandoffTaskErrorType = WriteErrorType<"TaskBoard">;
  * @example
  * await handoffTask(agent, { taskId, attempt, toAgentId: 7n, contextURI: "ipfs://notes" });
  */
-export function handoffTask(ctx: Context, params: HandoffTaskParameters): Promise<HandoffTaskReturnType> {
+export async function handoffTask(ctx: Context, params: HandoffTaskParameters): Promise<HandoffTaskReturnType> {
   const { taskId, toAgentId, contextURI } = params;
   return write(ctx, "TaskBoard", "handoff", [v.id("taskId", taskId), Number(v.uint("attempt", params.attempt, { bits: 32, min: 1n })), v.id("toAgentId", toAgentId), v.uri("contextURI", contextURI)]);
 }

@@ -14,6 +14,6 @@ export type ReclaimTaskErrorType = WriteErrorType<"TaskBoard">;
  * @example
  * await reclaimTask(agent, { taskId: 12n });
  */
-export function reclaimTask(ctx: Context, params: ReclaimTaskParameters): Promise<ReclaimTaskReturnType> {
+export async function reclaimTask(ctx: Context, params: ReclaimTaskParameters): Promise<ReclaimTaskReturnType> {
   return write(ctx, "TaskBoard", "reclaim", [v.id("taskId", params.taskId)]);
 }

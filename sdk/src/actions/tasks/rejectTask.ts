@@ -18,6 +18,6 @@ export type RejectTaskErrorType = WriteErrorType<"TaskBoard">;
  * @example
  * await rejectTask(agent, { taskId: 12n, reasonURI: "ipfs://why" });
  */
-export function rejectTask(ctx: Context, params: RejectTaskParameters): Promise<RejectTaskReturnType> {
+export async function rejectTask(ctx: Context, params: RejectTaskParameters): Promise<RejectTaskReturnType> {
   return write(ctx, "TaskBoard", "reject", [v.id("taskId", params.taskId), v.uri("reasonURI", params.reasonURI)]);
 }

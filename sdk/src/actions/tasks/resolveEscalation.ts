@@ -21,6 +21,6 @@ export type ResolveEscalationErrorType = WriteErrorType<"TaskBoard">;
  * @example
  * await resolveEscalation(approver, { taskId: 12n, answerURI: "ipfs://answer", resume: true });
  */
-export function resolveEscalation(ctx: Context, params: ResolveEscalationParameters): Promise<ResolveEscalationReturnType> {
+export async function resolveEscalation(ctx: Context, params: ResolveEscalationParameters): Promise<ResolveEscalationReturnType> {
   return write(ctx, "TaskBoard", "resolveEscalation", [v.id("taskId", params.taskId), v.uri("answerURI", params.answerURI), params.resume]);
 }

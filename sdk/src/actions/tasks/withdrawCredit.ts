@@ -18,6 +18,6 @@ export type WithdrawCreditErrorType = WriteErrorType<"TaskBoard">;
  * @example
  * await withdrawCredit(agent);
  */
-export function withdrawCredit(ctx: Context, params: WithdrawCreditParameters = {}): Promise<WithdrawCreditReturnType> {
+export async function withdrawCredit(ctx: Context, params: WithdrawCreditParameters = {}): Promise<WithdrawCreditReturnType> {
   return write(ctx, "TaskBoard", "withdrawCredit", [v.address("token", params.token ?? zeroAddress)]);
 }

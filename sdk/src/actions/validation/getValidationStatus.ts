@@ -18,6 +18,6 @@ const readStatus = (ctx: Context, requestHash: Hex) => read(ctx, "ValidationRegi
  * @example
  * const [validator, agentId, response] = await getValidationStatus(agent, { requestHash });
  */
-export function getValidationStatus(ctx: Context, params: GetValidationStatusParameters): Promise<GetValidationStatusReturnType> {
+export async function getValidationStatus(ctx: Context, params: GetValidationStatusParameters): Promise<GetValidationStatusReturnType> {
   return readStatus(ctx, v.bytes32("requestHash", params.requestHash));
 }

@@ -22,7 +22,7 @@ export type RespondToValidationErrorType = WriteErrorType<"ValidationRegistry">;
  * @example
  * await respondToValidation(validator, { requestHash, response: 100, tag: "tests" });
  */
-export function respondToValidation(ctx: Context, p: RespondToValidationParameters): Promise<RespondToValidationReturnType> {
+export async function respondToValidation(ctx: Context, p: RespondToValidationParameters): Promise<RespondToValidationReturnType> {
   return write(ctx, "ValidationRegistry", "validationResponse", [
     v.bytes32("requestHash", p.requestHash),
     Number(v.uint("response", p.response, { bits: 8 })),

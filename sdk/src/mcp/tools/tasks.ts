@@ -9,7 +9,7 @@ import type { Claim } from "../../actions/tasks/claimTask.js";
 import { chainNow } from "../../utils/watch.js";
 import * as v from "../../validate.js";
 import { NotFoundError } from "../../errors/notFound.js";
-import { agentIdOf, decimalInput, integerInput, limitOf, signerOf } from "../inputs.js";
+import { agentIdOf, decimalInput, integerInput, limitOf, signerOf, uriInput } from "../inputs.js";
 import { defineTool } from "../tool.js";
 
 type ListedStatus = Exclude<TaskStatus, "none">;
@@ -120,7 +120,7 @@ export const submitTask = defineTool({
     signerOf(agent);
     const taskId = v.id("task_id", input.task_id);
     const attempt = Number(v.uint("attempt", input.attempt, { bits: 32, min: 1n }));
-    const submitted = await agent.tasks.submit(taskId, attempt, v.uri("result_uri", input.result_uri));
+    const submitted = await agent.tasks.submit(taskId, attempt, uriInput("result_uri", input.result_uri));
     return { taskId, attempt, status: "submitted", reviewDeadline: submitted.reviewDeadline, txHash: submitted.hash };
   },
 });
@@ -142,7 +142,7 @@ export const escalateTask = defineTool({
     signerOf(agent);
     const taskId = v.id("task_id", input.task_id);
     const attempt = Number(v.uint("attempt", input.attempt, { bits: 32, min: 1n }));
-    const escalated = await agent.tasks.escalate(taskId, attempt, v.uri("question_uri", input.question_uri));
+    const escalated = await agent.tasks.escalate(taskId, attempt, uriInput("question_uri", input.question_uri));
     return { taskId, attempt, status: "escalated", answerBy: escalated.answerBy, leaseRemainingSeconds: escalated.leaseRemaining, txHash: escalated.hash };
   },
 });
@@ -163,7 +163,7 @@ export const postTask = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   async run(agent, input) {
     signerOf(agent);
-    const specURI = v.uri("spec_uri", input.spec_uri);
+    const specURI = uriInput("spec_uri", input.spec_uri);
     const reward = v.decimalAmount("reward", input.reward, "ETH");
     const leaseDuration = v.duration("lease_seconds", input.lease_seconds ?? 300);
     const deadline = (await chainNow(agent)) + v.duration("deadline_seconds", input.deadline_seconds ?? 86_400);
