@@ -19,9 +19,13 @@ export type OpPrices = {
   blobBaseFeeScalar: bigint;
 };
 
+type OracleReads = "l1BaseFee" | "blobBaseFee" | "baseFeeScalar" | "blobBaseFeeScalar";
+
 /** Reads the op chain's prices from its genesis block and its GasPriceOracle. */
-export async function readOpPrices(publicClient: Pick<PublicClient, "getBlock" | "readContract" | "getChainId">): Promise<OpPrices> {
-  const oracle = <F extends "l1BaseFee" | "blobBaseFee" | "baseFeeScalar" | "blobBaseFeeScalar">(functionName: F) =>
+export async function readOpPrices(
+  publicClient: Pick<PublicClient, "getBlock" | "readContract" | "getChainId">,
+): Promise<OpPrices> {
+  const oracle = <F extends OracleReads>(functionName: F) =>
     publicClient.readContract({ address: OP_PREDEPLOYS.GasPriceOracle, abi: GAS_PRICE_ORACLE_ABI, functionName });
   const genesis = await publicClient.getBlock({ blockNumber: 0n });
   return {
@@ -70,29 +74,33 @@ const share = (part: bigint, whole: bigint) => `${((Number(part) / Number(whole)
  * chain simulates (the same L1); on the op chain, L2 gas at its L2 base fee plus the L1 data fee.
  */
 export function lifecycleCostTable(lifecycles: { name: string; measured: Measured }[], prices: OpPrices): string {
+  const row = (cells: string[]) => `| ${cells.join(" | ")} |`;
   const lines = [
-    "**Task lifecycle cost by chain type** (in gwei; l1: gas × the L1 base fee; op: L2 gas × the L2 base fee + the L1 data fee)",
+    "**Task lifecycle cost by chain type** (in gwei; l1: gas × the L1 base fee; " +
+      "op: L2 gas × the L2 base fee + the L1 data fee)",
     "",
-    "| lifecycle | chain | gas | L2 execution | L1 data | total | L1 data share | L2 gas price at which L1 data = L2 execution |",
+    row(["lifecycle", "chain", "gas", "L2 execution", "L1 data", "total", "L1 data share",
+      "L2 gas price at which L1 data = L2 execution"]),
     "|---|---|---:|---:|---:|---:|---:|---:|",
   ];
   for (const { name, measured } of lifecycles) {
+    const gas = measured.gas.toLocaleString("en-US");
     const onL1 = measured.gas * prices.l1BaseFee;
-    lines.push(`| ${name} | l1 (${LOCAL_CHAIN_IDS.l1}) | ${measured.gas.toLocaleString("en-US")} | ${gwei(onL1)} | — | ${gwei(onL1)} | 0 % | |`);
+    lines.push(row([name, `l1 (${LOCAL_CHAIN_IDS.l1})`, gas, gwei(onL1), "—", gwei(onL1), "0 %", ""]));
     if (!measured.l1) continue;
     const execution = measured.gas * prices.l2GasPrice;
     const totalCost = execution + measured.l1.fee;
-    const breakEven = Number(measured.l1.fee) / Number(measured.gas) / 1e9;
-    lines.push(
-      `| ${name} | op (${prices.chainId}) | ${measured.gas.toLocaleString("en-US")} | ${gwei(execution)} | ${gwei(measured.l1.fee)} | ${gwei(totalCost)} | ${share(measured.l1.fee, totalCost)} | ${breakEven.toPrecision(2)} gwei |`,
-    );
+    const breakEven = `${(Number(measured.l1.fee) / Number(measured.gas) / 1e9).toPrecision(2)} gwei`;
+    const costs = [gwei(execution), gwei(measured.l1.fee), gwei(totalCost), share(measured.l1.fee, totalCost)];
+    lines.push(row([name, `op (${prices.chainId})`, gas, ...costs, breakEven]));
   }
+  const scalars = [prices.baseFeeScalar, prices.blobBaseFeeScalar].map((n) => n.toLocaleString("en-US"));
   lines.push(
     "",
-    `_Prices: L1 base fee ${gwei(prices.l1BaseFee)} gwei and blob base fee ${gwei(prices.blobBaseFee)} gwei (the op chain's L1Block defaults), ` +
-      `L1 fee scalars ${prices.baseFeeScalar.toLocaleString("en-US")} and ${prices.blobBaseFeeScalar.toLocaleString("en-US")} (OP Mainnet's), ` +
-      `L2 base fee ${gwei(prices.l2GasPrice)} gwei (Hardhat's initial base fee; production OP-stack L2 base fees are often far lower, ` +
-      "which makes the L1 data share larger: see the last column)._",
+    `_Prices: L1 base fee ${gwei(prices.l1BaseFee)} gwei and blob base fee ${gwei(prices.blobBaseFee)} gwei ` +
+      `(the op chain's L1Block defaults), L1 fee scalars ${scalars.join(" and ")} (OP Mainnet's), ` +
+      `L2 base fee ${gwei(prices.l2GasPrice)} gwei (Hardhat's initial base fee; production OP-stack L2 base fees ` +
+      "are often far lower, which makes the L1 data share larger: see the last column)._",
   );
   return lines.join("\n");
 }

@@ -2,7 +2,8 @@
  * A local chain with Stigmergy deployed, and optionally the indexer, until Ctrl-C: what
  * `stigmergy devnet` runs inside a checkout (the CLI finds the checkout and starts this script).
  *
- *   tsx scripts/devnet.ts [--chain-type l1|op] [--port N] [--indexer] [--indexer-port N] [--deployments DIR] [--json] [--quiet]
+ *   tsx scripts/devnet.ts [--chain-type l1|op] [--port N] [--indexer] [--indexer-port N] [--deployments DIR]
+ *                         [--json] [--quiet]
  *
  * `--chain-type op` runs an OP-stack chain (chain 31338: GasPriceOracle, receipts with the L1 data
  * fee) on port 8546 and its indexer on 42070 by default, so it can run beside the default `l1` devnet
@@ -51,7 +52,8 @@ const port = (field: string, raw: string | undefined, fallback: number): number 
 };
 const chainTypeArg = values["chain-type"] ?? "l1";
 if (chainTypeArg !== "l1" && chainTypeArg !== "op") {
-  fail({ code: "INVALID_INPUT", field: "chain-type", message: `Invalid chain-type: expected l1 or op, got "${chainTypeArg}".`, exit: 2 });
+  const message = `Invalid chain-type: expected l1 or op, got "${chainTypeArg}".`;
+  fail({ code: "INVALID_INPUT", field: "chain-type", message, exit: 2 });
 }
 const chainType: LocalChainType = chainTypeArg;
 const rpcPort = port("port", values.port, chainType === "op" ? 8546 : 8545);
@@ -89,7 +91,8 @@ try {
   node.process.once("exit", died("the hardhat node"));
   note("compiling and deploying the contracts");
   const env: NodeJS.ProcessEnv = { STIGMERGY_RPC_URL: node.url, ...(values.deployments ? { STIGMERGY_DEPLOYMENTS_DIR: values.deployments } : {}) };
-  const deployed = await runToEnd(process.execPath, [HARDHAT_BIN, "run", "scripts/deploy.ts", "--network", chainType === "op" ? "localhostOp" : "localhost"], env);
+  const hardhatNetwork = chainType === "op" ? "localhostOp" : "localhost";
+  const deployed = await runToEnd(process.execPath, [HARDHAT_BIN, "run", "scripts/deploy.ts", "--network", hardhatNetwork], env);
   const written = /-> (.+\.json)\s*$/m.exec(deployed.output);
   if (deployed.code !== 0 || !written) throw new Error(`the deployment failed (exit code ${deployed.code}):\n${deployed.output.trim().split("\n").slice(-12).join("\n")}`);
   const path = written[1]!.trim();

@@ -14,7 +14,7 @@ import {
  * The `op` network (hardhat.config.ts) is an OP-stack chain: the GasPriceOracle predeploy answers,
  * receipts carry the L1 data fee, and the whole system deploys and runs a task lifecycle on it.
  */
-type OpReceipt = { status: Hex; gasUsed: Hex; l1Fee?: Hex; l1GasUsed?: Hex; l1GasPrice?: Hex; l1BlobBaseFee?: Hex };
+type OpReceipt = { l1Fee?: Hex; l1GasUsed?: Hex; l1GasPrice?: Hex; l1BlobBaseFee?: Hex };
 
 describe("the op network (Hardhat chainType op)", () => {
   it("is chain 31338, an Isthmus OP-stack chain whose GasPriceOracle prices L1 data at 10 gwei", async () => {
@@ -29,12 +29,15 @@ describe("the op network (Hardhat chainType op)", () => {
     expect(await oracle("blobBaseFee")).to.equal(parseGwei("10"));
   });
 
-  it("as Hardhat 3.18 ships it, reads both L1 fee scalars as 0 and charges no L1 data fee (EDR packs them off slot)", async () => {
+  it("as Hardhat 3.18 ships it, reads both L1 fee scalars as 0 and charges no L1 data fee", async () => {
+    // EDR 0.22 writes OP Mainnet's scalars into L1Block's slot 3 at bits 192 and 128, not 96 and 64.
     // When this fails, EDR packs the scalars where L1Block reads them: setL1FeeScalars can go.
     const { viem, provider } = await network.create("op");
     const publicClient = await viem.getPublicClient();
     const [wallet] = await viem.getWalletClients();
-    expect(await publicClient.readContract({ address: OP_PREDEPLOYS.GasPriceOracle, abi: GAS_PRICE_ORACLE_ABI, functionName: "baseFeeScalar" })).to.equal(0);
+    const scalar = (functionName: "baseFeeScalar" | "blobBaseFeeScalar") =>
+      publicClient.readContract({ address: OP_PREDEPLOYS.GasPriceOracle, abi: GAS_PRICE_ORACLE_ABI, functionName });
+    expect([await scalar("baseFeeScalar"), await scalar("blobBaseFeeScalar")]).to.deep.equal([0, 0]);
     const hash = await wallet!.sendTransaction({ to: wallet!.account.address, value: 1n, data: "0x1234" });
     await publicClient.waitForTransactionReceipt({ hash });
     const receipt = (await provider.request({ method: "eth_getTransactionReceipt", params: [hash] })) as OpReceipt;
@@ -42,11 +45,12 @@ describe("the op network (Hardhat chainType op)", () => {
     expect(BigInt(receipt.l1Fee!)).to.equal(0n);
   });
 
-  it("deploys the whole system and runs a task lifecycle whose receipts carry the L1 data fee of the oracle's prices", async () => {
+  it("deploys the whole system and runs a task lifecycle whose receipts carry the oracle's L1 data fee", async () => {
     const { viem, provider } = await network.create("op");
     await setL1FeeScalars(provider);
     const publicClient = await viem.getPublicClient();
-    const read = <F extends "baseFeeScalar" | "blobBaseFeeScalar" | "l1BaseFee" | "blobBaseFee">(functionName: F) =>
+    type Reads = "baseFeeScalar" | "blobBaseFeeScalar" | "l1BaseFee" | "blobBaseFee";
+    const read = <F extends Reads>(functionName: F) =>
       publicClient.readContract({ address: OP_PREDEPLOYS.GasPriceOracle, abi: GAS_PRICE_ORACLE_ABI, functionName });
     expect(BigInt(await read("baseFeeScalar"))).to.equal(OP_L1_FEE_SCALARS.baseFeeScalar);
     expect(BigInt(await read("blobBaseFeeScalar"))).to.equal(OP_L1_FEE_SCALARS.blobBaseFeeScalar);
@@ -56,11 +60,13 @@ describe("the op network (Hardhat chainType op)", () => {
     const deployment = await deployOnHardhat(viem);
     expect(deployment.chainId).to.equal(LOCAL_CHAIN_IDS.op);
     const c = deployment.contracts;
-    for (const [name, address] of Object.entries(c)) expect((await publicClient.getCode({ address }))?.length ?? 0, name).to.be.greaterThan(2);
+    for (const [name, address] of Object.entries(c)) {
+      expect((await publicClient.getCode({ address }))?.length ?? 0, name).to.be.greaterThan(2);
+    }
 
     const [, poster, worker] = await viem.getWalletClients();
     const fees: { call: string; l1Fee: bigint }[] = [];
-    /** Mines `hash`, checks the receipt's L1 data fee against Fjord's formula on its own fields, keeps it. */
+    /** Mines `hash` and checks the receipt's L1 data fee against Fjord's formula on its own fields. */
     const mined = async (call: string, hash: Promise<Hex>) => {
       const h = await hash;
       expect((await publicClient.waitForTransactionReceipt({ hash: h })).status, call).to.equal("success");
@@ -70,9 +76,11 @@ describe("the op network (Hardhat chainType op)", () => {
       expect(BigInt(r.l1BlobBaseFee!), call).to.equal(blobBaseFee);
       // Fjord: with `size` the estimated compressed size (6 decimals), l1GasUsed = ⌊size × 16⌋ and
       // l1Fee = size × (16 × baseFeeScalar × l1BaseFee + blobBaseFeeScalar × blobBaseFee) / 1e12.
-      const scaled = 16n * OP_L1_FEE_SCALARS.baseFeeScalar * l1BaseFee + OP_L1_FEE_SCALARS.blobBaseFeeScalar * blobBaseFee;
+      const { baseFeeScalar, blobBaseFeeScalar } = OP_L1_FEE_SCALARS;
+      const scaled = 16n * baseFeeScalar * l1BaseFee + blobBaseFeeScalar * blobBaseFee;
       const [low, high] = [(l1GasUsed * scaled) / 16_000_000n, ((l1GasUsed + 1n) * scaled) / 16_000_000n];
-      expect(low > 0n && low <= l1Fee && l1Fee <= high, `${call}: l1Fee ${l1Fee}, Fjord gives ${low} to ${high}`).to.equal(true);
+      const fjord = `${call}: l1Fee ${l1Fee}, Fjord gives ${low} to ${high}`;
+      expect(low > 0n && low <= l1Fee && l1Fee <= high, fjord).to.equal(true);
       fees.push({ call, l1Fee });
     };
     const identity = await viem.getContractAt("IdentityRegistry", c.IdentityRegistry!, { client: { wallet: worker! } });
@@ -103,6 +111,7 @@ describe("the op network (Hardhat chainType op)", () => {
     await mined("accept", (await board()).write.accept([taskId]));
     expect(await (await board()).read.creditOf([worker!.account.address, zeroAddress])).to.equal(spec.reward);
     await mined("withdrawCredit", (await board(worker)).write.withdrawCredit([zeroAddress]));
-    expect(fees.map((f) => f.call)).to.deep.equal(["register", "postTask", "claim", "submit", "accept", "withdrawCredit"]);
+    const calls = ["register", "postTask", "claim", "submit", "accept", "withdrawCredit"];
+    expect(fees.map((f) => f.call)).to.deep.equal(calls);
   });
 });
