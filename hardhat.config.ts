@@ -4,6 +4,7 @@ import hardhatNetworkHelpers from "@nomicfoundation/hardhat-network-helpers";
 import hardhatViem from "@nomicfoundation/hardhat-viem";
 import hardhatViemAssertions from "@nomicfoundation/hardhat-viem-assertions";
 import { configVariable, defineConfig } from "hardhat/config";
+import { LOCAL_CHAIN_IDS } from "./scripts/lib/chains.ts";
 
 /**
  * The compiler is the npm `solc` package at exactly this version, loaded from
@@ -47,10 +48,24 @@ export default defineConfig({
     skipFiles: ["contracts/mocks/**"],
   },
   networks: {
+    // An in-process OP-stack chain (GasPriceOracle and L1Block predeploys, receipts with l1Fee):
+    // the bench's and the tests' `network.create("op")`. `hardhat node --chain-type op --chain-id
+    // 31338` serves the same chain over JSON-RPC (scripts/lib/processes.ts, scripts/devnet.ts).
+    op: {
+      type: "edr-simulated",
+      chainType: "op",
+      chainId: LOCAL_CHAIN_IDS.op,
+    },
     localhost: {
       type: "http",
       chainType: "l1",
       url: process.env.STIGMERGY_RPC_URL ?? "http://127.0.0.1:8545",
+    },
+    // A local OP-stack node (`tsx scripts/devnet.ts --chain-type op`, default port 8546).
+    localhostOp: {
+      type: "http",
+      chainType: "op",
+      url: process.env.STIGMERGY_RPC_URL ?? "http://127.0.0.1:8546",
     },
     // Any EVM chain: STIGMERGY_RPC_URL and STIGMERGY_DEPLOYER_KEY (read only when used).
     custom: {

@@ -25,12 +25,24 @@ export function machineLine(hardhatVersion: string): string {
   return `${new Date().toISOString().slice(0, 10)}, ${cpu} (${cpus().length} cores), ${gib} GiB, Node ${process.version}, Hardhat ${hardhatVersion}`;
 }
 
+/** L1 data fee in gwei, one decimal. */
+const gwei = (wei: bigint) => (Number(wei) / 1e9).toLocaleString("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+
+/**
+ * A section's table. When its rows were also measured on the op chain, two more columns give each
+ * call's L1 data on it (`l1GasUsed` and `l1Fee`; "—" for a row that is not one transaction).
+ */
 export function gasTable(section: GasSection): string {
-  const lines = [`**${section.title}**`, "", "| call | gas | target | |", "|---|---:|---:|---|"];
+  const op = section.rows.some((r) => r.l1 !== undefined);
+  const head = op
+    ? ["| call | gas | op: L1 data gas | op: L1 data fee, gwei | target | |", "|---|---:|---:|---:|---:|---|"]
+    : ["| call | gas | target | |", "|---|---:|---:|---|"];
+  const lines = [`**${section.title}**`, "", ...head];
   for (const row of section.rows) {
     const status = row.target === undefined ? "" : row.gas <= row.target ? "met" : row.openTarget ? `**missed** (${row.openTarget})` : "**missed**";
     const target = row.target === undefined ? "" : `≤ ${fmt(row.target)}`;
-    lines.push(`| ${row.name} | ${fmt(row.gas)} | ${target} | ${[status, row.note].filter(Boolean).join(", ")} |`);
+    const l1 = op ? (row.l1 ? ` ${fmt(row.l1.gasUsed)} | ${gwei(row.l1.fee)} |` : " — | — |") : "";
+    lines.push(`| ${row.name} | ${fmt(row.gas)} |${l1} ${target} | ${[status, row.note].filter(Boolean).join(", ")} |`);
   }
   return lines.join("\n");
 }

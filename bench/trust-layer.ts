@@ -5,7 +5,7 @@
 import type { network } from "hardhat";
 import { keccak256, toHex, zeroHash } from "viem";
 import { agentWalletTypedData } from "../sdk/src/index.ts";
-import { type GasSection, gasOf } from "./gas.ts";
+import { type GasSection, gasOf, type Measured } from "./gas.ts";
 
 type Viem = Awaited<ReturnType<typeof network.create>>["viem"];
 type NetworkHelpers = Awaited<ReturnType<typeof network.create>>["networkHelpers"];
@@ -29,11 +29,11 @@ export const CANONICAL_GAS = {
 /** 0.75 × the canonical figure, rounded down. */
 const threeQuarters = (canonical: bigint) => (canonical * 3n) / 4n;
 /** A row compared with the canonical registry: target 0.75 × canonical, and the share in the note. */
-const vsCanonical = (name: string, gas: bigint, canonical: bigint) => ({
+const vsCanonical = (name: string, measured: Measured, canonical: bigint) => ({
   name,
-  gas,
+  ...measured,
   target: threeQuarters(canonical),
-  note: `${((Number(gas) / Number(canonical)) * 100).toFixed(1)} % of canonical ${canonical.toLocaleString("en-US")}`,
+  note: `${((Number(measured.gas) / Number(canonical)) * 100).toFixed(1)} % of canonical ${canonical.toLocaleString("en-US")}`,
 });
 
 /**
@@ -49,7 +49,7 @@ export async function measureTrustLayerGas(viem: Viem, helpers: NetworkHelpers):
 
   const deployGas = async (name: "IdentityRegistry" | "ReputationRegistry" | "ValidationRegistry", args: readonly unknown[]) => {
     const { contract, deploymentTransaction } = await viem.sendDeploymentTransaction(name, args as never);
-    return { address: contract.address, gas: await gasOf(publicClient, deploymentTransaction.hash) };
+    return { address: contract.address, measured: await gasOf(publicClient, deploymentTransaction.hash) };
   };
   const identityDeploy = await deployGas("IdentityRegistry", []);
   const reputationDeploy = await deployGas("ReputationRegistry", [identityDeploy.address]);
@@ -110,16 +110,16 @@ export async function measureTrustLayerGas(viem: Viem, helpers: NetworkHelpers):
   return {
     title: "ERC-8004 trust layer",
     rows: [
-      { name: "register(), owner's second agent", gas: registerBare },
-      { name: "register(agentURI), 60-byte URI, owner's first agent", gas: registerFirst },
+      { name: "register(), owner's second agent", ...registerBare },
+      { name: "register(agentURI), 60-byte URI, owner's first agent", ...registerFirst },
       {
         name: "register(agentURI), 60-byte URI, owner's second agent",
-        gas: registerUri,
+        ...registerUri,
         target: REGISTER_GAS_TARGET,
-        note: `${((Number(registerUri) / Number(CANONICAL_REGISTER_GAS)) * 100).toFixed(1)} % of canonical ${CANONICAL_REGISTER_GAS.toLocaleString("en-US")}`,
+        note: `${((Number(registerUri.gas) / Number(CANONICAL_REGISTER_GAS)) * 100).toFixed(1)} % of canonical ${CANONICAL_REGISTER_GAS.toLocaleString("en-US")}`,
       },
-      { name: "register(agentURI, 2 metadata entries)", gas: registerMeta },
-      { name: "setAgentURI, 60-byte URI over a 60-byte URI", gas: setUri },
+      { name: "register(agentURI, 2 metadata entries)", ...registerMeta },
+      { name: "setAgentURI, 60-byte URI over a 60-byte URI", ...setUri },
       vsCanonical("setMetadata, new key, 32-byte value", setMetadata, CANONICAL_GAS.setMetadata),
       {
         ...vsCanonical("setAgentWallet, EOA signature", setWallet, CANONICAL_GAS.setAgentWallet),
@@ -127,10 +127,10 @@ export async function measureTrustLayerGas(viem: Viem, helpers: NetworkHelpers):
       },
       vsCanonical("giveFeedback, first from a client, two tags", feedback, CANONICAL_GAS.giveFeedback),
       vsCanonical("validationRequest", request, CANONICAL_GAS.validationRequest),
-      { name: "validationResponse, first response", gas: response },
-      { name: "deploy IdentityRegistry", gas: identityDeploy.gas },
-      { name: "deploy ReputationRegistry", gas: reputationDeploy.gas },
-      { name: "deploy ValidationRegistry", gas: validationDeploy.gas },
+      { name: "validationResponse, first response", ...response },
+      { name: "deploy IdentityRegistry", ...identityDeploy.measured },
+      { name: "deploy ReputationRegistry", ...reputationDeploy.measured },
+      { name: "deploy ValidationRegistry", ...validationDeploy.measured },
     ],
   };
 }

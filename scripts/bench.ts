@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: measures gas, the indexer, and push versus polling (latency and RPC load), prints
- * the tables, writes gas-snapshot.json and the README's bench sections. Numbers are reported here,
+ * `npm run bench`: measures gas (on the l1 chain, and again on the OP-stack chain for the L1 data
+ * fee beside L2 gas), the indexer, and push versus polling (latency and RPC load), prints the tables,
+ * writes gas-snapshot.json and the README's bench sections. Numbers are reported here,
  * never asserted by timing tests; the gas snapshot test guards gas against regressions.
  * STIGMERGY_BENCH=gas runs only the gas section, STIGMERGY_BENCH=push only push versus polling,
  * STIGMERGY_BENCH=contention only the claim contention race, STIGMERGY_BENCH=time only shared time
@@ -8,7 +9,9 @@
  */
 import { createRequire } from "node:module";
 import { network } from "hardhat";
-import type { GasSection } from "../bench/gas.ts";
+import type { GasSection, Measured } from "../bench/gas.ts";
+import { lifecycleCostTable, readOpPrices, withL1Data } from "../bench/op.ts";
+import { setL1FeeScalars } from "./lib/chains.ts";
 import { gasTable, machineLine, toSnapshot, updateReadme, writeSnapshot } from "../bench/report.ts";
 import { measureCoordinationGas } from "../bench/coordination.ts";
 import { contentionTable, measureContention } from "../bench/contention.ts";
@@ -23,19 +26,47 @@ const mode = process.env.STIGMERGY_BENCH;
 const log = (line: string) => console.log(line);
 const machine = machineLine(hardhatVersion);
 
-const sections: GasSection[] = [];
+let sections: GasSection[] = [];
 if (mode === undefined || mode === "gas") {
-  const { viem, networkHelpers } = await network.create();
-  console.log("bench: measuring trust layer gas…");
-  sections.push(await measureTrustLayerGas(viem, networkHelpers));
-  console.log("bench: measuring staking and consensus gas (builds groups of 100, 1,000 and 10,000 members)…");
-  sections.push(await measureCoordinationGas(viem, networkHelpers, [100, 1_000, 10_000], log));
-  console.log("bench: measuring work coordination gas…");
-  sections.push(await measureTaskGas(viem, networkHelpers));
+  /** The three gas sections, measured on one chain. */
+  const measureAll = async (chain: string, { viem, networkHelpers }: Awaited<ReturnType<typeof network.create>>) => {
+    console.log(`bench (${chain}): measuring trust layer gas…`);
+    const trust = await measureTrustLayerGas(viem, networkHelpers);
+    console.log(`bench (${chain}): measuring staking and consensus gas (builds groups of 100, 1,000 and 10,000 members)…`);
+    const coordination = await measureCoordinationGas(viem, networkHelpers, [100, 1_000, 10_000], log);
+    console.log(`bench (${chain}): measuring work coordination gas…`);
+    return [trust, coordination, await measureTaskGas(viem, networkHelpers)];
+  };
+  const onL1 = await measureAll("l1", await network.create());
+  // The OP-stack chain: the same calls, whose receipts add the L1 data fee.
+  const op = await network.create("op");
+  await setL1FeeScalars(op.provider);
+  const onOp = await measureAll("op", op);
+  const prices = await readOpPrices(await op.viem.getPublicClient());
+  const merged = withL1Data(onL1, onOp);
+  sections = merged.sections;
 
-  const tables = sections.map(gasTable).join("\n\n");
+  const lifecycle = (name: string): Measured => sections.flatMap((s) => s.rows).find((r) => r.name === name)!;
+  const costs = lifecycleCostTable(
+    [
+      { name: "plain task (no capability, no minimum stake)", measured: lifecycle("task lifecycle, plain task: total, ETH, flat reward, no bond") },
+      {
+        name: "with capability + stake checks",
+        measured: lifecycle("task lifecycle, capability + stake checks: postTask + claim + submit + accept (the rows above), ETH, flat reward, no bond"),
+      },
+    ],
+    prices,
+  );
+  const tables = [...sections.map(gasTable), costs].join("\n\n");
   console.log(`\n${tables}\n\nMeasured ${machine}.`);
 
+  if (merged.mismatches.length > 0) {
+    console.log("bench: L2 gas on the op chain differs from the l1 chain's:");
+    for (const m of merged.mismatches) console.log(`  ${m.section} / ${m.name}: l1 ${m.l1}, op ${m.op ?? "not measured"}`);
+    process.exitCode = 1;
+  } else {
+    console.log("bench: every call's L2 gas on the op chain equals its gas on the l1 chain (within the row's jitter)");
+  }
   writeSnapshot(toSnapshot(sections));
   console.log("bench: wrote gas-snapshot.json");
   if (updateReadme("gas", `${tables}\n\n_Measured ${machine}._`)) console.log("bench: updated README.md");

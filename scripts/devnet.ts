@@ -2,7 +2,12 @@
  * A local chain with Stigmergy deployed, and optionally the indexer, until Ctrl-C: what
  * `stigmergy devnet` runs inside a checkout (the CLI finds the checkout and starts this script).
  *
- *   tsx scripts/devnet.ts [--port N] [--indexer] [--indexer-port N] [--deployments DIR] [--json] [--quiet]
+ *   tsx scripts/devnet.ts [--chain-type l1|op] [--port N] [--indexer] [--indexer-port N] [--deployments DIR]
+ *                         [--json] [--quiet]
+ *
+ * `--chain-type op` runs an OP-stack chain (chain 31338: GasPriceOracle, receipts with the L1 data
+ * fee) on port 8546 and its indexer on 42070 by default, so it can run beside the default `l1` devnet
+ * (chain 31337, ports 8545 and 42069).
  *
  * Progress goes to stderr; the endpoints (text, or one JSON document with --json) to stdout once
  * everything answers. Exit codes as the CLI's: 0 stopped by Ctrl-C, 2 a bad option or a taken port,
@@ -13,12 +18,14 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { parseDeployment } from "@stigmergy/contracts";
+import type { LocalChainType } from "./lib/chains.ts";
 import { HARDHAT_BIN, portInUse, type RunningIndexer, type RunningNode, runToEnd, startHardhatNode, startIndexer } from "./lib/processes.ts";
 
 type Problem = { code: string; message: string; field?: string; exit: number };
 
 const { values } = parseArgs({
   options: {
+    "chain-type": { type: "string" },
     port: { type: "string" },
     indexer: { type: "boolean" },
     "indexer-port": { type: "string" },
@@ -43,8 +50,14 @@ const port = (field: string, raw: string | undefined, fallback: number): number 
   if (!/^\d+$/.test(raw) || n < 1 || n > 65_535) fail({ code: "INVALID_INPUT", field, message: `Invalid ${field}: expected a port number (1 to 65535), got "${raw}".`, exit: 2 });
   return n;
 };
-const rpcPort = port("port", values.port, 8545);
-const indexerPort = port("indexer-port", values["indexer-port"], 42069);
+const chainTypeArg = values["chain-type"] ?? "l1";
+if (chainTypeArg !== "l1" && chainTypeArg !== "op") {
+  const message = `Invalid chain-type: expected l1 or op, got "${chainTypeArg}".`;
+  fail({ code: "INVALID_INPUT", field: "chain-type", message, exit: 2 });
+}
+const chainType: LocalChainType = chainTypeArg;
+const rpcPort = port("port", values.port, chainType === "op" ? 8546 : 8545);
+const indexerPort = port("indexer-port", values["indexer-port"], chainType === "op" ? 42070 : 42069);
 if (await portInUse(rpcPort)) fail({ code: "INVALID_INPUT", field: "port", message: `Invalid port: 127.0.0.1:${rpcPort} is already in use (another node?); stop it or pass --port.`, exit: 2 });
 if (values.indexer && (await portInUse(indexerPort))) {
   fail({ code: "INVALID_INPUT", field: "indexer-port", message: `Invalid indexer-port: 127.0.0.1:${indexerPort} is already in use; stop it or pass --indexer-port.`, exit: 2 });
@@ -73,12 +86,13 @@ const died = (what: string) => (code: number | null) => {
 };
 
 try {
-  note(`starting hardhat node on 127.0.0.1:${rpcPort}`);
-  node = await startHardhatNode(rpcPort);
+  note(`starting hardhat node (${chainType}) on 127.0.0.1:${rpcPort}`);
+  node = await startHardhatNode(rpcPort, undefined, { chainType });
   node.process.once("exit", died("the hardhat node"));
   note("compiling and deploying the contracts");
   const env: NodeJS.ProcessEnv = { STIGMERGY_RPC_URL: node.url, ...(values.deployments ? { STIGMERGY_DEPLOYMENTS_DIR: values.deployments } : {}) };
-  const deployed = await runToEnd(process.execPath, [HARDHAT_BIN, "run", "scripts/deploy.ts", "--network", "localhost"], env);
+  const hardhatNetwork = chainType === "op" ? "localhostOp" : "localhost";
+  const deployed = await runToEnd(process.execPath, [HARDHAT_BIN, "run", "scripts/deploy.ts", "--network", hardhatNetwork], env);
   const written = /-> (.+\.json)\s*$/m.exec(deployed.output);
   if (deployed.code !== 0 || !written) throw new Error(`the deployment failed (exit code ${deployed.code}):\n${deployed.output.trim().split("\n").slice(-12).join("\n")}`);
   const path = written[1]!.trim();
@@ -97,13 +111,13 @@ try {
     indexer.process.once("exit", died("the indexer"));
     indexerUrl = indexer.url;
   }
-  const endpoints = { rpcUrl: node.url, chainId: node.chainId, deployment: path, startBlock: deployment.startBlock, contracts: deployment.contracts, ...(indexerUrl ? { indexerUrl } : {}) };
+  const endpoints = { rpcUrl: node.url, chainId: node.chainId, chainType, deployment: path, startBlock: deployment.startBlock, contracts: deployment.contracts, ...(indexerUrl ? { indexerUrl } : {}) };
   if (json) {
     process.stdout.write(`${JSON.stringify(endpoints, null, 2)}\n`);
   } else {
     const connect = [`--rpc ${node.url}`, ...(values.deployments ? [`--deployments ${values.deployments}`] : []), ...(indexerUrl ? [`--indexer ${indexerUrl}`] : [])].join(" ");
     const rows: [string, string][] = [
-      ["JSON-RPC", `${node.url} (chain ${node.chainId})`],
+      ["JSON-RPC", `${node.url} (chain ${node.chainId}, ${chainType === "op" ? "OP stack" : "L1"})`],
       ...(indexerUrl ? ([["indexer", indexerUrl]] as [string, string][]) : []),
       ["deployment", path],
       ...Object.entries(deployment.contracts).map(([name, address]): [string, string] => [name, address ?? ""]),

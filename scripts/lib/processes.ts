@@ -8,6 +8,7 @@ import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createPublicClient, http } from "viem";
+import { LOCAL_CHAIN_IDS, type LocalChainType, setL1FeeScalars } from "./chains.ts";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const HARDHAT_BIN = join(ROOT, "node_modules", "hardhat", "dist", "src", "cli.js");
@@ -48,7 +49,21 @@ export async function waitForRpc(url: string, timeoutMs = 60_000, onWait?: (elap
   }
 }
 
-export type RunningNode = { url: string; port: number; chainId: number; process: ChildProcess; stop: () => Promise<void> };
+export type RunningNode = {
+  url: string;
+  port: number;
+  chainId: number;
+  chainType: LocalChainType;
+  process: ChildProcess;
+  stop: () => Promise<void>;
+};
+
+export type HardhatNodeOptions = {
+  /** `l1` (default: Hardhat's node as it comes, chain 31337) or `op` (an OP-stack chain). */
+  chainType?: LocalChainType;
+  /** Defaults to the chain type's local id (LOCAL_CHAIN_IDS: 31337, 31338). */
+  chainId?: number;
+};
 
 /**
  * Preloaded into child processes started with an IPC channel: the child exits as soon as its parent
@@ -59,10 +74,21 @@ export const EXIT_WITH_PARENT = `data:text/javascript,${encodeURIComponent('if (
 /**
  * Starts `hardhat node` on 127.0.0.1:port and resolves once it answers JSON-RPC. Its output goes
  * to `onOutput` (default: discarded; it lists the test accounts and every request). It stops when
- * this process dies.
+ * this process dies. An `op` node (`--chain-type op --chain-id 31338`) gets its L1 fee scalars
+ * (setL1FeeScalars) before it is handed over, so its receipts carry a non-zero `l1Fee`.
  */
-export async function startHardhatNode(port: number, onOutput: (chunk: string) => void = () => {}): Promise<RunningNode> {
-  const child = spawn(process.execPath, ["--import", EXIT_WITH_PARENT, HARDHAT_BIN, "node", "--hostname", "127.0.0.1", "--port", String(port)], {
+export async function startHardhatNode(
+  port: number,
+  onOutput: (chunk: string) => void = () => {},
+  options: HardhatNodeOptions = {},
+): Promise<RunningNode> {
+  const chainType = options.chainType ?? "l1";
+  const chainArgs =
+    chainType === "op" || options.chainId !== undefined
+      ? [...(chainType === "op" ? ["--chain-type", "op"] : []), "--chain-id", String(options.chainId ?? LOCAL_CHAIN_IDS[chainType])]
+      : [];
+  const args = ["--import", EXIT_WITH_PARENT, HARDHAT_BIN, "node", "--hostname", "127.0.0.1", "--port", String(port), ...chainArgs];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "pipe", "ipc"],
   });
@@ -75,7 +101,14 @@ export async function startHardhatNode(port: number, onOutput: (chunk: string) =
   const url = `http://127.0.0.1:${port}`;
   const chainId = await Promise.race([waitForRpc(url), exited]);
   const stop = () => stopProcess(child);
-  return { url, port, chainId, process: child, stop };
+  if (chainType === "op") {
+    const client = createPublicClient({ transport: http(url, { retryCount: 0 }) });
+    await setL1FeeScalars({ request: (args) => client.request(args as never) }).catch(async (error: unknown) => {
+      await stop();
+      throw error;
+    });
+  }
+  return { url, port, chainId, chainType, process: child, stop };
 }
 
 /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process has exited. */

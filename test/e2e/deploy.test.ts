@@ -8,6 +8,7 @@ import { mnemonicToAccount } from "viem/accounts";
 import { abis, type Deployment, identityRegistryAbi, parseDeployment } from "../../sdk/src/index.ts";
 import { freePort, ROOT, type RunningNode, runToEnd, startHardhatNode } from "../../scripts/lib/processes.ts";
 import { MNEMONIC } from "../../scripts/lib/tasks.ts";
+import { GAS_PRICE_ORACLE_ABI, LOCAL_CHAIN_IDS, OP_L1_FEE_SCALARS, OP_PREDEPLOYS } from "../../scripts/lib/chains.ts";
 
 /** Hardhat's well-known test account #1 (never holds real funds). */
 const ACCOUNT_1_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
@@ -114,5 +115,47 @@ describe("deployment against a real `hardhat node`", () => {
     expect(await client.readContract({ address: election, abi: abis.LeaderElection, functionName: "randomnessSource" })).to.equal(getAddress(source));
     const [event] = await client.getContractEvents({ address: election, abi: abis.LeaderElection, eventName: "ElectionConfigured", fromBlock: BigInt(configured.startBlock) });
     expect(event?.args).to.deep.include({ slashRecipient: treasury, randomness: getAddress(source) });
+  });
+});
+
+describe("deployment against a real OP-stack `hardhat node` (--chain-type op)", () => {
+  let node: RunningNode;
+  let dir: string;
+
+  before(async () => {
+    node = await startHardhatNode(await freePort(), undefined, { chainType: "op" });
+    dir = mkdtempSync(join(tmpdir(), "stigmergy-deploy-op-"));
+  });
+  after(async () => {
+    await node?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("runs as chain 31338 with OP Mainnet's L1 fee scalars in its GasPriceOracle", async () => {
+    expect(node.chainId).to.equal(LOCAL_CHAIN_IDS.op);
+    expect(node.chainType).to.equal("op");
+    const client = createPublicClient({ transport: http(node.url) });
+    const read = (functionName: "baseFeeScalar" | "blobBaseFeeScalar") =>
+      client.readContract({ address: OP_PREDEPLOYS.GasPriceOracle, abi: GAS_PRICE_ORACLE_ABI, functionName });
+    expect(BigInt(await read("baseFeeScalar"))).to.equal(OP_L1_FEE_SCALARS.baseFeeScalar);
+    expect(BigInt(await read("blobBaseFeeScalar"))).to.equal(OP_L1_FEE_SCALARS.blobBaseFeeScalar);
+  });
+
+  it("`npm run deploy -- --network localhostOp` writes deployments/31338.json; its transactions paid an L1 data fee", async () => {
+    const { code, output } = await runToEnd("npm", ["run", "deploy", "--", "--network", "localhostOp"], {
+      STIGMERGY_RPC_URL: node.url,
+      STIGMERGY_DEPLOYMENTS_DIR: dir,
+    });
+    expect(code, output).to.equal(0);
+    const path = join(dir, `${LOCAL_CHAIN_IDS.op}.json`);
+    const deployment = parseDeployment(JSON.parse(readFileSync(path, "utf8")), path);
+    expect(deployment.chainId).to.equal(LOCAL_CHAIN_IDS.op);
+    const client = createPublicClient({ transport: http(node.url) });
+    const block = await client.getBlock({ blockNumber: BigInt(deployment.startBlock), includeTransactions: false });
+    const receipt = (await client.request({ method: "eth_getTransactionReceipt", params: [block.transactions[0]!] })) as { l1Fee?: Hex };
+    expect(BigInt(receipt.l1Fee ?? "0x0") > 0n, `l1Fee ${receipt.l1Fee}`).to.equal(true);
+    for (const [name, address] of Object.entries(deployment.contracts)) {
+      expect(((await client.getCode({ address })) ?? "0x").length > 2, `${name} has code`).to.equal(true);
+    }
   });
 });

@@ -92,6 +92,7 @@ const RUN_ELSEWHERE: Record<string, string> = {
   "npm run build": "scripts/run-tests.ts",
   "npm run coverage": "scripts/run-tests.ts",
   "npm run lint:sol": "scripts/run-tests.ts",
+  "npm run deploy -- --network localhostOp": "test/e2e/deploy.test.ts",
   STIGMERGY_TREASURY: "test/e2e/deploy.test.ts",
   STIGMERGY_RANDOMNESS: "test/e2e/deploy.test.ts",
   STIGMERGY_RPC_GRACE_MS: "test/e2e/outage.test.ts",

@@ -3,6 +3,8 @@ import hre, { network } from "hardhat";
 import type { GasSection } from "../../../bench/gas.ts";
 import { readSnapshot } from "../../../bench/report.ts";
 import { ELECT_RATIO_TARGET, measureCoordinationGas } from "../../../bench/coordination.ts";
+import { withL1Data } from "../../../bench/op.ts";
+import { setL1FeeScalars } from "../../../scripts/lib/chains.ts";
 import { measureTaskGas } from "../../../bench/tasks.ts";
 import { measureTrustLayerGas } from "../../../bench/trust-layer.ts";
 
@@ -50,5 +52,18 @@ describe("gas snapshot", function () {
 
   it("work coordination (TaskBoard, MessageBus) costs no more than the snapshot and meets its targets", async () => {
     checkSection(await measureTaskGas(viem, networkHelpers));
+  });
+
+  it("on the OP-stack chain every trust-layer and work-coordination call spends the l1 chain's gas, and pays an L1 data fee", async () => {
+    // Calldata aside (setAgentWallet's signature binds the chain id): the coordination section's
+    // groups of 10,000 are compared by `npm run bench`, which fails on any difference.
+    const l1 = await network.create(); // fresh: the measurements pin chain times
+    const onL1 = [await measureTrustLayerGas(l1.viem, l1.networkHelpers), await measureTaskGas(l1.viem, l1.networkHelpers)];
+    const op = await network.create("op");
+    await setL1FeeScalars(op.provider);
+    const onOp = [await measureTrustLayerGas(op.viem, op.networkHelpers), await measureTaskGas(op.viem, op.networkHelpers)];
+    const { sections, mismatches } = withL1Data(onL1, onOp);
+    expect(mismatches).to.deep.equal([]);
+    for (const row of sections.flatMap((s) => s.rows)) expect((row.l1?.fee ?? 0n) > 0n, `${row.name} has an L1 data fee`).to.equal(true);
   });
 });

@@ -11,16 +11,17 @@ const devnet: Command = {
   summary: "Start a local Hardhat node with Stigmergy deployed (and an indexer), until Ctrl-C",
   connection: false,
   options: {
-    port: { type: "string", value: "PORT", description: "node port on 127.0.0.1 (default 8545; refused if taken)" },
+    "chain-type": { type: "string", value: "l1|op", description: "l1 (default, chain 31337) or op: an OP-stack chain (chain 31338, receipts with the L1 data fee)" },
+    port: { type: "string", value: "PORT", description: "node port on 127.0.0.1 (default 8545, op 8546; refused if taken)" },
     indexer: { type: "boolean", description: "also start the indexer (Ponder, PGlite in a temporary directory)" },
-    "indexer-port": { type: "string", value: "PORT", description: "indexer port (default 42069)" },
+    "indexer-port": { type: "string", value: "PORT", description: "indexer port (default 42069, op 42070)" },
     deployments: { type: "string", value: "DIR", description: "where to write <chainId>.json (default <checkout>/deployments)" },
   },
   details: [
     "Run inside a Stigmergy checkout (after `npm install`). Accounts: the Hardhat development mnemonic;",
     "sign with --account N in other commands. Ctrl-C stops the node and the indexer.",
   ],
-  examples: ["stigmergy devnet --indexer", "stigmergy devnet --port 8546 --json"],
+  examples: ["stigmergy devnet --indexer", "stigmergy devnet --chain-type op --indexer", "stigmergy devnet --port 8547 --json"],
   run: lazy(load, "devnet"),
 };
 

@@ -13,7 +13,7 @@ import { ExitedWith } from "../errors.js";
 export async function devnet({ flags, session }: CommandInput): Promise<CommandResult | undefined> {
   const checkout = findCheckout();
   const args = [
-    ...(["port", "indexer-port", "deployments"] as const).flatMap((name) => {
+    ...(["chain-type", "port", "indexer-port", "deployments"] as const).flatMap((name) => {
       const value = flags.string(name);
       // The script runs in the checkout: a directory is passed as the caller meant it.
       return value === undefined ? [] : [`--${name}`, name === "deployments" ? resolve(value) : value];
