@@ -5,11 +5,10 @@
  * the chain: claim events per task), claims that reverted on chain and their share of all claim
  * gas, estimates that failed before sending (free), and the time to drain. Never asserted by time.
  */
-import { createPublicClient, http, parseEther, parseEventLogs, toFunctionSelector } from "viem";
-import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
-import { MNEMONIC } from "../scripts/lib/workload.ts";
-import { abis, type Agent, createAgent, lostRace } from "../sdk/src/index.ts";
+import { createPublicClient, http, parseEventLogs, toFunctionSelector } from "viem";
+import { abis, type Agent, lostRace } from "../sdk/src/index.ts";
 import { type Stack, startStack } from "../scripts/lib/stack.ts";
+import { benchAgents } from "./agents.ts";
 import { rpc } from "../scripts/lib/tasks.ts";
 
 type Log = (line: string) => void;
@@ -163,21 +162,8 @@ export async function measureContention(options: { agents?: number; tasks?: numb
   const stack = await startStack();
   try {
     const indexer = await stack.indexer();
-    const make = (account: Parameters<typeof createAgent>[0]["account"]) =>
-      createAgent({ rpcUrl: stack.node.url, account, deployment: stack.deployment, indexerUrl: indexer.url, pollingInterval: 100 });
-    const funder = make(mnemonicToAccount(MNEMONIC, { addressIndex: 0 }));
-    const poster = make(mnemonicToAccount(MNEMONIC, { addressIndex: 1 }));
-    await poster.identity.register({ uri: "ipfs://bench-poster" });
     log(`  contention: funding and registering ${n} agents…`);
-    const agents: Agent[] = [];
-    for (let i = 0; i < n; i++) {
-      const account = privateKeyToAccount(`0x${(0xbe7c4000n + BigInt(i)).toString(16).padStart(64, "0")}`);
-      const hash = await funder.walletClient!.sendTransaction({ to: account.address, value: parseEther("10"), account: funder.walletClient!.account, chain: funder.walletClient!.chain });
-      await funder.publicClient.waitForTransactionReceipt({ hash });
-      const agent = make(account);
-      await agent.identity.register({ uri: `ipfs://bench-agent-${i}`, capabilities: ["bench"] });
-      agents.push(agent);
-    }
+    const { poster, agents } = await benchAgents(stack, indexer.url, { n, keySeed: 0xbe7c4000n, label: "bench", capability: "bench" });
     const results: StrategyResult[] = [];
     for (const strategy of ["claimNext", "lowest id first"] as const) {
       results.push(await runStrategy(stack, strategy, poster, agents, { tasks, blockMs, budgetMs: options.budgetMs ?? 120_000, log }));

@@ -7,13 +7,10 @@
  * Reported, never asserted. Standalone: `npx tsx bench/sql-vs-rest.ts [agents] [tasks]`.
  */
 import { sql } from "@ponder/client";
-import { parseEther } from "viem";
-import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
-import { MNEMONIC } from "../scripts/lib/workload.ts";
-import { type Agent, createAgent } from "../sdk/src/index.ts";
 import { indexerClient } from "../scripts/lib/oracle.ts";
 import { startStack } from "../scripts/lib/stack.ts";
 import { rpc } from "../scripts/lib/tasks.ts";
+import { benchAgents } from "./agents.ts";
 
 export type SqlVsRest = { samples: number; mismatches: number; emptySql: number; worst?: string; blocks: number; maxClaimsPerBlock: number };
 
@@ -24,20 +21,7 @@ export async function measureSqlVsRest(options: { agents?: number; tasks?: numbe
   const stack = await startStack();
   try {
     const indexer = await stack.indexer();
-    const make = (account: Parameters<typeof createAgent>[0]["account"]) =>
-      createAgent({ rpcUrl: stack.node.url, account, deployment: stack.deployment, indexerUrl: indexer.url, pollingInterval: 100 });
-    const funder = make(mnemonicToAccount(MNEMONIC, { addressIndex: 0 }));
-    const poster = make(mnemonicToAccount(MNEMONIC, { addressIndex: 1 }));
-    await poster.identity.register({ uri: "ipfs://sql-poster" });
-    const agents: Agent[] = [];
-    for (let i = 0; i < n; i++) {
-      const account = privateKeyToAccount(`0x${(0x5a1c4000n + BigInt(i)).toString(16).padStart(64, "0")}`);
-      const hash = await funder.walletClient!.sendTransaction({ to: account.address, value: parseEther("10"), account: funder.walletClient!.account, chain: funder.walletClient!.chain });
-      await funder.publicClient.waitForTransactionReceipt({ hash });
-      const agent = make(account);
-      await agent.identity.register({ uri: `ipfs://sql-agent-${i}`, capabilities: ["sql"] });
-      agents.push(agent);
-    }
+    const { poster, agents } = await benchAgents(stack, indexer.url, { n, keySeed: 0x5a1c4000n, label: "sql", capability: "sql" });
     log(`sql-vs-rest: ${n} agents registered; posting ${tasks} tasks…`);
     for (let i = 0; i < tasks; i++) {
       await poster.tasks.post({ specURI: `ipfs://sql-${i}`, maxReward: 1_000n, capability: "sql", leaseDuration: 3_600, deadline: BigInt(Math.floor(Date.now() / 1000)) + 86_400n });
