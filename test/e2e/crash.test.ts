@@ -1,12 +1,31 @@
 import { expect } from "chai";
 import { postgresAvailable, type RunningPostgres, startPostgres } from "../../scripts/lib/postgres.ts";
 import { freePort, type IndexerOptions, startIndexer } from "../../scripts/lib/processes.ts";
+import { rpc } from "../../scripts/lib/tasks.ts";
 import { prng, runWorkload } from "../../scripts/lib/workload.ts";
 import { dumpTables, waitForIndexer } from "../../scripts/lib/oracle.ts";
 import { type Receiver, startReceiver, subscribe } from "../../scripts/lib/receiver.ts";
 import { type Stack, type StackIndexer, startStack } from "../../scripts/lib/stack.ts";
 
 const SECRET = "crash-test-secret-0123";
+
+/** The block the indexer has indexed up to (Ponder's /status), or undefined while it does not answer. */
+async function indexedBlock(url: string): Promise<number | undefined> {
+  const status = (await (await fetch(`${url}/status`).catch(() => undefined))?.json().catch(() => undefined)) as
+    | { stigmergy?: { block?: { number: number } } }
+    | undefined;
+  return status?.stigmergy?.block?.number;
+}
+
+/** Resolves once the indexer has indexed past `block` or is at the node's head (or after 180 s). */
+async function indexingAgain(url: string, rpcUrl: string, block: number): Promise<void> {
+  const until = Date.now() + 180_000;
+  while (Date.now() < until) {
+    const [at, head] = await Promise.all([indexedBlock(url), rpc(rpcUrl, "eth_blockNumber").then((h) => Number(h))]);
+    if (at !== undefined && (at > block || at >= head)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 const KILLS = 4;
 
 type Delivery = { type: string; event?: { id: string; blockHash: string } };
@@ -64,12 +83,15 @@ function crashSuite(database: "default" | "postgres", seed: number, rounds: numb
       const kills: string[] = [];
       const restarts: number[] = [];
       const started = Date.now();
+      let lastBlock = subscribedAt;
       for (let k = 0; k < KILLS; k++) {
-        await new Promise((r) => setTimeout(r, 500 + random() * 4_000));
-        const at = (await (await fetch(`${indexer.url}/status`).catch(() => undefined))?.json().catch(() => undefined)) as
-          | { stigmergy?: { block?: { number: number } } }
-          | undefined;
-        kills.push(`kill ${k + 1} at ${Date.now() - started} ms, indexed block ${at?.stigmergy?.block?.number ?? "?"}${done ? ", workload done" : ""}`);
+        // Each kill lands while the indexer indexes, not while it starts: first wait until the
+        // (restarted) indexer has indexed past the block the last kill found, or reached the node's head.
+        await indexingAgain(indexer.url, stack.node.url, lastBlock);
+        await new Promise((r) => setTimeout(r, 200 + random() * 3_000));
+        const at = await indexedBlock(indexer.url);
+        if (at !== undefined) lastBlock = at;
+        kills.push(`kill ${k + 1} at ${Date.now() - started} ms, indexed block ${at ?? "?"}${done ? ", workload done" : ""}`);
         await indexer.kill(); // the supervisor and Ponder at once
         // Restart on the same database and webhook store; don't wait for the catch-up.
         const options: IndexerOptions = indexer.options;

@@ -20,7 +20,9 @@ import { requirePatchedPonder } from "../../indexer/src/lib/ponder.ts";
 describe("SQL over HTTP on the default database (PGlite)", function () {
   let stack: Stack;
   let indexer: StackIndexer;
-  const account = mnemonicToAccount(MNEMONIC, { addressIndex: 12 });
+  const poster = mnemonicToAccount(MNEMONIC, { addressIndex: 12 });
+  // Claims come from another account: nobody claims a task its own account posted (SECURITY.md, F5).
+  const claimant = mnemonicToAccount(MNEMONIC, { addressIndex: 13 });
   const publicClient = () => createPublicClient({ transport: http(stack.node.url), pollingInterval: 50 });
 
   before(async () => {
@@ -29,8 +31,11 @@ describe("SQL over HTTP on the default database (PGlite)", function () {
   });
   after(async () => stack?.stop());
 
-  /** Sends the calls from account 12 into one block (automine off, explicit nonces) and mines it. */
-  async function oneBlock(calls: { functionName: string; args: readonly unknown[]; value?: bigint; address: Hex; abi: readonly unknown[] }[]) {
+  /** Sends the calls from `account` (the poster's by default) into one block (automine off, explicit nonces) and mines it. */
+  async function oneBlock(
+    calls: { functionName: string; args: readonly unknown[]; value?: bigint; address: Hex; abi: readonly unknown[] }[],
+    account = poster,
+  ) {
     const client = publicClient();
     const wallet = createWalletClient({ account, transport: http(stack.node.url) });
     const nonce = await client.getTransactionCount({ address: account.address, blockTag: "pending" });
@@ -97,7 +102,7 @@ describe("SQL over HTTP on the default database (PGlite)", function () {
   it("one block with 30 claims (30 updates to one table, past Ponder's 20-row batch threshold): /sql/db, REST, GraphQL and the chain list the same tasks, a live query receives the rows, and a later block is still indexed", async function () {
     this.timeout(180_000);
     const c = stack.deployment.contracts;
-    await oneBlock([{ address: c.IdentityRegistry!, abi: abis.IdentityRegistry, functionName: "register", args: ["ipfs://sql-agent"] }]);
+    await oneBlock([{ address: c.IdentityRegistry!, abi: abis.IdentityRegistry, functionName: "register", args: ["ipfs://sql-agent"] }], claimant);
     const agentId = await publicClient().readContract({ address: c.IdentityRegistry!, abi: abis.IdentityRegistry, functionName: "lastAgentId" });
     const first = (await publicClient().readContract({ address: c.TaskBoard!, abi: abis.TaskBoard, functionName: "taskCount" })) + 1n;
     await oneBlock(await Promise.all(Array.from({ length: 30 }, (_, i) => post(`sql-${i}`))));
@@ -128,7 +133,7 @@ describe("SQL over HTTP on the default database (PGlite)", function () {
       for (let i = 0; i < 20 && live.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
     }
     try {
-      await oneBlock(ids.map((id) => ({ address: c.TaskBoard!, abi: abis.TaskBoard, functionName: "claim", args: [id, agentId] })));
+      await oneBlock(ids.map((id) => ({ address: c.TaskBoard!, abi: abis.TaskBoard, functionName: "claim", args: [id, agentId] })), claimant);
       await waitForIndexer(indexer.url, stack.node.url);
 
       const onChain = Number(await publicClient().readContract({ address: c.TaskBoard!, abi: abis.TaskBoard, functionName: "taskCount" }));
