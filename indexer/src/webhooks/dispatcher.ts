@@ -40,9 +40,11 @@ import type { WebhookStore } from "./store.js";
 /** Blocks that may still be reorganised (Ponder's default finality for unknown chains). */
 const FINALITY = 30n;
 
+/** The API's read-only view of the index (a type only: this file is also loaded for indexing). */
+type ReadDb = (typeof import("ponder:api"))["db"];
+
 export type DispatcherOptions = {
-  // biome-ignore lint: Ponder's read-only drizzle type is not exported.
-  db: any;
+  db: ReadDb;
   store: WebhookStore;
   /** The chain's JSON-RPC, asked whether a vanished event's block is still canonical. */
   rpcUrl: string;
