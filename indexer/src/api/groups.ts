@@ -12,7 +12,10 @@ export const groups = new Hono().get("/groups/:id/leader", async (c) => {
   const id = uint("id", c.req.param("id"));
   const [row] = await db.select().from(group).where(eq(group.id, id));
   if (!row) return c.json(notFound("group", id), 404);
-  const members = await db.select({ agentId: groupMember.agentId }).from(groupMember).where(eq(groupMember.groupId, id));
+  const members = await db
+    .select({ agentId: groupMember.agentId })
+    .from(groupMember)
+    .where(eq(groupMember.groupId, id));
   return c.json(
     json({
       groupId: id,

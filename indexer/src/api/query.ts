@@ -9,7 +9,8 @@ import { client, graphql } from "ponder";
 
 export const query = new Hono();
 
-query.use("/graphql", graphql({ db, schema }, { maxOperationDepth: 8, maxOperationTokens: 2_000, maxOperationAliases: 30 }));
+const limits = { maxOperationDepth: 8, maxOperationTokens: 2_000, maxOperationAliases: 30 };
+query.use("/graphql", graphql({ db, schema }, limits));
 
 /**
  * A live query's SSE stream sends nothing until its result first changes, and Node sends the

@@ -8,7 +8,10 @@ import { BadRequest } from "./params.js";
 export const json = (value: unknown) => replaceBigInts(value, (v) => v.toString());
 
 /** The 404 body for an id nothing indexed. */
-export const notFound = (what: string, id: bigint | string) => ({ error: "not_found", reason: `${what} ${id} is not indexed` });
+export const notFound = (what: string, id: bigint | string) => ({
+  error: "not_found",
+  reason: `${what} ${id} is not indexed`,
+});
 
 /** A bad parameter is a 400 naming the field; anything else a 500 (details in the log). */
 export function onError(error: Error, c: Context) {

@@ -4,23 +4,42 @@
  *   GET /tasks/:id                  a task and its history
  */
 import { db } from "ponder:api";
-import { task, taskEvent } from "ponder:schema";
+import { activity, task, taskStatuses } from "ponder:schema";
 import { Hono } from "hono";
-import { and, asc, eq, gt, inArray } from "ponder";
+import { and, asc, eq, gt, inArray, ne } from "ponder";
 import { address, bytes32List, limit, oneOf, uint } from "./params.js";
 import { json, notFound } from "./respond.js";
 
-const TASK_STATUSES = ["open", "claimed", "submitted", "escalated", "accepted", "cancelled", "expired"] as const;
+/**
+ * One event of a task's history, from its activity row: the event's name as `kind`, the agent it
+ * concerns, the attempt when the event carries one, and its arguments as `data`.
+ */
+const historyEntry = (row: typeof activity.$inferSelect) => {
+  const args = row.args as Record<string, unknown>;
+  return {
+    id: row.id,
+    taskId: row.taskId,
+    kind: row.event,
+    agentId: row.agentId,
+    attempt: typeof args.attempt === "number" ? args.attempt : null,
+    data: args,
+    blockNumber: row.blockNumber,
+    logIndex: row.logIndex,
+    timestamp: row.timestamp,
+    txHash: row.txHash,
+  };
+};
 
 /** The computed view of a task's handoff offer (valid while its attempt holds the task). */
-const withPendingHandoff = <T extends { status: string; attempt: number; handoffTo: bigint; handoffAttempt: number }>(t: T) => ({
+type Handoff = { status: string; attempt: number; handoffTo: bigint; handoffAttempt: number };
+const withPendingHandoff = <T extends Handoff>(t: T) => ({
   ...t,
   pendingHandoff: t.status === "claimed" && t.handoffAttempt === t.attempt ? t.handoffTo : 0n,
 });
 
 export const tasks = new Hono()
   .get("/tasks", async (c) => {
-    const status = oneOf("status", c.req.query("status"), TASK_STATUSES);
+    const status = oneOf("status", c.req.query("status"), taskStatuses);
     const capabilities = bytes32List("capability", c.req.query("capability"), 16);
     const poster = address("poster", c.req.query("poster"));
     const claimantParam = c.req.query("claimant");
@@ -43,10 +62,11 @@ export const tasks = new Hono()
     const id = uint("id", c.req.param("id"));
     const [row] = await db.select().from(task).where(eq(task.id, id));
     if (!row) return c.json(notFound("task", id), 404);
+    // Its TaskBoard events; the credits a settlement made are money, not history.
     const history = await db
       .select()
-      .from(taskEvent)
-      .where(eq(taskEvent.taskId, id))
-      .orderBy(asc(taskEvent.blockNumber), asc(taskEvent.logIndex));
-    return c.json(json({ task: withPendingHandoff(row), history }));
+      .from(activity)
+      .where(and(eq(activity.taskId, id), eq(activity.contract, "TaskBoard"), ne(activity.event, "Credited")))
+      .orderBy(asc(activity.blockNumber), asc(activity.logIndex));
+    return c.json(json({ task: withPendingHandoff(row), history: history.map(historyEntry) }));
   });

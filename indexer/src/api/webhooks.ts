@@ -33,7 +33,9 @@ export const webhooks = new Hono()
       throw new BadRequest("body", "must be a JSON object {url, secret, filter}");
     }
     const url = body.url;
-    if (typeof url !== "string" || !/^https?:\/\/[^\s]+$/.test(url)) throw new BadRequest("url", "must be an http(s) URL");
+    if (typeof url !== "string" || !/^https?:\/\/[^\s]+$/.test(url)) {
+      throw new BadRequest("url", "must be an http(s) URL");
+    }
     const secret = body.secret;
     if (typeof secret !== "string" || secret.length < 16) {
       throw new BadRequest("secret", "must be a string of at least 16 characters");
