@@ -1,9 +1,11 @@
-import { index, onchainTable, primaryKey, relations } from "ponder";
+import { taskStatusNames } from "@stigmergy/contracts";
+import { index, onchainEnum, onchainTable, primaryKey } from "ponder";
 
 /**
  * Stigmergy's indexed state: current-state tables (one row per entity, updated by the handlers in
  * src/, one file per contract) and event tables keyed by the event id. `activity` is the audit log:
- * one row per event of every contract. Amounts and timestamps are bigint columns.
+ * one row per event of every contract (written by src/lib/activity.ts's `handle`); a task's history
+ * is its TaskBoard rows there. Amounts and timestamps are bigint columns.
  */
 
 // ---------------------------------------------------------------- identity
@@ -223,11 +225,18 @@ export const lock = onchainTable("lock", (t) => ({
 
 // ---------------------------------------------------------------- tasks
 
+type Lower<T extends readonly string[]> = { -readonly [K in keyof T]: Lowercase<T[K]> };
+const [, ...held] = taskStatusNames; // a task that exists is never None
+/** TaskBoard's statuses (`enum TaskStatus`, from the build), lowercase: "open", "claimed", … "expired". */
+export const taskStatuses = held.map((name) => name.toLowerCase()) as Lower<typeof held>;
+/** A task's status as a PostgreSQL enum (GraphQL: the enum `taskStatus`). */
+export const taskStatus = onchainEnum("task_status", taskStatuses);
+
 export const task = onchainTable(
   "task",
   (t) => ({
     id: t.bigint().primaryKey(),
-    status: t.text().notNull(),
+    status: taskStatus("status").notNull(),
     poster: t.hex().notNull(),
     capability: t.hex().notNull(),
     specURI: t.text().notNull(),
@@ -269,23 +278,6 @@ export const task = onchainTable(
     posterIdx: index().on(table.poster),
     claimantIdx: index().on(table.claimant),
   }),
-);
-
-export const taskEvent = onchainTable(
-  "task_event",
-  (t) => ({
-    id: t.text().primaryKey(),
-    taskId: t.bigint().notNull(),
-    kind: t.text().notNull(),
-    agentId: t.bigint(),
-    attempt: t.integer(),
-    data: t.json().notNull(),
-    blockNumber: t.bigint().notNull(),
-    logIndex: t.integer().notNull(),
-    timestamp: t.bigint().notNull(),
-    txHash: t.hex().notNull(),
-  }),
-  (table) => ({ taskIdx: index().on(table.taskId, table.blockNumber, table.logIndex) }),
 );
 
 export const schedule = onchainTable("schedule", (t) => ({
@@ -365,11 +357,6 @@ export const activity = onchainTable(
   (table) => ({
     orderIdx: index().on(table.blockNumber, table.logIndex),
     agentIdx: index().on(table.agentId),
-    taskIdx: index().on(table.taskId),
+    taskIdx: index().on(table.taskId, table.blockNumber, table.logIndex),
   }),
 );
-
-export const taskRelations = relations(task, ({ many }) => ({ events: many(taskEvent) }));
-export const taskEventRelations = relations(taskEvent, ({ one }) => ({
-  task: one(task, { fields: [taskEvent.taskId], references: [task.id] }),
-}));

@@ -1,10 +1,7 @@
-import { ponder } from "ponder:registry";
 import { proposal, vote } from "ponder:schema";
-import { record } from "./lib/activity.js";
+import { handle } from "./lib/activity.js";
 
-const C = "Governance";
-
-ponder.on("Governance:ProposalCreated", async ({ event, context }) => {
+handle("Governance:ProposalCreated", async ({ event, context }) => {
   const a = event.args;
   await context.db.insert(proposal).values({
     id: a.proposalId,
@@ -19,18 +16,20 @@ ponder.on("Governance:ProposalCreated", async ({ event, context }) => {
     totalVotes: 0n,
     finalized: false,
   });
-  await record(context.db, C, "ProposalCreated", event, { groupId: a.groupId });
+  return { groupId: a.groupId };
 });
 
-ponder.on("Governance:VoteCast", async ({ event, context }) => {
+handle("Governance:VoteCast", async ({ event, context }) => {
   const { proposalId, agentId, option, weight } = event.args;
   await context.db.insert(vote).values({ proposalId, agentId, option, weight, timestamp: event.block.timestamp });
-  const p = await context.db.update(proposal, { id: proposalId }).set((row) => ({ totalVotes: row.totalVotes + weight }));
-  await record(context.db, C, "VoteCast", event, { agentId, groupId: p.groupId });
+  const p = await context.db
+    .update(proposal, { id: proposalId })
+    .set((row) => ({ totalVotes: row.totalVotes + weight }));
+  return { agentId, groupId: p.groupId };
 });
 
-ponder.on("Governance:ProposalFinalized", async ({ event, context }) => {
+handle("Governance:ProposalFinalized", async ({ event, context }) => {
   const { proposalId, outcome } = event.args;
   const p = await context.db.update(proposal, { id: proposalId }).set({ finalized: true, outcome });
-  await record(context.db, C, "ProposalFinalized", event, { groupId: p.groupId });
+  return { groupId: p.groupId };
 });

@@ -1,16 +1,15 @@
-import { ponder } from "ponder:registry";
 import { electionConfig, group, groupMember, term } from "ponder:schema";
-import { record } from "./lib/activity.js";
+import { handle } from "./lib/activity.js";
 
-const C = "LeaderElection";
-
-ponder.on("LeaderElection:ElectionConfigured", async ({ event, context }) => {
+handle("LeaderElection:ElectionConfigured", async ({ event, context }) => {
   const { weightUnit, slashRecipient } = event.args;
-  await context.db.insert(electionConfig).values({ id: 1, weightUnit, slashRecipient }).onConflictDoUpdate({ weightUnit, slashRecipient });
-  await record(context.db, C, "ElectionConfigured", event);
+  await context.db
+    .insert(electionConfig)
+    .values({ id: 1, weightUnit, slashRecipient })
+    .onConflictDoUpdate({ weightUnit, slashRecipient });
 });
 
-ponder.on("LeaderElection:GroupCreated", async ({ event, context }) => {
+handle("LeaderElection:GroupCreated", async ({ event, context }) => {
   const { groupId, name, creator, params, startTime } = event.args;
   await context.db.insert(group).values({
     id: groupId,
@@ -30,32 +29,32 @@ ponder.on("LeaderElection:GroupCreated", async ({ event, context }) => {
     drawEpoch: 0n,
     drawTerm: 0n,
   });
-  await record(context.db, C, "GroupCreated", event, { groupId });
+  return { groupId };
 });
 
-ponder.on("LeaderElection:MemberJoined", async ({ event, context }) => {
+handle("LeaderElection:MemberJoined", async ({ event, context }) => {
   const { groupId, agentId, weight } = event.args;
   await context.db.insert(groupMember).values({ groupId, agentId, weight, joinedAt: event.block.timestamp });
   await context.db.update(group, { id: groupId }).set((g) => ({ memberCount: g.memberCount + 1 }));
-  await record(context.db, C, "MemberJoined", event, { groupId, agentId });
+  return { groupId, agentId };
 });
 
-ponder.on("LeaderElection:MemberLeft", async ({ event, context }) => {
+handle("LeaderElection:MemberLeft", async ({ event, context }) => {
   const { groupId, agentId } = event.args;
   await context.db.delete(groupMember, { groupId, agentId });
   await context.db.update(group, { id: groupId }).set((g) => ({ memberCount: g.memberCount - 1 }));
-  await record(context.db, C, "MemberLeft", event, { groupId, agentId });
+  return { groupId, agentId };
 });
 
 // A draw is requested (elect, failover, or the re-binding of an expired request); the seat is
 // unchanged until LeaderElected settles it.
-ponder.on("LeaderElection:DrawRequested", async ({ event, context }) => {
+handle("LeaderElection:DrawRequested", async ({ event, context }) => {
   const { groupId, epoch, term: t, drawBlock } = event.args;
   await context.db.update(group, { id: groupId }).set({ drawBlock, drawEpoch: epoch, drawTerm: t });
-  await record(context.db, C, "DrawRequested", event, { groupId });
+  return { groupId };
 });
 
-ponder.on("LeaderElection:LeaderElected", async ({ event, context }) => {
+handle("LeaderElection:LeaderElected", async ({ event, context }) => {
   const { groupId, epoch, term: t, agentId } = event.args;
   await context.db.update(group, { id: groupId }).set({
     leader: agentId,
@@ -74,20 +73,20 @@ ponder.on("LeaderElection:LeaderElected", async ({ event, context }) => {
     startedAt: event.block.timestamp,
     heartbeats: 0,
   });
-  await record(context.db, C, "LeaderElected", event, { groupId, agentId });
+  return { groupId, agentId };
 });
 
-ponder.on("LeaderElection:Heartbeat", async ({ event, context }) => {
+handle("LeaderElection:Heartbeat", async ({ event, context }) => {
   const { groupId, agentId } = event.args;
   const g = await context.db.update(group, { id: groupId }).set({ lastHeartbeat: event.block.timestamp });
   await context.db.update(term, { groupId, term: g.term }).set((row) => ({ heartbeats: row.heartbeats + 1 }));
-  await record(context.db, C, "Heartbeat", event, { groupId, agentId });
+  return { groupId, agentId };
 });
 
-ponder.on("LeaderElection:LeaderFailedOver", async ({ event, context }) => {
+handle("LeaderElection:LeaderFailedOver", async ({ event, context }) => {
   const { groupId, term: t, agentId, caller } = event.args;
   // The seat is vacant until the redraw is settled (LeaderElected).
   await context.db.update(group, { id: groupId }).set({ leader: 0n, lastHeartbeat: 0n });
   await context.db.update(term, { groupId, term: t }).set({ failedOverBy: caller });
-  await record(context.db, C, "LeaderFailedOver", event, { groupId, agentId });
+  return { groupId, agentId };
 });

@@ -1,10 +1,7 @@
-import { ponder } from "ponder:registry";
 import { channel, message } from "ponder:schema";
-import { record } from "./lib/activity.js";
+import { handle } from "./lib/activity.js";
 
-const C = "MessageBus";
-
-ponder.on("MessageBus:ChannelMessage", async ({ event, context }) => {
+handle("MessageBus:ChannelMessage", async ({ event, context }) => {
   const a = event.args;
   await context.db.insert(message).values({
     id: event.id,
@@ -16,11 +13,14 @@ ponder.on("MessageBus:ChannelMessage", async ({ event, context }) => {
     blockNumber: event.block.number,
     timestamp: event.block.timestamp,
   });
-  await context.db.insert(channel).values({ id: a.channel, groupId: 0n, seq: a.seq }).onConflictDoUpdate({ seq: a.seq });
-  await record(context.db, C, "ChannelMessage", event, { agentId: a.from });
+  await context.db
+    .insert(channel)
+    .values({ id: a.channel, groupId: 0n, seq: a.seq })
+    .onConflictDoUpdate({ seq: a.seq });
+  return { agentId: a.from };
 });
 
-ponder.on("MessageBus:DirectMessage", async ({ event, context }) => {
+handle("MessageBus:DirectMessage", async ({ event, context }) => {
   const a = event.args;
   await context.db.insert(message).values({
     id: event.id,
@@ -32,14 +32,14 @@ ponder.on("MessageBus:DirectMessage", async ({ event, context }) => {
     blockNumber: event.block.number,
     timestamp: event.block.timestamp,
   });
-  await record(context.db, C, "DirectMessage", event, { agentId: a.to });
+  return { agentId: a.to };
 });
 
-ponder.on("MessageBus:ChannelRestricted", async ({ event, context }) => {
+handle("MessageBus:ChannelRestricted", async ({ event, context }) => {
   const a = event.args;
   await context.db
     .insert(channel)
     .values({ id: a.channel, groupId: a.groupId, name: a.name, seq: 0n })
     .onConflictDoUpdate({ groupId: a.groupId, name: a.name });
-  await record(context.db, C, "ChannelRestricted", event, { groupId: a.groupId });
+  return { groupId: a.groupId };
 });

@@ -1,10 +1,7 @@
-import { ponder } from "ponder:registry";
 import { feedback, feedbackResponse } from "ponder:schema";
-import { record } from "./lib/activity.js";
+import { handle } from "./lib/activity.js";
 
-const C = "ReputationRegistry";
-
-ponder.on("ReputationRegistry:NewFeedback", async ({ event, context }) => {
+handle("ReputationRegistry:NewFeedback", async ({ event, context }) => {
   const a = event.args;
   await context.db.insert(feedback).values({
     agentId: a.agentId,
@@ -21,16 +18,16 @@ ponder.on("ReputationRegistry:NewFeedback", async ({ event, context }) => {
     responseCount: 0,
     createdAt: event.block.timestamp,
   });
-  await record(context.db, C, "NewFeedback", event, { agentId: a.agentId });
+  return { agentId: a.agentId };
 });
 
-ponder.on("ReputationRegistry:FeedbackRevoked", async ({ event, context }) => {
+handle("ReputationRegistry:FeedbackRevoked", async ({ event, context }) => {
   const { agentId, clientAddress, feedbackIndex } = event.args;
   await context.db.update(feedback, { agentId, client: clientAddress, feedbackIndex }).set({ revoked: true });
-  await record(context.db, C, "FeedbackRevoked", event, { agentId });
+  return { agentId };
 });
 
-ponder.on("ReputationRegistry:ResponseAppended", async ({ event, context }) => {
+handle("ReputationRegistry:ResponseAppended", async ({ event, context }) => {
   const a = event.args;
   await context.db.insert(feedbackResponse).values({
     id: event.id,
@@ -45,5 +42,5 @@ ponder.on("ReputationRegistry:ResponseAppended", async ({ event, context }) => {
   await context.db
     .update(feedback, { agentId: a.agentId, client: a.clientAddress, feedbackIndex: a.feedbackIndex })
     .set((row) => ({ responseCount: row.responseCount + 1 }));
-  await record(context.db, C, "ResponseAppended", event, { agentId: a.agentId });
+  return { agentId: a.agentId };
 });

@@ -1,32 +1,14 @@
-import { ponder } from "ponder:registry";
-import { credit, schedule, scheduleRound, task, taskEvent } from "ponder:schema";
-import { jsonArgs, type LoggedEvent, record } from "./lib/activity.js";
+import { credit, schedule, scheduleRound, task } from "ponder:schema";
+import { handle, jsonArgs } from "./lib/activity.js";
 
-const C = "TaskBoard";
-
-// biome-ignore lint: Ponder's store type is not exported; this is the part used here.
-type Db = any;
-
-/** One history row per task event, and the audit log row. */
-async function log(db: Db, name: string, event: LoggedEvent, taskId: bigint, agentId?: bigint, attempt?: number) {
-  await db.insert(taskEvent).values({
-    id: event.id,
-    taskId,
-    kind: name,
-    agentId: agentId ?? null,
-    attempt: attempt ?? null,
-    data: jsonArgs(event.args),
-    blockNumber: event.block.number,
-    logIndex: event.log.logIndex,
-    timestamp: event.block.timestamp,
-    txHash: event.transaction.hash,
-  });
-  await record(db, C, name, event, { taskId, ...(agentId === undefined ? {} : { agentId }) });
-}
+/*
+ * A task's history is its activity rows (contract TaskBoard, its taskId): each handler returns the
+ * task and the agent the event concerns (for a handoff, the agent handing off).
+ */
 
 /** The task back to Open, as TaskBoard._reopen and reclaim leave it. */
 const reopened = (row: { reward: bigint }, timestamp: bigint) => ({
-  status: "open",
+  status: "open" as const,
   claimant: 0n,
   leaseExpiry: 0n,
   leaseRemaining: 0n,
@@ -36,7 +18,7 @@ const reopened = (row: { reward: bigint }, timestamp: bigint) => ({
   updatedAt: timestamp,
 });
 
-ponder.on("TaskBoard:TaskPosted", async ({ event, context }) => {
+handle("TaskBoard:TaskPosted", async ({ event, context }) => {
   const { taskId, poster, capability, spec, scheduleId, round } = event.args;
   await context.db.insert(task).values({
     id: taskId,
@@ -73,10 +55,10 @@ ponder.on("TaskBoard:TaskPosted", async ({ event, context }) => {
     await context.db.insert(scheduleRound).values({ scheduleId, round, taskId });
     await context.db.update(schedule, { id: scheduleId }).set((s) => ({ spawned: s.spawned + 1 }));
   }
-  await log(context.db, "TaskPosted", event, taskId);
+  return { taskId };
 });
 
-ponder.on("TaskBoard:TaskClaimed", async ({ event, context }) => {
+handle("TaskBoard:TaskClaimed", async ({ event, context }) => {
   const { taskId, agentId, attempt, leaseExpiry, lockedReward } = event.args;
   await context.db.update(task, { id: taskId }).set({
     status: "claimed",
@@ -87,92 +69,99 @@ ponder.on("TaskBoard:TaskClaimed", async ({ event, context }) => {
     lockedReward,
     updatedAt: event.block.timestamp,
   });
-  await log(context.db, "TaskClaimed", event, taskId, agentId, attempt);
+  return { taskId, agentId };
 });
 
-ponder.on("TaskBoard:LeaseRenewed", async ({ event, context }) => {
-  const { taskId, agentId, attempt, leaseExpiry } = event.args;
+handle("TaskBoard:LeaseRenewed", async ({ event, context }) => {
+  const { taskId, agentId, leaseExpiry } = event.args;
   await context.db.update(task, { id: taskId }).set({ leaseExpiry, updatedAt: event.block.timestamp });
-  await log(context.db, "LeaseRenewed", event, taskId, agentId, attempt);
+  return { taskId, agentId };
 });
 
-ponder.on("TaskBoard:TaskSubmitted", async ({ event, context }) => {
-  const { taskId, agentId, attempt, resultURI, resultHash, reviewDeadline } = event.args;
+handle("TaskBoard:TaskSubmitted", async ({ event, context }) => {
+  const { taskId, agentId, resultURI, resultHash, reviewDeadline } = event.args;
+  await context.db.update(task, { id: taskId }).set({
+    status: "submitted",
+    resultURI,
+    resultHash,
+    reviewDeadline,
+    leaseExpiry: 0n,
+    updatedAt: event.block.timestamp,
+  });
+  return { taskId, agentId };
+});
+
+handle("TaskBoard:TaskAccepted", async ({ event, context }) => {
+  const { taskId, agentId } = event.args;
   await context.db
     .update(task, { id: taskId })
-    .set({ status: "submitted", resultURI, resultHash, reviewDeadline, leaseExpiry: 0n, updatedAt: event.block.timestamp });
-  await log(context.db, "TaskSubmitted", event, taskId, agentId, attempt);
+    .set({ status: "accepted", reviewDeadline: null, updatedAt: event.block.timestamp });
+  return { taskId, agentId };
 });
 
-ponder.on("TaskBoard:TaskAccepted", async ({ event, context }) => {
-  const { taskId, agentId, attempt } = event.args;
-  await context.db.update(task, { id: taskId }).set({ status: "accepted", reviewDeadline: null, updatedAt: event.block.timestamp });
-  await log(context.db, "TaskAccepted", event, taskId, agentId, attempt);
-});
-
-ponder.on("TaskBoard:TaskRejected", async ({ event, context }) => {
-  const { taskId, agentId, attempt } = event.args;
+handle("TaskBoard:TaskRejected", async ({ event, context }) => {
+  const { taskId, agentId } = event.args;
   await context.db.update(task, { id: taskId }).set((row) => reopened(row, event.block.timestamp));
-  await log(context.db, "TaskRejected", event, taskId, agentId, attempt);
+  return { taskId, agentId };
 });
 
-ponder.on("TaskBoard:TaskReclaimed", async ({ event, context }) => {
-  const { taskId, agentId, attempt } = event.args;
+handle("TaskBoard:TaskReclaimed", async ({ event, context }) => {
+  const { taskId, agentId } = event.args;
   await context.db.update(task, { id: taskId }).set((row) => reopened(row, event.block.timestamp));
-  await log(context.db, "TaskReclaimed", event, taskId, agentId, attempt);
+  return { taskId, agentId };
 });
 
-ponder.on("TaskBoard:TaskCancelled", async ({ event, context }) => {
-  await context.db.update(task, { id: event.args.taskId }).set({ status: "cancelled", updatedAt: event.block.timestamp });
-  await log(context.db, "TaskCancelled", event, event.args.taskId);
+handle("TaskBoard:TaskCancelled", async ({ event, context }) => {
+  const { taskId } = event.args;
+  await context.db.update(task, { id: taskId }).set({ status: "cancelled", updatedAt: event.block.timestamp });
+  return { taskId };
 });
 
-ponder.on("TaskBoard:TaskExpired", async ({ event, context }) => {
-  await context.db.update(task, { id: event.args.taskId }).set({ status: "expired", updatedAt: event.block.timestamp });
-  await log(context.db, "TaskExpired", event, event.args.taskId);
+handle("TaskBoard:TaskExpired", async ({ event, context }) => {
+  const { taskId } = event.args;
+  await context.db.update(task, { id: taskId }).set({ status: "expired", updatedAt: event.block.timestamp });
+  return { taskId };
 });
 
-ponder.on("TaskBoard:TaskHandedOff", async ({ event, context }) => {
+handle("TaskBoard:TaskHandedOff", async ({ event, context }) => {
   const { taskId, fromAgentId, toAgentId, attempt } = event.args;
   await context.db
     .update(task, { id: taskId })
     .set({ handoffTo: toAgentId, handoffAttempt: attempt, updatedAt: event.block.timestamp });
-  await log(context.db, "TaskHandedOff", event, taskId, fromAgentId, attempt);
+  return { taskId, agentId: fromAgentId };
 });
 
-ponder.on("TaskBoard:TaskEscalated", async ({ event, context }) => {
-  const { taskId, agentId, attempt, leaseRemaining, answerBy } = event.args;
+handle("TaskBoard:TaskEscalated", async ({ event, context }) => {
+  const { taskId, agentId, leaseRemaining, answerBy } = event.args;
   await context.db
     .update(task, { id: taskId })
     .set({ status: "escalated", leaseExpiry: 0n, leaseRemaining, answerBy, updatedAt: event.block.timestamp });
-  await log(context.db, "TaskEscalated", event, taskId, agentId, attempt);
+  return { taskId, agentId };
 });
 
-ponder.on("TaskBoard:EscalationResolved", async ({ event, context }) => {
+handle("TaskBoard:EscalationResolved", async ({ event, context }) => {
   const { taskId, resume, leaseExpiry } = event.args;
-  if (resume) {
-    await context.db
-      .update(task, { id: taskId })
-      .set({ status: "claimed", leaseExpiry, leaseRemaining: 0n, answerBy: null, updatedAt: event.block.timestamp });
-  } else {
-    await context.db.update(task, { id: taskId }).set((row) => reopened(row, event.block.timestamp));
-  }
-  await log(context.db, "EscalationResolved", event, taskId);
+  const updatedAt = event.block.timestamp;
+  await context.db
+    .update(task, { id: taskId })
+    .set((row) =>
+      resume
+        ? { status: "claimed", leaseExpiry, leaseRemaining: 0n, answerBy: null, updatedAt }
+        : reopened(row, updatedAt),
+    );
+  return { taskId };
 });
 
-ponder.on("TaskBoard:EscalationExpired", async ({ event, context }) => {
-  const { taskId, agentId, attempt } = event.args;
+handle("TaskBoard:EscalationExpired", async ({ event, context }) => {
+  const { taskId, agentId } = event.args;
   await context.db.update(task, { id: taskId }).set((row) => reopened(row, event.block.timestamp));
-  await log(context.db, "EscalationExpired", event, taskId, agentId, attempt);
+  return { taskId, agentId };
 });
 
 /** A settlement whose reputation write failed: in the task's history, so the missing feedback can be found. */
-ponder.on("TaskBoard:FeedbackFailed", async ({ event, context }) => {
-  const { taskId, agentId } = event.args;
-  await log(context.db, "FeedbackFailed", event, taskId, agentId);
-});
+handle("TaskBoard:FeedbackFailed", ({ event }) => ({ taskId: event.args.taskId, agentId: event.args.agentId }));
 
-ponder.on("TaskBoard:ScheduleCreated", async ({ event, context }) => {
+handle("TaskBoard:ScheduleCreated", async ({ event, context }) => {
   const { scheduleId, poster, template, firstAt, interval, count } = event.args;
   await context.db.insert(schedule).values({
     id: scheduleId,
@@ -184,25 +173,23 @@ ponder.on("TaskBoard:ScheduleCreated", async ({ event, context }) => {
     spawned: 0,
     cancelled: false,
   });
-  await record(context.db, C, "ScheduleCreated", event);
 });
 
-ponder.on("TaskBoard:ScheduleCancelled", async ({ event, context }) => {
+handle("TaskBoard:ScheduleCancelled", async ({ event, context }) => {
   await context.db.update(schedule, { id: event.args.scheduleId }).set({ cancelled: true });
-  await record(context.db, C, "ScheduleCancelled", event);
 });
 
-ponder.on("TaskBoard:Credited", async ({ event, context }) => {
+handle("TaskBoard:Credited", async ({ event, context }) => {
   const { account, token, amount, taskId } = event.args;
   await context.db
     .insert(credit)
     .values({ account, token, amount })
     .onConflictDoUpdate((row) => ({ amount: row.amount + amount }));
-  await record(context.db, C, "Credited", event, taskId === 0n ? {} : { taskId });
+  // Credits are the task's money, not its history (REST /tasks/:id leaves them out).
+  return taskId === 0n ? {} : { taskId };
 });
 
-ponder.on("TaskBoard:CreditWithdrawn", async ({ event, context }) => {
+handle("TaskBoard:CreditWithdrawn", async ({ event, context }) => {
   const { account, token, amount } = event.args;
   await context.db.update(credit, { account, token }).set((row) => ({ amount: row.amount - amount }));
-  await record(context.db, C, "CreditWithdrawn", event);
 });

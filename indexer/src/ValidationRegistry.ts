@@ -1,10 +1,7 @@
-import { ponder } from "ponder:registry";
 import { validation } from "ponder:schema";
-import { record } from "./lib/activity.js";
+import { handle } from "./lib/activity.js";
 
-const C = "ValidationRegistry";
-
-ponder.on("ValidationRegistry:ValidationRequest", async ({ event, context }) => {
+handle("ValidationRegistry:ValidationRequest", async ({ event, context }) => {
   const a = event.args;
   await context.db.insert(validation).values({
     requestHash: a.requestHash,
@@ -14,10 +11,10 @@ ponder.on("ValidationRegistry:ValidationRequest", async ({ event, context }) => 
     requestedAt: event.block.timestamp,
     lastUpdate: event.block.timestamp,
   });
-  await record(context.db, C, "ValidationRequest", event, { agentId: a.agentId });
+  return { agentId: a.agentId };
 });
 
-ponder.on("ValidationRegistry:ValidationResponse", async ({ event, context }) => {
+handle("ValidationRegistry:ValidationResponse", async ({ event, context }) => {
   const a = event.args;
   await context.db.update(validation, { requestHash: a.requestHash }).set({
     response: a.response,
@@ -26,5 +23,5 @@ ponder.on("ValidationRegistry:ValidationResponse", async ({ event, context }) =>
     tag: a.tag,
     lastUpdate: event.block.timestamp,
   });
-  await record(context.db, C, "ValidationResponse", event, { agentId: a.agentId });
+  return { agentId: a.agentId };
 });

@@ -5,11 +5,13 @@
 import { createClient } from "@ponder/client";
 import { type Address, createPublicClient, getAddress, http, zeroAddress, stringify } from "viem";
 import * as schema from "../../indexer/ponder.schema.ts";
+import { taskStatusNames } from "@stigmergy/contracts";
 import { abis, type Deployment } from "../../sdk/src/index.ts";
 
 export const indexerClient = (indexerUrl: string) => createClient(`${indexerUrl}/sql`, { schema });
 
-const STATUS = ["none", "open", "claimed", "submitted", "escalated", "accepted", "cancelled", "expired"];
+/** TaskBoard's statuses by value, as the indexer spells them (lowercase). */
+const STATUS = taskStatusNames.map((name) => name.toLowerCase());
 const lower = (a: string) => a.toLowerCase();
 
 export async function checkConsistency(indexerUrl: string, rpcUrl: string, deployment: Deployment): Promise<string[]> {

@@ -3,7 +3,7 @@
  * (tasks by outcome, double work, reverted claims, leader terms, slashes, messages, escrow), plus
  * what each agent reported about itself (the transactions it sent).
  */
-import { asc, count, eq } from "@ponder/client";
+import { and, asc, count, eq, isNotNull, ne } from "@ponder/client";
 import { type Address, createPublicClient, formatEther, type Hex, hexToString, http, zeroAddress } from "viem";
 import * as schema from "../../indexer/ponder.schema.ts";
 import { abis, type Deployment, TASK_STATUSES } from "../../sdk/src/index.ts";
@@ -12,7 +12,7 @@ import type { AgentProcess } from "./fleet.ts";
 import { FINAL } from "./live.ts";
 
 /** One event of a task's history, as `doubleClaims` reads it. */
-export type HistoryEvent = { taskId: bigint; kind: string; agentId: bigint | null; data: unknown };
+export type HistoryEvent = { taskId: bigint | null; kind: string; agentId: bigint | null; data: unknown };
 
 export type AgentLine = { agentId: string; name: string; capabilities: string[]; state: string; writes: number; claims: number; submitted: number; revertedClaims: number; lostRaces: number; posted: number; accepted: number; rejected: number; failovers: number };
 
@@ -93,14 +93,16 @@ export async function collectReport(input: CollectInput): Promise<RunReport> {
   const chain = createPublicClient({ transport: http(input.rpcUrl) });
   const board = input.deployment.contracts.TaskBoard!;
   const name = (id: bigint | null) => input.agents.find((a) => a.agentId === id)?.name ?? "?";
-  const { activity, message, schedule, slash, task, taskEvent, term } = schema;
+  const { activity, message, schedule, slash, task, term } = schema;
 
   const [tasks, events, terms, slashes, messages, schedules, locks] = await Promise.all([
     db.select({ id: task.id, status: task.status, scheduleId: task.scheduleId }).from(task).orderBy(asc(task.id)),
+    // Every task's history: its TaskBoard events in the audit log.
     db
-      .select({ taskId: taskEvent.taskId, kind: taskEvent.kind, agentId: taskEvent.agentId, data: taskEvent.data })
-      .from(taskEvent)
-      .orderBy(asc(taskEvent.blockNumber), asc(taskEvent.logIndex)),
+      .select({ taskId: activity.taskId, kind: activity.event, agentId: activity.agentId, data: activity.args })
+      .from(activity)
+      .where(and(eq(activity.contract, "TaskBoard"), isNotNull(activity.taskId), ne(activity.event, "Credited")))
+      .orderBy(asc(activity.blockNumber), asc(activity.logIndex)),
     db.select({ term: term.term, agentId: term.agentId, failedOverBy: term.failedOverBy }).from(term).where(eq(term.groupId, input.groupId)).orderBy(asc(term.term)),
     db.select({ agentId: slash.agentId, amount: slash.amount, reason: slash.reason }).from(slash).orderBy(asc(slash.timestamp)),
     db.select({ kind: message.kind, n: count() }).from(message).groupBy(message.kind),

@@ -20,9 +20,9 @@ import { requirePatchedPonder } from "../../indexer/src/lib/ponder.ts";
 describe("SQL over HTTP on the default database (PGlite)", function () {
   let stack: Stack;
   let indexer: StackIndexer;
-  const poster = mnemonicToAccount(MNEMONIC, { addressIndex: 12 });
-  // Claims come from another account: nobody claims a task its own account posted (SECURITY.md, F5).
-  const claimant = mnemonicToAccount(MNEMONIC, { addressIndex: 13 });
+  const account = mnemonicToAccount(MNEMONIC, { addressIndex: 12 });
+  /** The claimant's owner: an agent cannot claim its poster's tasks (AgentOfPoster). */
+  const worker = mnemonicToAccount(MNEMONIC, { addressIndex: 13 });
   const publicClient = () => createPublicClient({ transport: http(stack.node.url), pollingInterval: 50 });
 
   before(async () => {
@@ -31,14 +31,14 @@ describe("SQL over HTTP on the default database (PGlite)", function () {
   });
   after(async () => stack?.stop());
 
-  /** Sends the calls from `account` (the poster's by default) into one block (automine off, explicit nonces) and mines it. */
+  /** Sends the calls from `from` (account 12 by default) into one block (automine off, explicit nonces) and mines it. */
   async function oneBlock(
     calls: { functionName: string; args: readonly unknown[]; value?: bigint; address: Hex; abi: readonly unknown[] }[],
-    account = poster,
+    from = account,
   ) {
     const client = publicClient();
-    const wallet = createWalletClient({ account, transport: http(stack.node.url) });
-    const nonce = await client.getTransactionCount({ address: account.address, blockTag: "pending" });
+    const wallet = createWalletClient({ account: from, transport: http(stack.node.url) });
+    const nonce = await client.getTransactionCount({ address: from.address, blockTag: "pending" });
     await rpc(stack.node.url, "evm_setAutomine", [false]);
     const hashes: Hex[] = [];
     try {
@@ -102,7 +102,7 @@ describe("SQL over HTTP on the default database (PGlite)", function () {
   it("one block with 30 claims (30 updates to one table, past Ponder's 20-row batch threshold): /sql/db, REST, GraphQL and the chain list the same tasks, a live query receives the rows, and a later block is still indexed", async function () {
     this.timeout(180_000);
     const c = stack.deployment.contracts;
-    await oneBlock([{ address: c.IdentityRegistry!, abi: abis.IdentityRegistry, functionName: "register", args: ["ipfs://sql-agent"] }], claimant);
+    await oneBlock([{ address: c.IdentityRegistry!, abi: abis.IdentityRegistry, functionName: "register", args: ["ipfs://sql-agent"] }], worker);
     const agentId = await publicClient().readContract({ address: c.IdentityRegistry!, abi: abis.IdentityRegistry, functionName: "lastAgentId" });
     const first = (await publicClient().readContract({ address: c.TaskBoard!, abi: abis.TaskBoard, functionName: "taskCount" })) + 1n;
     await oneBlock(await Promise.all(Array.from({ length: 30 }, (_, i) => post(`sql-${i}`))));
@@ -133,7 +133,7 @@ describe("SQL over HTTP on the default database (PGlite)", function () {
       for (let i = 0; i < 20 && live.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
     }
     try {
-      await oneBlock(ids.map((id) => ({ address: c.TaskBoard!, abi: abis.TaskBoard, functionName: "claim", args: [id, agentId] })), claimant);
+      await oneBlock(ids.map((id) => ({ address: c.TaskBoard!, abi: abis.TaskBoard, functionName: "claim", args: [id, agentId] })), worker);
       await waitForIndexer(indexer.url, stack.node.url);
 
       const onChain = Number(await publicClient().readContract({ address: c.TaskBoard!, abi: abis.TaskBoard, functionName: "taskCount" }));
@@ -165,10 +165,10 @@ describe("SQL over HTTP on the default database (PGlite)", function () {
   it("a reader never sees part of a block: /sql/db reads and live-query results sampled during a burst of 5-event blocks each hold whole blocks", async function () {
     this.timeout(300_000);
     const client = indexerClient(indexer.url);
-    /** One statement across three tables a block writes to: tasks, their history rows and the audit log. */
+    /** One statement over what a block writes: tasks, the tasks with a history, and the audit log's TaskPosted rows. */
     const snapshot = () =>
       client.db.execute(
-        sql`select t.tasks, h.history, p.posted from (select count(*) as tasks from ${schema.task}) t, (select count(*) as history from ${schema.taskEvent} where kind = 'TaskPosted') h, (select count(*) as posted from ${schema.activity} where event = 'TaskPosted') p`,
+        sql`select t.tasks, h.history, p.posted from (select count(*) as tasks from ${schema.task}) t, (select count(distinct task_id) as history from ${schema.activity} where contract = 'TaskBoard') h, (select count(*) as posted from ${schema.activity} where event = 'TaskPosted') p`,
       ) as unknown as Promise<{ rows: { tasks: string; history: string; posted: string }[] } | { tasks: string; history: string; posted: string }[]>;
     const parse = (r: Awaited<ReturnType<typeof snapshot>>) => {
       const row = Array.isArray(r) ? r[0]! : r.rows[0]!;
@@ -183,7 +183,7 @@ describe("SQL over HTTP on the default database (PGlite)", function () {
     const subscription = client.live(
       (db) =>
         db.execute(
-          sql`select t.tasks, h.history, p.posted from (select count(*) as tasks from ${schema.task}) t, (select count(*) as history from ${schema.taskEvent} where kind = 'TaskPosted') h, (select count(*) as posted from ${schema.activity} where event = 'TaskPosted') p`,
+          sql`select t.tasks, h.history, p.posted from (select count(*) as tasks from ${schema.task}) t, (select count(distinct task_id) as history from ${schema.activity} where contract = 'TaskBoard') h, (select count(*) as posted from ${schema.activity} where event = 'TaskPosted') p`,
         ),
       (r) => liveSeen.push(parse(r as never)),
     );
@@ -193,7 +193,7 @@ describe("SQL over HTTP on the default database (PGlite)", function () {
         // A distinct query each time, so that no cached answer is reused.
         const salt = seen.length;
         const r = (await client.db.execute(
-          sql`select t.tasks, h.history, p.posted from (select count(*) as tasks from ${schema.task}) t, (select count(*) as history from ${schema.taskEvent} where kind = 'TaskPosted') h, (select count(*) as posted from ${schema.activity} where event = 'TaskPosted') p where ${salt}::int >= 0`,
+          sql`select t.tasks, h.history, p.posted from (select count(*) as tasks from ${schema.task}) t, (select count(distinct task_id) as history from ${schema.activity} where contract = 'TaskBoard') h, (select count(*) as posted from ${schema.activity} where event = 'TaskPosted') p where ${salt}::int >= 0`,
         )) as never;
         seen.push(parse(r));
       }

@@ -269,10 +269,35 @@ describe("the webhook store on the default database (SQLite, no server)", functi
       const outbox = new Set<string>();
       for (const id of acked.out) {
         const [, i, j] = id.split("-");
-        for (const d of await store.deliveriesOf(`event-${i}-${j}:0xhash`)) outbox.add(d.id);
+        for (const d of await store.deliveriesOf({ eventId: `event-${i}-${j}`, blockHash: "0xhash" })) outbox.add(d.id);
       }
       expect([...acked.out].filter((id) => !outbox.has(id)), "outbox entries lost").to.deep.equal([]);
       expect((await store.stats()).delivered ?? 0, "deliveries marked done").to.be.at.least(acked.done.size);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("a SQLite store of the earlier layout (event id and block hash joined in one string) is split into two columns on open", async () => {
+    const { DatabaseSync } = process.getBuiltinModule("node:sqlite");
+    const old = new DatabaseSync(join(dir, "webhooks.sqlite"));
+    old.exec(`CREATE TABLE outbox (id TEXT PRIMARY KEY, subscription_id TEXT NOT NULL, kind TEXT NOT NULL, event_id TEXT, payload TEXT NOT NULL,
+      status TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL, last_error TEXT,
+      created_at INTEGER NOT NULL, delivered_at INTEGER);
+      CREATE TABLE seen (event_id TEXT PRIMARY KEY, block_number INTEGER NOT NULL, removals INTEGER NOT NULL DEFAULT 0, present INTEGER NOT NULL DEFAULT 1);
+      INSERT INTO outbox (id, subscription_id, kind, event_id, payload, next_attempt_at, created_at) VALUES
+        ('d1', 's', 'event', '123:0xaa', '{}', 1, 1), ('d2', 's', 'removed', '123:0xaa', '{}', 1, 1), ('d3', 's', 'schedule.due', NULL, '{}', 1, 1);
+      INSERT INTO seen (event_id, block_number, removals, present) VALUES ('123:0xaa', 9, 0, 1), ('456:0xbb', 9, 2, 0), ('legacy', 9, 0, 1);`);
+    old.close();
+    const store = await WebhookStore.open(() => {});
+    try {
+      expect((await store.deliveriesOf({ eventId: "123", blockHash: "0xaa" })).map((d) => d.id)).to.deep.equal(["d1"]);
+      expect(await store.deliveriesOf({ eventId: "123:0xaa", blockHash: "" })).to.deep.equal([]);
+      const seen = (await store.seen(0n)).sort((a, b) => a.eventId.localeCompare(b.eventId));
+      expect(seen).to.deep.equal([
+        { eventId: "123", blockHash: "0xaa", blockNumber: 9n, removals: 0, present: true },
+        { eventId: "456", blockHash: "0xbb", blockNumber: 9n, removals: 2, present: false },
+      ]);
     } finally {
       await store.close();
     }
@@ -288,7 +313,9 @@ describe("the webhook store on the default database (SQLite, no server)", functi
       INSERT INTO subscription (id, url, secret, filter) VALUES ('kept', 'http://127.0.0.1:9/a', 'old-store-secret-01', '{"events":["TaskPosted"]}'),
         ('gone', 'http://127.0.0.1:9/b', 'old-store-secret-02', '{}');
       UPDATE subscription SET deleted = true WHERE id = 'gone';
-      INSERT INTO outbox (id, subscription_id, kind, event_id, payload, next_attempt_at, created_at) VALUES ('d1', 'kept', 'event', 'e:0xh', '{}', 1, 1);`);
+      INSERT INTO outbox (id, subscription_id, kind, event_id, payload, next_attempt_at, created_at) VALUES ('d1', 'kept', 'event', 'e:0xh', '{}', 1, 1);
+      CREATE TABLE seen (event_id text PRIMARY KEY, block_number bigint NOT NULL, removals integer NOT NULL DEFAULT 0, present boolean NOT NULL DEFAULT true);
+      INSERT INTO seen (event_id, block_number, removals, present) VALUES ('e:0xh', 7, 1, false);`);
     await old.close();
     const lines: string[] = [];
     let store = await WebhookStore.open((line) => lines.push(line));
@@ -296,6 +323,9 @@ describe("the webhook store on the default database (SQLite, no server)", functi
     expect(lines[0]).to.include(`copied 1 subscriptions and 1 pending deliveries from the earlier PGlite store in ${dir}`);
     expect((await store.subscriptions()).map((s) => [s.id, s.url, s.secret, s.filter])).to.deep.equal([["kept", "http://127.0.0.1:9/a", "old-store-secret-01", { events: ["TaskPosted"] }]]);
     expect((await store.due(Date.now(), 10)).map((d) => d.id)).to.deep.equal(["d1"]);
+    // That version joined event id and block hash into one string; this one keeps them in two columns.
+    expect((await store.deliveriesOf({ eventId: "e", blockHash: "0xh" })).map((d) => d.id)).to.deep.equal(["d1"]);
+    expect(await store.seen(0n)).to.deep.equal([{ eventId: "e", blockHash: "0xh", blockNumber: 7n, removals: 1, present: false }]);
     await store.close();
     expect(existsSync(join(dir, "webhooks.sqlite"))).to.equal(true);
     store = await WebhookStore.open((line) => lines.push(line));

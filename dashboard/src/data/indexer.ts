@@ -242,7 +242,8 @@ const TASK_FIELDS =
 const TASK_BIGS = ["id", "reward", "maxReward", "claimBond", "minStake", "leaseDuration", "notBefore", "deadline", "reviewWindow", "postedAt", "scheduleId", "claimant", "leaseExpiry", "leaseRemaining", "lockedReward", "handoffTo", "updatedAt"];
 const ACTIVITY_FIELDS = "id contract event agentId groupId taskId args blockNumber logIndex timestamp txHash";
 
-const counts = TASK_STATUSES.map((s) => `c_${s}: tasks(where: {status: "${s}"}, limit: 1) { totalCount }`).join(" ");
+// `status` is a GraphQL enum (the indexer's taskStatus): its values are written unquoted.
+const counts = TASK_STATUSES.map((s) => `c_${s}: tasks(where: {status: ${s}}, limit: 1) { totalCount }`).join(" ");
 
 /** The whole coordination state in one request (Ponder's GraphQL allows depth 8, 2,000 tokens, 30 aliases). */
 const snapshotQuery = `{
@@ -256,7 +257,7 @@ const snapshotQuery = `{
   terms(limit: ${PAGE}, orderBy: "startedAt", orderDirection: "desc") { items { groupId term epoch agentId startedAt heartbeats failedOverBy } }
   ${counts}
   tasks(limit: ${PAGE}, orderBy: "id", orderDirection: "desc") { totalCount items { ${TASK_FIELDS} } }
-  taskEvents(limit: ${PAGE}, orderBy: "blockNumber", orderDirection: "desc") { totalCount items { id taskId kind agentId attempt data blockNumber logIndex timestamp txHash } }
+  taskEvents: activitys(where: {contract: "TaskBoard", taskId_gt: "0", event_not: "Credited"}, limit: ${PAGE}, orderBy: "blockNumber", orderDirection: "desc") { totalCount items { ${ACTIVITY_FIELDS} } }
   locks(limit: ${PAGE}, orderBy: "updatedAt", orderDirection: "desc") { items { key holder fencingToken expiresAt updatedAt } }
   proposals(limit: ${PAGE}, orderBy: "id", orderDirection: "desc") { items { id groupId proposer descriptionURI options snapshot voteEnd quorumBps quorumVotes totalVotes finalized outcome } }
   votes(limit: ${PAGE}) { items { proposalId agentId option weight timestamp } }
@@ -279,14 +280,25 @@ function toActivity(page: { items: Raw[] } | undefined): ActivityRow[] {
   }).sort(byChainOrderDesc);
 }
 
+/** A task's event from its activity row (as REST /tasks/:id lists its history): name as kind, args as data. */
+function toTaskEvent(r: Raw): void {
+  const data = json(r.args);
+  r.data = data;
+  r.kind = r.event;
+  r.attempt = data.attempt === undefined ? null : num(data.attempt);
+  r.logIndex = num(r.logIndex);
+  delete r.args;
+  delete r.event;
+  delete r.contract;
+  delete r.groupId;
+}
+
 function toSnapshot(d: Record<string, unknown>, deployment: Deployment | null): Snapshot {
   const page = (k: string) => d[k] as { items: Raw[]; totalCount?: number } | undefined;
   const status = (d._meta as { status?: Record<string, { id: number; block: { number: number; timestamp: number } }> } | undefined)?.status ?? {};
   const chain = Object.values(status)[0];
   const taskCounts = Object.fromEntries(TASK_STATUSES.map((s) => [s, num(page(`c_${s}`)?.totalCount)])) as Record<TaskStatus, number>;
-  const taskEvents = rows<TaskEventRow>(page("taskEvents"), ["taskId", "blockNumber", "timestamp"], ["agentId"], (r) => {
-    r.data = json(r.data);
-  })
+  const taskEvents = rows<TaskEventRow>(page("taskEvents"), ["taskId", "blockNumber", "timestamp"], ["agentId"], toTaskEvent)
     .sort(byChainOrderDesc)
     .reverse();
   const messages = rows<MessageRow>(page("messages"), ["fromAgentId", "seq", "blockNumber", "timestamp"], ["toAgentId"]).reverse();

@@ -16,7 +16,7 @@ import { fileURLToPath } from "node:url";
 import { db, publicClients } from "ponder:api";
 import { credit, task } from "ponder:schema";
 import { Hono } from "hono";
-import { abis, contractAddress, type Deployment, parseDeployment } from "@stigmergy/sdk";
+import { abis, contractAddress, type Deployment, parseDeployment } from "@stigmergy/contracts";
 import { type Address, erc20Abi, zeroAddress } from "viem";
 import { indexedBlock } from "../lib/ponder.js";
 

@@ -1,8 +1,15 @@
-import { replaceBigInts } from "ponder";
+import { type Context, type Event, type EventNames, ponder } from "ponder:registry";
 import { activity } from "ponder:schema";
+import { replaceBigInts } from "ponder";
 
-/** The parts of a Ponder event every handler records. */
-export type LoggedEvent = {
+/** Ponder's store, as every handler gets it. */
+export type Db = Context["db"];
+
+/** The agent, group and task an event concerns: the activity row's references. */
+export type Refs = { agentId?: bigint; groupId?: bigint; taskId?: bigint };
+
+/** What every contract event carries (Ponder's log event, whichever its contract and name). */
+type LogEvent = {
   id: string;
   args: unknown;
   block: { number: bigint; timestamp: bigint; hash: `0x${string}` };
@@ -10,35 +17,37 @@ export type LoggedEvent = {
   transaction: { hash: `0x${string}` };
 };
 
-/** Anything with Ponder's store for the activity table. */
-type Db = { insert: (table: typeof activity) => { values: (row: typeof activity.$inferInsert) => unknown } };
-
 /** JSON-safe event arguments: bigints as decimal strings. */
 export const jsonArgs = (args: unknown) => replaceBigInts(args, (v) => v.toString()) as Record<string, unknown>;
 
 /**
- * Appends the event to the audit log. Every handler calls this exactly once, so `activity` holds
- * one row per event of every indexed contract, in chain order (blockNumber, logIndex).
+ * Registers the handler of a contract event ("Contract:Event") and writes its audit-log row: after
+ * `fn` has updated the tables, one `activity` row per event, carrying the agent, group and task
+ * `fn` returns (none when it returns nothing). So `activity` holds one row per event of every
+ * indexed contract, in chain order (blockNumber, logIndex), and no handler writes it by hand.
  */
-export async function record(
-  db: Db,
-  contract: string,
-  name: string,
-  event: LoggedEvent,
-  refs: { agentId?: bigint; groupId?: bigint; taskId?: bigint } = {},
-): Promise<void> {
-  await db.insert(activity).values({
-    id: event.id,
-    contract,
-    event: name,
-    agentId: refs.agentId ?? null,
-    groupId: refs.groupId ?? null,
-    taskId: refs.taskId ?? null,
-    args: jsonArgs(event.args),
-    blockNumber: event.block.number,
-    blockHash: event.block.hash,
-    logIndex: event.log.logIndex,
-    timestamp: event.block.timestamp,
-    txHash: event.transaction.hash,
+export function handle<N extends EventNames>(
+  name: N,
+  fn: (args: { event: Event<N>; context: Context<N> }) => Promise<Refs | void> | Refs | void = () => {},
+): void {
+  const [contract, eventName] = name.split(":") as [string, string];
+  ponder.on(name, async (args) => {
+    const refs = (await fn(args)) ?? {};
+    // Every indexed event is a log event: the fields below exist whatever N is.
+    const event = args.event as unknown as LogEvent;
+    await args.context.db.insert(activity).values({
+      id: event.id,
+      contract,
+      event: eventName,
+      agentId: refs.agentId ?? null,
+      groupId: refs.groupId ?? null,
+      taskId: refs.taskId ?? null,
+      args: jsonArgs(event.args),
+      blockNumber: event.block.number,
+      blockHash: event.block.hash,
+      logIndex: event.log.logIndex,
+      timestamp: event.block.timestamp,
+      txHash: event.transaction.hash,
+    });
   });
 }

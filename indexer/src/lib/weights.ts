@@ -1,5 +1,6 @@
 import { eq } from "ponder";
 import { electionConfig, group, groupMember } from "ponder:schema";
+import type { Db } from "./activity.js";
 
 /**
  * LeaderElection's weight rule (LeaderElection._weight): stake in weight units, 0 below the
@@ -8,15 +9,12 @@ import { electionConfig, group, groupMember } from "ponder:schema";
 export const weightOf = (stake: bigint, minStake: bigint, weightUnit: bigint) =>
   stake < minStake ? 0n : stake / weightUnit;
 
-// biome-ignore lint: Ponder's store type is not exported; this is the part used here.
-type Db = any;
-
 /**
  * Mirrors what StakeManager's listener call does on chain: every group the agent is a member of
  * gets its new weight. (LeaderElection emits no event for it; the rule is deterministic.)
  */
 export async function applyStake(db: Db, agentId: bigint, newStake: bigint): Promise<void> {
-  const memberships: { groupId: bigint }[] = await db.sql
+  const memberships = await db.sql
     .select({ groupId: groupMember.groupId })
     .from(groupMember)
     .where(eq(groupMember.agentId, agentId));
@@ -25,6 +23,7 @@ export async function applyStake(db: Db, agentId: bigint, newStake: bigint): Pro
   if (!config) return;
   for (const { groupId } of memberships) {
     const g = await db.find(group, { id: groupId });
+    if (!g) continue;
     await db
       .update(groupMember, { groupId, agentId })
       .set({ weight: weightOf(newStake, g.minStake, config.weightUnit) });

@@ -35,14 +35,16 @@ import { type Matchable, matches, type WebhookFilter } from "./filter.js";
 import { indexedHead } from "../lib/ponder.js";
 import { chainClient, hashAt } from "../lib/chain.js";
 import { signature, stableId } from "./sign.js";
-import type { WebhookStore } from "./store.js";
+import type { EventRef, Seen, WebhookStore } from "./store.js";
 
 /** Blocks that may still be reorganised (Ponder's default finality for unknown chains). */
 const FINALITY = 30n;
 
+/** The API's read-only view of the index (a type only: this file is also loaded for indexing). */
+type ReadDb = (typeof import("ponder:api"))["db"];
+
 export type DispatcherOptions = {
-  // biome-ignore lint: Ponder's read-only drizzle type is not exported.
-  db: any;
+  db: ReadDb;
   store: WebhookStore;
   /** The chain's JSON-RPC, asked whether a vanished event's block is still canonical. */
   rpcUrl: string;
@@ -55,10 +57,13 @@ export type DispatcherOptions = {
 };
 
 /**
- * An event's identity across reorgs: Ponder's event id (its position in the chain) and the hash of
+ * An activity row's identity across reorgs: its event id (its position in the chain) and the hash of
  * the block that holds it. A different history at the same position is a different event.
  */
-const eventKey = (row: { id: string; blockHash: string }) => `${row.id}:${row.blockHash}`;
+const refOf = (row: { id: string; blockHash: string }): EventRef => ({ eventId: row.id, blockHash: row.blockHash });
+
+/** What a delivery id is derived from (the same text as in earlier versions, so ids stay stable). */
+const idSource = (e: EventRef) => `${e.eventId}:${e.blockHash}`;
 
 const json = (value: unknown) => stringify(value);
 
@@ -129,21 +134,23 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
    * The delivery id of an event's `appearance`-th time on the canonical chain (0: the first; n: its
    * n-th return after a `removed` notice).
    */
-  const deliveryId = (subscriptionId: string, key: string, appearance: number) =>
-    appearance === 0 ? stableId(subscriptionId, key, "event") : stableId(subscriptionId, key, "event", `appearance ${appearance}`);
+  const deliveryId = (subscriptionId: string, event: EventRef, appearance: number) =>
+    appearance === 0
+      ? stableId(subscriptionId, idSource(event), "event")
+      : stableId(subscriptionId, idSource(event), "event", `appearance ${appearance}`);
 
   async function enqueueEvent(row: typeof activity.$inferSelect, subscriptions: Awaited<ReturnType<WebhookStore["subscriptions"]>>, now: number, appearance: number) {
     const item: Matchable = { contract: row.contract, event: row.event, agentId: row.agentId, taskId: row.taskId, args: row.args as Record<string, unknown> };
     for (const sub of subscriptions) {
       if (!matches(sub.filter as WebhookFilter, item)) continue;
-      const key = eventKey(row);
-      const id = deliveryId(sub.id, key, appearance);
+      const ref = refOf(row);
+      const id = deliveryId(sub.id, ref, appearance);
       const payload = json({
         id,
         type: "event",
         subscriptionId: sub.id,
         createdAt: Math.floor(now / 1000),
-        ...(appearance === 0 ? {} : { appearance, follows: deliveryId(sub.id, key, appearance - 1) }),
+        ...(appearance === 0 ? {} : { appearance, follows: deliveryId(sub.id, ref, appearance - 1) }),
         event: {
           id: row.id,
           contract: row.contract,
@@ -159,7 +166,7 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
           txHash: row.txHash,
         },
       });
-      await o.store.enqueue({ id, subscriptionId: sub.id, kind: "event", eventId: key, payload, now });
+      await o.store.enqueue({ id, subscriptionId: sub.id, kind: "event", event: ref, payload, now });
     }
   }
 
@@ -172,31 +179,32 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
     const from = (processed < deliverable ? processed : deliverable) - FINALITY;
     const windowStart = from > 0n ? from : 0n;
     const subscriptions = await o.store.subscriptions();
-    const seen = await o.store.seen(windowStart);
-    const rows: (typeof activity.$inferSelect)[] = await o.db
+    const remembered = await o.store.seen(windowStart);
+    /** event id → block hash → what is remembered of the event in that block. */
+    const seen = new Map<string, Map<string, Seen>>();
+    for (const e of remembered) seen.set(e.eventId, (seen.get(e.eventId) ?? new Map()).set(e.blockHash, e));
+    const rows = await o.db
       .select()
       .from(activity)
       .where(and(gt(activity.blockNumber, windowStart), lte(activity.blockNumber, deliverable)))
       .orderBy(asc(activity.blockNumber), asc(activity.logIndex));
     for (const row of rows) {
-      const known = seen.get(eventKey(row));
+      const known = seen.get(row.id)?.get(row.blockHash);
       if (known?.present) continue;
       // New, or back on the canonical chain after a reorg removed it (its n-th appearance).
       await enqueueEvent(row, subscriptions, now, known?.removals ?? 0);
-      await o.store.markSeen(eventKey(row), row.blockNumber);
+      await o.store.markSeen(refOf(row), row.blockNumber);
     }
     // Events remembered from the unfinalized window that no longer exist were reorganised away.
-    const remembered = [...seen.keys()].filter((key) => seen.get(key)!.present);
-    for (let i = 0; i < remembered.length; i += 500) {
-      const chunk = remembered.slice(i, i + 500);
-      const ids = chunk.map((key) => (key.includes(":") ? key.slice(0, key.lastIndexOf(":")) : key));
-      const still: { id: string; blockHash: string }[] = await o.db
+    const present = remembered.filter((e) => e.present);
+    for (let i = 0; i < present.length; i += 500) {
+      const chunk = present.slice(i, i + 500);
+      const still = await o.db
         .select({ id: activity.id, blockHash: activity.blockHash })
         .from(activity)
-        .where(inArray(activity.id, ids));
-      const present = new Set(still.map(eventKey));
-      // Keys written before events were identified by block hash (no ":") are left to age out.
-      const vanished = chunk.filter((key) => key.includes(":") && !present.has(key));
+        .where(inArray(activity.id, chunk.map((e) => e.eventId)));
+      const blockOf = new Map(still.map((r) => [r.id, r.blockHash]));
+      const vanished = chunk.filter((e) => blockOf.get(e.eventId) !== e.blockHash);
       if (vanished.length === 0) continue;
       // A vanished event on a chain with another genesis is not a reorg: rebind (which forgets it).
       const genesis = await canonicalHashes([0n]);
@@ -205,21 +213,26 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
         boundGenesis = undefined;
         return;
       }
-      const hashes = await canonicalHashes(vanished.map((key) => seen.get(key)!.blockNumber));
+      const hashes = await canonicalHashes(vanished.map((e) => e.blockNumber));
       if (!hashes) continue;
-      for (const key of vanished) {
-        const split = key.lastIndexOf(":");
+      for (const e of vanished) {
         // Removed only when the node has another block at that height: the same hash means "not
         // re-indexed yet" (a rebuild after a crash), no block at all proves nothing (a lagging node).
-        const current = hashes.get(seen.get(key)!.blockNumber);
-        if (current === null || current === undefined || current === key.slice(split + 1)) continue;
-        const removed = { eventId: key.slice(0, split), blockHash: key.slice(split + 1) };
-        for (const d of await o.store.deliveriesOf(key)) {
+        const current = hashes.get(e.blockNumber);
+        if (current === null || current === undefined || current === e.blockHash) continue;
+        const removed = refOf({ id: e.eventId, blockHash: e.blockHash });
+        for (const d of await o.store.deliveriesOf(removed)) {
           const id = stableId(d.id, "removed");
-          const payload = json({ id, type: "removed", subscriptionId: d.subscriptionId, createdAt: Math.floor(now / 1000), removed: { deliveryId: d.id, ...removed } });
-          await o.store.enqueue({ id, subscriptionId: d.subscriptionId, kind: "removed", eventId: key, payload, now });
+          const payload = json({
+            id,
+            type: "removed",
+            subscriptionId: d.subscriptionId,
+            createdAt: Math.floor(now / 1000),
+            removed: { deliveryId: d.id, ...removed },
+          });
+          await o.store.enqueue({ id, subscriptionId: d.subscriptionId, kind: "removed", event: removed, payload, now });
         }
-        await o.store.markRemoved(key);
+        await o.store.markRemoved(removed);
         o.log(`webhooks: event ${removed.eventId} in block ${removed.blockHash} was reorganised away; removal notices queued`);
       }
     }
@@ -234,7 +247,7 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
   async function scanSchedules(now: number) {
     const seconds = chainNow(now);
     nextDueAt = undefined;
-    const live: (typeof schedule.$inferSelect)[] = await o.db.select().from(schedule).where(eq(schedule.cancelled, false));
+    const live = await o.db.select().from(schedule).where(eq(schedule.cancelled, false));
     if (live.length === 0) return;
     const subscriptions = await o.store.subscriptions();
     for (const s of live) {
@@ -248,7 +261,10 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
       }
       const latest = s.interval === 0n ? 0 : Number((seconds - s.firstAt) / s.interval);
       const last = Math.min(s.count - 1, latest);
-      const spawned: { round: number }[] = await o.db.select({ round: scheduleRound.round }).from(scheduleRound).where(eq(scheduleRound.scheduleId, s.id));
+      const spawned = await o.db
+        .select({ round: scheduleRound.round })
+        .from(scheduleRound)
+        .where(eq(scheduleRound.scheduleId, s.id));
       const taken = new Set(spawned.map((r) => r.round));
       const template = s.template as Record<string, unknown>;
       const window = BigInt(String(template.deadline ?? 0));
@@ -266,7 +282,7 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
             createdAt: Math.floor(now / 1000),
             schedule: { scheduleId: s.id, round, dueAt, claimableUntil: dueAt + window, poster: s.poster, template },
           });
-          await o.store.enqueue({ id, subscriptionId: sub.id, kind: "schedule.due", eventId: null, payload, now });
+          await o.store.enqueue({ id, subscriptionId: sub.id, kind: "schedule.due", event: null, payload, now });
         }
       }
       await o.store.setCursor(key, BigInt(last + 1));

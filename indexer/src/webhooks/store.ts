@@ -29,8 +29,13 @@ export type Delivery = {
   payload: string;
   attempts: number;
 };
-/** An event remembered in the unfinalized window: its block, and how often a reorg removed it. */
-export type Seen = { blockNumber: bigint; removals: number; present: boolean };
+/**
+ * An event on one history of the chain: Ponder's event id (its position in the chain) and the hash
+ * of the block that holds it. A different block at the same position is a different event.
+ */
+export type EventRef = { eventId: string; blockHash: string };
+/** An event remembered in the unfinalized window: its block, how often a reorg removed it, whether it is there now. */
+export type Seen = EventRef & { blockNumber: bigint; removals: number; present: boolean };
 
 type Row = Record<string, unknown>;
 /** One statement with `$1`-style parameters. */
@@ -134,11 +139,15 @@ async function openPostgres(url: string, schema: string): Promise<Backend> {
   };
 }
 
-/** The tables, in each dialect (PostgreSQL keeps the layout of earlier versions and gains two columns). */
+/**
+ * The tables, in each dialect. An outbox row of an event names it by `event_id` and `block_hash`;
+ * `seen_event` is an event of the unfinalized window, how often a reorg took it away, whether it is
+ * on the chain now. (Earlier versions joined the two into one `event_id` string: see migrate.)
+ */
 function ddl(kind: Backend["kind"], s: string): string[] {
   const common = [
-    `CREATE TABLE IF NOT EXISTS ${s}outbox (id text PRIMARY KEY, subscription_id text NOT NULL, kind text NOT NULL, event_id text,
-       payload text NOT NULL, status text NOT NULL DEFAULT 'pending', attempts integer NOT NULL DEFAULT 0,
+    `CREATE TABLE IF NOT EXISTS ${s}outbox (id text PRIMARY KEY, subscription_id text NOT NULL, kind text NOT NULL,
+       event_id text, block_hash text, payload text NOT NULL, status text NOT NULL DEFAULT 'pending', attempts integer NOT NULL DEFAULT 0,
        next_attempt_at bigint NOT NULL, last_error text, created_at bigint NOT NULL, delivered_at bigint)`,
     `CREATE INDEX IF NOT EXISTS outbox_due ON ${s}outbox (status, next_attempt_at)`,
     `CREATE INDEX IF NOT EXISTS outbox_event ON ${s}outbox (event_id)`,
@@ -146,26 +155,86 @@ function ddl(kind: Backend["kind"], s: string): string[] {
     `CREATE TABLE IF NOT EXISTS ${s}cursor (key text PRIMARY KEY, value bigint NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS ${s}chain (key text PRIMARY KEY, chain_id text NOT NULL, genesis_hash text NOT NULL)`,
   ];
-  // `seen`: an event of the unfinalized window, how often a reorg took it away, whether it is on the chain now.
   if (kind === "postgres") {
     return [
       `CREATE TABLE IF NOT EXISTS ${s}subscription (id text PRIMARY KEY, url text NOT NULL, secret text NOT NULL, filter jsonb NOT NULL,
          created_at timestamptz NOT NULL DEFAULT now(), deleted boolean NOT NULL DEFAULT false)`,
-      `CREATE TABLE IF NOT EXISTS ${s}seen (event_id text PRIMARY KEY, block_number bigint NOT NULL)`,
-      `ALTER TABLE ${s}seen ADD COLUMN IF NOT EXISTS removals integer NOT NULL DEFAULT 0`,
-      `ALTER TABLE ${s}seen ADD COLUMN IF NOT EXISTS present boolean NOT NULL DEFAULT true`,
+      `CREATE TABLE IF NOT EXISTS ${s}seen_event (event_id text NOT NULL, block_hash text NOT NULL,
+         block_number bigint NOT NULL, removals integer NOT NULL DEFAULT 0, present boolean NOT NULL DEFAULT true,
+         PRIMARY KEY (event_id, block_hash))`,
       ...common,
+      `ALTER TABLE ${s}outbox ADD COLUMN IF NOT EXISTS block_hash text`,
     ];
   }
   return [
     `CREATE TABLE IF NOT EXISTS subscription (id TEXT PRIMARY KEY, url TEXT NOT NULL, secret TEXT NOT NULL, filter TEXT NOT NULL,
        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')), deleted INTEGER NOT NULL DEFAULT 0)`,
-    `CREATE TABLE IF NOT EXISTS seen (event_id TEXT PRIMARY KEY, block_number INTEGER NOT NULL,
-       removals INTEGER NOT NULL DEFAULT 0, present INTEGER NOT NULL DEFAULT 1)`,
+    `CREATE TABLE IF NOT EXISTS seen_event (event_id TEXT NOT NULL, block_hash TEXT NOT NULL,
+       block_number INTEGER NOT NULL, removals INTEGER NOT NULL DEFAULT 0, present INTEGER NOT NULL DEFAULT 1,
+       PRIMARY KEY (event_id, block_hash))`,
     ...common,
   ];
 }
 
+/** Splits an earlier version's joined `<event id>:<block hash>` (keys without a hash are dropped: they aged out). */
+const splitJoined = (joined: string): EventRef | undefined => {
+  const at = joined.lastIndexOf(":");
+  return at < 0 ? undefined : { eventId: joined.slice(0, at), blockHash: joined.slice(at + 1) };
+};
+
+/**
+ * Brings a store of an earlier version to this layout, once: the outbox's joined event ids split
+ * into `event_id` and `block_hash` (SQLite gains the column here), and the old `seen` table (keyed
+ * by the joined string) moved into `seen_event`.
+ */
+async function migrate(db: Backend, s: string): Promise<void> {
+  if (db.kind === "sqlite") {
+    const columns = await db.query<{ name: string }>(`PRAGMA table_info(outbox)`);
+    if (!columns.some((c) => c.name === "block_hash")) await db.query(`ALTER TABLE outbox ADD COLUMN block_hash text`);
+  }
+  const legacySeen =
+    db.kind === "sqlite"
+      ? await db.query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'seen'`)
+      : await db.query(
+          `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'seen'`,
+          [s.slice(1, -2)],
+        );
+  const joined = await db.query<{ id: string; event_id: string }>(
+    `SELECT id, event_id FROM ${s}outbox WHERE block_hash IS NULL AND event_id IS NOT NULL`,
+  );
+  if (legacySeen.length === 0 && joined.length === 0) return;
+  await db.transaction(async (q) => {
+    for (const row of joined) {
+      const ref = splitJoined(row.event_id);
+      await q(`UPDATE ${s}outbox SET event_id = $2, block_hash = $3 WHERE id = $1`, [
+        row.id,
+        ref?.eventId ?? row.event_id,
+        ref?.blockHash ?? "",
+      ]);
+    }
+    if (legacySeen.length === 0) return;
+    type Legacy = { event_id: string; block_number: string | number; removals: number; present: boolean | number };
+    const old = await q<Legacy>(`SELECT event_id, block_number, removals, present FROM ${s}seen`);
+    for (const row of old) {
+      const ref = splitJoined(row.event_id);
+      if (!ref) continue;
+      await q(
+        `INSERT INTO ${s}seen_event (event_id, block_hash, block_number, removals, present) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT DO NOTHING`,
+        [
+          ref.eventId,
+          ref.blockHash,
+          String(row.block_number),
+          Number(row.removals),
+          db.kind === "sqlite" ? Number(row.present) : Boolean(row.present),
+        ],
+      );
+    }
+    await q(`DROP TABLE ${s}seen`);
+  });
+}
+
+/** The tables an earlier PGlite store held (its `seen` is carried over by migrate). */
 const TABLES = ["subscription", "outbox", "seen", "due", "cursor", "chain"] as const;
 
 /**
@@ -187,6 +256,11 @@ async function importPglite(dir: string, db: Backend): Promise<{ subscriptions: 
         if (exists.rows[0]!.n === 0) continue;
         const { rows, fields } = await old.query<Row>(`SELECT * FROM public.${table}`);
         const columns = fields.map((f) => f.name);
+        // Its `seen` has the layout of that version: copied as it is, then moved into seen_event by migrate.
+        if (table === "seen") {
+          await q(`CREATE TABLE IF NOT EXISTS seen (event_id TEXT PRIMARY KEY, block_number INTEGER NOT NULL,
+            removals INTEGER NOT NULL DEFAULT 0, present INTEGER NOT NULL DEFAULT 1)`);
+        }
         for (const row of rows) {
           const values = columns.map((c) => {
             const v = row[c];
@@ -245,6 +319,7 @@ export class WebhookStore {
         log(`webhooks: could not read the earlier PGlite store in ${webhookDir()} (${(error as Error).message}); starting from ${db.where}`);
       }
     }
+    await migrate(db, s);
     return new WebhookStore(db, s);
   }
 
@@ -277,11 +352,18 @@ export class WebhookStore {
   }
 
   /** Queues a delivery; a delivery id already queued (the same event for the same subscriber) is ignored. */
-  async enqueue(d: { id: string; subscriptionId: string; kind: string; eventId: string | null; payload: string; now: number }): Promise<boolean> {
+  async enqueue(d: {
+    id: string;
+    subscriptionId: string;
+    kind: string;
+    event: EventRef | null;
+    payload: string;
+    now: number;
+  }): Promise<boolean> {
     const rows = await this.db.query<{ id: string }>(
-      `INSERT INTO ${this.s}outbox (id, subscription_id, kind, event_id, payload, next_attempt_at, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (id) DO NOTHING RETURNING id`,
-      [d.id, d.subscriptionId, d.kind, d.eventId, d.payload, d.now],
+      `INSERT INTO ${this.s}outbox (id, subscription_id, kind, event_id, block_hash, payload, next_attempt_at, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [d.id, d.subscriptionId, d.kind, d.event?.eventId ?? null, d.event?.blockHash ?? null, d.payload, d.now],
     );
     return rows.length === 1;
   }
@@ -308,10 +390,10 @@ export class WebhookStore {
   }
 
   /** Deliveries made or queued for an event (to follow them with `removed` notices). */
-  async deliveriesOf(eventId: string): Promise<{ id: string; subscriptionId: string }[]> {
+  async deliveriesOf(event: EventRef): Promise<{ id: string; subscriptionId: string }[]> {
     const rows = await this.db.query<{ id: string; subscription_id: string }>(
-      `SELECT id, subscription_id FROM ${this.s}outbox WHERE event_id = $1 AND kind = 'event'`,
-      [eventId],
+      `SELECT id, subscription_id FROM ${this.s}outbox WHERE event_id = $1 AND block_hash = $2 AND kind = 'event'`,
+      [event.eventId, event.blockHash],
     );
     return rows.map((r) => ({ id: r.id, subscriptionId: r.subscription_id }));
   }
@@ -326,29 +408,44 @@ export class WebhookStore {
   }
 
   /** The events remembered above `fromBlock`, present or reorganised away. */
-  async seen(fromBlock: bigint): Promise<Map<string, Seen>> {
-    const rows = await this.db.query<{ event_id: string; block_number: string | number; removals: number; present: boolean | number }>(
-      `SELECT event_id, block_number, removals, present FROM ${this.s}seen WHERE block_number > $1`,
-      [fromBlock.toString()],
-    );
-    return new Map(rows.map((r) => [r.event_id, { blockNumber: BigInt(r.block_number), removals: Number(r.removals), present: Boolean(r.present) }]));
+  async seen(fromBlock: bigint): Promise<Seen[]> {
+    const rows = await this.db.query<{
+      event_id: string;
+      block_hash: string;
+      block_number: string | number;
+      removals: number;
+      present: boolean | number;
+    }>(`SELECT event_id, block_hash, block_number, removals, present FROM ${this.s}seen_event WHERE block_number > $1`, [
+      fromBlock.toString(),
+    ]);
+    return rows.map((r) => ({
+      eventId: r.event_id,
+      blockHash: r.block_hash,
+      blockNumber: BigInt(r.block_number),
+      removals: Number(r.removals),
+      present: Boolean(r.present),
+    }));
   }
 
   /** Remembers an event as present on the canonical chain (again, after a removal). */
-  async markSeen(eventId: string, blockNumber: bigint): Promise<void> {
+  async markSeen(event: EventRef, blockNumber: bigint): Promise<void> {
     await this.db.query(
-      `INSERT INTO ${this.s}seen (event_id, block_number) VALUES ($1, $2) ON CONFLICT (event_id) DO UPDATE SET present = true, block_number = $2`,
-      [eventId, blockNumber.toString()],
+      `INSERT INTO ${this.s}seen_event (event_id, block_hash, block_number) VALUES ($1, $2, $3)
+       ON CONFLICT (event_id, block_hash) DO UPDATE SET present = true, block_number = $3`,
+      [event.eventId, event.blockHash, blockNumber.toString()],
     );
   }
 
   /** Remembers that a reorg took the event away (it may come back: see the dispatcher). */
-  async markRemoved(eventId: string): Promise<void> {
-    await this.db.query(`UPDATE ${this.s}seen SET present = false, removals = removals + 1 WHERE event_id = $1`, [eventId]);
+  async markRemoved(event: EventRef): Promise<void> {
+    await this.db.query(
+      `UPDATE ${this.s}seen_event SET present = false, removals = removals + 1 WHERE event_id = $1 AND block_hash = $2`,
+      [event.eventId, event.blockHash],
+    );
   }
 
   async pruneSeen(belowOrAt: bigint): Promise<void> {
-    await this.db.query(`DELETE FROM ${this.s}seen WHERE block_number <= $1`, [belowOrAt.toString()]);
+    await this.db.query(`DELETE FROM ${this.s}seen_event WHERE block_number <= $1`, [belowOrAt.toString()]);
   }
 
   /** Marks a schedule round as notified; false if it already was. */
@@ -374,7 +471,7 @@ export class WebhookStore {
       if (previous) {
         const gone = await q<{ id: string }>(`UPDATE ${this.s}outbox SET status = 'dropped', last_error = 'the chain changed' WHERE status = 'pending' RETURNING id`);
         dropped = gone.length;
-        await q(`DELETE FROM ${this.s}seen`);
+        await q(`DELETE FROM ${this.s}seen_event`);
         await q(`DELETE FROM ${this.s}due`);
         await q(`DELETE FROM ${this.s}cursor WHERE key <> 'imported-pglite'`);
       }

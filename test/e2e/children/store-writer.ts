@@ -14,9 +14,9 @@ for (let i = Number(process.argv[2] ?? 0); ; i++) {
   say(`sub ${sub}`);
   for (let j = 0; j < 5; j++) {
     const id = `out-${i}-${j}`;
-    await store.enqueue({ id, subscriptionId: sub, kind: "event", eventId: `event-${i}-${j}:0xhash`, payload: JSON.stringify({ i, j }), now: Date.now() });
+    await store.enqueue({ id, subscriptionId: sub, kind: "event", event: { eventId: `event-${i}-${j}`, blockHash: "0xhash" }, payload: JSON.stringify({ i, j }), now: Date.now() });
     say(`out ${id}`);
-    await store.markSeen(`event-${i}-${j}:0xhash`, BigInt(i));
+    await store.markSeen({ eventId: `event-${i}-${j}`, blockHash: "0xhash" }, BigInt(i));
   }
   await store.delivered(`out-${i}-0`, Date.now());
   say(`done out-${i}-0`);

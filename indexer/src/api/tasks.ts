@@ -1,0 +1,72 @@
+/**
+ *   GET /tasks?status=&capability=&poster=&claimant=&after=&limit=  tasks by id, filtered
+ *                                   (capability: one id, or up to 16 comma-separated)
+ *   GET /tasks/:id                  a task and its history
+ */
+import { db } from "ponder:api";
+import { activity, task, taskStatuses } from "ponder:schema";
+import { Hono } from "hono";
+import { and, asc, eq, gt, inArray, ne } from "ponder";
+import { address, bytes32List, limit, oneOf, uint } from "./params.js";
+import { json, notFound } from "./respond.js";
+
+/**
+ * One event of a task's history, from its activity row: the event's name as `kind`, the agent it
+ * concerns, the attempt when the event carries one, and its arguments as `data`.
+ */
+const historyEntry = (row: typeof activity.$inferSelect) => {
+  const args = row.args as Record<string, unknown>;
+  return {
+    id: row.id,
+    taskId: row.taskId,
+    kind: row.event,
+    agentId: row.agentId,
+    attempt: typeof args.attempt === "number" ? args.attempt : null,
+    data: args,
+    blockNumber: row.blockNumber,
+    logIndex: row.logIndex,
+    timestamp: row.timestamp,
+    txHash: row.txHash,
+  };
+};
+
+/** The computed view of a task's handoff offer (valid while its attempt holds the task). */
+type Handoff = { status: string; attempt: number; handoffTo: bigint; handoffAttempt: number };
+const withPendingHandoff = <T extends Handoff>(t: T) => ({
+  ...t,
+  pendingHandoff: t.status === "claimed" && t.handoffAttempt === t.attempt ? t.handoffTo : 0n,
+});
+
+export const tasks = new Hono()
+  .get("/tasks", async (c) => {
+    const status = oneOf("status", c.req.query("status"), taskStatuses);
+    const capabilities = bytes32List("capability", c.req.query("capability"), 16);
+    const poster = address("poster", c.req.query("poster"));
+    const claimantParam = c.req.query("claimant");
+    const claimant = claimantParam === undefined ? undefined : uint("claimant", claimantParam);
+    const after = uint("after", c.req.query("after"), 0n);
+    const filters = [gt(task.id, after)];
+    if (status) filters.push(eq(task.status, status));
+    if (capabilities) filters.push(inArray(task.capability, capabilities));
+    if (poster) filters.push(eq(task.poster, poster));
+    if (claimant !== undefined) filters.push(eq(task.claimant, claimant));
+    const rows = await db
+      .select()
+      .from(task)
+      .where(and(...filters))
+      .orderBy(asc(task.id))
+      .limit(limit(c.req.query("limit")));
+    return c.json(json({ tasks: rows.map(withPendingHandoff) }));
+  })
+  .get("/tasks/:id", async (c) => {
+    const id = uint("id", c.req.param("id"));
+    const [row] = await db.select().from(task).where(eq(task.id, id));
+    if (!row) return c.json(notFound("task", id), 404);
+    // Its TaskBoard events; the credits a settlement made are money, not history.
+    const history = await db
+      .select()
+      .from(activity)
+      .where(and(eq(activity.taskId, id), eq(activity.contract, "TaskBoard"), ne(activity.event, "Credited")))
+      .orderBy(asc(activity.blockNumber), asc(activity.logIndex));
+    return c.json(json({ task: withPendingHandoff(row), history: history.map(historyEntry) }));
+  });
