@@ -16,7 +16,7 @@ import { createMiddleware } from "hono/factory";
 import { and, asc, client, desc, eq, graphql, gt, inArray, replaceBigInts } from "ponder";
 import { randomUUID } from "node:crypto";
 import { startDispatcher } from "../webhooks/dispatcher.js";
-import { exitWithSupervisor, ponderCommand, refusePortMove, requirePatchedPonder } from "../lib/ponder.js";
+import { exitWithSupervisor, onIndexedBlock, ponderCommand, refusePortMove, requirePatchedPonder } from "../lib/ponder.js";
 import { dashboard } from "./dashboard.js";
 import { probes } from "./probes.js";
 import { FilterError, parseFilter } from "../webhooks/filter.js";
@@ -223,6 +223,7 @@ if (command !== "serve" && process.env.STIGMERGY_WEBHOOKS !== "off") {
       store,
       rpcUrl,
       pollMs: Number(process.env.STIGMERGY_POLLING_INTERVAL ?? 250),
+      onIndexedBlock,
       confirmations: BigInt(process.env.STIGMERGY_WEBHOOK_CONFIRMATIONS ?? 0),
       maxAttempts: Number(process.env.STIGMERGY_WEBHOOK_MAX_ATTEMPTS ?? 12),
       backoffMs: Number(process.env.STIGMERGY_WEBHOOK_BACKOFF_MS ?? 1_000),

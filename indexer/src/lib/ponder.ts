@@ -16,7 +16,67 @@ type PonderCommon = {
 const common = () => (globalThis as { PONDER_COMMON?: PonderCommon }).PONDER_COMMON;
 
 /** Ponder's database handle (ponder/src/database/index.ts): only the driver is read here. */
-type PonderDatabase = { driver: { dialect: "pglite"; instance: object } | { dialect: "postgres" } };
+type PonderDatabase = {
+  driver:
+    | { dialect: "pglite"; instance: { listen: (channel: string, cb: (payload: string) => void) => Promise<() => Promise<void>> } }
+    | { dialect: "postgres"; admin: { connect: () => Promise<PgClient> } };
+};
+type PgClient = {
+  query: (sql: string) => Promise<unknown>;
+  on: (event: "notification" | "error", cb: (arg: { channel?: string }) => void) => void;
+  release: (destroy?: boolean) => void;
+};
+
+/**
+ * Calls `onBlock` each time Ponder commits an indexed block: Ponder's trigger on `_ponder_checkpoint`
+ * sends a `pg_notify` on `<schema>_live_query` for every block it indexes (ponder/src/drizzle/
+ * onchain.ts), the same notice its live queries re-run on. On PostgreSQL the listening connection is
+ * opened again when it drops (every 250 ms until it is back). Returns the function that stops it.
+ * Outside a Ponder process (a type check) it does nothing.
+ */
+export function onIndexedBlock(onBlock: () => void): () => void {
+  const g = globalThis as { PONDER_DATABASE?: PonderDatabase; PONDER_NAMESPACE_BUILD?: { schema: string } };
+  const database = g.PONDER_DATABASE;
+  const schema = g.PONDER_NAMESPACE_BUILD?.schema;
+  if (!database || schema === undefined) return () => {};
+  const channel = `${schema}_live_query`;
+  let stopped = false;
+  let stop = async () => {};
+  const driver = database.driver;
+  if (driver.dialect === "pglite") {
+    void driver.instance.listen(channel, () => onBlock()).then((unlisten) => {
+      if (stopped) void unlisten();
+      else stop = unlisten;
+    });
+  } else {
+    const connect = async (): Promise<void> => {
+      if (stopped) return;
+      let client: PgClient | undefined;
+      let retried = false;
+      const again = () => {
+        if (retried) return;
+        retried = true;
+        client?.release(true);
+        client = undefined;
+        if (!stopped) setTimeout(() => void connect(), 250);
+      };
+      try {
+        client = await driver.admin.connect();
+        client.on("notification", (n) => n.channel === channel && onBlock());
+        client.on("error", again);
+        await client.query(`LISTEN "${channel}"`);
+        stop = async () => client?.release(true);
+      } catch {
+        again();
+      }
+    };
+    void connect();
+  }
+  return () => {
+    stopped = true;
+    void stop();
+  };
+}
 
 /** `start`, `serve`, `dev` … (undefined outside a Ponder process, as in a type check). */
 export const ponderCommand = (): string | undefined => common()?.options.command;
