@@ -251,6 +251,7 @@ describe("the README, as written", function () {
             STIGMERGY_DEPLOYMENTS_DIR: dir,
             STIGMERGY_CHAIN_ID: String(node.chainId),
             STIGMERGY_POLLING_INTERVAL: "3000",
+            STIGMERGY_WS_URL: "off",
             STIGMERGY_DB_SCHEMA: "readme",
             STIGMERGY_PGLITE_DIR: join(dir, "pglite"),
             STIGMERGY_WEBHOOK_DIR: join(dir, "webhooks"),
