@@ -25,7 +25,9 @@
  *    one (its chain id and genesis hash). On another chain (a restarted devnet) the old chain's
  *    pending deliveries are dropped and its memory forgotten, with one log line: a new genesis is a
  *    new chain, not a reorg, and gets no `removed` notices.
- * 6. Deliveries run beside the scans, never in their way: a slow receiver delays only itself.
+ * 6. Deliveries run beside the scans, never in their way: a slow receiver delays only itself. New
+ *    events start their deliveries as soon as they are in the outbox, before the reorg check and
+ *    the schedules of the same scan.
  * 7. Wake-up. A scan starts as soon as Ponder commits an indexed block (`onIndexedBlock`, the
  *    notice its live queries re-run on), so a delivery leaves with the block; a block indexed while
  *    a scan runs gets a scan right after it. The `pollMs` tick remains as the fallback, and for
@@ -184,13 +186,17 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
       .from(activity)
       .where(and(gt(activity.blockNumber, windowStart), lte(activity.blockNumber, deliverable)))
       .orderBy(asc(activity.blockNumber), asc(activity.logIndex));
+    let enqueued = false;
     for (const row of rows) {
       const known = seen.get(eventKey(row));
       if (known?.present) continue;
       // New, or back on the canonical chain after a reorg removed it (its n-th appearance).
       await enqueueEvent(row, subscriptions, now, known?.removals ?? 0);
       await o.store.markSeen(eventKey(row), row.blockNumber);
+      enqueued = true;
     }
+    // New events leave now; the reorg check below and the schedules go on beside their POSTs.
+    if (enqueued) startDeliveries(now);
     // Events remembered from the unfinalized window that no longer exist were reorganised away.
     const remembered = [...seen.keys()].filter((key) => seen.get(key)!.present);
     for (let i = 0; i < remembered.length; i += 500) {
