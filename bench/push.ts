@@ -38,7 +38,7 @@ import { MNEMONIC } from "../scripts/lib/workload.ts";
 import { startRpcCounter } from "../scripts/lib/proxy.ts";
 import { abis, type Context, createIndexerClient, watchOpenTasks } from "../sdk/src/index.ts";
 import { startReceiver } from "../scripts/lib/receiver.ts";
-import { type Stack, startStack } from "../scripts/lib/stack.ts";
+import { type Stack, type StackIndexer, startStack } from "../scripts/lib/stack.ts";
 
 const SECRET = "bench-push-secret-0123";
 const AGENTS_SCRIPT = fileURLToPath(new URL("./push-agents.ts", import.meta.url));
@@ -67,6 +67,8 @@ export type LoadSide = {
   processes: number;
   /** CPU used during the window, % of one core: the indexer (supervisor and Ponder), the agents, the bench (poster and counter). */
   cpu: { indexerPct: number | undefined; agentsPct: number; benchPct: number };
+  /** Blocks the indexer had yet to index when the window ended (indexer side). */
+  behind: number | undefined;
 };
 export type LoadRun = { agents: number; indexer: LoadSide; polling: LoadSide };
 export type RpcLoad = { windowSeconds: number; cores: number; runs: LoadRun[] };
@@ -291,17 +293,35 @@ export async function measurePushLatency(
 
 type Poster = Awaited<ReturnType<typeof taskPoster>>;
 
-/** Posts a task every second for `seconds`; returns the calls counted in exactly that window and the ids posted. */
-async function loadWindow(post: Poster["post"], counter: Awaited<ReturnType<typeof startRpcCounter>>, seconds: number) {
+/**
+ * Posts a task every second for `seconds`; returns the calls counted in that window (with `indexed`,
+ * the indexer's head: until it has indexed the window's last block), the ids posted, and how many
+ * blocks behind the indexer was when the window ended.
+ */
+async function loadWindow(
+  post: Poster["post"],
+  counter: Awaited<ReturnType<typeof startRpcCounter>>,
+  seconds: number,
+  indexed?: () => Promise<bigint | undefined>,
+) {
   const ids: bigint[] = [];
+  let lastBlock = 0n;
   await sleep(500);
   counter.reset();
   const started = performance.now();
   for (let i = 0; i < seconds; i++) {
-    ids.push((await post()).taskId);
+    const posted = await post();
+    ids.push(posted.taskId);
+    lastBlock = posted.blockNumber;
     await sleep(started + (i + 1) * 1_000 - performance.now());
   }
-  return { calls: counter.calls(), elapsed: (performance.now() - started) / 1000, ids };
+  const elapsed = (performance.now() - started) / 1000;
+  // The indexer's side: its calls for the window's blocks, counted until it has indexed the last one
+  // (on a saturated machine it ends the window a few blocks behind, and fetches them just after).
+  const head = indexed ? await indexed() : undefined;
+  const behind = head === undefined ? undefined : Number(lastBlock > head ? lastBlock - head : 0n);
+  if (indexed) for (let w = 0; w < 30_000 && ((await indexed()) ?? 0n) < lastBlock; w += 100) await sleep(100);
+  return { calls: counter.calls(), elapsed, ids, behind };
 }
 
 /** Agents per process in the load runs. */
@@ -403,13 +423,24 @@ export async function measureRpcLoad(
   const deploymentFile = join(stack.dir, `${stack.node.chainId}.json`);
   const cores = cpus().length;
   /** Runs one window with `agents` watching; the side's figures. */
-  const run = async (agents: Agents, count: number, indexerPid: number | undefined): Promise<LoadSide> => {
+  const run = async (agents: Agents, indexer: StackIndexer | undefined): Promise<LoadSide> => {
+    const indexerPid = indexer?.process.pid;
+    const indexed = indexer
+      ? async () => {
+          const status = (await (await fetch(`${indexer.url}/status`)).json()) as Record<
+            string,
+            { block?: { number: number } }
+          >;
+          const block = Object.values(status)[0]?.block;
+          return block ? BigInt(block.number) : undefined;
+        }
+      : undefined;
     const cpu0 = {
       indexer: indexerPid ? treeCpuMs(indexerPid) : 0,
       agents: await agents.cpuMs(),
       bench: process.cpuUsage(),
     };
-    const window = await loadWindow(post, counter, seconds);
+    const window = await loadWindow(post, counter, seconds, indexed);
     const ms = window.elapsed * 1000;
     const bench = process.cpuUsage(cpu0.bench);
     const cpu = {
@@ -424,6 +455,7 @@ export async function measureRpcLoad(
       agentsSawAll: await agents.sawAll(window.ids),
       processes: agents.processes,
       cpu,
+      behind: window.behind,
     };
   };
   const indexerSides: LoadSide[] = [];
@@ -437,7 +469,7 @@ export async function measureRpcLoad(
         const group = await startAgents("indexer", agents, indexer.url, deploymentFile);
         try {
           await warmUp(post, group, agents, 15_000);
-          indexerSides.push(await run(group, agents, indexer.process.pid));
+          indexerSides.push(await run(group, indexer));
         } finally {
           await group.stop();
         }
@@ -457,7 +489,7 @@ export async function measureRpcLoad(
       const group = await startAgents("polling", agents, counter.url, deploymentFile);
       try {
         await warmUp(post, group, agents, 3 * VIEM_DEFAULT_POLLING_MS);
-        pollingSides.push(await run(group, agents, undefined));
+        pollingSides.push(await run(group, undefined));
         await sleep(VIEM_DEFAULT_POLLING_MS);
       } finally {
         await group.stop();
@@ -521,14 +553,21 @@ export function pushTable(r: PushBench): string {
     `**Load on the node** (JSON-RPC calls/s reaching it, counted by a relay, HTTP and WebSocket; one task posted per second for ${r.load.windowSeconds} s). ` +
       `Agents in separate processes of up to ${AGENTS_PER_PROCESS} (${r.load.cores} cores): on the indexer, SDK \`watchOpenTasks\`, each its own SSE connection; ` +
       `polling, one viem client each, \`watchContractEvent\` over HTTP at viem's default ${VIEM_DEFAULT_POLLING_MS / 1000} s, with the indexer stopped. ` +
-      "CPU: % of one core during the window.",
+      "The indexer's calls are counted until it has indexed the window's last block. CPU: % of one core during the window.",
     "",
-    "| agents | processes | via the indexer: calls/s | agents told of every task | indexer CPU | agents' CPU | polling the node: calls/s | agents told of every task | indexer ÷ polling |",
+    "| agents | processes | via the indexer: calls/s | agents told of every task | indexer behind at the window's end | " +
+      "CPU: indexer / agents / bench | polling the node: calls/s | agents told of every task | indexer ÷ polling |",
     "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ...r.load.runs.map(
-      (run) =>
-        `| ${run.agents.toLocaleString("en-US")} | ${run.indexer.processes} | ${run.indexer.perSecond} | ${run.indexer.agentsSawAll}/${run.agents} | ${run.indexer.cpu.indexerPct} % | ${run.indexer.cpu.agentsPct} % | ${run.polling.perSecond} | ${run.polling.agentsSawAll}/${run.agents} | 1/${run.indexer.perSecond > 0 ? Math.round(run.polling.perSecond / run.indexer.perSecond) : "∞"} |`,
-    ),
+    ...r.load.runs.map((run) => {
+      const c = run.indexer.cpu;
+      const ratio = run.indexer.perSecond > 0 ? Math.round(run.polling.perSecond / run.indexer.perSecond) : "∞";
+      return (
+        `| ${run.agents.toLocaleString("en-US")} | ${run.indexer.processes} | ${run.indexer.perSecond} | ` +
+        `${run.indexer.agentsSawAll}/${run.agents} | ${run.indexer.behind ?? "?"} blocks | ` +
+        `${c.indexerPct} % / ${c.agentsPct} % / ${c.benchPct} % | ${run.polling.perSecond} | ` +
+        `${run.polling.agentsSawAll}/${run.agents} | 1/${ratio} |`
+      );
+    }),
     "",
     `The indexer's rate across sizes: ${rates.join(", ")} calls/s, at most ${spread.toFixed(1)} % from their mean (target ±10 %: ${spread <= 10 ? "met" : "missed"}); ` +
       "the agents on the indexer send the node nothing. " +
