@@ -1,81 +1,144 @@
 /**
- * Push versus polling, on a real Hardhat node and a real Ponder process. Reported, never asserted.
+ * Push, on a real Hardhat node and a real Ponder process. Reported, never asserted.
  *
  * - `measurePushLatency`: from a TaskBoard.postTask being mined (t0: eth_sendRawTransaction has
- *   returned; the node automines, so the block exists then) to a webhook delivery, a /sql live-query
- *   push, and a plain viem `watchContractEvent` on the node, polling over HTTP at the indexer's
- *   interval and (when the node takes it) `eth_subscribe` over WebSocket.
- * - `measureRpcLoad`: JSON-RPC calls reaching the node (counted by a relay in front of it) in a
- *   fixed window while a task is posted every second, for 100 agents watching open tasks through one
- *   indexer (live queries; the agents are this process) versus 100 agents each polling the node with
- *   viem `watchContractEvent`, each with its own client; the indexer and the agents both poll every
- *   1 s. The indexer's cost follows the blocks (a poll per interval, eth_getLogs per block with a
- *   matching event), the agents' the polls times the agents.
+ *   returned; the node automines, so the block exists then) to, side by side for the same task: an
+ *   SDK watcher's callback (`watchOpenTasks`, a /sql live query over SSE), a webhook delivery, and a
+ *   viem `watchContractEvent` over the node's WebSocket (`eth_subscribe`: the floor). The overhead of
+ *   a path is its arrival minus the floor's, per task. Each sampled task is cancelled before the
+ *   next, so the watched open tasks stay few, and the next sample waits until the live query has
+ *   dropped it: every sampled block meets an indexer done with the blocks before it (as on a chain
+ *   with 2 s blocks), instead of queueing behind the cancellation mined a few ms earlier.
+ * - `measureRpcLoad`: JSON-RPC calls reaching the node (counted by a relay in front of it, HTTP and
+ *   WebSocket) per second while a task is posted every second, for 10, 100 and 1,000 agents watching
+ *   open tasks through one indexer (SDK clients, each with its own SSE connection) versus as many
+ *   agents each polling the node with viem `watchContractEvent` over HTTP at viem's default interval,
+ *   one client each. The agents run in separate processes of up to 250 (bench/push-agents.ts); the
+ *   indexer is stopped before the polling runs; the CPU of the indexer, the agents and the bench
+ *   during each window is reported beside the counts.
  */
-import { type Client, createClient, desc, eq } from "@ponder/client";
-import { createPublicClient, createWalletClient, http, keccak256, parseEventLogs, toHex, webSocket, zeroAddress, zeroHash } from "viem";
+import { fork } from "node:child_process";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  createPublicClient,
+  createWalletClient,
+  http,
+  keccak256,
+  parseEventLogs,
+  toHex,
+  webSocket,
+  zeroAddress,
+  zeroHash,
+} from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { MNEMONIC } from "../scripts/lib/workload.ts";
-import * as schema from "../indexer/ponder.schema.ts";
 import { startRpcCounter } from "../scripts/lib/proxy.ts";
-import { abis } from "../sdk/src/index.ts";
+import { abis, type Context, createIndexerClient, watchOpenTasks } from "../sdk/src/index.ts";
 import { startReceiver } from "../scripts/lib/receiver.ts";
-import { type Stack, startStack } from "../scripts/lib/stack.ts";
+import { type Stack, type StackIndexer, startStack } from "../scripts/lib/stack.ts";
 
 const SECRET = "bench-push-secret-0123";
-/** The indexer's default polling interval on a local node (STIGMERGY_POLLING_INTERVAL). */
-const POLLING_MS = 250;
-/** The polling interval of both sides of the RPC-load comparison. */
-const LOAD_POLLING_MS = 1_000;
+const AGENTS_SCRIPT = fileURLToPath(new URL("./push-agents.ts", import.meta.url));
+/** Agents per load run. */
+const SIZES = [10, 100, 1_000];
+/** viem's default polling interval for a client over HTTP (its `pollingInterval` default). */
+const VIEM_DEFAULT_POLLING_MS = 4_000;
 
-export type Stat = { medianMs: number; p95Ms: number };
+export type Stat = { medianMs: number; p95Ms: number; maxMs: number };
 export type PushLatency = {
   samples: number;
-  pollingIntervalMs: number;
-  webhook: Stat;
+  /** Arrival after t0, per path. */
+  subscribe: Stat;
   live: Stat;
-  viemPolling: Stat;
-  /** A string when the node's WebSocket `eth_subscribe` delivered nothing: what went wrong. */
-  viemWebSocket: Stat | string;
+  webhook: Stat;
+  /** Arrival minus the `eth_subscribe` arrival of the same task. */
+  liveOverhead: Stat;
+  webhookOverhead: Stat;
 };
 export type LoadSide = {
-  calls: number;
   perSecond: number;
   byMethod: Record<string, number>;
   /** Agents that were told of every task posted in the window (within a few seconds after it). */
   agentsSawAll: number;
+  /** Processes the agents ran in. */
+  processes: number;
+  /** CPU used during the window, % of one core: the indexer (supervisor and Ponder), the agents, the bench (poster and counter). */
+  cpu: { indexerPct: number | undefined; agentsPct: number; benchPct: number };
+  /** Blocks the indexer had yet to index when the window ended (indexer side). */
+  behind: number | undefined;
 };
-export type RpcLoad = { windowSeconds: number; agents: number; tasksPosted: number; indexer: LoadSide; polling: LoadSide };
-export type PushBench = { latency: PushLatency; load: RpcLoad };
+export type LoadRun = { agents: number; indexer: LoadSide; polling: LoadSide };
+export type RpcLoad = { windowSeconds: number; cores: number; runs: LoadRun[] };
+/** The machine's 1-minute load average when the bench started and ended (other work shares it). */
+export type PushBench = { latency: PushLatency; load: RpcLoad; loadAverage: [number, number] };
 
 type Log = (line: string) => void;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
 };
-const stat = (xs: number[]): Stat => ({ medianMs: Math.round(quantile(xs, 0.5)), p95Ms: Math.round(quantile(xs, 0.95)) });
+const round1 = (x: number) => Math.round(x * 10) / 10;
+const stat = (xs: number[]): Stat => ({
+  medianMs: round1(quantile(xs, 0.5)),
+  p95Ms: round1(quantile(xs, 0.95)),
+  maxMs: round1(Math.max(...xs)),
+});
 
 /** Posts tasks straight to the node; resolves with the task id and t0 (eth_sendRawTransaction returned). */
-async function taskPoster(stack: Stack) {
+export async function taskPoster(stack: Stack) {
   const transport = http(stack.node.url);
   const publicClient = createPublicClient({ transport });
   const wallet = createWalletClient({ account: mnemonicToAccount(MNEMONIC, { addressIndex: 9 }), transport });
+  const board = stack.deployment.contracts.TaskBoard!;
   const deadline = (await publicClient.getBlock()).timestamp + 30n * 86_400n;
-  return async (): Promise<{ taskId: bigint; sentAt: number }> => {
+  const post = async (): Promise<{ taskId: bigint; sentAt: number; blockNumber: bigint }> => {
     const hash = await wallet.writeContract({
       chain: null,
-      address: stack.deployment.contracts.TaskBoard!,
+      address: board,
       abi: abis.TaskBoard,
       functionName: "postTask",
-      args: [{ capability: zeroHash, specURI: "ipfs://bench", specHash: keccak256(toHex("bench")), rewardToken: zeroAddress, reward: 1n, maxReward: 1n, claimBond: 0n, minStake: 0n, abandonSlash: 0n, leaseDuration: 60n, notBefore: 0n, deadline, reviewWindow: 60n, approver: zeroAddress }],
+      args: [
+        {
+          capability: zeroHash,
+          specURI: "ipfs://bench",
+          specHash: keccak256(toHex("bench")),
+          rewardToken: zeroAddress,
+          reward: 1n,
+          maxReward: 1n,
+          claimBond: 0n,
+          minStake: 0n,
+          abandonSlash: 0n,
+          leaseDuration: 60n,
+          notBefore: 0n,
+          deadline,
+          reviewWindow: 60n,
+          approver: zeroAddress,
+        },
+      ],
       value: 1n,
     });
     const sentAt = performance.now();
-    const receipt = await publicClient.waitForTransactionReceipt({ hash, pollingInterval: 50 });
+    const receipt = await publicClient.waitForTransactionReceipt({ hash, pollingInterval: 20 });
     const [posted] = parseEventLogs({ abi: abis.TaskBoard, eventName: "TaskPosted", logs: receipt.logs });
-    return { taskId: posted!.args.taskId, sentAt };
+    return { taskId: posted!.args.taskId, sentAt, blockNumber: receipt.blockNumber };
   };
+  const cancel = async (taskId: bigint) => {
+    const hash = await wallet.writeContract({
+      chain: null,
+      address: board,
+      abi: abis.TaskBoard,
+      functionName: "cancel",
+      args: [taskId],
+    });
+    await publicClient.waitForTransactionReceipt({ hash, pollingInterval: 20 });
+  };
+  const next = async () =>
+    (await publicClient.readContract({ address: board, abi: abis.TaskBoard, functionName: "taskCount" })) + 1n;
+  return { post, cancel, next };
 }
 
 /** When each task id was first heard of on one path. */
@@ -99,48 +162,52 @@ function arrivals() {
   };
 }
 
-/**
- * A live query over the newest open tasks, resubscribing on error (Ponder answers 503 for about a
- * second after /ready). Returns the unsubscribe function.
- */
-function watchOpenTasks(client: Client<typeof schema>, onIds: (ids: bigint[]) => void): () => void {
-  let stopped = false;
-  let subscription = { unsubscribe: () => {} };
-  const subscribe = () => {
-    if (stopped) return;
-    subscription = client.live(
-      (db) => db.select({ id: schema.task.id }).from(schema.task).where(eq(schema.task.status, "open")).orderBy(desc(schema.task.id)).limit(10),
-      (rows) => onIds(rows.map((r) => r.id)),
-      () => {
-        subscription.unsubscribe();
-        setTimeout(subscribe, 250);
-      },
-    );
-  };
-  subscribe();
-  return () => {
-    stopped = true;
-    subscription.unsubscribe();
-  };
-}
+/** An SDK context that reads through the indexer only (no wallet): what a watching agent holds. */
+const readerContext = (stack: Stack, indexerUrl: string): Context => ({
+  publicClient: createPublicClient({ transport: http(stack.node.url) }) as Context["publicClient"],
+  walletClient: undefined,
+  deployment: stack.deployment,
+  indexer: createIndexerClient(indexerUrl),
+  agentId: undefined,
+});
 
 /** (a) Latency from a mined postTask to each path, one task at a time. */
-export async function measurePushLatency(stack: Stack, options: { samples?: number; log?: Log } = {}): Promise<PushLatency> {
+export async function measurePushLatency(
+  stack: Stack,
+  options: { samples?: number; log?: Log } = {},
+): Promise<PushLatency> {
   const log = options.log ?? (() => {});
-  const post = await taskPoster(stack);
+  const { post, cancel, next } = await taskPoster(stack);
   const indexer = await stack.indexer();
   const receiver = await startReceiver();
   const board = stack.deployment.contracts.TaskBoard!;
-  const paths = { webhook: arrivals(), live: arrivals(), viemPolling: arrivals(), viemWebSocket: arrivals() };
+  const paths = { webhook: arrivals(), live: arrivals(), subscribe: arrivals() };
 
-  const res = await fetch(`${indexer.url}/webhooks`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ url: receiver.url, secret: SECRET, filter: { events: ["TaskPosted"] } }) });
+  const res = await fetch(`${indexer.url}/webhooks`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ url: receiver.url, secret: SECRET, filter: { events: ["TaskPosted"] } }),
+  });
   if (res.status !== 201) throw new Error(`webhook subscription refused: ${res.status} ${await res.text()}`);
-  const stopLive = watchOpenTasks(createClient(`${indexer.url}/sql`, { schema }), (ids) => ids.forEach(paths.live.note));
-  const polling = createPublicClient({ transport: http(stack.node.url), pollingInterval: POLLING_MS });
-  const unwatchPolling = polling.watchContractEvent({ address: board, abi: abis.TaskBoard, eventName: "TaskPosted", pollingInterval: POLLING_MS, onLogs: (logs) => logs.forEach((l) => paths.viemPolling.note(l.args.taskId!)) });
-  let wsError = "";
-  const ws = createPublicClient({ transport: webSocket(`ws://127.0.0.1:${stack.node.port}`, { reconnect: false }) });
-  const unwatchWs = ws.watchContractEvent({ address: board, abi: abis.TaskBoard, eventName: "TaskPosted", onLogs: (logs) => logs.forEach((l) => paths.viemWebSocket.note(l.args.taskId!)), onError: (e) => (wsError ||= e.message.split("\n")[0]!) });
+  /** The open tasks as the live query last reported them. */
+  let open = new Set<bigint>();
+  const stopLive = watchOpenTasks(readerContext(stack, indexer.url), {
+    onTasks: (tasks) => {
+      open = new Set(tasks.map((t) => t.id));
+      tasks.forEach((t) => paths.live.note(t.id));
+    },
+  });
+  /** Until the indexer has indexed the task's cancellation (at most 5 s), so the next sample's block finds it idle. */
+  const settled = async (taskId: bigint) => {
+    for (let waited = 0; waited < 5_000 && open.has(taskId); waited += 10) await sleep(10);
+  };
+  const ws = createPublicClient({ transport: webSocket(`ws://127.0.0.1:${stack.node.port}`) });
+  const unwatchWs = ws.watchContractEvent({
+    address: board,
+    abi: abis.TaskBoard,
+    eventName: "TaskPosted",
+    onLogs: (logs) => logs.forEach((l) => paths.subscribe.note(l.args.taskId!)),
+  });
 
   // The webhook body carries the task id as a decimal string.
   const hooked = (id: bigint) =>
@@ -149,169 +216,426 @@ export async function measurePushLatency(stack: Stack, options: { samples?: numb
         const event = r.json.event as { name?: string; args?: { taskId?: string } } | undefined;
         return event?.name === "TaskPosted" && event.args?.taskId === id.toString();
       }, 15_000)
-      .then(() => performance.now(), () => undefined);
+      .then(
+        () => performance.now(),
+        () => undefined,
+      );
 
   try {
     // Warm-up: every path connected and delivering before the samples.
     await sleep(1_500);
-    const warm = await post();
-    const [h, l, p, w] = await Promise.all([hooked(warm.taskId), paths.live.at(warm.taskId, 15_000), paths.viemPolling.at(warm.taskId, 15_000), paths.viemWebSocket.at(warm.taskId, 10_000)]);
-    if (h === undefined || l === undefined || p === undefined) throw new Error(`warm-up task not seen (webhook ${h !== undefined}, live ${l !== undefined}, polling ${p !== undefined})`);
-    const wsWorks = w !== undefined;
-    log(`  push: all paths delivering; WebSocket eth_subscribe ${wsWorks ? "works" : `delivered nothing${wsError ? ` (${wsError})` : ""}`}`);
+    for (let attempt = 1; ; attempt++) {
+      const warm = await post();
+      const [h, l, w] = await Promise.all([
+        hooked(warm.taskId),
+        paths.live.at(warm.taskId, 15_000),
+        paths.subscribe.at(warm.taskId, 15_000),
+      ]);
+      await cancel(warm.taskId);
+      if (h !== undefined && l !== undefined && w !== undefined) break;
+      if (attempt === 3)
+        throw new Error(
+          `warm-up task not seen (webhook ${h !== undefined}, live ${l !== undefined}, eth_subscribe ${w !== undefined})`,
+        );
+    }
+    log("  push: all paths delivering");
 
-    const samples = options.samples ?? 40;
-    const times = { webhook: [] as number[], live: [] as number[], viemPolling: [] as number[], viemWebSocket: [] as number[] };
+    const samples = options.samples ?? 100;
+    const t = {
+      webhook: [] as number[],
+      live: [] as number[],
+      subscribe: [] as number[],
+      liveOver: [] as number[],
+      webhookOver: [] as number[],
+    };
     for (let i = 1; i <= samples; i++) {
-      await sleep(Math.random() * POLLING_MS); // spread the posts over the polling phase
-      const next = (await polling.readContract({ address: board, abi: abis.TaskBoard, functionName: "taskCount" })) + 1n;
-      const webhookAt = hooked(next);
+      await sleep(50 + Math.random() * 100);
+      const id = await next();
+      const webhookAt = hooked(id);
       const { taskId, sentAt } = await post();
-      if (taskId !== next) throw new Error(`expected task ${next}, got ${taskId}`);
-      const [hAt, lAt, pAt, wAt] = await Promise.all([webhookAt, paths.live.at(taskId, 15_000), paths.viemPolling.at(taskId, 15_000), wsWorks ? paths.viemWebSocket.at(taskId, 15_000) : undefined]);
-      const add = (xs: number[], at: number | undefined, name: string) => {
-        if (at === undefined) throw new Error(`task ${taskId}: no ${name} within 15 s`);
-        xs.push(at - sentAt); // may be negative: a WebSocket log can arrive before the send returns
-      };
-      add(times.webhook, hAt, "webhook");
-      add(times.live, lAt, "live-query push");
-      add(times.viemPolling, pAt, "viem polling log");
-      if (wsWorks) add(times.viemWebSocket, wAt, "WebSocket log");
-      if (i % 10 === 0) log(`  push: ${i}/${samples} samples`);
+      if (taskId !== id) throw new Error(`expected task ${id}, got ${taskId}`);
+      const [hAt, lAt, sAt] = await Promise.all([
+        webhookAt,
+        paths.live.at(taskId, 15_000),
+        paths.subscribe.at(taskId, 15_000),
+      ]);
+      if (hAt === undefined || lAt === undefined || sAt === undefined)
+        throw new Error(`task ${taskId}: webhook ${hAt}, live ${lAt}, eth_subscribe ${sAt}`);
+      // May be negative: the node's WebSocket can push a log before the send returns.
+      t.webhook.push(hAt - sentAt);
+      t.live.push(lAt - sentAt);
+      t.subscribe.push(sAt - sentAt);
+      t.liveOver.push(lAt - sAt);
+      t.webhookOver.push(hAt - sAt);
+      await cancel(taskId);
+      await settled(taskId);
+      if (i % 20 === 0) log(`  push: ${i}/${samples} samples`);
     }
     return {
       samples,
-      pollingIntervalMs: POLLING_MS,
-      webhook: stat(times.webhook),
-      live: stat(times.live),
-      viemPolling: stat(times.viemPolling),
-      viemWebSocket: wsWorks ? stat(times.viemWebSocket) : wsError || "no log within 10 s",
+      subscribe: stat(t.subscribe),
+      live: stat(t.live),
+      webhook: stat(t.webhook),
+      liveOverhead: stat(t.liveOver),
+      webhookOverhead: stat(t.webhookOver),
     };
   } finally {
     stopLive();
-    unwatchPolling();
     unwatchWs();
-    await ws.transport.getRpcClient().then((c) => c.close(), () => {});
+    await ws.transport.getRpcClient().then(
+      (c) => c.close(),
+      () => {},
+    );
     await receiver.close();
     await indexer.stop();
   }
 }
 
-/** Posts a task every second for `seconds`; returns the calls counted in exactly that window and the ids posted. */
-async function loadWindow(post: Awaited<ReturnType<typeof taskPoster>>, counter: Awaited<ReturnType<typeof startRpcCounter>>, seconds: number) {
+type Poster = Awaited<ReturnType<typeof taskPoster>>;
+
+/**
+ * Posts a task every second for `seconds`; returns the calls counted in that window (with `indexed`,
+ * the indexer's head: until it has indexed the window's last block), the ids posted, and how many
+ * blocks behind the indexer was when the window ended.
+ */
+async function loadWindow(
+  post: Poster["post"],
+  counter: Awaited<ReturnType<typeof startRpcCounter>>,
+  seconds: number,
+  indexed?: () => Promise<bigint | undefined>,
+) {
+  const ids: bigint[] = [];
+  let lastBlock = 0n;
+  await sleep(500);
   counter.reset();
   const started = performance.now();
-  const ids: bigint[] = [];
   for (let i = 0; i < seconds; i++) {
-    ids.push((await post()).taskId);
+    const posted = await post();
+    ids.push(posted.taskId);
+    lastBlock = posted.blockNumber;
     await sleep(started + (i + 1) * 1_000 - performance.now());
   }
-  return { calls: counter.calls(), ids };
+  const elapsed = (performance.now() - started) / 1000;
+  // The indexer's side: its calls for the window's blocks, counted until it has indexed the last one
+  // (on a saturated machine it ends the window a few blocks behind, and fetches them just after).
+  const head = indexed ? await indexed() : undefined;
+  const behind = head === undefined ? undefined : Number(lastBlock > head ? lastBlock - head : 0n);
+  if (indexed) for (let w = 0; w < 30_000 && ((await indexed()) ?? 0n) < lastBlock; w += 100) await sleep(100);
+  return { calls: counter.calls(), elapsed, ids, behind };
+}
+
+/** Agents per process in the load runs. */
+const AGENTS_PER_PROCESS = 250;
+
+/** Watching agents in separate processes (bench/push-agents.ts), driven over IPC. */
+async function startAgents(mode: "indexer" | "polling", agents: number, url: string, deploymentFile: string) {
+  const sizes = Array.from({ length: Math.ceil(agents / AGENTS_PER_PROCESS) }, (_, i) =>
+    Math.min(AGENTS_PER_PROCESS, agents - i * AGENTS_PER_PROCESS),
+  );
+  const children = sizes.map((n) => {
+    const child = fork(AGENTS_SCRIPT, [mode, String(n), url, deploymentFile], {
+      execArgv: ["--import", "tsx"],
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    const replies: ((m: Record<string, unknown>) => void)[] = [];
+    child.on("message", (m: Record<string, unknown>) => replies.shift()?.(m));
+    const ask = (m: object) =>
+      new Promise<Record<string, unknown>>((resolve) => (replies.push(resolve), child.send(m)));
+    const ready = new Promise<void>((resolve, reject) => {
+      replies.push(() => resolve());
+      child.once("exit", (code) => reject(new Error(`agents process exited early (${code})`)));
+    });
+    return { child, ask, ready };
+  });
+  await Promise.all(children.map((c) => c.ready));
+  const sum = async (m: object, key: string) =>
+    (await Promise.all(children.map((c) => c.ask(m)))).reduce((a, r) => a + Number(r[key]), 0);
+  return {
+    processes: children.length,
+    seen: (id: bigint) => sum({ check: id.toString() }, "seen"),
+    sawAll: (ids: bigint[]) => sum({ sawAll: ids.map(String) }, "sawAll"),
+    cpuMs: () => sum({ cpu: true }, "cpuMs"),
+    stop: async () => {
+      await Promise.all(children.map((c) => c.ask({ stop: true }).catch(() => undefined)));
+      await Promise.all(
+        children.map((c) => (c.child.exitCode === null ? new Promise((r) => c.child.once("exit", r)) : undefined)),
+      );
+    },
+  };
+}
+type Agents = Awaited<ReturnType<typeof startAgents>>;
+
+/** CPU time (ms) of a process and its descendants, from /proc (Linux); 0 elsewhere. */
+function treeCpuMs(root: number): number {
+  let stats: { pid: number; ppid: number; ticks: number }[];
+  try {
+    stats = readdirSync("/proc")
+      .filter((d) => /^\d+$/.test(d))
+      .flatMap((d) => {
+        try {
+          // Fields after the command (which may hold spaces): state ppid … utime(14) stime(15).
+          const rest = readFileSync(`/proc/${d}/stat`, "utf8").split(") ").at(-1)!.split(" ");
+          return [{ pid: Number(d), ppid: Number(rest[1]), ticks: Number(rest[11]) + Number(rest[12]) }];
+        } catch {
+          return [];
+        }
+      });
+  } catch {
+    return 0;
+  }
+  const tree = new Set([root]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const s of stats) if (!tree.has(s.pid) && tree.has(s.ppid)) (tree.add(s.pid), (grew = true));
+  }
+  // USER_HZ is 100 on Linux.
+  return stats.filter((s) => tree.has(s.pid)).reduce((a, s) => a + s.ticks * 10, 0);
 }
 
 /** Posts a task until every agent has been told of the latest one (connections up, filters installed). */
-async function warmUp(post: Awaited<ReturnType<typeof taskPoster>>, seen: Set<bigint>[]) {
+async function warmUp(post: Poster["post"], agents: Agents, count: number, waitMs: number) {
   for (let attempt = 1; ; attempt++) {
     const { taskId } = await post();
-    for (let waited = 0; waited < 5_000; waited += 100) {
-      if (seen.every((s) => s.has(taskId))) return;
-      await sleep(100);
+    let seen = 0;
+    for (let waited = 0; waited < waitMs; waited += 200) {
+      seen = await agents.seen(taskId);
+      if (seen === count) return;
+      await sleep(200);
     }
-    if (attempt === 10) throw new Error(`only ${seen.filter((s) => s.has(taskId)).length}/${seen.length} agents heard of the warm-up task`);
+    if (attempt === 5) throw new Error(`only ${seen}/${count} agents heard of the warm-up task`);
   }
 }
 
-/** (b) RPC calls reaching the node: 100 agents through one indexer versus 100 agents polling the node. */
-export async function measureRpcLoad(stack: Stack, options: { agents?: number; seconds?: number; log?: Log } = {}): Promise<RpcLoad> {
+/**
+ * (b) RPC calls reaching the node per second: N agents through one indexer versus N agents polling
+ * the node. The agents run in separate processes (at most AGENTS_PER_PROCESS each); the indexer is
+ * stopped before the polling runs, so their count is the agents' alone.
+ */
+export async function measureRpcLoad(
+  stack: Stack,
+  options: { sizes?: number[]; seconds?: number; log?: Log } = {},
+): Promise<RpcLoad> {
   const log = options.log ?? (() => {});
-  const agents = options.agents ?? 100;
-  const seconds = options.seconds ?? 30;
-  const post = await taskPoster(stack);
+  const seconds = options.seconds ?? 20;
+  const sizes = options.sizes ?? SIZES;
+  const { post } = await taskPoster(stack);
   const counter = await startRpcCounter(stack.node.url);
-  const side = (calls: { total: number; byMethod: Record<string, number> }, seen: Set<bigint>[], ids: bigint[]): LoadSide => ({
-    calls: calls.total,
-    perSecond: Math.round((calls.total / seconds) * 10) / 10,
-    byMethod: calls.byMethod,
-    agentsSawAll: seen.filter((s) => ids.every((id) => s.has(id))).length,
-  });
+  const deploymentFile = join(stack.dir, `${stack.node.chainId}.json`);
+  const cores = cpus().length;
+  /** Runs one window with `agents` watching; the side's figures. */
+  const run = async (agents: Agents, indexer: StackIndexer | undefined): Promise<LoadSide> => {
+    const indexerPid = indexer?.process.pid;
+    const indexed = indexer
+      ? async () => {
+          const status = (await (await fetch(`${indexer.url}/status`)).json()) as Record<
+            string,
+            { block?: { number: number } }
+          >;
+          const block = Object.values(status)[0]?.block;
+          return block ? BigInt(block.number) : undefined;
+        }
+      : undefined;
+    const cpu0 = {
+      indexer: indexerPid ? treeCpuMs(indexerPid) : 0,
+      agents: await agents.cpuMs(),
+      bench: process.cpuUsage(),
+    };
+    const window = await loadWindow(post, counter, seconds, indexed);
+    const ms = window.elapsed * 1000;
+    const bench = process.cpuUsage(cpu0.bench);
+    const cpu = {
+      indexerPct: indexerPid ? round1(((treeCpuMs(indexerPid) - cpu0.indexer) / ms) * 100) : undefined,
+      agentsPct: round1((((await agents.cpuMs()) - cpu0.agents) / ms) * 100),
+      benchPct: round1(((bench.user + bench.system) / 1000 / ms) * 100),
+    };
+    await sleep(3_000);
+    return {
+      perSecond: round1(window.calls.total / window.elapsed),
+      byMethod: window.calls.byMethod,
+      agentsSawAll: await agents.sawAll(window.ids),
+      processes: agents.processes,
+      cpu,
+      behind: window.behind,
+    };
+  };
+  const indexerSides: LoadSide[] = [];
+  const pollingSides: LoadSide[] = [];
   try {
-    // 1. One indexer on the counter, 100 live queries on it.
-    log(`  load: one indexer through the counter, ${agents} live-query agents, ${seconds} s…`);
-    // The indexer polls the node at the agents' cadence (1 s), so the comparison is like for like.
-    const indexer = await stack.indexer({ rpcUrl: counter.url, pollingInterval: LOAD_POLLING_MS });
-    const client = createClient(`${indexer.url}/sql`, { schema });
-    const liveSeen = Array.from({ length: agents }, () => new Set<bigint>());
-    const stops = liveSeen.map((seen) => watchOpenTasks(client, (ids) => ids.forEach((id) => seen.add(id))));
-    await sleep(1_500);
-    await warmUp(post, liveSeen); // live queries push changes only: a first task shows each is connected
-    const viaIndexer = await loadWindow(post, counter, seconds);
-    await sleep(3_000);
-    stops.forEach((stop) => stop());
-    await indexer.stop();
-    const indexerSide = side(viaIndexer.calls, liveSeen, viaIndexer.ids);
-
-    // 2. 100 viem agents polling the node through the counter.
-    log(`  load: ${agents} viem agents polling the node (watchContractEvent, 1 s), ${seconds} s…`);
-    const pollSeen = Array.from({ length: agents }, () => new Set<bigint>());
-    const unwatch = pollSeen.map((seen) =>
-      createPublicClient({ transport: http(counter.url) }).watchContractEvent({
-        address: stack.deployment.contracts.TaskBoard!,
-        abi: abis.TaskBoard,
-        eventName: "TaskPosted",
-        pollingInterval: LOAD_POLLING_MS,
-        onLogs: (logs) => logs.forEach((l) => seen.add(l.args.taskId!)),
-      }),
-    );
-    await warmUp(post, pollSeen);
-    const direct = await loadWindow(post, counter, seconds);
-    await sleep(3_000);
-    unwatch.forEach((u) => u());
-    return { windowSeconds: seconds, agents, tasksPosted: viaIndexer.ids.length, indexer: indexerSide, polling: side(direct.calls, pollSeen, direct.ids) };
+    // One indexer on the counter (HTTP and its newHeads WebSocket both through it) for every size.
+    const indexer = await stack.indexer({ rpcUrl: counter.url });
+    try {
+      for (const agents of sizes) {
+        log(`  load: ${agents} SDK agents on the indexer (watchOpenTasks, one SSE connection each), ${seconds} s…`);
+        const group = await startAgents("indexer", agents, indexer.url, deploymentFile);
+        try {
+          await warmUp(post, group, agents, 15_000);
+          indexerSides.push(await run(group, indexer));
+        } finally {
+          await group.stop();
+        }
+        const side = indexerSides.at(-1)!;
+        log(
+          `  load: ${agents} agents on the indexer: ${side.perSecond} calls/s, ${side.agentsSawAll}/${agents} told of every task, indexer CPU ${side.cpu.indexerPct} %`,
+        );
+        await sleep(2_000);
+      }
+    } finally {
+      await indexer.stop();
+    }
+    for (const agents of sizes) {
+      log(
+        `  load: ${agents} viem agents polling the node (watchContractEvent over HTTP, ${VIEM_DEFAULT_POLLING_MS} ms; indexer stopped), ${seconds} s…`,
+      );
+      const group = await startAgents("polling", agents, counter.url, deploymentFile);
+      try {
+        await warmUp(post, group, agents, 3 * VIEM_DEFAULT_POLLING_MS);
+        pollingSides.push(await run(group, undefined));
+        await sleep(VIEM_DEFAULT_POLLING_MS);
+      } finally {
+        await group.stop();
+      }
+      log(`  load: ${agents} agents polling: ${pollingSides.at(-1)!.perSecond} calls/s`);
+      await sleep(2_000);
+    }
+    return {
+      windowSeconds: seconds,
+      cores,
+      runs: sizes.map((agents, i) => ({ agents, indexer: indexerSides[i]!, polling: pollingSides[i]! })),
+    };
   } finally {
     await counter.close();
   }
 }
 
 /** Both measurements on one fresh stack. */
-export async function measurePush(options: { samples?: number; agents?: number; seconds?: number; log?: Log } = {}): Promise<PushBench> {
+export async function measurePush(
+  options: { samples?: number; sizes?: number[]; seconds?: number; log?: Log } = {},
+): Promise<PushBench> {
+  const before = round1(loadavg()[0]!);
   const stack = await startStack();
   try {
     const latency = await measurePushLatency(stack, options);
     const load = await measureRpcLoad(stack, options);
-    return { latency, load };
+    return { latency, load, loadAverage: [before, round1(loadavg()[0]!)] };
   } finally {
     await stack.stop();
   }
 }
 
-/** The markdown table `npm run bench` prints and writes to the README. */
+export const PUSH_PLOT = "docs/push-load.svg";
+
+/** The markdown tables `npm run bench` prints and writes to the README. */
 export function pushTable(r: PushBench): string {
   const l = r.latency;
-  const ws = typeof l.viemWebSocket === "string" ? undefined : l.viemWebSocket;
-  // The node's WebSocket can push a log before eth_sendRawTransaction has returned: below t0.
-  const one = (v: number) => (v < 1 ? "< 1 ms" : `${v} ms`);
-  const ms = (s: Stat) => `${one(s.medianMs)} | ${one(s.p95Ms)}`;
-  const ratio = (a: number, b: number) => (a <= 0 || b <= 0 ? "—" : `${(a / b).toFixed(1)}×`);
-  const byMethod = (m: Record<string, number>) => Object.entries(m).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(", ");
-  const { indexer, polling } = r.load;
+  const one = (v: number) => (Math.abs(v) < 1 ? "< 1 ms" : `${Math.round(v)} ms`);
+  const ms = (s: Stat) => `${one(s.medianMs)} | ${one(s.p95Ms)} | ${one(s.maxMs)}`;
+  const byMethod = (m: Record<string, number>) =>
+    Object.entries(m)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ") || "none";
+  const rates = r.load.runs.map((run) => run.indexer.perSecond);
+  const mean = rates.reduce((a, b) => a + b, 0) / rates.length;
+  const spread = Math.max(...rates.map((x) => Math.abs(x - mean) / mean)) * 100;
+  const verdict = (s: Stat) => (s.medianMs <= 25 && s.p95Ms <= 80 ? "met" : "missed");
   return [
-    `**Push vs polling** (Hardhat node on 127.0.0.1, automining; Ponder 0.16 on PGlite polling every ${l.pollingIntervalMs} ms)`,
+    "**Push latency** (Hardhat node on 127.0.0.1, automining; Ponder 0.16 on PGlite, new heads over the node's WebSocket; " +
+      `machine shared with other work: 1-minute load average ${r.loadAverage[0]} at the start, ${r.loadAverage[1]} at the end, on ${r.load.cores} cores)`,
     "",
-    `| mined → heard of (t0: eth_sendRawTransaction returned), ${l.samples} samples | median | p95 | median ÷ direct polling |`,
+    `| mined → heard of (t0: eth_sendRawTransaction returned), ${l.samples} samples each, same tasks | median | p95 | max |`,
     "|---|---:|---:|---:|",
-    `| webhook delivery (indexer) | ${ms(l.webhook)} | ${ratio(l.webhook.medianMs, l.viemPolling.medianMs)} |`,
-    `| /sql live-query push (indexer) | ${ms(l.live)} | ${ratio(l.live.medianMs, l.viemPolling.medianMs)} |`,
-    `| viem watchContractEvent on the node, HTTP polling every ${l.pollingIntervalMs} ms | ${ms(l.viemPolling)} | 1.0× |`,
-    ws
-      ? `| viem watchContractEvent on the node, WebSocket eth_subscribe | ${ms(ws)} | ${ratio(ws.medianMs, l.viemPolling.medianMs)} |`
-      : `| viem watchContractEvent on the node, WebSocket eth_subscribe | not measured: ${l.viemWebSocket} | | |`,
+    `| viem \`watchContractEvent\` over the node's WebSocket (\`eth_subscribe\`): the floor | ${ms(l.subscribe)} |`,
+    `| SDK \`watchOpenTasks\` callback (/sql live query over SSE) | ${ms(l.live)} |`,
+    `| webhook delivery (signed POST to a local receiver) | ${ms(l.webhook)} |`,
+    `| overhead of the live query over \`eth_subscribe\` (target median ≤ 25 ms, p95 ≤ 80 ms: ${verdict(l.liveOverhead)}) | ${ms(l.liveOverhead)} |`,
+    `| overhead of the webhook over \`eth_subscribe\` (target median ≤ 25 ms, p95 ≤ 80 ms: ${verdict(l.webhookOverhead)}) | ${ms(l.webhookOverhead)} |`,
     "",
-    `| JSON-RPC calls reaching the node in ${r.load.windowSeconds} s, one task posted per second (${r.load.tasksPosted}) | calls | calls/s | agents told of every task |`,
-    "|---|---:|---:|---:|",
-    `| ${r.load.agents} agents on one indexer polling every 1 s (live queries from one process; only the indexer calls the node) | ${indexer.calls.toLocaleString("en-US")} | ${indexer.perSecond} | ${indexer.agentsSawAll}/${r.load.agents} |`,
-    `| ${r.load.agents} agents polling the node (viem watchContractEvent every 1 s, one client each) | ${polling.calls.toLocaleString("en-US")} | ${polling.perSecond} | ${polling.agentsSawAll}/${r.load.agents} |`,
-    `| ratio indexer ÷ polling (DESIGN target ≤ 1/50) | 1/${indexer.calls === 0 ? "∞" : Math.round(polling.calls / indexer.calls)} | | |`,
+    `**Load on the node** (JSON-RPC calls/s reaching it, counted by a relay, HTTP and WebSocket; one task posted per second for ${r.load.windowSeconds} s). ` +
+      `Agents in separate processes of up to ${AGENTS_PER_PROCESS} (${r.load.cores} cores): on the indexer, SDK \`watchOpenTasks\`, each its own SSE connection; ` +
+      `polling, one viem client each, \`watchContractEvent\` over HTTP at viem's default ${VIEM_DEFAULT_POLLING_MS / 1000} s, with the indexer stopped. ` +
+      "The indexer's calls are counted until it has indexed the window's last block. CPU: % of one core during the window.",
     "",
-    `Indexer calls by method: ${byMethod(indexer.byMethod)}. Polling agents' calls by method: ${byMethod(polling.byMethod)}.`,
+    "| agents | processes | via the indexer: calls/s | agents told of every task | indexer behind at the window's end | " +
+      "CPU: indexer / agents / bench | polling the node: calls/s | agents told of every task | indexer ÷ polling |",
+    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ...r.load.runs.map((run) => {
+      const c = run.indexer.cpu;
+      const ratio = run.indexer.perSecond > 0 ? Math.round(run.polling.perSecond / run.indexer.perSecond) : "∞";
+      return (
+        `| ${run.agents.toLocaleString("en-US")} | ${run.indexer.processes} | ${run.indexer.perSecond} | ` +
+        `${run.indexer.agentsSawAll}/${run.agents} | ${run.indexer.behind ?? "?"} blocks | ` +
+        `${c.indexerPct} % / ${c.agentsPct} % / ${c.benchPct} % | ${run.polling.perSecond} | ` +
+        `${run.polling.agentsSawAll}/${run.agents} | 1/${ratio} |`
+      );
+    }),
+    "",
+    `The indexer's rate across sizes: ${rates.join(", ")} calls/s, at most ${spread.toFixed(1)} % from their mean (target ±10 %: ${spread <= 10 ? "met" : "missed"}); ` +
+      "the agents on the indexer send the node nothing. " +
+      r.load.runs
+        .map(
+          (run) =>
+            `${run.agents} agents — indexer: ${byMethod(run.indexer.byMethod)}; polling: ${byMethod(run.polling.byMethod)}`,
+        )
+        .join(". ") +
+      ".",
+    "",
+    `![JSON-RPC calls per second against the number of watching agents](${PUSH_PLOT})`,
   ].join("\n");
+}
+
+/** A log-log SVG of calls/s against agents, both sides; written by hand (no plotting dependency). */
+export function pushPlot(load: RpcLoad): string {
+  const W = 820,
+    H = 400,
+    left = 70,
+    right = 270,
+    top = 30,
+    bottom = 50;
+  const xs = load.runs.map((r) => r.agents);
+  const ys = load.runs.flatMap((r) => [r.indexer.perSecond, r.polling.perSecond]).filter((y) => y > 0);
+  const [x0, x1] = [Math.log10(Math.min(...xs)), Math.log10(Math.max(...xs))];
+  const [y0, y1] = [Math.floor(Math.log10(Math.min(...ys))), Math.ceil(Math.log10(Math.max(...ys)))];
+  const px = (x: number) => left + ((Math.log10(x) - x0) / (x1 - x0 || 1)) * (W - left - right);
+  const py = (y: number) => top + (1 - (Math.log10(Math.max(y, 10 ** y0)) - y0) / (y1 - y0 || 1)) * (H - top - bottom);
+  const out: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${W}" height="${H}" fill="white"/>`,
+    `<text x="${left}" y="18" font-size="14">JSON-RPC calls/s reaching the node, by watching agents (log–log)</text>`,
+  ];
+  for (let e = y0; e <= y1; e++) {
+    const y = py(10 ** e);
+    out.push(
+      `<line x1="${left}" y1="${y}" x2="${W - right}" y2="${y}" stroke="#ddd"/>`,
+      `<text x="${left - 8}" y="${y + 4}" text-anchor="end">${10 ** e}</text>`,
+    );
+  }
+  for (const x of xs) {
+    out.push(
+      `<line x1="${px(x)}" y1="${top}" x2="${px(x)}" y2="${H - bottom}" stroke="#ddd"/>`,
+      `<text x="${px(x)}" y="${H - bottom + 18}" text-anchor="middle">${x.toLocaleString("en-US")}</text>`,
+    );
+  }
+  out.push(`<text x="${(left + W - right) / 2}" y="${H - 10}" text-anchor="middle">agents</text>`);
+  const series = [
+    { name: "agents polling the node (viem, 4 s)", color: "#c0392b", pick: (r: LoadRun) => r.polling.perSecond },
+    { name: "agents on one indexer (SDK live queries)", color: "#2471a3", pick: (r: LoadRun) => r.indexer.perSecond },
+  ];
+  series.forEach((s, i) => {
+    const points = load.runs.map((r) => `${px(r.agents).toFixed(1)},${py(s.pick(r)).toFixed(1)}`);
+    out.push(`<polyline points="${points.join(" ")}" fill="none" stroke="${s.color}" stroke-width="2"/>`);
+    for (const r of load.runs)
+      out.push(
+        `<circle cx="${px(r.agents).toFixed(1)}" cy="${py(s.pick(r)).toFixed(1)}" r="4" fill="${s.color}"><title>${s.pick(r)} calls/s</title></circle>`,
+      );
+    out.push(
+      `<rect x="${W - right + 12}" y="${top + 10 + i * 22}" width="12" height="12" fill="${s.color}"/>`,
+      `<text x="${W - right + 30}" y="${top + 20 + i * 22}">${s.name}</text>`,
+    );
+  });
+  out.push("</svg>", "");
+  return out.join("\n");
+}
+
+export function writePushPlot(load: RpcLoad): void {
+  writeFileSync(PUSH_PLOT, pushPlot(load));
 }

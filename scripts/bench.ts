@@ -3,7 +3,7 @@
  * fee beside L2 gas), the indexer, and push versus polling (latency and RPC load), prints the tables,
  * writes gas-snapshot.json and the README's bench sections. Numbers are reported here,
  * never asserted by timing tests; the gas snapshot test guards gas against regressions.
- * STIGMERGY_BENCH=gas runs only the gas section, STIGMERGY_BENCH=push only push versus polling,
+ * STIGMERGY_BENCH=gas runs only the gas section, STIGMERGY_BENCH=push only push (latency and load),
  * STIGMERGY_BENCH=contention only the claim contention race, STIGMERGY_BENCH=time only shared time
  * (schedule.due) and the CLI's start-up.
  */
@@ -16,7 +16,7 @@ import { gasTable, machineLine, toSnapshot, updateReadme, writeSnapshot } from "
 import { measureCoordinationGas } from "../bench/coordination.ts";
 import { contentionTable, measureContention } from "../bench/contention.ts";
 import { measureIndexer } from "../bench/indexer.ts";
-import { measurePush, pushTable } from "../bench/push.ts";
+import { measurePush, PUSH_PLOT, pushTable, writePushPlot } from "../bench/push.ts";
 import { measureTaskGas } from "../bench/tasks.ts";
 import { measureTime, timeTables } from "../bench/time.ts";
 import { measureTrustLayerGas } from "../bench/trust-layer.ts";
@@ -91,9 +91,11 @@ if (mode === undefined) {
 }
 
 if (mode === undefined || mode === "push") {
-  console.log("\nbench: push vs polling (real node + Ponder): mined-to-heard latency per path, then RPC load of 100 agents…");
-  const table = pushTable(await measurePush({ log }));
-  console.log(`\n${table}`);
+  console.log("\nbench: push (real node + Ponder): mined-to-heard latency per path, then the node's load from 10, 100, 1,000 agents…");
+  const result = await measurePush({ log });
+  const table = pushTable(result);
+  writePushPlot(result.load);
+  console.log(`\n${table}\n\nbench: wrote ${PUSH_PLOT}`);
   if (updateReadme("push", `${table}\n\n_Measured ${machine}._`)) console.log("bench: updated README.md (push)");
 }
 

@@ -3,11 +3,12 @@
  *
  * - `startTcpProxy`: a plain TCP relay that can be cut (`down()`: open connections are reset and
  *   new ones refused, as when a node or its network goes away) and restored (`up()`).
- * - `startRpcCounter`: an HTTP relay that counts the JSON-RPC calls reaching the node (a batch
- *   counts each call it carries), by method.
+ * - `startRpcCounter`: an HTTP and WebSocket relay that counts the JSON-RPC calls reaching the node
+ *   (a batch counts each call it carries; a WebSocket, each call its client sends), by method.
  */
 import { createServer as createHttpServer, request } from "node:http";
 import { connect, createServer, type Server, type Socket } from "node:net";
+import type { Duplex } from "node:stream";
 
 export type TcpProxy = {
   url: string;
@@ -105,6 +106,27 @@ export async function startRpcCounter(targetUrl: string): Promise<RpcCounter> {
     });
   });
   server.keepAliveTimeout = 30_000;
+  const upgraded = new Set<Duplex>();
+  server.on("upgrade", (req, socket, head) => {
+    const upstream = connect(Number(target.port), target.hostname);
+    for (const s of [socket, upstream]) {
+      upgraded.add(s);
+      s.on("close", () => upgraded.delete(s));
+      s.on("error", () => {
+        socket.destroy();
+        upstream.destroy();
+      });
+    }
+    const headers = Object.entries({ ...req.headers, host: target.host }).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => `${k}: ${x}`));
+    upstream.write(`${req.method} ${req.url} HTTP/1.1\r\n${headers.join("\r\n")}\r\n\r\n`);
+    upstream.write(head);
+    upstream.pipe(socket);
+    const count = countFrames((method) => (byMethod[method] = (byMethod[method] ?? 0) + 1));
+    socket.on("data", (chunk: Buffer) => {
+      count(chunk);
+      upstream.write(chunk);
+    });
+  });
   const port = await listen(server, 0);
   return {
     url: `http://127.0.0.1:${port}`,
@@ -113,8 +135,50 @@ export async function startRpcCounter(targetUrl: string): Promise<RpcCounter> {
       byMethod = {};
     },
     close: async () => {
+      for (const s of upgraded) s.destroy();
       server.closeAllConnections();
       await close(server);
     },
+  };
+}
+
+/**
+ * Reads the WebSocket frames a client sends (RFC 6455: masked, as clients must) and reports the
+ * method of each JSON-RPC call in a text frame. Fragmented messages are not reassembled (JSON-RPC
+ * clients send each call whole).
+ */
+function countFrames(onCall: (method: string) => void): (chunk: Buffer) => void {
+  let pending = Buffer.alloc(0);
+  return (chunk) => {
+    pending = Buffer.concat([pending, chunk]);
+    for (;;) {
+      if (pending.length < 2) return;
+      const opcode = pending[0]! & 0x0f;
+      const masked = (pending[1]! & 0x80) !== 0;
+      let length = pending[1]! & 0x7f;
+      let offset = 2;
+      if (length === 126) {
+        if (pending.length < 4) return;
+        length = pending.readUInt16BE(2);
+        offset = 4;
+      } else if (length === 127) {
+        if (pending.length < 10) return;
+        length = Number(pending.readBigUInt64BE(2));
+        offset = 10;
+      }
+      const mask = masked ? pending.subarray(offset, offset + 4) : undefined;
+      if (masked) offset += 4;
+      if (pending.length < offset + length) return;
+      const payload = Buffer.from(pending.subarray(offset, offset + length));
+      pending = pending.subarray(offset + length);
+      if (opcode !== 1) continue;
+      if (mask) for (let i = 0; i < payload.length; i++) payload[i] = payload[i]! ^ mask[i % 4]!;
+      try {
+        const parsed = JSON.parse(payload.toString("utf8")) as { method?: string } | { method?: string }[];
+        for (const call of Array.isArray(parsed) ? parsed : [parsed]) onCall(call.method ?? "?");
+      } catch {
+        onCall("(unparsable)");
+      }
+    }
   };
 }

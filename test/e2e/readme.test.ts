@@ -75,6 +75,7 @@ const RUN_HERE = new Set([
   "STIGMERGY_PGLITE_DIR",
   "STIGMERGY_CHAIN_ID",
   "STIGMERGY_POLLING_INTERVAL",
+  "STIGMERGY_WS_URL",
   "STIGMERGY_WEBHOOK_DIR",
   "STIGMERGY_INDEXER_URL",
   "STIGMERGY_PRIVATE_KEY",
@@ -252,6 +253,7 @@ describe("the README, as written", function () {
             STIGMERGY_DEPLOYMENTS_DIR: dir,
             STIGMERGY_CHAIN_ID: String(node.chainId),
             STIGMERGY_POLLING_INTERVAL: "3000",
+            STIGMERGY_WS_URL: "off",
             STIGMERGY_DB_SCHEMA: "readme",
             STIGMERGY_PGLITE_DIR: join(dir, "pglite"),
             STIGMERGY_WEBHOOK_DIR: join(dir, "webhooks"),
@@ -267,6 +269,39 @@ describe("the README, as written", function () {
           await sleep(9_000);
           const polls = (counter.calls().byMethod.eth_getBlockByNumber ?? 0) + (counter.calls().byMethod.eth_blockNumber ?? 0);
           expect(polls, JSON.stringify(counter.calls().byMethod)).to.be.at.most(8);
+        } finally {
+          await counter.close();
+        }
+      });
+
+      it("takes new blocks by push over the node's WebSocket (STIGMERGY_WS_URL derived from a local RPC URL): no polls, and a mined block is indexed", async () => {
+        const counter = await startRpcCounter(node.url);
+        const port = await freePort();
+        indexerUrl = `http://127.0.0.1:${port}`;
+        try {
+          indexer = startJob("npm", ["run", "indexer"], {
+            PORT: String(port),
+            STIGMERGY_RPC_URL: counter.url,
+            STIGMERGY_DEPLOYMENTS_DIR: dir,
+            STIGMERGY_CHAIN_ID: String(node.chainId),
+            STIGMERGY_DB_SCHEMA: "readme",
+            STIGMERGY_PGLITE_DIR: join(dir, "pglite-ws"),
+            STIGMERGY_WEBHOOK_DIR: join(dir, "webhooks-ws"),
+            DATABASE_URL: "",
+          });
+          await until(() => ok(`${indexerUrl}/readyz`), "/readyz on PORT", indexer);
+          const indexed = async () =>
+            Object.values((await (await fetch(`${indexerUrl}/status`)).json()) as Record<string, { block: { number: number } }>)[0]!.block.number;
+          await sleep(1_000);
+          counter.reset();
+          await sleep(5_000);
+          // Polling every 250 ms (the local default) would have asked about 20 times.
+          const polls = (counter.calls().byMethod.eth_getBlockByNumber ?? 0) + (counter.calls().byMethod.eth_blockNumber ?? 0);
+          expect(polls, JSON.stringify(counter.calls().byMethod)).to.be.at.most(2);
+          expect(counter.calls().byMethod.eth_subscribe ?? 0, "no new subscription while connected").to.equal(0);
+          const before = await indexed();
+          await createPublicClient({ transport: http(node.url) }).request({ method: "evm_mine" } as never);
+          await until(async () => (await indexed()) > before, "the mined block indexed", indexer, 30_000);
         } finally {
           await counter.close();
         }

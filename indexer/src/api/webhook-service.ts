@@ -5,6 +5,7 @@
  * replica (`ponder serve`) answers the /webhooks endpoints and delivers nothing.
  */
 import { db } from "ponder:api";
+import { onIndexedBlock } from "../lib/ponder.js";
 import { startDispatcher } from "../webhooks/dispatcher.js";
 import { WebhookStore } from "../webhooks/store.js";
 import { command, rpcUrl } from "./runtime.js";
@@ -18,6 +19,7 @@ if (command !== "serve" && process.env.STIGMERGY_WEBHOOKS !== "off") {
       store,
       rpcUrl,
       pollMs: Number(process.env.STIGMERGY_POLLING_INTERVAL ?? 250),
+      onIndexedBlock,
       confirmations: BigInt(process.env.STIGMERGY_WEBHOOK_CONFIRMATIONS ?? 0),
       maxAttempts: Number(process.env.STIGMERGY_WEBHOOK_MAX_ATTEMPTS ?? 12),
       backoffMs: Number(process.env.STIGMERGY_WEBHOOK_BACKOFF_MS ?? 1_000),

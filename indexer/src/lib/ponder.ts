@@ -7,6 +7,8 @@
  * rather than its internal tables, so it means exactly what Ponder's own API says.
  */
 
+import pg from "pg";
+
 type PonderCommon = {
   options: { command: string; port: number; hostname?: string };
   /** The port the HTTP server actually listens on, once it does (`undefined` before). */
@@ -16,7 +18,79 @@ type PonderCommon = {
 const common = () => (globalThis as { PONDER_COMMON?: PonderCommon }).PONDER_COMMON;
 
 /** Ponder's database handle (ponder/src/database/index.ts): only the driver is read here. */
-type PonderDatabase = { driver: { dialect: "pglite"; instance: object } | { dialect: "postgres" } };
+type PonderDatabase = {
+  driver:
+    | {
+        dialect: "pglite";
+        instance: { listen: (channel: string, cb: (payload: string) => void) => Promise<() => Promise<void>> };
+      }
+    | { dialect: "postgres" };
+};
+/** Ponder's pre-build (ponder/src/build/pre.ts): the pool settings it connects to PostgreSQL with. */
+type PonderPreBuild = { databaseConfig: { kind: "postgres"; poolConfig: pg.PoolConfig } | { kind: "pglite" } };
+
+/**
+ * Calls `onBlock` each time Ponder commits an indexed block: Ponder's trigger on `_ponder_checkpoint`
+ * sends a `pg_notify` on `<schema>_live_query` for every block it indexes (ponder/src/drizzle/
+ * onchain.ts), the same notice its live queries re-run on. On PostgreSQL it listens on a connection
+ * of its own (Ponder's internal pool has two, one of them already holding the live queries' LISTEN:
+ * taking the other starves Ponder's own setup after the backfill), opened again when it drops (every
+ * 250 ms until it is back). Returns the function that stops it. Outside a Ponder process (a type
+ * check) it does nothing.
+ */
+export function onIndexedBlock(onBlock: () => void): () => void {
+  const g = globalThis as {
+    PONDER_DATABASE?: PonderDatabase;
+    PONDER_NAMESPACE_BUILD?: { schema: string };
+    PONDER_PRE_BUILD?: PonderPreBuild;
+  };
+  const database = g.PONDER_DATABASE;
+  const schema = g.PONDER_NAMESPACE_BUILD?.schema;
+  if (!database || schema === undefined) return () => {};
+  const channel = `${schema}_live_query`;
+  let stopped = false;
+  let stop = async () => {};
+  const driver = database.driver;
+  const config = g.PONDER_PRE_BUILD?.databaseConfig;
+  if (driver.dialect === "pglite") {
+    void driver.instance.listen(channel, () => onBlock()).then((unlisten) => {
+      if (stopped) void unlisten();
+      else stop = unlisten;
+    });
+  } else if (config?.kind === "postgres") {
+    const { max: _max, ...connection } = config.poolConfig;
+    const connect = async (): Promise<void> => {
+      if (stopped) return;
+      const client = new pg.Client({ ...connection, application_name: `${schema}_stigmergy_webhooks` });
+      let retried = false;
+      const again = () => {
+        if (retried) return;
+        retried = true;
+        void client.end().catch(() => {});
+        if (!stopped) setTimeout(() => void connect(), 250);
+      };
+      client.on("notification", (n) => n.channel === channel && onBlock());
+      client.on("error", again);
+      client.on("end", again);
+      try {
+        await client.connect();
+        await client.query(`LISTEN "${channel}"`);
+        stop = async () => {
+          retried = true;
+          await client.end().catch(() => {});
+        };
+        if (stopped) await stop();
+      } catch {
+        again();
+      }
+    };
+    void connect();
+  }
+  return () => {
+    stopped = true;
+    void stop();
+  };
+}
 
 /** `start`, `serve`, `dev` … (undefined outside a Ponder process, as in a type check). */
 export const ponderCommand = (): string | undefined => common()?.options.command;

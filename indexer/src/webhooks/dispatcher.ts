@@ -25,7 +25,13 @@
  *    one (its chain id and genesis hash). On another chain (a restarted devnet) the old chain's
  *    pending deliveries are dropped and its memory forgotten, with one log line: a new genesis is a
  *    new chain, not a reorg, and gets no `removed` notices.
- * 6. Deliveries run beside the scans, never in their way: a slow receiver delays only itself.
+ * 6. Deliveries run beside the scans, never in their way: a slow receiver delays only itself. New
+ *    events start their deliveries as soon as they are in the outbox, before the reorg check and
+ *    the schedules of the same scan.
+ * 7. Wake-up. A scan starts as soon as Ponder commits an indexed block (`onIndexedBlock`, the
+ *    notice its live queries re-run on), so a delivery leaves with the block; a block indexed while
+ *    a scan runs gets a scan right after it. The `pollMs` tick remains as the fallback, and for
+ *    retries that fall due.
  */
 import { chainClock } from "@stigmergy/contracts";
 import { stringify } from "viem";
@@ -49,6 +55,8 @@ export type DispatcherOptions = {
   /** The chain's JSON-RPC, asked whether a vanished event's block is still canonical. */
   rpcUrl: string;
   pollMs: number;
+  /** Calls its argument whenever a block has been indexed; returns the function that stops it. */
+  onIndexedBlock?: (wake: () => void) => () => void;
   confirmations: bigint;
   maxAttempts: number;
   backoffMs: number;
@@ -188,13 +196,17 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
       .from(activity)
       .where(and(gt(activity.blockNumber, windowStart), lte(activity.blockNumber, deliverable)))
       .orderBy(asc(activity.blockNumber), asc(activity.logIndex));
+    let enqueued = false;
     for (const row of rows) {
       const known = seen.get(row.id)?.get(row.blockHash);
       if (known?.present) continue;
       // New, or back on the canonical chain after a reorg removed it (its n-th appearance).
       await enqueueEvent(row, subscriptions, now, known?.removals ?? 0);
       await o.store.markSeen(refOf(row), row.blockNumber);
+      enqueued = true;
     }
+    // New events leave now; the reorg check below and the schedules go on beside their POSTs.
+    if (enqueued) startDeliveries(now);
     // Events remembered from the unfinalized window that no longer exist were reorganised away.
     const present = remembered.filter((e) => e.present);
     for (let i = 0; i < present.length; i += 500) {
@@ -330,10 +342,13 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
     void deliver(now).catch((error: unknown) => o.log(`webhooks: delivery failed: ${(error as Error).message}`));
 
   let scanning: Promise<void> | undefined;
+  /** A block was indexed while a scan ran: scan once more when it ends. */
+  let rescan = false;
   let dueTimer: NodeJS.Timeout | undefined;
   /** One scan at a time: activity, schedules, then deliveries; then the timer for the next due round. */
   const scan = (): Promise<void> =>
     (scanning ??= (async () => {
+      rescan = false;
       const now = Date.now();
       try {
         if (!(await bindChain())) return;
@@ -353,7 +368,16 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
       }
     })().finally(() => {
       scanning = undefined;
+      if (rescan && !stopped) void scan();
     }));
+
+  /** Scans now, or right after the scan under way (which may have read the head before this block). */
+  const wake = () => {
+    if (stopped) return;
+    if (scanning) rescan = true;
+    else void scan();
+  };
+  const stopWaking = o.onIndexedBlock?.(wake) ?? (() => {});
 
   const tick = async () => {
     if (stopped) return;
@@ -364,6 +388,7 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
   return {
     stop: () => {
       stopped = true;
+      stopWaking();
       if (timer) clearTimeout(timer);
       if (dueTimer) clearTimeout(dueTimer);
     },

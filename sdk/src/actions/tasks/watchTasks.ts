@@ -26,15 +26,15 @@ export type WatchTasksErrorType = InvalidInputError | IndexerError;
 
 /**
  * Calls `onTasks` with the tasks in `status` (one or several) matching the filter, now and after
- * every change to them. Pushed by the indexer (for one status the rows ride in the live query); without one, follows TaskBoard events. Returns the
- * unsubscribe function.
+ * every change to them. Pushed by the indexer (the rows ride in one live query per status); without one,
+ * follows TaskBoard events. Returns the unsubscribe function.
  *
  * @example
  * const stop = watchTasks(agent, { status: ["submitted", "escalated"], onTasks: (tasks) => review(tasks) });
  */
 export function watchTasks(ctx: Context, params: WatchTasksParameters): WatchTasksReturnType {
   const { onTasks, onError } = params;
-  const statuses: readonly TaskStatus[] = typeof params.status === "string" ? [params.status] : params.status;
+  const statuses: readonly TaskStatus[] = [...new Set(typeof params.status === "string" ? [params.status] : params.status)];
   const filter: TaskFilter = {
     ...(params.capabilities ? { capabilities: params.capabilities.map((c, i) => v.capability(`capabilities[${i}]`, c)) } : {}),
     ...(params.poster ? { poster: v.address("poster", params.poster) } : {}),
@@ -56,18 +56,27 @@ export function watchTasks(ctx: Context, params: WatchTasksParameters): WatchTas
         if (again) (again = false), refresh();
       });
   };
-  if (ctx.indexer && statuses.length === 1) {
-    // One status: the rows ride in the live query (no request per change), selected as REST's
-    // /tasks?status=&capability=&poster= selects them (a capability filter admits tasks open to any).
-    const where = [sql`status = ${statuses[0]}`];
-    if (filter.capabilities) where.push(sql`capability in (${sql.join([zeroHash, ...filter.capabilities].map((c) => sql`${c.toLowerCase()}`), sql`, `)})`);
-    if (filter.poster) where.push(sql`poster = ${filter.poster.toLowerCase()}`);
-    const query = sql`select ${TASK_ROW} from task where ${sql.join(where, sql` and `)} order by id limit ${limit}`;
-    return ctx.indexer.live(query, (rows) => guarded(onTasks, onError)(rows.map(toTask)), onError);
-  }
   if (ctx.indexer) {
-    const wanted = sql.join(statuses.map((s) => sql`${s}`), sql`, `);
-    return ctx.indexer.onChange(sql`select id, status, updated_at from task where status in (${wanted}) order by id limit 500`, refresh, onError);
+    // The rows ride in the live queries, one per status (no request per change), selected as
+    // REST's /tasks?status=&capability=&poster= selects them (a capability filter admits tasks open
+    // to any). Several statuses: the first call waits for each query's first result.
+    const indexer = ctx.indexer;
+    const query = (status: TaskStatus) => {
+      const where = [sql`status = ${status}`];
+      if (filter.capabilities) where.push(sql`capability in (${sql.join([zeroHash, ...filter.capabilities].map((c) => sql`${c.toLowerCase()}`), sql`, `)})`);
+      if (filter.poster) where.push(sql`poster = ${filter.poster.toLowerCase()}`);
+      return sql`select ${TASK_ROW} from task where ${sql.join(where, sql` and `)} order by id limit ${limit}`;
+    };
+    const latest = new Map<TaskStatus, Task[]>();
+    const emit = guarded(onTasks, onError);
+    const stops = statuses.map((status) =>
+      indexer.live(query(status), (rows) => {
+        latest.set(status, rows.map(toTask));
+        if (latest.size < statuses.length) return;
+        emit([...latest.values()].flat().sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+      }, onError),
+    );
+    return () => stops.forEach((stop) => stop());
   }
   refresh();
   return watchEvents(ctx, "TaskBoard", refresh, onError);
