@@ -7,6 +7,8 @@
  * rather than its internal tables, so it means exactly what Ponder's own API says.
  */
 
+import pg, { type ClientConfig } from "pg";
+
 type PonderCommon = {
   options: { command: string; port: number; hostname?: string };
   /** The port the HTTP server actually listens on, once it does (`undefined` before). */
@@ -19,19 +21,17 @@ const common = () => (globalThis as { PONDER_COMMON?: PonderCommon }).PONDER_COM
 type PonderDatabase = {
   driver:
     | { dialect: "pglite"; instance: { listen: (channel: string, cb: (payload: string) => void) => Promise<() => Promise<void>> } }
-    | { dialect: "postgres"; admin: { connect: () => Promise<PgClient> } };
-};
-type PgClient = {
-  query: (sql: string) => Promise<unknown>;
-  on: (event: "notification" | "error", cb: (arg: { channel?: string }) => void) => void;
-  release: (destroy?: boolean) => void;
+    | { dialect: "postgres"; admin: { options: ClientConfig } };
 };
 
 /**
  * Calls `onBlock` each time Ponder commits an indexed block: Ponder's trigger on `_ponder_checkpoint`
  * sends a `pg_notify` on `<schema>_live_query` for every block it indexes (ponder/src/drizzle/
  * onchain.ts), the same notice its live queries re-run on. On PostgreSQL the listening connection is
- * opened again when it drops (every 250 ms until it is back). Returns the function that stops it.
+ * a client of its own with the settings of Ponder's admin pool, never one of that pool's two
+ * connections: Ponder's live queries already hold one for their LISTEN, and a second held here left
+ * Ponder none for its own work (a writer hung after the backfill, creating its indexes). It is opened
+ * again when it drops (every 250 ms until it is back). Returns the function that stops it.
  * Outside a Ponder process (a type check) it does nothing.
  */
 export function onIndexedBlock(onBlock: () => void): () => void {
@@ -51,21 +51,25 @@ export function onIndexedBlock(onBlock: () => void): () => void {
   } else {
     const connect = async (): Promise<void> => {
       if (stopped) return;
-      let client: PgClient | undefined;
+      const { options } = driver.admin;
+      const client = new pg.Client({ ...options, application_name: `${schema}_webhooks` });
       let retried = false;
       const again = () => {
         if (retried) return;
         retried = true;
-        client?.release(true);
-        client = undefined;
+        void client.end().catch(() => undefined);
         if (!stopped) setTimeout(() => void connect(), 250);
       };
       try {
-        client = await driver.admin.connect();
         client.on("notification", (n) => n.channel === channel && onBlock());
         client.on("error", again);
+        client.on("end", again);
+        await client.connect();
         await client.query(`LISTEN "${channel}"`);
-        stop = async () => client?.release(true);
+        stop = async () => {
+          retried = true;
+          await client.end().catch(() => undefined);
+        };
       } catch {
         again();
       }
