@@ -6,7 +6,8 @@
  *
  * A run: `subscribers` SDK indexer clients, each given both readers (half of them reader 1 first,
  * half reader 2 first), each holding one live query over the tasks posted from the run's first id
- * on. Then a burst: `tasks` TaskBoard.postTask sent back to back, each mined at once (automine).
+ * on. Then a burst: `tasks` TaskBoard.postTask, one every `gapMs` (default 250 ms: four blocks a
+ * second, eight times an OP-stack chain's 2 s blocks), each mined at once (automine).
  * Push latency is, per subscriber and task, from the task being mined (t0: eth_sendRawTransaction has
  * returned) to the subscriber's callback first holding it. A subscriber that never holds a task is a
  * miss. With `killReader`, that reader is SIGKILLed (its supervisor and Ponder) after `killAfter`
@@ -21,7 +22,7 @@ import { type Stack, startStack } from "../scripts/lib/stack.ts";
 import { type Stat, stat, taskPoster } from "./push.ts";
 
 type Log = (line: string) => void;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
 export type FanoutRun = {
   subscribers: number;
@@ -31,6 +32,10 @@ export type FanoutRun = {
   /** Subscriber × task pairs measured. */
   samples: number;
   latency: Stat;
+  /** Per task, its first delivery to any subscriber: the pipeline (node → writer → NOTIFY → a reader) without the fan-out. */
+  first: Stat;
+  /** Per task, its last delivery minus its first: the fan-out's spread. */
+  spread: Stat;
   /** Subscriber × task pairs never delivered. */
   missed: number;
   /** Subscribers that ended on another indexer than they started on. */
@@ -46,6 +51,8 @@ export type FanoutOptions = {
   killAfter?: number;
   /** Readers to spread over (default every reader of the cluster). */
   readers?: number[];
+  /** Milliseconds from one post to the next (default 250). */
+  gapMs?: number;
   /** How long to wait after the burst for late deliveries before counting misses. */
   settleMs?: number;
   log?: Log;
@@ -90,7 +97,10 @@ export async function fanoutRun(stack: Pick<Stack, "node" | "deployment">, clust
 
     const sent = new Map<bigint, number>();
     const killAfter = options.killAfter ?? Math.floor(options.tasks / 2);
+    const gap = options.gapMs ?? 250;
+    const started = performance.now();
     for (let k = 0; k < options.tasks; k++) {
+      await sleep(started + k * gap - performance.now());
       if (options.killReader !== undefined && k === killAfter) {
         cluster.killReader(options.killReader);
         log(`  fan-out: killed reader ${options.killReader + 1} (SIGKILL) after ${k} tasks`);
@@ -104,6 +114,14 @@ export async function fanoutRun(stack: Pick<Stack, "node" | "deployment">, clust
     for (let waited = 0; !complete() && waited < settle; waited += 100) await sleep(100);
 
     const latencies: number[] = [];
+    const firsts: number[] = [];
+    const spreads: number[] = [];
+    for (const [id, sentAt] of sent) {
+      const ats = subscribers.map((s) => s.seen.get(id)).filter((at) => at !== undefined);
+      if (ats.length === 0) continue;
+      firsts.push(Math.min(...ats) - sentAt);
+      spreads.push(Math.max(...ats) - Math.min(...ats));
+    }
     let missed = 0;
     for (const s of subscribers) {
       for (const [id, sentAt] of sent) {
@@ -113,7 +131,7 @@ export async function fanoutRun(stack: Pick<Stack, "node" | "deployment">, clust
       }
     }
     const moved = subscribers.filter((s, i) => s.client.url !== urls[i % urls.length]).length;
-    return { subscribers: subscribers.length, tasks: sent.size, opened, samples: latencies.length, latency: stat(latencies), missed, moved };
+    return { subscribers: subscribers.length, tasks: sent.size, opened, samples: latencies.length, latency: stat(latencies), first: stat(firsts), spread: stat(spreads), missed, moved };
   } finally {
     for (const s of subscribers) s.stop();
   }
@@ -128,7 +146,7 @@ export type FanoutBench = { single: FanoutRun; fanout: FanoutRun; kill: FanoutRu
 export async function measureFanout(options: { subscribers?: number; tasks?: number; log?: Log } = {}): Promise<FanoutBench> {
   const log = options.log ?? (() => {});
   const subscribers = options.subscribers ?? 2_000;
-  const tasks = options.tasks ?? 50;
+  const tasks = options.tasks ?? 40;
   const stack = await startStack();
   let cluster: RunningCluster | undefined;
   try {
@@ -162,13 +180,13 @@ const fmt = (n: number) => n.toLocaleString("en-US");
 
 export function fanoutTable(r: FanoutBench): string {
   const row = (name: string, x: FanoutRun) =>
-    `| ${name} | ${fmt(x.subscribers)} (${x.opened.map(fmt).join(" + ")}) | ${x.tasks} | ${fmt(x.samples)} | ${x.latency.medianMs} | ${x.latency.p95Ms} | ${x.latency.maxMs} | ${fmt(x.missed)} | ${fmt(x.moved)} |`;
+    `| ${name} | ${fmt(x.subscribers)} (${x.opened.map(fmt).join(" + ")}) | ${x.tasks} | ${fmt(x.samples)} | ${x.latency.medianMs} | ${x.latency.p95Ms} | ${x.latency.maxMs} | ${x.first.medianMs} / ${x.first.p95Ms} | ${x.spread.medianMs} / ${x.spread.p95Ms} | ${fmt(x.missed)} | ${fmt(x.moved)} |`;
   const ratio = Math.round((r.fanout.latency.p95Ms / r.single.latency.p95Ms) * 100) / 100;
   return [
     "**Fan-out on PostgreSQL** (`npm run indexer:cluster`: one `ponder start` writer with a views schema, two `ponder serve` readers; mined → a live query's callback in an SDK client holding both reader URLs)",
     "",
-    "| run | subscribers (per reader) | tasks in the burst | deliveries | median ms | p95 ms | max ms | missed | moved to the other reader |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "| run | subscribers (per reader) | tasks in the burst (one a block, every 250 ms) | deliveries | median ms | p95 ms | max ms | first delivery of a task, median / p95 ms | last minus first, median / p95 ms | missed | moved to the other reader |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     row("one subscriber (baseline)", r.single),
     row("fan-out", r.fanout),
     row("fan-out, reader 2 SIGKILLed mid-burst", r.kill),

@@ -89,7 +89,7 @@ if (mode === undefined || mode === "fanout") {
   const subscribers = Number(process.env.STIGMERGY_FANOUT_SUBSCRIBERS ?? 2_000);
   if (!postgresAvailable()) console.log("\nbench: fan-out skipped: no PostgreSQL 15 (STIGMERGY_PG_BIN)");
   else {
-    console.log(`\nbench: fan-out (node + PostgreSQL cluster: writer, two readers): ${subscribers} live queries, bursts of 50 tasks, one reader killed…`);
+    console.log(`\nbench: fan-out (node + PostgreSQL cluster: writer, two readers): ${subscribers} live queries, bursts of 40 tasks one every 250 ms, one reader killed…`);
     const table = fanoutTable(await measureFanout({ subscribers, log }));
     console.log(`\n${table}`);
     if (updateReadme("fanout", `${table}\n\n_Measured ${machine}._`)) console.log("bench: updated README.md (fanout)");
