@@ -172,6 +172,7 @@ export function clusterEnv(stack: Pick<Stack, "node" | "dir">, port: number, sub
     STIGMERGY_DEPLOYMENTS_DIR: stack.dir,
     PORT: String(port),
     DATABASE_URL: "",
+    STIGMERGY_READERS: "2",
     STIGMERGY_MAX_LIVE_QUERIES: String(Math.max(1_000, subscribers + 100)),
   };
 }

@@ -5,7 +5,7 @@
  * STIGMERGY_BENCH=gas runs only the gas section, STIGMERGY_BENCH=push only push (latency and load),
  * STIGMERGY_BENCH=contention only the claim contention race, STIGMERGY_BENCH=time only shared time
  * (schedule.due) and the CLI's start-up, STIGMERGY_BENCH=fanout only the fan-out over the PostgreSQL
- * cluster (STIGMERGY_FANOUT_SUBSCRIBERS subscribers, default 2,000; needs PostgreSQL 15).
+ * cluster (2,000 subscribers; needs PostgreSQL 15).
  */
 import { createRequire } from "node:module";
 import { network } from "hardhat";
@@ -86,7 +86,7 @@ if (mode === undefined || mode === "contention") {
 }
 
 if (mode === undefined || mode === "fanout") {
-  const subscribers = Number(process.env.STIGMERGY_FANOUT_SUBSCRIBERS ?? 2_000);
+  const subscribers = 2_000;
   if (!postgresAvailable()) console.log("\nbench: fan-out skipped: no PostgreSQL 15 (STIGMERGY_PG_BIN)");
   else {
     console.log(`\nbench: fan-out (node + PostgreSQL cluster: writer, two readers): ${subscribers} live queries, bursts of 40 tasks one every 250 ms, one reader killed…`);

@@ -75,6 +75,7 @@ const RUN_HERE = new Set([
   "STIGMERGY_PGLITE_DIR",
   "STIGMERGY_CHAIN_ID",
   "STIGMERGY_POLLING_INTERVAL",
+  "STIGMERGY_WS_URL",
   "STIGMERGY_WEBHOOK_DIR",
   "STIGMERGY_INDEXER_URL",
   "STIGMERGY_PRIVATE_KEY",
@@ -106,6 +107,9 @@ const RUN_ELSEWHERE: Record<string, string> = {
   STIGMERGY_RPC_PORT: "test/e2e/start.test.ts",
   STIGMERGY_INDEXER_PORT: "test/e2e/start.test.ts",
   STIGMERGY_PG_BIN: "scripts/lib/postgres.ts",
+  "npm run indexer:cluster": "test/e2e/cluster.test.ts",
+  STIGMERGY_READERS: "bench/fanout.ts",
+  STIGMERGY_MAX_LIVE_QUERIES: "bench/fanout.ts",
   CI: "scripts/run-tests.ts",
 };
 
