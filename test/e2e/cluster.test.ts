@@ -5,7 +5,9 @@
  * (STIGMERGY_BENCH=fanout) runs the same code with 2,000 subscribers and measures latency; here
  * 40 subscribers and bursts of 10 tasks, and only what was delivered is asserted.
  */
+import { sql } from "@ponder/client";
 import { expect } from "chai";
+import { createIndexerClient, type Row } from "../../sdk/src/indexer/client.ts";
 import { clusterEnv, fanoutRun } from "../../bench/fanout.ts";
 import { type RunningCluster, runCluster } from "../../scripts/lib/cluster.ts";
 import { checkConsistency, dumpTables, waitForIndexer } from "../../scripts/lib/oracle.ts";
@@ -42,6 +44,22 @@ describe("the indexer scaled out on PostgreSQL (npm run indexer:cluster: a write
     }
     const [writer, reader] = await Promise.all([dumpTables(cluster!.writer.url), dumpTables(cluster!.readers[1]!.url)]);
     expect(reader).to.deep.equal(writer);
+  });
+
+  it("an SDK client given several indexers skips one that cannot be reached, for reads and live queries, and stays on the next", async () => {
+    const dead = `http://127.0.0.1:${await freePort()}`;
+    const reader = cluster!.readers[0]!.url;
+    const reads = createIndexerClient([dead, reader]);
+    expect(reads.urls).to.deep.equal([dead, reader]);
+    expect(await reads.get("/tasks")).to.not.equal(null);
+    expect(reads.url).to.equal(reader);
+    const [count] = await reads.query(sql`select count(*) as n from task`);
+    const live = createIndexerClient([dead, reader]);
+    const rows = await new Promise<Row[]>((resolve, reject) => {
+      const stop = live.live(sql`select id from task order by id`, (r) => (stop(), resolve(r)), (e) => e.message.includes(dead) || reject(e));
+    });
+    expect(rows.length).to.equal(Number(count!.n));
+    expect(live.url).to.equal(reader);
   });
 
   it(`pushes every task of a burst to each of ${SUBSCRIBERS} live-query subscribers spread over the two readers`, async () => {
