@@ -82,14 +82,14 @@ const quantile = (xs: number[], q: number) => {
   return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
 };
 const round1 = (x: number) => Math.round(x * 10) / 10;
-const stat = (xs: number[]): Stat => ({
+export const stat = (xs: number[]): Stat => ({
   medianMs: round1(quantile(xs, 0.5)),
   p95Ms: round1(quantile(xs, 0.95)),
   maxMs: round1(Math.max(...xs)),
 });
 
 /** Posts tasks straight to the node; resolves with the task id and t0 (eth_sendRawTransaction returned). */
-export async function taskPoster(stack: Stack) {
+export async function taskPoster(stack: Pick<Stack, "node" | "deployment">) {
   const transport = http(stack.node.url);
   const publicClient = createPublicClient({ transport });
   const wallet = createWalletClient({ account: mnemonicToAccount(MNEMONIC, { addressIndex: 9 }), transport });

@@ -5,7 +5,8 @@
  * never asserted by timing tests; the gas snapshot test guards gas against regressions.
  * STIGMERGY_BENCH=gas runs only the gas section, STIGMERGY_BENCH=push only push (latency and load),
  * STIGMERGY_BENCH=contention only the claim contention race, STIGMERGY_BENCH=time only shared time
- * (schedule.due) and the CLI's start-up.
+ * (schedule.due) and the CLI's start-up, STIGMERGY_BENCH=fanout only the fan-out over the PostgreSQL
+ * cluster (2,000 subscribers; needs PostgreSQL 15).
  */
 import { createRequire } from "node:module";
 import { network } from "hardhat";
@@ -18,6 +19,8 @@ import { contentionTable, measureContention } from "../bench/contention.ts";
 import { measureIndexer } from "../bench/indexer.ts";
 import { measurePush, PUSH_PLOT, pushTable, writePushPlot } from "../bench/push.ts";
 import { measureTaskGas } from "../bench/tasks.ts";
+import { fanoutTable, measureFanout } from "../bench/fanout.ts";
+import { postgresAvailable } from "./lib/postgres.ts";
 import { measureTime, timeTables } from "../bench/time.ts";
 import { measureTrustLayerGas } from "../bench/trust-layer.ts";
 
@@ -111,6 +114,17 @@ if (mode === undefined || mode === "contention") {
   const table = contentionTable(await measureContention({ log }));
   console.log(`\n${table}`);
   if (updateReadme("contention", `${table}\n\n_Measured ${machine}._`)) console.log("bench: updated README.md (contention)");
+}
+
+if (mode === undefined || mode === "fanout") {
+  const subscribers = 2_000;
+  if (!postgresAvailable()) console.log("\nbench: fan-out skipped: no PostgreSQL 15 (STIGMERGY_PG_BIN)");
+  else {
+    console.log(`\nbench: fan-out (node + PostgreSQL cluster: writer, two readers): ${subscribers} live queries, bursts of 40 tasks one every 250 ms, one reader killed…`);
+    const table = fanoutTable(await measureFanout({ subscribers, log }));
+    console.log(`\n${table}`);
+    if (updateReadme("fanout", `${table}\n\n_Measured ${machine}._`)) console.log("bench: updated README.md (fanout)");
+  }
 }
 
 const missed = sections.flatMap((s) => s.rows.filter((r) => r.target !== undefined && r.gas > r.target));

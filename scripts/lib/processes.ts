@@ -158,6 +158,8 @@ export type IndexerOptions = {
   pollingInterval?: number;
   /** `start` (index and serve) or `serve` (read-only API over a database another instance writes). */
   command?: "start" | "serve";
+  /** `start` only: also keep a schema of views onto `dbSchema` (Ponder's `--views-schema`) for readers to serve. */
+  viewsSchema?: string;
   onOutput?: (chunk: string) => void;
   /** Wait for /readyz (caught up with the chain) rather than just Ponder's /health. */
   waitForReady?: boolean;
@@ -200,7 +202,9 @@ export async function waitForHttp(url: string, timeoutMs = 120_000, exited?: Pro
 export async function startIndexer(options: IndexerOptions): Promise<RunningIndexer> {
   const schema = options.dbSchema ?? "public";
   const command = options.command ?? "start";
-  const child = spawn(process.execPath, ["--import", "tsx", SUPERVISOR, command, "--schema", schema, "--port", String(options.port)], {
+  const views = options.viewsSchema ? ["--views-schema", options.viewsSchema] : [];
+  const argv = [SUPERVISOR, command, "--schema", schema, ...views, "--port", String(options.port)];
+  const child = spawn(process.execPath, ["--import", "tsx", ...argv], {
     cwd: join(ROOT, "indexer"),
     stdio: ["ignore", "pipe", "pipe", "ipc"],
     detached: true,

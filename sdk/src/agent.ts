@@ -47,8 +47,13 @@ export type CreateAgentParameters = {
   walletClient?: AgentWallet;
   /** Where the contracts are: the parsed `deployments/<chainId>.json`. */
   deployment: Deployment;
-  /** The indexer's base URL (e.g. http://127.0.0.1:42069). Without it, reads and watchers use the node. */
-  indexerUrl?: string;
+  /**
+   * The indexer's base URL (e.g. http://127.0.0.1:42069), or several serving the same index (a writer
+   * and its `ponder serve` readers): the client uses the first that answers and fails over to the
+   * next, its watchers reconnecting there with the current rows. Without it, reads and watchers use
+   * the node.
+   */
+  indexerUrl?: string | readonly string[];
   /** The agent this client acts as (set automatically by `identity.register`). */
   agentId?: bigint | number | string;
   /** Milliseconds between polls for receipts and chain-side watchers (default 500). */
@@ -102,12 +107,16 @@ export function createAgent(params: CreateAgentParameters): Agent {
   }
   let indexer: IndexerClient | undefined;
   if (params.indexerUrl !== undefined) {
-    try {
-      new URL(params.indexerUrl);
-    } catch {
-      throw new InvalidInputError("indexerUrl", "expected an http(s) URL such as http://127.0.0.1:42069", params.indexerUrl);
+    const urls = typeof params.indexerUrl === "string" ? [params.indexerUrl] : params.indexerUrl;
+    if (urls.length === 0) throw new InvalidInputError("indexerUrl", "expected at least one URL", "[]");
+    for (const url of urls) {
+      try {
+        new URL(url);
+      } catch {
+        throw new InvalidInputError("indexerUrl", "expected an http(s) URL such as http://127.0.0.1:42069", url);
+      }
     }
-    indexer = createIndexerClient(params.indexerUrl);
+    indexer = createIndexerClient(urls);
   }
   let agentId = params.agentId === undefined ? undefined : v.id("agentId", params.agentId);
   const ctx: Context & { readonly address: Address | undefined } = {

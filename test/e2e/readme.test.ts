@@ -108,6 +108,9 @@ const RUN_ELSEWHERE: Record<string, string> = {
   STIGMERGY_RPC_PORT: "test/e2e/start.test.ts",
   STIGMERGY_INDEXER_PORT: "test/e2e/start.test.ts",
   STIGMERGY_PG_BIN: "scripts/lib/postgres.ts",
+  "npm run indexer:cluster": "test/e2e/cluster.test.ts",
+  STIGMERGY_READERS: "bench/fanout.ts",
+  STIGMERGY_MAX_LIVE_QUERIES: "bench/fanout.ts",
   CI: "scripts/run-tests.ts",
 };
 

@@ -3,6 +3,12 @@
  * REST route (Ponder's schema of every indexed table), and live SQL queries over server-sent events
  * (Ponder's `/sql/live`), which push a fresh result whenever the indexed tables change. One SSE
  * connection per watcher, no polling.
+ *
+ * Several URLs (a `ponder start` writer and its `ponder serve` readers on one PostgreSQL database, say)
+ * make one client that fails over: everything goes to one indexer, the first that answers, in the
+ * order given; when it cannot be reached, reads retry on the next and every live query reconnects
+ * there and delivers the current rows at once, so a watcher misses no change while it moved. A
+ * reader that refuses a live query (503: full, or not caught up) sends it to the next one too.
  */
 import { compileQuery, createClient, sql, type SQL } from "@ponder/client";
 import { EventSource } from "eventsource";
@@ -19,7 +25,10 @@ export type IndexerQuery = Parameters<typeof compileQuery>[0];
 export const sqlInt = (n: bigint): SQL => sql.raw(BigInt.asUintN(256, n).toString());
 
 export type IndexerClient = {
-  url: string;
+  /** The indexer in use now (the first of `urls` until it fails). */
+  readonly url: string;
+  /** Every indexer this client may use, in order of preference. */
+  readonly urls: readonly string[];
   /** GET a REST path; `undefined` query values are left out. Throws {@link IndexerError} unless 2xx (404 → null). */
   get: <T>(path: string, query?: Record<string, string | bigint | number | undefined>) => Promise<T | null>;
   /**
@@ -50,42 +59,83 @@ const rowsOf = (data: unknown): Row[] => {
   return Array.isArray(rows) ? (rows as Row[]).map(camelRow) : [];
 };
 
-/** How long a dropped live query waits before reconnecting (Ponder refuses them briefly after start). */
+/**
+ * How long a dropped live query waits before reconnecting once it has tried every indexer (Ponder
+ * refuses them briefly after start). Moving to another indexer is immediate.
+ */
 const RECONNECT_MS = 250;
 
-export function createIndexerClient(url: string): IndexerClient {
-  const base = url.replace(/\/+$/, "");
-  const sqlClient = createClient(`${base}/sql`);
+/** Whether an error means the indexer could not be reached at all (fetch's TypeError), not that it refused. */
+const unreachable = (error: unknown) => error instanceof TypeError;
+
+export function createIndexerClient(url: string | readonly string[]): IndexerClient {
+  const bases = (typeof url === "string" ? [url] : [...url]).map((u) => u.replace(/\/+$/, ""));
+  if (bases.length === 0) throw new IndexerError("(none)", "was not given: pass at least one URL");
+  const sqlClients = bases.map((b) => createClient(`${b}/sql`));
+  /** Index of the indexer in use. */
+  let current = 0;
+  /** The indexer at `i` failed: move on to the next, unless another caller already has. */
+  const failed = (i: number) => {
+    if (current === i) current = (i + 1) % bases.length;
+  };
 
   /**
-   * One SSE live query, reconnecting after RECONNECT_MS when it drops: `onOpen` whenever a stream
-   * opens (with a check that it is still the current one, and the retry), `onPush` with each
-   * pushed result. Returns the unsubscribe function.
+   * Runs `attempt` against the indexer in use and, while it cannot be reached, against each other
+   * one in turn; throws the last failure.
+   */
+  const withFailover = async <T>(attempt: (base: string, i: number) => Promise<T>): Promise<T> => {
+    let failure: unknown;
+    for (let tried = 0; tried < bases.length; tried++) {
+      const i = current;
+      try {
+        return await attempt(bases[i]!, i);
+      } catch (error) {
+        if (!unreachable(error)) throw error;
+        failure = error;
+        failed(i);
+      }
+    }
+    throw failure;
+  };
+
+  /**
+   * One SSE live query, reconnecting when it drops (to the next indexer at once, after RECONNECT_MS
+   * once every one has failed): `onOpen` whenever a stream opens (with a check that it is still the
+   * current one, the retry, and which indexer it opened on), `onPush` with each pushed result.
+   * Returns the unsubscribe function.
    */
   const stream = (
     query: IndexerQuery,
-    onOpen: (isCurrent: () => boolean, retry: (error: Error) => void) => void,
+    onOpen: (isCurrent: () => boolean, retry: (error: Error) => void, i: number) => void,
     onPush: (data: unknown) => void,
     onError: ((error: Error) => void) | undefined,
   ): (() => void) => {
     let stopped = false;
     let timer: NodeJS.Timeout | undefined;
     let source: EventSource | undefined;
-    const url = `${base}/sql/live?sql=${encodeURIComponent(superjson.stringify(compileQuery(query)))}`;
-    const retry = (error: Error) => {
-      source?.close();
-      if (stopped || timer) return;
-      onError?.(error);
-      timer = setTimeout(subscribe, RECONNECT_MS);
-    };
+    /** Failures since a stream last opened: after one round of every indexer, wait before the next. */
+    let failures = 0;
+    const path = `/sql/live?sql=${encodeURIComponent(superjson.stringify(compileQuery(query)))}`;
     const subscribe = () => {
       timer = undefined;
       if (stopped) return;
-      const current = new EventSource(url);
-      source = current;
-      const isCurrent = () => !stopped && source === current;
-      current.onopen = () => onOpen(isCurrent, retry);
-      current.onmessage = (event) => {
+      const i = current;
+      const opened = new EventSource(`${bases[i]}${path}`);
+      source = opened;
+      const isCurrent = () => !stopped && source === opened;
+      const retry = (error: Error) => {
+        opened.close();
+        if (!isCurrent() || timer) return;
+        onError?.(error);
+        failed(i);
+        failures++;
+        timer = setTimeout(subscribe, failures % bases.length === 0 ? RECONNECT_MS : 0);
+      };
+      opened.onopen = () => {
+        failures = 0;
+        onOpen(isCurrent, retry, i);
+      };
+      opened.onmessage = (event) => {
         if (!isCurrent()) return;
         try {
           onPush(JSON.parse(event.data));
@@ -93,7 +143,8 @@ export function createIndexerClient(url: string): IndexerClient {
           onError?.(error as Error);
         }
       };
-      current.onerror = (event) => retry(new IndexerError(base, `dropped a live query (${event.message ?? "disconnected"})`, event.code));
+      opened.onerror = (event) =>
+        retry(new IndexerError(bases[i]!, `dropped a live query (${event.message ?? "disconnected"})`, event.code));
     };
     subscribe();
     return () => {
@@ -103,17 +154,25 @@ export function createIndexerClient(url: string): IndexerClient {
     };
   };
 
+  /** fetch with failover; throws {@link IndexerError} when no indexer can be reached. */
+  const reach = async (path: string, init?: RequestInit): Promise<{ response: Response; base: string }> => {
+    try {
+      return await withFailover(async (base) => ({ response: await fetch(`${base}${path}`, init), base }));
+    } catch (cause) {
+      throw new IndexerError(bases.join(", "), "cannot be reached", undefined, cause);
+    }
+  };
+
   const client: IndexerClient = {
-    url: base,
+    get url() {
+      return bases[current]!;
+    },
+    urls: bases,
     get: async <T>(path: string, query: Record<string, string | bigint | number | undefined> = {}) => {
-      const target = new URL(`${base}${path}`);
-      for (const [k, v] of Object.entries(query)) if (v !== undefined) target.searchParams.set(k, String(v));
-      let response: Response;
-      try {
-        response = await fetch(target);
-      } catch (cause) {
-        throw new IndexerError(base, "cannot be reached", undefined, cause);
-      }
+      const params = new URLSearchParams();
+      for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
+      const search = params.size > 0 ? `${path.includes("?") ? "&" : "?"}${params}` : "";
+      const { response, base } = await reach(`${path}${search}`);
       if (response.status === 404) return null;
       const body = (await response.json().catch(() => undefined)) as { reason?: string; field?: string } | undefined;
       if (!response.ok) {
@@ -123,16 +182,11 @@ export function createIndexerClient(url: string): IndexerClient {
       return body as T;
     },
     graphql: async <T>(query: string, variables: Record<string, unknown> = {}) => {
-      let response: Response;
-      try {
-        response = await fetch(`${base}/graphql`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ query, variables }, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v)),
-        });
-      } catch (cause) {
-        throw new IndexerError(base, "cannot be reached", undefined, cause);
-      }
+      const { response, base } = await reach("/graphql", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query, variables }, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v)),
+      });
       const body = (await response.json().catch(() => undefined)) as { data?: T; errors?: { message?: string }[] } | undefined;
       const problem = body?.errors?.[0]?.message ?? (body?.data === undefined ? `HTTP ${response.status}` : undefined);
       if (problem !== undefined || !response.ok) throw new IndexerError(base, `refused a GraphQL query (${problem ?? `HTTP ${response.status}`})`, response.status);
@@ -140,9 +194,9 @@ export function createIndexerClient(url: string): IndexerClient {
     },
     query: async (query) => {
       try {
-        return rowsOf(await sqlClient.db.execute(query));
+        return rowsOf(await withFailover((_, i) => sqlClients[i]!.db.execute(query)));
       } catch (cause) {
-        throw new IndexerError(base, "could not run a SQL query", undefined, cause);
+        throw new IndexerError(bases[current]!, "could not run a SQL query", undefined, cause);
       }
     },
     live: (query, onRows, onError) => {
@@ -151,9 +205,10 @@ export function createIndexerClient(url: string): IndexerClient {
       let pushed = false;
       return stream(
         query,
-        (isCurrent, retry) => {
+        (isCurrent, retry, i) => {
           pushed = false;
-          sqlClient.db.execute(query).then((data) => {
+          // The snapshot from the indexer the stream opened on: after a failover, the current rows.
+          sqlClients[i]!.db.execute(query).then((data) => {
             if (isCurrent() && !pushed) guarded(() => onRows(rowsOf(data)), onError)();
           }, retry);
         },
