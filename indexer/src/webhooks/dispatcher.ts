@@ -46,8 +46,9 @@ type ReadDb = (typeof import("ponder:api"))["db"];
 export type DispatcherOptions = {
   db: ReadDb;
   store: WebhookStore;
-  /** The chain's JSON-RPC, asked whether a vanished event's block is still canonical. */
-  rpcUrl: string;
+  /** The chain whose events it delivers: its id, its Ponder name and its JSON-RPC (asked whether a vanished
+   * event's block is still canonical). */
+  chain: { id: number; name: string; rpc: string };
   pollMs: number;
   confirmations: bigint;
   maxAttempts: number;
@@ -68,7 +69,8 @@ const idSource = (e: EventRef) => `${e.eventId}:${e.blockHash}`;
 const json = (value: unknown) => stringify(value);
 
 export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
-  const chain = chainClient(o.rpcUrl, 5_000);
+  const chain = chainClient(o.chain.rpc, 5_000);
+  const onChain = o.chain.id;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   const inFlight = new Set<string>();
@@ -77,7 +79,7 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
   let head: { number: bigint; timestamp: bigint } | undefined;
   async function readHead(): Promise<void> {
     try {
-      const h = await indexedHead();
+      const h = await indexedHead(o.chain.name);
       head = h ? { number: BigInt(h.number), timestamp: BigInt(h.timestamp) } : undefined;
       if (head) clock.observe(head, Date.now());
     } catch {
@@ -140,7 +142,8 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
       : stableId(subscriptionId, idSource(event), "event", `appearance ${appearance}`);
 
   async function enqueueEvent(row: typeof activity.$inferSelect, subscriptions: Awaited<ReturnType<WebhookStore["subscriptions"]>>, now: number, appearance: number) {
-    const item: Matchable = { contract: row.contract, event: row.event, agentId: row.agentId, taskId: row.taskId, args: row.args as Record<string, unknown> };
+    const args = row.args as Record<string, unknown>;
+    const item: Matchable = { chainId: row.chainId, contract: row.contract, event: row.event, agentId: row.agentId, taskId: row.taskId, args };
     for (const sub of subscriptions) {
       if (!matches(sub.filter as WebhookFilter, item)) continue;
       const ref = refOf(row);
@@ -152,6 +155,7 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
         createdAt: Math.floor(now / 1000),
         ...(appearance === 0 ? {} : { appearance, follows: deliveryId(sub.id, ref, appearance - 1) }),
         event: {
+          chainId: row.chainId,
           id: row.id,
           contract: row.contract,
           name: row.event,
@@ -186,7 +190,7 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
     const rows = await o.db
       .select()
       .from(activity)
-      .where(and(gt(activity.blockNumber, windowStart), lte(activity.blockNumber, deliverable)))
+      .where(and(eq(activity.chainId, onChain), gt(activity.blockNumber, windowStart), lte(activity.blockNumber, deliverable)))
       .orderBy(asc(activity.blockNumber), asc(activity.logIndex));
     for (const row of rows) {
       const known = seen.get(row.id)?.get(row.blockHash);
@@ -202,7 +206,7 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
       const still = await o.db
         .select({ id: activity.id, blockHash: activity.blockHash })
         .from(activity)
-        .where(inArray(activity.id, chunk.map((e) => e.eventId)));
+        .where(and(eq(activity.chainId, onChain), inArray(activity.id, chunk.map((e) => e.eventId))));
       const blockOf = new Map(still.map((r) => [r.id, r.blockHash]));
       const vanished = chunk.filter((e) => blockOf.get(e.eventId) !== e.blockHash);
       if (vanished.length === 0) continue;
@@ -247,7 +251,7 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
   async function scanSchedules(now: number) {
     const seconds = chainNow(now);
     nextDueAt = undefined;
-    const live = await o.db.select().from(schedule).where(eq(schedule.cancelled, false));
+    const live = await o.db.select().from(schedule).where(and(eq(schedule.chainId, onChain), eq(schedule.cancelled, false)));
     if (live.length === 0) return;
     const subscriptions = await o.store.subscriptions();
     for (const s of live) {
@@ -264,14 +268,21 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
       const spawned = await o.db
         .select({ round: scheduleRound.round })
         .from(scheduleRound)
-        .where(eq(scheduleRound.scheduleId, s.id));
+        .where(and(eq(scheduleRound.chainId, onChain), eq(scheduleRound.scheduleId, s.id)));
       const taken = new Set(spawned.map((r) => r.round));
       const template = s.template as Record<string, unknown>;
       const window = BigInt(String(template.deadline ?? 0));
       for (let round = next; round <= last; round++) {
         const dueAt = s.firstAt + s.interval * BigInt(round);
         if (taken.has(round) || seconds >= dueAt + window || !(await o.store.markDue(s.id, round))) continue;
-        const item: Matchable = { contract: "TaskBoard", event: "schedule.due", agentId: null, taskId: null, args: template };
+        const item: Matchable = {
+          chainId: onChain,
+          contract: "TaskBoard",
+          event: "schedule.due",
+          agentId: null,
+          taskId: null,
+          args: template,
+        };
         for (const sub of subscriptions) {
           if (!matches(sub.filter as WebhookFilter, item)) continue;
           const id = stableId(sub.id, `schedule:${s.id}:${round}`, "due");
@@ -280,7 +291,7 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
             type: "schedule.due",
             subscriptionId: sub.id,
             createdAt: Math.floor(now / 1000),
-            schedule: { scheduleId: s.id, round, dueAt, claimableUntil: dueAt + window, poster: s.poster, template },
+            schedule: { chainId: onChain, scheduleId: s.id, round, dueAt, claimableUntil: dueAt + window, poster: s.poster, template },
           });
           await o.store.enqueue({ id, subscriptionId: sub.id, kind: "schedule.due", event: null, payload, now });
         }
