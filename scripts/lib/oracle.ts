@@ -169,7 +169,8 @@ export async function waitForIndexer(indexerUrl: string, rpcUrl: string, timeout
   const started = Date.now();
   while (Date.now() - started < timeoutMs) {
     try {
-      const status = (await (await fetch(`${indexerUrl}/status`)).json()) as Record<string, { id: number; block?: { number: number } }>;
+      type Status = Record<string, { id: number; block?: { number: number } }>;
+      const status = (await (await fetch(`${indexerUrl}/status`)).json()) as Status;
       const ours = Object.values(status).find((s) => s.id === chainId);
       if ((ours?.block?.number ?? -1) >= head) return;
     } catch {

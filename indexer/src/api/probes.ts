@@ -104,8 +104,9 @@ function chainProbe(options: ProbedChain, settings: Settings) {
       seen.lastRpcError = undefined;
       if (settings.watchReorgs && seen.offChain && Date.now() - seen.offChain.since > reorgGrace) {
         const { number, hash, chainHash } = seen.offChain;
+        const where = settings.several ? ` ${options.id} (${options.name})` : "";
         console.error(
-          `stigmergy: the index is off the canonical chain${settings.several ? ` ${options.id} (${options.name})` : ""}: ` +
+          `stigmergy: the index is off the canonical chain${where}: ` +
             `block ${number} was ${hash} when indexed and is ${chainHash ?? "gone"} now, ` +
             `for more than ${reorgGrace / 1000} s while the chain answered. This is a reorg deeper than the finality window, ` +
             "which cannot be repaired in place. On the embedded database the indexer rebuilds its index from the chain by itself; " +
@@ -200,7 +201,12 @@ export function probes(options: ProbeOptions): Hono {
             chains: Object.fromEntries(
               reports.map((r) => [
                 r.chain.name,
-                { id: r.chain.id, status: r.ready ? "ok" : "unavailable", ...(r.ready ? {} : { reason: r.notReady }), ...r.body },
+                {
+                  id: r.chain.id,
+                  status: r.ready ? "ok" : "unavailable",
+                  ...(r.ready ? {} : { reason: r.notReady }),
+                  ...r.body,
+                },
               ]),
             ),
           }

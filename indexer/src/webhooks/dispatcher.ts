@@ -143,7 +143,8 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
 
   async function enqueueEvent(row: typeof activity.$inferSelect, subscriptions: Awaited<ReturnType<WebhookStore["subscriptions"]>>, now: number, appearance: number) {
     const args = row.args as Record<string, unknown>;
-    const item: Matchable = { chainId: row.chainId, contract: row.contract, event: row.event, agentId: row.agentId, taskId: row.taskId, args };
+    const { chainId, contract, event, agentId, taskId } = row;
+    const item: Matchable = { chainId, contract, event, agentId, taskId, args };
     for (const sub of subscriptions) {
       if (!matches(sub.filter as WebhookFilter, item)) continue;
       const ref = refOf(row);
@@ -190,7 +191,9 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
     const rows = await o.db
       .select()
       .from(activity)
-      .where(and(eq(activity.chainId, onChain), gt(activity.blockNumber, windowStart), lte(activity.blockNumber, deliverable)))
+      .where(
+        and(eq(activity.chainId, onChain), gt(activity.blockNumber, windowStart), lte(activity.blockNumber, deliverable)),
+      )
       .orderBy(asc(activity.blockNumber), asc(activity.logIndex));
     for (const row of rows) {
       const known = seen.get(row.id)?.get(row.blockHash);
@@ -251,7 +254,10 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
   async function scanSchedules(now: number) {
     const seconds = chainNow(now);
     nextDueAt = undefined;
-    const live = await o.db.select().from(schedule).where(and(eq(schedule.chainId, onChain), eq(schedule.cancelled, false)));
+    const live = await o.db
+      .select()
+      .from(schedule)
+      .where(and(eq(schedule.chainId, onChain), eq(schedule.cancelled, false)));
     if (live.length === 0) return;
     const subscriptions = await o.store.subscriptions();
     for (const s of live) {
@@ -291,7 +297,15 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
             type: "schedule.due",
             subscriptionId: sub.id,
             createdAt: Math.floor(now / 1000),
-            schedule: { chainId: onChain, scheduleId: s.id, round, dueAt, claimableUntil: dueAt + window, poster: s.poster, template },
+            schedule: {
+              chainId: onChain,
+              scheduleId: s.id,
+              round,
+              dueAt,
+              claimableUntil: dueAt + window,
+              poster: s.poster,
+              template,
+            },
           });
           await o.store.enqueue({ id, subscriptionId: sub.id, kind: "schedule.due", event: null, payload, now });
         }
