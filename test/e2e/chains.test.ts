@@ -13,10 +13,8 @@ import { chainsFromEnv, parseChains } from "../../indexer/src/lib/chains.ts";
 import { chainFilter, chainOf } from "../../indexer/src/api/params.ts";
 import { matches, parseFilter } from "../../indexer/src/webhooks/filter.ts";
 
-const tables = Object.entries(schema).filter(([, v]) => typeof v === "object" && v !== null && Symbol.for("ponder:onchain") in v) as [
-  string,
-  PgTable,
-][];
+const isTable = (v: unknown) => typeof v === "object" && v !== null && Symbol.for("ponder:onchain") in v;
+const tables = Object.entries(schema).filter(([, v]) => isTable(v)) as [string, PgTable][];
 const L1 = { name: "l1", id: 31337, rpc: "http://127.0.0.1:8545" };
 const OP = { name: "op", id: 31338, rpc: "http://127.0.0.1:8546" };
 
@@ -34,7 +32,8 @@ describe("several chains in one indexer", () => {
     it("every primary key starts with chainId: the same id on two chains is two rows", () => {
       for (const [name, table] of tables) {
         const config = getTableConfig(table);
-        expect(config.columns.filter((c) => c.primary).map((c) => c.name), `${name}: a one-column key`).to.deep.equal([]);
+        const oneColumnKeys = config.columns.filter((c) => c.primary).map((c) => c.name);
+        expect(oneColumnKeys, `${name}: a one-column key`).to.deep.equal([]);
         expect(config.primaryKeys.length, name).to.equal(1);
         expect(config.primaryKeys[0]!.columns[0]!.name, name).to.equal("chain_id");
       }
@@ -42,11 +41,10 @@ describe("several chains in one indexer", () => {
   });
 
   describe("STIGMERGY_CHAINS", () => {
-    it("without it, one chain named stigmergy from STIGMERGY_CHAIN_ID and STIGMERGY_RPC_URL (the defaults as before)", () => {
+    it("without it, one chain named stigmergy from STIGMERGY_CHAIN_ID and STIGMERGY_RPC_URL (as before)", () => {
       expect(chainsFromEnv({})).to.deep.equal([{ name: "stigmergy", id: 31337, rpc: "http://127.0.0.1:8545" }]);
-      expect(chainsFromEnv({ STIGMERGY_CHAIN_ID: "10", STIGMERGY_RPC_URL: "https://mainnet.optimism.io" })).to.deep.equal([
-        { name: "stigmergy", id: 10, rpc: "https://mainnet.optimism.io" },
-      ]);
+      const env = { STIGMERGY_CHAIN_ID: "10", STIGMERGY_RPC_URL: "https://mainnet.optimism.io" };
+      expect(chainsFromEnv(env)).to.deep.equal([{ name: "stigmergy", id: 10, rpc: "https://mainnet.optimism.io" }]);
     });
 
     it("takes a JSON list, or the path of a file holding one", () => {
@@ -63,9 +61,14 @@ describe("several chains in one indexer", () => {
 
     it("refuses an empty list, a bad entry, and two chains with one name or one id, naming the entry", () => {
       expect(() => parseChains([])).to.throw("STIGMERGY_CHAINS: must be a non-empty JSON list");
-      expect(() => parseChains([{ ...L1, name: "l-1" }])).to.throw('STIGMERGY_CHAINS[0].name: must be letters, digits and _ starting with a letter, got "l-1"');
-      expect(() => parseChains([L1, { ...OP, id: 0 }])).to.throw("STIGMERGY_CHAINS[1].id: must be a positive integer chain id, got 0");
-      expect(() => parseChains([{ ...L1, rpc: "127.0.0.1:8545" }])).to.throw("STIGMERGY_CHAINS[0].rpc: must be an http(s) URL");
+      expect(() => parseChains([{ ...L1, name: "l-1" }])).to.throw(
+        'STIGMERGY_CHAINS[0].name: must be letters, digits and _ starting with a letter, got "l-1"',
+      );
+      expect(() => parseChains([L1, { ...OP, id: 0 }])).to.throw(
+        "STIGMERGY_CHAINS[1].id: must be a positive integer chain id, got 0",
+      );
+      const noScheme = [{ ...L1, rpc: "127.0.0.1:8545" }];
+      expect(() => parseChains(noScheme)).to.throw("STIGMERGY_CHAINS[0].rpc: must be an http(s) URL");
       expect(() => parseChains([{ ...L1, ws: "http://x" }])).to.throw("STIGMERGY_CHAINS[0].ws: must be a ws(s) URL");
       expect(() => parseChains([L1, { ...OP, name: "l1" }])).to.throw("STIGMERGY_CHAINS: two chains have the name l1");
       expect(() => parseChains([L1, { ...OP, id: 31337 }])).to.throw("STIGMERGY_CHAINS: two chains have the id 31337");
@@ -73,7 +76,7 @@ describe("several chains in one indexer", () => {
   });
 
   describe("?chain=", () => {
-    it("a list's filter is one of the indexed chains, or none (every chain); another chain is a 400 naming them", () => {
+    it("a list's filter is an indexed chain, or none (every chain); another chain is a 400 naming them", () => {
       expect(chainFilter(undefined, [L1, OP])).to.equal(undefined);
       expect(chainFilter("31338", [L1, OP])).to.equal(OP);
       expect(() => chainFilter("1", [L1, OP])).to.throw("chain: this indexer follows 31337 (l1), 31338 (op), not 1");
@@ -83,12 +86,21 @@ describe("several chains in one indexer", () => {
     it("an id route may leave it out while one chain is indexed; with several it must name one", () => {
       expect(chainOf(undefined, [L1])).to.equal(L1);
       expect(chainOf("31338", [L1, OP])).to.equal(OP);
-      expect(() => chainOf(undefined, [L1, OP])).to.throw("chain: is required: this indexer follows several chains, 31337 (l1), 31338 (op)");
+      expect(() => chainOf(undefined, [L1, OP])).to.throw(
+        "chain: is required: this indexer follows several chains, 31337 (l1), 31338 (op)",
+      );
     });
   });
 
   describe("the webhook filter's chains", () => {
-    const event = (chainId: number) => ({ chainId, contract: "TaskBoard", event: "TaskPosted", agentId: null, taskId: 1n, args: {} });
+    const event = (chainId: number) => ({
+      chainId,
+      contract: "TaskBoard",
+      event: "TaskPosted",
+      agentId: null,
+      taskId: 1n,
+      args: {},
+    });
 
     it("wakes a subscriber only for events of the chains it names (and for every chain without it)", () => {
       const filter = parseFilter({ chains: [31338], events: ["TaskPosted"] });
@@ -98,7 +110,8 @@ describe("several chains in one indexer", () => {
 
     it("refuses anything but a non-empty list of chain ids", () => {
       for (const chains of [[], "31337", [0], ["31337"], [1.5]]) {
-        expect(() => parseFilter({ chains }), JSON.stringify(chains)).to.throw("filter.chains: must be a non-empty list of chain ids");
+        const message = "filter.chains: must be a non-empty list of chain ids";
+        expect(() => parseFilter({ chains }), JSON.stringify(chains)).to.throw(message);
       }
     });
   });

@@ -145,11 +145,14 @@ describe("one indexer, two chains (l1 31337 and op 31338)", function () {
     expect(ambiguous.status).to.equal(400);
     expect(ambiguous.body).to.include({ field: "chain" });
     expect(ambiguous.body.reason).to.match(/several chains, 31337 \(l1\), 31338 \(op\)/);
-    const [one, other] = await Promise.all([get(`${indexer.url}/tasks/1?chain=${L1}`), get(`${indexer.url}/tasks/1?chain=${OP}`)]);
+    const [one, other] = await Promise.all([
+      get(`${indexer.url}/tasks/1?chain=${L1}`),
+      get(`${indexer.url}/tasks/1?chain=${OP}`),
+    ]);
     expect([(one.body.task as Json).chainId, (other.body.task as Json).chainId]).to.deep.equal([L1, OP]);
   });
 
-  it("a dead op node is reported by /readyz while the l1 chain keeps indexing; the indexer catches up when it returns", async () => {
+  it("a dead op node is named by /readyz while l1 keeps indexing; the indexer catches up when it is back", async () => {
     const ready = await get(`${indexer.url}/readyz`);
     expect(ready.status, JSON.stringify(ready.body)).to.equal(200);
     await opProxy.down();
