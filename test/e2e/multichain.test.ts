@@ -120,6 +120,23 @@ describe("one indexer, two chains (l1 31337 and op 31338)", function () {
     const agentsOnL1 = (await get(`${indexer.url}/agents?chain=${L1}&limit=500`)).body.agents as Json[];
     expect(agentsOnL1.length).to.be.greaterThan(0);
     expect(agentsOnL1.every((a) => a.chainId === L1)).to.equal(true);
+    // Pages across chains: the cursor is the last row's (id, chainId).
+    const paged: Json[] = [];
+    for (let page: Json[] = [], query = ""; ; ) {
+      page = (await get(`${indexer.url}/tasks?limit=7${query}`)).body.tasks as Json[];
+      paged.push(...page);
+      if (page.length < 7) break;
+      query = `&after=${page.at(-1)!.id}&afterChain=${page.at(-1)!.chainId}`;
+    }
+    expect(paged.map((t) => `${t.chainId}/${t.id}`)).to.deep.equal(all.map((t) => `${t.chainId}/${t.id}`));
+    // GraphQL and SQL filter by chainId like any column.
+    const res = await fetch(`${indexer.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: `{ tasks(where: { chainId: ${OP} }) { totalCount } }` }),
+    });
+    const graphql = (await res.json()) as { data: { tasks: { totalCount: number } } };
+    expect(graphql.data.tasks.totalCount).to.equal(Number(opTasks));
     const unknown = await get(`${indexer.url}/tasks?chain=1`);
     expect(unknown.status).to.equal(400);
     expect(unknown.body.reason).to.match(/31337 \(l1\), 31338 \(op\), not 1/);

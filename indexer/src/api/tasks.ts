@@ -1,12 +1,13 @@
 /**
- *   GET /tasks?chain=&status=&capability=&poster=&claimant=&after=&limit=  tasks by id (then chain), filtered
- *                                   (capability: one id, or up to 16 comma-separated; chain: one chain id)
+ *   GET /tasks?chain=&status=&capability=&poster=&claimant=&after=&afterChain=&limit=  tasks by id (then
+ *                                   chain), filtered (capability: one id, or up to 16 comma-separated; chain:
+ *                                   one chain id); the next page starts after the last row's id and chainId
  *   GET /tasks/:id?chain=           a task and its history (`chain` required when several chains are indexed)
  */
 import { db } from "ponder:api";
 import { activity, task, taskStatuses } from "ponder:schema";
 import { Hono } from "hono";
-import { and, asc, eq, gt, inArray, ne } from "ponder";
+import { and, asc, eq, gt, inArray, ne, or } from "ponder";
 import { address, bytes32List, chainFilter, chainOf, limit, oneOf, uint } from "./params.js";
 import { json, notFound } from "./respond.js";
 import { chains } from "./runtime.js";
@@ -47,8 +48,14 @@ export const tasks = new Hono()
     const claimantParam = c.req.query("claimant");
     const claimant = claimantParam === undefined ? undefined : uint("claimant", claimantParam);
     const after = uint("after", c.req.query("after"), 0n);
+    const afterChain = c.req.query("afterChain");
     const chain = chainFilter(c.req.query("chain"), chains);
-    const filters = [gt(task.id, after)];
+    // Across chains one id may be on several: the cursor is (id, chainId), the order of the list.
+    const filters = [
+      afterChain === undefined
+        ? gt(task.id, after)
+        : or(gt(task.id, after), and(eq(task.id, after), gt(task.chainId, Number(uint("afterChain", afterChain)))))!,
+    ];
     if (chain) filters.push(eq(task.chainId, chain.id));
     if (status) filters.push(eq(task.status, status));
     if (capabilities) filters.push(inArray(task.capability, capabilities));

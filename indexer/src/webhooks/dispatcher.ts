@@ -24,7 +24,8 @@
  * 5. Chains. Subscriptions belong to no chain, but the outbox and the dispatcher's memory belong to
  *    one (its chain id and genesis hash). On another chain (a restarted devnet) the old chain's
  *    pending deliveries are dropped and its memory forgotten, with one log line: a new genesis is a
- *    new chain, not a reorg, and gets no `removed` notices.
+ *    new chain, not a reorg, and gets no `removed` notices. An indexer following several chains
+ *    runs one dispatcher, for the chain it is given (`chain`): it reads only that chain's rows.
  * 6. Deliveries run beside the scans, never in their way: a slow receiver delays only itself.
  */
 import { chainClock } from "@stigmergy/contracts";
