@@ -6,6 +6,9 @@ import { index, onchainEnum, onchainTable, primaryKey } from "ponder";
  * src/, one file per contract) and event tables keyed by the event id. `activity` is the audit log:
  * one row per event of every contract (written by src/lib/activity.ts's `handle`); a task's history
  * is its TaskBoard rows there. Amounts and timestamps are bigint columns.
+ *
+ * One indexer may follow several chains (src/lib/chains.ts): every row carries its `chainId`, and
+ * every primary key starts with it (task 1 on chain 31337 and task 1 on chain 31338 are two rows).
  */
 
 // ---------------------------------------------------------------- identity
@@ -13,7 +16,8 @@ import { index, onchainEnum, onchainTable, primaryKey } from "ponder";
 export const agent = onchainTable(
   "agent",
   (t) => ({
-    id: t.bigint().primaryKey(),
+    chainId: t.integer().notNull(),
+    id: t.bigint().notNull(),
     owner: t.hex().notNull(),
     uri: t.text().notNull(),
     /** The agent's wallet: its owner until one is verified; null when cleared. */
@@ -23,27 +27,36 @@ export const agent = onchainTable(
     registeredBlock: t.bigint().notNull(),
     updatedAt: t.bigint().notNull(),
   }),
-  (table) => ({ ownerIdx: index().on(table.owner), walletIdx: index().on(table.wallet) }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.chainId, table.id] }),
+    ownerIdx: index().on(table.owner),
+    walletIdx: index().on(table.wallet),
+  }),
 );
 
 export const agentMetadata = onchainTable(
   "agent_metadata",
   (t) => ({
+    chainId: t.integer().notNull(),
     agentId: t.bigint().notNull(),
     key: t.text().notNull(),
     value: t.hex().notNull(),
     updatedAt: t.bigint().notNull(),
   }),
-  (table) => ({ pk: primaryKey({ columns: [table.agentId, table.key] }) }),
+  (table) => ({ pk: primaryKey({ columns: [table.chainId, table.agentId, table.key] }) }),
 );
 
 export const agentCapability = onchainTable(
   "agent_capability",
   (t) => ({
+    chainId: t.integer().notNull(),
     agentId: t.bigint().notNull(),
     capability: t.hex().notNull(),
   }),
-  (table) => ({ pk: primaryKey({ columns: [table.agentId, table.capability] }), capIdx: index().on(table.capability) }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.chainId, table.agentId, table.capability] }),
+    capIdx: index().on(table.capability),
+  }),
 );
 
 // ---------------------------------------------------------------- reputation and validation
@@ -51,6 +64,7 @@ export const agentCapability = onchainTable(
 export const feedback = onchainTable(
   "feedback",
   (t) => ({
+    chainId: t.integer().notNull(),
     agentId: t.bigint().notNull(),
     client: t.hex().notNull(),
     feedbackIndex: t.bigint().notNull(),
@@ -66,27 +80,33 @@ export const feedback = onchainTable(
     createdAt: t.bigint().notNull(),
   }),
   (table) => ({
-    pk: primaryKey({ columns: [table.agentId, table.client, table.feedbackIndex] }),
+    pk: primaryKey({ columns: [table.chainId, table.agentId, table.client, table.feedbackIndex] }),
     agentIdx: index().on(table.agentId),
     clientIdx: index().on(table.client),
   }),
 );
 
-export const feedbackResponse = onchainTable("feedback_response", (t) => ({
-  id: t.text().primaryKey(),
-  agentId: t.bigint().notNull(),
-  client: t.hex().notNull(),
-  feedbackIndex: t.bigint().notNull(),
-  responder: t.hex().notNull(),
-  responseURI: t.text().notNull(),
-  responseHash: t.hex().notNull(),
-  timestamp: t.bigint().notNull(),
-}));
+export const feedbackResponse = onchainTable(
+  "feedback_response",
+  (t) => ({
+    chainId: t.integer().notNull(),
+    id: t.text().notNull(),
+    agentId: t.bigint().notNull(),
+    client: t.hex().notNull(),
+    feedbackIndex: t.bigint().notNull(),
+    responder: t.hex().notNull(),
+    responseURI: t.text().notNull(),
+    responseHash: t.hex().notNull(),
+    timestamp: t.bigint().notNull(),
+  }),
+  (table) => ({ pk: primaryKey({ columns: [table.chainId, table.id] }) }),
+);
 
 export const validation = onchainTable(
   "validation",
   (t) => ({
-    requestHash: t.hex().primaryKey(),
+    chainId: t.integer().notNull(),
+    requestHash: t.hex().notNull(),
     validator: t.hex().notNull(),
     agentId: t.bigint().notNull(),
     requestURI: t.text().notNull(),
@@ -97,26 +117,36 @@ export const validation = onchainTable(
     requestedAt: t.bigint().notNull(),
     lastUpdate: t.bigint().notNull(),
   }),
-  (table) => ({ agentIdx: index().on(table.agentId), validatorIdx: index().on(table.validator) }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.chainId, table.requestHash] }),
+    agentIdx: index().on(table.agentId),
+    validatorIdx: index().on(table.validator),
+  }),
 );
 
 // ---------------------------------------------------------------- stake
 
-export const stake = onchainTable("stake", (t) => ({
-  agentId: t.bigint().primaryKey(),
-  active: t.bigint().notNull(),
-  /** Active stake slashers locked for obligations not yet discharged (tasks held); it cannot be unstaken. */
-  locked: t.bigint().notNull(),
-  unbonding: t.bigint().notNull(),
-  releaseAt: t.bigint().notNull(),
-  slashed: t.bigint().notNull(),
-  updatedAt: t.bigint().notNull(),
-}));
+export const stake = onchainTable(
+  "stake",
+  (t) => ({
+    chainId: t.integer().notNull(),
+    agentId: t.bigint().notNull(),
+    active: t.bigint().notNull(),
+    /** Active stake slashers locked for obligations not yet discharged (tasks held); it cannot be unstaken. */
+    locked: t.bigint().notNull(),
+    unbonding: t.bigint().notNull(),
+    releaseAt: t.bigint().notNull(),
+    slashed: t.bigint().notNull(),
+    updatedAt: t.bigint().notNull(),
+  }),
+  (table) => ({ pk: primaryKey({ columns: [table.chainId, table.agentId] }) }),
+);
 
 export const slash = onchainTable(
   "slash",
   (t) => ({
-    id: t.text().primaryKey(),
+    chainId: t.integer().notNull(),
+    id: t.text().notNull(),
     agentId: t.bigint().notNull(),
     slasher: t.hex().notNull(),
     amount: t.bigint().notNull(),
@@ -124,53 +154,68 @@ export const slash = onchainTable(
     reason: t.hex().notNull(),
     timestamp: t.bigint().notNull(),
   }),
-  (table) => ({ agentIdx: index().on(table.agentId) }),
+  (table) => ({ pk: primaryKey({ columns: [table.chainId, table.id] }), agentIdx: index().on(table.agentId) }),
 );
 
 // ---------------------------------------------------------------- election
 
 /** Deployment-wide election settings (from ElectionConfigured). */
-export const electionConfig = onchainTable("election_config", (t) => ({
-  id: t.integer().primaryKey(),
-  weightUnit: t.bigint().notNull(),
-  slashRecipient: t.hex().notNull(),
-}));
+export const electionConfig = onchainTable(
+  "election_config",
+  (t) => ({
+    chainId: t.integer().notNull(),
+    id: t.integer().notNull(),
+    weightUnit: t.bigint().notNull(),
+    slashRecipient: t.hex().notNull(),
+  }),
+  (table) => ({ pk: primaryKey({ columns: [table.chainId, table.id] }) }),
+);
 
-export const group = onchainTable("group", (t) => ({
-  id: t.bigint().primaryKey(),
-  name: t.hex().notNull(),
-  creator: t.hex().notNull(),
-  epochDuration: t.bigint().notNull(),
-  heartbeatTimeout: t.bigint().notNull(),
-  minStake: t.bigint().notNull(),
-  failoverSlash: t.bigint().notNull(),
-  startTime: t.bigint().notNull(),
-  leader: t.bigint().notNull(),
-  term: t.bigint().notNull(),
-  epoch: t.bigint().notNull(),
-  lastHeartbeat: t.bigint().notNull(),
-  memberCount: t.integer().notNull(),
-  /** The block of the pending draw's request (0: none pending); it can be settled from the next block on. */
-  drawBlock: t.bigint().notNull(),
-  /** The epoch and term the pending draw is for (0 when none). */
-  drawEpoch: t.bigint().notNull(),
-  drawTerm: t.bigint().notNull(),
-}));
+export const group = onchainTable(
+  "group",
+  (t) => ({
+    chainId: t.integer().notNull(),
+    id: t.bigint().notNull(),
+    name: t.hex().notNull(),
+    creator: t.hex().notNull(),
+    epochDuration: t.bigint().notNull(),
+    heartbeatTimeout: t.bigint().notNull(),
+    minStake: t.bigint().notNull(),
+    failoverSlash: t.bigint().notNull(),
+    startTime: t.bigint().notNull(),
+    leader: t.bigint().notNull(),
+    term: t.bigint().notNull(),
+    epoch: t.bigint().notNull(),
+    lastHeartbeat: t.bigint().notNull(),
+    memberCount: t.integer().notNull(),
+    /** The block of the pending draw's request (0: none pending); it can be settled from the next block on. */
+    drawBlock: t.bigint().notNull(),
+    /** The epoch and term the pending draw is for (0 when none). */
+    drawEpoch: t.bigint().notNull(),
+    drawTerm: t.bigint().notNull(),
+  }),
+  (table) => ({ pk: primaryKey({ columns: [table.chainId, table.id] }) }),
+);
 
 export const groupMember = onchainTable(
   "group_member",
   (t) => ({
+    chainId: t.integer().notNull(),
     groupId: t.bigint().notNull(),
     agentId: t.bigint().notNull(),
     weight: t.bigint().notNull(),
     joinedAt: t.bigint().notNull(),
   }),
-  (table) => ({ pk: primaryKey({ columns: [table.groupId, table.agentId] }), agentIdx: index().on(table.agentId) }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.chainId, table.groupId, table.agentId] }),
+    agentIdx: index().on(table.agentId),
+  }),
 );
 
 export const term = onchainTable(
   "term",
   (t) => ({
+    chainId: t.integer().notNull(),
     groupId: t.bigint().notNull(),
     term: t.bigint().notNull(),
     epoch: t.bigint().notNull(),
@@ -179,7 +224,7 @@ export const term = onchainTable(
     heartbeats: t.integer().notNull(),
     failedOverBy: t.hex(),
   }),
-  (table) => ({ pk: primaryKey({ columns: [table.groupId, table.term] }) }),
+  (table) => ({ pk: primaryKey({ columns: [table.chainId, table.groupId, table.term] }) }),
 );
 
 // ---------------------------------------------------------------- governance and locks
@@ -187,7 +232,8 @@ export const term = onchainTable(
 export const proposal = onchainTable(
   "proposal",
   (t) => ({
-    id: t.bigint().primaryKey(),
+    chainId: t.integer().notNull(),
+    id: t.bigint().notNull(),
     groupId: t.bigint().notNull(),
     proposer: t.hex().notNull(),
     descriptionURI: t.text().notNull(),
@@ -200,28 +246,34 @@ export const proposal = onchainTable(
     finalized: t.boolean().notNull(),
     outcome: t.integer(),
   }),
-  (table) => ({ groupIdx: index().on(table.groupId) }),
+  (table) => ({ pk: primaryKey({ columns: [table.chainId, table.id] }), groupIdx: index().on(table.groupId) }),
 );
 
 export const vote = onchainTable(
   "vote",
   (t) => ({
+    chainId: t.integer().notNull(),
     proposalId: t.bigint().notNull(),
     agentId: t.bigint().notNull(),
     option: t.integer().notNull(),
     weight: t.bigint().notNull(),
     timestamp: t.bigint().notNull(),
   }),
-  (table) => ({ pk: primaryKey({ columns: [table.proposalId, table.agentId] }) }),
+  (table) => ({ pk: primaryKey({ columns: [table.chainId, table.proposalId, table.agentId] }) }),
 );
 
-export const lock = onchainTable("lock", (t) => ({
-  key: t.hex().primaryKey(),
-  holder: t.bigint().notNull(),
-  fencingToken: t.bigint().notNull(),
-  expiresAt: t.bigint().notNull(),
-  updatedAt: t.bigint().notNull(),
-}));
+export const lock = onchainTable(
+  "lock",
+  (t) => ({
+    chainId: t.integer().notNull(),
+    key: t.hex().notNull(),
+    holder: t.bigint().notNull(),
+    fencingToken: t.bigint().notNull(),
+    expiresAt: t.bigint().notNull(),
+    updatedAt: t.bigint().notNull(),
+  }),
+  (table) => ({ pk: primaryKey({ columns: [table.chainId, table.key] }) }),
+);
 
 // ---------------------------------------------------------------- tasks
 
@@ -235,7 +287,8 @@ export const taskStatus = onchainEnum("task_status", taskStatuses);
 export const task = onchainTable(
   "task",
   (t) => ({
-    id: t.bigint().primaryKey(),
+    chainId: t.integer().notNull(),
+    id: t.bigint().notNull(),
     status: taskStatus("status").notNull(),
     poster: t.hex().notNull(),
     capability: t.hex().notNull(),
@@ -273,57 +326,70 @@ export const task = onchainTable(
     handoffAttempt: t.integer().notNull(),
     updatedAt: t.bigint().notNull(),
   }),
-  (table) => ({
+  (table) => ({ pk: primaryKey({ columns: [table.chainId, table.id] }),
     statusIdx: index().on(table.status, table.capability),
     posterIdx: index().on(table.poster),
     claimantIdx: index().on(table.claimant),
   }),
 );
 
-export const schedule = onchainTable("schedule", (t) => ({
-  id: t.bigint().primaryKey(),
-  poster: t.hex().notNull(),
-  template: t.json().notNull(),
-  firstAt: t.bigint().notNull(),
-  interval: t.bigint().notNull(),
-  count: t.integer().notNull(),
-  spawned: t.integer().notNull(),
-  cancelled: t.boolean().notNull(),
-}));
+export const schedule = onchainTable(
+  "schedule",
+  (t) => ({
+    chainId: t.integer().notNull(),
+    id: t.bigint().notNull(),
+    poster: t.hex().notNull(),
+    template: t.json().notNull(),
+    firstAt: t.bigint().notNull(),
+    interval: t.bigint().notNull(),
+    count: t.integer().notNull(),
+    spawned: t.integer().notNull(),
+    cancelled: t.boolean().notNull(),
+  }),
+  (table) => ({ pk: primaryKey({ columns: [table.chainId, table.id] }) }),
+);
 
 export const scheduleRound = onchainTable(
   "schedule_round",
   (t) => ({
+    chainId: t.integer().notNull(),
     scheduleId: t.bigint().notNull(),
     round: t.integer().notNull(),
     taskId: t.bigint().notNull(),
   }),
-  (table) => ({ pk: primaryKey({ columns: [table.scheduleId, table.round] }) }),
+  (table) => ({ pk: primaryKey({ columns: [table.chainId, table.scheduleId, table.round] }) }),
 );
 
 export const credit = onchainTable(
   "credit",
   (t) => ({
+    chainId: t.integer().notNull(),
     account: t.hex().notNull(),
     token: t.hex().notNull(),
     amount: t.bigint().notNull(),
   }),
-  (table) => ({ pk: primaryKey({ columns: [table.account, table.token] }) }),
+  (table) => ({ pk: primaryKey({ columns: [table.chainId, table.account, table.token] }) }),
 );
 
 // ---------------------------------------------------------------- messages
 
-export const channel = onchainTable("channel", (t) => ({
-  id: t.hex().primaryKey(),
-  groupId: t.bigint().notNull(),
-  name: t.hex(),
-  seq: t.bigint().notNull(),
-}));
+export const channel = onchainTable(
+  "channel",
+  (t) => ({
+    chainId: t.integer().notNull(),
+    id: t.hex().notNull(),
+    groupId: t.bigint().notNull(),
+    name: t.hex(),
+    seq: t.bigint().notNull(),
+  }),
+  (table) => ({ pk: primaryKey({ columns: [table.chainId, table.id] }) }),
+);
 
 export const message = onchainTable(
   "message",
   (t) => ({
-    id: t.text().primaryKey(),
+    chainId: t.integer().notNull(),
+    id: t.text().notNull(),
     kind: t.text().notNull(),
     channel: t.hex(),
     toAgentId: t.bigint(),
@@ -333,7 +399,11 @@ export const message = onchainTable(
     blockNumber: t.bigint().notNull(),
     timestamp: t.bigint().notNull(),
   }),
-  (table) => ({ channelIdx: index().on(table.channel, table.seq), inboxIdx: index().on(table.toAgentId, table.seq) }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.chainId, table.id] }),
+    channelIdx: index().on(table.channel, table.seq),
+    inboxIdx: index().on(table.toAgentId, table.seq),
+  }),
 );
 
 // ---------------------------------------------------------------- audit log
@@ -341,7 +411,8 @@ export const message = onchainTable(
 export const activity = onchainTable(
   "activity",
   (t) => ({
-    id: t.text().primaryKey(),
+    chainId: t.integer().notNull(),
+    id: t.text().notNull(),
     contract: t.text().notNull(),
     event: t.text().notNull(),
     agentId: t.bigint(),
@@ -354,9 +425,9 @@ export const activity = onchainTable(
     timestamp: t.bigint().notNull(),
     txHash: t.hex().notNull(),
   }),
-  (table) => ({
-    orderIdx: index().on(table.blockNumber, table.logIndex),
+  (table) => ({ pk: primaryKey({ columns: [table.chainId, table.id] }),
+    orderIdx: index().on(table.chainId, table.blockNumber, table.logIndex),
     agentIdx: index().on(table.agentId),
-    taskIdx: index().on(table.taskId, table.blockNumber, table.logIndex),
+    taskIdx: index().on(table.chainId, table.taskId, table.blockNumber, table.logIndex),
   }),
 );

@@ -1,9 +1,10 @@
 import { proposal, vote } from "ponder:schema";
 import { handle } from "./lib/activity.js";
 
-handle("Governance:ProposalCreated", async ({ event, context }) => {
+handle("Governance:ProposalCreated", async ({ event, context, chainId }) => {
   const a = event.args;
   await context.db.insert(proposal).values({
+    chainId,
     id: a.proposalId,
     groupId: a.groupId,
     proposer: a.proposer,
@@ -19,17 +20,18 @@ handle("Governance:ProposalCreated", async ({ event, context }) => {
   return { groupId: a.groupId };
 });
 
-handle("Governance:VoteCast", async ({ event, context }) => {
+handle("Governance:VoteCast", async ({ event, context, chainId }) => {
   const { proposalId, agentId, option, weight } = event.args;
-  await context.db.insert(vote).values({ proposalId, agentId, option, weight, timestamp: event.block.timestamp });
+  const timestamp = event.block.timestamp;
+  await context.db.insert(vote).values({ chainId, proposalId, agentId, option, weight, timestamp });
   const p = await context.db
-    .update(proposal, { id: proposalId })
+    .update(proposal, { chainId, id: proposalId })
     .set((row) => ({ totalVotes: row.totalVotes + weight }));
   return { agentId, groupId: p.groupId };
 });
 
-handle("Governance:ProposalFinalized", async ({ event, context }) => {
+handle("Governance:ProposalFinalized", async ({ event, context, chainId }) => {
   const { proposalId, outcome } = event.args;
-  const p = await context.db.update(proposal, { id: proposalId }).set({ finalized: true, outcome });
+  const p = await context.db.update(proposal, { chainId, id: proposalId }).set({ finalized: true, outcome });
   return { groupId: p.groupId };
 });

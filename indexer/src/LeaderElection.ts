@@ -1,17 +1,18 @@
 import { electionConfig, group, groupMember, term } from "ponder:schema";
 import { handle } from "./lib/activity.js";
 
-handle("LeaderElection:ElectionConfigured", async ({ event, context }) => {
+handle("LeaderElection:ElectionConfigured", async ({ event, context, chainId }) => {
   const { weightUnit, slashRecipient } = event.args;
   await context.db
     .insert(electionConfig)
-    .values({ id: 1, weightUnit, slashRecipient })
+    .values({ chainId, id: 1, weightUnit, slashRecipient })
     .onConflictDoUpdate({ weightUnit, slashRecipient });
 });
 
-handle("LeaderElection:GroupCreated", async ({ event, context }) => {
+handle("LeaderElection:GroupCreated", async ({ event, context, chainId }) => {
   const { groupId, name, creator, params, startTime } = event.args;
   await context.db.insert(group).values({
+    chainId,
     id: groupId,
     name,
     creator,
@@ -32,31 +33,31 @@ handle("LeaderElection:GroupCreated", async ({ event, context }) => {
   return { groupId };
 });
 
-handle("LeaderElection:MemberJoined", async ({ event, context }) => {
+handle("LeaderElection:MemberJoined", async ({ event, context, chainId }) => {
   const { groupId, agentId, weight } = event.args;
-  await context.db.insert(groupMember).values({ groupId, agentId, weight, joinedAt: event.block.timestamp });
-  await context.db.update(group, { id: groupId }).set((g) => ({ memberCount: g.memberCount + 1 }));
+  await context.db.insert(groupMember).values({ chainId, groupId, agentId, weight, joinedAt: event.block.timestamp });
+  await context.db.update(group, { chainId, id: groupId }).set((g) => ({ memberCount: g.memberCount + 1 }));
   return { groupId, agentId };
 });
 
-handle("LeaderElection:MemberLeft", async ({ event, context }) => {
+handle("LeaderElection:MemberLeft", async ({ event, context, chainId }) => {
   const { groupId, agentId } = event.args;
-  await context.db.delete(groupMember, { groupId, agentId });
-  await context.db.update(group, { id: groupId }).set((g) => ({ memberCount: g.memberCount - 1 }));
+  await context.db.delete(groupMember, { chainId, groupId, agentId });
+  await context.db.update(group, { chainId, id: groupId }).set((g) => ({ memberCount: g.memberCount - 1 }));
   return { groupId, agentId };
 });
 
 // A draw is requested (elect, failover, or the re-binding of an expired request); the seat is
 // unchanged until LeaderElected settles it.
-handle("LeaderElection:DrawRequested", async ({ event, context }) => {
+handle("LeaderElection:DrawRequested", async ({ event, context, chainId }) => {
   const { groupId, epoch, term: t, drawBlock } = event.args;
-  await context.db.update(group, { id: groupId }).set({ drawBlock, drawEpoch: epoch, drawTerm: t });
+  await context.db.update(group, { chainId, id: groupId }).set({ drawBlock, drawEpoch: epoch, drawTerm: t });
   return { groupId };
 });
 
-handle("LeaderElection:LeaderElected", async ({ event, context }) => {
+handle("LeaderElection:LeaderElected", async ({ event, context, chainId }) => {
   const { groupId, epoch, term: t, agentId } = event.args;
-  await context.db.update(group, { id: groupId }).set({
+  await context.db.update(group, { chainId, id: groupId }).set({
     leader: agentId,
     term: t,
     epoch,
@@ -66,6 +67,7 @@ handle("LeaderElection:LeaderElected", async ({ event, context }) => {
     drawTerm: 0n,
   });
   await context.db.insert(term).values({
+    chainId,
     groupId,
     term: t,
     epoch,
@@ -76,17 +78,17 @@ handle("LeaderElection:LeaderElected", async ({ event, context }) => {
   return { groupId, agentId };
 });
 
-handle("LeaderElection:Heartbeat", async ({ event, context }) => {
+handle("LeaderElection:Heartbeat", async ({ event, context, chainId }) => {
   const { groupId, agentId } = event.args;
-  const g = await context.db.update(group, { id: groupId }).set({ lastHeartbeat: event.block.timestamp });
-  await context.db.update(term, { groupId, term: g.term }).set((row) => ({ heartbeats: row.heartbeats + 1 }));
+  const g = await context.db.update(group, { chainId, id: groupId }).set({ lastHeartbeat: event.block.timestamp });
+  await context.db.update(term, { chainId, groupId, term: g.term }).set((row) => ({ heartbeats: row.heartbeats + 1 }));
   return { groupId, agentId };
 });
 
-handle("LeaderElection:LeaderFailedOver", async ({ event, context }) => {
+handle("LeaderElection:LeaderFailedOver", async ({ event, context, chainId }) => {
   const { groupId, term: t, agentId, caller } = event.args;
   // The seat is vacant until the redraw is settled (LeaderElected).
-  await context.db.update(group, { id: groupId }).set({ leader: 0n, lastHeartbeat: 0n });
-  await context.db.update(term, { groupId, term: t }).set({ failedOverBy: caller });
+  await context.db.update(group, { chainId, id: groupId }).set({ leader: 0n, lastHeartbeat: 0n });
+  await context.db.update(term, { chainId, groupId, term: t }).set({ failedOverBy: caller });
   return { groupId, agentId };
 });

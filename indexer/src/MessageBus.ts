@@ -1,9 +1,10 @@
 import { channel, message } from "ponder:schema";
 import { handle } from "./lib/activity.js";
 
-handle("MessageBus:ChannelMessage", async ({ event, context }) => {
+handle("MessageBus:ChannelMessage", async ({ event, context, chainId }) => {
   const a = event.args;
   await context.db.insert(message).values({
+    chainId,
     id: event.id,
     kind: "channel",
     channel: a.channel,
@@ -15,14 +16,15 @@ handle("MessageBus:ChannelMessage", async ({ event, context }) => {
   });
   await context.db
     .insert(channel)
-    .values({ id: a.channel, groupId: 0n, seq: a.seq })
+    .values({ chainId, id: a.channel, groupId: 0n, seq: a.seq })
     .onConflictDoUpdate({ seq: a.seq });
   return { agentId: a.from };
 });
 
-handle("MessageBus:DirectMessage", async ({ event, context }) => {
+handle("MessageBus:DirectMessage", async ({ event, context, chainId }) => {
   const a = event.args;
   await context.db.insert(message).values({
+    chainId,
     id: event.id,
     kind: "direct",
     toAgentId: a.to,
@@ -35,11 +37,11 @@ handle("MessageBus:DirectMessage", async ({ event, context }) => {
   return { agentId: a.to };
 });
 
-handle("MessageBus:ChannelRestricted", async ({ event, context }) => {
+handle("MessageBus:ChannelRestricted", async ({ event, context, chainId }) => {
   const a = event.args;
   await context.db
     .insert(channel)
-    .values({ id: a.channel, groupId: a.groupId, name: a.name, seq: 0n })
+    .values({ chainId, id: a.channel, groupId: a.groupId, name: a.name, seq: 0n })
     .onConflictDoUpdate({ groupId: a.groupId, name: a.name });
   return { groupId: a.groupId };
 });

@@ -1,9 +1,10 @@
 import { feedback, feedbackResponse } from "ponder:schema";
 import { handle } from "./lib/activity.js";
 
-handle("ReputationRegistry:NewFeedback", async ({ event, context }) => {
+handle("ReputationRegistry:NewFeedback", async ({ event, context, chainId }) => {
   const a = event.args;
   await context.db.insert(feedback).values({
+    chainId,
     agentId: a.agentId,
     client: a.clientAddress,
     feedbackIndex: a.feedbackIndex,
@@ -21,15 +22,16 @@ handle("ReputationRegistry:NewFeedback", async ({ event, context }) => {
   return { agentId: a.agentId };
 });
 
-handle("ReputationRegistry:FeedbackRevoked", async ({ event, context }) => {
+handle("ReputationRegistry:FeedbackRevoked", async ({ event, context, chainId }) => {
   const { agentId, clientAddress, feedbackIndex } = event.args;
-  await context.db.update(feedback, { agentId, client: clientAddress, feedbackIndex }).set({ revoked: true });
+  await context.db.update(feedback, { chainId, agentId, client: clientAddress, feedbackIndex }).set({ revoked: true });
   return { agentId };
 });
 
-handle("ReputationRegistry:ResponseAppended", async ({ event, context }) => {
+handle("ReputationRegistry:ResponseAppended", async ({ event, context, chainId }) => {
   const a = event.args;
   await context.db.insert(feedbackResponse).values({
+    chainId,
     id: event.id,
     agentId: a.agentId,
     client: a.clientAddress,
@@ -40,7 +42,7 @@ handle("ReputationRegistry:ResponseAppended", async ({ event, context }) => {
     timestamp: event.block.timestamp,
   });
   await context.db
-    .update(feedback, { agentId: a.agentId, client: a.clientAddress, feedbackIndex: a.feedbackIndex })
+    .update(feedback, { chainId, agentId: a.agentId, client: a.clientAddress, feedbackIndex: a.feedbackIndex })
     .set((row) => ({ responseCount: row.responseCount + 1 }));
   return { agentId: a.agentId };
 });

@@ -5,58 +5,58 @@ import { applyStake } from "./lib/weights.js";
 /** A stake row for an agent seen for the first time. */
 const fresh = { active: 0n, locked: 0n, unbonding: 0n, releaseAt: 0n, slashed: 0n };
 
-handle("StakeManager:Staked", async ({ event, context }) => {
+handle("StakeManager:Staked", async ({ event, context, chainId }) => {
   const { agentId, newStake } = event.args;
   const updatedAt = event.block.timestamp;
   await context.db
     .insert(stake)
-    .values({ ...fresh, agentId, active: newStake, updatedAt })
+    .values({ chainId, ...fresh, agentId, active: newStake, updatedAt })
     .onConflictDoUpdate({ active: newStake, updatedAt });
-  await applyStake(context.db, agentId, newStake);
+  await applyStake(context.db, chainId, agentId, newStake);
   return { agentId };
 });
 
-handle("StakeManager:UnstakeRequested", async ({ event, context }) => {
+handle("StakeManager:UnstakeRequested", async ({ event, context, chainId }) => {
   const { agentId, newStake, unbonding, releaseAt } = event.args;
   await context.db
-    .update(stake, { agentId })
+    .update(stake, { chainId, agentId })
     .set({ active: newStake, unbonding, releaseAt, updatedAt: event.block.timestamp });
-  await applyStake(context.db, agentId, newStake);
+  await applyStake(context.db, chainId, agentId, newStake);
   return { agentId };
 });
 
-handle("StakeManager:Withdrawn", async ({ event, context }) => {
+handle("StakeManager:Withdrawn", async ({ event, context, chainId }) => {
   const { agentId, unbonding } = event.args;
   // What a lock kept back stays unbonding, with its release time.
   await context.db
-    .update(stake, { agentId })
+    .update(stake, { chainId, agentId })
     .set((row) => ({ unbonding, releaseAt: unbonding === 0n ? 0n : row.releaseAt, updatedAt: event.block.timestamp }));
   return { agentId };
 });
 
-handle("StakeManager:StakeLocked", async ({ event, context }) => {
+handle("StakeManager:StakeLocked", async ({ event, context, chainId }) => {
   const { agentId, locked } = event.args;
-  await context.db.update(stake, { agentId }).set({ locked, updatedAt: event.block.timestamp });
+  await context.db.update(stake, { chainId, agentId }).set({ locked, updatedAt: event.block.timestamp });
   return { agentId };
 });
 
-handle("StakeManager:StakeUnlocked", async ({ event, context }) => {
+handle("StakeManager:StakeUnlocked", async ({ event, context, chainId }) => {
   const { agentId, locked } = event.args;
   const updatedAt = event.block.timestamp;
   // An unlock of nothing may name an agent that never staked.
   await context.db
     .insert(stake)
-    .values({ ...fresh, agentId, locked, updatedAt })
+    .values({ chainId, ...fresh, agentId, locked, updatedAt })
     .onConflictDoUpdate({ locked, updatedAt });
   return { agentId };
 });
 
-handle("StakeManager:Slashed", async ({ event, context }) => {
+handle("StakeManager:Slashed", async ({ event, context, chainId }) => {
   const a = event.args;
   const updatedAt = event.block.timestamp;
   await context.db
     .insert(stake)
-    .values({ ...fresh, agentId: a.agentId, active: a.newStake, unbonding: a.unbonding, slashed: a.amount, updatedAt })
+    .values({ ...fresh, chainId, agentId: a.agentId, active: a.newStake, unbonding: a.unbonding, slashed: a.amount, updatedAt })
     .onConflictDoUpdate((row) => ({
       active: a.newStake,
       unbonding: a.unbonding,
@@ -64,6 +64,7 @@ handle("StakeManager:Slashed", async ({ event, context }) => {
       updatedAt,
     }));
   await context.db.insert(slash).values({
+    chainId,
     id: event.id,
     agentId: a.agentId,
     slasher: a.slasher,
@@ -72,7 +73,7 @@ handle("StakeManager:Slashed", async ({ event, context }) => {
     reason: a.reason,
     timestamp: event.block.timestamp,
   });
-  await applyStake(context.db, a.agentId, a.newStake);
+  await applyStake(context.db, chainId, a.agentId, a.newStake);
   return { agentId: a.agentId };
 });
 

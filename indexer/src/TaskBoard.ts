@@ -18,9 +18,10 @@ const reopened = (row: { reward: bigint }, timestamp: bigint) => ({
   updatedAt: timestamp,
 });
 
-handle("TaskBoard:TaskPosted", async ({ event, context }) => {
+handle("TaskBoard:TaskPosted", async ({ event, context, chainId }) => {
   const { taskId, poster, capability, spec, scheduleId, round } = event.args;
   await context.db.insert(task).values({
+    chainId,
     id: taskId,
     status: "open",
     poster,
@@ -52,15 +53,15 @@ handle("TaskBoard:TaskPosted", async ({ event, context }) => {
     updatedAt: event.block.timestamp,
   });
   if (scheduleId !== 0n) {
-    await context.db.insert(scheduleRound).values({ scheduleId, round, taskId });
-    await context.db.update(schedule, { id: scheduleId }).set((s) => ({ spawned: s.spawned + 1 }));
+    await context.db.insert(scheduleRound).values({ chainId, scheduleId, round, taskId });
+    await context.db.update(schedule, { chainId, id: scheduleId }).set((s) => ({ spawned: s.spawned + 1 }));
   }
   return { taskId };
 });
 
-handle("TaskBoard:TaskClaimed", async ({ event, context }) => {
+handle("TaskBoard:TaskClaimed", async ({ event, context, chainId }) => {
   const { taskId, agentId, attempt, leaseExpiry, lockedReward } = event.args;
-  await context.db.update(task, { id: taskId }).set({
+  await context.db.update(task, { chainId, id: taskId }).set({
     status: "claimed",
     claimant: agentId,
     attempt,
@@ -72,15 +73,15 @@ handle("TaskBoard:TaskClaimed", async ({ event, context }) => {
   return { taskId, agentId };
 });
 
-handle("TaskBoard:LeaseRenewed", async ({ event, context }) => {
+handle("TaskBoard:LeaseRenewed", async ({ event, context, chainId }) => {
   const { taskId, agentId, leaseExpiry } = event.args;
-  await context.db.update(task, { id: taskId }).set({ leaseExpiry, updatedAt: event.block.timestamp });
+  await context.db.update(task, { chainId, id: taskId }).set({ leaseExpiry, updatedAt: event.block.timestamp });
   return { taskId, agentId };
 });
 
-handle("TaskBoard:TaskSubmitted", async ({ event, context }) => {
+handle("TaskBoard:TaskSubmitted", async ({ event, context, chainId }) => {
   const { taskId, agentId, resultURI, resultHash, reviewDeadline } = event.args;
-  await context.db.update(task, { id: taskId }).set({
+  await context.db.update(task, { chainId, id: taskId }).set({
     status: "submitted",
     resultURI,
     resultHash,
@@ -91,59 +92,59 @@ handle("TaskBoard:TaskSubmitted", async ({ event, context }) => {
   return { taskId, agentId };
 });
 
-handle("TaskBoard:TaskAccepted", async ({ event, context }) => {
+handle("TaskBoard:TaskAccepted", async ({ event, context, chainId }) => {
   const { taskId, agentId } = event.args;
   await context.db
-    .update(task, { id: taskId })
+    .update(task, { chainId, id: taskId })
     .set({ status: "accepted", reviewDeadline: null, updatedAt: event.block.timestamp });
   return { taskId, agentId };
 });
 
-handle("TaskBoard:TaskRejected", async ({ event, context }) => {
+handle("TaskBoard:TaskRejected", async ({ event, context, chainId }) => {
   const { taskId, agentId } = event.args;
-  await context.db.update(task, { id: taskId }).set((row) => reopened(row, event.block.timestamp));
+  await context.db.update(task, { chainId, id: taskId }).set((row) => reopened(row, event.block.timestamp));
   return { taskId, agentId };
 });
 
-handle("TaskBoard:TaskReclaimed", async ({ event, context }) => {
+handle("TaskBoard:TaskReclaimed", async ({ event, context, chainId }) => {
   const { taskId, agentId } = event.args;
-  await context.db.update(task, { id: taskId }).set((row) => reopened(row, event.block.timestamp));
+  await context.db.update(task, { chainId, id: taskId }).set((row) => reopened(row, event.block.timestamp));
   return { taskId, agentId };
 });
 
-handle("TaskBoard:TaskCancelled", async ({ event, context }) => {
+handle("TaskBoard:TaskCancelled", async ({ event, context, chainId }) => {
   const { taskId } = event.args;
-  await context.db.update(task, { id: taskId }).set({ status: "cancelled", updatedAt: event.block.timestamp });
+  await context.db.update(task, { chainId, id: taskId }).set({ status: "cancelled", updatedAt: event.block.timestamp });
   return { taskId };
 });
 
-handle("TaskBoard:TaskExpired", async ({ event, context }) => {
+handle("TaskBoard:TaskExpired", async ({ event, context, chainId }) => {
   const { taskId } = event.args;
-  await context.db.update(task, { id: taskId }).set({ status: "expired", updatedAt: event.block.timestamp });
+  await context.db.update(task, { chainId, id: taskId }).set({ status: "expired", updatedAt: event.block.timestamp });
   return { taskId };
 });
 
-handle("TaskBoard:TaskHandedOff", async ({ event, context }) => {
+handle("TaskBoard:TaskHandedOff", async ({ event, context, chainId }) => {
   const { taskId, fromAgentId, toAgentId, attempt } = event.args;
   await context.db
-    .update(task, { id: taskId })
+    .update(task, { chainId, id: taskId })
     .set({ handoffTo: toAgentId, handoffAttempt: attempt, updatedAt: event.block.timestamp });
   return { taskId, agentId: fromAgentId };
 });
 
-handle("TaskBoard:TaskEscalated", async ({ event, context }) => {
+handle("TaskBoard:TaskEscalated", async ({ event, context, chainId }) => {
   const { taskId, agentId, leaseRemaining, answerBy } = event.args;
   await context.db
-    .update(task, { id: taskId })
+    .update(task, { chainId, id: taskId })
     .set({ status: "escalated", leaseExpiry: 0n, leaseRemaining, answerBy, updatedAt: event.block.timestamp });
   return { taskId, agentId };
 });
 
-handle("TaskBoard:EscalationResolved", async ({ event, context }) => {
+handle("TaskBoard:EscalationResolved", async ({ event, context, chainId }) => {
   const { taskId, resume, leaseExpiry } = event.args;
   const updatedAt = event.block.timestamp;
   await context.db
-    .update(task, { id: taskId })
+    .update(task, { chainId, id: taskId })
     .set((row) =>
       resume
         ? { status: "claimed", leaseExpiry, leaseRemaining: 0n, answerBy: null, updatedAt }
@@ -152,18 +153,19 @@ handle("TaskBoard:EscalationResolved", async ({ event, context }) => {
   return { taskId };
 });
 
-handle("TaskBoard:EscalationExpired", async ({ event, context }) => {
+handle("TaskBoard:EscalationExpired", async ({ event, context, chainId }) => {
   const { taskId, agentId } = event.args;
-  await context.db.update(task, { id: taskId }).set((row) => reopened(row, event.block.timestamp));
+  await context.db.update(task, { chainId, id: taskId }).set((row) => reopened(row, event.block.timestamp));
   return { taskId, agentId };
 });
 
 /** A settlement whose reputation write failed: in the task's history, so the missing feedback can be found. */
 handle("TaskBoard:FeedbackFailed", ({ event }) => ({ taskId: event.args.taskId, agentId: event.args.agentId }));
 
-handle("TaskBoard:ScheduleCreated", async ({ event, context }) => {
+handle("TaskBoard:ScheduleCreated", async ({ event, context, chainId }) => {
   const { scheduleId, poster, template, firstAt, interval, count } = event.args;
   await context.db.insert(schedule).values({
+    chainId,
     id: scheduleId,
     poster,
     template: jsonArgs(template),
@@ -175,21 +177,21 @@ handle("TaskBoard:ScheduleCreated", async ({ event, context }) => {
   });
 });
 
-handle("TaskBoard:ScheduleCancelled", async ({ event, context }) => {
-  await context.db.update(schedule, { id: event.args.scheduleId }).set({ cancelled: true });
+handle("TaskBoard:ScheduleCancelled", async ({ event, context, chainId }) => {
+  await context.db.update(schedule, { chainId, id: event.args.scheduleId }).set({ cancelled: true });
 });
 
-handle("TaskBoard:Credited", async ({ event, context }) => {
+handle("TaskBoard:Credited", async ({ event, context, chainId }) => {
   const { account, token, amount, taskId } = event.args;
   await context.db
     .insert(credit)
-    .values({ account, token, amount })
+    .values({ chainId, account, token, amount })
     .onConflictDoUpdate((row) => ({ amount: row.amount + amount }));
   // Credits are the task's money, not its history (REST /tasks/:id leaves them out).
   return taskId === 0n ? {} : { taskId };
 });
 
-handle("TaskBoard:CreditWithdrawn", async ({ event, context }) => {
+handle("TaskBoard:CreditWithdrawn", async ({ event, context, chainId }) => {
   const { account, token, amount } = event.args;
-  await context.db.update(credit, { account, token }).set((row) => ({ amount: row.amount - amount }));
+  await context.db.update(credit, { chainId, account, token }).set((row) => ({ amount: row.amount - amount }));
 });

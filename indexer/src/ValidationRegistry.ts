@@ -1,9 +1,10 @@
 import { validation } from "ponder:schema";
 import { handle } from "./lib/activity.js";
 
-handle("ValidationRegistry:ValidationRequest", async ({ event, context }) => {
+handle("ValidationRegistry:ValidationRequest", async ({ event, context, chainId }) => {
   const a = event.args;
   await context.db.insert(validation).values({
+    chainId,
     requestHash: a.requestHash,
     validator: a.validatorAddress,
     agentId: a.agentId,
@@ -14,9 +15,9 @@ handle("ValidationRegistry:ValidationRequest", async ({ event, context }) => {
   return { agentId: a.agentId };
 });
 
-handle("ValidationRegistry:ValidationResponse", async ({ event, context }) => {
+handle("ValidationRegistry:ValidationResponse", async ({ event, context, chainId }) => {
   const a = event.args;
-  await context.db.update(validation, { requestHash: a.requestHash }).set({
+  await context.db.update(validation, { chainId, requestHash: a.requestHash }).set({
     response: a.response,
     responseURI: a.responseURI,
     responseHash: a.responseHash,

@@ -1,8 +1,9 @@
 /**
  * The consistency oracle: every indexed entity against what the contracts' view functions say.
- * Returns the mismatches (empty when the indexer agrees with the chain).
+ * Returns the mismatches (empty when the indexer agrees with the chain). An indexer may follow
+ * several chains: the oracle compares the rows of one chain (the deployment's) with that chain.
  */
-import { createClient } from "@ponder/client";
+import { createClient, eq } from "@ponder/client";
 import { type Address, createPublicClient, getAddress, http, zeroAddress, stringify } from "viem";
 import * as schema from "../../indexer/ponder.schema.ts";
 import { taskStatusNames } from "@stigmergy/contracts";
@@ -28,9 +29,14 @@ export async function checkConsistency(indexerUrl: string, rpcUrl: string, deplo
   };
   const block = await chain.getBlock();
   const now = block.timestamp;
+  /** The rows of `table` on this deployment's chain (every table has a chainId column). */
+  const rows = <T extends { $inferSelect: unknown }>(table: T): Promise<T["$inferSelect"][]> => {
+    const t = table as unknown as typeof schema.agent;
+    return client.db.select().from(t).where(eq(t.chainId, deployment.chainId)) as never;
+  };
 
   // Agents: every registered id, owner, URI, wallet, capabilities.
-  const agents = await client.db.select().from(schema.agent);
+  const agents = await rows(schema.agent);
   expect("agent count", agents.length, Number(await read<bigint>(c.IdentityRegistry!, abis.IdentityRegistry, "lastAgentId")));
   for (const a of agents) {
     expect(`agent ${a.id} owner`, a.owner, lower(await read<Address>(c.IdentityRegistry!, abis.IdentityRegistry, "ownerOf", [a.id])));
@@ -39,22 +45,22 @@ export async function checkConsistency(indexerUrl: string, rpcUrl: string, deplo
     expect(`agent ${a.id} wallet`, a.wallet, wallet === zeroAddress ? null : lower(wallet));
     expect(`agent ${a.id} capabilities`, a.capabilities, await read<string[]>(c.IdentityRegistry!, abis.IdentityRegistry, "capabilitiesOf", [a.id]));
   }
-  for (const m of await client.db.select().from(schema.agentMetadata)) {
+  for (const m of await rows(schema.agentMetadata)) {
     expect(`metadata ${m.agentId}/${m.key}`, m.value, await read<string>(c.IdentityRegistry!, abis.IdentityRegistry, "getMetadata", [m.agentId, m.key]));
   }
 
   // Reputation and validation.
-  for (const f of await client.db.select().from(schema.feedback)) {
+  for (const f of await rows(schema.feedback)) {
     const [value, decimals, tag1, tag2, revoked] = await read<[bigint, number, string, string, boolean]>(c.ReputationRegistry!, abis.ReputationRegistry, "readFeedback", [f.agentId, f.client, f.feedbackIndex]);
     expect(`feedback ${f.agentId}/${f.client}/${f.feedbackIndex}`, [f.value, f.valueDecimals, f.tag1, f.tag2, f.revoked], [value, decimals, tag1, tag2, revoked]);
   }
-  for (const v of await client.db.select().from(schema.validation)) {
+  for (const v of await rows(schema.validation)) {
     const [validator, agentId, response, responseHash, tag, lastUpdate] = await read<[Address, bigint, number, string, string, bigint]>(c.ValidationRegistry!, abis.ValidationRegistry, "getValidationStatus", [v.requestHash]);
     expect(`validation ${v.requestHash}`, [v.validator, v.agentId, v.response ?? 0, v.responseHash ?? `0x${"0".repeat(64)}`, v.tag ?? "", v.lastUpdate], [lower(validator), agentId, response, responseHash, tag, lastUpdate]);
   }
 
   // Stake.
-  for (const s of await client.db.select().from(schema.stake)) {
+  for (const s of await rows(schema.stake)) {
     expect(`stake ${s.agentId} active`, s.active, await read<bigint>(c.StakeManager!, abis.StakeManager, "stakeOf", [s.agentId]));
     const [unbonding, releaseAt] = await read<[bigint, bigint]>(c.StakeManager!, abis.StakeManager, "unbondingOf", [s.agentId]);
     expect(`stake ${s.agentId} unbonding`, [s.unbonding, s.releaseAt], [unbonding, unbonding === 0n ? 0n : releaseAt]);
@@ -62,8 +68,8 @@ export async function checkConsistency(indexerUrl: string, rpcUrl: string, deplo
   }
 
   // Groups, members (weights), leaders.
-  const members = await client.db.select().from(schema.groupMember);
-  for (const g of await client.db.select().from(schema.group)) {
+  const members = await rows(schema.groupMember);
+  for (const g of await rows(schema.group)) {
     const [leader, term, epoch, lastHeartbeat] = await read<[bigint, bigint, bigint, bigint]>(c.LeaderElection!, abis.LeaderElection, "currentLeader", [g.id]);
     expect(`group ${g.id} leader`, [g.leader, g.term, g.epoch, g.lastHeartbeat], [leader, term, epoch, lastHeartbeat]);
     const [drawBlock, drawEpoch, drawTerm] = await read<[bigint, bigint, bigint, bigint]>(c.LeaderElection!, abis.LeaderElection, "pendingDraw", [g.id]);
@@ -80,22 +86,22 @@ export async function checkConsistency(indexerUrl: string, rpcUrl: string, deplo
   }
 
   // Governance.
-  for (const p of await client.db.select().from(schema.proposal)) {
+  for (const p of await rows(schema.proposal)) {
     const onChain = await read<{ totalVotes: bigint; finalized: boolean; outcome: number; quorumVotes: bigint }>(c.Governance!, abis.Governance, "getProposal", [p.id]);
     expect(`proposal ${p.id}`, [p.totalVotes, p.finalized, p.finalized ? p.outcome : 0, p.quorumVotes], [onChain.totalVotes, onChain.finalized, onChain.outcome, onChain.quorumVotes]);
   }
-  for (const v of await client.db.select().from(schema.vote)) {
+  for (const v of await rows(schema.vote)) {
     expect(`vote ${v.proposalId}/${v.agentId}`, true, await read<boolean>(c.Governance!, abis.Governance, "hasVoted", [v.proposalId, v.agentId]));
   }
 
   // Locks.
-  for (const l of await client.db.select().from(schema.lock)) {
+  for (const l of await rows(schema.lock)) {
     const [holder, token, expiresAt] = await read<[bigint, bigint, bigint]>(c.LockManager!, abis.LockManager, "holderOf", [l.key]);
     expect(`lock ${l.key}`, [now < l.expiresAt ? l.holder : 0n, l.fencingToken, l.expiresAt], [holder, token, expiresAt]);
   }
 
   // Tasks: every field of getTask, the timer by status, the pending handoff.
-  const tasks = await client.db.select().from(schema.task);
+  const tasks = await rows(schema.task);
   expect("task count", tasks.length, Number(await read<bigint>(c.TaskBoard!, abis.TaskBoard, "taskCount")));
   for (const t of tasks) {
     const v = await read<Record<string, unknown>>(c.TaskBoard!, abis.TaskBoard, "getTask", [t.id]);
@@ -109,25 +115,25 @@ export async function checkConsistency(indexerUrl: string, rpcUrl: string, deplo
     expect(`task ${t.id} pending handoff`, pending, await read<bigint>(c.TaskBoard!, abis.TaskBoard, "pendingHandoff", [t.id]));
     expect(`task ${t.id} escalation deadline`, t.status === "escalated" ? t.answerBy : 0n, await read<bigint>(c.TaskBoard!, abis.TaskBoard, "escalationDeadline", [t.id]));
   }
-  for (const s of await client.db.select().from(schema.schedule)) {
+  for (const s of await rows(schema.schedule)) {
     const v = await read<{ spawned: number; cancelled: boolean; count: number }>(c.TaskBoard!, abis.TaskBoard, "getSchedule", [s.id]);
     expect(`schedule ${s.id}`, [s.spawned, s.cancelled, s.count], [v.spawned, v.cancelled, v.count]);
   }
-  for (const r of await client.db.select().from(schema.scheduleRound)) {
+  for (const r of await rows(schema.scheduleRound)) {
     expect(`schedule ${r.scheduleId} round ${r.round}`, r.taskId, await read<bigint>(c.TaskBoard!, abis.TaskBoard, "roundTask", [r.scheduleId, r.round]));
   }
-  for (const cr of await client.db.select().from(schema.credit)) {
+  for (const cr of await rows(schema.credit)) {
     expect(`credit ${cr.account}/${cr.token}`, cr.amount, await read<bigint>(c.TaskBoard!, abis.TaskBoard, "creditOf", [getAddress(cr.account), getAddress(cr.token)]));
   }
 
   // Messages: channel and inbox counters.
-  for (const ch of await client.db.select().from(schema.channel)) {
+  for (const ch of await rows(schema.channel)) {
     expect(`channel ${ch.id}`, [ch.seq, ch.groupId], [
       await read<bigint>(c.MessageBus!, abis.MessageBus, "channelSeq", [ch.id]),
       await read<bigint>(c.MessageBus!, abis.MessageBus, "channelGroup", [ch.id]),
     ]);
   }
-  const direct = (await client.db.select().from(schema.message)).filter((m) => m.kind === "direct");
+  const direct = (await rows(schema.message)).filter((m) => m.kind === "direct");
   for (const agentId of new Set(direct.map((m) => m.toAgentId!))) {
     const inbox = direct.filter((m) => m.toAgentId === agentId).map((m) => m.seq);
     expect(`inbox ${agentId}`, inbox.length === 0 ? 0n : inbox.reduce((a, b) => (a > b ? a : b)), await read<bigint>(c.MessageBus!, abis.MessageBus, "inboxSeq", [agentId]));
@@ -135,7 +141,7 @@ export async function checkConsistency(indexerUrl: string, rpcUrl: string, deplo
 
   // The audit log has one row per log the contracts emitted.
   const logs = await chain.getLogs({ address: Object.values(c).filter((a) => a !== c.StakeToken) as Address[], fromBlock: BigInt(deployment.startBlock), toBlock: block.number });
-  const activity = await client.db.select().from(schema.activity);
+  const activity = await rows(schema.activity);
   expect("activity rows = contract logs", activity.length, logs.length);
   return problems;
 }
@@ -153,15 +159,20 @@ export async function dumpTables(indexerUrl: string): Promise<Record<string, str
   return out;
 }
 
-/** Resolves once the indexer has processed the node's current head block. */
+/**
+ * Resolves once the indexer has processed the node's current head block (on the node's chain, when
+ * the indexer follows several).
+ */
 export async function waitForIndexer(indexerUrl: string, rpcUrl: string, timeoutMs = 180_000): Promise<void> {
   const chain = createPublicClient({ transport: http(rpcUrl) });
-  const head = Number(await chain.getBlockNumber());
+  const [head, chainId] = await Promise.all([chain.getBlockNumber().then(Number), chain.getChainId()]);
   const started = Date.now();
   while (Date.now() - started < timeoutMs) {
     try {
-      const status = (await (await fetch(`${indexerUrl}/status`)).json()) as { stigmergy?: { block?: { number: number } } };
-      if ((status.stigmergy?.block?.number ?? -1) >= head) return;
+      type Status = Record<string, { id: number; block?: { number: number } }>;
+      const status = (await (await fetch(`${indexerUrl}/status`)).json()) as Status;
+      const ours = Object.values(status).find((s) => s.id === chainId);
+      if ((ours?.block?.number ?? -1) >= head) return;
     } catch {
       // restarting
     }

@@ -96,6 +96,7 @@ const RUN_ELSEWHERE: Record<string, string> = {
   "npm run deploy -- --network localhostOp": "test/e2e/deploy.test.ts",
   STIGMERGY_TREASURY: "test/e2e/deploy.test.ts",
   STIGMERGY_RANDOMNESS: "test/e2e/deploy.test.ts",
+  STIGMERGY_CHAINS: "test/e2e/multichain.test.ts",
   STIGMERGY_RPC_GRACE_MS: "test/e2e/outage.test.ts",
   STIGMERGY_READY_MAX_LAG: "test/e2e/outage.test.ts",
   STIGMERGY_REORG_GRACE_MS: "test/e2e/reorg.test.ts",

@@ -2,10 +2,12 @@
  * The dashboard's routes: the built web app (dashboard/dist) under /dashboard/ (and / sends you
  * there), plus the two small REST answers it needs that no table holds:
  *
- *   GET /deployment  the chain id, start block and contract addresses this indexer follows
- *                    (the deployment file it was started with)
- *   GET /escrow      the TaskBoard's books per token, read from the chain at the indexed block:
- *                    balance held, totalEscrowed and totalCredits (balance = escrowed + credits)
+ *   GET /chains            the chains this indexer follows: id, name and deployment of each
+ *   GET /deployment?chain= the chain id, start block and contract addresses this indexer follows
+ *                          (the deployment file it was started with)
+ *   GET /escrow?chain=     the TaskBoard's books per token, read from the chain at the indexed block:
+ *                          balance held, totalEscrowed and totalCredits (balance = escrowed + credits)
+ * (`chain` required when several chains are indexed)
  *
  * The app is static files built by `npm run build` (scripts/lib/build.ts, step "dashboard"); when
  * they are missing, /dashboard/ says how to build them.
@@ -15,10 +17,13 @@ import { dirname, extname, join, normalize, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { db, publicClients } from "ponder:api";
 import { credit, task } from "ponder:schema";
+import { eq } from "ponder";
 import { Hono } from "hono";
 import { abis, contractAddress, type Deployment, parseDeployment } from "@stigmergy/contracts";
 import { type Address, erc20Abi, zeroAddress } from "viem";
 import { indexedBlock } from "../lib/ponder.js";
+import { chainOf, type IndexedChain } from "./params.js";
+import { chains } from "./runtime.js";
 
 const INDEXER_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const DIST = join(INDEXER_DIR, "..", "dashboard", "dist");
@@ -34,16 +39,18 @@ const TYPES: Record<string, string> = {
   ".txt": "text/plain; charset=utf-8",
 };
 
-/** The deployment file the indexer follows (as ponder.config.ts finds it), read once. */
-let deployment: Deployment | undefined;
-function followedDeployment(): Deployment {
-  if (deployment) return deployment;
-  const chainId = Number(process.env.STIGMERGY_CHAIN_ID ?? 31337);
+/** The deployment files the indexer follows (as ponder.config.ts finds them), each read once. */
+const deployments = new Map<number, Deployment>();
+function followedDeployment(chainId: number): Deployment {
+  const known = deployments.get(chainId);
+  if (known) return known;
   const dir = process.env.STIGMERGY_DEPLOYMENTS_DIR ?? join(INDEXER_DIR, "..", "deployments");
   const path = join(dir, `${chainId}.json`);
-  deployment = parseDeployment(JSON.parse(readFileSync(path, "utf8")), path);
+  const deployment = parseDeployment(JSON.parse(readFileSync(path, "utf8")), path);
+  deployments.set(chainId, deployment);
   return deployment;
 }
+const deploymentBody = (d: Deployment) => ({ chainId: d.chainId, startBlock: d.startBlock, contracts: d.contracts });
 
 type Books = { block: string; taskBoard: Address; tokens: { token: Address; balance: string; escrowed: string; credits: string }[] };
 
@@ -65,34 +72,40 @@ export function dashboard(): Hono {
     return c.body(readFileSync(file), 200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream", "cache-control": cache });
   });
 
-  app.get("/deployment", (c) => {
-    const d = followedDeployment();
-    return c.json({ chainId: d.chainId, startBlock: d.startBlock, contracts: d.contracts });
-  });
+  app.get("/chains", (c) =>
+    c.json({ chains: chains.map((chain) => ({ ...deploymentBody(followedDeployment(chain.id)), name: chain.name })) }),
+  );
 
-  // One chain read per indexed block, however many dashboards ask.
-  let cached: { block: number; books: Promise<Books> } | undefined;
+  app.get("/deployment", (c) => c.json(deploymentBody(followedDeployment(chainOf(c.req.query("chain"), chains).id))));
+
+  // One chain read per indexed block and chain, however many dashboards ask.
+  const cached = new Map<number, { block: number; books: Promise<Books> }>();
   app.get("/escrow", async (c) => {
-    const block = await indexedBlock();
+    const chain = chainOf(c.req.query("chain"), chains);
+    const block = await indexedBlock(chain.name);
     if (block === undefined) return c.json({ error: "not_ready", reason: "nothing is indexed yet" }, 503);
-    if (cached?.block !== block) {
-      const books = readBooks(BigInt(block));
-      cached = { block, books };
-      books.catch(() => (cached = undefined));
+    let entry = cached.get(chain.id);
+    if (entry?.block !== block) {
+      const books = readBooks(chain, BigInt(block));
+      entry = { block, books };
+      cached.set(chain.id, entry);
+      books.catch(() => cached.delete(chain.id));
     }
-    return c.json(await cached.books);
+    return c.json(await entry.books);
   });
   return app;
 }
 
 /** Balance, totalEscrowed and totalCredits of every token the TaskBoard has held, at `block`. */
-async function readBooks(blockNumber: bigint): Promise<Books> {
-  const client = Object.values(publicClients)[0]!;
-  const taskBoard = contractAddress(followedDeployment(), "TaskBoard");
+async function readBooks(chain: IndexedChain, blockNumber: bigint): Promise<Books> {
+  const client = (publicClients as Record<string, (typeof publicClients)[keyof typeof publicClients]>)[chain.name]!;
+  const taskBoard = contractAddress(followedDeployment(chain.id), "TaskBoard");
   const seen = new Set<string>([zeroAddress]);
-  for (const r of await db.selectDistinct({ token: task.rewardToken }).from(task)) seen.add(r.token.toLowerCase());
-  for (const r of await db.selectDistinct({ token: credit.token }).from(credit)) seen.add(r.token.toLowerCase());
-  const tokens = await Promise.all(
+  const tokens = db.selectDistinct({ token: task.rewardToken }).from(task).where(eq(task.chainId, chain.id));
+  for (const r of await tokens) seen.add(r.token.toLowerCase());
+  const credited = db.selectDistinct({ token: credit.token }).from(credit).where(eq(credit.chainId, chain.id));
+  for (const r of await credited) seen.add(r.token.toLowerCase());
+  const books = await Promise.all(
     [...seen].sort().map(async (token) => {
       const address = token as Address;
       const [balance, escrowed, credits] = await Promise.all([
@@ -105,5 +118,5 @@ async function readBooks(blockNumber: bigint): Promise<Books> {
       return { token: address, balance: balance.toString(), escrowed: escrowed.toString(), credits: credits.toString() };
     }),
   );
-  return { block: blockNumber.toString(), taskBoard, tokens };
+  return { block: blockNumber.toString(), taskBoard, tokens: books };
 }

@@ -55,3 +55,31 @@ export function limit(value: string | undefined): number {
   if (n < 1 || n > 500) throw new BadRequest("limit", "must be between 1 and 500");
   return n;
 }
+
+/** An indexed chain, as a route names it. */
+export type IndexedChain = { id: number; name: string };
+
+const chainList = (chains: readonly IndexedChain[]) => chains.map((c) => `${c.id} (${c.name})`).join(", ");
+
+/**
+ * A list's `?chain=` filter: an indexed chain's id, or undefined (every chain). A chain this indexer
+ * does not follow is a 400 naming the ones it does.
+ */
+export function chainFilter(value: string | undefined, chains: readonly IndexedChain[]): IndexedChain | undefined {
+  if (value === undefined || value === "") return undefined;
+  const id = Number(uint("chain", value));
+  const chain = chains.find((c) => c.id === id);
+  if (!chain) throw new BadRequest("chain", `this indexer follows ${chainList(chains)}, not ${value}`);
+  return chain;
+}
+
+/**
+ * The chain an id route (`/tasks/:id`, …) reads: `?chain=`, which may be left out while the indexer
+ * follows one chain. With several, an id names nothing until its chain is given: a 400 naming them.
+ */
+export function chainOf(value: string | undefined, chains: readonly IndexedChain[]): IndexedChain {
+  const chain = chainFilter(value, chains);
+  if (chain) return chain;
+  if (chains.length === 1) return chains[0]!;
+  throw new BadRequest("chain", `is required: this indexer follows several chains, ${chainList(chains)}`);
+}

@@ -3,6 +3,13 @@
  * answers 200 whenever the process runs and its `/ready` stays 200 once the backfill is done, even
  * while the chain is unreachable or the index falls behind; they stay as Ponder defines them.
  *
+ * Every indexed chain is probed on its own (Ponder's multichain ordering indexes each at its own
+ * pace: a chain whose node is down holds the others back in nothing). With one chain the body is
+ * that chain's, as below. With several, it also has `chains` (each chain's body, by name); /readyz
+ * is 200 when every chain is ready, /readyz?chain=<id> when that chain is, and /healthz is 503
+ * only when every chain's JSON-RPC has failed beyond the grace period (one dead node is not a
+ * reason to restart an indexer that serves the other chains).
+ *
  *   GET /healthz  liveness: 200 while the chain's JSON-RPC has not been failing for longer than
  *                 STIGMERGY_RPC_GRACE_MS (default 10 s); 503 otherwise.
  *   GET /readyz   200 when Ponder's backfill is done, the chain answered the latest probe, the
@@ -22,6 +29,7 @@
 import { Hono } from "hono";
 import { chainClient, hashAt, headNumber } from "../lib/chain.js";
 import { backfilled, indexedBlock } from "../lib/ponder.js";
+import { chainFilter } from "./params.js";
 
 /** The block of an indexed event, as the index recorded it. */
 export type IndexedBlock = { number: number; hash: string };
@@ -40,21 +48,29 @@ type Observation = {
   ponderReady: boolean;
 };
 
-export type ProbeOptions = {
+/** One chain the probes watch. */
+export type ProbedChain = {
+  id: number;
+  name: string;
   rpcUrl: string;
-  /** The latest indexed event's block (`undefined` when nothing is indexed yet). */
+  /** The latest indexed event's block on this chain (`undefined` when nothing is indexed yet). */
   latestEventBlock: () => Promise<IndexedBlock | undefined>;
+};
+
+export type ProbeOptions = {
+  chains: ProbedChain[];
   /** Watch for deep reorgs in the background (the indexing process); a read replica only answers. */
   watchReorgs: boolean;
 };
 
-export function probes(options: ProbeOptions): Hono {
-  const grace = Number(process.env.STIGMERGY_RPC_GRACE_MS ?? 10_000);
-  const reorgGrace = Number(process.env.STIGMERGY_REORG_GRACE_MS ?? 30_000);
-  const maxLag = Number(process.env.STIGMERGY_READY_MAX_LAG ?? 5);
-  const seen: Observation = { ponderReady: false };
+type Settings = { grace: number; reorgGrace: number; maxLag: number; watchReorgs: boolean; several: boolean };
 
+/** The probe of one chain: `observe` looks (chain head, Ponder's progress, canonical check), `report` judges. */
+function chainProbe(options: ProbedChain, settings: Settings) {
+  const { grace, reorgGrace, maxLag } = settings;
+  const seen: Observation = { ponderReady: false };
   const chain = chainClient(options.rpcUrl);
+  let observed = false;
 
   /**
    * `block` (read from the index before the head was read) if the chain no longer has it: the head
@@ -86,10 +102,12 @@ export function probes(options: ProbeOptions): Hono {
       seen.chainHead = head;
       seen.failingSince = undefined;
       seen.lastRpcError = undefined;
-      if (options.watchReorgs && seen.offChain && Date.now() - seen.offChain.since > reorgGrace) {
+      if (settings.watchReorgs && seen.offChain && Date.now() - seen.offChain.since > reorgGrace) {
         const { number, hash, chainHash } = seen.offChain;
+        const where = settings.several ? ` ${options.id} (${options.name})` : "";
         console.error(
-          `stigmergy: the index is off the canonical chain: block ${number} was ${hash} when indexed and is ${chainHash ?? "gone"} now, ` +
+          `stigmergy: the index is off the canonical chain${where}: ` +
+            `block ${number} was ${hash} when indexed and is ${chainHash ?? "gone"} now, ` +
             `for more than ${reorgGrace / 1000} s while the chain answered. This is a reorg deeper than the finality window, ` +
             "which cannot be repaired in place. On the embedded database the indexer rebuilds its index from the chain by itself; " +
             "on PostgreSQL, re-index into a new schema (STIGMERGY_DB_SCHEMA).",
@@ -101,33 +119,17 @@ export function probes(options: ProbeOptions): Hono {
       seen.lastRpcError = (error as Error).message;
     }
     try {
-      seen.indexedBlock = await indexedBlock();
+      seen.indexedBlock = await indexedBlock(options.name);
       seen.ponderReady = await backfilled();
     } catch {
       seen.ponderReady = false;
     }
+    observed = true;
   };
-
-  // Probes run when someone asks (one at a time; an answer is reused for 500 ms) and, in the
-  // indexing process, every STIGMERGY_REORG_GRACE_MS/2 (two calls to the node), so that a deep
-  // reorg stops the process even if nobody watches /readyz.
-  let last: Promise<void> | undefined;
-  let inFlight: Promise<void> | undefined;
-  let lastAt = 0;
-  const fresh = () => {
-    if (inFlight) return inFlight;
-    if (last && Date.now() - lastAt <= 500) return last;
-    lastAt = Date.now();
-    inFlight = last = observe().finally(() => {
-      inFlight = undefined;
-    });
-    return inFlight;
-  };
-  if (options.watchReorgs) setInterval(() => void fresh(), Math.max(reorgGrace / 2, 1_000)).unref();
 
   const report = () => {
     const now = Date.now();
-    const rpcOk = last !== undefined && (seen.failingSince === undefined || now - seen.failingSince <= grace);
+    const rpcOk = observed && (seen.failingSince === undefined || now - seen.failingSince <= grace);
     const behind =
       seen.chainHead !== undefined && seen.indexedBlock !== undefined ? Math.max(0, seen.chainHead - seen.indexedBlock) : undefined;
     const ready = rpcOk && !seen.lastRpcError && seen.ponderReady && behind !== undefined && behind <= maxLag && !seen.offChain;
@@ -154,19 +156,95 @@ export function probes(options: ProbeOptions): Hono {
     };
     return { rpcOk, ready, notReady, body };
   };
+  return { chain: options, observe, report };
+}
+
+export function probes(options: ProbeOptions): Hono {
+  const settings = {
+    grace: Number(process.env.STIGMERGY_RPC_GRACE_MS ?? 10_000),
+    reorgGrace: Number(process.env.STIGMERGY_REORG_GRACE_MS ?? 30_000),
+    maxLag: Number(process.env.STIGMERGY_READY_MAX_LAG ?? 5),
+    watchReorgs: options.watchReorgs,
+    several: options.chains.length > 1,
+  };
+  const chains = options.chains.map((chain) => chainProbe(chain, settings));
+
+  // Probes run when someone asks (one at a time; an answer is reused for 500 ms) and, in the
+  // indexing process, every STIGMERGY_REORG_GRACE_MS/2 (two calls to each node), so that a deep
+  // reorg stops the process even if nobody watches /readyz.
+  let last: Promise<void> | undefined;
+  let inFlight: Promise<void> | undefined;
+  let lastAt = 0;
+  const fresh = () => {
+    if (inFlight) return inFlight;
+    if (last && Date.now() - lastAt <= 500) return last;
+    lastAt = Date.now();
+    inFlight = last = Promise.all(chains.map((c) => c.observe()))
+      .then(() => {})
+      .finally(() => {
+        inFlight = undefined;
+      });
+    return inFlight;
+  };
+  if (options.watchReorgs) setInterval(() => void fresh(), Math.max(settings.reorgGrace / 2, 1_000)).unref();
+
+  /** The probes' verdict over `probed` (all chains, or the one `?chain=` names). */
+  const report = (probed: typeof chains) => {
+    const reports = probed.map((p) => ({ chain: p.chain, ...p.report() }));
+    const failing = reports.find((r) => !r.ready);
+    const named = (r: (typeof reports)[number], reason: string | undefined) =>
+      settings.several ? `chain ${r.chain.id} (${r.chain.name}): ${reason}` : reason;
+    const body = {
+      ...reports[0]!.body,
+      ...(settings.several
+        ? {
+            chains: Object.fromEntries(
+              reports.map((r) => [
+                r.chain.name,
+                {
+                  id: r.chain.id,
+                  status: r.ready ? "ok" : "unavailable",
+                  ...(r.ready ? {} : { reason: r.notReady }),
+                  ...r.body,
+                },
+              ]),
+            ),
+          }
+        : {}),
+    };
+    const dead = reports.filter((r) => !r.rpcOk);
+    return {
+      // Alive while some chain's JSON-RPC answers (or the one chain's does).
+      rpcOk: dead.length < reports.length,
+      healthReason: dead.map((r) => named(r, "the chain's JSON-RPC does not answer")).join("; "),
+      ready: failing === undefined,
+      notReady: reports
+        .filter((r) => !r.ready)
+        .map((r) => named(r, r.notReady))
+        .join("; "),
+      body,
+    };
+  };
+
+  const selected = (value: string | undefined) => {
+    const chain = chainFilter(value, options.chains);
+    return chain ? chains.filter((c) => c.chain.id === chain.id) : chains;
+  };
 
   const noStore = { "cache-control": "no-store" };
   return new Hono()
     .get("/healthz", async (c) => {
+      const probed = selected(c.req.query("chain"));
       await fresh();
-      const { rpcOk, body } = report();
+      const { rpcOk, healthReason, body } = report(probed);
       return rpcOk
         ? c.json({ status: "ok", ...body }, 200, noStore)
-        : c.json({ status: "unavailable", reason: "the chain's JSON-RPC does not answer", ...body }, 503, noStore);
+        : c.json({ status: "unavailable", reason: healthReason, ...body }, 503, noStore);
     })
     .get("/readyz", async (c) => {
+      const probed = selected(c.req.query("chain"));
       await fresh();
-      const { ready, notReady, body } = report();
+      const { ready, notReady, body } = report(probed);
       return ready
         ? c.json({ status: "ok", ...body }, 200, noStore)
         : c.json({ status: "unavailable", reason: notReady, ...body }, 503, noStore);

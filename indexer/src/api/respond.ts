@@ -7,10 +7,10 @@ import { BadRequest } from "./params.js";
 /** JSON-safe: bigints as decimal strings. */
 export const json = (value: unknown) => replaceBigInts(value, (v) => v.toString());
 
-/** The 404 body for an id nothing indexed. */
-export const notFound = (what: string, id: bigint | string) => ({
+/** The 404 body for an id nothing indexed (on `chain`, when the route is about one). */
+export const notFound = (what: string, id: bigint | string, chain?: { id: number; name: string }) => ({
   error: "not_found",
-  reason: `${what} ${id} is not indexed`,
+  reason: `${what} ${id} is not indexed${chain ? ` on chain ${chain.id} (${chain.name})` : ""}`,
 });
 
 /** A bad parameter is a 400 naming the field; anything else a 500 (details in the log). */

@@ -1,15 +1,16 @@
 /**
  * The process the API runs in: which Ponder command it is (`start` indexes and dispatches webhooks,
- * `serve` only answers), the chain it asks, and the guards that refuse to run wrongly. Loaded before
+ * `serve` only answers), the chains it follows, and the guards that refuse to run wrongly. Loaded before
  * any route: an unpatched Ponder on PGlite, or a moved port, stops the process here.
  */
+import { chainsFromEnv } from "../lib/chains.js";
 import { exitWithSupervisor, ponderCommand, refusePortMove, requirePatchedPonder } from "../lib/ponder.js";
 
 /** `start`, `serve` or `dev` (undefined outside a Ponder process). */
 export const command = ponderCommand();
 
-/** The chain's JSON-RPC (as ponder.config.ts reads it). */
-export const rpcUrl = process.env.STIGMERGY_RPC_URL ?? "http://127.0.0.1:8545";
+/** The chains this process indexes or serves (as ponder.config.ts reads them), in configuration order. */
+export const chains = chainsFromEnv();
 
 requirePatchedPonder();
 refusePortMove();

@@ -1,14 +1,16 @@
 /**
- *   GET /tasks?status=&capability=&poster=&claimant=&after=&limit=  tasks by id, filtered
- *                                   (capability: one id, or up to 16 comma-separated)
- *   GET /tasks/:id                  a task and its history
+ *   GET /tasks?chain=&status=&capability=&poster=&claimant=&after=&afterChain=&limit=  tasks by id (then
+ *                                   chain), filtered (capability: one id, or up to 16 comma-separated; chain:
+ *                                   one chain id); the next page starts after the last row's id and chainId
+ *   GET /tasks/:id?chain=           a task and its history (`chain` required when several chains are indexed)
  */
 import { db } from "ponder:api";
 import { activity, task, taskStatuses } from "ponder:schema";
 import { Hono } from "hono";
-import { and, asc, eq, gt, inArray, ne } from "ponder";
-import { address, bytes32List, limit, oneOf, uint } from "./params.js";
+import { and, asc, eq, gt, inArray, ne, or } from "ponder";
+import { address, bytes32List, chainFilter, chainOf, limit, oneOf, uint } from "./params.js";
 import { json, notFound } from "./respond.js";
+import { chains } from "./runtime.js";
 
 /**
  * One event of a task's history, from its activity row: the event's name as `kind`, the agent it
@@ -18,6 +20,7 @@ const historyEntry = (row: typeof activity.$inferSelect) => {
   const args = row.args as Record<string, unknown>;
   return {
     id: row.id,
+    chainId: row.chainId,
     taskId: row.taskId,
     kind: row.event,
     agentId: row.agentId,
@@ -45,7 +48,15 @@ export const tasks = new Hono()
     const claimantParam = c.req.query("claimant");
     const claimant = claimantParam === undefined ? undefined : uint("claimant", claimantParam);
     const after = uint("after", c.req.query("after"), 0n);
-    const filters = [gt(task.id, after)];
+    const afterChain = c.req.query("afterChain");
+    const chain = chainFilter(c.req.query("chain"), chains);
+    // Across chains one id may be on several: the cursor is (id, chainId), the order of the list.
+    const filters = [
+      afterChain === undefined
+        ? gt(task.id, after)
+        : or(gt(task.id, after), and(eq(task.id, after), gt(task.chainId, Number(uint("afterChain", afterChain)))))!,
+    ];
+    if (chain) filters.push(eq(task.chainId, chain.id));
     if (status) filters.push(eq(task.status, status));
     if (capabilities) filters.push(inArray(task.capability, capabilities));
     if (poster) filters.push(eq(task.poster, poster));
@@ -54,19 +65,27 @@ export const tasks = new Hono()
       .select()
       .from(task)
       .where(and(...filters))
-      .orderBy(asc(task.id))
+      .orderBy(asc(task.id), asc(task.chainId))
       .limit(limit(c.req.query("limit")));
     return c.json(json({ tasks: rows.map(withPendingHandoff) }));
   })
   .get("/tasks/:id", async (c) => {
     const id = uint("id", c.req.param("id"));
-    const [row] = await db.select().from(task).where(eq(task.id, id));
-    if (!row) return c.json(notFound("task", id), 404);
+    const chain = chainOf(c.req.query("chain"), chains);
+    const [row] = await db.select().from(task).where(and(eq(task.chainId, chain.id), eq(task.id, id)));
+    if (!row) return c.json(notFound("task", id, chain), 404);
     // Its TaskBoard events; the credits a settlement made are money, not history.
     const history = await db
       .select()
       .from(activity)
-      .where(and(eq(activity.taskId, id), eq(activity.contract, "TaskBoard"), ne(activity.event, "Credited")))
+      .where(
+        and(
+          eq(activity.chainId, chain.id),
+          eq(activity.taskId, id),
+          eq(activity.contract, "TaskBoard"),
+          ne(activity.event, "Credited"),
+        ),
+      )
       .orderBy(asc(activity.blockNumber), asc(activity.logIndex));
     return c.json(json({ task: withPendingHandoff(row), history: history.map(historyEntry) }));
   });

@@ -8,16 +8,21 @@ import { db } from "ponder:api";
 import { onIndexedBlock } from "../lib/ponder.js";
 import { startDispatcher } from "../webhooks/dispatcher.js";
 import { WebhookStore } from "../webhooks/store.js";
-import { command, rpcUrl } from "./runtime.js";
+import { chains, command } from "./runtime.js";
 
 export const webhookStore: Promise<WebhookStore> = WebhookStore.open();
 
 if (command !== "serve" && process.env.STIGMERGY_WEBHOOKS !== "off") {
+  if (chains.length > 1) {
+    const others = chains.slice(1).map((c) => `${c.id} (${c.name})`).join(", ");
+    console.warn(`stigmergy: webhooks deliver the events of chain ${chains[0]!.id} (${chains[0]!.name}) only, not of ${others}`);
+  }
   void webhookStore.then((store) =>
     startDispatcher({
       db,
       store,
-      rpcUrl,
+      // One chain's events (the first configured): the store's outbox and memory belong to one chain.
+      chain: chains[0]!,
       pollMs: Number(process.env.STIGMERGY_POLLING_INTERVAL ?? 250),
       onIndexedBlock,
       confirmations: BigInt(process.env.STIGMERGY_WEBHOOK_CONFIRMATIONS ?? 0),

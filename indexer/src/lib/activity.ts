@@ -17,6 +17,9 @@ type LogEvent = {
   transaction: { hash: `0x${string}` };
 };
 
+/** What a handler gets: Ponder's event and context, and the id of the chain the event is from. */
+export type HandlerArgs<N extends EventNames> = { event: Event<N>; context: Context<N>; chainId: number };
+
 /** JSON-safe event arguments: bigints as decimal strings. */
 export const jsonArgs = (args: unknown) => replaceBigInts(args, (v) => v.toString()) as Record<string, unknown>;
 
@@ -25,17 +28,21 @@ export const jsonArgs = (args: unknown) => replaceBigInts(args, (v) => v.toStrin
  * `fn` has updated the tables, one `activity` row per event, carrying the agent, group and task
  * `fn` returns (none when it returns nothing). So `activity` holds one row per event of every
  * indexed contract, in chain order (blockNumber, logIndex), and no handler writes it by hand.
+ * `fn` also gets the event's `chainId` (Ponder's `context.chain.id`): every row it writes carries
+ * it, and every key it looks a row up by starts with it (one indexer may follow several chains).
  */
 export function handle<N extends EventNames>(
   name: N,
-  fn: (args: { event: Event<N>; context: Context<N> }) => Promise<Refs | void> | Refs | void = () => {},
+  fn: (args: HandlerArgs<N>) => Promise<Refs | void> | Refs | void = () => {},
 ): void {
   const [contract, eventName] = name.split(":") as [string, string];
   ponder.on(name, async (args) => {
-    const refs = (await fn(args)) ?? {};
+    const chainId = args.context.chain.id;
+    const refs = (await fn({ ...args, chainId })) ?? {};
     // Every indexed event is a log event: the fields below exist whatever N is.
     const event = args.event as unknown as LogEvent;
     await args.context.db.insert(activity).values({
+      chainId,
       id: event.id,
       contract,
       event: eventName,

@@ -103,15 +103,27 @@ export const listeningPort = (): number | undefined => common()?.metrics.port;
 
 const base = () => `http://127.0.0.1:${listeningPort() ?? requestedPort()}`;
 
-/** The latest indexed block's number and timestamp (Ponder's `/status`), or `undefined` before anything was indexed. */
-export async function indexedHead(timeoutMs = 2_000): Promise<{ number: number; timestamp: number } | undefined> {
+type IndexedHead = { number: number; timestamp: number };
+
+/** Every chain's latest indexed block (Ponder's `/status`, by chain name; a chain indexed nothing yet has none). */
+export async function indexedHeads(timeoutMs = 2_000): Promise<Record<string, IndexedHead | undefined>> {
   const res = await fetch(`${base()}/status`, { signal: AbortSignal.timeout(timeoutMs) });
-  const status = (await res.json()) as Record<string, { block?: { number: number; timestamp: number } }>;
-  return Object.values(status)[0]?.block;
+  const status = (await res.json()) as Record<string, { block?: IndexedHead }>;
+  return Object.fromEntries(Object.entries(status).map(([name, s]) => [name, s.block]));
 }
 
-/** The latest indexed block's number, or `undefined` before anything was indexed. */
-export const indexedBlock = async (timeoutMs = 2_000): Promise<number | undefined> => (await indexedHead(timeoutMs))?.number;
+/**
+ * The latest indexed block's number and timestamp on chain `name` (default: the first chain), or
+ * `undefined` before anything was indexed.
+ */
+export async function indexedHead(name?: string, timeoutMs = 2_000): Promise<IndexedHead | undefined> {
+  const heads = await indexedHeads(timeoutMs);
+  return name === undefined ? Object.values(heads)[0] : heads[name];
+}
+
+/** The latest indexed block's number on chain `name` (default: the first), or `undefined` before anything was indexed. */
+export const indexedBlock = async (name?: string, timeoutMs = 2_000): Promise<number | undefined> =>
+  (await indexedHead(name, timeoutMs))?.number;
 
 /** Whether Ponder's historical backfill is complete (its `/ready`). */
 export async function backfilled(timeoutMs = 2_000): Promise<boolean> {

@@ -1,4 +1,4 @@
-import { eq } from "ponder";
+import { and, eq } from "ponder";
 import { electionConfig, group, groupMember } from "ponder:schema";
 import type { Db } from "./activity.js";
 
@@ -11,21 +11,22 @@ export const weightOf = (stake: bigint, minStake: bigint, weightUnit: bigint) =>
 
 /**
  * Mirrors what StakeManager's listener call does on chain: every group the agent is a member of
- * gets its new weight. (LeaderElection emits no event for it; the rule is deterministic.)
+ * gets its new weight, on the chain of the stake change. (LeaderElection emits no event for it; the
+ * rule is deterministic.)
  */
-export async function applyStake(db: Db, agentId: bigint, newStake: bigint): Promise<void> {
+export async function applyStake(db: Db, chainId: number, agentId: bigint, newStake: bigint): Promise<void> {
   const memberships = await db.sql
     .select({ groupId: groupMember.groupId })
     .from(groupMember)
-    .where(eq(groupMember.agentId, agentId));
+    .where(and(eq(groupMember.chainId, chainId), eq(groupMember.agentId, agentId)));
   if (memberships.length === 0) return;
-  const config = await db.find(electionConfig, { id: 1 });
+  const config = await db.find(electionConfig, { chainId, id: 1 });
   if (!config) return;
   for (const { groupId } of memberships) {
-    const g = await db.find(group, { id: groupId });
+    const g = await db.find(group, { chainId, id: groupId });
     if (!g) continue;
     await db
-      .update(groupMember, { groupId, agentId })
+      .update(groupMember, { chainId, groupId, agentId })
       .set({ weight: weightOf(newStake, g.minStake, config.weightUnit) });
   }
 }

@@ -24,7 +24,8 @@
  * 5. Chains. Subscriptions belong to no chain, but the outbox and the dispatcher's memory belong to
  *    one (its chain id and genesis hash). On another chain (a restarted devnet) the old chain's
  *    pending deliveries are dropped and its memory forgotten, with one log line: a new genesis is a
- *    new chain, not a reorg, and gets no `removed` notices.
+ *    new chain, not a reorg, and gets no `removed` notices. An indexer following several chains
+ *    runs one dispatcher, for the chain it is given (`chain`): it reads only that chain's rows.
  * 6. Deliveries run beside the scans, never in their way: a slow receiver delays only itself. New
  *    events start their deliveries as soon as they are in the outbox, before the reorg check and
  *    the schedules of the same scan.
@@ -52,8 +53,9 @@ type ReadDb = (typeof import("ponder:api"))["db"];
 export type DispatcherOptions = {
   db: ReadDb;
   store: WebhookStore;
-  /** The chain's JSON-RPC, asked whether a vanished event's block is still canonical. */
-  rpcUrl: string;
+  /** The chain whose events it delivers: its id, its Ponder name and its JSON-RPC (asked whether a vanished
+   * event's block is still canonical). */
+  chain: { id: number; name: string; rpc: string };
   pollMs: number;
   /** Calls its argument whenever a block has been indexed; returns the function that stops it. */
   onIndexedBlock?: (wake: () => void) => () => void;
@@ -76,7 +78,8 @@ const idSource = (e: EventRef) => `${e.eventId}:${e.blockHash}`;
 const json = (value: unknown) => stringify(value);
 
 export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
-  const chain = chainClient(o.rpcUrl, 5_000);
+  const chain = chainClient(o.chain.rpc, 5_000);
+  const onChain = o.chain.id;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   const inFlight = new Set<string>();
@@ -85,7 +88,7 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
   let head: { number: bigint; timestamp: bigint } | undefined;
   async function readHead(): Promise<void> {
     try {
-      const h = await indexedHead();
+      const h = await indexedHead(o.chain.name);
       head = h ? { number: BigInt(h.number), timestamp: BigInt(h.timestamp) } : undefined;
       if (head) clock.observe(head, Date.now());
     } catch {
@@ -148,7 +151,9 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
       : stableId(subscriptionId, idSource(event), "event", `appearance ${appearance}`);
 
   async function enqueueEvent(row: typeof activity.$inferSelect, subscriptions: Awaited<ReturnType<WebhookStore["subscriptions"]>>, now: number, appearance: number) {
-    const item: Matchable = { contract: row.contract, event: row.event, agentId: row.agentId, taskId: row.taskId, args: row.args as Record<string, unknown> };
+    const args = row.args as Record<string, unknown>;
+    const { chainId, contract, event, agentId, taskId } = row;
+    const item: Matchable = { chainId, contract, event, agentId, taskId, args };
     for (const sub of subscriptions) {
       if (!matches(sub.filter as WebhookFilter, item)) continue;
       const ref = refOf(row);
@@ -160,6 +165,7 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
         createdAt: Math.floor(now / 1000),
         ...(appearance === 0 ? {} : { appearance, follows: deliveryId(sub.id, ref, appearance - 1) }),
         event: {
+          chainId: row.chainId,
           id: row.id,
           contract: row.contract,
           name: row.event,
@@ -194,7 +200,9 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
     const rows = await o.db
       .select()
       .from(activity)
-      .where(and(gt(activity.blockNumber, windowStart), lte(activity.blockNumber, deliverable)))
+      .where(
+        and(eq(activity.chainId, onChain), gt(activity.blockNumber, windowStart), lte(activity.blockNumber, deliverable)),
+      )
       .orderBy(asc(activity.blockNumber), asc(activity.logIndex));
     let enqueued = false;
     for (const row of rows) {
@@ -214,7 +222,7 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
       const still = await o.db
         .select({ id: activity.id, blockHash: activity.blockHash })
         .from(activity)
-        .where(inArray(activity.id, chunk.map((e) => e.eventId)));
+        .where(and(eq(activity.chainId, onChain), inArray(activity.id, chunk.map((e) => e.eventId))));
       const blockOf = new Map(still.map((r) => [r.id, r.blockHash]));
       const vanished = chunk.filter((e) => blockOf.get(e.eventId) !== e.blockHash);
       if (vanished.length === 0) continue;
@@ -259,7 +267,10 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
   async function scanSchedules(now: number) {
     const seconds = chainNow(now);
     nextDueAt = undefined;
-    const live = await o.db.select().from(schedule).where(eq(schedule.cancelled, false));
+    const live = await o.db
+      .select()
+      .from(schedule)
+      .where(and(eq(schedule.chainId, onChain), eq(schedule.cancelled, false)));
     if (live.length === 0) return;
     const subscriptions = await o.store.subscriptions();
     for (const s of live) {
@@ -276,14 +287,21 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
       const spawned = await o.db
         .select({ round: scheduleRound.round })
         .from(scheduleRound)
-        .where(eq(scheduleRound.scheduleId, s.id));
+        .where(and(eq(scheduleRound.chainId, onChain), eq(scheduleRound.scheduleId, s.id)));
       const taken = new Set(spawned.map((r) => r.round));
       const template = s.template as Record<string, unknown>;
       const window = BigInt(String(template.deadline ?? 0));
       for (let round = next; round <= last; round++) {
         const dueAt = s.firstAt + s.interval * BigInt(round);
         if (taken.has(round) || seconds >= dueAt + window || !(await o.store.markDue(s.id, round))) continue;
-        const item: Matchable = { contract: "TaskBoard", event: "schedule.due", agentId: null, taskId: null, args: template };
+        const item: Matchable = {
+          chainId: onChain,
+          contract: "TaskBoard",
+          event: "schedule.due",
+          agentId: null,
+          taskId: null,
+          args: template,
+        };
         for (const sub of subscriptions) {
           if (!matches(sub.filter as WebhookFilter, item)) continue;
           const id = stableId(sub.id, `schedule:${s.id}:${round}`, "due");
@@ -292,7 +310,15 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
             type: "schedule.due",
             subscriptionId: sub.id,
             createdAt: Math.floor(now / 1000),
-            schedule: { scheduleId: s.id, round, dueAt, claimableUntil: dueAt + window, poster: s.poster, template },
+            schedule: {
+              chainId: onChain,
+              scheduleId: s.id,
+              round,
+              dueAt,
+              claimableUntil: dueAt + window,
+              poster: s.poster,
+              template,
+            },
           });
           await o.store.enqueue({ id, subscriptionId: sub.id, kind: "schedule.due", event: null, payload, now });
         }

@@ -5,6 +5,8 @@
  * (so `capability` narrows it; `agentId`, `taskId` and `channel` match no round).
  */
 export type WebhookFilter = {
+  /** Chain ids: events of these chains only (an indexer may follow several). */
+  chains?: number[];
   /** Event names ("TaskPosted", or "TaskBoard:TaskPosted"), and/or "schedule.due". */
   events?: string[];
   agentId?: string;
@@ -17,6 +19,7 @@ export type WebhookFilter = {
 
 /** What a filter is matched against: an activity row (or a schedule round falling due). */
 export type Matchable = {
+  chainId: number;
   contract: string;
   event: string;
   agentId: bigint | null;
@@ -39,9 +42,16 @@ export function parseFilter(value: unknown): WebhookFilter {
   if (value === undefined || value === null) return {};
   if (typeof value !== "object" || Array.isArray(value)) throw new FilterError("filter", "must be an object");
   const raw = value as Record<string, unknown>;
-  const known = ["events", "agentId", "capability", "channel", "taskId"];
+  const known = ["chains", "events", "agentId", "capability", "channel", "taskId"];
   for (const key of Object.keys(raw)) if (!known.includes(key)) throw new FilterError(`filter.${key}`, `is not a filter field (${known.join(", ")})`);
   const filter: WebhookFilter = {};
+  if (raw.chains !== undefined) {
+    const ok = (c: unknown) => typeof c === "number" && Number.isSafeInteger(c) && c > 0;
+    if (!Array.isArray(raw.chains) || raw.chains.length === 0 || !raw.chains.every(ok)) {
+      throw new FilterError("filter.chains", "must be a non-empty list of chain ids such as [31337, 31338]");
+    }
+    filter.chains = raw.chains as number[];
+  }
   if (raw.events !== undefined) {
     if (!Array.isArray(raw.events) || raw.events.length === 0 || raw.events.some((e) => typeof e !== "string" || !NAME.test(e))) {
       throw new FilterError("filter.events", 'must be a non-empty list of event names such as "TaskPosted" or "schedule.due"');
@@ -69,6 +79,7 @@ const argString = (args: Record<string, unknown>, key: string) => {
 
 /** Whether `item` (an event, or `schedule.due` with its template as args) passes `filter`. */
 export function matches(filter: WebhookFilter, item: Matchable): boolean {
+  if (filter.chains && !filter.chains.includes(item.chainId)) return false;
   if (filter.events) {
     const named = filter.events.some((e) => e === item.event || e === `${item.contract}:${item.event}`);
     if (!named) return false;
