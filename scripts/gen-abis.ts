@@ -48,12 +48,12 @@ function* artifactFiles(dir: string): Generator<string> {
 const lowerFirst = (s: string) => s[0]!.toLowerCase() + s.slice(1);
 
 const artifacts: Artifact[] = [];
-const libraries = new Map<string, Artifact>(); // every artifact with code, by "source:name", for contracts that link to them
+const withCode = new Map<string, Artifact>(); // every artifact with code, by "source:name", for contracts that link to them
 for (const file of artifactFiles(artifactsDir)) {
   const top = relative(artifactsDir, file).split(sep)[0]!;
   const artifact = JSON.parse(readFileSync(file, "utf8")) as Artifact;
   if (artifact.bytecode === "0x") continue; // abstract or interface-only
-  libraries.set(`${artifact.sourceName}:${artifact.contractName}`, artifact);
+  withCode.set(`${artifact.sourceName}:${artifact.contractName}`, artifact);
   // A library of internal functions (no ABI) is compiled into its users: nothing to deploy or call.
   if (EXCLUDED_DIRS.has(top) || artifact.abi.length === 0) continue;
   artifacts.push(artifact);
@@ -62,7 +62,7 @@ for (const file of artifactFiles(artifactsDir)) {
 for (let i = 0; i < artifacts.length; i++) {
   for (const [source, libs] of Object.entries(artifacts[i]!.linkReferences ?? {})) {
     for (const name of Object.keys(libs)) {
-      const library = libraries.get(`${source.replace(/^project\//, "")}:${name}`);
+      const library = withCode.get(`${source.replace(/^project\//, "")}:${name}`);
       if (!library) throw new Error(`gen-abis: ${artifacts[i]!.contractName} links to ${source}:${name}, which has no artifact`);
       if (!artifacts.includes(library)) artifacts.push(library);
     }

@@ -85,10 +85,13 @@ export function name32(field: string, value: string): Hex {
   return value.startsWith("0x") && value.length === 66 ? bytes32(field, value) : keccak256(stringToHex(value));
 }
 
-/** A URI: a non-empty string with a scheme (`ipfs://…`, `https://…`, `data:…`). */
+/** A URI's scheme (`ipfs:`, `https:`, `data:`). */
+const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
+
+/** A URI: a non-empty string with a scheme (`ipfs://…`, `https://…`, `data:…`) and no whitespace. */
 export function uri(field: string, value: string, optional = false): string {
   if (optional && value === "") return value;
-  if (typeof value === "string" && /^[a-z][a-z0-9+.-]*:/i.test(value) && /\s/.test(value)) {
+  if (typeof value === "string" && SCHEME.test(value) && /\s/.test(value)) {
     throw new InvalidInputError(field, "a URI cannot hold spaces or line breaks: percent-encode them (a space is %20)", value);
   }
   if (typeof value !== "string" || !/^[a-z][a-z0-9+.-]*:\S+$/i.test(value)) {

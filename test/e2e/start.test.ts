@@ -128,11 +128,17 @@ describe("`npm start`", () => {
 
       second = startMainJob(["--agents", "3", "--tasks", "6"], env);
       await waitFor(() => second!.output().includes("indexer ready at"), 240_000, second.output);
-      expect(second.output()).to.include(`removed what an earlier run left behind when killed: ${tmp} (pid ${run})`);
+      // (Other runs killed on this machine may be listed too: each dead run's directory goes.)
+      expect(second.output(), second.output()).to.match(/start: removed what (an earlier run|\d+ earlier runs) left behind when killed: /);
+      expect(second.output(), second.output()).to.include(`${tmp} (pid ${run})`);
       expect(existsSync(tmp)).to.equal(false);
-      killGroup(second.child, "SIGINT");
+      // Ctrl-C for the second run, sent to the run itself (`kill -INT`): it stops what it started.
+      const secondRun = Number(second.output().match(/this run is pid (\d+)/)![1]);
+      process.kill(secondRun, "SIGINT");
       await second.exited;
       expect(second.output(), second.output().slice(-3_000)).to.include("stopping the node");
+      expect(await portInUse(rpcPort), "the second run's node port").to.equal(false);
+      expect(await portInUse(indexerPort), "the second run's indexer port").to.equal(false);
     } finally {
       killGroup(first.child, "SIGKILL");
       if (second) killGroup(second.child, "SIGKILL");

@@ -23,8 +23,8 @@ export type ElectLeaderErrorType = WriteErrorType<"LeaderElection"> | DrawTimeou
 /** One `elect` call: requests the epoch's draw, or settles the pending one once it can. */
 const advance = (ctx: Context, groupId: bigint) => write(ctx, "LeaderElection", "elect", [groupId], { headroom: DRAW_SETTLEMENT_GAS });
 
-/** The seated leader, read from the chain (after someone else settled the draw). */
-async function seatedLeader(ctx: Context, groupId: bigint): Promise<{ leader: bigint; term: bigint; epoch: bigint }> {
+/** The seated leader, read from the chain (after someone else settled the draw; failoverLeader too). */
+export async function seatedLeader(ctx: Context, groupId: bigint): Promise<{ leader: bigint; term: bigint; epoch: bigint }> {
   const [leader, term, epoch] = await read(ctx, "LeaderElection", "currentLeader", [groupId]);
   return { leader, term, epoch };
 }

@@ -1,8 +1,8 @@
-import { type Context, eventsOf, read, write, type Written } from "../../client/context.js";
+import { type Context, eventsOf, write, type Written } from "../../client/context.js";
 import { AlreadyElectedError } from "../../generated/errors.js";
 import { DRAW_SETTLEMENT_GAS } from "../../utils/draw.js";
 import * as v from "../../validate.js";
-import { electLeader, type ElectLeaderErrorType } from "./electLeader.js";
+import { electLeader, type ElectLeaderErrorType, seatedLeader } from "./electLeader.js";
 
 export type FailoverLeaderParameters = {
   groupId: bigint | number | string;
@@ -37,8 +37,7 @@ export async function failoverLeader(ctx: Context, params: FailoverLeaderParamet
   const drawn = await electLeader(ctx, { groupId: id, timeoutMs: params.timeoutMs }).catch(async (error: unknown) => {
     // Settled by someone else before our settlement was sent.
     if (!(error instanceof AlreadyElectedError)) throw error;
-    const [leader, term] = await read(ctx, "LeaderElection", "currentLeader", [id]);
-    return { leader, term };
+    return seatedLeader(ctx, id);
   });
   return { ...written, failed: failedOver?.args.agentId ?? 0n, leader: drawn.leader, term: drawn.term };
 }
