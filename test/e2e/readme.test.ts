@@ -51,7 +51,9 @@ function variablesReadByCode(): Set<string> {
     }
   };
   for (const dir of ["indexer/src", "sdk/src", "sdk/bin", "scripts", "bench"]) scan(join(ROOT, dir));
-  for (const file of ["hardhat.config.ts", "indexer/ponder.config.ts", "indexer/supervise.ts"]) {
+  // The Ponder patch reads settings too (STIGMERGY_MAX_LIVE_QUERIES, STIGMERGY_CHAIN_DOWN_MS).
+  const files = ["hardhat.config.ts", "indexer/ponder.config.ts", "indexer/supervise.ts", "patches/ponder+0.16.10.patch"];
+  for (const file of files) {
     for (const m of readFileSync(join(ROOT, file), "utf8").matchAll(/(?:env\.|configVariable\(")([A-Z][A-Z0-9_]*)/g)) found.add(m[1]!);
   }
   for (const m of readFileSync(join(ROOT, "indexer", "package.json"), "utf8").matchAll(/\$\{([A-Z][A-Z0-9_]*)/g)) found.add(m[1]!);
@@ -98,6 +100,7 @@ const RUN_ELSEWHERE: Record<string, string> = {
   STIGMERGY_RANDOMNESS: "test/e2e/deploy.test.ts",
   STIGMERGY_CHAINS: "test/e2e/multichain.test.ts",
   STIGMERGY_RPC_GRACE_MS: "test/e2e/outage.test.ts",
+  STIGMERGY_CHAIN_DOWN_MS: "test/e2e/multichain.test.ts",
   STIGMERGY_READY_MAX_LAG: "test/e2e/outage.test.ts",
   STIGMERGY_REORG_GRACE_MS: "test/e2e/reorg.test.ts",
   STIGMERGY_WEBHOOKS: "test/e2e/crash.test.ts",
