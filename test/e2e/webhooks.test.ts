@@ -5,6 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import { createPublicClient, createWalletClient, http, keccak256, parseEventLogs, toHex, zeroAddress, zeroHash } from "viem";
+import pg from "pg";
+import { postgresAvailable, startPostgres } from "../../scripts/lib/postgres.ts";
 import { freePort, ROOT } from "../../scripts/lib/processes.ts";
 import { prng } from "../../scripts/lib/workload.ts";
 import { WebhookStore } from "../../indexer/src/webhooks/store.ts";
@@ -497,5 +499,63 @@ describe("the webhook store on the default database (SQLite, no server)", functi
     expect(lines, "copied once").to.have.length(1);
     expect((await store.subscriptions()).map((s) => s.id)).to.deep.equal(["kept"]);
     await store.close();
+  });
+});
+
+describe("the webhook store on PostgreSQL", function () {
+  it("a one-chain schema is converted on open: its rows become the bound chain's, schedule rounds are keyed by chain, another chain starts empty", async function () {
+    if (!postgresAvailable()) this.skip();
+    const server = await startPostgres();
+    const saved = { url: process.env.DATABASE_URL, schema: process.env.STIGMERGY_DB_SCHEMA };
+    process.env.DATABASE_URL = server.url;
+    process.env.STIGMERGY_DB_SCHEMA = "hooks";
+    const client = new pg.Client({ connectionString: server.url });
+    try {
+      await client.connect();
+      // The layout of the last one-chain version, in schema hooks_webhooks.
+      await client.query(`CREATE SCHEMA hooks_webhooks; SET search_path TO hooks_webhooks;
+        CREATE TABLE subscription (id text PRIMARY KEY, url text NOT NULL, secret text NOT NULL, filter jsonb NOT NULL,
+          created_at timestamptz NOT NULL DEFAULT now(), deleted boolean NOT NULL DEFAULT false);
+        CREATE TABLE seen_event (event_id text NOT NULL, block_hash text NOT NULL, block_number bigint NOT NULL,
+          removals integer NOT NULL DEFAULT 0, present boolean NOT NULL DEFAULT true, PRIMARY KEY (event_id, block_hash));
+        CREATE TABLE outbox (id text PRIMARY KEY, subscription_id text NOT NULL, kind text NOT NULL, event_id text, block_hash text,
+          payload text NOT NULL, status text NOT NULL DEFAULT 'pending', attempts integer NOT NULL DEFAULT 0,
+          next_attempt_at bigint NOT NULL, last_error text, created_at bigint NOT NULL, delivered_at bigint);
+        CREATE TABLE due (schedule_id text NOT NULL, round integer NOT NULL, PRIMARY KEY (schedule_id, round));
+        CREATE TABLE cursor (key text PRIMARY KEY, value bigint NOT NULL);
+        CREATE TABLE chain (key text PRIMARY KEY, chain_id text NOT NULL, genesis_hash text NOT NULL);
+        INSERT INTO subscription (id, url, secret, filter) VALUES ('s', 'http://127.0.0.1:9/a', 'old-store-secret-01', '{}');
+        INSERT INTO outbox (id, subscription_id, kind, event_id, block_hash, payload, next_attempt_at, created_at) VALUES
+          ('p1', 's', 'event', 'e1', '0xb1', '{}', 1, 1);
+        INSERT INTO seen_event (event_id, block_hash, block_number) VALUES ('e1', '0xb1', 40);
+        INSERT INTO due (schedule_id, round) VALUES ('1', 0);
+        INSERT INTO cursor (key, value) VALUES ('processed', 40);
+        INSERT INTO chain (key, chain_id, genesis_hash) VALUES ('current', '31337', '0xg1');`);
+      for (let open = 0; open < 2; open++) {
+        const store = await WebhookStore.open(() => {});
+        try {
+          const [l1, op] = [store.forChain(31337), store.forChain(31338)];
+          expect(await l1.bind("0xg1")).to.deep.equal({ changed: false, dropped: 0 });
+          expect((await l1.due(Date.now(), 10)).map((d) => d.id)).to.deep.equal(["p1"]);
+          expect(await l1.cursor("processed")).to.equal(40n);
+          expect((await l1.seen(0n)).map((e) => e.eventId)).to.deep.equal(["e1"]);
+          expect(await op.bind("0xg2")).to.deep.equal({ changed: false, dropped: 0 });
+          expect(await op.due(Date.now(), 10)).to.deep.equal([]);
+          if (open === 0) {
+            expect(await l1.markDue(1n, 0), "notified on chain 31337").to.equal(false);
+            expect(await op.markDue(1n, 0), "schedule 1 of chain 31338 is another schedule").to.equal(true);
+          }
+        } finally {
+          await store.close();
+        }
+      }
+    } finally {
+      await client.end();
+      if (saved.url === undefined) delete process.env.DATABASE_URL;
+      else process.env.DATABASE_URL = saved.url;
+      if (saved.schema === undefined) delete process.env.STIGMERGY_DB_SCHEMA;
+      else process.env.STIGMERGY_DB_SCHEMA = saved.schema;
+      server.stop();
+    }
   });
 });
