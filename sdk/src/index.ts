@@ -24,7 +24,7 @@ export type { IndexedReadErrorType, NodeErrorType, ReadErrorType, RevertErrorTyp
 export { walkCauses } from "./errors/walk.js";
 
 // ---------------------------------------------------------------- the indexer
-export { createIndexerClient, type IndexerClient, type IndexerQuery } from "./indexer/client.js";
+export { createIndexerClient, type IndexerClient, type IndexerQuery, sqlChain } from "./indexer/client.js";
 export {
   type AgentRecord,
   type GroupMember,
