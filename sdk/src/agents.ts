@@ -89,7 +89,10 @@ export function createAgents(params: CreateAgentsParameters): Agents {
   const agents = params.agents.map((p, i) => {
     const own = p as CreateAgentParameters;
     if (own.indexerUrl !== undefined || own.indexer !== undefined) {
-      throw new InvalidInputError(`agents[${i}]`, "must not name an indexer: the agents share createAgents' indexerUrl");
+      throw new InvalidInputError(
+        `agents[${i}]`,
+        "must not name an indexer: the agents share createAgents' indexerUrl",
+      );
     }
     return createAgent({ ...p, indexer });
   });

@@ -95,7 +95,9 @@ describe("the SDK against one indexer of two chains (l1 31337 and op 31338)", fu
         for (let id = 1n; id <= count; id++) {
           const indexed = await viaIndexer.tasks.get(id);
           expect(indexed!.chainId, `task ${id} on ${chain}`).to.equal(stack.deployments[chain].chainId);
-          expect(onChainFields(indexed), `task ${id} on ${chain}`).to.deep.equal(onChainFields(await fromNode.tasks.get(id)));
+          expect(onChainFields(indexed), `task ${id} on ${chain}`).to.deep.equal(
+            onChainFields(await fromNode.tasks.get(id)),
+          );
         }
         expect(await viaIndexer.tasks.get(count + 1n), "one past the chain's last task").to.equal(null);
         if (chain === "l1") {
@@ -129,27 +131,54 @@ describe("the SDK against one indexer of two chains (l1 31337 and op 31338)", fu
             .filter((e) => kinds.includes(e.kind))
             .map((e) => ({ chainId: e.chainId, kind: e.kind, block: e.blockNumber, logIndex: e.logIndex }));
         for (let id = 1n; id <= 3n; id++) {
-          expect(await history(viaIndexer, id), `history of task ${id} on ${chain}`).to.deep.equal(await history(fromNode, id));
+          expect(await history(viaIndexer, id), `history of task ${id} on ${chain}`).to.deep.equal(
+            await history(fromNode, id),
+          );
         }
         const agentFields = (a: Awaited<ReturnType<Agent["identity"]["get"]>>) =>
-          a && { chainId: a.chainId, id: a.id, owner: a.owner.toLowerCase(), uri: a.uri, capabilities: [...a.capabilities].sort() };
+          a && {
+            chainId: a.chainId,
+            id: a.id,
+            owner: a.owner.toLowerCase(),
+            uri: a.uri,
+            capabilities: [...a.capabilities].sort(),
+          };
         for (let id = 1n; id <= 10n; id++) {
           const [indexed, onNode] = await Promise.all([viaIndexer.identity.get(id), fromNode.identity.get(id)]);
           expect(agentFields(indexed), `agent ${id} on ${chain}`).to.deep.equal(agentFields(onNode));
           const inbox = async (agent: Agent) =>
-            (await agent.messages.inbox({ agentId: id })).map((m) => ({ c: m.chainId, seq: m.seq, from: m.fromAgentId, payload: m.payload }));
+            (await agent.messages.inbox({ agentId: id })).map((m) => ({
+              c: m.chainId,
+              seq: m.seq,
+              from: m.fromAgentId,
+              payload: m.payload,
+            }));
           expect(await inbox(viaIndexer), `inbox of agent ${id} on ${chain}`).to.deep.equal(await inbox(fromNode));
         }
         expect((await viaIndexer.identity.list({ limit: 500 })).every((a) => a.chainId === chainId)).to.equal(true);
-        const leadership = (l: Awaited<ReturnType<Agent["election"]["leader"]>>) => ({ c: l.chainId, leader: l.leader, term: l.term });
-        expect(leadership(await viaIndexer.election.leader(1n))).to.deep.equal(leadership(await fromNode.election.leader(1n)));
+        const leadership = (l: Awaited<ReturnType<Agent["election"]["leader"]>>) => ({
+          c: l.chainId,
+          leader: l.leader,
+          term: l.term,
+        });
+        expect(leadership(await viaIndexer.election.leader(1n))).to.deep.equal(
+          leadership(await fromNode.election.leader(1n)),
+        );
         const members = async (agent: Agent) =>
           (await agent.election.members(1n)).map((m) => [m.chainId, m.agentId, m.weight, [...m.capabilities].sort()]);
         expect(await members(viaIndexer), `members of group 1 on ${chain}`).to.deep.equal(await members(fromNode));
-        const terms = async (agent: Agent) => (await agent.election.terms(1n)).map((t) => [t.chainId, t.term, t.agentId, t.heartbeats]);
+        const terms = async (agent: Agent) =>
+          (await agent.election.terms(1n)).map((t) => [t.chainId, t.term, t.agentId, t.heartbeats]);
         expect(await terms(viaIndexer), `terms of group 1 on ${chain}`).to.deep.equal(await terms(fromNode));
         const schedules = async (agent: Agent) =>
-          (await agent.schedules.list({ limit: 50 })).map((s) => [s.chainId, s.id, s.count, s.spawned, s.cancelled, s.terms]);
+          (await agent.schedules.list({ limit: 50 })).map((s) => [
+            s.chainId,
+            s.id,
+            s.count,
+            s.spawned,
+            s.cancelled,
+            s.terms,
+          ]);
         expect(await schedules(viaIndexer), `schedules on ${chain}`).to.deep.equal(await schedules(fromNode));
       }
     });
@@ -168,8 +197,12 @@ describe("the SDK against one indexer of two chains (l1 31337 and op 31338)", fu
         const watched = await first<Task>((deliver) => viaIndexer.tasks.watch(1n, deliver));
         expect(onChainFields(watched)).to.deep.equal(onChainFields(await fromNode.tasks.get(1n)));
         const open = await first<Task[]>((deliver) => viaIndexer.tasks.watchOpen({}, deliver));
-        expect(open.map(onChainFields)).to.deep.equal((await fromNode.tasks.list({ status: "open", limit: 100 })).map(onChainFields));
-        const leader = await first<{ chainId: number; leader: bigint }>((deliver) => viaIndexer.election.onLeaderChange(1n, deliver));
+        expect(open.map(onChainFields)).to.deep.equal(
+          (await fromNode.tasks.list({ status: "open", limit: 100 })).map(onChainFields),
+        );
+        const leader = await first<{ chainId: number; leader: bigint }>((deliver) =>
+          viaIndexer.election.onLeaderChange(1n, deliver),
+        );
         const onNode = await fromNode.election.leader(1n);
         expect([leader.chainId, leader.leader]).to.deep.equal([onNode.chainId, onNode.leader]);
       }
@@ -185,7 +218,12 @@ describe("the SDK against one indexer of two chains (l1 31337 and op 31338)", fu
     const group = (account: typeof worker): Agents =>
       createAgents({
         indexerUrl: indexer.url,
-        agents: CHAINS.map((chain) => ({ rpcUrl: stack.nodes[chain].url, account, deployment: stack.deployments[chain], pollingInterval: 100 })),
+        agents: CHAINS.map((chain) => ({
+          rpcUrl: stack.nodes[chain].url,
+          account,
+          deployment: stack.deployments[chain],
+          pollingInterval: 100,
+        })),
       });
     /** Posts a flat ETH task open to any agent, from `from` (default `poster`) on `chain`. */
     const post = async (chain: LocalChainType, reward: bigint, specURI: string, from = poster) =>
@@ -208,7 +246,9 @@ describe("the SDK against one indexer of two chains (l1 31337 and op 31338)", fu
         }
       })();
       expect(unknown).to.be.instanceOf(UnknownChainError);
-      expect((unknown as UnknownChainError).shortMessage).to.equal(`This client has no agent on chain 1; it holds agents on chain ${L1}, ${OP}.`);
+      expect((unknown as UnknownChainError).shortMessage).to.equal(
+        `This client has no agent on chain 1; it holds agents on chain ${L1}, ${OP}.`,
+      );
       expect((unknown as UnknownChainError).code).to.equal("UNKNOWN_CHAIN");
       let rejected: unknown;
       await agents.tasks.list({ chainId: 1 }).catch((error: unknown) => (rejected = error));
@@ -225,7 +265,9 @@ describe("the SDK against one indexer of two chains (l1 31337 and op 31338)", fu
       const each = await Promise.all(CHAINS.map((c) => reader(c).tasks.list({ status: "open", limit: 500 })));
       const key = (t: Task) => `${t.chainId}/${t.id}`;
       expect(all.map(key).sort()).to.deep.equal(each.flat().map(key).sort());
-      expect((await agents.tasks.list({ status: "open", chainId: OP, limit: 500 })).map(key)).to.deep.equal(each[1]!.map(key));
+      expect((await agents.tasks.list({ status: "open", chainId: OP, limit: 500 })).map(key)).to.deep.equal(
+        each[1]!.map(key),
+      );
 
       // Count the live queries the merged watcher opens on the shared client.
       let liveQueries = 0;
@@ -287,10 +329,14 @@ describe("the SDK against one indexer of two chains (l1 31337 and op 31338)", fu
       expect(fee.claim.measuredBy).to.equal("estimate");
       const used = claim.receipt.gasUsed;
       expect(fee.claim.gas >= used, `estimated claim gas ${fee.claim.gas} ≥ the receipt's ${used}`).to.equal(true);
-      expect(fee.claim.gas - used <= used / 20n, `estimated claim gas ${fee.claim.gas} within 5 % of ${used}`).to.equal(true);
+      expect(fee.claim.gas - used <= used / 20n, `estimated claim gas ${fee.claim.gas} within 5 % of ${used}`).to.equal(
+        true,
+      );
       const submits = await latestSubmits(stack.nodes.l1.url, stack.deployments.l1.contracts.TaskBoard!);
       expect([fee.submit!.measuredBy, fee.submit!.samples]).to.deep.equal(["receipts", submits.length]);
-      expect(fee.submit!.gas, "the median gasUsed of the chain's latest submits").to.equal(submits[(submits.length - 1) >> 1]);
+      expect(fee.submit!.gas, "the median gasUsed of the chain's latest submits").to.equal(
+        submits[(submits.length - 1) >> 1],
+      );
       expect([fee.claim.l1Fee, fee.submit!.l1Fee], "no L1 data fee off an OP stack").to.deep.equal([0n, 0n]);
       expect(fee.total).to.equal((fee.claim.gas + fee.submit!.gas) * fee.gasPrice);
 
@@ -298,17 +344,25 @@ describe("the SDK against one indexer of two chains (l1 31337 and op 31338)", fu
       const onOpClaim = (await agents.tasks.claimNext(mine))!;
       expect([onOpClaim.chainId, onOpClaim.taskId]).to.deep.equal([OP, onOp.taskId]);
       expect(onOpClaim.net! < 0n, "a loss at 100 gwei, still claimed: no minNet").to.equal(true);
-      const receipt = (await opClient.getTransactionReceipt({ hash: onOpClaim.hash })) as { l1Fee?: bigint | null; gasUsed: bigint };
+      const receipt = (await opClient.getTransactionReceipt({ hash: onOpClaim.hash })) as {
+        l1Fee?: bigint | null;
+        gasUsed: bigint;
+      };
       const l1FeeCharged = BigInt(receipt.l1Fee ?? 0n);
       expect(l1FeeCharged > 0n, "the op chain charges an L1 data fee").to.equal(true);
       const measured = onOpClaim.fee!.claim.l1Fee;
       const gap = measured > l1FeeCharged ? measured - l1FeeCharged : l1FeeCharged - measured;
-      expect(gap <= l1FeeCharged / 10n, `getL1Fee ${measured} within 10 % of the receipt's ${l1FeeCharged}`).to.equal(true);
+      expect(gap <= l1FeeCharged / 10n, `getL1Fee ${measured} within 10 % of the receipt's ${l1FeeCharged}`).to.equal(
+        true,
+      );
       expect(onOpClaim.fee!.submit!.l1Fee > 0n, "the submit's L1 data fee").to.equal(true);
       // With minNet, a task paying less than its fee is left alone.
       const third = await post("op", 1n, "ipfs://not-worth-it", payer);
       await caughtUp();
-      expect(await agents.tasks.claimNext({ ...mine, minNet: 0n }), `task ${third.taskId} costs more than it pays`).to.equal(undefined);
+      expect(
+        await agents.tasks.claimNext({ ...mine, minNet: 0n }),
+        `task ${third.taskId} costs more than it pays`,
+      ).to.equal(undefined);
     });
   });
 });
@@ -316,7 +370,12 @@ describe("the SDK against one indexer of two chains (l1 31337 and op 31338)", fu
 /** The gasUsed of the chain's latest 8 transactions calling TaskBoard.submit directly, ascending. */
 async function latestSubmits(rpcUrl: string, taskBoard: Address): Promise<bigint[]> {
   const client = createPublicClient({ transport: http(rpcUrl) });
-  const logs = await client.getContractEvents({ address: taskBoard, abi: abis.TaskBoard, eventName: "TaskSubmitted", fromBlock: 0n });
+  const logs = await client.getContractEvents({
+    address: taskBoard,
+    abi: abis.TaskBoard,
+    eventName: "TaskSubmitted",
+    fromBlock: 0n,
+  });
   const gas: bigint[] = [];
   for (const hash of new Set(logs.slice(-8).map((l) => l.transactionHash))) {
     const [tx, receipt] = await Promise.all([client.getTransaction({ hash }), client.getTransactionReceipt({ hash })]);

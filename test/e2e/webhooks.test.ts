@@ -539,11 +539,24 @@ describe("the webhook store on PostgreSQL", function () {
           expect((await l1.due(Date.now(), 10)).map((d) => d.id)).to.deep.equal(["p1"]);
           expect(await l1.cursor("processed")).to.equal(40n);
           expect((await l1.seen(0n)).map((e) => e.eventId)).to.deep.equal(["e1"]);
-          expect(await op.bind("0xg2")).to.deep.equal({ changed: false, dropped: 0 });
+          expect(await op.bind(open === 0 ? "0xg2" : "0xg3")).to.deep.equal({ changed: false, dropped: 0 });
           expect(await op.due(Date.now(), 10)).to.deep.equal([]);
           if (open === 0) {
             expect(await l1.markDue(1n, 0), "notified on chain 31337").to.equal(false);
             expect(await op.markDue(1n, 0), "schedule 1 of chain 31338 is another schedule").to.equal(true);
+            // Every statement of a chain's part, on this dialect: write, remember, forget, rebind.
+            const event = { eventId: "f1", blockHash: "0xc1" };
+            expect(await op.enqueue({ id: "q1", subscriptionId: "s", kind: "event", event, payload: "{}", now: 3 })).to.equal(true);
+            await op.markSeen(event, 5n);
+            await op.markRemoved(event);
+            expect(await op.seen(0n)).to.deep.equal([{ ...event, blockNumber: 5n, removals: 1, present: false }]);
+            await op.pruneSeen(5n);
+            expect(await op.seen(0n)).to.deep.equal([]);
+            await op.setCursor("processed", 5n);
+            expect(await store.statsByChain()).to.deep.equal({ 31337: { pending: 1 }, 31338: { pending: 1 } });
+            expect(await op.bind("0xg3")).to.deep.equal({ changed: true, dropped: 1, previous: { chainId: "31338", genesisHash: "0xg2" } });
+            expect(await op.cursor("processed")).to.equal(undefined);
+            expect(await store.statsByChain()).to.deep.equal({ 31337: { pending: 1 }, 31338: { dropped: 1 } });
           }
         } finally {
           await store.close();

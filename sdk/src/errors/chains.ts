@@ -26,10 +26,15 @@ export class DuplicateChainError extends StigmergyError {
   readonly chainId: number;
 
   constructor(chainId: number, positions: readonly [number, number]) {
-    super(`agents[${positions[0]}] and agents[${positions[1]}] are both on chain ${chainId}: createAgents holds one agent per chain.`, {
-      code: "DUPLICATE_CHAIN",
-      metaMessages: ["Give each chain's deployment once; for several agents on one chain, call createAgent for each."],
-    });
+    super(
+      `agents[${positions[0]}] and agents[${positions[1]}] are both on chain ${chainId}: createAgents holds one agent per chain.`,
+      {
+        code: "DUPLICATE_CHAIN",
+        metaMessages: [
+          "Give each chain's deployment once; for several agents on one chain, call createAgent for each.",
+        ],
+      },
+    );
     this.chainId = chainId;
   }
 }

@@ -149,7 +149,7 @@ export async function claimNextTaskOnChains<C extends Context>(
     if (agent.agentId !== undefined) continue;
     throw new MissingConfigError(
       `an agent id on chain ${agent.deployment.chainId}`,
-      "Register it there (`agents.on(chainId).identity.register(…)`), give its `agentId` to createAgents, or pass `chainId`.",
+      "Register it there (`agents.on(chainId).identity.register(…)`), or pass `chainId` to claim elsewhere.",
     );
   }
   const skipped = new Map(agents.map((a) => [a, new Set<bigint>()]));

@@ -51,10 +51,7 @@ export type EstimateTaskFeeReturnType = TaskFee;
 
 /** The claim's revert (the task cannot be claimed by this agent now), a read failing, no claim to measure by. */
 export type EstimateTaskFeeErrorType =
-  | WriteErrorType<"TaskBoard">
-  | RevertErrorType<"TaskBoard">
-  | IndexerError
-  | NotFoundError;
+  WriteErrorType<"TaskBoard"> | RevertErrorType<"TaskBoard"> | IndexerError | NotFoundError;
 
 /** Receipts of a call sampled per chain (the latest this many). */
 const SAMPLES = 8;
