@@ -10,7 +10,10 @@
  *   file when written, so they survive an operating-system crash or power loss as well; the rest
  *   may then lose its last moments, which the dispatcher re-derives from the chain (delivery ids
  *   are stable, so a receiver recognises a repeat).
- * - With DATABASE_URL: the same PostgreSQL as the index, schema `<STIGMERGY_DB_SCHEMA>_webhooks`.
+ * - With DATABASE_URL: the same PostgreSQL as the index, schema `<S>_webhooks`, where S is the views
+ *   schema of a writer that keeps one (`ponder start --views-schema S`: the schema its `ponder serve`
+ *   readers serve, so writer and readers share one store, and a re-index into a new live schema keeps
+ *   the subscriptions), else STIGMERGY_DB_SCHEMA.
  *
  * A store left by an earlier version in an embedded PGlite directory (the same STIGMERGY_WEBHOOK_DIR)
  * is copied into SQLite once, with one log line.
@@ -303,6 +306,19 @@ async function adopt(q: Query, s: string, chainId: number, rekey: boolean): Prom
 const TABLES = ["subscription", "outbox", "seen", "due", "cursor", "chain"] as const;
 
 /**
+ * The schema the PostgreSQL store is named after: a writer's views schema (`--views-schema S` or
+ * `--views-schema=S` among its arguments), which its readers serve as their schema, else
+ * STIGMERGY_DB_SCHEMA (default `public`).
+ */
+export function storeSchemaBase(argv: readonly string[] = process.argv, env: NodeJS.ProcessEnv = process.env): string {
+  for (const [i, arg] of argv.entries()) {
+    if (arg === "--views-schema" && argv[i + 1]) return argv[i + 1]!;
+    if (arg.startsWith("--views-schema=")) return arg.slice("--views-schema=".length);
+  }
+  return env.STIGMERGY_DB_SCHEMA ?? "public";
+}
+
+/**
  * Copies a store an earlier version kept in PGlite (in the same directory) into SQLite, once.
  * Returns what it copied, or `undefined` when there was nothing to copy.
  */
@@ -364,7 +380,7 @@ export class WebhookStore {
     let db: Backend;
     let s = "";
     if (process.env.DATABASE_URL) {
-      const schema = `${process.env.STIGMERGY_DB_SCHEMA ?? "public"}_webhooks`.replace(/[^a-zA-Z0-9_]/g, "_");
+      const schema = `${storeSchemaBase()}_webhooks`.replace(/[^a-zA-Z0-9_]/g, "_");
       db = await openPostgres(process.env.DATABASE_URL, schema);
       s = `"${schema}".`;
     } else {
