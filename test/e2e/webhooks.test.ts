@@ -503,7 +503,7 @@ describe("the webhook store on the default database (SQLite, no server)", functi
 });
 
 describe("the webhook store on PostgreSQL", function () {
-  it("a one-chain schema is converted on open: its rows become the bound chain's, schedule rounds are keyed by chain, another chain starts empty", async function () {
+  it("a one-chain schema is converted on open, also by six processes opening it at once: its rows become the bound chain's, schedule rounds are keyed by chain, another chain starts empty", async function () {
     if (!postgresAvailable()) this.skip();
     const server = await startPostgres();
     const saved = { url: process.env.DATABASE_URL, schema: process.env.STIGMERGY_DB_SCHEMA };
@@ -531,6 +531,10 @@ describe("the webhook store on PostgreSQL", function () {
         INSERT INTO due (schedule_id, round) VALUES ('1', 0);
         INSERT INTO cursor (key, value) VALUES ('processed', 40);
         INSERT INTO chain (key, chain_id, genesis_hash) VALUES ('current', '31337', '0xg1');`);
+      // A cluster's writer and readers open one store together: every open succeeds, and the
+      // conversion below happened once.
+      const together = await Promise.all(Array.from({ length: 6 }, () => WebhookStore.open(() => {})));
+      await Promise.all(together.map((store) => store.close()));
       for (let open = 0; open < 2; open++) {
         const store = await WebhookStore.open(() => {});
         try {

@@ -61,6 +61,12 @@ type Backend = {
   /** Makes everything committed so far durable against an operating-system crash. */
   durable: () => Promise<void>;
   close: () => Promise<void>;
+  /**
+   * Runs the store's set-up (its tables, their migration) with no other process setting up the same
+   * store at once: a cluster's writer and readers open one PostgreSQL store together, and concurrent
+   * `CREATE … IF NOT EXISTS` or `ALTER TABLE` of the same objects can fail in all but one of them.
+   */
+  settingUp: <T>(fn: () => Promise<T>) => Promise<T>;
 };
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -106,6 +112,8 @@ async function openSqlite(dir: string): Promise<Backend> {
   return {
     kind: "sqlite",
     where: file,
+    // One process owns a SQLite store (PGlite runs no readers), so set-up needs no lock.
+    settingUp: (fn) => fn(),
     query: (text, params) => exclusive(() => run(text, params) as never),
     transaction: (fn) =>
       exclusive(async () => {
@@ -126,9 +134,21 @@ async function openSqlite(dir: string): Promise<Backend> {
 
 async function openPostgres(url: string, schema: string): Promise<Backend> {
   const pool = new pg.Pool({ connectionString: url, max: 4 });
-  await pool.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+  /** One session holds a lock named after the schema while the store is set up (see Backend.settingUp). */
+  const settingUp = async <T>(fn: () => Promise<T>): Promise<T> => {
+    const holder = await pool.connect();
+    try {
+      await holder.query("SELECT pg_advisory_lock(hashtext($1))", [`stigmergy webhooks ${schema}`]);
+      return await fn();
+    } finally {
+      await holder.query("SELECT pg_advisory_unlock(hashtext($1))", [`stigmergy webhooks ${schema}`]).catch(() => undefined);
+      holder.release();
+    }
+  };
+  await settingUp(() => pool.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`));
   return {
     kind: "postgres",
+    settingUp,
     where: `PostgreSQL schema "${schema}"`,
     query: async (text, params) => (await pool.query(text, params)).rows,
     transaction: async (fn) => {
@@ -386,21 +406,23 @@ export class WebhookStore {
     } else {
       db = await openSqlite(webhookDir());
     }
-    for (const statement of ddl(db.kind, s)) await db.query(statement);
-    if (db.kind === "sqlite") {
-      try {
-        const copied = await importPglite(webhookDir(), db);
-        if (copied) {
-          log(
-            `webhooks: copied ${copied.subscriptions} subscriptions and ${copied.pending} pending deliveries from the earlier PGlite store in ${webhookDir()} ` +
-              `to ${db.where}; the PGlite files there are no longer used`,
-          );
+    await db.settingUp(async () => {
+      for (const statement of ddl(db.kind, s)) await db.query(statement);
+      if (db.kind === "sqlite") {
+        try {
+          const copied = await importPglite(webhookDir(), db);
+          if (copied) {
+            log(
+              `webhooks: copied ${copied.subscriptions} subscriptions and ${copied.pending} pending deliveries from the earlier PGlite store in ${webhookDir()} ` +
+                `to ${db.where}; the PGlite files there are no longer used`,
+            );
+          }
+        } catch (error) {
+          log(`webhooks: could not read the earlier PGlite store in ${webhookDir()} (${(error as Error).message}); starting from ${db.where}`);
         }
-      } catch (error) {
-        log(`webhooks: could not read the earlier PGlite store in ${webhookDir()} (${(error as Error).message}); starting from ${db.where}`);
       }
-    }
-    await migrate(db, s);
+      await migrate(db, s);
+    });
     return new WebhookStore(db, s);
   }
 
