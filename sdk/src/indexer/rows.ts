@@ -6,6 +6,7 @@
  */
 import { type SQL, sql } from "@ponder/client";
 import { type Address, type Hex, zeroHash } from "viem";
+import { InvalidInputError } from "../errors/input.js";
 import type { Row } from "./client.js";
 
 const big = (v: unknown): bigint => (v === null || v === undefined || v === "" ? 0n : BigInt(v as string | number | bigint));
@@ -115,7 +116,7 @@ export type TaskQuery = {
  */
 export function taskQuery(q: TaskQuery): SQL {
   const ids = q.chainIds.map((id) => {
-    if (!Number.isSafeInteger(id) || id <= 0) throw new TypeError(`not a chain id: ${id}`);
+    if (!Number.isSafeInteger(id) || id <= 0) throw new InvalidInputError("chainId", "expected a chain id (a positive integer)", id);
     return id;
   });
   const where = [sql.raw(ids.length === 1 ? `chain_id = ${ids[0]}` : `chain_id in (${ids.join(", ")})`)];

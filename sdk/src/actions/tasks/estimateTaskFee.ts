@@ -41,9 +41,13 @@ export type TaskFee = {
   /** The chain's gas price now (eth_gasPrice), wei per gas. */
   gasPrice: bigint;
   claim: CallFee;
-  /** `null` while the chain has no submit to measure (then `total` covers the claim alone). */
+  /**
+   * `null` while the chain has no submit to measure. `total` then counts the claim's cost again in its
+   * place (a submit costs about as much: 40,850 against 41,767 gas in the README's gas table), so a
+   * chain without samples does not look cheaper than one with them.
+   */
   submit: CallFee | null;
-  /** (claim gas + submit gas) × gasPrice + both L1 data fees. */
+  /** (claim gas + submit gas) × gasPrice + both L1 data fees (the claim's again for a submit not measured). */
   total: bigint;
 };
 
@@ -52,6 +56,15 @@ export type EstimateTaskFeeReturnType = TaskFee;
 /** The claim's revert (the task cannot be claimed by this agent now), a read failing, no claim to measure by. */
 export type EstimateTaskFeeErrorType =
   WriteErrorType<"TaskBoard"> | RevertErrorType<"TaskBoard"> | IndexerError | NotFoundError;
+
+/**
+ * A lifecycle's fee from its calls': (claim gas + submit gas) × gas price + both L1 data fees, the
+ * claim's cost counted again for a submit not yet measured (see {@link TaskFee.submit}).
+ */
+export function feeTotal(gasPrice: bigint, claim: Pick<CallFee, "gas" | "l1Fee">, submit: Pick<CallFee, "gas" | "l1Fee"> | null): bigint {
+  const stand = submit ?? claim;
+  return (claim.gas + stand.gas) * gasPrice + claim.l1Fee + stand.l1Fee;
+}
 
 /** Receipts of a call sampled per chain (the latest this many). */
 const SAMPLES = 8;
@@ -202,6 +215,6 @@ export async function estimateTaskFee(
     gasPrice,
     claim: { ...claim, l1Fee: claimL1 },
     submit: submitFee,
-    total: (claim.gas + (submit?.gas ?? 0n)) * gasPrice + claimL1 + submitL1,
+    total: feeTotal(gasPrice, { gas: claim.gas, l1Fee: claimL1 }, submitFee),
   };
 }
