@@ -68,7 +68,7 @@ describe("RPC outage", function () {
   const truthful = (s: Sample) =>
     s.ready.status !== 200 || (s.ready.body.indexedBlock !== null && s.chainHead - s.ready.body.indexedBlock <= MAX_LAG);
 
-  it("while the node is unreachable for 10 s /healthz and /readyz say so and /readyz never claims a lag it can't see; afterwards nothing is lost", async () => {
+  it("while the node is unreachable for 10 s /healthz and /readyz say so and /readyz never claims a lag it can't see; afterwards nothing is lost, and new blocks come by push again", async () => {
     for (let i = 0; i < 3; i++) await postTask({ specURI: `ipfs://before-${i}` });
     await waitForIndexer(indexer.url, stack.node.url);
     const before = await sample();
@@ -124,6 +124,11 @@ describe("RPC outage", function () {
       await sleep(250);
     }
     expect(after.every(truthful), "no ready 200 while catching up").to.equal(true);
+    // New blocks by push again: the indexer fell back to polling when the WebSocket died with the node,
+    // and returns to the WebSocket once its node answers (upstream polled until restarted).
+    const pushAgain = /New blocks by push again: the JSON-RPC WebSocket subscription is back after polling/;
+    for (let i = 0; i < 240 && !pushAgain.test(output); i++) await sleep(250);
+    expect(output).to.match(pushAgain);
     await waitForIndexer(indexer.url, stack.node.url);
     const problems = await checkConsistency(indexer.url, stack.node.url, stack.deployment);
     expect(problems, problems.join("\n")).to.deep.equal([]);
