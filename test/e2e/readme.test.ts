@@ -78,6 +78,7 @@ const RUN_HERE = new Set([
   "STIGMERGY_CHAIN_ID",
   "STIGMERGY_POLLING_INTERVAL",
   "STIGMERGY_WS_URL",
+  "STIGMERGY_WS_RESUBSCRIBE_MS",
   "STIGMERGY_WEBHOOK_DIR",
   "STIGMERGY_INDEXER_URL",
   "STIGMERGY_PRIVATE_KEY",
@@ -306,6 +307,38 @@ describe("the README, as written", function () {
           const polls = (counter.calls().byMethod.eth_getBlockByNumber ?? 0) + (counter.calls().byMethod.eth_blockNumber ?? 0);
           expect(polls, JSON.stringify(counter.calls().byMethod)).to.be.at.most(2);
           expect(counter.calls().byMethod.eth_subscribe ?? 0, "no new subscription while connected").to.equal(0);
+          const before = await indexed();
+          await createPublicClient({ transport: http(node.url) }).request({ method: "evm_mine" } as never);
+          await until(async () => (await indexed()) > before, "the mined block indexed", indexer, 30_000);
+        } finally {
+          await counter.close();
+        }
+      });
+
+      it("renews its newHeads subscription every STIGMERGY_WS_RESUBSCRIBE_MS on the same socket, and blocks still come by push (a Hardhat node ends one after 300 s)", async () => {
+        const counter = await startRpcCounter(node.url);
+        const port = await freePort();
+        indexerUrl = `http://127.0.0.1:${port}`;
+        try {
+          indexer = startJob("npm", ["run", "indexer"], {
+            PORT: String(port),
+            STIGMERGY_RPC_URL: counter.url,
+            STIGMERGY_DEPLOYMENTS_DIR: dir,
+            STIGMERGY_CHAIN_ID: String(node.chainId),
+            STIGMERGY_DB_SCHEMA: "readme",
+            STIGMERGY_PGLITE_DIR: join(dir, "pglite-resubscribe"),
+            STIGMERGY_WEBHOOK_DIR: join(dir, "webhooks-resubscribe"),
+            STIGMERGY_WS_RESUBSCRIBE_MS: "1000",
+            DATABASE_URL: "",
+          });
+          await until(() => ok(`${indexerUrl}/readyz`), "/readyz on PORT", indexer);
+          const indexed = async () =>
+            Object.values((await (await fetch(`${indexerUrl}/status`)).json()) as Record<string, { block: { number: number } }>)[0]!.block.number;
+          counter.reset();
+          await sleep(4_500);
+          const calls = counter.calls().byMethod;
+          expect(calls.eth_subscribe ?? 0, JSON.stringify(calls)).to.be.at.least(3);
+          expect(calls.eth_unsubscribe ?? 0, JSON.stringify(calls)).to.be.at.least(3);
           const before = await indexed();
           await createPublicClient({ transport: http(node.url) }).request({ method: "evm_mine" } as never);
           await until(async () => (await indexed()) > before, "the mined block indexed", indexer, 30_000);
