@@ -8,11 +8,11 @@
 import { capabilityId, type Task } from "../../../sdk/src/index.ts";
 import { CAPABILITIES, MONEY, planOf, ROUND_URI, taskURI, waveSize } from "../plan.ts";
 import { followBoard, liveWorkers, postedSeqs, scheduleExists } from "./feeds.ts";
-import { isRace, isTooEarly, type SwarmAgent } from "./state.ts";
+import { isRace, isTooEarly, sleep, type SwarmAgent } from "./state.ts";
 
 /** Broadcasts on the group's channel. */
 async function announce(s: SwarmAgent, text: string) {
-  await s.agent.messages.post(s.config.channel, text);
+  await s.agent.messages.post(s.chain.channel, text);
   s.stats.messagesSent++;
 }
 
@@ -147,9 +147,17 @@ export function lead(s: SwarmAgent, term: bigint): () => void {
   void (async () => {
     try {
       await announce(s, `term ${term}: ${config.name} (#${s.me()}) leads. Work comes in waves; the shared ledger is behind the lock; questions go to the human approver.`);
-      await ensureSchedule(s);
     } catch (e) {
       s.warn("open the term", e);
+    }
+    // The swarm's schedule is the term's first duty: tried until it exists (a chain may be unreachable for a while).
+    while (!ended) {
+      try {
+        return await ensureSchedule(s);
+      } catch (e) {
+        s.warn("create the schedule", e);
+        await sleep(3_000);
+      }
     }
   })();
   return () => {

@@ -94,20 +94,46 @@ async function workOnce(s: SwarmAgent, filter: ClaimFilter, handleTask: WorkHand
   }
 }
 
-/** Claims and works tasks until stopped, idling while this agent leads; woken when tasks open. */
-export async function workLoop(s: SwarmAgent) {
+/**
+ * The chains to try claiming on next, best first: those this agent does not lead, the one with the
+ * most open tasks it can do first (`open`, pushed by each chain's feed), ties taken in turns. With
+ * one chain: that chain unless it leads there. (The SDK's cross-chain claimNext can take its place.)
+ */
+export function claimOrder<T extends Pick<SwarmAgent, "leading" | "stopped">>(lanes: readonly T[], open: ReadonlyMap<T, number>, turn: number): T[] {
+  const rotated = lanes.map((_, i) => lanes[(i + turn) % lanes.length]!);
+  return rotated.filter((s) => !s.leading && !s.stopped).sort((a, b) => (open.get(b) ?? 0) - (open.get(a) ?? 0));
+}
+
+/**
+ * Claims and works tasks, one at a time across the agent's chains, until stopped; idles on a
+ * chain while it leads there; woken when tasks open on any chain.
+ */
+export async function workLoop(lanes: readonly SwarmAgent[]) {
   const wake = waker();
-  // work() hands its filter to claimNext, which reports every race it loses.
-  const filter: ClaimFilter = {
-    capabilities: s.config.capabilities,
-    onLostRace: (_taskId, onChain) => s.countLostRace(onChain),
-    // The swarm sizes its leases to its own block time (plan.ts), shorter than claimNext's default floor.
-    terms: { minLeaseSeconds: s.T.leaseS },
-  };
-  const handleTask = handler(s);
-  followOpenTasks(s, (open) => open.length > 0 && wake.notify());
-  while (!s.stopped) {
-    if (s.leading || !(await workOnce(s, filter, handleTask))) await wake.wait(s.leading ? 2_000 : 3_000);
+  const open = new Map<SwarmAgent, number>();
+  const work = lanes.map((s) => {
+    // work() hands its filter to claimNext, which reports every race it loses.
+    const filter: ClaimFilter = {
+      capabilities: s.config.capabilities,
+      onLostRace: (_taskId, onChain) => s.countLostRace(onChain),
+      // The swarm sizes its leases to its own block time (plan.ts), shorter than claimNext's default floor.
+      terms: { minLeaseSeconds: s.T.leaseS },
+    };
+    followOpenTasks(s, (tasks) => {
+      open.set(s, tasks.length);
+      if (tasks.length > 0) wake.notify();
+    });
+    return { filter, handleTask: handler(s) };
+  });
+  const stopped = () => lanes.every((s) => s.stopped);
+  for (let turn = 0; !stopped(); turn++) {
+    const order = claimOrder(lanes, open, turn);
+    let worked = false;
+    for (const s of order) {
+      const { filter, handleTask } = work[lanes.indexOf(s)]!;
+      if ((worked = await workOnce(s, filter, handleTask))) break;
+    }
+    if (!worked) await wake.wait(order.length === 0 ? 2_000 : 3_000);
   }
 }
 
