@@ -25,13 +25,14 @@ function readConfig(): AgentConfig {
 }
 
 /** Registers, stakes and joins the swarm's group (on one chain). */
-async function onboard({ agent, config, groupId }: SwarmAgent): Promise<void> {
+async function onboard({ agent, config, groupId, send }: SwarmAgent): Promise<void> {
   const file = registrationFile({ name: config.name, description: config.role, capabilities: config.capabilities });
   const stake = BigInt(config.stake);
   await Promise.all([
     agent.identity.register({ uri: toDataURI(file), capabilities: config.capabilities, metadata: { role: "swarm-agent" } }),
     agent.staking.faucet(stake),
   ]);
+  send({ type: "registered", chainId: agent.deployment.chainId, agentId: String(agent.agentId) });
   await agent.staking.stake(stake);
   await agent.election.join(groupId);
 }

@@ -54,7 +54,8 @@ export function spawnAgent(profile: AgentProfile, config: AgentConfig, events: F
   child.stderr?.on("data", keep);
   child.on("message", (m: unknown) => {
     if (!isAgentMessage(m)) return;
-    if (m.type === "ready") {
+    if (m.type === "registered") agent.ids.set(m.chainId, BigInt(m.agentId));
+    else if (m.type === "ready") {
       agent.ids = new Map(Object.entries(m.agentIds).map(([chainId, id]) => [Number(chainId), BigInt(id)]));
       agent.agentId = agent.ids.get(config.chains[0]!.deployment.chainId);
       agent.address = m.address;

@@ -155,17 +155,18 @@ async function startChains(run: Run): Promise<ChainRun[]> {
       return node;
     }),
   );
-  // Each chain deployed by its own `hardhat run` (the build is up to date: nothing compiles), side by side.
+  // Each chain deployed by its own `hardhat run`, side by side. With several, they run on the build
+  // start.ts brought up to date (--no-compile): two compilations at once would race on Hardhat's cache.
   const chains = await Promise.all(
     options.chains.map(async (name, i): Promise<ChainRun> => {
       const node = nodes[i]!;
       const label = several(run) ? `${name}: ` : "";
       const which = several(run) ? ` (chain ${node.chainId})` : "";
-      out(`start: ${label}node up at ${node.url}${which}; compiling and deploying…`);
+      out(`start: ${label}node up at ${node.url}${which}; ${several(run) ? "deploying" : "compiling and deploying"}…`);
       const network = name === "op" ? "localhostOp" : "localhost";
       const deployed = await runToEnd(
         process.execPath,
-        [HARDHAT_BIN, "run", "scripts/deploy.ts", "--network", network],
+        [HARDHAT_BIN, "run", ...(several(run) ? ["--no-compile"] : []), "scripts/deploy.ts", "--network", network],
         { STIGMERGY_RPC_URL: node.url, STIGMERGY_DEPLOYMENTS_DIR: options.deploymentsDir },
       );
       if (deployed.code !== 0) {
@@ -570,9 +571,12 @@ function printEndpoints(run: Run) {
   });
   const leader = `${indexer.url}/groups/${first.groupId}/leader${several(run) ? `?chain=${first.deployment.chainId}` : ""}`;
   const rest = `${indexer.url}/tasks  ${indexer.url}/agents  ${leader}  ${indexer.url}/inbox/<agentId>`;
-  const contracts = several(run)
-    ? run.chains.flatMap((c) => [`  ${c.name} contracts`, ...addressLines(c.deployment)])
-    : addressLines(first.deployment);
+  // The same deployer deploys the same contracts in the same order on every local chain: the same addresses.
+  const same = run.chains.every((c) => JSON.stringify(c.deployment.contracts) === JSON.stringify(first.deployment.contracts));
+  const contracts =
+    several(run) && !same
+      ? run.chains.flatMap((c) => [`  ${c.name} contracts`, ...addressLines(c.deployment)])
+      : [...(several(run) ? [`  contracts (the same addresses on ${run.chains.map((c) => c.name).join(" and ")})`] : []), ...addressLines(first.deployment)];
   out(
     [
       "",

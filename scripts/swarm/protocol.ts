@@ -1,8 +1,8 @@
 /**
  * What the orchestrator and its agent processes tell each other. The orchestrator hands each
  * agent its configuration in the environment (STIGMERGY_SWARM_AGENT, JSON) and later sends
- * `stop`; agents report over the IPC channel: `ready` once registered, staked and joined,
- * `stats` after every transaction, `log` for what deserves a line.
+ * `stop`; agents report over the IPC channel: `registered` on each chain, `ready` once registered,
+ * staked and joined on every chain, `stats` after every transaction, `log` for what deserves a line.
  */
 import { type Address, type Hex, http, type Transport } from "viem";
 import type { Deployment } from "../../sdk/src/index.ts";
@@ -78,6 +78,8 @@ export const emptyStats = (): AgentStats => ({
 export type ByChain<T> = Record<string, T>;
 
 export type AgentMessage =
+  /** Registered on one chain (its lines about that chain can name it from now on). */
+  | { type: "registered"; chainId: number; agentId: string }
   /** Registered, staked and joined on every chain: its agent id on each. */
   | { type: "ready"; agentIds: ByChain<string>; address: Address }
   | { type: "stats"; byChain: ByChain<AgentStats> }
@@ -87,7 +89,7 @@ export type AgentMessage =
 export type OrchestratorMessage = { type: "stop" };
 
 export const isAgentMessage = (m: unknown): m is AgentMessage =>
-  typeof m === "object" && m !== null && ["ready", "stats", "log"].includes((m as { type?: string }).type ?? "");
+  typeof m === "object" && m !== null && ["registered", "ready", "stats", "log"].includes((m as { type?: string }).type ?? "");
 
 /** Whether a JSON-RPC method sends a transaction. */
 export const isWrite = (method: string) => method === "eth_sendRawTransaction" || method === "eth_sendTransaction";

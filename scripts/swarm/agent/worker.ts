@@ -137,6 +137,19 @@ export async function workLoop(lanes: readonly SwarmAgent[]) {
   }
 }
 
+/**
+ * The leader steps in for an open task nobody else alive can do (whoever declared its capability
+ * died or leads): claims it, does it and submits.
+ */
+export async function stepIn(s: SwarmAgent, task: Task): Promise<void> {
+  const claim = await s.agent.tasks.claim(task.id);
+  s.stats.claims++;
+  s.info(`steps in for task ${task.id}: open too long, nobody else alive took it`);
+  await sleep(workTime(s));
+  await s.agent.tasks.submit(task.id, claim.attempt, resultURI(task.id, claim.attempt));
+  s.stats.submitted++;
+}
+
 /** Takes over a task handed to this agent, does it and submits. */
 export async function takeOver(s: SwarmAgent, taskId: bigint) {
   try {
@@ -151,22 +164,34 @@ export async function takeOver(s: SwarmAgent, taskId: bigint) {
   }
 }
 
-/** A due schedule round: the first worker to claim it (staggered by rank to avoid a stampede) does it. */
+/**
+ * A due schedule round: the first worker to claim it (staggered by rank to avoid a stampede) does
+ * it. A failure that is not a race (the chain unreachable, say) is tried again while the round's
+ * window is open.
+ */
 export async function claimRound(s: SwarmAgent, round: DueRound) {
   if (s.leading || s.stopped) return;
-  const workers = await liveWorkers(s, (await s.agent.election.leader(s.groupId)).leader).catch(() => []);
-  const rank = [...workers.map((w) => w.agentId), s.me()].sort((a, b) => (a < b ? -1 : 1)).indexOf(s.me());
-  await sleep(((rank + round.round) % (workers.length + 1)) * 1_500);
-  if ((await roundTaken(s, round)) || s.leading || s.stopped) return;
+  let claimed = false;
   try {
+    const workers = await liveWorkers(s, (await s.agent.election.leader(s.groupId)).leader).catch(() => []);
+    const rank = [...workers.map((w) => w.agentId), s.me()].sort((a, b) => (a < b ? -1 : 1)).indexOf(s.me());
+    await sleep(((rank + round.round) % (workers.length + 1)) * 1_500);
+    if ((await roundTaken(s, round)) || s.leading || s.stopped) return;
     const claim = await s.agent.schedules.claim(round.scheduleId, round.round);
+    claimed = true;
     s.stats.claims++;
     await sleep(workTime(s));
     await s.agent.tasks.submit(claim.taskId, claim.attempt, resultURI(claim.taskId, claim.attempt, `?round=${round.round}`));
     s.stats.submitted++;
   } catch (e) {
-    if (errorName(e) === "RoundAlreadySpawned") s.countLostRace(e);
-    else if (!isRace(e)) s.warn(`claim round ${round.round}`, e);
+    if (errorName(e) === "RoundAlreadySpawned") return s.countLostRace(e);
+    if (isRace(e)) return;
+    s.warn(`claim round ${round.round}`, e);
+    // Once spawned, the round is a task like any other: a lapsed lease reopens it for anyone.
+    if (!claimed && s.nowS() < round.dueAt + BigInt(s.T.schedule.windowS)) {
+      await sleep(3_000);
+      return claimRound(s, round);
+    }
   }
 }
 
