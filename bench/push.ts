@@ -17,8 +17,7 @@
  *   indexer is stopped before the polling runs; the CPU of the indexer, the agents and the bench
  *   during each window is reported beside the counts.
  */
-import { fork } from "node:child_process";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -35,6 +34,7 @@ import {
 } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { MNEMONIC } from "../scripts/lib/workload.ts";
+import { CLIENTS_PER_PROCESS, forkChildren, processSizes, stopChildren, treeCpuMs } from "./children.ts";
 import { startRpcCounter } from "../scripts/lib/proxy.ts";
 import { abis, type Context, createIndexerClient, watchOpenTasks } from "../sdk/src/index.ts";
 import { startReceiver } from "../scripts/lib/receiver.ts";
@@ -324,30 +324,12 @@ async function loadWindow(
   return { calls: counter.calls(), elapsed, ids, behind };
 }
 
-/** Agents per process in the load runs. */
-const AGENTS_PER_PROCESS = 250;
-
 /** Watching agents in separate processes (bench/push-agents.ts), driven over IPC. */
 async function startAgents(mode: "indexer" | "polling", agents: number, url: string, deploymentFile: string) {
-  const sizes = Array.from({ length: Math.ceil(agents / AGENTS_PER_PROCESS) }, (_, i) =>
-    Math.min(AGENTS_PER_PROCESS, agents - i * AGENTS_PER_PROCESS),
+  const children = await forkChildren(
+    AGENTS_SCRIPT,
+    processSizes(agents).map((n) => [mode, String(n), url, deploymentFile]),
   );
-  const children = sizes.map((n) => {
-    const child = fork(AGENTS_SCRIPT, [mode, String(n), url, deploymentFile], {
-      execArgv: ["--import", "tsx"],
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    });
-    const replies: ((m: Record<string, unknown>) => void)[] = [];
-    child.on("message", (m: Record<string, unknown>) => replies.shift()?.(m));
-    const ask = (m: object) =>
-      new Promise<Record<string, unknown>>((resolve) => (replies.push(resolve), child.send(m)));
-    const ready = new Promise<void>((resolve, reject) => {
-      replies.push(() => resolve());
-      child.once("exit", (code) => reject(new Error(`agents process exited early (${code})`)));
-    });
-    return { child, ask, ready };
-  });
-  await Promise.all(children.map((c) => c.ready));
   const sum = async (m: object, key: string) =>
     (await Promise.all(children.map((c) => c.ask(m)))).reduce((a, r) => a + Number(r[key]), 0);
   return {
@@ -355,42 +337,10 @@ async function startAgents(mode: "indexer" | "polling", agents: number, url: str
     seen: (id: bigint) => sum({ check: id.toString() }, "seen"),
     sawAll: (ids: bigint[]) => sum({ sawAll: ids.map(String) }, "sawAll"),
     cpuMs: () => sum({ cpu: true }, "cpuMs"),
-    stop: async () => {
-      await Promise.all(children.map((c) => c.ask({ stop: true }).catch(() => undefined)));
-      await Promise.all(
-        children.map((c) => (c.child.exitCode === null ? new Promise((r) => c.child.once("exit", r)) : undefined)),
-      );
-    },
+    stop: () => stopChildren(children),
   };
 }
 type Agents = Awaited<ReturnType<typeof startAgents>>;
-
-/** CPU time (ms) of a process and its descendants, from /proc (Linux); 0 elsewhere. */
-function treeCpuMs(root: number): number {
-  let stats: { pid: number; ppid: number; ticks: number }[];
-  try {
-    stats = readdirSync("/proc")
-      .filter((d) => /^\d+$/.test(d))
-      .flatMap((d) => {
-        try {
-          // Fields after the command (which may hold spaces): state ppid … utime(14) stime(15).
-          const rest = readFileSync(`/proc/${d}/stat`, "utf8").split(") ").at(-1)!.split(" ");
-          return [{ pid: Number(d), ppid: Number(rest[1]), ticks: Number(rest[11]) + Number(rest[12]) }];
-        } catch {
-          return [];
-        }
-      });
-  } catch {
-    return 0;
-  }
-  const tree = new Set([root]);
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const s of stats) if (!tree.has(s.pid) && tree.has(s.ppid)) (tree.add(s.pid), (grew = true));
-  }
-  // USER_HZ is 100 on Linux.
-  return stats.filter((s) => tree.has(s.pid)).reduce((a, s) => a + s.ticks * 10, 0);
-}
 
 /** Posts a task until every agent has been told of the latest one (connections up, filters installed). */
 async function warmUp(post: Poster["post"], agents: Agents, count: number, waitMs: number) {
@@ -408,7 +358,7 @@ async function warmUp(post: Poster["post"], agents: Agents, count: number, waitM
 
 /**
  * (b) RPC calls reaching the node per second: N agents through one indexer versus N agents polling
- * the node. The agents run in separate processes (at most AGENTS_PER_PROCESS each); the indexer is
+ * the node. The agents run in separate processes (at most CLIENTS_PER_PROCESS each); the indexer is
  * stopped before the polling runs, so their count is the agents' alone.
  */
 export async function measureRpcLoad(
@@ -551,7 +501,7 @@ export function pushTable(r: PushBench): string {
     `| overhead of the webhook over \`eth_subscribe\` (target median ≤ 25 ms, p95 ≤ 80 ms: ${verdict(l.webhookOverhead)}) | ${ms(l.webhookOverhead)} |`,
     "",
     `**Load on the node** (JSON-RPC calls/s reaching it, counted by a relay, HTTP and WebSocket; one task posted per second for ${r.load.windowSeconds} s). ` +
-      `Agents in separate processes of up to ${AGENTS_PER_PROCESS} (${r.load.cores} cores): on the indexer, SDK \`watchOpenTasks\`, each its own SSE connection; ` +
+      `Agents in separate processes of up to ${CLIENTS_PER_PROCESS} (${r.load.cores} cores): on the indexer, SDK \`watchOpenTasks\`, each its own SSE connection; ` +
       `polling, one viem client each, \`watchContractEvent\` over HTTP at viem's default ${VIEM_DEFAULT_POLLING_MS / 1000} s, with the indexer stopped. ` +
       "The indexer's calls are counted until it has indexed the window's last block. CPU: % of one core during the window.",
     "",

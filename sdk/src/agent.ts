@@ -54,6 +54,12 @@ export type CreateAgentParameters = {
    * the node.
    */
   indexerUrl?: string | readonly string[];
+  /**
+   * An indexer client to share (from `createIndexerClient`), instead of `indexerUrl`: agents on
+   * several chains reading one indexer that follows them all (`createAgents` does this). Every read
+   * an agent makes asks for its own deployment's chain.
+   */
+  indexer?: IndexerClient;
   /** The agent this client acts as (set automatically by `identity.register`). */
   agentId?: bigint | number | string;
   /** Milliseconds between polls for receipts and chain-side watchers (default 500). */
@@ -105,7 +111,10 @@ export function createAgent(params: CreateAgentParameters): Agent {
   if (walletClient && walletClient.chain.id !== deployment.chainId) {
     throw new InvalidInputError("walletClient", `is on chain ${walletClient.chain.id} but the deployment is for chain ${deployment.chainId}`);
   }
-  let indexer: IndexerClient | undefined;
+  let indexer: IndexerClient | undefined = params.indexer;
+  if (params.indexer && params.indexerUrl !== undefined) {
+    throw new InvalidInputError("indexerUrl", "give indexerUrl or indexer, not both");
+  }
   if (params.indexerUrl !== undefined) {
     const urls = typeof params.indexerUrl === "string" ? [params.indexerUrl] : params.indexerUrl;
     if (urls.length === 0) throw new InvalidInputError("indexerUrl", "expected at least one URL", "[]");

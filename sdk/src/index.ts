@@ -7,10 +7,13 @@
 export * from "@stigmergy/contracts";
 export * from "./generated/errors.js";
 export { createAgent, type Agent, type CreateAgentParameters } from "./agent.js";
+export { createAgents, type Agents, type CreateAgentsParameters } from "./agents.js";
+export type { ChainsContext } from "./client/chains.js";
 export type { AgentWallet, Context, Written } from "./client/context.js";
 export { ethersSignerToAccount, type EthersSigner } from "./accounts/ethers.js";
 
 // ---------------------------------------------------------------- errors (sdk/src/errors/, by domain)
+export { DuplicateChainError, UnknownChainError } from "./errors/chains.js";
 export { MissingConfigError, NoAccountError, NoAgentError, NoCheckoutError } from "./errors/config.js";
 export { isConnectionError, NodeUnreachableError } from "./errors/connection.js";
 export { ContractRevertError, decodeContractError, toStigmergyError } from "./errors/contract.js";
@@ -24,7 +27,7 @@ export type { IndexedReadErrorType, NodeErrorType, ReadErrorType, RevertErrorTyp
 export { walkCauses } from "./errors/walk.js";
 
 // ---------------------------------------------------------------- the indexer
-export { createIndexerClient, type IndexerClient, type IndexerQuery } from "./indexer/client.js";
+export { createIndexerClient, type IndexerClient, type IndexerQuery, sqlChain } from "./indexer/client.js";
 export {
   type AgentRecord,
   type GroupMember,
@@ -52,6 +55,8 @@ export { channelId, lockKey } from "./utils/keys.js";
 export { MAX_PAYLOAD, payloadText } from "./utils/payload.js";
 export { claimOrder, score } from "./utils/spread.js";
 export { DEFAULT_TERM_LIMITS, hostileTerms, type TermLimits } from "./utils/terms.js";
+export { GAS_PRICE_ORACLE, isOpStack } from "./utils/opStack.js";
+export { rewardAt } from "./utils/reward.js";
 export { chainNow } from "./utils/watch.js";
 export { capability as capabilityId } from "./validate.js";
 export type { MessageFilter } from "./actions/messages/messageLogs.js";
@@ -121,6 +126,7 @@ export * from "./actions/tasks/acceptTask.js";
 export * from "./actions/tasks/cancelTask.js";
 export * from "./actions/tasks/claimNextTask.js";
 export * from "./actions/tasks/claimTask.js";
+export * from "./actions/tasks/estimateTaskFee.js";
 export * from "./actions/tasks/escalateTask.js";
 export * from "./actions/tasks/expireEscalation.js";
 export * from "./actions/tasks/expireTask.js";
@@ -157,3 +163,7 @@ export * from "./actions/messages/readInbox.js";
 export * from "./actions/messages/restrictChannel.js";
 export * from "./actions/messages/sendMessage.js";
 export * from "./actions/messages/watchMessages.js";
+// several chains (createAgents)
+export * from "./actions/chains/claimNextTaskOnChains.js";
+export * from "./actions/chains/listTasksOnChains.js";
+export * from "./actions/chains/watchOpenTasksOnChains.js";

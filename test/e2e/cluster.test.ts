@@ -14,6 +14,8 @@ import { checkConsistency, dumpTables, waitForIndexer } from "../../scripts/lib/
 import { postgresAvailable } from "../../scripts/lib/postgres.ts";
 import { freePort } from "../../scripts/lib/processes.ts";
 import { type Stack, startStack } from "../../scripts/lib/stack.ts";
+import { startReceiver, subscribe } from "../../scripts/lib/receiver.ts";
+import { taskPoster } from "../../scripts/lib/tasks.ts";
 import { runWorkload } from "../../scripts/lib/workload.ts";
 
 const SUBSCRIBERS = 40;
@@ -60,6 +62,21 @@ describe("the indexer scaled out on PostgreSQL (npm run indexer:cluster: a write
     });
     expect(rows.length).to.equal(Number(count!.n));
     expect(live.url).to.equal(reader);
+  });
+
+  it("a webhook subscribed through a reader is delivered by the writer (one store, named after the views schema)", async () => {
+    const receiver = await startReceiver();
+    try {
+      const id = await subscribe(cluster!.readers[0]!.url, { url: receiver.url, secret: "cluster-webhook-secret", filter: { events: ["TaskPosted"] } });
+      const listed = (await (await fetch(`${cluster!.readers[1]!.url}/webhooks`)).json()) as { webhooks: { id: string }[] };
+      expect(listed.webhooks.map((s) => s.id), "listed by the other reader").to.include(id);
+      const post = taskPoster(stack!.node.url, stack!.deployment.contracts.TaskBoard!, 14);
+      const { transactionHash } = await post();
+      const delivery = await receiver.waitFor((r) => (r.json.event as { txHash?: string } | undefined)?.txHash === transactionHash);
+      expect(delivery.json.subscriptionId).to.equal(id);
+    } finally {
+      await receiver.close();
+    }
   });
 
   it(`pushes every task of a burst to each of ${SUBSCRIBERS} live-query subscribers spread over the two readers`, async () => {

@@ -1,7 +1,8 @@
 /**
  * One indexer, two chains: an L1 (Hardhat, 31337) and an OP-stack chain (31338), each with the full
  * deployment. Rows carry their chain and agree with that chain's views; ids that exist on both
- * chains are two rows; one chain's outage leaves the other's indexing alone, and the indexer
+ * chains are two rows; one chain's outage leaves the other's indexing alone however long it lasts
+ * (past STIGMERGY_CHAIN_DOWN_MS, where upstream Ponder stopped the whole process), and the indexer
  * catches up with the chain that comes back.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -27,6 +28,8 @@ import { abis, type Deployment, parseDeployment } from "../../sdk/src/index.ts";
 
 const L1 = LOCAL_CHAIN_IDS.l1;
 const OP = LOCAL_CHAIN_IDS.op;
+/** How long a chain's JSON-RPC may fail before the indexer logs the chain as down (10 minutes by default). */
+const CHAIN_DOWN_MS = 2_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type Json = Record<string, unknown>;
@@ -42,6 +45,8 @@ describe("one indexer, two chains (l1 31337 and op 31338)", function () {
   /** The indexer reaches the op node only through this proxy (cut to take the chain away). */
   let opProxy: TcpProxy;
   let indexer: RunningIndexer;
+  /** What the indexer (the supervisor and Ponder) printed. */
+  let output = "";
   const deployments: Record<number, Deployment> = {};
 
   const deploy = async (node: RunningNode, network: string) => {
@@ -86,6 +91,10 @@ describe("one indexer, two chains (l1 31337 and op 31338)", function () {
         STIGMERGY_CHAINS: JSON.stringify(chains),
         STIGMERGY_WEBHOOK_DIR: join(dir, "pglite", "webhooks"),
         STIGMERGY_RPC_GRACE_MS: "1000",
+        STIGMERGY_CHAIN_DOWN_MS: String(CHAIN_DOWN_MS),
+      },
+      onOutput: (chunk) => {
+        output += chunk;
       },
     });
   });
@@ -169,10 +178,15 @@ describe("one indexer, two chains (l1 31337 and op 31338)", function () {
     expect([(one.body.task as Json).chainId, (other.body.task as Json).chainId]).to.deep.equal([L1, OP]);
   });
 
-  it("a dead op node is named by /readyz while l1 keeps indexing; the indexer catches up when it is back", async () => {
+  it("a dead op node stops nothing, however long: l1 keeps indexing, /readyz names op, op catches up when back", async () => {
     const ready = await get(`${indexer.url}/readyz`);
     expect(ready.status, JSON.stringify(ready.body)).to.equal(200);
     await opProxy.down();
+    // The op chain stays cut past the limit at which upstream Ponder stopped the whole process.
+    const downLine = /Chain is down: its JSON-RPC has failed for longer than STIGMERGY_CHAIN_DOWN_MS[^\n]*chain=op\b/;
+    for (let i = 0; i < 240 && !downLine.test(output); i++) await sleep(250);
+    expect(output, "the indexer logs the op chain as down").to.match(downLine);
+
     const postOnL1 = taskPoster(l1.url, deployments[L1]!.contracts.TaskBoard!, 14);
     const postOnOp = taskPoster(op.url, deployments[OP]!.contracts.TaskBoard!, 14);
     // Work goes on on both chains; the indexer sees only the l1 chain's.
@@ -182,6 +196,9 @@ describe("one indexer, two chains (l1 31337 and op 31338)", function () {
     }
     await waitForIndexer(indexer.url, l1.url, 60_000);
     expect(await checkConsistency(indexer.url, l1.url, deployments[L1]!)).to.deep.equal([]);
+    const l1Rows = (await get(`${indexer.url}/tasks?chain=${L1}&limit=500`)).body.tasks as Json[];
+    expect(l1Rows.filter((t) => String(t.specURI).startsWith("ipfs://l1-during-outage")).length).to.equal(3);
+    expect(indexer.process.exitCode, "the indexer still runs").to.equal(null);
 
     // /readyz names the dead chain; the l1 chain alone is ready.
     let down = await get(`${indexer.url}/readyz`);

@@ -9,6 +9,8 @@ const SECRET = "outage-test-secret-0123";
 const GRACE_MS = 2_000;
 const MAX_LAG = 5;
 const OUTAGE_MS = 10_000;
+/** Shorter than the outage: the indexer logs the chain as down during it, and keeps going. */
+const CHAIN_DOWN_MS = 3_000;
 
 type Probe = { status: number; body: { reason?: string; indexedBlock: number | null; rpc: string } };
 type Sample = { at: number; health: Probe; ready: Probe; chainHead: number };
@@ -21,6 +23,8 @@ describe("RPC outage", function () {
   let indexer: StackIndexer;
   let receiver: Receiver;
   let postTask: PostTask;
+  /** What the indexer printed. */
+  let output = "";
 
   before(async () => {
     stack = await startStack();
@@ -34,6 +38,10 @@ describe("RPC outage", function () {
         STIGMERGY_READY_MAX_LAG: String(MAX_LAG),
         STIGMERGY_WEBHOOK_BACKOFF_MS: "200",
         STIGMERGY_WEBHOOK_BACKOFF_CAP_MS: "1000",
+        STIGMERGY_CHAIN_DOWN_MS: String(CHAIN_DOWN_MS),
+      },
+      onOutput: (chunk) => {
+        output += chunk;
       },
     });
     await subscribe(indexer.url, { url: receiver.url, secret: SECRET, filter: { events: ["TaskPosted"] } });
@@ -60,7 +68,7 @@ describe("RPC outage", function () {
   const truthful = (s: Sample) =>
     s.ready.status !== 200 || (s.ready.body.indexedBlock !== null && s.chainHead - s.ready.body.indexedBlock <= MAX_LAG);
 
-  it("while the node is unreachable for 10 s /healthz and /readyz say so and /readyz never claims a lag it can't see; afterwards nothing is lost", async () => {
+  it("while the node is unreachable for 10 s /healthz and /readyz say so and /readyz never claims a lag it can't see; afterwards nothing is lost, and new blocks come by push again", async () => {
     for (let i = 0; i < 3; i++) await postTask({ specURI: `ipfs://before-${i}` });
     await waitForIndexer(indexer.url, stack.node.url);
     const before = await sample();
@@ -97,6 +105,13 @@ describe("RPC outage", function () {
     // Health only drops after the grace: every 503 comes at least GRACE_MS after the last success.
     const firstUnhealthy = samples.find((s) => s.health.status === 503)!;
     expect(firstUnhealthy.at - downAt).to.be.at.least(GRACE_MS - 500);
+    // Past STIGMERGY_CHAIN_DOWN_MS the chain is logged as down, and the indexer goes on retrying and
+    // answering (upstream Ponder stopped the process there).
+    const downLine = /Chain is down: its JSON-RPC has failed for longer than STIGMERGY_CHAIN_DOWN_MS/;
+    for (let i = 0; i < 240 && !downLine.test(output); i++) await sleep(250);
+    expect(output).to.match(downLine);
+    expect((await sample()).health.status).to.equal(503);
+    expect(indexer.process.exitCode).to.equal(null);
 
     // Back up: the indexer catches up without loss, telling the truth on the way.
     await proxy.up();
@@ -109,6 +124,11 @@ describe("RPC outage", function () {
       await sleep(250);
     }
     expect(after.every(truthful), "no ready 200 while catching up").to.equal(true);
+    // New blocks by push again: the indexer fell back to polling when the WebSocket died with the node,
+    // and returns to the WebSocket once its node answers (upstream polled until restarted).
+    const pushAgain = /New blocks by push again: the JSON-RPC WebSocket subscription is back after polling/;
+    for (let i = 0; i < 240 && !pushAgain.test(output); i++) await sleep(250);
+    expect(output).to.match(pushAgain);
     await waitForIndexer(indexer.url, stack.node.url);
     const problems = await checkConsistency(indexer.url, stack.node.url, stack.deployment);
     expect(problems, problems.join("\n")).to.deep.equal([]);

@@ -9,6 +9,7 @@ import { indexerClient, waitForIndexer } from "../../scripts/lib/oracle.ts";
 import { type Stack, type StackIndexer, startStack } from "../../scripts/lib/stack.ts";
 import { rpc } from "../../scripts/lib/tasks.ts";
 import { requirePatchedPonder } from "../../indexer/src/lib/ponder.ts";
+import superjson from "superjson";
 
 /**
  * `/sql/db` and `/sql/live` (what `@ponder/client` reads) on the default database, PGlite, against
@@ -218,6 +219,39 @@ describe("SQL over HTTP on the default database (PGlite)", function () {
     expect(liveSeen.length, "live-query pushes during the burst").to.be.greaterThan(0);
     expect(livePartial.slice(0, 5), `${livePartial.length} of ${liveSeen.length} live results saw part of a block`).to.deep.equal([]);
     expect(parse(await snapshot()).tasks).to.equal(base.tasks + BLOCKS * PER_BLOCK);
+  });
+
+  it("a live query that fails to open, or whose client leaves at once, gives its slot back: with room for 2, thirty such opens leave room for 2 more", async function () {
+    // Upstream Ponder counted a live query before checking it and never uncounted a refused one, so a
+    // client retrying a failing query filled the process's limit (503 for everyone) within minutes.
+    const small = await stack.indexer({ env: { STIGMERGY_MAX_LIVE_QUERIES: "2" }, dbSchema: "small" });
+    const live = (query: string) => `${small.url}/sql/live?sql=${encodeURIComponent(superjson.stringify({ sql: query, params: [] }))}`;
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) statuses.push((await fetch(live("select * from no_such_table"))).status);
+    for (let i = 0; i < 10; i++) statuses.push((await fetch(live("delete from task"))).status);
+    expect(statuses.filter((s) => s < 400), "refused opens").to.deep.equal([]);
+    for (let i = 0; i < 10; i++) {
+      // Read the headers, then leave: the connection's close must end the stream and free its slot.
+      const controller = new AbortController();
+      const res = await fetch(live("select count(*) from task"), { signal: controller.signal });
+      expect(res.status).to.equal(200);
+      controller.abort();
+    }
+    const opened: Response[] = [];
+    const controller = new AbortController();
+    try {
+      for (let waited = 0; opened.length < 2; waited += 100) {
+        const res = await fetch(live("select count(*) from task"), { signal: controller.signal });
+        if (res.status === 200) opened.push(res);
+        else if (waited > 10_000) expect.fail(`a live query answered ${res.status} (${await res.text()}) with ${opened.length} open`);
+        else await new Promise((r) => setTimeout(r, 100)); // a left stream is freed when its close is seen
+      }
+      expect(opened.map((r) => r.headers.get("content-type"))).to.deep.equal(["text/event-stream", "text/event-stream"]);
+      expect((await fetch(live("select count(*) from task"))).status, "a third, past the limit").to.equal(503);
+    } finally {
+      controller.abort();
+      await small.stop();
+    }
   });
 
   it("an embedded database without patches/ponder+0.16.10.patch is refused with exit code 2 and the remedy; PostgreSQL and a patched PGlite pass", () => {

@@ -5,6 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import { createPublicClient, createWalletClient, http, keccak256, parseEventLogs, toHex, zeroAddress, zeroHash } from "viem";
+import pg from "pg";
+import { postgresAvailable, startPostgres } from "../../scripts/lib/postgres.ts";
 import { freePort, ROOT } from "../../scripts/lib/processes.ts";
 import { prng } from "../../scripts/lib/workload.ts";
 import { WebhookStore } from "../../indexer/src/webhooks/store.ts";
@@ -12,7 +14,8 @@ import { mnemonicToAccount } from "viem/accounts";
 import { verifySignature } from "../../indexer/src/webhooks/sign.ts";
 import { abis } from "../../sdk/src/index.ts";
 import { type Received, type Receiver, startReceiver, subscribe as subscribeTo } from "../../scripts/lib/receiver.ts";
-import { restartIndexer as restart, type Stack, type StackIndexer, startStack } from "../../scripts/lib/stack.ts";
+import { LOCAL_CHAIN_IDS } from "../../scripts/lib/chains.ts";
+import { restartIndexer as restart, type Stack, type StackIndexer, startChainsStack, startStack } from "../../scripts/lib/stack.ts";
 import { MNEMONIC, taskPoster } from "../../scripts/lib/tasks.ts";
 
 const SECRET = "a-very-secret-secret";
@@ -221,6 +224,98 @@ describe("webhooks across a chain restart", function () {
   });
 });
 
+describe("webhooks across two chains (l1 31337 and op 31338, one indexer)", function () {
+  const L1 = LOCAL_CHAIN_IDS.l1;
+  const OP = LOCAL_CHAIN_IDS.op;
+  type Delivered = { chainId: number; name: string; args: Record<string, string>; blockHash: string };
+  /** A schedule of one round due `inSeconds` from the chain's time, posted on `rpcUrl`'s TaskBoard. */
+  const scheduleOn = async (rpcUrl: string, taskBoard: `0x${string}`, inSeconds: bigint) => {
+    const transport = http(rpcUrl);
+    const publicClient = createPublicClient({ transport });
+    const poster = createWalletClient({ account: mnemonicToAccount(MNEMONIC, { addressIndex: 10 }), transport });
+    const template = { capability: zeroHash, specURI: "ipfs://round", specHash: zeroHash, rewardToken: zeroAddress, reward: 1n, maxReward: 1n, claimBond: 0n, minStake: 0n, abandonSlash: 0n, leaseDuration: 60n, notBefore: 0n, deadline: 600n, reviewWindow: 60n, approver: zeroAddress } as const;
+    const firstAt = (await publicClient.getBlock()).timestamp + inSeconds;
+    const hash = await poster.writeContract({ chain: null, address: taskBoard, abi: abis.TaskBoard, functionName: "createSchedule", args: [template, firstAt, 3_600n, 1], value: 1n });
+    const [log] = parseEventLogs({ abi: abis.TaskBoard, logs: (await publicClient.waitForTransactionReceipt({ hash })).logs, eventName: "ScheduleCreated" });
+    return log!.args.scheduleId;
+  };
+
+  it("delivers each chain's events exactly once with their chainId, honours a chain filter, and a devnet restart of one chain drops only that chain's pending deliveries", async function () {
+    this.timeout(480_000);
+    const stack = await startChainsStack();
+    const receiver = await startReceiver();
+    try {
+      let output = "";
+      const env = { ...FAST, STIGMERGY_WEBHOOK_DIR: join(stack.dir, "hooks"), STIGMERGY_WEBHOOK_MAX_ATTEMPTS: "100" };
+      let indexer = await stack.indexer({ env, onOutput: (c) => (output += c) });
+      const everything = await subscribe(indexer.url, receiver.url, { events: ["TaskPosted", "schedule.due"] });
+      const opOnly = await subscribe(indexer.url, receiver.url, { chains: [OP], events: ["TaskPosted"] });
+      // A receiver that never answers keeps each chain's deliveries pending in the outbox.
+      await subscribe(indexer.url, `http://127.0.0.1:${await freePort()}/gone`, { events: ["TaskPosted"] });
+      let post = {
+        l1: taskPoster(stack.nodes.l1.url, stack.deployments.l1.contracts.TaskBoard!, 9),
+        op: taskPoster(stack.nodes.op.url, stack.deployments.op.contracts.TaskBoard!, 9),
+      };
+      // Tasks 1 to 3 on both chains: the same ids, six events.
+      for (let i = 0; i < 3; i++) {
+        await post.l1({ specURI: `ipfs://l1-${i}` });
+        await post.op({ specURI: `ipfs://op-${i}` });
+      }
+      // Schedule 1 on both chains: two rounds falling due, not one.
+      const schedules = await Promise.all([
+        scheduleOn(stack.nodes.l1.url, stack.deployments.l1.contracts.TaskBoard!, 2n),
+        scheduleOn(stack.nodes.op.url, stack.deployments.op.contracts.TaskBoard!, 2n),
+      ]);
+      expect(schedules).to.deep.equal([1n, 1n]);
+
+      const events = (sub: string) =>
+        receiver.received.filter((x) => x.status === 200 && x.json.subscriptionId === sub && x.json.type === "event").map((x) => x.json.event as Delivered);
+      const dues = () => receiver.received.filter((x) => x.status === 200 && x.json.subscriptionId === everything && x.json.type === "schedule.due");
+      const key = (e: Delivered) => `${e.chainId}/${e.args.taskId}`;
+      await receiver.waitFor(() => events(everything).length >= 6 && events(opOnly).length >= 3 && dues().length >= 2, 120_000);
+      // Let a mistaken second delivery show itself before counting.
+      await new Promise((r) => setTimeout(r, 3_000));
+      expect(events(everything).map(key).sort()).to.deep.equal([`${L1}/1`, `${L1}/2`, `${L1}/3`, `${OP}/1`, `${OP}/2`, `${OP}/3`]);
+      expect(events(opOnly).map(key).sort(), "the chain filter").to.deep.equal([`${OP}/1`, `${OP}/2`, `${OP}/3`]);
+      const rounds = dues().map((x) => x.json.schedule as { chainId: number; scheduleId: string; round: number });
+      expect(rounds.map((r) => `${r.chainId}/${r.scheduleId}/${r.round}`).sort()).to.deep.equal([`${L1}/1/0`, `${OP}/1/0`]);
+      const ids = receiver.received.filter((x) => x.status === 200).map((x) => x.json.id);
+      expect(new Set(ids).size, "every delivery id once").to.equal(ids.length);
+      const before = (await (await fetch(`${indexer.url}/webhooks`)).json()) as { outboxByChain: Record<string, Record<string, number>> };
+      expect(before.outboxByChain[L1]!.pending, JSON.stringify(before.outboxByChain)).to.equal(3);
+      expect(before.outboxByChain[OP]!.pending, JSON.stringify(before.outboxByChain)).to.equal(3);
+      const oldOpBlocks = new Set(events(everything).filter((e) => e.chainId === OP).map((e) => e.blockHash));
+
+      // The op devnet restarts (the same chain id, a new genesis); the indexer comes back on the same webhook store.
+      await indexer.stop();
+      await stack.restartChain("op");
+      output = "";
+      indexer = await stack.indexer({ env, onOutput: (c) => (output += c) });
+      post = { ...post, op: taskPoster(stack.nodes.op.url, stack.deployments.op.contracts.TaskBoard!, 9) };
+      await post.op({ specURI: "ipfs://op-new-chain" });
+      await post.l1({ specURI: "ipfs://l1-after" });
+      const isNewOp = (e: Delivered) => e.chainId === OP && !oldOpBlocks.has(e.blockHash);
+      await receiver.waitFor(() => events(everything).some(isNewOp) && events(everything).some((e) => key(e) === `${L1}/4`), 120_000);
+      await new Promise((r) => setTimeout(r, 3_000));
+
+      const after = (await (await fetch(`${indexer.url}/webhooks`)).json()) as { outboxByChain: Record<string, Record<string, number>> };
+      expect(after.outboxByChain[OP]!.dropped, "the old op chain's pending deliveries").to.equal(3);
+      expect(after.outboxByChain[L1]!.pending, "the l1 chain's stay pending (3 old, 1 new)").to.equal(4);
+      expect(after.outboxByChain[L1]!.dropped ?? 0).to.equal(0);
+      expect(output.match(/webhooks: the chain changed/g), output).to.have.length(1);
+      expect(output).to.include(`webhooks: the chain changed (chain ${OP},`);
+      expect(output).to.match(/: 3 pending deliveries of the old chain dropped/);
+      // The l1 chain's events were not delivered again; nothing was `removed`.
+      expect(events(everything).filter((e) => e.chainId === L1).map(key).sort()).to.deep.equal([`${L1}/1`, `${L1}/2`, `${L1}/3`, `${L1}/4`]);
+      expect(receiver.received.filter((x) => x.json.type === "removed")).to.have.length(0);
+      await indexer.stop();
+    } finally {
+      await receiver.close();
+      await stack.stop();
+    }
+  });
+});
+
 describe("the webhook store on the default database (SQLite, no server)", function () {
   let dir: string;
   const saved = process.env.STIGMERGY_WEBHOOK_DIR;
@@ -293,11 +388,81 @@ describe("the webhook store on the default database (SQLite, no server)", functi
     try {
       expect((await store.deliveriesOf({ eventId: "123", blockHash: "0xaa" })).map((d) => d.id)).to.deep.equal(["d1"]);
       expect(await store.deliveriesOf({ eventId: "123:0xaa", blockHash: "" })).to.deep.equal([]);
-      const seen = (await store.seen(0n)).sort((a, b) => a.eventId.localeCompare(b.eventId));
+      // Never bound to a chain: its memory is the first chain's to bind.
+      const outbox = store.forChain(31337);
+      expect(await outbox.seen(0n)).to.deep.equal([]);
+      await outbox.bind("0xgenesis");
+      const seen = (await outbox.seen(0n)).sort((a, b) => a.eventId.localeCompare(b.eventId));
       expect(seen).to.deep.equal([
         { eventId: "123", blockHash: "0xaa", blockNumber: 9n, removals: 0, present: true },
         { eventId: "456", blockHash: "0xbb", blockNumber: 9n, removals: 2, present: false },
       ]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("a one-chain store bound to a chain becomes that chain's part on open; another chain's part starts empty, and a new genesis of one chain drops only its pending deliveries", async () => {
+    const { DatabaseSync } = process.getBuiltinModule("node:sqlite");
+    // The layout of the last one-chain version: one outbox, one memory, one `current` binding.
+    const old = new DatabaseSync(join(dir, "webhooks.sqlite"));
+    old.exec(`CREATE TABLE subscription (id TEXT PRIMARY KEY, url TEXT NOT NULL, secret TEXT NOT NULL, filter TEXT NOT NULL,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')), deleted INTEGER NOT NULL DEFAULT 0);
+      CREATE TABLE seen_event (event_id TEXT NOT NULL, block_hash TEXT NOT NULL, block_number INTEGER NOT NULL,
+        removals INTEGER NOT NULL DEFAULT 0, present INTEGER NOT NULL DEFAULT 1, PRIMARY KEY (event_id, block_hash));
+      CREATE TABLE outbox (id text PRIMARY KEY, subscription_id text NOT NULL, kind text NOT NULL, event_id text, block_hash text,
+        payload text NOT NULL, status text NOT NULL DEFAULT 'pending', attempts integer NOT NULL DEFAULT 0,
+        next_attempt_at bigint NOT NULL, last_error text, created_at bigint NOT NULL, delivered_at bigint);
+      CREATE TABLE due (schedule_id text NOT NULL, round integer NOT NULL, PRIMARY KEY (schedule_id, round));
+      CREATE TABLE cursor (key text PRIMARY KEY, value bigint NOT NULL);
+      CREATE TABLE chain (key text PRIMARY KEY, chain_id text NOT NULL, genesis_hash text NOT NULL);
+      INSERT INTO subscription (id, url, secret, filter) VALUES ('s', 'http://127.0.0.1:9/a', 'old-store-secret-01', '{}');
+      INSERT INTO outbox (id, subscription_id, kind, event_id, block_hash, payload, status, next_attempt_at, created_at) VALUES
+        ('p1', 's', 'event', 'e1', '0xb1', '{}', 'pending', 1, 1), ('p2', 's', 'schedule.due', NULL, NULL, '{}', 'pending', 1, 2),
+        ('d1', 's', 'event', 'e0', '0xb0', '{}', 'delivered', 1, 0);
+      INSERT INTO seen_event (event_id, block_hash, block_number) VALUES ('e1', '0xb1', 40);
+      INSERT INTO due (schedule_id, round) VALUES ('1', 0);
+      INSERT INTO cursor (key, value) VALUES ('processed', 40), ('due:1', 1);
+      INSERT INTO chain (key, chain_id, genesis_hash) VALUES ('current', '31337', '0xg1');`);
+    old.close();
+    const pending = async (outbox: ReturnType<WebhookStore["forChain"]>) => (await outbox.due(Date.now(), 10)).map((d) => d.id);
+    let store = await WebhookStore.open(() => {});
+    try {
+      const l1 = store.forChain(31337);
+      const op = store.forChain(31338);
+      expect(await l1.bind("0xg1"), "the same chain, bound as before").to.deep.equal({ changed: false, dropped: 0 });
+      expect(await pending(l1)).to.deep.equal(["p1", "p2"]);
+      expect([await l1.cursor("processed"), await l1.cursor("due:1")]).to.deep.equal([40n, 1n]);
+      expect((await l1.seen(0n)).map((e) => e.eventId)).to.deep.equal(["e1"]);
+      expect(await l1.markDue(1n, 0), "round 0 of schedule 1 was notified on chain 31337").to.equal(false);
+      // Chain 31338 starts with nothing: its schedule 1 is another schedule, its cursors its own.
+      expect(await op.bind("0xg2")).to.deep.equal({ changed: false, dropped: 0 });
+      expect(await pending(op)).to.deep.equal([]);
+      expect(await op.seen(0n)).to.deep.equal([]);
+      expect(await op.cursor("processed")).to.equal(undefined);
+      expect(await op.markDue(1n, 0)).to.equal(true);
+      await op.enqueue({ id: "q1", subscriptionId: "s", kind: "event", event: { eventId: "f1", blockHash: "0xc1" }, payload: "{}", now: 3 });
+      await op.markSeen({ eventId: "f1", blockHash: "0xc1" }, 5n);
+      await op.setCursor("processed", 5n);
+      expect(await store.statsByChain()).to.deep.equal({ 31337: { pending: 2, delivered: 1 }, 31338: { pending: 1 } });
+      // Chain 31338's devnet restarts (a new genesis): its pending delivery and memory go, 31337's stay.
+      const change = await op.bind("0xg3");
+      expect(change).to.deep.equal({ changed: true, dropped: 1, previous: { chainId: "31338", genesisHash: "0xg2" } });
+      expect(await pending(op)).to.deep.equal([]);
+      expect([await op.seen(0n), await op.cursor("processed")]).to.deep.equal([[], undefined]);
+      expect(await op.markDue(1n, 0), "forgotten with its chain").to.equal(true);
+      expect(await pending(l1)).to.deep.equal(["p1", "p2"]);
+      expect(await l1.cursor("processed")).to.equal(40n);
+      expect(await store.statsByChain()).to.deep.equal({ 31337: { pending: 2, delivered: 1 }, 31338: { dropped: 1 } });
+    } finally {
+      await store.close();
+    }
+    // Converted once: opened again, it is as it was left.
+    store = await WebhookStore.open(() => {});
+    try {
+      expect(await pending(store.forChain(31337))).to.deep.equal(["p1", "p2"]);
+      expect(await store.forChain(31337).cursor("processed")).to.equal(40n);
+      expect(await store.forChain(31337).bind("0xg1")).to.deep.equal({ changed: false, dropped: 0 });
     } finally {
       await store.close();
     }
@@ -322,15 +487,92 @@ describe("the webhook store on the default database (SQLite, no server)", functi
     expect(lines).to.have.length(1);
     expect(lines[0]).to.include(`copied 1 subscriptions and 1 pending deliveries from the earlier PGlite store in ${dir}`);
     expect((await store.subscriptions()).map((s) => [s.id, s.url, s.secret, s.filter])).to.deep.equal([["kept", "http://127.0.0.1:9/a", "old-store-secret-01", { events: ["TaskPosted"] }]]);
-    expect((await store.due(Date.now(), 10)).map((d) => d.id)).to.deep.equal(["d1"]);
+    const outbox = store.forChain(31337);
+    await outbox.bind("0xgenesis");
+    expect((await outbox.due(Date.now(), 10)).map((d) => d.id)).to.deep.equal(["d1"]);
     // That version joined event id and block hash into one string; this one keeps them in two columns.
     expect((await store.deliveriesOf({ eventId: "e", blockHash: "0xh" })).map((d) => d.id)).to.deep.equal(["d1"]);
-    expect(await store.seen(0n)).to.deep.equal([{ eventId: "e", blockHash: "0xh", blockNumber: 7n, removals: 1, present: false }]);
+    expect(await outbox.seen(0n)).to.deep.equal([{ eventId: "e", blockHash: "0xh", blockNumber: 7n, removals: 1, present: false }]);
     await store.close();
     expect(existsSync(join(dir, "webhooks.sqlite"))).to.equal(true);
     store = await WebhookStore.open((line) => lines.push(line));
     expect(lines, "copied once").to.have.length(1);
     expect((await store.subscriptions()).map((s) => s.id)).to.deep.equal(["kept"]);
     await store.close();
+  });
+});
+
+describe("the webhook store on PostgreSQL", function () {
+  it("a one-chain schema is converted on open, also by six processes opening it at once: its rows become the bound chain's, schedule rounds are keyed by chain, another chain starts empty", async function () {
+    if (!postgresAvailable()) this.skip();
+    const server = await startPostgres();
+    const saved = { url: process.env.DATABASE_URL, schema: process.env.STIGMERGY_DB_SCHEMA };
+    process.env.DATABASE_URL = server.url;
+    process.env.STIGMERGY_DB_SCHEMA = "hooks";
+    const client = new pg.Client({ connectionString: server.url });
+    try {
+      await client.connect();
+      // The layout of the last one-chain version, in schema hooks_webhooks.
+      await client.query(`CREATE SCHEMA hooks_webhooks; SET search_path TO hooks_webhooks;
+        CREATE TABLE subscription (id text PRIMARY KEY, url text NOT NULL, secret text NOT NULL, filter jsonb NOT NULL,
+          created_at timestamptz NOT NULL DEFAULT now(), deleted boolean NOT NULL DEFAULT false);
+        CREATE TABLE seen_event (event_id text NOT NULL, block_hash text NOT NULL, block_number bigint NOT NULL,
+          removals integer NOT NULL DEFAULT 0, present boolean NOT NULL DEFAULT true, PRIMARY KEY (event_id, block_hash));
+        CREATE TABLE outbox (id text PRIMARY KEY, subscription_id text NOT NULL, kind text NOT NULL, event_id text, block_hash text,
+          payload text NOT NULL, status text NOT NULL DEFAULT 'pending', attempts integer NOT NULL DEFAULT 0,
+          next_attempt_at bigint NOT NULL, last_error text, created_at bigint NOT NULL, delivered_at bigint);
+        CREATE TABLE due (schedule_id text NOT NULL, round integer NOT NULL, PRIMARY KEY (schedule_id, round));
+        CREATE TABLE cursor (key text PRIMARY KEY, value bigint NOT NULL);
+        CREATE TABLE chain (key text PRIMARY KEY, chain_id text NOT NULL, genesis_hash text NOT NULL);
+        INSERT INTO subscription (id, url, secret, filter) VALUES ('s', 'http://127.0.0.1:9/a', 'old-store-secret-01', '{}');
+        INSERT INTO outbox (id, subscription_id, kind, event_id, block_hash, payload, next_attempt_at, created_at) VALUES
+          ('p1', 's', 'event', 'e1', '0xb1', '{}', 1, 1);
+        INSERT INTO seen_event (event_id, block_hash, block_number) VALUES ('e1', '0xb1', 40);
+        INSERT INTO due (schedule_id, round) VALUES ('1', 0);
+        INSERT INTO cursor (key, value) VALUES ('processed', 40);
+        INSERT INTO chain (key, chain_id, genesis_hash) VALUES ('current', '31337', '0xg1');`);
+      // A cluster's writer and readers open one store together: every open succeeds, and the
+      // conversion below happened once.
+      const together = await Promise.all(Array.from({ length: 6 }, () => WebhookStore.open(() => {})));
+      await Promise.all(together.map((store) => store.close()));
+      for (let open = 0; open < 2; open++) {
+        const store = await WebhookStore.open(() => {});
+        try {
+          const [l1, op] = [store.forChain(31337), store.forChain(31338)];
+          expect(await l1.bind("0xg1")).to.deep.equal({ changed: false, dropped: 0 });
+          expect((await l1.due(Date.now(), 10)).map((d) => d.id)).to.deep.equal(["p1"]);
+          expect(await l1.cursor("processed")).to.equal(40n);
+          expect((await l1.seen(0n)).map((e) => e.eventId)).to.deep.equal(["e1"]);
+          expect(await op.bind(open === 0 ? "0xg2" : "0xg3")).to.deep.equal({ changed: false, dropped: 0 });
+          expect(await op.due(Date.now(), 10)).to.deep.equal([]);
+          if (open === 0) {
+            expect(await l1.markDue(1n, 0), "notified on chain 31337").to.equal(false);
+            expect(await op.markDue(1n, 0), "schedule 1 of chain 31338 is another schedule").to.equal(true);
+            // Every statement of a chain's part, on this dialect: write, remember, forget, rebind.
+            const event = { eventId: "f1", blockHash: "0xc1" };
+            expect(await op.enqueue({ id: "q1", subscriptionId: "s", kind: "event", event, payload: "{}", now: 3 })).to.equal(true);
+            await op.markSeen(event, 5n);
+            await op.markRemoved(event);
+            expect(await op.seen(0n)).to.deep.equal([{ ...event, blockNumber: 5n, removals: 1, present: false }]);
+            await op.pruneSeen(5n);
+            expect(await op.seen(0n)).to.deep.equal([]);
+            await op.setCursor("processed", 5n);
+            expect(await store.statsByChain()).to.deep.equal({ 31337: { pending: 1 }, 31338: { pending: 1 } });
+            expect(await op.bind("0xg3")).to.deep.equal({ changed: true, dropped: 1, previous: { chainId: "31338", genesisHash: "0xg2" } });
+            expect(await op.cursor("processed")).to.equal(undefined);
+            expect(await store.statsByChain()).to.deep.equal({ 31337: { pending: 1 }, 31338: { dropped: 1 } });
+          }
+        } finally {
+          await store.close();
+        }
+      }
+    } finally {
+      await client.end();
+      if (saved.url === undefined) delete process.env.DATABASE_URL;
+      else process.env.DATABASE_URL = saved.url;
+      if (saved.schema === undefined) delete process.env.STIGMERGY_DB_SCHEMA;
+      else process.env.STIGMERGY_DB_SCHEMA = saved.schema;
+      server.stop();
+    }
   });
 });

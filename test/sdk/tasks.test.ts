@@ -5,6 +5,7 @@ import {
   type Agent,
   type Claim,
   claimTask,
+  feeTotal,
   getTask,
   InvalidInputError,
   postTask,
@@ -47,6 +48,12 @@ describe("sdk: tasks", function () {
     }, "the indexer to show the task accepted");
     expect(task.claimant).to.equal(w1.agentId);
     expect(task.resultURI).to.equal("ipfs://result-1");
+  });
+
+  it("a task's fee is claim + submit gas at the gas price plus both L1 data fees; a submit not yet measured costs the claim's again, so such a chain never looks cheaper", () => {
+    const claim = { gas: 41_767n, l1Fee: 1_000n };
+    expect(feeTotal(2n, claim, { gas: 40_850n, l1Fee: 1_500n })).to.equal((41_767n + 40_850n) * 2n + 2_500n);
+    expect(feeTotal(2n, claim, null)).to.equal(2n * (41_767n * 2n + 1_000n));
   });
 
   it("a claim on a taken task throws TaskNotOpenError saying who holds it", async () => {

@@ -4,6 +4,7 @@
  *
  *   POST   /webhooks {url, secret, filter}  201 {id, url, filter}
  *   GET    /webhooks                        the subscriptions (never their secrets) and the outbox's counts
+ *                                           (`outbox` by status, `outboxByChain` by chain id then status)
  *   DELETE /webhooks/:id                    204, or 404
  */
 import { randomUUID } from "node:crypto";
@@ -48,7 +49,11 @@ export const webhooks = new Hono()
   .get("/webhooks", async (c) => {
     const store = await webhookStore;
     const subs = await store.subscriptions();
-    return c.json({ webhooks: subs.map(({ secret: _secret, ...rest }) => rest), outbox: await store.stats() });
+    return c.json({
+      webhooks: subs.map(({ secret: _secret, ...rest }) => rest),
+      outbox: await store.stats(),
+      outboxByChain: await store.statsByChain(),
+    });
   })
   .delete("/webhooks/:id", async (c) => {
     const id = c.req.param("id");

@@ -21,11 +21,14 @@
  *    the clock): no transaction needed. A round falls due when a block mined now would carry a
  *    timestamp at or past its due time: the chain's clock (@stigmergy/contracts' chainClock), which may run ahead of or
  *    behind the wall clock. A timer is set for the next due round; new blocks re-check.
- * 5. Chains. Subscriptions belong to no chain, but the outbox and the dispatcher's memory belong to
- *    one (its chain id and genesis hash). On another chain (a restarted devnet) the old chain's
- *    pending deliveries are dropped and its memory forgotten, with one log line: a new genesis is a
- *    new chain, not a reorg, and gets no `removed` notices. An indexer following several chains
- *    runs one dispatcher, for the chain it is given (`chain`): it reads only that chain's rows.
+ * 5. Chains. An indexer following several chains runs one dispatcher per chain, each reading only
+ *    its chain's rows and working through its chain's part of the store (`ChainOutbox`: its outbox
+ *    rows, memory and cursors, bound to its genesis hash); a subscription's `chains` filter picks
+ *    the chains it hears from, and every delivery names its chain. Subscriptions belong to no
+ *    chain. When a chain's node has another genesis (a restarted devnet), that chain's pending
+ *    deliveries are dropped and its memory forgotten, with one log line, and the other chains' are
+ *    kept: a new genesis is a new chain, not a reorg, and gets no `removed` notices. A chain whose
+ *    node is down holds up only its own dispatcher.
  * 6. Deliveries run beside the scans, never in their way: a slow receiver delays only itself. New
  *    events start their deliveries as soon as they are in the outbox, before the reorg check and
  *    the schedules of the same scan.
@@ -42,7 +45,7 @@ import { type Matchable, matches, type WebhookFilter } from "./filter.js";
 import { indexedHead } from "../lib/ponder.js";
 import { chainClient, hashAt } from "../lib/chain.js";
 import { signature, stableId } from "./sign.js";
-import type { EventRef, Seen, WebhookStore } from "./store.js";
+import type { ChainOutbox, EventRef, Seen, Subscription } from "./store.js";
 
 /** Blocks that may still be reorganised (Ponder's default finality for unknown chains). */
 const FINALITY = 30n;
@@ -52,7 +55,8 @@ type ReadDb = (typeof import("ponder:api"))["db"];
 
 export type DispatcherOptions = {
   db: ReadDb;
-  store: WebhookStore;
+  /** The chain's part of the webhook store (`store.forChain(chain.id)`). */
+  store: ChainOutbox;
   /** The chain whose events it delivers: its id, its Ponder name and its JSON-RPC (asked whether a vanished
    * event's block is still canonical). */
   chain: { id: number; name: string; rpc: string };
@@ -109,19 +113,18 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
   async function bindChain(): Promise<boolean> {
     if (boundGenesis !== undefined) return true;
     let genesis: string | null;
-    let chainId: string;
     try {
       genesis = await hashAt(chain, 0);
-      chainId = BigInt(await chain.request({ method: "eth_chainId" })).toString();
     } catch {
       return false; // the node does not answer: try again on the next tick
     }
     if (!genesis) return false;
-    const change = await o.store.bindChain({ chainId, genesisHash: genesis });
+    const change = await o.store.bind(genesis);
     if (change.changed) {
       o.log(
-        `webhooks: the chain changed (chain ${chainId}, genesis ${genesis}; was chain ${change.previous!.chainId}, genesis ${change.previous!.genesisHash}): ` +
-          `${change.dropped} pending deliveries of the old chain dropped, its events and schedule rounds forgotten; subscriptions kept`,
+        `webhooks: the chain changed (chain ${onChain}, genesis ${genesis}; was chain ${change.previous!.chainId}, ` +
+          `genesis ${change.previous!.genesisHash}): ${change.dropped} pending deliveries of the old chain dropped, ` +
+          `its events and schedule rounds forgotten; subscriptions and the other chains' deliveries kept`,
       );
     }
     boundGenesis = genesis;
@@ -150,7 +153,12 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
       ? stableId(subscriptionId, idSource(event), "event")
       : stableId(subscriptionId, idSource(event), "event", `appearance ${appearance}`);
 
-  async function enqueueEvent(row: typeof activity.$inferSelect, subscriptions: Awaited<ReturnType<WebhookStore["subscriptions"]>>, now: number, appearance: number) {
+  async function enqueueEvent(
+    row: typeof activity.$inferSelect,
+    subscriptions: Subscription[],
+    now: number,
+    appearance: number,
+  ) {
     const args = row.args as Record<string, unknown>;
     const { chainId, contract, event, agentId, taskId } = row;
     const item: Matchable = { chainId, contract, event, agentId, taskId, args };
@@ -248,12 +256,15 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
             type: "removed",
             subscriptionId: d.subscriptionId,
             createdAt: Math.floor(now / 1000),
-            removed: { deliveryId: d.id, ...removed },
+            removed: { chainId: onChain, deliveryId: d.id, ...removed },
           });
           await o.store.enqueue({ id, subscriptionId: d.subscriptionId, kind: "removed", event: removed, payload, now });
         }
         await o.store.markRemoved(removed);
-        o.log(`webhooks: event ${removed.eventId} in block ${removed.blockHash} was reorganised away; removal notices queued`);
+        o.log(
+          `webhooks: event ${removed.eventId} in block ${removed.blockHash} of chain ${onChain} ` +
+            "was reorganised away; removal notices queued",
+        );
       }
     }
     await o.store.setCursor("processed", deliverable);
@@ -304,7 +315,8 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
         };
         for (const sub of subscriptions) {
           if (!matches(sub.filter as WebhookFilter, item)) continue;
-          const id = stableId(sub.id, `schedule:${s.id}:${round}`, "due");
+          // Schedule ids repeat across chains: the round is named with its chain.
+          const id = stableId(sub.id, `schedule:${onChain}:${s.id}:${round}`, "due");
           const payload = json({
             id,
             type: "schedule.due",
@@ -365,7 +377,9 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
 
   /** Deliveries run in the background: a slow or silent receiver never holds up the scans. */
   const startDeliveries = (now: number) =>
-    void deliver(now).catch((error: unknown) => o.log(`webhooks: delivery failed: ${(error as Error).message}`));
+    void deliver(now).catch((error: unknown) =>
+      o.log(`webhooks: delivery failed (chain ${onChain}): ${(error as Error).message}`),
+    );
 
   let scanning: Promise<void> | undefined;
   /** A block was indexed while a scan ran: scan once more when it ends. */
@@ -383,7 +397,7 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
         await scanSchedules(now);
         startDeliveries(now);
       } catch (error) {
-        o.log(`webhooks: tick failed: ${(error as Error).message}`);
+        o.log(`webhooks: tick failed (chain ${onChain}): ${(error as Error).message}`);
       }
       if (dueTimer) clearTimeout(dueTimer);
       dueTimer = undefined;

@@ -12,6 +12,7 @@ import { InvalidInputError } from "../errors/input.js";
 import { abis } from "@stigmergy/contracts";
 import { agentFrom, type Connection, type ConnectionFlags, resolveConnection } from "./config.js";
 import { isConnectionError, NodeUnreachableError } from "../errors/connection.js";
+import { sqlChain } from "../indexer/client.js";
 import type { Progress } from "./output.js";
 
 export type Session = {
@@ -84,7 +85,8 @@ export async function agentsOwnedBy(agent: Agent, owner: Address): Promise<bigin
     return await agentsOwnedOnChain(agent, owner);
   } catch (error) {
     if (!agent.indexer || isConnectionError(error)) throw error;
-    const rows = await agent.indexer.query(sql`select id from agent where owner = ${owner.toLowerCase()} order by id`);
+    const where = sql`${sqlChain(agent.deployment.chainId)} and owner = ${owner.toLowerCase()}`;
+    const rows = await agent.indexer.query(sql`select id from agent where ${where} order by id`);
     return rows.map((r) => BigInt(String(r.id)));
   }
 }

@@ -15,6 +15,7 @@ import { EventSource } from "eventsource";
 import superjson from "superjson";
 import { guarded } from "../client/callbacks.js";
 import { IndexerError } from "../errors/indexer.js";
+import { InvalidInputError } from "../errors/input.js";
 
 export type Row = Record<string, unknown>;
 
@@ -23,6 +24,17 @@ export type IndexerQuery = Parameters<typeof compileQuery>[0];
 
 /** A big integer inlined into SQL (digits only, so safe; bind parameters arrive as text and do not compare with bigint columns). */
 export const sqlInt = (n: bigint): SQL => sql.raw(BigInt.asUintN(256, n).toString());
+
+/**
+ * `chain_id = <chainId>`: one chain's rows (an indexer may follow several, and ids repeat across
+ * them). The id is inlined like {@link sqlInt}; `column` qualifies it in a join.
+ */
+export const sqlChain = (chainId: number, column = "chain_id"): SQL => {
+  if (!Number.isSafeInteger(chainId) || chainId <= 0) {
+    throw new InvalidInputError("chainId", "expected a chain id (a positive integer)", chainId);
+  }
+  return sql.raw(`${column} = ${chainId}`);
+};
 
 export type IndexerClient = {
   /** The indexer in use now (the first of `urls` until it fails). */

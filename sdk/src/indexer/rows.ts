@@ -1,9 +1,12 @@
 /**
  * Typed views of what the indexer returns: REST answers (big integers as decimal strings) and live
  * SQL rows (strings or numbers, snake_case columns turned camelCase); these turn either into bigints.
+ * Every row names its chain (`chainId`): an indexer may follow several, and ids (task 1, agent 1, …)
+ * repeat from one chain to the next.
  */
 import { type SQL, sql } from "@ponder/client";
-import type { Address, Hex } from "viem";
+import { type Address, type Hex, zeroHash } from "viem";
+import { InvalidInputError } from "../errors/input.js";
 import type { Row } from "./client.js";
 
 const big = (v: unknown): bigint => (v === null || v === undefined || v === "" ? 0n : BigInt(v as string | number | bigint));
@@ -16,6 +19,8 @@ export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 /** A task as the indexer holds it. */
 export type Task = {
+  /** The chain the task is on (ids repeat across chains). */
+  chainId: number;
   id: bigint;
   status: TaskStatus;
   poster: Address;
@@ -51,6 +56,7 @@ export type Task = {
 
 export function toTask(r: Row): Task {
   return {
+    chainId: num(r.chainId),
     id: big(r.id),
     status: str(r.status) as TaskStatus,
     poster: hex(r.poster) as Address,
@@ -92,11 +98,45 @@ export const TASK_ROW: SQL = sql.raw(
   `*, spec_uri as "specURI", result_uri as "resultURI", case when status = 'claimed' and handoff_attempt = attempt then handoff_to else 0 end as "pendingHandoff"`,
 );
 
+/** Which tasks {@link taskQuery} selects. */
+export type TaskQuery = {
+  /** The chains (one or several). */
+  chainIds: readonly number[];
+  status?: TaskStatus | undefined;
+  /** Tasks needing one of these capability ids, or open to any (zero). */
+  capabilities?: readonly Hex[] | undefined;
+  poster?: Address | undefined;
+  limit: number;
+};
+
+/**
+ * The SQL selecting tasks as REST's `/tasks?chain=&status=&capability=&poster=` does, in its order
+ * (by id, then chain), each row reading like REST's task (`toTask`). Several chains in one query:
+ * one live query follows them all.
+ */
+export function taskQuery(q: TaskQuery): SQL {
+  const ids = q.chainIds.map((id) => {
+    if (!Number.isSafeInteger(id) || id <= 0) throw new InvalidInputError("chainId", "expected a chain id (a positive integer)", id);
+    return id;
+  });
+  const where = [sql.raw(ids.length === 1 ? `chain_id = ${ids[0]}` : `chain_id in (${ids.join(", ")})`)];
+  if (q.status) where.push(sql`status = ${q.status}`);
+  if (q.capabilities) {
+    const caps = [zeroHash, ...q.capabilities].map((c) => sql`${c.toLowerCase()}`);
+    where.push(sql`capability in (${sql.join(caps, sql`, `)})`);
+  }
+  if (q.poster) where.push(sql`poster = ${q.poster.toLowerCase()}`);
+  return sql`select ${TASK_ROW} from task where ${sql.join(where, sql` and `)} order by id, chain_id limit ${q.limit}`;
+}
+
 /** The select list of a `group` row for {@link leadershipOfRow}. */
-export const GROUP_ROW: SQL = sql.raw("id, leader, term, epoch, last_heartbeat, heartbeat_timeout, draw_block, draw_epoch, draw_term");
+export const GROUP_ROW: SQL = sql.raw(
+  "chain_id, id, leader, term, epoch, last_heartbeat, heartbeat_timeout, draw_block, draw_epoch, draw_term",
+);
 
 /** A group's leadership as the indexer holds it. */
 export type Leadership = {
+  chainId: number;
   groupId: bigint;
   /** The leader's agent id (0: none). */
   leader: bigint;
@@ -117,6 +157,7 @@ function toPendingDraw(p: unknown): Leadership["pendingDraw"] {
 
 export function toLeadership(r: Row): Leadership {
   return {
+    chainId: num(r.chainId),
     groupId: big(r.groupId),
     leader: big(r.leader),
     term: big(r.term),
@@ -131,6 +172,7 @@ export function toLeadership(r: Row): Leadership {
 export function leadershipOfRow(r: Row): Leadership {
   const leader = big(r.leader);
   return {
+    chainId: num(r.chainId),
     groupId: big(r.id),
     leader,
     term: big(r.term),
@@ -143,6 +185,7 @@ export function leadershipOfRow(r: Row): Leadership {
 
 /** A channel post or a direct message. */
 export type Message = {
+  chainId: number;
   kind: "channel" | "direct";
   channel: Hex | null;
   toAgentId: bigint | null;
@@ -155,6 +198,7 @@ export type Message = {
 
 export function toMessage(r: Row): Message {
   return {
+    chainId: num(r.chainId),
     kind: str(r.kind) === "direct" ? "direct" : "channel",
     channel: r.channel ? hex(r.channel) : null,
     toAgentId: r.toAgentId === null || r.toAgentId === undefined ? null : big(r.toAgentId),
@@ -168,6 +212,8 @@ export function toMessage(r: Row): Message {
 
 /** An agent as the indexer holds it. */
 export type AgentRecord = {
+  /** The chain it is registered on (an identity is per chain: agent 1 on one chain is not agent 1 on another). */
+  chainId: number;
   id: bigint;
   owner: Address;
   uri: string;
@@ -179,6 +225,7 @@ export type AgentRecord = {
 
 export function toAgent(r: Row): AgentRecord {
   return {
+    chainId: num(r.chainId),
     id: big(r.id),
     owner: hex(r.owner) as Address,
     uri: str(r.uri),
@@ -198,6 +245,7 @@ export type RoundTerms = {
 
 /** A schedule as the indexer holds it. */
 export type Schedule = {
+  chainId: number;
   id: bigint;
   poster: Address;
   firstAt: bigint;
@@ -219,6 +267,7 @@ export function toRoundTerms(template: unknown): RoundTerms | undefined {
 export function toSchedule(r: Row): Schedule {
   const template = typeof r.template === "string" ? (JSON.parse(r.template) as unknown) : r.template;
   return {
+    chainId: num(r.chainId),
     id: big(r.id),
     poster: hex(r.poster) as Address,
     firstAt: big(r.firstAt),
@@ -232,6 +281,7 @@ export function toSchedule(r: Row): Schedule {
 
 /** One event in a task's history (what `getTaskHistory` returns). */
 export type TaskEvent = {
+  chainId: number;
   /** The event's name: TaskPosted, TaskClaimed, LeaseRenewed, TaskHandedOff, TaskSubmitted, TaskAccepted, … */
   kind: string;
   taskId: bigint;
@@ -251,6 +301,7 @@ export type TaskEvent = {
 export function toTaskEvent(r: Row): TaskEvent {
   const data = typeof r.data === "string" ? (JSON.parse(r.data) as unknown) : r.data;
   return {
+    chainId: num(r.chainId),
     kind: str(r.kind),
     taskId: big(r.taskId),
     agentId: r.agentId === null || r.agentId === undefined ? null : big(r.agentId),
@@ -265,6 +316,7 @@ export function toTaskEvent(r: Row): TaskEvent {
 
 /** A member of a leader-election group (what `getGroupMembers` returns). */
 export type GroupMember = {
+  chainId: number;
   groupId: bigint;
   agentId: bigint;
   /** Its weight in draws (its stake, in the group's weight units). */
@@ -277,6 +329,7 @@ export type GroupMember = {
 
 /** One leader's term in a group (what `listTerms` returns). */
 export type Term = {
+  chainId: number;
   groupId: bigint;
   term: bigint;
   epoch: bigint;
@@ -292,6 +345,7 @@ export type Term = {
 
 export function toTerm(r: Row): Term {
   return {
+    chainId: num(r.chainId),
     groupId: big(r.groupId),
     term: big(r.term),
     epoch: big(r.epoch),

@@ -10,6 +10,7 @@ import { cancelTask } from "../actions/tasks/cancelTask.js";
 import { type ClaimNextFilter, claimNextTask } from "../actions/tasks/claimNextTask.js";
 import { claimTask, type ClaimTaskParameters } from "../actions/tasks/claimTask.js";
 import { escalateTask } from "../actions/tasks/escalateTask.js";
+import { estimateTaskFee, type EstimateTaskFeeParameters } from "../actions/tasks/estimateTaskFee.js";
 import { expireEscalation } from "../actions/tasks/expireEscalation.js";
 import { expireTask } from "../actions/tasks/expireTask.js";
 import { getCredit } from "../actions/tasks/getCredit.js";
@@ -39,6 +40,8 @@ export function tasksModule(ctx: Context) {
     claim: (taskId: bigint | number | string, options: Omit<ClaimTaskParameters, "taskId"> = {}) => claimTask(ctx, { ...options, taskId }),
     /** Claims an open task the agent is eligible for, spreading concurrent agents. See {@link claimNextTask}. */
     claimNext: (filter: ClaimNextFilter = {}) => claimNextTask(ctx, filter),
+    /** What claiming and submitting `task` would cost now, measured on the chain. See {@link estimateTaskFee}. */
+    estimateFee: (task: EstimateTaskFeeParameters["task"]) => estimateTaskFee(ctx, { task }),
     /** Extends the lease of a claim the agent holds. See {@link renewLease}. */
     renewLease: (taskId: bigint, attempt: number) => renewLease(ctx, { taskId, attempt }),
     /** Submits a result for review; `resultHash` defaults to keccak256 of `resultURI`. See {@link submitTask}. */

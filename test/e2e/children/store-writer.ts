@@ -7,6 +7,7 @@
 import { WebhookStore } from "../../../indexer/src/webhooks/store.ts";
 
 const store = await WebhookStore.open(() => {});
+const outbox = store.forChain(31337);
 const say = (line: string) => process.stdout.write(`${line}\n`);
 for (let i = Number(process.argv[2] ?? 0); ; i++) {
   const sub = `sub-${i}`;
@@ -14,11 +15,11 @@ for (let i = Number(process.argv[2] ?? 0); ; i++) {
   say(`sub ${sub}`);
   for (let j = 0; j < 5; j++) {
     const id = `out-${i}-${j}`;
-    await store.enqueue({ id, subscriptionId: sub, kind: "event", event: { eventId: `event-${i}-${j}`, blockHash: "0xhash" }, payload: JSON.stringify({ i, j }), now: Date.now() });
+    await outbox.enqueue({ id, subscriptionId: sub, kind: "event", event: { eventId: `event-${i}-${j}`, blockHash: "0xhash" }, payload: JSON.stringify({ i, j }), now: Date.now() });
     say(`out ${id}`);
-    await store.markSeen({ eventId: `event-${i}-${j}`, blockHash: "0xhash" }, BigInt(i));
+    await outbox.markSeen({ eventId: `event-${i}-${j}`, blockHash: "0xhash" }, BigInt(i));
   }
   await store.delivered(`out-${i}-0`, Date.now());
   say(`done out-${i}-0`);
-  await store.setCursor("processed", BigInt(i));
+  await outbox.setCursor("processed", BigInt(i));
 }

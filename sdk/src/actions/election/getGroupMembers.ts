@@ -18,15 +18,17 @@ const PAGE = 1000;
 type MemberRow = { agentId: string; weight: string; joinedAt: string };
 type Page<T> = { items: T[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
 
-const MEMBERS = `query Members($groupId: BigInt!, $after: String) {
-  groupMembers(where: { groupId: $groupId }, orderBy: "agentId", orderDirection: "asc", limit: ${PAGE}, after: $after) {
+const MEMBERS = `query Members($chainId: Int!, $groupId: BigInt!, $after: String) {
+  groupMembers(
+    where: { chainId: $chainId, groupId: $groupId }, orderBy: "agentId", orderDirection: "asc", limit: ${PAGE}, after: $after
+  ) {
     items { agentId weight joinedAt }
     pageInfo { hasNextPage endCursor }
   }
 }`;
 
-const CAPABILITIES = `query Capabilities($ids: [BigInt!]!) {
-  agents(where: { id_in: $ids }, limit: ${PAGE}) { items { id capabilities } }
+const CAPABILITIES = `query Capabilities($chainId: Int!, $ids: [BigInt!]!) {
+  agents(where: { chainId: $chainId, id_in: $ids }, limit: ${PAGE}) { items { id capabilities } }
 }`;
 
 /**
@@ -38,11 +40,13 @@ const CAPABILITIES = `query Capabilities($ids: [BigInt!]!) {
  */
 export async function getGroupMembers(ctx: Context, params: GetGroupMembersParameters): Promise<GetGroupMembersReturnType> {
   const groupId = v.id("groupId", params.groupId);
+  const chainId = ctx.deployment.chainId;
   const indexer = ctx.indexer;
   if (indexer) {
     const rows: MemberRow[] = [];
     for (let after: string | null = null; ; ) {
-      const { groupMembers }: { groupMembers: Page<MemberRow> } = await indexer.graphql(MEMBERS, { groupId, after });
+      const page: { groupMembers: Page<MemberRow> } = await indexer.graphql(MEMBERS, { chainId, groupId, after });
+      const { groupMembers } = page;
       rows.push(...groupMembers.items);
       if (!groupMembers.pageInfo.hasNextPage) break;
       after = groupMembers.pageInfo.endCursor;
@@ -50,10 +54,12 @@ export async function getGroupMembers(ctx: Context, params: GetGroupMembersParam
     const capabilities = new Map<string, Hex[]>();
     for (let i = 0; i < rows.length; i += PAGE) {
       const ids = rows.slice(i, i + PAGE).map((r) => r.agentId);
-      const { agents } = await indexer.graphql<{ agents: { items: { id: string; capabilities: Hex[] }[] } }>(CAPABILITIES, { ids });
+      type Agents = { agents: { items: { id: string; capabilities: Hex[] }[] } };
+      const { agents } = await indexer.graphql<Agents>(CAPABILITIES, { chainId, ids });
       for (const a of agents.items) capabilities.set(a.id, a.capabilities);
     }
     return rows.map((r) => ({
+      chainId,
       groupId,
       agentId: BigInt(r.agentId),
       weight: BigInt(r.weight),
@@ -76,6 +82,7 @@ export async function getGroupMembers(ctx: Context, params: GetGroupMembersParam
   const ids = [...members].sort((a, b) => (a < b ? -1 : 1));
   return Promise.all(
     ids.map(async (agentId) => ({
+      chainId,
       groupId,
       agentId,
       weight: await read(ctx, "LeaderElection", "weightOf", [groupId, agentId]),

@@ -20,13 +20,14 @@ export type GetLeaderErrorType = IndexedReadErrorType<"LeaderElection">;
 export async function getLeader(ctx: Context, params: GetLeaderParameters): Promise<GetLeaderReturnType> {
   const id = v.id("groupId", params.groupId);
   if (ctx.indexer) {
-    const body = await ctx.indexer.get<Row>(`/groups/${id}/leader`);
+    const body = await ctx.indexer.get<Row>(`/groups/${id}/leader`, { chain: ctx.deployment.chainId });
     if (body) return toLeadership(body);
   }
   const [agentId, term, epoch, lastHeartbeat] = await read(ctx, "LeaderElection", "currentLeader", [id]);
   const [groupParams] = await read(ctx, "LeaderElection", "groupParams", [id]);
   const [drawBlock, drawEpoch, drawTerm] = await read(ctx, "LeaderElection", "pendingDraw", [id]);
   return {
+    chainId: ctx.deployment.chainId,
     groupId: id,
     leader: agentId,
     term,

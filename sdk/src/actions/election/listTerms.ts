@@ -14,9 +14,11 @@ export type ListTermsErrorType = IndexedReadErrorType<"LeaderElection">;
 /** Rows the indexer's GraphQL returns per page (its maximum). */
 const PAGE = 1000;
 
-const TERMS = `query Terms($groupId: BigInt!, $after: String) {
-  terms(where: { groupId: $groupId }, orderBy: "term", orderDirection: "asc", limit: ${PAGE}, after: $after) {
-    items { groupId term epoch agentId startedAt heartbeats failedOverBy }
+const TERMS = `query Terms($chainId: Int!, $groupId: BigInt!, $after: String) {
+  terms(
+    where: { chainId: $chainId, groupId: $groupId }, orderBy: "term", orderDirection: "asc", limit: ${PAGE}, after: $after
+  ) {
+    items { chainId groupId term epoch agentId startedAt heartbeats failedOverBy }
     pageInfo { hasNextPage endCursor }
   }
 }`;
@@ -37,7 +39,8 @@ export async function listTerms(ctx: Context, params: ListTermsParameters): Prom
   if (indexer) {
     const out: Term[] = [];
     for (let after: string | null = null; ; ) {
-      const { terms }: { terms: Page } = await indexer.graphql(TERMS, { groupId, after });
+      const variables: Record<string, unknown> = { chainId: ctx.deployment.chainId, groupId, after };
+      const { terms }: { terms: Page } = await indexer.graphql(TERMS, variables);
       out.push(...terms.items.map(toTerm));
       if (!terms.pageInfo.hasNextPage) return out;
       after = terms.pageInfo.endCursor;
@@ -51,6 +54,7 @@ export async function listTerms(ctx: Context, params: ListTermsParameters): Prom
   ]);
   const at = (l: { blockNumber: bigint; logIndex: number }) => l.blockNumber * 1_000_000n + BigInt(l.logIndex);
   const terms = elected.map((e) => ({
+    chainId: ctx.deployment.chainId,
     groupId,
     term: BigInt(e.args.term!),
     epoch: BigInt(e.args.epoch!),

@@ -1,6 +1,6 @@
 import { sql } from "@ponder/client";
 import type { Context } from "../../client/context.js";
-import { sqlInt } from "../../indexer/client.js";
+import { sqlChain, sqlInt } from "../../indexer/client.js";
 import { GROUP_ROW, type Leadership, leadershipOfRow } from "../../indexer/rows.js";
 import { guarded, watchEvents } from "../../utils/watch.js";
 import * as v from "../../validate.js";
@@ -37,7 +37,10 @@ export function watchLeaderChanges(ctx: Context, params: WatchLeaderChangesParam
     if (key !== last) (last = key), params.onChange(l);
   }, onError);
   // The row rides in the live query (no request per change) and reads like REST's /groups/:id/leader.
-  if (ctx.indexer) return ctx.indexer.live(sql`select ${GROUP_ROW} from "group" where id = ${sqlInt(id)}`, ([row]) => deliver(row && leadershipOfRow(row)), onError);
+  if (ctx.indexer) {
+    const query = sql`select ${GROUP_ROW} from "group" where ${sqlChain(ctx.deployment.chainId)} and id = ${sqlInt(id)}`;
+    return ctx.indexer.live(query, ([row]) => deliver(row && leadershipOfRow(row)), onError);
+  }
   const refresh = () => void getLeader(ctx, { groupId: id }).then(deliver, (e: Error) => onError?.(e));
   refresh();
   return watchEvents(ctx, "LeaderElection", (logs) => {

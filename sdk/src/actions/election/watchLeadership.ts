@@ -2,7 +2,7 @@ import { sql } from "@ponder/client";
 import type { Context } from "../../client/context.js";
 import type { IndexerError } from "../../errors/indexer.js";
 import type { InvalidInputError } from "../../errors/input.js";
-import { sqlInt } from "../../indexer/client.js";
+import { sqlChain, sqlInt } from "../../indexer/client.js";
 import type { Leadership } from "../../indexer/rows.js";
 import { guarded, watchEvents } from "../../utils/watch.js";
 import * as v from "../../validate.js";
@@ -41,7 +41,8 @@ export function watchLeadership(ctx: Context, params: WatchLeadershipParameters)
   }, onError);
   const refresh = () => void getLeader(ctx, { groupId: id }).then(deliver, (e: Error) => onError?.(e));
   if (ctx.indexer) {
-    const signal = sql`select leader, term, last_heartbeat, draw_block from "group" where id = ${sqlInt(id)}`;
+    const where = sql`${sqlChain(ctx.deployment.chainId)} and id = ${sqlInt(id)}`;
+    const signal = sql`select leader, term, last_heartbeat, draw_block from "group" where ${where}`;
     return ctx.indexer.onChange(signal, refresh, onError);
   }
   refresh();

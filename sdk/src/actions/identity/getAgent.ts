@@ -23,7 +23,7 @@ export type GetAgentErrorType = IndexedReadErrorType<"IdentityRegistry">;
 export async function getAgent(ctx: Context, params: GetAgentParameters = {}): Promise<GetAgentReturnType> {
   const id = actingAgent(ctx, params.agentId);
   if (ctx.indexer) {
-    const body = await ctx.indexer.get<{ agent: Row }>(`/agents/${id}`);
+    const body = await ctx.indexer.get<{ agent: Row }>(`/agents/${id}`, { chain: ctx.deployment.chainId });
     return body ? toAgent(body.agent) : null;
   }
   if (!(await read(ctx, "IdentityRegistry", "exists", [id]))) return null;
@@ -33,5 +33,5 @@ export async function getAgent(ctx: Context, params: GetAgentParameters = {}): P
     read(ctx, "IdentityRegistry", "getAgentWallet", [id]),
     read(ctx, "IdentityRegistry", "capabilitiesOf", [id]),
   ]);
-  return { id, owner, uri, wallet, capabilities: [...capabilities], registeredAt: 0n };
+  return { chainId: ctx.deployment.chainId, id, owner, uri, wallet, capabilities: [...capabilities], registeredAt: 0n };
 }

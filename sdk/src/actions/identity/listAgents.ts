@@ -19,8 +19,8 @@ export type ListAgentsReturnType = AgentRecord[];
 export type ListAgentsErrorType = IndexedReadErrorType<"IdentityRegistry">;
 
 /**
- * Agents by id, optionally only those declaring `capability`. From the indexer; without one, scans
- * the chain.
+ * Agents on the agent's chain by id, optionally only those declaring `capability`. From the
+ * indexer; without one, scans the chain.
  *
  * @example
  * const translators = await listAgents(agent, { capability: "translate" });
@@ -28,7 +28,8 @@ export type ListAgentsErrorType = IndexedReadErrorType<"IdentityRegistry">;
 export async function listAgents(ctx: Context, params: ListAgentsParameters = {}): Promise<ListAgentsReturnType> {
   const capability = params.capability === undefined ? undefined : v.capability("capability", params.capability);
   if (ctx.indexer) {
-    const body = await ctx.indexer.get<{ agents: Row[] }>("/agents", { capability, limit: params.limit, offset: params.offset });
+    const query = { chain: ctx.deployment.chainId, capability, limit: params.limit, offset: params.offset };
+    const body = await ctx.indexer.get<{ agents: Row[] }>("/agents", query);
     return (body?.agents ?? []).map(toAgent);
   }
   const last = await read(ctx, "IdentityRegistry", "lastAgentId", []);

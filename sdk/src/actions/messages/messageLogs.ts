@@ -10,8 +10,9 @@ export type MessageFilter = { channel: string; after?: bigint } | { toAgentId: b
 
 type MessageLog = { args: { channel?: Hex; to?: bigint; from?: bigint; seq?: bigint; payload?: Hex }; blockNumber: bigint | null };
 
-/** A message from its ChannelMessage or DirectMessage log (no timestamp: 0). */
-export const messageFromLog = (l: MessageLog): Message => ({
+/** A message on chain `chainId` from its ChannelMessage or DirectMessage log (no timestamp: 0). */
+export const messageFromLog = (chainId: number, l: MessageLog): Message => ({
+  chainId,
   kind: l.args.channel ? "channel" : "direct",
   channel: l.args.channel ?? null,
   toAgentId: l.args.to ?? null,
@@ -27,8 +28,8 @@ export async function messagesFromChain(ctx: Context, filter: MessageFilter): Pr
   const base = { address: addressOf(ctx, "MessageBus"), abi: abis.MessageBus, fromBlock: BigInt(ctx.deployment.startBlock) } as const;
   if ("channel" in filter) {
     const logs = await ctx.publicClient.getContractEvents({ ...base, eventName: "ChannelMessage", args: { channel: channelId(filter.channel) } });
-    return logs.map(messageFromLog);
+    return logs.map((l) => messageFromLog(ctx.deployment.chainId, l));
   }
   const logs = await ctx.publicClient.getContractEvents({ ...base, eventName: "DirectMessage", args: { to: filter.toAgentId } });
-  return logs.map(messageFromLog);
+  return logs.map((l) => messageFromLog(ctx.deployment.chainId, l));
 }

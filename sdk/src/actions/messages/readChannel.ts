@@ -29,6 +29,7 @@ export type ReadChannelErrorType = IndexedReadErrorType<"MessageBus">;
 export async function readChannel(ctx: Context, params: ReadChannelParameters): Promise<ReadChannelReturnType> {
   const { channel } = params;
   if (!ctx.indexer) return (await messagesFromChain(ctx, { channel })).filter((m) => m.seq > (params.after ?? 0n));
-  const body = await ctx.indexer.get<{ messages: Row[] }>(`/channels/${channelId(channel)}`, { after: params.after, limit: params.limit });
+  const query = { chain: ctx.deployment.chainId, after: params.after, limit: params.limit };
+  const body = await ctx.indexer.get<{ messages: Row[] }>(`/channels/${channelId(channel)}`, query);
   return (body?.messages ?? []).map(toMessage);
 }

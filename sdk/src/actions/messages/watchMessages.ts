@@ -3,7 +3,7 @@ import { abis } from "@stigmergy/contracts";
 import { addressOf, type Context, read } from "../../client/context.js";
 import type { IndexerError } from "../../errors/indexer.js";
 import type { InvalidInputError } from "../../errors/input.js";
-import { sqlInt } from "../../indexer/client.js";
+import { sqlChain, sqlInt } from "../../indexer/client.js";
 import type { Message } from "../../indexer/rows.js";
 import { channelId } from "../../utils/keys.js";
 import { guarded } from "../../utils/watch.js";
@@ -71,7 +71,9 @@ export function watchMessages(ctx: Context, params: WatchMessagesParameters): Wa
         })
         .catch((e: Error) => onError?.(e));
     };
-    return ctx.indexer.onChange(sql`select seq from message where ${where} order by seq desc limit 1`, pull, onError);
+    const chain = sqlChain(ctx.deployment.chainId);
+    const latest = sql`select seq from message where ${chain} and ${where} order by seq desc limit 1`;
+    return ctx.indexer.onChange(latest, pull, onError);
   }
   if (last === undefined) void baseline().then((s) => (last ??= s), (e: Error) => onError?.(e));
   const common = { address: addressOf(ctx, "MessageBus"), abi: abis.MessageBus, ...(onError ? { onError } : {}) } as const;
@@ -80,13 +82,13 @@ export function watchMessages(ctx: Context, params: WatchMessagesParameters): Wa
       ...common,
       eventName: "ChannelMessage",
       args: { channel: channelId(filter.channel) },
-      onLogs: (logs) => deliver(logs.map(messageFromLog)),
+      onLogs: (logs) => deliver(logs.map((l) => messageFromLog(ctx.deployment.chainId, l))),
     });
   }
   return ctx.publicClient.watchContractEvent({
     ...common,
     eventName: "DirectMessage",
     args: { to: filter.toAgentId },
-    onLogs: (logs) => deliver(logs.map(messageFromLog)),
+    onLogs: (logs) => deliver(logs.map((l) => messageFromLog(ctx.deployment.chainId, l))),
   });
 }

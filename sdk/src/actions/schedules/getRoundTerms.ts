@@ -2,7 +2,7 @@ import { sql } from "@ponder/client";
 import { abis } from "@stigmergy/contracts";
 import { addressOf, type Context } from "../../client/context.js";
 import type { IndexedReadErrorType } from "../../errors/types.js";
-import { sqlInt } from "../../indexer/client.js";
+import { sqlChain, sqlInt } from "../../indexer/client.js";
 import { type RoundTerms, toRoundTerms } from "../../indexer/rows.js";
 import * as v from "../../validate.js";
 
@@ -24,7 +24,8 @@ export type GetRoundTermsErrorType = IndexedReadErrorType<"TaskBoard">;
 export async function getRoundTerms(ctx: Context, params: GetRoundTermsParameters): Promise<GetRoundTermsReturnType> {
   const id = v.id("scheduleId", params.scheduleId);
   if (ctx.indexer) {
-    const [row] = await ctx.indexer.query(sql`select template from schedule where id = ${sqlInt(id)}`);
+    const where = sql`${sqlChain(ctx.deployment.chainId)} and id = ${sqlInt(id)}`;
+    const [row] = await ctx.indexer.query(sql`select template from schedule where ${where}`);
     if (row) return toRoundTerms(typeof row.template === "string" ? JSON.parse(row.template) : row.template);
   }
   const [log] = await ctx.publicClient.getContractEvents({

@@ -27,5 +27,6 @@ export async function getSchedule(ctx: Context, params: GetScheduleParameters): 
   });
   if (!s || s.count === 0) return null;
   const terms = await getRoundTerms(ctx, { scheduleId: id });
-  return { id, poster: s.poster, firstAt: s.firstAt, interval: s.interval, count: s.count, spawned: s.spawned, cancelled: s.cancelled, terms };
+  const { poster, firstAt, interval, count, spawned, cancelled } = s;
+  return { chainId: ctx.deployment.chainId, id, poster, firstAt, interval, count, spawned, cancelled, terms };
 }

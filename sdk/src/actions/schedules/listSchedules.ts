@@ -1,6 +1,7 @@
 import { sql } from "@ponder/client";
 import { type Context, read } from "../../client/context.js";
 import type { IndexedReadErrorType } from "../../errors/types.js";
+import { sqlChain } from "../../indexer/client.js";
 import { type Schedule, toSchedule } from "../../indexer/rows.js";
 import { getSchedule } from "./getSchedule.js";
 
@@ -25,8 +26,10 @@ export type ListSchedulesErrorType = IndexedReadErrorType<"TaskBoard">;
 export async function listSchedules(ctx: Context, params: ListSchedulesParameters = {}): Promise<ListSchedulesReturnType> {
   const limit = params.limit ?? 50;
   if (ctx.indexer) {
-    const where = params.active ? sql`where not cancelled and spawned < count` : sql``;
-    return (await ctx.indexer.query(sql`select * from schedule ${where} order by id desc limit ${limit}`)).map(toSchedule);
+    const active = params.active ? sql` and not cancelled and spawned < count` : sql``;
+    const where = sql`${sqlChain(ctx.deployment.chainId)}${active}`;
+    const rows = await ctx.indexer.query(sql`select * from schedule where ${where} order by id desc limit ${limit}`);
+    return rows.map(toSchedule);
   }
   const out: Schedule[] = [];
   for (let id = await read(ctx, "TaskBoard", "scheduleCount", []); id >= 1n && out.length < limit; id--) {

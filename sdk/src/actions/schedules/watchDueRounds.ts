@@ -2,7 +2,7 @@ import { sql } from "@ponder/client";
 import { chainClock } from "@stigmergy/contracts";
 import { type Context, read } from "../../client/context.js";
 import type { IndexerError } from "../../errors/indexer.js";
-import type { Row } from "../../indexer/client.js";
+import { type Row, sqlChain } from "../../indexer/client.js";
 import { type Schedule, toSchedule } from "../../indexer/rows.js";
 import { guarded, timerMs, watchEvents } from "../../utils/watch.js";
 import { listSchedules } from "./listSchedules.js";
@@ -40,6 +40,7 @@ export function watchDueRounds(ctx: Context, params: WatchDueRoundsParameters): 
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   const notify = guarded(params.onDue, onError);
+  const chain = sqlChain(ctx.deployment.chainId);
   const evaluate = () => {
     if (stopped) return;
     if (timer) clearTimeout(timer);
@@ -65,7 +66,7 @@ export function watchDueRounds(ctx: Context, params: WatchDueRoundsParameters): 
     const latest = await ctx.publicClient.getBlock({ blockTag: "latest" });
     clock.observe({ number: latest.number, timestamp: latest.timestamp }, Date.now());
     if (ctx.indexer) {
-      const rows = await ctx.indexer.query(sql`select schedule_id, round from schedule_round`);
+      const rows = await ctx.indexer.query(sql`select schedule_id, round from schedule_round where ${chain}`);
       spawned = new Set(rows.map((r: Row) => `${r.scheduleId}/${r.round}`));
     } else {
       schedules = await listSchedules(ctx, { active: true, limit: 500 });
@@ -77,7 +78,8 @@ export function watchDueRounds(ctx: Context, params: WatchDueRoundsParameters): 
   const fail = (e: unknown) => onError?.(e instanceof Error ? e : new Error(String(e)));
   let unsubscribe: () => void;
   if (ctx.indexer) {
-    unsubscribe = ctx.indexer.live(sql`select * from schedule where not cancelled and spawned < count order by id`, (rows) => {
+    const active = sql`select * from schedule where ${chain} and not cancelled and spawned < count order by id`;
+    unsubscribe = ctx.indexer.live(active, (rows) => {
       schedules = rows.map(toSchedule);
       void refresh().catch(fail);
     }, onError);

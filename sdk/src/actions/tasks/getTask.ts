@@ -14,8 +14,8 @@ export type GetTaskReturnType = Task | null;
 export type GetTaskErrorType = IndexedReadErrorType<"TaskBoard">;
 
 /**
- * A task by id: from the indexer when there is one, else from the chain (without its spec URI and
- * result, which only events carry).
+ * A task by id on the agent's chain: from the indexer when there is one, else from the chain
+ * (without its spec URI and result, which only events carry).
  *
  * @example
  * const task = await getTask(agent, { taskId: 12n });
@@ -24,7 +24,7 @@ export type GetTaskErrorType = IndexedReadErrorType<"TaskBoard">;
 export async function getTask(ctx: Context, params: GetTaskParameters): Promise<GetTaskReturnType> {
   const id = v.id("taskId", params.taskId);
   if (ctx.indexer) {
-    const body = await ctx.indexer.get<{ task: Row }>(`/tasks/${id}`);
+    const body = await ctx.indexer.get<{ task: Row }>(`/tasks/${id}`, { chain: ctx.deployment.chainId });
     return body ? toTask(body.task) : null;
   }
   const t = await read(ctx, "TaskBoard", "getTask", [id]).catch((error: unknown) => {
@@ -34,6 +34,7 @@ export async function getTask(ctx: Context, params: GetTaskParameters): Promise<
   if (!t || t.status === 0) return null;
   const status = TASK_STATUSES[t.status] ?? "none";
   return {
+    chainId: ctx.deployment.chainId,
     id, status, poster: t.poster, capability: t.capability, specURI: "", specHash: zeroHash, rewardToken: t.rewardToken,
     reward: t.reward, maxReward: t.maxReward, claimBond: t.claimBond, minStake: t.minStake, abandonSlash: t.abandonSlash,
     leaseDuration: t.leaseDuration, notBefore: t.notBefore, deadline: t.deadline, reviewWindow: t.reviewWindow,

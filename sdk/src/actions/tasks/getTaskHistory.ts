@@ -24,7 +24,7 @@ export type GetTaskHistoryErrorType = IndexedReadErrorType<"TaskBoard">;
 export async function getTaskHistory(ctx: Context, params: GetTaskHistoryParameters): Promise<GetTaskHistoryReturnType> {
   const id = v.id("taskId", params.taskId);
   if (ctx.indexer) {
-    const body = await ctx.indexer.get<{ history: Row[] }>(`/tasks/${id}`);
+    const body = await ctx.indexer.get<{ history: Row[] }>(`/tasks/${id}`, { chain: ctx.deployment.chainId });
     return (body?.history ?? []).map(toTaskEvent);
   }
   const logs = await ctx.publicClient.getContractEvents({
@@ -38,6 +38,7 @@ export async function getTaskHistory(ctx: Context, params: GetTaskHistoryParamet
       const args = l.args as Record<string, unknown>;
       const agentId = args.agentId ?? args.fromAgentId; // a handoff concerns the agent handing off, as in the indexer
       return {
+        chainId: ctx.deployment.chainId,
         kind: l.eventName,
         taskId: id,
         agentId: typeof agentId === "bigint" ? agentId : null,

@@ -30,8 +30,8 @@ export type ListTasksErrorType = IndexedReadErrorType<"TaskBoard">;
 const PAGE = 500;
 
 /**
- * Tasks by status and filter, oldest first, from the indexer (page by page up to `limit`). Without
- * an indexer, scans the newest `limit` tasks on chain.
+ * Tasks on the agent's chain by status and filter, oldest first, from the indexer (page by page up
+ * to `limit`). Without an indexer, scans the newest `limit` tasks on chain.
  *
  * @example
  * const open = await listTasks(agent, { status: "open", capabilities: ["summarize"] });
@@ -44,6 +44,7 @@ export async function listTasks(ctx: Context, params: ListTasksParameters = {}):
     const out: Task[] = [];
     for (let after = 0n; out.length < limit; ) {
       const body = await ctx.indexer.get<{ tasks: Row[] }>("/tasks", {
+        chain: ctx.deployment.chainId,
         status: params.status,
         capability: caps ? [zeroHash, ...caps].join(",") : undefined,
         poster: poster?.toLowerCase(),

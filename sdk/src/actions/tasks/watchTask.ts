@@ -2,7 +2,7 @@ import { sql } from "@ponder/client";
 import type { Context } from "../../client/context.js";
 import type { IndexerError } from "../../errors/indexer.js";
 import type { InvalidInputError } from "../../errors/input.js";
-import { sqlInt } from "../../indexer/client.js";
+import { sqlChain, sqlInt } from "../../indexer/client.js";
 import { type Task, TASK_ROW, toTask } from "../../indexer/rows.js";
 import { guarded, watchEvents } from "../../utils/watch.js";
 import * as v from "../../validate.js";
@@ -39,7 +39,10 @@ export function watchTask(ctx: Context, params: WatchTaskParameters): WatchTaskR
     if (key !== last) (last = key), onTask(t);
   }, onError);
   // The row rides in the live query (no request per change) and reads like REST's /tasks/:id.
-  if (ctx.indexer) return ctx.indexer.live(sql`select ${TASK_ROW} from task where id = ${sqlInt(id)}`, ([row]) => deliver(row && toTask(row)), onError);
+  if (ctx.indexer) {
+    const query = sql`select ${TASK_ROW} from task where ${sqlChain(ctx.deployment.chainId)} and id = ${sqlInt(id)}`;
+    return ctx.indexer.live(query, ([row]) => deliver(row && toTask(row)), onError);
+  }
   const refresh = () => void getTask(ctx, { taskId: id }).then(deliver, (e: Error) => onError?.(e));
   refresh();
   return watchEvents(ctx, "TaskBoard", (logs) => {

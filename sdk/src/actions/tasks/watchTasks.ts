@@ -1,9 +1,8 @@
-import { sql } from "@ponder/client";
-import { zeroHash } from "viem";
+import type { Hex } from "viem";
 import type { Context } from "../../client/context.js";
 import type { IndexerError } from "../../errors/indexer.js";
 import type { InvalidInputError } from "../../errors/input.js";
-import { type Task, TASK_ROW, type TaskStatus, toTask } from "../../indexer/rows.js";
+import { type Task, taskQuery, type TaskStatus, toTask } from "../../indexer/rows.js";
 import { guarded, watchEvents } from "../../utils/watch.js";
 import * as v from "../../validate.js";
 import { listTasks, type TaskFilter } from "./listTasks.js";
@@ -61,12 +60,9 @@ export function watchTasks(ctx: Context, params: WatchTasksParameters): WatchTas
     // REST's /tasks?status=&capability=&poster= selects them (a capability filter admits tasks open
     // to any). Several statuses: the first call waits for each query's first result.
     const indexer = ctx.indexer;
-    const query = (status: TaskStatus) => {
-      const where = [sql`status = ${status}`];
-      if (filter.capabilities) where.push(sql`capability in (${sql.join([zeroHash, ...filter.capabilities].map((c) => sql`${c.toLowerCase()}`), sql`, `)})`);
-      if (filter.poster) where.push(sql`poster = ${filter.poster.toLowerCase()}`);
-      return sql`select ${TASK_ROW} from task where ${sql.join(where, sql` and `)} order by id limit ${limit}`;
-    };
+    const capabilities = filter.capabilities as Hex[] | undefined;
+    const query = (status: TaskStatus) =>
+      taskQuery({ chainIds: [ctx.deployment.chainId], status, capabilities, poster: filter.poster, limit });
     const latest = new Map<TaskStatus, Task[]>();
     const emit = guarded(onTasks, onError);
     const stops = statuses.map((status) =>

@@ -158,7 +158,9 @@ export async function show({ args, session }: CommandInput): Promise<CommandResu
   const id = parse.id("ID", args.ID!);
   const task = await findTask(session, id);
   const agent = await session.agent();
-  const history = agent.indexer ? ((await agent.indexer.get<{ history: HistoryRow[] }>(`/tasks/${id}`))?.history ?? []) : [];
+  const chain = { chain: agent.deployment.chainId };
+  const indexed = agent.indexer && (await agent.indexer.get<{ history: HistoryRow[] }>(`/tasks/${id}`, chain));
+  const history = indexed?.history ?? [];
   const rows: Array<[string, string]> = [
     ["status", task.status],
     ["poster", task.poster],

@@ -4,7 +4,7 @@ import { type Address, BaseError, decodeEventLog, type Hex, isHex, type Log } fr
 import type { Agent } from "../../agent.js";
 import { StigmergyError } from "../../errors/base.js";
 import { abis, type ContractName } from "@stigmergy/contracts";
-import { type Row, sqlInt } from "../../indexer/client.js";
+import { type Row, sqlChain, sqlInt } from "../../indexer/client.js";
 import { payloadText } from "../../utils/payload.js";
 import type { CommandResult } from "../output.js";
 import type { CommandInput } from "../command.js";
@@ -49,6 +49,7 @@ type Sink = (events: ActivityEvent[]) => void;
 /** Pushes new `activity` rows, in chain order, from the indexer: a live query as the trigger, then a read after a cursor. */
 function watchIndexer(agent: Agent, fromBlock: bigint | undefined, onEvents: Sink, onReady: () => void, onError: (e: Error) => void): Stop {
   const indexer = agent.indexer!;
+  const chain = sqlChain(agent.deployment.chainId);
   let cursor: { block: bigint; log: number } | undefined = fromBlock === undefined ? undefined : { block: fromBlock - 1n, log: Number.MAX_SAFE_INTEGER };
   let running = false;
   let again = false;
@@ -63,7 +64,9 @@ function watchIndexer(agent: Agent, fromBlock: bigint | undefined, onEvents: Sin
         for (;;) {
           if (stopped || !cursor) return;
           const after = sql`block_number > ${sqlInt(cursor.block)} or (block_number = ${sqlInt(cursor.block)} and log_index > ${sql.raw(String(cursor.log))})`;
-          const rows = await indexer.query(sql`select * from activity where ${after} order by block_number, log_index limit ${PAGE}`);
+          const where = sql`${chain} and (${after})`;
+          const page = sql`select * from activity where ${where} order by block_number, log_index limit ${PAGE}`;
+          const rows = await indexer.query(page);
           const events = rows.map(fromRow);
           const last = events.at(-1);
           if (!last || stopped) break;
@@ -80,7 +83,7 @@ function watchIndexer(agent: Agent, fromBlock: bigint | undefined, onEvents: Sin
   };
   let ready = false;
   const unsubscribe = indexer.live(
-    sql`select block_number, log_index from activity order by block_number desc, log_index desc limit 1`,
+    sql`select block_number, log_index from activity where ${chain} order by block_number desc, log_index desc limit 1`,
     (rows) => {
       if (!ready) {
         // The first result is where "new" starts (unless --from-block asked for history).

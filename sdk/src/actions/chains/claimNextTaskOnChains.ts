@@ -1,0 +1,175 @@
+import { zeroAddress } from "viem";
+import { agentsFor, type ChainsContext } from "../../client/chains.js";
+import type { Context } from "../../client/context.js";
+import type { UnknownChainError } from "../../errors/chains.js";
+import { MissingConfigError } from "../../errors/config.js";
+import type { IndexerError } from "../../errors/indexer.js";
+import { NotFoundError } from "../../errors/notFound.js";
+import type { WriteErrorType } from "../../errors/types.js";
+import type { Task } from "../../indexer/rows.js";
+import { rewardAt } from "../../utils/reward.js";
+import { chainNow } from "../../utils/watch.js";
+import { claimCandidates, claimOrSkip, isSkip } from "../tasks/candidates.js";
+import type { ClaimNextFilter } from "../tasks/claimNextTask.js";
+import type { Claim } from "../tasks/claimTask.js";
+import { estimateTaskFee, type TaskFee } from "../tasks/estimateTaskFee.js";
+
+export type ClaimNextTaskOnChainsParameters = Omit<ClaimNextFilter, "agentId"> & {
+  /** One chain's tasks only (default: every chain the agents are on). */
+  chainId?: number | undefined;
+  /**
+   * What a task's reward is worth in wei of its chain's native currency, to rank it by its reward
+   * net of the fee (`reward` is what a claim now would lock, ramp included). Default: a reward in
+   * ETH at face value, one in an ERC-20 not valued (`undefined`): such tasks are tried after every
+   * valued one, and never when `minNet` is set.
+   */
+  rewardValue?: ((task: Task, reward: bigint) => bigint | undefined) | undefined;
+  /** Skip tasks whose reward net of the fee is below this, in wei (default: take any, best net first). */
+  minNet?: bigint | undefined;
+  /**
+   * Called when a chain's candidates or fees cannot be read (its node down, say): that chain is left
+   * out of this call and the others are still tried. When no chain can be read, the first failure
+   * is thrown.
+   */
+  onChainError?: ((chainId: number, error: Error) => void) | undefined;
+};
+
+/** The claim, on the chain it was made, with the figures it was chosen by. */
+export type ChainClaim<C extends Context = Context> = Claim & {
+  chainId: number;
+  /** The agent that claimed (the one on `chainId`). */
+  agent: C;
+  /** The task as listed when it was chosen. */
+  task: Task;
+  /** What claiming and submitting it costs, measured (see `estimateTaskFee`); `null` when it could not be. */
+  fee: TaskFee | null;
+  /** The reward's worth in wei (see `rewardValue`), or `undefined` when not valued. */
+  value: bigint | undefined;
+  /** `value` less `fee.total`, or `undefined` when either is unknown. */
+  net: bigint | undefined;
+};
+
+/** The claim, or `undefined` when nothing on any chain was left to claim. */
+export type ClaimNextTaskOnChainsReturnType<C extends Context = Context> = ChainClaim<C> | undefined;
+
+export type ClaimNextTaskOnChainsErrorType = WriteErrorType<"TaskBoard"> | IndexerError | UnknownChainError;
+
+/** A candidate as ranked: its chain's agent and rank there (rendezvous order), its figures. */
+type Ranked<C extends Context> = {
+  agent: C;
+  agentId: bigint;
+  task: Task;
+  rank: number;
+  fee: TaskFee | null;
+  value: bigint | undefined;
+  net: bigint | undefined;
+};
+
+const defaultValue = (task: Task, reward: bigint) =>
+  task.rewardToken.toLowerCase() === zeroAddress ? reward : undefined;
+
+/** A task's fee shape: tasks of one shape on one chain cost the same to claim and submit (task ids aside). */
+const shapeOf = (t: Task) =>
+  `${t.rewardToken.toLowerCase()}/${t.claimBond > 0n}/${t.reward !== t.maxReward}/${t.minStake > 0n}`;
+
+/**
+ * Candidates of one kind whose claim estimates may be refused in a row before the rest of that kind
+ * is left out of the call (they are likely refused for the same reason: too little stake, say).
+ */
+const MAX_REFUSED = 3;
+
+/**
+ * One chain's candidates, each with its measured fee and its net. The fee is measured once per fee
+ * shape (bond token, bond or none, ramp or flat, stake required or not), on the first candidate of
+ * that shape in the agent's rendezvous order, and applied to the others of that shape: they make
+ * the same calls but for the task id (a few calldata bytes). A candidate the claim's estimate shows
+ * this agent cannot take is dropped, as claimNext would on its revert (after MAX_REFUSED of a kind,
+ * the rest of that kind too).
+ */
+async function rankChain<C extends Context>(
+  agent: C,
+  filter: ClaimNextTaskOnChainsParameters,
+  skipped: Set<bigint>,
+): Promise<Ranked<C>[]> {
+  const agentId = agent.agentId!;
+  const [tasks, now] = await Promise.all([claimCandidates(agent, filter, agentId, skipped), chainNow(agent)]);
+  const value = filter.rewardValue ?? defaultValue;
+  const fees = new Map<string, TaskFee | null>();
+  const refused = new Map<string, number>();
+  const ranked: Ranked<C>[] = [];
+  for (const [rank, task] of tasks.entries()) {
+    const shape = shapeOf(task);
+    if (!fees.has(shape)) {
+      if ((refused.get(shape) ?? 0) >= MAX_REFUSED) continue;
+      try {
+        fees.set(shape, await estimateTaskFee(agent, { task, agentId }));
+      } catch (error) {
+        if (isSkip(error)) {
+          skipped.add(task.id);
+          refused.set(shape, (refused.get(shape) ?? 0) + 1);
+          continue;
+        }
+        if (!(error instanceof NotFoundError)) throw error;
+        fees.set(shape, null); // nothing to measure an unapproved ERC-20 bond's claim by
+      }
+    }
+    const fee = fees.get(shape)!;
+    const worth = value(task, rewardAt(task, now));
+    const net = worth === undefined || fee === null ? undefined : worth - fee.total;
+    ranked.push({ agent, agentId, task, rank, fee, value: worth, net });
+  }
+  return ranked;
+}
+
+/** Valued tasks by net, best first (ties in rendezvous order, so agents still spread); then the rest. */
+function byNet<C extends Context>(a: Ranked<C>, b: Ranked<C>): number {
+  if (a.net !== undefined && b.net !== undefined && a.net !== b.net) return a.net > b.net ? -1 : 1;
+  if ((a.net === undefined) !== (b.net === undefined)) return a.net === undefined ? 1 : -1;
+  return a.rank - b.rank;
+}
+
+/**
+ * Claims the open task, on any chain the agents are on, that pays best net of its measured fee
+ * (`estimateTaskFee`: gas × the chain's gas price, plus the L1 data fee on an OP-stack chain), each
+ * chain's agent claiming on its own chain with its own identity. Rewards in ETH are compared at
+ * face value; give `rewardValue` to value ERC-20 rewards. Tasks of equal net keep each agent's
+ * rendezvous order (see `claimNextTask`), so concurrent agents still spread over them; a lost race
+ * moves on to the next. Resolves `undefined` when nothing was left to claim.
+ *
+ * @example
+ * const claim = await claimNextTaskOnChains(agents, { minNet: 0n });
+ * if (claim) console.log(`chain ${claim.chainId}, task ${claim.taskId}: ${claim.net} wei after fees`);
+ */
+export async function claimNextTaskOnChains<C extends Context>(
+  ctx: ChainsContext<C>,
+  filter: ClaimNextTaskOnChainsParameters = {},
+): Promise<ClaimNextTaskOnChainsReturnType<C>> {
+  const agents = agentsFor(ctx, filter.chainId);
+  for (const agent of agents) {
+    if (agent.agentId !== undefined) continue;
+    throw new MissingConfigError(
+      `an agent id on chain ${agent.deployment.chainId}`,
+      "Register it there (`agents.on(chainId).identity.register(…)`), or pass `chainId` to claim elsewhere.",
+    );
+  }
+  const skipped = new Map(agents.map((a) => [a, new Set<bigint>()]));
+  const results = await Promise.allSettled(agents.map((a) => rankChain(a, filter, skipped.get(a)!)));
+  const failures = results.flatMap((r, i) =>
+    r.status === "rejected" ? [{ agent: agents[i]!, error: r.reason as Error }] : [],
+  );
+  for (const { agent, error } of failures) filter.onChainError?.(agent.deployment.chainId, error);
+  if (failures.length === agents.length) throw failures[0]!.error;
+  const ranked = results
+    .flatMap((r) => (r.status === "fulfilled" ? r.value : []))
+    .filter((c) => filter.minNet === undefined || (c.net !== undefined && c.net >= filter.minNet))
+    .sort(byNet);
+  const attempts = filter.maxAttempts ?? 8;
+  for (const [i, c] of ranked.entries()) {
+    if (i >= attempts) break;
+    const claim = await claimOrSkip(c.agent, c.task, c.agentId, filter, skipped.get(c.agent)!);
+    if (!claim) continue;
+    const chainId = c.agent.deployment.chainId;
+    return { ...claim, chainId, agent: c.agent, task: c.task, fee: c.fee, value: c.value, net: c.net };
+  }
+  return undefined;
+}
