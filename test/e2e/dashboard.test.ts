@@ -16,6 +16,7 @@ import { mnemonicToAccount } from "viem/accounts";
 import { postgresAvailable, startPostgres } from "../../scripts/lib/postgres.ts";
 import { LOCAL_CHAIN_IDS } from "../../scripts/lib/chains.ts";
 import { freePort, HARDHAT_BIN, ROOT, type RunningIndexer, type RunningNode, runToEnd, startHardhatNode, startIndexer } from "../../scripts/lib/processes.ts";
+import { startTcpProxy, type TcpProxy } from "../../scripts/lib/proxy.ts";
 import { runWorkload } from "../../scripts/lib/workload.ts";
 import { abis, type Deployment, parseDeployment } from "../../sdk/src/index.ts";
 import { waitForIndexer } from "../../scripts/lib/oracle.ts";
@@ -285,6 +286,8 @@ describe("the dashboard, with one indexer following two chains (l1 31337 and op 
   let dir: string;
   let l1: RunningNode;
   let op: RunningNode;
+  /** The indexer reaches the op node only through this proxy (cut to take the chain away). */
+  let opProxy: TcpProxy;
   let indexer: RunningIndexer;
   let context: BrowserContext;
   let profile: string;
@@ -327,6 +330,7 @@ describe("the dashboard, with one indexer following two chains (l1 31337 and op 
       runWorkload({ rpcUrl: l1.url, deployment: deployments[L1]!, seed: 18, rounds: 40 }),
       runWorkload({ rpcUrl: op.url, deployment: deployments[OP]!, seed: 81, rounds: 60 }),
     ]);
+    opProxy = await startTcpProxy({ port: op.port });
     indexer = await startIndexer({
       rpcUrl: l1.url,
       deploymentsDir: dir,
@@ -335,7 +339,7 @@ describe("the dashboard, with one indexer following two chains (l1 31337 and op 
       env: {
         STIGMERGY_CHAINS: JSON.stringify([
           { name: "l1", id: L1, rpc: l1.url },
-          { name: "op", id: OP, rpc: op.url },
+          { name: "op", id: OP, rpc: opProxy.url },
         ]),
         STIGMERGY_WEBHOOK_DIR: join(dir, "pglite", "webhooks"),
       },
@@ -355,6 +359,7 @@ describe("the dashboard, with one indexer following two chains (l1 31337 and op 
     await context?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
     await indexer?.stop();
+    await opProxy?.close();
     await l1?.stop();
     await op?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -431,5 +436,25 @@ describe("the dashboard, with one indexer following two chains (l1 31337 and op 
     mkdirSync(SHOTS, { recursive: true });
     await page.screenshot({ path: join(SHOTS, "dashboard-two-chains.png") });
     expect(problems, problems.slice(0, 5).join("\n")).to.deep.equal([]);
+  });
+
+  it("marks a chain whose node is gone not ready, in its own column and in the switcher, while the other stays live", async () => {
+    await page.goto(`${indexer.url}/dashboard/#/`);
+    await page.waitForSelector(`section[data-chain="${OP}"] [data-testid="health"][data-state="ready"]`);
+    await opProxy.down();
+    try {
+      // The page asks each chain's /readyz?chain= with every change and every 15 s.
+      await page.waitForSelector(`section[data-chain="${OP}"] [data-testid="health"][data-state="not-ready"]`, { timeout: 60_000 });
+      const banner = await page.locator(`section[data-chain="${OP}"] [data-testid="banner"]`).textContent();
+      expect(banner).to.match(/chain 31338 \(op\): the chain's JSON-RPC does not answer/);
+      expect(await page.locator(`[data-chain-link="${OP}"]`).textContent()).to.include("(not ready)");
+      expect(await page.getAttribute('header [data-testid="health"]', "data-state"), "the page as a whole").to.equal("not-ready");
+      expect(await page.getAttribute(`section[data-chain="${L1}"] [data-testid="health"]`, "data-state")).to.equal("ready");
+      expect(await page.locator(`section[data-chain="${L1}"] [data-testid="banner"]`).count()).to.equal(0);
+    } finally {
+      await opProxy.up();
+    }
+    await page.waitForSelector(`section[data-chain="${OP}"] [data-testid="health"][data-state="ready"]`, { timeout: 90_000 });
+    expect(await page.locator(`[data-chain-link="${OP}"]`).textContent()).to.not.include("not ready");
   });
 });
