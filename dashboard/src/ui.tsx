@@ -1,24 +1,39 @@
 /** Small shared pieces: the live context, links between views, countdowns, badges. */
 import { createContext, type ComponentChildren } from "preact";
 import { useContext } from "preact/hooks";
-import type { Live, LiveState, Snapshot, TaskStatus } from "./data/indexer.ts";
+import type { ChainInfo, Live, LiveState, Snapshot, TaskStatus } from "./data/indexer.ts";
 import { duration } from "./format.ts";
 import { agentName } from "./model.ts";
 
-export type Ctx = { live: Live; state: LiveState; snapshot: Snapshot; now: number };
+export type Ctx = {
+  live: Live;
+  state: LiveState;
+  snapshot: Snapshot;
+  now: number;
+  /** A link to another view of the same chain (`#/<path>`, with `chain=<id>` when the indexer follows several). */
+  href: (path: string) => string;
+};
 export const LiveContext = createContext<Ctx | undefined>(undefined);
 
-/** The live state, the snapshot and the chain clock (seconds), re-rendered every second. */
+/** The live state, the snapshot, the chain clock (seconds) and links, re-rendered every second. */
 export function useLive(): Ctx {
   const ctx = useContext(LiveContext);
   if (!ctx) throw new Error("useLive outside the live context");
   return ctx;
 }
 
-export const href = (path: string) => `#/${path}`;
+/**
+ * The address of a view: `#/<path>`; about one chain of several, with `chain=<id>` in its query (before
+ * a `#fragment` the path may end with).
+ */
+export function href(path: string, chain?: ChainInfo): string {
+  if (!chain) return `#/${path}`;
+  const [route = "", fragment] = path.split("#");
+  return `#/${route}${route.includes("?") ? "&" : "?"}chain=${chain.id}${fragment === undefined ? "" : `#${fragment}`}`;
+}
 
 export function AgentLink({ id, plain }: { id: bigint; plain?: boolean }) {
-  const { snapshot } = useLive();
+  const { snapshot, href } = useLive();
   if (id === 0n) return <span class="muted">none</span>;
   return (
     <a href={href(`agents/${id}`)} class="id" data-agent={id.toString()}>
@@ -27,17 +42,23 @@ export function AgentLink({ id, plain }: { id: bigint; plain?: boolean }) {
   );
 }
 
-export const TaskLink = ({ id }: { id: bigint }) => (
-  <a href={href(`tasks/${id}`)} class="id">
-    task {id.toString()}
-  </a>
-);
+export function TaskLink({ id }: { id: bigint }) {
+  const { href } = useLive();
+  return (
+    <a href={href(`tasks/${id}`)} class="id">
+      task {id.toString()}
+    </a>
+  );
+}
 
-export const GroupLink = ({ id }: { id: bigint }) => (
-  <a href={href(`groups#group-${id}`)} class="id">
-    group {id.toString()}
-  </a>
-);
+export function GroupLink({ id }: { id: bigint }) {
+  const { href } = useLive();
+  return (
+    <a href={href(`groups#group-${id}`)} class="id">
+      group {id.toString()}
+    </a>
+  );
+}
 
 const STATUS_MARK: Record<TaskStatus, string> = {
   open: "○",

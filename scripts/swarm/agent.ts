@@ -1,16 +1,17 @@
 /**
  * One swarm agent, run as its own process by the orchestrator (configuration in
- * STIGMERGY_SWARM_AGENT). It registers with an ERC-8004 registration file, stakes, joins the
- * swarm's group, and then plays whatever role the election gives it: the leader's duties
- * (agent/leader.ts) while it leads, a worker's (agent/worker.ts) otherwise. What it knows comes
- * from the indexer, pushed, through the SDK (agent/feeds.ts); what it does goes through the SDK;
- * its state is one object (agent/state.ts). It reports to the orchestrator over IPC (protocol.ts).
+ * STIGMERGY_SWARM_AGENT). On every chain of the run it registers with an ERC-8004 registration
+ * file, stakes, joins the swarm's group, and then plays whatever role that chain's election gives
+ * it: the leader's duties (agent/leader.ts) while it leads there, a worker's (agent/worker.ts)
+ * otherwise; one work loop claims on every chain it does not lead. What it knows comes from the
+ * indexer, pushed, through the SDK (agent/feeds.ts); what it does goes through the SDK; its state
+ * is one object per chain (agent/state.ts). It reports to the orchestrator over IPC (protocol.ts).
  */
 import type { Address } from "viem";
 import { payloadText, registrationFile, toDataURI } from "../../sdk/src/index.ts";
 import { followChannel, followDueRounds, followInbox, followLeaderChanges } from "./agent/feeds.ts";
 import { lead } from "./agent/leader.ts";
-import { createSwarmAgent, isRace, shortMessage, sleep, type SwarmAgent } from "./agent/state.ts";
+import { createSwarmAgent, isRace, processLink, shortMessage, sleep, type SwarmAgent } from "./agent/state.ts";
 import { claimRound, takeOver, watchForSilentLeader, workLoop } from "./agent/worker.ts";
 import { type AgentConfig, CONFIG_ENV, type OrchestratorMessage } from "./protocol.ts";
 
@@ -23,19 +24,23 @@ function readConfig(): AgentConfig {
   return JSON.parse(raw) as AgentConfig;
 }
 
-/** Registers, stakes and joins the swarm's group. */
-async function onboard({ agent, config, groupId }: SwarmAgent): Promise<void> {
+/** Registers, stakes and joins the swarm's group (on one chain). */
+async function onboard({ agent, config, groupId, send }: SwarmAgent): Promise<void> {
   const file = registrationFile({ name: config.name, description: config.role, capabilities: config.capabilities });
   const stake = BigInt(config.stake);
   await Promise.all([
     agent.identity.register({ uri: toDataURI(file), capabilities: config.capabilities, metadata: { role: "swarm-agent" } }),
     agent.staking.faucet(stake),
   ]);
+  send({ type: "registered", chainId: agent.deployment.chainId, agentId: String(agent.agentId) });
   await agent.staking.stake(stake);
   await agent.election.join(groupId);
 }
 
-/** Wires what the agent hears to what it does: leading while elected, working, answering its inbox, claiming due rounds. */
+/**
+ * Wires what the agent hears on one chain to what it does there: leading while elected, answering
+ * its inbox, claiming due rounds, failing over a silent leader (the work loop spans the chains).
+ */
 function play(s: SwarmAgent) {
   let endTerm: (() => void) | undefined;
   followLeaderChanges(s, (l) => {
@@ -57,18 +62,27 @@ function play(s: SwarmAgent) {
   followChannel(s, () => void s.stats.messagesReceived++);
   followDueRounds(s, (round) => void claimRound(s, round));
   watchForSilentLeader(s);
-  void workLoop(s);
 }
 
-const s = createSwarmAgent(readConfig());
-process.title = `stigmergy-agent-${s.config.name}`;
+const config = readConfig();
+const link = processLink();
+/** This agent on each chain of the run. */
+const lanes = config.chains.map((chain) => createSwarmAgent(config, chain, link));
+const s = lanes[0]!;
+process.title = `stigmergy-agent-${config.name}`;
 
+let stopping = false;
 function stop() {
-  if (s.stopped) return;
-  s.stopped = true;
-  s.close();
-  for (const cleanup of s.cleanups) cleanup();
-  s.send({ type: "stats", stats: s.stats }, () => process.exit(0));
+  if (stopping) return;
+  stopping = true;
+  for (const lane of lanes) {
+    lane.stopped = true;
+    lane.close();
+    for (const cleanup of lane.cleanups) cleanup();
+  }
+  link.close();
+  const byChain = Object.fromEntries(lanes.map((l) => [String(l.agent.deployment.chainId), l.stats]));
+  link.send({ type: "stats", byChain }, () => process.exit(0));
   setTimeout(() => process.exit(0), 2_000).unref();
 }
 
@@ -79,12 +93,14 @@ process.on("disconnect", stop); // the orchestrator is gone
 process.on("unhandledRejection", (e) => s.warn("unexpected", e));
 
 try {
-  await onboard(s);
+  await Promise.all(lanes.map(onboard));
 } catch (e) {
-  s.send({ type: "log", level: "warn", text: `could not join the swarm: ${shortMessage(e)}` }, () => process.exit(1));
+  link.send({ type: "log", level: "warn", text: `could not join the swarm: ${shortMessage(e)}` }, () => process.exit(1));
   await sleep(2_000);
   process.exit(1);
 }
-s.send({ type: "ready", agentId: String(s.me()), address: s.agent.address as Address });
-s.reportStats();
-play(s);
+const agentIds = Object.fromEntries(lanes.map((l) => [String(l.agent.deployment.chainId), String(l.me())]));
+link.send({ type: "ready", agentIds, address: s.agent.address as Address });
+link.reportStats();
+for (const lane of lanes) play(lane);
+void workLoop(lanes);

@@ -1,7 +1,8 @@
 /**
  * Whether a run was correct (`npm start -- --once` exits 0 only if every check passes): every
  * task settled, no task worked by two agents at once, a failover replaced the killed leader,
- * the escrow reconciles, the schedule ran out, and the indexer agrees with the chain.
+ * the escrow reconciles, the schedule ran out, and the indexer agrees with the chain — on each
+ * chain of the run (its checks then carry the chain's name).
  */
 import { formatEther } from "viem";
 import type { RunReport } from "./summary.ts";
@@ -34,11 +35,25 @@ export function checkRun(r: RunReport): Check[] {
       ok: r.doubleWork.tasks.length === 0 && r.doubleWork.chainDuplicates.length === 0,
       detail: r.doubleWork.tasks.length || r.doubleWork.chainDuplicates.length ? `tasks ${list(r.doubleWork.tasks)}; claims of one attempt twice ${list(r.doubleWork.chainDuplicates)}` : "0 double claims (indexer history and chain logs)",
     },
-    {
-      name: "the killed leader was failed over and a new leader took over",
-      ok: r.killed !== null && failed.some((t) => t.agentId === r.killed!.agentId) && lastTerm !== undefined && Number(lastTerm.term) >= 2 && lastTerm.agentId !== r.killed.agentId,
-      detail: r.killed ? `killed #${r.killed.agentId}; failed over: ${failed.map((t) => `#${t.agentId} (term ${t.term})`).join(", ") || "none"}; now term ${lastTerm?.term ?? "-"} led by #${lastTerm?.agentId ?? "-"}` : "no leader was killed",
-    },
+    r.killed && !r.terms.some((t) => t.agentId === r.killed!.agentId)
+      ? {
+          // With several chains, the process killed for leading one chain may only have worked on another.
+          name: "the killed agent held no seat here",
+          ok: true,
+          detail: `#${r.killed.agentId} ${r.killed.name} worked here and never led; its unfinished work went to others`,
+        }
+      : {
+          name: "the killed leader was failed over and a new leader took over",
+          ok:
+            r.killed !== null &&
+            failed.some((t) => t.agentId === r.killed!.agentId) &&
+            lastTerm !== undefined &&
+            Number(lastTerm.term) >= 2 &&
+            lastTerm.agentId !== r.killed.agentId,
+          detail: r.killed
+            ? `killed #${r.killed.agentId}; failed over: ${failed.map((t) => `#${t.agentId} (term ${t.term})`).join(", ") || "none"}; now term ${lastTerm?.term ?? "-"} led by #${lastTerm?.agentId ?? "-"}`
+            : "no leader was killed",
+        },
     {
       name: "escrow reconciles",
       ok: balanced && owed,

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { Address } from "viem";
 import { ROOT, stopProcess } from "../lib/processes.ts";
 import type { AgentProfile } from "./plan.ts";
-import { type AgentConfig, CONFIG_ENV, emptyStats, isAgentMessage, type OrchestratorMessage } from "./protocol.ts";
+import { type AgentConfig, type AgentStats, CONFIG_ENV, emptyStats, isAgentMessage, type OrchestratorMessage } from "./protocol.ts";
 import type { ViewAgent } from "./view.ts";
 
 const AGENT_ENTRY = join(ROOT, "scripts", "swarm", "agent.ts");
@@ -16,7 +16,8 @@ export type AgentProcess = ViewAgent & { address: Address | undefined; child: Ch
 
 export type FleetEvents = {
   ready: (agent: AgentProcess) => void;
-  log: (agent: AgentProcess, level: "info" | "warn", text: string) => void;
+  /** `chain`: the name of the chain the line is about, if the agent said. */
+  log: (agent: AgentProcess, level: "info" | "warn", text: string, chain?: string) => void;
   /** The process ended without being told to (not killed, not stopped). */
   crashed: (agent: AgentProcess, code: number | null, tail: string[]) => void;
 };
@@ -34,10 +35,12 @@ export function spawnAgent(profile: AgentProfile, config: AgentConfig, events: F
     name: profile.name,
     capabilities: profile.capabilities,
     agentId: undefined,
+    ids: new Map(),
     address: undefined,
     state: "starting",
     pid: child.pid,
     stats: emptyStats(),
+    statsByChain: new Map(),
     child,
     profile,
     tail: [],
@@ -51,13 +54,17 @@ export function spawnAgent(profile: AgentProfile, config: AgentConfig, events: F
   child.stderr?.on("data", keep);
   child.on("message", (m: unknown) => {
     if (!isAgentMessage(m)) return;
-    if (m.type === "ready") {
-      agent.agentId = BigInt(m.agentId);
+    if (m.type === "registered") agent.ids.set(m.chainId, BigInt(m.agentId));
+    else if (m.type === "ready") {
+      agent.ids = new Map(Object.entries(m.agentIds).map(([chainId, id]) => [Number(chainId), BigInt(id)]));
+      agent.agentId = agent.ids.get(config.chains[0]!.deployment.chainId);
       agent.address = m.address;
       agent.state = "ready";
       events.ready(agent);
-    } else if (m.type === "stats") agent.stats = m.stats;
-    else events.log(agent, m.level, m.text);
+    } else if (m.type === "stats") {
+      agent.statsByChain = new Map(Object.entries(m.byChain).map(([chainId, stats]) => [Number(chainId), stats]));
+      agent.stats = sumStats([...agent.statsByChain.values()]);
+    } else events.log(agent, m.level, m.text, m.chain);
   });
   child.once("exit", (code) => {
     if (agent.state === "killed" || agent.state === "exited") return;
@@ -65,6 +72,13 @@ export function spawnAgent(profile: AgentProfile, config: AgentConfig, events: F
     events.crashed(agent, code, agent.tail);
   });
   return agent;
+}
+
+/** Every count added up (an agent's over its chains). */
+export function sumStats(all: AgentStats[]): AgentStats {
+  const total = emptyStats();
+  for (const stats of all) for (const key of Object.keys(total) as (keyof AgentStats)[]) total[key] += stats[key];
+  return total;
 }
 
 /** SIGKILL: the process gets no chance to say goodbye (a crashed machine). */

@@ -1,10 +1,11 @@
 /**
- * The swarm as the indexer sees it, kept current by live queries (pushed over SSE whenever the
- * indexed tables change; nothing here polls the node): agents and their stake, the group's leader
- * and terms, tasks by state, schedules, messages and recent activity. The view draws it; the
+ * The swarm on one chain as the indexer sees it, kept current by live queries (pushed over SSE
+ * whenever the indexed tables change; nothing here polls the node): agents and their stake, the
+ * group's leader and terms, tasks by state, schedules, messages and recent activity. Every query
+ * reads that chain's rows only (the indexer may follow several). The view draws it; the
  * orchestrator reads from it when to kill the leader and when the run is over.
  */
-import { asc, count, desc, eq, inArray, notInArray } from "@ponder/client";
+import { and, asc, count, desc, eq, inArray, notInArray } from "@ponder/client";
 import type { Address, Hex } from "viem";
 import * as schema from "../../indexer/ponder.schema.ts";
 import type { IndexerClient, IndexerQuery } from "../../sdk/src/index.ts";
@@ -113,11 +114,12 @@ const { activity, agent, group, message, schedule, stake, task, term } = schema;
 const newestFirst = [desc(activity.blockNumber), desc(activity.logIndex)] as const;
 
 /**
- * Subscribes to the swarm's tables. `onChange` runs after every push, `onNotable` once per notable
- * event in chain order.
+ * Subscribes to the swarm's tables on chain `chainId`. `onChange` runs after every push,
+ * `onNotable` once per notable event in chain order.
  */
 export function followSwarm(
   indexer: IndexerClient,
+  chainId: number,
   groupId: bigint,
   handlers: { onChange: () => void; onNotable: (row: ActivityRow) => void; onError: (error: Error) => void },
 ): SwarmFeed {
@@ -140,13 +142,13 @@ export function followSwarm(
     }, handlers.onError);
 
   const stops = [
-    follow((db) => db.select({ id: agent.id, capabilities: agent.capabilities }).from(agent).orderBy(asc(agent.id)), (rows) => {
+    follow((db) => db.select({ id: agent.id, capabilities: agent.capabilities }).from(agent).where(eq(agent.chainId, chainId)).orderBy(asc(agent.id)), (rows) => {
       state.agents = new Map(rows.map((r) => [r.id, { capabilities: r.capabilities as Hex[] }]));
     }),
-    follow((db) => db.select({ agentId: stake.agentId, active: stake.active, slashed: stake.slashed }).from(stake), (rows) => {
+    follow((db) => db.select({ agentId: stake.agentId, active: stake.active, slashed: stake.slashed }).from(stake).where(eq(stake.chainId, chainId)), (rows) => {
       state.stakes = new Map(rows.map((r) => [r.agentId, { active: r.active, slashed: r.slashed }]));
     }),
-    follow((db) => db.select().from(group).where(eq(group.id, groupId)), ([r]) => {
+    follow((db) => db.select().from(group).where(and(eq(group.chainId, chainId), eq(group.id, groupId))), ([r]) => {
       state.group = r && {
         leader: r.leader,
         term: r.term,
@@ -161,13 +163,13 @@ export function followSwarm(
         db
           .select({ term: term.term, agentId: term.agentId, failedOverBy: term.failedOverBy, heartbeats: term.heartbeats })
           .from(term)
-          .where(eq(term.groupId, groupId))
+          .where(and(eq(term.chainId, chainId), eq(term.groupId, groupId)))
           .orderBy(asc(term.term)),
       (rows) => {
         state.terms = rows.map((r) => ({ ...r, failedOverBy: r.failedOverBy as Address | null }));
       },
     ),
-    follow((db) => db.select({ status: task.status, scheduleId: task.scheduleId, n: count() }).from(task).groupBy(task.status, task.scheduleId), (rows) => {
+    follow((db) => db.select({ status: task.status, scheduleId: task.scheduleId, n: count() }).from(task).where(eq(task.chainId, chainId)).groupBy(task.status, task.scheduleId), (rows) => {
       const direct = new Map<string, number>();
       const rounds = new Map<string, number>();
       for (const r of rows) {
@@ -176,20 +178,20 @@ export function followSwarm(
       }
       state.tasks = { direct, rounds };
     }),
-    follow((db) => db.select().from(schedule).orderBy(asc(schedule.id)), (rows) => {
+    follow((db) => db.select().from(schedule).where(eq(schedule.chainId, chainId)).orderBy(asc(schedule.id)), (rows) => {
       state.schedules = rows.map((r) => {
         const template = (typeof r.template === "string" ? JSON.parse(r.template) : r.template) as { deadline?: string } | null;
         return { id: r.id, count: r.count, spawned: r.spawned, cancelled: r.cancelled, firstAt: r.firstAt, interval: r.interval, windowS: BigInt(template?.deadline ?? 0) };
       });
     }),
-    follow((db) => db.select({ kind: message.kind, n: count() }).from(message).groupBy(message.kind), (rows) => {
+    follow((db) => db.select({ kind: message.kind, n: count() }).from(message).where(eq(message.chainId, chainId)).groupBy(message.kind), (rows) => {
       const of = (kind: string) => Number(rows.find((r) => r.kind === kind)?.n ?? 0);
       state.messages = { channel: of("channel"), direct: of("direct") };
     }),
-    follow((db) => db.select().from(activity).where(notInArray(activity.event, ["Heartbeat", "Credited"])).orderBy(...newestFirst).limit(12), (rows) => {
+    follow((db) => db.select().from(activity).where(and(eq(activity.chainId, chainId), notInArray(activity.event, ["Heartbeat", "Credited"]))).orderBy(...newestFirst).limit(12), (rows) => {
       state.recent = rows.map(toActivity);
     }),
-    follow((db) => db.select().from(activity).where(inArray(activity.event, [...NOTABLE])).orderBy(...newestFirst).limit(60), (rows) => {
+    follow((db) => db.select().from(activity).where(and(eq(activity.chainId, chainId), inArray(activity.event, [...NOTABLE]))).orderBy(...newestFirst).limit(60), (rows) => {
       const fresh = rows.map(toActivity).filter((r) => !seen.has(r.id)).sort(byChainOrder);
       for (const row of fresh) {
         seen.add(row.id);

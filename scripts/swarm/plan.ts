@@ -24,20 +24,37 @@ A live view follows the indexer; a summary closes the run, then the endpoints st
 Ctrl-C.
 
 Options:
+  --chains N       1 (default) or 2: two local nodes, an l1 chain (31337) and an OP-stack op
+                   chain (31338), each with the whole deployment; one indexer follows both, every
+                   agent has an identity on each, each chain elects its leader and gets its tasks,
+                   and workers claim on both
+  --cut-chain C@S[+D]
+                   with --chains 2: S seconds after the first leaders are drawn, cut chain C's node
+                   (l1 or op) off from everyone for D seconds (default 20), then restore it
   --agents N       agent processes (default 8, at least 3, at most ${MAX_AGENTS})
-  --tasks M        tasks the leaders post (default 40, at least 4)
+  --tasks M        tasks the leaders post on each chain (default 40, at least 4)
   --block-ms MS    the node mines a block every MS milliseconds (default 1000, at least 1000)
   --once           exit after the run: status 0 if it was correct, 1 if not
   --hold           with --once: keep the chain and indexer up until stdin closes
-  --timeout S      give up on a run still going after S seconds (default 300)
+  --timeout S      give up on a run still going after S seconds (default 300 per chain)
   -h, --help       show this text
 
 Environment:
-  STIGMERGY_RPC_PORT         port of the node (default 8545)
+  STIGMERGY_RPC_PORT         port of the node (default 8545; with --chains 2 the op node takes the next one)
   STIGMERGY_INDEXER_PORT     port of the indexer's API (default 42069)
   STIGMERGY_DEPLOYMENTS_DIR  where deployments/<chainId>.json is written (default deployments/)`;
 
+/** The local chains a run can start, in order: `--chains 1` runs the first. */
+export const CHAIN_NAMES = ["l1", "op"] as const;
+export type ChainName = (typeof CHAIN_NAMES)[number];
+
+/** `--cut-chain`: the chain whose node is cut off, when (seconds after the first leaders) and for how long. */
+export type ChainCut = { chain: ChainName; atS: number; forS: number };
+
 export type SwarmOptions = {
+  /** The chains this run starts (one: `l1`, as always; two: `l1` and `op`). */
+  chains: ChainName[];
+  cut: ChainCut | undefined;
   agents: number;
   tasks: number;
   blockMs: number;
@@ -71,6 +88,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
       strict: true,
       allowPositionals: false,
       options: {
+        chains: { type: "string" },
+        "cut-chain": { type: "string" },
         agents: { type: "string" },
         tasks: { type: "string" },
         "block-ms": { type: "string" },
@@ -85,18 +104,41 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
   }
   if (values.help) return "help";
   if (values.hold && !values.once) throw new UsageError("--hold keeps the chain and indexer of a finished --once run up: add --once");
+  const chains = parseChains(values.chains);
+  const cut = values["cut-chain"] === undefined ? undefined : parseCut(values["cut-chain"], chains);
   return {
+    chains,
+    cut,
     agents: integer("--agents", values.agents, 8, 3, MAX_AGENTS),
     tasks: integer("--tasks", values.tasks, 40, 4, 1_000),
     // Block timestamps are whole seconds: faster blocks would make chain time outrun the clock.
     blockMs: integer("--block-ms", values["block-ms"], 1_000, 1_000, 10_000),
     once: values.once ?? false,
     hold: values.hold ?? false,
-    timeoutS: integer("--timeout", values.timeout, 300, 10, 86_400),
+    timeoutS: integer("--timeout", values.timeout, 300 * chains.length, 10, 86_400),
     rpcPort: integer("STIGMERGY_RPC_PORT", env.STIGMERGY_RPC_PORT, 8545, 1, 65_535),
     indexerPort: integer("STIGMERGY_INDEXER_PORT", env.STIGMERGY_INDEXER_PORT, 42069, 1, 65_535),
     deploymentsDir: env.STIGMERGY_DEPLOYMENTS_DIR ?? DEPLOYMENTS_DIR,
   };
+}
+
+/** `--chains`: 1 or 2 (the local chains, CHAIN_NAMES, in order). */
+function parseChains(raw: string | undefined): ChainName[] {
+  if (raw === undefined) return [CHAIN_NAMES[0]];
+  const n = raw.trim();
+  if (n !== "1" && n !== "2") throw new UsageError(`--chains must be 1 or 2 (the local l1 chain, or l1 and an OP-stack op chain), got "${raw}"`);
+  return CHAIN_NAMES.slice(0, Number(n));
+}
+
+/** `--cut-chain C@S[+D]`. */
+function parseCut(raw: string, chains: ChainName[]): ChainCut {
+  const match = /^([a-z0-9]+)@(\d+)(?:\+(\d+))?$/.exec(raw.trim());
+  if (!match) throw new UsageError(`--cut-chain must be CHAIN@SECONDS or CHAIN@SECONDS+DURATION (e.g. op@30+20), got "${raw}"`);
+  const [, chain, at, duration] = match;
+  if (chains.length < 2) throw new UsageError("--cut-chain cuts one of several chains off while the others work: add --chains 2");
+  if (!chains.includes(chain as ChainName)) throw new UsageError(`--cut-chain: this run's chains are ${chains.join(" and ")}, not "${chain}"`);
+  const forS = integer("--cut-chain's duration", duration, 20, 1, 600);
+  return { chain: chain as ChainName, atS: integer("--cut-chain's start", at, 0, 0, 3_600), forS };
 }
 
 /** The deployment file a run writes and reads. */

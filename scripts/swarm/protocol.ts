@@ -1,13 +1,24 @@
 /**
  * What the orchestrator and its agent processes tell each other. The orchestrator hands each
  * agent its configuration in the environment (STIGMERGY_SWARM_AGENT, JSON) and later sends
- * `stop`; agents report over the IPC channel: `ready` once registered, staked and joined,
- * `stats` after every transaction, `log` for what deserves a line.
+ * `stop`; agents report over the IPC channel: `registered` on each chain, `ready` once registered,
+ * staked and joined on every chain, `stats` after every transaction, `log` for what deserves a line.
  */
-import { type Address, type Chain, type Hex, http, type PublicClient, type Transport } from "viem";
+import { type Address, type Hex, http, type Transport } from "viem";
 import type { Deployment } from "../../sdk/src/index.ts";
 
 export const CONFIG_ENV = "STIGMERGY_SWARM_AGENT";
+
+/** One chain an agent works on: its node, its deployment, and the swarm's group and channel there. */
+export type AgentChain = {
+  /** The chain's name in this run (`l1`, `op`): it labels the agent's lines when the run has several chains. */
+  name: string;
+  rpcUrl: string;
+  deployment: Deployment;
+  groupId: string;
+  /** The group's restricted channel (bytes32). */
+  channel: Hex;
+};
 
 /** An agent's configuration (bigints as decimal strings: it travels as JSON). */
 export type AgentConfig = {
@@ -17,13 +28,10 @@ export type AgentConfig = {
   capabilities: string[];
   stake: string;
   role: string;
-  rpcUrl: string;
   indexerUrl: string;
-  deployment: Deployment;
-  groupId: string;
-  /** The group's restricted channel (bytes32). */
-  channel: Hex;
-  /** The human approver every task names. */
+  /** The chains it registers on and works on (one identity on each), in the run's order. */
+  chains: AgentChain[];
+  /** The human approver every task names (the same account on every chain). */
   approver: Address;
   tasks: number;
   blockMs: number;
@@ -66,15 +74,22 @@ export const emptyStats = (): AgentStats => ({
   messagesReceived: 0,
 });
 
+/** Keyed by chain id (as a decimal string: messages travel as JSON). */
+export type ByChain<T> = Record<string, T>;
+
 export type AgentMessage =
-  | { type: "ready"; agentId: string; address: Address }
-  | { type: "stats"; stats: AgentStats }
-  | { type: "log"; level: "info" | "warn"; text: string };
+  /** Registered on one chain (its lines about that chain can name it from now on). */
+  | { type: "registered"; chainId: number; agentId: string }
+  /** Registered, staked and joined on every chain: its agent id on each. */
+  | { type: "ready"; agentIds: ByChain<string>; address: Address }
+  | { type: "stats"; byChain: ByChain<AgentStats> }
+  /** `chain`: the name of the chain the line is about, if one. */
+  | { type: "log"; level: "info" | "warn"; text: string; chain?: string };
 
 export type OrchestratorMessage = { type: "stop" };
 
 export const isAgentMessage = (m: unknown): m is AgentMessage =>
-  typeof m === "object" && m !== null && ["ready", "stats", "log"].includes((m as { type?: string }).type ?? "");
+  typeof m === "object" && m !== null && ["registered", "ready", "stats", "log"].includes((m as { type?: string }).type ?? "");
 
 /** Whether a JSON-RPC method sends a transaction. */
 export const isWrite = (method: string) => method === "eth_sendRawTransaction" || method === "eth_sendTransaction";

@@ -1,8 +1,8 @@
 /**
- * The live terminal view of a run, drawn from the indexer's picture of the swarm (live.ts) and
- * the orchestrator's knowledge of its processes (alive or killed). On a TTY it redraws one
- * compact screen after every change; elsewhere (CI logs) it prints one line per notable event
- * and a status line every few seconds.
+ * The live terminal view of a run, drawn from the indexer's picture of the swarm on each chain
+ * (live.ts) and the orchestrator's knowledge of its processes (alive or killed). On a TTY it
+ * redraws one compact screen after every change; elsewhere (CI logs) it prints one line per
+ * notable event and a status line every few seconds (one per chain, named, when there are several).
  */
 import { formatEther, type Hex, hexToString, keccak256, stringToHex, zeroHash } from "viem";
 import { payloadText } from "../../sdk/src/index.ts";
@@ -13,12 +13,30 @@ import { type ActivityRow, acceptedTasks, failovers, postedTasks, type SwarmStat
 export type ProcessState = "starting" | "ready" | "killed" | "exited" | "crashed";
 
 /** What the orchestrator knows of one agent process. */
-export type ViewAgent = { index: number; name: string; capabilities: string[]; agentId: bigint | undefined; state: ProcessState; pid: number | undefined; stats: AgentStats };
+export type ViewAgent = {
+  index: number;
+  name: string;
+  capabilities: string[];
+  /** Its agent id on the run's first chain. */
+  agentId: bigint | undefined;
+  /** Its agent id on each chain, by chain id. */
+  ids: Map<number, bigint>;
+  state: ProcessState;
+  pid: number | undefined;
+  /** Its counts over every chain, and on each. */
+  stats: AgentStats;
+  statsByChain: Map<number, AgentStats>;
+};
+
+/** One chain of the run, as the view shows it. */
+export type ViewChain = { name: string; chainId: number; state: SwarmState };
 
 export type ViewOptions = {
   tty: boolean;
-  state: SwarmState;
+  /** The run's chains; with several, every line and section names its chain. */
+  chains: ViewChain[];
   agents: () => ViewAgent[];
+  /** Tasks the leaders post on each chain. */
   tasks: number;
   started: number;
   write: (text: string) => void;
@@ -33,8 +51,8 @@ export type View = {
   changed: () => void;
   /** An orchestrator message. */
   note: (text: string) => void;
-  /** A notable indexed event. */
-  activity: (row: ActivityRow) => void;
+  /** A notable indexed event on `chain`. */
+  activity: (row: ActivityRow, chain: ViewChain) => void;
   /** Stops drawing (the cursor comes back). */
   stop: () => void;
 };
@@ -68,12 +86,12 @@ function registeredName(uri: string | undefined): string | undefined {
   }
 }
 
-/** "#3 curie" for agent ids the swarm knows. */
-export function agentNamer(agents: () => ViewAgent[]) {
+/** "#3 curie" for agent ids the swarm knows (ids on `chainId`, else on the first chain). */
+export function agentNamer(agents: () => ViewAgent[], chainId?: number) {
   return (id: bigint | string | null | undefined) => {
     if (id === null || id === undefined) return "?";
     const n = BigInt(id);
-    const a = agents().find((x) => x.agentId === n);
+    const a = agents().find((x) => (chainId === undefined ? x.agentId : x.ids.get(chainId)) === n);
     return a ? `#${n} ${a.name}` : `#${n}`;
   };
 }
@@ -155,41 +173,75 @@ export function detail(row: ActivityRow, name: (id: bigint | string | null | und
 const statusCounts = (m: Map<string, number>) =>
   ["open", "claimed", "escalated", "submitted", "accepted", "cancelled", "expired"].filter((s) => (m.get(s) ?? 0) > 0).map((s) => `${s} ${m.get(s)}`).join(" · ") || "none";
 
-/** The one-line status of the run. */
-export function statusLine(o: ViewOptions): string {
-  const s = o.state;
-  const name = agentNamer(o.agents);
+/** The one-line status of the run on `chain` (named when the run has several). */
+export function statusLine(o: ViewOptions, chain: ViewChain = o.chains[0]!): string {
+  const s = chain.state;
+  const several = o.chains.length > 1;
+  const name = agentNamer(o.agents, chain.chainId);
   const alive = o.agents().filter((a) => a.state === "ready").length;
   const leader = s.group?.leader ? `leader ${name(s.group.leader)} (term ${s.group.term})` : "no leader yet";
   const rounds = s.tasks.rounds.size ? ` · rounds: ${statusCounts(s.tasks.rounds)}` : "";
-  return `[${elapsed(o.started)}] ${leader} · tasks ${acceptedTasks(s)}/${o.tasks} done, ${postedTasks(s)} posted (${statusCounts(s.tasks.direct)})${rounds} · agents ${alive}/${o.agents().length} alive · messages ${s.messages.channel + s.messages.direct}`;
+  return `[${elapsed(o.started)}] ${several ? `${chain.name} · ` : ""}${leader} · tasks ${acceptedTasks(s)}/${o.tasks} done, ${postedTasks(s)} posted (${statusCounts(s.tasks.direct)})${rounds} · agents ${alive}/${o.agents().length} alive · messages ${s.messages.channel + s.messages.direct}`;
 }
 
 function screen(o: ViewOptions, notes: string[]): string {
-  const s = o.state;
-  const name = agentNamer(o.agents);
-  const lines = [`Stigmergy swarm · ${elapsed(o.started)} · ${o.agents().length} agents · ${o.tasks} tasks   (Ctrl-C stops)`, ...(o.dashboard ? [`Dashboard: ${o.dashboard}`] : []), ""];
-  const g = s.group;
-  lines.push(g?.leader ? `LEADER  ${name(g.leader)} · term ${g.term} · epoch ${g.epoch} · heartbeat due by ${new Date(Number(g.lastHeartbeat + g.heartbeatTimeout) * 1000).toLocaleTimeString()}` : g && g.term > 0n ? "LEADER  vacant: the redraw is being settled" : "LEADER  none yet");
-  for (const t of failovers(s)) lines.push(`        term ${t.term}: ${name(t.agentId)} failed over`);
+  const several = o.chains.length > 1;
+  const lines = [`Stigmergy swarm · ${elapsed(o.started)} · ${o.agents().length} agents · ${o.tasks} tasks${several ? ` on each of ${o.chains.length} chains` : ""}   (Ctrl-C stops)`, ...(o.dashboard ? [`Dashboard: ${o.dashboard}`] : []), ""];
+  const first = o.chains[0]!;
+  if (!several) lines.push(...leaderLines(o, first));
   lines.push("", "AGENTS");
   for (const a of o.agents()) {
-    const stake = a.agentId === undefined ? undefined : s.stakes.get(a.agentId);
-    const role = a.state !== "ready" ? a.state : a.agentId === g?.leader ? "leader" : "worker";
-    lines.push(
-      `  ${(a.agentId === undefined ? "#?" : `#${a.agentId}`).padEnd(4)} ${a.name.padEnd(10)} ${a.capabilities.join(",").padEnd(16)} stake ${(stake ? formatEther(stake.active) : "-").padStart(5)}  ${role.padEnd(8)} claims ${String(a.stats.claims).padStart(3)}  tx ${String(a.stats.writes).padStart(4)}`,
-    );
+    if (!several) {
+      const stake = a.agentId === undefined ? undefined : first.state.stakes.get(a.agentId);
+      const role = a.state !== "ready" ? a.state : a.agentId === first.state.group?.leader ? "leader" : "worker";
+      lines.push(
+        `  ${(a.agentId === undefined ? "#?" : `#${a.agentId}`).padEnd(4)} ${a.name.padEnd(10)} ${a.capabilities.join(",").padEnd(16)} stake ${(stake ? formatEther(stake.active) : "-").padStart(5)}  ${role.padEnd(8)} claims ${String(a.stats.claims).padStart(3)}  tx ${String(a.stats.writes).padStart(4)}`,
+      );
+      continue;
+    }
+    // Per chain: its id there, its role there, its claims and transactions there.
+    const perChain = o.chains.map((c) => {
+      const id = a.ids.get(c.chainId);
+      const role = a.state !== "ready" ? a.state : id !== undefined && id === c.state.group?.leader ? "leader" : "worker";
+      const stats = a.statsByChain.get(c.chainId);
+      return `${c.name} ${(id === undefined ? "#?" : `#${id}`).padEnd(4)} ${role.padEnd(7)} claims ${String(stats?.claims ?? 0).padStart(3)} tx ${String(stats?.writes ?? 0).padStart(4)}`;
+    });
+    lines.push(`  ${a.name.padEnd(10)} ${a.capabilities.join(",").padEnd(16)} ${perChain.join("  │ ")}`);
   }
-  lines.push("", `TASKS   ${acceptedTasks(s)}/${o.tasks} accepted · ${postedTasks(s)} posted · ${statusCounts(s.tasks.direct)}`);
-  if (s.tasks.rounds.size) lines.push(`ROUNDS  ${statusCounts(s.tasks.rounds)}`);
-  lines.push(`MESSAGES ${s.messages.channel} on the channel · ${s.messages.direct} direct`, "", "RECENT (indexer)");
-  for (const r of s.recent.slice(0, 10)) lines.push(`  blk ${String(r.blockNumber).padStart(5)}  ${detail(r, name)}`);
+  if (!several) {
+    lines.push(...taskLines(o, first), "", "RECENT (indexer)");
+    for (const r of first.state.recent.slice(0, 10)) lines.push(`  blk ${String(r.blockNumber).padStart(5)}  ${detail(r, agentNamer(o.agents))}`);
+  } else {
+    for (const c of o.chains) {
+      lines.push("", `── ${c.name} (chain ${c.chainId}) ${"─".repeat(60)}`, ...leaderLines(o, c), ...taskLines(o, c), "RECENT (indexer)");
+      for (const r of c.state.recent.slice(0, 5)) lines.push(`  blk ${String(r.blockNumber).padStart(5)}  ${detail(r, agentNamer(o.agents, c.chainId))}`);
+    }
+  }
   if (notes.length) lines.push("", ...notes.slice(-5));
   return lines.join("\n");
 }
 
+/** A chain's leader line and its failed-over terms. */
+function leaderLines(o: ViewOptions, chain: ViewChain): string[] {
+  const name = agentNamer(o.agents, chain.chainId);
+  const g = chain.state.group;
+  return [
+    g?.leader ? `LEADER  ${name(g.leader)} · term ${g.term} · epoch ${g.epoch} · heartbeat due by ${new Date(Number(g.lastHeartbeat + g.heartbeatTimeout) * 1000).toLocaleTimeString()}` : g && g.term > 0n ? "LEADER  vacant: the redraw is being settled" : "LEADER  none yet",
+    ...failovers(chain.state).map((t) => `        term ${t.term}: ${name(t.agentId)} failed over`),
+  ];
+}
+
+/** A chain's task, round and message counts. */
+function taskLines(o: ViewOptions, chain: ViewChain): string[] {
+  const s = chain.state;
+  const lines = ["", `TASKS   ${acceptedTasks(s)}/${o.tasks} accepted · ${postedTasks(s)} posted · ${statusCounts(s.tasks.direct)}`];
+  if (s.tasks.rounds.size) lines.push(`ROUNDS  ${statusCounts(s.tasks.rounds)}`);
+  lines.push(`MESSAGES ${s.messages.channel} on the channel · ${s.messages.direct} direct`);
+  return lines;
+}
+
 export function createView(o: ViewOptions): View {
-  const name = agentNamer(o.agents);
+  const several = o.chains.length > 1;
   const notes: string[] = [];
   if (o.tty) {
     let timer: NodeJS.Timeout | undefined;
@@ -214,18 +266,21 @@ export function createView(o: ViewOptions): View {
       },
     };
   }
-  let last = "";
+  const last = new Map<number, string>();
   const status = setInterval(() => {
-    const line = statusLine(o);
-    if (line.slice(line.indexOf("]")) !== last) o.write(`${line}\n`);
-    last = line.slice(line.indexOf("]"));
+    for (const chain of o.chains) {
+      const line = statusLine(o, chain);
+      const rest = line.slice(line.indexOf("]"));
+      if (rest !== last.get(chain.chainId)) o.write(`${line}\n`);
+      last.set(chain.chainId, rest);
+    }
   }, (o.statusEveryS ?? 5) * 1000);
   return {
     changed: () => {},
     note: (text) => o.write(`[${elapsed(o.started)}] ${text}\n`),
-    activity: (row) => {
-      const text = describe(row, name);
-      if (text) o.write(`[${elapsed(o.started)}] blk ${row.blockNumber}  ${text}\n`);
+    activity: (row, chain) => {
+      const text = describe(row, agentNamer(o.agents, several ? chain.chainId : undefined));
+      if (text) o.write(`[${elapsed(o.started)}] ${several ? `${chain.name} ` : ""}blk ${row.blockNumber}  ${text}\n`);
     },
     stop: () => clearInterval(status),
   };

@@ -3,9 +3,10 @@
  * browser download) against a node, the deployment and the indexer, with a seeded workload. What
  * the page shows is checked against the chain and REST; a new task must appear without a reload
  * (the delay is measured and printed, never asserted); a failover must show the new term; the page
- * must log no console error. `.ci/run` installs Chromium when it is missing.
+ * must log no console error. `.ci/run` installs Chromium when it is missing. With an indexer that
+ * follows two chains, every chain is shown side by side, or one chosen, and reads only its own rows.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
@@ -13,9 +14,11 @@ import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { createPublicClient, createWalletClient, http } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { postgresAvailable, startPostgres } from "../../scripts/lib/postgres.ts";
-import { freePort, ROOT } from "../../scripts/lib/processes.ts";
+import { LOCAL_CHAIN_IDS } from "../../scripts/lib/chains.ts";
+import { freePort, HARDHAT_BIN, ROOT, type RunningIndexer, type RunningNode, runToEnd, startHardhatNode, startIndexer } from "../../scripts/lib/processes.ts";
+import { startTcpProxy, type TcpProxy } from "../../scripts/lib/proxy.ts";
 import { runWorkload } from "../../scripts/lib/workload.ts";
-import { abis } from "../../sdk/src/index.ts";
+import { abis, type Deployment, parseDeployment } from "../../sdk/src/index.ts";
 import { waitForIndexer } from "../../scripts/lib/oracle.ts";
 import { type Stack, type StackIndexer, startStack } from "../../scripts/lib/stack.ts";
 import { MNEMONIC, rpc, taskPoster } from "../../scripts/lib/tasks.ts";
@@ -112,6 +115,7 @@ describe("the dashboard, in headless Chromium against a live indexer", function 
 
   it("shows task counts by status equal to the chain's and REST's", async () => {
     await caughtUp();
+    expect(await page.locator('[data-testid="chain-switcher"]').count(), "one chain: no chain switcher").to.equal(0);
     const count = Number(await read<bigint>("TaskBoard", "taskCount"));
     const onChain = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<string, number>;
     for (let id = 1; id <= count; id++) onChain[CHAIN_STATUS[(await read<{ status: number }>("TaskBoard", "getTask", [BigInt(id)])).status]!]!++;
@@ -274,5 +278,183 @@ describe("the dashboard, in headless Chromium against a live indexer", function 
       await onPostgres?.stop();
       pg.stop();
     }
+  });
+});
+
+describe("the dashboard, with one indexer following two chains (l1 31337 and op 31338)", function () {
+  this.timeout(600_000);
+  let dir: string;
+  let l1: RunningNode;
+  let op: RunningNode;
+  /** The indexer reaches the op node only through this proxy (cut to take the chain away). */
+  let opProxy: TcpProxy;
+  let indexer: RunningIndexer;
+  let context: BrowserContext;
+  let profile: string;
+  let page: Page;
+  const deployments: Record<number, Deployment> = {};
+  const problems: string[] = [];
+  const L1 = LOCAL_CHAIN_IDS.l1;
+  const OP = LOCAL_CHAIN_IDS.op;
+  const nodeOf = (chainId: number) => (chainId === L1 ? l1 : op);
+  const rest = async <T>(path: string) => (await (await fetch(`${indexer.url}${path}`)).json()) as T;
+  /** The element with `testid` in chain `chainId`'s part of the page. */
+  const inChain = (chainId: number, testid: string) => page.locator(`[data-chain="${chainId}"] [data-testid="${testid}"]`).first();
+  /** Waits until chain `chainId`'s part of the page shows at least that node's current block. */
+  const caughtUp = async (chainId: number) => {
+    await waitForIndexer(indexer.url, nodeOf(chainId).url);
+    const head = Number(await createPublicClient({ transport: http(nodeOf(chainId).url) }).getBlockNumber());
+    await page.waitForFunction(
+      ([id, h]) => Number(document.querySelector(`[data-chain="${id}"] [data-testid="block"]`)?.textContent ?? -1) >= h,
+      [chainId, head] as const,
+      { timeout: 60_000 },
+    );
+  };
+  const countsShown = async (chainId: number): Promise<Record<string, number>> =>
+    Object.fromEntries(await Promise.all(STATUSES.map(async (s) => [s, Number(await inChain(chainId, `count-${s}`).textContent())])));
+  const countsByRest = async (chainId: number) =>
+    Object.fromEntries(await Promise.all(STATUSES.map(async (s) => [s, (await rest<{ tasks: unknown[] }>(`/tasks?chain=${chainId}&status=${s}&limit=500`)).tasks.length])));
+
+  before(async function () {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's Chromium (apt-get install -y chromium), as .ci/run does`);
+    dir = mkdtempSync(join(tmpdir(), "stigmergy-dashboard-chains-"));
+    [l1, op] = await Promise.all([startHardhatNode(await freePort()), startHardhatNode(await freePort(), () => {}, { chainType: "op" })]);
+    for (const [node, network] of [[l1, "localhost"], [op, "localhostOp"]] as const) {
+      const deployed = await runToEnd(process.execPath, [HARDHAT_BIN, "run", "scripts/deploy.ts", "--network", network], { STIGMERGY_RPC_URL: node.url, STIGMERGY_DEPLOYMENTS_DIR: dir });
+      if (deployed.code !== 0) throw new Error(`deploy to ${network} failed:\n${deployed.output}`);
+      const path = join(dir, `${node.chainId}.json`);
+      deployments[node.chainId] = parseDeployment(JSON.parse(readFileSync(path, "utf8")), path);
+    }
+    // Different work on each chain: task 1, agent 1 and group 1 are different things on each.
+    await Promise.all([
+      runWorkload({ rpcUrl: l1.url, deployment: deployments[L1]!, seed: 18, rounds: 40 }),
+      runWorkload({ rpcUrl: op.url, deployment: deployments[OP]!, seed: 81, rounds: 60 }),
+    ]);
+    opProxy = await startTcpProxy({ port: op.port });
+    indexer = await startIndexer({
+      rpcUrl: l1.url,
+      deploymentsDir: dir,
+      port: await freePort(),
+      pgliteDir: join(dir, "pglite", "ponder"),
+      env: {
+        STIGMERGY_CHAINS: JSON.stringify([
+          { name: "l1", id: L1, rpc: l1.url },
+          { name: "op", id: OP, rpc: opProxy.url },
+        ]),
+        STIGMERGY_WEBHOOK_DIR: join(dir, "pglite", "webhooks"),
+      },
+    });
+    ({ context, dir: profile } = await launch());
+    page = await context.newPage();
+    page.on("console", (m) => void (m.type() === "error" && problems.push(`console: ${m.text()}`)));
+    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+    page.on("response", (r) => void (r.status() >= 400 && problems.push(`HTTP ${r.status()} ${r.url().slice(0, 120)}`)));
+    await page.goto(`${indexer.url}/dashboard/`);
+    for (const id of [L1, OP]) {
+      await page.waitForSelector(`[data-chain="${id}"] [data-testid="health"][data-state="ready"][data-streaming="true"]`, { timeout: 120_000 });
+    }
+    problems.length = 0;
+  });
+  after(async () => {
+    await context?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+    await indexer?.stop();
+    await opProxy?.close();
+    await l1?.stop();
+    await op?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("opens on every chain side by side, each labelled, with its own task counts, as its chain and REST say", async () => {
+    const switcher = page.locator('[data-testid="chain-switcher"]');
+    expect((await switcher.textContent())?.replace(/\s+/g, " ")).to.match(/All chains.*l1 · chain 31337.*op · chain 31338/);
+    for (const id of [L1, OP]) {
+      await caughtUp(id);
+      expect(await page.locator(`section[data-chain="${id}"] .chain-title`).textContent()).to.include(`chain ${id}`);
+      const count = Number(
+        await createPublicClient({ transport: http(nodeOf(id).url) }).readContract({ address: deployments[id]!.contracts.TaskBoard!, abi: abis.TaskBoard, functionName: "taskCount" }),
+      );
+      const shown = await countsShown(id);
+      expect(Object.values(shown).reduce((a, b) => a + b, 0), `chain ${id}: every task once`).to.equal(count);
+      expect(shown, `chain ${id}: page vs REST`).to.deep.equal(await countsByRest(id));
+    }
+    expect(await countsShown(L1)).to.not.deep.equal(await countsShown(OP));
+  });
+
+  it("shows one chain's views when chosen, and every link stays on that chain", async () => {
+    await page.click(`[data-chain-link="${OP}"]`);
+    await page.waitForFunction((id) => location.hash === `#/?chain=${id}`, OP);
+    expect(await page.locator(".meta").textContent()).to.match(/^op · chain 31338 · block/);
+    expect(await page.locator("section.chain-col").count(), "no other chain's column").to.equal(0);
+    expect(await countsShown(OP)).to.deep.equal(await countsByRest(OP));
+    // The tabs, and the links inside a view, keep the chain.
+    await page.click('nav.tabs a:has-text("Tasks")');
+    await page.waitForFunction((id) => location.hash === `#/tasks?chain=${id}`, OP);
+    const [first] = (await rest<{ tasks: { id: string }[] }>(`/tasks?chain=${OP}&limit=1`)).tasks;
+    await page.goto(`${indexer.url}/dashboard/#/tasks/${first!.id}?chain=${OP}`);
+    const task = (await rest<{ task: { poster: string; specURI: string } }>(`/tasks/${first!.id}?chain=${OP}`)).task;
+    await page.waitForSelector(`[data-chain="${OP}"] main .panel, [data-chain="${OP}"] .panel`);
+    expect(await page.locator(`[data-chain="${OP}"]`).textContent()).to.include(task.specURI);
+    const anchors = await page.locator(`[data-chain="${OP}"] a[href^="#/"]`).all();
+    const links = (await Promise.all(anchors.map((a) => a.getAttribute("href")))).map(String);
+    expect(links.length).to.be.greaterThan(0);
+    expect(links.filter((h) => !h.includes(`chain=${OP}`)), "links that leave the chain").to.deep.equal([]);
+    // The agents view reads the op chain's stakes.
+    await page.goto(`${indexer.url}/dashboard/#/agents?chain=${OP}`);
+    await page.waitForSelector(`[data-chain="${OP}"] [data-testid="stake-1"]`);
+    const stake = await createPublicClient({ transport: http(op.url) }).readContract({ address: deployments[OP]!.contracts.StakeManager!, abi: abis.StakeManager, functionName: "stakeOf", args: [1n] });
+    expect(await inChain(OP, "stake-1").getAttribute("data-value")).to.equal(stake.toString());
+  });
+
+  it("shows a task posted on op in op's column, live, and not in l1's", async () => {
+    await page.goto(`${indexer.url}/dashboard/#/tasks`);
+    await page.waitForSelector(`section[data-chain="${OP}"] [data-testid="count-open"]`);
+    await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+    const board = deployments[OP]!.contracts.TaskBoard!;
+    const opCount = await createPublicClient({ transport: http(op.url) }).readContract({ address: board, abi: abis.TaskBoard, functionName: "taskCount" });
+    const l1Count = await createPublicClient({ transport: http(l1.url) }).readContract({ address: deployments[L1]!.contracts.TaskBoard!, abi: abis.TaskBoard, functionName: "taskCount" });
+    const next = opCount + 1n;
+    await taskPoster(op.url, board, 15)({ specURI: "ipfs://only-on-op" });
+    await page.waitForSelector(`section[data-chain="${OP}"] [data-testid="task-${next}"]`, { timeout: 60_000 });
+    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).to.equal(true);
+    if (next > l1Count) expect(await page.locator(`section[data-chain="${L1}"] [data-testid="task-${next}"]`).count()).to.equal(0);
+    await caughtUp(L1);
+    expect(await countsShown(L1)).to.deep.equal(await countsByRest(L1));
+  });
+
+  it("fits a phone's width with both chains, and logs no console error", async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const view of ["", "tasks", "agents", "groups"]) {
+      await page.goto(`${indexer.url}/dashboard/#/${view}`);
+      await page.waitForSelector(`section[data-chain="${OP}"] .panel, section[data-chain="${OP}"] .board`);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, `#/${view} is wider than a phone`).to.be.at.most(1);
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(`${indexer.url}/dashboard/#/`);
+    await page.waitForSelector(`section[data-chain="${OP}"] [data-testid="count-open"]`);
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: join(SHOTS, "dashboard-two-chains.png") });
+    expect(problems, problems.slice(0, 5).join("\n")).to.deep.equal([]);
+  });
+
+  it("marks a chain whose node is gone not ready, in its own column and in the switcher, while the other stays live", async () => {
+    await page.goto(`${indexer.url}/dashboard/#/`);
+    await page.waitForSelector(`section[data-chain="${OP}"] [data-testid="health"][data-state="ready"]`);
+    await opProxy.down();
+    try {
+      // The page asks each chain's /readyz?chain= with every change and every 15 s.
+      await page.waitForSelector(`section[data-chain="${OP}"] [data-testid="health"][data-state="not-ready"]`, { timeout: 60_000 });
+      const banner = await page.locator(`section[data-chain="${OP}"] [data-testid="banner"]`).textContent();
+      expect(banner).to.match(/chain 31338 \(op\): the chain's JSON-RPC does not answer/);
+      expect(await page.locator(`[data-chain-link="${OP}"]`).textContent()).to.include("(not ready)");
+      expect(await page.getAttribute('header [data-testid="health"]', "data-state"), "the page as a whole").to.equal("not-ready");
+      expect(await page.getAttribute(`section[data-chain="${L1}"] [data-testid="health"]`, "data-state")).to.equal("ready");
+      expect(await page.locator(`section[data-chain="${L1}"] [data-testid="banner"]`).count()).to.equal(0);
+    } finally {
+      await opProxy.up();
+    }
+    await page.waitForSelector(`section[data-chain="${OP}"] [data-testid="health"][data-state="ready"]`, { timeout: 90_000 });
+    expect(await page.locator(`[data-chain-link="${OP}"]`).textContent()).to.not.include("not ready");
   });
 });

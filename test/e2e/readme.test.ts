@@ -92,6 +92,7 @@ const RUN_HERE = new Set([
 /** Commands and variables run as written elsewhere: the file that runs them, which must mention them. */
 const RUN_ELSEWHERE: Record<string, string> = {
   "npm start": "test/e2e/start.test.ts",
+  "npm start -- --chains 2": "test/e2e/start.test.ts",
   "npm test": ".ci/run",
   "npm run build": "scripts/run-tests.ts",
   "npm run coverage": "scripts/run-tests.ts",
@@ -122,6 +123,7 @@ const RUN_ELSEWHERE: Record<string, string> = {
 /** How the elsewhere-files spell a command (npm test runs `npm run coverage` as `npm run coverage`, …). */
 const SPELLED: Record<string, string> = {
   "npm start": "npm start",
+  "npm start -- --chains 2": '"--chains", "2"',
   "npm test": "npm install && npm test",
   "npm run build": '["run", "build"]',
   "npm run coverage": '["run", "coverage"]',

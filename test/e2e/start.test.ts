@@ -8,7 +8,7 @@ import { type Address, createPublicClient, getAddress, http, zeroAddress } from 
 import * as schema from "../../indexer/ponder.schema.ts";
 import { freePort, portInUse, ROOT, runToEnd } from "../../scripts/lib/processes.ts";
 import { abis, type Deployment, parseDeployment, REGISTRATION_TYPE } from "../../sdk/src/index.ts";
-import { indexerClient } from "../../scripts/lib/oracle.ts";
+import { checkConsistency, indexerClient } from "../../scripts/lib/oracle.ts";
 
 /** Starts `npm start -- …args` in its own process group, collecting output; stdin stays open. */
 function startMainJob(args: string[], env: NodeJS.ProcessEnv) {
@@ -50,6 +50,29 @@ const alive = (pid: number) => {
 /** The pids `npm start` printed for its agent processes. */
 const agentPids = (output: string) => [...(output.match(/agent processes: (.*)/)?.[1] ?? "").matchAll(/pid (\d+)/g)].map((m) => Number(m[1]));
 
+/** The summary-json of a run on several chains (the fields the test reads). */
+type ChainsSummary = {
+  chains: {
+    chain: { name: string; id: number; type: string };
+    groupId: string;
+    tasks: { total: number; posted: number; unfinished: string[] };
+    claims: number;
+    terms: { agentId: string; failedOver: boolean }[];
+    killed: { agentId: string } | null;
+    consistency: string[];
+    fees: { transactions: number; gasUsed: string; executionFee: string; l1Fee: string | null; l1GasUsed: string | null };
+  }[];
+  outage: {
+    chain: string;
+    reportedAfterMs: number | null;
+    reason: string | null;
+    others: { chain: string; readySamples: number; samples: number; blocksIndexed: number }[];
+    caughtUpAfterMs: number | null;
+  } | null;
+  checks: { name: string; ok: boolean; detail: string }[];
+  correct: boolean;
+};
+
 type Summary = {
   tasks: { total: number; posted: number };
   killed: { agentId: string } | null;
@@ -69,7 +92,7 @@ describe("`npm start`", () => {
     const { code, output } = await runToEnd("npx", ["tsx", "scripts/start.ts", "--help"]);
     expect(code).to.equal(0);
     expect(output).to.include("Usage: npm start");
-    for (const option of ["--agents", "--tasks", "--once", "--block-ms", "--help"]) expect(output).to.include(option);
+    for (const option of ["--agents", "--tasks", "--once", "--block-ms", "--chains", "--cut-chain", "--help"]) expect(output).to.include(option);
   });
 
   it("refuses a busy port and a bad option with exit code 2, saying why", async () => {
@@ -86,6 +109,15 @@ describe("`npm start`", () => {
     const bad = await runToEnd("npx", ["tsx", "scripts/start.ts", "--agents", "2"]);
     expect(bad.code).to.equal(2);
     expect(bad.output).to.include("--agents must be between 3 and");
+    const chains = await runToEnd("npx", ["tsx", "scripts/start.ts", "--chains", "3"]);
+    expect(chains.code).to.equal(2);
+    expect(chains.output).to.include('--chains must be 1 or 2 (the local l1 chain, or l1 and an OP-stack op chain), got "3"');
+    const lonely = await runToEnd("npx", ["tsx", "scripts/start.ts", "--cut-chain", "op@10"]);
+    expect(lonely.code).to.equal(2);
+    expect(lonely.output).to.include("--cut-chain cuts one of several chains off while the others work: add --chains 2");
+    const unknown = await runToEnd("npx", ["tsx", "scripts/start.ts", "--chains", "2", "--cut-chain", "base@10"]);
+    expect(unknown.code).to.equal(2);
+    expect(unknown.output).to.include(`--cut-chain: this run's chains are l1 and op, not "base"`);
   });
 
   it("stops everything cleanly on SIGINT while the swarm is starting", async function () {
@@ -245,6 +277,81 @@ describe("`npm start`", () => {
       expect(await job.exited, job.output()).to.equal(0);
       expect(await portInUse(rpcPort)).to.equal(false);
       expect(await portInUse(indexerPort)).to.equal(false);
+    } finally {
+      killGroup(job.child, "SIGKILL");
+    }
+  });
+
+  it("--chains 2 --once: the swarm works an l1 and an OP-stack chain with one indexer; a cut chain is named by /readyz while the other goes on, and caught up once back; each chain checks out", async function () {
+    this.timeout(900_000); // the run gives up by itself after 600 s (--timeout) and still reports
+    const [rpcPort, indexerPort] = [await freePort(), await freePort()];
+    const deployments = join(dir, "chains");
+    const args = ["--once", "--hold", "--chains", "2", "--agents", "4", "--tasks", "8", "--cut-chain", "op@20+15"];
+    const job = startMainJob(args, {
+      STIGMERGY_RPC_PORT: String(rpcPort),
+      STIGMERGY_INDEXER_PORT: String(indexerPort),
+      STIGMERGY_DEPLOYMENTS_DIR: deployments,
+    });
+    try {
+      await waitFor(() => job.output().includes("holding the chain and the indexer up"), 840_000, job.output);
+      const out = job.output();
+      const summary = JSON.parse(out.match(/^summary-json: (.*)$/m)![1]!) as ChainsSummary;
+      expect(summary.correct, out).to.equal(true);
+      const [l1, op] = summary.chains;
+      expect([l1!.chain, op!.chain]).to.deep.equal([
+        { name: "l1", id: 31337, type: "l1" },
+        { name: "op", id: 31338, type: "op" },
+      ]);
+      // Tasks posted and settled on both chains; leaders elected on each.
+      for (const c of summary.chains) {
+        expect(c.tasks.posted, c.chain.name).to.be.at.least(8);
+        expect(c.tasks.unfinished, c.chain.name).to.deep.equal([]);
+        expect(c.claims, c.chain.name).to.be.greaterThan(0);
+        expect(c.terms.length, c.chain.name).to.be.at.least(1);
+        expect(c.consistency, c.chain.name).to.deep.equal([]);
+        expect(BigInt(c.fees.executionFee) > 0n, `${c.chain.name}: execution fees`).to.equal(true);
+      }
+      // The OP chain's receipts carry the L1 data fee; the l1 chain's do not.
+      expect(l1!.fees.l1Fee).to.equal(null);
+      expect(BigInt(op!.fees.l1Fee!) > 0n && BigInt(op!.fees.l1GasUsed!) > 0n, "the op chain's L1 data fee").to.equal(true);
+      // The cut: named by /readyz, l1 ready and indexing meanwhile, op caught up afterwards.
+      const outage = summary.outage!;
+      expect(outage.chain).to.equal("op");
+      expect(outage.reportedAfterMs).to.be.a("number");
+      expect(outage.reason).to.match(/^chain 31338 \(op\): /);
+      expect(outage.others[0]!.chain).to.equal("l1");
+      expect(outage.others[0]!.readySamples).to.be.greaterThan(0);
+      expect(outage.others[0]!.blocksIndexed).to.be.greaterThan(0);
+      expect(outage.caughtUpAfterMs).to.be.a("number");
+      // Progress lines name their chain; the summary sets the chains side by side.
+      expect(out).to.include("⚡ cut the op node off");
+      expect(out).to.match(/\] l1 · leader #\d+/);
+      expect(out).to.match(/\] op · leader #\d+/);
+      expect(out).to.match(/Run summary: 2 chains, one indexer/);
+      expect(out).to.match(/l1 \(chain 31337, L1\) +│ op \(chain 31338, OP stack\)/);
+      for (const name of ["l1: every task ended accepted", "op: every task ended accepted", "l1: the indexer agrees with the chain", "op: the indexer agrees with the chain"]) {
+        expect(out).to.include(`✓ ${name}`);
+      }
+
+      // The consistency oracle per chain, from the test, and one chain's tasks are not the other's.
+      const indexerUrl = `http://127.0.0.1:${indexerPort}`;
+      for (const [chainId, port] of [[31337, rpcPort], [31338, rpcPort + 1]] as const) {
+        const path = join(deployments, `${chainId}.json`);
+        const deployment = parseDeployment(JSON.parse(readFileSync(path, "utf8")), path);
+        const rpcUrl = `http://127.0.0.1:${port}`;
+        expect(await checkConsistency(indexerUrl, rpcUrl, deployment), `chain ${chainId}`).to.deep.equal([]);
+        const chain = createPublicClient({ transport: http(rpcUrl) });
+        const count = await chain.readContract({ address: deployment.contracts.TaskBoard!, abi: abis.TaskBoard, functionName: "taskCount" });
+        const listed = (await (await fetch(`${indexerUrl}/tasks?chain=${chainId}&limit=500`)).json()) as { tasks: { chainId: number }[] };
+        expect(listed.tasks.length).to.equal(Number(count));
+        expect(listed.tasks.every((t) => t.chainId === chainId)).to.equal(true);
+      }
+      const ambiguous = await fetch(`${indexerUrl}/tasks/1`);
+      expect(ambiguous.status).to.equal(400);
+
+      job.child.stdin!.end();
+      expect(await job.exited, job.output()).to.equal(0);
+      for (const port of [rpcPort, rpcPort + 1, indexerPort]) expect(await portInUse(port), `port ${port}`).to.equal(false);
     } finally {
       killGroup(job.child, "SIGKILL");
     }

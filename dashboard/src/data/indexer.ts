@@ -1,7 +1,9 @@
 /**
  * The dashboard's only door to the indexer. Every view reads the {@link Snapshot} this module
- * keeps; nothing else fetches. (When rows carry a `chainId`, the chain filter goes in
- * `snapshotQuery`/`activityQuery` and a column in the row types below, and the views follow.)
+ * keeps; nothing else fetches. An indexer may follow several chains (`GET /chains`): then the page
+ * keeps one connection per chain, each reading only its chain's rows (`where: {chainId}` on every
+ * GraphQL list, `?chain=` on REST, its change signal filtered by `chain_id`); with one chain the
+ * connection reads without a filter, as it always did.
  *
  * How data arrives — pushed, never polled:
  * - One server-sent-events stream on Ponder's `/sql/live` watches the newest row of `activity`
@@ -131,6 +133,15 @@ export type ActivityRow = {
   txHash: Hex;
 };
 
+/** One chain an indexer follows (`GET /chains`): its id and the name the indexer gives it. */
+export type ChainInfo = { id: number; name: string };
+
+/** Where a read goes: the indexer, and the one chain it is about (none: the indexer's only chain). */
+export type Source = { base: string; chain?: ChainInfo | undefined };
+
+/** `?chain=<id>` (or `&chain=`) for a REST path when the source is one chain of several. */
+const chainParam = (source: Source, sep: "?" | "&" = "?") => (source.chain ? `${sep}chain=${source.chain.id}` : "");
+
 /** `GET /deployment`: which chain and contracts the indexer follows. */
 export type Deployment = { chainId: number; startBlock: number; contracts: Record<string, Hex> };
 
@@ -242,32 +253,42 @@ const TASK_FIELDS =
 const TASK_BIGS = ["id", "reward", "maxReward", "claimBond", "minStake", "leaseDuration", "notBefore", "deadline", "reviewWindow", "postedAt", "scheduleId", "claimant", "leaseExpiry", "leaseRemaining", "lockedReward", "handoffTo", "updatedAt"];
 const ACTIVITY_FIELDS = "id contract event agentId groupId taskId args blockNumber logIndex timestamp txHash";
 
-// `status` is a GraphQL enum (the indexer's taskStatus): its values are written unquoted.
-const counts = TASK_STATUSES.map((s) => `c_${s}: tasks(where: {status: ${s}}, limit: 1) { totalCount }`).join(" ");
-
-/** The whole coordination state in one request (Ponder's GraphQL allows depth 8, 2,000 tokens, 30 aliases). */
-const snapshotQuery = `{
+/**
+ * The whole coordination state in one request (Ponder's GraphQL allows depth 8, 2,000 tokens, 30
+ * aliases); with `chainId`, that chain's rows only.
+ */
+function snapshotQuery(chainId?: number): string {
+  const on = chainId === undefined ? "" : `chainId: ${chainId}`;
+  /** Arguments of a list: the chain (if any), other conditions, then the rest. */
+  const args = (rest: string, where = "") => {
+    const conditions = [on, where].filter(Boolean).join(", ");
+    return conditions ? `where: {${conditions}}, ${rest}` : rest;
+  };
+  // `status` is a GraphQL enum (the indexer's taskStatus): its values are written unquoted.
+  const counts = TASK_STATUSES.map((s) => `c_${s}: tasks(${args("limit: 1", `status: ${s}`)}) { totalCount }`).join(" ");
+  return `{
   _meta { status }
-  agents(limit: ${PAGE}, orderBy: "id") { totalCount items { id owner uri wallet capabilities registeredAt updatedAt } }
-  stakes(limit: ${PAGE}) { items { agentId active unbonding releaseAt slashed updatedAt } }
-  electionConfigs(limit: 1) { items { weightUnit } }
-  slashs(limit: ${PAGE}, orderBy: "timestamp", orderDirection: "desc") { items { id agentId slasher amount recipient reason timestamp } }
-  groups(limit: ${PAGE}, orderBy: "id") { items { id name creator epochDuration heartbeatTimeout minStake failoverSlash startTime leader term epoch lastHeartbeat memberCount drawBlock drawEpoch drawTerm } }
-  groupMembers(limit: ${PAGE}) { items { groupId agentId weight joinedAt } }
-  terms(limit: ${PAGE}, orderBy: "startedAt", orderDirection: "desc") { items { groupId term epoch agentId startedAt heartbeats failedOverBy } }
+  agents(${args(`limit: ${PAGE}, orderBy: "id"`)}) { totalCount items { id owner uri wallet capabilities registeredAt updatedAt } }
+  stakes(${args(`limit: ${PAGE}`)}) { items { agentId active unbonding releaseAt slashed updatedAt } }
+  electionConfigs(${args("limit: 1")}) { items { weightUnit } }
+  slashs(${args(`limit: ${PAGE}, orderBy: "timestamp", orderDirection: "desc"`)}) { items { id agentId slasher amount recipient reason timestamp } }
+  groups(${args(`limit: ${PAGE}, orderBy: "id"`)}) { items { id name creator epochDuration heartbeatTimeout minStake failoverSlash startTime leader term epoch lastHeartbeat memberCount drawBlock drawEpoch drawTerm } }
+  groupMembers(${args(`limit: ${PAGE}`)}) { items { groupId agentId weight joinedAt } }
+  terms(${args(`limit: ${PAGE}, orderBy: "startedAt", orderDirection: "desc"`)}) { items { groupId term epoch agentId startedAt heartbeats failedOverBy } }
   ${counts}
-  tasks(limit: ${PAGE}, orderBy: "id", orderDirection: "desc") { totalCount items { ${TASK_FIELDS} } }
-  taskEvents: activitys(where: {contract: "TaskBoard", taskId_gt: "0", event_not: "Credited"}, limit: ${PAGE}, orderBy: "blockNumber", orderDirection: "desc") { totalCount items { ${ACTIVITY_FIELDS} } }
-  locks(limit: ${PAGE}, orderBy: "updatedAt", orderDirection: "desc") { items { key holder fencingToken expiresAt updatedAt } }
-  proposals(limit: ${PAGE}, orderBy: "id", orderDirection: "desc") { items { id groupId proposer descriptionURI options snapshot voteEnd quorumBps quorumVotes totalVotes finalized outcome } }
-  votes(limit: ${PAGE}) { items { proposalId agentId option weight timestamp } }
-  schedules(limit: ${PAGE}, orderBy: "id") { items { id poster template firstAt interval count spawned cancelled } }
-  credits(limit: ${PAGE}) { items { account token amount } }
-  channels(limit: ${PAGE}) { items { id groupId name seq } }
-  messages(limit: ${MESSAGES}, orderBy: "blockNumber", orderDirection: "desc") { totalCount items { id kind channel toAgentId fromAgentId seq payload blockNumber timestamp } }
-  feedbacks(limit: ${PAGE}, orderBy: "createdAt", orderDirection: "desc") { items { agentId client feedbackIndex value valueDecimals tag1 tag2 revoked createdAt } }
-  activitys(limit: ${ACTIVITY}, orderBy: "blockNumber", orderDirection: "desc") { totalCount items { ${ACTIVITY_FIELDS} } }
+  tasks(${args(`limit: ${PAGE}, orderBy: "id", orderDirection: "desc"`)}) { totalCount items { ${TASK_FIELDS} } }
+  taskEvents: activitys(${args(`limit: ${PAGE}, orderBy: "blockNumber", orderDirection: "desc"`, `contract: "TaskBoard", taskId_gt: "0", event_not: "Credited"`)}) { totalCount items { ${ACTIVITY_FIELDS} } }
+  locks(${args(`limit: ${PAGE}, orderBy: "updatedAt", orderDirection: "desc"`)}) { items { key holder fencingToken expiresAt updatedAt } }
+  proposals(${args(`limit: ${PAGE}, orderBy: "id", orderDirection: "desc"`)}) { items { id groupId proposer descriptionURI options snapshot voteEnd quorumBps quorumVotes totalVotes finalized outcome } }
+  votes(${args(`limit: ${PAGE}`)}) { items { proposalId agentId option weight timestamp } }
+  schedules(${args(`limit: ${PAGE}, orderBy: "id"`)}) { items { id poster template firstAt interval count spawned cancelled } }
+  credits(${args(`limit: ${PAGE}`)}) { items { account token amount } }
+  channels(${args(`limit: ${PAGE}`)}) { items { id groupId name seq } }
+  messages(${args(`limit: ${MESSAGES}, orderBy: "blockNumber", orderDirection: "desc"`)}) { totalCount items { id kind channel toAgentId fromAgentId seq payload blockNumber timestamp } }
+  feedbacks(${args(`limit: ${PAGE}, orderBy: "createdAt", orderDirection: "desc"`)}) { items { agentId client feedbackIndex value valueDecimals tag1 tag2 revoked createdAt } }
+  activitys(${args(`limit: ${ACTIVITY}, orderBy: "blockNumber", orderDirection: "desc"`)}) { totalCount items { ${ACTIVITY_FIELDS} } }
 }`;
+}
 
 /** Newest first within a block too (GraphQL orders by one column). */
 const byChainOrderDesc = <T extends { blockNumber: bigint; logIndex: number }>(a: T, b: T) =>
@@ -293,10 +314,10 @@ function toTaskEvent(r: Raw): void {
   delete r.groupId;
 }
 
-function toSnapshot(d: Record<string, unknown>, deployment: Deployment | null): Snapshot {
+function toSnapshot(d: Record<string, unknown>, deployment: Deployment | null, chainId?: number): Snapshot {
   const page = (k: string) => d[k] as { items: Raw[]; totalCount?: number } | undefined;
   const status = (d._meta as { status?: Record<string, { id: number; block: { number: number; timestamp: number } }> } | undefined)?.status ?? {};
-  const chain = Object.values(status)[0];
+  const chain = Object.values(status).find((c) => chainId === undefined || c.id === chainId);
   const taskCounts = Object.fromEntries(TASK_STATUSES.map((s) => [s, num(page(`c_${s}`)?.totalCount)])) as Record<TaskStatus, number>;
   const taskEvents = rows<TaskEventRow>(page("taskEvents"), ["taskId", "blockNumber", "timestamp"], ["agentId"], toTaskEvent)
     .sort(byChainOrderDesc)
@@ -377,18 +398,34 @@ async function graphql(base: string, query: string, variables: Record<string, un
 /** `/readyz` (or `/healthz`): 200 or 503 with a JSON body that says why. */
 export type Probe = { ok: boolean; reason?: string; chainHead?: number | null; indexedBlock?: number | null; behind?: number | null; rpc?: string };
 
-async function probe(base: string, path: "/readyz" | "/healthz"): Promise<Probe> {
+async function probe(base: string, path: string): Promise<Probe> {
   const res = await fetch(`${base}${path}`, { cache: "no-store" });
   const body = (await res.json().catch(() => ({}))) as Probe & { status?: string };
   return { ...body, ok: res.ok };
+}
+
+/**
+ * The chains the indexer follows (`GET /chains`), in its order; null when it does not say (an
+ * indexer from before several chains). Rejects when the indexer cannot be reached.
+ */
+export async function readChains(base: string): Promise<ChainInfo[] | null> {
+  let res: Response;
+  try {
+    res = await fetch(`${base}/chains`, { cache: "no-store" });
+  } catch {
+    throw new IndexerError(`the indexer at ${base} cannot be reached`);
+  }
+  if (!res.ok) return null;
+  const body = (await res.json().catch(() => ({}))) as { chains?: { chainId: number; name: string }[] };
+  return body.chains?.map((c) => ({ id: c.chainId, name: c.name })) ?? null;
 }
 
 // ---------------------------------------------------------------- reads on demand (detail views)
 
 export type ActivityFilter = { agentId?: bigint; taskId?: bigint; groupId?: bigint; contract?: string; event?: string; events?: string[] };
 
-/** Audit-log rows matching `filter`, newest first (up to `limit`), and how many match in all. */
-export async function readActivity(base: string, filter: ActivityFilter, limit = 200): Promise<{ rows: ActivityRow[]; total: number }> {
+/** Audit-log rows matching `filter` (on the source's chain), newest first (up to `limit`), and how many match in all. */
+export async function readActivity(source: Source, filter: ActivityFilter, limit = 200): Promise<{ rows: ActivityRow[]; total: number }> {
   const where: string[] = [];
   const vars: Record<string, unknown> = {};
   const decl: string[] = [];
@@ -397,6 +434,7 @@ export async function readActivity(base: string, filter: ActivityFilter, limit =
     decl.push(`$${field}: ${type}`);
     vars[field] = typeof value === "bigint" ? value.toString() : value;
   };
+  if (source.chain) add("chainId", "Int", source.chain.id);
   if (filter.agentId !== undefined) add("agentId", "BigInt", filter.agentId);
   if (filter.taskId !== undefined) add("taskId", "BigInt", filter.taskId);
   if (filter.groupId !== undefined) add("groupId", "BigInt", filter.groupId);
@@ -410,15 +448,15 @@ export async function readActivity(base: string, filter: ActivityFilter, limit =
   const query = `query Activity${decl.length ? `(${decl.join(", ")})` : ""} {
     activitys(where: {${where.join(", ")}}, limit: ${Math.min(limit, PAGE)}, orderBy: "blockNumber", orderDirection: "desc") { totalCount items { ${ACTIVITY_FIELDS} } }
   }`;
-  const data = await graphql(base, query, vars);
+  const data = await graphql(source.base, query, vars);
   const page = data.activitys as { items: Raw[]; totalCount: number };
   return { rows: toActivity(page), total: page.totalCount };
 }
 
 /** A task and its whole history (REST `GET /tasks/:id`), oldest event first; null if not indexed. */
-export async function readTask(base: string, id: bigint): Promise<{ task: TaskRow; history: TaskEventRow[] } | null> {
+export async function readTask(source: Source, id: bigint): Promise<{ task: TaskRow; history: TaskEventRow[] } | null> {
   try {
-    const body = await getJson<{ task: Raw; history: Raw[] }>(base, `/tasks/${id}`);
+    const body = await getJson<{ task: Raw; history: Raw[] }>(source.base, `/tasks/${id}${chainParam(source)}`);
     const [task] = rows<TaskRow>({ items: [body.task] }, TASK_BIGS, ["reviewDeadline"]);
     const history = rows<TaskEventRow>({ items: body.history }, ["taskId", "blockNumber", "timestamp"], ["agentId"], (r) => {
       r.data = json(r.data);
@@ -431,8 +469,8 @@ export async function readTask(base: string, id: bigint): Promise<{ task: TaskRo
 }
 
 /** The TaskBoard's books on chain, per token (`GET /escrow`). */
-export async function readEscrow(base: string): Promise<EscrowBooks> {
-  const body = await getJson<{ block: string; taskBoard: Hex; tokens: { token: Hex; balance: string; escrowed: string; credits: string }[] }>(base, "/escrow");
+export async function readEscrow(source: Source): Promise<EscrowBooks> {
+  const body = await getJson<{ block: string; taskBoard: Hex; tokens: { token: Hex; balance: string; escrowed: string; credits: string }[] }>(source.base, `/escrow${chainParam(source)}`);
   return {
     block: BigInt(body.block),
     taskBoard: body.taskBoard,
@@ -450,6 +488,8 @@ export type Health =
 
 export type LiveState = {
   base: string;
+  /** The chain this connection reads, when the indexer follows several (undefined: its only chain). */
+  chain: ChainInfo | undefined;
   health: Health;
   /** Whether the change stream is open (pushes arrive). */
   streaming: boolean;
@@ -467,8 +507,9 @@ export type LiveState = {
   clockOffset: number;
 };
 
-/** The change signal: the newest audit-log row (superjson's wire form of `{ sql, params }`). */
-const SIGNAL_SQL = "select id from activity order by block_number desc, log_index desc limit 1";
+/** The change signal: the newest audit-log row (of one chain, with `chainId`). */
+const signalSql = (chainId?: number) =>
+  `select id from activity ${chainId === undefined ? "" : `where chain_id = ${chainId} `}order by block_number desc, log_index desc limit 1`;
 
 export type Live = {
   state: () => LiveState;
@@ -478,10 +519,14 @@ export type Live = {
   stop: () => void;
 };
 
-/** Connects to the indexer at `base`: probes it, opens the change stream and keeps the snapshot current. */
-export function connect(base: string): Live {
+/**
+ * Connects to the indexer at `base` (about `chain`, one of the several it follows, if given): probes
+ * it, opens the change stream and keeps the snapshot current.
+ */
+export function connect(base: string, chain?: ChainInfo): Live {
   let state: LiveState = {
     base,
+    chain,
     health: { state: "connecting" },
     streaming: false,
     snapshot: undefined,
@@ -514,11 +559,11 @@ export function connect(base: string): Live {
   const checkHealth = async (): Promise<boolean> => {
     try {
       // Ponder's /status: the indexed block, whose clock moves even when no event says so.
-      void getJson<Record<string, { block?: { timestamp: number } }>>(base, "/status").then(
-        (status) => learnClock(Object.values(status)[0]?.block?.timestamp ?? 0),
+      void getJson<Record<string, { id?: number; block?: { timestamp: number } }>>(base, "/status").then(
+        (status) => learnClock(Object.values(status).find((c) => !chain || c.id === chain.id)?.block?.timestamp ?? 0),
         () => {},
       );
-      const ready = await probe(base, "/readyz");
+      const ready = await probe(base, chain ? `/readyz?chain=${chain.id}` : "/readyz");
       if (ready.ok) set({ health: { state: "ready", probe: ready } });
       else set({ health: { state: "not-ready", reason: ready.reason ?? "the indexer says it is not ready", probe: ready } });
       return true;
@@ -529,6 +574,7 @@ export function connect(base: string): Live {
   };
 
   let deployment: Deployment | null | undefined;
+  const query = snapshotQuery(chain?.id);
   const load = async () => {
     if (loading) {
       again = true;
@@ -539,10 +585,10 @@ export function connect(base: string): Live {
     pendingSignalAt = undefined;
     const started = performance.now();
     try {
-      if (deployment === undefined) deployment = await getJson<Deployment>(base, "/deployment").catch(() => null);
+      if (deployment === undefined) deployment = await getJson<Deployment>(base, `/deployment${chainParam(state)}`).catch(() => null);
       void checkHealth(); // beside the read, not in its way
-      const data = await graphql(base, snapshotQuery);
-      const snapshot = toSnapshot(data, deployment);
+      const data = await graphql(base, query);
+      const snapshot = toSnapshot(data, deployment, chain?.id);
       learnClock(Number(snapshot.block.timestamp));
       set({
         snapshot,
@@ -565,7 +611,7 @@ export function connect(base: string): Live {
   const open = () => {
     retryTimer = undefined;
     if (stopped) return;
-    const sql = encodeURIComponent(JSON.stringify({ json: { sql: SIGNAL_SQL, params: [] } }));
+    const sql = encodeURIComponent(JSON.stringify({ json: { sql: signalSql(chain?.id), params: [] } }));
     const current = new EventSource(`${base}/sql/live?sql=${sql}`);
     source = current;
     current.onopen = () => {

@@ -10,7 +10,7 @@ const CONTRACTS = ["IdentityRegistry", "ReputationRegistry", "ValidationRegistry
 const uintOrUndefined = (v: string | null) => (v && /^\d+$/.test(v) ? BigInt(v) : undefined);
 
 export function Activity({ params }: { params: URLSearchParams }) {
-  const { state, snapshot } = useLive();
+  const { state, snapshot, href } = useLive();
   const filter: ActivityFilter = {
     ...(uintOrUndefined(params.get("agent")) !== undefined ? { agentId: uintOrUndefined(params.get("agent"))! } : {}),
     ...(uintOrUndefined(params.get("task")) !== undefined ? { taskId: uintOrUndefined(params.get("task"))! } : {}),
@@ -22,7 +22,7 @@ export function Activity({ params }: { params: URLSearchParams }) {
   const [error, setError] = useState<string | undefined>();
   useEffect(() => {
     let live = true;
-    readActivity(state.base, filter, 300).then(
+    readActivity(state, filter, 300).then(
       (r) => live && (setResult(r), setError(undefined)),
       (e: Error) => live && setError(e.message),
     );
@@ -34,7 +34,7 @@ export function Activity({ params }: { params: URLSearchParams }) {
     const data = new FormData(form);
     const next = new URLSearchParams();
     for (const [k, v] of data) if (typeof v === "string" && v.trim()) next.set(k, v.trim());
-    location.hash = `#/activity${next.size ? `?${next}` : ""}`;
+    location.hash = href(`activity${next.size ? `?${next}` : ""}`);
   };
   return (
     <Panel title="Activity" note={result ? `${result.rows.length} of ${result.total} matching events, newest first` : undefined}>
@@ -67,7 +67,7 @@ export function Activity({ params }: { params: URLSearchParams }) {
           Event <input name="event" size={16} placeholder="e.g. TaskClaimed" defaultValue={params.get("event") ?? ""} />
         </label>
         <button type="submit">Filter</button>
-        <a href="#/activity">Clear</a>
+        <a href={href("activity")}>Clear</a>
       </form>
       {error ? <Empty>Could not read the log: {error}</Empty> : null}
       {result && result.rows.length === 0 ? <Empty>No event matches.</Empty> : null}
@@ -93,10 +93,10 @@ export function Activity({ params }: { params: URLSearchParams }) {
                   <td>{clock(r.timestamp)}</td>
                   <td class="num">{r.blockNumber.toString()}</td>
                   <td>
-                    <a href={`#/activity?contract=${r.contract}`}>{r.contract}</a>
+                    <a href={href(`activity?contract=${r.contract}`)}>{r.contract}</a>
                   </td>
                   <td>
-                    <a href={`#/activity?event=${r.event}`}>{r.event}</a>
+                    <a href={href(`activity?event=${r.event}`)}>{r.event}</a>
                   </td>
                   <td>{describe(snapshot, r)}</td>
                   <td>

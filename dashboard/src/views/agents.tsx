@@ -7,7 +7,7 @@ import { useEffect, useState } from "preact/hooks";
 import { type ActivityRow, readActivity, type Snapshot } from "../data/indexer.ts";
 import { clock, relative, short, stk } from "../format.ts";
 import { describe, nameOf, profile, reputation, UNSETTLED } from "../model.ts";
-import { AgentLink, Empty, GroupLink, href, Panel, Status, TaskLink, useLive } from "../ui.tsx";
+import { AgentLink, Empty, GroupLink, Panel, Status, TaskLink, useLive } from "../ui.tsx";
 
 /** The latest moment the snapshot saw the agent act. */
 function lastSeen(snapshot: Snapshot, id: bigint): bigint {
@@ -105,12 +105,12 @@ export function Agents() {
 }
 
 export function AgentDetail({ id }: { id: bigint }) {
-  const { state, snapshot, now } = useLive();
+  const { state, snapshot, now, href } = useLive();
   const [history, setHistory] = useState<{ rows: ActivityRow[]; total: number } | undefined>();
   const [error, setError] = useState<string | undefined>();
   useEffect(() => {
     let live = true;
-    readActivity(state.base, { agentId: id }, 300).then(
+    readActivity(state, { agentId: id }, 300).then(
       (h) => live && (setHistory(h), setError(undefined)),
       (e: Error) => live && setError(e.message),
     );

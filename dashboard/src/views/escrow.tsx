@@ -16,12 +16,12 @@ const Check = ({ ok, testid }: { ok: boolean; testid?: string }) => (
 );
 
 export function Escrow() {
-  const { state, snapshot } = useLive();
+  const { state, snapshot, href } = useLive();
   const [books, setBooks] = useState<EscrowBooks | undefined>();
   const [error, setError] = useState<string | undefined>();
   useEffect(() => {
     let live = true;
-    readEscrow(state.base).then(
+    readEscrow(state).then(
       (b) => live && (setBooks(b), setError(undefined)),
       (e: Error) => live && setError(e.message),
     );
@@ -117,7 +117,7 @@ export function Escrow() {
                   return (
                     <tr key={`${c.account}-${c.token}`}>
                       <td class="mono">
-                        {short(c.account, 6)} {agent ? <a href={`#/agents/${agent.id}`}>(#{agent.id.toString()})</a> : null}
+                        {short(c.account, 6)} {agent ? <a href={href(`agents/${agent.id}`)}>(#{agent.id.toString()})</a> : null}
                       </td>
                       <td class="num">
                         {amount(c.amount)} {tokenSymbol(c.token, stakeToken)}

@@ -133,7 +133,7 @@ const LANE = 30;
 const LABEL = 150;
 
 export function Lanes() {
-  const { state, snapshot, now } = useLive();
+  const { state, snapshot, now, href } = useLive();
   const [rows, setRows] = useState<ActivityRow[] | undefined>();
   const [total, setTotal] = useState(0);
   const [windowS, setWindowS] = useState<number>(300);
@@ -141,7 +141,7 @@ export function Lanes() {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     let live = true;
-    readActivity(state.base, { events: EVENTS }, 1000).then((r) => {
+    readActivity(state, { events: EVENTS }, 1000).then((r) => {
       if (!live) return;
       setRows(r.rows.slice().reverse());
       setTotal(r.total);
@@ -209,7 +209,7 @@ export function Lanes() {
             {agents.map((a) => (
               <g key={a.toString()}>
                 <rect x={0} y={y(a) - LANE / 2 + 2} width={width} height={LANE - 4} class={Number(lane.get(a)) % 2 ? "lane odd" : "lane"} />
-                <a href={`#/agents/${a}`}>
+                <a href={href(`agents/${a}`)}>
                   <text x={6} y={y(a) + 4} class="lanelabel">
                     {agentName(snapshot, a).slice(0, 14)} #{a.toString()}
                   </text>

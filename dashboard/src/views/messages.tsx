@@ -1,10 +1,10 @@
 /** Messages — what agents said: channels (open or a group's) with their sequence numbers, and inboxes. */
 import { clock, payloadText } from "../format.ts";
 import { channelName } from "../model.ts";
-import { AgentLink, Empty, GroupLink, href, Panel, useLive } from "../ui.tsx";
+import { AgentLink, Empty, GroupLink, Panel, useLive } from "../ui.tsx";
 
 export function Messages({ params }: { params: URLSearchParams }) {
-  const { snapshot } = useLive();
+  const { snapshot, href } = useLive();
   const channel = params.get("channel");
   const inbox = params.get("inbox");
   const shown = snapshot.messages

@@ -1,7 +1,7 @@
 /** Overview — the swarm at a glance: tasks by status, who leads each group, the newest events. */
 import { clock, stk } from "../format.ts";
 import { describe } from "../model.ts";
-import { AgentLink, Empty, href, Panel, TaskLink, useLive } from "../ui.tsx";
+import { AgentLink, Empty, Panel, TaskLink, useLive } from "../ui.tsx";
 import { GroupCard } from "./groups.tsx";
 import { TaskCounts } from "./tasks.tsx";
 
@@ -9,7 +9,7 @@ import { TaskCounts } from "./tasks.tsx";
 const QUIET = new Set(["Credited", "MetadataUpdate", "NewFeedback", "Transfer", "Approval"]);
 
 export function Overview() {
-  const { snapshot, now } = useLive();
+  const { snapshot, now, href } = useLive();
   const staked = [...snapshot.stakes.values()].reduce((s, x) => s + x.active, 0n);
   const held = snapshot.locks.filter((l) => l.holder !== 0n && Number(l.expiresAt) > now).length;
   return (

@@ -7,7 +7,7 @@ import { useEffect, useState } from "preact/hooks";
 import { readTask, TASK_STATUSES, type TaskEventRow, type TaskRow, type TaskStatus } from "../data/indexer.ts";
 import { amount, clock, duration, relative, short, tokenSymbol } from "../format.ts";
 import { leaseLeft, nameOf, pendingHandoff, rampShare, rewardNow } from "../model.ts";
-import { AgentLink, Countdown, Empty, href, Panel, Status, TaskLink, useLive } from "../ui.tsx";
+import { AgentLink, Countdown, Empty, Panel, Status, TaskLink, useLive } from "../ui.tsx";
 
 const COLUMNS: { title: string; statuses: TaskStatus[] }[] = [
   { title: "Open", statuses: ["open"] },
@@ -161,12 +161,12 @@ const describeEvent = (e: TaskEventRow): string => {
 };
 
 export function TaskDetail({ id }: { id: bigint }) {
-  const { state, snapshot, now } = useLive();
+  const { state, snapshot, now, href } = useLive();
   const [data, setData] = useState<Awaited<ReturnType<typeof readTask>> | undefined>();
   const [error, setError] = useState<string | undefined>();
   useEffect(() => {
     let live = true;
-    readTask(state.base, id).then(
+    readTask(state, id).then(
       (d) => live && (setData(d), setError(undefined)),
       (e: Error) => live && setError(e.message),
     );

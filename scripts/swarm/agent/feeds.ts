@@ -30,7 +30,7 @@ export const followInbox = (s: SwarmAgent, onMessage: (m: Message) => void) =>
 
 /** Calls `onMessage` with each new message on the group's channel. */
 export const followChannel = (s: SwarmAgent, onMessage: (m: Message) => void) =>
-  follow(s, "channel feed", (onError) => s.agent.messages.onMessage({ channel: s.config.channel }, onMessage, onError));
+  follow(s, "channel feed", (onError) => s.agent.messages.onMessage({ channel: s.chain.channel }, onMessage, onError));
 
 /** Calls `onDue` with each schedule round that falls due. */
 export const followDueRounds = (s: SwarmAgent, onDue: (round: DueRound) => void) =>

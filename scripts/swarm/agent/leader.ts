@@ -2,17 +2,19 @@
  * The leader's duties for one term: it broadcasts instructions on the group channel, posts the
  * tasks in waves and the swarm's recurring schedule, reviews submissions (accepting most,
  * rejecting a few once, and accepting what a dead leader left once its review window passed) and
- * reclaims lapsed leases. What it knows comes from the feeds (feeds.ts); what it does goes
- * through the SDK.
+ * reclaims lapsed leases, and steps in for (or cancels) a task left open with nobody alive to do it.
+ * What it knows comes from the feeds (feeds.ts); what it does goes through the SDK.
  */
+import { zeroHash } from "viem";
 import { capabilityId, type Task } from "../../../sdk/src/index.ts";
 import { CAPABILITIES, MONEY, planOf, ROUND_URI, taskURI, waveSize } from "../plan.ts";
 import { followBoard, liveWorkers, postedSeqs, scheduleExists } from "./feeds.ts";
-import { isRace, isTooEarly, type SwarmAgent } from "./state.ts";
+import { isRace, isTooEarly, sleep, type SwarmAgent } from "./state.ts";
+import { stepIn } from "./worker.ts";
 
 /** Broadcasts on the group's channel. */
 async function announce(s: SwarmAgent, text: string) {
-  await s.agent.messages.post(s.config.channel, text);
+  await s.agent.messages.post(s.chain.channel, text);
   s.stats.messagesSent++;
 }
 
@@ -84,6 +86,28 @@ export function lead(s: SwarmAgent, term: bigint): () => void {
     }
   };
 
+  /**
+   * Open tasks nobody claimed for a while: whoever could do them may have died or lead. The leader
+   * does one it can itself (one at a time; never its own: a poster cannot claim), or cancels its own
+   * (the escrow comes back), so that no task waits for nobody.
+   */
+  const strandedS = BigInt(Math.max(30, 4 * s.T.heartbeatTimeoutS));
+  const mine = new Set<string>([zeroHash, ...config.capabilities.map((c) => capabilityId("capability", c))]);
+  let steppingIn = false;
+  const rescue = () => {
+    for (const t of board.filter((i) => i.status === "open" && s.nowS() > i.updatedAt + strandedS)) {
+      if (t.poster.toLowerCase() === s.address) {
+        once(`cancel:${t.id}:${t.attempt}`, `cancel task ${t.id}`, async () => {
+          await agent.tasks.cancel(t.id);
+          s.info(`cancelled its task ${t.id}: open ${strandedS} s and more, nobody alive took it`);
+        });
+      } else if (!steppingIn && mine.has(t.capability) && !acted.has(`step-in:${t.id}:${t.attempt}`)) {
+        steppingIn = true;
+        once(`step-in:${t.id}:${t.attempt}`, `step in for task ${t.id}`, () => stepIn(s, t).finally(() => (steppingIn = false)));
+      }
+    }
+  };
+
   const reclaim = () => {
     for (const t of board.filter((i) => i.status === "claimed" && i.leaseExpiry > 0n && s.nowS() > i.leaseExpiry + 2n)) {
       once(`reclaim:${t.id}:${t.attempt}`, `reclaim task ${t.id}`, () => agent.tasks.reclaim(t.id));
@@ -131,6 +155,7 @@ export function lead(s: SwarmAgent, term: bigint): () => void {
         if (ended) return;
         review();
         reclaim();
+        rescue();
         await postWave();
       } while (again);
     } finally {
@@ -147,9 +172,17 @@ export function lead(s: SwarmAgent, term: bigint): () => void {
   void (async () => {
     try {
       await announce(s, `term ${term}: ${config.name} (#${s.me()}) leads. Work comes in waves; the shared ledger is behind the lock; questions go to the human approver.`);
-      await ensureSchedule(s);
     } catch (e) {
       s.warn("open the term", e);
+    }
+    // The swarm's schedule is the term's first duty: tried until it exists (a chain may be unreachable for a while).
+    while (!ended) {
+      try {
+        return await ensureSchedule(s);
+      } catch (e) {
+        s.warn("create the schedule", e);
+        await sleep(3_000);
+      }
     }
   })();
   return () => {

@@ -1,18 +1,59 @@
 /**
- * One swarm agent's state, made once per process (agent.ts) and handed to the feeds, the leader
- * and the worker: its configuration and timing, the SDK agent it acts through, the chain's clock,
- * its counts and how it reports them to the orchestrator (over IPC, see protocol.ts), and whether
- * it leads or is stopping. Also what failures mean to it (a race lost, or something to report).
+ * One swarm agent's state on one chain, made once per chain by its process (agent.ts) and handed
+ * to the feeds, the leader and the worker: its configuration and timing, the SDK agent it acts
+ * through on that chain, the chain's clock, its counts there and how it reports them to the
+ * orchestrator (over IPC, see protocol.ts, through the process's one link), and whether it leads
+ * there or is stopping. Also what failures mean to it (a race lost, or something to report).
  */
 import { followChain } from "@stigmergy/contracts";
 import { mnemonicToAccount } from "viem/accounts";
 import { type Agent, ContractRevertError, createAgent, parseDeployment } from "../../../sdk/src/index.ts";
 import { MNEMONIC } from "../../lib/workload.ts";
 import { type Timing, timing } from "../plan.ts";
-import { type AgentConfig, type AgentMessage, type AgentStats, countingTransport, emptyStats, isWrite } from "../protocol.ts";
+import { type AgentChain, type AgentConfig, type AgentMessage, type AgentStats, countingTransport, emptyStats, isWrite } from "../protocol.ts";
+
+/**
+ * What the chains of one agent process share: the IPC channel to the orchestrator and the counts
+ * it reports, every chain's in one message.
+ */
+export type ProcessLink = {
+  /** A message to the orchestrator; `then` once it is handed over. */
+  send: (message: AgentMessage, then?: () => void) => void;
+  /** The counts of `chainId` (made on first use). */
+  statsOf: (chainId: number) => AgentStats;
+  /** Reports every chain's counts soon (coalesced). */
+  reportStats: () => void;
+  /** Stops the pending report. */
+  close: () => void;
+};
+
+/** The link of this process to the orchestrator. */
+export function processLink(): ProcessLink {
+  const byChain: Record<string, AgentStats> = {};
+  let timer: NodeJS.Timeout | undefined;
+  const send = (message: AgentMessage, then?: () => void) => {
+    if (process.connected) process.send!(message, undefined, {}, () => then?.());
+    else then?.();
+  };
+  return {
+    send,
+    statsOf: (chainId) => (byChain[chainId] ??= emptyStats()),
+    reportStats: () => {
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        send({ type: "stats", byChain });
+      }, 200);
+    },
+    close: () => {
+      if (timer) clearTimeout(timer);
+    },
+  };
+}
 
 export type SwarmAgent = {
   readonly config: AgentConfig;
+  /** The chain this state is about. */
+  readonly chain: AgentChain;
   /** The run's timing, scaled to its block time. */
   readonly T: Timing;
   readonly groupId: bigint;
@@ -42,7 +83,7 @@ export type SwarmAgent = {
   warn: (context: string, error: unknown) => void;
   /** Counts a claim lost to another agent: mined and reverted (a typed error carrying the receipt, or `true`), or caught before sending. */
   countLostRace: (minedOrError: unknown) => void;
-  /** Stops the clock and the pending report (the rest is in `cleanups`). */
+  /** Stops the chain's clock (the rest is in `cleanups`). */
   close: () => void;
 };
 
@@ -71,37 +112,30 @@ export const isTooEarly = (e: unknown) => TOO_EARLY.has(errorName(e) ?? "");
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** The agent of `config`: its SDK client (counting the transactions it sends), clock and reporting. */
-export function createSwarmAgent(config: AgentConfig): SwarmAgent {
-  const stats = emptyStats();
-  let statsTimer: NodeJS.Timeout | undefined;
+/** The agent of `config` on `chain`: its SDK client (counting the transactions it sends), clock and reporting. */
+export function createSwarmAgent(config: AgentConfig, chain: AgentChain, link: ProcessLink): SwarmAgent {
   const recentWarnings = new Map<string, number>();
-  const send = (message: AgentMessage, then?: () => void) => {
-    if (process.connected) process.send!(message, undefined, {}, () => then?.());
-    else then?.();
-  };
-  const reportStats = () => {
-    statsTimer ??= setTimeout(() => {
-      statsTimer = undefined;
-      send({ type: "stats", stats });
-    }, 200);
-  };
+  const deployment = parseDeployment(chain.deployment, "the swarm configuration");
+  const stats = link.statsOf(deployment.chainId);
+  // Lines name their chain when the agent works on several.
+  const label = config.chains.length > 1 ? chain.name : undefined;
   const agent = createAgent({
-    transport: countingTransport(config.rpcUrl, (method) => {
+    transport: countingTransport(chain.rpcUrl, (method) => {
       if (!isWrite(method)) return;
       stats.writes++;
-      reportStats();
+      link.reportStats();
     }),
     account: mnemonicToAccount(MNEMONIC, { addressIndex: config.addressIndex }),
-    deployment: parseDeployment(config.deployment, "the swarm configuration"),
+    deployment,
     indexerUrl: config.indexerUrl,
     pollingInterval: 250,
   });
   const clock = followChain(agent.publicClient);
   return {
     config,
+    chain,
     T: timing(config.blockMs),
-    groupId: BigInt(config.groupId),
+    groupId: BigInt(chain.groupId),
     agent,
     stats,
     leading: false,
@@ -110,24 +144,21 @@ export function createSwarmAgent(config: AgentConfig): SwarmAgent {
     nowS: () => clock.now(),
     me: () => agent.agentId!,
     address: agent.address!.toLowerCase(),
-    send,
-    reportStats,
-    info: (text) => send({ type: "log", level: "info", text }),
+    send: link.send,
+    reportStats: link.reportStats,
+    info: (text) => link.send({ type: "log", level: "info", text, ...(label ? { chain: label } : {}) }),
     warn: (context, error) => {
       const text = `${context}: ${shortMessage(error)}`;
       const last = recentWarnings.get(text) ?? 0;
       if (Date.now() - last < 10_000) return;
       recentWarnings.set(text, Date.now());
-      send({ type: "log", level: "warn", text });
+      link.send({ type: "log", level: "warn", text, ...(label ? { chain: label } : {}) });
     },
     countLostRace: (minedOrError) => {
       const mined = typeof minedOrError === "boolean" ? minedOrError : (minedOrError as { receipt?: unknown }).receipt !== undefined;
       if (mined) stats.revertedClaims++;
       else stats.lostRaces++;
     },
-    close: () => {
-      clock.stop();
-      if (statsTimer) clearTimeout(statsTimer);
-    },
+    close: () => clock.stop(),
   };
 }

@@ -94,21 +94,60 @@ async function workOnce(s: SwarmAgent, filter: ClaimFilter, handleTask: WorkHand
   }
 }
 
-/** Claims and works tasks until stopped, idling while this agent leads; woken when tasks open. */
-export async function workLoop(s: SwarmAgent) {
+/**
+ * The chains to try claiming on next, best first: those this agent does not lead, the one with the
+ * most open tasks it can do first (`open`, pushed by each chain's feed), ties taken in turns. With
+ * one chain: that chain unless it leads there. (The SDK's cross-chain claimNext can take its place.)
+ */
+export function claimOrder<T extends Pick<SwarmAgent, "leading" | "stopped">>(lanes: readonly T[], open: ReadonlyMap<T, number>, turn: number): T[] {
+  const rotated = lanes.map((_, i) => lanes[(i + turn) % lanes.length]!);
+  return rotated.filter((s) => !s.leading && !s.stopped).sort((a, b) => (open.get(b) ?? 0) - (open.get(a) ?? 0));
+}
+
+/**
+ * Claims and works tasks, one at a time across the agent's chains, until stopped; idles on a
+ * chain while it leads there; woken when tasks open on any chain.
+ */
+export async function workLoop(lanes: readonly SwarmAgent[]) {
   const wake = waker();
-  // work() hands its filter to claimNext, which reports every race it loses.
-  const filter: ClaimFilter = {
-    capabilities: s.config.capabilities,
-    onLostRace: (_taskId, onChain) => s.countLostRace(onChain),
-    // The swarm sizes its leases to its own block time (plan.ts), shorter than claimNext's default floor.
-    terms: { minLeaseSeconds: s.T.leaseS },
-  };
-  const handleTask = handler(s);
-  followOpenTasks(s, (open) => open.length > 0 && wake.notify());
-  while (!s.stopped) {
-    if (s.leading || !(await workOnce(s, filter, handleTask))) await wake.wait(s.leading ? 2_000 : 3_000);
+  const open = new Map<SwarmAgent, number>();
+  const work = lanes.map((s) => {
+    // work() hands its filter to claimNext, which reports every race it loses.
+    const filter: ClaimFilter = {
+      capabilities: s.config.capabilities,
+      onLostRace: (_taskId, onChain) => s.countLostRace(onChain),
+      // The swarm sizes its leases to its own block time (plan.ts), shorter than claimNext's default floor.
+      terms: { minLeaseSeconds: s.T.leaseS },
+    };
+    followOpenTasks(s, (tasks) => {
+      open.set(s, tasks.length);
+      if (tasks.length > 0) wake.notify();
+    });
+    return { filter, handleTask: handler(s) };
+  });
+  const stopped = () => lanes.every((s) => s.stopped);
+  for (let turn = 0; !stopped(); turn++) {
+    const order = claimOrder(lanes, open, turn);
+    let worked = false;
+    for (const s of order) {
+      const { filter, handleTask } = work[lanes.indexOf(s)]!;
+      if ((worked = await workOnce(s, filter, handleTask))) break;
+    }
+    if (!worked) await wake.wait(order.length === 0 ? 2_000 : 3_000);
   }
+}
+
+/**
+ * The leader steps in for an open task nobody else alive can do (whoever declared its capability
+ * died or leads): claims it, does it and submits.
+ */
+export async function stepIn(s: SwarmAgent, task: Task): Promise<void> {
+  const claim = await s.agent.tasks.claim(task.id);
+  s.stats.claims++;
+  s.info(`steps in for task ${task.id}: open too long, nobody else alive took it`);
+  await sleep(workTime(s));
+  await s.agent.tasks.submit(task.id, claim.attempt, resultURI(task.id, claim.attempt));
+  s.stats.submitted++;
 }
 
 /** Takes over a task handed to this agent, does it and submits. */
@@ -125,22 +164,34 @@ export async function takeOver(s: SwarmAgent, taskId: bigint) {
   }
 }
 
-/** A due schedule round: the first worker to claim it (staggered by rank to avoid a stampede) does it. */
+/**
+ * A due schedule round: the first worker to claim it (staggered by rank to avoid a stampede) does
+ * it. A failure that is not a race (the chain unreachable, say) is tried again while the round's
+ * window is open.
+ */
 export async function claimRound(s: SwarmAgent, round: DueRound) {
   if (s.leading || s.stopped) return;
-  const workers = await liveWorkers(s, (await s.agent.election.leader(s.groupId)).leader).catch(() => []);
-  const rank = [...workers.map((w) => w.agentId), s.me()].sort((a, b) => (a < b ? -1 : 1)).indexOf(s.me());
-  await sleep(((rank + round.round) % (workers.length + 1)) * 1_500);
-  if ((await roundTaken(s, round)) || s.leading || s.stopped) return;
+  let claimed = false;
   try {
+    const workers = await liveWorkers(s, (await s.agent.election.leader(s.groupId)).leader).catch(() => []);
+    const rank = [...workers.map((w) => w.agentId), s.me()].sort((a, b) => (a < b ? -1 : 1)).indexOf(s.me());
+    await sleep(((rank + round.round) % (workers.length + 1)) * 1_500);
+    if ((await roundTaken(s, round)) || s.leading || s.stopped) return;
     const claim = await s.agent.schedules.claim(round.scheduleId, round.round);
+    claimed = true;
     s.stats.claims++;
     await sleep(workTime(s));
     await s.agent.tasks.submit(claim.taskId, claim.attempt, resultURI(claim.taskId, claim.attempt, `?round=${round.round}`));
     s.stats.submitted++;
   } catch (e) {
-    if (errorName(e) === "RoundAlreadySpawned") s.countLostRace(e);
-    else if (!isRace(e)) s.warn(`claim round ${round.round}`, e);
+    if (errorName(e) === "RoundAlreadySpawned") return s.countLostRace(e);
+    if (isRace(e)) return;
+    s.warn(`claim round ${round.round}`, e);
+    // Once spawned, the round is a task like any other: a lapsed lease reopens it for anyone.
+    if (!claimed && s.nowS() < round.dueAt + BigInt(s.T.schedule.windowS)) {
+      await sleep(3_000);
+      return claimRound(s, round);
+    }
   }
 }
 
