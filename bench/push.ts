@@ -21,18 +21,9 @@ import { writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  createPublicClient,
-  createWalletClient,
-  http,
-  keccak256,
-  parseEventLogs,
-  toHex,
-  webSocket,
-  zeroAddress,
-  zeroHash,
-} from "viem";
+import { createPublicClient, createWalletClient, http, parseEventLogs, webSocket } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
+import { plainTask } from "../scripts/lib/tasks.ts";
 import { MNEMONIC } from "../scripts/lib/workload.ts";
 import { CLIENTS_PER_PROCESS, forkChildren, processSizes, stopChildren, treeCpuMs } from "./children.ts";
 import { startRpcCounter } from "../scripts/lib/proxy.ts";
@@ -101,24 +92,7 @@ export async function taskPoster(stack: Pick<Stack, "node" | "deployment">) {
       address: board,
       abi: abis.TaskBoard,
       functionName: "postTask",
-      args: [
-        {
-          capability: zeroHash,
-          specURI: "ipfs://bench",
-          specHash: keccak256(toHex("bench")),
-          rewardToken: zeroAddress,
-          reward: 1n,
-          maxReward: 1n,
-          claimBond: 0n,
-          minStake: 0n,
-          abandonSlash: 0n,
-          leaseDuration: 60n,
-          notBefore: 0n,
-          deadline,
-          reviewWindow: 60n,
-          approver: zeroAddress,
-        },
-      ],
+      args: [plainTask({ specURI: "ipfs://bench", deadline })],
       value: 1n,
     });
     const sentAt = performance.now();

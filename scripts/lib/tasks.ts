@@ -8,6 +8,29 @@ export { MNEMONIC };
 
 export type PostTask = (options?: { capability?: Hex; specURI?: string }) => Promise<TransactionReceipt>;
 
+/**
+ * The plainest task spec: a 1-wei ETH reward, no bond, stake, capability (unless given) or approver,
+ * a 60-second lease (unless given) and review window, the spec hash of its URI.
+ */
+export function plainTask(o: { specURI: string; deadline: bigint; capability?: Hex; leaseDuration?: bigint }) {
+  return {
+    capability: o.capability ?? zeroHash,
+    specURI: o.specURI,
+    specHash: keccak256(toHex(o.specURI)),
+    rewardToken: zeroAddress,
+    reward: 1n,
+    maxReward: 1n,
+    claimBond: 0n,
+    minStake: 0n,
+    abandonSlash: 0n,
+    leaseDuration: o.leaseDuration ?? 60n,
+    notBefore: 0n,
+    deadline: o.deadline,
+    reviewWindow: 60n,
+    approver: zeroAddress,
+  };
+}
+
 /** A function that posts a 1-wei, 60-second-lease task from account `addressIndex` and waits for the receipt. */
 export function taskPoster(rpcUrl: string, taskBoard: Hex, addressIndex: number): PostTask {
   const transport = http(rpcUrl);
@@ -20,7 +43,7 @@ export function taskPoster(rpcUrl: string, taskBoard: Hex, addressIndex: number)
       address: taskBoard,
       abi: abis.TaskBoard,
       functionName: "postTask",
-      args: [{ capability, specURI, specHash: keccak256(toHex(specURI)), rewardToken: zeroAddress, reward: 1n, maxReward: 1n, claimBond: 0n, minStake: 0n, abandonSlash: 0n, leaseDuration: 60n, notBefore: 0n, deadline, reviewWindow: 60n, approver: zeroAddress }],
+      args: [plainTask({ specURI, deadline, capability })],
       value: 1n,
     });
     return publicClient.waitForTransactionReceipt({ hash });

@@ -6,7 +6,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { createServer, type Server } from "node:net";
+import { type AddressInfo, createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -247,6 +247,31 @@ describe("the README, as written", function () {
     describe("`npm run indexer`", function () {
       let indexer: Job | undefined;
       let indexerUrl: string;
+      /** `npm run indexer` as the README runs it, on a free PORT, its data under `name`, with `env` on top. */
+      const runIndexer = async (rpcUrl: string, name: string, env: Record<string, string> = {}) => {
+        const port = await freePort();
+        indexerUrl = `http://127.0.0.1:${port}`;
+        indexer = startJob("npm", ["run", "indexer"], {
+          PORT: String(port),
+          STIGMERGY_RPC_URL: rpcUrl,
+          STIGMERGY_DEPLOYMENTS_DIR: dir,
+          STIGMERGY_CHAIN_ID: String(node.chainId),
+          STIGMERGY_DB_SCHEMA: "readme",
+          STIGMERGY_PGLITE_DIR: join(dir, `pglite${name}`),
+          STIGMERGY_WEBHOOK_DIR: join(dir, `webhooks${name}`),
+          DATABASE_URL: "",
+          ...env,
+        });
+        await until(() => ok(`${indexerUrl}/readyz`), "/readyz on PORT", indexer);
+      };
+      /** Mines a block on the node and waits until the indexer has indexed past it. */
+      const minedBlockIndexed = async () => {
+        const indexed = async () =>
+          Object.values((await (await fetch(`${indexerUrl}/status`)).json()) as Record<string, { block: { number: number } }>)[0]!.block.number;
+        const before = await indexed();
+        await createPublicClient({ transport: http(node.url) }).request({ method: "evm_mine" } as never);
+        await until(async () => (await indexed()) > before, "the mined block indexed", indexer, 30_000);
+      };
       afterEach(async () => {
         await indexer?.stop();
         indexer = undefined;
@@ -254,22 +279,8 @@ describe("the README, as written", function () {
 
       it("serves on PORT (Ponder's /ready and /status, the app's /readyz) for STIGMERGY_RPC_URL, polling every STIGMERGY_POLLING_INTERVAL ms", async () => {
         const counter = await startRpcCounter(node.url);
-        const port = await freePort();
-        indexerUrl = `http://127.0.0.1:${port}`;
         try {
-          indexer = startJob("npm", ["run", "indexer"], {
-            PORT: String(port),
-            STIGMERGY_RPC_URL: counter.url,
-            STIGMERGY_DEPLOYMENTS_DIR: dir,
-            STIGMERGY_CHAIN_ID: String(node.chainId),
-            STIGMERGY_POLLING_INTERVAL: "3000",
-            STIGMERGY_WS_URL: "off",
-            STIGMERGY_DB_SCHEMA: "readme",
-            STIGMERGY_PGLITE_DIR: join(dir, "pglite"),
-            STIGMERGY_WEBHOOK_DIR: join(dir, "webhooks"),
-            DATABASE_URL: "",
-          });
-          await until(() => ok(`${indexerUrl}/readyz`), "/readyz on PORT", indexer);
+          await runIndexer(counter.url, "", { STIGMERGY_POLLING_INTERVAL: "3000", STIGMERGY_WS_URL: "off" });
           for (const path of ["/ready", "/health", "/status", "/healthz"]) expect((await fetch(indexerUrl + path)).status, path).to.equal(200);
           expect(existsSync(join(dir, "pglite")), "STIGMERGY_PGLITE_DIR").to.equal(true);
           expect(existsSync(join(dir, "webhooks")), "STIGMERGY_WEBHOOK_DIR").to.equal(true);
@@ -286,22 +297,8 @@ describe("the README, as written", function () {
 
       it("takes new blocks by push over the node's WebSocket (STIGMERGY_WS_URL derived from a local RPC URL): no polls, and a mined block is indexed", async () => {
         const counter = await startRpcCounter(node.url);
-        const port = await freePort();
-        indexerUrl = `http://127.0.0.1:${port}`;
         try {
-          indexer = startJob("npm", ["run", "indexer"], {
-            PORT: String(port),
-            STIGMERGY_RPC_URL: counter.url,
-            STIGMERGY_DEPLOYMENTS_DIR: dir,
-            STIGMERGY_CHAIN_ID: String(node.chainId),
-            STIGMERGY_DB_SCHEMA: "readme",
-            STIGMERGY_PGLITE_DIR: join(dir, "pglite-ws"),
-            STIGMERGY_WEBHOOK_DIR: join(dir, "webhooks-ws"),
-            DATABASE_URL: "",
-          });
-          await until(() => ok(`${indexerUrl}/readyz`), "/readyz on PORT", indexer);
-          const indexed = async () =>
-            Object.values((await (await fetch(`${indexerUrl}/status`)).json()) as Record<string, { block: { number: number } }>)[0]!.block.number;
+          await runIndexer(counter.url, "-ws");
           await sleep(1_000);
           counter.reset();
           await sleep(5_000);
@@ -309,9 +306,7 @@ describe("the README, as written", function () {
           const polls = (counter.calls().byMethod.eth_getBlockByNumber ?? 0) + (counter.calls().byMethod.eth_blockNumber ?? 0);
           expect(polls, JSON.stringify(counter.calls().byMethod)).to.be.at.most(2);
           expect(counter.calls().byMethod.eth_subscribe ?? 0, "no new subscription while connected").to.equal(0);
-          const before = await indexed();
-          await createPublicClient({ transport: http(node.url) }).request({ method: "evm_mine" } as never);
-          await until(async () => (await indexed()) > before, "the mined block indexed", indexer, 30_000);
+          await minedBlockIndexed();
         } finally {
           await counter.close();
         }
@@ -319,40 +314,24 @@ describe("the README, as written", function () {
 
       it("renews its newHeads subscription every STIGMERGY_WS_RESUBSCRIBE_MS on the same socket, and blocks still come by push (a Hardhat node ends one after 300 s)", async () => {
         const counter = await startRpcCounter(node.url);
-        const port = await freePort();
-        indexerUrl = `http://127.0.0.1:${port}`;
         try {
-          indexer = startJob("npm", ["run", "indexer"], {
-            PORT: String(port),
-            STIGMERGY_RPC_URL: counter.url,
-            STIGMERGY_DEPLOYMENTS_DIR: dir,
-            STIGMERGY_CHAIN_ID: String(node.chainId),
-            STIGMERGY_DB_SCHEMA: "readme",
-            STIGMERGY_PGLITE_DIR: join(dir, "pglite-resubscribe"),
-            STIGMERGY_WEBHOOK_DIR: join(dir, "webhooks-resubscribe"),
-            STIGMERGY_WS_RESUBSCRIBE_MS: "1000",
-            DATABASE_URL: "",
-          });
-          await until(() => ok(`${indexerUrl}/readyz`), "/readyz on PORT", indexer);
-          const indexed = async () =>
-            Object.values((await (await fetch(`${indexerUrl}/status`)).json()) as Record<string, { block: { number: number } }>)[0]!.block.number;
+          await runIndexer(counter.url, "-resubscribe", { STIGMERGY_WS_RESUBSCRIBE_MS: "1000" });
           counter.reset();
           await sleep(4_500);
           const calls = counter.calls().byMethod;
           expect(calls.eth_subscribe ?? 0, JSON.stringify(calls)).to.be.at.least(3);
           expect(calls.eth_unsubscribe ?? 0, JSON.stringify(calls)).to.be.at.least(3);
-          const before = await indexed();
-          await createPublicClient({ transport: http(node.url) }).request({ method: "evm_mine" } as never);
-          await until(async () => (await indexed()) > before, "the mined block indexed", indexer, 30_000);
+          await minedBlockIndexed();
         } finally {
           await counter.close();
         }
       });
 
       it("a PORT that is taken is refused with exit code 2, naming the port (Ponder would move to the next one)", async () => {
-        const port = await freePort();
+        // The squatter takes a port the system picks (a free port looked up first could be taken meanwhile).
         const squatter: Server = createServer();
-        await new Promise<void>((resolve) => squatter.listen(port, "0.0.0.0", resolve));
+        await new Promise<void>((resolve) => squatter.listen(0, "0.0.0.0", resolve));
+        const port = (squatter.address() as AddressInfo).port;
         try {
           indexer = startJob("npm", ["run", "indexer"], {
             PORT: String(port),

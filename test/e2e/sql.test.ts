@@ -1,13 +1,13 @@
 import { expect } from "chai";
 import { count, eq, gte, sql } from "@ponder/client";
-import { createPublicClient, createWalletClient, type Hex, http, keccak256, toHex, zeroAddress, zeroHash } from "viem";
+import { createPublicClient, createWalletClient, type Hex, http } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import * as schema from "../../indexer/ponder.schema.ts";
 import { MNEMONIC } from "../../scripts/lib/workload.ts";
 import { abis } from "../../sdk/src/index.ts";
 import { indexerClient, waitForIndexer } from "../../scripts/lib/oracle.ts";
 import { type Stack, type StackIndexer, startStack } from "../../scripts/lib/stack.ts";
-import { rpc } from "../../scripts/lib/tasks.ts";
+import { plainTask, rpc } from "../../scripts/lib/tasks.ts";
 import { requirePatchedPonder } from "../../indexer/src/lib/ponder.ts";
 import superjson from "superjson";
 
@@ -67,22 +67,8 @@ describe("SQL over HTTP on the default database (PGlite)", function () {
     return receipts[0]!.blockNumber;
   }
 
-  const taskSpec = async (label: string) => ({
-    capability: zeroHash,
-    specURI: `ipfs://${label}`,
-    specHash: keccak256(toHex(label)),
-    rewardToken: zeroAddress,
-    reward: 1n,
-    maxReward: 1n,
-    claimBond: 0n,
-    minStake: 0n,
-    abandonSlash: 0n,
-    leaseDuration: 3_600n,
-    notBefore: 0n,
-    deadline: (await publicClient().getBlock()).timestamp + 86_400n,
-    reviewWindow: 60n,
-    approver: zeroAddress,
-  });
+  const taskSpec = async (label: string) =>
+    plainTask({ specURI: `ipfs://${label}`, leaseDuration: 3_600n, deadline: (await publicClient().getBlock()).timestamp + 86_400n });
   const post = async (label: string) => ({ address: stack.deployment.contracts.TaskBoard!, abi: abis.TaskBoard, functionName: "postTask", args: [await taskSpec(label)], value: 1n });
 
   /** Every task as REST, GraphQL and `/sql/db` list it: id and status, in id order. */

@@ -43,7 +43,7 @@ export type TaskFee = {
   claim: CallFee;
   /**
    * `null` while the chain has no submit to measure. `total` then counts the claim's cost again in its
-   * place (a submit costs about as much: 40,850 against 41,767 gas in the README's gas table), so a
+   * place (a submit costs about as much: 40,694 against 41,767 gas in the README's gas table), so a
    * chain without samples does not look cheaper than one with them.
    */
   submit: CallFee | null;
