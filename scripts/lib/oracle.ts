@@ -29,6 +29,8 @@ export async function checkConsistency(indexerUrl: string, rpcUrl: string, deplo
   };
   const block = await chain.getBlock();
   const now = block.timestamp;
+  // Compare the indexer at (at least) this block; the audit log is compared at exactly this block.
+  await waitForIndexer(indexerUrl, rpcUrl, 180_000, Number(block.number));
   /** The rows of `table` on this deployment's chain (every table has a chainId column). */
   const rows = <T extends { $inferSelect: unknown }>(table: T): Promise<T["$inferSelect"][]> => {
     const t = table as unknown as typeof schema.agent;
@@ -141,7 +143,8 @@ export async function checkConsistency(indexerUrl: string, rpcUrl: string, deplo
 
   // The audit log has one row per log the contracts emitted.
   const logs = await chain.getLogs({ address: Object.values(c).filter((a) => a !== c.StakeToken) as Address[], fromBlock: BigInt(deployment.startBlock), toBlock: block.number });
-  const activity = await rows(schema.activity);
+  // A log mined after `block` (a transaction still in flight) may be indexed by now: not counted.
+  const activity = (await rows(schema.activity)).filter((a) => a.blockNumber <= block.number);
   expect("activity rows = contract logs", activity.length, logs.length);
   return problems;
 }
@@ -160,12 +163,12 @@ export async function dumpTables(indexerUrl: string): Promise<Record<string, str
 }
 
 /**
- * Resolves once the indexer has processed the node's current head block (on the node's chain, when
- * the indexer follows several).
+ * Resolves once the indexer has processed the node's current head block, or block `target` (on the
+ * node's chain, when the indexer follows several).
  */
-export async function waitForIndexer(indexerUrl: string, rpcUrl: string, timeoutMs = 180_000): Promise<void> {
+export async function waitForIndexer(indexerUrl: string, rpcUrl: string, timeoutMs = 180_000, target?: number): Promise<void> {
   const chain = createPublicClient({ transport: http(rpcUrl) });
-  const [head, chainId] = await Promise.all([chain.getBlockNumber().then(Number), chain.getChainId()]);
+  const [head, chainId] = await Promise.all([target ?? chain.getBlockNumber().then(Number), chain.getChainId()]);
   const started = Date.now();
   while (Date.now() - started < timeoutMs) {
     try {
@@ -179,4 +182,17 @@ export async function waitForIndexer(indexerUrl: string, rpcUrl: string, timeout
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`indexer at ${indexerUrl} did not reach block ${head} within ${timeoutMs / 1000} s`);
+}
+
+/**
+ * Resolves once the node has mined every transaction it was sent (none pending), so that what the
+ * chain says stops moving: a transaction an agent sent just before it stopped lands in the next block.
+ */
+export async function waitForMined(rpcUrl: string, timeoutMs = 30_000): Promise<void> {
+  const chain = createPublicClient({ transport: http(rpcUrl) });
+  const started = Date.now();
+  while ((await chain.getBlockTransactionCount({ blockTag: "pending" })) > 0) {
+    if (Date.now() - started > timeoutMs) throw new Error(`the node at ${rpcUrl} still has transactions pending after ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }

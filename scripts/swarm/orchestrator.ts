@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { type Hex, numberToHex, parseEther } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { type Agent, createAgent, type Deployment, parseDeployment } from "../../sdk/src/index.ts";
-import { waitForIndexer } from "../lib/oracle.ts";
+import { waitForIndexer, waitForMined } from "../lib/oracle.ts";
 import { rpc } from "../lib/tasks.ts";
 import { HARDHAT_BIN, portInUse, type RunningIndexer, type RunningNode, runToEnd, startHardhatNode, startIndexer } from "../lib/processes.ts";
 import { startTcpProxy, type TcpProxy } from "../lib/proxy.ts";
@@ -739,6 +739,7 @@ async function report(
   const { indexer, options } = run as Run & { indexer: RunningIndexer };
   const results: RunReport[] = [];
   for (const chain of run.chains) {
+    await waitForMined(chain.url);
     await waitForIndexer(indexer.url, chain.url);
     results.push(
       await collectReport({

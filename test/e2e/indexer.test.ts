@@ -6,7 +6,7 @@ import * as schema from "../../indexer/ponder.schema.ts";
 import { postgresAvailable, startPostgres } from "../../scripts/lib/postgres.ts";
 import { MNEMONIC, runWorkload } from "../../scripts/lib/workload.ts";
 import { abis } from "../../sdk/src/index.ts";
-import { checkConsistency, dumpTables, indexerClient, waitForIndexer } from "../../scripts/lib/oracle.ts";
+import { checkConsistency, dumpTables, indexerClient, waitForIndexer, waitForMined } from "../../scripts/lib/oracle.ts";
 import { type Stack, startStack } from "../../scripts/lib/stack.ts";
 import { rpc } from "../../scripts/lib/tasks.ts";
 
@@ -105,6 +105,27 @@ describe("indexer (Ponder on PGlite) against a real node", function () {
   it("after a seeded random workload over every contract, every indexed entity equals the contracts' views", async function () {
     const result = await runWorkload({ rpcUrl: stack.node.url, deployment: stack.deployment, seed: 42, rounds: 320 });
     expect(result.transactions).to.be.greaterThan(300);
+    await waitForIndexer(indexerUrl, stack.node.url);
+    const problems = await checkConsistency(indexerUrl, stack.node.url, stack.deployment);
+    expect(problems, problems.slice(0, 20).join("\n")).to.deep.equal([]);
+  });
+
+  it("the oracle compares once the node has mined what it was sent (an agent's last transaction lands a block later)", async function () {
+    // The start command's summary failed once on "activity rows = contract logs: indexed 263, chain
+    // 262": a transaction sent just before the agents stopped was mined while the oracle read.
+    await rpc(stack.node.url, "evm_setAutomine", [false]);
+    try {
+      const sender = createWalletClient({ account: mnemonicToAccount(MNEMONIC, { addressIndex: 16 }), transport: http(stack.node.url) });
+      await sender.writeContract({ chain: null, address: stack.deployment.contracts.IdentityRegistry!, abi: abis.IdentityRegistry, functionName: "register", args: [] });
+      let mined = false;
+      const settled = waitForMined(stack.node.url).then(() => (mined = true));
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(mined, "resolved with a transaction pending").to.equal(false);
+      await rpc(stack.node.url, "evm_mine", []);
+      await settled;
+    } finally {
+      await rpc(stack.node.url, "evm_setAutomine", [true]);
+    }
     await waitForIndexer(indexerUrl, stack.node.url);
     const problems = await checkConsistency(indexerUrl, stack.node.url, stack.deployment);
     expect(problems, problems.slice(0, 20).join("\n")).to.deep.equal([]);
