@@ -16,11 +16,21 @@ const solcPath = createRequire(import.meta.url).resolve("solc/soljson.js");
 export default defineConfig({
   plugins: [hardhatViem, hardhatViemAssertions, hardhatNetworkHelpers, hardhatMocha],
   solidity: {
-    compilers: [{ version: SOLC_VERSION, path: solcPath, settings: { evmVersion: "prague", optimizer: { enabled: true, runs: 10_000 }, viaIR: true } }],
+    compilers: [
+      {
+        version: SOLC_VERSION,
+        path: solcPath,
+        settings: { evmVersion: "prague", optimizer: { enabled: true, runs: 10_000 }, viaIR: true },
+      },
+    ],
     // TaskBoard (its parts inherited into one contract) is tuned for fewer runs to stay under the
     // 24,576-byte code limit (EIP-170); its hot paths are measured by the gas snapshot either way.
     overrides: {
-      "contracts/tasks/TaskBoard.sol": { version: SOLC_VERSION, path: solcPath, settings: { evmVersion: "prague", optimizer: { enabled: true, runs: 2_000 }, viaIR: true } },
+      "contracts/tasks/TaskBoard.sol": {
+        version: SOLC_VERSION,
+        path: solcPath,
+        settings: { evmVersion: "prague", optimizer: { enabled: true, runs: 2_000 }, viaIR: true },
+      },
     },
   },
   paths: {

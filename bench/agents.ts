@@ -4,8 +4,8 @@
  */
 import { parseEther } from "viem";
 import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
-import { MNEMONIC } from "../scripts/lib/workload.ts";
 import type { Stack } from "../scripts/lib/stack.ts";
+import { MNEMONIC } from "../scripts/lib/workload.ts";
 import { type Agent, createAgent } from "../sdk/src/index.ts";
 
 export type BenchAgents = {
@@ -31,7 +31,12 @@ export async function benchAgents(
   const agents: Agent[] = [];
   for (let i = 0; i < options.n; i++) {
     const account = privateKeyToAccount(`0x${(options.keySeed + BigInt(i)).toString(16).padStart(64, "0")}`);
-    const hash = await wallet.sendTransaction({ to: account.address, value: parseEther("10"), account: wallet.account!, chain: wallet.chain });
+    const hash = await wallet.sendTransaction({
+      to: account.address,
+      value: parseEther("10"),
+      account: wallet.account!,
+      chain: wallet.chain,
+    });
     await funder.publicClient.waitForTransactionReceipt({ hash });
     const agent = make(account);
     await agent.identity.register({ uri: `ipfs://${options.label}-agent-${i}`, capabilities: [options.capability] });

@@ -73,9 +73,9 @@ export function treeCpuMs(root: number): number {
     return 0;
   }
   const tree = new Set([root]);
-  for (let grew = true; grew;) {
+  for (let grew = true; grew; ) {
     grew = false;
-    for (const s of stats) if (!tree.has(s.pid) && tree.has(s.ppid)) (tree.add(s.pid), (grew = true));
+    for (const s of stats) if (!tree.has(s.pid) && tree.has(s.ppid)) tree.add(s.pid), (grew = true);
   }
   // USER_HZ is 100 on Linux.
   return stats.filter((s) => tree.has(s.pid)).reduce((a, s) => a + s.ticks * 10, 0);

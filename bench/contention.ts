@@ -6,10 +6,10 @@
  * gas, estimates that failed before sending (free), and the time to drain. Never asserted by time.
  */
 import { createPublicClient, http, parseEventLogs, toFunctionSelector } from "viem";
-import { abis, type Agent, lostRace } from "../sdk/src/index.ts";
 import { type Stack, startStack } from "../scripts/lib/stack.ts";
-import { benchAgents } from "./agents.ts";
 import { rpc } from "../scripts/lib/tasks.ts";
+import { type Agent, abis, lostRace } from "../sdk/src/index.ts";
+import { benchAgents } from "./agents.ts";
 
 type Log = (line: string) => void;
 
@@ -48,7 +48,9 @@ async function claimNextLoop(agent: Agent, stopAt: number, counters: { failedEst
 async function lowestIdLoop(agent: Agent, stopAt: number, counters: { failedEstimates: number }) {
   const lost = new Set<bigint>();
   while (Date.now() < stopAt) {
-    const open = (await agent.tasks.list({ status: "open", capabilities: ["bench"], limit: 100 })).filter((t) => !lost.has(t.id));
+    const open = (await agent.tasks.list({ status: "open", capabilities: ["bench"], limit: 100 })).filter(
+      (t) => !lost.has(t.id),
+    );
     const [first] = open;
     if (!first) return;
     try {
@@ -64,7 +66,17 @@ async function lowestIdLoop(agent: Agent, stopAt: number, counters: { failedEsti
 async function postTasks(poster: Agent, count: number, log: Log) {
   const ids: bigint[] = [];
   for (let i = 0; i < count; i++) {
-    ids.push((await poster.tasks.post({ specURI: `ipfs://bench-${i}`, maxReward: 1_000n, capability: "bench", leaseDuration: 3_600, deadline: BigInt(Math.floor(Date.now() / 1000)) + 86_400n })).taskId);
+    ids.push(
+      (
+        await poster.tasks.post({
+          specURI: `ipfs://bench-${i}`,
+          maxReward: 1_000n,
+          capability: "bench",
+          leaseDuration: 3_600,
+          deadline: BigInt(Math.floor(Date.now() / 1000)) + 86_400n,
+        })
+      ).taskId,
+    );
     if ((i + 1) % 250 === 0) log(`  contention: posted ${i + 1}/${count} tasks`);
   }
   return ids;
@@ -124,7 +136,10 @@ async function runStrategy(
   const started = Date.now();
   const stopAt = started + options.budgetMs;
   const loop = strategy === "claimNext" ? claimNextLoop : lowestIdLoop;
-  const progress = setInterval(() => log(`  contention (${strategy}): ${Math.round((Date.now() - started) / 1000)} s…`), 15_000);
+  const progress = setInterval(
+    () => log(`  contention (${strategy}): ${Math.round((Date.now() - started) / 1000)} s…`),
+    15_000,
+  );
   try {
     await Promise.all(agents.map((a) => loop(a, stopAt, counters)));
   } finally {
@@ -150,11 +165,15 @@ async function runStrategy(
     claimGas: r.claimGas,
     failedEstimates: counters.failedEstimates,
   };
-  log(`  contention (${strategy}): ${result.claimed}/${result.tasks} claimed in ${result.seconds} s, ${result.revertedClaims} reverted on chain`);
+  log(
+    `  contention (${strategy}): ${result.claimed}/${result.tasks} claimed in ${result.seconds} s, ${result.revertedClaims} reverted on chain`,
+  );
   return result;
 }
 
-export async function measureContention(options: { agents?: number; tasks?: number; blockMs?: number; budgetMs?: number; log?: Log } = {}): Promise<ContentionBench> {
+export async function measureContention(
+  options: { agents?: number; tasks?: number; blockMs?: number; budgetMs?: number; log?: Log } = {},
+): Promise<ContentionBench> {
   const log = options.log ?? (() => {});
   const n = options.agents ?? 50;
   const tasks = options.tasks ?? 1_000;
@@ -163,10 +182,22 @@ export async function measureContention(options: { agents?: number; tasks?: numb
   try {
     const indexer = await stack.indexer();
     log(`  contention: funding and registering ${n} agents…`);
-    const { poster, agents } = await benchAgents(stack, indexer.url, { n, keySeed: 0xbe7c4000n, label: "bench", capability: "bench" });
+    const { poster, agents } = await benchAgents(stack, indexer.url, {
+      n,
+      keySeed: 0xbe7c4000n,
+      label: "bench",
+      capability: "bench",
+    });
     const results: StrategyResult[] = [];
     for (const strategy of ["claimNext", "lowest id first"] as const) {
-      results.push(await runStrategy(stack, strategy, poster, agents, { tasks, blockMs, budgetMs: options.budgetMs ?? 120_000, log }));
+      results.push(
+        await runStrategy(stack, strategy, poster, agents, {
+          tasks,
+          blockMs,
+          budgetMs: options.budgetMs ?? 120_000,
+          log,
+        }),
+      );
     }
     return { agents: n, blockMs, results };
   } finally {
@@ -176,7 +207,8 @@ export async function measureContention(options: { agents?: number; tasks?: numb
 
 /** The markdown table `npm run bench` prints and writes to the README. */
 export function contentionTable(b: ContentionBench): string {
-  const pct = (a: bigint, total: bigint) => (total === 0n ? "0 %" : `${(Number((a * 10_000n) / total) / 100).toFixed(2)} %`);
+  const pct = (a: bigint, total: bigint) =>
+    total === 0n ? "0 %" : `${(Number((a * 10_000n) / total) / 100).toFixed(2)} %`;
   const rows = b.results.map((r) =>
     [
       r.strategy,
@@ -196,5 +228,3 @@ export function contentionTable(b: ContentionBench): string {
     ...rows.map((r) => `| ${r} |`),
   ].join("\n");
 }
-
-

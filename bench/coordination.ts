@@ -45,7 +45,12 @@ export async function measureCoordinationGas(
     governance: (w = deployer) => viem.getContractAt("Governance", c.Governance!, { client: { wallet: w } }),
     locks: (w = deployer) => viem.getContractAt("LockManager", c.LockManager!, { client: { wallet: w } }),
   };
-  const bulk = await viem.deployContract("BulkMembersMock", [c.IdentityRegistry!, c.StakeManager!, c.LeaderElection!, c.StakeToken!]);
+  const bulk = await viem.deployContract("BulkMembersMock", [
+    c.IdentityRegistry!,
+    c.StakeManager!,
+    c.LeaderElection!,
+    c.StakeToken!,
+  ]);
   const election = await as.election();
 
   /** An agent owned by `owner` with `stake` staked (in an earlier block than anything measured). */
@@ -78,7 +83,8 @@ export async function measureCoordinationGas(
     const batch = 35;
     for (let added = 1; added < size; added += batch) {
       await mined(bulk.write.addMembers([groupId, BigInt(Math.min(batch, size - added)), TOKEN], { gas: 16_000_000n }));
-      if (size >= 1_000 && (added - 1) % (batch * 25) === 0) progress(`  group of ${size}: ${Math.min(added + batch, size)}/${size} members`);
+      if (size >= 1_000 && (added - 1) % (batch * 25) === 0)
+        progress(`  group of ${size}: ${Math.min(added + batch, size)}/${size} members`);
     }
     await helpers.mine();
 
@@ -103,12 +109,18 @@ export async function measureCoordinationGas(
       name: `elect, settle (the draw), ${n} members`,
       ...elect,
       ...(isLarge ? { target: ELECT_10K_TARGET } : {}),
-      ...(isLarge ? { note: `Kleros K=6: ${KLEROS.draw10k.toLocaleString("en-US")}` } : size === 100 ? { note: `Kleros K=6: ${KLEROS.draw100.toLocaleString("en-US")}` } : {}),
+      ...(isLarge
+        ? { note: `Kleros K=6: ${KLEROS.draw10k.toLocaleString("en-US")}` }
+        : size === 100
+          ? { note: `Kleros K=6: ${KLEROS.draw100.toLocaleString("en-US")}` }
+          : {}),
     });
     rows.push({
       name: `stake change, tree update, ${n} members`,
       gas: treeUpdate,
-      ...(isLarge ? { target: TREE_UPDATE_10K_TARGET, note: `Kleros set: ${KLEROS.set10k.toLocaleString("en-US")}` } : {}),
+      ...(isLarge
+        ? { target: TREE_UPDATE_10K_TARGET, note: `Kleros set: ${KLEROS.set10k.toLocaleString("en-US")}` }
+        : {}),
     });
     rows.push({ name: `stake change, whole transaction, ${n} members`, ...inGroup });
     progress(`  group of ${n}: elect ${elect.gas} gas, tree update ${treeUpdate} gas`);
@@ -118,7 +130,9 @@ export async function measureCoordinationGas(
   const large = electGas.get(sizes[sizes.length - 1]!);
   if (small && large && sizes.length > 1) {
     const ratio = Number(large) / Number(small);
-    const row = rows.find((r) => r.name === `elect, settle (the draw), ${sizes[sizes.length - 1]!.toLocaleString("en-US")} members`)!;
+    const row = rows.find(
+      (r) => r.name === `elect, settle (the draw), ${sizes[sizes.length - 1]!.toLocaleString("en-US")} members`,
+    )!;
     row.note = `${row.note ? `${row.note}; ` : ""}${ratio.toFixed(2)} × the ${sizes[0]}-member draw (target ≤ ${ELECT_RATIO_TARGET})`;
   }
 
@@ -128,15 +142,25 @@ export async function measureCoordinationGas(
   await mined((await as.election(alice)).write.join([solo, soloAgent]));
   await mined(election.write.elect([solo]));
   await mined(election.write.elect([solo]));
-  rows.push({ name: "heartbeat, first of the term (authorisation checked)", ...(await mined((await as.election(alice)).write.heartbeat([solo, soloAgent]))) });
-  rows.push({ name: "heartbeat", ...(await mined((await as.election(alice)).write.heartbeat([solo, soloAgent]))), target: HEARTBEAT_TARGET });
+  rows.push({
+    name: "heartbeat, first of the term (authorisation checked)",
+    ...(await mined((await as.election(alice)).write.heartbeat([solo, soloAgent]))),
+  });
+  rows.push({
+    name: "heartbeat",
+    ...(await mined((await as.election(alice)).write.heartbeat([solo, soloAgent]))),
+    target: HEARTBEAT_TARGET,
+  });
 
   // Failover in the largest group: the seat vacated, the slash (and its tree update) and the
   // redraw's request; then the redraw's settlement, which excludes the failed leader.
   await helpers.time.increase(HEARTBEAT + 1n);
   await helpers.mine();
   const largestN = sizes[sizes.length - 1]!.toLocaleString("en-US");
-  rows.push({ name: `failover, ${largestN} members (vacate + slash + request)`, ...(await mined(election.write.failover([largest]))) });
+  rows.push({
+    name: `failover, ${largestN} members (vacate + slash + request)`,
+    ...(await mined(election.write.failover([largest]))),
+  });
   rows.push({
     name: `failover redraw, settle, ${largestN} members (1 excluded)`,
     ...(await mined(election.write.elect([largest]))),
@@ -155,7 +179,10 @@ export async function measureCoordinationGas(
   // Governance on the first group, voting with alice's member agent.
   const governance = await as.governance();
   await helpers.time.increase(1);
-  rows.push({ name: "propose", ...(await mined(governance.write.propose([1n, "ipfs://proposal", 3, 86_400n, 2_000]))) });
+  rows.push({
+    name: "propose",
+    ...(await mined(governance.write.propose([1n, "ipfs://proposal", 3, 86_400n, 2_000]))),
+  });
   const proposalId = await governance.read.proposalCount();
   rows.push({ name: "vote", ...(await mined((await as.governance(alice)).write.vote([proposalId, firstMember, 1]))) });
   await helpers.time.increase(86_400n);
@@ -170,7 +197,10 @@ export async function measureCoordinationGas(
 
   // Stake leaving: unstake part of an agent's stake, then withdraw it after the unbonding period.
   const leaving = await agentWithStake(bob, 4n * TOKEN);
-  rows.push({ name: "requestUnstake", ...(await mined((await as.stakes(bob)).write.requestUnstake([leaving, TOKEN]))) });
+  rows.push({
+    name: "requestUnstake",
+    ...(await mined((await as.stakes(bob)).write.requestUnstake([leaving, TOKEN]))),
+  });
   await helpers.time.increase(await (await as.stakes()).read.unbondingPeriod());
   rows.push({ name: "withdraw, unbonded stake", ...(await mined((await as.stakes(bob)).write.withdraw([leaving]))) });
 

@@ -68,7 +68,11 @@ export type FanoutOptions = {
 const SUBSCRIBERS_SCRIPT = fileURLToPath(new URL("./fanout-subscribers.ts", import.meta.url));
 
 /** One run against a started cluster. */
-export async function fanoutRun(stack: Pick<Stack, "node" | "deployment">, cluster: RunningCluster, options: FanoutOptions): Promise<FanoutRun> {
+export async function fanoutRun(
+  stack: Pick<Stack, "node" | "deployment">,
+  cluster: RunningCluster,
+  options: FanoutOptions,
+): Promise<FanoutRun> {
   const log = options.log ?? (() => {});
   const { post, next } = await taskPoster(stack);
   const urls = (options.readers ?? cluster.readers.map((_, i) => i)).map((i) => cluster.readers[i]!.url);
@@ -91,7 +95,9 @@ export async function fanoutRun(stack: Pick<Stack, "node" | "deployment">, clust
   try {
     const opened = urls.map(() => 0);
     for (const url of (await report()).on) opened[urls.indexOf(url)]!++;
-    log(`  fan-out: ${options.subscribers} live queries open in ${children.length} processes (${opened.join(" + ")} over ${urls.length} readers); burst of ${options.tasks} tasks`);
+    log(
+      `  fan-out: ${options.subscribers} live queries open in ${children.length} processes (${opened.join(" + ")} over ${urls.length} readers); burst of ${options.tasks} tasks`,
+    );
 
     /** Task id → when it was mined (absolute ms). */
     const sent = new Map<string, number>();
@@ -172,7 +178,9 @@ export type FanoutBench = { single: FanoutRun; fanout: FanoutRun; kill: FanoutRu
  * The bench: a node, the cluster script, then one subscriber (the baseline), `subscribers` spread over
  * both readers, and the same again with reader 2 killed mid-burst.
  */
-export async function measureFanout(options: { subscribers?: number; tasks?: number; log?: Log } = {}): Promise<FanoutBench> {
+export async function measureFanout(
+  options: { subscribers?: number; tasks?: number; log?: Log } = {},
+): Promise<FanoutBench> {
   const log = options.log ?? (() => {});
   const subscribers = options.subscribers ?? 2_000;
   const tasks = options.tasks ?? 40;
@@ -180,7 +188,9 @@ export async function measureFanout(options: { subscribers?: number; tasks?: num
   let cluster: RunningCluster | undefined;
   try {
     cluster = await runCluster(clusterEnv(stack, await freePort(), subscribers));
-    log(`  fan-out: cluster up (writer ${cluster.writer.url}, readers ${cluster.readers.map((r) => r.url).join(", ")})`);
+    log(
+      `  fan-out: cluster up (writer ${cluster.writer.url}, readers ${cluster.readers.map((r) => r.url).join(", ")})`,
+    );
     const single = await fanoutRun(stack, cluster, { subscribers: 1, tasks, readers: [0], log });
     const fanout = await fanoutRun(stack, cluster, { subscribers, tasks, log });
     const kill = await fanoutRun(stack, cluster, { subscribers, tasks, killReader: 1, log });

@@ -3,17 +3,17 @@
  * (events per second over at least 20,000 events) and the latency from a transaction's receipt
  * to the row being pushed over a /sql live query. Reported, never asserted.
  */
-import { createClient, desc, eq } from "@ponder/client";
+
 import { readFileSync } from "node:fs";
+import { createClient, desc, eq } from "@ponder/client";
 import { createPublicClient, createWalletClient, http, keccak256, toHex } from "viem";
-import { deployContract } from "viem/actions";
 import { mnemonicToAccount } from "viem/accounts";
-import { MNEMONIC } from "../scripts/lib/workload.ts";
+import { deployContract } from "viem/actions";
 import * as schema from "../indexer/ponder.schema.ts";
-import { abis } from "../sdk/src/index.ts";
 import { waitForIndexer } from "../scripts/lib/oracle.ts";
 import { startStack } from "../scripts/lib/stack.ts";
-
+import { MNEMONIC } from "../scripts/lib/workload.ts";
+import { abis } from "../sdk/src/index.ts";
 
 export type IndexerBench = {
   backfill: { events: number; blocks: number; seconds: number; eventsPerSecond: number };
@@ -25,7 +25,9 @@ const quantile = (xs: number[], q: number) => {
   return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
 };
 
-export async function measureIndexer(options: { events?: number; samples?: number; log?: (line: string) => void } = {}): Promise<IndexerBench> {
+export async function measureIndexer(
+  options: { events?: number; samples?: number; log?: (line: string) => void } = {},
+): Promise<IndexerBench> {
   const log = options.log ?? (() => {});
   const target = options.events ?? 20_000;
   const stack = await startStack();
@@ -33,16 +35,33 @@ export async function measureIndexer(options: { events?: number; samples?: numbe
     const transport = http(stack.node.url);
     const publicClient = createPublicClient({ transport });
     const wallet = createWalletClient({ account: mnemonicToAccount(MNEMONIC, { addressIndex: 3 }), transport });
-    const artifact = JSON.parse(readFileSync(new URL("../artifacts/contracts/mocks/BulkMessagesMock.sol/BulkMessagesMock.json", import.meta.url), "utf8")) as { abi: never; bytecode: `0x${string}` };
+    const artifact = JSON.parse(
+      readFileSync(
+        new URL("../artifacts/contracts/mocks/BulkMessagesMock.sol/BulkMessagesMock.json", import.meta.url),
+        "utf8",
+      ),
+    ) as { abi: never; bytecode: `0x${string}` };
     const c = stack.deployment.contracts;
-    const deployHash = await deployContract(wallet, { abi: artifact.abi, bytecode: artifact.bytecode, args: [c.IdentityRegistry!, c.MessageBus!] as never, chain: null });
+    const deployHash = await deployContract(wallet, {
+      abi: artifact.abi,
+      bytecode: artifact.bytecode,
+      args: [c.IdentityRegistry!, c.MessageBus!] as never,
+      chain: null,
+    });
     const bulk = (await publicClient.waitForTransactionReceipt({ hash: deployHash })).contractAddress!;
 
     // Backfill: ~20,000 ChannelMessage events (each also one activity row), then a fresh indexer.
     const perTx = 400;
     const channel = keccak256(toHex("bench"));
     for (let sent = 0; sent < target; sent += perTx) {
-      const hash = await wallet.writeContract({ address: bulk, abi: artifact.abi, functionName: "postMany" as never, args: [channel, BigInt(perTx), toHex("x".repeat(32))] as never, gas: 16_000_000n, chain: null });
+      const hash = await wallet.writeContract({
+        address: bulk,
+        abi: artifact.abi,
+        functionName: "postMany" as never,
+        args: [channel, BigInt(perTx), toHex("x".repeat(32))] as never,
+        gas: 16_000_000n,
+        chain: null,
+      });
       await publicClient.waitForTransactionReceipt({ hash });
       if (sent % 4_000 === 0) log(`  backfill: ${sent + perTx}/${target} messages posted`);
     }
@@ -50,7 +69,13 @@ export async function measureIndexer(options: { events?: number; samples?: numbe
     let events = 0;
     const addresses = Object.values(c).filter((a) => a !== c.StakeToken);
     for (let from = stack.deployment.startBlock; from <= blocks; from += 10) {
-      events += (await publicClient.getLogs({ address: addresses, fromBlock: BigInt(from), toBlock: BigInt(Math.min(from + 9, blocks)) })).length;
+      events += (
+        await publicClient.getLogs({
+          address: addresses,
+          fromBlock: BigInt(from),
+          toBlock: BigInt(Math.min(from + 9, blocks)),
+        })
+      ).length;
     }
     log(`  backfill: indexing ${events} events in ${blocks} blocks from scratch…`);
     const started = performance.now();
@@ -62,16 +87,32 @@ export async function measureIndexer(options: { events?: number; samples?: numbe
     const client = createClient(`${indexer.url}/sql`, { schema });
     const poster = createWalletClient({ account: mnemonicToAccount(MNEMONIC, { addressIndex: 4 }), transport });
     await publicClient.waitForTransactionReceipt({
-      hash: await poster.writeContract({ address: c.IdentityRegistry!, abi: abis.IdentityRegistry, functionName: "register", args: ["ipfs://latency"], chain: null }),
+      hash: await poster.writeContract({
+        address: c.IdentityRegistry!,
+        abi: abis.IdentityRegistry,
+        functionName: "register",
+        args: ["ipfs://latency"],
+        chain: null,
+      }),
     });
-    const agentId = await publicClient.readContract({ address: c.IdentityRegistry!, abi: abis.IdentityRegistry, functionName: "lastAgentId" });
+    const agentId = await publicClient.readContract({
+      address: c.IdentityRegistry!,
+      abi: abis.IdentityRegistry,
+      functionName: "lastAgentId",
+    });
     const latencyChannel = keccak256(toHex("latency"));
     let onSeq: (seq: bigint) => void = () => {};
     // Reconnect on error: Ponder accepts live queries about a second after /ready.
     let subscription = { unsubscribe: () => {} };
     const subscribe = () => {
       subscription = client.live(
-        (db) => db.select({ seq: schema.message.seq }).from(schema.message).where(eq(schema.message.channel, latencyChannel)).orderBy(desc(schema.message.seq)).limit(1),
+        (db) =>
+          db
+            .select({ seq: schema.message.seq })
+            .from(schema.message)
+            .where(eq(schema.message.channel, latencyChannel))
+            .orderBy(desc(schema.message.seq))
+            .limit(1),
         (rows) => onSeq(rows[0]?.seq ?? 0n),
         () => setTimeout(subscribe, 250),
       );
@@ -85,7 +126,13 @@ export async function measureIndexer(options: { events?: number; samples?: numbe
           if (seq === BigInt(i)) resolve(performance.now());
         };
       });
-      const hash = await poster.writeContract({ address: c.MessageBus!, abi: abis.MessageBus, functionName: "post", args: [agentId, latencyChannel, toHex(`sample ${i}`)], chain: null });
+      const hash = await poster.writeContract({
+        address: c.MessageBus!,
+        abi: abis.MessageBus,
+        functionName: "post",
+        args: [agentId, latencyChannel, toHex(`sample ${i}`)],
+        chain: null,
+      });
       await publicClient.waitForTransactionReceipt({ hash, pollingInterval: 10 });
       const receiptAt = performance.now();
       samples.push(Math.max(0, (await pushed) - receiptAt));
@@ -94,7 +141,12 @@ export async function measureIndexer(options: { events?: number; samples?: numbe
     const eventsPerSecond = Math.round(events / seconds);
     return {
       backfill: { events, blocks, seconds: Math.round(seconds * 10) / 10, eventsPerSecond },
-      latency: { samples: samples.length, medianMs: Math.round(quantile(samples, 0.5)), p95Ms: Math.round(quantile(samples, 0.95)), pollingIntervalMs: 250 },
+      latency: {
+        samples: samples.length,
+        medianMs: Math.round(quantile(samples, 0.5)),
+        p95Ms: Math.round(quantile(samples, 0.95)),
+        pollingIntervalMs: 250,
+      },
     };
   } finally {
     await stack.stop();

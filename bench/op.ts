@@ -79,8 +79,16 @@ export function lifecycleCostTable(lifecycles: { name: string; measured: Measure
     "**Task lifecycle cost by chain type** (in gwei; l1: gas × the L1 base fee; " +
       "op: L2 gas × the L2 base fee + the L1 data fee)",
     "",
-    row(["lifecycle", "chain", "gas", "L2 execution", "L1 data", "total", "L1 data share",
-      "L2 gas price at which L1 data = L2 execution"]),
+    row([
+      "lifecycle",
+      "chain",
+      "gas",
+      "L2 execution",
+      "L1 data",
+      "total",
+      "L1 data share",
+      "L2 gas price at which L1 data = L2 execution",
+    ]),
     "|---|---|---:|---:|---:|---:|---:|---:|",
   ];
   for (const { name, measured } of lifecycles) {

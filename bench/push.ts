@@ -23,13 +23,13 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createPublicClient, createWalletClient, http, parseEventLogs, webSocket } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
-import { plainTask } from "../scripts/lib/tasks.ts";
-import { MNEMONIC } from "../scripts/lib/workload.ts";
-import { CLIENTS_PER_PROCESS, forkChildren, processSizes, stopChildren, treeCpuMs } from "./children.ts";
 import { startRpcCounter } from "../scripts/lib/proxy.ts";
-import { abis, type Context, createIndexerClient, watchOpenTasks } from "../sdk/src/index.ts";
 import { startReceiver } from "../scripts/lib/receiver.ts";
 import { type Stack, type StackIndexer, startStack } from "../scripts/lib/stack.ts";
+import { plainTask } from "../scripts/lib/tasks.ts";
+import { MNEMONIC } from "../scripts/lib/workload.ts";
+import { abis, type Context, createIndexerClient, watchOpenTasks } from "../sdk/src/index.ts";
+import { CLIENTS_PER_PROCESS, forkChildren, processSizes, stopChildren, treeCpuMs } from "./children.ts";
 
 const SECRET = "bench-push-secret-0123";
 const AGENTS_SCRIPT = fileURLToPath(new URL("./push-agents.ts", import.meta.url));

@@ -26,7 +26,8 @@ export function machineLine(hardhatVersion: string): string {
 }
 
 /** L1 data fee in gwei, one decimal. */
-const gwei = (wei: bigint) => (Number(wei) / 1e9).toLocaleString("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const gwei = (wei: bigint) =>
+  (Number(wei) / 1e9).toLocaleString("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
 /**
  * A section's table. When its rows were also measured on the op chain, two more columns give each
@@ -39,7 +40,14 @@ export function gasTable(section: GasSection): string {
     : ["| call | gas | target | |", "|---|---:|---:|---|"];
   const lines = [`**${section.title}**`, "", ...head];
   for (const row of section.rows) {
-    const status = row.target === undefined ? "" : row.gas <= row.target ? "met" : row.openTarget ? `**missed** (${row.openTarget})` : "**missed**";
+    const status =
+      row.target === undefined
+        ? ""
+        : row.gas <= row.target
+          ? "met"
+          : row.openTarget
+            ? `**missed** (${row.openTarget})`
+            : "**missed**";
     const target = row.target === undefined ? "" : `≤ ${fmt(row.target)}`;
     const l1 = op ? (row.l1 ? ` ${fmt(row.l1.gasUsed)} | ${gwei(row.l1.fee)} |` : " — | — |") : "";
     lines.push(`| ${row.name} | ${fmt(row.gas)} |${l1} ${target} | ${[status, row.note].filter(Boolean).join(", ")} |`);
@@ -48,7 +56,9 @@ export function gasTable(section: GasSection): string {
 }
 
 export function toSnapshot(sections: GasSection[]): GasSnapshot {
-  return Object.fromEntries(sections.map((s) => [s.title, Object.fromEntries(s.rows.map((r) => [r.name, Number(r.gas)]))]));
+  return Object.fromEntries(
+    sections.map((s) => [s.title, Object.fromEntries(s.rows.map((r) => [r.name, Number(r.gas)]))]),
+  );
 }
 
 export function readSnapshot(): GasSnapshot {

@@ -12,32 +12,59 @@ import { startStack } from "../scripts/lib/stack.ts";
 import { rpc } from "../scripts/lib/tasks.ts";
 import { benchAgents } from "./agents.ts";
 
-export type SqlVsRest = { samples: number; mismatches: number; emptySql: number; worst?: string; blocks: number; maxClaimsPerBlock: number };
+export type SqlVsRest = {
+  samples: number;
+  mismatches: number;
+  emptySql: number;
+  worst?: string;
+  blocks: number;
+  maxClaimsPerBlock: number;
+};
 
-export async function measureSqlVsRest(options: { agents?: number; tasks?: number; log?: (line: string) => void } = {}): Promise<SqlVsRest> {
+export async function measureSqlVsRest(
+  options: { agents?: number; tasks?: number; log?: (line: string) => void } = {},
+): Promise<SqlVsRest> {
   const log = options.log ?? (() => {});
   const n = options.agents ?? 30;
   const tasks = options.tasks ?? 300;
   const stack = await startStack();
   try {
     const indexer = await stack.indexer();
-    const { poster, agents } = await benchAgents(stack, indexer.url, { n, keySeed: 0x5a1c4000n, label: "sql", capability: "sql" });
+    const { poster, agents } = await benchAgents(stack, indexer.url, {
+      n,
+      keySeed: 0x5a1c4000n,
+      label: "sql",
+      capability: "sql",
+    });
     log(`sql-vs-rest: ${n} agents registered; posting ${tasks} tasks…`);
     for (let i = 0; i < tasks; i++) {
-      await poster.tasks.post({ specURI: `ipfs://sql-${i}`, maxReward: 1_000n, capability: "sql", leaseDuration: 3_600, deadline: BigInt(Math.floor(Date.now() / 1000)) + 86_400n });
+      await poster.tasks.post({
+        specURI: `ipfs://sql-${i}`,
+        maxReward: 1_000n,
+        capability: "sql",
+        leaseDuration: 3_600,
+        deadline: BigInt(Math.floor(Date.now() / 1000)) + 86_400n,
+      });
     }
 
-    while (((await (await fetch(`${indexer.url}/tasks?status=open&limit=500`)).json()) as { tasks: unknown[] }).tasks.length < tasks) {
+    while (
+      ((await (await fetch(`${indexer.url}/tasks?status=open&limit=500`)).json()) as { tasks: unknown[] }).tasks
+        .length < tasks
+    ) {
       await new Promise((r) => setTimeout(r, 200));
     }
     const db = indexerClient(indexer.url).db;
     const rest = async () => {
-      const count = async (status: string) => ((await (await fetch(`${indexer.url}/tasks?status=${status}&limit=500`)).json()) as { tasks: unknown[] }).tasks.length;
+      const count = async (status: string) =>
+        ((await (await fetch(`${indexer.url}/tasks?status=${status}&limit=500`)).json()) as { tasks: unknown[] }).tasks
+          .length;
       return { open: await count("open"), claimed: await count("claimed") };
     };
     const viaSql = async () => {
       type Counts = { status: string; n: string }[];
-      const r = (await db.execute(sql`select status, count(*) as n from task group by status`)) as unknown as { rows: Counts } | Counts;
+      const r = (await db.execute(sql`select status, count(*) as n from task group by status`)) as unknown as
+        | { rows: Counts }
+        | Counts;
       const rows = Array.isArray(r) ? r : r.rows;
       const of = (status: string) => Number(rows.find((x) => x.status === status)?.n ?? 0);
       return { open: of("open"), claimed: of("claimed") };
@@ -79,7 +106,10 @@ export async function measureSqlVsRest(options: { agents?: number; tasks?: numbe
     await sampler;
     result.blocks = Number(to - from);
     for (let b = from + 1n; b <= to; b++) {
-      const block = await rpc<{ transactions: string[] }>(stack.node.url, "eth_getBlockByNumber", [`0x${b.toString(16)}`, false]);
+      const block = await rpc<{ transactions: string[] }>(stack.node.url, "eth_getBlockByNumber", [
+        `0x${b.toString(16)}`,
+        false,
+      ]);
       result.maxClaimsPerBlock = Math.max(result.maxClaimsPerBlock, block.transactions.length);
     }
     return result;

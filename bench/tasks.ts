@@ -25,7 +25,9 @@ const PAYLOAD_200 = `0x${"5a".repeat(200)}` as const;
  * payload would be: an OP-stack chain prices L1 data by its compressed size, so this one pays for
  * all 200 bytes where PAYLOAD_200 compresses to almost nothing.
  */
-const PAYLOAD_200_ENTROPY = `0x${Array.from({ length: 7 }, (_, i) => keccak256(toHex(`payload ${i}`)).slice(2)).join("").slice(0, 400)}` as const;
+const PAYLOAD_200_ENTROPY = `0x${Array.from({ length: 7 }, (_, i) => keccak256(toHex(`payload ${i}`)).slice(2))
+  .join("")
+  .slice(0, 400)}` as const;
 
 export async function measureTaskGas(viem: Viem, helpers: NetworkHelpers): Promise<GasSection> {
   const publicClient = await viem.getPublicClient();
@@ -54,7 +56,9 @@ export async function measureTaskGas(viem: Viem, helpers: NetworkHelpers): Promi
   const a1 = await worker(w1);
   const a2 = await worker(w2);
   const deadline = T0 + 30n * 86_400n;
-  const spec = (overrides: Partial<{ reward: bigint; maxReward: bigint; claimBond: bigint; abandonSlash: bigint }> = {}) => ({
+  const spec = (
+    overrides: Partial<{ reward: bigint; maxReward: bigint; claimBond: bigint; abandonSlash: bigint }> = {},
+  ) => ({
     capability: CAP,
     specURI: "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtq5f",
     specHash: keccak256(toHex("spec")),
@@ -95,7 +99,9 @@ export async function measureTaskGas(viem: Viem, helpers: NetworkHelpers): Promi
     note: `${(claim.gas - CLAIM_FLOOR).toLocaleString("en-US")} above the one-slot floor of ~${CLAIM_FLOOR.toLocaleString("en-US")}`,
   });
   rows.push({ name: "renewLease", ...(await mined((await at.board(w1)).write.renewLease([flat.taskId, 1]))) });
-  const submit = await mined((await at.board(w1)).write.submit([flat.taskId, 1, "ipfs://result", keccak256(toHex("r"))]));
+  const submit = await mined(
+    (await at.board(w1)).write.submit([flat.taskId, 1, "ipfs://result", keccak256(toHex("r"))]),
+  );
   rows.push({ name: "submit", ...submit });
   const accept = await mined(board.write.accept([flat.taskId]));
   rows.push({ name: "accept, by the poster (pays, refunds, writes reputation)", ...accept });
@@ -110,7 +116,9 @@ export async function measureTaskGas(viem: Viem, helpers: NetworkHelpers): Promi
   const plainSpec = { ...spec(), capability: zeroHash, minStake: 0n };
   const plain = await post(plainSpec);
   const plainClaim = await mined((await at.board(w1)).write.claim([plain.taskId, a1]));
-  const plainSubmit = await mined((await at.board(w1)).write.submit([plain.taskId, 1, "ipfs://result", keccak256(toHex("r"))]));
+  const plainSubmit = await mined(
+    (await at.board(w1)).write.submit([plain.taskId, 1, "ipfs://result", keccak256(toHex("r"))]),
+  );
   const plainAccept = await mined(board.write.accept([plain.taskId]));
   rows.push({ name: "task lifecycle, plain task (no capability, no minimum stake): postTask", ...plain.measured });
   rows.push({ name: "task lifecycle, plain task: claim", ...plainClaim });
@@ -125,10 +133,16 @@ export async function measureTaskGas(viem: Viem, helpers: NetworkHelpers): Promi
 
   const rising = await post(spec({ maxReward: 2n * 10n ** 15n }));
   rows.push({ name: "postTask, ETH, rising reward", ...rising.measured });
-  rows.push({ name: "claim, rising reward (reads the reward slot)", ...(await mined((await at.board(w1)).write.claim([rising.taskId, a1]))) });
+  rows.push({
+    name: "claim, rising reward (reads the reward slot)",
+    ...(await mined((await at.board(w1)).write.claim([rising.taskId, a1]))),
+  });
 
   const bonded = await post(spec({ claimBond: 10n ** 14n, abandonSlash: TOKEN }));
-  rows.push({ name: "claim, with an ETH bond", ...(await mined((await at.board(w2)).write.claim([bonded.taskId, a2], { value: 10n ** 14n }))) });
+  rows.push({
+    name: "claim, with an ETH bond",
+    ...(await mined((await at.board(w2)).write.claim([bonded.taskId, a2], { value: 10n ** 14n }))),
+  });
   await helpers.time.increase(3_601n);
   rows.push({ name: "reclaim, bond and stake slashed", ...(await mined(board.write.reclaim([bonded.taskId]))) });
 
@@ -136,17 +150,35 @@ export async function measureTaskGas(viem: Viem, helpers: NetworkHelpers): Promi
   // answered, submits and is rejected).
   const relay = await post(spec());
   await mined((await at.board(w1)).write.claim([relay.taskId, a1]));
-  rows.push({ name: "handoff", ...(await mined((await at.board(w1)).write.handoff([relay.taskId, 1, a2, "ipfs://context"]))) });
+  rows.push({
+    name: "handoff",
+    ...(await mined((await at.board(w1)).write.handoff([relay.taskId, 1, a2, "ipfs://context"]))),
+  });
   rows.push({ name: "acceptHandoff", ...(await mined((await at.board(w2)).write.acceptHandoff([relay.taskId, a2]))) });
-  rows.push({ name: "escalate", ...(await mined((await at.board(w2)).write.escalate([relay.taskId, 2, "ipfs://question"]))) });
-  rows.push({ name: "resolveEscalation, resume", ...(await mined(board.write.resolveEscalation([relay.taskId, "ipfs://answer", true]))) });
+  rows.push({
+    name: "escalate",
+    ...(await mined((await at.board(w2)).write.escalate([relay.taskId, 2, "ipfs://question"]))),
+  });
+  rows.push({
+    name: "resolveEscalation, resume",
+    ...(await mined(board.write.resolveEscalation([relay.taskId, "ipfs://answer", true]))),
+  });
   await mined((await at.board(w2)).write.submit([relay.taskId, 2, "ipfs://result", keccak256(toHex("r"))]));
-  rows.push({ name: "reject, by the poster (reopens, writes reputation)", ...(await mined(board.write.reject([relay.taskId, "ipfs://why"]))) });
+  rows.push({
+    name: "reject, by the poster (reopens, writes reputation)",
+    ...(await mined(board.write.reject([relay.taskId, "ipfs://why"]))),
+  });
 
   // A task that slashes on abandonment: the claim locks the stake, the submission releases it.
   const slashing = await post(spec({ abandonSlash: TOKEN }));
-  rows.push({ name: "claim, abandonSlash (locks stake), no bond", ...(await mined((await at.board(w1)).write.claim([slashing.taskId, a1]))) });
-  rows.push({ name: "submit, releases the stake lock", ...(await mined((await at.board(w1)).write.submit([slashing.taskId, 1, "ipfs://result", keccak256(toHex("r"))]))) });
+  rows.push({
+    name: "claim, abandonSlash (locks stake), no bond",
+    ...(await mined((await at.board(w1)).write.claim([slashing.taskId, a1]))),
+  });
+  rows.push({
+    name: "submit, releases the stake lock",
+    ...(await mined((await at.board(w1)).write.submit([slashing.taskId, 1, "ipfs://result", keccak256(toHex("r"))]))),
+  });
 
   // An escalation nobody answers: after the approver's window anyone reopens the task.
   const unanswered = await post(spec());
@@ -161,23 +193,42 @@ export async function measureTaskGas(viem: Viem, helpers: NetworkHelpers): Promi
   await mined(board.write.createSchedule([template, firstAt, 3_600n, 4], { value: 4n * template.maxReward }));
   const scheduleId = await board.read.scheduleCount();
   await helpers.time.increaseTo(firstAt);
-  rows.push({ name: "claimScheduled (spawn + claim)", ...(await mined((await at.board(w2)).write.claimScheduled([scheduleId, 0, a2]))) });
+  rows.push({
+    name: "claimScheduled (spawn + claim)",
+    ...(await mined((await at.board(w2)).write.claimScheduled([scheduleId, 0, a2]))),
+  });
 
   // Messages, 200-byte payloads, second message on the channel and in the inbox.
   const bus = await at.bus(w1);
   const channel = keccak256(toHex("swarm"));
   await mined(bus.write.post([a1, channel, PAYLOAD_200]));
   rows.push({ name: "post, 200-byte payload", ...(await mined(bus.write.post([a1, channel, PAYLOAD_200]))) });
-  rows.push({ name: "post, 200-byte high-entropy payload", ...(await mined(bus.write.post([a1, channel, PAYLOAD_200_ENTROPY]))) });
+  rows.push({
+    name: "post, 200-byte high-entropy payload",
+    ...(await mined(bus.write.post([a1, channel, PAYLOAD_200_ENTROPY]))),
+  });
   await mined(bus.write.send([a1, a2, PAYLOAD_200]));
   rows.push({ name: "send, 200-byte payload", ...(await mined(bus.write.send([a1, a2, PAYLOAD_200]))) });
   const election = await at.election();
-  await mined(election.write.createGroup([stringToHex("bench-bus", { size: 32 }), { epochDuration: 3_600n, heartbeatTimeout: 600n, minStake: 0n, failoverSlash: 0n }]));
+  await mined(
+    election.write.createGroup([
+      stringToHex("bench-bus", { size: 32 }),
+      { epochDuration: 3_600n, heartbeatTimeout: 600n, minStake: 0n, failoverSlash: 0n },
+    ]),
+  );
   await mined((await at.election(w1)).write.join([await election.read.groupCount(), a1]));
-  const restricted = await (await at.bus()).read.groupChannel([await election.read.groupCount(), stringToHex("orders", { size: 32 })]);
-  await mined((await at.bus()).write.restrictChannel([await election.read.groupCount(), stringToHex("orders", { size: 32 })]));
+  const restricted = await (await at.bus()).read.groupChannel([
+    await election.read.groupCount(),
+    stringToHex("orders", { size: 32 }),
+  ]);
+  await mined(
+    (await at.bus()).write.restrictChannel([await election.read.groupCount(), stringToHex("orders", { size: 32 })]),
+  );
   await mined(bus.write.post([a1, restricted, PAYLOAD_200]));
-  rows.push({ name: "post, 200-byte payload, group channel", ...(await mined(bus.write.post([a1, restricted, PAYLOAD_200]))) });
+  rows.push({
+    name: "post, 200-byte payload, group channel",
+    ...(await mined(bus.write.post([a1, restricted, PAYLOAD_200]))),
+  });
 
   return { title: "Work coordination", rows };
 }

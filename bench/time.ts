@@ -16,11 +16,11 @@ import { join } from "node:path";
 import { createPublicClient, createWalletClient, http, parseEventLogs, zeroAddress, zeroHash } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { ROOT } from "../scripts/lib/processes.ts";
-import { MNEMONIC } from "../scripts/lib/workload.ts";
-import { abis } from "../sdk/src/index.ts";
 import { startReceiver, subscribe } from "../scripts/lib/receiver.ts";
 import { type Stack, startStack } from "../scripts/lib/stack.ts";
 import { rpc, taskPoster } from "../scripts/lib/tasks.ts";
+import { MNEMONIC } from "../scripts/lib/workload.ts";
+import { abis } from "../sdk/src/index.ts";
 
 type Log = (line: string) => void;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -35,7 +35,14 @@ export type TimeBench = { due: ScheduleDue; cli: CliStartup };
 const ROUNDS = 12;
 const INTERVAL_S = 2n;
 
-async function dueLatencies(stack: Stack, indexerUrl: string, receiverUrl: string, received: () => { json: Record<string, unknown>; at: number }[], label: string, log: Log): Promise<DueStat> {
+async function dueLatencies(
+  stack: Stack,
+  indexerUrl: string,
+  receiverUrl: string,
+  received: () => { json: Record<string, unknown>; at: number }[],
+  label: string,
+  log: Log,
+): Promise<DueStat> {
   const transport = http(stack.node.url);
   const publicClient = createPublicClient({ transport });
   const poster = createWalletClient({ account: mnemonicToAccount(MNEMONIC, { addressIndex: 10 }), transport });
@@ -44,21 +51,62 @@ async function dueLatencies(stack: Stack, indexerUrl: string, receiverUrl: strin
   // falls due (the node's clock may run ahead of the wall clock, and creeps when it mines fast).
   const clock = followChainClock(stack.node.url);
   const offset = await clock.offsetMs();
-  const id = await subscribe(indexerUrl, { url: receiverUrl, secret: "bench-schedule-secret", filter: { events: ["schedule.due"] } });
+  const id = await subscribe(indexerUrl, {
+    url: receiverUrl,
+    secret: "bench-schedule-secret",
+    filter: { events: ["schedule.due"] },
+  });
   // Round 0 falls due 4 s from now on the chain's clock.
   const firstAt = BigInt(Math.floor((Date.now() + offset) / 1000)) + 4n;
-  const template = { capability: zeroHash, specURI: `ipfs://bench-${label}`, specHash: zeroHash, rewardToken: zeroAddress, reward: 1n, maxReward: 1n, claimBond: 0n, minStake: 0n, abandonSlash: 0n, leaseDuration: 60n, notBefore: 0n, deadline: 600n, reviewWindow: 60n, approver: zeroAddress } as const;
-  const hash = await poster.writeContract({ chain: null, address: stack.deployment.contracts.TaskBoard!, abi: abis.TaskBoard, functionName: "createSchedule", args: [template, firstAt, INTERVAL_S, ROUNDS], value: BigInt(ROUNDS) });
+  const template = {
+    capability: zeroHash,
+    specURI: `ipfs://bench-${label}`,
+    specHash: zeroHash,
+    rewardToken: zeroAddress,
+    reward: 1n,
+    maxReward: 1n,
+    claimBond: 0n,
+    minStake: 0n,
+    abandonSlash: 0n,
+    leaseDuration: 60n,
+    notBefore: 0n,
+    deadline: 600n,
+    reviewWindow: 60n,
+    approver: zeroAddress,
+  } as const;
+  const hash = await poster.writeContract({
+    chain: null,
+    address: stack.deployment.contracts.TaskBoard!,
+    abi: abis.TaskBoard,
+    functionName: "createSchedule",
+    args: [template, firstAt, INTERVAL_S, ROUNDS],
+    value: BigInt(ROUNDS),
+  });
   const receipt = await publicClient.waitForTransactionReceipt({ hash, pollingInterval: 100 });
-  const scheduleId = parseEventLogs({ abi: abis.TaskBoard, logs: receipt.logs, eventName: "ScheduleCreated" })[0]!.args.scheduleId;
-  const ours = () => received().filter((r) => r.json.subscriptionId === id && (r.json.schedule as { scheduleId: string }).scheduleId === scheduleId.toString());
+  const scheduleId = parseEventLogs({ abi: abis.TaskBoard, logs: receipt.logs, eventName: "ScheduleCreated" })[0]!.args
+    .scheduleId;
+  const ours = () =>
+    received().filter(
+      (r) =>
+        r.json.subscriptionId === id &&
+        (r.json.schedule as { scheduleId: string }).scheduleId === scheduleId.toString(),
+    );
   const until = Number(firstAt + INTERVAL_S * BigInt(ROUNDS)) * 1000 + 30_000;
   while (ours().length < ROUNDS && Date.now() < until) await sleep(200);
   clock.stop();
-  const latencies = ours().map((r) => Math.round(r.at - clock.reached(Number((r.json.schedule as { dueAt: string }).dueAt))));
-  log(`bench: schedule.due (${label}): chain clock ${offset} ms ahead of the wall clock at the start; ${latencies.length}/${ROUNDS} rounds, ms after due: ${latencies.join(", ")}`);
+  const latencies = ours().map((r) =>
+    Math.round(r.at - clock.reached(Number((r.json.schedule as { dueAt: string }).dueAt))),
+  );
+  log(
+    `bench: schedule.due (${label}): chain clock ${offset} ms ahead of the wall clock at the start; ${latencies.length}/${ROUNDS} rounds, ms after due: ${latencies.join(", ")}`,
+  );
   await fetch(`${indexerUrl}/webhooks/${id}`, { method: "DELETE" });
-  return { rounds: latencies.length, medianMs: Math.round(median(latencies)), maxMs: Math.max(...latencies), minMs: Math.min(...latencies) };
+  return {
+    rounds: latencies.length,
+    medianMs: Math.round(median(latencies)),
+    maxMs: Math.max(...latencies),
+    minMs: Math.min(...latencies),
+  };
 }
 
 /**
@@ -75,7 +123,9 @@ function followChainClock(rpcUrl: string) {
     let last: number | undefined;
     while (!stopped) {
       const before = performance.timeOrigin + performance.now();
-      const ts = Number((await rpc<{ timestamp: string }>(rpcUrl, "eth_getBlockByNumber", ["pending", false])).timestamp);
+      const ts = Number(
+        (await rpc<{ timestamp: string }>(rpcUrl, "eth_getBlockByNumber", ["pending", false])).timestamp,
+      );
       const at = (before + performance.timeOrigin + performance.now()) / 2;
       if (last !== undefined && ts > last) {
         ticks.push({ ts, at });
@@ -126,7 +176,10 @@ export async function measureTime({ log }: { log: Log }): Promise<TimeBench> {
     for (let i = 0; i < 20; i++) await post({ specURI: `ipfs://bench-list-${i}` });
     const runs = 10;
     const help = timeCli(["--help"], runs);
-    const list = timeCli(["task", "list", "--json", "--rpc", stack.node.url, "--indexer", indexer.url, "--deployments", stack.dir], runs);
+    const list = timeCli(
+      ["task", "list", "--json", "--rpc", stack.node.url, "--indexer", indexer.url, "--deployments", stack.dir],
+      runs,
+    );
     const tasksListed = (JSON.parse(list.stdout) as { tasks: unknown[] }).tasks.length;
     const run = ({ medianMs, fastestMs }: CliRun): CliRun => ({ medianMs, fastestMs });
     return { due: { automine, interval }, cli: { runs, help: run(help), taskList: run(list), tasksListed } };
@@ -137,7 +190,8 @@ export async function measureTime({ log }: { log: Log }): Promise<TimeBench> {
 }
 
 export function timeTables(r: TimeBench): string {
-  const row = (label: string, s: DueStat) => `| ${label} | ${s.rounds} | ${s.medianMs} ms | ${s.maxMs} ms | ${s.minMs} ms |`;
+  const row = (label: string, s: DueStat) =>
+    `| ${label} | ${s.rounds} | ${s.medianMs} ms | ${s.maxMs} ms | ${s.minMs} ms |`;
   return [
     "**Shared time** (`schedule.due` webhook after a round can be claimed; Hardhat node on 127.0.0.1, Ponder on PGlite; target ≤ 1 s)",
     "",

@@ -8,9 +8,9 @@
  * indexed the previous task's cancellation. Times are ms after eth_sendRawTransaction returned.
  */
 import { createPublicClient, http, webSocket } from "viem";
-import { abis, createIndexerClient, watchOpenTasks, type Context } from "../sdk/src/index.ts";
 import { startReceiver } from "../scripts/lib/receiver.ts";
 import { startStack } from "../scripts/lib/stack.ts";
+import { abis, type Context, createIndexerClient, watchOpenTasks } from "../sdk/src/index.ts";
 import { taskPoster } from "./push.ts";
 
 /** A log line's own time (HH:MM:SS.mmm, local), on this process's performance.now() scale. */

@@ -47,7 +47,10 @@ export async function measureTrustLayerGas(viem: Viem, helpers: NetworkHelpers):
   const [deployer, owner, client, validator, wallet] = await viem.getWalletClients();
   if (!deployer || !owner || !client || !validator || !wallet) throw new Error("need 5 accounts");
 
-  const deployGas = async (name: "IdentityRegistry" | "ReputationRegistry" | "ValidationRegistry", args: readonly unknown[]) => {
+  const deployGas = async (
+    name: "IdentityRegistry" | "ReputationRegistry" | "ValidationRegistry",
+    args: readonly unknown[],
+  ) => {
     const { contract, deploymentTransaction } = await viem.sendDeploymentTransaction(name, args as never);
     return { address: contract.address, measured: await gasOf(publicClient, deploymentTransaction.hash) };
   };
@@ -56,9 +59,15 @@ export async function measureTrustLayerGas(viem: Viem, helpers: NetworkHelpers):
   const validationDeploy = await deployGas("ValidationRegistry", [identityDeploy.address]);
 
   const asOwner = await viem.getContractAt("IdentityRegistry", identityDeploy.address, { client: { wallet: owner } });
-  const reputation = await viem.getContractAt("ReputationRegistry", reputationDeploy.address, { client: { wallet: client } });
-  const asAgent = await viem.getContractAt("ValidationRegistry", validationDeploy.address, { client: { wallet: owner } });
-  const asValidator = await viem.getContractAt("ValidationRegistry", validationDeploy.address, { client: { wallet: validator } });
+  const reputation = await viem.getContractAt("ReputationRegistry", reputationDeploy.address, {
+    client: { wallet: client },
+  });
+  const asAgent = await viem.getContractAt("ValidationRegistry", validationDeploy.address, {
+    client: { wallet: owner },
+  });
+  const asValidator = await viem.getContractAt("ValidationRegistry", validationDeploy.address, {
+    client: { wallet: validator },
+  });
 
   // The owner's first agent warms its balance slot, as in the canonical measurement.
   const registerFirst = await gasOf(publicClient, asOwner.write.register([URI_60]));
@@ -76,7 +85,10 @@ export async function measureTrustLayerGas(viem: Viem, helpers: NetworkHelpers):
   );
   const agentId = 2n;
   const setUri = await gasOf(publicClient, asOwner.write.setAgentURI([agentId, URI_60.replace("ipfs", "ipns")]));
-  const setMetadata = await gasOf(publicClient, asOwner.write.setMetadata([agentId, "model", toHex("a 32-byte model identifier value")]));
+  const setMetadata = await gasOf(
+    publicClient,
+    asOwner.write.setMetadata([agentId, "model", toHex("a 32-byte model identifier value")]),
+  );
 
   const deadline = WALLET_DEADLINE;
   if (BigInt(await helpers.time.latest()) < deadline - 300n) await helpers.time.setNextBlockTimestamp(deadline - 240n);
@@ -91,7 +103,10 @@ export async function measureTrustLayerGas(viem: Viem, helpers: NetworkHelpers):
       deadline,
     }),
   });
-  const setWallet = await gasOf(publicClient, asOwner.write.setAgentWallet([agentId, wallet.account.address, deadline, signature]));
+  const setWallet = await gasOf(
+    publicClient,
+    asOwner.write.setAgentWallet([agentId, wallet.account.address, deadline, signature]),
+  );
 
   const feedback = await gasOf(
     publicClient,
@@ -123,7 +138,8 @@ export async function measureTrustLayerGas(viem: Viem, helpers: NetworkHelpers):
       vsCanonical("setMetadata, new key, 32-byte value", setMetadata, CANONICAL_GAS.setMetadata),
       {
         ...vsCanonical("setAgentWallet, EOA signature", setWallet, CANONICAL_GAS.setAgentWallet),
-        openTarget: "two fresh slots (the wallet and its reverse entry) that the canonical registry does not write; see the README",
+        openTarget:
+          "two fresh slots (the wallet and its reverse entry) that the canonical registry does not write; see the README",
       },
       vsCanonical("giveFeedback, first from a client, two tags", feedback, CANONICAL_GAS.giveFeedback),
       vsCanonical("validationRequest", request, CANONICAL_GAS.validationRequest),

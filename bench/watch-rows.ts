@@ -7,16 +7,18 @@
  */
 import { sql } from "@ponder/client";
 import { parseEventLogs } from "viem";
-import { abis } from "../sdk/src/index.ts";
-import { createIndexerClient } from "../sdk/src/indexer/client.ts";
 import { startStack } from "../scripts/lib/stack.ts";
 import { taskPoster } from "../scripts/lib/tasks.ts";
+import { abis } from "../sdk/src/index.ts";
+import { createIndexerClient } from "../sdk/src/indexer/client.ts";
 
 export type WatchWay = { way: string; samples: number; medianMs: number; p95Ms: number; restRequests: number };
 
 const OPEN = sql`select id from task where status = 'open' order by id limit 100`;
 
-export async function measureWatchRows(options: { watchers?: number; tasks?: number; log?: (line: string) => void } = {}): Promise<WatchWay[]> {
+export async function measureWatchRows(
+  options: { watchers?: number; tasks?: number; log?: (line: string) => void } = {},
+): Promise<WatchWay[]> {
   const log = options.log ?? (() => {});
   const n = options.watchers ?? 50;
   const tasks = options.tasks ?? 20;
@@ -35,14 +37,24 @@ export async function measureWatchRows(options: { watchers?: number; tasks?: num
       const seen: Set<bigint>[] = Array.from({ length: n }, () => new Set());
       const arrivedAt = new Map<string, number>(); // `${watcher}/${taskId}` → ms
       const note = (w: number, ids: bigint[]) => {
-        for (const id of ids) if (!seen[w]!.has(id)) (seen[w]!.add(id), arrivedAt.set(`${w}/${id}`, Date.now()));
+        for (const id of ids) if (!seen[w]!.has(id)) seen[w]!.add(id), arrivedAt.set(`${w}/${id}`, Date.now());
       };
       const stops = Array.from({ length: n }, (_, w) => {
         const client = createIndexerClient(indexer.url);
         return way === "rows in the live query"
-          ? client.live(OPEN, (rows) => note(w, rows.map((r) => BigInt(r.id as string))))
+          ? client.live(OPEN, (rows) =>
+              note(
+                w,
+                rows.map((r) => BigInt(r.id as string)),
+              ),
+            )
           : client.onChange(OPEN, () => {
-              void client.get<{ tasks: { id: string }[] }>("/tasks", { status: "open", limit: 100 }).then((body) => note(w, (body?.tasks ?? []).map((t) => BigInt(t.id))));
+              void client.get<{ tasks: { id: string }[] }>("/tasks", { status: "open", limit: 100 }).then((body) =>
+                note(
+                  w,
+                  (body?.tasks ?? []).map((t) => BigInt(t.id)),
+                ),
+              );
             });
       });
       await new Promise((r) => setTimeout(r, 3_000)); // every stream open
@@ -63,9 +75,12 @@ export async function measureWatchRows(options: { watchers?: number; tasks?: num
       const requests = restRequests;
       for (const stop of stops) stop();
       latencies.sort((a, b) => a - b);
-      const pick = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
+      const pick = (q: number) =>
+        latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
       results.push({ way, samples: latencies.length, medianMs: pick(0.5), p95Ms: pick(0.95), restRequests: requests });
-      log(`watch-rows: ${way}: ${latencies.length} samples, median ${pick(0.5)} ms, p95 ${pick(0.95)} ms, ${requests} REST requests`);
+      log(
+        `watch-rows: ${way}: ${latencies.length} samples, median ${pick(0.5)} ms, p95 ${pick(0.95)} ms, ${requests} REST requests`,
+      );
     }
     return results;
   } finally {

@@ -326,7 +326,8 @@ export const task = onchainTable(
     handoffAttempt: t.integer().notNull(),
     updatedAt: t.bigint().notNull(),
   }),
-  (table) => ({ pk: primaryKey({ columns: [table.chainId, table.id] }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.chainId, table.id] }),
     statusIdx: index().on(table.status, table.capability),
     posterIdx: index().on(table.poster),
     claimantIdx: index().on(table.claimant),
@@ -425,7 +426,8 @@ export const activity = onchainTable(
     timestamp: t.bigint().notNull(),
     txHash: t.hex().notNull(),
   }),
-  (table) => ({ pk: primaryKey({ columns: [table.chainId, table.id] }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.chainId, table.id] }),
     orderIdx: index().on(table.chainId, table.blockNumber, table.logIndex),
     agentIdx: index().on(table.agentId),
     taskIdx: index().on(table.chainId, table.taskId, table.blockNumber, table.logIndex),

@@ -40,7 +40,10 @@ const EXIT_DEEP_REORG = 3;
 
 /** What Ponder prints when the embedded index cannot be resumed, and what it means. */
 const UNUSABLE: [RegExp, string][] = [
-  [/Failed to connect to PGlite database|RuntimeError: (unreachable|memory access out of bounds)|Aborted\(\)/, "PGlite cannot open its files"],
+  [
+    /Failed to connect to PGlite database|RuntimeError: (unreachable|memory access out of bounds)|Aborted\(\)/,
+    "PGlite cannot open its files",
+  ],
   [/violates unique constraint|UniqueConstraintError/, "it holds rows without the checkpoint that covers them"],
   [/previously used by a different Ponder app/, "it was built by a different version of the indexer"],
   [/previously used by a Ponder app with a different minor version/, "it was built by a different version of Ponder"],
@@ -89,7 +92,9 @@ function moveAside(reason: string): void {
   const previous = `${pgliteDir}.previous`;
   rmSync(previous, { recursive: true, force: true });
   if (existsSync(pgliteDir)) renameSync(pgliteDir, previous);
-  say(`the embedded index in ${pgliteDir} cannot be resumed (${reason}); moved it to ${previous} and rebuilding it from the chain`);
+  say(
+    `the embedded index in ${pgliteDir} cannot be resumed (${reason}); moved it to ${previous} and rebuilding it from the chain`,
+  );
 }
 
 /**
@@ -109,7 +114,9 @@ async function releaseDeadLock(): Promise<boolean> {
     return false;
   }
   try {
-    await db.query(`UPDATE "${schema.replace(/"/g, '""')}"."_ponder_meta" SET value = jsonb_set(value, '{is_locked}', to_jsonb(0)) WHERE key = 'app'`);
+    await db.query(
+      `UPDATE "${schema.replace(/"/g, '""')}"."_ponder_meta" SET value = jsonb_set(value, '{is_locked}', to_jsonb(0)) WHERE key = 'app'`,
+    );
   } catch {
     // no metadata yet (killed before Ponder wrote it): nothing to release
   } finally {
@@ -122,7 +129,9 @@ const rebuilt = new Set<string>();
 if (embedded) {
   const last = lastHolder();
   if (typeof last === "number" && last !== process.pid) {
-    say(`another indexer (pid ${last}) is using the embedded database in ${pgliteDir}; stop it first, or set STIGMERGY_PGLITE_DIR to another directory`);
+    say(
+      `another indexer (pid ${last}) is using the embedded database in ${pgliteDir}; stop it first, or set STIGMERGY_PGLITE_DIR to another directory`,
+    );
     process.exit(2);
   }
   mkdirSync(dirname(pgliteDir), { recursive: true });
@@ -159,7 +168,8 @@ if (process.send) {
 
 /** Runs Ponder once; resolves with how it ended and the tail of what it printed. */
 function runPonder(): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }> {
-  const color = process.stdout.isTTY && process.env.NO_COLOR === undefined ? { FORCE_COLOR: process.env.FORCE_COLOR ?? "1" } : {};
+  const color =
+    process.stdout.isTTY && process.env.NO_COLOR === undefined ? { FORCE_COLOR: process.env.FORCE_COLOR ?? "1" } : {};
   child = spawn(process.execPath, [PONDER_BIN, ...args], {
     cwd: INDEXER,
     stdio: ["inherit", "pipe", "pipe", "ipc"],
@@ -179,7 +189,8 @@ function runPonder(): Promise<{ code: number | null; signal: NodeJS.Signals | nu
 /** Why the embedded index cannot be resumed, judging by how Ponder ended (undefined: it can). */
 function unusable(ended: { code: number | null; output: string }): string | undefined {
   if (ended.code === 0 || ended.code === null) return undefined;
-  if (ended.code === EXIT_DEEP_REORG) return "a reorg deeper than the finality window took its blocks off the canonical chain";
+  if (ended.code === EXIT_DEEP_REORG)
+    return "a reorg deeper than the finality window took its blocks off the canonical chain";
   return UNUSABLE.find(([pattern]) => pattern.test(ended.output))?.[1];
 }
 
@@ -187,7 +198,10 @@ for (;;) {
   const ended = await runPonder();
   const reason = embedded && !stopping ? unusable(ended) : undefined;
   if (reason === undefined || rebuilt.has(reason)) {
-    if (reason !== undefined) say(`the rebuilt index failed the same way (${reason}): this is not a leftover of a crash; see Ponder's error above`);
+    if (reason !== undefined)
+      say(
+        `the rebuilt index failed the same way (${reason}): this is not a leftover of a crash; see Ponder's error above`,
+      );
     process.exit(ended.code ?? 128 + (ended.signal ? constants.signals[ended.signal] : 0));
   }
   rebuilt.add(reason);

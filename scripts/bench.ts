@@ -10,19 +10,19 @@
  */
 import { createRequire } from "node:module";
 import { network } from "hardhat";
-import type { GasSection, Measured } from "../bench/gas.ts";
-import { lifecycleCostTable, readOpPrices, withL1Data } from "../bench/op.ts";
-import { setL1FeeScalars } from "./lib/chains.ts";
-import { gasTable, machineLine, toSnapshot, updateReadme, writeSnapshot } from "../bench/report.ts";
-import { measureCoordinationGas } from "../bench/coordination.ts";
 import { contentionTable, measureContention } from "../bench/contention.ts";
-import { measureIndexer } from "../bench/indexer.ts";
-import { measurePush, PUSH_PLOT, pushTable, writePushPlot } from "../bench/push.ts";
-import { measureTaskGas } from "../bench/tasks.ts";
+import { measureCoordinationGas } from "../bench/coordination.ts";
 import { fanoutTable, measureFanout } from "../bench/fanout.ts";
-import { postgresAvailable } from "./lib/postgres.ts";
+import type { GasSection, Measured } from "../bench/gas.ts";
+import { measureIndexer } from "../bench/indexer.ts";
+import { lifecycleCostTable, readOpPrices, withL1Data } from "../bench/op.ts";
+import { measurePush, PUSH_PLOT, pushTable, writePushPlot } from "../bench/push.ts";
+import { gasTable, machineLine, toSnapshot, updateReadme, writeSnapshot } from "../bench/report.ts";
+import { measureTaskGas } from "../bench/tasks.ts";
 import { measureTime, timeTables } from "../bench/time.ts";
 import { measureTrustLayerGas } from "../bench/trust-layer.ts";
+import { setL1FeeScalars } from "./lib/chains.ts";
+import { postgresAvailable } from "./lib/postgres.ts";
 
 const hardhatVersion = (createRequire(import.meta.url)("hardhat/package.json") as { version: string }).version;
 const mode = process.env.STIGMERGY_BENCH;
@@ -35,7 +35,9 @@ if (mode === undefined || mode === "gas") {
   const measureAll = async (chain: string, { viem, networkHelpers }: Awaited<ReturnType<typeof network.create>>) => {
     console.log(`bench (${chain}): measuring trust layer gas…`);
     const trust = await measureTrustLayerGas(viem, networkHelpers);
-    console.log(`bench (${chain}): measuring staking and consensus gas (builds groups of 100, 1,000 and 10,000 members)…`);
+    console.log(
+      `bench (${chain}): measuring staking and consensus gas (builds groups of 100, 1,000 and 10,000 members)…`,
+    );
     const coordination = await measureCoordinationGas(viem, networkHelpers, [100, 1_000, 10_000], log);
     console.log(`bench (${chain}): measuring work coordination gas…`);
     return [trust, coordination, await measureTaskGas(viem, networkHelpers)];
@@ -52,10 +54,15 @@ if (mode === undefined || mode === "gas") {
   const lifecycle = (name: string): Measured => sections.flatMap((s) => s.rows).find((r) => r.name === name)!;
   const costs = lifecycleCostTable(
     [
-      { name: "plain task (no capability, no minimum stake)", measured: lifecycle("task lifecycle, plain task: total, ETH, flat reward, no bond") },
+      {
+        name: "plain task (no capability, no minimum stake)",
+        measured: lifecycle("task lifecycle, plain task: total, ETH, flat reward, no bond"),
+      },
       {
         name: "with capability + stake checks",
-        measured: lifecycle("task lifecycle, capability + stake checks: postTask + claim + submit + accept (the rows above), ETH, flat reward, no bond"),
+        measured: lifecycle(
+          "task lifecycle, capability + stake checks: postTask + claim + submit + accept (the rows above), ETH, flat reward, no bond",
+        ),
       },
     ],
     prices,
@@ -65,7 +72,8 @@ if (mode === undefined || mode === "gas") {
 
   if (merged.mismatches.length > 0) {
     console.log("bench: L2 gas on the op chain differs from the l1 chain's:");
-    for (const m of merged.mismatches) console.log(`  ${m.section} / ${m.name}: l1 ${m.l1}, op ${m.op ?? "not measured"}`);
+    for (const m of merged.mismatches)
+      console.log(`  ${m.section} / ${m.name}: l1 ${m.l1}, op ${m.op ?? "not measured"}`);
     process.exitCode = 1;
   } else {
     console.log("bench: every call's L2 gas on the op chain equals its gas on the l1 chain (within the row's jitter)");
@@ -94,7 +102,9 @@ if (mode === undefined) {
 }
 
 if (mode === undefined || mode === "push") {
-  console.log("\nbench: push (real node + Ponder): mined-to-heard latency per path, then the node's load from 10, 100, 1,000 agents…");
+  console.log(
+    "\nbench: push (real node + Ponder): mined-to-heard latency per path, then the node's load from 10, 100, 1,000 agents…",
+  );
   const result = await measurePush({ log });
   const table = pushTable(result);
   writePushPlot(result.load);
@@ -110,17 +120,22 @@ if (mode === undefined || mode === "time") {
 }
 
 if (mode === undefined || mode === "contention") {
-  console.log("\nbench: contention (real node + Ponder): 50 agents race for 1,000 tasks, claimNext vs lowest id first…");
+  console.log(
+    "\nbench: contention (real node + Ponder): 50 agents race for 1,000 tasks, claimNext vs lowest id first…",
+  );
   const table = contentionTable(await measureContention({ log }));
   console.log(`\n${table}`);
-  if (updateReadme("contention", `${table}\n\n_Measured ${machine}._`)) console.log("bench: updated README.md (contention)");
+  if (updateReadme("contention", `${table}\n\n_Measured ${machine}._`))
+    console.log("bench: updated README.md (contention)");
 }
 
 if (mode === undefined || mode === "fanout") {
   const subscribers = 2_000;
   if (!postgresAvailable()) console.log("\nbench: fan-out skipped: no PostgreSQL 15 (STIGMERGY_PG_BIN)");
   else {
-    console.log(`\nbench: fan-out (node + PostgreSQL cluster: writer, two readers): ${subscribers} live queries, bursts of 40 tasks one every 250 ms, one reader killed…`);
+    console.log(
+      `\nbench: fan-out (node + PostgreSQL cluster: writer, two readers): ${subscribers} live queries, bursts of 40 tasks one every 250 ms, one reader killed…`,
+    );
     const table = fanoutTable(await measureFanout({ subscribers, log }));
     console.log(`\n${table}`);
     if (updateReadme("fanout", `${table}\n\n_Measured ${machine}._`)) console.log("bench: updated README.md (fanout)");

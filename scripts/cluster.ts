@@ -11,10 +11,11 @@
  * `cluster: ready …`; Ponder's own output goes to stderr, each line prefixed with who printed it. A
  * member that dies is reported and not restarted (agents moved to the others); Ctrl-C stops them all.
  */
-import { startCluster } from "./lib/cluster.ts";
-import { type RunningPostgres, postgresAvailable, startPostgres } from "./lib/postgres.ts";
-import { ROOT } from "./lib/processes.ts";
+
 import { join } from "node:path";
+import { startCluster } from "./lib/cluster.ts";
+import { postgresAvailable, type RunningPostgres, startPostgres } from "./lib/postgres.ts";
+import { ROOT } from "./lib/processes.ts";
 
 const say = (line: string) => console.log(`cluster: ${line}`);
 const rpcUrl = process.env.STIGMERGY_RPC_URL ?? "http://127.0.0.1:8545";
@@ -22,7 +23,8 @@ const deploymentsDir = process.env.STIGMERGY_DEPLOYMENTS_DIR ?? join(ROOT, "depl
 const port = Number(process.env.PORT ?? 42069);
 const readerCount = Number(process.env.STIGMERGY_READERS ?? 2);
 const viewsSchema = process.env.STIGMERGY_DB_SCHEMA || "stigmergy";
-if (!Number.isInteger(readerCount) || readerCount < 1) throw new Error(`STIGMERGY_READERS must be a positive integer, not ${process.env.STIGMERGY_READERS}`);
+if (!Number.isInteger(readerCount) || readerCount < 1)
+  throw new Error(`STIGMERGY_READERS must be a positive integer, not ${process.env.STIGMERGY_READERS}`);
 
 let postgres: RunningPostgres | undefined;
 let databaseUrl = process.env.DATABASE_URL;
@@ -65,12 +67,20 @@ const cluster = await startCluster({
   process.exit(1);
 });
 
-say(`writer ${cluster.writer.url} (pid ${cluster.writer.process.pid}, ponder start --schema ${cluster.liveSchema} --views-schema ${viewsSchema})`);
-cluster.readers.forEach((r, i) => say(`reader ${i + 1} ${r.url} (pid ${r.process.pid}, ponder serve --schema ${viewsSchema})`));
-const members = [["writer", cluster.writer] as const, ...cluster.readers.map((r, i) => [`reader ${i + 1}`, r] as const)];
+say(
+  `writer ${cluster.writer.url} (pid ${cluster.writer.process.pid}, ponder start --schema ${cluster.liveSchema} --views-schema ${viewsSchema})`,
+);
+cluster.readers.forEach((r, i) =>
+  say(`reader ${i + 1} ${r.url} (pid ${r.process.pid}, ponder serve --schema ${viewsSchema})`),
+);
+const members = [
+  ["writer", cluster.writer] as const,
+  ...cluster.readers.map((r, i) => [`reader ${i + 1}`, r] as const),
+];
 for (const [who, member] of members) {
   member.process.once("exit", (code, signal) => {
-    if (!stopping) say(`${who} (pid ${member.process.pid}) exited (${signal ?? `code ${code}`}); the others keep serving`);
+    if (!stopping)
+      say(`${who} (pid ${member.process.pid}) exited (${signal ?? `code ${code}`}); the others keep serving`);
   });
 }
 say(`ready: indexerUrl ${JSON.stringify(cluster.readers.map((r) => r.url))}`);

@@ -3,7 +3,7 @@
  * and writes deployments/<chainId>.json (what the indexer and the SDK read).
  */
 import { network } from "hardhat";
-import { deployOptionsFromEnv, deployOnHardhat, writeDeployment } from "./lib/deploy.ts";
+import { deployOnHardhat, deployOptionsFromEnv, writeDeployment } from "./lib/deploy.ts";
 
 const connection = await network.create();
 if (connection.networkConfig.type === "edr-simulated") {

@@ -19,7 +19,15 @@ import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { parseDeployment } from "@stigmergy/contracts";
 import type { LocalChainType } from "./lib/chains.ts";
-import { HARDHAT_BIN, portInUse, type RunningIndexer, type RunningNode, runToEnd, startHardhatNode, startIndexer } from "./lib/processes.ts";
+import {
+  HARDHAT_BIN,
+  portInUse,
+  type RunningIndexer,
+  type RunningNode,
+  runToEnd,
+  startHardhatNode,
+  startIndexer,
+} from "./lib/processes.ts";
 
 type Problem = { code: string; message: string; field?: string; exit: number };
 
@@ -40,14 +48,23 @@ const note = (line: string) => values.quiet || process.stderr.write(`… ${line}
 
 function fail(problem: Problem): never {
   process.stderr.write(`error: ${problem.message}\n`);
-  if (json) process.stdout.write(`${JSON.stringify({ error: { code: problem.code, message: problem.message, ...(problem.field ? { field: problem.field } : {}) } }, null, 2)}\n`);
+  if (json)
+    process.stdout.write(
+      `${JSON.stringify({ error: { code: problem.code, message: problem.message, ...(problem.field ? { field: problem.field } : {}) } }, null, 2)}\n`,
+    );
   process.exit(problem.exit);
 }
 
 const port = (field: string, raw: string | undefined, fallback: number): number => {
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < 1 || n > 65_535) fail({ code: "INVALID_INPUT", field, message: `Invalid ${field}: expected a port number (1 to 65535), got "${raw}".`, exit: 2 });
+  if (!/^\d+$/.test(raw) || n < 1 || n > 65_535)
+    fail({
+      code: "INVALID_INPUT",
+      field,
+      message: `Invalid ${field}: expected a port number (1 to 65535), got "${raw}".`,
+      exit: 2,
+    });
   return n;
 };
 const chainTypeArg = values["chain-type"] ?? "l1";
@@ -58,9 +75,20 @@ if (chainTypeArg !== "l1" && chainTypeArg !== "op") {
 const chainType: LocalChainType = chainTypeArg;
 const rpcPort = port("port", values.port, chainType === "op" ? 8546 : 8545);
 const indexerPort = port("indexer-port", values["indexer-port"], chainType === "op" ? 42070 : 42069);
-if (await portInUse(rpcPort)) fail({ code: "INVALID_INPUT", field: "port", message: `Invalid port: 127.0.0.1:${rpcPort} is already in use (another node?); stop it or pass --port.`, exit: 2 });
+if (await portInUse(rpcPort))
+  fail({
+    code: "INVALID_INPUT",
+    field: "port",
+    message: `Invalid port: 127.0.0.1:${rpcPort} is already in use (another node?); stop it or pass --port.`,
+    exit: 2,
+  });
 if (values.indexer && (await portInUse(indexerPort))) {
-  fail({ code: "INVALID_INPUT", field: "indexer-port", message: `Invalid indexer-port: 127.0.0.1:${indexerPort} is already in use; stop it or pass --indexer-port.`, exit: 2 });
+  fail({
+    code: "INVALID_INPUT",
+    field: "indexer-port",
+    message: `Invalid indexer-port: 127.0.0.1:${indexerPort} is already in use; stop it or pass --indexer-port.`,
+    exit: 2,
+  });
 }
 
 let node: RunningNode | undefined;
@@ -90,11 +118,21 @@ try {
   node = await startHardhatNode(rpcPort, undefined, { chainType });
   node.process.once("exit", died("the hardhat node"));
   note("compiling and deploying the contracts");
-  const env: NodeJS.ProcessEnv = { STIGMERGY_RPC_URL: node.url, ...(values.deployments ? { STIGMERGY_DEPLOYMENTS_DIR: values.deployments } : {}) };
+  const env: NodeJS.ProcessEnv = {
+    STIGMERGY_RPC_URL: node.url,
+    ...(values.deployments ? { STIGMERGY_DEPLOYMENTS_DIR: values.deployments } : {}),
+  };
   const hardhatNetwork = chainType === "op" ? "localhostOp" : "localhost";
-  const deployed = await runToEnd(process.execPath, [HARDHAT_BIN, "run", "scripts/deploy.ts", "--network", hardhatNetwork], env);
+  const deployed = await runToEnd(
+    process.execPath,
+    [HARDHAT_BIN, "run", "scripts/deploy.ts", "--network", hardhatNetwork],
+    env,
+  );
   const written = /-> (.+\.json)\s*$/m.exec(deployed.output);
-  if (deployed.code !== 0 || !written) throw new Error(`the deployment failed (exit code ${deployed.code}):\n${deployed.output.trim().split("\n").slice(-12).join("\n")}`);
+  if (deployed.code !== 0 || !written)
+    throw new Error(
+      `the deployment failed (exit code ${deployed.code}):\n${deployed.output.trim().split("\n").slice(-12).join("\n")}`,
+    );
   const path = written[1]!.trim();
   const deployment = parseDeployment(JSON.parse(readFileSync(path, "utf8")), path);
   let indexerUrl: string | undefined;
@@ -111,11 +149,23 @@ try {
     indexer.process.once("exit", died("the indexer"));
     indexerUrl = indexer.url;
   }
-  const endpoints = { rpcUrl: node.url, chainId: node.chainId, chainType, deployment: path, startBlock: deployment.startBlock, contracts: deployment.contracts, ...(indexerUrl ? { indexerUrl } : {}) };
+  const endpoints = {
+    rpcUrl: node.url,
+    chainId: node.chainId,
+    chainType,
+    deployment: path,
+    startBlock: deployment.startBlock,
+    contracts: deployment.contracts,
+    ...(indexerUrl ? { indexerUrl } : {}),
+  };
   if (json) {
     process.stdout.write(`${JSON.stringify(endpoints, null, 2)}\n`);
   } else {
-    const connect = [`--rpc ${node.url}`, ...(values.deployments ? [`--deployments ${values.deployments}`] : []), ...(indexerUrl ? [`--indexer ${indexerUrl}`] : [])].join(" ");
+    const connect = [
+      `--rpc ${node.url}`,
+      ...(values.deployments ? [`--deployments ${values.deployments}`] : []),
+      ...(indexerUrl ? [`--indexer ${indexerUrl}`] : []),
+    ].join(" ");
     const rows: [string, string][] = [
       ["JSON-RPC", `${node.url} (chain ${node.chainId}, ${chainType === "op" ? "OP stack" : "L1"})`],
       ...(indexerUrl ? ([["indexer", indexerUrl]] as [string, string][]) : []),

@@ -68,7 +68,8 @@ function coverageProblem(output: string): string | undefined {
   }));
   if (rows.length === 0) return "no coverage table in the output";
   const low = rows.filter((r) => r.lines < MIN_LINE_COVERAGE);
-  if (low.length) return `line coverage below ${MIN_LINE_COVERAGE} %: ${low.map((r) => `${r.file} ${r.lines} %`).join(", ")}`;
+  if (low.length)
+    return `line coverage below ${MIN_LINE_COVERAGE} %: ${low.map((r) => `${r.file} ${r.lines} %`).join(", ")}`;
   console.log(`\n✓ line coverage ≥ ${MIN_LINE_COVERAGE} % on all ${rows.length} contract files`);
   return undefined;
 }
@@ -77,10 +78,19 @@ const steps: [string, () => Promise<Outcome>][] = [
   ["build (contracts, ABIs, SDK)", () => check("npm", ["run", "build"])],
   ["type-check (root, sdk, indexer)", () => check("npm", ["run", "typecheck"])],
   ["Solidity lint (solhint; any warning fails)", () => check("npm", ["run", "lint:sol"])],
-  ["Solidity fuzz and invariant tests", () => suite("npx", ["hardhat", "test", "solidity", "--no-compile"], ci ? { HARDHAT_TEST_PROFILE: "ci" } : {})],
+  [
+    "Solidity fuzz and invariant tests",
+    () => suite("npx", ["hardhat", "test", "solidity", "--no-compile"], ci ? { HARDHAT_TEST_PROFILE: "ci" } : {}),
+  ],
   ["contract tests (mocha)", () => suite("npx", ["hardhat", "test", "mocha", "--no-compile"])],
-  ["SDK, CLI and MCP tests (real node and indexer)", () => suite("npx", ["mocha", "--config", "test/sdk/.mocharc.json"])],
-  ["end-to-end tests (real node, separate processes)", () => suite("npx", ["mocha", "--config", "test/e2e/.mocharc.json"])],
+  [
+    "SDK, CLI and MCP tests (real node and indexer)",
+    () => suite("npx", ["mocha", "--config", "test/sdk/.mocharc.json"]),
+  ],
+  [
+    "end-to-end tests (real node, separate processes)",
+    () => suite("npx", ["mocha", "--config", "test/e2e/.mocharc.json"]),
+  ],
   ["coverage gate", () => check("npm", ["run", "coverage"], coverageProblem)],
 ];
 
@@ -91,7 +101,9 @@ for (const [i, [title, step]] of steps.entries()) {
   const outcome = await step();
   total.passed += outcome.passed;
   total.failed += outcome.failed;
-  console.log(`\n── ${title}: ${outcome.passed} passed, ${outcome.failed} failed (running total ${total.passed}/${total.failed}, ${Math.round((Date.now() - started) / 1000)} s)`);
+  console.log(
+    `\n── ${title}: ${outcome.passed} passed, ${outcome.failed} failed (running total ${total.passed}/${total.failed}, ${Math.round((Date.now() - started) / 1000)} s)`,
+  );
   if (i === 0 && outcome.failed > 0) {
     console.error("\nThe build failed; nothing else can run.");
     break;

@@ -57,7 +57,10 @@ export function chainClock(): ChainClock {
  * A chain clock that follows a node by itself: it reads the latest block now and every `syncMs`
  * (a new block moves the clock as it arrives; `sync()` asks at once). `stop()` ends the timer.
  */
-export function followChain(client: PublicClient<Transport, Chain | undefined>, syncMs = 15_000): ChainClock & { sync: () => Promise<void>; stop: () => void } {
+export function followChain(
+  client: PublicClient<Transport, Chain | undefined>,
+  syncMs = 15_000,
+): ChainClock & { sync: () => Promise<void>; stop: () => void } {
   const clock = chainClock();
   const sync = () =>
     client.getBlock({ blockTag: "latest" }).then(

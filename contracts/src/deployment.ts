@@ -67,7 +67,10 @@ export async function loadDeployment(chainId: number, dir = "deployments"): Prom
 export function contractAddress(deployment: Deployment, name: ContractName): Address {
   const address = deployment.contracts[name];
   if (!address) {
-    throw new InvalidDeploymentError(`chain ${deployment.chainId}`, `it has no ${name} (deployed: ${Object.keys(deployment.contracts).join(", ") || "none"})`);
+    throw new InvalidDeploymentError(
+      `chain ${deployment.chainId}`,
+      `it has no ${name} (deployed: ${Object.keys(deployment.contracts).join(", ") || "none"})`,
+    );
   }
   return address;
 }

@@ -28,7 +28,13 @@ export class StigmergyError extends BaseError {
       ...(params.metaMessages ? { metaMessages: params.metaMessages } : {}),
     });
     // A cause that is not an Error (a JSON-RPC error object, say) is kept as it came.
-    if (params.cause !== undefined && !cause) Object.defineProperty(this, "cause", { value: params.cause, enumerable: false, configurable: true, writable: true });
+    if (params.cause !== undefined && !cause)
+      Object.defineProperty(this, "cause", {
+        value: params.cause,
+        enumerable: false,
+        configurable: true,
+        writable: true,
+      });
     this.code = params.code;
   }
 }

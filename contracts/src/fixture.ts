@@ -5,7 +5,17 @@
  * they link to first), then the roles are wired: LeaderElection and TaskBoard may slash,
  * LeaderElection hears every stake change.
  */
-import { type Abi, type Account, type Address, type Chain, type Hex, type PublicClient, type Transport, type WalletClient, zeroAddress } from "viem";
+import {
+  type Abi,
+  type Account,
+  type Address,
+  type Chain,
+  type Hex,
+  type PublicClient,
+  type Transport,
+  type WalletClient,
+  zeroAddress,
+} from "viem";
 import type { Deployment } from "./deployment.js";
 import { abis, type ContractName } from "./generated/abis.js";
 import { bytecodes } from "./generated/bytecode.js";
@@ -34,7 +44,9 @@ export type DeployOptions = {
    * Deploys one contract and resolves with its address and receipt, instead of this package's
    * bytecode: for a Hardhat project whose own build must be used (coverage instruments it).
    */
-  deployContract?: ((name: string, args: readonly unknown[]) => Promise<{ address: Address; blockNumber: bigint; gasUsed: bigint }>) | undefined;
+  deployContract?:
+    | ((name: string, args: readonly unknown[]) => Promise<{ address: Address; blockNumber: bigint; gasUsed: bigint }>)
+    | undefined;
 };
 
 /**
@@ -56,7 +68,8 @@ export async function deployStigmergy(clients: DeployClients, options: DeployOpt
 
   const send = async (hash: Promise<Hex>) => {
     const receipt = await publicClient.waitForTransactionReceipt({ hash: await hash });
-    if (receipt.status !== "success") throw new Error(`deployStigmergy: transaction ${receipt.transactionHash} reverted`);
+    if (receipt.status !== "success")
+      throw new Error(`deployStigmergy: transaction ${receipt.transactionHash} reverted`);
     return receipt;
   };
 
@@ -78,7 +91,9 @@ export async function deployStigmergy(clients: DeployClients, options: DeployOpt
 
   async function deployRaw(name: string, args: readonly unknown[]): Promise<Address> {
     log(`deploying ${name}…`);
-    const { address, blockNumber, gasUsed } = options.deployContract ? await options.deployContract(name, args) : await fromBytecode(name, args);
+    const { address, blockNumber, gasUsed } = options.deployContract
+      ? await options.deployContract(name, args)
+      : await fromBytecode(name, args);
     startBlock ??= Number(blockNumber);
     log(`  ${name.padEnd(20)} ${address}  (block ${blockNumber}, ${gasUsed} gas)`);
     return address;
@@ -87,12 +102,21 @@ export async function deployStigmergy(clients: DeployClients, options: DeployOpt
   async function fromBytecode(name: string, args: readonly unknown[]) {
     const abi = (abis as Record<string, Abi>)[name] ?? [];
     const bytecode = await linked(name);
-    const receipt = await send(walletClient.deployContract({ abi, bytecode, args, account: walletClient.account, chain: walletClient.chain ?? null } as never));
+    const receipt = await send(
+      walletClient.deployContract({
+        abi,
+        bytecode,
+        args,
+        account: walletClient.account,
+        chain: walletClient.chain ?? null,
+      } as never),
+    );
     if (!receipt.contractAddress) throw new Error(`deployStigmergy: ${name} has no address after deployment`);
     return { address: receipt.contractAddress, blockNumber: receipt.blockNumber, gasUsed: receipt.gasUsed };
   }
 
-  const deploy = async (name: ContractName, args: readonly unknown[] = []) => (contracts[name] = await deployRaw(name, args));
+  const deploy = async (name: ContractName, args: readonly unknown[] = []) =>
+    (contracts[name] = await deployRaw(name, args));
 
   const identity = await deploy("IdentityRegistry");
   const reputation = await deploy("ReputationRegistry", [identity]);
@@ -101,16 +125,35 @@ export async function deployStigmergy(clients: DeployClients, options: DeployOpt
   if (options.stakeToken) contracts.StakeToken = options.stakeToken;
   const stakeManager = await deploy("StakeManager", [identity, token, options.unbondingPeriod ?? 86_400n, admin]);
   const treasury = options.treasury ?? admin;
-  const election = await deploy("LeaderElection", [identity, stakeManager, options.randomness ?? zeroAddress, treasury, options.weightUnit ?? 1_000_000_000n]);
+  const election = await deploy("LeaderElection", [
+    identity,
+    stakeManager,
+    options.randomness ?? zeroAddress,
+    treasury,
+    options.weightUnit ?? 1_000_000_000n,
+  ]);
   await deploy("Governance", [identity, election]);
   await deploy("LockManager", [identity]);
   const taskBoard = await deploy("TaskBoard", [identity, stakeManager, reputation, treasury]);
   await deploy("MessageBus", [identity, election]);
 
   log("wiring roles…");
-  const slasher = await publicClient.readContract({ address: stakeManager, abi: abis.StakeManager, functionName: "SLASHER_ROLE" });
+  const slasher = await publicClient.readContract({
+    address: stakeManager,
+    abi: abis.StakeManager,
+    functionName: "SLASHER_ROLE",
+  });
   const write = (functionName: "grantRole" | "setStakeListener", args: readonly unknown[]) =>
-    send(walletClient.writeContract({ address: stakeManager, abi: abis.StakeManager, functionName, args, account: walletClient.account, chain: walletClient.chain ?? null } as never));
+    send(
+      walletClient.writeContract({
+        address: stakeManager,
+        abi: abis.StakeManager,
+        functionName,
+        args,
+        account: walletClient.account,
+        chain: walletClient.chain ?? null,
+      } as never),
+    );
   await write("grantRole", [slasher, election]);
   await write("setStakeListener", [election]);
   await write("grantRole", [slasher, taskBoard]);

@@ -5,8 +5,15 @@
  * from `@stigmergy/contracts/fixture`, `deployStigmergy`, which deploys the whole system from the
  * shipped bytecode (a separate entry: the bytecode is large and only deployments need it).
  */
+
+export { type ChainClock, chainClock, followChain } from "./clock.js";
+export {
+  contractAddress,
+  type Deployment,
+  InvalidDeploymentError,
+  loadDeployment,
+  parseDeployment,
+} from "./deployment.js";
+export { StigmergyError, type StigmergyErrorParameters } from "./errors.js";
 export * from "./generated/abis.js";
 export * from "./generated/enums.js";
-export { type ChainClock, chainClock, followChain } from "./clock.js";
-export { contractAddress, type Deployment, InvalidDeploymentError, loadDeployment, parseDeployment } from "./deployment.js";
-export { StigmergyError, type StigmergyErrorParameters } from "./errors.js";

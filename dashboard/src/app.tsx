@@ -4,7 +4,15 @@
  * the address, kept by every link), or "all chains", every view once per chain, side by side.
  */
 import { useEffect, useMemo, useState } from "preact/hooks";
-import { type ChainInfo, chooseIndexer, connect, indexerUrl, type Live, type LiveState, readChains } from "./data/indexer.ts";
+import {
+  type ChainInfo,
+  chooseIndexer,
+  connect,
+  indexerUrl,
+  type Live,
+  type LiveState,
+  readChains,
+} from "./data/indexer.ts";
 import { duration } from "./format.ts";
 import { href, LiveContext } from "./ui.tsx";
 import { Activity } from "./views/activity.tsx";
@@ -63,7 +71,13 @@ function HealthPill({ state }: { state: LiveState }) {
             ? ["ok", "live"]
             : ["warn", "reconnecting…"];
   return (
-    <span class={`pill p-${level}`} role="status" data-testid="health" data-state={h.state} data-streaming={String(state.streaming)}>
+    <span
+      class={`pill p-${level}`}
+      role="status"
+      data-testid="health"
+      data-state={h.state}
+      data-streaming={String(state.streaming)}
+    >
       <span aria-hidden="true">{level === "ok" ? "●" : level === "warn" ? "◆" : "▲"}</span> {text}
     </span>
   );
@@ -74,8 +88,9 @@ function Banner({ state }: { state: LiveState }) {
   if (h.state === "unreachable") {
     return (
       <div class="banner b-danger" role="alert" data-testid="banner">
-        <strong>The indexer at {state.base} does not answer.</strong> Is it running? (`npm start` or `npm run indexer` starts one; choose another URL
-        above.) {state.snapshot ? "What you see is the last state received." : ""} Retrying by itself.
+        <strong>The indexer at {state.base} does not answer.</strong> Is it running? (`npm start` or `npm run indexer`
+        starts one; choose another URL above.) {state.snapshot ? "What you see is the last state received." : ""}{" "}
+        Retrying by itself.
       </div>
     );
   }
@@ -83,8 +98,10 @@ function Banner({ state }: { state: LiveState }) {
     return (
       <div class="banner b-warn" role="alert" data-testid="banner">
         <strong>The indexer is not ready:</strong> {h.reason}
-        {h.probe.behind !== null && h.probe.behind !== undefined ? ` (indexed block ${h.probe.indexedBlock ?? "—"}, chain head ${h.probe.chainHead ?? "—"})` : ""}. What you see may be
-        behind the chain.
+        {h.probe.behind !== null && h.probe.behind !== undefined
+          ? ` (indexed block ${h.probe.indexedBlock ?? "—"}, chain head ${h.probe.chainHead ?? "—"})`
+          : ""}
+        . What you see may be behind the chain.
       </div>
     );
   }
@@ -118,7 +135,14 @@ function IndexerSetting({ base }: { base: string }) {
     >
       <label>
         Indexer URL{" "}
-        <input type="url" value={value} onInput={(e) => setValue((e.target as HTMLInputElement).value)} placeholder={location.origin} required={false} autoFocus />
+        <input
+          type="url"
+          value={value}
+          onInput={(e) => setValue((e.target as HTMLInputElement).value)}
+          placeholder={location.origin}
+          required={false}
+          autoFocus
+        />
       </label>
       <button type="submit">Use</button>
       <button type="button" onClick={() => chooseIndexer("")} title="Back to the indexer that served this page">
@@ -212,12 +236,23 @@ const chainLabel = (chain: ChainInfo) => `${chain.name} · chain ${chain.id}`;
 
 /** The whole page's health from each chain's: the worst one. */
 function combined(states: LiveState[]): LiveState {
-  const rank = (s: LiveState) => ({ unreachable: 3, "not-ready": 2, connecting: 1, ready: 0 })[s.health.state] + (s.streaming ? 0 : 0.5);
+  const rank = (s: LiveState) =>
+    ({ unreachable: 3, "not-ready": 2, connecting: 1, ready: 0 })[s.health.state] + (s.streaming ? 0 : 0.5);
   return states.reduce((worst, s) => (rank(s) > rank(worst) ? s : worst), states[0]!);
 }
 
 /** The chain switcher: every chain (with its readiness), and all of them side by side. */
-function ChainNav({ connections, states, selected, route }: { connections: Connection[]; states: LiveState[]; selected: ChainInfo | undefined; route: Route }) {
+function ChainNav({
+  connections,
+  states,
+  selected,
+  route,
+}: {
+  connections: Connection[];
+  states: LiveState[];
+  selected: ChainInfo | undefined;
+  route: Route;
+}) {
   const path = (chain?: ChainInfo) => {
     const params = new URLSearchParams(route.params);
     params.delete("chain");
@@ -232,7 +267,12 @@ function ChainNav({ connections, states, selected, route }: { connections: Conne
       {connections.map((c, i) => {
         const ready = states[i]?.health.state === "ready";
         return (
-          <a key={c.chain!.id} href={path(c.chain)} aria-current={selected?.id === c.chain!.id ? "page" : undefined} data-chain-link={String(c.chain!.id)}>
+          <a
+            key={c.chain!.id}
+            href={path(c.chain)}
+            aria-current={selected?.id === c.chain!.id ? "page" : undefined}
+            data-chain-link={String(c.chain!.id)}
+          >
             <span aria-hidden="true" class={ready ? "mark-ok" : "mark-warn"}>
               {ready ? "●" : "◆"}
             </span>{" "}
@@ -246,13 +286,24 @@ function ChainNav({ connections, states, selected, route }: { connections: Conne
 }
 
 /** One chain's column in the "all chains" view: its name, block and readiness, then the view. */
-function ChainColumn({ connection, state, now, route }: { connection: Connection; state: LiveState; now: number; route: Route }) {
+function ChainColumn({
+  connection,
+  state,
+  now,
+  route,
+}: {
+  connection: Connection;
+  state: LiveState;
+  now: number;
+  route: Route;
+}) {
   const chain = connection.chain!;
   const snapshot = state.snapshot;
   return (
     <section class="chain-col" data-chain={String(chain.id)} aria-label={chainLabel(chain)}>
       <h2 class="chain-title">
-        <a href={href(`${route.view}${route.id ? `/${route.id}` : ""}`, chain)}>{chain.name}</a> <span class="muted">chain {chain.id}</span>{" "}
+        <a href={href(`${route.view}${route.id ? `/${route.id}` : ""}`, chain)}>{chain.name}</a>{" "}
+        <span class="muted">chain {chain.id}</span>{" "}
         {snapshot ? (
           <span class="muted small">
             · block <b data-testid="block">{snapshot.block.number.toString()}</b>
@@ -266,7 +317,9 @@ function ChainColumn({ connection, state, now, route }: { connection: Connection
           <View route={route} />
         </LiveContext.Provider>
       ) : (
-        <p class="empty">Reading {chain.name} from {state.base}…</p>
+        <p class="empty">
+          Reading {chain.name} from {state.base}…
+        </p>
       )}
     </section>
   );
@@ -301,7 +354,8 @@ export function App() {
   if (!connections || states.length !== connections.length) return null;
   const several = connections.length > 1;
   const selectedIndex = several ? connections.findIndex((c) => String(c.chain!.id) === route.params.get("chain")) : 0;
-  const one = selectedIndex >= 0 ? { connection: connections[selectedIndex]!, state: states[selectedIndex]! } : undefined;
+  const one =
+    selectedIndex >= 0 ? { connection: connections[selectedIndex]!, state: states[selectedIndex]! } : undefined;
   const state = one ? one.state : combined(states);
   const snapshot = one?.state.snapshot;
   const now = one ? one.connection.live.chainNow() : 0;
@@ -320,13 +374,21 @@ export function App() {
         <span class="meta">
           {snapshot ? (
             <>
-              {chain ? `${chain.name} · ` : ""}chain <b data-testid="chain-id">{snapshot.chainId}</b> · block <b data-testid="block">{snapshot.block.number.toString()}</b>
+              {chain ? `${chain.name} · ` : ""}chain <b data-testid="chain-id">{snapshot.chainId}</b> · block{" "}
+              <b data-testid="block">{snapshot.block.number.toString()}</b>
             </>
           ) : several && !one ? (
             <>{connections.length} chains</>
           ) : null}
-          {state.lastLoadMs !== undefined ? <span title="from the change signal to the new state on screen"> · updated in {Math.round(state.lastLoadMs)} ms</span> : null}
-          {snapshot ? <span> · chain time {new Date(now * 1000).toLocaleTimeString("en-GB", { hour12: false })}</span> : null}
+          {state.lastLoadMs !== undefined ? (
+            <span title="from the change signal to the new state on screen">
+              {" "}
+              · updated in {Math.round(state.lastLoadMs)} ms
+            </span>
+          ) : null}
+          {snapshot ? (
+            <span> · chain time {new Date(now * 1000).toLocaleTimeString("en-GB", { hour12: false })}</span>
+          ) : null}
         </span>
         <span class="where">
           <IndexerSetting base={state.base} />
@@ -365,9 +427,15 @@ export function App() {
         )}
       </main>
       <footer class="foot">
-        Pushed by the indexer's live query ({states.reduce((n, s) => n + s.signals, 0)} changes so far); read over GraphQL and REST. Times are the chain's clock
-        {Number.isFinite(state.clockOffset) && Math.abs(state.clockOffset) > 2 ? ` (${duration(Math.abs(state.clockOffset))} ${state.clockOffset > 0 ? "ahead of" : "behind"} this computer)` : ""}.
-        {several ? ` This indexer follows ${connections.length} chains: ${connections.map((c) => chainLabel(c.chain!)).join(", ")}.` : ""}
+        Pushed by the indexer's live query ({states.reduce((n, s) => n + s.signals, 0)} changes so far); read over
+        GraphQL and REST. Times are the chain's clock
+        {Number.isFinite(state.clockOffset) && Math.abs(state.clockOffset) > 2
+          ? ` (${duration(Math.abs(state.clockOffset))} ${state.clockOffset > 0 ? "ahead of" : "behind"} this computer)`
+          : ""}
+        .
+        {several
+          ? ` This indexer follows ${connections.length} chains: ${connections.map((c) => chainLabel(c.chain!)).join(", ")}.`
+          : ""}
       </footer>
     </>
   );

@@ -8,7 +8,7 @@ export function amount(wei: bigint, digits = 4): string {
   const negative = wei < 0n;
   const v = negative ? -wei : wei;
   const whole = v / 10n ** 18n;
-  let frac = (v % 10n ** 18n).toString().padStart(18, "0").slice(0, digits).replace(/0+$/, "");
+  const frac = (v % 10n ** 18n).toString().padStart(18, "0").slice(0, digits).replace(/0+$/, "");
   if (frac === "" && v !== 0n && whole === 0n) {
     // Too small to show at this precision: say so rather than print 0.
     return `${negative ? "−" : ""}< 0.${"0".repeat(digits - 1)}1`;
@@ -28,7 +28,8 @@ export const eth = (wei: bigint) => `${amount(wei)} ETH`;
 export const stk = (wei: bigint, digits = 2) => `${amount(wei, digits)} STK`;
 
 /** 0x1234…abcd */
-export const short = (hex: string, keep = 4) => (hex.length <= 2 + keep * 2 + 1 ? hex : `${hex.slice(0, 2 + keep)}…${hex.slice(-keep)}`);
+export const short = (hex: string, keep = 4) =>
+  hex.length <= 2 + keep * 2 + 1 ? hex : `${hex.slice(0, 2 + keep)}…${hex.slice(-keep)}`;
 
 /** A duration in seconds as "42 s", "3 min 05 s", "2 h 10 min". */
 export function duration(seconds: number): string {
@@ -46,12 +47,16 @@ export function relative(atSeconds: number, nowSeconds: number): string {
 }
 
 /** A chain timestamp as local clock time. */
-export const clock = (seconds: bigint | number) => new Date(Number(seconds) * 1000).toLocaleTimeString("en-GB", { hour12: false });
+export const clock = (seconds: bigint | number) =>
+  new Date(Number(seconds) * 1000).toLocaleTimeString("en-GB", { hour12: false });
 
 /** bytes32 that is a zero-padded ASCII string ("swarm") as its text, else undefined. */
 export function bytes32Text(hex: Hex | null | undefined): string | undefined {
   if (!hex || hex.length !== 66) return undefined;
-  const bytes = hex.slice(2).match(/../g)!.map((b) => Number.parseInt(b, 16));
+  const bytes = hex
+    .slice(2)
+    .match(/../g)!
+    .map((b) => Number.parseInt(b, 16));
   const end = bytes.indexOf(0);
   const used = end < 0 ? bytes : bytes.slice(0, end);
   if (used.length === 0 || bytes.slice(used.length).some((b) => b !== 0)) return undefined;
@@ -69,4 +74,5 @@ export function payloadText(payload: Hex): string {
   }
 }
 
-export const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
+export const plural = (n: number, one: string, many = `${one}s`) =>
+  `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;

@@ -9,12 +9,24 @@ import { bytes32Text, short } from "./format.ts";
 
 const ZERO = "0x0000000000000000000000000000000000000000";
 
-const keccakHex = (text: string): Hex => `0x${[...keccak_256(new TextEncoder().encode(text))].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+const keccakHex = (text: string): Hex =>
+  `0x${[...keccak_256(new TextEncoder().encode(text))].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
 
 // ---------------------------------------------------------------- names
 
 /** Names the SDK hashes into bytes32 ids (capabilities, channels, lock keys, group names) that the page may meet. */
-const KNOWN_NAMES = ["research", "code", "review", "summarize", "translate", "swarm", "orders", "shared-ledger", "open", "general"];
+const KNOWN_NAMES = [
+  "research",
+  "code",
+  "review",
+  "summarize",
+  "translate",
+  "swarm",
+  "orders",
+  "shared-ledger",
+  "open",
+  "general",
+];
 const hashed = new Map<string, string>();
 export function learnName(name: string) {
   const id = keccakHex(name);
@@ -45,7 +57,11 @@ function registration(uri: string): { name?: string; description?: string; capab
   if (!match) return null;
   try {
     const bytes = Uint8Array.from(atob(match[1]!), (c) => c.charCodeAt(0));
-    return JSON.parse(new TextDecoder().decode(bytes)) as { name?: string; description?: string; capabilities?: string[] };
+    return JSON.parse(new TextDecoder().decode(bytes)) as {
+      name?: string;
+      description?: string;
+      capabilities?: string[];
+    };
   } catch {
     return null;
   }
@@ -59,13 +75,22 @@ export function profile(agent: AgentRow | undefined): Profile | undefined {
     const file = registration(agent.uri);
     for (const cap of file?.capabilities ?? []) if (typeof cap === "string") learnName(cap);
     const fromUri = /^ipfs:\/\/(.+)$/.exec(agent.uri)?.[1];
-    p = file?.name ? { name: file.name, ...(file.description ? { description: file.description } : {}), capabilityNames: [] } : fromUri ? { name: fromUri, capabilityNames: [] } : null;
+    p = file?.name
+      ? { name: file.name, ...(file.description ? { description: file.description } : {}), capabilityNames: [] }
+      : fromUri
+        ? { name: fromUri, capabilityNames: [] }
+        : null;
     profiles.set(agent.uri, p);
   }
-  return { name: p?.name ?? `agent ${agent.id}`, ...(p?.description ? { description: p.description } : {}), capabilityNames: agent.capabilities.map(nameOf) };
+  return {
+    name: p?.name ?? `agent ${agent.id}`,
+    ...(p?.description ? { description: p.description } : {}),
+    capabilityNames: agent.capabilities.map(nameOf),
+  };
 }
 
-export const agentName = (snapshot: Snapshot, id: bigint): string => profile(snapshot.agents.find((a) => a.id === id))?.name ?? `agent ${id}`;
+export const agentName = (snapshot: Snapshot, id: bigint): string =>
+  profile(snapshot.agents.find((a) => a.id === id))?.name ?? `agent ${id}`;
 
 // ---------------------------------------------------------------- tasks
 
@@ -99,7 +124,8 @@ export function leaseLeft(t: TaskRow, now: number): number | undefined {
 }
 
 /** The pending handoff offer of a claimed task (the agent it is offered to), or 0. */
-export const pendingHandoff = (t: TaskRow): bigint => (t.status === "claimed" && t.handoffAttempt === t.attempt ? t.handoffTo : 0n);
+export const pendingHandoff = (t: TaskRow): bigint =>
+  t.status === "claimed" && t.handoffAttempt === t.attempt ? t.handoffTo : 0n;
 
 // ---------------------------------------------------------------- reputation
 
@@ -120,8 +146,16 @@ export function reputation(snapshot: Snapshot, agentId: bigint): Reputation {
   const rows = snapshot.feedback.filter((f) => f.agentId === agentId && !f.revoked);
   const attested = rows.filter((f) => f.client.toLowerCase() === taskBoard && f.tag1 === "task");
   const count = (tag: string) => attested.filter((f) => f.tag2 === tag).length;
-  const score = attested.length ? attested.reduce((s, f) => s + Number(f.value) / 10 ** f.valueDecimals, 0) / attested.length : undefined;
-  return { accepted: count("accepted"), rejected: count("rejected"), abandoned: count("abandoned"), score, others: rows.length - attested.length };
+  const score = attested.length
+    ? attested.reduce((s, f) => s + Number(f.value) / 10 ** f.valueDecimals, 0) / attested.length
+    : undefined;
+  return {
+    accepted: count("accepted"),
+    rejected: count("rejected"),
+    abandoned: count("abandoned"),
+    score,
+    others: rows.length - attested.length,
+  };
 }
 
 // ---------------------------------------------------------------- escrow
@@ -155,7 +189,10 @@ export function indexedBooks(snapshot: Snapshot): { books: IndexedBooks[]; compl
     b.rounds += s.count - s.spawned;
   }
   for (const c of snapshot.credits) at(c.token).credits += c.amount;
-  return { books: [...by.values()].sort((a, b) => a.token.localeCompare(b.token)), complete: snapshot.tasks.length >= snapshot.totals.tasks };
+  return {
+    books: [...by.values()].sort((a, b) => a.token.localeCompare(b.token)),
+    complete: snapshot.tasks.length >= snapshot.totals.tasks,
+  };
 }
 
 // ---------------------------------------------------------------- proposals
@@ -175,14 +212,16 @@ export function tally(p: ProposalRow, votes: VoteRow[]): Tally {
 }
 
 /** Governance's outcome codes beside the winning option's index. */
-export const outcomeText = (outcome: number | null) => (outcome === null ? "—" : outcome === 255 ? "no quorum" : outcome === 254 ? "tie" : `option ${outcome}`);
+export const outcomeText = (outcome: number | null) =>
+  outcome === null ? "—" : outcome === 255 ? "no quorum" : outcome === 254 ? "tie" : `option ${outcome}`;
 
 // ---------------------------------------------------------------- activity
 
 /** One line of plain language for an audit-log row. */
 export function describe(snapshot: Snapshot, row: ActivityRow): string {
   const a = row.args as Record<string, string>;
-  const who = (id: unknown) => (id === undefined || id === null ? "?" : `${agentName(snapshot, BigInt(id as string))} (#${id})`);
+  const who = (id: unknown) =>
+    id === undefined || id === null ? "?" : `${agentName(snapshot, BigInt(id as string))} (#${id})`;
   switch (row.event) {
     case "Registered":
       return `${who(a.agentId)} registered`;
@@ -230,7 +269,10 @@ export function describe(snapshot: Snapshot, row: ActivityRow): string {
       return `${who(a.from)} wrote to ${who(a.to)} (#${a.seq})`;
     case "NewFeedback": {
       const taskBoard = snapshot.deployment?.contracts.TaskBoard?.toLowerCase();
-      const from = String(a.clientAddress ?? "").toLowerCase() === taskBoard ? "the TaskBoard" : short(String(a.clientAddress ?? "?"));
+      const from =
+        String(a.clientAddress ?? "").toLowerCase() === taskBoard
+          ? "the TaskBoard"
+          : short(String(a.clientAddress ?? "?"));
       return `${who(a.agentId)} rated ${a.value} by ${from} (${[a.tag1, a.tag2].filter(Boolean).join(", ")})`;
     }
     case "VoteCast":

@@ -1,5 +1,5 @@
 /** Small shared pieces: the live context, links between views, countdowns, badges. */
-import { createContext, type ComponentChildren } from "preact";
+import { type ComponentChildren, createContext } from "preact";
 import { useContext } from "preact/hooks";
 import type { ChainInfo, Live, LiveState, Snapshot, TaskStatus } from "./data/indexer.ts";
 import { duration } from "./format.ts";
@@ -81,13 +81,31 @@ export const Status = ({ status }: { status: TaskStatus }) => (
  * Seconds left until a deadline as text and a bar: "ok" while more than half is left, "warn" past
  * half, "danger" in the last quarter and past it (so it turns red before the deadline).
  */
-export function Countdown({ left, total, label, testid }: { left: number; total: number; label: string; testid?: string }) {
+export function Countdown({
+  left,
+  total,
+  label,
+  testid,
+}: {
+  left: number;
+  total: number;
+  label: string;
+  testid?: string;
+}) {
   const share = total > 0 ? Math.max(0, Math.min(1, left / total)) : 0;
   const level = left <= 0 ? "over" : share < 0.25 ? "danger" : share < 0.5 ? "warn" : "ok";
   const text = left <= 0 ? `overdue by ${duration(-left)}` : `${duration(left)} left`;
   return (
     <span class={`countdown c-${level}`} data-testid={testid} data-level={level}>
-      <span class="bar" role="meter" aria-label={label} aria-valuemin={0} aria-valuemax={Math.round(total)} aria-valuenow={Math.max(0, Math.round(left))} aria-valuetext={text}>
+      <span
+        class="bar"
+        role="meter"
+        aria-label={label}
+        aria-valuemin={0}
+        aria-valuemax={Math.round(total)}
+        aria-valuenow={Math.max(0, Math.round(left))}
+        aria-valuetext={text}
+      >
         <span class="fill" style={{ width: `${share * 100}%` }} />
       </span>
       <span class="text">
@@ -101,7 +119,17 @@ export function Countdown({ left, total, label, testid }: { left: number; total:
 export const Empty = ({ children }: { children: ComponentChildren }) => <p class="empty">{children}</p>;
 
 /** A section with a heading and an optional note on its right. */
-export const Panel = ({ title, note, children, id }: { title: string; note?: ComponentChildren; children: ComponentChildren; id?: string }) => (
+export const Panel = ({
+  title,
+  note,
+  children,
+  id,
+}: {
+  title: string;
+  note?: ComponentChildren;
+  children: ComponentChildren;
+  id?: string;
+}) => (
   <section class="panel" id={id} aria-labelledby={id ? `${id}-h` : undefined}>
     <header>
       <h2 id={id ? `${id}-h` : undefined}>{title}</h2>

@@ -4,7 +4,10 @@ import { handle } from "./lib/activity.js";
 handle("LockManager:LockAcquired", async ({ event, context, chainId }) => {
   const { key, agentId, fencingToken, expiresAt } = event.args;
   const row = { holder: agentId, fencingToken, expiresAt, updatedAt: event.block.timestamp };
-  await context.db.insert(lock).values({ chainId, key, ...row }).onConflictDoUpdate(row);
+  await context.db
+    .insert(lock)
+    .values({ chainId, key, ...row })
+    .onConflictDoUpdate(row);
   return { agentId };
 });
 

@@ -56,7 +56,15 @@ handle("StakeManager:Slashed", async ({ event, context, chainId }) => {
   const updatedAt = event.block.timestamp;
   await context.db
     .insert(stake)
-    .values({ ...fresh, chainId, agentId: a.agentId, active: a.newStake, unbonding: a.unbonding, slashed: a.amount, updatedAt })
+    .values({
+      ...fresh,
+      chainId,
+      agentId: a.agentId,
+      active: a.newStake,
+      unbonding: a.unbonding,
+      slashed: a.amount,
+      updatedAt,
+    })
     .onConflictDoUpdate((row) => ({
       active: a.newStake,
       unbonding: a.unbonding,

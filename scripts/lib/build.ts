@@ -17,8 +17,8 @@
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { createRequire } from "node:module";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -30,7 +30,11 @@ const TSC = join(ROOT, "node_modules", "typescript", "bin", "tsc");
 /** The dashboard's own Vite (npm may nest it under dashboard/node_modules: the indexer's tooling pins an older one). */
 const VITE = (() => {
   try {
-    return join(dirname(createRequire(join(ROOT, "dashboard", "package.json")).resolve("vite/package.json")), "bin", "vite.js");
+    return join(
+      dirname(createRequire(join(ROOT, "dashboard", "package.json")).resolve("vite/package.json")),
+      "bin",
+      "vite.js",
+    );
   } catch {
     return join(ROOT, "dashboard", "node_modules", "vite", "bin", "vite.js");
   }
@@ -50,7 +54,13 @@ const STEPS: Step[] = [
   {
     name: "contracts",
     what: "compiling the contracts (npm solc 0.8.30)",
-    inputs: ["contracts", "test", "hardhat.config.ts", "node_modules/solc/package.json", "node_modules/hardhat/package.json"],
+    inputs: [
+      "contracts",
+      "test",
+      "hardhat.config.ts",
+      "node_modules/solc/package.json",
+      "node_modules/hardhat/package.json",
+    ],
     outputs: ["artifacts/contracts"],
     command: [HARDHAT, "build"],
   },
@@ -58,7 +68,12 @@ const STEPS: Step[] = [
     name: "abis",
     what: "generating ABIs, bytecode, enums and the SDK's typed errors",
     inputs: ["artifacts/contracts", "scripts/gen-abis.ts"],
-    outputs: ["contracts/src/generated/abis.ts", "contracts/src/generated/bytecode.ts", "contracts/src/generated/enums.ts", "sdk/src/generated/errors.ts"],
+    outputs: [
+      "contracts/src/generated/abis.ts",
+      "contracts/src/generated/bytecode.ts",
+      "contracts/src/generated/enums.ts",
+      "sdk/src/generated/errors.ts",
+    ],
     command: [TSX, "scripts/gen-abis.ts"],
   },
   {
@@ -85,7 +100,14 @@ const STEPS: Step[] = [
   {
     name: "dashboard",
     what: "bundling the dashboard (Vite)",
-    inputs: ["dashboard/src", "dashboard/index.html", "dashboard/vite.config.ts", "dashboard/tsconfig.json", "dashboard/package.json", "package-lock.json"],
+    inputs: [
+      "dashboard/src",
+      "dashboard/index.html",
+      "dashboard/vite.config.ts",
+      "dashboard/tsconfig.json",
+      "dashboard/package.json",
+      "package-lock.json",
+    ],
     outputs: ["dashboard/dist/index.html"],
     command: [VITE, "build", "--config", "dashboard/vite.config.ts"],
   },
@@ -94,7 +116,7 @@ const STEPS: Step[] = [
 /** Only these files count as inputs when a directory is walked (the contracts step: .sol only under test/). */
 const counts = (step: Step, path: string) =>
   step.name === "contracts"
-    ? path.endsWith(".sol") || !path.startsWith("test/") && !path.startsWith("contracts/")
+    ? path.endsWith(".sol") || (!path.startsWith("test/") && !path.startsWith("contracts/"))
     : !path.endsWith(".dbg.json");
 
 function* walk(dir: string): Generator<string> {

@@ -24,7 +24,12 @@ export type ClusterOptions = {
   env?: NodeJS.ProcessEnv;
 };
 
-export type Cluster = { writer: RunningIndexer; readers: RunningIndexer[]; liveSchema: string; stop: () => Promise<void> };
+export type Cluster = {
+  writer: RunningIndexer;
+  readers: RunningIndexer[];
+  liveSchema: string;
+  stop: () => Promise<void>;
+};
 
 /** Starts the writer, waits until it has caught up (the views exist then), then the readers. */
 export async function startCluster(options: ClusterOptions): Promise<Cluster> {

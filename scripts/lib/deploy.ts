@@ -29,13 +29,20 @@ export function deployOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Depl
  * deploys and administers) with @stigmergy/contracts' fixture — the one deployment procedure — but
  * from this project's own build, which `hardhat test --coverage` instruments.
  */
-export async function deployOnHardhat(viem: Viem, log: (line: string) => void = () => {}, options: DeployOptions = {}): Promise<Deployment> {
+export async function deployOnHardhat(
+  viem: Viem,
+  log: (line: string) => void = () => {},
+  options: DeployOptions = {},
+): Promise<Deployment> {
   const [walletClient] = await viem.getWalletClients();
   if (!walletClient) throw new Error("the network has no account to deploy from");
   const publicClient = await viem.getPublicClient();
   const deployContract = async (name: string, args: readonly unknown[]) => {
     // hardhat-viem types constructor arguments per contract; the list here is heterogeneous.
-    const sent = (await viem.sendDeploymentTransaction(name as never, args as never)) as unknown as { contract: { address: Address }; deploymentTransaction: { hash: Hex } };
+    const sent = (await viem.sendDeploymentTransaction(name as never, args as never)) as unknown as {
+      contract: { address: Address };
+      deploymentTransaction: { hash: Hex };
+    };
     const { contract, deploymentTransaction } = sent;
     const receipt = await publicClient.waitForTransactionReceipt({ hash: deploymentTransaction.hash });
     return { address: contract.address, blockNumber: receipt.blockNumber, gasUsed: receipt.gasUsed };

@@ -4,9 +4,9 @@
  * several chains: the oracle compares the rows of one chain (the deployment's) with that chain.
  */
 import { createClient, eq } from "@ponder/client";
-import { type Address, createPublicClient, getAddress, http, zeroAddress, stringify } from "viem";
-import * as schema from "../../indexer/ponder.schema.ts";
 import { taskStatusNames } from "@stigmergy/contracts";
+import { type Address, createPublicClient, getAddress, http, stringify, zeroAddress } from "viem";
+import * as schema from "../../indexer/ponder.schema.ts";
 import { abis, type Deployment } from "../../sdk/src/index.ts";
 
 export const indexerClient = (indexerUrl: string) => createClient(`${indexerUrl}/sql`, { schema });
@@ -20,7 +20,12 @@ export async function checkConsistency(indexerUrl: string, rpcUrl: string, deplo
   const chain = createPublicClient({ transport: http(rpcUrl) });
   const c = deployment.contracts;
   const read = <T>(address: Address, abi: readonly unknown[], functionName: string, args: readonly unknown[] = []) =>
-    chain.readContract({ address, abi: abi as never, functionName: functionName as never, args: args as never }) as Promise<T>;
+    chain.readContract({
+      address,
+      abi: abi as never,
+      functionName: functionName as never,
+      args: args as never,
+    }) as Promise<T>;
   const problems: string[] = [];
   const expect = (what: string, indexed: unknown, onChain: unknown) => {
     const a = stringify(indexed);
@@ -39,67 +44,152 @@ export async function checkConsistency(indexerUrl: string, rpcUrl: string, deplo
 
   // Agents: every registered id, owner, URI, wallet, capabilities.
   const agents = await rows(schema.agent);
-  expect("agent count", agents.length, Number(await read<bigint>(c.IdentityRegistry!, abis.IdentityRegistry, "lastAgentId")));
+  expect(
+    "agent count",
+    agents.length,
+    Number(await read<bigint>(c.IdentityRegistry!, abis.IdentityRegistry, "lastAgentId")),
+  );
   for (const a of agents) {
-    expect(`agent ${a.id} owner`, a.owner, lower(await read<Address>(c.IdentityRegistry!, abis.IdentityRegistry, "ownerOf", [a.id])));
-    expect(`agent ${a.id} uri`, a.uri, await read<string>(c.IdentityRegistry!, abis.IdentityRegistry, "tokenURI", [a.id]));
+    expect(
+      `agent ${a.id} owner`,
+      a.owner,
+      lower(await read<Address>(c.IdentityRegistry!, abis.IdentityRegistry, "ownerOf", [a.id])),
+    );
+    expect(
+      `agent ${a.id} uri`,
+      a.uri,
+      await read<string>(c.IdentityRegistry!, abis.IdentityRegistry, "tokenURI", [a.id]),
+    );
     const wallet = await read<Address>(c.IdentityRegistry!, abis.IdentityRegistry, "getAgentWallet", [a.id]);
     expect(`agent ${a.id} wallet`, a.wallet, wallet === zeroAddress ? null : lower(wallet));
-    expect(`agent ${a.id} capabilities`, a.capabilities, await read<string[]>(c.IdentityRegistry!, abis.IdentityRegistry, "capabilitiesOf", [a.id]));
+    expect(
+      `agent ${a.id} capabilities`,
+      a.capabilities,
+      await read<string[]>(c.IdentityRegistry!, abis.IdentityRegistry, "capabilitiesOf", [a.id]),
+    );
   }
   for (const m of await rows(schema.agentMetadata)) {
-    expect(`metadata ${m.agentId}/${m.key}`, m.value, await read<string>(c.IdentityRegistry!, abis.IdentityRegistry, "getMetadata", [m.agentId, m.key]));
+    expect(
+      `metadata ${m.agentId}/${m.key}`,
+      m.value,
+      await read<string>(c.IdentityRegistry!, abis.IdentityRegistry, "getMetadata", [m.agentId, m.key]),
+    );
   }
 
   // Reputation and validation.
   for (const f of await rows(schema.feedback)) {
-    const [value, decimals, tag1, tag2, revoked] = await read<[bigint, number, string, string, boolean]>(c.ReputationRegistry!, abis.ReputationRegistry, "readFeedback", [f.agentId, f.client, f.feedbackIndex]);
-    expect(`feedback ${f.agentId}/${f.client}/${f.feedbackIndex}`, [f.value, f.valueDecimals, f.tag1, f.tag2, f.revoked], [value, decimals, tag1, tag2, revoked]);
+    const [value, decimals, tag1, tag2, revoked] = await read<[bigint, number, string, string, boolean]>(
+      c.ReputationRegistry!,
+      abis.ReputationRegistry,
+      "readFeedback",
+      [f.agentId, f.client, f.feedbackIndex],
+    );
+    expect(
+      `feedback ${f.agentId}/${f.client}/${f.feedbackIndex}`,
+      [f.value, f.valueDecimals, f.tag1, f.tag2, f.revoked],
+      [value, decimals, tag1, tag2, revoked],
+    );
   }
   for (const v of await rows(schema.validation)) {
-    const [validator, agentId, response, responseHash, tag, lastUpdate] = await read<[Address, bigint, number, string, string, bigint]>(c.ValidationRegistry!, abis.ValidationRegistry, "getValidationStatus", [v.requestHash]);
-    expect(`validation ${v.requestHash}`, [v.validator, v.agentId, v.response ?? 0, v.responseHash ?? `0x${"0".repeat(64)}`, v.tag ?? "", v.lastUpdate], [lower(validator), agentId, response, responseHash, tag, lastUpdate]);
+    const [validator, agentId, response, responseHash, tag, lastUpdate] = await read<
+      [Address, bigint, number, string, string, bigint]
+    >(c.ValidationRegistry!, abis.ValidationRegistry, "getValidationStatus", [v.requestHash]);
+    expect(
+      `validation ${v.requestHash}`,
+      [v.validator, v.agentId, v.response ?? 0, v.responseHash ?? `0x${"0".repeat(64)}`, v.tag ?? "", v.lastUpdate],
+      [lower(validator), agentId, response, responseHash, tag, lastUpdate],
+    );
   }
 
   // Stake.
   for (const s of await rows(schema.stake)) {
-    expect(`stake ${s.agentId} active`, s.active, await read<bigint>(c.StakeManager!, abis.StakeManager, "stakeOf", [s.agentId]));
-    const [unbonding, releaseAt] = await read<[bigint, bigint]>(c.StakeManager!, abis.StakeManager, "unbondingOf", [s.agentId]);
+    expect(
+      `stake ${s.agentId} active`,
+      s.active,
+      await read<bigint>(c.StakeManager!, abis.StakeManager, "stakeOf", [s.agentId]),
+    );
+    const [unbonding, releaseAt] = await read<[bigint, bigint]>(c.StakeManager!, abis.StakeManager, "unbondingOf", [
+      s.agentId,
+    ]);
     expect(`stake ${s.agentId} unbonding`, [s.unbonding, s.releaseAt], [unbonding, unbonding === 0n ? 0n : releaseAt]);
-    expect(`stake ${s.agentId} locked`, s.locked, await read<bigint>(c.StakeManager!, abis.StakeManager, "lockedOf", [s.agentId]));
+    expect(
+      `stake ${s.agentId} locked`,
+      s.locked,
+      await read<bigint>(c.StakeManager!, abis.StakeManager, "lockedOf", [s.agentId]),
+    );
   }
 
   // Groups, members (weights), leaders.
   const members = await rows(schema.groupMember);
   for (const g of await rows(schema.group)) {
-    const [leader, term, epoch, lastHeartbeat] = await read<[bigint, bigint, bigint, bigint]>(c.LeaderElection!, abis.LeaderElection, "currentLeader", [g.id]);
+    const [leader, term, epoch, lastHeartbeat] = await read<[bigint, bigint, bigint, bigint]>(
+      c.LeaderElection!,
+      abis.LeaderElection,
+      "currentLeader",
+      [g.id],
+    );
     expect(`group ${g.id} leader`, [g.leader, g.term, g.epoch, g.lastHeartbeat], [leader, term, epoch, lastHeartbeat]);
-    const [drawBlock, drawEpoch, drawTerm] = await read<[bigint, bigint, bigint, bigint]>(c.LeaderElection!, abis.LeaderElection, "pendingDraw", [g.id]);
+    const [drawBlock, drawEpoch, drawTerm] = await read<[bigint, bigint, bigint, bigint]>(
+      c.LeaderElection!,
+      abis.LeaderElection,
+      "pendingDraw",
+      [g.id],
+    );
     expect(`group ${g.id} pending draw`, [g.drawBlock, g.drawEpoch, g.drawTerm], [drawBlock, drawEpoch, drawTerm]);
     const mine = members.filter((m) => m.groupId === g.id);
     expect(`group ${g.id} members`, mine.length, g.memberCount);
-    expect(`group ${g.id} total weight`, mine.reduce((s, m) => s + m.weight, 0n), await read<bigint>(c.LeaderElection!, abis.LeaderElection, "totalWeight", [g.id]));
+    expect(
+      `group ${g.id} total weight`,
+      mine.reduce((s, m) => s + m.weight, 0n),
+      await read<bigint>(c.LeaderElection!, abis.LeaderElection, "totalWeight", [g.id]),
+    );
     for (const m of mine) {
-      expect(`group ${g.id} member ${m.agentId}`, [true, m.weight], [
-        await read<boolean>(c.LeaderElection!, abis.LeaderElection, "isMember", [g.id, m.agentId]),
-        await read<bigint>(c.LeaderElection!, abis.LeaderElection, "weightOf", [g.id, m.agentId]),
-      ]);
+      expect(
+        `group ${g.id} member ${m.agentId}`,
+        [true, m.weight],
+        [
+          await read<boolean>(c.LeaderElection!, abis.LeaderElection, "isMember", [g.id, m.agentId]),
+          await read<bigint>(c.LeaderElection!, abis.LeaderElection, "weightOf", [g.id, m.agentId]),
+        ],
+      );
     }
   }
 
   // Governance.
   for (const p of await rows(schema.proposal)) {
-    const onChain = await read<{ totalVotes: bigint; finalized: boolean; outcome: number; quorumVotes: bigint }>(c.Governance!, abis.Governance, "getProposal", [p.id]);
-    expect(`proposal ${p.id}`, [p.totalVotes, p.finalized, p.finalized ? p.outcome : 0, p.quorumVotes], [onChain.totalVotes, onChain.finalized, onChain.outcome, onChain.quorumVotes]);
+    const onChain = await read<{ totalVotes: bigint; finalized: boolean; outcome: number; quorumVotes: bigint }>(
+      c.Governance!,
+      abis.Governance,
+      "getProposal",
+      [p.id],
+    );
+    expect(
+      `proposal ${p.id}`,
+      [p.totalVotes, p.finalized, p.finalized ? p.outcome : 0, p.quorumVotes],
+      [onChain.totalVotes, onChain.finalized, onChain.outcome, onChain.quorumVotes],
+    );
   }
   for (const v of await rows(schema.vote)) {
-    expect(`vote ${v.proposalId}/${v.agentId}`, true, await read<boolean>(c.Governance!, abis.Governance, "hasVoted", [v.proposalId, v.agentId]));
+    expect(
+      `vote ${v.proposalId}/${v.agentId}`,
+      true,
+      await read<boolean>(c.Governance!, abis.Governance, "hasVoted", [v.proposalId, v.agentId]),
+    );
   }
 
   // Locks.
   for (const l of await rows(schema.lock)) {
-    const [holder, token, expiresAt] = await read<[bigint, bigint, bigint]>(c.LockManager!, abis.LockManager, "holderOf", [l.key]);
-    expect(`lock ${l.key}`, [now < l.expiresAt ? l.holder : 0n, l.fencingToken, l.expiresAt], [holder, token, expiresAt]);
+    const [holder, token, expiresAt] = await read<[bigint, bigint, bigint]>(
+      c.LockManager!,
+      abis.LockManager,
+      "holderOf",
+      [l.key],
+    );
+    expect(
+      `lock ${l.key}`,
+      [now < l.expiresAt ? l.holder : 0n, l.fencingToken, l.expiresAt],
+      [holder, token, expiresAt],
+    );
   }
 
   // Tasks: every field of getTask, the timer by status, the pending handoff.
@@ -107,42 +197,112 @@ export async function checkConsistency(indexerUrl: string, rpcUrl: string, deplo
   expect("task count", tasks.length, Number(await read<bigint>(c.TaskBoard!, abis.TaskBoard, "taskCount")));
   for (const t of tasks) {
     const v = await read<Record<string, unknown>>(c.TaskBoard!, abis.TaskBoard, "getTask", [t.id]);
-    const timer = t.status === "claimed" ? t.leaseExpiry : t.status === "escalated" ? t.leaseRemaining : t.status === "submitted" ? t.reviewDeadline : 0n;
-    const indexed = [t.status, t.attempt, t.claimant, timer, t.lockedReward, t.poster, t.rewardToken, t.reward, t.maxReward, t.claimBond, t.minStake, t.postedAt, t.notBefore, t.deadline];
-    const onChain = [STATUS[v.status as number], v.attempt, v.claimant, v.status === 5 || v.status === 6 || v.status === 7 ? 0n : v.timer, v.lockedReward, lower(v.poster as string), lower(v.rewardToken as string), v.reward, v.maxReward, v.claimBond, v.minStake, v.postedAt, v.notBefore, v.deadline];
+    const timer =
+      t.status === "claimed"
+        ? t.leaseExpiry
+        : t.status === "escalated"
+          ? t.leaseRemaining
+          : t.status === "submitted"
+            ? t.reviewDeadline
+            : 0n;
+    const indexed = [
+      t.status,
+      t.attempt,
+      t.claimant,
+      timer,
+      t.lockedReward,
+      t.poster,
+      t.rewardToken,
+      t.reward,
+      t.maxReward,
+      t.claimBond,
+      t.minStake,
+      t.postedAt,
+      t.notBefore,
+      t.deadline,
+    ];
+    const onChain = [
+      STATUS[v.status as number],
+      v.attempt,
+      v.claimant,
+      v.status === 5 || v.status === 6 || v.status === 7 ? 0n : v.timer,
+      v.lockedReward,
+      lower(v.poster as string),
+      lower(v.rewardToken as string),
+      v.reward,
+      v.maxReward,
+      v.claimBond,
+      v.minStake,
+      v.postedAt,
+      v.notBefore,
+      v.deadline,
+    ];
     // Settled tasks keep whatever timer they had on chain; the indexer does not track it.
     if (v.status === 5 || v.status === 6 || v.status === 7) indexed[3] = 0n;
     expect(`task ${t.id}`, indexed, onChain);
     const pending = t.status === "claimed" && t.handoffAttempt === t.attempt ? t.handoffTo : 0n;
-    expect(`task ${t.id} pending handoff`, pending, await read<bigint>(c.TaskBoard!, abis.TaskBoard, "pendingHandoff", [t.id]));
-    expect(`task ${t.id} escalation deadline`, t.status === "escalated" ? t.answerBy : 0n, await read<bigint>(c.TaskBoard!, abis.TaskBoard, "escalationDeadline", [t.id]));
+    expect(
+      `task ${t.id} pending handoff`,
+      pending,
+      await read<bigint>(c.TaskBoard!, abis.TaskBoard, "pendingHandoff", [t.id]),
+    );
+    expect(
+      `task ${t.id} escalation deadline`,
+      t.status === "escalated" ? t.answerBy : 0n,
+      await read<bigint>(c.TaskBoard!, abis.TaskBoard, "escalationDeadline", [t.id]),
+    );
   }
   for (const s of await rows(schema.schedule)) {
-    const v = await read<{ spawned: number; cancelled: boolean; count: number }>(c.TaskBoard!, abis.TaskBoard, "getSchedule", [s.id]);
+    const v = await read<{ spawned: number; cancelled: boolean; count: number }>(
+      c.TaskBoard!,
+      abis.TaskBoard,
+      "getSchedule",
+      [s.id],
+    );
     expect(`schedule ${s.id}`, [s.spawned, s.cancelled, s.count], [v.spawned, v.cancelled, v.count]);
   }
   for (const r of await rows(schema.scheduleRound)) {
-    expect(`schedule ${r.scheduleId} round ${r.round}`, r.taskId, await read<bigint>(c.TaskBoard!, abis.TaskBoard, "roundTask", [r.scheduleId, r.round]));
+    expect(
+      `schedule ${r.scheduleId} round ${r.round}`,
+      r.taskId,
+      await read<bigint>(c.TaskBoard!, abis.TaskBoard, "roundTask", [r.scheduleId, r.round]),
+    );
   }
   for (const cr of await rows(schema.credit)) {
-    expect(`credit ${cr.account}/${cr.token}`, cr.amount, await read<bigint>(c.TaskBoard!, abis.TaskBoard, "creditOf", [getAddress(cr.account), getAddress(cr.token)]));
+    expect(
+      `credit ${cr.account}/${cr.token}`,
+      cr.amount,
+      await read<bigint>(c.TaskBoard!, abis.TaskBoard, "creditOf", [getAddress(cr.account), getAddress(cr.token)]),
+    );
   }
 
   // Messages: channel and inbox counters.
   for (const ch of await rows(schema.channel)) {
-    expect(`channel ${ch.id}`, [ch.seq, ch.groupId], [
-      await read<bigint>(c.MessageBus!, abis.MessageBus, "channelSeq", [ch.id]),
-      await read<bigint>(c.MessageBus!, abis.MessageBus, "channelGroup", [ch.id]),
-    ]);
+    expect(
+      `channel ${ch.id}`,
+      [ch.seq, ch.groupId],
+      [
+        await read<bigint>(c.MessageBus!, abis.MessageBus, "channelSeq", [ch.id]),
+        await read<bigint>(c.MessageBus!, abis.MessageBus, "channelGroup", [ch.id]),
+      ],
+    );
   }
   const direct = (await rows(schema.message)).filter((m) => m.kind === "direct");
   for (const agentId of new Set(direct.map((m) => m.toAgentId!))) {
     const inbox = direct.filter((m) => m.toAgentId === agentId).map((m) => m.seq);
-    expect(`inbox ${agentId}`, inbox.length === 0 ? 0n : inbox.reduce((a, b) => (a > b ? a : b)), await read<bigint>(c.MessageBus!, abis.MessageBus, "inboxSeq", [agentId]));
+    expect(
+      `inbox ${agentId}`,
+      inbox.length === 0 ? 0n : inbox.reduce((a, b) => (a > b ? a : b)),
+      await read<bigint>(c.MessageBus!, abis.MessageBus, "inboxSeq", [agentId]),
+    );
   }
 
   // The audit log has one row per log the contracts emitted.
-  const logs = await chain.getLogs({ address: Object.values(c).filter((a) => a !== c.StakeToken) as Address[], fromBlock: BigInt(deployment.startBlock), toBlock: block.number });
+  const logs = await chain.getLogs({
+    address: Object.values(c).filter((a) => a !== c.StakeToken) as Address[],
+    fromBlock: BigInt(deployment.startBlock),
+    toBlock: block.number,
+  });
   // A log mined after `block` (a transaction still in flight) may be indexed by now: not counted.
   const activity = (await rows(schema.activity)).filter((a) => a.blockNumber <= block.number);
   expect("activity rows = contract logs", activity.length, logs.length);
@@ -152,7 +312,9 @@ export async function checkConsistency(indexerUrl: string, rpcUrl: string, deplo
 /** Every row of every table, sorted, as comparable JSON (to compare two indexers). */
 export async function dumpTables(indexerUrl: string): Promise<Record<string, string>> {
   const client = indexerClient(indexerUrl);
-  const tables = Object.entries(schema).filter(([, v]) => typeof v === "object" && v !== null && Symbol.for("ponder:onchain") in (v as object));
+  const tables = Object.entries(schema).filter(
+    ([, v]) => typeof v === "object" && v !== null && Symbol.for("ponder:onchain") in (v as object),
+  );
   const out: Record<string, string> = {};
   for (const [name, table] of tables) {
     const rows = await client.db.select().from(table as typeof schema.agent);
@@ -166,7 +328,12 @@ export async function dumpTables(indexerUrl: string): Promise<Record<string, str
  * Resolves once the indexer has processed the node's current head block, or block `target` (on the
  * node's chain, when the indexer follows several).
  */
-export async function waitForIndexer(indexerUrl: string, rpcUrl: string, timeoutMs = 180_000, target?: number): Promise<void> {
+export async function waitForIndexer(
+  indexerUrl: string,
+  rpcUrl: string,
+  timeoutMs = 180_000,
+  target?: number,
+): Promise<void> {
   const chain = createPublicClient({ transport: http(rpcUrl) });
   const [head, chainId] = await Promise.all([target ?? chain.getBlockNumber().then(Number), chain.getChainId()]);
   const started = Date.now();
@@ -192,7 +359,8 @@ export async function waitForMined(rpcUrl: string, timeoutMs = 30_000): Promise<
   const chain = createPublicClient({ transport: http(rpcUrl) });
   const started = Date.now();
   while ((await chain.getBlockTransactionCount({ blockTag: "pending" })) > 0) {
-    if (Date.now() - started > timeoutMs) throw new Error(`the node at ${rpcUrl} still has transactions pending after ${timeoutMs / 1000} s`);
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`the node at ${rpcUrl} still has transactions pending after ${timeoutMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }

@@ -22,7 +22,9 @@ export async function startPostgres(): Promise<RunningPostgres> {
   const dir = mkdtempSync("/tmp/stigmergy-pg-");
   const asRoot = userInfo().uid === 0;
   const run = (bin: string, args: string[]) => {
-    const [cmd, argv] = asRoot ? ["runuser", ["-u", "postgres", "--", join(BIN, bin), ...args]] : [join(BIN, bin), args];
+    const [cmd, argv] = asRoot
+      ? ["runuser", ["-u", "postgres", "--", join(BIN, bin), ...args]]
+      : [join(BIN, bin), args];
     const result = spawnSync(cmd, argv, { encoding: "utf8" });
     if (result.status !== 0) throw new Error(`${bin} failed (${result.status}): ${result.stderr || result.stdout}`);
   };
@@ -34,7 +36,16 @@ export async function startPostgres(): Promise<RunningPostgres> {
   chmodSync(dir, 0o700);
   const data = join(dir, "data");
   run("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
-  run("pg_ctl", ["-D", data, "-l", join(dir, "log"), "-w", "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, "start"]);
+  run("pg_ctl", [
+    "-D",
+    data,
+    "-l",
+    join(dir, "log"),
+    "-w",
+    "-o",
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+    "start",
+  ]);
   return {
     url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
     port,

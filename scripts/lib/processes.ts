@@ -36,7 +36,11 @@ export function freePort(): Promise<number> {
 }
 
 /** Polls `eth_chainId` until the node answers; rejects after `timeoutMs`. */
-export async function waitForRpc(url: string, timeoutMs = 60_000, onWait?: (elapsedMs: number) => void): Promise<number> {
+export async function waitForRpc(
+  url: string,
+  timeoutMs = 60_000,
+  onWait?: (elapsedMs: number) => void,
+): Promise<number> {
   const client = createPublicClient({ transport: http(url, { retryCount: 0, timeout: 2_000 }) });
   const started = Date.now();
   for (let attempt = 0; ; attempt++) {
@@ -85,9 +89,23 @@ export async function startHardhatNode(
   const chainType = options.chainType ?? "l1";
   const chainArgs =
     chainType === "op" || options.chainId !== undefined
-      ? [...(chainType === "op" ? ["--chain-type", "op"] : []), "--chain-id", String(options.chainId ?? LOCAL_CHAIN_IDS[chainType])]
+      ? [
+          ...(chainType === "op" ? ["--chain-type", "op"] : []),
+          "--chain-id",
+          String(options.chainId ?? LOCAL_CHAIN_IDS[chainType]),
+        ]
       : [];
-  const args = ["--import", EXIT_WITH_PARENT, HARDHAT_BIN, "node", "--hostname", "127.0.0.1", "--port", String(port), ...chainArgs];
+  const args = [
+    "--import",
+    EXIT_WITH_PARENT,
+    HARDHAT_BIN,
+    "node",
+    "--hostname",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    ...chainArgs,
+  ];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "pipe", "ipc"],

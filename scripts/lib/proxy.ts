@@ -28,7 +28,8 @@ const listen = (server: Server, port: number) =>
     });
   });
 
-const close = (server: Server) => new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
+const close = (server: Server) =>
+  new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
 
 export async function startTcpProxy(target: { host?: string; port: number }): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
@@ -92,7 +93,13 @@ export async function startRpcCounter(targetUrl: string): Promise<RpcCounter> {
         byMethod["(unparsable)"] = (byMethod["(unparsable)"] ?? 0) + 1;
       }
       const upstream = request(
-        { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: { ...req.headers, host: target.host } },
+        {
+          host: target.hostname,
+          port: target.port,
+          path: req.url,
+          method: req.method,
+          headers: { ...req.headers, host: target.host },
+        },
         (reply) => {
           res.writeHead(reply.statusCode ?? 502, reply.headers);
           reply.pipe(res);
@@ -117,7 +124,9 @@ export async function startRpcCounter(targetUrl: string): Promise<RpcCounter> {
         upstream.destroy();
       });
     }
-    const headers = Object.entries({ ...req.headers, host: target.host }).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => `${k}: ${x}`));
+    const headers = Object.entries({ ...req.headers, host: target.host }).flatMap(([k, v]) =>
+      (Array.isArray(v) ? v : [v]).map((x) => `${k}: ${x}`),
+    );
     upstream.write(`${req.method} ${req.url} HTTP/1.1\r\n${headers.join("\r\n")}\r\n\r\n`);
     upstream.write(head);
     upstream.pipe(socket);

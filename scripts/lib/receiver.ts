@@ -2,7 +2,13 @@
 import { createServer, type Server } from "node:http";
 import { freePort } from "./processes.ts";
 
-export type Received = { headers: Record<string, string>; body: string; json: Record<string, unknown>; at: number; status: number };
+export type Received = {
+  headers: Record<string, string>;
+  body: string;
+  json: Record<string, unknown>;
+  at: number;
+  status: number;
+};
 
 export type Receiver = {
   url: string;
@@ -48,7 +54,10 @@ export async function startReceiver(): Promise<Receiver> {
       const already = received.find((r) => r.status === 200 && predicate(r));
       if (already) return Promise.resolve(already);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no matching delivery within ${timeoutMs / 1000} s; got ${received.length}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`no matching delivery within ${timeoutMs / 1000} s; got ${received.length}`)),
+          timeoutMs,
+        );
         waiters.push({ predicate, resolve: (r) => (clearTimeout(timer), resolve(r)) });
       });
     },
@@ -57,8 +66,15 @@ export async function startReceiver(): Promise<Receiver> {
 }
 
 /** Subscribes `url` to an indexer's webhooks; returns the subscription id. */
-export async function subscribe(indexerUrl: string, subscription: { url: string; secret: string; filter?: unknown }): Promise<string> {
-  const res = await fetch(`${indexerUrl}/webhooks`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(subscription) });
+export async function subscribe(
+  indexerUrl: string,
+  subscription: { url: string; secret: string; filter?: unknown },
+): Promise<string> {
+  const res = await fetch(`${indexerUrl}/webhooks`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(subscription),
+  });
   const text = await res.text();
   if (res.status !== 201) throw new Error(`POST /webhooks answered ${res.status}: ${text}`);
   return (JSON.parse(text) as { id: string }).id;

@@ -2,9 +2,17 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, HARDHAT_BIN, type RunningNode, runToEnd, startHardhatNode, startIndexer, type IndexerOptions } from "./processes.ts";
 import { type Deployment, parseDeployment } from "../../sdk/src/index.ts";
 import type { LocalChainType } from "./chains.ts";
+import {
+  freePort,
+  HARDHAT_BIN,
+  type IndexerOptions,
+  type RunningNode,
+  runToEnd,
+  startHardhatNode,
+  startIndexer,
+} from "./processes.ts";
 
 export type StackIndexer = Awaited<ReturnType<typeof startIndexer>> & {
   /** The options it was started with: pass them again to restart it on the same data. */

@@ -1,8 +1,18 @@
 /** Posting tasks from a test: the one transaction most end-to-end tests need. */
-import { createPublicClient, createWalletClient, http, type Hex, keccak256, type TransactionReceipt, toHex, zeroAddress, zeroHash } from "viem";
+import {
+  createPublicClient,
+  createWalletClient,
+  type Hex,
+  http,
+  keccak256,
+  type TransactionReceipt,
+  toHex,
+  zeroAddress,
+  zeroHash,
+} from "viem";
 import { mnemonicToAccount } from "viem/accounts";
-import { MNEMONIC } from "./workload.ts";
 import { abis } from "../../sdk/src/index.ts";
+import { MNEMONIC } from "./workload.ts";
 
 export { MNEMONIC };
 

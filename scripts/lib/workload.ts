@@ -46,7 +46,11 @@ export function prng(seed: number) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]! };
+  return {
+    next,
+    int: (n: number) => Math.floor(next() * n),
+    pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]!,
+  };
 }
 
 export async function runWorkload(options: WorkloadOptions): Promise<WorkloadResult> {
@@ -55,7 +59,12 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
   const transport = http(rpcUrl, { batch: false });
   const publicClient = createPublicClient({ transport });
   const chainId = await publicClient.getChainId();
-  const chain = { id: chainId, name: "local", nativeCurrency: { name: "ETH", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [rpcUrl] } } } as const;
+  const chain = {
+    id: chainId,
+    name: "local",
+    nativeCurrency: { name: "ETH", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [rpcUrl] } },
+  } as const;
   const n = options.agents ?? 10;
   const wallets = Array.from({ length: n }, (_, i) =>
     createWalletClient({ account: mnemonicToAccount(MNEMONIC, { addressIndex: i + 1 }), chain, transport }),
@@ -65,11 +74,26 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
   let transactions = 0;
   let reverted = 0;
 
-  const rpc = (method: string, params: unknown[] = []) => publicClient.request({ method: method as never, params: params as never });
-  const send = async (w: (typeof wallets)[number], address: Address, abi: readonly unknown[], functionName: string, args: readonly unknown[], value = 0n) => {
+  const rpc = (method: string, params: unknown[] = []) =>
+    publicClient.request({ method: method as never, params: params as never });
+  const send = async (
+    w: (typeof wallets)[number],
+    address: Address,
+    abi: readonly unknown[],
+    functionName: string,
+    args: readonly unknown[],
+    value = 0n,
+  ) => {
     transactions++;
     try {
-      const hash = await w.writeContract({ address, abi: abi as never, functionName: functionName as never, args: args as never, value: value as never, gas: 3_000_000n } as never);
+      const hash = await w.writeContract({
+        address,
+        abi: abi as never,
+        functionName: functionName as never,
+        args: args as never,
+        value: value as never,
+        gas: 3_000_000n,
+      } as never);
       const receipt = await publicClient.waitForTransactionReceipt({ hash });
       if (receipt.status !== "success") reverted++;
       return receipt.status === "success";
@@ -79,7 +103,12 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
     }
   };
   const read = <T>(address: Address, abi: readonly unknown[], functionName: string, args: readonly unknown[] = []) =>
-    publicClient.readContract({ address, abi: abi as never, functionName: functionName as never, args: args as never }) as Promise<T>;
+    publicClient.readContract({
+      address,
+      abi: abi as never,
+      functionName: functionName as never,
+      args: args as never,
+    }) as Promise<T>;
   const advance = async (seconds: number) => {
     await rpc("evm_increaseTime", [seconds]);
     await rpc("evm_mine");
@@ -88,10 +117,16 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
   // ---- setup: every wallet registers an agent, declares capabilities and stakes.
   const agents: bigint[] = [];
   for (const [i, w] of wallets.entries()) {
-    await send(w, c.IdentityRegistry!, abis.IdentityRegistry, "register", [`ipfs://agent-${i}`, [{ metadataKey: "role", metadataValue: toHex(`worker-${i}`) }]]);
+    await send(w, c.IdentityRegistry!, abis.IdentityRegistry, "register", [
+      `ipfs://agent-${i}`,
+      [{ metadataKey: "role", metadataValue: toHex(`worker-${i}`) }],
+    ]);
     const id = await read<bigint>(c.IdentityRegistry!, abis.IdentityRegistry, "lastAgentId");
     agents.push(id);
-    await send(w, c.IdentityRegistry!, abis.IdentityRegistry, "setCapabilities", [id, [CAPS[i % 3]!, CAPS[(i + 1) % 3]!]]);
+    await send(w, c.IdentityRegistry!, abis.IdentityRegistry, "setCapabilities", [
+      id,
+      [CAPS[i % 3]!, CAPS[(i + 1) % 3]!],
+    ]);
     await send(w, c.StakeToken!, abis.StakeToken, "faucet", [w.account.address, 1_000n * TOKEN]);
     await send(w, c.StakeToken!, abis.StakeToken, "approve", [c.StakeManager!, 1_000n * TOKEN]);
     await send(w, c.StakeToken!, abis.StakeToken, "approve", [c.TaskBoard!, 1_000n * TOKEN]);
@@ -102,11 +137,17 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
 
   // ---- a group everyone joins, elected; a restricted channel for it.
   const leader = wallets[0]!;
-  await send(leader, c.LeaderElection!, abis.LeaderElection, "createGroup", [stringToHex("swarm", { size: 32 }), { epochDuration: 600n, heartbeatTimeout: 120n, minStake: 5n * TOKEN, failoverSlash: TOKEN }]);
+  await send(leader, c.LeaderElection!, abis.LeaderElection, "createGroup", [
+    stringToHex("swarm", { size: 32 }),
+    { epochDuration: 600n, heartbeatTimeout: 120n, minStake: 5n * TOKEN, failoverSlash: TOKEN },
+  ]);
   const groupId = await read<bigint>(c.LeaderElection!, abis.LeaderElection, "groupCount");
   for (const id of agents) await send(owner(id), c.LeaderElection!, abis.LeaderElection, "join", [groupId, id]);
   await send(leader, c.MessageBus!, abis.MessageBus, "restrictChannel", [groupId, stringToHex("orders", { size: 32 })]);
-  const groupChannel = await read<Hex>(c.MessageBus!, abis.MessageBus, "groupChannel", [groupId, stringToHex("orders", { size: 32 })]);
+  const groupChannel = await read<Hex>(c.MessageBus!, abis.MessageBus, "groupChannel", [
+    groupId,
+    stringToHex("orders", { size: 32 }),
+  ]);
   await rpc("evm_mine");
   await send(leader, c.LeaderElection!, abis.LeaderElection, "elect", [groupId]);
 
@@ -133,8 +174,16 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
     };
   };
   const taskView = (taskId: bigint) =>
-    read<{ status: number; claimant: bigint; attempt: number; claimBond: bigint; rewardToken: Address; poster: Address }>(c.TaskBoard!, abis.TaskBoard, "getTask", [taskId]);
-  const posterOf = (address: Address) => wallets.find((w) => w.account.address.toLowerCase() === address.toLowerCase())!;
+    read<{
+      status: number;
+      claimant: bigint;
+      attempt: number;
+      claimBond: bigint;
+      rewardToken: Address;
+      poster: Address;
+    }>(c.TaskBoard!, abis.TaskBoard, "getTask", [taskId]);
+  const posterOf = (address: Address) =>
+    wallets.find((w) => w.account.address.toLowerCase() === address.toLowerCase())!;
 
   for (let round = 0; round < options.rounds; round++) {
     const action = rand.int(16);
@@ -144,7 +193,8 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
       case 0:
       case 1: {
         const s = await spec();
-        if (await send(w, c.TaskBoard!, abis.TaskBoard, "postTask", [s], s.maxReward)) tasks.push(await read<bigint>(c.TaskBoard!, abis.TaskBoard, "taskCount"));
+        if (await send(w, c.TaskBoard!, abis.TaskBoard, "postTask", [s], s.maxReward))
+          tasks.push(await read<bigint>(c.TaskBoard!, abis.TaskBoard, "taskCount"));
         break;
       }
       case 2: {
@@ -158,14 +208,24 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
         for (const racer of [rand.pick(wallets), rand.pick(wallets), rand.pick(wallets)]) {
           transactions++;
           try {
-            hashes.push(await racer.writeContract({ address: c.TaskBoard!, abi: abis.TaskBoard, functionName: "claim", args: [taskId, agents[wallets.indexOf(racer)]!], value: t.claimBond, gas: 500_000n }));
+            hashes.push(
+              await racer.writeContract({
+                address: c.TaskBoard!,
+                abi: abis.TaskBoard,
+                functionName: "claim",
+                args: [taskId, agents[wallets.indexOf(racer)]!],
+                value: t.claimBond,
+                gas: 500_000n,
+              }),
+            );
           } catch {
             reverted++;
           }
         }
         await rpc("evm_mine");
         await rpc("evm_setAutomine", [true]);
-        for (const hash of hashes) if ((await publicClient.waitForTransactionReceipt({ hash })).status !== "success") reverted++;
+        for (const hash of hashes)
+          if ((await publicClient.waitForTransactionReceipt({ hash })).status !== "success") reverted++;
         break;
       }
       case 3:
@@ -177,12 +237,22 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
         if (t.status !== 2) break;
         const cw = owner(t.claimant);
         const move = rand.int(6);
-        if (move <= 2) await send(cw, c.TaskBoard!, abis.TaskBoard, "submit", [taskId, t.attempt, `ipfs://result-${taskId}`, keccak256(toHex(`r${taskId}`))]);
+        if (move <= 2)
+          await send(cw, c.TaskBoard!, abis.TaskBoard, "submit", [
+            taskId,
+            t.attempt,
+            `ipfs://result-${taskId}`,
+            keccak256(toHex(`r${taskId}`)),
+          ]);
         else if (move === 3) await send(cw, c.TaskBoard!, abis.TaskBoard, "renewLease", [taskId, t.attempt]);
-        else if (move === 4) await send(cw, c.TaskBoard!, abis.TaskBoard, "escalate", [taskId, t.attempt, "ipfs://question"]);
+        else if (move === 4)
+          await send(cw, c.TaskBoard!, abis.TaskBoard, "escalate", [taskId, t.attempt, "ipfs://question"]);
         else {
           const to = rand.pick(agents);
-          if (to !== t.claimant && (await send(cw, c.TaskBoard!, abis.TaskBoard, "handoff", [taskId, t.attempt, to, "ipfs://context"]))) {
+          if (
+            to !== t.claimant &&
+            (await send(cw, c.TaskBoard!, abis.TaskBoard, "handoff", [taskId, t.attempt, to, "ipfs://context"]))
+          ) {
             await send(owner(to), c.TaskBoard!, abis.TaskBoard, "acceptHandoff", [taskId, to], t.claimBond);
           }
         }
@@ -194,8 +264,20 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
         if (!taskId) break;
         const t = await taskView(taskId);
         const pw = posterOf(t.poster);
-        if (t.status === 3) await send(pw, c.TaskBoard!, abis.TaskBoard, rand.int(4) === 0 ? "reject" : "accept", rand.int(4) === 0 ? [taskId, "ipfs://why"] : [taskId]);
-        else if (t.status === 4) await send(pw, c.TaskBoard!, abis.TaskBoard, "resolveEscalation", [taskId, "ipfs://answer", rand.int(2) === 0]);
+        if (t.status === 3)
+          await send(
+            pw,
+            c.TaskBoard!,
+            abis.TaskBoard,
+            rand.int(4) === 0 ? "reject" : "accept",
+            rand.int(4) === 0 ? [taskId, "ipfs://why"] : [taskId],
+          );
+        else if (t.status === 4)
+          await send(pw, c.TaskBoard!, abis.TaskBoard, "resolveEscalation", [
+            taskId,
+            "ipfs://answer",
+            rand.int(2) === 0,
+          ]);
         else if (t.status === 1 && rand.int(3) === 0) await send(pw, c.TaskBoard!, abis.TaskBoard, "cancel", [taskId]);
         break;
       }
@@ -212,9 +294,15 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
       }
       case 7: {
         // Leadership: heartbeat, or a silent leader failed over, or a new epoch's election.
-        const [leaderId] = await read<[bigint, bigint, bigint, bigint]>(c.LeaderElection!, abis.LeaderElection, "currentLeader", [groupId]);
+        const [leaderId] = await read<[bigint, bigint, bigint, bigint]>(
+          c.LeaderElection!,
+          abis.LeaderElection,
+          "currentLeader",
+          [groupId],
+        );
         const choice = rand.int(3);
-        if (choice === 0 && leaderId !== 0n) await send(owner(leaderId), c.LeaderElection!, abis.LeaderElection, "heartbeat", [groupId, leaderId]);
+        if (choice === 0 && leaderId !== 0n)
+          await send(owner(leaderId), c.LeaderElection!, abis.LeaderElection, "heartbeat", [groupId, leaderId]);
         else if (choice === 1 && leaderId !== 0n) {
           await advance(121);
           await send(w, c.LeaderElection!, abis.LeaderElection, "failover", [groupId]);
@@ -228,14 +316,28 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
       }
       case 8: {
         const seq = rand.int(2);
-        if (seq === 0) await send(w, c.MessageBus!, abis.MessageBus, "post", [me, rand.int(2) === 0 ? groupChannel : keccak256(toHex("open")), toHex(`hello ${round}`)]);
+        if (seq === 0)
+          await send(w, c.MessageBus!, abis.MessageBus, "post", [
+            me,
+            rand.int(2) === 0 ? groupChannel : keccak256(toHex("open")),
+            toHex(`hello ${round}`),
+          ]);
         else await send(w, c.MessageBus!, abis.MessageBus, "send", [me, rand.pick(agents), toHex(`dm ${round}`)]);
         break;
       }
       case 9: {
         const client = rand.pick(wallets);
         if (client !== w) {
-          await send(client, c.ReputationRegistry!, abis.ReputationRegistry, "giveFeedback", [me, BigInt(rand.int(100)), rand.int(3), "quality", rand.pick(["fast", "slow"]), "", "ipfs://fb", zeroHash]);
+          await send(client, c.ReputationRegistry!, abis.ReputationRegistry, "giveFeedback", [
+            me,
+            BigInt(rand.int(100)),
+            rand.int(3),
+            "quality",
+            rand.pick(["fast", "slow"]),
+            "",
+            "ipfs://fb",
+            zeroHash,
+          ]);
         }
         break;
       }
@@ -243,22 +345,38 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
         const validator = rand.pick(wallets);
         if (validator !== w) {
           const requestHash = keccak256(toHex(`request ${me} ${round}`));
-          if (await send(w, c.ValidationRegistry!, abis.ValidationRegistry, "validationRequest", [validator.account.address, me, "ipfs://vreq", requestHash])) {
-            await send(validator, c.ValidationRegistry!, abis.ValidationRegistry, "validationResponse", [requestHash, rand.int(101), "ipfs://vres", zeroHash, "tag"]);
+          if (
+            await send(w, c.ValidationRegistry!, abis.ValidationRegistry, "validationRequest", [
+              validator.account.address,
+              me,
+              "ipfs://vreq",
+              requestHash,
+            ])
+          ) {
+            await send(validator, c.ValidationRegistry!, abis.ValidationRegistry, "validationResponse", [
+              requestHash,
+              rand.int(101),
+              "ipfs://vres",
+              zeroHash,
+              "tag",
+            ]);
           }
         }
         break;
       }
       case 11: {
         const key = keccak256(toHex(`resource-${rand.int(3)}`));
-        const [holder, token] = await read<[bigint, bigint, bigint]>(c.LockManager!, abis.LockManager, "holderOf", [key]);
+        const [holder, token] = await read<[bigint, bigint, bigint]>(c.LockManager!, abis.LockManager, "holderOf", [
+          key,
+        ]);
         if (holder === me) await send(w, c.LockManager!, abis.LockManager, "release", [key, token]);
         else await send(w, c.LockManager!, abis.LockManager, "acquire", [key, me, BigInt(60 + rand.int(300))]);
         break;
       }
       case 12: {
         const pick = rand.int(3);
-        if (pick === 0) await send(w, c.StakeManager!, abis.StakeManager, "stake", [me, BigInt(1 + rand.int(5)) * TOKEN]);
+        if (pick === 0)
+          await send(w, c.StakeManager!, abis.StakeManager, "stake", [me, BigInt(1 + rand.int(5)) * TOKEN]);
         else if (pick === 1) await send(w, c.StakeManager!, abis.StakeManager, "requestUnstake", [me, TOKEN]);
         else await send(w, c.StakeManager!, abis.StakeManager, "withdraw", [me]);
         break;
@@ -267,7 +385,13 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
         const proposals = await read<bigint>(c.Governance!, abis.Governance, "proposalCount");
         if (proposals === 0n || rand.int(3) === 0) {
           await advance(1);
-          await send(w, c.Governance!, abis.Governance, "propose", [groupId, `ipfs://proposal-${round}`, 3, 400n, 1_000]);
+          await send(w, c.Governance!, abis.Governance, "propose", [
+            groupId,
+            `ipfs://proposal-${round}`,
+            3,
+            400n,
+            1_000,
+          ]);
         } else {
           const id = 1n + BigInt(rand.int(Number(proposals)));
           if (!(await send(w, c.Governance!, abis.Governance, "vote", [id, me, rand.int(3)]))) {
@@ -281,7 +405,14 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
         if (schedules === 0n || rand.int(4) === 0) {
           const block = await publicClient.getBlock();
           const template = await spec({ deadline: 600n });
-          await send(w, c.TaskBoard!, abis.TaskBoard, "createSchedule", [template, block.timestamp + 30n, 120n, 3], template.maxReward * 3n);
+          await send(
+            w,
+            c.TaskBoard!,
+            abis.TaskBoard,
+            "createSchedule",
+            [template, block.timestamp + 30n, 120n, 3],
+            template.maxReward * 3n,
+          );
         } else {
           const id = 1n + BigInt(rand.int(Number(schedules)));
           if (rand.int(5) === 0) await send(w, c.TaskBoard!, abis.TaskBoard, "cancelSchedule", [id]);
@@ -298,7 +429,10 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
         else await send(w, c.IdentityRegistry!, abis.IdentityRegistry, "setAgentURI", [me, `ipfs://agent-v${round}`]);
       }
     }
-    if (round % 50 === 49) log(`workload: round ${round + 1}/${options.rounds}, ${transactions} transactions (${reverted} reverted, as designed)`);
+    if (round % 50 === 49)
+      log(
+        `workload: round ${round + 1}/${options.rounds}, ${transactions} transactions (${reverted} reverted, as designed)`,
+      );
   }
   return { transactions, reverted };
 }

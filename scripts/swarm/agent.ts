@@ -11,7 +11,7 @@ import type { Address } from "viem";
 import { payloadText, registrationFile, toDataURI } from "../../sdk/src/index.ts";
 import { followChannel, followDueRounds, followInbox, followLeaderChanges } from "./agent/feeds.ts";
 import { lead } from "./agent/leader.ts";
-import { createSwarmAgent, isRace, processLink, shortMessage, sleep, type SwarmAgent } from "./agent/state.ts";
+import { createSwarmAgent, isRace, processLink, type SwarmAgent, shortMessage, sleep } from "./agent/state.ts";
 import { claimRound, takeOver, watchForSilentLeader, workLoop } from "./agent/worker.ts";
 import { type AgentConfig, CONFIG_ENV, type OrchestratorMessage } from "./protocol.ts";
 
@@ -29,7 +29,11 @@ async function onboard({ agent, config, groupId, send }: SwarmAgent): Promise<vo
   const file = registrationFile({ name: config.name, description: config.role, capabilities: config.capabilities });
   const stake = BigInt(config.stake);
   await Promise.all([
-    agent.identity.register({ uri: toDataURI(file), capabilities: config.capabilities, metadata: { role: "swarm-agent" } }),
+    agent.identity.register({
+      uri: toDataURI(file),
+      capabilities: config.capabilities,
+      metadata: { role: "swarm-agent" },
+    }),
     agent.staking.faucet(stake),
   ]);
   send({ type: "registered", chainId: agent.deployment.chainId, agentId: String(agent.agentId) });
@@ -52,7 +56,9 @@ function play(s: SwarmAgent) {
     }
   });
   s.cleanups.push(() => endTerm?.());
-  const heartbeat = s.agent.election.runHeartbeat(s.groupId, undefined, { onError: (e) => !s.stopped && !isRace(e) && s.warn("heartbeat", e) });
+  const heartbeat = s.agent.election.runHeartbeat(s.groupId, undefined, {
+    onError: (e) => !s.stopped && !isRace(e) && s.warn("heartbeat", e),
+  });
   s.cleanups.push(() => heartbeat.stop());
   followInbox(s, (m) => {
     s.stats.messagesReceived++;
@@ -95,7 +101,9 @@ process.on("unhandledRejection", (e) => s.warn("unexpected", e));
 try {
   await Promise.all(lanes.map(onboard));
 } catch (e) {
-  link.send({ type: "log", level: "warn", text: `could not join the swarm: ${shortMessage(e)}` }, () => process.exit(1));
+  link.send({ type: "log", level: "warn", text: `could not join the swarm: ${shortMessage(e)}` }, () =>
+    process.exit(1),
+  );
   await sleep(2_000);
   process.exit(1);
 }

@@ -28,12 +28,18 @@ export function checkRun(r: RunReport): Check[] {
     {
       name: "every task ended accepted or accounted for (cancelled or expired, refunded)",
       ok: r.tasks.total > 0 && r.tasks.unfinished.length === 0 && r.tasks.chainUnfinished.length === 0,
-      detail: r.tasks.unfinished.length || r.tasks.chainUnfinished.length ? `unsettled: indexer ${list(r.tasks.unfinished)}; chain ${list(r.tasks.chainUnfinished)}` : `${r.tasks.total}/${r.tasks.total} settled, ${r.tasks.byStatus.accepted ?? 0} accepted`,
+      detail:
+        r.tasks.unfinished.length || r.tasks.chainUnfinished.length
+          ? `unsettled: indexer ${list(r.tasks.unfinished)}; chain ${list(r.tasks.chainUnfinished)}`
+          : `${r.tasks.total}/${r.tasks.total} settled, ${r.tasks.byStatus.accepted ?? 0} accepted`,
     },
     {
       name: "no task had two claimants at once",
       ok: r.doubleWork.tasks.length === 0 && r.doubleWork.chainDuplicates.length === 0,
-      detail: r.doubleWork.tasks.length || r.doubleWork.chainDuplicates.length ? `tasks ${list(r.doubleWork.tasks)}; claims of one attempt twice ${list(r.doubleWork.chainDuplicates)}` : "0 double claims (indexer history and chain logs)",
+      detail:
+        r.doubleWork.tasks.length || r.doubleWork.chainDuplicates.length
+          ? `tasks ${list(r.doubleWork.tasks)}; claims of one attempt twice ${list(r.doubleWork.chainDuplicates)}`
+          : "0 double claims (indexer history and chain logs)",
     },
     r.killed && !r.terms.some((t) => t.agentId === r.killed!.agentId)
       ? {
@@ -62,7 +68,10 @@ export function checkRun(r: RunReport): Check[] {
     {
       name: "the schedule's rounds were all done",
       ok: r.schedules.length > 0 && unfinishedRounds.length === 0,
-      detail: r.schedules.map((s) => `schedule ${s.id}: ${s.spawned}/${s.count} rounds${s.cancelled ? " (cancelled)" : ""}`).join("; ") || "no schedule was created",
+      detail:
+        r.schedules
+          .map((s) => `schedule ${s.id}: ${s.spawned}/${s.count} rounds${s.cancelled ? " (cancelled)" : ""}`)
+          .join("; ") || "no schedule was created",
     },
     {
       name: "the indexer agrees with the chain",

@@ -7,12 +7,24 @@ import { join } from "node:path";
 import type { Address } from "viem";
 import { ROOT, stopProcess } from "../lib/processes.ts";
 import type { AgentProfile } from "./plan.ts";
-import { type AgentConfig, type AgentStats, CONFIG_ENV, emptyStats, isAgentMessage, type OrchestratorMessage } from "./protocol.ts";
+import {
+  type AgentConfig,
+  type AgentStats,
+  CONFIG_ENV,
+  emptyStats,
+  isAgentMessage,
+  type OrchestratorMessage,
+} from "./protocol.ts";
 import type { ViewAgent } from "./view.ts";
 
 const AGENT_ENTRY = join(ROOT, "scripts", "swarm", "agent.ts");
 
-export type AgentProcess = ViewAgent & { address: Address | undefined; child: ChildProcess; profile: AgentProfile; tail: string[] };
+export type AgentProcess = ViewAgent & {
+  address: Address | undefined;
+  child: ChildProcess;
+  profile: AgentProfile;
+  tail: string[];
+};
 
 export type FleetEvents = {
   ready: (agent: AgentProcess) => void;
@@ -96,7 +108,8 @@ export async function stopAgents(agents: AgentProcess[], graceMs = 8_000): Promi
       // "close" comes after the last IPC message (its final counts) has been read.
       const exited = new Promise<void>((resolve) => agent.child.once("close", () => resolve()));
       // Without an IPC channel (already closed), SIGTERM does the same.
-      if (!agent.child.connected || !agent.child.send({ type: "stop" } satisfies OrchestratorMessage)) agent.child.kill("SIGTERM");
+      if (!agent.child.connected || !agent.child.send({ type: "stop" } satisfies OrchestratorMessage))
+        agent.child.kill("SIGTERM");
       const timer = new Promise<"late">((resolve) => setTimeout(() => resolve("late"), graceMs).unref());
       if ((await Promise.race([exited, timer])) === "late") await stopProcess(agent.child, 1_000);
     }),

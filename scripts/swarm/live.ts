@@ -26,9 +26,24 @@ export type ActivityRow = {
   logIndex: number;
 };
 
-export type GroupState = { leader: bigint; term: bigint; epoch: bigint; lastHeartbeat: bigint; heartbeatTimeout: bigint; memberCount: number };
+export type GroupState = {
+  leader: bigint;
+  term: bigint;
+  epoch: bigint;
+  lastHeartbeat: bigint;
+  heartbeatTimeout: bigint;
+  memberCount: number;
+};
 export type TermRow = { term: bigint; agentId: bigint; failedOverBy: Address | null; heartbeats: number };
-export type ScheduleRow = { id: bigint; count: number; spawned: number; cancelled: boolean; firstAt: bigint; interval: bigint; windowS: bigint };
+export type ScheduleRow = {
+  id: bigint;
+  count: number;
+  spawned: number;
+  cancelled: boolean;
+  firstAt: bigint;
+  interval: bigint;
+  windowS: bigint;
+};
 
 export type SwarmState = {
   agents: Map<bigint, { capabilities: Hex[] }>;
@@ -78,7 +93,8 @@ const toActivity = (r: typeof schema.activity.$inferSelect): ActivityRow => ({
   logIndex: r.logIndex,
 });
 
-const byChainOrder = (a: ActivityRow, b: ActivityRow) => (a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1);
+const byChainOrder = (a: ActivityRow, b: ActivityRow) =>
+  a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1;
 
 export type SwarmFeed = { state: SwarmState; stop: () => void };
 
@@ -136,32 +152,65 @@ export function followSwarm(
   const seen = new Set<string>();
   const { db } = indexerClient(indexer.url);
   const follow = <T>(query: (db: Db) => PromiseLike<T> & IndexerQuery, apply: (rows: T) => void) =>
-    followQuery(indexer, db, query, (rows) => {
-      apply(rows);
-      handlers.onChange();
-    }, handlers.onError);
+    followQuery(
+      indexer,
+      db,
+      query,
+      (rows) => {
+        apply(rows);
+        handlers.onChange();
+      },
+      handlers.onError,
+    );
 
   const stops = [
-    follow((db) => db.select({ id: agent.id, capabilities: agent.capabilities }).from(agent).where(eq(agent.chainId, chainId)).orderBy(asc(agent.id)), (rows) => {
-      state.agents = new Map(rows.map((r) => [r.id, { capabilities: r.capabilities as Hex[] }]));
-    }),
-    follow((db) => db.select({ agentId: stake.agentId, active: stake.active, slashed: stake.slashed }).from(stake).where(eq(stake.chainId, chainId)), (rows) => {
-      state.stakes = new Map(rows.map((r) => [r.agentId, { active: r.active, slashed: r.slashed }]));
-    }),
-    follow((db) => db.select().from(group).where(and(eq(group.chainId, chainId), eq(group.id, groupId))), ([r]) => {
-      state.group = r && {
-        leader: r.leader,
-        term: r.term,
-        epoch: r.epoch,
-        lastHeartbeat: r.lastHeartbeat,
-        heartbeatTimeout: r.heartbeatTimeout,
-        memberCount: r.memberCount,
-      };
-    }),
     follow(
       (db) =>
         db
-          .select({ term: term.term, agentId: term.agentId, failedOverBy: term.failedOverBy, heartbeats: term.heartbeats })
+          .select({ id: agent.id, capabilities: agent.capabilities })
+          .from(agent)
+          .where(eq(agent.chainId, chainId))
+          .orderBy(asc(agent.id)),
+      (rows) => {
+        state.agents = new Map(rows.map((r) => [r.id, { capabilities: r.capabilities as Hex[] }]));
+      },
+    ),
+    follow(
+      (db) =>
+        db
+          .select({ agentId: stake.agentId, active: stake.active, slashed: stake.slashed })
+          .from(stake)
+          .where(eq(stake.chainId, chainId)),
+      (rows) => {
+        state.stakes = new Map(rows.map((r) => [r.agentId, { active: r.active, slashed: r.slashed }]));
+      },
+    ),
+    follow(
+      (db) =>
+        db
+          .select()
+          .from(group)
+          .where(and(eq(group.chainId, chainId), eq(group.id, groupId))),
+      ([r]) => {
+        state.group = r && {
+          leader: r.leader,
+          term: r.term,
+          epoch: r.epoch,
+          lastHeartbeat: r.lastHeartbeat,
+          heartbeatTimeout: r.heartbeatTimeout,
+          memberCount: r.memberCount,
+        };
+      },
+    ),
+    follow(
+      (db) =>
+        db
+          .select({
+            term: term.term,
+            agentId: term.agentId,
+            failedOverBy: term.failedOverBy,
+            heartbeats: term.heartbeats,
+          })
           .from(term)
           .where(and(eq(term.chainId, chainId), eq(term.groupId, groupId)))
           .orderBy(asc(term.term)),
@@ -169,46 +218,98 @@ export function followSwarm(
         state.terms = rows.map((r) => ({ ...r, failedOverBy: r.failedOverBy as Address | null }));
       },
     ),
-    follow((db) => db.select({ status: task.status, scheduleId: task.scheduleId, n: count() }).from(task).where(eq(task.chainId, chainId)).groupBy(task.status, task.scheduleId), (rows) => {
-      const direct = new Map<string, number>();
-      const rounds = new Map<string, number>();
-      for (const r of rows) {
-        const into = r.scheduleId === 0n ? direct : rounds;
-        into.set(r.status, (into.get(r.status) ?? 0) + Number(r.n));
-      }
-      state.tasks = { direct, rounds };
-    }),
-    follow((db) => db.select().from(schedule).where(eq(schedule.chainId, chainId)).orderBy(asc(schedule.id)), (rows) => {
-      state.schedules = rows.map((r) => {
-        const template = (typeof r.template === "string" ? JSON.parse(r.template) : r.template) as { deadline?: string } | null;
-        return { id: r.id, count: r.count, spawned: r.spawned, cancelled: r.cancelled, firstAt: r.firstAt, interval: r.interval, windowS: BigInt(template?.deadline ?? 0) };
-      });
-    }),
-    follow((db) => db.select({ kind: message.kind, n: count() }).from(message).where(eq(message.chainId, chainId)).groupBy(message.kind), (rows) => {
-      const of = (kind: string) => Number(rows.find((r) => r.kind === kind)?.n ?? 0);
-      state.messages = { channel: of("channel"), direct: of("direct") };
-    }),
-    follow((db) => db.select().from(activity).where(and(eq(activity.chainId, chainId), notInArray(activity.event, ["Heartbeat", "Credited"]))).orderBy(...newestFirst).limit(12), (rows) => {
-      state.recent = rows.map(toActivity);
-    }),
-    follow((db) => db.select().from(activity).where(and(eq(activity.chainId, chainId), inArray(activity.event, [...NOTABLE]))).orderBy(...newestFirst).limit(60), (rows) => {
-      const fresh = rows.map(toActivity).filter((r) => !seen.has(r.id)).sort(byChainOrder);
-      for (const row of fresh) {
-        seen.add(row.id);
-        handlers.onNotable(row);
-      }
-    }),
+    follow(
+      (db) =>
+        db
+          .select({ status: task.status, scheduleId: task.scheduleId, n: count() })
+          .from(task)
+          .where(eq(task.chainId, chainId))
+          .groupBy(task.status, task.scheduleId),
+      (rows) => {
+        const direct = new Map<string, number>();
+        const rounds = new Map<string, number>();
+        for (const r of rows) {
+          const into = r.scheduleId === 0n ? direct : rounds;
+          into.set(r.status, (into.get(r.status) ?? 0) + Number(r.n));
+        }
+        state.tasks = { direct, rounds };
+      },
+    ),
+    follow(
+      (db) => db.select().from(schedule).where(eq(schedule.chainId, chainId)).orderBy(asc(schedule.id)),
+      (rows) => {
+        state.schedules = rows.map((r) => {
+          const template = (typeof r.template === "string" ? JSON.parse(r.template) : r.template) as {
+            deadline?: string;
+          } | null;
+          return {
+            id: r.id,
+            count: r.count,
+            spawned: r.spawned,
+            cancelled: r.cancelled,
+            firstAt: r.firstAt,
+            interval: r.interval,
+            windowS: BigInt(template?.deadline ?? 0),
+          };
+        });
+      },
+    ),
+    follow(
+      (db) =>
+        db
+          .select({ kind: message.kind, n: count() })
+          .from(message)
+          .where(eq(message.chainId, chainId))
+          .groupBy(message.kind),
+      (rows) => {
+        const of = (kind: string) => Number(rows.find((r) => r.kind === kind)?.n ?? 0);
+        state.messages = { channel: of("channel"), direct: of("direct") };
+      },
+    ),
+    follow(
+      (db) =>
+        db
+          .select()
+          .from(activity)
+          .where(and(eq(activity.chainId, chainId), notInArray(activity.event, ["Heartbeat", "Credited"])))
+          .orderBy(...newestFirst)
+          .limit(12),
+      (rows) => {
+        state.recent = rows.map(toActivity);
+      },
+    ),
+    follow(
+      (db) =>
+        db
+          .select()
+          .from(activity)
+          .where(and(eq(activity.chainId, chainId), inArray(activity.event, [...NOTABLE])))
+          .orderBy(...newestFirst)
+          .limit(60),
+      (rows) => {
+        const fresh = rows
+          .map(toActivity)
+          .filter((r) => !seen.has(r.id))
+          .sort(byChainOrder);
+        for (const row of fresh) {
+          seen.add(row.id);
+          handlers.onNotable(row);
+        }
+      },
+    ),
   ];
   return { state, stop: () => stops.forEach((stop) => stop()) };
 }
 
 // ---------------------------------------------------------------- what the state says
 
-const sum = (m: Map<string, number>, pick: (status: string) => boolean = () => true) => [...m].reduce((s, [status, n]) => s + (pick(status) ? n : 0), 0);
+const sum = (m: Map<string, number>, pick: (status: string) => boolean = () => true) =>
+  [...m].reduce((s, [status, n]) => s + (pick(status) ? n : 0), 0);
 
 export const postedTasks = (s: SwarmState) => sum(s.tasks.direct);
 export const acceptedTasks = (s: SwarmState) => s.tasks.direct.get("accepted") ?? 0;
-export const unfinishedTasks = (s: SwarmState) => sum(s.tasks.direct, (st) => !FINAL.has(st)) + sum(s.tasks.rounds, (st) => !FINAL.has(st));
+export const unfinishedTasks = (s: SwarmState) =>
+  sum(s.tasks.direct, (st) => !FINAL.has(st)) + sum(s.tasks.rounds, (st) => !FINAL.has(st));
 export const failovers = (s: SwarmState) => s.terms.filter((t) => t.failedOverBy !== null);
 
 /** A schedule is done when every round was spawned, it was cancelled, or its last round's window closed. */

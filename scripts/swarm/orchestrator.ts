@@ -9,21 +9,38 @@
  * chains; with --once, the checks and the exit status), then keeps the endpoints up until Ctrl-C.
  * Ctrl-C (SIGINT) or SIGTERM stops everything at any time.
  */
-import { followChain } from "@stigmergy/contracts";
+
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { followChain } from "@stigmergy/contracts";
 import { type Hex, numberToHex, parseEther } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { type Agent, createAgent, type Deployment, parseDeployment } from "../../sdk/src/index.ts";
 import { waitForIndexer, waitForMined } from "../lib/oracle.ts";
-import { rpc } from "../lib/tasks.ts";
-import { HARDHAT_BIN, portInUse, type RunningIndexer, type RunningNode, runToEnd, startHardhatNode, startIndexer } from "../lib/processes.ts";
+import {
+  HARDHAT_BIN,
+  portInUse,
+  type RunningIndexer,
+  type RunningNode,
+  runToEnd,
+  startHardhatNode,
+  startIndexer,
+} from "../lib/processes.ts";
 import { startTcpProxy, type TcpProxy } from "../lib/proxy.ts";
+import { rpc } from "../lib/tasks.ts";
 import { MNEMONIC } from "../lib/workload.ts";
 import { type Check, checkRun, formatChecks } from "./checks.ts";
 import { type AgentProcess, killAgent, spawnAgent, stopAgents } from "./fleet.ts";
-import { acceptedTasks, failovers, followSwarm, postedTasks, scheduleDone, type SwarmFeed, unfinishedTasks } from "./live.ts";
+import {
+  acceptedTasks,
+  failovers,
+  followSwarm,
+  postedTasks,
+  type SwarmFeed,
+  scheduleDone,
+  unfinishedTasks,
+} from "./live.ts";
 import {
   agentProfiles,
   type ChainName,
@@ -116,7 +133,10 @@ const rpcPorts = (options: SwarmOptions) => options.chains.map((_, i) => options
 /** Refuses ports already taken, naming the variable that moves them. */
 async function checkPorts(options: SwarmOptions) {
   const ports = rpcPorts(options);
-  if (options.rpcPort === options.indexerPort) throw new UsageError(`STIGMERGY_RPC_PORT and STIGMERGY_INDEXER_PORT are both ${options.rpcPort}; give them different ports`);
+  if (options.rpcPort === options.indexerPort)
+    throw new UsageError(
+      `STIGMERGY_RPC_PORT and STIGMERGY_INDEXER_PORT are both ${options.rpcPort}; give them different ports`,
+    );
   if (ports.includes(options.indexerPort)) {
     throw new UsageError(
       `STIGMERGY_INDEXER_PORT is ${options.indexerPort}, the op chain's node port (STIGMERGY_RPC_PORT + 1); give them different ports`,
@@ -124,13 +144,17 @@ async function checkPorts(options: SwarmOptions) {
   }
   const checks = [
     ...ports.map((port, i) => {
-      const variable = i === 0 ? "STIGMERGY_RPC_PORT" : `STIGMERGY_RPC_PORT (its next port is the ${options.chains[i]} chain's)`;
+      const variable =
+        i === 0 ? "STIGMERGY_RPC_PORT" : `STIGMERGY_RPC_PORT (its next port is the ${options.chains[i]} chain's)`;
       return [port, variable, "a node"] as const;
     }),
     [options.indexerPort, "STIGMERGY_INDEXER_PORT", "an indexer"] as const,
   ];
   for (const [port, variable, what] of checks) {
-    if (await portInUse(port)) throw new UsageError(`port ${port} is already in use (${what} from an earlier run?). Stop it or set ${variable} to a free port.`);
+    if (await portInUse(port))
+      throw new UsageError(
+        `port ${port} is already in use (${what} from an earlier run?). Stop it or set ${variable} to a free port.`,
+      );
   }
 }
 
@@ -187,7 +211,8 @@ async function startChains(run: Run): Promise<ChainRun[]> {
   run.chains = chains;
   out(`start: the node${several(run) ? "s mine" : " mines"} a block every ${options.blockMs} ms`);
   const proxied = chains.find((c) => c.proxy);
-  if (proxied) out(`start: everyone reaches the ${proxied.name} node through a proxy at ${proxied.url} (--cut-chain cuts it)`);
+  if (proxied)
+    out(`start: everyone reaches the ${proxied.name} node through a proxy at ${proxied.url} (--cut-chain cuts it)`);
   return chains;
 }
 
@@ -214,7 +239,10 @@ function removeLeftovers() {
     rmSync(dir, { recursive: true, force: true });
     gone.push(`${dir} (pid ${owner!})`);
   }
-  if (gone.length) out(`start: removed what ${gone.length === 1 ? "an earlier run" : `${gone.length} earlier runs`} left behind when killed: ${gone.join(", ")}`);
+  if (gone.length)
+    out(
+      `start: removed what ${gone.length === 1 ? "an earlier run" : `${gone.length} earlier runs`} left behind when killed: ${gone.join(", ")}`,
+    );
 }
 
 /**
@@ -246,7 +274,8 @@ async function startIndexerFor(run: Run): Promise<RunningIndexer> {
     indexer.process.once("exit", (code, signal) => {
       if (run.stopping) return;
       const how = signal ?? `exit code ${code}`;
-      if (++restarts > INDEXER_RESTARTS) return void shutdown(run, 1, `the indexer stopped unexpectedly (${how}) for the ${restarts}th time`);
+      if (++restarts > INDEXER_RESTARTS)
+        return void shutdown(run, 1, `the indexer stopped unexpectedly (${how}) for the ${restarts}th time`);
       run.note(`⚠ the indexer stopped unexpectedly (${how}); restarting it on the same data`);
       start().then(
         (again) => {
@@ -270,18 +299,29 @@ async function startIndexerFor(run: Run): Promise<RunningIndexer> {
 async function createSwarmGroup(run: Run, chain: ChainRun): Promise<void> {
   const t = timing(run.options.blockMs);
   const human = chain.human!;
-  const { groupId } = await human.election.createGroup({ name: "swarm", epochDuration: t.epochS, heartbeatTimeout: t.heartbeatTimeoutS, minStake: MONEY.minStake, failoverSlash: MONEY.failoverSlash });
+  const { groupId } = await human.election.createGroup({
+    name: "swarm",
+    epochDuration: t.epochS,
+    heartbeatTimeout: t.heartbeatTimeoutS,
+    minStake: MONEY.minStake,
+    failoverSlash: MONEY.failoverSlash,
+  });
   const { channel } = await human.messages.restrictChannel(groupId, "swarm");
   chain.groupId = groupId;
   chain.channel = channel;
-  out(`start: ${tag(run, chain)}group ${groupId} created (heartbeat timeout ${t.heartbeatTimeoutS} s, failover slash ${Number(MONEY.failoverSlash / 10n ** 18n)} STK) with a members-only channel`);
+  out(
+    `start: ${tag(run, chain)}group ${groupId} created (heartbeat timeout ${t.heartbeatTimeoutS} s, failover slash ${Number(MONEY.failoverSlash / 10n ** 18n)} STK) with a members-only channel`,
+  );
 }
 
 /** The run's chain named `name` (undefined for none). */
 const chainNamed = (run: Run, name: string | undefined) => run.chains.find((c) => c.name === name);
 
 /** Spawns every agent and resolves once all have registered, staked and joined (on every chain). */
-async function spawnSwarm(run: Run, base: Omit<AgentConfig, "index" | "addressIndex" | "name" | "capabilities" | "stake" | "role">): Promise<void> {
+async function spawnSwarm(
+  run: Run,
+  base: Omit<AgentConfig, "index" | "addressIndex" | "name" | "capabilities" | "stake" | "role">,
+): Promise<void> {
   const profiles = agentProfiles(run.options.agents);
   for (const p of profiles.filter((x) => x.addressIndex >= 20)) {
     // The node funds the first 20 mnemonic accounts; bigger swarms get their ETH here.
@@ -295,15 +335,32 @@ async function spawnSwarm(run: Run, base: Omit<AgentConfig, "index" | "addressIn
   let allReady!: () => void;
   const joined = new Promise<void>((resolve) => (allReady = resolve));
   for (const profile of profiles) {
-    const agent = spawnAgent(profile, { ...base, index: profile.index, addressIndex: profile.addressIndex, name: profile.name, capabilities: profile.capabilities, stake: profile.stake.toString(), role: profile.role }, {
-      ready: () => void (++ready === profiles.length && allReady()),
-      log: (a, level, text, chainName) => {
-        const chain = chainNamed(run, chainName);
-        const id = chain ? a.ids.get(chain.deployment.chainId) : a.agentId;
-        run.note(`${level === "warn" ? "⚠ " : ""}${chain ? tag(run, chain) : ""}#${id ?? "?"} ${a.name}: ${text}`);
+    const agent = spawnAgent(
+      profile,
+      {
+        ...base,
+        index: profile.index,
+        addressIndex: profile.addressIndex,
+        name: profile.name,
+        capabilities: profile.capabilities,
+        stake: profile.stake.toString(),
+        role: profile.role,
       },
-      crashed: (a, code, tail) => void shutdown(run, 1, `agent ${a.name} (pid ${a.pid}) exited unexpectedly (code ${code}). Its last output:\n${tail.join("\n")}`),
-    });
+      {
+        ready: () => void (++ready === profiles.length && allReady()),
+        log: (a, level, text, chainName) => {
+          const chain = chainNamed(run, chainName);
+          const id = chain ? a.ids.get(chain.deployment.chainId) : a.agentId;
+          run.note(`${level === "warn" ? "⚠ " : ""}${chain ? tag(run, chain) : ""}#${id ?? "?"} ${a.name}: ${text}`);
+        },
+        crashed: (a, code, tail) =>
+          void shutdown(
+            run,
+            1,
+            `agent ${a.name} (pid ${a.pid}) exited unexpectedly (code ${code}). Its last output:\n${tail.join("\n")}`,
+          ),
+      },
+    );
     run.agents.push(agent);
   }
   run.note(`agent processes: ${run.agents.map((a) => `${a.name} (pid ${a.pid})`).join(", ")}`);
@@ -446,14 +503,18 @@ async function cutChain(run: Run): Promise<Outage> {
   }));
   await chain.proxy!.up();
   const upAt = Date.now();
-  const meanwhile = outage.others.map((o) => `meanwhile ${o.chain} indexed ${o.blocksIndexed} blocks and accepted ${o.accepted} tasks`);
+  const meanwhile = outage.others.map(
+    (o) => `meanwhile ${o.chain} indexed ${o.blocksIndexed} blocks and accepted ${o.accepted} tasks`,
+  );
   run.note(`the ${chain.name} node is reachable again (${meanwhile.join("; ")})`);
   while (!run.stopping && Date.now() - upAt < 300_000) {
     const ready = await getJson(`${indexerUrl()}/readyz?chain=${chain.deployment.chainId}`).catch(() => undefined);
     if (ready?.status === 200) {
       outage.caughtUpAfterMs = Date.now() - upAt;
       const probe = `/readyz?chain=${chain.deployment.chainId}`;
-      run.note(`the indexer caught up with ${chain.name}: ${probe} is 200 again, ${seconds(outage.caughtUpAfterMs)} after the node came back`);
+      run.note(
+        `the indexer caught up with ${chain.name}: ${probe} is 200 again, ${seconds(outage.caughtUpAfterMs)} after the node came back`,
+      );
       break;
     }
     await sleep(250);
@@ -497,7 +558,9 @@ function superviseRun(run: Run): {
   const maybeKill = () => {
     const s = first.feed!.state;
     if (killed || !s.group?.leader || acceptedTasks(s) < killAt(options.tasks)) return;
-    const leader = run.agents.find((a) => a.state === "ready" && a.ids.get(first.deployment.chainId) === s.group!.leader);
+    const leader = run.agents.find(
+      (a) => a.state === "ready" && a.ids.get(first.deployment.chainId) === s.group!.leader,
+    );
     if (!leader) return;
     killAgent(leader);
     killed = leader;
@@ -507,7 +570,9 @@ function superviseRun(run: Run): {
     }
     const led = run.chains.filter((c) => ledAtKill.has(c.deployment.chainId)).map((c) => c.name);
     const worked = run.chains.filter((c) => !led.includes(c.name)).map((c) => c.name);
-    const where = several(run) ? ` (it led ${led.join(" and ")}${worked.length ? `, and worked on ${worked.join(" and ")}` : ""})` : "";
+    const where = several(run)
+      ? ` (it led ${led.join(" and ")}${worked.length ? `, and worked on ${worked.join(" and ")}` : ""})`
+      : "";
     run.note(
       `⚡ killed the leader's process: #${leader.agentId} ${leader.name} (pid ${leader.pid}, SIGKILL)${where}. ` +
         `Its heartbeats stop; ${t.heartbeatTimeoutS} s later anyone may fail it over.`,
@@ -572,11 +637,18 @@ function printEndpoints(run: Run) {
   const leader = `${indexer.url}/groups/${first.groupId}/leader${several(run) ? `?chain=${first.deployment.chainId}` : ""}`;
   const rest = `${indexer.url}/tasks  ${indexer.url}/agents  ${leader}  ${indexer.url}/inbox/<agentId>`;
   // The same deployer deploys the same contracts in the same order on every local chain: the same addresses.
-  const same = run.chains.every((c) => JSON.stringify(c.deployment.contracts) === JSON.stringify(first.deployment.contracts));
+  const same = run.chains.every(
+    (c) => JSON.stringify(c.deployment.contracts) === JSON.stringify(first.deployment.contracts),
+  );
   const contracts =
     several(run) && !same
       ? run.chains.flatMap((c) => [`  ${c.name} contracts`, ...addressLines(c.deployment)])
-      : [...(several(run) ? [`  contracts (the same addresses on ${run.chains.map((c) => c.name).join(" and ")})`] : []), ...addressLines(first.deployment)];
+      : [
+          ...(several(run)
+            ? [`  contracts (the same addresses on ${run.chains.map((c) => c.name).join(" and ")})`]
+            : []),
+          ...addressLines(first.deployment),
+        ];
   out(
     [
       "",
@@ -618,10 +690,14 @@ export async function main(argv: string[]): Promise<never> {
     cleanups: [],
     note: (text) => (run.view ? run.view.note(text) : out(`start: ${text}`)),
   };
-  const interrupt = () => void shutdown(run, run.phase === "serving" ? 0 : 130, run.phase === "serving" ? undefined : "interrupted");
+  const interrupt = () =>
+    void shutdown(run, run.phase === "serving" ? 0 : 130, run.phase === "serving" ? undefined : "interrupted");
   process.on("SIGINT", interrupt);
   process.on("SIGTERM", interrupt);
-  process.on("unhandledRejection", (e) => void shutdown(run, 1, `unexpected failure: ${(e as Error).stack ?? String(e)}`));
+  process.on(
+    "unhandledRejection",
+    (e) => void shutdown(run, 1, `unexpected failure: ${(e as Error).stack ?? String(e)}`),
+  );
   try {
     return await runSwarm(run);
   } catch (e) {
@@ -667,14 +743,26 @@ async function runSwarm(run: Run): Promise<never> {
     channel: c.channel!,
   }));
   const approver = chains[0]!.human!.address!;
-  await spawnSwarm(run, { indexerUrl: indexer.url, chains: agentChains, approver, tasks: options.tasks, blockMs: options.blockMs });
+  await spawnSwarm(run, {
+    indexerUrl: indexer.url,
+    chains: agentChains,
+    approver,
+    tasks: options.tasks,
+    blockMs: options.blockMs,
+  });
   const where = several(run) ? ` on ${chains.map((c) => c.name).join(" and ")}` : "";
-  run.note(`every agent registered, staked and joined${where}; drawing the first leader${several(run) ? " of each chain" : ""} (stake-weighted)`);
+  run.note(
+    `every agent registered, staked and joined${where}; drawing the first leader${several(run) ? " of each chain" : ""} (stake-weighted)`,
+  );
   await Promise.all(chains.map((chain) => electFirstLeader(chain.human!, chain.groupId!)));
   const outage = supervised.outage();
 
   const how = await supervised.done;
-  run.note(how === "done" ? "every task is settled: stopping the agents" : `the run did not finish within ${options.timeoutS} s: stopping the agents`);
+  run.note(
+    how === "done"
+      ? "every task is settled: stopping the agents"
+      : `the run did not finish within ${options.timeoutS} s: stopping the agents`,
+  );
   await stopAgents(run.agents);
   for (const cleanup of run.cleanups.splice(0)) cleanup();
   for (const chain of chains) chain.feed?.stop();
@@ -704,7 +792,10 @@ function outageChecks(o: Outage): Check[] {
     {
       name: `the indexer's /readyz named the cut chain ${o.chain}`,
       ok: o.reportedAfterMs !== null,
-      detail: o.reportedAfterMs === null ? "it never said 503 naming the chain" : `503 "${o.reason}" ${seconds(o.reportedAfterMs)} after the cut`,
+      detail:
+        o.reportedAfterMs === null
+          ? "it never said 503 naming the chain"
+          : `503 "${o.reason}" ${seconds(o.reportedAfterMs)} after the cut`,
     },
     ...o.others.map((other) => ({
       name: `${other.chain} went on while ${o.chain} was cut`,
@@ -717,7 +808,9 @@ function outageChecks(o: Outage): Check[] {
     {
       name: `the indexer caught up with ${o.chain} once its node was back`,
       ok: caught,
-      detail: caught ? `ready again ${seconds(o.caughtUpAfterMs!)} after the node came back` : "it was not ready again within 300 s",
+      detail: caught
+        ? `ready again ${seconds(o.caughtUpAfterMs!)} after the node came back`
+        : "it was not ready again within 300 s",
     },
   ];
 }
@@ -727,7 +820,9 @@ const outageText = (o: Outage) =>
   [
     `  ${"outage".padEnd(18)} ${o.chain} cut off ${o.atS} s after the first leaders, for ${o.forS} s`,
     `  ${"".padEnd(18)} /readyz named it ${o.reportedAfterMs === null ? "never" : `after ${seconds(o.reportedAfterMs)}`}`,
-    ...o.others.map((x) => `  ${"".padEnd(18)} ${x.chain} meanwhile indexed ${x.blocksIndexed} blocks, accepted ${x.accepted} tasks`),
+    ...o.others.map(
+      (x) => `  ${"".padEnd(18)} ${x.chain} meanwhile indexed ${x.blocksIndexed} blocks, accepted ${x.accepted} tasks`,
+    ),
     `  ${"".padEnd(18)} ${o.chain} caught up ${o.caughtUpAfterMs === null ? "never" : `${seconds(o.caughtUpAfterMs)} after its node returned`}`,
   ].join("\n");
 
@@ -767,7 +862,10 @@ async function report(
     out(formatReport(result));
     out(formatChecks(checks));
     printEndpoints(run);
-    if (options.once) out(`summary-json: ${JSON.stringify({ ...result, groupId: run.chains[0]!.groupId!.toString(), checks, correct })}`);
+    if (options.once)
+      out(
+        `summary-json: ${JSON.stringify({ ...result, groupId: run.chains[0]!.groupId!.toString(), checks, correct })}`,
+      );
     return correct;
   }
   const checks = [

@@ -74,7 +74,8 @@ export class UsageError extends Error {
 function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n)) throw new UsageError(`${name} must be a whole number, got "${raw}"`);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n))
+    throw new UsageError(`${name} must be a whole number, got "${raw}"`);
   if (n < min || n > max) throw new UsageError(`${name} must be between ${min} and ${max}, got ${n}`);
   return n;
 }
@@ -103,7 +104,8 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     throw new UsageError(`${(error as Error).message.replace(/\.$/, "")}. See npm start -- --help`);
   }
   if (values.help) return "help";
-  if (values.hold && !values.once) throw new UsageError("--hold keeps the chain and indexer of a finished --once run up: add --once");
+  if (values.hold && !values.once)
+    throw new UsageError("--hold keeps the chain and indexer of a finished --once run up: add --once");
   const chains = parseChains(values.chains);
   const cut = values["cut-chain"] === undefined ? undefined : parseCut(values["cut-chain"], chains);
   return {
@@ -126,23 +128,28 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
 function parseChains(raw: string | undefined): ChainName[] {
   if (raw === undefined) return [CHAIN_NAMES[0]];
   const n = raw.trim();
-  if (n !== "1" && n !== "2") throw new UsageError(`--chains must be 1 or 2 (the local l1 chain, or l1 and an OP-stack op chain), got "${raw}"`);
+  if (n !== "1" && n !== "2")
+    throw new UsageError(`--chains must be 1 or 2 (the local l1 chain, or l1 and an OP-stack op chain), got "${raw}"`);
   return CHAIN_NAMES.slice(0, Number(n));
 }
 
 /** `--cut-chain C@S[+D]`. */
 function parseCut(raw: string, chains: ChainName[]): ChainCut {
   const match = /^([a-z0-9]+)@(\d+)(?:\+(\d+))?$/.exec(raw.trim());
-  if (!match) throw new UsageError(`--cut-chain must be CHAIN@SECONDS or CHAIN@SECONDS+DURATION (e.g. op@30+20), got "${raw}"`);
+  if (!match)
+    throw new UsageError(`--cut-chain must be CHAIN@SECONDS or CHAIN@SECONDS+DURATION (e.g. op@30+20), got "${raw}"`);
   const [, chain, at, duration] = match;
-  if (chains.length < 2) throw new UsageError("--cut-chain cuts one of several chains off while the others work: add --chains 2");
-  if (!chains.includes(chain as ChainName)) throw new UsageError(`--cut-chain: this run's chains are ${chains.join(" and ")}, not "${chain}"`);
+  if (chains.length < 2)
+    throw new UsageError("--cut-chain cuts one of several chains off while the others work: add --chains 2");
+  if (!chains.includes(chain as ChainName))
+    throw new UsageError(`--cut-chain: this run's chains are ${chains.join(" and ")}, not "${chain}"`);
   const forS = integer("--cut-chain's duration", duration, 20, 1, 600);
   return { chain: chain as ChainName, atS: integer("--cut-chain's start", at, 0, 0, 3_600), forS };
 }
 
 /** The deployment file a run writes and reads. */
-export const deploymentPath = (options: SwarmOptions, chainId: number) => join(options.deploymentsDir, `${chainId}.json`);
+export const deploymentPath = (options: SwarmOptions, chainId: number) =>
+  join(options.deploymentsDir, `${chainId}.json`);
 
 // ---------------------------------------------------------------- timing and money
 
@@ -182,7 +189,28 @@ export const MONEY = {
 
 export const CAPABILITIES = ["research", "code", "review"] as const;
 
-const NAMES = ["ada", "babbage", "curie", "darwin", "euler", "faraday", "gauss", "hopper", "jemison", "kepler", "lamarr", "meitner", "noether", "ostrom", "pascal", "ramanujan", "shannon", "turing", "volta", "wu"];
+const NAMES = [
+  "ada",
+  "babbage",
+  "curie",
+  "darwin",
+  "euler",
+  "faraday",
+  "gauss",
+  "hopper",
+  "jemison",
+  "kepler",
+  "lamarr",
+  "meitner",
+  "noether",
+  "ostrom",
+  "pascal",
+  "ramanujan",
+  "shannon",
+  "turing",
+  "volta",
+  "wu",
+];
 
 export type AgentProfile = {
   /** 0-based position in the swarm. */
@@ -234,13 +262,21 @@ export const ROUND_URI = "swarm://round";
 
 /** The plan of task `seq` (1-based). */
 export function taskPlan(seq: number): TaskPlan {
-  return { seq, ledger: seq % 4 === 1, rejectOnce: seq % 7 === 5, handoff: seq === HANDOFF_SEQ, escalate: seq === ESCALATE_SEQ };
+  return {
+    seq,
+    ledger: seq % 4 === 1,
+    rejectOnce: seq % 7 === 5,
+    handoff: seq === HANDOFF_SEQ,
+    escalate: seq === ESCALATE_SEQ,
+  };
 }
 
 /** The plan of a task from its spec URI (schedule rounds and unknown URIs get a plain plan). */
 export function planOf(specURI: string): TaskPlan {
   const match = /^swarm:\/\/task\/(\d+)$/.exec(specURI);
-  return match ? taskPlan(Number(match[1])) : { seq: 0, ledger: false, rejectOnce: false, handoff: false, escalate: false };
+  return match
+    ? taskPlan(Number(match[1]))
+    : { seq: 0, ledger: false, rejectOnce: false, handoff: false, escalate: false };
 }
 
 /** How many tasks a leader posts at once. */

@@ -89,7 +89,9 @@ export type AgentMessage =
 export type OrchestratorMessage = { type: "stop" };
 
 export const isAgentMessage = (m: unknown): m is AgentMessage =>
-  typeof m === "object" && m !== null && ["registered", "ready", "stats", "log"].includes((m as { type?: string }).type ?? "");
+  typeof m === "object" &&
+  m !== null &&
+  ["registered", "ready", "stats", "log"].includes((m as { type?: string }).type ?? "");
 
 /** Whether a JSON-RPC method sends a transaction. */
 export const isWrite = (method: string) => method === "eth_sendRawTransaction" || method === "eth_sendTransaction";
@@ -106,4 +108,3 @@ export function countingTransport(url: string, onRequest: (method: string) => vo
     return { ...transport, request };
   };
 }
-

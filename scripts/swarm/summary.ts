@@ -6,7 +6,16 @@
  * itself (the transactions it sent). With several chains the summary sets them side by side.
  */
 import { and, asc, count, eq, isNotNull, ne } from "@ponder/client";
-import { type Address, createPublicClient, formatEther, type Hash, type Hex, hexToString, http, zeroAddress } from "viem";
+import {
+  type Address,
+  createPublicClient,
+  formatEther,
+  type Hash,
+  type Hex,
+  hexToString,
+  http,
+  zeroAddress,
+} from "viem";
 import * as schema from "../../indexer/ponder.schema.ts";
 import { abis, type Deployment, TASK_STATUSES } from "../../sdk/src/index.ts";
 import { checkConsistency, indexerClient } from "../lib/oracle.ts";
@@ -16,7 +25,21 @@ import { FINAL } from "./live.ts";
 /** One event of a task's history, as `doubleClaims` reads it. */
 export type HistoryEvent = { taskId: bigint | null; kind: string; agentId: bigint | null; data: unknown };
 
-export type AgentLine = { agentId: string; name: string; capabilities: string[]; state: string; writes: number; claims: number; submitted: number; revertedClaims: number; lostRaces: number; posted: number; accepted: number; rejected: number; failovers: number };
+export type AgentLine = {
+  agentId: string;
+  name: string;
+  capabilities: string[];
+  state: string;
+  writes: number;
+  claims: number;
+  submitted: number;
+  revertedClaims: number;
+  lostRaces: number;
+  posted: number;
+  accepted: number;
+  rejected: number;
+  failovers: number;
+};
 
 /** What a run's transactions on one chain cost, from their receipts. */
 export type ChainFees = {
@@ -38,8 +61,22 @@ export type RunReport = {
   tasksPlanned: number;
   seconds: number;
   blocks: number;
-  tasks: { total: number; posted: number; rounds: number; byStatus: Record<string, number>; unfinished: string[]; chainUnfinished: string[] };
-  events: { rejected: number; handedOff: number; escalated: number; answered: number; reclaimed: number; locks: number };
+  tasks: {
+    total: number;
+    posted: number;
+    rounds: number;
+    byStatus: Record<string, number>;
+    unfinished: string[];
+    chainUnfinished: string[];
+  };
+  events: {
+    rejected: number;
+    handedOff: number;
+    escalated: number;
+    answered: number;
+    reclaimed: number;
+    locks: number;
+  };
   /** Tasks that had a second claimant while the first still held them (indexer history), and (task, attempt) pairs claimed twice (chain logs). */
   doubleWork: { tasks: string[]; chainDuplicates: string[] };
   revertedClaims: number;
@@ -123,7 +160,11 @@ export async function collectReport(input: CollectInput): Promise<RunReport> {
 
   // This chain's rows only (the indexer may follow several).
   const [tasks, events, terms, slashes, messages, schedules, locks] = await Promise.all([
-    db.select({ id: task.id, status: task.status, scheduleId: task.scheduleId }).from(task).where(eq(task.chainId, chainId)).orderBy(asc(task.id)),
+    db
+      .select({ id: task.id, status: task.status, scheduleId: task.scheduleId })
+      .from(task)
+      .where(eq(task.chainId, chainId))
+      .orderBy(asc(task.id)),
     // Every task's history: its TaskBoard events in the audit log.
     db
       .select({ taskId: activity.taskId, kind: activity.event, agentId: activity.agentId, data: activity.args })
@@ -147,7 +188,11 @@ export async function collectReport(input: CollectInput): Promise<RunReport> {
       .from(slash)
       .where(eq(slash.chainId, chainId))
       .orderBy(asc(slash.timestamp)),
-    db.select({ kind: message.kind, n: count() }).from(message).where(eq(message.chainId, chainId)).groupBy(message.kind),
+    db
+      .select({ kind: message.kind, n: count() })
+      .from(message)
+      .where(eq(message.chainId, chainId))
+      .groupBy(message.kind),
     db.select().from(schedule).where(eq(schedule.chainId, chainId)).orderBy(asc(schedule.id)),
     db
       .select({ n: count() })
@@ -156,9 +201,21 @@ export async function collectReport(input: CollectInput): Promise<RunReport> {
   ]);
 
   const read = <T>(functionName: string, args: readonly unknown[]) =>
-    chain.readContract({ address: board, abi: abis.TaskBoard, functionName: functionName as never, args: args as never }) as Promise<T>;
-  const onChain = await Promise.all(tasks.map((t) => read<{ status: number; maxReward: bigint; claimBond: bigint }>("getTask", [t.id])));
-  const claimed = await chain.getContractEvents({ address: board, abi: abis.TaskBoard, eventName: "TaskClaimed", fromBlock: BigInt(input.deployment.startBlock) });
+    chain.readContract({
+      address: board,
+      abi: abis.TaskBoard,
+      functionName: functionName as never,
+      args: args as never,
+    }) as Promise<T>;
+  const onChain = await Promise.all(
+    tasks.map((t) => read<{ status: number; maxReward: bigint; claimBond: bigint }>("getTask", [t.id])),
+  );
+  const claimed = await chain.getContractEvents({
+    address: board,
+    abi: abis.TaskBoard,
+    eventName: "TaskClaimed",
+    fromBlock: BigInt(input.deployment.startBlock),
+  });
   const [balance, escrowed, credits, blocks] = await Promise.all([
     chain.getBalance({ address: board }),
     read<bigint>("totalEscrowed", [zeroAddress]),
@@ -171,7 +228,8 @@ export async function collectReport(input: CollectInput): Promise<RunReport> {
   for (const t of onChain) {
     const status = TASK_STATUSES[t.status] ?? "none";
     if (FINAL.has(status)) continue;
-    expected += t.maxReward + (status === "claimed" || status === "submitted" || status === "escalated" ? t.claimBond : 0n);
+    expected +=
+      t.maxReward + (status === "claimed" || status === "submitted" || status === "escalated" ? t.claimBond : 0n);
   }
   for (const s of schedules) {
     const template = (typeof s.template === "string" ? JSON.parse(s.template) : s.template) as { maxReward?: string };
@@ -201,7 +259,9 @@ export async function collectReport(input: CollectInput): Promise<RunReport> {
       rounds: tasks.filter((t) => t.scheduleId !== 0n).length,
       byStatus,
       unfinished: tasks.filter((t) => !FINAL.has(t.status)).map((t) => String(t.id)),
-      chainUnfinished: tasks.filter((_, i) => !FINAL.has(TASK_STATUSES[onChain[i]!.status] ?? "none")).map((t) => String(t.id)),
+      chainUnfinished: tasks
+        .filter((_, i) => !FINAL.has(TASK_STATUSES[onChain[i]!.status] ?? "none"))
+        .map((t) => String(t.id)),
     },
     events: {
       rejected: countOf(events, "TaskRejected"),
@@ -214,10 +274,23 @@ export async function collectReport(input: CollectInput): Promise<RunReport> {
     doubleWork: { tasks: doubleClaims(events), chainDuplicates: [...pairs].filter(([, n]) => n > 1).map(([k]) => k) },
     revertedClaims: input.agents.reduce((s, a) => s + statsOf(a).revertedClaims, 0),
     lostRaces: input.agents.reduce((s, a) => s + statsOf(a).lostRaces, 0),
-    terms: terms.map((t) => ({ term: String(t.term), agentId: String(t.agentId), name: name(t.agentId), failedOver: t.failedOverBy !== null })),
+    terms: terms.map((t) => ({
+      term: String(t.term),
+      agentId: String(t.agentId),
+      name: name(t.agentId),
+      failedOver: t.failedOverBy !== null,
+    })),
     killed: killedId === undefined ? null : { agentId: String(killedId), name: input.killed!.name },
-    slashes: slashes.map((s) => ({ agentId: String(s.agentId), name: name(s.agentId), amount: formatEther(s.amount), reason: reasonText(s.reason) })),
-    messages: { channel: Number(messages.find((m) => m.kind === "channel")?.n ?? 0), direct: Number(messages.find((m) => m.kind === "direct")?.n ?? 0) },
+    slashes: slashes.map((s) => ({
+      agentId: String(s.agentId),
+      name: name(s.agentId),
+      amount: formatEther(s.amount),
+      reason: reasonText(s.reason),
+    })),
+    messages: {
+      channel: Number(messages.find((m) => m.kind === "channel")?.n ?? 0),
+      direct: Number(messages.find((m) => m.kind === "direct")?.n ?? 0),
+    },
     writes: input.agents.map((a) => ({
       agentId: idOn(a) === undefined ? "?" : String(idOn(a)),
       name: a.name,
@@ -226,7 +299,12 @@ export async function collectReport(input: CollectInput): Promise<RunReport> {
       ...pick(statsOf(a)),
     })),
     approverWrites: input.approverWrites,
-    escrow: { balance: balance.toString(), escrowed: escrowed.toString(), credits: credits.toString(), expected: expected.toString() },
+    escrow: {
+      balance: balance.toString(),
+      escrowed: escrowed.toString(),
+      credits: credits.toString(),
+      expected: expected.toString(),
+    },
     schedules: schedules.map((s) => ({ id: String(s.id), count: s.count, spawned: s.spawned, cancelled: s.cancelled })),
     consistency: await checkConsistency(input.indexerUrl, input.rpcUrl, input.deployment),
     fees: input.feesFrom === undefined ? null : await chainFees(input.rpcUrl, input.feesFrom),
@@ -292,7 +370,9 @@ const eth = (wei: string) => `${formatEther(BigInt(wei))} ETH`;
 export function formatReport(r: RunReport): string {
   const done = r.tasks.byStatus.accepted ?? 0;
   const other = ["cancelled", "expired"].map((s) => `${r.tasks.byStatus[s] ?? 0} ${s}`).join(", ");
-  const terms = r.terms.map((t) => `term ${t.term}: #${t.agentId} ${t.name}${t.failedOver ? " (failed over)" : ""}`).join(" → ");
+  const terms = r.terms
+    .map((t) => `term ${t.term}: #${t.agentId} ${t.name}${t.failedOver ? " (failed over)" : ""}`)
+    .join(" → ");
   const lines = [
     "",
     "══ Run summary ═══════════════════════════════════════════════════════════",
@@ -338,7 +418,8 @@ function column(r: RunReport): Record<string, string> {
   const other = ["cancelled", "expired"].map((st) => `${r.tasks.byStatus[st] ?? 0} ${st}`).join(", ");
   const settled = r.tasks.total - r.tasks.unfinished.length;
   const terms = r.terms.map((t) => `${t.term}: #${t.agentId} ${t.name}${t.failedOver ? " ✗" : ""}`).join(" → ");
-  const killedHere = r.killed && r.terms.some((t) => t.agentId === r.killed!.agentId) ? "while leading" : "while working";
+  const killedHere =
+    r.killed && r.terms.some((t) => t.agentId === r.killed!.agentId) ? "while leading" : "while working";
   return {
     "tasks posted": `${r.tasks.posted} by leaders + ${r.tasks.rounds} schedule rounds`,
     "tasks claimed": `${r.claims} claims · ${r.revertedClaims} reverted · ${r.lostRaces} races lost`,
@@ -362,24 +443,37 @@ function column(r: RunReport): Record<string, string> {
 export function formatReports(reports: RunReport[], seconds: number): string {
   const columns = reports.map(column);
   const labels = [...new Set(columns.flatMap((c) => Object.keys(c)))];
-  const widths = reports.map((r, i) => Math.max(chainTitle(r.chain).length, ...labels.map((l) => (columns[i]![l] ?? "—").length)));
+  const widths = reports.map((r, i) =>
+    Math.max(chainTitle(r.chain).length, ...labels.map((l) => (columns[i]![l] ?? "—").length)),
+  );
   const row = (label: string, cells: string[]) =>
     `  ${label.padEnd(18)} ${cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join("  │ ")}`.trimEnd();
   const perAgent = (w: AgentLine) =>
-    `#${w.agentId}`.padEnd(4) + `${String(w.writes).padStart(6)} ${String(w.claims).padStart(6)} ${String(w.submitted).padStart(6)} ${String(w.posted).padStart(6)} ${String(w.accepted + w.rejected).padStart(6)} ${String(w.failovers).padStart(4)}`;
+    `#${w.agentId}`.padEnd(4) +
+    `${String(w.writes).padStart(6)} ${String(w.claims).padStart(6)} ${String(w.submitted).padStart(6)} ${String(w.posted).padStart(6)} ${String(w.accepted + w.rejected).padStart(6)} ${String(w.failovers).padStart(4)}`;
   const head = "id    writes claims submit posted review fail";
   const first = reports[0]!;
   return [
     "",
     `══ Run summary: ${reports.length} chains, one indexer ════════════════════════════════════════`,
-    row("", reports.map((r) => chainTitle(r.chain))),
-    ...labels.map((l) => row(l, columns.map((c) => c[l] ?? "—"))),
+    row(
+      "",
+      reports.map((r) => chainTitle(r.chain)),
+    ),
+    ...labels.map((l) =>
+      row(
+        l,
+        columns.map((c) => c[l] ?? "—"),
+      ),
+    ),
     `  ${"run".padEnd(18)} ${seconds} s`,
     "",
     "  RPC writes (transactions each agent sent, per chain)",
     `    ${"agent".padEnd(10)} ${"capabilities".padEnd(16)} ${reports.map((r) => `${r.chain.name}: ${head}`.padEnd(head.length + r.chain.name.length + 4)).join(" │ ")}`,
     ...first.writes.map((w, i) => {
-      const cells = reports.map((r) => `${" ".repeat(r.chain.name.length + 2)}${perAgent(r.writes[i]!)}`.padEnd(head.length + r.chain.name.length + 4));
+      const cells = reports.map((r) =>
+        `${" ".repeat(r.chain.name.length + 2)}${perAgent(r.writes[i]!)}`.padEnd(head.length + r.chain.name.length + 4),
+      );
       return `    ${w.name.padEnd(10)} ${w.capabilities.join(",").padEnd(16)} ${cells.join(" │ ")}  ${w.state}`;
     }),
     `    ${"human approver (the orchestrator)".padEnd(27)} ${reports.map((r) => `${r.chain.name}: ${r.approverWrites}`).join(" · ")}`,

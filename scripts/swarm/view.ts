@@ -6,9 +6,9 @@
  */
 import { formatEther, type Hex, hexToString, keccak256, stringToHex, zeroHash } from "viem";
 import { payloadText } from "../../sdk/src/index.ts";
+import { type ActivityRow, acceptedTasks, failovers, postedTasks, type SwarmState } from "./live.ts";
 import { CAPABILITIES } from "./plan.ts";
 import type { AgentStats } from "./protocol.ts";
-import { type ActivityRow, acceptedTasks, failovers, postedTasks, type SwarmState } from "./live.ts";
 
 export type ProcessState = "starting" | "ready" | "killed" | "exited" | "crashed";
 
@@ -97,7 +97,10 @@ export function agentNamer(agents: () => ViewAgent[], chainId?: number) {
 }
 
 /** One line for a notable event, or undefined to skip it. */
-export function describe(row: ActivityRow, name: (id: bigint | string | null | undefined) => string): string | undefined {
+export function describe(
+  row: ActivityRow,
+  name: (id: bigint | string | null | undefined) => string,
+): string | undefined {
   const a = row.args;
   switch (row.event) {
     case "Registered":
@@ -140,7 +143,10 @@ export function describe(row: ActivityRow, name: (id: bigint | string | null | u
   }
 }
 
-const CAPABILITY_NAMES = new Map<string, string>([[zeroHash, "any"], ...CAPABILITIES.map((c) => [keccak256(stringToHex(c)), c] as [string, string])]);
+const CAPABILITY_NAMES = new Map<string, string>([
+  [zeroHash, "any"],
+  ...CAPABILITIES.map((c) => [keccak256(stringToHex(c)), c] as [string, string]),
+]);
 
 /** One line for the everyday events too (the TTY's recent pane), else the event's name. */
 export function detail(row: ActivityRow, name: (id: bigint | string | null | undefined) => string): string {
@@ -165,13 +171,19 @@ export function detail(row: ActivityRow, name: (id: bigint | string | null | und
     case "CapabilitiesSet":
       return `${name(a.agentId)} declared ${(a.caps as unknown as string[]).map((c) => CAPABILITY_NAMES.get(c) ?? c.slice(0, 10)).join(", ")}`;
     default:
-      return describe(row, name) ?? `${row.contract}.${row.event}${row.taskId !== null ? ` task ${row.taskId}` : ""}${row.agentId !== null ? ` ${name(row.agentId)}` : ""}`;
+      return (
+        describe(row, name) ??
+        `${row.contract}.${row.event}${row.taskId !== null ? ` task ${row.taskId}` : ""}${row.agentId !== null ? ` ${name(row.agentId)}` : ""}`
+      );
   }
 }
 
 /** "open 3 · claimed 2 · …" for the statuses present. */
 const statusCounts = (m: Map<string, number>) =>
-  ["open", "claimed", "escalated", "submitted", "accepted", "cancelled", "expired"].filter((s) => (m.get(s) ?? 0) > 0).map((s) => `${s} ${m.get(s)}`).join(" · ") || "none";
+  ["open", "claimed", "escalated", "submitted", "accepted", "cancelled", "expired"]
+    .filter((s) => (m.get(s) ?? 0) > 0)
+    .map((s) => `${s} ${m.get(s)}`)
+    .join(" · ") || "none";
 
 /** The one-line status of the run on `chain` (named when the run has several). */
 export function statusLine(o: ViewOptions, chain: ViewChain = o.chains[0]!): string {
@@ -186,7 +198,11 @@ export function statusLine(o: ViewOptions, chain: ViewChain = o.chains[0]!): str
 
 function screen(o: ViewOptions, notes: string[]): string {
   const several = o.chains.length > 1;
-  const lines = [`Stigmergy swarm · ${elapsed(o.started)} · ${o.agents().length} agents · ${o.tasks} tasks${several ? ` on each of ${o.chains.length} chains` : ""}   (Ctrl-C stops)`, ...(o.dashboard ? [`Dashboard: ${o.dashboard}`] : []), ""];
+  const lines = [
+    `Stigmergy swarm · ${elapsed(o.started)} · ${o.agents().length} agents · ${o.tasks} tasks${several ? ` on each of ${o.chains.length} chains` : ""}   (Ctrl-C stops)`,
+    ...(o.dashboard ? [`Dashboard: ${o.dashboard}`] : []),
+    "",
+  ];
   const first = o.chains[0]!;
   if (!several) lines.push(...leaderLines(o, first));
   lines.push("", "AGENTS");
@@ -202,7 +218,8 @@ function screen(o: ViewOptions, notes: string[]): string {
     // Per chain: its id there, its role there, its claims and transactions there.
     const perChain = o.chains.map((c) => {
       const id = a.ids.get(c.chainId);
-      const role = a.state !== "ready" ? a.state : id !== undefined && id === c.state.group?.leader ? "leader" : "worker";
+      const role =
+        a.state !== "ready" ? a.state : id !== undefined && id === c.state.group?.leader ? "leader" : "worker";
       const stats = a.statsByChain.get(c.chainId);
       return `${c.name} ${(id === undefined ? "#?" : `#${id}`).padEnd(4)} ${role.padEnd(7)} claims ${String(stats?.claims ?? 0).padStart(3)} tx ${String(stats?.writes ?? 0).padStart(4)}`;
     });
@@ -210,11 +227,19 @@ function screen(o: ViewOptions, notes: string[]): string {
   }
   if (!several) {
     lines.push(...taskLines(o, first), "", "RECENT (indexer)");
-    for (const r of first.state.recent.slice(0, 10)) lines.push(`  blk ${String(r.blockNumber).padStart(5)}  ${detail(r, agentNamer(o.agents))}`);
+    for (const r of first.state.recent.slice(0, 10))
+      lines.push(`  blk ${String(r.blockNumber).padStart(5)}  ${detail(r, agentNamer(o.agents))}`);
   } else {
     for (const c of o.chains) {
-      lines.push("", `── ${c.name} (chain ${c.chainId}) ${"─".repeat(60)}`, ...leaderLines(o, c), ...taskLines(o, c), "RECENT (indexer)");
-      for (const r of c.state.recent.slice(0, 5)) lines.push(`  blk ${String(r.blockNumber).padStart(5)}  ${detail(r, agentNamer(o.agents, c.chainId))}`);
+      lines.push(
+        "",
+        `── ${c.name} (chain ${c.chainId}) ${"─".repeat(60)}`,
+        ...leaderLines(o, c),
+        ...taskLines(o, c),
+        "RECENT (indexer)",
+      );
+      for (const r of c.state.recent.slice(0, 5))
+        lines.push(`  blk ${String(r.blockNumber).padStart(5)}  ${detail(r, agentNamer(o.agents, c.chainId))}`);
     }
   }
   if (notes.length) lines.push("", ...notes.slice(-5));
@@ -226,7 +251,11 @@ function leaderLines(o: ViewOptions, chain: ViewChain): string[] {
   const name = agentNamer(o.agents, chain.chainId);
   const g = chain.state.group;
   return [
-    g?.leader ? `LEADER  ${name(g.leader)} · term ${g.term} · epoch ${g.epoch} · heartbeat due by ${new Date(Number(g.lastHeartbeat + g.heartbeatTimeout) * 1000).toLocaleTimeString()}` : g && g.term > 0n ? "LEADER  vacant: the redraw is being settled" : "LEADER  none yet",
+    g?.leader
+      ? `LEADER  ${name(g.leader)} · term ${g.term} · epoch ${g.epoch} · heartbeat due by ${new Date(Number(g.lastHeartbeat + g.heartbeatTimeout) * 1000).toLocaleTimeString()}`
+      : g && g.term > 0n
+        ? "LEADER  vacant: the redraw is being settled"
+        : "LEADER  none yet",
     ...failovers(chain.state).map((t) => `        term ${t.term}: ${name(t.agentId)} failed over`),
   ];
 }
@@ -234,7 +263,10 @@ function leaderLines(o: ViewOptions, chain: ViewChain): string[] {
 /** A chain's task, round and message counts. */
 function taskLines(o: ViewOptions, chain: ViewChain): string[] {
   const s = chain.state;
-  const lines = ["", `TASKS   ${acceptedTasks(s)}/${o.tasks} accepted · ${postedTasks(s)} posted · ${statusCounts(s.tasks.direct)}`];
+  const lines = [
+    "",
+    `TASKS   ${acceptedTasks(s)}/${o.tasks} accepted · ${postedTasks(s)} posted · ${statusCounts(s.tasks.direct)}`,
+  ];
   if (s.tasks.rounds.size) lines.push(`ROUNDS  ${statusCounts(s.tasks.rounds)}`);
   lines.push(`MESSAGES ${s.messages.channel} on the channel · ${s.messages.direct} direct`);
   return lines;
@@ -267,14 +299,17 @@ export function createView(o: ViewOptions): View {
     };
   }
   const last = new Map<number, string>();
-  const status = setInterval(() => {
-    for (const chain of o.chains) {
-      const line = statusLine(o, chain);
-      const rest = line.slice(line.indexOf("]"));
-      if (rest !== last.get(chain.chainId)) o.write(`${line}\n`);
-      last.set(chain.chainId, rest);
-    }
-  }, (o.statusEveryS ?? 5) * 1000);
+  const status = setInterval(
+    () => {
+      for (const chain of o.chains) {
+        const line = statusLine(o, chain);
+        const rest = line.slice(line.indexOf("]"));
+        if (rest !== last.get(chain.chainId)) o.write(`${line}\n`);
+        last.set(chain.chainId, rest);
+      }
+    },
+    (o.statusEveryS ?? 5) * 1000,
+  );
   return {
     changed: () => {},
     note: (text) => o.write(`[${elapsed(o.started)}] ${text}\n`),

@@ -5,7 +5,9 @@ import { existsSync } from "node:fs";
 
 const entry = new URL("../dist/bin/stigmergy.js", import.meta.url);
 if (!existsSync(entry)) {
-  console.error("error: the SDK is not built yet. Run `npm run build` in the repository (or `npm run build -w @stigmergy/sdk`).");
+  console.error(
+    "error: the SDK is not built yet. Run `npm run build` in the repository (or `npm run build -w @stigmergy/sdk`).",
+  );
   process.exit(3);
 }
 await import(entry.href);

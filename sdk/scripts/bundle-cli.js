@@ -24,5 +24,7 @@ await build({
   keepNames: true,
   logLevel: "warning",
   // CommonJS dependencies inside an ES module bundle still call require().
-  banner: { js: 'import { createRequire as __stigmergyRequire } from "node:module"; const require = __stigmergyRequire(import.meta.url);' },
+  banner: {
+    js: 'import { createRequire as __stigmergyRequire } from "node:module"; const require = __stigmergyRequire(import.meta.url);',
+  },
 });

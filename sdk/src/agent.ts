@@ -4,6 +4,9 @@
  * given (push-based live queries), else straight to the chain. The agent is also the context every
  * action takes: `agent.tasks.claim(12n)` is `claimTask(agent, { taskId: 12n })`.
  */
+
+import type { Deployment } from "@stigmergy/contracts";
+import { parseDeployment } from "@stigmergy/contracts";
 import {
   type Account,
   type Address,
@@ -17,8 +20,6 @@ import {
   type Transport,
 } from "viem";
 import type { AgentWallet, Context } from "./client/context.js";
-import type { Deployment } from "@stigmergy/contracts";
-import { parseDeployment } from "@stigmergy/contracts";
 import { InvalidInputError } from "./errors/input.js";
 import { createIndexerClient, type IndexerClient } from "./indexer/client.js";
 import { type ElectionModule, electionModule } from "./modules/election.js";
@@ -100,16 +101,22 @@ export type Agent = Context & {
 
 export function createAgent(params: CreateAgentParameters): Agent {
   const deployment = parseDeployment(params.deployment, "createAgent({ deployment })");
-  if (!params.transport && !params.rpcUrl && !params.walletClient) throw new InvalidInputError("rpcUrl", "give rpcUrl, transport or walletClient so the agent can reach a node");
+  if (!params.transport && !params.rpcUrl && !params.walletClient)
+    throw new InvalidInputError("rpcUrl", "give rpcUrl, transport or walletClient so the agent can reach a node");
   // A wallet client's `transport` is its resolved config, not a factory: wrap its request function.
-  const transport = params.transport ?? (params.rpcUrl ? http(params.rpcUrl) : custom({ request: params.walletClient!.request }));
+  const transport =
+    params.transport ?? (params.rpcUrl ? http(params.rpcUrl) : custom({ request: params.walletClient!.request }));
   const chain = params.walletClient?.chain ?? chainOf(deployment, params.rpcUrl);
   const pollingInterval = params.pollingInterval ?? 500;
   const publicClient = createPublicClient({ chain, transport, pollingInterval });
   const account = typeof params.account === "string" ? v.address("account", params.account) : params.account;
-  const walletClient = params.walletClient ?? (account ? createWalletClient({ account, chain, transport, pollingInterval }) : undefined);
+  const walletClient =
+    params.walletClient ?? (account ? createWalletClient({ account, chain, transport, pollingInterval }) : undefined);
   if (walletClient && walletClient.chain.id !== deployment.chainId) {
-    throw new InvalidInputError("walletClient", `is on chain ${walletClient.chain.id} but the deployment is for chain ${deployment.chainId}`);
+    throw new InvalidInputError(
+      "walletClient",
+      `is on chain ${walletClient.chain.id} but the deployment is for chain ${deployment.chainId}`,
+    );
   }
   let indexer: IndexerClient | undefined = params.indexer;
   if (params.indexer && params.indexerUrl !== undefined) {
@@ -155,4 +162,3 @@ export function createAgent(params: CreateAgentParameters): Agent {
     messages: messagesModule(ctx),
   });
 }
-

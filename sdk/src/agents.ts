@@ -5,17 +5,18 @@
  * (`tasks.list`, `tasks.watchOpen` across chains from one live query) and `tasks.claimNext`, which
  * picks across chains by reward net of the measured fee. The group only binds actions.
  */
-import { createAgent, type Agent, type CreateAgentParameters } from "./agent.js";
+
 import {
-  claimNextTaskOnChains,
   type ClaimNextTaskOnChainsParameters,
   type ClaimNextTaskOnChainsReturnType,
+  claimNextTaskOnChains,
 } from "./actions/chains/claimNextTaskOnChains.js";
-import { listTasksOnChains, type ListTasksOnChainsParameters } from "./actions/chains/listTasksOnChains.js";
+import { type ListTasksOnChainsParameters, listTasksOnChains } from "./actions/chains/listTasksOnChains.js";
 import {
-  watchOpenTasksOnChains,
   type WatchOpenTasksOnChainsParameters,
+  watchOpenTasksOnChains,
 } from "./actions/chains/watchOpenTasksOnChains.js";
+import { type Agent, type CreateAgentParameters, createAgent } from "./agent.js";
 import { agentOn, type ChainsContext, chainIdsOf } from "./client/chains.js";
 import { DuplicateChainError } from "./errors/chains.js";
 import { InvalidInputError } from "./errors/input.js";

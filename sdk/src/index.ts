@@ -5,94 +5,11 @@
  * `…ErrorType`. Errors are classes on one base (`StigmergyError`, on viem's `BaseError`).
  */
 export * from "@stigmergy/contracts";
-export * from "./generated/errors.js";
-export { createAgent, type Agent, type CreateAgentParameters } from "./agent.js";
-export { createAgents, type Agents, type CreateAgentsParameters } from "./agents.js";
-export type { ChainsContext } from "./client/chains.js";
-export type { AgentWallet, Context, Written } from "./client/context.js";
-export { ethersSignerToAccount, type EthersSigner } from "./accounts/ethers.js";
-
-// ---------------------------------------------------------------- errors (sdk/src/errors/, by domain)
-export { DuplicateChainError, UnknownChainError } from "./errors/chains.js";
-export { MissingConfigError, NoAccountError, NoAgentError, NoCheckoutError } from "./errors/config.js";
-export { isConnectionError, NodeUnreachableError } from "./errors/connection.js";
-export { ContractRevertError, decodeContractError, toStigmergyError } from "./errors/contract.js";
-export { IndexerError } from "./errors/indexer.js";
-export { InvalidInputError, UsageError } from "./errors/input.js";
-export { NotFoundError } from "./errors/notFound.js";
-export { ChildProcessError } from "./errors/process.js";
-export { describeError, type ErrorReport } from "./errors/report.js";
-export { DrawTimeoutError, TransactionRevertedError, UnexpectedReceiptError } from "./errors/transaction.js";
-export type { IndexedReadErrorType, NodeErrorType, ReadErrorType, RevertErrorType, WriteErrorType } from "./errors/types.js";
-export { walkCauses } from "./errors/walk.js";
-
-// ---------------------------------------------------------------- the indexer
-export { createIndexerClient, type IndexerClient, type IndexerQuery, sqlChain } from "./indexer/client.js";
-export {
-  type AgentRecord,
-  type GroupMember,
-  type Leadership,
-  type Message,
-  type RoundTerms,
-  type Schedule,
-  type Task,
-  type TaskEvent,
-  TASK_STATUSES,
-  type TaskStatus,
-  type Term,
-} from "./indexer/rows.js";
-
-// ---------------------------------------------------------------- helpers
-export {
-  AGENT_WALLET_DOMAIN,
-  AGENT_WALLET_MAX_DEADLINE_DELAY,
-  agentWalletTypedData,
-  agentWalletTypes,
-  type AgentWalletTypedDataParameters,
-} from "./identity/agentWallet.js";
-export { agentCard, agentRegistryId, registrationFile, REGISTRATION_TYPE, toDataURI, type AgentService } from "./identity/registration.js";
-export { channelId, lockKey } from "./utils/keys.js";
-export { MAX_PAYLOAD, payloadText } from "./utils/payload.js";
-export { claimOrder, score } from "./utils/spread.js";
-export { DEFAULT_TERM_LIMITS, hostileTerms, type TermLimits } from "./utils/terms.js";
-export { GAS_PRICE_ORACLE, isOpStack } from "./utils/opStack.js";
-export { rewardAt } from "./utils/reward.js";
-export { chainNow } from "./utils/watch.js";
-export { capability as capabilityId } from "./validate.js";
-export type { MessageFilter } from "./actions/messages/messageLogs.js";
-
-// ---------------------------------------------------------------- actions, by primitive
-// identity
-export * from "./actions/identity/getAgent.js";
-export * from "./actions/identity/getCapabilities.js";
-export * from "./actions/identity/hasCapability.js";
-export * from "./actions/identity/listAgents.js";
-export * from "./actions/identity/registerAgent.js";
-export * from "./actions/identity/setAgentURI.js";
-export * from "./actions/identity/setAgentWallet.js";
-export * from "./actions/identity/setCapabilities.js";
-export * from "./actions/identity/setMetadata.js";
-export * from "./actions/identity/unsetAgentWallet.js";
-// reputation
-export * from "./actions/reputation/appendResponse.js";
-export * from "./actions/reputation/getFeedbackClients.js";
-export * from "./actions/reputation/getReputationSummary.js";
-export * from "./actions/reputation/giveFeedback.js";
-export * from "./actions/reputation/revokeFeedback.js";
-// validation
-export * from "./actions/validation/getValidationStatus.js";
-export * from "./actions/validation/getValidationSummary.js";
-export * from "./actions/validation/requestValidation.js";
-export * from "./actions/validation/respondToValidation.js";
-// staking
-export * from "./actions/staking/getLockedStake.js";
-export * from "./actions/staking/getStake.js";
-export * from "./actions/staking/getStakeTokenBalance.js";
-export * from "./actions/staking/getUnbonding.js";
-export * from "./actions/staking/mintFromFaucet.js";
-export * from "./actions/staking/requestUnstake.js";
-export * from "./actions/staking/stake.js";
-export * from "./actions/staking/withdrawStake.js";
+export { type EthersSigner, ethersSignerToAccount } from "./accounts/ethers.js";
+// several chains (createAgents)
+export * from "./actions/chains/claimNextTaskOnChains.js";
+export * from "./actions/chains/listTasksOnChains.js";
+export * from "./actions/chains/watchOpenTasksOnChains.js";
 // election
 export * from "./actions/election/createGroup.js";
 export * from "./actions/election/electLeader.js";
@@ -115,19 +32,64 @@ export * from "./actions/governance/createProposal.js";
 export * from "./actions/governance/finalizeProposal.js";
 export * from "./actions/governance/getProposal.js";
 export * from "./actions/governance/getVotes.js";
+// ---------------------------------------------------------------- actions, by primitive
+// identity
+export * from "./actions/identity/getAgent.js";
+export * from "./actions/identity/getCapabilities.js";
+export * from "./actions/identity/hasCapability.js";
+export * from "./actions/identity/listAgents.js";
+export * from "./actions/identity/registerAgent.js";
+export * from "./actions/identity/setAgentURI.js";
+export * from "./actions/identity/setAgentWallet.js";
+export * from "./actions/identity/setCapabilities.js";
+export * from "./actions/identity/setMetadata.js";
+export * from "./actions/identity/unsetAgentWallet.js";
 // locks
 export * from "./actions/locks/acquireLock.js";
 export * from "./actions/locks/getLockHolder.js";
 export * from "./actions/locks/releaseLock.js";
 export * from "./actions/locks/withLock.js";
+// messages
+export * from "./actions/messages/getGroupChannel.js";
+export type { MessageFilter } from "./actions/messages/messageLogs.js";
+export * from "./actions/messages/postMessage.js";
+export * from "./actions/messages/readChannel.js";
+export * from "./actions/messages/readInbox.js";
+export * from "./actions/messages/restrictChannel.js";
+export * from "./actions/messages/sendMessage.js";
+export * from "./actions/messages/watchMessages.js";
+// reputation
+export * from "./actions/reputation/appendResponse.js";
+export * from "./actions/reputation/getFeedbackClients.js";
+export * from "./actions/reputation/getReputationSummary.js";
+export * from "./actions/reputation/giveFeedback.js";
+export * from "./actions/reputation/revokeFeedback.js";
+// schedules
+export * from "./actions/schedules/cancelSchedule.js";
+export * from "./actions/schedules/claimScheduledRound.js";
+export * from "./actions/schedules/createSchedule.js";
+export * from "./actions/schedules/getRoundTerms.js";
+export * from "./actions/schedules/getSchedule.js";
+export * from "./actions/schedules/getScheduleRound.js";
+export * from "./actions/schedules/listSchedules.js";
+export * from "./actions/schedules/watchDueRounds.js";
+// staking
+export * from "./actions/staking/getLockedStake.js";
+export * from "./actions/staking/getStake.js";
+export * from "./actions/staking/getStakeTokenBalance.js";
+export * from "./actions/staking/getUnbonding.js";
+export * from "./actions/staking/mintFromFaucet.js";
+export * from "./actions/staking/requestUnstake.js";
+export * from "./actions/staking/stake.js";
+export * from "./actions/staking/withdrawStake.js";
 // tasks
 export * from "./actions/tasks/acceptHandoff.js";
 export * from "./actions/tasks/acceptTask.js";
 export * from "./actions/tasks/cancelTask.js";
 export * from "./actions/tasks/claimNextTask.js";
 export * from "./actions/tasks/claimTask.js";
-export * from "./actions/tasks/estimateTaskFee.js";
 export * from "./actions/tasks/escalateTask.js";
+export * from "./actions/tasks/estimateTaskFee.js";
 export * from "./actions/tasks/expireEscalation.js";
 export * from "./actions/tasks/expireTask.js";
 export * from "./actions/tasks/getCredit.js";
@@ -146,24 +108,71 @@ export * from "./actions/tasks/watchTask.js";
 export * from "./actions/tasks/watchTasks.js";
 export * from "./actions/tasks/withdrawCredit.js";
 export * from "./actions/tasks/workNextTask.js";
-// schedules
-export * from "./actions/schedules/cancelSchedule.js";
-export * from "./actions/schedules/claimScheduledRound.js";
-export * from "./actions/schedules/createSchedule.js";
-export * from "./actions/schedules/getRoundTerms.js";
-export * from "./actions/schedules/getSchedule.js";
-export * from "./actions/schedules/getScheduleRound.js";
-export * from "./actions/schedules/listSchedules.js";
-export * from "./actions/schedules/watchDueRounds.js";
-// messages
-export * from "./actions/messages/getGroupChannel.js";
-export * from "./actions/messages/postMessage.js";
-export * from "./actions/messages/readChannel.js";
-export * from "./actions/messages/readInbox.js";
-export * from "./actions/messages/restrictChannel.js";
-export * from "./actions/messages/sendMessage.js";
-export * from "./actions/messages/watchMessages.js";
-// several chains (createAgents)
-export * from "./actions/chains/claimNextTaskOnChains.js";
-export * from "./actions/chains/listTasksOnChains.js";
-export * from "./actions/chains/watchOpenTasksOnChains.js";
+// validation
+export * from "./actions/validation/getValidationStatus.js";
+export * from "./actions/validation/getValidationSummary.js";
+export * from "./actions/validation/requestValidation.js";
+export * from "./actions/validation/respondToValidation.js";
+export { type Agent, type CreateAgentParameters, createAgent } from "./agent.js";
+export { type Agents, type CreateAgentsParameters, createAgents } from "./agents.js";
+export type { ChainsContext } from "./client/chains.js";
+export type { AgentWallet, Context, Written } from "./client/context.js";
+// ---------------------------------------------------------------- errors (sdk/src/errors/, by domain)
+export { DuplicateChainError, UnknownChainError } from "./errors/chains.js";
+export { MissingConfigError, NoAccountError, NoAgentError, NoCheckoutError } from "./errors/config.js";
+export { isConnectionError, NodeUnreachableError } from "./errors/connection.js";
+export { ContractRevertError, decodeContractError, toStigmergyError } from "./errors/contract.js";
+export { IndexerError } from "./errors/indexer.js";
+export { InvalidInputError, UsageError } from "./errors/input.js";
+export { NotFoundError } from "./errors/notFound.js";
+export { ChildProcessError } from "./errors/process.js";
+export { describeError, type ErrorReport } from "./errors/report.js";
+export { DrawTimeoutError, TransactionRevertedError, UnexpectedReceiptError } from "./errors/transaction.js";
+export type {
+  IndexedReadErrorType,
+  NodeErrorType,
+  ReadErrorType,
+  RevertErrorType,
+  WriteErrorType,
+} from "./errors/types.js";
+export { walkCauses } from "./errors/walk.js";
+export * from "./generated/errors.js";
+// ---------------------------------------------------------------- helpers
+export {
+  AGENT_WALLET_DOMAIN,
+  AGENT_WALLET_MAX_DEADLINE_DELAY,
+  type AgentWalletTypedDataParameters,
+  agentWalletTypedData,
+  agentWalletTypes,
+} from "./identity/agentWallet.js";
+export {
+  type AgentService,
+  agentCard,
+  agentRegistryId,
+  REGISTRATION_TYPE,
+  registrationFile,
+  toDataURI,
+} from "./identity/registration.js";
+// ---------------------------------------------------------------- the indexer
+export { createIndexerClient, type IndexerClient, type IndexerQuery, sqlChain } from "./indexer/client.js";
+export {
+  type AgentRecord,
+  type GroupMember,
+  type Leadership,
+  type Message,
+  type RoundTerms,
+  type Schedule,
+  TASK_STATUSES,
+  type Task,
+  type TaskEvent,
+  type TaskStatus,
+  type Term,
+} from "./indexer/rows.js";
+export { channelId, lockKey } from "./utils/keys.js";
+export { GAS_PRICE_ORACLE, isOpStack } from "./utils/opStack.js";
+export { MAX_PAYLOAD, payloadText } from "./utils/payload.js";
+export { rewardAt } from "./utils/reward.js";
+export { claimOrder, score } from "./utils/spread.js";
+export { DEFAULT_TERM_LIMITS, hostileTerms, type TermLimits } from "./utils/terms.js";
+export { chainNow } from "./utils/watch.js";
+export { capability as capabilityId } from "./validate.js";

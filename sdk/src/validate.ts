@@ -28,7 +28,8 @@ export function uint(field: string, value: IntegerLike, options: { bits?: number
 export const id = (field: string, value: IntegerLike): bigint => uint(field, value, { min: 1n });
 
 /** A token amount in base units (wei); `positive` rejects zero. */
-export const amount = (field: string, value: IntegerLike, positive = false): bigint => uint(field, value, { min: positive ? 1n : 0n });
+export const amount = (field: string, value: IntegerLike, positive = false): bigint =>
+  uint(field, value, { min: positive ? 1n : 0n });
 
 const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
 
@@ -37,12 +38,19 @@ const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
  * decimals (default 18): "0.01" ETH → 10000000000000000n. Rejects signs, exponents and more decimal
  * places than the token has; `positive` rejects zero.
  */
-export function decimalAmount(field: string, value: string | number, unit: string, options: { decimals?: number; positive?: boolean } = {}): bigint {
+export function decimalAmount(
+  field: string,
+  value: string | number,
+  unit: string,
+  options: { decimals?: number; positive?: boolean } = {},
+): bigint {
   const decimals = options.decimals ?? 18;
   const text = typeof value === "number" ? String(value) : value.trim();
   const match = DECIMAL.exec(text);
-  if (!match) throw new InvalidInputError(field, `expected a non-negative decimal amount of ${unit}, such as 10 or 0.5`, value);
-  if ((match[2]?.length ?? 0) > decimals) throw new InvalidInputError(field, `has more than ${decimals} decimal places (${unit} has ${decimals})`, value);
+  if (!match)
+    throw new InvalidInputError(field, `expected a non-negative decimal amount of ${unit}, such as 10 or 0.5`, value);
+  if ((match[2]?.length ?? 0) > decimals)
+    throw new InvalidInputError(field, `has more than ${decimals} decimal places (${unit} has ${decimals})`, value);
   const amount = parseUnits(text, decimals);
   if (options.positive && amount === 0n) throw new InvalidInputError(field, "must be more than zero", value);
   return amount;
@@ -74,14 +82,19 @@ const CAPABILITY_NAME = /^[a-z0-9][a-z0-9._:/-]{0,63}$/;
 export function capability(field: string, value: string): Hex {
   if (typeof value === "string" && value.startsWith("0x")) return bytes32(field, value);
   if (typeof value !== "string" || !CAPABILITY_NAME.test(value)) {
-    throw new InvalidInputError(field, "expected a capability name (lower-case letters, digits and . _ : / -, up to 64 characters) or a bytes32 id", value);
+    throw new InvalidInputError(
+      field,
+      "expected a capability name (lower-case letters, digits and . _ : / -, up to 64 characters) or a bytes32 id",
+      value,
+    );
   }
   return keccak256(stringToHex(value));
 }
 
 /** A 32-byte name from a short string (group names, lock keys, channel names): keccak256 unless already bytes32. */
 export function name32(field: string, value: string): Hex {
-  if (typeof value !== "string" || value.length === 0) throw new InvalidInputError(field, "expected a non-empty name", value);
+  if (typeof value !== "string" || value.length === 0)
+    throw new InvalidInputError(field, "expected a non-empty name", value);
   return value.startsWith("0x") && value.length === 66 ? bytes32(field, value) : keccak256(stringToHex(value));
 }
 
@@ -92,7 +105,11 @@ const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 export function uri(field: string, value: string, optional = false): string {
   if (optional && value === "") return value;
   if (typeof value === "string" && SCHEME.test(value) && /\s/.test(value)) {
-    throw new InvalidInputError(field, "a URI cannot hold spaces or line breaks: percent-encode them (a space is %20)", value);
+    throw new InvalidInputError(
+      field,
+      "a URI cannot hold spaces or line breaks: percent-encode them (a space is %20)",
+      value,
+    );
   }
   if (typeof value !== "string" || !/^[a-z][a-z0-9+.-]*:\S+$/i.test(value)) {
     throw new InvalidInputError(field, "expected a URI with a scheme, such as ipfs://… or https://…", value);
@@ -103,7 +120,12 @@ export function uri(field: string, value: string, optional = false): string {
 /** A unix time (seconds) strictly after `now`. */
 export function futureTime(field: string, value: IntegerLike, now: bigint): bigint {
   const t = uint(field, value, { bits: 64 });
-  if (t <= now) throw new InvalidInputError(field, `must be in the future (chain time is ${now}, ${new Date(Number(now) * 1000).toISOString()})`, value);
+  if (t <= now)
+    throw new InvalidInputError(
+      field,
+      `must be in the future (chain time is ${now}, ${new Date(Number(now) * 1000).toISOString()})`,
+      value,
+    );
   return t;
 }
 
@@ -116,9 +138,11 @@ export function duration(field: string, value: IntegerLike, min = 1n, max = MAX_
 
 /** Bytes from a hex string or UTF-8 text. */
 export function payload(field: string, value: Hex | string, max?: number): Hex {
-  if (typeof value === "string" && isHex(value) && value.length % 2 === 1) throw new InvalidInputError(field, "hex must have an even number of digits", value);
+  if (typeof value === "string" && isHex(value) && value.length % 2 === 1)
+    throw new InvalidInputError(field, "hex must have an even number of digits", value);
   const hex = typeof value === "string" && isHex(value) ? value : stringToHex(String(value));
   const length = (hex.length - 2) / 2;
-  if (max !== undefined && length > max) throw new InvalidInputError(field, `must be at most ${max} bytes (got ${length})`);
+  if (max !== undefined && length > max)
+    throw new InvalidInputError(field, `must be at most ${max} bytes (got ${length})`);
   return hex;
 }

@@ -9,8 +9,8 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { getTableConfig, type PgTable } from "drizzle-orm/pg-core";
 import * as schema from "../../indexer/ponder.schema.ts";
-import { chainsFromEnv, parseChains } from "../../indexer/src/lib/chains.ts";
 import { chainFilter, chainOf } from "../../indexer/src/api/params.ts";
+import { chainsFromEnv, parseChains } from "../../indexer/src/lib/chains.ts";
 import { matches, parseFilter } from "../../indexer/src/webhooks/filter.ts";
 
 const isTable = (v: unknown) => typeof v === "object" && v !== null && Symbol.for("ponder:onchain") in v;
@@ -57,7 +57,10 @@ describe("several chains in one indexer", () => {
       const list = [L1, { ...OP, ws: "ws://127.0.0.1:8546" }];
       const withWs = [{ ...L1, ws: "ws://127.0.0.1:8545/" }, list[1]];
       expect(chainsFromEnv({ STIGMERGY_CHAINS: JSON.stringify(list) })).to.deep.equal(withWs);
-      expect(chainsFromEnv({ STIGMERGY_CHAINS: JSON.stringify(list), STIGMERGY_WS_URL: "off" })).to.deep.equal([L1, OP]);
+      expect(chainsFromEnv({ STIGMERGY_CHAINS: JSON.stringify(list), STIGMERGY_WS_URL: "off" })).to.deep.equal([
+        L1,
+        OP,
+      ]);
       const dir = mkdtempSync(join(tmpdir(), "stigmergy-chains-"));
       try {
         writeFileSync(join(dir, "stigmergy.chains.json"), JSON.stringify(list));

@@ -7,21 +7,21 @@
  */
 import { sql } from "@ponder/client";
 import { expect } from "chai";
-import { createIndexerClient, type Row } from "../../sdk/src/indexer/client.ts";
 import { clusterEnv, fanoutRun } from "../../bench/fanout.ts";
 import { type RunningCluster, runCluster } from "../../scripts/lib/cluster.ts";
 import { checkConsistency, dumpTables, waitForIndexer } from "../../scripts/lib/oracle.ts";
 import { postgresAvailable } from "../../scripts/lib/postgres.ts";
 import { freePort } from "../../scripts/lib/processes.ts";
-import { type Stack, startStack } from "../../scripts/lib/stack.ts";
 import { startReceiver, subscribe } from "../../scripts/lib/receiver.ts";
+import { type Stack, startStack } from "../../scripts/lib/stack.ts";
 import { taskPoster } from "../../scripts/lib/tasks.ts";
 import { runWorkload } from "../../scripts/lib/workload.ts";
+import { createIndexerClient, type Row } from "../../sdk/src/indexer/client.ts";
 
 const SUBSCRIBERS = 40;
 const TASKS = 10;
 
-describe("the indexer scaled out on PostgreSQL (npm run indexer:cluster: a writer and two readers)", function () {
+describe("the indexer scaled out on PostgreSQL (npm run indexer:cluster: a writer and two readers)", () => {
   let stack: Stack | undefined;
   let cluster: RunningCluster | undefined;
 
@@ -58,7 +58,11 @@ describe("the indexer scaled out on PostgreSQL (npm run indexer:cluster: a write
     const [count] = await reads.query(sql`select count(*) as n from task`);
     const live = createIndexerClient([dead, reader]);
     const rows = await new Promise<Row[]>((resolve, reject) => {
-      const stop = live.live(sql`select id from task order by id`, (r) => (stop(), resolve(r)), (e) => e.message.includes(dead) || reject(e));
+      const stop = live.live(
+        sql`select id from task order by id`,
+        (r) => (stop(), resolve(r)),
+        (e) => e.message.includes(dead) || reject(e),
+      );
     });
     expect(rows.length).to.equal(Number(count!.n));
     expect(live.url).to.equal(reader);
@@ -67,12 +71,23 @@ describe("the indexer scaled out on PostgreSQL (npm run indexer:cluster: a write
   it("a webhook subscribed through a reader is delivered by the writer (one store, named after the views schema)", async () => {
     const receiver = await startReceiver();
     try {
-      const id = await subscribe(cluster!.readers[0]!.url, { url: receiver.url, secret: "cluster-webhook-secret", filter: { events: ["TaskPosted"] } });
-      const listed = (await (await fetch(`${cluster!.readers[1]!.url}/webhooks`)).json()) as { webhooks: { id: string }[] };
-      expect(listed.webhooks.map((s) => s.id), "listed by the other reader").to.include(id);
+      const id = await subscribe(cluster!.readers[0]!.url, {
+        url: receiver.url,
+        secret: "cluster-webhook-secret",
+        filter: { events: ["TaskPosted"] },
+      });
+      const listed = (await (await fetch(`${cluster!.readers[1]!.url}/webhooks`)).json()) as {
+        webhooks: { id: string }[];
+      };
+      expect(
+        listed.webhooks.map((s) => s.id),
+        "listed by the other reader",
+      ).to.include(id);
       const post = taskPoster(stack!.node.url, stack!.deployment.contracts.TaskBoard!, 14);
       const { transactionHash } = await post();
-      const delivery = await receiver.waitFor((r) => (r.json.event as { txHash?: string } | undefined)?.txHash === transactionHash);
+      const delivery = await receiver.waitFor(
+        (r) => (r.json.event as { txHash?: string } | undefined)?.txHash === transactionHash,
+      );
       expect(delivery.json.subscriptionId).to.equal(id);
     } finally {
       await receiver.close();

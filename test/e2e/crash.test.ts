@@ -1,11 +1,11 @@
 import { expect } from "chai";
+import { dumpTables, waitForIndexer } from "../../scripts/lib/oracle.ts";
 import { postgresAvailable, type RunningPostgres, startPostgres } from "../../scripts/lib/postgres.ts";
 import { freePort, type IndexerOptions, startIndexer } from "../../scripts/lib/processes.ts";
-import { rpc } from "../../scripts/lib/tasks.ts";
-import { prng, runWorkload } from "../../scripts/lib/workload.ts";
-import { dumpTables, waitForIndexer } from "../../scripts/lib/oracle.ts";
 import { type Receiver, startReceiver, subscribe } from "../../scripts/lib/receiver.ts";
 import { type Stack, type StackIndexer, startStack } from "../../scripts/lib/stack.ts";
+import { rpc } from "../../scripts/lib/tasks.ts";
+import { prng, runWorkload } from "../../scripts/lib/workload.ts";
 
 const SECRET = "crash-test-secret-0123";
 
@@ -39,8 +39,11 @@ type Listed = { webhooks: { id: string }[]; outbox: Record<string, number> };
  * on PostgreSQL. Prints the figures: when each kill landed, how long each restart took.
  */
 function crashSuite(database: "default" | "postgres", seed: number, rounds: number) {
-  const title = database === "default" ? "indexer crashes (default database: PGlite index, SQLite webhook store)" : "indexer crashes (PostgreSQL)";
-  describe(title, function () {
+  const title =
+    database === "default"
+      ? "indexer crashes (default database: PGlite index, SQLite webhook store)"
+      : "indexer crashes (PostgreSQL)";
+  describe(title, () => {
     let stack: Stack;
     let receiver: Receiver;
     let pg: RunningPostgres | undefined;
@@ -69,17 +72,33 @@ function crashSuite(database: "default" | "postgres", seed: number, rounds: numb
       const random = prng(seed).next; // seeded, so that a failing run can be replayed
       let log = "";
       const onOutput = (chunk: string) => (log += chunk);
-      indexer = await stack.indexer({ ...onDatabase("crashing"), onOutput, env: { STIGMERGY_WEBHOOK_BACKOFF_MS: "200", STIGMERGY_WEBHOOK_BACKOFF_CAP_MS: "1000" } });
+      indexer = await stack.indexer({
+        ...onDatabase("crashing"),
+        onOutput,
+        env: { STIGMERGY_WEBHOOK_BACKOFF_MS: "200", STIGMERGY_WEBHOOK_BACKOFF_CAP_MS: "1000" },
+      });
       const live = await subscribe(indexer.url, { url: receiver.url, secret: SECRET });
       // A receiver that never answers: its deliveries stay in the outbox, retried, none may vanish.
-      const silent = await subscribe(indexer.url, { url: `http://127.0.0.1:${await freePort()}/silent`, secret: SECRET, filter: { events: ["TaskPosted"] } });
-      const filtered = await subscribe(indexer.url, { url: receiver.url, secret: SECRET, filter: { events: ["TaskClaimed"] } });
+      const silent = await subscribe(indexer.url, {
+        url: `http://127.0.0.1:${await freePort()}/silent`,
+        secret: SECRET,
+        filter: { events: ["TaskPosted"] },
+      });
+      const filtered = await subscribe(indexer.url, {
+        url: receiver.url,
+        secret: SECRET,
+        filter: { events: ["TaskClaimed"] },
+      });
       // A subscription gets the events indexed after it was made: everything from here on.
-      const status = (await (await fetch(`${indexer.url}/status`)).json()) as { stigmergy: { block: { number: number } } };
+      const status = (await (await fetch(`${indexer.url}/status`)).json()) as {
+        stigmergy: { block: { number: number } };
+      };
       const subscribedAt = status.stigmergy.block.number;
 
       let done = false;
-      const workload = runWorkload({ rpcUrl: stack.node.url, deployment: stack.deployment, seed, rounds }).finally(() => (done = true));
+      const workload = runWorkload({ rpcUrl: stack.node.url, deployment: stack.deployment, seed, rounds }).finally(
+        () => (done = true),
+      );
       const kills: string[] = [];
       const restarts: number[] = [];
       const started = Date.now();
@@ -91,7 +110,9 @@ function crashSuite(database: "default" | "postgres", seed: number, rounds: numb
         await new Promise((r) => setTimeout(r, 200 + random() * 3_000));
         const at = await indexedBlock(indexer.url);
         if (at !== undefined) lastBlock = at;
-        kills.push(`kill ${k + 1} at ${Date.now() - started} ms, indexed block ${at ?? "?"}${done ? ", workload done" : ""}`);
+        kills.push(
+          `kill ${k + 1} at ${Date.now() - started} ms, indexed block ${at ?? "?"}${done ? ", workload done" : ""}`,
+        );
         await indexer.kill(); // the supervisor and Ponder at once
         // Restart on the same database and webhook store; don't wait for the catch-up.
         const options: IndexerOptions = indexer.options;
@@ -125,7 +146,10 @@ function crashSuite(database: "default" | "postgres", seed: number, rounds: numb
         rows += clean[table] ? b.size : 0;
         const onlyCrashed = [...a].filter((x) => !b.has(x)).slice(0, 3);
         const onlyClean = [...b].filter((x) => !a.has(x)).slice(0, 3);
-        expect({ onlyCrashed, onlyClean }, `table ${table} (${kills.join("; ")})`).to.deep.equal({ onlyCrashed: [], onlyClean: [] });
+        expect({ onlyCrashed, onlyClean }, `table ${table} (${kills.join("; ")})`).to.deep.equal({
+          onlyCrashed: [],
+          onlyClean: [],
+        });
       }
       await fresh.stop();
 
@@ -145,18 +169,31 @@ function crashSuite(database: "default" | "postgres", seed: number, rounds: numb
             .map((d) => `${d.event!.id}:${d.event!.blockHash}`),
         );
       const claimed = events.filter((e) => e.event === "TaskClaimed");
-      await receiver.waitFor(() => delivered(live).size >= events.length && delivered(filtered).size >= claimed.length, 180_000).catch(() => undefined);
+      await receiver
+        .waitFor(() => delivered(live).size >= events.length && delivered(filtered).size >= claimed.length, 180_000)
+        .catch(() => undefined);
       const missing = events.filter((e) => !delivered(live).has(`${e.id}:${e.blockHash}`));
-      expect(missing.map((e) => e.id).slice(0, 10), `${missing.length} of ${events.length} events never delivered`).to.deep.equal([]);
+      expect(
+        missing.map((e) => e.id).slice(0, 10),
+        `${missing.length} of ${events.length} events never delivered`,
+      ).to.deep.equal([]);
       const missingClaims = claimed.filter((e) => !delivered(filtered).has(`${e.id}:${e.blockHash}`));
-      expect(missingClaims.map((e) => e.id).slice(0, 10), `${missingClaims.length} of ${claimed.length} claims never delivered`).to.deep.equal([]);
+      expect(
+        missingClaims.map((e) => e.id).slice(0, 10),
+        `${missingClaims.length} of ${claimed.length} claims never delivered`,
+      ).to.deep.equal([]);
       // No reorg happened: a crash must not look like one to subscribers.
       expect(receiver.received.filter((r) => (r.json as Delivery).type === "removed")).to.have.length(0);
       // And nothing was delivered that isn't in the index (no phantom from a rolled-back write).
-      const expected = new Set(clean.activity!.split("\n").filter(Boolean).map((line) => {
-        const e = JSON.parse(line) as { id: string; blockHash: string };
-        return `${e.id}:${e.blockHash}`;
-      }));
+      const expected = new Set(
+        clean
+          .activity!.split("\n")
+          .filter(Boolean)
+          .map((line) => {
+            const e = JSON.parse(line) as { id: string; blockHash: string };
+            return `${e.id}:${e.blockHash}`;
+          }),
+      );
       expect([...delivered(live)].filter((key) => !expected.has(key))).to.deep.equal([]);
 
       // Every subscription survived, and the silent receiver's outbox holds one entry per TaskPosted
@@ -166,7 +203,10 @@ function crashSuite(database: "default" | "postgres", seed: number, rounds: numb
       const posted = events.filter((e) => e.event === "TaskPosted").length;
       const total = Object.values(listed.outbox).reduce((a, b) => a + b, 0);
       const expectedEntries = events.length + claimed.length + posted;
-      expect(total, `outbox ${JSON.stringify(listed.outbox)}: ${events.length} events, ${claimed.length} claims, ${posted} posts`).to.be.at.least(expectedEntries);
+      expect(
+        total,
+        `outbox ${JSON.stringify(listed.outbox)}: ${events.length} events, ${claimed.length} claims, ${posted} posts`,
+      ).to.be.at.least(expectedEntries);
       expect(listed.outbox.dropped ?? 0).to.equal(0);
 
       console.log(

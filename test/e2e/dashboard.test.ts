@@ -13,15 +13,24 @@ import { expect } from "chai";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { createPublicClient, createWalletClient, http } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
-import { postgresAvailable, startPostgres } from "../../scripts/lib/postgres.ts";
 import { LOCAL_CHAIN_IDS } from "../../scripts/lib/chains.ts";
-import { freePort, HARDHAT_BIN, ROOT, type RunningIndexer, type RunningNode, runToEnd, startHardhatNode, startIndexer } from "../../scripts/lib/processes.ts";
-import { startTcpProxy, type TcpProxy } from "../../scripts/lib/proxy.ts";
-import { runWorkload } from "../../scripts/lib/workload.ts";
-import { abis, type Deployment, parseDeployment } from "../../sdk/src/index.ts";
 import { waitForIndexer } from "../../scripts/lib/oracle.ts";
+import { postgresAvailable, startPostgres } from "../../scripts/lib/postgres.ts";
+import {
+  freePort,
+  HARDHAT_BIN,
+  ROOT,
+  type RunningIndexer,
+  type RunningNode,
+  runToEnd,
+  startHardhatNode,
+  startIndexer,
+} from "../../scripts/lib/processes.ts";
+import { startTcpProxy, type TcpProxy } from "../../scripts/lib/proxy.ts";
 import { type Stack, type StackIndexer, startStack } from "../../scripts/lib/stack.ts";
 import { MNEMONIC, rpc, taskPoster } from "../../scripts/lib/tasks.ts";
+import { runWorkload } from "../../scripts/lib/workload.ts";
+import { abis, type Deployment, parseDeployment } from "../../sdk/src/index.ts";
 
 /** Page-side globals for the callbacks that run in the browser (the root tsconfig has no DOM library). */
 declare const document: {
@@ -43,7 +52,16 @@ async function launch(): Promise<{ context: BrowserContext; dir: string }> {
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
     viewport: { width: 1280, height: 800 },
   });
   return { context, dir };
@@ -63,19 +81,35 @@ describe("the dashboard, in headless Chromium against a live indexer", function 
   let page: Page;
   const problems: string[] = [];
   const chain = () => createPublicClient({ transport: http(stack.node.url) });
-  const read = <T>(contract: "TaskBoard" | "LeaderElection" | "StakeManager", functionName: string, args: unknown[] = []) =>
-    chain().readContract({ address: stack.deployment.contracts[contract]!, abi: abis[contract] as never, functionName: functionName as never, args: args as never }) as Promise<T>;
+  const read = <T>(
+    contract: "TaskBoard" | "LeaderElection" | "StakeManager",
+    functionName: string,
+    args: unknown[] = [],
+  ) =>
+    chain().readContract({
+      address: stack.deployment.contracts[contract]!,
+      abi: abis[contract] as never,
+      functionName: functionName as never,
+      args: args as never,
+    }) as Promise<T>;
   const text = (testid: string) => page.locator(`[data-testid="${testid}"]`).first();
   const value = async (testid: string) => (await text(testid).getAttribute("data-value")) ?? "";
   /** Waits until the page shows at least the node's current block (everything before it is indexed and drawn). */
   const caughtUp = async () => {
     await waitForIndexer(indexer.url, stack.node.url);
     const head = Number(await chain().getBlockNumber());
-    await page.waitForFunction((h) => Number(document.querySelector('[data-testid="block"]')?.textContent ?? -1) >= h, head, { timeout: 60_000 });
+    await page.waitForFunction(
+      (h) => Number(document.querySelector('[data-testid="block"]')?.textContent ?? -1) >= h,
+      head,
+      { timeout: 60_000 },
+    );
   };
 
-  before(async function () {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's Chromium (apt-get install -y chromium), as .ci/run does`);
+  before(async () => {
+    if (!existsSync(CHROMIUM))
+      throw new Error(
+        `${CHROMIUM} is missing: install Debian's Chromium (apt-get install -y chromium), as .ci/run does`,
+      );
     stack = await startStack();
     indexer = await stack.indexer();
     await runWorkload({ rpcUrl: stack.node.url, deployment: stack.deployment, seed: 18, rounds: 90 });
@@ -83,12 +117,17 @@ describe("the dashboard, in headless Chromium against a live indexer", function 
     page = await context.newPage();
     page.on("console", (m) => void (m.type() === "error" && problems.push(`console: ${m.text()}`)));
     page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-    page.on("response", (r) => void (r.status() >= 400 && problems.push(`HTTP ${r.status()} ${r.url().slice(0, 120)}`)));
+    page.on(
+      "response",
+      (r) => void (r.status() >= 400 && problems.push(`HTTP ${r.status()} ${r.url().slice(0, 120)}`)),
+    );
     await page.goto(`${indexer.url}/`); // the indexer sends / to /dashboard/
     expect(page.url()).to.equal(`${indexer.url}/dashboard/`);
     // The indexer is still catching up with the workload: until /readyz says 200 the page shows a
     // "not ready" banner, and the browser logs each 503 it got. From here on nothing may fail.
-    await page.waitForSelector('[data-testid="health"][data-state="ready"][data-streaming="true"]', { timeout: 120_000 });
+    await page.waitForSelector('[data-testid="health"][data-state="ready"][data-streaming="true"]', {
+      timeout: 120_000,
+    });
     problems.length = 0;
   });
   after(async () => {
@@ -98,17 +137,26 @@ describe("the dashboard, in headless Chromium against a live indexer", function 
   });
 
   it("is served by the indexer with the two answers it needs: /deployment and /escrow", async () => {
-    const deployment = (await (await fetch(`${indexer.url}/deployment`)).json()) as { chainId: number; contracts: Record<string, string> };
+    const deployment = (await (await fetch(`${indexer.url}/deployment`)).json()) as {
+      chainId: number;
+      contracts: Record<string, string>;
+    };
     expect(deployment.chainId).to.equal(stack.node.chainId);
     expect(deployment.contracts).to.deep.equal(stack.deployment.contracts);
-    const books = (await (await fetch(`${indexer.url}/escrow`)).json()) as { block: string; tokens: { token: string; balance: string; escrowed: string; credits: string }[] };
+    const books = (await (await fetch(`${indexer.url}/escrow`)).json()) as {
+      block: string;
+      tokens: { token: string; balance: string; escrowed: string; credits: string }[];
+    };
     const eth = books.tokens.find((t) => /^0x0{40}$/.test(t.token))!;
     const block = BigInt(books.block);
     const taskBoard = stack.deployment.contracts.TaskBoard!;
     expect(BigInt(eth.balance)).to.equal(await chain().getBalance({ address: taskBoard, blockNumber: block }));
     expect(BigInt(eth.balance)).to.equal(BigInt(eth.escrowed) + BigInt(eth.credits));
     const missing = await fetch(`${indexer.url}/dashboard/assets/nothing-here.js`);
-    expect([missing.status, ((await missing.json()) as { reason: string }).reason]).to.deep.equal([404, "dashboard file assets/nothing-here.js does not exist"]);
+    expect([missing.status, ((await missing.json()) as { reason: string }).reason]).to.deep.equal([
+      404,
+      "dashboard file assets/nothing-here.js does not exist",
+    ]);
     const html = await fetch(`${indexer.url}/dashboard/`);
     expect([html.status, html.headers.get("content-type")]).to.deep.equal([200, "text/html; charset=utf-8"]);
   });
@@ -118,12 +166,15 @@ describe("the dashboard, in headless Chromium against a live indexer", function 
     expect(await page.locator('[data-testid="chain-switcher"]').count(), "one chain: no chain switcher").to.equal(0);
     const count = Number(await read<bigint>("TaskBoard", "taskCount"));
     const onChain = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<string, number>;
-    for (let id = 1; id <= count; id++) onChain[CHAIN_STATUS[(await read<{ status: number }>("TaskBoard", "getTask", [BigInt(id)])).status]!]!++;
+    for (let id = 1; id <= count; id++)
+      onChain[CHAIN_STATUS[(await read<{ status: number }>("TaskBoard", "getTask", [BigInt(id)])).status]!]!++;
     const shown: Record<string, number> = {};
     const rest: Record<string, number> = {};
     for (const s of STATUSES) {
       shown[s] = Number(await text(`count-${s}`).textContent());
-      rest[s] = ((await (await fetch(`${indexer.url}/tasks?status=${s}&limit=500`)).json()) as { tasks: unknown[] }).tasks.length;
+      rest[s] = (
+        (await (await fetch(`${indexer.url}/tasks?status=${s}&limit=500`)).json()) as { tasks: unknown[] }
+      ).tasks.length;
     }
     expect(count).to.be.greaterThan(3);
     expect(shown, "page vs chain").to.deep.equal(onChain);
@@ -172,13 +223,22 @@ describe("the dashboard, in headless Chromium against a live indexer", function 
       delays.push(Math.max(0, shownAt - mined));
     }
     expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).to.equal(true);
-    console.log(`      receipt → task on screen, 5 tasks: median ${Math.round(median(delays))} ms, max ${Math.round(Math.max(...delays))} ms (${delays.map(Math.round).join(", ")})`);
+    console.log(
+      `      receipt → task on screen, 5 tasks: median ${Math.round(median(delays))} ms, max ${Math.round(Math.max(...delays))} ms (${delays.map(Math.round).join(", ")})`,
+    );
   });
 
   it("shows the new term once the leader is failed over", async () => {
     await page.goto(`${indexer.url}/dashboard/#/`);
-    const caller = createWalletClient({ account: mnemonicToAccount(MNEMONIC, { addressIndex: 16 }), transport: http(stack.node.url) });
-    const election = { address: stack.deployment.contracts.LeaderElection!, abi: abis.LeaderElection, chain: null } as const;
+    const caller = createWalletClient({
+      account: mnemonicToAccount(MNEMONIC, { addressIndex: 16 }),
+      transport: http(stack.node.url),
+    });
+    const election = {
+      address: stack.deployment.contracts.LeaderElection!,
+      abi: abis.LeaderElection,
+      chain: null,
+    } as const;
     const settle = async (fn: "elect" | "failover") => {
       const hash = await caller.writeContract({ ...election, functionName: fn, args: [1n], gas: 3_000_000n });
       await chain().waitForTransactionReceipt({ hash });
@@ -203,7 +263,11 @@ describe("the dashboard, in headless Chromium against a live indexer", function 
     await settle("elect"); // settles the failover's draw in a later block
     const [newLeader, after] = await read<[bigint, bigint, bigint, bigint]>("LeaderElection", "currentLeader", [1n]);
     expect(after > before).to.equal(true);
-    await page.waitForFunction((t) => document.querySelector('[data-testid="group-1-term"]')?.getAttribute("data-value") === t, after.toString(), { timeout: 60_000 });
+    await page.waitForFunction(
+      (t) => document.querySelector('[data-testid="group-1-term"]')?.getAttribute("data-value") === t,
+      after.toString(),
+      { timeout: 60_000 },
+    );
     expect(await value("group-1-leader")).to.equal(newLeader.toString());
     mkdirSync(SHOTS, { recursive: true });
     await page.screenshot({ path: join(SHOTS, "dashboard-e2e.png") });
@@ -222,7 +286,17 @@ describe("the dashboard, in headless Chromium against a live indexer", function 
     expect(reached, "the Tasks tab is reachable with Tab").to.equal(true);
     await page.keyboard.press("Enter");
     await page.waitForFunction(() => location.hash === "#/tasks");
-    for (const view of ["agents/1", "groups", "tasks/1", "lanes", "coordination", "messages", "escrow", "activity?agent=1", "agents"]) {
+    for (const view of [
+      "agents/1",
+      "groups",
+      "tasks/1",
+      "lanes",
+      "coordination",
+      "messages",
+      "escrow",
+      "activity?agent=1",
+      "agents",
+    ]) {
       await page.goto(`${indexer.url}/dashboard/#/${view}`);
       await page.waitForSelector("main .panel, main .board, main .empty");
     }
@@ -261,15 +335,23 @@ describe("the dashboard, in headless Chromium against a live indexer", function 
       onPostgres = await stack.indexer({ databaseUrl: pg.url, dbSchema: "dashboard" });
       await waitForIndexer(onPostgres.url, stack.node.url);
       await page.goto(`${indexer.url}/dashboard/?indexer=${encodeURIComponent(onPostgres.url)}#/tasks`);
-      await page.waitForSelector('[data-testid="health"][data-state="ready"][data-streaming="true"]', { timeout: 60_000 });
+      await page.waitForSelector('[data-testid="health"][data-state="ready"][data-streaming="true"]', {
+        timeout: 60_000,
+      });
       // Until then a fresh indexer may answer 503 (not ready): those failed loads are expected.
       problems.length = 0;
       const host = onPostgres.url.replace(/^https?:\/\//, "");
       expect(await page.locator(".where").textContent()).to.include(host);
       const head = Number(await chain().getBlockNumber());
-      await page.waitForFunction((h) => Number(document.querySelector('[data-testid="block"]')?.textContent ?? -1) >= h, head, { timeout: 60_000 });
+      await page.waitForFunction(
+        (h) => Number(document.querySelector('[data-testid="block"]')?.textContent ?? -1) >= h,
+        head,
+        { timeout: 60_000 },
+      );
       for (const s of STATUSES) {
-        const rest = ((await (await fetch(`${onPostgres.url}/tasks?status=${s}&limit=500`)).json()) as { tasks: unknown[] }).tasks.length;
+        const rest = (
+          (await (await fetch(`${onPostgres.url}/tasks?status=${s}&limit=500`)).json()) as { tasks: unknown[] }
+        ).tasks.length;
         expect(Number(await text(`count-${s}`).textContent()), s).to.equal(rest);
       }
       expect(problems, problems.slice(0, 5).join("\n")).to.deep.equal([]);
@@ -299,7 +381,8 @@ describe("the dashboard, with one indexer following two chains (l1 31337 and op 
   const nodeOf = (chainId: number) => (chainId === L1 ? l1 : op);
   const rest = async <T>(path: string) => (await (await fetch(`${indexer.url}${path}`)).json()) as T;
   /** The element with `testid` in chain `chainId`'s part of the page. */
-  const inChain = (chainId: number, testid: string) => page.locator(`[data-chain="${chainId}"] [data-testid="${testid}"]`).first();
+  const inChain = (chainId: number, testid: string) =>
+    page.locator(`[data-chain="${chainId}"] [data-testid="${testid}"]`).first();
   /** Waits until chain `chainId`'s part of the page shows at least that node's current block. */
   const caughtUp = async (chainId: number) => {
     await waitForIndexer(indexer.url, nodeOf(chainId).url);
@@ -311,16 +394,38 @@ describe("the dashboard, with one indexer following two chains (l1 31337 and op 
     );
   };
   const countsShown = async (chainId: number): Promise<Record<string, number>> =>
-    Object.fromEntries(await Promise.all(STATUSES.map(async (s) => [s, Number(await inChain(chainId, `count-${s}`).textContent())])));
+    Object.fromEntries(
+      await Promise.all(STATUSES.map(async (s) => [s, Number(await inChain(chainId, `count-${s}`).textContent())])),
+    );
   const countsByRest = async (chainId: number) =>
-    Object.fromEntries(await Promise.all(STATUSES.map(async (s) => [s, (await rest<{ tasks: unknown[] }>(`/tasks?chain=${chainId}&status=${s}&limit=500`)).tasks.length])));
+    Object.fromEntries(
+      await Promise.all(
+        STATUSES.map(async (s) => [
+          s,
+          (await rest<{ tasks: unknown[] }>(`/tasks?chain=${chainId}&status=${s}&limit=500`)).tasks.length,
+        ]),
+      ),
+    );
 
-  before(async function () {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's Chromium (apt-get install -y chromium), as .ci/run does`);
+  before(async () => {
+    if (!existsSync(CHROMIUM))
+      throw new Error(
+        `${CHROMIUM} is missing: install Debian's Chromium (apt-get install -y chromium), as .ci/run does`,
+      );
     dir = mkdtempSync(join(tmpdir(), "stigmergy-dashboard-chains-"));
-    [l1, op] = await Promise.all([startHardhatNode(await freePort()), startHardhatNode(await freePort(), () => {}, { chainType: "op" })]);
-    for (const [node, network] of [[l1, "localhost"], [op, "localhostOp"]] as const) {
-      const deployed = await runToEnd(process.execPath, [HARDHAT_BIN, "run", "scripts/deploy.ts", "--network", network], { STIGMERGY_RPC_URL: node.url, STIGMERGY_DEPLOYMENTS_DIR: dir });
+    [l1, op] = await Promise.all([
+      startHardhatNode(await freePort()),
+      startHardhatNode(await freePort(), () => {}, { chainType: "op" }),
+    ]);
+    for (const [node, network] of [
+      [l1, "localhost"],
+      [op, "localhostOp"],
+    ] as const) {
+      const deployed = await runToEnd(
+        process.execPath,
+        [HARDHAT_BIN, "run", "scripts/deploy.ts", "--network", network],
+        { STIGMERGY_RPC_URL: node.url, STIGMERGY_DEPLOYMENTS_DIR: dir },
+      );
       if (deployed.code !== 0) throw new Error(`deploy to ${network} failed:\n${deployed.output}`);
       const path = join(dir, `${node.chainId}.json`);
       deployments[node.chainId] = parseDeployment(JSON.parse(readFileSync(path, "utf8")), path);
@@ -348,10 +453,16 @@ describe("the dashboard, with one indexer following two chains (l1 31337 and op 
     page = await context.newPage();
     page.on("console", (m) => void (m.type() === "error" && problems.push(`console: ${m.text()}`)));
     page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-    page.on("response", (r) => void (r.status() >= 400 && problems.push(`HTTP ${r.status()} ${r.url().slice(0, 120)}`)));
+    page.on(
+      "response",
+      (r) => void (r.status() >= 400 && problems.push(`HTTP ${r.status()} ${r.url().slice(0, 120)}`)),
+    );
     await page.goto(`${indexer.url}/dashboard/`);
     for (const id of [L1, OP]) {
-      await page.waitForSelector(`[data-chain="${id}"] [data-testid="health"][data-state="ready"][data-streaming="true"]`, { timeout: 120_000 });
+      await page.waitForSelector(
+        `[data-chain="${id}"] [data-testid="health"][data-state="ready"][data-streaming="true"]`,
+        { timeout: 120_000 },
+      );
     }
     problems.length = 0;
   });
@@ -367,15 +478,24 @@ describe("the dashboard, with one indexer following two chains (l1 31337 and op 
 
   it("opens on every chain side by side, each labelled, with its own task counts, as its chain and REST say", async () => {
     const switcher = page.locator('[data-testid="chain-switcher"]');
-    expect((await switcher.textContent())?.replace(/\s+/g, " ")).to.match(/All chains.*l1 · chain 31337.*op · chain 31338/);
+    expect((await switcher.textContent())?.replace(/\s+/g, " ")).to.match(
+      /All chains.*l1 · chain 31337.*op · chain 31338/,
+    );
     for (const id of [L1, OP]) {
       await caughtUp(id);
       expect(await page.locator(`section[data-chain="${id}"] .chain-title`).textContent()).to.include(`chain ${id}`);
       const count = Number(
-        await createPublicClient({ transport: http(nodeOf(id).url) }).readContract({ address: deployments[id]!.contracts.TaskBoard!, abi: abis.TaskBoard, functionName: "taskCount" }),
+        await createPublicClient({ transport: http(nodeOf(id).url) }).readContract({
+          address: deployments[id]!.contracts.TaskBoard!,
+          abi: abis.TaskBoard,
+          functionName: "taskCount",
+        }),
       );
       const shown = await countsShown(id);
-      expect(Object.values(shown).reduce((a, b) => a + b, 0), `chain ${id}: every task once`).to.equal(count);
+      expect(
+        Object.values(shown).reduce((a, b) => a + b, 0),
+        `chain ${id}: every task once`,
+      ).to.equal(count);
       expect(shown, `chain ${id}: page vs REST`).to.deep.equal(await countsByRest(id));
     }
     expect(await countsShown(L1)).to.not.deep.equal(await countsShown(OP));
@@ -398,11 +518,19 @@ describe("the dashboard, with one indexer following two chains (l1 31337 and op 
     const anchors = await page.locator(`[data-chain="${OP}"] a[href^="#/"]`).all();
     const links = (await Promise.all(anchors.map((a) => a.getAttribute("href")))).map(String);
     expect(links.length).to.be.greaterThan(0);
-    expect(links.filter((h) => !h.includes(`chain=${OP}`)), "links that leave the chain").to.deep.equal([]);
+    expect(
+      links.filter((h) => !h.includes(`chain=${OP}`)),
+      "links that leave the chain",
+    ).to.deep.equal([]);
     // The agents view reads the op chain's stakes.
     await page.goto(`${indexer.url}/dashboard/#/agents?chain=${OP}`);
     await page.waitForSelector(`[data-chain="${OP}"] [data-testid="stake-1"]`);
-    const stake = await createPublicClient({ transport: http(op.url) }).readContract({ address: deployments[OP]!.contracts.StakeManager!, abi: abis.StakeManager, functionName: "stakeOf", args: [1n] });
+    const stake = await createPublicClient({ transport: http(op.url) }).readContract({
+      address: deployments[OP]!.contracts.StakeManager!,
+      abi: abis.StakeManager,
+      functionName: "stakeOf",
+      args: [1n],
+    });
     expect(await inChain(OP, "stake-1").getAttribute("data-value")).to.equal(stake.toString());
   });
 
@@ -411,13 +539,22 @@ describe("the dashboard, with one indexer following two chains (l1 31337 and op 
     await page.waitForSelector(`section[data-chain="${OP}"] [data-testid="count-open"]`);
     await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
     const board = deployments[OP]!.contracts.TaskBoard!;
-    const opCount = await createPublicClient({ transport: http(op.url) }).readContract({ address: board, abi: abis.TaskBoard, functionName: "taskCount" });
-    const l1Count = await createPublicClient({ transport: http(l1.url) }).readContract({ address: deployments[L1]!.contracts.TaskBoard!, abi: abis.TaskBoard, functionName: "taskCount" });
+    const opCount = await createPublicClient({ transport: http(op.url) }).readContract({
+      address: board,
+      abi: abis.TaskBoard,
+      functionName: "taskCount",
+    });
+    const l1Count = await createPublicClient({ transport: http(l1.url) }).readContract({
+      address: deployments[L1]!.contracts.TaskBoard!,
+      abi: abis.TaskBoard,
+      functionName: "taskCount",
+    });
     const next = opCount + 1n;
     await taskPoster(op.url, board, 15)({ specURI: "ipfs://only-on-op" });
     await page.waitForSelector(`section[data-chain="${OP}"] [data-testid="task-${next}"]`, { timeout: 60_000 });
     expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).to.equal(true);
-    if (next > l1Count) expect(await page.locator(`section[data-chain="${L1}"] [data-testid="task-${next}"]`).count()).to.equal(0);
+    if (next > l1Count)
+      expect(await page.locator(`section[data-chain="${L1}"] [data-testid="task-${next}"]`).count()).to.equal(0);
     await caughtUp(L1);
     expect(await countsShown(L1)).to.deep.equal(await countsByRest(L1));
   });
@@ -444,17 +581,25 @@ describe("the dashboard, with one indexer following two chains (l1 31337 and op 
     await opProxy.down();
     try {
       // The page asks each chain's /readyz?chain= with every change and every 15 s.
-      await page.waitForSelector(`section[data-chain="${OP}"] [data-testid="health"][data-state="not-ready"]`, { timeout: 60_000 });
+      await page.waitForSelector(`section[data-chain="${OP}"] [data-testid="health"][data-state="not-ready"]`, {
+        timeout: 60_000,
+      });
       const banner = await page.locator(`section[data-chain="${OP}"] [data-testid="banner"]`).textContent();
       expect(banner).to.match(/chain 31338 \(op\): the chain's JSON-RPC does not answer/);
       expect(await page.locator(`[data-chain-link="${OP}"]`).textContent()).to.include("(not ready)");
-      expect(await page.getAttribute('header [data-testid="health"]', "data-state"), "the page as a whole").to.equal("not-ready");
-      expect(await page.getAttribute(`section[data-chain="${L1}"] [data-testid="health"]`, "data-state")).to.equal("ready");
+      expect(await page.getAttribute('header [data-testid="health"]', "data-state"), "the page as a whole").to.equal(
+        "not-ready",
+      );
+      expect(await page.getAttribute(`section[data-chain="${L1}"] [data-testid="health"]`, "data-state")).to.equal(
+        "ready",
+      );
       expect(await page.locator(`section[data-chain="${L1}"] [data-testid="banner"]`).count()).to.equal(0);
     } finally {
       await opProxy.up();
     }
-    await page.waitForSelector(`section[data-chain="${OP}"] [data-testid="health"][data-state="ready"]`, { timeout: 90_000 });
+    await page.waitForSelector(`section[data-chain="${OP}"] [data-testid="health"][data-state="ready"]`, {
+      timeout: 90_000,
+    });
     expect(await page.locator(`[data-chain-link="${OP}"]`).textContent()).to.not.include("not ready");
   });
 });

@@ -3,12 +3,21 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import { Contract, JsonRpcProvider, Wallet } from "ethers";
-import { type Abi, createPublicClient, createWalletClient, erc721Abi, getAddress, type Hex, http, parseEventLogs } from "viem";
+import {
+  type Abi,
+  createPublicClient,
+  createWalletClient,
+  erc721Abi,
+  getAddress,
+  type Hex,
+  http,
+  parseEventLogs,
+} from "viem";
 import { mnemonicToAccount } from "viem/accounts";
-import { abis, type Deployment, identityRegistryAbi, parseDeployment } from "../../sdk/src/index.ts";
+import { GAS_PRICE_ORACLE_ABI, LOCAL_CHAIN_IDS, OP_L1_FEE_SCALARS, OP_PREDEPLOYS } from "../../scripts/lib/chains.ts";
 import { freePort, ROOT, type RunningNode, runToEnd, startHardhatNode } from "../../scripts/lib/processes.ts";
 import { MNEMONIC } from "../../scripts/lib/tasks.ts";
-import { GAS_PRICE_ORACLE_ABI, LOCAL_CHAIN_IDS, OP_L1_FEE_SCALARS, OP_PREDEPLOYS } from "../../scripts/lib/chains.ts";
+import { abis, type Deployment, identityRegistryAbi, parseDeployment } from "../../sdk/src/index.ts";
 
 /** Hardhat's well-known test account #1 (never holds real funds). */
 const ACCOUNT_1_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
@@ -54,9 +63,21 @@ describe("deployment against a real `hardhat node`", () => {
       const code = await client.getCode({ address });
       expect(code && code.length > 2, `${name} has code`).to.equal(true);
     }
-    expect(await client.readContract({ address: deployment.contracts.ReputationRegistry!, abi: [
-      { type: "function", name: "getIdentityRegistry", stateMutability: "view", inputs: [], outputs: [{ type: "address" }] },
-    ] as const, functionName: "getIdentityRegistry" })).to.equal(getAddress(deployment.contracts.IdentityRegistry!));
+    expect(
+      await client.readContract({
+        address: deployment.contracts.ReputationRegistry!,
+        abi: [
+          {
+            type: "function",
+            name: "getIdentityRegistry",
+            stateMutability: "view",
+            inputs: [],
+            outputs: [{ type: "address" }],
+          },
+        ] as const,
+        functionName: "getIdentityRegistry",
+      }),
+    ).to.equal(getAddress(deployment.contracts.IdentityRegistry!));
   });
 
   it("an ethers v6 Contract built from the exported ABI registers an agent and reads it back", async () => {
@@ -83,11 +104,15 @@ describe("deployment against a real `hardhat node`", () => {
     const address = deployment.contracts.IdentityRegistry!;
     const signer = new Wallet(ACCOUNT_1_KEY).address as `0x${string}`;
     const agentId = 1n;
-    expect(await client.readContract({ address, abi: erc721Abi, functionName: "ownerOf", args: [agentId] })).to.equal(signer);
+    expect(await client.readContract({ address, abi: erc721Abi, functionName: "ownerOf", args: [agentId] })).to.equal(
+      signer,
+    );
     expect(await client.readContract({ address, abi: erc721Abi, functionName: "tokenURI", args: [agentId] })).to.equal(
       "ipfs://ethers-agent",
     );
-    expect(await client.readContract({ address, abi: erc721Abi, functionName: "balanceOf", args: [signer] })).to.equal(1n);
+    expect(await client.readContract({ address, abi: erc721Abi, functionName: "balanceOf", args: [signer] })).to.equal(
+      1n,
+    );
     expect(await client.readContract({ address, abi: erc721Abi, functionName: "symbol" })).to.equal("AGENT");
     const logs = await client.getLogs({ address, fromBlock: BigInt(deployment.startBlock) });
     const transfers = parseEventLogs({ abi: erc721Abi, logs, eventName: "Transfer" });
@@ -96,8 +121,16 @@ describe("deployment against a real `hardhat node`", () => {
 
   it("STIGMERGY_TREASURY and STIGMERGY_RANDOMNESS configure LeaderElection: its slash recipient and its randomness source", async () => {
     const client = createPublicClient({ transport: http(node.url) });
-    const wallet = createWalletClient({ account: mnemonicToAccount(MNEMONIC, { addressIndex: 3 }), transport: http(node.url) });
-    const artifact = JSON.parse(readFileSync(join(ROOT, "artifacts", "contracts", "election", "PrevrandaoRandomness.sol", "PrevrandaoRandomness.json"), "utf8")) as { abi: Abi; bytecode: Hex };
+    const wallet = createWalletClient({
+      account: mnemonicToAccount(MNEMONIC, { addressIndex: 3 }),
+      transport: http(node.url),
+    });
+    const artifact = JSON.parse(
+      readFileSync(
+        join(ROOT, "artifacts", "contracts", "election", "PrevrandaoRandomness.sol", "PrevrandaoRandomness.json"),
+        "utf8",
+      ),
+    ) as { abi: Abi; bytecode: Hex };
     const hash = await wallet.deployContract({ abi: artifact.abi, bytecode: artifact.bytecode, chain: null });
     const source = (await client.waitForTransactionReceipt({ hash })).contractAddress!;
     const treasury = mnemonicToAccount(MNEMONIC, { addressIndex: 4 }).address;
@@ -112,8 +145,15 @@ describe("deployment against a real `hardhat node`", () => {
     const path = join(out, `${node.chainId}.json`);
     const configured = parseDeployment(JSON.parse(readFileSync(path, "utf8")), path);
     const election = configured.contracts.LeaderElection!;
-    expect(await client.readContract({ address: election, abi: abis.LeaderElection, functionName: "randomnessSource" })).to.equal(getAddress(source));
-    const [event] = await client.getContractEvents({ address: election, abi: abis.LeaderElection, eventName: "ElectionConfigured", fromBlock: BigInt(configured.startBlock) });
+    expect(
+      await client.readContract({ address: election, abi: abis.LeaderElection, functionName: "randomnessSource" }),
+    ).to.equal(getAddress(source));
+    const [event] = await client.getContractEvents({
+      address: election,
+      abi: abis.LeaderElection,
+      eventName: "ElectionConfigured",
+      fromBlock: BigInt(configured.startBlock),
+    });
     expect(event?.args).to.deep.include({ slashRecipient: treasury, randomness: getAddress(source) });
   });
 });
@@ -152,7 +192,10 @@ describe("deployment against a real OP-stack `hardhat node` (--chain-type op)", 
     expect(deployment.chainId).to.equal(LOCAL_CHAIN_IDS.op);
     const client = createPublicClient({ transport: http(node.url) });
     const block = await client.getBlock({ blockNumber: BigInt(deployment.startBlock), includeTransactions: false });
-    const receipt = (await client.request({ method: "eth_getTransactionReceipt", params: [block.transactions[0]!] })) as { l1Fee?: Hex };
+    const receipt = (await client.request({
+      method: "eth_getTransactionReceipt",
+      params: [block.transactions[0]!],
+    })) as { l1Fee?: Hex };
     expect(BigInt(receipt.l1Fee ?? "0x0") > 0n, `l1Fee ${receipt.l1Fee}`).to.equal(true);
     for (const [name, address] of Object.entries(deployment.contracts)) {
       expect(((await client.getCode({ address })) ?? "0x").length > 2, `${name} has code`).to.equal(true);

@@ -31,9 +31,13 @@ describe("Node.js version guard", () => {
       copyFileSync(join(ROOT, "package.json"), join(dir, "package.json"));
       copyFileSync(join(ROOT, ".npmrc"), join(dir, ".npmrc"));
       const npm = join(dirname(node!), "npm");
-      const { code, output } = await runToEnd(existsSync(npm) ? npm : "npm", ["install", "--ignore-scripts", "--no-audit", "--no-fund", "--prefix", dir], {
-        PATH: [dirname(node!), "/usr/bin", "/bin"].join(delimiter),
-      });
+      const { code, output } = await runToEnd(
+        existsSync(npm) ? npm : "npm",
+        ["install", "--ignore-scripts", "--no-audit", "--no-fund", "--prefix", dir],
+        {
+          PATH: [dirname(node!), "/usr/bin", "/bin"].join(delimiter),
+        },
+      );
       expect(code).to.not.equal(0);
       expect(output).to.include("EBADENGINE");
       expect(output).to.match(/Required: \{"node":">=22/);

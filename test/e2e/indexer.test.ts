@@ -1,21 +1,20 @@
-import { expect } from "chai";
 import { desc, eq } from "@ponder/client";
-import { createWalletClient, http, keccak256, toHex, zeroAddress, zeroHash, stringify } from "viem";
+import { expect } from "chai";
+import { createWalletClient, http, keccak256, stringify, toHex, zeroAddress, zeroHash } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import * as schema from "../../indexer/ponder.schema.ts";
-import { postgresAvailable, startPostgres } from "../../scripts/lib/postgres.ts";
-import { MNEMONIC, runWorkload } from "../../scripts/lib/workload.ts";
-import { abis } from "../../sdk/src/index.ts";
 import { checkConsistency, dumpTables, indexerClient, waitForIndexer, waitForMined } from "../../scripts/lib/oracle.ts";
+import { postgresAvailable, startPostgres } from "../../scripts/lib/postgres.ts";
 import { type Stack, startStack } from "../../scripts/lib/stack.ts";
 import { rpc } from "../../scripts/lib/tasks.ts";
+import { MNEMONIC, runWorkload } from "../../scripts/lib/workload.ts";
+import { abis } from "../../sdk/src/index.ts";
 
-
-describe("indexer (Ponder on PGlite) against a real node", function () {
+describe("indexer (Ponder on PGlite) against a real node", () => {
   let stack: Stack;
   let indexerUrl: string;
 
-  before(async function () {
+  before(async () => {
     stack = await startStack();
     indexerUrl = (await stack.indexer()).url;
   });
@@ -40,15 +39,24 @@ describe("indexer (Ponder on PGlite) against a real node", function () {
       expect(res.status, path).to.equal(status);
       expect(`${body.field ?? ""} ${body.reason}`, path).to.include(mention);
     }
-    for (const path of ["/healthz", "/readyz", "/health", "/ready"]) expect((await fetch(indexerUrl + path)).status, path).to.equal(200);
+    for (const path of ["/healthz", "/readyz", "/health", "/ready"])
+      expect((await fetch(indexerUrl + path)).status, path).to.equal(200);
   });
 
   it("limits GraphQL query depth", async () => {
     const deep = `{ tasks { items { events { items { task { events { items { task { events { items { id } } } } } } } } } } }`;
-    const res = await fetch(`${indexerUrl}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: deep }) });
+    const res = await fetch(`${indexerUrl}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: deep }),
+    });
     const body = (await res.json()) as { errors?: { message: string }[] };
     expect(body.errors?.[0]?.message ?? "").to.match(/depth/i);
-    const shallow = await fetch(`${indexerUrl}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ agents { items { id } } }" }) });
+    const shallow = await fetch(`${indexerUrl}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ agents { items { id } } }" }),
+    });
     expect(((await shallow.json()) as { errors?: unknown }).errors).to.equal(undefined);
   });
 
@@ -63,7 +71,12 @@ describe("indexer (Ponder on PGlite) against a real node", function () {
     // reconnects on error, and counts itself connected once the stream has stayed up a moment.
     const subscribe = () => {
       subscription = client.live(
-        (db) => db.select({ id: schema.task.id }).from(schema.task).where(eq(schema.task.status, "open")).orderBy(desc(schema.task.id)),
+        (db) =>
+          db
+            .select({ id: schema.task.id })
+            .from(schema.task)
+            .where(eq(schema.task.status, "open"))
+            .orderBy(desc(schema.task.id)),
         (rows) => {
           seen.push(rows.map((r) => r.id));
           if (rows.length > 0) resolve();
@@ -83,26 +96,53 @@ describe("indexer (Ponder on PGlite) against a real node", function () {
         await new Promise((r) => setTimeout(r, 250));
         if (failures !== before) quiet = -1;
       }
-      const poster = createWalletClient({ account: mnemonicToAccount(MNEMONIC, { addressIndex: 15 }), transport: http(stack.node.url) });
+      const poster = createWalletClient({
+        account: mnemonicToAccount(MNEMONIC, { addressIndex: 15 }),
+        transport: http(stack.node.url),
+      });
       const now = BigInt(Math.floor(Date.now() / 1000));
-      const block = { result: await rpc<{ timestamp: string }>(stack.node.url, "eth_getBlockByNumber", ["latest", false]) };
+      const block = {
+        result: await rpc<{ timestamp: string }>(stack.node.url, "eth_getBlockByNumber", ["latest", false]),
+      };
       const chainNow = BigInt(block.result.timestamp) > now ? BigInt(block.result.timestamp) : now;
       await poster.writeContract({
         chain: null,
         address: stack.deployment.contracts.TaskBoard!,
         abi: abis.TaskBoard,
         functionName: "postTask",
-        args: [{ capability: zeroHash, specURI: "ipfs://live", specHash: keccak256(toHex("live")), rewardToken: zeroAddress, reward: 1n, maxReward: 1n, claimBond: 0n, minStake: 0n, abandonSlash: 0n, leaseDuration: 60n, notBefore: 0n, deadline: chainNow + 86_400n, reviewWindow: 60n, approver: zeroAddress }],
+        args: [
+          {
+            capability: zeroHash,
+            specURI: "ipfs://live",
+            specHash: keccak256(toHex("live")),
+            rewardToken: zeroAddress,
+            reward: 1n,
+            maxReward: 1n,
+            claimBond: 0n,
+            minStake: 0n,
+            abandonSlash: 0n,
+            leaseDuration: 60n,
+            notBefore: 0n,
+            deadline: chainNow + 86_400n,
+            reviewWindow: 60n,
+            approver: zeroAddress,
+          },
+        ],
         value: 1n,
       });
-      await Promise.race([arrived, new Promise((_, reject) => setTimeout(() => reject(new Error(`no push; updates seen: ${stringify(seen)}`)), 60_000))]);
+      await Promise.race([
+        arrived,
+        new Promise((_, reject) =>
+          setTimeout(() => reject(new Error(`no push; updates seen: ${stringify(seen)}`)), 60_000),
+        ),
+      ]);
       expect(seen.at(-1)!.length).to.equal(1);
     } finally {
       unsubscribe();
     }
   });
 
-  it("after a seeded random workload over every contract, every indexed entity equals the contracts' views", async function () {
+  it("after a seeded random workload over every contract, every indexed entity equals the contracts' views", async () => {
     const result = await runWorkload({ rpcUrl: stack.node.url, deployment: stack.deployment, seed: 42, rounds: 320 });
     expect(result.transactions).to.be.greaterThan(300);
     await waitForIndexer(indexerUrl, stack.node.url);
@@ -110,13 +150,22 @@ describe("indexer (Ponder on PGlite) against a real node", function () {
     expect(problems, problems.slice(0, 20).join("\n")).to.deep.equal([]);
   });
 
-  it("the oracle compares once the node has mined what it was sent (an agent's last transaction lands a block later)", async function () {
+  it("the oracle compares once the node has mined what it was sent (an agent's last transaction lands a block later)", async () => {
     // The start command's summary failed once on "activity rows = contract logs: indexed 263, chain
     // 262": a transaction sent just before the agents stopped was mined while the oracle read.
     await rpc(stack.node.url, "evm_setAutomine", [false]);
     try {
-      const sender = createWalletClient({ account: mnemonicToAccount(MNEMONIC, { addressIndex: 16 }), transport: http(stack.node.url) });
-      await sender.writeContract({ chain: null, address: stack.deployment.contracts.IdentityRegistry!, abi: abis.IdentityRegistry, functionName: "register", args: [] });
+      const sender = createWalletClient({
+        account: mnemonicToAccount(MNEMONIC, { addressIndex: 16 }),
+        transport: http(stack.node.url),
+      });
+      await sender.writeContract({
+        chain: null,
+        address: stack.deployment.contracts.IdentityRegistry!,
+        abi: abis.IdentityRegistry,
+        functionName: "register",
+        args: [],
+      });
       let mined = false;
       const settled = waitForMined(stack.node.url).then(() => (mined = true));
       await new Promise((r) => setTimeout(r, 1_000));
@@ -131,7 +180,7 @@ describe("indexer (Ponder on PGlite) against a real node", function () {
     expect(problems, problems.slice(0, 20).join("\n")).to.deep.equal([]);
   });
 
-  it("a second indexer started from block 0 produces identical rows", async function () {
+  it("a second indexer started from block 0 produces identical rows", async () => {
     const second = await stack.indexer();
     await waitForIndexer(second.url, stack.node.url);
     await waitForIndexer(indexerUrl, stack.node.url);
@@ -141,7 +190,7 @@ describe("indexer (Ponder on PGlite) against a real node", function () {
   });
 });
 
-describe("indexer on PostgreSQL: a writer and a reader over one database", function () {
+describe("indexer on PostgreSQL: a writer and a reader over one database", () => {
   let stack: Stack | undefined;
   let pg: Awaited<ReturnType<typeof startPostgres>> | undefined;
 
@@ -159,7 +208,12 @@ describe("indexer on PostgreSQL: a writer and a reader over one database", funct
     const writer = await stack!.indexer({ databaseUrl: pg!.url, dbSchema: "stigmergy" });
     await runWorkload({ rpcUrl: stack!.node.url, deployment: stack!.deployment, seed: 7, rounds: 60 });
     await waitForIndexer(writer.url, stack!.node.url);
-    const reader = await stack!.indexer({ databaseUrl: pg!.url, dbSchema: "stigmergy", command: "serve", waitForReady: false });
+    const reader = await stack!.indexer({
+      databaseUrl: pg!.url,
+      dbSchema: "stigmergy",
+      command: "serve",
+      waitForReady: false,
+    });
     const problems = await checkConsistency(reader.url, stack!.node.url, stack!.deployment);
     expect(problems, problems.slice(0, 20).join("\n")).to.deep.equal([]);
     const [a, b] = await Promise.all([dumpTables(writer.url), dumpTables(reader.url)]);

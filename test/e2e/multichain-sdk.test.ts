@@ -7,16 +7,16 @@
  */
 import { expect } from "chai";
 import { type Address, createPublicClient, decodeFunctionData, http, parseEther, parseGwei } from "viem";
+import { mnemonicToAccount } from "viem/accounts";
 import { LOCAL_CHAIN_IDS, type LocalChainType } from "../../scripts/lib/chains.ts";
 import { waitForIndexer } from "../../scripts/lib/oracle.ts";
 import { type ChainsStack, type StackIndexer, startChainsStack } from "../../scripts/lib/stack.ts";
 import { MNEMONIC, rpc, taskPoster } from "../../scripts/lib/tasks.ts";
 import { runWorkload } from "../../scripts/lib/workload.ts";
-import { mnemonicToAccount } from "viem/accounts";
 import {
-  abis,
   type Agent,
   type Agents,
+  abis,
   createAgent,
   createAgents,
   DuplicateChainError,
@@ -86,7 +86,7 @@ describe("the SDK against one indexer of two chains (l1 31337 and op 31338)", fu
     await stack?.stop();
   });
 
-  describe("an agent made for one chain", function () {
+  describe("an agent made for one chain", () => {
     it("reads its own chain's task n, not the other chain's: every task as the chain answers it", async () => {
       for (const chain of CHAINS) {
         const viaIndexer = reader(chain);
@@ -209,7 +209,7 @@ describe("the SDK against one indexer of two chains (l1 31337 and op 31338)", fu
     });
   });
 
-  describe("createAgents: one agent per chain, one indexer", function () {
+  describe("createAgents: one agent per chain, one indexer", () => {
     const worker = mnemonicToAccount(MNEMONIC, { addressIndex: 15 });
     const poster = mnemonicToAccount(MNEMONIC, { addressIndex: 16 });
     const rival = mnemonicToAccount(MNEMONIC, { addressIndex: 17 });

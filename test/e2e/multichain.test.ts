@@ -38,7 +38,7 @@ const get = async (url: string) => {
   return { status: res.status, body: (await res.json()) as Json };
 };
 
-describe("one indexer, two chains (l1 31337 and op 31338)", function () {
+describe("one indexer, two chains (l1 31337 and op 31338)", () => {
   let dir: string;
   let l1: RunningNode;
   let op: RunningNode;
@@ -65,7 +65,7 @@ describe("one indexer, two chains (l1 31337 and op 31338)", function () {
       functionName: "taskCount",
     });
 
-  before(async function () {
+  before(async () => {
     dir = mkdtempSync(join(tmpdir(), "stigmergy-multichain-"));
     l1 = await startHardhatNode(await freePort());
     op = await startHardhatNode(await freePort(), () => {}, { chainType: "op" });

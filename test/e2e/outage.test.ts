@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { startTcpProxy, type TcpProxy } from "../../scripts/lib/proxy.ts";
 import { checkConsistency, waitForIndexer } from "../../scripts/lib/oracle.ts";
+import { startTcpProxy, type TcpProxy } from "../../scripts/lib/proxy.ts";
 import { type Receiver, startReceiver, subscribe } from "../../scripts/lib/receiver.ts";
 import { type Stack, type StackIndexer, startStack } from "../../scripts/lib/stack.ts";
 import { type PostTask, rpc, taskPoster } from "../../scripts/lib/tasks.ts";
@@ -17,7 +17,7 @@ type Sample = { at: number; health: Probe; ready: Probe; chainHead: number };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe("RPC outage", function () {
+describe("RPC outage", () => {
   let stack: Stack;
   let proxy: TcpProxy;
   let indexer: StackIndexer;
@@ -66,7 +66,8 @@ describe("RPC outage", function () {
   };
   /** Never "ready" while the index is more than MAX_LAG blocks behind the real head. */
   const truthful = (s: Sample) =>
-    s.ready.status !== 200 || (s.ready.body.indexedBlock !== null && s.chainHead - s.ready.body.indexedBlock <= MAX_LAG);
+    s.ready.status !== 200 ||
+    (s.ready.body.indexedBlock !== null && s.chainHead - s.ready.body.indexedBlock <= MAX_LAG);
 
   it("while the node is unreachable for 10 s /healthz and /readyz say so and /readyz never claims a lag it can't see; afterwards nothing is lost, and new blocks come by push again", async () => {
     for (let i = 0; i < 3; i++) await postTask({ specURI: `ipfs://before-${i}` });
@@ -96,9 +97,15 @@ describe("RPC outage", function () {
     // Ready drops at the first probe that fails (answers are cached for at most 500 ms), health once
     // the grace period is over.
     const timeline = samples.map((s) => `${s.at - downAt}ms:${s.health.status}/${s.ready.status}`).join(" ");
-    expect(samples.filter((s) => s.at - downAt >= 1_000).every((s) => s.ready.status === 503), `ready during the outage: ${timeline}`).to.equal(true);
+    expect(
+      samples.filter((s) => s.at - downAt >= 1_000).every((s) => s.ready.status === 503),
+      `ready during the outage: ${timeline}`,
+    ).to.equal(true);
     expect(samples.every(truthful), `no ready 200 while behind: ${timeline}`).to.equal(true);
-    expect(samples.some((s) => s.health.status === 503), "health during the outage").to.equal(true);
+    expect(
+      samples.some((s) => s.health.status === 503),
+      "health during the outage",
+    ).to.equal(true);
     expect(lastDuring.health.status).to.equal(503);
     expect(lastDuring.health.body.rpc).to.match(/^unreachable for \d+ s/);
     expect(lastDuring.ready.body.reason).to.equal("the chain's JSON-RPC does not answer");
@@ -120,7 +127,13 @@ describe("RPC outage", function () {
       const s = await sample();
       after.push(s);
       if (s.ready.status === 200 && s.ready.body.indexedBlock! >= s.chainHead) break;
-      if (Date.now() - upAt > 180_000) throw new Error(`not ready 180 s after the node came back: ${after.slice(-5).map((x) => JSON.stringify(x.ready.body)).join(" ")}`);
+      if (Date.now() - upAt > 180_000)
+        throw new Error(
+          `not ready 180 s after the node came back: ${after
+            .slice(-5)
+            .map((x) => JSON.stringify(x.ready.body))
+            .join(" ")}`,
+        );
       await sleep(250);
     }
     expect(after.every(truthful), "no ready 200 while catching up").to.equal(true);
@@ -134,7 +147,12 @@ describe("RPC outage", function () {
     expect(problems, problems.join("\n")).to.deep.equal([]);
 
     // Every task posted before, during and after the outage is delivered, once per delivery id.
-    await receiver.waitFor(() => new Set(receiver.received.filter((r) => r.status === 200).map((r) => r.headers["x-stigmergy-delivery"])).size >= posted, 60_000);
+    await receiver.waitFor(
+      () =>
+        new Set(receiver.received.filter((r) => r.status === 200).map((r) => r.headers["x-stigmergy-delivery"])).size >=
+        posted,
+      60_000,
+    );
     const ids = receiver.received.filter((r) => r.status === 200).map((r) => r.headers["x-stigmergy-delivery"]);
     expect(new Set(ids).size).to.equal(posted);
   });

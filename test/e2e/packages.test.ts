@@ -13,26 +13,40 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
-import { createPublicClient, createWalletClient, http, keccak256, parseEventLogs, toHex, zeroAddress, zeroHash } from "viem";
+import {
+  createPublicClient,
+  createWalletClient,
+  http,
+  keccak256,
+  parseEventLogs,
+  toHex,
+  zeroAddress,
+  zeroHash,
+} from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { ROOT, runToEnd } from "../../scripts/lib/processes.ts";
-import { abis } from "../../sdk/src/index.ts";
 import { startStack } from "../../scripts/lib/stack.ts";
 import { MNEMONIC } from "../../scripts/lib/tasks.ts";
+import { abis } from "../../sdk/src/index.ts";
 
-const rootPackage = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { devDependencies: Record<string, string> };
+const rootPackage = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+  devDependencies: Record<string, string>;
+};
 /** The versions the workspace itself is tested with (so the scratch projects get the same). */
 const pinned = (name: string) => rootPackage.devDependencies[name] ?? "latest";
 
 function readmeExample(): string {
-  const match = /<!-- doc-test:sdk-example -->\s*```ts\n([\s\S]*?)```/.exec(readFileSync(join(ROOT, "README.md"), "utf8"));
+  const match = /<!-- doc-test:sdk-example -->\s*```ts\n([\s\S]*?)```/.exec(
+    readFileSync(join(ROOT, "README.md"), "utf8"),
+  );
   if (!match) throw new Error("README.md has no ```ts block after <!-- doc-test:sdk-example -->");
   return match[1]!;
 }
 
 async function npm(args: string[], cwd: string): Promise<string> {
   const run = await runToEnd("npm", args, {}, cwd);
-  if (run.code !== 0) throw new Error(`npm ${args.join(" ")} failed (${run.code}) in ${cwd}:\n${run.output.slice(-4_000)}`);
+  if (run.code !== 0)
+    throw new Error(`npm ${args.join(" ")} failed (${run.code}) in ${cwd}:\n${run.output.slice(-4_000)}`);
   return run.output;
 }
 
@@ -44,7 +58,19 @@ describe("the packages, installed from their tarballs", function () {
 
   before(async () => {
     work = mkdtempSync(join(tmpdir(), "stigmergy-packages-"));
-    const out = await npm(["pack", "--workspace", "@stigmergy/contracts", "--workspace", "@stigmergy/sdk", "--pack-destination", work, "--json"], ROOT);
+    const out = await npm(
+      [
+        "pack",
+        "--workspace",
+        "@stigmergy/contracts",
+        "--workspace",
+        "@stigmergy/sdk",
+        "--pack-destination",
+        work,
+        "--json",
+      ],
+      ROOT,
+    );
     const packed = JSON.parse(out.slice(out.indexOf("["))) as { name: string; filename: string }[];
     contractsTarball = join(work, packed.find((p) => p.name === "@stigmergy/contracts")!.filename);
     sdkTarball = join(work, packed.find((p) => p.name === "@stigmergy/sdk")!.filename);
@@ -148,7 +174,11 @@ describe("Stigmergy in my project", () => {
         name: "scratch-agent",
         private: true,
         type: "module",
-        dependencies: { "@stigmergy/sdk": `file:${sdkTarball}`, "@stigmergy/contracts": `file:${contractsTarball}`, viem: pinned("viem") },
+        dependencies: {
+          "@stigmergy/sdk": `file:${sdkTarball}`,
+          "@stigmergy/contracts": `file:${contractsTarball}`,
+          viem: pinned("viem"),
+        },
       }),
     );
     await npm(["install", "--no-audit", "--no-fund", "--loglevel=error"], project);
@@ -162,7 +192,13 @@ describe("Stigmergy in my project", () => {
       const account = mnemonicToAccount(MNEMONIC, { addressIndex: 7 });
       const child = spawn(process.execPath, ["agent.mts"], {
         cwd: project,
-        env: { ...process.env, RPC_URL: stack.node.url, INDEXER_URL: indexer.url, PRIVATE_KEY: toHex(account.getHdKey().privateKey!), DEPLOYMENTS_DIR: stack.dir },
+        env: {
+          ...process.env,
+          RPC_URL: stack.node.url,
+          INDEXER_URL: indexer.url,
+          PRIVATE_KEY: toHex(account.getHdKey().privateKey!),
+          DEPLOYMENTS_DIR: stack.dir,
+        },
         stdio: ["ignore", "pipe", "pipe"],
       });
       let output = "";
@@ -174,7 +210,12 @@ describe("Stigmergy in my project", () => {
         // The agent registers first (it declares "summarize"); then another account posts a task for it.
         const registry = stack.deployment.contracts.IdentityRegistry!;
         for (const end = Date.now() + 120_000; ; ) {
-          const logs = await publicClient.getContractEvents({ address: registry, abi: abis.IdentityRegistry, eventName: "Registered", fromBlock: 0n });
+          const logs = await publicClient.getContractEvents({
+            address: registry,
+            abi: abis.IdentityRegistry,
+            eventName: "Registered",
+            fromBlock: 0n,
+          });
           if (logs.some((l) => l.args.owner === account.address)) break;
           if (Date.now() > end || child.exitCode !== null) throw new Error(`the agent did not register:\n${output}`);
           await new Promise((r) => setTimeout(r, 250));
@@ -186,15 +227,42 @@ describe("Stigmergy in my project", () => {
           address: stack.deployment.contracts.TaskBoard!,
           abi: abis.TaskBoard,
           functionName: "postTask",
-          args: [{ capability: keccak256(toHex("summarize")), specURI: "ipfs://packaged-doc", specHash: zeroHash, rewardToken: zeroAddress, reward: 1_000n, maxReward: 1_000n, claimBond: 0n, minStake: 0n, abandonSlash: 0n, leaseDuration: 300n, notBefore: 0n, deadline, reviewWindow: 60n, approver: zeroAddress }],
+          args: [
+            {
+              capability: keccak256(toHex("summarize")),
+              specURI: "ipfs://packaged-doc",
+              specHash: zeroHash,
+              rewardToken: zeroAddress,
+              reward: 1_000n,
+              maxReward: 1_000n,
+              claimBond: 0n,
+              minStake: 0n,
+              abandonSlash: 0n,
+              leaseDuration: 300n,
+              notBefore: 0n,
+              deadline,
+              reviewWindow: 60n,
+              approver: zeroAddress,
+            },
+          ],
           value: 1_000n,
         });
-        const [posted] = parseEventLogs({ abi: abis.TaskBoard, logs: (await publicClient.waitForTransactionReceipt({ hash })).logs, eventName: "TaskPosted" });
+        const [posted] = parseEventLogs({
+          abi: abis.TaskBoard,
+          logs: (await publicClient.waitForTransactionReceipt({ hash })).logs,
+          eventName: "TaskPosted",
+        });
         for (const end = Date.now() + 120_000; !output.includes(`submitted task ${posted!.args.taskId}`); ) {
-          if (Date.now() > end || child.exitCode !== null) throw new Error(`the agent did not submit task ${posted!.args.taskId}:\n${output}`);
+          if (Date.now() > end || child.exitCode !== null)
+            throw new Error(`the agent did not submit task ${posted!.args.taskId}:\n${output}`);
           await new Promise((r) => setTimeout(r, 250));
         }
-        const task = await publicClient.readContract({ address: stack.deployment.contracts.TaskBoard!, abi: abis.TaskBoard, functionName: "getTask", args: [posted!.args.taskId] });
+        const task = await publicClient.readContract({
+          address: stack.deployment.contracts.TaskBoard!,
+          abi: abis.TaskBoard,
+          functionName: "getTask",
+          args: [posted!.args.taskId],
+        });
         expect(Number(task.status)).to.equal(3); // Submitted
       } finally {
         child.kill("SIGKILL");

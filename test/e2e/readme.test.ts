@@ -15,10 +15,19 @@ import { expect } from "chai";
 import { createPublicClient, getAddress, http } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { postgresAvailable, startPostgres } from "../../scripts/lib/postgres.ts";
-import { freePort, portInUse, ROOT, type RunningNode, runToEnd, startHardhatNode, stopProcess, waitForHttp } from "../../scripts/lib/processes.ts";
+import {
+  freePort,
+  portInUse,
+  ROOT,
+  type RunningNode,
+  runToEnd,
+  startHardhatNode,
+  stopProcess,
+  waitForHttp,
+} from "../../scripts/lib/processes.ts";
 import { startRpcCounter } from "../../scripts/lib/proxy.ts";
-import { abis, parseDeployment } from "../../sdk/src/index.ts";
 import { MNEMONIC, taskPoster } from "../../scripts/lib/tasks.ts";
+import { abis, parseDeployment } from "../../sdk/src/index.ts";
 
 const README = readFileSync(join(ROOT, "README.md"), "utf8");
 
@@ -47,16 +56,24 @@ function variablesReadByCode(): Set<string> {
       const full = join(path, entry);
       if (["node_modules", "dist", "generated", ".ponder"].includes(entry)) continue;
       if (statSync(full).isDirectory()) scan(full);
-      else if (/\.(ts|js)$/.test(entry)) for (const m of readFileSync(full, "utf8").matchAll(/env(?:\.|\[")([A-Z][A-Z0-9_]*)/g)) found.add(m[1]!);
+      else if (/\.(ts|js)$/.test(entry))
+        for (const m of readFileSync(full, "utf8").matchAll(/env(?:\.|\[")([A-Z][A-Z0-9_]*)/g)) found.add(m[1]!);
     }
   };
   for (const dir of ["indexer/src", "sdk/src", "sdk/bin", "scripts", "bench"]) scan(join(ROOT, dir));
   // The Ponder patch reads settings too (STIGMERGY_MAX_LIVE_QUERIES, STIGMERGY_CHAIN_DOWN_MS).
-  const files = ["hardhat.config.ts", "indexer/ponder.config.ts", "indexer/supervise.ts", "patches/ponder+0.16.10.patch"];
+  const files = [
+    "hardhat.config.ts",
+    "indexer/ponder.config.ts",
+    "indexer/supervise.ts",
+    "patches/ponder+0.16.10.patch",
+  ];
   for (const file of files) {
-    for (const m of readFileSync(join(ROOT, file), "utf8").matchAll(/(?:env\.|configVariable\(")([A-Z][A-Z0-9_]*)/g)) found.add(m[1]!);
+    for (const m of readFileSync(join(ROOT, file), "utf8").matchAll(/(?:env\.|configVariable\(")([A-Z][A-Z0-9_]*)/g))
+      found.add(m[1]!);
   }
-  for (const m of readFileSync(join(ROOT, "indexer", "package.json"), "utf8").matchAll(/\$\{([A-Z][A-Z0-9_]*)/g)) found.add(m[1]!);
+  for (const m of readFileSync(join(ROOT, "indexer", "package.json"), "utf8").matchAll(/\$\{([A-Z][A-Z0-9_]*)/g))
+    found.add(m[1]!);
   return found;
 }
 
@@ -134,7 +151,12 @@ const SPELLED: Record<string, string> = {
 type Job = { child: ChildProcess; output: () => string; exited: Promise<number | null>; stop: () => Promise<void> };
 
 function startJob(command: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): Job {
-  const child = spawn(command, args, { cwd, env: { ...process.env, FORCE_COLOR: "0", ...env }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(command, args, {
+    cwd,
+    env: { ...process.env, FORCE_COLOR: "0", ...env },
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout!.on("data", (c: Buffer) => (output += c.toString()));
   child.stderr!.on("data", (c: Buffer) => (output += c.toString()));
@@ -162,16 +184,28 @@ function startJob(command: string, args: string[], env: NodeJS.ProcessEnv = {}, 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Resolves once `check` returns true (polled), or rejects with `what` and the job's output. */
-async function until(check: () => boolean | Promise<boolean>, what: string, job?: Job, timeoutMs = 240_000): Promise<void> {
+async function until(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  job?: Job,
+  timeoutMs = 240_000,
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (job && (job.child.exitCode !== null || job.child.signalCode !== null)) throw new Error(`${what}: the command exited (${job.child.exitCode ?? job.child.signalCode}):\n${job.output().slice(-3_000)}`);
+    if (job && (job.child.exitCode !== null || job.child.signalCode !== null))
+      throw new Error(
+        `${what}: the command exited (${job.child.exitCode ?? job.child.signalCode}):\n${job.output().slice(-3_000)}`,
+      );
     if (Date.now() > end) throw new Error(`${what}: timed out${job ? `:\n${job.output().slice(-3_000)}` : ""}`);
     await sleep(200);
   }
 }
 
-const ok = async (url: string) => fetch(url).then((r) => r.ok, () => false);
+const ok = async (url: string) =>
+  fetch(url).then(
+    (r) => r.ok,
+    () => false,
+  );
 
 const devKey = (index: number) => {
   const key = mnemonicToAccount(MNEMONIC, { addressIndex: index }).getHdKey().privateKey!;
@@ -190,13 +224,17 @@ describe("the README, as written", function () {
     expect(unrun, "documented but run nowhere (add a test and list it here)").to.deep.equal([]);
     for (const [name, file] of Object.entries(RUN_ELSEWHERE)) {
       const text = readFileSync(join(ROOT, file), "utf8");
-      expect(text.includes(SPELLED[name] ?? name), `${file} is said to run ${name} but does not mention it`).to.equal(true);
+      expect(text.includes(SPELLED[name] ?? name), `${file} is said to run ${name} but does not mention it`).to.equal(
+        true,
+      );
     }
-    const undocumented = [...variablesReadByCode()].filter((v) => !variables.includes(v) && !v.startsWith("PONDER_") && v !== "FORCE_COLOR" && v !== "NO_COLOR");
+    const undocumented = [...variablesReadByCode()].filter(
+      (v) => !variables.includes(v) && !v.startsWith("PONDER_") && v !== "FORCE_COLOR" && v !== "NO_COLOR",
+    );
     expect(undocumented, "read by the code but missing from the README's configuration table").to.deep.equal([]);
   });
 
-  describe("deploy, indexer and CLI against a local node", function () {
+  describe("deploy, indexer and CLI against a local node", () => {
     let node: RunningNode;
     let dir: string;
     let deploymentPath: string;
@@ -220,7 +258,11 @@ describe("the README, as written", function () {
       deploymentPath = join(dir, `${node.chainId}.json`);
       const deployment = parseDeployment(JSON.parse(readFileSync(deploymentPath, "utf8")), deploymentPath);
       const client = createPublicClient({ transport: http(node.url) });
-      const period = await client.readContract({ address: deployment.contracts.StakeManager!, abi: abis.StakeManager, functionName: "unbondingPeriod" });
+      const period = await client.readContract({
+        address: deployment.contracts.StakeManager!,
+        abi: abis.StakeManager,
+        functionName: "unbondingPeriod",
+      });
       expect(period).to.equal(3600n);
     });
 
@@ -237,14 +279,29 @@ describe("the README, as written", function () {
       const path = join(custom, `${node.chainId}.json`);
       const deployment = parseDeployment(JSON.parse(readFileSync(path, "utf8")), path);
       const client = createPublicClient({ transport: http(node.url) });
-      const token = await client.readContract({ address: deployment.contracts.StakeManager!, abi: abis.StakeManager, functionName: "stakeToken" });
+      const token = await client.readContract({
+        address: deployment.contracts.StakeManager!,
+        abi: abis.StakeManager,
+        functionName: "stakeToken",
+      });
       expect(getAddress(token)).to.equal(getAddress(existing.contracts.StakeToken!));
-      const adminRole = await client.readContract({ address: deployment.contracts.StakeManager!, abi: abis.StakeManager, functionName: "DEFAULT_ADMIN_ROLE" });
+      const adminRole = await client.readContract({
+        address: deployment.contracts.StakeManager!,
+        abi: abis.StakeManager,
+        functionName: "DEFAULT_ADMIN_ROLE",
+      });
       const deployer = mnemonicToAccount(MNEMONIC, { addressIndex: 5 }).address;
-      expect(await client.readContract({ address: deployment.contracts.StakeManager!, abi: abis.StakeManager, functionName: "hasRole", args: [adminRole, deployer] })).to.equal(true);
+      expect(
+        await client.readContract({
+          address: deployment.contracts.StakeManager!,
+          abi: abis.StakeManager,
+          functionName: "hasRole",
+          args: [adminRole, deployer],
+        }),
+      ).to.equal(true);
     });
 
-    describe("`npm run indexer`", function () {
+    describe("`npm run indexer`", () => {
       let indexer: Job | undefined;
       let indexerUrl: string;
       /** `npm run indexer` as the README runs it, on a free PORT, its data under `name`, with `env` on top. */
@@ -267,7 +324,9 @@ describe("the README, as written", function () {
       /** Mines a block on the node and waits until the indexer has indexed past it. */
       const minedBlockIndexed = async () => {
         const indexed = async () =>
-          Object.values((await (await fetch(`${indexerUrl}/status`)).json()) as Record<string, { block: { number: number } }>)[0]!.block.number;
+          Object.values(
+            (await (await fetch(`${indexerUrl}/status`)).json()) as Record<string, { block: { number: number } }>,
+          )[0]!.block.number;
         const before = await indexed();
         await createPublicClient({ transport: http(node.url) }).request({ method: "evm_mine" } as never);
         await until(async () => (await indexed()) > before, "the mined block indexed", indexer, 30_000);
@@ -281,14 +340,16 @@ describe("the README, as written", function () {
         const counter = await startRpcCounter(node.url);
         try {
           await runIndexer(counter.url, "", { STIGMERGY_POLLING_INTERVAL: "3000", STIGMERGY_WS_URL: "off" });
-          for (const path of ["/ready", "/health", "/status", "/healthz"]) expect((await fetch(indexerUrl + path)).status, path).to.equal(200);
+          for (const path of ["/ready", "/health", "/status", "/healthz"])
+            expect((await fetch(indexerUrl + path)).status, path).to.equal(200);
           expect(existsSync(join(dir, "pglite")), "STIGMERGY_PGLITE_DIR").to.equal(true);
           expect(existsSync(join(dir, "webhooks")), "STIGMERGY_WEBHOOK_DIR").to.equal(true);
           // Polling every 3 s, the indexer asks for new blocks a few times in 9 s (every 250 ms by default: 36).
           await sleep(1_000);
           counter.reset();
           await sleep(9_000);
-          const polls = (counter.calls().byMethod.eth_getBlockByNumber ?? 0) + (counter.calls().byMethod.eth_blockNumber ?? 0);
+          const polls =
+            (counter.calls().byMethod.eth_getBlockByNumber ?? 0) + (counter.calls().byMethod.eth_blockNumber ?? 0);
           expect(polls, JSON.stringify(counter.calls().byMethod)).to.be.at.most(8);
         } finally {
           await counter.close();
@@ -303,7 +364,8 @@ describe("the README, as written", function () {
           counter.reset();
           await sleep(5_000);
           // Polling every 250 ms (the local default) would have asked about 20 times.
-          const polls = (counter.calls().byMethod.eth_getBlockByNumber ?? 0) + (counter.calls().byMethod.eth_blockNumber ?? 0);
+          const polls =
+            (counter.calls().byMethod.eth_getBlockByNumber ?? 0) + (counter.calls().byMethod.eth_blockNumber ?? 0);
           expect(polls, JSON.stringify(counter.calls().byMethod)).to.be.at.most(2);
           expect(counter.calls().byMethod.eth_subscribe ?? 0, "no new subscription while connected").to.equal(0);
           await minedBlockIndexed();
@@ -362,9 +424,19 @@ describe("the README, as written", function () {
             DATABASE_URL: pg.url,
           });
           await until(() => ok(`http://127.0.0.1:${port}/readyz`), "/readyz on PostgreSQL", indexer);
-          const post = taskPoster(node.url, parseDeployment(JSON.parse(readFileSync(deploymentPath, "utf8")), deploymentPath).contracts.TaskBoard!, 9);
+          const post = taskPoster(
+            node.url,
+            parseDeployment(JSON.parse(readFileSync(deploymentPath, "utf8")), deploymentPath).contracts.TaskBoard!,
+            9,
+          );
           await post({ specURI: "ipfs://readme-postgres" });
-          await until(async () => ((await (await fetch(`http://127.0.0.1:${port}/tasks`)).json()) as { tasks: unknown[] }).tasks.length > 0, "the task on PostgreSQL", indexer, 60_000);
+          await until(
+            async () =>
+              ((await (await fetch(`http://127.0.0.1:${port}/tasks`)).json()) as { tasks: unknown[] }).tasks.length > 0,
+            "the task on PostgreSQL",
+            indexer,
+            60_000,
+          );
         } finally {
           await indexer?.stop();
           indexer = undefined;
@@ -386,32 +458,59 @@ describe("the README, as written", function () {
         await until(() => ok(`${indexerUrl}/readyz`), "the indexer", indexer);
         const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runToEnd("npx", ["stigmergy", ...args], env);
         const key = devKey(6);
-        const registered = await cli(["agent", "register", "--name", "readme", "--json", "--rpc", node.url, "--key", key, "--deployments", dir]);
+        const registered = await cli([
+          "agent",
+          "register",
+          "--name",
+          "readme",
+          "--json",
+          "--rpc",
+          node.url,
+          "--key",
+          key,
+          "--deployments",
+          dir,
+        ]);
         expect(registered.code, registered.output).to.equal(0);
-        const agentId = (JSON.parse(registered.output.slice(registered.output.indexOf("{"))) as { agentId: string }).agentId;
-        const env = { STIGMERGY_RPC_URL: node.url, STIGMERGY_PRIVATE_KEY: key, STIGMERGY_INDEXER_URL: indexerUrl, STIGMERGY_DEPLOYMENTS_DIR: dir };
+        const agentId = (JSON.parse(registered.output.slice(registered.output.indexOf("{"))) as { agentId: string })
+          .agentId;
+        const env = {
+          STIGMERGY_RPC_URL: node.url,
+          STIGMERGY_PRIVATE_KEY: key,
+          STIGMERGY_INDEXER_URL: indexerUrl,
+          STIGMERGY_DEPLOYMENTS_DIR: dir,
+        };
         await until(async () => (await fetch(`${indexerUrl}/agents/${agentId}`)).ok, "the agent indexed");
         const shown = await cli(["agent", "show", "--json"], env);
         expect(shown.code, shown.output).to.equal(0);
         expect(JSON.parse(shown.output.slice(shown.output.indexOf("{")))).to.deep.include({ id: agentId });
         // STIGMERGY_ACCOUNT, STIGMERGY_DEPLOYMENT and STIGMERGY_AGENT_ID instead of flags.
-        const byAccount = await cli(["stake", "show", "--json"], { STIGMERGY_RPC_URL: node.url, STIGMERGY_ACCOUNT: "6", STIGMERGY_DEPLOYMENT: deploymentPath, STIGMERGY_AGENT_ID: agentId });
+        const byAccount = await cli(["stake", "show", "--json"], {
+          STIGMERGY_RPC_URL: node.url,
+          STIGMERGY_ACCOUNT: "6",
+          STIGMERGY_DEPLOYMENT: deploymentPath,
+          STIGMERGY_AGENT_ID: agentId,
+        });
         expect(byAccount.code, byAccount.output).to.equal(0);
         expect(JSON.parse(byAccount.output.slice(byAccount.output.indexOf("{")))).to.deep.include({ agentId });
         // The indexer is where the listing comes from: wrong URL, exit 3.
-        const wrong = await cli(["task", "list", "--json"], { ...env, STIGMERGY_INDEXER_URL: `http://127.0.0.1:${await freePort()}` });
+        const wrong = await cli(["task", "list", "--json"], {
+          ...env,
+          STIGMERGY_INDEXER_URL: `http://127.0.0.1:${await freePort()}`,
+        });
         expect(wrong.code, wrong.output).to.equal(3);
       });
     });
   });
 
-  it("the CLI example runs as written (against `npx stigmergy devnet --indexer` on the default ports)", async function () {
+  it("the CLI example runs as written (against `npx stigmergy devnet --indexer` on the default ports)", async () => {
     const lines = docBlock("cli-example")
       .split("\n")
       .map((l) => l.replace(/\s+#.*$/, "").trim())
       .filter(Boolean);
     expect(lines[0]).to.equal("npx stigmergy devnet --indexer");
-    for (const port of [8545, 42069]) if (await portInUse(port)) throw new Error(`port ${port} is taken: the README's example needs it free`);
+    for (const port of [8545, 42069])
+      if (await portInUse(port)) throw new Error(`port ${port} is taken: the README's example needs it free`);
     const devnet = startJob("sh", ["-c", lines[0]!]);
     try {
       await until(() => devnet.output().includes("Stigmergy devnet is running"), "the devnet", devnet);
@@ -421,9 +520,24 @@ describe("the README, as written", function () {
           const watch = startJob("sh", ["-c", line]);
           try {
             await until(() => watch.output().includes("watching events"), `\`${line}\` starting`, watch, 60_000);
-            const posted = await runToEnd("npx", ["stigmergy", "task", "post", "--spec", "ipfs://watched", "--reward", "0.01", "--account", "3"]);
+            const posted = await runToEnd("npx", [
+              "stigmergy",
+              "task",
+              "post",
+              "--spec",
+              "ipfs://watched",
+              "--reward",
+              "0.01",
+              "--account",
+              "3",
+            ]);
             expect(posted.code, posted.output).to.equal(0);
-            await until(() => /TaskBoard\.TaskPosted/.test(watch.output()), `\`${line}\` printing the new task`, watch, 60_000);
+            await until(
+              () => /TaskBoard\.TaskPosted/.test(watch.output()),
+              `\`${line}\` printing the new task`,
+              watch,
+              60_000,
+            );
           } finally {
             await watch.stop();
           }
@@ -443,7 +557,8 @@ describe("the README, as written", function () {
       { json: docBlock("mcp-config-anywhere").replaceAll("/path/to/stigmergy", ROOT), cwd: tmpdir() },
     ];
     for (const { json, cwd } of configs) {
-      const server = (JSON.parse(json) as { mcpServers: Record<string, { command: string; args: string[] }> }).mcpServers.stigmergy!;
+      const server = (JSON.parse(json) as { mcpServers: Record<string, { command: string; args: string[] }> })
+        .mcpServers.stigmergy!;
       const transport = new StdioClientTransport({
         command: server.command,
         args: server.args,
@@ -455,7 +570,10 @@ describe("the README, as written", function () {
       await client.connect(transport);
       try {
         const { tools } = await client.listTools();
-        expect(tools.map((t) => t.name), relative(ROOT, cwd) || ".").to.include.members(["whoami", "list_tasks", "claim_task"]);
+        expect(
+          tools.map((t) => t.name),
+          relative(ROOT, cwd) || ".",
+        ).to.include.members(["whoami", "list_tasks", "claim_task"]);
       } finally {
         await client.close();
       }
@@ -469,17 +587,28 @@ describe("the README, as written", function () {
       copyFileSync(join(ROOT, "gas-snapshot.json"), join(out, "gas-snapshot.json"));
       const run = await runToEnd("npm", ["run", "bench"], { STIGMERGY_BENCH: "gas", STIGMERGY_BENCH_OUT: out });
       // The bench's own verdicts (its "bench:" lines and what they list) before the tail of its tables.
-      const verdicts = run.output.split("\n").filter((line) => /^(bench:|  \S)/.test(line)).join("\n");
+      const verdicts = run.output
+        .split("\n")
+        .filter((line) => /^(bench:| {2}\S)/.test(line))
+        .join("\n");
       expect(run.code, `${verdicts.slice(-2_000)}\n…\n${run.output.slice(-1_000)}`).to.equal(0);
-      const written = JSON.parse(readFileSync(join(out, "gas-snapshot.json"), "utf8")) as Record<string, Record<string, number>>;
-      const committed = JSON.parse(readFileSync(join(ROOT, "gas-snapshot.json"), "utf8")) as Record<string, Record<string, number>>;
+      const written = JSON.parse(readFileSync(join(out, "gas-snapshot.json"), "utf8")) as Record<
+        string,
+        Record<string, number>
+      >;
+      const committed = JSON.parse(readFileSync(join(ROOT, "gas-snapshot.json"), "utf8")) as Record<
+        string,
+        Record<string, number>
+      >;
       expect(Object.keys(written)).to.deep.equal(Object.keys(committed));
-      for (const section of Object.keys(committed)) expect(Object.keys(written[section]!), section).to.deep.equal(Object.keys(committed[section]!));
+      for (const section of Object.keys(committed))
+        expect(Object.keys(written[section]!), section).to.deep.equal(Object.keys(committed[section]!));
       const today = new Date().toISOString().slice(0, 10);
-      expect(readFileSync(join(out, "README.md"), "utf8")).to.match(new RegExp(`bench:gas:start[\\s\\S]*_Measured ${today}`));
+      expect(readFileSync(join(out, "README.md"), "utf8")).to.match(
+        new RegExp(`bench:gas:start[\\s\\S]*_Measured ${today}`),
+      );
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
   });
 });
-

@@ -1,5 +1,5 @@
-import { expect } from "chai";
 import { abis } from "@stigmergy/contracts";
+import { expect } from "chai";
 import { createPublicClient, createWalletClient, http, keccak256, toHex, zeroAddress, zeroHash } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { checkConsistency, dumpTables, waitForIndexer } from "../../scripts/lib/oracle.ts";
@@ -11,9 +11,14 @@ import { MNEMONIC, mineBlocks, type PostTask, rpc, taskPoster } from "../../scri
 const FAST = { STIGMERGY_WEBHOOK_BACKOFF_MS: "200", STIGMERGY_WEBHOOK_BACKOFF_CAP_MS: "1000" };
 const SECRET = "reorg-test-secret-0123";
 
-type Delivered = { id: string; type: string; event?: { id: string; name: string; blockNumber: string; blockHash: string }; removed?: { deliveryId: string; eventId: string; blockHash: string } };
+type Delivered = {
+  id: string;
+  type: string;
+  event?: { id: string; name: string; blockNumber: string; blockHash: string };
+  removed?: { deliveryId: string; eventId: string; blockHash: string };
+};
 
-describe("reorgs", function () {
+describe("reorgs", () => {
   let stack: Stack;
   let indexer: StackIndexer;
   let receiver: Receiver;
@@ -32,7 +37,9 @@ describe("reorgs", function () {
   });
 
   const deliveries = () => receiver.received.filter((r) => r.status === 200).map((r) => r.json as unknown as Delivered);
-  const blockHash = async (n: string | bigint) => (await rpc<{ hash: string } | null>(stack.node.url, "eth_getBlockByNumber", [`0x${BigInt(n).toString(16)}`, false]))?.hash;
+  const blockHash = async (n: string | bigint) =>
+    (await rpc<{ hash: string } | null>(stack.node.url, "eth_getBlockByNumber", [`0x${BigInt(n).toString(16)}`, false]))
+      ?.hash;
 
   it("after a reorg shallower than the finality window, rows equal the chain and a fresh re-index, and removed events get `removed` notices", async () => {
     await postTask({ specURI: "ipfs://kept-1" });
@@ -57,7 +64,11 @@ describe("reorgs", function () {
     await receiver.waitFor(() => deliveries().filter((d) => d.type === "removed").length >= 4, 30_000);
     await receiver.waitFor(() => deliveries().filter((d) => d.type === "event").length >= 8, 30_000);
     const events = deliveries().filter((d) => d.type === "event");
-    const removed = new Set(deliveries().filter((d) => d.type === "removed").map((d) => d.removed!.deliveryId));
+    const removed = new Set(
+      deliveries()
+        .filter((d) => d.type === "removed")
+        .map((d) => d.removed!.deliveryId),
+    );
     let orphans = 0;
     for (const d of events) {
       const canonical = (await blockHash(d.event!.blockNumber)) === d.event!.blockHash;
@@ -81,10 +92,36 @@ describe("reorgs", function () {
     const publicClient = createPublicClient({ transport: http(stack.node.url), pollingInterval: 50 });
     const nonce = await publicClient.getTransactionCount({ address: account.address });
     const at = Number((await publicClient.getBlock()).timestamp) + 60;
-    const spec = { capability: zeroHash, specURI: "ipfs://flip", specHash: keccak256(toHex("flip")), rewardToken: zeroAddress, reward: 1n, maxReward: 1n, claimBond: 0n, minStake: 0n, abandonSlash: 0n, leaseDuration: 60n, notBefore: 0n, deadline: BigInt(at) + 86_400n, reviewWindow: 60n, approver: zeroAddress };
+    const spec = {
+      capability: zeroHash,
+      specURI: "ipfs://flip",
+      specHash: keccak256(toHex("flip")),
+      rewardToken: zeroAddress,
+      reward: 1n,
+      maxReward: 1n,
+      claimBond: 0n,
+      minStake: 0n,
+      abandonSlash: 0n,
+      leaseDuration: 60n,
+      notBefore: 0n,
+      deadline: BigInt(at) + 86_400n,
+      reviewWindow: 60n,
+      approver: zeroAddress,
+    };
     const mineA = async () => {
       await rpc(stack.node.url, "evm_setNextBlockTimestamp", [at]);
-      const hash = await wallet.writeContract({ chain: null, address: stack.deployment.contracts.TaskBoard!, abi: abis.TaskBoard, functionName: "postTask", args: [spec], value: 1n, nonce, gas: 500_000n, maxFeePerGas: 10n ** 10n, maxPriorityFeePerGas: 1n });
+      const hash = await wallet.writeContract({
+        chain: null,
+        address: stack.deployment.contracts.TaskBoard!,
+        abi: abis.TaskBoard,
+        functionName: "postTask",
+        args: [spec],
+        value: 1n,
+        nonce,
+        gas: 500_000n,
+        maxFeePerGas: 10n ** 10n,
+        maxPriorityFeePerGas: 1n,
+      });
       return publicClient.waitForTransactionReceipt({ hash });
     };
     const before = deliveries().length;
@@ -93,7 +130,10 @@ describe("reorgs", function () {
     const s0 = await rpc<string>(stack.node.url, "evm_snapshot");
     const a = await mineA();
     await waitForIndexer(indexer.url, stack.node.url);
-    const first = await receiver.waitFor((r) => (r.json as Delivered).type === "event" && (r.json as Delivered).event!.blockHash === a.blockHash, 30_000);
+    const first = await receiver.waitFor(
+      (r) => (r.json as Delivered).type === "event" && (r.json as Delivered).event!.blockHash === a.blockHash,
+      30_000,
+    );
     const firstId = (first.json as Delivered).id;
 
     // B: another block at A's height, and more blocks on top: A is reorganised away.
@@ -102,7 +142,10 @@ describe("reorgs", function () {
     await rpc(stack.node.url, "evm_setNextBlockTimestamp", [at + 1]);
     await mineBlocks(stack.node.url, 3);
     await waitForIndexer(indexer.url, stack.node.url);
-    await receiver.waitFor((r) => (r.json as Delivered).type === "removed" && (r.json as Delivered).removed!.deliveryId === firstId, 30_000);
+    await receiver.waitFor(
+      (r) => (r.json as Delivered).type === "removed" && (r.json as Delivered).removed!.deliveryId === firstId,
+      30_000,
+    );
 
     // A again, exactly, and a longer chain on top of it: the event is back.
     expect(await rpc<boolean>(stack.node.url, "evm_revert", [s1])).to.equal(true);
@@ -110,14 +153,22 @@ describe("reorgs", function () {
     expect(again.blockHash).to.equal(a.blockHash);
     await mineBlocks(stack.node.url, 5);
     await waitForIndexer(indexer.url, stack.node.url);
-    const back = await receiver.waitFor((r) => (r.json as Delivered).type === "event" && (r.json as Delivered).event!.blockHash === a.blockHash && (r.json as Delivered).id !== firstId, 30_000);
+    const back = await receiver.waitFor(
+      (r) =>
+        (r.json as Delivered).type === "event" &&
+        (r.json as Delivered).event!.blockHash === a.blockHash &&
+        (r.json as Delivered).id !== firstId,
+      30_000,
+    );
     const returned = back.json as Delivered & { appearance?: number; follows?: string };
     expect(returned.event!.id).to.equal((first.json as Delivered).event!.id);
     expect(returned.appearance).to.equal(1);
     expect(returned.follows).to.equal(firstId);
     expect(back.headers["x-stigmergy-delivery"]).to.equal(returned.id);
     // Exactly: the first delivery, its removal, the return; nothing else about this event.
-    const about = fresh().filter((d) => (d.type === "event" ? d.event!.blockHash : d.removed?.blockHash) === a.blockHash);
+    const about = fresh().filter(
+      (d) => (d.type === "event" ? d.event!.blockHash : d.removed?.blockHash) === a.blockHash,
+    );
     expect(about.map((d) => d.type)).to.deep.equal(["event", "removed", "event"]);
 
     const problems = await checkConsistency(indexer.url, stack.node.url, stack.deployment);
@@ -192,7 +243,8 @@ describe("reorgs", function () {
     expect(body.canonical).to.deep.include({ block: Number(orphan.blockNumber), indexedHash: orphan.blockHash });
 
     // Ponder exits with code 3; the supervisor moves the index aside and starts again on a fresh one.
-    const rebuilding = /cannot be resumed \(a reorg deeper than the finality window took its blocks off the canonical chain\); moved it to \S+\.previous and rebuilding it from the chain/;
+    const rebuilding =
+      /cannot be resumed \(a reorg deeper than the finality window took its blocks off the canonical chain\); moved it to \S+\.previous and rebuilding it from the chain/;
     for (let i = 0; i < 240 && !rebuilding.test(output); i++) await new Promise((r) => setTimeout(r, 250));
     expect(output).to.include(`block ${orphan.blockNumber} was ${orphan.blockHash} when indexed`);
     expect(output).to.match(/reorg deeper than the finality window/);

@@ -1,15 +1,15 @@
-import { expect } from "chai";
 import { count, eq, gte, sql } from "@ponder/client";
+import { expect } from "chai";
+import superjson from "superjson";
 import { createPublicClient, createWalletClient, type Hex, http } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import * as schema from "../../indexer/ponder.schema.ts";
-import { MNEMONIC } from "../../scripts/lib/workload.ts";
-import { abis } from "../../sdk/src/index.ts";
+import { requirePatchedPonder } from "../../indexer/src/lib/ponder.ts";
 import { indexerClient, waitForIndexer } from "../../scripts/lib/oracle.ts";
 import { type Stack, type StackIndexer, startStack } from "../../scripts/lib/stack.ts";
 import { plainTask, rpc } from "../../scripts/lib/tasks.ts";
-import { requirePatchedPonder } from "../../indexer/src/lib/ponder.ts";
-import superjson from "superjson";
+import { MNEMONIC } from "../../scripts/lib/workload.ts";
+import { abis } from "../../sdk/src/index.ts";
 
 /**
  * `/sql/db` and `/sql/live` (what `@ponder/client` reads) on the default database, PGlite, against
@@ -18,7 +18,7 @@ import superjson from "superjson";
  * connection: unqualified names then read the empty temporary table (ponder-sh/ponder#2235). And
  * Ponder's transactions are no-ops on PGlite, so a reader could see half of a block's writes.
  */
-describe("SQL over HTTP on the default database (PGlite)", function () {
+describe("SQL over HTTP on the default database (PGlite)", () => {
   let stack: Stack;
   let indexer: StackIndexer;
   const account = mnemonicToAccount(MNEMONIC, { addressIndex: 12 });
@@ -68,30 +68,63 @@ describe("SQL over HTTP on the default database (PGlite)", function () {
   }
 
   const taskSpec = async (label: string) =>
-    plainTask({ specURI: `ipfs://${label}`, leaseDuration: 3_600n, deadline: (await publicClient().getBlock()).timestamp + 86_400n });
-  const post = async (label: string) => ({ address: stack.deployment.contracts.TaskBoard!, abi: abis.TaskBoard, functionName: "postTask", args: [await taskSpec(label)], value: 1n });
+    plainTask({
+      specURI: `ipfs://${label}`,
+      leaseDuration: 3_600n,
+      deadline: (await publicClient().getBlock()).timestamp + 86_400n,
+    });
+  const post = async (label: string) => ({
+    address: stack.deployment.contracts.TaskBoard!,
+    abi: abis.TaskBoard,
+    functionName: "postTask",
+    args: [await taskSpec(label)],
+    value: 1n,
+  });
 
   /** Every task as REST, GraphQL and `/sql/db` list it: id and status, in id order. */
   async function threeViews() {
-    const rest = ((await (await fetch(`${indexer.url}/tasks?limit=500`)).json()) as { tasks: { id: string; status: string }[] }).tasks.map((t) => `${t.id}:${t.status}`);
+    const rest = (
+      (await (await fetch(`${indexer.url}/tasks?limit=500`)).json()) as { tasks: { id: string; status: string }[] }
+    ).tasks.map((t) => `${t.id}:${t.status}`);
     const gql = (await (
       await fetch(`${indexer.url}/graphql`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ query: "{ tasks(limit: 500, orderBy: \"id\", orderDirection: \"asc\") { items { id status } } }" }),
+        body: JSON.stringify({
+          query: '{ tasks(limit: 500, orderBy: "id", orderDirection: "asc") { items { id status } } }',
+        }),
       })
     ).json()) as { data: { tasks: { items: { id: string; status: string }[] } } };
     const graphql = gql.data.tasks.items.map((t) => `${t.id}:${t.status}`);
-    const rows = await indexerClient(indexer.url).db.select({ id: schema.task.id, status: schema.task.status }).from(schema.task).orderBy(schema.task.id);
+    const rows = await indexerClient(indexer.url)
+      .db.select({ id: schema.task.id, status: schema.task.status })
+      .from(schema.task)
+      .orderBy(schema.task.id);
     return { rest, graphql, sql: rows.map((t) => `${t.id}:${t.status}`) };
   }
 
   it("one block with 30 claims (30 updates to one table, past Ponder's 20-row batch threshold): /sql/db, REST, GraphQL and the chain list the same tasks, a live query receives the rows, and a later block is still indexed", async function () {
     this.timeout(180_000);
     const c = stack.deployment.contracts;
-    await oneBlock([{ address: c.IdentityRegistry!, abi: abis.IdentityRegistry, functionName: "register", args: ["ipfs://sql-agent"] }], worker);
-    const agentId = await publicClient().readContract({ address: c.IdentityRegistry!, abi: abis.IdentityRegistry, functionName: "lastAgentId" });
-    const first = (await publicClient().readContract({ address: c.TaskBoard!, abi: abis.TaskBoard, functionName: "taskCount" })) + 1n;
+    await oneBlock(
+      [
+        {
+          address: c.IdentityRegistry!,
+          abi: abis.IdentityRegistry,
+          functionName: "register",
+          args: ["ipfs://sql-agent"],
+        },
+      ],
+      worker,
+    );
+    const agentId = await publicClient().readContract({
+      address: c.IdentityRegistry!,
+      abi: abis.IdentityRegistry,
+      functionName: "lastAgentId",
+    });
+    const first =
+      (await publicClient().readContract({ address: c.TaskBoard!, abi: abis.TaskBoard, functionName: "taskCount" })) +
+      1n;
     await oneBlock(await Promise.all(Array.from({ length: 30 }, (_, i) => post(`sql-${i}`))));
     const ids = Array.from({ length: 30 }, (_, i) => first + BigInt(i));
 
@@ -104,7 +137,12 @@ describe("SQL over HTTP on the default database (PGlite)", function () {
     const subscribe = () => {
       if (closed) return;
       subscription = client.live(
-        (db) => db.select({ id: schema.task.id, status: schema.task.status }).from(schema.task).where(gte(schema.task.id, first)).orderBy(schema.task.id),
+        (db) =>
+          db
+            .select({ id: schema.task.id, status: schema.task.status })
+            .from(schema.task)
+            .where(gte(schema.task.id, first))
+            .orderBy(schema.task.id),
         (rows) => live.push(rows),
         () => {
           subscription?.unsubscribe();
@@ -120,16 +158,27 @@ describe("SQL over HTTP on the default database (PGlite)", function () {
       for (let i = 0; i < 20 && live.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
     }
     try {
-      await oneBlock(ids.map((id) => ({ address: c.TaskBoard!, abi: abis.TaskBoard, functionName: "claim", args: [id, agentId] })), worker);
+      await oneBlock(
+        ids.map((id) => ({ address: c.TaskBoard!, abi: abis.TaskBoard, functionName: "claim", args: [id, agentId] })),
+        worker,
+      );
       await waitForIndexer(indexer.url, stack.node.url);
 
-      const onChain = Number(await publicClient().readContract({ address: c.TaskBoard!, abi: abis.TaskBoard, functionName: "taskCount" }));
+      const onChain = Number(
+        await publicClient().readContract({ address: c.TaskBoard!, abi: abis.TaskBoard, functionName: "taskCount" }),
+      );
       const views = await threeViews();
       expect(views.rest.length, "REST").to.equal(onChain);
       expect(views.sql, "/sql/db against REST").to.deep.equal(views.rest);
       expect(views.graphql, "GraphQL against REST").to.deep.equal(views.rest);
-      expect(views.sql.filter((t) => t.endsWith(":claimed")), "claimed over /sql/db").to.have.length(30);
-      const [{ n }] = (await client.db.select({ n: count() }).from(schema.task).where(eq(schema.task.status, "claimed"))) as [{ n: number }];
+      expect(
+        views.sql.filter((t) => t.endsWith(":claimed")),
+        "claimed over /sql/db",
+      ).to.have.length(30);
+      const [{ n }] = (await client.db
+        .select({ n: count() })
+        .from(schema.task)
+        .where(eq(schema.task.status, "claimed"))) as [{ n: number }];
       expect(Number(n)).to.equal(30);
 
       const claimedRows = () => (live.at(-1) ?? []).filter((t) => t.status === "claimed").map((t) => t.id);
@@ -156,7 +205,10 @@ describe("SQL over HTTP on the default database (PGlite)", function () {
     const snapshot = () =>
       client.db.execute(
         sql`select t.tasks, h.history, p.posted from (select count(*) as tasks from ${schema.task}) t, (select count(distinct task_id) as history from ${schema.activity} where contract = 'TaskBoard') h, (select count(*) as posted from ${schema.activity} where event = 'TaskPosted') p`,
-      ) as unknown as Promise<{ rows: { tasks: string; history: string; posted: string }[] } | { tasks: string; history: string; posted: string }[]>;
+      ) as unknown as Promise<
+        | { rows: { tasks: string; history: string; posted: string }[] }
+        | { tasks: string; history: string; posted: string }[]
+      >;
     const parse = (r: Awaited<ReturnType<typeof snapshot>>) => {
       const row = Array.isArray(r) ? r[0]! : r.rows[0]!;
       return { tasks: Number(row.tasks), history: Number(row.history), posted: Number(row.posted) };
@@ -188,7 +240,8 @@ describe("SQL over HTTP on the default database (PGlite)", function () {
     const BLOCKS = 30;
     const PER_BLOCK = 5;
     try {
-      for (let b = 0; b < BLOCKS; b++) await oneBlock(await Promise.all(Array.from({ length: PER_BLOCK }, (_, i) => post(`burst-${b}-${i}`))));
+      for (let b = 0; b < BLOCKS; b++)
+        await oneBlock(await Promise.all(Array.from({ length: PER_BLOCK }, (_, i) => post(`burst-${b}-${i}`))));
       await waitForIndexer(indexer.url, stack.node.url);
       await new Promise((r) => setTimeout(r, 500));
     } finally {
@@ -201,21 +254,30 @@ describe("SQL over HTTP on the default database (PGlite)", function () {
     const partial = seen.filter((s) => !whole(s));
     const livePartial = liveSeen.filter((s) => !whole(s));
     expect(seen.length, "reads sampled during the burst").to.be.greaterThan(BLOCKS);
-    expect(partial.slice(0, 5), `${partial.length} of ${seen.length} /sql/db reads saw part of a block`).to.deep.equal([]);
+    expect(partial.slice(0, 5), `${partial.length} of ${seen.length} /sql/db reads saw part of a block`).to.deep.equal(
+      [],
+    );
     expect(liveSeen.length, "live-query pushes during the burst").to.be.greaterThan(0);
-    expect(livePartial.slice(0, 5), `${livePartial.length} of ${liveSeen.length} live results saw part of a block`).to.deep.equal([]);
+    expect(
+      livePartial.slice(0, 5),
+      `${livePartial.length} of ${liveSeen.length} live results saw part of a block`,
+    ).to.deep.equal([]);
     expect(parse(await snapshot()).tasks).to.equal(base.tasks + BLOCKS * PER_BLOCK);
   });
 
-  it("a live query that fails to open, or whose client leaves at once, gives its slot back: with room for 2, thirty such opens leave room for 2 more", async function () {
+  it("a live query that fails to open, or whose client leaves at once, gives its slot back: with room for 2, thirty such opens leave room for 2 more", async () => {
     // Upstream Ponder counted a live query before checking it and never uncounted a refused one, so a
     // client retrying a failing query filled the process's limit (503 for everyone) within minutes.
     const small = await stack.indexer({ env: { STIGMERGY_MAX_LIVE_QUERIES: "2" }, dbSchema: "small" });
-    const live = (query: string) => `${small.url}/sql/live?sql=${encodeURIComponent(superjson.stringify({ sql: query, params: [] }))}`;
+    const live = (query: string) =>
+      `${small.url}/sql/live?sql=${encodeURIComponent(superjson.stringify({ sql: query, params: [] }))}`;
     const statuses: number[] = [];
     for (let i = 0; i < 10; i++) statuses.push((await fetch(live("select * from no_such_table"))).status);
     for (let i = 0; i < 10; i++) statuses.push((await fetch(live("delete from task"))).status);
-    expect(statuses.filter((s) => s < 400), "refused opens").to.deep.equal([]);
+    expect(
+      statuses.filter((s) => s < 400),
+      "refused opens",
+    ).to.deep.equal([]);
     for (let i = 0; i < 10; i++) {
       // Read the headers, then leave: the connection's close must end the stream and free its slot.
       const controller = new AbortController();
@@ -229,10 +291,14 @@ describe("SQL over HTTP on the default database (PGlite)", function () {
       for (let waited = 0; opened.length < 2; waited += 100) {
         const res = await fetch(live("select count(*) from task"), { signal: controller.signal });
         if (res.status === 200) opened.push(res);
-        else if (waited > 10_000) expect.fail(`a live query answered ${res.status} (${await res.text()}) with ${opened.length} open`);
+        else if (waited > 10_000)
+          expect.fail(`a live query answered ${res.status} (${await res.text()}) with ${opened.length} open`);
         else await new Promise((r) => setTimeout(r, 100)); // a left stream is freed when its close is seen
       }
-      expect(opened.map((r) => r.headers.get("content-type"))).to.deep.equal(["text/event-stream", "text/event-stream"]);
+      expect(opened.map((r) => r.headers.get("content-type"))).to.deep.equal([
+        "text/event-stream",
+        "text/event-stream",
+      ]);
       expect((await fetch(live("select count(*) from task"))).status, "a third, past the limit").to.equal(503);
     } finally {
       controller.abort();
@@ -251,7 +317,9 @@ describe("SQL over HTTP on the default database (PGlite)", function () {
     try {
       g.PONDER_DATABASE = { driver: { dialect: "pglite", instance: {} } };
       requirePatchedPonder(exit);
-      g.PONDER_DATABASE = { driver: { dialect: "pglite", instance: { [Symbol.for("stigmergy.pglite.routed")]: true } } };
+      g.PONDER_DATABASE = {
+        driver: { dialect: "pglite", instance: { [Symbol.for("stigmergy.pglite.routed")]: true } },
+      };
       requirePatchedPonder(exit);
       g.PONDER_DATABASE = { driver: { dialect: "postgres" } };
       requirePatchedPonder(exit);

@@ -6,13 +6,18 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { type Address, createPublicClient, getAddress, http, zeroAddress } from "viem";
 import * as schema from "../../indexer/ponder.schema.ts";
+import { checkConsistency, indexerClient } from "../../scripts/lib/oracle.ts";
 import { freePort, portInUse, ROOT, runToEnd } from "../../scripts/lib/processes.ts";
 import { abis, type Deployment, parseDeployment, REGISTRATION_TYPE } from "../../sdk/src/index.ts";
-import { checkConsistency, indexerClient } from "../../scripts/lib/oracle.ts";
 
 /** Starts `npm start -- …args` in its own process group, collecting output; stdin stays open. */
 function startMainJob(args: string[], env: NodeJS.ProcessEnv) {
-  const child = spawn("npm", ["start", "--", ...args], { cwd: ROOT, env: { ...process.env, ...env }, detached: true, stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn("npm", ["start", "--", ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    detached: true,
+    stdio: ["pipe", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout!.on("data", (c: Buffer) => (output += c.toString()));
   child.stderr!.on("data", (c: Buffer) => (output += c.toString()));
@@ -48,7 +53,8 @@ const alive = (pid: number) => {
 };
 
 /** The pids `npm start` printed for its agent processes. */
-const agentPids = (output: string) => [...(output.match(/agent processes: (.*)/)?.[1] ?? "").matchAll(/pid (\d+)/g)].map((m) => Number(m[1]));
+const agentPids = (output: string) =>
+  [...(output.match(/agent processes: (.*)/)?.[1] ?? "").matchAll(/pid (\d+)/g)].map((m) => Number(m[1]));
 
 /** The summary-json of a run on several chains (the fields the test reads). */
 type ChainsSummary = {
@@ -60,7 +66,13 @@ type ChainsSummary = {
     terms: { agentId: string; failedOver: boolean }[];
     killed: { agentId: string } | null;
     consistency: string[];
-    fees: { transactions: number; gasUsed: string; executionFee: string; l1Fee: string | null; l1GasUsed: string | null };
+    fees: {
+      transactions: number;
+      gasUsed: string;
+      executionFee: string;
+      l1Fee: string | null;
+      l1GasUsed: string | null;
+    };
   }[];
   outage: {
     chain: string;
@@ -92,7 +104,8 @@ describe("`npm start`", () => {
     const { code, output } = await runToEnd("npx", ["tsx", "scripts/start.ts", "--help"]);
     expect(code).to.equal(0);
     expect(output).to.include("Usage: npm start");
-    for (const option of ["--agents", "--tasks", "--once", "--block-ms", "--chains", "--cut-chain", "--help"]) expect(output).to.include(option);
+    for (const option of ["--agents", "--tasks", "--once", "--block-ms", "--chains", "--cut-chain", "--help"])
+      expect(output).to.include(option);
   });
 
   it("refuses a busy port and a bad option with exit code 2, saying why", async () => {
@@ -111,10 +124,14 @@ describe("`npm start`", () => {
     expect(bad.output).to.include("--agents must be between 3 and");
     const chains = await runToEnd("npx", ["tsx", "scripts/start.ts", "--chains", "3"]);
     expect(chains.code).to.equal(2);
-    expect(chains.output).to.include('--chains must be 1 or 2 (the local l1 chain, or l1 and an OP-stack op chain), got "3"');
+    expect(chains.output).to.include(
+      '--chains must be 1 or 2 (the local l1 chain, or l1 and an OP-stack op chain), got "3"',
+    );
     const lonely = await runToEnd("npx", ["tsx", "scripts/start.ts", "--cut-chain", "op@10"]);
     expect(lonely.code).to.equal(2);
-    expect(lonely.output).to.include("--cut-chain cuts one of several chains off while the others work: add --chains 2");
+    expect(lonely.output).to.include(
+      "--cut-chain cuts one of several chains off while the others work: add --chains 2",
+    );
     const unknown = await runToEnd("npx", ["tsx", "scripts/start.ts", "--chains", "2", "--cut-chain", "base@10"]);
     expect(unknown.code).to.equal(2);
     expect(unknown.output).to.include(`--cut-chain: this run's chains are l1 and op, not "base"`);
@@ -123,7 +140,11 @@ describe("`npm start`", () => {
   it("stops everything cleanly on SIGINT while the swarm is starting", async function () {
     this.timeout(300_000);
     const [rpcPort, indexerPort] = [await freePort(), await freePort()];
-    const job = startMainJob(["--agents", "3", "--tasks", "6"], { STIGMERGY_RPC_PORT: String(rpcPort), STIGMERGY_INDEXER_PORT: String(indexerPort), STIGMERGY_DEPLOYMENTS_DIR: join(dir, "sigint") });
+    const job = startMainJob(["--agents", "3", "--tasks", "6"], {
+      STIGMERGY_RPC_PORT: String(rpcPort),
+      STIGMERGY_INDEXER_PORT: String(indexerPort),
+      STIGMERGY_DEPLOYMENTS_DIR: join(dir, "sigint"),
+    });
     try {
       await waitFor(() => agentPids(job.output()).length === 3, 240_000, job.output);
       const pids = agentPids(job.output());
@@ -131,7 +152,11 @@ describe("`npm start`", () => {
       killGroup(job.child, "SIGINT");
       await job.exited;
       expect(job.output(), job.output().slice(-3_000)).to.include("stopping the node");
-      await waitFor(() => !pids.some(alive), 10_000, () => `agents still alive: ${pids.filter(alive).join(", ")}`);
+      await waitFor(
+        () => !pids.some(alive),
+        10_000,
+        () => `agents still alive: ${pids.filter(alive).join(", ")}`,
+      );
       expect(await portInUse(rpcPort)).to.equal(false);
       expect(await portInUse(indexerPort)).to.equal(false);
     } finally {
@@ -142,7 +167,11 @@ describe("`npm start`", () => {
   it("after a SIGKILL of the run itself, every process it started stops; the next `npm start` on the same ports starts cleanly and removes the killed run's files", async function () {
     this.timeout(420_000);
     const [rpcPort, indexerPort] = [await freePort(), await freePort()];
-    const env = { STIGMERGY_RPC_PORT: String(rpcPort), STIGMERGY_INDEXER_PORT: String(indexerPort), STIGMERGY_DEPLOYMENTS_DIR: join(dir, "killed") };
+    const env = {
+      STIGMERGY_RPC_PORT: String(rpcPort),
+      STIGMERGY_INDEXER_PORT: String(indexerPort),
+      STIGMERGY_DEPLOYMENTS_DIR: join(dir, "killed"),
+    };
     const first = startMainJob(["--agents", "3", "--tasks", "6"], env);
     let second: ReturnType<typeof startMainJob> | undefined;
     try {
@@ -152,8 +181,13 @@ describe("`npm start`", () => {
       const pids = agentPids(first.output());
       process.kill(run, "SIGKILL");
       // The node, the indexer and the agents notice their parent is gone and stop; the ports free up.
-      await waitFor(() => !pids.some(alive), 20_000, () => `agents still alive: ${pids.filter(alive).join(", ")}`);
-      for (let i = 0; i < 100 && ((await portInUse(rpcPort)) || (await portInUse(indexerPort))); i++) await new Promise((r) => setTimeout(r, 200));
+      await waitFor(
+        () => !pids.some(alive),
+        20_000,
+        () => `agents still alive: ${pids.filter(alive).join(", ")}`,
+      );
+      for (let i = 0; i < 100 && ((await portInUse(rpcPort)) || (await portInUse(indexerPort))); i++)
+        await new Promise((r) => setTimeout(r, 200));
       expect(await portInUse(rpcPort), "the node's port").to.equal(false);
       expect(await portInUse(indexerPort), "the indexer's port").to.equal(false);
       expect(existsSync(tmp), "the killed run could not remove its files").to.equal(true);
@@ -161,7 +195,9 @@ describe("`npm start`", () => {
       second = startMainJob(["--agents", "3", "--tasks", "6"], env);
       await waitFor(() => second!.output().includes("indexer ready at"), 240_000, second.output);
       // (Other runs killed on this machine may be listed too: each dead run's directory goes.)
-      expect(second.output(), second.output()).to.match(/start: removed what (an earlier run|\d+ earlier runs) left behind when killed: /);
+      expect(second.output(), second.output()).to.match(
+        /start: removed what (an earlier run|\d+ earlier runs) left behind when killed: /,
+      );
       expect(second.output(), second.output()).to.include(`${tmp} (pid ${run})`);
       expect(existsSync(tmp)).to.equal(false);
       // Ctrl-C for the second run, sent to the run itself (`kill -INT`): it stops what it started.
@@ -206,31 +242,64 @@ describe("`npm start`", () => {
       const chain = createPublicClient({ transport: http(rpcUrl) });
       const fromBlock = BigInt(deployment.startBlock);
       const events = <N extends string>(address: Address, abi: readonly unknown[], eventName: N) =>
-        chain.getContractEvents({ address, abi: abi as typeof abis.TaskBoard, eventName: eventName as never, fromBlock }) as Promise<{ args: Record<string, unknown> }[]>;
+        chain.getContractEvents({
+          address,
+          abi: abi as typeof abis.TaskBoard,
+          eventName: eventName as never,
+          fromBlock,
+        }) as Promise<{ args: Record<string, unknown> }[]>;
 
       // The chain: every task settled, and accepted unless refunded.
-      const taskCount = await chain.readContract({ address: c.TaskBoard!, abi: abis.TaskBoard, functionName: "taskCount" });
+      const taskCount = await chain.readContract({
+        address: c.TaskBoard!,
+        abi: abis.TaskBoard,
+        functionName: "taskCount",
+      });
       expect(Number(taskCount)).to.be.at.least(20);
       for (let id = 1n; id <= taskCount; id++) {
-        const t = await chain.readContract({ address: c.TaskBoard!, abi: abis.TaskBoard, functionName: "getTask", args: [id] });
+        const t = await chain.readContract({
+          address: c.TaskBoard!,
+          abi: abis.TaskBoard,
+          functionName: "getTask",
+          args: [id],
+        });
         expect([5, 6, 7], `task ${id} status ${t.status}`).to.include(t.status);
       }
       // No attempt of any task was claimed twice, and every claim ended before the next began.
-      const claims = (await events(c.TaskBoard!, abis.TaskBoard, "TaskClaimed")).map((e) => `${e.args.taskId}/${e.args.attempt}`);
+      const claims = (await events(c.TaskBoard!, abis.TaskBoard, "TaskClaimed")).map(
+        (e) => `${e.args.taskId}/${e.args.attempt}`,
+      );
       expect(new Set(claims).size).to.equal(claims.length);
       // The killed leader was failed over (and slashed), and a new leader leads a later term.
       const killed = BigInt(summary.killed!.agentId);
       const failedOver = await events(c.LeaderElection!, abis.LeaderElection, "LeaderFailedOver");
       expect(failedOver.map((e) => e.args.agentId)).to.include(killed);
-      const [leader, term] = await chain.readContract({ address: c.LeaderElection!, abi: abis.LeaderElection, functionName: "currentLeader", args: [BigInt(summary.groupId)] });
+      const [leader, term] = await chain.readContract({
+        address: c.LeaderElection!,
+        abi: abis.LeaderElection,
+        functionName: "currentLeader",
+        args: [BigInt(summary.groupId)],
+      });
       expect(term >= 2n).to.equal(true);
       expect(leader).to.not.equal(killed);
-      expect((await events(c.StakeManager!, abis.StakeManager, "Slashed")).map((e) => e.args.agentId)).to.include(killed);
+      expect((await events(c.StakeManager!, abis.StakeManager, "Slashed")).map((e) => e.args.agentId)).to.include(
+        killed,
+      );
       // Escrow reconciles: the board holds what it owes, and with everything settled it owes only credits.
       const [balance, escrowed, credits] = await Promise.all([
         chain.getBalance({ address: c.TaskBoard! }),
-        chain.readContract({ address: c.TaskBoard!, abi: abis.TaskBoard, functionName: "totalEscrowed", args: [zeroAddress] }),
-        chain.readContract({ address: c.TaskBoard!, abi: abis.TaskBoard, functionName: "totalCredits", args: [zeroAddress] }),
+        chain.readContract({
+          address: c.TaskBoard!,
+          abi: abis.TaskBoard,
+          functionName: "totalEscrowed",
+          args: [zeroAddress],
+        }),
+        chain.readContract({
+          address: c.TaskBoard!,
+          abi: abis.TaskBoard,
+          functionName: "totalCredits",
+          args: [zeroAddress],
+        }),
       ]);
       expect(balance).to.equal(escrowed + credits);
       expect(escrowed).to.equal(0n);
@@ -239,7 +308,9 @@ describe("`npm start`", () => {
       expect(registered).to.have.length(4);
       for (const r of registered) {
         const uri = String(r.args.agentURI);
-        const file = JSON.parse(Buffer.from(uri.replace(/^data:application\/json;base64,/, ""), "base64").toString("utf8")) as { type: string; capabilities: string[] };
+        const file = JSON.parse(
+          Buffer.from(uri.replace(/^data:application\/json;base64,/, ""), "base64").toString("utf8"),
+        ) as { type: string; capabilities: string[] };
         expect(file.type).to.equal(REGISTRATION_TYPE);
         expect(file.capabilities).to.have.length(2);
       }
@@ -269,7 +340,8 @@ describe("`npm start`", () => {
       expect([BigInt(led.leader), BigInt(led.term)]).to.deep.equal([leader, term]);
       const messages = await db.select().from(schema.message);
       expect(messages.length).to.equal(
-        (await events(c.MessageBus!, abis.MessageBus, "ChannelMessage")).length + (await events(c.MessageBus!, abis.MessageBus, "DirectMessage")).length,
+        (await events(c.MessageBus!, abis.MessageBus, "ChannelMessage")).length +
+          (await events(c.MessageBus!, abis.MessageBus, "DirectMessage")).length,
       );
 
       // Letting go of stdin ends the run with the status of its checks, and frees the ports.
@@ -313,7 +385,9 @@ describe("`npm start`", () => {
       }
       // The OP chain's receipts carry the L1 data fee; the l1 chain's do not.
       expect(l1!.fees.l1Fee).to.equal(null);
-      expect(BigInt(op!.fees.l1Fee!) > 0n && BigInt(op!.fees.l1GasUsed!) > 0n, "the op chain's L1 data fee").to.equal(true);
+      expect(BigInt(op!.fees.l1Fee!) > 0n && BigInt(op!.fees.l1GasUsed!) > 0n, "the op chain's L1 data fee").to.equal(
+        true,
+      );
       // The cut: named by /readyz, l1 ready and indexing meanwhile, op caught up afterwards.
       const outage = summary.outage!;
       expect(outage.chain).to.equal("op");
@@ -329,20 +403,34 @@ describe("`npm start`", () => {
       expect(out).to.match(/\] op · leader #\d+/);
       expect(out).to.match(/Run summary: 2 chains, one indexer/);
       expect(out).to.match(/l1 \(chain 31337, L1\) +│ op \(chain 31338, OP stack\)/);
-      for (const name of ["l1: every task ended accepted", "op: every task ended accepted", "l1: the indexer agrees with the chain", "op: the indexer agrees with the chain"]) {
+      for (const name of [
+        "l1: every task ended accepted",
+        "op: every task ended accepted",
+        "l1: the indexer agrees with the chain",
+        "op: the indexer agrees with the chain",
+      ]) {
         expect(out).to.include(`✓ ${name}`);
       }
 
       // The consistency oracle per chain, from the test, and one chain's tasks are not the other's.
       const indexerUrl = `http://127.0.0.1:${indexerPort}`;
-      for (const [chainId, port] of [[31337, rpcPort], [31338, rpcPort + 1]] as const) {
+      for (const [chainId, port] of [
+        [31337, rpcPort],
+        [31338, rpcPort + 1],
+      ] as const) {
         const path = join(deployments, `${chainId}.json`);
         const deployment = parseDeployment(JSON.parse(readFileSync(path, "utf8")), path);
         const rpcUrl = `http://127.0.0.1:${port}`;
         expect(await checkConsistency(indexerUrl, rpcUrl, deployment), `chain ${chainId}`).to.deep.equal([]);
         const chain = createPublicClient({ transport: http(rpcUrl) });
-        const count = await chain.readContract({ address: deployment.contracts.TaskBoard!, abi: abis.TaskBoard, functionName: "taskCount" });
-        const listed = (await (await fetch(`${indexerUrl}/tasks?chain=${chainId}&limit=500`)).json()) as { tasks: { chainId: number }[] };
+        const count = await chain.readContract({
+          address: deployment.contracts.TaskBoard!,
+          abi: abis.TaskBoard,
+          functionName: "taskCount",
+        });
+        const listed = (await (await fetch(`${indexerUrl}/tasks?chain=${chainId}&limit=500`)).json()) as {
+          tasks: { chainId: number }[];
+        };
         expect(listed.tasks.length).to.equal(Number(count));
         expect(listed.tasks.every((t) => t.chainId === chainId)).to.equal(true);
       }
@@ -351,7 +439,8 @@ describe("`npm start`", () => {
 
       job.child.stdin!.end();
       expect(await job.exited, job.output()).to.equal(0);
-      for (const port of [rpcPort, rpcPort + 1, indexerPort]) expect(await portInUse(port), `port ${port}`).to.equal(false);
+      for (const port of [rpcPort, rpcPort + 1, indexerPort])
+        expect(await portInUse(port), `port ${port}`).to.equal(false);
     } finally {
       killGroup(job.child, "SIGKILL");
     }

@@ -2,20 +2,27 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { expect } from "chai";
-import { freePort, portInUse, startIndexer } from "../../scripts/lib/processes.ts";
-import { runWorkload } from "../../scripts/lib/workload.ts";
 import { checkConsistency, waitForIndexer } from "../../scripts/lib/oracle.ts";
+import { freePort, portInUse, startIndexer } from "../../scripts/lib/processes.ts";
 import { type Receiver, startReceiver, subscribe } from "../../scripts/lib/receiver.ts";
 import { type Stack, type StackIndexer, startStack } from "../../scripts/lib/stack.ts";
 import { mineBlocks, taskPoster } from "../../scripts/lib/tasks.ts";
+import { runWorkload } from "../../scripts/lib/workload.ts";
 
 const SECRET = "supervisor-test-secret";
 /** The supervisor's one line about a rebuild, for `reason` (every occurrence). */
-const REBUILDING = (reason: RegExp) => new RegExp(`cannot be resumed \\(${reason.source}\\); moved it to \\S+\\.previous and rebuilding it from the chain`, "g");
+const REBUILDING = (reason: RegExp) =>
+  new RegExp(
+    `cannot be resumed \\(${reason.source}\\); moved it to \\S+\\.previous and rebuilding it from the chain`,
+    "g",
+  );
 
 /** Ponder's checkpoint string (ponder/src/utils/checkpoint.ts) of the start of a block. */
 const checkpointOf = (block: { timestamp: bigint; number: bigint }, chainId: number) =>
-  block.timestamp.toString().padStart(10, "0") + chainId.toString().padStart(16, "0") + block.number.toString().padStart(16, "0") + "0".repeat(16 + 1 + 16);
+  block.timestamp.toString().padStart(10, "0") +
+  chainId.toString().padStart(16, "0") +
+  block.number.toString().padStart(16, "0") +
+  "0".repeat(16 + 1 + 16);
 
 /**
  * The indexer's supervisor (indexer/supervise.ts) on the default database: an index that cannot be
@@ -42,7 +49,11 @@ describe("the indexer's supervisor (embedded database)", function () {
   async function indexedThenStopped(): Promise<{ indexer: StackIndexer; webhook: string }> {
     const indexer = await stack.indexer();
     await waitForIndexer(indexer.url, stack.node.url);
-    const webhook = await subscribe(indexer.url, { url: receiver.url, secret: SECRET, filter: { events: ["TaskPosted"] } });
+    const webhook = await subscribe(indexer.url, {
+      url: receiver.url,
+      secret: SECRET,
+      filter: { events: ["TaskPosted"] },
+    });
     await indexer.stop();
     return { indexer, webhook };
   }
@@ -59,7 +70,10 @@ describe("the indexer's supervisor (embedded database)", function () {
     const problems = await checkConsistency(again.url, stack.node.url, stack.deployment);
     expect(problems, problems.slice(0, 10).join("\n")).to.deep.equal([]);
     const listed = (await (await fetch(`${again.url}/webhooks`)).json()) as { webhooks: { id: string }[] };
-    expect(listed.webhooks.map((w) => w.id), "the webhook store is kept").to.include(webhook);
+    expect(
+      listed.webhooks.map((w) => w.id),
+      "the webhook store is kept",
+    ).to.include(webhook);
   }
 
   it("an index whose files PGlite cannot open is moved aside and rebuilt from the chain, with one log line; webhook subscriptions are kept", async () => {
@@ -83,16 +97,30 @@ describe("the indexer's supervisor (embedded database)", function () {
     const start = await fetch(stack.node.url, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_getBlockByNumber", params: [`0x${stack.deployment.startBlock.toString(16)}`, false] }),
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "eth_getBlockByNumber",
+        params: [`0x${stack.deployment.startBlock.toString(16)}`, false],
+      }),
     }).then((r) => r.json() as Promise<{ result: { timestamp: string; number: string } }>);
-    const checkpoint = checkpointOf({ timestamp: BigInt(start.result.timestamp), number: BigInt(start.result.number) }, stack.node.chainId);
+    const checkpoint = checkpointOf(
+      { timestamp: BigInt(start.result.timestamp), number: BigInt(start.result.number) },
+      stack.node.chainId,
+    );
     const db = new PGlite(dir);
-    await db.query(`UPDATE public._ponder_checkpoint SET latest_checkpoint = $1, safe_checkpoint = $1, finalized_checkpoint = $1`, [checkpoint]);
+    await db.query(
+      `UPDATE public._ponder_checkpoint SET latest_checkpoint = $1, safe_checkpoint = $1, finalized_checkpoint = $1`,
+      [checkpoint],
+    );
     await db.close();
     const { again, output } = await restart(indexer);
     try {
       expect(output()).to.match(/violates unique constraint|UniqueConstraintError/);
-      expect(output().match(REBUILDING(/it holds rows without the checkpoint that covers them/)), output()).to.have.length(1);
+      expect(
+        output().match(REBUILDING(/it holds rows without the checkpoint that covers them/)),
+        output(),
+      ).to.have.length(1);
       await expectRebuiltAndRight(again, webhook);
     } finally {
       await again.stop();
@@ -104,9 +132,14 @@ describe("the indexer's supervisor (embedded database)", function () {
     try {
       let output = "";
       const second = startIndexer({ ...first.options, port: await freePort(), onOutput: (c) => (output += c) });
-      const failure = await second.then(() => undefined, (error: Error) => error);
+      const failure = await second.then(
+        () => undefined,
+        (error: Error) => error,
+      );
       expect(failure?.message ?? "started", output).to.match(/exited early \(code 2\)/);
-      expect(output).to.include(`another indexer (pid ${first.process.pid}) is using the embedded database in ${first.options.pgliteDir}`);
+      expect(output).to.include(
+        `another indexer (pid ${first.process.pid}) is using the embedded database in ${first.options.pgliteDir}`,
+      );
       expect((await fetch(`${first.url}/readyz`)).status).to.equal(200);
     } finally {
       await first.stop();
@@ -115,7 +148,10 @@ describe("the indexer's supervisor (embedded database)", function () {
 
   it("Ponder stops when its supervisor is killed with SIGKILL (no orphan holds the database or the port), and the next start resumes without waiting out the dead lock", async () => {
     const indexer = await stack.indexer();
-    const children = readFileSync(`/proc/${indexer.process.pid}/task/${indexer.process.pid}/children`, "utf8").trim().split(/\s+/).map(Number);
+    const children = readFileSync(`/proc/${indexer.process.pid}/task/${indexer.process.pid}/children`, "utf8")
+      .trim()
+      .split(/\s+/)
+      .map(Number);
     expect(children).to.have.length(1);
     const ponder = children[0]!;
     process.kill(indexer.process.pid!, "SIGKILL");

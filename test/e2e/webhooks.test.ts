@@ -1,31 +1,47 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { PGlite } from "@electric-sql/pglite";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
 import { expect } from "chai";
-import { createPublicClient, createWalletClient, http, keccak256, parseEventLogs, toHex, zeroAddress, zeroHash } from "viem";
 import pg from "pg";
-import { postgresAvailable, startPostgres } from "../../scripts/lib/postgres.ts";
-import { freePort, ROOT } from "../../scripts/lib/processes.ts";
-import { prng } from "../../scripts/lib/workload.ts";
-import { WebhookStore } from "../../indexer/src/webhooks/store.ts";
+import {
+  createPublicClient,
+  createWalletClient,
+  http,
+  keccak256,
+  parseEventLogs,
+  toHex,
+  zeroAddress,
+  zeroHash,
+} from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { verifySignature } from "../../indexer/src/webhooks/sign.ts";
-import { abis } from "../../sdk/src/index.ts";
-import { type Received, type Receiver, startReceiver, subscribe as subscribeTo } from "../../scripts/lib/receiver.ts";
+import { WebhookStore } from "../../indexer/src/webhooks/store.ts";
 import { LOCAL_CHAIN_IDS } from "../../scripts/lib/chains.ts";
-import { restartIndexer as restart, type Stack, type StackIndexer, startChainsStack, startStack } from "../../scripts/lib/stack.ts";
+import { postgresAvailable, startPostgres } from "../../scripts/lib/postgres.ts";
+import { freePort, ROOT } from "../../scripts/lib/processes.ts";
+import { type Received, type Receiver, startReceiver, subscribe as subscribeTo } from "../../scripts/lib/receiver.ts";
+import {
+  restartIndexer as restart,
+  type Stack,
+  type StackIndexer,
+  startChainsStack,
+  startStack,
+} from "../../scripts/lib/stack.ts";
 import { MNEMONIC, taskPoster } from "../../scripts/lib/tasks.ts";
+import { prng } from "../../scripts/lib/workload.ts";
+import { abis } from "../../sdk/src/index.ts";
 
 const SECRET = "a-very-secret-secret";
 const FAST = { STIGMERGY_WEBHOOK_BACKOFF_MS: "200", STIGMERGY_WEBHOOK_BACKOFF_CAP_MS: "1000" };
 
 type Event = { name: string; args: Record<string, string>; id: string };
 
-const subscribe = (indexerUrl: string, url: string, filter: unknown) => subscribeTo(indexerUrl, { url, secret: SECRET, filter });
+const subscribe = (indexerUrl: string, url: string, filter: unknown) =>
+  subscribeTo(indexerUrl, { url, secret: SECRET, filter });
 
-describe("webhooks", function () {
+describe("webhooks", () => {
   let stack: Stack;
   let indexer: StackIndexer;
   let receiver: Receiver;
@@ -56,7 +72,11 @@ describe("webhooks", function () {
       [{ url: receiver.url, secret: SECRET, filter: { events: ["not an event"] } }, "filter.events"],
       [{ url: receiver.url, secret: SECRET, filter: { capability: "0x12" } }, "filter.capability"],
     ] as const) {
-      const res = await fetch(`${indexer.url}/webhooks`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      const res = await fetch(`${indexer.url}/webhooks`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
       expect(res.status).to.equal(400);
       expect(((await res.json()) as { field: string }).field).to.equal(field);
     }
@@ -80,7 +100,9 @@ describe("webhooks", function () {
     expect(verifySignature("wrong-secret-wrong-secret", r.body, r.headers["x-stigmergy-signature"])).to.equal(false);
     expect(r.headers["x-stigmergy-delivery"]).to.equal(r.json.id);
     expect(Number(r.headers["x-stigmergy-timestamp"])).to.be.greaterThan(1_600_000_000);
-    expect(receiver.received.filter((x) => (x.json.event as Event | undefined)?.args?.capability === zeroHash)).to.have.length(0);
+    expect(
+      receiver.received.filter((x) => (x.json.event as Event | undefined)?.args?.capability === zeroHash),
+    ).to.have.length(0);
   });
 
   it("retries a failed delivery with backoff under the same delivery id", async () => {
@@ -109,8 +131,30 @@ describe("webhooks", function () {
   const createSchedule = async (firstAt: bigint, interval: bigint, count: number, specURI: string) => {
     const transport = http(stack.node.url);
     const poster = createWalletClient({ account: mnemonicToAccount(MNEMONIC, { addressIndex: 10 }), transport });
-    const template = { capability: zeroHash, specURI, specHash: zeroHash, rewardToken: zeroAddress, reward: 1n, maxReward: 1n, claimBond: 0n, minStake: 0n, abandonSlash: 0n, leaseDuration: 60n, notBefore: 0n, deadline: 600n, reviewWindow: 60n, approver: zeroAddress } as const;
-    const hash = await poster.writeContract({ chain: null, address: stack.deployment.contracts.TaskBoard!, abi: abis.TaskBoard, functionName: "createSchedule", args: [template, firstAt, interval, count], value: BigInt(count) });
+    const template = {
+      capability: zeroHash,
+      specURI,
+      specHash: zeroHash,
+      rewardToken: zeroAddress,
+      reward: 1n,
+      maxReward: 1n,
+      claimBond: 0n,
+      minStake: 0n,
+      abandonSlash: 0n,
+      leaseDuration: 60n,
+      notBefore: 0n,
+      deadline: 600n,
+      reviewWindow: 60n,
+      approver: zeroAddress,
+    } as const;
+    const hash = await poster.writeContract({
+      chain: null,
+      address: stack.deployment.contracts.TaskBoard!,
+      abi: abis.TaskBoard,
+      functionName: "createSchedule",
+      args: [template, firstAt, interval, count],
+      value: BigInt(count),
+    });
     const receipt = await createPublicClient({ transport }).waitForTransactionReceipt({ hash });
     const [log] = parseEventLogs({ abi: abis.TaskBoard, logs: receipt.logs, eventName: "ScheduleCreated" });
     return log!.args.scheduleId;
@@ -123,25 +167,47 @@ describe("webhooks", function () {
     // Blocks in quick succession each add a second: the chain's clock runs ahead of the wall clock.
     for (let i = 0; i < 8; i++) await publicClient.request({ method: "evm_mine" as never });
     const claimer = createWalletClient({ account: mnemonicToAccount(MNEMONIC, { addressIndex: 11 }), transport });
-    const registered = await claimer.writeContract({ chain: null, address: stack.deployment.contracts.IdentityRegistry!, abi: abis.IdentityRegistry, functionName: "register", args: [] });
-    const [reg] = parseEventLogs({ abi: abis.IdentityRegistry, logs: (await publicClient.waitForTransactionReceipt({ hash: registered })).logs, eventName: "Registered" });
+    const registered = await claimer.writeContract({
+      chain: null,
+      address: stack.deployment.contracts.IdentityRegistry!,
+      abi: abis.IdentityRegistry,
+      functionName: "register",
+      args: [],
+    });
+    const [reg] = parseEventLogs({
+      abi: abis.IdentityRegistry,
+      logs: (await publicClient.waitForTransactionReceipt({ hash: registered })).logs,
+      eventName: "Registered",
+    });
     const firstAt = (await chainNow()) + 3n;
     const scheduleId = await createSchedule(firstAt, 3_600n, 2, "ipfs://cron");
     const r = await receiver.waitFor((x) => x.json.type === "schedule.due" && x.json.subscriptionId === id);
     const s = r.json.schedule as { round: number; dueAt: string; scheduleId: string };
     expect([s.round, BigInt(s.dueAt), BigInt(s.scheduleId)]).to.deep.equal([0, firstAt, scheduleId]);
     // Woken no earlier than the round can be claimed: a claim sent now succeeds.
-    const claim = await claimer.writeContract({ chain: null, address: stack.deployment.contracts.TaskBoard!, abi: abis.TaskBoard, functionName: "claimScheduled", args: [scheduleId, 0, reg!.args.agentId] });
+    const claim = await claimer.writeContract({
+      chain: null,
+      address: stack.deployment.contracts.TaskBoard!,
+      abi: abis.TaskBoard,
+      functionName: "claimScheduled",
+      args: [scheduleId, 0, reg!.args.agentId],
+    });
     expect((await publicClient.waitForTransactionReceipt({ hash: claim })).status).to.equal("success");
     // Round 1 is an hour away: not yet.
-    expect(receiver.received.filter((x) => x.json.type === "schedule.due" && (x.json.schedule as { round: number }).round === 1)).to.have.length(0);
+    expect(
+      receiver.received.filter(
+        (x) => x.json.type === "schedule.due" && (x.json.schedule as { round: number }).round === 1,
+      ),
+    ).to.have.length(0);
   });
 
   it("an empty filter gets every event, schedule.due included", async () => {
     const id = await subscribe(indexer.url, receiver.url, {});
     await postTask();
     // Events still being indexed when it subscribed (a claim of the test before) may come first.
-    await receiver.waitFor((x) => x.json.subscriptionId === id && x.json.type === "event" && (x.json.event as Event).name === "TaskPosted");
+    await receiver.waitFor(
+      (x) => x.json.subscriptionId === id && x.json.type === "event" && (x.json.event as Event).name === "TaskPosted",
+    );
     const scheduleId = await createSchedule((await chainNow()) + 2n, 3_600n, 1, "ipfs://every-event");
     const due = await receiver.waitFor((x) => x.json.subscriptionId === id && x.json.type === "schedule.due");
     expect(BigInt((due.json.schedule as { scheduleId: string }).scheduleId)).to.equal(scheduleId);
@@ -149,19 +215,31 @@ describe("webhooks", function () {
   });
 });
 
-describe("webhooks behind STIGMERGY_WEBHOOK_TOKEN", function () {
+describe("webhooks behind STIGMERGY_WEBHOOK_TOKEN", () => {
   it("refuses the webhook endpoints without `Authorization: Bearer <token>` (401, saying what to send) and serves them with it", async () => {
     const stack = await startStack();
     try {
       const indexer = await stack.indexer({ env: { STIGMERGY_WEBHOOK_TOKEN: "t0ken-for-the-test" } });
       const body = JSON.stringify({ url: "http://127.0.0.1:9/hook", secret: SECRET });
-      for (const [method, path] of [["POST", "/webhooks"], ["GET", "/webhooks"], ["DELETE", "/webhooks/x"]] as const) {
-        const res = await fetch(`${indexer.url}${path}`, { method, headers: { "content-type": "application/json", authorization: "Bearer wrong" }, ...(method === "POST" ? { body } : {}) });
+      for (const [method, path] of [
+        ["POST", "/webhooks"],
+        ["GET", "/webhooks"],
+        ["DELETE", "/webhooks/x"],
+      ] as const) {
+        const res = await fetch(`${indexer.url}${path}`, {
+          method,
+          headers: { "content-type": "application/json", authorization: "Bearer wrong" },
+          ...(method === "POST" ? { body } : {}),
+        });
         expect(res.status, `${method} ${path}`).to.equal(401);
         expect(((await res.json()) as { reason: string }).reason).to.include("STIGMERGY_WEBHOOK_TOKEN");
       }
       const auth = { authorization: "Bearer t0ken-for-the-test" };
-      const created = await fetch(`${indexer.url}/webhooks`, { method: "POST", headers: { "content-type": "application/json", ...auth }, body });
+      const created = await fetch(`${indexer.url}/webhooks`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...auth },
+        body,
+      });
       expect(created.status).to.equal(201);
       const { id } = (await created.json()) as { id: string };
       expect((await fetch(`${indexer.url}/webhooks`, { headers: auth })).status).to.equal(200);
@@ -175,7 +253,7 @@ describe("webhooks behind STIGMERGY_WEBHOOK_TOKEN", function () {
   });
 });
 
-describe("webhooks across a chain restart", function () {
+describe("webhooks across a chain restart", () => {
   it("a new genesis is a new chain, not a reorg: subscriptions are kept, the old chain's pending deliveries dropped with one log line, no `removed` notices", async () => {
     const hooks = mkdtempSync(join(tmpdir(), "stigmergy-hooks-"));
     const receiver = await startReceiver();
@@ -187,7 +265,9 @@ describe("webhooks across a chain restart", function () {
       let indexer = await first.indexer({ env, onOutput: (c) => (output += c) });
       const everything = await subscribe(indexer.url, receiver.url, {});
       // A receiver that never answers keeps deliveries pending in the outbox.
-      const dead = await subscribe(indexer.url, `http://127.0.0.1:${await freePort()}/gone`, { events: ["TaskPosted"] });
+      const dead = await subscribe(indexer.url, `http://127.0.0.1:${await freePort()}/gone`, {
+        events: ["TaskPosted"],
+      });
       const post = taskPoster(first.node.url, first.deployment.contracts.TaskBoard!, 9);
       for (let i = 0; i < 3; i++) await post({ capability: zeroHash, specURI: `ipfs://old-chain-${i}` });
       const taskPosted = (x: Received) => x.json.type === "event" && (x.json.event as Event).name === "TaskPosted";
@@ -207,7 +287,10 @@ describe("webhooks across a chain restart", function () {
       await post2({ capability: zeroHash, specURI: "ipfs://new-chain" });
       await receiver.waitFor((x) => taskPosted(x) && !oldBlocks.has(blockOf(x)));
 
-      const listed = (await (await fetch(`${indexer.url}/webhooks`)).json()) as { webhooks: { id: string }[]; outbox: Record<string, number> };
+      const listed = (await (await fetch(`${indexer.url}/webhooks`)).json()) as {
+        webhooks: { id: string }[];
+        outbox: Record<string, number>;
+      };
       expect(listed.webhooks.map((w) => w.id)).to.have.members([everything, dead]);
       expect(listed.outbox.dropped ?? 0, JSON.stringify(listed.outbox)).to.be.at.least(3);
       expect(output.match(/webhooks: the chain changed/g), output).to.have.length(1);
@@ -224,7 +307,7 @@ describe("webhooks across a chain restart", function () {
   });
 });
 
-describe("webhooks across two chains (l1 31337 and op 31338, one indexer)", function () {
+describe("webhooks across two chains (l1 31337 and op 31338, one indexer)", () => {
   const L1 = LOCAL_CHAIN_IDS.l1;
   const OP = LOCAL_CHAIN_IDS.op;
   type Delivered = { chainId: number; name: string; args: Record<string, string>; blockHash: string };
@@ -233,10 +316,36 @@ describe("webhooks across two chains (l1 31337 and op 31338, one indexer)", func
     const transport = http(rpcUrl);
     const publicClient = createPublicClient({ transport });
     const poster = createWalletClient({ account: mnemonicToAccount(MNEMONIC, { addressIndex: 10 }), transport });
-    const template = { capability: zeroHash, specURI: "ipfs://round", specHash: zeroHash, rewardToken: zeroAddress, reward: 1n, maxReward: 1n, claimBond: 0n, minStake: 0n, abandonSlash: 0n, leaseDuration: 60n, notBefore: 0n, deadline: 600n, reviewWindow: 60n, approver: zeroAddress } as const;
+    const template = {
+      capability: zeroHash,
+      specURI: "ipfs://round",
+      specHash: zeroHash,
+      rewardToken: zeroAddress,
+      reward: 1n,
+      maxReward: 1n,
+      claimBond: 0n,
+      minStake: 0n,
+      abandonSlash: 0n,
+      leaseDuration: 60n,
+      notBefore: 0n,
+      deadline: 600n,
+      reviewWindow: 60n,
+      approver: zeroAddress,
+    } as const;
     const firstAt = (await publicClient.getBlock()).timestamp + inSeconds;
-    const hash = await poster.writeContract({ chain: null, address: taskBoard, abi: abis.TaskBoard, functionName: "createSchedule", args: [template, firstAt, 3_600n, 1], value: 1n });
-    const [log] = parseEventLogs({ abi: abis.TaskBoard, logs: (await publicClient.waitForTransactionReceipt({ hash })).logs, eventName: "ScheduleCreated" });
+    const hash = await poster.writeContract({
+      chain: null,
+      address: taskBoard,
+      abi: abis.TaskBoard,
+      functionName: "createSchedule",
+      args: [template, firstAt, 3_600n, 1],
+      value: 1n,
+    });
+    const [log] = parseEventLogs({
+      abi: abis.TaskBoard,
+      logs: (await publicClient.waitForTransactionReceipt({ hash })).logs,
+      eventName: "ScheduleCreated",
+    });
     return log!.args.scheduleId;
   };
 
@@ -269,22 +378,46 @@ describe("webhooks across two chains (l1 31337 and op 31338, one indexer)", func
       expect(schedules).to.deep.equal([1n, 1n]);
 
       const events = (sub: string) =>
-        receiver.received.filter((x) => x.status === 200 && x.json.subscriptionId === sub && x.json.type === "event").map((x) => x.json.event as Delivered);
-      const dues = () => receiver.received.filter((x) => x.status === 200 && x.json.subscriptionId === everything && x.json.type === "schedule.due");
+        receiver.received
+          .filter((x) => x.status === 200 && x.json.subscriptionId === sub && x.json.type === "event")
+          .map((x) => x.json.event as Delivered);
+      const dues = () =>
+        receiver.received.filter(
+          (x) => x.status === 200 && x.json.subscriptionId === everything && x.json.type === "schedule.due",
+        );
       const key = (e: Delivered) => `${e.chainId}/${e.args.taskId}`;
-      await receiver.waitFor(() => events(everything).length >= 6 && events(opOnly).length >= 3 && dues().length >= 2, 120_000);
+      await receiver.waitFor(
+        () => events(everything).length >= 6 && events(opOnly).length >= 3 && dues().length >= 2,
+        120_000,
+      );
       // Let a mistaken second delivery show itself before counting.
       await new Promise((r) => setTimeout(r, 3_000));
-      expect(events(everything).map(key).sort()).to.deep.equal([`${L1}/1`, `${L1}/2`, `${L1}/3`, `${OP}/1`, `${OP}/2`, `${OP}/3`]);
+      expect(events(everything).map(key).sort()).to.deep.equal([
+        `${L1}/1`,
+        `${L1}/2`,
+        `${L1}/3`,
+        `${OP}/1`,
+        `${OP}/2`,
+        `${OP}/3`,
+      ]);
       expect(events(opOnly).map(key).sort(), "the chain filter").to.deep.equal([`${OP}/1`, `${OP}/2`, `${OP}/3`]);
       const rounds = dues().map((x) => x.json.schedule as { chainId: number; scheduleId: string; round: number });
-      expect(rounds.map((r) => `${r.chainId}/${r.scheduleId}/${r.round}`).sort()).to.deep.equal([`${L1}/1/0`, `${OP}/1/0`]);
+      expect(rounds.map((r) => `${r.chainId}/${r.scheduleId}/${r.round}`).sort()).to.deep.equal([
+        `${L1}/1/0`,
+        `${OP}/1/0`,
+      ]);
       const ids = receiver.received.filter((x) => x.status === 200).map((x) => x.json.id);
       expect(new Set(ids).size, "every delivery id once").to.equal(ids.length);
-      const before = (await (await fetch(`${indexer.url}/webhooks`)).json()) as { outboxByChain: Record<string, Record<string, number>> };
+      const before = (await (await fetch(`${indexer.url}/webhooks`)).json()) as {
+        outboxByChain: Record<string, Record<string, number>>;
+      };
       expect(before.outboxByChain[L1]!.pending, JSON.stringify(before.outboxByChain)).to.equal(3);
       expect(before.outboxByChain[OP]!.pending, JSON.stringify(before.outboxByChain)).to.equal(3);
-      const oldOpBlocks = new Set(events(everything).filter((e) => e.chainId === OP).map((e) => e.blockHash));
+      const oldOpBlocks = new Set(
+        events(everything)
+          .filter((e) => e.chainId === OP)
+          .map((e) => e.blockHash),
+      );
 
       // The op devnet restarts (the same chain id, a new genesis); the indexer comes back on the same webhook store.
       await indexer.stop();
@@ -295,10 +428,15 @@ describe("webhooks across two chains (l1 31337 and op 31338, one indexer)", func
       await post.op({ specURI: "ipfs://op-new-chain" });
       await post.l1({ specURI: "ipfs://l1-after" });
       const isNewOp = (e: Delivered) => e.chainId === OP && !oldOpBlocks.has(e.blockHash);
-      await receiver.waitFor(() => events(everything).some(isNewOp) && events(everything).some((e) => key(e) === `${L1}/4`), 120_000);
+      await receiver.waitFor(
+        () => events(everything).some(isNewOp) && events(everything).some((e) => key(e) === `${L1}/4`),
+        120_000,
+      );
       await new Promise((r) => setTimeout(r, 3_000));
 
-      const after = (await (await fetch(`${indexer.url}/webhooks`)).json()) as { outboxByChain: Record<string, Record<string, number>> };
+      const after = (await (await fetch(`${indexer.url}/webhooks`)).json()) as {
+        outboxByChain: Record<string, Record<string, number>>;
+      };
       expect(after.outboxByChain[OP]!.dropped, "the old op chain's pending deliveries").to.equal(3);
       expect(after.outboxByChain[L1]!.pending, "the l1 chain's stay pending (3 old, 1 new)").to.equal(4);
       expect(after.outboxByChain[L1]!.dropped ?? 0).to.equal(0);
@@ -306,7 +444,12 @@ describe("webhooks across two chains (l1 31337 and op 31338, one indexer)", func
       expect(output).to.include(`webhooks: the chain changed (chain ${OP},`);
       expect(output).to.match(/: 3 pending deliveries of the old chain dropped/);
       // The l1 chain's events were not delivered again; nothing was `removed`.
-      expect(events(everything).filter((e) => e.chainId === L1).map(key).sort()).to.deep.equal([`${L1}/1`, `${L1}/2`, `${L1}/3`, `${L1}/4`]);
+      expect(
+        events(everything)
+          .filter((e) => e.chainId === L1)
+          .map(key)
+          .sort(),
+      ).to.deep.equal([`${L1}/1`, `${L1}/2`, `${L1}/3`, `${L1}/4`]);
       expect(receiver.received.filter((x) => x.json.type === "removed")).to.have.length(0);
       await indexer.stop();
     } finally {
@@ -316,7 +459,7 @@ describe("webhooks across two chains (l1 31337 and op 31338, one indexer)", func
   });
 });
 
-describe("the webhook store on the default database (SQLite, no server)", function () {
+describe("the webhook store on the default database (SQLite, no server)", () => {
   let dir: string;
   const saved = process.env.STIGMERGY_WEBHOOK_DIR;
   beforeEach(() => {
@@ -335,7 +478,11 @@ describe("the webhook store on the default database (SQLite, no server)", functi
     const acked = { sub: new Set<string>(), out: new Set<string>(), done: new Set<string>() };
     for (let kill = 0; kill < 6; kill++) {
       // Each writer its own ids: a write the last one made but did not live to acknowledge stays taken.
-      const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "test", "e2e", "children", "store-writer.ts"), String(kill * 100_000)], { cwd: ROOT, env: process.env, stdio: ["ignore", "pipe", "inherit"] });
+      const child = spawn(
+        process.execPath,
+        ["--import", "tsx", join(ROOT, "test", "e2e", "children", "store-writer.ts"), String(kill * 100_000)],
+        { cwd: ROOT, env: process.env, stdio: ["ignore", "pipe", "inherit"] },
+      );
       const gone = new Promise((r) => child.once("close", r));
       let buffer = "";
       let lines = 0;
@@ -360,13 +507,19 @@ describe("the webhook store on the default database (SQLite, no server)", functi
     const store = await WebhookStore.open(() => {});
     try {
       const subscriptions = new Set((await store.subscriptions()).map((s) => s.id));
-      expect([...acked.sub].filter((id) => !subscriptions.has(id)), "subscriptions lost").to.deep.equal([]);
+      expect(
+        [...acked.sub].filter((id) => !subscriptions.has(id)),
+        "subscriptions lost",
+      ).to.deep.equal([]);
       const outbox = new Set<string>();
       for (const id of acked.out) {
         const [, i, j] = id.split("-");
         for (const d of await store.deliveriesOf({ eventId: `event-${i}-${j}`, blockHash: "0xhash" })) outbox.add(d.id);
       }
-      expect([...acked.out].filter((id) => !outbox.has(id)), "outbox entries lost").to.deep.equal([]);
+      expect(
+        [...acked.out].filter((id) => !outbox.has(id)),
+        "outbox entries lost",
+      ).to.deep.equal([]);
       expect((await store.stats()).delivered ?? 0, "deliveries marked done").to.be.at.least(acked.done.size);
     } finally {
       await store.close();
@@ -425,7 +578,8 @@ describe("the webhook store on the default database (SQLite, no server)", functi
       INSERT INTO cursor (key, value) VALUES ('processed', 40), ('due:1', 1);
       INSERT INTO chain (key, chain_id, genesis_hash) VALUES ('current', '31337', '0xg1');`);
     old.close();
-    const pending = async (outbox: ReturnType<WebhookStore["forChain"]>) => (await outbox.due(Date.now(), 10)).map((d) => d.id);
+    const pending = async (outbox: ReturnType<WebhookStore["forChain"]>) =>
+      (await outbox.due(Date.now(), 10)).map((d) => d.id);
     let store = await WebhookStore.open(() => {});
     try {
       const l1 = store.forChain(31337);
@@ -441,7 +595,14 @@ describe("the webhook store on the default database (SQLite, no server)", functi
       expect(await op.seen(0n)).to.deep.equal([]);
       expect(await op.cursor("processed")).to.equal(undefined);
       expect(await op.markDue(1n, 0)).to.equal(true);
-      await op.enqueue({ id: "q1", subscriptionId: "s", kind: "event", event: { eventId: "f1", blockHash: "0xc1" }, payload: "{}", now: 3 });
+      await op.enqueue({
+        id: "q1",
+        subscriptionId: "s",
+        kind: "event",
+        event: { eventId: "f1", blockHash: "0xc1" },
+        payload: "{}",
+        now: 3,
+      });
       await op.markSeen({ eventId: "f1", blockHash: "0xc1" }, 5n);
       await op.setCursor("processed", 5n);
       expect(await store.statsByChain()).to.deep.equal({ 31337: { pending: 2, delivered: 1 }, 31338: { pending: 1 } });
@@ -485,14 +646,20 @@ describe("the webhook store on the default database (SQLite, no server)", functi
     const lines: string[] = [];
     let store = await WebhookStore.open((line) => lines.push(line));
     expect(lines).to.have.length(1);
-    expect(lines[0]).to.include(`copied 1 subscriptions and 1 pending deliveries from the earlier PGlite store in ${dir}`);
-    expect((await store.subscriptions()).map((s) => [s.id, s.url, s.secret, s.filter])).to.deep.equal([["kept", "http://127.0.0.1:9/a", "old-store-secret-01", { events: ["TaskPosted"] }]]);
+    expect(lines[0]).to.include(
+      `copied 1 subscriptions and 1 pending deliveries from the earlier PGlite store in ${dir}`,
+    );
+    expect((await store.subscriptions()).map((s) => [s.id, s.url, s.secret, s.filter])).to.deep.equal([
+      ["kept", "http://127.0.0.1:9/a", "old-store-secret-01", { events: ["TaskPosted"] }],
+    ]);
     const outbox = store.forChain(31337);
     await outbox.bind("0xgenesis");
     expect((await outbox.due(Date.now(), 10)).map((d) => d.id)).to.deep.equal(["d1"]);
     // That version joined event id and block hash into one string; this one keeps them in two columns.
     expect((await store.deliveriesOf({ eventId: "e", blockHash: "0xh" })).map((d) => d.id)).to.deep.equal(["d1"]);
-    expect(await outbox.seen(0n)).to.deep.equal([{ eventId: "e", blockHash: "0xh", blockNumber: 7n, removals: 1, present: false }]);
+    expect(await outbox.seen(0n)).to.deep.equal([
+      { eventId: "e", blockHash: "0xh", blockNumber: 7n, removals: 1, present: false },
+    ]);
     await store.close();
     expect(existsSync(join(dir, "webhooks.sqlite"))).to.equal(true);
     store = await WebhookStore.open((line) => lines.push(line));
@@ -502,7 +669,7 @@ describe("the webhook store on the default database (SQLite, no server)", functi
   });
 });
 
-describe("the webhook store on PostgreSQL", function () {
+describe("the webhook store on PostgreSQL", () => {
   it("a one-chain schema is converted on open, also by six processes opening it at once: its rows become the bound chain's, schedule rounds are keyed by chain, another chain starts empty", async function () {
     if (!postgresAvailable()) this.skip();
     const server = await startPostgres();
@@ -550,7 +717,9 @@ describe("the webhook store on PostgreSQL", function () {
             expect(await op.markDue(1n, 0), "schedule 1 of chain 31338 is another schedule").to.equal(true);
             // Every statement of a chain's part, on this dialect: write, remember, forget, rebind.
             const event = { eventId: "f1", blockHash: "0xc1" };
-            expect(await op.enqueue({ id: "q1", subscriptionId: "s", kind: "event", event, payload: "{}", now: 3 })).to.equal(true);
+            expect(
+              await op.enqueue({ id: "q1", subscriptionId: "s", kind: "event", event, payload: "{}", now: 3 }),
+            ).to.equal(true);
             await op.markSeen(event, 5n);
             await op.markRemoved(event);
             expect(await op.seen(0n)).to.deep.equal([{ ...event, blockNumber: 5n, removals: 1, present: false }]);
@@ -558,7 +727,11 @@ describe("the webhook store on PostgreSQL", function () {
             expect(await op.seen(0n)).to.deep.equal([]);
             await op.setCursor("processed", 5n);
             expect(await store.statsByChain()).to.deep.equal({ 31337: { pending: 1 }, 31338: { pending: 1 } });
-            expect(await op.bind("0xg3")).to.deep.equal({ changed: true, dropped: 1, previous: { chainId: "31338", genesisHash: "0xg2" } });
+            expect(await op.bind("0xg3")).to.deep.equal({
+              changed: true,
+              dropped: 1,
+              previous: { chainId: "31338", genesisHash: "0xg2" },
+            });
             expect(await op.cursor("processed")).to.equal(undefined);
             expect(await store.statsByChain()).to.deep.equal({ 31337: { pending: 1 }, 31338: { dropped: 1 } });
           }

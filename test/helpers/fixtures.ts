@@ -64,14 +64,21 @@ export async function deployAll(viem: Viem, options: DeployOptions = {}) {
   if (!deployer || !alice || !bob || !carol || !dave || !eve) throw new Error("need 6 accounts");
   const publicClient = await viem.getPublicClient();
   const at = {
-    IdentityRegistry: (w: WalletClient = deployer) => viem.getContractAt("IdentityRegistry", c.IdentityRegistry!, { client: { wallet: w } }),
-    StakeToken: (w: WalletClient = deployer) => viem.getContractAt("StakeToken", c.StakeToken!, { client: { wallet: w } }),
-    StakeManager: (w: WalletClient = deployer) => viem.getContractAt("StakeManager", c.StakeManager!, { client: { wallet: w } }),
-    LeaderElection: (w: WalletClient = deployer) => viem.getContractAt("LeaderElection", c.LeaderElection!, { client: { wallet: w } }),
-    Governance: (w: WalletClient = deployer) => viem.getContractAt("Governance", c.Governance!, { client: { wallet: w } }),
-    LockManager: (w: WalletClient = deployer) => viem.getContractAt("LockManager", c.LockManager!, { client: { wallet: w } }),
+    IdentityRegistry: (w: WalletClient = deployer) =>
+      viem.getContractAt("IdentityRegistry", c.IdentityRegistry!, { client: { wallet: w } }),
+    StakeToken: (w: WalletClient = deployer) =>
+      viem.getContractAt("StakeToken", c.StakeToken!, { client: { wallet: w } }),
+    StakeManager: (w: WalletClient = deployer) =>
+      viem.getContractAt("StakeManager", c.StakeManager!, { client: { wallet: w } }),
+    LeaderElection: (w: WalletClient = deployer) =>
+      viem.getContractAt("LeaderElection", c.LeaderElection!, { client: { wallet: w } }),
+    Governance: (w: WalletClient = deployer) =>
+      viem.getContractAt("Governance", c.Governance!, { client: { wallet: w } }),
+    LockManager: (w: WalletClient = deployer) =>
+      viem.getContractAt("LockManager", c.LockManager!, { client: { wallet: w } }),
     TaskBoard: (w: WalletClient = deployer) => viem.getContractAt("TaskBoard", c.TaskBoard!, { client: { wallet: w } }),
-    MessageBus: (w: WalletClient = deployer) => viem.getContractAt("MessageBus", c.MessageBus!, { client: { wallet: w } }),
+    MessageBus: (w: WalletClient = deployer) =>
+      viem.getContractAt("MessageBus", c.MessageBus!, { client: { wallet: w } }),
     ReputationRegistry: (w: WalletClient = deployer) =>
       viem.getContractAt("ReputationRegistry", c.ReputationRegistry!, { client: { wallet: w } }),
   };

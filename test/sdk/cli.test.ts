@@ -2,13 +2,14 @@
  * The `stigmergy` CLI, run as a child process (the bin, `sdk/bin/stigmergy.js`, which loads the built
  * `sdk/dist`: build the SDK first) against the shared node, deployment and indexer. Accounts 0 (poster) and 6 (worker).
  */
-import { expect } from "chai";
+
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { expect } from "chai";
 import { keccak256, parseEther, stringToHex } from "viem";
 import { account, advance, eventually, sdkStack } from "./helpers/stack.ts";
 
@@ -26,8 +27,18 @@ function cleanEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return { ...base, ...extra };
 }
 
-function start(args: string[], extraEnv: NodeJS.ProcessEnv = {}, command = process.execPath, prefix: string[] = [BIN], stdin: "ignore" | "pipe" = "ignore"): ChildProcess {
-  return spawn(command, [...prefix, ...args], { cwd: ROOT, env: cleanEnv({ ...env, ...extraEnv }), stdio: [stdin, "pipe", "pipe"] });
+function start(
+  args: string[],
+  extraEnv: NodeJS.ProcessEnv = {},
+  command = process.execPath,
+  prefix: string[] = [BIN],
+  stdin: "ignore" | "pipe" = "ignore",
+): ChildProcess {
+  return spawn(command, [...prefix, ...args], {
+    cwd: ROOT,
+    env: cleanEnv({ ...env, ...extraEnv }),
+    stdio: [stdin, "pipe", "pipe"],
+  });
 }
 
 function finish(child: ChildProcess): Promise<Run> {
@@ -49,10 +60,18 @@ async function json(args: string[]): Promise<Json> {
 }
 
 /** Resolves with the process's output so far once `pattern` shows up in `stream`. */
-function waitForOutput(child: ChildProcess, stream: "stdout" | "stderr", pattern: RegExp, timeoutMs = 120_000): Promise<string> {
+function waitForOutput(
+  child: ChildProcess,
+  stream: "stdout" | "stderr",
+  pattern: RegExp,
+  timeoutMs = 120_000,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     let seen = "";
-    const timer = setTimeout(() => reject(new Error(`no ${pattern} on ${stream} within ${timeoutMs} ms; got:\n${seen}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`no ${pattern} on ${stream} within ${timeoutMs} ms; got:\n${seen}`)),
+      timeoutMs,
+    );
     child[stream]!.on("data", (c: Buffer) => {
       seen += c.toString();
       if (pattern.test(seen)) {
@@ -77,18 +96,25 @@ const freePort = (): Promise<number> =>
     });
   });
 
-describe("cli: stigmergy", function () {
+describe("cli: stigmergy", () => {
   const poster = account(0).address;
   const worker = account(6).address;
   let posterId: string;
   let workerId: string;
-  const as = { poster: () => ["--account", "0", "--agent", posterId], worker: () => ["--account", "6", "--agent", workerId] };
+  const as = {
+    poster: () => ["--account", "0", "--agent", posterId],
+    worker: () => ["--account", "6", "--agent", workerId],
+  };
 
   before(async function () {
     this.timeout(300_000);
     expect(existsSync(BIN), `${BIN} is missing: run \`npm run build -w @stigmergy/sdk\` first`).to.equal(true);
     const stack = await sdkStack();
-    env = { STIGMERGY_RPC_URL: stack.node.url, STIGMERGY_DEPLOYMENTS_DIR: stack.dir, STIGMERGY_INDEXER_URL: stack.indexerUrl };
+    env = {
+      STIGMERGY_RPC_URL: stack.node.url,
+      STIGMERGY_DEPLOYMENTS_DIR: stack.dir,
+      STIGMERGY_INDEXER_URL: stack.indexerUrl,
+    };
   });
 
   describe("help", () => {
@@ -96,7 +122,18 @@ describe("cli: stigmergy", function () {
       const run = await cli(["--help"]);
       expect(run.code).to.equal(0);
       expect(run.stdout).to.match(/^Usage: stigmergy <command>/m);
-      for (const command of ["devnet", "deploy", "agent register", "stake add", "group elect", "task claim", "schedule create", "message inbox", "watch", "mcp"]) {
+      for (const command of [
+        "devnet",
+        "deploy",
+        "agent register",
+        "stake add",
+        "group elect",
+        "task claim",
+        "schedule create",
+        "message inbox",
+        "watch",
+        "mcp",
+      ]) {
         expect(run.stdout).to.include(`  ${command} `);
       }
       expect(run.stdout).to.match(/Exit codes:[\s\S]*3 {2}cannot reach the node/);
@@ -126,7 +163,18 @@ describe("cli: stigmergy", function () {
 
   describe("agents, stake and groups", () => {
     it("registers agents and shows and lists them (--json)", async () => {
-      const registered = await json(["agent", "register", "--account", "6", "--name", "cli-worker", "--description", "works from the CLI", "--capability", "cli-work"]);
+      const registered = await json([
+        "agent",
+        "register",
+        "--account",
+        "6",
+        "--name",
+        "cli-worker",
+        "--description",
+        "works from the CLI",
+        "--capability",
+        "cli-work",
+      ]);
       workerId = registered.agentId as string;
       expect(workerId).to.match(/^\d+$/);
       expect(registered.owner).to.equal(worker);
@@ -157,7 +205,18 @@ describe("cli: stigmergy", function () {
     });
 
     it("creates a group, joins it, elects a leader and shows it", async () => {
-      const created = await json(["group", "create", `cli-group-${Date.now()}`, "--epoch", "1h", "--heartbeat-timeout", "60", "--min-stake", "1", ...as.poster()]);
+      const created = await json([
+        "group",
+        "create",
+        `cli-group-${Date.now()}`,
+        "--epoch",
+        "1h",
+        "--heartbeat-timeout",
+        "60",
+        "--min-stake",
+        "1",
+        ...as.poster(),
+      ]);
       const groupId = created.groupId as string;
       expect(created.epochDuration).to.equal("3600");
       const joined = await json(["group", "join", groupId, ...as.worker()]);
@@ -176,7 +235,19 @@ describe("cli: stigmergy", function () {
 
   describe("tasks, schedules and messages", () => {
     it("posts, lists, claims the next task, submits, accepts, and shows it accepted", async () => {
-      const posted = await json(["task", "post", "--spec", "ipfs://cli-spec", "--reward", "0.01", "--capability", "cli-work", "--deadline-in", "1h", ...as.poster()]);
+      const posted = await json([
+        "task",
+        "post",
+        "--spec",
+        "ipfs://cli-spec",
+        "--reward",
+        "0.01",
+        "--capability",
+        "cli-work",
+        "--deadline-in",
+        "1h",
+        ...as.poster(),
+      ]);
       const taskId = posted.taskId as string;
       expect(posted.maxReward).to.equal(parseEther("0.01").toString());
       await eventually(async () => {
@@ -187,7 +258,16 @@ describe("cli: stigmergy", function () {
       const claimed = await json(["task", "claim", "--poster", poster, ...as.worker()]);
       expect(claimed.taskId).to.equal(taskId);
       expect(claimed.agentId).to.equal(workerId);
-      const submitted = await json(["task", "submit", taskId, "--attempt", String(claimed.attempt), "--result", "ipfs://cli-result", ...as.worker()]);
+      const submitted = await json([
+        "task",
+        "submit",
+        taskId,
+        "--attempt",
+        String(claimed.attempt),
+        "--result",
+        "ipfs://cli-result",
+        ...as.worker(),
+      ]);
       expect(submitted.resultURI).to.equal("ipfs://cli-result");
       await json(["task", "accept", taskId, ...as.poster()]);
 
@@ -202,7 +282,15 @@ describe("cli: stigmergy", function () {
     });
 
     it("escalates a claimed task, the approver resumes it; an unanswered escalation expires only after its deadline", async () => {
-      const { taskId } = await json(["task", "post", "--spec", "ipfs://cli-escalate", "--reward", "0.001", ...as.poster()]);
+      const { taskId } = await json([
+        "task",
+        "post",
+        "--spec",
+        "ipfs://cli-escalate",
+        "--reward",
+        "0.001",
+        ...as.poster(),
+      ]);
       const id = String(taskId);
       const claimed = await json(["task", "claim", id, ...as.worker()]);
       const asked = await json(["task", "escalate", id, "--question", "ipfs://cli-question", ...as.worker()]);
@@ -237,7 +325,21 @@ describe("cli: stigmergy", function () {
     });
 
     it("creates a schedule and lists it", async () => {
-      const created = await json(["schedule", "create", "--spec", "ipfs://cli-daily", "--reward", "0.001", "--first-in", "1m", "--interval", "1h", "--count", "3", ...as.poster()]);
+      const created = await json([
+        "schedule",
+        "create",
+        "--spec",
+        "ipfs://cli-daily",
+        "--reward",
+        "0.001",
+        "--first-in",
+        "1m",
+        "--interval",
+        "1h",
+        "--count",
+        "3",
+        ...as.poster(),
+      ]);
       const scheduleId = created.scheduleId as string;
       expect(created.count).to.equal(3);
       const listed = await eventually(async () => {
@@ -253,7 +355,15 @@ describe("cli: stigmergy", function () {
   describe("watch", () => {
     for (const mode of ["indexer", "node"] as const) {
       it(`prints one JSON line per new event while another command posts (${mode})`, async () => {
-        const watcher = start(["watch", "--limit", "2", "--json", "--contract", "MessageBus", ...(mode === "node" ? ["--indexer", ""] : [])]);
+        const watcher = start([
+          "watch",
+          "--limit",
+          "2",
+          "--json",
+          "--contract",
+          "MessageBus",
+          ...(mode === "node" ? ["--indexer", ""] : []),
+        ]);
         const done = finish(watcher);
         await waitForOutput(watcher, "stderr", /watching events from/);
         const channel = `cli-watch-${mode}`;
@@ -261,7 +371,10 @@ describe("cli: stigmergy", function () {
         await json(["message", "post", channel, "second", ...as.worker()]);
         const run = await done;
         expect(run.code, run.stderr).to.equal(0);
-        const events = run.stdout.trim().split("\n").map((line) => JSON.parse(line) as Json);
+        const events = run.stdout
+          .trim()
+          .split("\n")
+          .map((line) => JSON.parse(line) as Json);
         expect(events).to.have.length(2);
         for (const e of events) {
           expect(e.contract).to.equal("MessageBus");
@@ -278,7 +391,12 @@ describe("cli: stigmergy", function () {
     it("serves MCP on stdio as the account's agent and exits 0 when stdin closes", async () => {
       const server = start(["mcp", "--account", "6"], {}, process.execPath, [BIN], "pipe");
       const done = finish(server);
-      const initialize = { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "cli-test", version: "1" } } };
+      const initialize = {
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "cli-test", version: "1" } },
+      };
       server.stdin!.write(`${JSON.stringify(initialize)}\n`);
       const reply = await waitForOutput(server, "stdout", /\n/);
       const { result } = JSON.parse(reply.split("\n")[0]!) as { result: { serverInfo: Json } };
@@ -310,11 +428,21 @@ describe("cli: stigmergy", function () {
     });
 
     it("exits 1 when claiming a task another agent holds, saying who holds it", async () => {
-      const { taskId } = await json(["task", "post", "--spec", "ipfs://cli-taken", "--reward", "0.001", ...as.poster()]);
+      const { taskId } = await json([
+        "task",
+        "post",
+        "--spec",
+        "ipfs://cli-taken",
+        "--reward",
+        "0.001",
+        ...as.poster(),
+      ]);
       await json(["task", "claim", String(taskId), ...as.worker()]);
       const run = await cli(["task", "claim", String(taskId), ...as.poster(), "--json"]);
       expect(run.code).to.equal(1);
-      expect(run.stderr).to.include(`error: task ${taskId} was already claimed by agent ${workerId} (attempt 1) [TASK_NOT_OPEN]`);
+      expect(run.stderr).to.include(
+        `error: task ${taskId} was already claimed by agent ${workerId} (attempt 1) [TASK_NOT_OPEN]`,
+      );
       const { error } = JSON.parse(run.stdout) as { error: Json };
       expect(error.code).to.equal("TASK_NOT_OPEN");
       expect((error.args as Json).claimant).to.equal(workerId);
@@ -358,7 +486,6 @@ describe("cli: stigmergy", function () {
       }
     });
 
-
     it("starts a node on --port, deploys, prints its URLs and stops its node on Ctrl-C", async function () {
       this.timeout(300_000);
       const port = await freePort();
@@ -372,7 +499,16 @@ describe("cli: stigmergy", function () {
         expect(info.deployment).to.equal(join(dir, "31337.json"));
         expect(Object.keys(info.contracts as Json)).to.include("TaskBoard");
         // The CLI reaches it with the flags devnet suggests.
-        const listed = await json(["agent", "list", "--rpc", info.rpcUrl as string, "--deployments", dir, "--indexer", ""]);
+        const listed = await json([
+          "agent",
+          "list",
+          "--rpc",
+          info.rpcUrl as string,
+          "--deployments",
+          dir,
+          "--indexer",
+          "",
+        ]);
         expect(listed.agents).to.deep.equal([]);
         // A second devnet on the same port is refused.
         const again = await cli(["devnet", "--port", String(port)]);
@@ -384,7 +520,10 @@ describe("cli: stigmergy", function () {
         rmSync(dir, { recursive: true, force: true });
         expect(run.code, run.stderr).to.equal(0);
       }
-      const answered = await fetch(`http://127.0.0.1:${port}`, { method: "POST", body: "{}" }).then(() => true, () => false);
+      const answered = await fetch(`http://127.0.0.1:${port}`, { method: "POST", body: "{}" }).then(
+        () => true,
+        () => false,
+      );
       expect(answered, "the node stopped with the devnet").to.equal(false);
     });
   });

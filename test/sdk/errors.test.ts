@@ -22,10 +22,10 @@ import {
 } from "viem";
 import { StigmergyError } from "../../sdk/src/errors/base.ts";
 import { isConnectionError } from "../../sdk/src/errors/connection.ts";
-import { describeError } from "../../sdk/src/errors/report.ts";
-import { walkCauses } from "../../sdk/src/errors/walk.ts";
 import { ContractRevertError, decodeContractError, toStigmergyError } from "../../sdk/src/errors/contract.ts";
 import { contractErrorMessage, contractErrorMessages } from "../../sdk/src/errors/messages.ts";
+import { describeError } from "../../sdk/src/errors/report.ts";
+import { walkCauses } from "../../sdk/src/errors/walk.ts";
 import {
   contractErrorClasses,
   contractErrorsAbi,
@@ -74,7 +74,10 @@ function deliveries(data: Hex): [string, unknown][] {
     ["viem, error in the caller's ABI", viem(errorsAbi)],
     ["viem, error not in the caller's ABI", viem([])],
     ["JSON-RPC error with data", Object.assign(new Error("execution reverted"), { code: 3, data })],
-    ["JSON-RPC error with nested data", new Error("send failed", { cause: { code: -32603, data: { message: "execution reverted", data } } })],
+    [
+      "JSON-RPC error with nested data",
+      new Error("send failed", { cause: { code: -32603, data: { message: "execution reverted", data } } }),
+    ],
   ];
 }
 
@@ -99,11 +102,15 @@ function declaredErrors(dir: string, skip: (path: string) => boolean = () => fal
 const NOON = 1_717_243_200n; // 2024-06-01T12:00:00Z
 const KEY = keccak256(toHex("build-cache"));
 const CALLER = getAddress("0x00000000000000000000000000000000000000c4");
-const StakeManagerNothingToWithdrawAbi = contractErrorsAbi.find((e) => e.name === "NothingToWithdraw" && e.inputs.length === 1)!;
-const TaskBoardNothingToWithdrawAbi = contractErrorsAbi.find((e) => e.name === "NothingToWithdraw" && e.inputs.length === 2)!;
+const StakeManagerNothingToWithdrawAbi = contractErrorsAbi.find(
+  (e) => e.name === "NothingToWithdraw" && e.inputs.length === 1,
+)!;
+const TaskBoardNothingToWithdrawAbi = contractErrorsAbi.find(
+  (e) => e.name === "NothingToWithdraw" && e.inputs.length === 2,
+)!;
 
-describe("sdk: typed contract errors", function () {
-  describe("every custom error decodes to its class", function () {
+describe("sdk: typed contract errors", () => {
+  describe("every custom error decodes to its class", () => {
     it("covers ~100 distinct errors, one class each, deduplicated by selector", () => {
       expect(errorItems.length).to.be.greaterThan(90);
       expect(new Set(classes.map((c) => c.selector)).size).to.equal(errorItems.length);
@@ -140,7 +147,7 @@ describe("sdk: typed contract errors", function () {
     }
   });
 
-  describe("codes", function () {
+  describe("codes", () => {
     it("are the error name in SCREAMING_SNAKE_CASE", () => {
       expect(new TaskNotOpenError({ taskId: 1n, status: 2, claimant: 1n, attempt: 1 }).code).to.equal("TASK_NOT_OPEN");
       expect(contractErrorClasses.ERC20InsufficientBalance.name).to.equal("ERC20InsufficientBalanceError");
@@ -162,9 +169,11 @@ describe("sdk: typed contract errors", function () {
     });
   });
 
-  describe("messages", function () {
+  describe("messages", () => {
     it("TaskNotOpen says who holds the task, by status", () => {
-      const error = decodeContractError(revertWith("TaskNotOpen", [12n, 2, 4n, 2], "claim"), { contractName: "TaskBoard" });
+      const error = decodeContractError(revertWith("TaskNotOpen", [12n, 2, 4n, 2], "claim"), {
+        contractName: "TaskBoard",
+      });
       expect(error).to.be.instanceOf(TaskNotOpenError);
       expect(error!.shortMessage).to.equal("task 12 was already claimed by agent 4 (attempt 2)");
       expect(error!.functionName).to.equal("claim"); // read from viem's error
@@ -173,8 +182,11 @@ describe("sdk: typed contract errors", function () {
         "Contract: TaskBoard",
         "Function: claim",
       ]);
-      const status = (s: number) => new TaskNotOpenError({ taskId: 12n, status: s, claimant: 4n, attempt: 2 }).shortMessage;
-      expect(status(3)).to.equal("task 12 is no longer open: agent 4 (attempt 2) already submitted its result, which awaits review");
+      const status = (s: number) =>
+        new TaskNotOpenError({ taskId: 12n, status: s, claimant: 4n, attempt: 2 }).shortMessage;
+      expect(status(3)).to.equal(
+        "task 12 is no longer open: agent 4 (attempt 2) already submitted its result, which awaits review",
+      );
       expect(status(4)).to.contain("waiting for an answer to an escalation");
       expect(status(5)).to.equal("task 12 is closed: the result of agent 4 (attempt 2) was accepted");
       expect(status(6)).to.equal("task 12 was cancelled by its poster");
@@ -188,13 +200,20 @@ describe("sdk: typed contract errors", function () {
     });
 
     it("StakeTooLow formats 18-decimal amounts", () => {
-      const error = new StakeTooLowError({ taskId: 9n, agentId: 5n, stake: parseEther("1.5"), minStake: parseEther("10") });
+      const error = new StakeTooLowError({
+        taskId: 9n,
+        agentId: 5n,
+        stake: parseEther("1.5"),
+        minStake: parseEther("10"),
+      });
       expect(error.shortMessage).to.equal("agent 5 has 1.5 tokens staked but task 9 needs 10 tokens");
     });
 
     it("LockHeld names the holder, its token and the expiry", () => {
       const error = new LockHeldError({ key: KEY, holder: 7n, fencingToken: 3n, expiresAt: NOON });
-      expect(error.shortMessage).to.equal(`lock ${KEY} is held by agent 7 (fencing token 3) until 2024-06-01T12:00:00Z`);
+      expect(error.shortMessage).to.equal(
+        `lock ${KEY} is held by agent 7 (fencing token 3) until 2024-06-01T12:00:00Z`,
+      );
     });
 
     it("StaleFencingToken gives both tokens", () => {
@@ -252,32 +271,38 @@ describe("sdk: typed contract errors", function () {
     });
   });
 
-  describe("invalid input", function () {
+  describe("invalid input", () => {
     it("every action that answers with a promise is async: bad input rejects it, never throws past a .catch", () => {
       const actionsDir = join(import.meta.dirname, "..", "..", "sdk", "src", "actions");
       const offenders: string[] = [];
       for (const dir of readdirSync(actionsDir)) {
         for (const file of readdirSync(join(actionsDir, dir))) {
           const source = readFileSync(join(actionsDir, dir, file), "utf8");
-          for (const m of source.matchAll(/^export function (\w+)\(.*\): Promise</gm)) offenders.push(`${dir}/${file}: ${m[1]}`);
+          for (const m of source.matchAll(/^export function (\w+)\(.*\): Promise</gm))
+            offenders.push(`${dir}/${file}: ${m[1]}`);
         }
       }
       expect(offenders, "actions returning a promise without being async").to.deep.equal([]);
     });
   });
 
-  describe("anything else", function () {
+  describe("anything else", () => {
     it("decodes to undefined: require messages, panics, unknown selectors, network errors", () => {
       const reason = encodeErrorResult({
         abi: [{ type: "error", name: "Error", inputs: [{ name: "message", type: "string" }] }],
         args: ["nope"],
       });
       for (const error of [
-        new ContractFunctionExecutionError(new ContractFunctionRevertedError({ abi: [], data: reason, functionName: "act" }), {
-          abi: [],
-          functionName: "act",
+        new ContractFunctionExecutionError(
+          new ContractFunctionRevertedError({ abi: [], data: reason, functionName: "act" }),
+          {
+            abi: [],
+            functionName: "act",
+          },
+        ),
+        Object.assign(new Error("execution reverted"), {
+          data: "0x4e487b710000000000000000000000000000000000000000000000000000000000000011",
         }),
-        Object.assign(new Error("execution reverted"), { data: "0x4e487b710000000000000000000000000000000000000000000000000000000000000011" }),
         { data: "0xdeadbeef" },
         { data: `${classes[0]!.selector}zz` },
         new Error("fetch failed", { cause: new Error("ECONNREFUSED") }),
@@ -297,7 +322,7 @@ describe("sdk: typed contract errors", function () {
     });
   });
 
-  describe("one walk down the cause chain (viem's)", function () {
+  describe("one walk down the cause chain (viem's)", () => {
     it("walkCauses visits the error and its causes outermost first, and ends on a cyclic chain", () => {
       const inner = new Error("inner");
       const outer = new Error("outer", { cause: inner });
@@ -313,7 +338,9 @@ describe("sdk: typed contract errors", function () {
 
     it("a connection failure deep in a chain is reported as NODE_UNREACHABLE, naming the URL", () => {
       const refused = Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
-      expect(isConnectionError(new Error("send failed", { cause: new Error("fetch failed", { cause: refused }) }))).to.equal(true);
+      expect(
+        isConnectionError(new Error("send failed", { cause: new Error("fetch failed", { cause: refused }) })),
+      ).to.equal(true);
       expect(isConnectionError(new Error("boom"))).to.equal(false);
       const http = new HttpRequestError({ url: "http://127.0.0.1:1", cause: refused });
       const report = describeError(new Error("call failed", { cause: http }));

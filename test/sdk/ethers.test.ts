@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { HDNodeWallet, JsonRpcProvider, Mnemonic } from "ethers";
-import { createAgent, ethersSignerToAccount } from "../../sdk/src/index.ts";
 import { MNEMONIC } from "../../scripts/lib/tasks.ts";
+import { createAgent, ethersSignerToAccount } from "../../sdk/src/index.ts";
 import { agentFor, sdkStack } from "./helpers/stack.ts";
 
 describe("sdk: ethers v6 signers", () => {
@@ -9,7 +9,12 @@ describe("sdk: ethers v6 signers", () => {
     const stack = await sdkStack();
     const provider = new JsonRpcProvider(stack.node.url, undefined, { staticNetwork: true });
     const wallet = HDNodeWallet.fromMnemonic(Mnemonic.fromPhrase(MNEMONIC), "m/44'/60'/0'/0/19").connect(provider);
-    const agent = createAgent({ rpcUrl: stack.node.url, account: await ethersSignerToAccount(wallet), deployment: stack.deployment, indexerUrl: stack.indexerUrl });
+    const agent = createAgent({
+      rpcUrl: stack.node.url,
+      account: await ethersSignerToAccount(wallet),
+      deployment: stack.deployment,
+      indexerUrl: stack.indexerUrl,
+    });
     expect(agent.address).to.equal(wallet.address);
     const { agentId } = await agent.identity.register({ uri: "ipfs://ethers-agent", capabilities: ["summarize"] });
     expect(agentId > 0n).to.equal(true);
@@ -20,7 +25,9 @@ describe("sdk: ethers v6 signers", () => {
     // EIP-712 through ethers: bind a second ethers wallet as the agent wallet.
     const hot = HDNodeWallet.fromMnemonic(Mnemonic.fromPhrase(MNEMONIC), "m/44'/60'/0'/0/18");
     await agent.identity.setAgentWallet(await ethersSignerToAccount(hot));
-    expect((await createAgent({ rpcUrl: stack.node.url, deployment: stack.deployment }).identity.get(agentId))?.wallet).to.equal(hot.address);
+    expect(
+      (await createAgent({ rpcUrl: stack.node.url, deployment: stack.deployment }).identity.get(agentId))?.wallet,
+    ).to.equal(hot.address);
     provider.destroy();
   });
 });

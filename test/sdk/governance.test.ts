@@ -14,7 +14,13 @@ describe("sdk: governance", () => {
     await a.election.join(groupId);
     await b.election.join(groupId);
     await advance(1);
-    const { proposalId } = await a.governance.propose({ groupId, descriptionURI: "ipfs://raise-fees", options: 2, votingPeriod: 600, quorumBps: 5_000 });
+    const { proposalId } = await a.governance.propose({
+      groupId,
+      descriptionURI: "ipfs://raise-fees",
+      options: 2,
+      votingPeriod: 600,
+      quorumBps: 5_000,
+    });
     await a.governance.vote(proposalId, 1);
     await b.governance.vote(proposalId, 0);
     await advance(601);

@@ -13,8 +13,8 @@ import { expect } from "chai";
 import { parseEther } from "viem";
 import { generatePrivateKey, type PrivateKeyAccount, privateKeyToAccount } from "viem/accounts";
 import { startTcpProxy, type TcpProxy } from "../../scripts/lib/proxy.ts";
-import { abis, type Agent, contractAddress, payloadText } from "../../sdk/src/index.ts";
-import { account, advance, agentFor, eventually, sdkStack, type SdkStack } from "./helpers/stack.ts";
+import { type Agent, abis, contractAddress, payloadText } from "../../sdk/src/index.ts";
+import { account, advance, agentFor, eventually, type SdkStack, sdkStack } from "./helpers/stack.ts";
 
 const TOOLS = [
   "whoami",
@@ -46,7 +46,7 @@ const textOf = (r: CallToolResult): string => {
   return first?.type === "text" ? first.text : "";
 };
 
-describe("sdk: mcp server", function () {
+describe("sdk: mcp server", () => {
   let stack: SdkStack;
   let flags: string[];
   let client: Client;
@@ -56,7 +56,8 @@ describe("sdk: mcp server", function () {
   let me: bigint; // the MCP server's agent id, once registered
   let mcpAccount: PrivateKeyAccount;
 
-  const call = async (name: string, args: Json = {}): Promise<CallToolResult> => (await client.callTool({ name, arguments: args })) as CallToolResult;
+  const call = async (name: string, args: Json = {}): Promise<CallToolResult> =>
+    (await client.callTool({ name, arguments: args })) as CallToolResult;
   /** Calls a tool that must succeed and returns its JSON result. */
   const ok = async (name: string, args: Json = {}): Promise<Json> => {
     const result = await call(name, args);
@@ -80,9 +81,23 @@ describe("sdk: mcp server", function () {
     const key = generatePrivateKey();
     mcpAccount = privateKeyToAccount(key);
     const funder = await agentFor(0);
-    const hash = await funder.walletClient!.sendTransaction({ to: mcpAccount.address, value: parseEther("10"), account: funder.walletClient!.account, chain: funder.walletClient!.chain });
+    const hash = await funder.walletClient!.sendTransaction({
+      to: mcpAccount.address,
+      value: parseEther("10"),
+      account: funder.walletClient!.account,
+      chain: funder.walletClient!.chain,
+    });
     await funder.publicClient.waitForTransactionReceipt({ hash });
-    flags = ["--rpc", stack.node.url, "--indexer", stack.indexerUrl, "--deployment", join(stack.dir, `${stack.node.chainId}.json`), "--key", key];
+    flags = [
+      "--rpc",
+      stack.node.url,
+      "--indexer",
+      stack.indexerUrl,
+      "--deployment",
+      join(stack.dir, `${stack.node.chainId}.json`),
+      "--key",
+      key,
+    ];
     poster = await agentFor(12);
     await poster.identity.register({ uri: "ipfs://mcp-test-poster" });
     transport = new StdioClientTransport({
@@ -97,7 +112,7 @@ describe("sdk: mcp server", function () {
     await client.connect(transport);
   });
 
-  after(async function () {
+  after(async () => {
     await client?.close();
   });
 
@@ -113,7 +128,9 @@ describe("sdk: mcp server", function () {
       expect(tool.description, tool.name).to.be.a("string").and.not.equal("");
       expect(tool.inputSchema.type, tool.name).to.equal("object");
       for (const [field, schema] of Object.entries(tool.inputSchema.properties ?? {})) {
-        expect((schema as { description?: string }).description, `${tool.name}.${field}`).to.be.a("string").and.not.equal("");
+        expect((schema as { description?: string }).description, `${tool.name}.${field}`)
+          .to.be.a("string")
+          .and.not.equal("");
       }
     }
     const post = tools.find((t) => t.name === "post_task")!;
@@ -129,7 +146,11 @@ describe("sdk: mcp server", function () {
   });
 
   it("register_agent registers an agent from a name and description; stake with faucet stakes behind it", async () => {
-    const registered = await ok("register_agent", { name: "mcp-worker", description: "Does tasks for the MCP test.", capabilities: ["mcp-test"] });
+    const registered = await ok("register_agent", {
+      name: "mcp-worker",
+      description: "Does tasks for the MCP test.",
+      capabilities: ["mcp-test"],
+    });
     me = BigInt(registered.agentId as string);
     expect(await poster.identity.hasCapability("mcp-test", me)).to.equal(true);
     const uri = registered.uri as string;
@@ -144,7 +165,11 @@ describe("sdk: mcp server", function () {
   });
 
   it("lists a task another agent posted, claims it for the MCP agent, and submits a result", async () => {
-    const { taskId } = await poster.tasks.post({ specURI: "ipfs://mcp-task-1", maxReward: parseEther("0.001"), capability: "mcp-test" });
+    const { taskId } = await poster.tasks.post({
+      specURI: "ipfs://mcp-task-1",
+      maxReward: parseEther("0.001"),
+      capability: "mcp-test",
+    });
     const listed = await eventually(async () => {
       const { tasks } = await ok("list_tasks", { poster: poster.address!, capability: "mcp-test" });
       return (tasks as Json[]).find((t) => t.id === taskId.toString());
@@ -156,7 +181,11 @@ describe("sdk: mcp server", function () {
     const onChain = await agentFor(12, { indexer: false });
     expect((await onChain.tasks.get(taskId))?.claimant).to.equal(me);
 
-    const submitted = await ok("submit_task", { task_id: Number(taskId), attempt: 1, result_uri: "data:text/plain,done" });
+    const submitted = await ok("submit_task", {
+      task_id: Number(taskId),
+      attempt: 1,
+      result_uri: "data:text/plain,done",
+    });
     expect(submitted.status).to.equal("submitted");
     expect((await onChain.tasks.get(taskId))?.status).to.equal("submitted");
     const shown = await eventually(async () => {
@@ -167,33 +196,72 @@ describe("sdk: mcp server", function () {
   });
 
   it("escalate_task asks the approver and stops the lease clock; the approver's resume gives the claim back", async () => {
-    const { taskId } = await poster.tasks.post({ specURI: "ipfs://mcp-escalate", maxReward: parseEther("0.001"), capability: "mcp-test" });
+    const { taskId } = await poster.tasks.post({
+      specURI: "ipfs://mcp-escalate",
+      maxReward: parseEther("0.001"),
+      capability: "mcp-test",
+    });
     const claim = await ok("claim_task", { task_id: taskId.toString() });
-    const escalated = await ok("escalate_task", { task_id: taskId.toString(), attempt: claim.attempt, question_uri: "data:text/plain,which source counts?" });
+    const escalated = await ok("escalate_task", {
+      task_id: taskId.toString(),
+      attempt: claim.attempt,
+      question_uri: "data:text/plain,which source counts?",
+    });
     const onChain = await agentFor(12, { indexer: false });
     const board = { address: contractAddress(onChain.deployment, "TaskBoard"), abi: abis.TaskBoard } as const;
     // The model's inline text with spaces is percent-encoded into a URI (what a reader decodes).
-    const asked = (await onChain.publicClient.getContractEvents({ ...board, eventName: "TaskEscalated", args: { taskId }, fromBlock: 0n }))[0]!;
+    const asked = (
+      await onChain.publicClient.getContractEvents({
+        ...board,
+        eventName: "TaskEscalated",
+        args: { taskId },
+        fromBlock: 0n,
+      })
+    )[0]!;
     expect(decodeURI(asked.args.questionURI!)).to.equal("data:text/plain,which source counts?");
-    const answerBy = await onChain.publicClient.readContract({ ...board, functionName: "escalationDeadline", args: [taskId] });
-    expect(escalated).to.include({ status: "escalated", taskId: taskId.toString(), attempt: claim.attempt, answerBy: answerBy.toString() });
+    const answerBy = await onChain.publicClient.readContract({
+      ...board,
+      functionName: "escalationDeadline",
+      args: [taskId],
+    });
+    expect(escalated).to.include({
+      status: "escalated",
+      taskId: taskId.toString(),
+      attempt: claim.attempt,
+      answerBy: answerBy.toString(),
+    });
     expect(Number(escalated.leaseRemainingSeconds)).to.be.greaterThan(0);
     expect((await onChain.tasks.get(taskId))?.status).to.equal("escalated");
 
     // Through the SDK a URI with a space is refused before anything is sent, saying how to write it.
-    const refused = await poster.tasks.resolveEscalation(taskId, "data:text/plain,the first", true).catch((e: Error) => e);
-    expect((refused as Error).message).to.include("Invalid answerURI: a URI cannot hold spaces or line breaks: percent-encode them (a space is %20)");
+    const refused = await poster.tasks
+      .resolveEscalation(taskId, "data:text/plain,the first", true)
+      .catch((e: Error) => e);
+    expect((refused as Error).message).to.include(
+      "Invalid answerURI: a URI cannot hold spaces or line breaks: percent-encode them (a space is %20)",
+    );
     await poster.tasks.resolveEscalation(taskId, "data:text/plain,the%20first", true);
     const resumed = await onChain.tasks.get(taskId);
     expect(resumed).to.include({ status: "claimed", claimant: me, attempt: claim.attempt });
     // Wrong attempt: a typed error with its plain message, nothing sent.
-    const error = await fails("escalate_task", { task_id: taskId.toString(), attempt: 99, question_uri: "data:text/plain,again" });
+    const error = await fails("escalate_task", {
+      task_id: taskId.toString(),
+      attempt: 99,
+      question_uri: "data:text/plain,again",
+    });
     expect(error).to.match(/^STALE_ATTEMPT: attempt 99 on task \d+ is stale/);
   });
 
   it("claim_task without a task id picks an open task; claiming it again returns TASK_NOT_OPEN with the plain message", async () => {
-    const { taskId } = await poster.tasks.post({ specURI: "ipfs://mcp-task-2", maxReward: parseEther("0.001"), capability: "mcp-test" });
-    await eventually(async () => ((await poster.tasks.get(taskId))?.status === "open" ? true : undefined), "the indexer to show the task open");
+    const { taskId } = await poster.tasks.post({
+      specURI: "ipfs://mcp-task-2",
+      maxReward: parseEther("0.001"),
+      capability: "mcp-test",
+    });
+    await eventually(
+      async () => ((await poster.tasks.get(taskId))?.status === "open" ? true : undefined),
+      "the indexer to show the task open",
+    );
     const claim = await ok("claim_task", { poster: poster.address!, capability: "mcp-test" });
     expect(claim).to.include({ claimed: true, taskId: taskId.toString(), agentId: me.toString() });
 
@@ -207,14 +275,26 @@ describe("sdk: mcp server", function () {
   it("an invalid input comes back as INVALID_INPUT naming the field, and nothing is sent", async () => {
     const nonce = () => poster.publicClient.getTransactionCount({ address: mcpAccount.address });
     const before = await nonce();
-    expect(await fails("post_task", { spec_uri: "ipfs://bad", reward: "-1" })).to.match(/^INVALID_INPUT: Invalid reward: /);
-    expect(await fails("post_task", { spec_uri: "ipfs://bad", reward: "0.01", lease_seconds: "soon" })).to.match(/^INVALID_INPUT: Invalid lease_seconds: /);
+    expect(await fails("post_task", { spec_uri: "ipfs://bad", reward: "-1" })).to.match(
+      /^INVALID_INPUT: Invalid reward: /,
+    );
+    expect(await fails("post_task", { spec_uri: "ipfs://bad", reward: "0.01", lease_seconds: "soon" })).to.match(
+      /^INVALID_INPUT: Invalid lease_seconds: /,
+    );
     expect(await fails("get_task", {})).to.equal("INVALID_INPUT: Invalid task_id: is required.");
-    expect(await fails("get_task", { taskId: 1 })).to.equal("INVALID_INPUT: Invalid taskId: is not an input of this tool; use task_id.");
+    expect(await fails("get_task", { taskId: 1 })).to.equal(
+      "INVALID_INPUT: Invalid taskId: is not an input of this tool; use task_id.",
+    );
     expect(await fails("get_task", { task_id: "999999" })).to.match(/^NOT_FOUND: /);
     expect(await nonce()).to.equal(before, "no transaction was sent");
     // And the server still works: post_task with valid inputs posts.
-    const posted = await ok("post_task", { spec_uri: "ipfs://mcp-posted", reward: "0.002", capability: "nobody-has-this", lease_seconds: 120, deadline_seconds: "3600" });
+    const posted = await ok("post_task", {
+      spec_uri: "ipfs://mcp-posted",
+      reward: "0.002",
+      capability: "nobody-has-this",
+      lease_seconds: 120,
+      deadline_seconds: "3600",
+    });
     const task = await (await agentFor(12, { indexer: false })).tasks.get(BigInt(posted.taskId as string));
     expect(task?.maxReward).to.equal(parseEther("0.002"));
     expect(task?.leaseDuration).to.equal(120n);
@@ -223,7 +303,10 @@ describe("sdk: mcp server", function () {
   it("send_message and post_message write as the MCP agent; read_messages reads the inbox and channels", async () => {
     const sent = await ok("send_message", { to: poster.agentId!.toString(), text: "hello from mcp" });
     expect(sent.from).to.equal(me.toString());
-    const inPosterInbox = await eventually(async () => (await poster.messages.inbox()).find((m) => m.seq === BigInt(sent.seq as string)), "the message in the poster's inbox");
+    const inPosterInbox = await eventually(
+      async () => (await poster.messages.inbox()).find((m) => m.seq === BigInt(sent.seq as string)),
+      "the message in the poster's inbox",
+    );
     expect(inPosterInbox.fromAgentId).to.equal(me);
     expect(payloadText(inPosterInbox.payload)).to.equal("hello from mcp");
 
@@ -232,7 +315,9 @@ describe("sdk: mcp server", function () {
       const read = await ok("read_messages");
       return (read.messages as Json[]).length > 0 ? read : undefined;
     }, "read_messages to show the reply");
-    expect((inbox.messages as Json[]).map((m) => [m.from, m.text])).to.deep.equal([[poster.agentId!.toString(), "reply from the poster"]]);
+    expect((inbox.messages as Json[]).map((m) => [m.from, m.text])).to.deep.equal([
+      [poster.agentId!.toString(), "reply from the poster"],
+    ]);
     expect((await ok("read_messages", { after: inbox.lastSeq as string })).messages).to.deep.equal([]);
 
     const channel = `mcp-news-${Date.now()}`;
@@ -249,7 +334,11 @@ describe("sdk: mcp server", function () {
   });
 
   it("current_leader shows the leader of a group elected through the SDK", async () => {
-    const { groupId } = await poster.election.createGroup({ name: `mcp-group-${Date.now()}`, epochDuration: 3_600, heartbeatTimeout: 600 });
+    const { groupId } = await poster.election.createGroup({
+      name: `mcp-group-${Date.now()}`,
+      epochDuration: 3_600,
+      heartbeatTimeout: 600,
+    });
     await poster.staking.faucet(parseEther("5"));
     await poster.staking.stake(parseEther("5"));
     await poster.election.join(groupId);
@@ -268,7 +357,9 @@ describe("sdk: mcp server", function () {
     const lease = await ok("acquire_lock", { key, ttl_seconds: 60 });
     expect(lease.holder).to.equal(me.toString());
     expect((await poster.locks.holder(key)).agentId).to.equal(me);
-    expect(await ok("release_lock", { key, fencing_token: lease.fencingToken as string })).to.include({ released: true });
+    expect(await ok("release_lock", { key, fencing_token: lease.fencingToken as string })).to.include({
+      released: true,
+    });
     expect((await poster.locks.holder(key)).agentId).to.equal(0n);
 
     const theirs = await poster.locks.acquire(key, { ttl: 60 });
@@ -281,7 +372,10 @@ describe("sdk: mcp server", function () {
     const pid = transport.pid;
     expect(pid).to.be.a("number");
     await client.close();
-    await eventually(() => (stderr.includes("the client closed the connection; stopped") ? true : undefined), "the server to report the closed connection");
+    await eventually(
+      () => (stderr.includes("the client closed the connection; stopped") ? true : undefined),
+      "the server to report the closed connection",
+    );
     await eventually(() => {
       try {
         process.kill(pid!, 0);
@@ -306,7 +400,7 @@ describe("sdk: mcp server", function () {
   });
 });
 
-describe("sdk: mcp server before the chain runs", function () {
+describe("sdk: mcp server before the chain runs", () => {
   let stack: SdkStack;
   let proxy: TcpProxy;
   let client: Client | undefined;
@@ -349,7 +443,9 @@ describe("sdk: mcp server before the chain runs", function () {
       `NODE_UNREACHABLE: No node answers at ${proxy.url}. Start one with \`npx stigmergy devnet --indexer\` (or \`npm start\` in a Stigmergy checkout), ` +
         "or pass --rpc (or set STIGMERGY_RPC_URL) to a node that runs.",
     );
-    expect((offline.structuredContent as { error: { code: string; remedy: string } }).error).to.include({ code: "NODE_UNREACHABLE" });
+    expect((offline.structuredContent as { error: { code: string; remedy: string } }).error).to.include({
+      code: "NODE_UNREACHABLE",
+    });
 
     await proxy.up();
     const online = (await client.callTool({ name: "whoami", arguments: {} })) as CallToolResult;

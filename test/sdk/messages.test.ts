@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { type Agent, type Message, NotChannelMemberError, payloadText } from "../../sdk/src/index.ts";
 import { agentFor, eventually } from "./helpers/stack.ts";
 
-describe("sdk: messages", function () {
+describe("sdk: messages", () => {
   let a: Agent;
   let b: Agent;
 
@@ -48,8 +48,10 @@ describe("sdk: messages", function () {
     const { channel } = await a.messages.restrictChannel(groupId, "orders");
     expect(channel).to.equal(await a.messages.groupChannel(groupId, "orders"));
     await a.messages.post(channel, "members only");
-    const error = await b.messages.post(channel, "let me in").then(() => undefined, (e: unknown) => e);
+    const error = await b.messages.post(channel, "let me in").then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).to.be.instanceOf(NotChannelMemberError);
   });
-
 });

@@ -10,8 +10,8 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { toHex } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
-import { MNEMONIC } from "../../scripts/lib/tasks.ts";
 import { ROOT } from "../../scripts/lib/processes.ts";
+import { MNEMONIC } from "../../scripts/lib/tasks.ts";
 import { agentFor, eventually, sdkStack } from "./helpers/stack.ts";
 
 export function readmeExample(): string {
@@ -34,7 +34,13 @@ describe("sdk: the README example", () => {
     const account = mnemonicToAccount(MNEMONIC, { addressIndex: 7 });
     const child = spawn(process.execPath, ["--import", "tsx", file], {
       cwd: ROOT,
-      env: { ...process.env, RPC_URL: stack.node.url, INDEXER_URL: stack.indexerUrl, PRIVATE_KEY: toHex(account.getHdKey().privateKey!), DEPLOYMENTS_DIR: stack.dir },
+      env: {
+        ...process.env,
+        RPC_URL: stack.node.url,
+        INDEXER_URL: stack.indexerUrl,
+        PRIVATE_KEY: toHex(account.getHdKey().privateKey!),
+        DEPLOYMENTS_DIR: stack.dir,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
@@ -43,14 +49,20 @@ describe("sdk: the README example", () => {
     try {
       const poster = await agentFor(12);
       poster.agentId ??= (await poster.identity.register({ uri: "ipfs://doc-test-poster" })).agentId;
-      const example = await eventually(async () => {
-        const list = await poster.identity.list({ capability: "summarize", limit: 500 });
-        return list.find((a) => a.uri === "ipfs://my-summarizer.json" && a.owner === account.address.toLowerCase());
-      }, "the example to register", 60_000).catch((e: Error) => Promise.reject(new Error(`${e.message}; its output:\n${output}`)));
+      const example = await eventually(
+        async () => {
+          const list = await poster.identity.list({ capability: "summarize", limit: 500 });
+          return list.find((a) => a.uri === "ipfs://my-summarizer.json" && a.owner === account.address.toLowerCase());
+        },
+        "the example to register",
+        60_000,
+      ).catch((e: Error) => Promise.reject(new Error(`${e.message}; its output:\n${output}`)));
       await poster.tasks.post({ specURI: "ipfs://doc-test-document", maxReward: 1_000n, capability: "summarize" });
-      const line = await eventually(() => /submitted task (\d+)/.exec(output) ?? undefined, "the example to submit", 60_000).catch((e: Error) =>
-        Promise.reject(new Error(`${e.message}; its output:\n${output}`)),
-      );
+      const line = await eventually(
+        () => /submitted task (\d+)/.exec(output) ?? undefined,
+        "the example to submit",
+        60_000,
+      ).catch((e: Error) => Promise.reject(new Error(`${e.message}; its output:\n${output}`)));
       const task = await eventually(async () => {
         const t = await poster.tasks.get(BigInt(line[1]!));
         return t?.status === "submitted" ? t : undefined;

@@ -12,7 +12,12 @@ describe("sdk: reputation", () => {
     const summary = await worker.reputation.summary(worker.agentId!, [client.address!], { tag1: "quality" });
     expect(summary.count).to.equal(2n);
     expect(summary.value).to.equal(80n);
-    expect(await worker.reputation.giveFeedback({ agentId: worker.agentId!, value: 100 }).then(() => undefined, (e: unknown) => e)).to.be.instanceOf(SelfFeedbackError);
+    expect(
+      await worker.reputation.giveFeedback({ agentId: worker.agentId!, value: 100 }).then(
+        () => undefined,
+        (e: unknown) => e,
+      ),
+    ).to.be.instanceOf(SelfFeedbackError);
     await client.reputation.revokeFeedback(worker.agentId!, 1n);
     expect((await worker.reputation.summary(worker.agentId!, [client.address!])).count).to.equal(1n);
   });

@@ -9,15 +9,32 @@ describe("sdk: schedules", () => {
     await poster.identity.register({ uri: "ipfs://scheduler" });
     await worker.identity.register({ uri: "ipfs://cron-worker" });
     const now = (await poster.publicClient.getBlock()).timestamp;
-    const { scheduleId } = await poster.schedules.create({ template: { specURI: "ipfs://daily-report", maxReward: 100n, deadline: 600, claimBond: 7n }, firstAt: now + 3n, interval: 3_600, count: 3 });
+    const { scheduleId } = await poster.schedules.create({
+      template: { specURI: "ipfs://daily-report", maxReward: 100n, deadline: 600, claimBond: 7n },
+      firstAt: now + 3n,
+      interval: 3_600,
+      count: 3,
+    });
     expect((await poster.schedules.get(scheduleId))?.count).to.equal(3);
-    expect(await worker.schedules.claim(scheduleId, 1).then(() => undefined, (e: unknown) => e)).to.be.instanceOf(RoundNotDueError);
+    expect(
+      await worker.schedules.claim(scheduleId, 1).then(
+        () => undefined,
+        (e: unknown) => e,
+      ),
+    ).to.be.instanceOf(RoundNotDueError);
     const due: DueRound[] = [];
     const stop = worker.schedules.onDue((r) => due.push(r));
-    await eventually(async () => ((await worker.schedules.list({ active: true })).some((s) => s.id === scheduleId) ? true : undefined), "the schedule indexed");
+    await eventually(
+      async () => ((await worker.schedules.list({ active: true })).some((s) => s.id === scheduleId) ? true : undefined),
+      "the schedule indexed",
+    );
     expect(due.filter((r) => r.scheduleId === scheduleId)).to.deep.equal([]);
     await advance(5);
-    const round = await eventually(() => due.find((r) => r.scheduleId === scheduleId), "onDue to report round 0", 30_000);
+    const round = await eventually(
+      () => due.find((r) => r.scheduleId === scheduleId),
+      "onDue to report round 0",
+      30_000,
+    );
     expect(round.round).to.equal(0);
     const claim = await worker.schedules.claim(scheduleId, round.round); // pays the template's 7-wei bond
     expect((await worker.schedules.get(scheduleId))?.terms?.claimBond).to.equal(7n);
@@ -32,7 +49,12 @@ describe("sdk: schedules", () => {
     await poster.identity.register({ uri: "ipfs://scheduler-2" });
     await worker.identity.register({ uri: "ipfs://cron-worker-2" });
     const now = (await poster.publicClient.getBlock()).timestamp;
-    const { scheduleId } = await poster.schedules.create({ template: { specURI: "ipfs://hourly", maxReward: 10n, deadline: 600 }, firstAt: now + 3n, interval: 3_600, count: 2 });
+    const { scheduleId } = await poster.schedules.create({
+      template: { specURI: "ipfs://hourly", maxReward: 10n, deadline: 600 },
+      firstAt: now + 3n,
+      interval: 3_600,
+      count: 2,
+    });
     await advance(5);
     expect(await worker.schedules.round(scheduleId, 0)).to.deep.equal({ scheduleId, round: 0, taskId: null });
     const claim = await worker.schedules.claim(scheduleId, 0);

@@ -3,7 +3,7 @@ import { parseEther } from "viem";
 import type { Agent } from "../../sdk/src/index.ts";
 import { advance, agentFor } from "./helpers/stack.ts";
 
-describe("sdk: staking", function () {
+describe("sdk: staking", () => {
   let agents: Agent[];
 
   before(async function () {

@@ -1,23 +1,23 @@
 import { expect } from "chai";
 import { parseEther } from "viem";
+import { rpc } from "../../scripts/lib/tasks.ts";
 import {
-  acceptTask,
   type Agent,
+  acceptTask,
   type Claim,
   claimTask,
   feeTotal,
   getTask,
   InvalidInputError,
+  MissingConfigError,
   postTask,
   submitTask,
   type Task,
   TaskNotOpenError,
-  MissingConfigError,
 } from "../../sdk/src/index.ts";
-import { rpc } from "../../scripts/lib/tasks.ts";
 import { advance, agentFor, eventually, sdkStack } from "./helpers/stack.ts";
 
-describe("sdk: tasks", function () {
+describe("sdk: tasks", () => {
   let poster: Agent;
   let w1: Agent;
   let w2: Agent;
@@ -32,7 +32,11 @@ describe("sdk: tasks", function () {
   });
 
   it("posts, claims, renews, submits and accepts; the reward is credited to the claimant", async () => {
-    const { taskId } = await poster.tasks.post({ specURI: "ipfs://spec-1", maxReward: parseEther("0.01"), capability: "summarize" });
+    const { taskId } = await poster.tasks.post({
+      specURI: "ipfs://spec-1",
+      maxReward: parseEther("0.01"),
+      capability: "summarize",
+    });
     const claim = await w1.tasks.claim(taskId);
     expect(claim.attempt).to.equal(1);
     expect(claim.lockedReward).to.equal(parseEther("0.01"));
@@ -59,7 +63,10 @@ describe("sdk: tasks", function () {
   it("a claim on a taken task throws TaskNotOpenError saying who holds it", async () => {
     const { taskId } = await poster.tasks.post({ specURI: "ipfs://spec-2", maxReward: 1000n });
     await w1.tasks.claim(taskId);
-    const error = await w2.tasks.claim(taskId).then(() => undefined, (e: unknown) => e);
+    const error = await w2.tasks.claim(taskId).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).to.be.instanceOf(TaskNotOpenError);
     const typed = error as TaskNotOpenError;
     expect(typed.code).to.equal("TASK_NOT_OPEN");
@@ -75,10 +82,16 @@ describe("sdk: tasks", function () {
     const { node } = await sdkStack();
     await rpc(node.url, "evm_setAutomine", [false]);
     await rpc(node.url, "evm_setIntervalMining", [300]);
-    const error = await w2.tasks.claim(taskId, { gas: 300_000n }).then(() => undefined, (e: unknown) => e).finally(async () => {
-      await rpc(node.url, "evm_setIntervalMining", [0]);
-      await rpc(node.url, "evm_setAutomine", [true]);
-    });
+    const error = await w2.tasks
+      .claim(taskId, { gas: 300_000n })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      )
+      .finally(async () => {
+        await rpc(node.url, "evm_setIntervalMining", [0]);
+        await rpc(node.url, "evm_setAutomine", [true]);
+      });
     expect(error).to.be.instanceOf(TaskNotOpenError);
     const { receipt } = error as TaskNotOpenError & { receipt: { status: string; gasUsed: bigint } };
     expect(receipt.status).to.equal("reverted");
@@ -88,11 +101,21 @@ describe("sdk: tasks", function () {
   it("claimNext gives two concurrent agents different tasks and resolves undefined when none is left", async () => {
     // Drain what earlier tests left open, then post exactly four.
     const posted: bigint[] = [];
-    for (let i = 0; i < 4; i++) posted.push((await poster.tasks.post({ specURI: `ipfs://spread-${i}`, maxReward: 10n, capability: "summarize" })).taskId);
-    await eventually(async () => ((await w1.tasks.list({ status: "open" })).filter((t) => posted.includes(t.id)).length === 4 ? true : undefined), "the indexer to list the posted tasks");
+    for (let i = 0; i < 4; i++)
+      posted.push(
+        (await poster.tasks.post({ specURI: `ipfs://spread-${i}`, maxReward: 10n, capability: "summarize" })).taskId,
+      );
+    await eventually(
+      async () =>
+        (await w1.tasks.list({ status: "open" })).filter((t) => posted.includes(t.id)).length === 4 ? true : undefined,
+      "the indexer to list the posted tasks",
+    );
     const claims: (Claim | undefined)[] = [];
     for (let round = 0; round < 2; round++) {
-      const [a, b] = await Promise.all([w1.tasks.claimNext({ poster: poster.address! }), w2.tasks.claimNext({ poster: poster.address! })]);
+      const [a, b] = await Promise.all([
+        w1.tasks.claimNext({ poster: poster.address! }),
+        w2.tasks.claimNext({ poster: poster.address! }),
+      ]);
       claims.push(a, b);
     }
     const ids = claims.map((c) => c?.taskId);
@@ -102,10 +125,23 @@ describe("sdk: tasks", function () {
   });
 
   it("claimNext passes over tasks the agent cannot take yet (stake too low, not yet claimable) instead of failing", async () => {
-    const picky = await poster.tasks.post({ specURI: "ipfs://needs-stake", maxReward: 10n, capability: "summarize", minStake: 10n ** 24n });
-    const later = await poster.tasks.post({ specURI: "ipfs://later", maxReward: 10n, capability: "summarize", notBefore: (await poster.publicClient.getBlock()).timestamp + 3_600n });
+    const picky = await poster.tasks.post({
+      specURI: "ipfs://needs-stake",
+      maxReward: 10n,
+      capability: "summarize",
+      minStake: 10n ** 24n,
+    });
+    const later = await poster.tasks.post({
+      specURI: "ipfs://later",
+      maxReward: 10n,
+      capability: "summarize",
+      notBefore: (await poster.publicClient.getBlock()).timestamp + 3_600n,
+    });
     const fine = await poster.tasks.post({ specURI: "ipfs://fine", maxReward: 10n, capability: "summarize" });
-    await eventually(async () => ((await w1.tasks.get(fine.taskId))?.status === "open" ? true : undefined), "the tasks indexed");
+    await eventually(
+      async () => ((await w1.tasks.get(fine.taskId))?.status === "open" ? true : undefined),
+      "the tasks indexed",
+    );
     const claim = await w1.tasks.claimNext({ poster: poster.address! });
     expect(claim?.taskId).to.equal(fine.taskId);
     expect(await w1.tasks.claimNext({ poster: poster.address! })).to.equal(undefined);
@@ -114,14 +150,18 @@ describe("sdk: tasks", function () {
 
   it("claimNext takes a task again once it reopens (rejected), but not while the indexer still lists its old claim", async () => {
     const { taskId } = await poster.tasks.post({ specURI: "ipfs://redo", maxReward: 10n, capability: "translate" });
-    await eventually(async () => ((await w2.tasks.get(taskId))?.status === "open" ? true : undefined), "the task indexed");
+    await eventually(
+      async () => ((await w2.tasks.get(taskId))?.status === "open" ? true : undefined),
+      "the task indexed",
+    );
     const first = await w2.tasks.claimNext({ capabilities: ["translate"], poster: poster.address! });
     expect(first?.taskId).to.equal(taskId);
     await w2.tasks.submit(taskId, first!.attempt, "ipfs://draft");
     await poster.tasks.reject(taskId, "ipfs://redo-it");
     // Until the indexer has seen the claim, it lists the task open at its old attempt: skipped.
     const listed = await w2.tasks.get(taskId);
-    if (listed?.status === "open" && listed.attempt < first!.attempt) expect(await w2.tasks.claimNext({ capabilities: ["translate"], poster: poster.address! })).to.equal(undefined);
+    if (listed?.status === "open" && listed.attempt < first!.attempt)
+      expect(await w2.tasks.claimNext({ capabilities: ["translate"], poster: poster.address! })).to.equal(undefined);
     await eventually(async () => {
       const t = await w2.tasks.get(taskId);
       return t?.status === "open" && t.attempt === first!.attempt ? true : undefined;
@@ -132,13 +172,39 @@ describe("sdk: tasks", function () {
   });
 
   it("claimNext passes over hostile terms (a short lease, a slash above the minimum stake, a bond above the reward) and the poster's own tasks", async () => {
-    const short = await poster.tasks.post({ specURI: "ipfs://short-lease", maxReward: 10n, capability: "summarize", leaseDuration: 30 });
-    const slashing = await poster.tasks.post({ specURI: "ipfs://slash-unasked", maxReward: 10n, capability: "summarize", abandonSlash: 1n });
-    const bonded = await poster.tasks.post({ specURI: "ipfs://bond-above-reward", maxReward: 10n, capability: "summarize", claimBond: 11n });
-    const fine = await poster.tasks.post({ specURI: "ipfs://fair", maxReward: 10n, capability: "summarize", claimBond: 10n });
-    await eventually(async () => ((await w1.tasks.get(fine.taskId))?.status === "open" ? true : undefined), "the tasks indexed");
+    const short = await poster.tasks.post({
+      specURI: "ipfs://short-lease",
+      maxReward: 10n,
+      capability: "summarize",
+      leaseDuration: 30,
+    });
+    const slashing = await poster.tasks.post({
+      specURI: "ipfs://slash-unasked",
+      maxReward: 10n,
+      capability: "summarize",
+      abandonSlash: 1n,
+    });
+    const bonded = await poster.tasks.post({
+      specURI: "ipfs://bond-above-reward",
+      maxReward: 10n,
+      capability: "summarize",
+      claimBond: 11n,
+    });
+    const fine = await poster.tasks.post({
+      specURI: "ipfs://fair",
+      maxReward: 10n,
+      capability: "summarize",
+      claimBond: 10n,
+    });
+    await eventually(
+      async () => ((await w1.tasks.get(fine.taskId))?.status === "open" ? true : undefined),
+      "the tasks indexed",
+    );
     const hostile = new Map<bigint, string>();
-    const claim = await w1.tasks.claimNext({ poster: poster.address!, onHostileTerms: (id, reason) => hostile.set(id, reason) });
+    const claim = await w1.tasks.claimNext({
+      poster: poster.address!,
+      onHostileTerms: (id, reason) => hostile.set(id, reason),
+    });
     expect(claim?.taskId).to.equal(fine.taskId);
     expect([...hostile.keys()].sort()).to.deep.equal([short.taskId, slashing.taskId, bonded.taskId]);
     expect(hostile.get(short.taskId)).to.match(/lease of 30 s is too short/);
@@ -150,22 +216,40 @@ describe("sdk: tasks", function () {
     expect(taken?.taskId).to.equal(short.taskId);
     // The poster's own tasks are never tried (TaskBoard would refuse the poster's own agent).
     const own = await poster.tasks.post({ specURI: "ipfs://own", maxReward: 10n });
-    await eventually(async () => ((await poster.tasks.get(own.taskId))?.status === "open" ? true : undefined), "the own task indexed");
+    await eventually(
+      async () => ((await poster.tasks.get(own.taskId))?.status === "open" ? true : undefined),
+      "the own task indexed",
+    );
     expect(await poster.tasks.claimNext({ poster: poster.address!, terms: false })).to.equal(undefined);
     for (const id of [slashing.taskId, bonded.taskId, own.taskId]) await poster.tasks.cancel(id);
   });
 
   it("work() claims, keeps the lease alive while the handler runs, then submits", async () => {
-    const { taskId } = await poster.tasks.post({ specURI: "ipfs://long-job", maxReward: 10n, capability: "translate", leaseDuration: 30 });
-    await eventually(async () => ((await w2.tasks.get(taskId))?.status === "open" ? true : undefined), "the task to be indexed");
-    const done = await w2.tasks.work({ capabilities: ["translate"], poster: poster.address!, terms: { minLeaseSeconds: 30 } }, async ({ task, claim, signal }) => {
-      expect(task.id).to.equal(taskId);
-      // Outlive the first lease: wait for the renewal (at half the lease), then move the chain past the first expiry.
-      await eventually(async () => ((await w2.tasks.get(taskId))?.leaseExpiry ?? 0n) > claim.leaseExpiry ? true : undefined, "the lease renewed", 40_000);
-      await advance(20);
-      expect(signal.aborted).to.equal(false);
-      return { resultURI: "ipfs://translated" };
+    const { taskId } = await poster.tasks.post({
+      specURI: "ipfs://long-job",
+      maxReward: 10n,
+      capability: "translate",
+      leaseDuration: 30,
     });
+    await eventually(
+      async () => ((await w2.tasks.get(taskId))?.status === "open" ? true : undefined),
+      "the task to be indexed",
+    );
+    const done = await w2.tasks.work(
+      { capabilities: ["translate"], poster: poster.address!, terms: { minLeaseSeconds: 30 } },
+      async ({ task, claim, signal }) => {
+        expect(task.id).to.equal(taskId);
+        // Outlive the first lease: wait for the renewal (at half the lease), then move the chain past the first expiry.
+        await eventually(
+          async () => (((await w2.tasks.get(taskId))?.leaseExpiry ?? 0n) > claim.leaseExpiry ? true : undefined),
+          "the lease renewed",
+          40_000,
+        );
+        await advance(20);
+        expect(signal.aborted).to.equal(false);
+        return { resultURI: "ipfs://translated" };
+      },
+    );
     expect(done?.taskId).to.equal(taskId);
     const task = await eventually(async () => {
       const t = await w2.tasks.get(taskId);
@@ -209,7 +293,10 @@ describe("sdk: tasks", function () {
     await w2.tasks.claim(taskId);
     await eventually(() => (states.includes("claimed") ? true : undefined), "watch to push the claim");
     expect(followed.at(-1)).to.deep.equal(await w1.tasks.get(taskId));
-    await eventually(() => (seen.at(-1)!.every((t) => t.id !== taskId) ? true : undefined), "watchOpen to drop the claimed task");
+    await eventually(
+      () => (seen.at(-1)!.every((t) => t.id !== taskId) ? true : undefined),
+      "watchOpen to drop the claimed task",
+    );
     stopOpen();
     stopOne();
     const count = seen.length;
@@ -224,7 +311,10 @@ describe("sdk: tasks", function () {
     const seen: bigint[][] = [];
     const stop = direct.tasks.watchOpen({ poster: poster.address! }, (tasks) => seen.push(tasks.map((t) => t.id)));
     const { taskId } = await poster.tasks.post({ specURI: "ipfs://chain-watched", maxReward: 10n });
-    await eventually(() => (seen.some((ids) => ids.includes(taskId)) ? true : undefined), "the chain watcher to see the task");
+    await eventually(
+      () => (seen.some((ids) => ids.includes(taskId)) ? true : undefined),
+      "the chain watcher to see the task",
+    );
     const states: string[] = [];
     const stopOne = direct.tasks.watch(taskId, (t) => states.push(t.status));
     await direct.tasks.claim(taskId);
@@ -236,15 +326,26 @@ describe("sdk: tasks", function () {
 
   it("rejects bad input before sending anything, naming the field", async () => {
     const nonce = await poster.publicClient.getTransactionCount({ address: poster.address! });
-    const field = (p: Promise<unknown>) => p.then(() => "no error", (e: unknown) => (e instanceof InvalidInputError ? e.field : `other: ${String(e)}`));
+    const field = (p: Promise<unknown>) =>
+      p.then(
+        () => "no error",
+        (e: unknown) => (e instanceof InvalidInputError ? e.field : `other: ${String(e)}`),
+      );
     expect(await field(poster.tasks.post({ specURI: "ipfs://x", maxReward: -1n }))).to.equal("maxReward");
     expect(await field(poster.tasks.post({ specURI: "ipfs://x", maxReward: 1n, deadline: 1 }))).to.equal("deadline");
-    expect(await field(poster.tasks.post({ specURI: "ipfs://x", maxReward: 1n, approver: "0x1234" as `0x${string}` }))).to.equal("approver");
-    expect(await field(poster.tasks.post({ specURI: "ipfs://x", maxReward: 1n, capability: "Not A Capability!" }))).to.equal("capability");
+    expect(
+      await field(poster.tasks.post({ specURI: "ipfs://x", maxReward: 1n, approver: "0x1234" as `0x${string}` })),
+    ).to.equal("approver");
+    expect(
+      await field(poster.tasks.post({ specURI: "ipfs://x", maxReward: 1n, capability: "Not A Capability!" })),
+    ).to.equal("capability");
     expect(await field(poster.tasks.post({ specURI: "not a uri", maxReward: 1n }))).to.equal("specURI");
     expect(await field(poster.tasks.post({ specURI: "ipfs://x", maxReward: 1n, reward: 2n }))).to.equal("reward");
     expect(await field(poster.tasks.claim(0n))).to.equal("taskId");
-    expect(await poster.publicClient.getTransactionCount({ address: poster.address! })).to.equal(nonce, "no transaction was sent");
+    expect(await poster.publicClient.getTransactionCount({ address: poster.address! })).to.equal(
+      nonce,
+      "no transaction was sent",
+    );
   });
 
   it("says what is missing when a client cannot sign or has no agent", async () => {
@@ -254,9 +355,17 @@ describe("sdk: tasks", function () {
     // A wallet client alone is enough to reach the node.
     const fromWallet = createAgent({ walletClient: w1.walletClient!, deployment });
     expect(await fromWallet.publicClient.getChainId()).to.equal(deployment.chainId);
-    expect(await readOnly.tasks.claim(1n).then(() => undefined, (e: unknown) => e)).to.be.instanceOf(MissingConfigError);
+    expect(
+      await readOnly.tasks.claim(1n).then(
+        () => undefined,
+        (e: unknown) => e,
+      ),
+    ).to.be.instanceOf(MissingConfigError);
     const noAgent = await agentFor(6);
-    const error = await noAgent.tasks.claim(1n).then(() => undefined, (e: unknown) => e);
+    const error = await noAgent.tasks.claim(1n).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).to.be.instanceOf(MissingConfigError);
     expect((error as Error).message).to.match(/agent id/);
   });
@@ -303,7 +412,9 @@ describe("sdk: tasks", function () {
 
   it("watchList pushes the tasks in several statuses as they move between them", async () => {
     const seen: Task[][] = [];
-    const stop = poster.tasks.watchList({ status: ["claimed", "submitted"], poster: poster.address! }, (tasks) => seen.push(tasks));
+    const stop = poster.tasks.watchList({ status: ["claimed", "submitted"], poster: poster.address! }, (tasks) =>
+      seen.push(tasks),
+    );
     const statusNow = (taskId: bigint) => seen.at(-1)?.find((t) => t.id === taskId)?.status;
     const { taskId } = await poster.tasks.post({ specURI: "ipfs://moving", maxReward: 10n });
     const claim = await w1.tasks.claim(taskId);
@@ -311,7 +422,10 @@ describe("sdk: tasks", function () {
     await w1.tasks.submit(taskId, claim.attempt, "ipfs://moved");
     await eventually(() => (statusNow(taskId) === "submitted" ? true : undefined), "the submitted task pushed");
     await poster.tasks.accept(taskId);
-    await eventually(() => (seen.at(-1)!.every((t) => t.id !== taskId) ? true : undefined), "the accepted task dropped");
+    await eventually(
+      () => (seen.at(-1)!.every((t) => t.id !== taskId) ? true : undefined),
+      "the accepted task dropped",
+    );
     expect(seen.flat().every((t) => t.status === "claimed" || t.status === "submitted")).to.equal(true);
     stop();
   });

@@ -6,7 +6,12 @@ describe("sdk: validation", () => {
   it("requests validation and records the validator's response", async () => {
     const [worker, validator] = await Promise.all([agentFor(14), agentFor(15)]);
     worker.agentId ??= (await worker.identity.register({ uri: "ipfs://rated-2" })).agentId;
-    const { requestHash } = await worker.validation.request({ validator: validator.address!, agentId: worker.agentId!, requestURI: "ipfs://check-me", requestHash: keccak256(stringToHex("payload")) });
+    const { requestHash } = await worker.validation.request({
+      validator: validator.address!,
+      agentId: worker.agentId!,
+      requestURI: "ipfs://check-me",
+      requestHash: keccak256(stringToHex("payload")),
+    });
     expect(requestHash).to.equal(keccak256(stringToHex("payload")));
     await validator.validation.respond({ requestHash, response: 95, tag: "audit" });
     const status = await worker.validation.status(requestHash);
@@ -19,7 +24,11 @@ describe("sdk: validation", () => {
     worker.agentId ??= (await worker.identity.register({ uri: "ipfs://rated-3" })).agentId;
     const request = { task: "ipfs://result-1", check: "the tests pass" };
     const first = await worker.validation.request({ validator: validator.address!, agentId: worker.agentId!, request });
-    const second = await worker.validation.request({ validator: validator.address!, agentId: worker.agentId!, request });
+    const second = await worker.validation.request({
+      validator: validator.address!,
+      agentId: worker.agentId!,
+      request,
+    });
     expect(first.requestHash).to.not.equal(second.requestHash); // the same document twice: two salts
     // What a spec-following validator does: fetch the file, check it against the hash, answer that hash.
     const file = Buffer.from(first.requestURI.replace(/^data:application\/json;base64,/, ""), "base64").toString();
@@ -44,7 +53,12 @@ describe("sdk: validation", () => {
         if (published.length === 1) {
           // The squatter copies the hash of the pending request and lands it first, for its own agent.
           const hash = keccak256(stringToHex(file));
-          await squatter.validation.request({ validator: validator.address!, agentId: squatterAgent, requestURI: "ipfs://copy", requestHash: hash });
+          await squatter.validation.request({
+            validator: validator.address!,
+            agentId: squatterAgent,
+            requestURI: "ipfs://copy",
+            requestHash: hash,
+          });
           squatted.push(hash);
         }
         return `ipfs://request-${published.length}`;

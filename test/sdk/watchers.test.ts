@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "chai";
-import { readFileSync } from "node:fs";
 import { ROOT } from "../../scripts/lib/processes.ts";
 import { agentFor, sdkStack } from "./helpers/stack.ts";
 

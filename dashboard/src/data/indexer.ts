@@ -32,8 +32,23 @@ export type AgentRow = {
   registeredAt: bigint;
   updatedAt: bigint;
 };
-export type StakeRow = { agentId: bigint; active: bigint; unbonding: bigint; releaseAt: bigint; slashed: bigint; updatedAt: bigint };
-export type SlashRow = { id: string; agentId: bigint; slasher: Hex; amount: bigint; recipient: Hex; reason: Hex; timestamp: bigint };
+export type StakeRow = {
+  agentId: bigint;
+  active: bigint;
+  unbonding: bigint;
+  releaseAt: bigint;
+  slashed: bigint;
+  updatedAt: bigint;
+};
+export type SlashRow = {
+  id: string;
+  agentId: bigint;
+  slasher: Hex;
+  amount: bigint;
+  recipient: Hex;
+  reason: Hex;
+  timestamp: bigint;
+};
 export type GroupRow = {
   id: bigint;
   name: Hex;
@@ -53,9 +68,25 @@ export type GroupRow = {
   drawTerm: bigint;
 };
 export type MemberRow = { groupId: bigint; agentId: bigint; weight: bigint; joinedAt: bigint };
-export type TermRow = { groupId: bigint; term: bigint; epoch: bigint; agentId: bigint; startedAt: bigint; heartbeats: number; failedOverBy: Hex | null };
+export type TermRow = {
+  groupId: bigint;
+  term: bigint;
+  epoch: bigint;
+  agentId: bigint;
+  startedAt: bigint;
+  heartbeats: number;
+  failedOverBy: Hex | null;
+};
 export type TaskStatus = "open" | "claimed" | "submitted" | "escalated" | "accepted" | "cancelled" | "expired";
-export const TASK_STATUSES: TaskStatus[] = ["open", "claimed", "submitted", "escalated", "accepted", "cancelled", "expired"];
+export const TASK_STATUSES: TaskStatus[] = [
+  "open",
+  "claimed",
+  "submitted",
+  "escalated",
+  "accepted",
+  "cancelled",
+  "expired",
+];
 export type TaskRow = {
   id: bigint;
   status: TaskStatus;
@@ -114,11 +145,40 @@ export type ProposalRow = {
   outcome: number | null;
 };
 export type VoteRow = { proposalId: bigint; agentId: bigint; option: number; weight: bigint; timestamp: bigint };
-export type ScheduleRow = { id: bigint; poster: Hex; template: Record<string, string>; firstAt: bigint; interval: bigint; count: number; spawned: number; cancelled: boolean };
+export type ScheduleRow = {
+  id: bigint;
+  poster: Hex;
+  template: Record<string, string>;
+  firstAt: bigint;
+  interval: bigint;
+  count: number;
+  spawned: number;
+  cancelled: boolean;
+};
 export type CreditRow = { account: Hex; token: Hex; amount: bigint };
 export type ChannelRow = { id: Hex; groupId: bigint; name: Hex | null; seq: bigint };
-export type MessageRow = { id: string; kind: "channel" | "direct"; channel: Hex | null; toAgentId: bigint | null; fromAgentId: bigint; seq: bigint; payload: Hex; blockNumber: bigint; timestamp: bigint };
-export type FeedbackRow = { agentId: bigint; client: Hex; feedbackIndex: bigint; value: bigint; valueDecimals: number; tag1: string; tag2: string; revoked: boolean; createdAt: bigint };
+export type MessageRow = {
+  id: string;
+  kind: "channel" | "direct";
+  channel: Hex | null;
+  toAgentId: bigint | null;
+  fromAgentId: bigint;
+  seq: bigint;
+  payload: Hex;
+  blockNumber: bigint;
+  timestamp: bigint;
+};
+export type FeedbackRow = {
+  agentId: bigint;
+  client: Hex;
+  feedbackIndex: bigint;
+  value: bigint;
+  valueDecimals: number;
+  tag1: string;
+  tag2: string;
+  revoked: boolean;
+  createdAt: bigint;
+};
 export type ActivityRow = {
   id: string;
   contract: string;
@@ -231,12 +291,18 @@ function safeStorage(): Storage | undefined {
 const big = (v: unknown): bigint => (v === null || v === undefined || v === "" ? 0n : BigInt(v as string));
 const bigOrNull = (v: unknown): bigint | null => (v === null || v === undefined ? null : BigInt(v as string));
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
-const json = (v: unknown): Record<string, string> => (typeof v === "string" ? (JSON.parse(v) as Record<string, string>) : ((v ?? {}) as Record<string, string>));
+const json = (v: unknown): Record<string, string> =>
+  typeof v === "string" ? (JSON.parse(v) as Record<string, string>) : ((v ?? {}) as Record<string, string>);
 
 type Raw = Record<string, unknown>;
 
 /** Converts the named fields of every row to bigint (GraphQL sends BigInt as strings). */
-function rows<T>(page: { items: Raw[] } | undefined, bigs: string[], nullableBigs: string[] = [], extra?: (r: Raw) => void): T[] {
+function rows<T>(
+  page: { items: Raw[] } | undefined,
+  bigs: string[],
+  nullableBigs: string[] = [],
+  extra?: (r: Raw) => void,
+): T[] {
   return (page?.items ?? []).map((r) => {
     const out: Raw = { ...r };
     for (const k of bigs) out[k] = big(r[k]);
@@ -250,7 +316,25 @@ function rows<T>(page: { items: Raw[] } | undefined, bigs: string[], nullableBig
 
 const TASK_FIELDS =
   "id status poster capability specURI rewardToken reward maxReward claimBond minStake leaseDuration notBefore deadline reviewWindow approver postedAt scheduleId round claimant attempt leaseExpiry leaseRemaining lockedReward resultURI reviewDeadline handoffTo handoffAttempt updatedAt";
-const TASK_BIGS = ["id", "reward", "maxReward", "claimBond", "minStake", "leaseDuration", "notBefore", "deadline", "reviewWindow", "postedAt", "scheduleId", "claimant", "leaseExpiry", "leaseRemaining", "lockedReward", "handoffTo", "updatedAt"];
+const TASK_BIGS = [
+  "id",
+  "reward",
+  "maxReward",
+  "claimBond",
+  "minStake",
+  "leaseDuration",
+  "notBefore",
+  "deadline",
+  "reviewWindow",
+  "postedAt",
+  "scheduleId",
+  "claimant",
+  "leaseExpiry",
+  "leaseRemaining",
+  "lockedReward",
+  "handoffTo",
+  "updatedAt",
+];
 const ACTIVITY_FIELDS = "id contract event agentId groupId taskId args blockNumber logIndex timestamp txHash";
 
 /**
@@ -265,7 +349,9 @@ function snapshotQuery(chainId?: number): string {
     return conditions ? `where: {${conditions}}, ${rest}` : rest;
   };
   // `status` is a GraphQL enum (the indexer's taskStatus): its values are written unquoted.
-  const counts = TASK_STATUSES.map((s) => `c_${s}: tasks(${args("limit: 1", `status: ${s}`)}) { totalCount }`).join(" ");
+  const counts = TASK_STATUSES.map((s) => `c_${s}: tasks(${args("limit: 1", `status: ${s}`)}) { totalCount }`).join(
+    " ",
+  );
   return `{
   _meta { status }
   agents(${args(`limit: ${PAGE}, orderBy: "id"`)}) { totalCount items { id owner uri wallet capabilities registeredAt updatedAt } }
@@ -316,29 +402,68 @@ function toTaskEvent(r: Raw): void {
 
 function toSnapshot(d: Record<string, unknown>, deployment: Deployment | null, chainId?: number): Snapshot {
   const page = (k: string) => d[k] as { items: Raw[]; totalCount?: number } | undefined;
-  const status = (d._meta as { status?: Record<string, { id: number; block: { number: number; timestamp: number } }> } | undefined)?.status ?? {};
+  const status =
+    (d._meta as { status?: Record<string, { id: number; block: { number: number; timestamp: number } }> } | undefined)
+      ?.status ?? {};
   const chain = Object.values(status).find((c) => chainId === undefined || c.id === chainId);
-  const taskCounts = Object.fromEntries(TASK_STATUSES.map((s) => [s, num(page(`c_${s}`)?.totalCount)])) as Record<TaskStatus, number>;
-  const taskEvents = rows<TaskEventRow>(page("taskEvents"), ["taskId", "blockNumber", "timestamp"], ["agentId"], toTaskEvent)
+  const taskCounts = Object.fromEntries(TASK_STATUSES.map((s) => [s, num(page(`c_${s}`)?.totalCount)])) as Record<
+    TaskStatus,
+    number
+  >;
+  const taskEvents = rows<TaskEventRow>(
+    page("taskEvents"),
+    ["taskId", "blockNumber", "timestamp"],
+    ["agentId"],
+    toTaskEvent,
+  )
     .sort(byChainOrderDesc)
     .reverse();
-  const messages = rows<MessageRow>(page("messages"), ["fromAgentId", "seq", "blockNumber", "timestamp"], ["toAgentId"]).reverse();
+  const messages = rows<MessageRow>(
+    page("messages"),
+    ["fromAgentId", "seq", "blockNumber", "timestamp"],
+    ["toAgentId"],
+  ).reverse();
   return {
     block: { number: BigInt(chain?.block.number ?? 0), timestamp: BigInt(chain?.block.timestamp ?? 0) },
     chainId: chain?.id ?? deployment?.chainId ?? 0,
     deployment,
     agents: rows<AgentRow>(page("agents"), ["id", "registeredAt", "updatedAt"]),
-    stakes: new Map(rows<StakeRow>(page("stakes"), ["agentId", "active", "unbonding", "releaseAt", "slashed", "updatedAt"]).map((s) => [s.agentId, s])),
+    stakes: new Map(
+      rows<StakeRow>(page("stakes"), ["agentId", "active", "unbonding", "releaseAt", "slashed", "updatedAt"]).map(
+        (s) => [s.agentId, s],
+      ),
+    ),
     slashes: rows<SlashRow>(page("slashs"), ["agentId", "amount", "timestamp"]),
     weightUnit: big(page("electionConfigs")?.items[0]?.weightUnit ?? 1_000_000_000n),
-    groups: rows<GroupRow>(page("groups"), ["id", "epochDuration", "heartbeatTimeout", "minStake", "failoverSlash", "startTime", "leader", "term", "epoch", "lastHeartbeat", "drawBlock", "drawEpoch", "drawTerm"]),
+    groups: rows<GroupRow>(page("groups"), [
+      "id",
+      "epochDuration",
+      "heartbeatTimeout",
+      "minStake",
+      "failoverSlash",
+      "startTime",
+      "leader",
+      "term",
+      "epoch",
+      "lastHeartbeat",
+      "drawBlock",
+      "drawEpoch",
+      "drawTerm",
+    ]),
     members: rows<MemberRow>(page("groupMembers"), ["groupId", "agentId", "weight", "joinedAt"]),
     terms: rows<TermRow>(page("terms"), ["groupId", "term", "epoch", "agentId", "startedAt"]),
     taskCounts,
     tasks: rows<TaskRow>(page("tasks"), TASK_BIGS, ["reviewDeadline"]),
     taskEvents,
     locks: rows<LockRow>(page("locks"), ["holder", "fencingToken", "expiresAt", "updatedAt"]),
-    proposals: rows<ProposalRow>(page("proposals"), ["id", "groupId", "snapshot", "voteEnd", "quorumVotes", "totalVotes"]),
+    proposals: rows<ProposalRow>(page("proposals"), [
+      "id",
+      "groupId",
+      "snapshot",
+      "voteEnd",
+      "quorumVotes",
+      "totalVotes",
+    ]),
     votes: rows<VoteRow>(page("votes"), ["proposalId", "agentId", "weight", "timestamp"]),
     schedules: rows<ScheduleRow>(page("schedules"), ["id", "firstAt", "interval"], [], (r) => {
       r.template = json(r.template);
@@ -378,25 +503,47 @@ async function getJson<T>(base: string, path: string): Promise<T> {
     throw new IndexerError(`the indexer at ${base} cannot be reached`);
   }
   const body = (await res.json().catch(() => undefined)) as (T & { reason?: string; field?: string }) | undefined;
-  if (!res.ok) throw new IndexerError(`${path}: ${body?.field ? `${body.field} ` : ""}${body?.reason ?? `HTTP ${res.status}`}`, res.status);
+  if (!res.ok)
+    throw new IndexerError(
+      `${path}: ${body?.field ? `${body.field} ` : ""}${body?.reason ?? `HTTP ${res.status}`}`,
+      res.status,
+    );
   return body as T;
 }
 
-async function graphql(base: string, query: string, variables: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+async function graphql(
+  base: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<Record<string, unknown>> {
   let res: Response;
   try {
-    res = await fetch(`${base}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) });
+    res = await fetch(`${base}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query, variables }),
+    });
   } catch {
     throw new IndexerError(`the indexer at ${base} cannot be reached`);
   }
-  const body = (await res.json().catch(() => ({}))) as { data?: Record<string, unknown>; errors?: { message: string }[] };
+  const body = (await res.json().catch(() => ({}))) as {
+    data?: Record<string, unknown>;
+    errors?: { message: string }[];
+  };
   if (body.errors?.length) throw new IndexerError(`GraphQL: ${body.errors[0]!.message}`, res.status);
   if (!res.ok || !body.data) throw new IndexerError(`GraphQL answered HTTP ${res.status}`, res.status);
   return body.data;
 }
 
 /** `/readyz` (or `/healthz`): 200 or 503 with a JSON body that says why. */
-export type Probe = { ok: boolean; reason?: string; chainHead?: number | null; indexedBlock?: number | null; behind?: number | null; rpc?: string };
+export type Probe = {
+  ok: boolean;
+  reason?: string;
+  chainHead?: number | null;
+  indexedBlock?: number | null;
+  behind?: number | null;
+  rpc?: string;
+};
 
 async function probe(base: string, path: string): Promise<Probe> {
   const res = await fetch(`${base}${path}`, { cache: "no-store" });
@@ -422,10 +569,21 @@ export async function readChains(base: string): Promise<ChainInfo[] | null> {
 
 // ---------------------------------------------------------------- reads on demand (detail views)
 
-export type ActivityFilter = { agentId?: bigint; taskId?: bigint; groupId?: bigint; contract?: string; event?: string; events?: string[] };
+export type ActivityFilter = {
+  agentId?: bigint;
+  taskId?: bigint;
+  groupId?: bigint;
+  contract?: string;
+  event?: string;
+  events?: string[];
+};
 
 /** Audit-log rows matching `filter` (on the source's chain), newest first (up to `limit`), and how many match in all. */
-export async function readActivity(source: Source, filter: ActivityFilter, limit = 200): Promise<{ rows: ActivityRow[]; total: number }> {
+export async function readActivity(
+  source: Source,
+  filter: ActivityFilter,
+  limit = 200,
+): Promise<{ rows: ActivityRow[]; total: number }> {
   const where: string[] = [];
   const vars: Record<string, unknown> = {};
   const decl: string[] = [];
@@ -458,9 +616,14 @@ export async function readTask(source: Source, id: bigint): Promise<{ task: Task
   try {
     const body = await getJson<{ task: Raw; history: Raw[] }>(source.base, `/tasks/${id}${chainParam(source)}`);
     const [task] = rows<TaskRow>({ items: [body.task] }, TASK_BIGS, ["reviewDeadline"]);
-    const history = rows<TaskEventRow>({ items: body.history }, ["taskId", "blockNumber", "timestamp"], ["agentId"], (r) => {
-      r.data = json(r.data);
-    });
+    const history = rows<TaskEventRow>(
+      { items: body.history },
+      ["taskId", "blockNumber", "timestamp"],
+      ["agentId"],
+      (r) => {
+        r.data = json(r.data);
+      },
+    );
     return { task: task!, history };
   } catch (error) {
     if (error instanceof IndexerError && error.status === 404) return null;
@@ -470,11 +633,20 @@ export async function readTask(source: Source, id: bigint): Promise<{ task: Task
 
 /** The TaskBoard's books on chain, per token (`GET /escrow`). */
 export async function readEscrow(source: Source): Promise<EscrowBooks> {
-  const body = await getJson<{ block: string; taskBoard: Hex; tokens: { token: Hex; balance: string; escrowed: string; credits: string }[] }>(source.base, `/escrow${chainParam(source)}`);
+  const body = await getJson<{
+    block: string;
+    taskBoard: Hex;
+    tokens: { token: Hex; balance: string; escrowed: string; credits: string }[];
+  }>(source.base, `/escrow${chainParam(source)}`);
   return {
     block: BigInt(body.block),
     taskBoard: body.taskBoard,
-    tokens: body.tokens.map((t) => ({ token: t.token, balance: BigInt(t.balance), escrowed: BigInt(t.escrowed), credits: BigInt(t.credits) })),
+    tokens: body.tokens.map((t) => ({
+      token: t.token,
+      balance: BigInt(t.balance),
+      escrowed: BigInt(t.escrowed),
+      credits: BigInt(t.credits),
+    })),
   };
 }
 
@@ -565,7 +737,10 @@ export function connect(base: string, chain?: ChainInfo): Live {
       );
       const ready = await probe(base, chain ? `/readyz?chain=${chain.id}` : "/readyz");
       if (ready.ok) set({ health: { state: "ready", probe: ready } });
-      else set({ health: { state: "not-ready", reason: ready.reason ?? "the indexer says it is not ready", probe: ready } });
+      else
+        set({
+          health: { state: "not-ready", reason: ready.reason ?? "the indexer says it is not ready", probe: ready },
+        });
       return true;
     } catch {
       set({ health: { state: "unreachable", reason: `no answer from ${base}` }, streaming: false });
@@ -585,7 +760,8 @@ export function connect(base: string, chain?: ChainInfo): Live {
     pendingSignalAt = undefined;
     const started = performance.now();
     try {
-      if (deployment === undefined) deployment = await getJson<Deployment>(base, `/deployment${chainParam(state)}`).catch(() => null);
+      if (deployment === undefined)
+        deployment = await getJson<Deployment>(base, `/deployment${chainParam(state)}`).catch(() => null);
       void checkHealth(); // beside the read, not in its way
       const data = await graphql(base, query);
       const snapshot = toSnapshot(data, deployment, chain?.id);

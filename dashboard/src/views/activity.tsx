@@ -5,7 +5,17 @@ import { clock, short } from "../format.ts";
 import { describe } from "../model.ts";
 import { AgentLink, Empty, GroupLink, Panel, TaskLink, useLive } from "../ui.tsx";
 
-const CONTRACTS = ["IdentityRegistry", "ReputationRegistry", "ValidationRegistry", "StakeManager", "LeaderElection", "Governance", "LockManager", "TaskBoard", "MessageBus"];
+const CONTRACTS = [
+  "IdentityRegistry",
+  "ReputationRegistry",
+  "ValidationRegistry",
+  "StakeManager",
+  "LeaderElection",
+  "Governance",
+  "LockManager",
+  "TaskBoard",
+  "MessageBus",
+];
 
 const uintOrUndefined = (v: string | null) => (v && /^\d+$/.test(v) ? BigInt(v) : undefined);
 
@@ -37,7 +47,10 @@ export function Activity({ params }: { params: URLSearchParams }) {
     location.hash = href(`activity${next.size ? `?${next}` : ""}`);
   };
   return (
-    <Panel title="Activity" note={result ? `${result.rows.length} of ${result.total} matching events, newest first` : undefined}>
+    <Panel
+      title="Activity"
+      note={result ? `${result.rows.length} of ${result.total} matching events, newest first` : undefined}
+    >
       <form
         class="filters"
         key={key}
@@ -47,10 +60,12 @@ export function Activity({ params }: { params: URLSearchParams }) {
         }}
       >
         <label>
-          Agent id <input name="agent" inputMode="numeric" pattern="\d*" size={6} defaultValue={params.get("agent") ?? ""} />
+          Agent id{" "}
+          <input name="agent" inputMode="numeric" pattern="\d*" size={6} defaultValue={params.get("agent") ?? ""} />
         </label>
         <label>
-          Task id <input name="task" inputMode="numeric" pattern="\d*" size={6} defaultValue={params.get("task") ?? ""} />
+          Task id{" "}
+          <input name="task" inputMode="numeric" pattern="\d*" size={6} defaultValue={params.get("task") ?? ""} />
         </label>
         <label>
           Contract{" "}
@@ -100,7 +115,9 @@ export function Activity({ params }: { params: URLSearchParams }) {
                   </td>
                   <td>{describe(snapshot, r)}</td>
                   <td>
-                    {r.agentId !== null ? <AgentLink id={r.agentId} plain /> : null} {r.taskId !== null ? <TaskLink id={r.taskId} /> : null} {r.groupId !== null ? <GroupLink id={r.groupId} /> : null}
+                    {r.agentId !== null ? <AgentLink id={r.agentId} plain /> : null}{" "}
+                    {r.taskId !== null ? <TaskLink id={r.taskId} /> : null}{" "}
+                    {r.groupId !== null ? <GroupLink id={r.groupId} /> : null}
                   </td>
                   <td class="mono small">{short(r.txHash)}</td>
                 </tr>

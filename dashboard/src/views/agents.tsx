@@ -26,7 +26,10 @@ function RepCell({ id }: { id: bigint }) {
   if (n === 0) return <span class="muted">no task feedback{r.others ? ` · ${r.others} other` : ""}</span>;
   return (
     <span title="TaskBoard-attested: accepted 100, rejected 0, abandoned 0">
-      {r.score?.toFixed(0)}/100 <span class="muted small">({r.accepted}✓ {r.rejected}✕ {r.abandoned}◷)</span>
+      {r.score?.toFixed(0)}/100{" "}
+      <span class="muted small">
+        ({r.accepted}✓ {r.rejected}✕ {r.abandoned}◷)
+      </span>
     </span>
   );
 }
@@ -58,7 +61,9 @@ export function Agents() {
             {snapshot.agents.map((a) => {
               const p = profile(a)!;
               const s = snapshot.stakes.get(a.id);
-              const holds = snapshot.tasks.filter((t) => t.claimant === a.id && UNSETTLED.has(t.status) && t.status !== "open");
+              const holds = snapshot.tasks.filter(
+                (t) => t.claimant === a.id && UNSETTLED.has(t.status) && t.status !== "open",
+              );
               const groups = snapshot.members.filter((m) => m.agentId === a.id);
               const leads = snapshot.groups.filter((g) => g.leader === a.id);
               return (
@@ -67,7 +72,17 @@ export function Agents() {
                     <AgentLink id={a.id} /> {leads.length ? <span class="tag">leader</span> : null}
                     {p.description ? <div class="muted small">{p.description}</div> : null}
                   </td>
-                  <td>{p.capabilityNames.length ? p.capabilityNames.map((c) => <span class="tag" key={c}>{c}</span>) : <span class="muted">—</span>}</td>
+                  <td>
+                    {p.capabilityNames.length ? (
+                      p.capabilityNames.map((c) => (
+                        <span class="tag" key={c}>
+                          {c}
+                        </span>
+                      ))
+                    ) : (
+                      <span class="muted">—</span>
+                    )}
+                  </td>
                   <td class="num" data-testid={`stake-${a.id}`} data-value={(s?.active ?? 0n).toString()}>
                     {stk(s?.active ?? 0n)}
                   </td>
@@ -134,7 +149,13 @@ export function AgentDetail({ id }: { id: bigint }) {
       <Panel title={`${p.name} #${id}`} note={p.description}>
         <dl class="facts wide">
           <dt>Capabilities</dt>
-          <dd>{p.capabilityNames.map((c) => <span class="tag" key={c}>{c}</span>)}</dd>
+          <dd>
+            {p.capabilityNames.map((c) => (
+              <span class="tag" key={c}>
+                {c}
+              </span>
+            ))}
+          </dd>
           <dt>Owner</dt>
           <dd class="mono">{short(a.owner, 6)}</dd>
           <dt>Wallet</dt>
@@ -149,7 +170,8 @@ export function AgentDetail({ id }: { id: bigint }) {
           </dd>
           <dt>Reputation</dt>
           <dd>
-            {r.score === undefined ? "no TaskBoard feedback yet" : `${r.score.toFixed(1)}/100 from the TaskBoard`} · {r.accepted} accepted, {r.rejected} rejected, {r.abandoned} abandoned
+            {r.score === undefined ? "no TaskBoard feedback yet" : `${r.score.toFixed(1)}/100 from the TaskBoard`} ·{" "}
+            {r.accepted} accepted, {r.rejected} rejected, {r.abandoned} abandoned
             {r.others ? ` · ${r.others} feedback from other clients` : ""}
           </dd>
           <dt>Groups</dt>
@@ -168,7 +190,9 @@ export function AgentDetail({ id }: { id: bigint }) {
           {slashes.length ? (
             <>
               <dt>Slashes</dt>
-              <dd>{slashes.map((x) => `${stk(x.amount)} at ${clock(x.timestamp)} (${nameOf(x.reason)})`).join("; ")}</dd>
+              <dd>
+                {slashes.map((x) => `${stk(x.amount)} at ${clock(x.timestamp)} (${nameOf(x.reason)})`).join("; ")}
+              </dd>
             </>
           ) : null}
         </dl>
@@ -192,7 +216,8 @@ export function AgentDetail({ id }: { id: bigint }) {
           <ol class="timeline">
             {history.rows.map((row) => (
               <li key={row.id}>
-                <time>{clock(row.timestamp)}</time> <span class="tag">{row.contract}</span> <span class="what">{describe(snapshot, row)}</span>
+                <time>{clock(row.timestamp)}</time> <span class="tag">{row.contract}</span>{" "}
+                <span class="what">{describe(snapshot, row)}</span>
                 {row.taskId !== null ? (
                   <>
                     {" "}

@@ -34,9 +34,25 @@ export function Coordination() {
                   return (
                     <tr key={l.key}>
                       <td class="mono">{nameOf(l.key)}</td>
-                      <td>{held ? <AgentLink id={l.holder} /> : <span class="muted">free{l.holder !== 0n ? " (expired)" : ""}</span>}</td>
+                      <td>
+                        {held ? (
+                          <AgentLink id={l.holder} />
+                        ) : (
+                          <span class="muted">free{l.holder !== 0n ? " (expired)" : ""}</span>
+                        )}
+                      </td>
                       <td class="num">{l.fencingToken.toString()}</td>
-                      <td>{held ? <Countdown left={left} total={Math.max(left, Number(l.expiresAt - l.updatedAt))} label={`lock ${nameOf(l.key)}`} /> : <span class="muted">—</span>}</td>
+                      <td>
+                        {held ? (
+                          <Countdown
+                            left={left}
+                            total={Math.max(left, Number(l.expiresAt - l.updatedAt))}
+                            label={`lock ${nameOf(l.key)}`}
+                          />
+                        ) : (
+                          <span class="muted">—</span>
+                        )}
+                      </td>
                       <td>{clock(l.updatedAt)}</td>
                     </tr>
                   );
@@ -70,7 +86,8 @@ export function Coordination() {
                   ) : (
                     <>voting closed; waiting for finalize</>
                   )}{" "}
-                  · quorum {(p.quorumBps / 100).toFixed(1)} % = {p.quorumVotes.toString()} units · cast {p.totalVotes.toString()} units {quorumMet ? "✓ quorum reached" : "✕ below quorum"}
+                  · quorum {(p.quorumBps / 100).toFixed(1)} % = {p.quorumVotes.toString()} units · cast{" "}
+                  {p.totalVotes.toString()} units {quorumMet ? "✓ quorum reached" : "✕ below quorum"}
                 </p>
                 <table class="grid tally">
                   <tbody>
@@ -80,7 +97,13 @@ export function Coordination() {
                         <td class="barcell">
                           <span class="share wide" aria-hidden="true">
                             <span style={{ width: `${scale === 0n ? 0 : Number((x.weight * 1000n) / scale) / 10}%` }} />
-                            {scale > 0n ? <i class="quorum" style={{ left: `${Number((p.quorumVotes * 1000n) / scale) / 10}%` }} title="quorum" /> : null}
+                            {scale > 0n ? (
+                              <i
+                                class="quorum"
+                                style={{ left: `${Number((p.quorumVotes * 1000n) / scale) / 10}%` }}
+                                title="quorum"
+                              />
+                            ) : null}
                           </span>
                         </td>
                         <td class="num">
@@ -90,7 +113,10 @@ export function Coordination() {
                     ))}
                   </tbody>
                 </table>
-                <p class="muted small">The dashed mark is the quorum (on all votes cast); weight units are stake ÷ the election's weight unit ({amount(snapshot.weightUnit, 9)} STK).</p>
+                <p class="muted small">
+                  The dashed mark is the quorum (on all votes cast); weight units are stake ÷ the election's weight unit
+                  ({amount(snapshot.weightUnit, 9)} STK).
+                </p>
               </div>
             );
           })

@@ -32,10 +32,15 @@ export function Escrow() {
   const indexed = indexedBooks(snapshot);
   const stakeToken = snapshot.deployment?.contracts.StakeToken;
   const sameBlock = books !== undefined && books.block === snapshot.block.number;
-  const tokens = [...new Set([...indexed.books.map((b) => b.token), ...(books?.tokens.map((t) => t.token.toLowerCase()) ?? [])])];
+  const tokens = [
+    ...new Set([...indexed.books.map((b) => b.token), ...(books?.tokens.map((t) => t.token.toLowerCase()) ?? [])]),
+  ];
   return (
     <>
-      <Panel title="TaskBoard books" note={books ? `on chain at block ${books.block} · index at block ${snapshot.block.number}` : undefined}>
+      <Panel
+        title="TaskBoard books"
+        note={books ? `on chain at block ${books.block} · index at block ${snapshot.block.number}` : undefined}
+      >
         {error ? <Empty>Could not read the chain's figures: {error}</Empty> : null}
         <div class="scroll">
           <table class="grid" data-testid="escrow">
@@ -72,16 +77,28 @@ export function Escrow() {
                     <td class="num">{chain ? amount(chain.balance) : "…"}</td>
                     <td class="num">{chain ? amount(chain.escrowed) : "…"}</td>
                     <td class="num">{chain ? amount(chain.credits) : "…"}</td>
-                    <td>{chain ? <Check ok={chain.balance === chain.escrowed + chain.credits} testid={`books-${unit.split(" ")[0]}`} /> : null}</td>
+                    <td>
+                      {chain ? (
+                        <Check
+                          ok={chain.balance === chain.escrowed + chain.credits}
+                          testid={`books-${unit.split(" ")[0]}`}
+                        />
+                      ) : null}
+                    </td>
                     <td class="num">
-                      {ix ? amount(ix.escrowed) : "0"} <span class="muted small">({ix?.tasks ?? 0} tasks, {ix?.rounds ?? 0} rounds)</span>
+                      {ix ? amount(ix.escrowed) : "0"}{" "}
+                      <span class="muted small">
+                        ({ix?.tasks ?? 0} tasks, {ix?.rounds ?? 0} rounds)
+                      </span>
                     </td>
                     <td class="num">{ix ? amount(ix.credits) : "0"}</td>
                     <td>
                       {chain && ix && sameBlock && indexed.complete ? (
                         <Check ok={chain.escrowed === ix.escrowed && chain.credits === ix.credits} />
                       ) : (
-                        <span class="muted small">{!indexed.complete ? "index page incomplete" : "different blocks: next change"}</span>
+                        <span class="muted small">
+                          {!indexed.complete ? "index page incomplete" : "different blocks: next change"}
+                        </span>
                       )}
                     </td>
                   </tr>
@@ -91,8 +108,9 @@ export function Escrow() {
           </table>
         </div>
         <p class="muted small">
-          Escrowed: each unsettled task's maximum reward plus its claimant's bond, and every unspawned round of a live schedule. Owed: credits not yet withdrawn
-          (rewards, refunds, slashed bonds). All amounts in whole tokens (18 decimals).
+          Escrowed: each unsettled task's maximum reward plus its claimant's bond, and every unspawned round of a live
+          schedule. Owed: credits not yet withdrawn (rewards, refunds, slashed bonds). All amounts in whole tokens (18
+          decimals).
         </p>
       </Panel>
       <Panel title="Credits owed" note="pull payments waiting for withdrawCredit">
@@ -113,11 +131,16 @@ export function Escrow() {
                 .filter((c) => c.amount > 0n)
                 .sort((a, b) => (b.amount > a.amount ? 1 : -1))
                 .map((c) => {
-                  const agent = snapshot.agents.find((a) => a.wallet?.toLowerCase() === c.account.toLowerCase() || a.owner.toLowerCase() === c.account.toLowerCase());
+                  const agent = snapshot.agents.find(
+                    (a) =>
+                      a.wallet?.toLowerCase() === c.account.toLowerCase() ||
+                      a.owner.toLowerCase() === c.account.toLowerCase(),
+                  );
                   return (
                     <tr key={`${c.account}-${c.token}`}>
                       <td class="mono">
-                        {short(c.account, 6)} {agent ? <a href={href(`agents/${agent.id}`)}>(#{agent.id.toString()})</a> : null}
+                        {short(c.account, 6)}{" "}
+                        {agent ? <a href={href(`agents/${agent.id}`)}>(#{agent.id.toString()})</a> : null}
                       </td>
                       <td class="num">
                         {amount(c.amount)} {tokenSymbol(c.token, stakeToken)}

@@ -37,7 +37,9 @@ export function GroupCard({ g }: { g: GroupRow }) {
         <dd>
           {g.epoch.toString()}{" "}
           <span class="muted">
-            {current > Number(g.epoch) ? `(epoch ${current} has begun: anyone may call elect)` : `(epoch ${current + 1} in ${duration(nextEpochAt - now)})`}
+            {current > Number(g.epoch)
+              ? `(epoch ${current} has begun: anyone may call elect)`
+              : `(epoch ${current + 1} in ${duration(nextEpochAt - now)})`}
           </span>
         </dd>
         <dt>Heartbeat</dt>
@@ -46,7 +48,12 @@ export function GroupCard({ g }: { g: GroupRow }) {
             <span class="muted">no leader to beat</span>
           ) : (
             <>
-              <Countdown left={timeout - sinceBeat} total={timeout} label={`heartbeat deadline of group ${g.id}`} testid={`group-${g.id}-heartbeat`} />
+              <Countdown
+                left={timeout - sinceBeat}
+                total={timeout}
+                label={`heartbeat deadline of group ${g.id}`}
+                testid={`group-${g.id}-heartbeat`}
+              />
               <span class="muted small block">
                 last {duration(sinceBeat)} ago · timeout {duration(timeout)}
                 {sinceBeat > timeout ? " · anyone may call failover" : ""}
@@ -58,8 +65,15 @@ export function GroupCard({ g }: { g: GroupRow }) {
           <>
             <dt>Draw</dt>
             <dd data-testid={`group-${g.id}-draw`}>
-              <span class="status s-escalated">⟳ pending</span> term {g.drawTerm.toString()}, epoch {g.drawEpoch.toString()}, bound to block {g.drawBlock.toString()}
-              <span class="muted small"> · {settleable ? "settled by the next call that touches the group" : "its randomness arrives with the next block"}</span>
+              <span class="status s-escalated">⟳ pending</span> term {g.drawTerm.toString()}, epoch{" "}
+              {g.drawEpoch.toString()}, bound to block {g.drawBlock.toString()}
+              <span class="muted small">
+                {" "}
+                ·{" "}
+                {settleable
+                  ? "settled by the next call that touches the group"
+                  : "its randomness arrives with the next block"}
+              </span>
             </dd>
           </>
         ) : null}
@@ -81,12 +95,16 @@ export function Groups({ focus }: { focus?: bigint }) {
   return (
     <>
       {snapshot.groups.map((g) => {
-        const members = snapshot.members.filter((m) => m.groupId === g.id).sort((a, b) => (b.weight > a.weight ? 1 : b.weight < a.weight ? -1 : Number(a.agentId - b.agentId)));
+        const members = snapshot.members
+          .filter((m) => m.groupId === g.id)
+          .sort((a, b) => (b.weight > a.weight ? 1 : b.weight < a.weight ? -1 : Number(a.agentId - b.agentId)));
         const total = members.reduce((s, m) => s + m.weight, 0n);
         const heaviest = members[0]?.weight ?? 0n;
         const terms = snapshot.terms.filter((t) => t.groupId === g.id).sort((a, b) => Number(b.term - a.term));
         const election = snapshot.deployment?.contracts.LeaderElection?.toLowerCase();
-        const slashes = snapshot.slashes.filter((s) => s.slasher.toLowerCase() === election && members.some((m) => m.agentId === s.agentId));
+        const slashes = snapshot.slashes.filter(
+          (s) => s.slasher.toLowerCase() === election && members.some((m) => m.agentId === s.agentId),
+        );
         return (
           <Panel key={g.id.toString()} id={`group-${g.id}`} title={`Group ${g.id} — ${nameOf(g.name)}`}>
             <div class="cols">
@@ -111,7 +129,8 @@ export function Groups({ focus }: { focus?: bigint }) {
                         return (
                           <tr key={m.agentId.toString()} class={m.agentId === g.leader ? "lead" : ""}>
                             <td>
-                              <AgentLink id={m.agentId} /> {m.agentId === g.leader ? <span class="tag">leader</span> : null}
+                              <AgentLink id={m.agentId} />{" "}
+                              {m.agentId === g.leader ? <span class="tag">leader</span> : null}
                             </td>
                             <td class="num" title={`${m.weight.toLocaleString("en-US")} weight units`}>
                               {stk(m.weight * snapshot.weightUnit)}
@@ -128,7 +147,10 @@ export function Groups({ focus }: { focus?: bigint }) {
                     </tbody>
                   </table>
                 </div>
-                <p class="muted small">Weight is the stake that counts in draws and votes (whole weight units of {amount(snapshot.weightUnit, 9)} STK); an agent below the group's minimum stake weighs 0.</p>
+                <p class="muted small">
+                  Weight is the stake that counts in draws and votes (whole weight units of{" "}
+                  {amount(snapshot.weightUnit, 9)} STK); an agent below the group's minimum stake weighs 0.
+                </p>
               </div>
             </div>
             <h3>Terms</h3>
@@ -160,7 +182,15 @@ export function Groups({ focus }: { focus?: bigint }) {
                       </td>
                       <td>{clock(t.startedAt)}</td>
                       <td class="num">{t.heartbeats}</td>
-                      <td>{t.failedOverBy ? <span class="status s-danger">⚡ failover, slashed {stk(g.failoverSlash)}</span> : t.term === g.term ? <span class="muted">current</span> : <span class="muted">next draw</span>}</td>
+                      <td>
+                        {t.failedOverBy ? (
+                          <span class="status s-danger">⚡ failover, slashed {stk(g.failoverSlash)}</span>
+                        ) : t.term === g.term ? (
+                          <span class="muted">current</span>
+                        ) : (
+                          <span class="muted">next draw</span>
+                        )}
+                      </td>
                     </tr>
                   ))}
                 </tbody>

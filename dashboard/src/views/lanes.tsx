@@ -33,7 +33,15 @@ const WINDOWS = [
   [0, "all loaded"],
 ] as const;
 
-type Span = { agent: bigint; from: number; to: number; open: boolean; label: string; kind: "work" | "lock" | "lead"; taskId?: bigint };
+type Span = {
+  agent: bigint;
+  from: number;
+  to: number;
+  open: boolean;
+  label: string;
+  kind: "work" | "lock" | "lead";
+  taskId?: bigint;
+};
 type Mark = { agent: bigint; at: number; kind: string; label: string; taskId?: bigint };
 type Arrow = { from: bigint; to: bigint; at: number; until: number; label: string; taskId: bigint };
 
@@ -58,12 +66,27 @@ function layout(rows: ActivityRow[], now: number, channel: (id: Hex) => string) 
       case "TaskClaimed": {
         const agent = BigInt(arg(r, "agentId")!);
         close(work.get(taskId!), ts(r));
-        const s: Span = { agent, from: ts(r), to: now, open: true, label: `task ${taskId} (attempt ${arg(r, "attempt")})`, kind: "work", taskId: BigInt(taskId!) };
+        const s: Span = {
+          agent,
+          from: ts(r),
+          to: now,
+          open: true,
+          label: `task ${taskId} (attempt ${arg(r, "attempt")})`,
+          kind: "work",
+          taskId: BigInt(taskId!),
+        };
         spans.push(s);
         work.set(taskId!, s);
         const offer = offers.get(taskId!);
         if (offer && offer.to === agent) {
-          arrows.push({ from: offer.from, to: agent, at: offer.at, until: ts(r), label: `task ${taskId} handed from #${offer.from} to #${agent}`, taskId: BigInt(taskId!) });
+          arrows.push({
+            from: offer.from,
+            to: agent,
+            at: offer.at,
+            until: ts(r),
+            label: `task ${taskId} handed from #${offer.from} to #${agent}`,
+            taskId: BigInt(taskId!),
+          });
           offers.delete(taskId!);
         }
         break;
@@ -74,13 +97,26 @@ function layout(rows: ActivityRow[], now: number, channel: (id: Hex) => string) 
         const s = work.get(taskId!);
         close(s, ts(r));
         const agent = BigInt(arg(r, "agentId") ?? s?.agent ?? 0n);
-        marks.push({ agent, at: ts(r), kind: r.event, label: `${r.event.replace("Task", "").toLowerCase()} task ${taskId}`, taskId: BigInt(taskId!) });
+        marks.push({
+          agent,
+          at: ts(r),
+          kind: r.event,
+          label: `${r.event.replace("Task", "").toLowerCase()} task ${taskId}`,
+          taskId: BigInt(taskId!),
+        });
         break;
       }
       case "TaskAccepted":
       case "TaskRejected": {
         const agent = BigInt(arg(r, "agentId") ?? 0);
-        if (agent !== 0n) marks.push({ agent, at: ts(r), kind: r.event, label: `task ${taskId} ${r.event === "TaskAccepted" ? "accepted" : "rejected"}`, taskId: BigInt(taskId!) });
+        if (agent !== 0n)
+          marks.push({
+            agent,
+            at: ts(r),
+            kind: r.event,
+            label: `task ${taskId} ${r.event === "TaskAccepted" ? "accepted" : "rejected"}`,
+            taskId: BigInt(taskId!),
+          });
         break;
       }
       case "EscalationResolved":
@@ -89,11 +125,22 @@ function layout(rows: ActivityRow[], now: number, channel: (id: Hex) => string) 
         const from = BigInt(arg(r, "fromAgentId")!);
         const to = BigInt(arg(r, "toAgentId")!);
         offers.set(taskId!, { from, to, at: ts(r) });
-        marks.push({ agent: from, at: ts(r), kind: r.event, label: `offered task ${taskId} to #${to}`, taskId: BigInt(taskId!) });
+        marks.push({
+          agent: from,
+          at: ts(r),
+          kind: r.event,
+          label: `offered task ${taskId} to #${to}`,
+          taskId: BigInt(taskId!),
+        });
         break;
       }
       case "ChannelMessage":
-        marks.push({ agent: BigInt(arg(r, "from")!), at: ts(r), kind: r.event, label: `message #${arg(r, "seq")} on ${channel(arg(r, "channel") as Hex)}` });
+        marks.push({
+          agent: BigInt(arg(r, "from")!),
+          at: ts(r),
+          kind: r.event,
+          label: `message #${arg(r, "seq")} on ${channel(arg(r, "channel") as Hex)}`,
+        });
         break;
       case "DirectMessage":
         marks.push({ agent: BigInt(arg(r, "from")!), at: ts(r), kind: r.event, label: `message to #${arg(r, "to")}` });
@@ -102,7 +149,14 @@ function layout(rows: ActivityRow[], now: number, channel: (id: Hex) => string) 
         const key = arg(r, "key")!;
         close(locks.get(key), ts(r));
         const expires = Number(arg(r, "expiresAt") ?? now);
-        const s: Span = { agent: BigInt(arg(r, "agentId")!), from: ts(r), to: Math.min(expires, now), open: expires > now, label: `lock ${nameOf(key as Hex)} (token ${arg(r, "fencingToken")})`, kind: "lock" };
+        const s: Span = {
+          agent: BigInt(arg(r, "agentId")!),
+          from: ts(r),
+          to: Math.min(expires, now),
+          open: expires > now,
+          label: `lock ${nameOf(key as Hex)} (token ${arg(r, "fencingToken")})`,
+          kind: "lock",
+        };
         spans.push(s);
         locks.set(key, s);
         break;
@@ -113,7 +167,14 @@ function layout(rows: ActivityRow[], now: number, channel: (id: Hex) => string) 
       case "LeaderElected": {
         const group = arg(r, "groupId")!;
         close(leads.get(group), ts(r));
-        const s: Span = { agent: BigInt(arg(r, "agentId")!), from: ts(r), to: now, open: true, label: `leader of group ${group}, term ${arg(r, "term")}`, kind: "lead" };
+        const s: Span = {
+          agent: BigInt(arg(r, "agentId")!),
+          from: ts(r),
+          to: now,
+          open: true,
+          label: `leader of group ${group}, term ${arg(r, "term")}`,
+          kind: "lead",
+        };
         spans.push(s);
         leads.set(group, s);
         break;
@@ -121,7 +182,12 @@ function layout(rows: ActivityRow[], now: number, channel: (id: Hex) => string) 
       case "LeaderFailedOver": {
         const group = arg(r, "groupId")!;
         close(leads.get(group), ts(r));
-        marks.push({ agent: BigInt(arg(r, "agentId")!), at: ts(r), kind: r.event, label: `failed over in group ${group} (term ${arg(r, "term")})` });
+        marks.push({
+          agent: BigInt(arg(r, "agentId")!),
+          at: ts(r),
+          kind: r.event,
+          label: `failed over in group ${group} (term ${arg(r, "term")})`,
+        });
         break;
       }
     }
@@ -141,11 +207,14 @@ export function Lanes() {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     let live = true;
-    readActivity(state, { events: EVENTS }, 1000).then((r) => {
-      if (!live) return;
-      setRows(r.rows.slice().reverse());
-      setTotal(r.total);
-    }, () => {});
+    readActivity(state, { events: EVENTS }, 1000).then(
+      (r) => {
+        if (!live) return;
+        setRows(r.rows.slice().reverse());
+        setTotal(r.total);
+      },
+      () => {},
+    );
     return () => {
       live = false;
     };
@@ -159,13 +228,18 @@ export function Lanes() {
     ro.observe(el);
     return () => ro.disconnect();
   }, [rows === undefined]);
-  const laid = useMemo(() => (rows ? layout(rows, now, (id) => channelName(snapshot, id)) : undefined), [rows, Math.floor(now / 5)]);
+  const laid = useMemo(
+    () => (rows ? layout(rows, now, (id) => channelName(snapshot, id)) : undefined),
+    [rows, Math.floor(now / 5)],
+  );
   if (!rows || !laid) return <Empty>Reading the log…</Empty>;
   if (rows.length === 0) return <Empty>No claims, messages, locks or elections yet.</Empty>;
   const first = Number(rows[0]!.timestamp);
   const start = windowS === 0 ? first : Math.max(first, now - windowS);
   const end = Math.max(now, start + 1);
-  const agents = [...new Set([...laid.spans.map((s) => s.agent), ...laid.marks.map((m) => m.agent)])].filter((a) => a !== 0n).sort((a, b) => Number(a - b));
+  const agents = [...new Set([...laid.spans.map((s) => s.agent), ...laid.marks.map((m) => m.agent)])]
+    .filter((a) => a !== 0n)
+    .sort((a, b) => Number(a - b));
   const lane = new Map(agents.map((a, i) => [a, i]));
   const plotW = width - LABEL - 12;
   const x = (t: number) => LABEL + ((Math.min(Math.max(t, start), end) - start) / (end - start)) * plotW;
@@ -192,23 +266,48 @@ export function Lanes() {
         }
       >
         <div class="lanes" ref={box}>
-          <svg width={width} height={height} role="img" aria-label={`Swimlanes of ${agents.length} agents over the last ${duration(end - start)}; the lists below say the same in words`} data-testid="lanes">
+          <svg
+            width={width}
+            height={height}
+            role="img"
+            aria-label={`Swimlanes of ${agents.length} agents over the last ${duration(end - start)}; the lists below say the same in words`}
+            data-testid="lanes"
+          >
             <defs>
-              <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+              <marker
+                id="arrow"
+                viewBox="0 0 10 10"
+                refX="9"
+                refY="5"
+                markerWidth="7"
+                markerHeight="7"
+                orient="auto-start-reverse"
+              >
                 <path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead" />
               </marker>
             </defs>
             {ticks.map((t, i) => (
               <g key={t}>
                 <line x1={x(t)} x2={x(t)} y1={16} y2={height} class="tick" />
-                <text x={x(t)} y={12} class="ticktext" text-anchor={i === 0 ? "start" : i === ticks.length - 1 ? "end" : "middle"}>
+                <text
+                  x={x(t)}
+                  y={12}
+                  class="ticktext"
+                  text-anchor={i === 0 ? "start" : i === ticks.length - 1 ? "end" : "middle"}
+                >
                   {clock(Math.round(t))}
                 </text>
               </g>
             ))}
             {agents.map((a) => (
               <g key={a.toString()}>
-                <rect x={0} y={y(a) - LANE / 2 + 2} width={width} height={LANE - 4} class={Number(lane.get(a)) % 2 ? "lane odd" : "lane"} />
+                <rect
+                  x={0}
+                  y={y(a) - LANE / 2 + 2}
+                  width={width}
+                  height={LANE - 4}
+                  class={Number(lane.get(a)) % 2 ? "lane odd" : "lane"}
+                />
                 <a href={href(`agents/${a}`)}>
                   <text x={6} y={y(a) + 4} class="lanelabel">
                     {agentName(snapshot, a).slice(0, 14)} #{a.toString()}
@@ -222,7 +321,15 @@ export function Lanes() {
                 const h = s.kind === "work" ? 10 : 4;
                 const dy = s.kind === "work" ? -5 : s.kind === "lock" ? 7 : -12;
                 return (
-                  <rect key={`s${i}`} x={x(s.from)} y={y(s.agent) + dy} width={Math.max(2, x(s.to) - x(s.from))} height={h} class={`span ${s.kind}${s.open ? " open" : ""}`} rx={2}>
+                  <rect
+                    key={`s${i}`}
+                    x={x(s.from)}
+                    y={y(s.agent) + dy}
+                    width={Math.max(2, x(s.to) - x(s.from))}
+                    height={h}
+                    class={`span ${s.kind}${s.open ? " open" : ""}`}
+                    rx={2}
+                  >
                     <title>
                       {s.label}: {clock(s.from)}–{s.open ? "now" : clock(s.to)}
                     </title>
@@ -236,7 +343,15 @@ export function Lanes() {
                   <title>
                     {clock(m.at)} {m.label}
                   </title>
-                  {m.kind === "ChannelMessage" || m.kind === "DirectMessage" ? <circle r={3} cy={9} /> : m.kind === "TaskEscalated" ? <path d="M -5 5 L 0 -6 L 5 5 z" /> : m.kind === "LeaderFailedOver" ? <path d="M -6 -6 L 6 6 M 6 -6 L -6 6" /> : <rect x={-4} y={-4} width={8} height={8} transform="rotate(45)" />}
+                  {m.kind === "ChannelMessage" || m.kind === "DirectMessage" ? (
+                    <circle r={3} cy={9} />
+                  ) : m.kind === "TaskEscalated" ? (
+                    <path d="M -5 5 L 0 -6 L 5 5 z" />
+                  ) : m.kind === "LeaderFailedOver" ? (
+                    <path d="M -6 -6 L 6 6 M 6 -6 L -6 6" />
+                  ) : (
+                    <rect x={-4} y={-4} width={8} height={8} transform="rotate(45)" />
+                  )}
                 </g>
               ))}
             {handoffs
@@ -247,7 +362,12 @@ export function Lanes() {
                 const y1 = y(h.from);
                 const y2 = y(h.to);
                 return (
-                  <path key={`a${i}`} d={`M ${x1} ${y1} C ${x1 + 30} ${y1}, ${x2 - 30} ${y2}, ${x2} ${y2}`} class="handoff" marker-end="url(#arrow)">
+                  <path
+                    key={`a${i}`}
+                    d={`M ${x1} ${y1} C ${x1 + 30} ${y1}, ${x2 - 30} ${y2}, ${x2} ${y2}`}
+                    class="handoff"
+                    marker-end="url(#arrow)"
+                  >
                     <title>{h.label}</title>
                   </path>
                 );
@@ -272,14 +392,19 @@ export function Lanes() {
             <span class="key arrowkey" /> handoff
           </li>
         </ul>
-        {rows.length < total ? <p class="muted small">Drawn from the newest {rows.length} of {total} such events.</p> : null}
+        {rows.length < total ? (
+          <p class="muted small">
+            Drawn from the newest {rows.length} of {total} such events.
+          </p>
+        ) : null}
       </Panel>
       <Panel title="Handoffs" note={`${handoffs.length} in the window`}>
         {handoffs.length ? (
           <ul data-testid="handoffs">
             {handoffs.map((h, i) => (
               <li key={i}>
-                {clock(h.at)} <TaskLink id={h.taskId} />: <AgentLink id={h.from} /> → <AgentLink id={h.to} /> (taken over after {duration(h.until - h.at)})
+                {clock(h.at)} <TaskLink id={h.taskId} />: <AgentLink id={h.from} /> → <AgentLink id={h.to} /> (taken
+                over after {duration(h.until - h.at)})
               </li>
             ))}
           </ul>

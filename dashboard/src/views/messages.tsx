@@ -12,7 +12,8 @@ export function Messages({ params }: { params: URLSearchParams }) {
     .slice()
     .reverse();
   const inboxes = new Map<bigint, number>();
-  for (const m of snapshot.messages) if (m.kind === "direct" && m.toAgentId !== null) inboxes.set(m.toAgentId, (inboxes.get(m.toAgentId) ?? 0) + 1);
+  for (const m of snapshot.messages)
+    if (m.kind === "direct" && m.toAgentId !== null) inboxes.set(m.toAgentId, (inboxes.get(m.toAgentId) ?? 0) + 1);
   return (
     <>
       <Panel title="Channels">
@@ -35,7 +36,15 @@ export function Messages({ params }: { params: URLSearchParams }) {
                   <td>
                     <a href={href(`messages?channel=${c.id}`)}>{channelName(snapshot, c.id)}</a>
                   </td>
-                  <td>{c.groupId === 0n ? "open" : <>members of <GroupLink id={c.groupId} /></>}</td>
+                  <td>
+                    {c.groupId === 0n ? (
+                      "open"
+                    ) : (
+                      <>
+                        members of <GroupLink id={c.groupId} />
+                      </>
+                    )}
+                  </td>
                   <td class="num">{c.seq.toString()}</td>
                 </tr>
               ))}
@@ -56,14 +65,36 @@ export function Messages({ params }: { params: URLSearchParams }) {
           </ul>
         )}
       </Panel>
-      <Panel title={channel ? `Messages on ${channelName(snapshot, channel as `0x${string}`)}` : inbox ? `Inbox of agent ${inbox}` : "Newest messages"} note={channel || inbox ? <a href={href("messages")}>show all</a> : `${snapshot.messages.length} of ${snapshot.totals.messages}`}>
+      <Panel
+        title={
+          channel
+            ? `Messages on ${channelName(snapshot, channel as `0x${string}`)}`
+            : inbox
+              ? `Inbox of agent ${inbox}`
+              : "Newest messages"
+        }
+        note={
+          channel || inbox ? (
+            <a href={href("messages")}>show all</a>
+          ) : (
+            `${snapshot.messages.length} of ${snapshot.totals.messages}`
+          )
+        }
+      >
         {shown.length === 0 ? (
           <Empty>Nothing here.</Empty>
         ) : (
           <ol class="timeline">
             {shown.map((m) => (
               <li key={m.id}>
-                <time>{clock(m.timestamp)}</time> <AgentLink id={m.fromAgentId} /> {m.kind === "direct" ? <>→ <AgentLink id={m.toAgentId ?? 0n} /></> : <span class="tag">{channelName(snapshot, m.channel)}</span>}{" "}
+                <time>{clock(m.timestamp)}</time> <AgentLink id={m.fromAgentId} />{" "}
+                {m.kind === "direct" ? (
+                  <>
+                    → <AgentLink id={m.toAgentId ?? 0n} />
+                  </>
+                ) : (
+                  <span class="tag">{channelName(snapshot, m.channel)}</span>
+                )}{" "}
                 <span class="muted small">#{m.seq.toString()}</span> <q class="payload">{payloadText(m.payload)}</q>
               </li>
             ))}

@@ -31,8 +31,9 @@ export function Overview() {
         </Panel>
         <Panel title="Swarm" note={<a href={href("agents")}>agents →</a>}>
           <p>
-            <b>{snapshot.totals.agents}</b> agents registered, <b>{stk(staked)}</b> staked, <b>{held}</b> of {snapshot.locks.length} locks held,{" "}
-            <b>{snapshot.proposals.length}</b> proposals, <b>{snapshot.totals.messages}</b> messages.
+            <b>{snapshot.totals.agents}</b> agents registered, <b>{stk(staked)}</b> staked, <b>{held}</b> of{" "}
+            {snapshot.locks.length} locks held, <b>{snapshot.proposals.length}</b> proposals,{" "}
+            <b>{snapshot.totals.messages}</b> messages.
           </p>
         </Panel>
       </div>
@@ -43,7 +44,8 @@ export function Overview() {
             .slice(0, 22)
             .map((r) => (
               <li key={r.id}>
-                <time>{clock(r.timestamp)}</time> <span class="tag">{r.contract}</span> <span class="what">{describe(snapshot, r)}</span>
+                <time>{clock(r.timestamp)}</time> <span class="tag">{r.contract}</span>{" "}
+                <span class="what">{describe(snapshot, r)}</span>
                 {r.taskId !== null ? (
                   <>
                     {" "}

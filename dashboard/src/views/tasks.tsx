@@ -25,7 +25,14 @@ export function Reward({ t }: { t: TaskRow }) {
   const value = rewardNow(t, now);
   const ramps = t.maxReward !== t.reward;
   return (
-    <span class="reward" title={ramps ? `rises from ${amount(t.reward)} to ${amount(t.maxReward)} ${unit} between posting and the deadline` : undefined}>
+    <span
+      class="reward"
+      title={
+        ramps
+          ? `rises from ${amount(t.reward)} to ${amount(t.maxReward)} ${unit} between posting and the deadline`
+          : undefined
+      }
+    >
       {amount(value)} {unit}
       {ramps ? (
         <span class="ramp">
@@ -56,8 +63,16 @@ function Card({ t, escalated }: { t: TaskRow; escalated: boolean }) {
         <Reward t={t} />
       </div>
       <div class="row small">
-        {t.capability === "0x0000000000000000000000000000000000000000000000000000000000000000" ? <span class="muted">any capability</span> : <span class="tag">{nameOf(t.capability)}</span>}
-        {t.scheduleId !== 0n ? <span class="tag">schedule {t.scheduleId.toString()} round {t.round}</span> : null}
+        {t.capability === "0x0000000000000000000000000000000000000000000000000000000000000000" ? (
+          <span class="muted">any capability</span>
+        ) : (
+          <span class="tag">{nameOf(t.capability)}</span>
+        )}
+        {t.scheduleId !== 0n ? (
+          <span class="tag">
+            schedule {t.scheduleId.toString()} round {t.round}
+          </span>
+        ) : null}
         {t.attempt > 1 ? <span class="tag">attempt {t.attempt}</span> : null}
         {escalated ? <span class="tag warn">was escalated</span> : null}
       </div>
@@ -66,9 +81,15 @@ function Card({ t, escalated }: { t: TaskRow; escalated: boolean }) {
           by <AgentLink id={t.claimant} />
         </div>
       ) : null}
-      {t.status === "claimed" && lease !== undefined ? <Countdown left={lease} total={Number(t.leaseDuration)} label={`lease of task ${t.id}`} /> : null}
-      {t.status === "escalated" && lease !== undefined ? <div class="small">⏸ lease paused with {duration(lease)} left, waiting for the approver</div> : null}
-      {t.status === "submitted" && t.reviewDeadline ? <div class="small">review closes {relative(Number(t.reviewDeadline), now)}</div> : null}
+      {t.status === "claimed" && lease !== undefined ? (
+        <Countdown left={lease} total={Number(t.leaseDuration)} label={`lease of task ${t.id}`} />
+      ) : null}
+      {t.status === "escalated" && lease !== undefined ? (
+        <div class="small">⏸ lease paused with {duration(lease)} left, waiting for the approver</div>
+      ) : null}
+      {t.status === "submitted" && t.reviewDeadline ? (
+        <div class="small">review closes {relative(Number(t.reviewDeadline), now)}</div>
+      ) : null}
       {t.status === "open" ? <div class="small muted">deadline {relative(Number(t.deadline), now)}</div> : null}
       {handoff !== 0n ? (
         <div class="small">
@@ -109,7 +130,11 @@ export function TaskBoard() {
           })}
         </div>
       )}
-      {snapshot.tasks.length < snapshot.totals.tasks ? <p class="muted small">The board shows the newest {snapshot.tasks.length} of {snapshot.totals.tasks} tasks; the counts are exact.</p> : null}
+      {snapshot.tasks.length < snapshot.totals.tasks ? (
+        <p class="muted small">
+          The board shows the newest {snapshot.tasks.length} of {snapshot.totals.tasks} tasks; the counts are exact.
+        </p>
+      ) : null}
     </>
   );
 }
@@ -174,7 +199,12 @@ export function TaskDetail({ id }: { id: bigint }) {
       live = false;
     };
   }, [id, state.revision, state.base]);
-  if (error) return <Empty>Could not read task {id.toString()}: {error}</Empty>;
+  if (error)
+    return (
+      <Empty>
+        Could not read task {id.toString()}: {error}
+      </Empty>
+    );
   if (data === undefined) return <Empty>Reading task {id.toString()}…</Empty>;
   if (data === null) return <Empty>Task {id.toString()} is not indexed (yet).</Empty>;
   const { task: t, history } = data;

@@ -35,13 +35,19 @@ export const agents = new Hono()
   .get("/agents/:id", async (c) => {
     const id = uint("id", c.req.param("id"));
     const chain = chainOf(c.req.query("chain"), chains);
-    const [row] = await db.select().from(agent).where(and(eq(agent.chainId, chain.id), eq(agent.id, id)));
+    const [row] = await db
+      .select()
+      .from(agent)
+      .where(and(eq(agent.chainId, chain.id), eq(agent.id, id)));
     if (!row) return c.json(notFound("agent", id, chain), 404);
     const metadata = await db
       .select()
       .from(agentMetadata)
       .where(and(eq(agentMetadata.chainId, chain.id), eq(agentMetadata.agentId, id)));
-    const [staked] = await db.select().from(stake).where(and(eq(stake.chainId, chain.id), eq(stake.agentId, id)));
+    const [staked] = await db
+      .select()
+      .from(stake)
+      .where(and(eq(stake.chainId, chain.id), eq(stake.agentId, id)));
     const groups = await db
       .select()
       .from(groupMember)

@@ -17,9 +17,9 @@ import { dirname, extname, join, normalize, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { db, publicClients } from "ponder:api";
 import { credit, task } from "ponder:schema";
-import { eq } from "ponder";
-import { Hono } from "hono";
 import { abis, contractAddress, type Deployment, parseDeployment } from "@stigmergy/contracts";
+import { Hono } from "hono";
+import { eq } from "ponder";
 import { type Address, erc20Abi, zeroAddress } from "viem";
 import { indexedBlock } from "../lib/ponder.js";
 import { chainOf, type IndexedChain } from "./params.js";
@@ -52,7 +52,11 @@ function followedDeployment(chainId: number): Deployment {
 }
 const deploymentBody = (d: Deployment) => ({ chainId: d.chainId, startBlock: d.startBlock, contracts: d.contracts });
 
-type Books = { block: string; taskBoard: Address; tokens: { token: Address; balance: string; escrowed: string; credits: string }[] };
+type Books = {
+  block: string;
+  taskBoard: Address;
+  tokens: { token: Address; balance: string; escrowed: string; credits: string }[];
+};
 
 export function dashboard(): Hono {
   const app = new Hono();
@@ -62,14 +66,22 @@ export function dashboard(): Hono {
   app.get("/dashboard/*", (c) => {
     const rel = decodeURIComponent(new URL(c.req.url).pathname.slice("/dashboard/".length)) || "index.html";
     const file = normalize(join(DIST, rel));
-    if (!file.startsWith(DIST + sep)) return c.json({ error: "bad_request", field: "path", reason: "must stay inside the dashboard" }, 400);
+    if (!file.startsWith(DIST + sep))
+      return c.json({ error: "bad_request", field: "path", reason: "must stay inside the dashboard" }, 400);
     if (!existsSync(join(DIST, "index.html"))) {
-      return c.text("The dashboard is not built. Run `npm run build` in the repository (npm install does it too), then reload.\n", 503);
+      return c.text(
+        "The dashboard is not built. Run `npm run build` in the repository (npm install does it too), then reload.\n",
+        503,
+      );
     }
-    if (!existsSync(file) || !statSync(file).isFile()) return c.json({ error: "not_found", reason: `dashboard file ${rel} does not exist` }, 404);
+    if (!existsSync(file) || !statSync(file).isFile())
+      return c.json({ error: "not_found", reason: `dashboard file ${rel} does not exist` }, 404);
     // Vite names every asset by its content hash: cache them forever; index.html never.
     const cache = rel.startsWith("assets/") ? "public, max-age=31536000, immutable" : "no-cache";
-    return c.body(readFileSync(file), 200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream", "cache-control": cache });
+    return c.body(readFileSync(file), 200, {
+      "content-type": TYPES[extname(file)] ?? "application/octet-stream",
+      "cache-control": cache,
+    });
   });
 
   app.get("/chains", (c) =>
@@ -112,10 +124,27 @@ async function readBooks(chain: IndexedChain, blockNumber: bigint): Promise<Book
         address === zeroAddress
           ? client.getBalance({ address: taskBoard, blockNumber })
           : client.readContract({ address, abi: erc20Abi, functionName: "balanceOf", args: [taskBoard], blockNumber }),
-        client.readContract({ address: taskBoard, abi: abis.TaskBoard, functionName: "totalEscrowed", args: [address], blockNumber }),
-        client.readContract({ address: taskBoard, abi: abis.TaskBoard, functionName: "totalCredits", args: [address], blockNumber }),
+        client.readContract({
+          address: taskBoard,
+          abi: abis.TaskBoard,
+          functionName: "totalEscrowed",
+          args: [address],
+          blockNumber,
+        }),
+        client.readContract({
+          address: taskBoard,
+          abi: abis.TaskBoard,
+          functionName: "totalCredits",
+          args: [address],
+          blockNumber,
+        }),
       ]);
-      return { token: address, balance: balance.toString(), escrowed: escrowed.toString(), credits: credits.toString() };
+      return {
+        token: address,
+        balance: balance.toString(),
+        escrowed: escrowed.toString(),
+        credits: credits.toString(),
+      };
     }),
   );
   return { block: blockNumber.toString(), taskBoard, tokens: books };

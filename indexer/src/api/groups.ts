@@ -13,7 +13,10 @@ import { chains } from "./runtime.js";
 export const groups = new Hono().get("/groups/:id/leader", async (c) => {
   const id = uint("id", c.req.param("id"));
   const chain = chainOf(c.req.query("chain"), chains);
-  const [row] = await db.select().from(group).where(and(eq(group.chainId, chain.id), eq(group.id, id)));
+  const [row] = await db
+    .select()
+    .from(group)
+    .where(and(eq(group.chainId, chain.id), eq(group.id, id)));
   if (!row) return c.json(notFound("group", id, chain), 404);
   const members = await db
     .select({ agentId: groupMember.agentId })

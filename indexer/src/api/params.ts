@@ -1,7 +1,10 @@
 /** Query and path parameter parsing for the REST API: every bad value becomes a 400 with a reason. */
 
 export class BadRequest extends Error {
-  constructor(readonly field: string, readonly reason: string) {
+  constructor(
+    readonly field: string,
+    readonly reason: string,
+  ) {
     super(`${field}: ${reason}`);
   }
 }
@@ -41,7 +44,11 @@ export function address(field: string, value: string | undefined): `0x${string}`
   return value.toLowerCase() as `0x${string}`;
 }
 
-export function oneOf<T extends string>(field: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+export function oneOf<T extends string>(
+  field: string,
+  value: string | undefined,
+  allowed: readonly T[],
+): T | undefined {
   if (value === undefined || value === "") return undefined;
   if (!(allowed as readonly string[]).includes(value)) {
     throw new BadRequest(field, `must be one of ${allowed.join(", ")}, got "${value}"`);

@@ -97,7 +97,10 @@ function chainProbe(options: ProbedChain, settings: Settings) {
       const off = indexed === null ? seen.offChain : await offChain(indexed, head);
       // An outage restarts the clock: Ponder cannot repair anything while the chain is unreachable.
       const sameAsBefore =
-        seen.offChain !== undefined && off !== undefined && seen.offChain.number === off.number && seen.failingSince === undefined;
+        seen.offChain !== undefined &&
+        off !== undefined &&
+        seen.offChain.number === off.number &&
+        seen.failingSince === undefined;
       seen.offChain = off ? { ...off, since: sameAsBefore ? seen.offChain!.since : Date.now() } : undefined;
       seen.chainHead = head;
       seen.failingSince = undefined;
@@ -131,8 +134,11 @@ function chainProbe(options: ProbedChain, settings: Settings) {
     const now = Date.now();
     const rpcOk = observed && (seen.failingSince === undefined || now - seen.failingSince <= grace);
     const behind =
-      seen.chainHead !== undefined && seen.indexedBlock !== undefined ? Math.max(0, seen.chainHead - seen.indexedBlock) : undefined;
-    const ready = rpcOk && !seen.lastRpcError && seen.ponderReady && behind !== undefined && behind <= maxLag && !seen.offChain;
+      seen.chainHead !== undefined && seen.indexedBlock !== undefined
+        ? Math.max(0, seen.chainHead - seen.indexedBlock)
+        : undefined;
+    const ready =
+      rpcOk && !seen.lastRpcError && seen.ponderReady && behind !== undefined && behind <= maxLag && !seen.offChain;
     const notReady = ready
       ? undefined
       : !rpcOk || seen.lastRpcError
@@ -148,7 +154,10 @@ function chainProbe(options: ProbedChain, settings: Settings) {
       chainHead: seen.chainHead ?? null,
       indexedBlock: seen.indexedBlock ?? null,
       behind: behind ?? null,
-      rpc: seen.failingSince === undefined ? "ok" : `unreachable for ${Math.round((now - seen.failingSince) / 1000)} s (${seen.lastRpcError})`,
+      rpc:
+        seen.failingSince === undefined
+          ? "ok"
+          : `unreachable for ${Math.round((now - seen.failingSince) / 1000)} s (${seen.lastRpcError})`,
       backfilled: seen.ponderReady,
       canonical: seen.offChain
         ? { block: seen.offChain.number, indexedHash: seen.offChain.hash, chainHash: seen.offChain.chainHash }

@@ -72,7 +72,10 @@ export const tasks = new Hono()
   .get("/tasks/:id", async (c) => {
     const id = uint("id", c.req.param("id"));
     const chain = chainOf(c.req.query("chain"), chains);
-    const [row] = await db.select().from(task).where(and(eq(task.chainId, chain.id), eq(task.id, id)));
+    const [row] = await db
+      .select()
+      .from(task)
+      .where(and(eq(task.chainId, chain.id), eq(task.id, id)));
     if (!row) return c.json(notFound("task", id, chain), 404);
     // Its TaskBoard events; the credits a settlement made are money, not history.
     const history = await db

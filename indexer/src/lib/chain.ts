@@ -6,10 +6,12 @@ import { createPublicClient, http, numberToHex } from "viem";
 
 export type ChainClient = ReturnType<typeof chainClient>;
 
-export const chainClient = (url: string, timeoutMs = 2_000) => createPublicClient({ transport: http(url, { retryCount: 0, timeout: timeoutMs }) });
+export const chainClient = (url: string, timeoutMs = 2_000) =>
+  createPublicClient({ transport: http(url, { retryCount: 0, timeout: timeoutMs }) });
 
 /** The chain's head block number, asked now. */
-export const headNumber = async (client: ChainClient): Promise<number> => Number(await client.request({ method: "eth_blockNumber" }));
+export const headNumber = async (client: ChainClient): Promise<number> =>
+  Number(await client.request({ method: "eth_blockNumber" }));
 
 /** The hash of the canonical block at `number`, or null when the node has no block there. */
 export async function hashAt(client: ChainClient, number: bigint | number): Promise<string | null> {

@@ -53,10 +53,12 @@ export function onIndexedBlock(onBlock: () => void): () => void {
   const driver = database.driver;
   const config = g.PONDER_PRE_BUILD?.databaseConfig;
   if (driver.dialect === "pglite") {
-    void driver.instance.listen(channel, () => onBlock()).then((unlisten) => {
-      if (stopped) void unlisten();
-      else stop = unlisten;
-    });
+    void driver.instance
+      .listen(channel, () => onBlock())
+      .then((unlisten) => {
+        if (stopped) void unlisten();
+        else stop = unlisten;
+      });
   } else if (config?.kind === "postgres") {
     const { max: _max, ...connection } = config.poolConfig;
     const connect = async (): Promise<void> => {

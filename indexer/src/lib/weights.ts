@@ -1,5 +1,5 @@
-import { and, eq } from "ponder";
 import { electionConfig, group, groupMember } from "ponder:schema";
+import { and, eq } from "ponder";
 import type { Db } from "./activity.js";
 
 /**

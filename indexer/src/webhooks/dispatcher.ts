@@ -37,13 +37,14 @@
  *    a scan runs gets a scan right after it. The `pollMs` tick remains as the fallback, and for
  *    retries that fall due.
  */
-import { chainClock } from "@stigmergy/contracts";
-import { stringify } from "viem";
-import { and, asc, eq, gt, inArray, lte } from "ponder";
+
 import { activity, schedule, scheduleRound } from "ponder:schema";
-import { type Matchable, matches, type WebhookFilter } from "./filter.js";
-import { indexedHead } from "../lib/ponder.js";
+import { chainClock } from "@stigmergy/contracts";
+import { and, asc, eq, gt, inArray, lte } from "ponder";
+import { stringify } from "viem";
 import { chainClient, hashAt } from "../lib/chain.js";
+import { indexedHead } from "../lib/ponder.js";
+import { type Matchable, matches, type WebhookFilter } from "./filter.js";
 import { signature, stableId } from "./sign.js";
 import type { ChainOutbox, EventRef, Seen, Subscription } from "./store.js";
 
@@ -51,7 +52,7 @@ import type { ChainOutbox, EventRef, Seen, Subscription } from "./store.js";
 const FINALITY = 30n;
 
 /** The API's read-only view of the index (a type only: this file is also loaded for indexing). */
-type ReadDb = (typeof import("ponder:api"))["db"];
+type ReadDb = typeof import("ponder:api")["db"];
 
 export type DispatcherOptions = {
   db: ReadDb;
@@ -209,7 +210,11 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
       .select()
       .from(activity)
       .where(
-        and(eq(activity.chainId, onChain), gt(activity.blockNumber, windowStart), lte(activity.blockNumber, deliverable)),
+        and(
+          eq(activity.chainId, onChain),
+          gt(activity.blockNumber, windowStart),
+          lte(activity.blockNumber, deliverable),
+        ),
       )
       .orderBy(asc(activity.blockNumber), asc(activity.logIndex));
     let enqueued = false;
@@ -230,7 +235,15 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
       const still = await o.db
         .select({ id: activity.id, blockHash: activity.blockHash })
         .from(activity)
-        .where(and(eq(activity.chainId, onChain), inArray(activity.id, chunk.map((e) => e.eventId))));
+        .where(
+          and(
+            eq(activity.chainId, onChain),
+            inArray(
+              activity.id,
+              chunk.map((e) => e.eventId),
+            ),
+          ),
+        );
       const blockOf = new Map(still.map((r) => [r.id, r.blockHash]));
       const vanished = chunk.filter((e) => blockOf.get(e.eventId) !== e.blockHash);
       if (vanished.length === 0) continue;
@@ -258,7 +271,14 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
             createdAt: Math.floor(now / 1000),
             removed: { chainId: onChain, deliveryId: d.id, ...removed },
           });
-          await o.store.enqueue({ id, subscriptionId: d.subscriptionId, kind: "removed", event: removed, payload, now });
+          await o.store.enqueue({
+            id,
+            subscriptionId: d.subscriptionId,
+            kind: "removed",
+            event: removed,
+            payload,
+            now,
+          });
         }
         await o.store.markRemoved(removed);
         o.log(

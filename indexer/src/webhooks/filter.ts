@@ -28,7 +28,10 @@ export type Matchable = {
 };
 
 export class FilterError extends Error {
-  constructor(readonly field: string, readonly reason: string) {
+  constructor(
+    readonly field: string,
+    readonly reason: string,
+  ) {
     super(`${field}: ${reason}`);
   }
 }
@@ -43,7 +46,8 @@ export function parseFilter(value: unknown): WebhookFilter {
   if (typeof value !== "object" || Array.isArray(value)) throw new FilterError("filter", "must be an object");
   const raw = value as Record<string, unknown>;
   const known = ["chains", "events", "agentId", "capability", "channel", "taskId"];
-  for (const key of Object.keys(raw)) if (!known.includes(key)) throw new FilterError(`filter.${key}`, `is not a filter field (${known.join(", ")})`);
+  for (const key of Object.keys(raw))
+    if (!known.includes(key)) throw new FilterError(`filter.${key}`, `is not a filter field (${known.join(", ")})`);
   const filter: WebhookFilter = {};
   if (raw.chains !== undefined) {
     const ok = (c: unknown) => typeof c === "number" && Number.isSafeInteger(c) && c > 0;
@@ -53,8 +57,15 @@ export function parseFilter(value: unknown): WebhookFilter {
     filter.chains = raw.chains as number[];
   }
   if (raw.events !== undefined) {
-    if (!Array.isArray(raw.events) || raw.events.length === 0 || raw.events.some((e) => typeof e !== "string" || !NAME.test(e))) {
-      throw new FilterError("filter.events", 'must be a non-empty list of event names such as "TaskPosted" or "schedule.due"');
+    if (
+      !Array.isArray(raw.events) ||
+      raw.events.length === 0 ||
+      raw.events.some((e) => typeof e !== "string" || !NAME.test(e))
+    ) {
+      throw new FilterError(
+        "filter.events",
+        'must be a non-empty list of event names such as "TaskPosted" or "schedule.due"',
+      );
     }
     filter.events = raw.events as string[];
   }
@@ -66,7 +77,8 @@ export function parseFilter(value: unknown): WebhookFilter {
   }
   for (const key of ["capability", "channel"] as const) {
     if (raw[key] === undefined) continue;
-    if (typeof raw[key] !== "string" || !HEX32.test(raw[key] as string)) throw new FilterError(`filter.${key}`, "must be 0x followed by 64 hex digits");
+    if (typeof raw[key] !== "string" || !HEX32.test(raw[key] as string))
+      throw new FilterError(`filter.${key}`, "must be 0x followed by 64 hex digits");
     filter[key] = (raw[key] as string).toLowerCase();
   }
   return filter;

@@ -1,7 +1,8 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 
 /** `sha256=<hex HMAC-SHA256 of the raw body with the secret>`: the X-Stigmergy-Signature header. */
-export const signature = (secret: string, body: string) => `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
+export const signature = (secret: string, body: string) =>
+  `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
 
 /** Checks a delivery's signature in constant time (what a receiver does). */
 export function verifySignature(secret: string, body: string, header: string | null | undefined): boolean {
@@ -12,4 +13,5 @@ export function verifySignature(secret: string, body: string, header: string | n
 }
 
 /** A stable id from its parts: the same event for the same subscriber always gets the same delivery id. */
-export const stableId = (...parts: string[]) => createHash("sha256").update(parts.join("\u0000")).digest("hex").slice(0, 32);
+export const stableId = (...parts: string[]) =>
+  createHash("sha256").update(parts.join("\u0000")).digest("hex").slice(0, 32);

@@ -74,7 +74,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 /** The directory of the default store: STIGMERGY_WEBHOOK_DIR, else beside the PGlite index. */
 export const webhookDir = () =>
   process.env.STIGMERGY_WEBHOOK_DIR ??
-  join(process.env.STIGMERGY_PGLITE_DIR ? dirname(process.env.STIGMERGY_PGLITE_DIR) : join(root, ".stigmergy"), "webhooks");
+  join(
+    process.env.STIGMERGY_PGLITE_DIR ? dirname(process.env.STIGMERGY_PGLITE_DIR) : join(root, ".stigmergy"),
+    "webhooks",
+  );
 
 /**
  * node:sqlite, without the one-line "experimental" warning Node prints when it is first loaded.
@@ -98,9 +101,12 @@ async function openSqlite(dir: string): Promise<Backend> {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, "webhooks.sqlite");
   const db = new DatabaseSync(file);
-  db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = OFF;");
+  db.exec(
+    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = OFF;",
+  );
   // `$1` → `?1`: SQLite's numbered parameters.
-  const run = (text: string, params: unknown[] = []) => db.prepare(text.replace(/\$(\d+)/g, "?$1")).all(...(params as (string | number | null)[])) as Row[];
+  const run = (text: string, params: unknown[] = []) =>
+    db.prepare(text.replace(/\$(\d+)/g, "?$1")).all(...(params as (string | number | null)[])) as Row[];
   // One connection: statements of concurrent callers must not land inside another's transaction.
   let queue: Promise<unknown> = Promise.resolve();
   const exclusive = <T>(fn: () => Promise<T> | T): Promise<T> => {
@@ -141,7 +147,9 @@ async function openPostgres(url: string, schema: string): Promise<Backend> {
       await holder.query("SELECT pg_advisory_lock(hashtext($1))", [`stigmergy webhooks ${schema}`]);
       return await fn();
     } finally {
-      await holder.query("SELECT pg_advisory_unlock(hashtext($1))", [`stigmergy webhooks ${schema}`]).catch(() => undefined);
+      await holder
+        .query("SELECT pg_advisory_unlock(hashtext($1))", [`stigmergy webhooks ${schema}`])
+        .catch(() => undefined);
       holder.release();
     }
   };
@@ -353,7 +361,10 @@ async function importPglite(dir: string, db: Backend): Promise<{ subscriptions: 
     const copied = { subscriptions: 0, pending: 0 };
     await db.transaction(async (q) => {
       for (const table of TABLES) {
-        const exists = await old.query<{ n: number }>(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name = $1`, [table]);
+        const exists = await old.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name = $1`,
+          [table],
+        );
         if (exists.rows[0]!.n === 0) continue;
         const { rows, fields } = await old.query<Row>(`SELECT * FROM public.${table}`);
         const columns = fields.map((f) => f.name);
@@ -371,7 +382,10 @@ async function importPglite(dir: string, db: Backend): Promise<{ subscriptions: 
             if (v !== null && typeof v === "object") return JSON.stringify(v);
             return v;
           });
-          await q(`INSERT OR IGNORE INTO ${table} (${columns.join(", ")}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(", ")})`, values);
+          await q(
+            `INSERT OR IGNORE INTO ${table} (${columns.join(", ")}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(", ")})`,
+            values,
+          );
           if (table === "subscription" && !row.deleted) copied.subscriptions++;
           if (table === "outbox" && row.status === "pending") copied.pending++;
         }
@@ -418,7 +432,9 @@ export class WebhookStore {
             );
           }
         } catch (error) {
-          log(`webhooks: could not read the earlier PGlite store in ${webhookDir()} (${(error as Error).message}); starting from ${db.where}`);
+          log(
+            `webhooks: could not read the earlier PGlite store in ${webhookDir()} (${(error as Error).message}); starting from ${db.where}`,
+          );
         }
       }
       await migrate(db, s);
@@ -431,21 +447,41 @@ export class WebhookStore {
   }
 
   async addSubscription(sub: { id: string; url: string; secret: string; filter: unknown }): Promise<void> {
-    await this.db.query(`INSERT INTO ${this.s}subscription (id, url, secret, filter) VALUES ($1, $2, $3, $4)`, [sub.id, sub.url, sub.secret, JSON.stringify(sub.filter)]);
+    await this.db.query(`INSERT INTO ${this.s}subscription (id, url, secret, filter) VALUES ($1, $2, $3, $4)`, [
+      sub.id,
+      sub.url,
+      sub.secret,
+      JSON.stringify(sub.filter),
+    ]);
     await this.db.durable();
   }
 
   async subscriptions(): Promise<Subscription[]> {
-    const rows = await this.db.query<{ id: string; url: string; secret: string; filter: unknown; created_at: Date | string }>(
+    const rows = await this.db.query<{
+      id: string;
+      url: string;
+      secret: string;
+      filter: unknown;
+      created_at: Date | string;
+    }>(
       `SELECT id, url, secret, filter, created_at FROM ${this.s}subscription WHERE NOT deleted ORDER BY created_at, id`,
     );
-    return rows.map((r) => ({ id: r.id, url: r.url, secret: r.secret, filter: typeof r.filter === "string" ? JSON.parse(r.filter) : r.filter, createdAt: new Date(r.created_at).toISOString() }));
+    return rows.map((r) => ({
+      id: r.id,
+      url: r.url,
+      secret: r.secret,
+      filter: typeof r.filter === "string" ? JSON.parse(r.filter) : r.filter,
+      createdAt: new Date(r.created_at).toISOString(),
+    }));
   }
 
   /** Soft delete: pending deliveries of a deleted subscription are dropped. Returns false if unknown. */
   async deleteSubscription(id: string): Promise<boolean> {
     const deleted = await this.db.transaction(async (q) => {
-      const rows = await q<{ id: string }>(`UPDATE ${this.s}subscription SET deleted = true WHERE id = $1 AND NOT deleted RETURNING id`, [id]);
+      const rows = await q<{ id: string }>(
+        `UPDATE ${this.s}subscription SET deleted = true WHERE id = $1 AND NOT deleted RETURNING id`,
+        [id],
+      );
       if (rows.length === 0) return false;
       await q(`UPDATE ${this.s}outbox SET status = 'dropped' WHERE subscription_id = $1 AND status = 'pending'`, [id]);
       return true;
@@ -456,7 +492,10 @@ export class WebhookStore {
 
   /** Marks a delivery done. */
   async delivered(id: string, now: number): Promise<void> {
-    await this.db.query(`UPDATE ${this.s}outbox SET status = 'delivered', attempts = attempts + 1, delivered_at = $2 WHERE id = $1`, [id, now]);
+    await this.db.query(
+      `UPDATE ${this.s}outbox SET status = 'delivered', attempts = attempts + 1, delivered_at = $2 WHERE id = $1`,
+      [id, now],
+    );
   }
 
   /** Records a failed attempt: retried at `nextAttemptAt`, or given up on (`null`). */
@@ -530,20 +569,43 @@ export class ChainOutbox {
       `INSERT INTO ${this.s}outbox
          (id, chain_id, subscription_id, kind, event_id, block_hash, payload, next_attempt_at, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT (id) DO NOTHING RETURNING id`,
-      [d.id, this.chainId, d.subscriptionId, d.kind, d.event?.eventId ?? null, d.event?.blockHash ?? null, d.payload, d.now],
+      [
+        d.id,
+        this.chainId,
+        d.subscriptionId,
+        d.kind,
+        d.event?.eventId ?? null,
+        d.event?.blockHash ?? null,
+        d.payload,
+        d.now,
+      ],
     );
     return rows.length === 1;
   }
 
   /** This chain's deliveries due by `now`, oldest first. */
   async due(now: number, limit: number): Promise<Delivery[]> {
-    const rows = await this.db.query<{ id: string; subscription_id: string; url: string; secret: string; payload: string; attempts: number }>(
+    const rows = await this.db.query<{
+      id: string;
+      subscription_id: string;
+      url: string;
+      secret: string;
+      payload: string;
+      attempts: number;
+    }>(
       `SELECT o.id, o.subscription_id, s.url, s.secret, o.payload, o.attempts FROM ${this.s}outbox o
        JOIN ${this.s}subscription s ON s.id = o.subscription_id
        WHERE o.chain_id = $3 AND o.status = 'pending' AND o.next_attempt_at <= $1 ORDER BY o.created_at, o.id LIMIT $2`,
       [now, limit, this.chainId],
     );
-    return rows.map((r) => ({ id: r.id, subscriptionId: r.subscription_id, url: r.url, secret: r.secret, payload: r.payload, attempts: Number(r.attempts) }));
+    return rows.map((r) => ({
+      id: r.id,
+      subscriptionId: r.subscription_id,
+      url: r.url,
+      secret: r.secret,
+      payload: r.payload,
+      attempts: Number(r.attempts),
+    }));
   }
 
   delivered(id: string, now: number): Promise<void> {

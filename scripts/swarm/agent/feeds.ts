@@ -38,17 +38,28 @@ export const followDueRounds = (s: SwarmAgent, onDue: (round: DueRound) => void)
 
 /** Calls `onOpen` with the open tasks the agent can do, after every change. */
 export const followOpenTasks = (s: SwarmAgent, onOpen: (tasks: Task[]) => void) =>
-  follow(s, "open-task feed", (onError) => s.agent.tasks.watchOpen({ capabilities: s.config.capabilities }, onOpen, onError));
+  follow(s, "open-task feed", (onError) =>
+    s.agent.tasks.watchOpen({ capabilities: s.config.capabilities }, onOpen, onError),
+  );
 
 /** The statuses of tasks a leader has business with. */
 const ACTIVE: TaskStatus[] = ["open", "claimed", "submitted", "escalated"];
 
 /** Calls `onTasks` with every unsettled task, after every change; returns the unsubscribe function (the term ends it). */
 export const followBoard = (s: SwarmAgent, onTasks: (tasks: Task[]) => void): (() => void) =>
-  s.agent.tasks.watchList({ status: ACTIVE, limit: 500 }, onTasks, (e) => !s.stopped && s.warn("leader's task feed", e));
+  s.agent.tasks.watchList(
+    { status: ACTIVE, limit: 500 },
+    onTasks,
+    (e) => !s.stopped && s.warn("leader's task feed", e),
+  );
 
 /** Resolves true once `check` holds for the task (pushed on every change), false after `timeoutMs`. */
-export function untilTask(s: SwarmAgent, taskId: bigint, check: (task: Task) => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
+export function untilTask(
+  s: SwarmAgent,
+  taskId: bigint,
+  check: (task: Task) => boolean | Promise<boolean>,
+  timeoutMs: number,
+): Promise<boolean> {
   return new Promise((resolve) => {
     let done = false;
     const finish = (value: boolean) => {
@@ -60,7 +71,10 @@ export function untilTask(s: SwarmAgent, taskId: bigint, check: (task: Task) => 
     };
     const timer = setTimeout(() => finish(false), timeoutMs);
     const unsubscribe = s.agent.tasks.watch(taskId, (task) => {
-      void Promise.resolve(check(task)).then((ok) => ok && finish(true), () => undefined);
+      void Promise.resolve(check(task)).then(
+        (ok) => ok && finish(true),
+        () => undefined,
+      );
     });
   });
 }
@@ -70,7 +84,10 @@ export const untilEscalationAnswered = (s: SwarmAgent, taskId: bigint, since: bi
   untilTask(
     s,
     taskId,
-    async () => (await s.agent.tasks.history(taskId)).some((e) => (e.kind === "EscalationResolved" || e.kind === "EscalationExpired") && e.blockNumber > since),
+    async () =>
+      (await s.agent.tasks.history(taskId)).some(
+        (e) => (e.kind === "EscalationResolved" || e.kind === "EscalationExpired") && e.blockNumber > since,
+      ),
     timeoutMs,
   );
 
@@ -89,7 +106,8 @@ export async function liveWorkers(s: SwarmAgent, leader: bigint): Promise<GroupM
 }
 
 /** Whether a member declares what a task needs. */
-export const canDo = (member: GroupMember, capability: Hex) => capability === zeroHash || member.capabilities.includes(capability);
+export const canDo = (member: GroupMember, capability: Hex) =>
+  capability === zeroHash || member.capabilities.includes(capability);
 
 /** The sequence numbers (see plan.ts) of the tasks leaders have posted so far (schedule rounds left out). */
 export async function postedSeqs(s: SwarmAgent, planOf: (specURI: string) => { seq: number }): Promise<Set<number>> {
@@ -101,4 +119,5 @@ export async function postedSeqs(s: SwarmAgent, planOf: (specURI: string) => { s
 export const scheduleExists = async (s: SwarmAgent) => (await s.agent.schedules.list({ limit: 1 })).length > 0;
 
 /** Whether a due round was spawned already (read from the chain: no indexer lag). */
-export const roundTaken = async (s: SwarmAgent, round: DueRound) => (await s.agent.schedules.round(round.scheduleId, round.round)).taskId !== null;
+export const roundTaken = async (s: SwarmAgent, round: DueRound) =>
+  (await s.agent.schedules.round(round.scheduleId, round.round)).taskId !== null;

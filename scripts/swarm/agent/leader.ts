@@ -9,7 +9,7 @@ import { zeroHash } from "viem";
 import { capabilityId, type Task } from "../../../sdk/src/index.ts";
 import { CAPABILITIES, MONEY, planOf, ROUND_URI, taskURI, waveSize } from "../plan.ts";
 import { followBoard, liveWorkers, postedSeqs, scheduleExists } from "./feeds.ts";
-import { isRace, isTooEarly, sleep, type SwarmAgent } from "./state.ts";
+import { isRace, isTooEarly, type SwarmAgent, sleep } from "./state.ts";
 import { stepIn } from "./worker.ts";
 
 /** Broadcasts on the group's channel. */
@@ -21,7 +21,9 @@ async function announce(s: SwarmAgent, text: string) {
 /** The capability each new task asks for: one that at least two live workers have (so losing one, to death or to leadership, strands nothing), or none. */
 async function capabilityPicker(s: SwarmAgent): Promise<(seq: number) => string | undefined> {
   const workers = await liveWorkers(s, s.me());
-  const eligible = CAPABILITIES.filter((c) => workers.filter((w) => w.capabilities.includes(capabilityId("capability", c))).length >= 2);
+  const eligible = CAPABILITIES.filter(
+    (c) => workers.filter((w) => w.capabilities.includes(capabilityId("capability", c))).length >= 2,
+  );
   return (seq) => (seq % 4 === 0 || eligible.length === 0 ? undefined : eligible[seq % eligible.length]);
 }
 
@@ -32,12 +34,24 @@ async function ensureSchedule(s: SwarmAgent) {
   const firstAt = s.nowS() + BigInt(schedule.firstInS);
   await s.agent.schedules.create({
     // No bond on rounds: the SDK's schedules.claim sends no value with claimScheduled.
-    template: { specURI: ROUND_URI, reward: MONEY.reward, maxReward: MONEY.maxReward, claimBond: 0n, leaseDuration: leaseS, reviewWindow: reviewWindowS, deadline: schedule.windowS, approver: s.config.approver },
+    template: {
+      specURI: ROUND_URI,
+      reward: MONEY.reward,
+      maxReward: MONEY.maxReward,
+      claimBond: 0n,
+      leaseDuration: leaseS,
+      reviewWindow: reviewWindowS,
+      deadline: schedule.windowS,
+      approver: s.config.approver,
+    },
     firstAt,
     interval: schedule.intervalS,
     count: schedule.rounds,
   });
-  await announce(s, `schedule: a status report every ${schedule.intervalS} s, ${schedule.rounds} rounds; first due in ${schedule.firstInS} s. Whoever claims a due round first does it.`);
+  await announce(
+    s,
+    `schedule: a status report every ${schedule.intervalS} s, ${schedule.rounds} rounds; first due in ${schedule.firstInS} s. Whoever claims a due round first does it.`,
+  );
 }
 
 /** The leader's duties for one term; returns the function that ends them. */
@@ -74,7 +88,10 @@ export function lead(s: SwarmAgent, term: bigint): () => void {
         once(key, `reject task ${t.id}`, async () => {
           await agent.tasks.reject(t.id, `swarm://review/${t.id}/${t.attempt}`);
           stats.rejected++;
-          await agent.messages.send(t.claimant, `task ${t.id} rejected: the result misses the brief, the task is open again`);
+          await agent.messages.send(
+            t.claimant,
+            `task ${t.id} rejected: the result misses the brief, the task is open again`,
+          );
           stats.messagesSent++;
         });
       } else if (mine || s.nowS() > (t.reviewDeadline ?? 0n) + 1n) {
@@ -103,20 +120,33 @@ export function lead(s: SwarmAgent, term: bigint): () => void {
         });
       } else if (!steppingIn && mine.has(t.capability) && !acted.has(`step-in:${t.id}:${t.attempt}`)) {
         steppingIn = true;
-        once(`step-in:${t.id}:${t.attempt}`, `step in for task ${t.id}`, () => stepIn(s, t).finally(() => (steppingIn = false)));
+        once(`step-in:${t.id}:${t.attempt}`, `step in for task ${t.id}`, () =>
+          stepIn(s, t).finally(() => (steppingIn = false)),
+        );
       }
     }
   };
 
   const reclaim = () => {
-    for (const t of board.filter((i) => i.status === "claimed" && i.leaseExpiry > 0n && s.nowS() > i.leaseExpiry + 2n)) {
+    for (const t of board.filter(
+      (i) => i.status === "claimed" && i.leaseExpiry > 0n && s.nowS() > i.leaseExpiry + 2n,
+    )) {
       once(`reclaim:${t.id}:${t.attempt}`, `reclaim task ${t.id}`, () => agent.tasks.reclaim(t.id));
     }
   };
 
   const post = async (seq: number, capability: string | undefined) => {
     const { leaseS, reviewWindowS } = s.T;
-    await agent.tasks.post({ specURI: taskURI(seq), capability, reward: MONEY.reward, maxReward: MONEY.maxReward, claimBond: MONEY.claimBond, leaseDuration: leaseS, reviewWindow: reviewWindowS, approver: config.approver });
+    await agent.tasks.post({
+      specURI: taskURI(seq),
+      capability,
+      reward: MONEY.reward,
+      maxReward: MONEY.maxReward,
+      claimBond: MONEY.claimBond,
+      leaseDuration: leaseS,
+      reviewWindow: reviewWindowS,
+      approver: config.approver,
+    });
     postedByMe.add(seq);
     stats.posted++;
   };
@@ -129,13 +159,19 @@ export function lead(s: SwarmAgent, term: bigint): () => void {
     try {
       const posted = await postedSeqs(s, planOf);
       if ([...postedByMe].some((seq) => !posted.has(seq))) return; // the last wave is not indexed yet
-      const wave = Array.from({ length: config.tasks }, (_, i) => i + 1).filter((seq) => !posted.has(seq)).slice(0, size);
+      const wave = Array.from({ length: config.tasks }, (_, i) => i + 1)
+        .filter((seq) => !posted.has(seq))
+        .slice(0, size);
       if (wave.length === 0 || ended) return;
       const capability = await capabilityPicker(s);
       const results = await Promise.allSettled(wave.map((seq) => post(seq, capability(seq))));
       for (const r of results) if (r.status === "rejected") s.warn("post a task", r.reason);
       const done = wave.filter((seq) => postedByMe.has(seq));
-      if (done.length) await announce(s, `term ${term}: tasks ${done[0]}–${done.at(-1)} of ${config.tasks} are open. Claim with claimNext, keep your lease, submit for review.`);
+      if (done.length)
+        await announce(
+          s,
+          `term ${term}: tasks ${done[0]}–${done.at(-1)} of ${config.tasks} are open. Claim with claimNext, keep your lease, submit for review.`,
+        );
     } catch (e) {
       s.warn("post a wave", e);
     } finally {
@@ -171,7 +207,10 @@ export function lead(s: SwarmAgent, term: bigint): () => void {
   s.info(`leads term ${term}`);
   void (async () => {
     try {
-      await announce(s, `term ${term}: ${config.name} (#${s.me()}) leads. Work comes in waves; the shared ledger is behind the lock; questions go to the human approver.`);
+      await announce(
+        s,
+        `term ${term}: ${config.name} (#${s.me()}) leads. Work comes in waves; the shared ledger is behind the lock; questions go to the human approver.`,
+      );
     } catch (e) {
       s.warn("open the term", e);
     }

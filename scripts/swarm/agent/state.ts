@@ -10,7 +10,15 @@ import { mnemonicToAccount } from "viem/accounts";
 import { type Agent, ContractRevertError, createAgent, parseDeployment } from "../../../sdk/src/index.ts";
 import { MNEMONIC } from "../../lib/workload.ts";
 import { type Timing, timing } from "../plan.ts";
-import { type AgentChain, type AgentConfig, type AgentMessage, type AgentStats, countingTransport, emptyStats, isWrite } from "../protocol.ts";
+import {
+  type AgentChain,
+  type AgentConfig,
+  type AgentMessage,
+  type AgentStats,
+  countingTransport,
+  emptyStats,
+  isWrite,
+} from "../protocol.ts";
 
 /**
  * What the chains of one agent process share: the IPC channel to the orchestrator and the counts
@@ -88,7 +96,8 @@ export type SwarmAgent = {
 };
 
 export const errorName = (e: unknown) => (e instanceof ContractRevertError ? e.errorName : undefined);
-export const shortMessage = (e: unknown) => (e as { shortMessage?: string }).shortMessage ?? (e instanceof Error ? e.message.split("\n")[0]! : String(e));
+export const shortMessage = (e: unknown) =>
+  (e as { shortMessage?: string }).shortMessage ?? (e instanceof Error ? e.message.split("\n")[0]! : String(e));
 
 /** Contract errors that mean "someone else got there first" in the acts agents race for. */
 const RACES = new Set([
@@ -155,7 +164,10 @@ export function createSwarmAgent(config: AgentConfig, chain: AgentChain, link: P
       link.send({ type: "log", level: "warn", text, ...(label ? { chain: label } : {}) });
     },
     countLostRace: (minedOrError) => {
-      const mined = typeof minedOrError === "boolean" ? minedOrError : (minedOrError as { receipt?: unknown }).receipt !== undefined;
+      const mined =
+        typeof minedOrError === "boolean"
+          ? minedOrError
+          : (minedOrError as { receipt?: unknown }).receipt !== undefined;
       if (mined) stats.revertedClaims++;
       else stats.lostRaces++;
     },

@@ -7,8 +7,16 @@
  */
 import type { Agent, Claim, DueRound, Leadership, Task, WorkHandler } from "../../../sdk/src/index.ts";
 import { planOf } from "../plan.ts";
-import { canDo, followOpenTasks, followPulse, liveWorkers, roundTaken, untilEscalationAnswered, untilTask } from "./feeds.ts";
-import { errorName, isRace, sleep, type SwarmAgent } from "./state.ts";
+import {
+  canDo,
+  followOpenTasks,
+  followPulse,
+  liveWorkers,
+  roundTaken,
+  untilEscalationAnswered,
+  untilTask,
+} from "./feeds.ts";
+import { errorName, isRace, type SwarmAgent, sleep } from "./state.ts";
 
 /** What claimNext (and work(), which hands its filter on) takes. */
 type ClaimFilter = NonNullable<Parameters<Agent["tasks"]["claimNext"]>[0]>;
@@ -41,7 +49,11 @@ const resultURI = (taskId: bigint, attempt: number, extra = "") => `swarm://resu
 
 /** Asks the human approver and waits (pushed) for the answer; the lease clock stands still meanwhile. */
 async function escalate(s: SwarmAgent, task: Task, claim: Claim) {
-  const { receipt } = await s.agent.tasks.escalate(task.id, claim.attempt, `swarm://question/${task.id}?q=which-sources-count`);
+  const { receipt } = await s.agent.tasks.escalate(
+    task.id,
+    claim.attempt,
+    `swarm://question/${task.id}?q=which-sources-count`,
+  );
   s.stats.escalations++;
   s.info(`escalated task ${task.id} to the human approver`);
   await untilEscalationAnswered(s, task.id, receipt.blockNumber - 1n, s.T.escalationWaitMs);
@@ -54,7 +66,10 @@ async function handOff(s: SwarmAgent, task: Task, claim: Claim): Promise<boolean
   if (!peer) return false;
   await s.agent.tasks.handoff(task.id, claim.attempt, peer.agentId, `swarm://context/${task.id}`);
   s.stats.handoffs++;
-  await s.agent.messages.send(peer.agentId, `handoff ${task.id}: please take over task ${task.id}, context at swarm://context/${task.id}`);
+  await s.agent.messages.send(
+    peer.agentId,
+    `handoff ${task.id}: please take over task ${task.id}, context at swarm://context/${task.id}`,
+  );
   s.stats.messagesSent++;
   return untilTask(s, task.id, (t) => t.attempt > claim.attempt, s.T.handoffWaitMs);
 }
@@ -70,16 +85,19 @@ async function writeLedger(s: SwarmAgent): Promise<bigint> {
   return token;
 }
 
-const handler = (s: SwarmAgent): WorkHandler => async ({ task, claim }) => {
-  s.stats.claims++;
-  s.reportStats();
-  const plan = planOf(task.specURI);
-  if (plan.escalate && claim.attempt === 1) await escalate(s, task, claim);
-  if (plan.handoff && claim.attempt === 1 && (await handOff(s, task, claim))) throw new HandedOff(`task ${task.id} went to another agent`);
-  await sleep(workTime(s));
-  const extra = plan.ledger ? `?ledger=${await writeLedger(s)}` : "";
-  return { resultURI: resultURI(task.id, claim.attempt, extra) };
-};
+const handler =
+  (s: SwarmAgent): WorkHandler =>
+  async ({ task, claim }) => {
+    s.stats.claims++;
+    s.reportStats();
+    const plan = planOf(task.specURI);
+    if (plan.escalate && claim.attempt === 1) await escalate(s, task, claim);
+    if (plan.handoff && claim.attempt === 1 && (await handOff(s, task, claim)))
+      throw new HandedOff(`task ${task.id} went to another agent`);
+    await sleep(workTime(s));
+    const extra = plan.ledger ? `?ledger=${await writeLedger(s)}` : "";
+    return { resultURI: resultURI(task.id, claim.attempt, extra) };
+  };
 
 /** One round of work: the next task through `tasks.work`. False when there was nothing to do. */
 async function workOnce(s: SwarmAgent, filter: ClaimFilter, handleTask: WorkHandler): Promise<boolean> {
@@ -99,7 +117,11 @@ async function workOnce(s: SwarmAgent, filter: ClaimFilter, handleTask: WorkHand
  * most open tasks it can do first (`open`, pushed by each chain's feed), ties taken in turns. With
  * one chain: that chain unless it leads there. (The SDK's cross-chain claimNext can take its place.)
  */
-export function claimOrder<T extends Pick<SwarmAgent, "leading" | "stopped">>(lanes: readonly T[], open: ReadonlyMap<T, number>, turn: number): T[] {
+export function claimOrder<T extends Pick<SwarmAgent, "leading" | "stopped">>(
+  lanes: readonly T[],
+  open: ReadonlyMap<T, number>,
+  turn: number,
+): T[] {
   const rotated = lanes.map((_, i) => lanes[(i + turn) % lanes.length]!);
   return rotated.filter((s) => !s.leading && !s.stopped).sort((a, b) => (open.get(b) ?? 0) - (open.get(a) ?? 0));
 }
@@ -181,7 +203,11 @@ export async function claimRound(s: SwarmAgent, round: DueRound) {
     claimed = true;
     s.stats.claims++;
     await sleep(workTime(s));
-    await s.agent.tasks.submit(claim.taskId, claim.attempt, resultURI(claim.taskId, claim.attempt, `?round=${round.round}`));
+    await s.agent.tasks.submit(
+      claim.taskId,
+      claim.attempt,
+      resultURI(claim.taskId, claim.attempt, `?round=${round.round}`),
+    );
     s.stats.submitted++;
   } catch (e) {
     if (errorName(e) === "RoundAlreadySpawned") return s.countLostRace(e);

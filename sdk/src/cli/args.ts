@@ -3,15 +3,23 @@
  * `node:util` parseArgs, strict), or a {@link UsageError} saying what is wrong.
  */
 import { parseArgs } from "node:util";
-import { type Command, CONNECTION_OPTIONS, type Flags, type Options, OUTPUT_OPTIONS } from "./command.js";
 import { UsageError } from "../errors/input.js";
+import { CONNECTION_OPTIONS, type Command, type Flags, type Options, OUTPUT_OPTIONS } from "./command.js";
 
 export type ParsedCommandLine =
   /** Nothing but root flags (or `help`): root help or the version. */
   | { kind: "root"; help: boolean; version: boolean; json: boolean; topic: string[] }
   /** A group without its subcommand (`stigmergy task`). */
   | { kind: "group"; group: string; help: boolean; json: boolean }
-  | { kind: "command"; command: Command; args: Record<string, string | undefined>; flags: Flags; help: boolean; json: boolean; quiet: boolean };
+  | {
+      kind: "command";
+      command: Command;
+      args: Record<string, string | undefined>;
+      flags: Flags;
+      help: boolean;
+      json: boolean;
+      quiet: boolean;
+    };
 
 // Negative numbers ("-1") are arguments, not flags: hide them from parseArgs, restore them after.
 const ESCAPE = "\u0000";
@@ -25,7 +33,11 @@ export const optionsOf = (command: Command): Options => ({
   ...command.options,
 });
 
-const ROOT_OPTIONS = { ...OUTPUT_OPTIONS, ...CONNECTION_OPTIONS, version: { type: "boolean", short: "v", description: "print the version" } } as const satisfies Options;
+const ROOT_OPTIONS = {
+  ...OUTPUT_OPTIONS,
+  ...CONNECTION_OPTIONS,
+  version: { type: "boolean", short: "v", description: "print the version" },
+} as const satisfies Options;
 
 /** The words before the first flag-looking argument that select a command (flags with values skipped). */
 function commandWords(argv: readonly string[]): string[] {
@@ -100,12 +112,22 @@ export function parseCommandLine(argv: readonly string[], commands: readonly Com
 
   if (first === undefined || first === "help") {
     const { values, positionals } = parseWith(args, ROOT_OPTIONS, "Run `stigmergy --help` for the flags.");
-    return { kind: "root", help: values.help === true || first === "help", version: values.version === true, json: values.json === true, topic: positionals.slice(first === "help" ? 1 : 0).map(unescape) };
+    return {
+      kind: "root",
+      help: values.help === true || first === "help",
+      version: values.version === true,
+      json: values.json === true,
+      topic: positionals.slice(first === "help" ? 1 : 0).map(unescape),
+    };
   }
   const command = commands.find((c) => c.path[0] === first && (c.path.length === 1 || c.path[1] === second));
   if (!command) {
     if (groups.has(first) && second === undefined) {
-      const { values } = parseWith(args, { ...OUTPUT_OPTIONS, ...CONNECTION_OPTIONS }, `Run \`stigmergy ${first} --help\`.`);
+      const { values } = parseWith(
+        args,
+        { ...OUTPUT_OPTIONS, ...CONNECTION_OPTIONS },
+        `Run \`stigmergy ${first} --help\`.`,
+      );
       return { kind: "group", group: first, help: values.help === true, json: values.json === true };
     }
     const what = groups.has(first) ? `unknown command "${first} ${second}"` : `unknown command "${unescape(first)}"`;

@@ -31,7 +31,10 @@ export function findCheckout(from = process.cwd()): Checkout {
  */
 export function runScript(checkout: Checkout, script: string, args: string[]): Promise<number> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [checkout.tsx, join(checkout.root, script), ...args], { cwd: checkout.root, stdio: "inherit" });
+    const child = spawn(process.execPath, [checkout.tsx, join(checkout.root, script), ...args], {
+      cwd: checkout.root,
+      stdio: "inherit",
+    });
     // Ctrl-C (or a SIGTERM) is passed on; the script stops what it started, and we wait for it.
     const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
     const onInt = forward("SIGINT");
@@ -48,18 +51,27 @@ export function runScript(checkout: Checkout, script: string, args: string[]): P
 }
 
 /** Runs `node <hardhat> run scripts/deploy.ts` in the checkout and returns the deployment file it wrote. */
-export function runDeploy(checkout: Checkout, options: { rpcUrl: string; deploymentsDir?: string; key?: string }): Promise<string> {
+export function runDeploy(
+  checkout: Checkout,
+  options: { rpcUrl: string; deploymentsDir?: string; key?: string },
+): Promise<string> {
   const env: NodeJS.ProcessEnv = { ...process.env, STIGMERGY_RPC_URL: options.rpcUrl };
   if (options.deploymentsDir) env.STIGMERGY_DEPLOYMENTS_DIR = resolve(options.deploymentsDir);
   if (options.key) env.STIGMERGY_DEPLOYER_KEY = options.key;
   const network = options.key ? "custom" : "localhost";
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [checkout.hardhat, "run", "scripts/deploy.ts", "--network", network], { cwd: checkout.root, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [checkout.hardhat, "run", "scripts/deploy.ts", "--network", network], {
+      cwd: checkout.root,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-8_000));
     child.stdout.on("data", keep);
     child.stderr.on("data", keep);
-    child.once("error", (error) => fail(new ChildProcessError(`the deployment could not start (${error.message})`, output)));
+    child.once("error", (error) =>
+      fail(new ChildProcessError(`the deployment could not start (${error.message})`, output)),
+    );
     child.once("exit", (code) => {
       const written = /-> (.+\.json)\s*$/m.exec(output);
       if (code !== 0 || !written) fail(new ChildProcessError(`the deployment failed (exit code ${code})`, output));

@@ -68,13 +68,38 @@ export const OUTPUT_OPTIONS = {
 
 /** Where the chain, deployment, indexer and key come from (see config.ts). */
 export const CONNECTION_OPTIONS = {
-  rpc: { type: "string", value: "URL", description: "node JSON-RPC URL (STIGMERGY_RPC_URL; default http://127.0.0.1:8545)" },
-  deployment: { type: "string", value: "FILE", description: "deployment file (STIGMERGY_DEPLOYMENT; default <deployments>/<chainId>.json)" },
-  deployments: { type: "string", value: "DIR", description: "deployments directory (STIGMERGY_DEPLOYMENTS_DIR; default ./deployments)" },
-  indexer: { type: "string", value: "URL", description: "indexer URL (STIGMERGY_INDEXER_URL; default none: read from the node)" },
+  rpc: {
+    type: "string",
+    value: "URL",
+    description: "node JSON-RPC URL (STIGMERGY_RPC_URL; default http://127.0.0.1:8545)",
+  },
+  deployment: {
+    type: "string",
+    value: "FILE",
+    description: "deployment file (STIGMERGY_DEPLOYMENT; default <deployments>/<chainId>.json)",
+  },
+  deployments: {
+    type: "string",
+    value: "DIR",
+    description: "deployments directory (STIGMERGY_DEPLOYMENTS_DIR; default ./deployments)",
+  },
+  indexer: {
+    type: "string",
+    value: "URL",
+    description: "indexer URL (STIGMERGY_INDEXER_URL; default none: read from the node)",
+  },
   key: { type: "string", value: "0x…", description: "private key to sign with (STIGMERGY_PRIVATE_KEY)" },
-  account: { type: "string", value: "N", description: "development account N of the Hardhat mnemonic instead of a key (STIGMERGY_ACCOUNT; local chains only)" },
-  agent: { type: "string", value: "ID", description: "agent to act as (STIGMERGY_AGENT_ID; default the newest agent the account owns)" },
+  account: {
+    type: "string",
+    value: "N",
+    description:
+      "development account N of the Hardhat mnemonic instead of a key (STIGMERGY_ACCOUNT; local chains only)",
+  },
+  agent: {
+    type: "string",
+    value: "ID",
+    description: "agent to act as (STIGMERGY_AGENT_ID; default the newest agent the account owns)",
+  },
 } as const satisfies Options;
 
 /** The usage line of a command: `stigmergy task claim [ID] [options]`. */

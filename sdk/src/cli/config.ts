@@ -13,10 +13,10 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { type Deployment, loadDeployment, parseDeployment } from "@stigmergy/contracts";
 import { type Account, createPublicClient, type Hex, http, isHex } from "viem";
 import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
 import { type Agent, createAgent } from "../agent.js";
-import { type Deployment, loadDeployment, parseDeployment } from "@stigmergy/contracts";
 import { InvalidInputError } from "../errors/input.js";
 import * as v from "../validate.js";
 
@@ -33,13 +33,20 @@ export type ConnectionFlags = {
   agent?: string | undefined;
 };
 
-export type Connection = { rpcUrl: string; deployment: Deployment; indexerUrl: string | undefined; account: Account | undefined; agentId: bigint | undefined };
+export type Connection = {
+  rpcUrl: string;
+  deployment: Deployment;
+  indexerUrl: string | undefined;
+  account: Account | undefined;
+  agentId: bigint | undefined;
+};
 
 /** The signing account from `--key` or `--account`, if any. */
 export function accountFrom(flags: ConnectionFlags, env: NodeJS.ProcessEnv = process.env): Account | undefined {
   const key = flags.key ?? env.STIGMERGY_PRIVATE_KEY;
   if (key !== undefined && key !== "") {
-    if (!isHex(key) || key.length !== 66) throw new InvalidInputError("key", "expected a private key: 0x followed by 64 hex digits");
+    if (!isHex(key) || key.length !== 66)
+      throw new InvalidInputError("key", "expected a private key: 0x followed by 64 hex digits");
     return privateKeyToAccount(key as Hex);
   }
   const index = flags.account ?? env.STIGMERGY_ACCOUNT;
@@ -50,7 +57,10 @@ export function accountFrom(flags: ConnectionFlags, env: NodeJS.ProcessEnv = pro
 }
 
 /** Resolves flags and environment into what `createAgent` needs (asks the node for its chain id). */
-export async function resolveConnection(flags: ConnectionFlags, env: NodeJS.ProcessEnv = process.env): Promise<Connection> {
+export async function resolveConnection(
+  flags: ConnectionFlags,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Connection> {
   const rpcUrl = flags.rpc ?? env.STIGMERGY_RPC_URL ?? "http://127.0.0.1:8545";
   const file = flags.deployment ?? env.STIGMERGY_DEPLOYMENT;
   let deployment: Deployment;
@@ -61,9 +71,15 @@ export async function resolveConnection(flags: ConnectionFlags, env: NodeJS.Proc
     try {
       chainId = await createPublicClient({ transport: http(rpcUrl, { retryCount: 0 }) }).getChainId();
     } catch (cause) {
-      throw new InvalidInputError("rpc", `no node answers at ${rpcUrl} (start one with \`stigmergy devnet\` or pass --rpc)`);
+      throw new InvalidInputError(
+        "rpc",
+        `no node answers at ${rpcUrl} (start one with \`stigmergy devnet\` or pass --rpc)`,
+      );
     }
-    deployment = await loadDeployment(chainId, flags.deployments ?? env.STIGMERGY_DEPLOYMENTS_DIR ?? join(process.cwd(), "deployments"));
+    deployment = await loadDeployment(
+      chainId,
+      flags.deployments ?? env.STIGMERGY_DEPLOYMENTS_DIR ?? join(process.cwd(), "deployments"),
+    );
   }
   const indexerUrl = flags.indexer ?? env.STIGMERGY_INDEXER_URL ?? undefined;
   const agent = flags.agent ?? env.STIGMERGY_AGENT_ID;

@@ -42,7 +42,10 @@ const NOT_FOUND_REVERTS = new Set([
 export async function exitCodeOf(raw: unknown): Promise<ExitCode> {
   let error = raw;
   if (!(error instanceof StigmergyError)) {
-    const [{ isConnectionError }, { typedError }] = await Promise.all([import("../errors/connection.js"), import("../errors/report.js")]);
+    const [{ isConnectionError }, { typedError }] = await Promise.all([
+      import("../errors/connection.js"),
+      import("../errors/report.js"),
+    ]);
     if (isConnectionError(error)) return EXIT.unreachable;
     error = typedError(error);
   }

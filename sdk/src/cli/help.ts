@@ -1,6 +1,6 @@
 /** Help text for the root, a command group and a command, built from the command table. */
 import { optionsOf } from "./args.js";
-import { type Command, CONNECTION_OPTIONS, type Options, OUTPUT_OPTIONS, usage } from "./command.js";
+import { CONNECTION_OPTIONS, type Command, type Options, OUTPUT_OPTIONS, usage } from "./command.js";
 
 /** The command groups in the order help lists them, with a line each. */
 export const GROUPS: ReadonlyArray<[string, string]> = [
@@ -72,7 +72,14 @@ export function rootHelp(commands: readonly Command[], version: string): string 
 
 export function groupHelp(group: string, commands: readonly Command[]): string {
   const members = commands.filter((c) => c.path[0] === group);
-  return [`Usage: stigmergy ${group} <command> [arguments] [options]`, "", "Commands:", ...byName(members), "", `Run \`stigmergy ${group} <command> --help\` for details.`].join("\n");
+  return [
+    `Usage: stigmergy ${group} <command> [arguments] [options]`,
+    "",
+    "Commands:",
+    ...byName(members),
+    "",
+    `Run \`stigmergy ${group} <command> --help\` for details.`,
+  ].join("\n");
 }
 
 export function commandHelp(command: Command): string {

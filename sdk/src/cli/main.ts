@@ -5,6 +5,7 @@
  * says what happened (see `EXIT_CODES` in help.ts).
  */
 import { readFileSync } from "node:fs";
+import { UsageError } from "../errors/input.js";
 import { parseCommandLine } from "./args.js";
 import type { Command, Flags } from "./command.js";
 import { devnetCommands } from "./commands/devnet.js";
@@ -17,7 +18,6 @@ import { stakingCommands } from "./commands/staking.js";
 import { tasksCommands } from "./commands/tasks.js";
 import { watchCommands } from "./commands/watch.js";
 import type { ConnectionFlags } from "./config.js";
-import { UsageError } from "../errors/input.js";
 import { EXIT, type ExitCode, ExitedWith, exitCodeOf } from "./errors.js";
 import { commandHelp, groupHelp, rootHelp } from "./help.js";
 import { createProgress, printError, printResult, toJson, writeLine } from "./output.js";
@@ -37,7 +37,10 @@ export const COMMANDS: readonly Command[] = [
 /** The SDK's version, from its package.json (two levels up from src/cli or dist/cli). */
 function version(): string {
   try {
-    return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version?: string }).version ?? "unknown";
+    return (
+      (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version?: string })
+        .version ?? "unknown"
+    );
   } catch {
     return "unknown";
   }
@@ -58,7 +61,10 @@ function topicHelp(topic: string[]): string {
   const command = COMMANDS.find((c) => c.path.join(" ") === topic.join(" "));
   if (command) return commandHelp(command);
   if (topic.length === 1 && COMMANDS.some((c) => c.path[0] === topic[0])) return groupHelp(topic[0]!, COMMANDS);
-  throw new UsageError(`no help for "${topic.join(" ")}": there is no such command`, "Run `stigmergy --help` for the commands.");
+  throw new UsageError(
+    `no help for "${topic.join(" ")}": there is no such command`,
+    "Run `stigmergy --help` for the commands.",
+  );
 }
 
 /** Runs the command line; resolves the exit code. */
@@ -89,7 +95,11 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     }
     const progress = createProgress({ quiet: parsed.quiet });
     const { createSession } = await import("./session.js");
-    const session = createSession({ flags: parsed.command.connection === false ? {} : connectionFlags(parsed.flags), json, progress });
+    const session = createSession({
+      flags: parsed.command.connection === false ? {} : connectionFlags(parsed.flags),
+      json,
+      progress,
+    });
     const result = await parsed.command.run({ args: parsed.args, flags: parsed.flags, session });
     if (result) await printResult(result, json);
     return EXIT.ok;

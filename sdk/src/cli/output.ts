@@ -10,8 +10,7 @@ import type { ErrorReport } from "../errors/report.js";
 export type CommandResult = { data: unknown; text: string };
 
 /** JSON with bigints as decimal strings. */
-export const toJson = (value: unknown, indent?: number): string =>
-  stringify(value, null, indent);
+export const toJson = (value: unknown, indent?: number): string => stringify(value, null, indent);
 
 /** Writes `text` (plus a newline) and resolves once it is flushed, so exiting right after loses nothing. */
 export function writeLine(stream: NodeJS.WriteStream, text: string): Promise<void> {

@@ -4,15 +4,14 @@
  * contacts it.
  */
 import { sql } from "@ponder/client";
+import { abis, contractAddress, InvalidDeploymentError } from "@stigmergy/contracts";
 import type { Address } from "viem";
 import type { Agent } from "../agent.js";
-import { contractAddress, InvalidDeploymentError } from "@stigmergy/contracts";
 import { MissingConfigError } from "../errors/config.js";
-import { InvalidInputError } from "../errors/input.js";
-import { abis } from "@stigmergy/contracts";
-import { agentFrom, type Connection, type ConnectionFlags, resolveConnection } from "./config.js";
 import { isConnectionError, NodeUnreachableError } from "../errors/connection.js";
+import { InvalidInputError } from "../errors/input.js";
 import { sqlChain } from "../indexer/client.js";
+import { agentFrom, type Connection, type ConnectionFlags, resolveConnection } from "./config.js";
 import type { Progress } from "./output.js";
 
 export type Session = {
@@ -51,7 +50,8 @@ async function connect(flags: ConnectionFlags, env: NodeJS.ProcessEnv): Promise<
     if (error instanceof InvalidInputError && error.field === "rpc") throw new NodeUnreachableError(rpcUrl, error);
     const file = flags.deployment ?? env.STIGMERGY_DEPLOYMENT ?? "the deployment file";
     if (error instanceof SyntaxError) throw new InvalidDeploymentError(file, "it is not valid JSON", error);
-    if (error instanceof Error && "code" in error && error.code === "ENOENT") throw new InvalidDeploymentError(file, "the file does not exist", error);
+    if (error instanceof Error && "code" in error && error.code === "ENOENT")
+      throw new InvalidDeploymentError(file, "the file does not exist", error);
     throw error;
   }
 }
@@ -66,10 +66,14 @@ async function agentsOwnedOnChain(agent: Agent, owner: Address): Promise<bigint[
     args: { to: owner },
     fromBlock: BigInt(agent.deployment.startBlock),
   });
-  const candidates = [...new Set(logs.map((l) => l.args.tokenId).filter((id): id is bigint => id !== undefined))].sort((a, b) => (a < b ? -1 : 1));
+  const candidates = [...new Set(logs.map((l) => l.args.tokenId).filter((id): id is bigint => id !== undefined))].sort(
+    (a, b) => (a < b ? -1 : 1),
+  );
   const owned: bigint[] = [];
   for (const id of candidates) {
-    const current = await agent.publicClient.readContract({ address: registry, abi: abis.IdentityRegistry, functionName: "ownerOf", args: [id] }).catch(() => undefined);
+    const current = await agent.publicClient
+      .readContract({ address: registry, abi: abis.IdentityRegistry, functionName: "ownerOf", args: [id] })
+      .catch(() => undefined);
     if (current?.toLowerCase() === owner.toLowerCase()) owned.push(id);
   }
   return owned;
@@ -100,14 +104,23 @@ export function createSession(options: SessionOptions): Session {
     const a = await agent();
     if (a.agentId !== undefined) return a.agentId;
     if (!a.address) {
-      throw new MissingConfigError("an agent to act as", "Pass --agent ID, or --key / --account so the agent can be found by its owner.");
+      throw new MissingConfigError(
+        "an agent to act as",
+        "Pass --agent ID, or --key / --account so the agent can be found by its owner.",
+      );
     }
     const owned = await agentsOwnedBy(a, a.address);
     const newest = owned.at(-1);
     if (newest === undefined) {
-      throw new MissingConfigError("an agent to act as", `${a.address} owns no agent: register one (\`stigmergy agent register\`) or pass --agent ID.`);
+      throw new MissingConfigError(
+        "an agent to act as",
+        `${a.address} owns no agent: register one (\`stigmergy agent register\`) or pass --agent ID.`,
+      );
     }
-    if (owned.length > 1) options.progress.note(`acting as agent ${newest}, the newest of ${owned.length} owned by ${a.address} (pass --agent to choose)`);
+    if (owned.length > 1)
+      options.progress.note(
+        `acting as agent ${newest}, the newest of ${owned.length} owned by ${a.address} (pass --agent to choose)`,
+      );
     a.agentId = newest;
     return newest;
   });

@@ -4,6 +4,8 @@
  * one. Also what actions are made of: `write`, which sends one contract call, waits for its receipt
  * and turns any revert into a typed error, `read`, and the receipt's events.
  */
+
+import { abis, type ContractName, contractAddress, type Deployment } from "@stigmergy/contracts";
 import {
   type Abi,
   type Account,
@@ -14,18 +16,16 @@ import {
   type ContractFunctionName,
   type Hash,
   type ParseEventLogsReturnType,
-  type ReadContractReturnType,
-  parseEventLogs,
   type PublicClient,
+  parseEventLogs,
+  type ReadContractReturnType,
   type TransactionReceipt,
   type Transport,
   type WalletClient,
 } from "viem";
-import { contractAddress, type Deployment } from "@stigmergy/contracts";
 import { MissingConfigError } from "../errors/config.js";
 import { toStigmergyError } from "../errors/contract.js";
 import { TransactionRevertedError, UnexpectedReceiptError } from "../errors/transaction.js";
-import { abis, type ContractName } from "@stigmergy/contracts";
 import type { IndexerClient } from "../indexer/client.js";
 
 export type AgentWallet = WalletClient<Transport, Chain, Account>;
@@ -46,7 +46,11 @@ export type Context = {
 const sendQueues = new WeakMap<Context, Promise<unknown>>();
 
 type WriteName<name extends ContractName> = ContractFunctionName<(typeof abis)[name], "nonpayable" | "payable">;
-type WriteArgs<name extends ContractName, fn extends WriteName<name>> = ContractFunctionArgs<(typeof abis)[name], "nonpayable" | "payable", fn>;
+type WriteArgs<name extends ContractName, fn extends WriteName<name>> = ContractFunctionArgs<
+  (typeof abis)[name],
+  "nonpayable" | "payable",
+  fn
+>;
 
 export type WriteOptions = {
   /** Wei sent with the call (payable functions). */
@@ -69,20 +73,35 @@ export const addressOf = (ctx: Context, name: ContractName): Address => contract
 
 export function requireWallet(ctx: Context): AgentWallet {
   if (!ctx.walletClient) {
-    throw new MissingConfigError("an account to sign with", "Pass `account` (a viem account, or an ethers signer via `ethersSignerToAccount`) or a `walletClient` to createAgent.");
+    throw new MissingConfigError(
+      "an account to sign with",
+      "Pass `account` (a viem account, or an ethers signer via `ethersSignerToAccount`) or a `walletClient` to createAgent.",
+    );
   }
   return ctx.walletClient;
 }
 
 /** A contract call as viem's `writeContract` takes it (any ABI: also plain ERC-20 approvals). */
-export type CallRequest = { address: Address; abi: Abi; functionName: string; args: readonly unknown[]; value?: bigint; gas?: bigint; headroom?: bigint };
+export type CallRequest = {
+  address: Address;
+  abi: Abi;
+  functionName: string;
+  args: readonly unknown[];
+  value?: bigint;
+  gas?: bigint;
+  headroom?: bigint;
+};
 
 /**
  * Sends one call, waits for its receipt and returns it. Sends are queued per agent (one nonce at
  * a time); receipts are awaited in parallel. Reverts, whether caught by gas estimation or mined,
  * are thrown as the contract's typed error (a mined one carries `hash` and `receipt`).
  */
-export async function send(ctx: Context, call: CallRequest, label: { contractName: string; functionName: string }): Promise<Written> {
+export async function send(
+  ctx: Context,
+  call: CallRequest,
+  label: { contractName: string; functionName: string },
+): Promise<Written> {
   const wallet = requireWallet(ctx);
   const { headroom, ...rest } = call;
   const request = { ...rest, account: wallet.account, chain: wallet.chain };
@@ -90,11 +109,17 @@ export async function send(ctx: Context, call: CallRequest, label: { contractNam
   if (!request.gas) delete request.gas;
   const sent = (sendQueues.get(ctx) ?? Promise.resolve()).then(async () => {
     if (headroom !== undefined && request.gas === undefined) {
-      request.gas = (await ctx.publicClient.estimateContractGas(request as Parameters<typeof ctx.publicClient.estimateContractGas>[0])) + headroom;
+      request.gas =
+        (await ctx.publicClient.estimateContractGas(
+          request as Parameters<typeof ctx.publicClient.estimateContractGas>[0],
+        )) + headroom;
     }
     return wallet.writeContract(request as Parameters<AgentWallet["writeContract"]>[0]);
   });
-  sendQueues.set(ctx, sent.catch(() => undefined));
+  sendQueues.set(
+    ctx,
+    sent.catch(() => undefined),
+  );
   let hash: Hash;
   try {
     hash = await sent;
@@ -107,7 +132,13 @@ export async function send(ctx: Context, call: CallRequest, label: { contractNam
   // of its block to learn why.
   try {
     const { input } = await ctx.publicClient.getTransaction({ hash });
-    await ctx.publicClient.call({ account: wallet.account, to: call.address, data: input, value: call.value, blockNumber: receipt.blockNumber });
+    await ctx.publicClient.call({
+      account: wallet.account,
+      to: call.address,
+      data: input,
+      value: call.value,
+      blockNumber: receipt.blockNumber,
+    });
   } catch (error) {
     const typed = toStigmergyError(error, label);
     if (typed !== error) throw Object.assign(typed as object, { hash, receipt });
@@ -123,7 +154,13 @@ export function write<const name extends ContractName, const fn extends WriteNam
   args: WriteArgs<name, fn>,
   options: WriteOptions = {},
 ): Promise<Written> {
-  const call = { address: addressOf(ctx, name), abi: abis[name] as Abi, functionName, args: args as readonly unknown[], ...options };
+  const call = {
+    address: addressOf(ctx, name),
+    abi: abis[name] as Abi,
+    functionName,
+    args: args as readonly unknown[],
+    ...options,
+  };
   return send(ctx, call, { contractName: name, functionName });
 }
 
@@ -136,7 +173,12 @@ export function eventsOf<const name extends ContractName, const event extends Co
 ): ParseEventLogsReturnType<(typeof abis)[name], event, true> {
   const address = addressOf(ctx, name).toLowerCase();
   const logs = receipt.logs.filter((l) => l.address.toLowerCase() === address);
-  return parseEventLogs({ abi: abis[name] as Abi, logs, eventName: eventName as string, strict: true }) as unknown as ParseEventLogsReturnType<(typeof abis)[name], event, true>;
+  return parseEventLogs({
+    abi: abis[name] as Abi,
+    logs,
+    eventName: eventName as string,
+    strict: true,
+  }) as unknown as ParseEventLogsReturnType<(typeof abis)[name], event, true>;
 }
 
 /** The first `eventName` log's args, or an error saying the receipt lacks it. */
@@ -152,13 +194,16 @@ export function eventOf<const name extends ContractName, const event extends Con
 }
 
 /** A view call on contract `name`; a revert is thrown as the contract's typed error. */
-export function read<const name extends ContractName, const fn extends ContractFunctionName<(typeof abis)[name], "view" | "pure">>(
-  ctx: Context,
-  name: name,
-  functionName: fn,
-  args: ContractFunctionArgs<(typeof abis)[name], "view" | "pure", fn>,
-) {
-  const call = ctx.publicClient.readContract({ address: addressOf(ctx, name), abi: abis[name], functionName, args } as never) as Promise<
+export function read<
+  const name extends ContractName,
+  const fn extends ContractFunctionName<(typeof abis)[name], "view" | "pure">,
+>(ctx: Context, name: name, functionName: fn, args: ContractFunctionArgs<(typeof abis)[name], "view" | "pure", fn>) {
+  const call = ctx.publicClient.readContract({
+    address: addressOf(ctx, name),
+    abi: abis[name],
+    functionName,
+    args,
+  } as never) as Promise<
     ReadContractReturnType<(typeof abis)[name], fn, ContractFunctionArgs<(typeof abis)[name], "view" | "pure", fn>>
   >;
   return call.catch((error: unknown) => {
@@ -170,7 +215,10 @@ export function read<const name extends ContractName, const fn extends ContractF
 export function actingAgent(ctx: Context, given: bigint | undefined): bigint {
   const agentId = given ?? ctx.agentId;
   if (agentId === undefined) {
-    throw new MissingConfigError("an agent id", "Register first (`agent.identity.register(…)`), pass `agentId` to createAgent, or pass it to this call.");
+    throw new MissingConfigError(
+      "an agent id",
+      "Register first (`agent.identity.register(…)`), pass `agentId` to createAgent, or pass it to this call.",
+    );
   }
   return agentId;
 }

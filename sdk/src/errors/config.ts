@@ -17,7 +17,9 @@ export class MissingConfigError extends StigmergyError {
 export class NoAgentError extends StigmergyError {
   override name = "NoAgentError";
   constructor() {
-    super("This server has no agent yet: call register_agent first, or restart the server with --agent ID.", { code: "NO_AGENT" });
+    super("This server has no agent yet: call register_agent first, or restart the server with --agent ID.", {
+      code: "NO_AGENT",
+    });
   }
 }
 
@@ -25,7 +27,9 @@ export class NoAgentError extends StigmergyError {
 export class NoAccountError extends StigmergyError {
   override name = "NoAccountError";
   constructor() {
-    super("This server is read-only: restart it with --key 0x… or --account N to sign transactions.", { code: "NO_ACCOUNT" });
+    super("This server is read-only: restart it with --key 0x… or --account N to sign transactions.", {
+      code: "NO_ACCOUNT",
+    });
   }
 }
 
@@ -35,7 +39,9 @@ export class NoCheckoutError extends StigmergyError {
   constructor(from: string) {
     super(`${from} is not inside a Stigmergy checkout (no hardhat.config.ts with a contracts/ folder above it).`, {
       code: "NO_CHECKOUT",
-      metaMessages: ["Run this from a clone of the Stigmergy repository after `npm install`, or point --rpc at a node that runs Stigmergy."],
+      metaMessages: [
+        "Run this from a clone of the Stigmergy repository after `npm install`, or point --rpc at a node that runs Stigmergy.",
+      ],
     });
   }
 }

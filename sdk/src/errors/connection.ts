@@ -23,7 +23,8 @@ export class NodeUnreachableError extends StigmergyError {
 const CONNECTION_CODES = /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|UND_ERR_\w+)$/;
 
 const isConnectionLink = (link: unknown): boolean => {
-  if (link instanceof HttpRequestError || link instanceof TimeoutError || link instanceof NodeUnreachableError) return true;
+  if (link instanceof HttpRequestError || link instanceof TimeoutError || link instanceof NodeUnreachableError)
+    return true;
   const code = typeof link === "object" && link !== null ? (link as { code?: unknown }).code : undefined;
   return typeof code === "string" && CONNECTION_CODES.test(code);
 };

@@ -74,7 +74,10 @@ function decodeArgs(data: Hex): Record<string, unknown> | undefined {
  *   else throw reverted ?? error;
  * }
  */
-export function decodeContractError(error: unknown, context: DecodeContractErrorContext = {}): ContractRevertError | undefined {
+export function decodeContractError(
+  error: unknown,
+  context: DecodeContractErrorContext = {},
+): ContractRevertError | undefined {
   let functionName = context.functionName;
   let decoded: ContractRevertError | undefined;
   walkCauses(error, (link) => {

@@ -7,7 +7,9 @@ import { formatUnits, keccak256, toHex, zeroAddress, zeroHash } from "viem";
 import type { ContractErrorArgs, ContractErrorName } from "../generated/errors.js";
 
 /** A message for each error that has one, from its decoded arguments. */
-export type ContractErrorMessages = { readonly [Name in ContractErrorName]?: (args: ContractErrorArgs[Name]) => string };
+export type ContractErrorMessages = {
+  readonly [Name in ContractErrorName]?: (args: ContractErrorArgs[Name]) => string;
+};
 
 // ------------------------------------------------------------------------------------- formatting
 
@@ -121,7 +123,8 @@ export const contractErrorMessages: ContractErrorMessages = {
     `token ${token} delivered ${tokens(received)} instead of ${tokens(expected)}: fee-on-transfer tokens cannot pay rewards or bonds`,
   TaskNotOpen: taskNotOpen,
   TaskNotYetClaimable: ({ taskId, notBefore }) => `task ${taskId} cannot be claimed before ${at(notBefore)}`,
-  TaskPastDeadline: ({ taskId, deadline }) => `task ${taskId} can no longer be claimed: its deadline passed at ${at(deadline)}`,
+  TaskPastDeadline: ({ taskId, deadline }) =>
+    `task ${taskId} can no longer be claimed: its deadline passed at ${at(deadline)}`,
   MissingCapability: ({ taskId, agentId, capability }) =>
     `agent ${agentId} lacks capability ${capability}, which task ${taskId} requires; declare it with setCapabilities`,
   StakeTooLow: ({ taskId, agentId, stake, minStake }) =>
@@ -139,11 +142,13 @@ export const contractErrorMessages: ContractErrorMessages = {
     `task ${taskId} is ${taskStatus(current)}, but this action needs it ${taskStatus(expected)}`,
   LeaseExpired: ({ taskId, leaseExpiry }) =>
     `the lease on task ${taskId} expired at ${at(leaseExpiry)}; the claim can no longer act and the task can be reclaimed`,
-  LeaseActive: ({ taskId, leaseExpiry }) => `task ${taskId} cannot be reclaimed yet: its lease runs until ${at(leaseExpiry)}`,
+  LeaseActive: ({ taskId, leaseExpiry }) =>
+    `task ${taskId} cannot be reclaimed yet: its lease runs until ${at(leaseExpiry)}`,
   RenewalPastDeadline: ({ taskId, deadline }) =>
     `the lease on task ${taskId} cannot be renewed: the task's deadline passed at ${at(deadline)}; submit the result instead`,
   NotPoster: ({ taskId, caller }) => `only the poster of task ${taskId} can do this, and ${caller} is not it`,
-  NotApprover: ({ taskId, caller }) => `only the approver of task ${taskId} can answer its escalation, and ${caller} is not it`,
+  NotApprover: ({ taskId, caller }) =>
+    `only the approver of task ${taskId} can answer its escalation, and ${caller} is not it`,
   ReviewWindowOpen: ({ taskId, reviewDeadline }) =>
     `only the poster can accept task ${taskId} before its review window ends at ${at(reviewDeadline)}; anyone can after that`,
   ReviewWindowClosed: ({ taskId, reviewDeadline }) =>
@@ -153,11 +158,13 @@ export const contractErrorMessages: ContractErrorMessages = {
     offeredTo === 0n
       ? `task ${taskId} has no handoff pending for agent ${agentId}`
       : `task ${taskId} is not offered to agent ${agentId} for the current attempt (the pending handoff is to agent ${offeredTo})`,
-  HandoffToSelf: ({ taskId, agentId }) => `agent ${agentId} already holds task ${taskId} and cannot hand it off to itself`,
+  HandoffToSelf: ({ taskId, agentId }) =>
+    `agent ${agentId} already holds task ${taskId} and cannot hand it off to itself`,
   ScheduleNotFound: ({ scheduleId }) => `schedule ${scheduleId} does not exist`,
   RoundOutOfRange: ({ scheduleId, round, count }) =>
     `schedule ${scheduleId} has ${count} round${count === 1 ? "" : "s"}, numbered from 0; round ${round} does not exist`,
-  RoundNotDue: ({ scheduleId, round, dueAt }) => `round ${round} of schedule ${scheduleId} is not due until ${at(dueAt)}`,
+  RoundNotDue: ({ scheduleId, round, dueAt }) =>
+    `round ${round} of schedule ${scheduleId} is not due until ${at(dueAt)}`,
   RoundAlreadySpawned: ({ scheduleId, round, taskId }) =>
     `round ${round} of schedule ${scheduleId} was already spawned as task ${taskId}; claim that task instead`,
   ScheduleIsCancelled: ({ scheduleId }) => `schedule ${scheduleId} was cancelled`,
@@ -178,7 +185,8 @@ export const contractErrorMessages: ContractErrorMessages = {
     `group ${groupId} already drew (or is drawing) its leader for this epoch; joining reopens at ${at(nextEpochStart)}`,
   AlreadyMember: ({ groupId, agentId }) => `agent ${agentId} is already a member of group ${groupId}`,
   NotMember: ({ groupId, agentId }) => `agent ${agentId} is not a member of group ${groupId}`,
-  TooManyGroups: ({ agentId, max }) => `agent ${agentId} is already in ${max} groups, the most allowed; leave one first`,
+  TooManyGroups: ({ agentId, max }) =>
+    `agent ${agentId} is already in ${max} groups, the most allowed; leave one first`,
   StakeBelowMinimum: ({ groupId, agentId, stake, minStake }) =>
     `agent ${agentId} has ${tokens(stake)} staked but group ${groupId} needs ${tokens(minStake)} to join`,
   LeaderCannotLeave: ({ groupId, agentId }) =>
@@ -193,7 +201,8 @@ export const contractErrorMessages: ContractErrorMessages = {
   LeaderAlive: ({ groupId, leader, deadline }) =>
     `the leader of group ${groupId} (agent ${leader}) is alive until ${at(deadline)}; failover is possible after that`,
   OnlyStakeManager: ({ caller }) => `only the StakeManager can call this, and ${caller} is not it`,
-  FutureTimepoint: ({ timepoint, now_ }) => `second ${timepoint} is not over yet (chain time is ${now_}); ask about a past second`,
+  FutureTimepoint: ({ timepoint, now_ }) =>
+    `second ${timepoint} is not over yet (chain time is ${now_}); ask about a past second`,
   WeightHistoryUnavailable: ({ groupId, timepoint, oldest }) =>
     `group ${groupId} keeps its total weight only from second ${oldest} on, not for second ${timepoint}`,
   WeightOverflow: ({ leaf }) => `the weight at leaf ${leaf} would exceed 2^64 - 1 weight units`,
@@ -221,9 +230,11 @@ export const contractErrorMessages: ContractErrorMessages = {
   InvalidVotingPeriod: ({ votingPeriod }) =>
     `the voting period must be 1 second to MAX_VOTING_PERIOD, not ${seconds(votingPeriod)}`,
   VotingClosed: ({ proposalId, voteEnd }) => `voting on proposal ${proposalId} closed at ${at(voteEnd)}`,
-  VotingOpen: ({ proposalId, voteEnd }) => `proposal ${proposalId} cannot be finalized before its vote ends at ${at(voteEnd)}`,
+  VotingOpen: ({ proposalId, voteEnd }) =>
+    `proposal ${proposalId} cannot be finalized before its vote ends at ${at(voteEnd)}`,
   AlreadyVoted: ({ proposalId, agentId }) => `agent ${agentId} already voted on proposal ${proposalId}`,
-  InvalidOption: ({ option, options }) => `option ${option} does not exist: the proposal has options 0 to ${options - 1}`,
+  InvalidOption: ({ option, options }) =>
+    `option ${option} does not exist: the proposal has options 0 to ${options - 1}`,
   NotMemberAtSnapshot: ({ proposalId, agentId, snapshot }) =>
     `agent ${agentId} cannot vote on proposal ${proposalId}: it was not a member of the group at the proposal's snapshot (${at(snapshot)})`,
   NoVotingWeight: ({ proposalId, agentId }) =>
@@ -246,7 +257,8 @@ export const contractErrorMessages: ContractErrorMessages = {
   StakeOverflow: ({ amount }) => `a stake of ${tokens(amount)} is more than the stake accounting holds (2^104 - 1 wei)`,
 
   // ---------------------------------------------------------------- IdentityRegistry
-  NotOwnerOrOperator: ({ caller, agentId }) => `${caller} is neither the owner of agent ${agentId} nor an approved operator`,
+  NotOwnerOrOperator: ({ caller, agentId }) =>
+    `${caller} is neither the owner of agent ${agentId} nor an approved operator`,
   ReservedMetadataKey: ({ metadataKey }) =>
     `metadata key ${JSON.stringify(metadataKey)} is reserved; set the agent wallet with setAgentWallet`,
   ZeroAgentWallet: () => `the agent wallet cannot be the zero address; use unsetAgentWallet to remove it`,
@@ -262,7 +274,8 @@ export const contractErrorMessages: ContractErrorMessages = {
 
   // ---------------------------------------------------------------- ReputationRegistry
   InvalidValueDecimals: ({ valueDecimals }) => `feedback may have at most 18 decimals, not ${valueDecimals}`,
-  FeedbackValueOutOfRange: ({ value }) => `feedback value ${value} is out of range: its absolute value may be at most 1e38`,
+  FeedbackValueOutOfRange: ({ value }) =>
+    `feedback value ${value} is out of range: its absolute value may be at most 1e38`,
   SelfFeedback: ({ agentId, client }) =>
     `${client} cannot give feedback to agent ${agentId}: it is the agent's owner, an operator or its agent wallet`,
   FeedbackNotFound: ({ agentId, client, feedbackIndex }) =>
@@ -285,7 +298,8 @@ export const contractErrorMessages: ContractErrorMessages = {
   InvalidResponse: ({ response }) => `a validation response must be 0 to 100, not ${response}`,
 
   // ---------------------------------------------------------------- OpenZeppelin
-  ERC20InsufficientBalance: ({ sender, balance, needed }) => `${sender} has ${tokens(balance)} but needs ${tokens(needed)}`,
+  ERC20InsufficientBalance: ({ sender, balance, needed }) =>
+    `${sender} has ${tokens(balance)} but needs ${tokens(needed)}`,
   ERC20InsufficientAllowance: ({ spender, allowance, needed }) =>
     `${spender} may spend ${tokens(allowance)} of the owner's tokens but needs ${tokens(needed)}; approve it first`,
   ERC20InvalidApprover: ({ approver }) => `${approver} cannot approve token spending`,
@@ -293,7 +307,8 @@ export const contractErrorMessages: ContractErrorMessages = {
   ERC20InvalidSender: ({ sender }) => `${sender} cannot send tokens`,
   ERC20InvalidSpender: ({ spender }) => `${spender} cannot be approved to spend tokens`,
   ERC721NonexistentToken: ({ tokenId }) => `agent ${tokenId} does not exist: no identity token has this id`,
-  ERC721IncorrectOwner: ({ sender, tokenId, owner }) => `${sender} does not own agent ${tokenId}; its owner is ${owner}`,
+  ERC721IncorrectOwner: ({ sender, tokenId, owner }) =>
+    `${sender} does not own agent ${tokenId}; its owner is ${owner}`,
   ERC721InsufficientApproval: ({ operator, tokenId }) => `${operator} is not approved to transfer agent ${tokenId}`,
   ERC721InvalidApprover: ({ approver }) => `${approver} cannot approve transfers of this agent`,
   ERC721InvalidOperator: ({ operator }) => `${operator} cannot be an operator`,
@@ -317,6 +332,8 @@ function fallbackMessage(errorName: string, args: Record<string, unknown>): stri
 /** The short message of a decoded custom error: hand-written when there is one, generic otherwise. */
 export function contractErrorMessage(errorName: string, args: Record<string, unknown>): string {
   // The args were decoded with the ABI entry of `errorName`, so they have the shape its entry expects.
-  const messages = contractErrorMessages as Readonly<Record<string, ((args: Record<string, unknown>) => string) | undefined>>;
+  const messages = contractErrorMessages as Readonly<
+    Record<string, ((args: Record<string, unknown>) => string) | undefined>
+  >;
   return messages[errorName]?.(args) ?? fallbackMessage(errorName, args);
 }

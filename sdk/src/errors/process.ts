@@ -6,6 +6,9 @@ export class ChildProcessError extends StigmergyError {
   override name = "ChildProcessError";
   constructor(what: string, output: string) {
     const tail = output.trim().split("\n").slice(-12);
-    super(`${what}.`, { code: "CHILD_PROCESS_FAILED", metaMessages: tail.length && tail[0] ? ["Its last output:", ...tail.map((l) => `  ${l}`)] : [] });
+    super(`${what}.`, {
+      code: "CHILD_PROCESS_FAILED",
+      metaMessages: tail.length && tail[0] ? ["Its last output:", ...tail.map((l) => `  ${l}`)] : [],
+    });
   }
 }

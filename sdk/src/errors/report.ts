@@ -5,8 +5,9 @@
  * error class lives in this folder, by domain (input, config, connection, indexer, transaction,
  * notFound, process, and the contracts' reverts in revert.ts and generated/errors.ts).
  */
-import { BaseError as ViemBaseError } from "viem";
+
 import { InvalidDeploymentError } from "@stigmergy/contracts";
+import { BaseError as ViemBaseError } from "viem";
 import { StigmergyError } from "./base.js";
 import { MissingConfigError } from "./config.js";
 import { isConnectionError, NodeUnreachableError, unreachableUrl } from "./connection.js";
@@ -16,7 +17,8 @@ import { InvalidInputError } from "./input.js";
 import { TransactionRevertedError } from "./transaction.js";
 
 /** `error` as the contracts' typed error when it is a revert the SDK did not decode (a failed view call). */
-export const typedError = (error: unknown): unknown => (error instanceof StigmergyError ? error : (decodeContractError(error) ?? error));
+export const typedError = (error: unknown): unknown =>
+  error instanceof StigmergyError ? error : (decodeContractError(error) ?? error);
 
 /** An error as a script or a model reads it. */
 export type ErrorReport = {
@@ -38,14 +40,19 @@ const SETUP_ERRORS = [NodeUnreachableError, IndexerError, InvalidDeploymentError
 export function describeError(raw: unknown): ErrorReport {
   const error = typedError(raw);
   if (error instanceof StigmergyError) {
-    const report: ErrorReport = { code: error.code, message: error.shortMessage, hints: [...(error.metaMessages ?? [])] };
+    const report: ErrorReport = {
+      code: error.code,
+      message: error.shortMessage,
+      hints: [...(error.metaMessages ?? [])],
+    };
     if (error.details) report.hints.push(`Details: ${error.details}`);
     if (error instanceof InvalidInputError) report.field = error.field;
     if (error instanceof ContractRevertError) {
       report.errorName = error.errorName;
       report.args = error.args;
     }
-    if (SETUP_ERRORS.some((kind) => error instanceof kind) && error.metaMessages?.length) report.remedy = error.metaMessages.join(" ");
+    if (SETUP_ERRORS.some((kind) => error instanceof kind) && error.metaMessages?.length)
+      report.remedy = error.metaMessages.join(" ");
     if (error instanceof TransactionRevertedError) report.hints.push(`Transaction: ${error.hash}`);
     return report;
   }
@@ -53,7 +60,11 @@ export function describeError(raw: unknown): ErrorReport {
     return describeError(new NodeUnreachableError(unreachableUrl(error) ?? "the configured RPC URL", error));
   }
   if (error instanceof ViemBaseError) {
-    return { code: "CHAIN_ERROR", message: error.shortMessage, hints: [...(error.metaMessages ?? [])].map((l) => l.trim()).filter(Boolean) };
+    return {
+      code: "CHAIN_ERROR",
+      message: error.shortMessage,
+      hints: [...(error.metaMessages ?? [])].map((l) => l.trim()).filter(Boolean),
+    };
   }
   if (error instanceof Error) return { code: "ERROR", message: error.message, hints: [] };
   return { code: "ERROR", message: String(error), hints: [] };

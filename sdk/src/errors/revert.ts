@@ -29,7 +29,9 @@ export type ContractRevertErrorOptions = {
  *   throw reverted ?? error;
  * }
  */
-export class ContractRevertError<Args extends Record<string, unknown> = Record<string, unknown>> extends StigmergyError {
+export class ContractRevertError<
+  Args extends Record<string, unknown> = Record<string, unknown>,
+> extends StigmergyError {
   override name = "ContractRevertError";
   /** Solidity name of the error, e.g. "TaskNotOpen". */
   readonly errorName: string;

@@ -7,7 +7,11 @@ export class TransactionRevertedError extends StigmergyError {
   override name = "TransactionRevertedError";
   readonly hash: Hash;
   constructor(what: string, hash: Hash, cause?: unknown) {
-    super(`${what} was mined but reverted.`, { code: "TRANSACTION_REVERTED", metaMessages: [`Transaction: ${hash}`], cause });
+    super(`${what} was mined but reverted.`, {
+      code: "TRANSACTION_REVERTED",
+      metaMessages: [`Transaction: ${hash}`],
+      cause,
+    });
     this.hash = hash;
   }
 }
@@ -30,10 +34,15 @@ export class DrawTimeoutError extends StigmergyError {
   override name = "DrawTimeoutError";
   readonly groupId: bigint;
   constructor(groupId: bigint, waitedMs: number) {
-    super(`The leader draw of group ${groupId} was requested but its randomness did not appear within ${waitedMs} ms.`, {
-      code: "DRAW_TIMEOUT",
-      metaMessages: ["The group's randomness source (a VRF or a commit-reveal beacon) has not answered yet; call elect again later: the draw stays pending."],
-    });
+    super(
+      `The leader draw of group ${groupId} was requested but its randomness did not appear within ${waitedMs} ms.`,
+      {
+        code: "DRAW_TIMEOUT",
+        metaMessages: [
+          "The group's randomness source (a VRF or a commit-reveal beacon) has not answered yet; call elect again later: the draw stays pending.",
+        ],
+      },
+    );
     this.groupId = groupId;
   }
 }

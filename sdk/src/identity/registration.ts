@@ -41,7 +41,14 @@ export function registrationFile(p: RegistrationFileParameters) {
     ...(p.image ? { image: p.image } : {}),
     services: p.services ?? [],
     active: p.active ?? true,
-    registrations: p.registration ? [{ agentId: Number(p.registration.agentId), agentRegistry: agentRegistryId(p.registration.chainId, p.registration.registry) }] : [],
+    registrations: p.registration
+      ? [
+          {
+            agentId: Number(p.registration.agentId),
+            agentRegistry: agentRegistryId(p.registration.chainId, p.registration.registry),
+          },
+        ]
+      : [],
     supportedTrust: p.supportedTrust ?? ["reputation", "crypto-economic"],
     ...(p.capabilities?.length ? { capabilities: p.capabilities } : {}),
   };
@@ -77,4 +84,5 @@ export function agentCard(p: AgentCardParameters) {
 }
 
 /** A `data:` URI holding a JSON document (for local chains, where nothing is hosted). */
-export const toDataURI = (document: unknown): string => `data:application/json;base64,${Buffer.from(JSON.stringify(document)).toString("base64")}`;
+export const toDataURI = (document: unknown): string =>
+  `data:application/json;base64,${Buffer.from(JSON.stringify(document)).toString("base64")}`;

@@ -10,7 +10,7 @@
  * there and delivers the current rows at once, so a watcher misses no change while it moved. A
  * reader that refuses a live query (503: full, or not caught up) sends it to the next one too.
  */
-import { compileQuery, createClient, sql, type SQL } from "@ponder/client";
+import { compileQuery, createClient, type SQL, sql } from "@ponder/client";
 import { EventSource } from "eventsource";
 import superjson from "superjson";
 import { guarded } from "../client/callbacks.js";
@@ -188,7 +188,9 @@ export function createIndexerClient(url: string | readonly string[]): IndexerCli
       if (response.status === 404) return null;
       const body = (await response.json().catch(() => undefined)) as { reason?: string; field?: string } | undefined;
       if (!response.ok) {
-        const reason = body?.reason ? `${body.field ? `${body.field}: ` : ""}${body.reason}` : `HTTP ${response.status}`;
+        const reason = body?.reason
+          ? `${body.field ? `${body.field}: ` : ""}${body.reason}`
+          : `HTTP ${response.status}`;
         throw new IndexerError(base, `refused ${path} (${reason})`, response.status);
       }
       return body as T;
@@ -199,9 +201,16 @@ export function createIndexerClient(url: string | readonly string[]): IndexerCli
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ query, variables }, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v)),
       });
-      const body = (await response.json().catch(() => undefined)) as { data?: T; errors?: { message?: string }[] } | undefined;
+      const body = (await response.json().catch(() => undefined)) as
+        | { data?: T; errors?: { message?: string }[] }
+        | undefined;
       const problem = body?.errors?.[0]?.message ?? (body?.data === undefined ? `HTTP ${response.status}` : undefined);
-      if (problem !== undefined || !response.ok) throw new IndexerError(base, `refused a GraphQL query (${problem ?? `HTTP ${response.status}`})`, response.status);
+      if (problem !== undefined || !response.ok)
+        throw new IndexerError(
+          base,
+          `refused a GraphQL query (${problem ?? `HTTP ${response.status}`})`,
+          response.status,
+        );
       return body!.data as T;
     },
     query: async (query) => {

@@ -9,12 +9,22 @@ import { type Address, type Hex, zeroHash } from "viem";
 import { InvalidInputError } from "../errors/input.js";
 import type { Row } from "./client.js";
 
-const big = (v: unknown): bigint => (v === null || v === undefined || v === "" ? 0n : BigInt(v as string | number | bigint));
+const big = (v: unknown): bigint =>
+  v === null || v === undefined || v === "" ? 0n : BigInt(v as string | number | bigint);
 const num = (v: unknown): number => Number(v ?? 0);
 const str = (v: unknown): string => (v === null || v === undefined ? "" : String(v));
 const hex = (v: unknown): Hex => str(v).toLowerCase() as Hex;
 
-export const TASK_STATUSES = ["none", "open", "claimed", "submitted", "escalated", "accepted", "cancelled", "expired"] as const;
+export const TASK_STATUSES = [
+  "none",
+  "open",
+  "claimed",
+  "submitted",
+  "escalated",
+  "accepted",
+  "cancelled",
+  "expired",
+] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 /** A task as the indexer holds it. */
@@ -116,7 +126,8 @@ export type TaskQuery = {
  */
 export function taskQuery(q: TaskQuery): SQL {
   const ids = q.chainIds.map((id) => {
-    if (!Number.isSafeInteger(id) || id <= 0) throw new InvalidInputError("chainId", "expected a chain id (a positive integer)", id);
+    if (!Number.isSafeInteger(id) || id <= 0)
+      throw new InvalidInputError("chainId", "expected a chain id (a positive integer)", id);
     return id;
   });
   const where = [sql.raw(ids.length === 1 ? `chain_id = ${ids[0]}` : `chain_id in (${ids.join(", ")})`)];
@@ -163,7 +174,8 @@ export function toLeadership(r: Row): Leadership {
     term: big(r.term),
     epoch: big(r.epoch),
     lastHeartbeat: big(r.lastHeartbeat),
-    heartbeatDeadline: r.heartbeatDeadline === null || r.heartbeatDeadline === undefined ? null : big(r.heartbeatDeadline),
+    heartbeatDeadline:
+      r.heartbeatDeadline === null || r.heartbeatDeadline === undefined ? null : big(r.heartbeatDeadline),
     pendingDraw: toPendingDraw(r.pendingDraw),
   };
 }
@@ -179,7 +191,8 @@ export function leadershipOfRow(r: Row): Leadership {
     epoch: big(r.epoch),
     lastHeartbeat: big(r.lastHeartbeat),
     heartbeatDeadline: leader === 0n ? null : big(r.lastHeartbeat) + big(r.heartbeatTimeout),
-    pendingDraw: big(r.drawBlock) === 0n ? null : { drawBlock: big(r.drawBlock), epoch: big(r.drawEpoch), term: big(r.drawTerm) },
+    pendingDraw:
+      big(r.drawBlock) === 0n ? null : { drawBlock: big(r.drawBlock), epoch: big(r.drawEpoch), term: big(r.drawTerm) },
   };
 }
 

@@ -7,9 +7,9 @@
 import type { Address } from "viem";
 import { z } from "zod";
 import type { Agent } from "../agent.js";
-import * as v from "../validate.js";
-import { InvalidInputError } from "../errors/input.js";
 import { NoAccountError, NoAgentError } from "../errors/config.js";
+import { InvalidInputError } from "../errors/input.js";
+import * as v from "../validate.js";
 
 /** A whole number as a decimal string ("12") or a JSON integer. */
 export const integerInput = (description: string) => z.union([z.string(), z.number().int()]).describe(description);
@@ -20,7 +20,8 @@ export const decimalInput = (description: string) => z.union([z.string(), z.numb
 /** A count (`limit`) between 1 and `max`, `fallback` when not given. */
 export function limitOf(field: string, value: number | undefined, fallback: number, max: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < 1 || value > max) throw new InvalidInputError(field, `expected a whole number from 1 to ${max}`, value);
+  if (!Number.isSafeInteger(value) || value < 1 || value > max)
+    throw new InvalidInputError(field, `expected a whole number from 1 to ${max}`, value);
   return value;
 }
 

@@ -2,8 +2,9 @@
  * Tool results: JSON text (big integers as decimal strings) plus the same object as
  * `structuredContent`; failures as `isError` results reading `<code>: <shortMessage>`.
  */
-import { stringify } from "viem";
+
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { stringify } from "viem";
 import { describeError, type ErrorReport } from "../errors/report.js";
 
 export type JsonObject = { [key: string]: unknown };

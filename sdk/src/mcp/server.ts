@@ -4,9 +4,10 @@
  * `isError` result reading `<code>: <shortMessage>`. Only MCP JSON-RPC goes to stdout; logs go to
  * stderr.
  */
+
+import type { Readable, Writable } from "node:stream";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import type { Readable, Writable } from "node:stream";
 import type { Agent } from "../agent.js";
 import { describeFailure } from "./result.js";
 import { type AgentSource, registerTools, type Tool } from "./tool.js";
@@ -45,7 +46,7 @@ const INSTRUCTIONS = [
   "Find work with list_tasks, take it with claim_task, do what its specURI describes, and hand in the result with submit_task before the lease expires.",
   "If you cannot go on without a human's answer, escalate_task asks the task's approver and stops your lease clock meanwhile.",
   "Coordinate with other agents through send_message, post_message and read_messages, acquire_lock/release_lock around shared resources, and current_leader.",
-  "Ids are decimal strings; ETH and token amounts are decimal strings such as \"0.01\"; times are unix seconds of chain time.",
+  'Ids are decimal strings; ETH and token amounts are decimal strings such as "0.01"; times are unix seconds of chain time.',
   "A failed call returns an error reading CODE: explanation; fix the input or the situation it describes and try again.",
 ].join("\n");
 
@@ -61,7 +62,10 @@ const logToolError = (tool: string, error: unknown): void => {
 
 /** An MCP server with the agent's tools registered (not yet connected). */
 export function createMcpServer(agent: AgentSource, options: McpServerOptions = {}): McpServer {
-  const server = new McpServer({ name: SERVER_NAME, version: SERVER_VERSION, title: "Stigmergy agent" }, { capabilities: { tools: {} }, instructions: INSTRUCTIONS });
+  const server = new McpServer(
+    { name: SERVER_NAME, version: SERVER_VERSION, title: "Stigmergy agent" },
+    { capabilities: { tools: {} }, instructions: INSTRUCTIONS },
+  );
   registerTools(server, agent, TOOLS, options.onToolError ?? logToolError);
   return server;
 }

@@ -10,7 +10,12 @@
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { AnySchema } from "@modelcontextprotocol/sdk/server/zod-compat.js";
-import { type CallToolResult, ListToolsRequestSchema, type Tool as ListedTool, type ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
+import {
+  type CallToolResult,
+  type Tool as ListedTool,
+  ListToolsRequestSchema,
+  type ToolAnnotations,
+} from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import type { Agent } from "../agent.js";
 import { InvalidInputError } from "../errors/input.js";
@@ -38,7 +43,11 @@ export type Tool = {
   readonly name: string;
   readonly listing: ListedTool;
   /** Parses `args` and runs the tool; never throws (failures are `isError` results). */
-  readonly call: (agent: AgentSource, args: unknown, onError: (tool: string, error: unknown) => void) => Promise<CallToolResult>;
+  readonly call: (
+    agent: AgentSource,
+    args: unknown,
+    onError: (tool: string, error: unknown) => void,
+  ) => Promise<CallToolResult>;
 };
 
 const loose = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, "");
@@ -52,14 +61,23 @@ export function inputError(error: z.ZodError, args: unknown, fields: readonly st
   if (unknownKeys) {
     const key = unknownKeys.keys[0] ?? "arguments";
     const meant = fields.find((f) => loose(f) === loose(key));
-    return new InvalidInputError(key, meant ? `is not an input of this tool; use ${meant}` : `is not an input of this tool (its inputs: ${fields.join(", ")})`);
+    return new InvalidInputError(
+      key,
+      meant
+        ? `is not an input of this tool; use ${meant}`
+        : `is not an input of this tool (its inputs: ${fields.join(", ")})`,
+    );
   }
   const issue = error.issues[0];
   if (!issue) return new InvalidInputError("arguments", "could not be read");
   const field = issue.path.map(String).join(".") || "arguments";
-  const value = issue.path.reduce<unknown>((at, key) => (typeof at === "object" && at !== null ? (at as Record<PropertyKey, unknown>)[key] : undefined), args);
+  const value = issue.path.reduce<unknown>(
+    (at, key) => (typeof at === "object" && at !== null ? (at as Record<PropertyKey, unknown>)[key] : undefined),
+    args,
+  );
   if (value === undefined && issue.path.length > 0) return new InvalidInputError(field, "is required");
-  if (issue.code === "invalid_union") return new InvalidInputError(field, "has the wrong type (see the tool's input schema)", value);
+  if (issue.code === "invalid_union")
+    return new InvalidInputError(field, "has the wrong type (see the tool's input schema)", value);
   return new InvalidInputError(field, issue.message.replace(/^Invalid input: /, ""), value);
 }
 
@@ -92,11 +110,23 @@ export function defineTool<Shape extends z.ZodRawShape>(def: ToolDefinition<Shap
 const ANY_OBJECT = z.looseObject({}) as unknown as AnySchema;
 
 /** Registers `tools` on `server` for `agent`, and lists them with their own JSON schemas. */
-export function registerTools(server: McpServer, agent: AgentSource, tools: readonly Tool[], onError: (tool: string, error: unknown) => void): void {
+export function registerTools(
+  server: McpServer,
+  agent: AgentSource,
+  tools: readonly Tool[],
+  onError: (tool: string, error: unknown) => void,
+): void {
   for (const tool of tools) {
     const { title, description, annotations } = tool.listing;
-    server.registerTool(tool.name, { ...(title ? { title } : {}), ...(description ? { description } : {}), ...(annotations ? { annotations } : {}), inputSchema: ANY_OBJECT }, (args: unknown) =>
-      tool.call(agent, args, onError),
+    server.registerTool(
+      tool.name,
+      {
+        ...(title ? { title } : {}),
+        ...(description ? { description } : {}),
+        ...(annotations ? { annotations } : {}),
+        inputSchema: ANY_OBJECT,
+      },
+      (args: unknown) => tool.call(agent, args, onError),
     );
   }
   server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: tools.map((t) => t.listing) }));

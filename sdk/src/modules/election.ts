@@ -3,7 +3,7 @@
  * failover, the group's members and terms, and the watchers `onLeaderChange`, `watchLeadership` and
  * `runHeartbeat`. Each method calls the action of the same concern in `actions/election/`.
  */
-import { createGroup, type CreateGroupParameters } from "../actions/election/createGroup.js";
+import { type CreateGroupParameters, createGroup } from "../actions/election/createGroup.js";
 import { electLeader } from "../actions/election/electLeader.js";
 import { failoverLeader } from "../actions/election/failoverLeader.js";
 import { getAgentGroups } from "../actions/election/getAgentGroups.js";
@@ -14,7 +14,7 @@ import { isGroupMember } from "../actions/election/isGroupMember.js";
 import { joinGroup } from "../actions/election/joinGroup.js";
 import { leaveGroup } from "../actions/election/leaveGroup.js";
 import { listTerms } from "../actions/election/listTerms.js";
-import { runHeartbeat, type RunHeartbeatParameters } from "../actions/election/runHeartbeat.js";
+import { type RunHeartbeatParameters, runHeartbeat } from "../actions/election/runHeartbeat.js";
 import { sendHeartbeat } from "../actions/election/sendHeartbeat.js";
 import { watchLeaderChanges } from "../actions/election/watchLeaderChanges.js";
 import { watchLeadership } from "../actions/election/watchLeadership.js";
@@ -35,9 +35,11 @@ export function electionModule(ctx: Context) {
      * @example
      * const { leader, term } = await agent.election.elect(groupId);
      */
-    elect: (groupId: bigint | number, options: { timeoutMs?: number } = {}) => electLeader(ctx, { ...options, groupId }),
+    elect: (groupId: bigint | number, options: { timeoutMs?: number } = {}) =>
+      electLeader(ctx, { ...options, groupId }),
     /** Replaces a leader whose heartbeat timed out (anyone). See {@link failoverLeader}. */
-    failover: (groupId: bigint | number, options: { timeoutMs?: number } = {}) => failoverLeader(ctx, { ...options, groupId }),
+    failover: (groupId: bigint | number, options: { timeoutMs?: number } = {}) =>
+      failoverLeader(ctx, { ...options, groupId }),
     /** Proves the leader is alive. See {@link sendHeartbeat}. */
     heartbeat: (groupId: bigint | number, agentId?: bigint) => sendHeartbeat(ctx, { groupId, agentId }),
     /** The group's pending draw, or `null`. See {@link getPendingDraw}. */
@@ -53,14 +55,23 @@ export function electionModule(ctx: Context) {
     /** The group's leader terms, oldest first, with failovers. See {@link listTerms}. */
     terms: (groupId: bigint | number) => listTerms(ctx, { groupId }),
     /** Pushes the leadership whenever the leader or term changes. See {@link watchLeaderChanges}. */
-    onLeaderChange: (groupId: bigint | number, onChange: (leadership: Leadership) => void, onError?: (error: Error) => void) =>
-      watchLeaderChanges(ctx, { groupId, onChange, onError }),
+    onLeaderChange: (
+      groupId: bigint | number,
+      onChange: (leadership: Leadership) => void,
+      onError?: (error: Error) => void,
+    ) => watchLeaderChanges(ctx, { groupId, onChange, onError }),
     /** Pushes the leadership after every change, heartbeats included. See {@link watchLeadership}. */
-    watchLeadership: (groupId: bigint | number, onLeadership: (leadership: Leadership) => void, onError?: (error: Error) => void) =>
-      watchLeadership(ctx, { groupId, onLeadership, onError }),
+    watchLeadership: (
+      groupId: bigint | number,
+      onLeadership: (leadership: Leadership) => void,
+      onError?: (error: Error) => void,
+    ) => watchLeadership(ctx, { groupId, onLeadership, onError }),
     /** Heartbeats while the agent leads the group. See {@link runHeartbeat}. */
-    runHeartbeat: (groupId: bigint | number, agentId?: bigint, options: Omit<RunHeartbeatParameters, "groupId" | "agentId"> = {}) =>
-      runHeartbeat(ctx, { ...options, groupId, agentId }),
+    runHeartbeat: (
+      groupId: bigint | number,
+      agentId?: bigint,
+      options: Omit<RunHeartbeatParameters, "groupId" | "agentId"> = {},
+    ) => runHeartbeat(ctx, { ...options, groupId, agentId }),
   };
 }
 

@@ -3,7 +3,7 @@
  * the action of the same concern in `actions/governance/`.
  */
 import { castVote } from "../actions/governance/castVote.js";
-import { createProposal, type CreateProposalParameters } from "../actions/governance/createProposal.js";
+import { type CreateProposalParameters, createProposal } from "../actions/governance/createProposal.js";
 import { finalizeProposal } from "../actions/governance/finalizeProposal.js";
 import { getProposal } from "../actions/governance/getProposal.js";
 import { getVotes } from "../actions/governance/getVotes.js";
@@ -14,7 +14,8 @@ export function governanceModule(ctx: Context) {
     /** Opens a vote among a group's members. See {@link createProposal}. */
     propose: (params: CreateProposalParameters) => createProposal(ctx, params),
     /** Votes `option` (0-based) with the agent's stake at the proposal's snapshot. See {@link castVote}. */
-    vote: (proposalId: bigint, option: number, options: { agentId?: bigint } = {}) => castVote(ctx, { ...options, proposalId, option }),
+    vote: (proposalId: bigint, option: number, options: { agentId?: bigint } = {}) =>
+      castVote(ctx, { ...options, proposalId, option }),
     /** Closes a vote after its end. See {@link finalizeProposal}. */
     finalize: (proposalId: bigint) => finalizeProposal(ctx, { proposalId }),
     /** A proposal. See {@link getProposal}. */

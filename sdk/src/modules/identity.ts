@@ -7,8 +7,8 @@ import type { Account } from "viem";
 import { getAgent } from "../actions/identity/getAgent.js";
 import { getCapabilities } from "../actions/identity/getCapabilities.js";
 import { hasCapability } from "../actions/identity/hasCapability.js";
-import { listAgents, type ListAgentsParameters } from "../actions/identity/listAgents.js";
-import { registerAgent, type RegisterAgentParameters } from "../actions/identity/registerAgent.js";
+import { type ListAgentsParameters, listAgents } from "../actions/identity/listAgents.js";
+import { type RegisterAgentParameters, registerAgent } from "../actions/identity/registerAgent.js";
 import { setAgentURI } from "../actions/identity/setAgentURI.js";
 import { setAgentWallet } from "../actions/identity/setAgentWallet.js";
 import { setCapabilities } from "../actions/identity/setCapabilities.js";
@@ -21,13 +21,16 @@ export function identityModule(ctx: Context) {
     /** Registers a new agent owned by the account; it becomes this client's agent. See {@link registerAgent}. */
     register: (params: RegisterAgentParameters) => registerAgent(ctx, params),
     /** Replaces the agent's declared capabilities. See {@link setCapabilities}. */
-    setCapabilities: (capabilities: string[], options: { agentId?: bigint } = {}) => setCapabilities(ctx, { ...options, capabilities }),
+    setCapabilities: (capabilities: string[], options: { agentId?: bigint } = {}) =>
+      setCapabilities(ctx, { ...options, capabilities }),
     /** Points the agent at a new registration file. See {@link setAgentURI}. */
     setAgentURI: (uri: string, options: { agentId?: bigint } = {}) => setAgentURI(ctx, { ...options, uri }),
     /** Sets one on-chain metadata entry. See {@link setMetadata}. */
-    setMetadata: (key: string, value: string, options: { agentId?: bigint } = {}) => setMetadata(ctx, { ...options, key, value }),
+    setMetadata: (key: string, value: string, options: { agentId?: bigint } = {}) =>
+      setMetadata(ctx, { ...options, key, value }),
     /** Binds `wallet` as the agent's verified wallet. See {@link setAgentWallet}. */
-    setAgentWallet: (wallet: Account, options: { agentId?: bigint; deadlineSeconds?: bigint } = {}) => setAgentWallet(ctx, { ...options, wallet }),
+    setAgentWallet: (wallet: Account, options: { agentId?: bigint; deadlineSeconds?: bigint } = {}) =>
+      setAgentWallet(ctx, { ...options, wallet }),
     /** Clears the agent's verified wallet. See {@link unsetAgentWallet}. */
     unsetAgentWallet: (options: { agentId?: bigint } = {}) => unsetAgentWallet(ctx, options),
     /** An agent's record, or `null`. See {@link getAgent}. */

@@ -6,7 +6,7 @@ import { getGroupChannel } from "../actions/messages/getGroupChannel.js";
 import type { MessageFilter } from "../actions/messages/messageLogs.js";
 import { postMessage } from "../actions/messages/postMessage.js";
 import { readChannel } from "../actions/messages/readChannel.js";
-import { readInbox, type ReadInboxParameters } from "../actions/messages/readInbox.js";
+import { type ReadInboxParameters, readInbox } from "../actions/messages/readInbox.js";
 import { restrictChannel } from "../actions/messages/restrictChannel.js";
 import { sendMessage } from "../actions/messages/sendMessage.js";
 import { watchMessages } from "../actions/messages/watchMessages.js";
@@ -23,13 +23,16 @@ export function messagesModule(ctx: Context) {
     /** Reserves a group's channel for its members. See {@link restrictChannel}. */
     restrictChannel: (groupId: bigint | number, name: string) => restrictChannel(ctx, { groupId, name }),
     /** Broadcasts `payload` on `channel` as the agent. See {@link postMessage}. */
-    post: (channel: string, payload: string, options: { fromAgentId?: bigint } = {}) => postMessage(ctx, { ...options, channel, payload }),
+    post: (channel: string, payload: string, options: { fromAgentId?: bigint } = {}) =>
+      postMessage(ctx, { ...options, channel, payload }),
     /** Sends `payload` to `toAgentId`'s inbox as the agent. See {@link sendMessage}. */
-    send: (toAgentId: bigint | number, payload: string, options: { fromAgentId?: bigint } = {}) => sendMessage(ctx, { ...options, toAgentId, payload }),
+    send: (toAgentId: bigint | number, payload: string, options: { fromAgentId?: bigint } = {}) =>
+      sendMessage(ctx, { ...options, toAgentId, payload }),
     /** Messages in an inbox (default: the agent's own), oldest first. See {@link readInbox}. */
     inbox: (options: ReadInboxParameters = {}) => readInbox(ctx, options),
     /** Messages on a channel, oldest first. See {@link readChannel}. */
-    channel: (channel: string, options: { after?: bigint; limit?: number } = {}) => readChannel(ctx, { ...options, channel }),
+    channel: (channel: string, options: { after?: bigint; limit?: number } = {}) =>
+      readChannel(ctx, { ...options, channel }),
     /** Pushes each new message on a channel or in an inbox, once, in order. See {@link watchMessages}. */
     onMessage: (filter: MessageFilter, onMessage: (message: Message) => void, onError?: (error: Error) => void) =>
       watchMessages(ctx, { filter, onMessage, onError }),

@@ -6,10 +6,10 @@
  */
 import { cancelSchedule } from "../actions/schedules/cancelSchedule.js";
 import { claimScheduledRound } from "../actions/schedules/claimScheduledRound.js";
-import { createSchedule, type CreateScheduleParameters } from "../actions/schedules/createSchedule.js";
+import { type CreateScheduleParameters, createSchedule } from "../actions/schedules/createSchedule.js";
 import { getSchedule } from "../actions/schedules/getSchedule.js";
 import { getScheduleRound } from "../actions/schedules/getScheduleRound.js";
-import { listSchedules, type ListSchedulesParameters } from "../actions/schedules/listSchedules.js";
+import { type ListSchedulesParameters, listSchedules } from "../actions/schedules/listSchedules.js";
 import { type DueRound, watchDueRounds } from "../actions/schedules/watchDueRounds.js";
 import type { Context } from "../client/context.js";
 
@@ -18,7 +18,8 @@ export function schedulesModule(ctx: Context) {
     /** Creates a schedule, escrowing `count × maxReward`. See {@link createSchedule}. */
     create: (params: CreateScheduleParameters) => createSchedule(ctx, params),
     /** Spawns due round `round` of a schedule and claims its task for the agent. See {@link claimScheduledRound}. */
-    claim: (scheduleId: bigint, round: number, options: { agentId?: bigint } = {}) => claimScheduledRound(ctx, { ...options, scheduleId, round }),
+    claim: (scheduleId: bigint, round: number, options: { agentId?: bigint } = {}) =>
+      claimScheduledRound(ctx, { ...options, scheduleId, round }),
     /** Cancels the rounds not yet spawned (the poster). See {@link cancelSchedule}. */
     cancel: (scheduleId: bigint) => cancelSchedule(ctx, { scheduleId }),
     /** A schedule, or `null`. See {@link getSchedule}. */
@@ -28,7 +29,8 @@ export function schedulesModule(ctx: Context) {
     /** Whether a round was spawned, and as which task (from the chain). See {@link getScheduleRound}. */
     round: (scheduleId: bigint, round: number) => getScheduleRound(ctx, { scheduleId, round }),
     /** Calls `onDue` for each round that falls due. See {@link watchDueRounds}. */
-    onDue: (onDue: (round: DueRound) => void, onError?: (error: Error) => void) => watchDueRounds(ctx, { onDue, onError }),
+    onDue: (onDue: (round: DueRound) => void, onError?: (error: Error) => void) =>
+      watchDueRounds(ctx, { onDue, onError }),
   };
 }
 

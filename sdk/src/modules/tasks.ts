@@ -8,16 +8,16 @@ import { acceptHandoff } from "../actions/tasks/acceptHandoff.js";
 import { acceptTask } from "../actions/tasks/acceptTask.js";
 import { cancelTask } from "../actions/tasks/cancelTask.js";
 import { type ClaimNextFilter, claimNextTask } from "../actions/tasks/claimNextTask.js";
-import { claimTask, type ClaimTaskParameters } from "../actions/tasks/claimTask.js";
+import { type ClaimTaskParameters, claimTask } from "../actions/tasks/claimTask.js";
 import { escalateTask } from "../actions/tasks/escalateTask.js";
-import { estimateTaskFee, type EstimateTaskFeeParameters } from "../actions/tasks/estimateTaskFee.js";
+import { type EstimateTaskFeeParameters, estimateTaskFee } from "../actions/tasks/estimateTaskFee.js";
 import { expireEscalation } from "../actions/tasks/expireEscalation.js";
 import { expireTask } from "../actions/tasks/expireTask.js";
 import { getCredit } from "../actions/tasks/getCredit.js";
 import { getTask } from "../actions/tasks/getTask.js";
 import { getTaskHistory } from "../actions/tasks/getTaskHistory.js";
 import { handoffTask } from "../actions/tasks/handoffTask.js";
-import { listTasks, type ListTasksParameters, type TaskFilter } from "../actions/tasks/listTasks.js";
+import { type ListTasksParameters, listTasks, type TaskFilter } from "../actions/tasks/listTasks.js";
 import { type PostTaskParameters, postTask } from "../actions/tasks/postTask.js";
 import { reclaimTask } from "../actions/tasks/reclaimTask.js";
 import { rejectTask } from "../actions/tasks/rejectTask.js";
@@ -26,7 +26,7 @@ import { resolveEscalation } from "../actions/tasks/resolveEscalation.js";
 import { submitTask } from "../actions/tasks/submitTask.js";
 import { watchOpenTasks } from "../actions/tasks/watchOpenTasks.js";
 import { watchTask } from "../actions/tasks/watchTask.js";
-import { watchTasks, type WatchTasksParameters } from "../actions/tasks/watchTasks.js";
+import { type WatchTasksParameters, watchTasks } from "../actions/tasks/watchTasks.js";
 import { withdrawCredit } from "../actions/tasks/withdrawCredit.js";
 import { type WorkHandler, workNextTask } from "../actions/tasks/workNextTask.js";
 import type { Context } from "../client/context.js";
@@ -37,7 +37,8 @@ export function tasksModule(ctx: Context) {
     /** Posts a task, escrowing `maxReward` (ETH sent with the call, or an approved ERC-20). See {@link postTask}. */
     post: (params: PostTaskParameters) => postTask(ctx, params),
     /** Claims `taskId` for the agent, paying the task's bond. See {@link claimTask}. */
-    claim: (taskId: bigint | number | string, options: Omit<ClaimTaskParameters, "taskId"> = {}) => claimTask(ctx, { ...options, taskId }),
+    claim: (taskId: bigint | number | string, options: Omit<ClaimTaskParameters, "taskId"> = {}) =>
+      claimTask(ctx, { ...options, taskId }),
     /** Claims an open task the agent is eligible for, spreading concurrent agents. See {@link claimNextTask}. */
     claimNext: (filter: ClaimNextFilter = {}) => claimNextTask(ctx, filter),
     /** What claiming and submitting `task` would cost now, measured on the chain. See {@link estimateTaskFee}. */
@@ -45,7 +46,8 @@ export function tasksModule(ctx: Context) {
     /** Extends the lease of a claim the agent holds. See {@link renewLease}. */
     renewLease: (taskId: bigint, attempt: number) => renewLease(ctx, { taskId, attempt }),
     /** Submits a result for review; `resultHash` defaults to keccak256 of `resultURI`. See {@link submitTask}. */
-    submit: (taskId: bigint, attempt: number, resultURI: string, resultHash?: Hex) => submitTask(ctx, { taskId, attempt, resultURI, resultHash }),
+    submit: (taskId: bigint, attempt: number, resultURI: string, resultHash?: Hex) =>
+      submitTask(ctx, { taskId, attempt, resultURI, resultHash }),
     /** Accepts a submission: pays the claimant. See {@link acceptTask}. */
     accept: (taskId: bigint) => acceptTask(ctx, { taskId }),
     /** Rejects a submission: the task reopens. See {@link rejectTask}. */
@@ -57,13 +59,16 @@ export function tasksModule(ctx: Context) {
     /** Reopens a task whose lease expired (anyone). See {@link reclaimTask}. */
     reclaim: (taskId: bigint) => reclaimTask(ctx, { taskId }),
     /** Offers the task the agent holds to another agent. See {@link handoffTask}. */
-    handoff: (taskId: bigint, attempt: number, toAgentId: bigint, contextURI: string) => handoffTask(ctx, { taskId, attempt, toAgentId, contextURI }),
+    handoff: (taskId: bigint, attempt: number, toAgentId: bigint, contextURI: string) =>
+      handoffTask(ctx, { taskId, attempt, toAgentId, contextURI }),
     /** Takes over a task offered to the agent. See {@link acceptHandoff}. */
     acceptHandoff: (taskId: bigint, options: { agentId?: bigint } = {}) => acceptHandoff(ctx, { ...options, taskId }),
     /** Stops the lease clock and asks the task's approver a question. See {@link escalateTask}. */
-    escalate: (taskId: bigint, attempt: number, questionURI: string) => escalateTask(ctx, { taskId, attempt, questionURI }),
+    escalate: (taskId: bigint, attempt: number, questionURI: string) =>
+      escalateTask(ctx, { taskId, attempt, questionURI }),
     /** The approver's answer: `resume` gives the task back to its claimant. See {@link resolveEscalation}. */
-    resolveEscalation: (taskId: bigint, answerURI: string, resume: boolean) => resolveEscalation(ctx, { taskId, answerURI, resume }),
+    resolveEscalation: (taskId: bigint, answerURI: string, resume: boolean) =>
+      resolveEscalation(ctx, { taskId, answerURI, resume }),
     /** Ends an escalation left unanswered past its deadline (anyone). See {@link expireEscalation}. */
     expireEscalation: (taskId: bigint) => expireEscalation(ctx, { taskId }),
     /** Withdraws the caller's credit in `token` (default ETH). See {@link withdrawCredit}. */
@@ -82,10 +87,14 @@ export function tasksModule(ctx: Context) {
     watchOpen: (filter: TaskFilter, onTasks: (tasks: Task[]) => void, onError?: (error: Error) => void) =>
       watchOpenTasks(ctx, { ...filter, onTasks, onError }),
     /** Pushes the tasks in one or several statuses; returns the unsubscribe function. See {@link watchTasks}. */
-    watchList: (filter: Omit<WatchTasksParameters, "onTasks" | "onError">, onTasks: (tasks: Task[]) => void, onError?: (error: Error) => void) =>
-      watchTasks(ctx, { ...filter, onTasks, onError }),
+    watchList: (
+      filter: Omit<WatchTasksParameters, "onTasks" | "onError">,
+      onTasks: (tasks: Task[]) => void,
+      onError?: (error: Error) => void,
+    ) => watchTasks(ctx, { ...filter, onTasks, onError }),
     /** Pushes one task whenever it changes; returns the unsubscribe function. See {@link watchTask}. */
-    watch: (taskId: bigint, onTask: (task: Task) => void, onError?: (error: Error) => void) => watchTask(ctx, { taskId, onTask, onError }),
+    watch: (taskId: bigint, onTask: (task: Task) => void, onError?: (error: Error) => void) =>
+      watchTask(ctx, { taskId, onTask, onError }),
   };
 }
 

@@ -5,8 +5,8 @@
 import type { Address, Hex } from "viem";
 import { getValidationStatus } from "../actions/validation/getValidationStatus.js";
 import { getValidationSummary } from "../actions/validation/getValidationSummary.js";
-import { requestValidation, type RequestValidationParameters } from "../actions/validation/requestValidation.js";
-import { respondToValidation, type RespondToValidationParameters } from "../actions/validation/respondToValidation.js";
+import { type RequestValidationParameters, requestValidation } from "../actions/validation/requestValidation.js";
+import { type RespondToValidationParameters, respondToValidation } from "../actions/validation/respondToValidation.js";
 import type { Context } from "../client/context.js";
 
 export function validationModule(ctx: Context) {
@@ -23,7 +23,8 @@ export function validationModule(ctx: Context) {
     /** A request's status. See {@link getValidationStatus}. */
     status: (requestHash: Hex) => getValidationStatus(ctx, { requestHash }),
     /** Count and average of an agent's validation responses. See {@link getValidationSummary}. */
-    summary: (agentId: bigint, validators: Address[] = [], tag = "") => getValidationSummary(ctx, { agentId, validators, tag }),
+    summary: (agentId: bigint, validators: Address[] = [], tag = "") =>
+      getValidationSummary(ctx, { agentId, validators, tag }),
   };
 }
 

@@ -10,7 +10,10 @@
 
 /** A 32-bit mix of two ids (murmur3's finaliser over a simple combination); not cryptographic. */
 export function score(agentId: bigint, taskId: bigint): number {
-  let h = (Number(agentId & 0xffffffffn) * 0x9e3779b1) ^ Number(taskId & 0xffffffffn) ^ (Number((taskId >> 32n) & 0xffffffffn) * 0x85ebca6b);
+  let h =
+    (Number(agentId & 0xffffffffn) * 0x9e3779b1) ^
+    Number(taskId & 0xffffffffn) ^
+    (Number((taskId >> 32n) & 0xffffffffn) * 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
   return (h ^ (h >>> 16)) >>> 0;

@@ -74,7 +74,12 @@ export async function ensureAllowance(ctx: Context, token: Address, amount: bigi
   if (token === zeroAddress || amount === 0n) return;
   const owner = requireWallet(ctx).account.address;
   const board = addressOf(ctx, "TaskBoard");
-  const allowance = await ctx.publicClient.readContract({ address: token, abi: erc20Abi, functionName: "allowance", args: [owner, board] });
+  const allowance = await ctx.publicClient.readContract({
+    address: token,
+    abi: erc20Abi,
+    functionName: "allowance",
+    args: [owner, board],
+  });
   if (allowance >= amount) return;
   const call = { address: token, abi: erc20Abi, functionName: "approve", args: [board, amount] } as const;
   await send(ctx, call, { contractName: "ERC20", functionName: "approve" });

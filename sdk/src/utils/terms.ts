@@ -33,7 +33,8 @@ type Terms = Pick<Task, "leaseDuration" | "abandonSlash" | "minStake" | "claimBo
  */
 export function hostileTerms(task: Terms, limits: TermLimits = {}): string | undefined {
   const minLease = BigInt(limits.minLeaseSeconds ?? DEFAULT_TERM_LIMITS.minLeaseSeconds);
-  if (task.leaseDuration < minLease) return `a lease of ${task.leaseDuration} s is too short to renew safely (at least ${minLease} s)`;
+  if (task.leaseDuration < minLease)
+    return `a lease of ${task.leaseDuration} s is too short to renew safely (at least ${minLease} s)`;
   const maxSlash = limits.maxAbandonSlash ?? task.minStake;
   if (task.abandonSlash > maxSlash) {
     return `an abandonment would slash ${task.abandonSlash} of stake, more than ${limits.maxAbandonSlash === undefined ? "the task's minimum stake" : "allowed"} (${maxSlash})`;

@@ -1,7 +1,8 @@
 /** Chain-side fallbacks for watchers when no indexer is configured, and chain time. */
+
+import { abis, type ContractName } from "@stigmergy/contracts";
 import { type Log, parseEventLogs } from "viem";
 import { addressOf, type Context } from "../client/context.js";
-import { abis, type ContractName } from "@stigmergy/contracts";
 
 /** The latest block's timestamp (the contracts' notion of now), for a context or an agent. */
 export async function chainNow(on: Pick<Context, "publicClient">): Promise<bigint> {
@@ -14,7 +15,12 @@ export type DecodedLog = Log & { eventName: string; args: Record<string, unknown
  * Follows every event of contract `name` with viem's event watching (log filters polled at the
  * client's polling interval) and calls `onLogs` with each batch. Returns the unsubscribe function.
  */
-export function watchEvents(ctx: Context, name: ContractName, onLogs: (logs: DecodedLog[]) => void, onError?: (error: Error) => void): () => void {
+export function watchEvents(
+  ctx: Context,
+  name: ContractName,
+  onLogs: (logs: DecodedLog[]) => void,
+  onError?: (error: Error) => void,
+): () => void {
   return ctx.publicClient.watchEvent({
     address: addressOf(ctx, name),
     onLogs: (logs) => {

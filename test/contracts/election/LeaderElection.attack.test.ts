@@ -61,18 +61,20 @@ describe("LeaderElection under attack", () => {
       const stakes = await f.at.StakeManager(f.leaderOwner);
       const all = await stakes.read.stakeOf([f.leader]);
       // The attack: right after the election, unstake everything...
-      await viem.assertions.revertWithCustomErrorWithArgs(stakes.write.requestUnstake([f.leader, all]), f.election, "LeaderStakeLocked", [
-        f.leader,
-        0n,
-        SLASH,
-      ]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        stakes.write.requestUnstake([f.leader, all]),
+        f.election,
+        "LeaderStakeLocked",
+        [f.leader, 0n, SLASH],
+      );
       // ...it may unstake only what it does not owe,
       await f.mined(stakes.write.requestUnstake([f.leader, all - SLASH]));
-      await viem.assertions.revertWithCustomErrorWithArgs(stakes.write.requestUnstake([f.leader, 1n]), f.election, "LeaderStakeLocked", [
-        f.leader,
-        SLASH - 1n,
-        SLASH,
-      ]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        stakes.write.requestUnstake([f.leader, 1n]),
+        f.election,
+        "LeaderStakeLocked",
+        [f.leader, SLASH - 1n, SLASH],
+      );
       // ...keep heartbeating through the unbonding period, withdraw,
       const asLeader = await f.at.LeaderElection(f.leaderOwner);
       const [, releaseAt] = await stakes.read.unbondingOf([f.leader]);
@@ -84,8 +86,16 @@ describe("LeaderElection under attack", () => {
       // ...and go silent: the failover still takes the whole slash.
       await time.increase(HEARTBEAT + 1n);
       const receipt = await f.mined(f.election.write.failover([f.groupId]));
-      const [slashed] = parseEventLogs({ abi: (await f.at.StakeManager()).abi, logs: receipt.logs, eventName: "Slashed" });
-      expect(slashed?.args).to.deep.include({ agentId: f.leader, amount: SLASH, reason: stringToHex("failover", { size: 32 }) });
+      const [slashed] = parseEventLogs({
+        abi: (await f.at.StakeManager()).abi,
+        logs: receipt.logs,
+        eventName: "Slashed",
+      });
+      expect(slashed?.args).to.deep.include({
+        agentId: f.leader,
+        amount: SLASH,
+        reason: stringToHex("failover", { size: 32 }),
+      });
     });
   });
 
@@ -169,7 +179,9 @@ describe("LeaderElection under attack", () => {
         outcomes.push(leader);
         await evmRevert(id);
       };
-      await settleWith("settled at once by a stranger", async () => f.mined((await f.at.LeaderElection(f.eve)).write.elect([f.groupId])));
+      await settleWith("settled at once by a stranger", async () =>
+        f.mined((await f.at.LeaderElection(f.eve)).write.elect([f.groupId])),
+      );
       await settleWith("settled 30 blocks later", async () => {
         for (let i = 0; i < 30; i++) await mine();
         await f.mined(f.election.write.elect([f.groupId]));

@@ -1,12 +1,12 @@
 import { expect } from "chai";
 import hre, { network } from "hardhat";
-import type { GasSection } from "../../../bench/gas.ts";
-import { readSnapshot } from "../../../bench/report.ts";
 import { ELECT_RATIO_TARGET, measureCoordinationGas } from "../../../bench/coordination.ts";
+import type { GasSection } from "../../../bench/gas.ts";
 import { withL1Data } from "../../../bench/op.ts";
-import { setL1FeeScalars } from "../../../scripts/lib/chains.ts";
+import { readSnapshot } from "../../../bench/report.ts";
 import { measureTaskGas } from "../../../bench/tasks.ts";
 import { measureTrustLayerGas } from "../../../bench/trust-layer.ts";
+import { setL1FeeScalars } from "../../../scripts/lib/chains.ts";
 
 /**
  * Gas is guarded like code: every measured call must cost at most its committed snapshot
@@ -22,7 +22,10 @@ function checkSection(section: GasSection) {
     const committed = snapshot![row.name];
     expect(committed, `gas-snapshot.json has no "${row.name}": run npm run bench`).to.be.a("number");
     const allowed = committed! + Number(row.jitter ?? 0n);
-    expect(Number(row.gas), `${row.name}: costs ${row.gas}, snapshot says ${committed} (+${row.jitter ?? 0n} jitter)`).to.be.at.most(allowed);
+    expect(
+      Number(row.gas),
+      `${row.name}: costs ${row.gas}, snapshot says ${committed} (+${row.jitter ?? 0n} jitter)`,
+    ).to.be.at.most(allowed);
     if (row.target !== undefined && row.openTarget === undefined) {
       expect(row.gas <= row.target, `${row.name}: costs ${row.gas}, DESIGN target is ${row.target}`).to.equal(true);
     } else if (row.target !== undefined) {
@@ -32,7 +35,7 @@ function checkSection(section: GasSection) {
   }
 }
 
-describe("gas snapshot", function () {
+describe("gas snapshot", () => {
   before(function () {
     // Coverage instrumentation changes every gas figure; the snapshot is for the real bytecode.
     if (hre.globalOptions.coverage) this.skip();
@@ -58,12 +61,19 @@ describe("gas snapshot", function () {
     // Calldata aside (setAgentWallet's signature binds the chain id): the coordination section's
     // groups of 10,000 are compared by `npm run bench`, which fails on any difference.
     const l1 = await network.create(); // fresh: the measurements pin chain times
-    const onL1 = [await measureTrustLayerGas(l1.viem, l1.networkHelpers), await measureTaskGas(l1.viem, l1.networkHelpers)];
+    const onL1 = [
+      await measureTrustLayerGas(l1.viem, l1.networkHelpers),
+      await measureTaskGas(l1.viem, l1.networkHelpers),
+    ];
     const op = await network.create("op");
     await setL1FeeScalars(op.provider);
-    const onOp = [await measureTrustLayerGas(op.viem, op.networkHelpers), await measureTaskGas(op.viem, op.networkHelpers)];
+    const onOp = [
+      await measureTrustLayerGas(op.viem, op.networkHelpers),
+      await measureTaskGas(op.viem, op.networkHelpers),
+    ];
     const { sections, mismatches } = withL1Data(onL1, onOp);
     expect(mismatches).to.deep.equal([]);
-    for (const row of sections.flatMap((s) => s.rows)) expect((row.l1?.fee ?? 0n) > 0n, `${row.name} has an L1 data fee`).to.equal(true);
+    for (const row of sections.flatMap((s) => s.rows))
+      expect((row.l1?.fee ?? 0n) > 0n, `${row.name} has an L1 data fee`).to.equal(true);
   });
 });

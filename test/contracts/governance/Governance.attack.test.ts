@@ -22,7 +22,11 @@ async function withCouncil() {
   const b = await f.agentWithStake(f.bob, 200n * TOKEN);
   const c = await f.agentWithStake(f.carol, 300n * TOKEN);
   const d = await f.agentWithStake(f.dave, 400n * TOKEN);
-  for (const [id, w] of [[a, f.alice], [b, f.bob], [c, f.carol]] as const) {
+  for (const [id, w] of [
+    [a, f.alice],
+    [b, f.bob],
+    [c, f.carol],
+  ] as const) {
     await f.mined((await f.at.LeaderElection(w)).write.join([1n, id]));
   }
   await time.increase(1);
@@ -53,18 +57,26 @@ describe("Governance under attack", () => {
     await f.mined(f.gov.write.propose([1n, "ipfs://proposal", 2, WEEK, 5_000]));
     const { snapshot } = await f.gov.read.getProposal([1n]);
     await f.mined((await f.at.LeaderElection(f.dave)).write.join([1n, f.agents.d]));
-    await viem.assertions.revertWithCustomErrorWithArgs(f.vote(f.dave, 1n, f.agents.d, 1), f.gov, "NotMemberAtSnapshot", [
-      1n,
-      f.agents.d,
-      snapshot,
-    ]);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      f.vote(f.dave, 1n, f.agents.d, 1),
+      f.gov,
+      "NotMemberAtSnapshot",
+      [1n, f.agents.d, snapshot],
+    );
   });
 
   it("a stake cut in the proposal's own block cannot make the votes exceed the quorum's population", async () => {
     const f = await loadFixture(withCouncil);
     // Carol unstakes 290 just before the proposal, in the same block: at the snapshot she still had 300.
-    await proposeRightAfter(f, async () => (await f.at.StakeManager(f.carol)).write.requestUnstake([f.agents.c, 290n * TOKEN], { gas: 500_000n }));
-    for (const [w, id] of [[f.alice, f.agents.a], [f.bob, f.agents.b], [f.carol, f.agents.c]] as const) await f.mined(f.vote(w, 1n, id, 1));
+    await proposeRightAfter(f, async () =>
+      (await f.at.StakeManager(f.carol)).write.requestUnstake([f.agents.c, 290n * TOKEN], { gas: 500_000n }),
+    );
+    for (const [w, id] of [
+      [f.alice, f.agents.a],
+      [f.bob, f.agents.b],
+      [f.carol, f.agents.c],
+    ] as const)
+      await f.mined(f.vote(w, 1n, id, 1));
     const p = await f.gov.read.getProposal([1n]);
     // Everyone voted: the votes are the whole snapshot population, exactly twice the 50 % quorum.
     expect(p.totalVotes).to.equal(600n * TOKEN);
@@ -87,6 +99,11 @@ describe("Governance under attack", () => {
     const { snapshot, quorumVotes } = await f.gov.read.getProposal([1n]);
     expect(quorumVotes).to.equal(600n * TOKEN); // alice, bob and carol: the members at the snapshot
     await f.mined(f.vote(f.bob, 1n, f.agents.b, 0));
-    await viem.assertions.revertWithCustomErrorWithArgs(f.vote(f.dave, 1n, f.agents.d, 0), f.gov, "NotMemberAtSnapshot", [1n, f.agents.d, snapshot]);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      f.vote(f.dave, 1n, f.agents.d, 0),
+      f.gov,
+      "NotMemberAtSnapshot",
+      [1n, f.agents.d, snapshot],
+    );
   });
 });

@@ -20,7 +20,11 @@ async function withCouncil() {
   const b = await f.agentWithStake(f.bob, 200n * TOKEN);
   const c = await f.agentWithStake(f.carol, 300n * TOKEN);
   const d = await f.agentWithStake(f.dave, 400n * TOKEN);
-  for (const [id, w] of [[a, f.alice], [b, f.bob], [c, f.carol]] as const) {
+  for (const [id, w] of [
+    [a, f.alice],
+    [b, f.bob],
+    [c, f.carol],
+  ] as const) {
     await f.mined((await f.at.LeaderElection(w)).write.join([1n, id]));
   }
   await time.increase(1);
@@ -71,15 +75,48 @@ describe("Governance", () => {
 
     it("rejects unknown groups, bad option counts, periods and quorums", async () => {
       const { gov } = await loadFixture(withCouncil);
-      await viem.assertions.revertWithCustomErrorWithArgs(gov.write.propose([0n, "x", 2, WEEK, 0]), gov, "UnknownGroup", [0n]);
-      await viem.assertions.revertWithCustomErrorWithArgs(gov.write.propose([2n, "x", 2, WEEK, 0]), gov, "UnknownGroup", [2n]);
-      await viem.assertions.revertWithCustomErrorWithArgs(gov.write.propose([1n, "x", 1, WEEK, 0]), gov, "InvalidOptionCount", [1]);
-      await viem.assertions.revertWithCustomErrorWithArgs(gov.write.propose([1n, "x", 33, WEEK, 0]), gov, "InvalidOptionCount", [33]);
-      await viem.assertions.revertWithCustomErrorWithArgs(gov.write.propose([1n, "x", 2, 0n, 0]), gov, "InvalidVotingPeriod", [0n]);
-      await viem.assertions.revertWithCustomErrorWithArgs(gov.write.propose([1n, "x", 2, 366n * 86_400n, 0]), gov, "InvalidVotingPeriod", [
-        366n * 86_400n,
-      ]);
-      await viem.assertions.revertWithCustomErrorWithArgs(gov.write.propose([1n, "x", 2, WEEK, 10_001]), gov, "InvalidQuorum", [10_001]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        gov.write.propose([0n, "x", 2, WEEK, 0]),
+        gov,
+        "UnknownGroup",
+        [0n],
+      );
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        gov.write.propose([2n, "x", 2, WEEK, 0]),
+        gov,
+        "UnknownGroup",
+        [2n],
+      );
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        gov.write.propose([1n, "x", 1, WEEK, 0]),
+        gov,
+        "InvalidOptionCount",
+        [1],
+      );
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        gov.write.propose([1n, "x", 33, WEEK, 0]),
+        gov,
+        "InvalidOptionCount",
+        [33],
+      );
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        gov.write.propose([1n, "x", 2, 0n, 0]),
+        gov,
+        "InvalidVotingPeriod",
+        [0n],
+      );
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        gov.write.propose([1n, "x", 2, 366n * 86_400n, 0]),
+        gov,
+        "InvalidVotingPeriod",
+        [366n * 86_400n],
+      );
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        gov.write.propose([1n, "x", 2, WEEK, 10_001]),
+        gov,
+        "InvalidQuorum",
+        [10_001],
+      );
       await viem.assertions.revertWithCustomErrorWithArgs(gov.read.getProposal([5n]), gov, "ProposalNotFound", [5n]);
     });
 
@@ -95,11 +132,21 @@ describe("Governance", () => {
   describe("vote", () => {
     it("weighs each member's vote by its stake at the snapshot, once", async () => {
       const f = await loadFixture(withProposal);
-      await viem.assertions.emitWithArgs(f.vote(f.bob, f.proposalId, f.agents.b, 1), f.gov, "VoteCast", [f.proposalId, f.agents.b, 1, 200n * TOKEN]);
+      await viem.assertions.emitWithArgs(f.vote(f.bob, f.proposalId, f.agents.b, 1), f.gov, "VoteCast", [
+        f.proposalId,
+        f.agents.b,
+        1,
+        200n * TOKEN,
+      ]);
       expect(await f.gov.read.votesFor([f.proposalId, 1])).to.equal(200n * TOKEN);
       expect(await f.gov.read.hasVoted([f.proposalId, f.agents.b])).to.equal(true);
       expect((await f.gov.read.getProposal([f.proposalId])).totalVotes).to.equal(200n * TOKEN);
-      await viem.assertions.revertWithCustomErrorWithArgs(f.vote(f.bob, f.proposalId, f.agents.b, 2), f.gov, "AlreadyVoted", [f.proposalId, f.agents.b]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        f.vote(f.bob, f.proposalId, f.agents.b, 2),
+        f.gov,
+        "AlreadyVoted",
+        [f.proposalId, f.agents.b],
+      );
     });
 
     it("stake bought after the proposal buys no votes", async () => {
@@ -107,13 +154,23 @@ describe("Governance", () => {
       await f.mined((await f.at.StakeToken(f.alice)).write.faucet([f.alice.account.address, 10_000n * TOKEN]));
       await f.mined((await f.at.StakeToken(f.alice)).write.approve([f.c.StakeManager!, 10_000n * TOKEN]));
       await f.mined((await f.at.StakeManager(f.alice)).write.stake([f.agents.a, 10_000n * TOKEN]));
-      await viem.assertions.emitWithArgs(f.vote(f.alice, f.proposalId, f.agents.a, 0), f.gov, "VoteCast", [f.proposalId, f.agents.a, 0, 100n * TOKEN]);
+      await viem.assertions.emitWithArgs(f.vote(f.alice, f.proposalId, f.agents.a, 0), f.gov, "VoteCast", [
+        f.proposalId,
+        f.agents.a,
+        0,
+        100n * TOKEN,
+      ]);
     });
 
     it("a member that leaves after the snapshot still votes with its weight then (it counts in the quorum's population)", async () => {
       const f = await loadFixture(withProposal);
       await f.mined((await f.at.LeaderElection(f.carol)).write.leave([1n, f.agents.c]));
-      await viem.assertions.emitWithArgs(f.vote(f.carol, f.proposalId, f.agents.c, 2), f.gov, "VoteCast", [f.proposalId, f.agents.c, 2, 300n * TOKEN]);
+      await viem.assertions.emitWithArgs(f.vote(f.carol, f.proposalId, f.agents.c, 2), f.gov, "VoteCast", [
+        f.proposalId,
+        f.agents.c,
+        2,
+        300n * TOKEN,
+      ]);
     });
 
     it("votes weigh what the member weighed in the group: whole weight units, nothing below the group's minimum", async () => {
@@ -127,8 +184,16 @@ describe("Governance", () => {
       await time.increase(2);
       await f.mined(f.gov.write.propose([1n, "ipfs://p", 2, WEEK, 10_000]));
       expect((await f.gov.read.getProposal([1n])).quorumVotes).to.equal(500n * TOKEN);
-      await viem.assertions.revertWithCustomErrorWithArgs(f.vote(f.alice, 1n, f.agents.a, 0), f.gov, "NoVotingWeight", [1n, f.agents.a]);
-      await viem.assertions.emitWithArgs(f.vote(f.bob, 1n, f.agents.b, 0), f.gov, "VoteCast", [1n, f.agents.b, 0, 200n * TOKEN]);
+      await viem.assertions.revertWithCustomErrorWithArgs(f.vote(f.alice, 1n, f.agents.a, 0), f.gov, "NoVotingWeight", [
+        1n,
+        f.agents.a,
+      ]);
+      await viem.assertions.emitWithArgs(f.vote(f.bob, 1n, f.agents.b, 0), f.gov, "VoteCast", [
+        1n,
+        f.agents.b,
+        0,
+        200n * TOKEN,
+      ]);
     });
 
     it("an agent with no stake at the snapshot cannot vote", async () => {
@@ -136,29 +201,47 @@ describe("Governance", () => {
       await f.mined((await f.at.StakeManager(f.alice)).write.requestUnstake([f.agents.a, 100n * TOKEN]));
       await time.increase(2);
       await f.mined(f.gov.write.propose([1n, "ipfs://p", 2, WEEK, 0]));
-      await viem.assertions.revertWithCustomErrorWithArgs(f.vote(f.alice, 1n, f.agents.a, 0), f.gov, "NoVotingWeight", [1n, f.agents.a]);
+      await viem.assertions.revertWithCustomErrorWithArgs(f.vote(f.alice, 1n, f.agents.a, 0), f.gov, "NoVotingWeight", [
+        1n,
+        f.agents.a,
+      ]);
     });
 
     it("rejects non-members, strangers, unknown options, closed and unknown proposals", async () => {
       const f = await loadFixture(withProposal);
       const { snapshot } = await f.gov.read.getProposal([f.proposalId]);
-      await viem.assertions.revertWithCustomErrorWithArgs(f.vote(f.dave, f.proposalId, f.agents.d, 0), f.gov, "NotMemberAtSnapshot", [
-        f.proposalId,
-        f.agents.d,
-        snapshot,
-      ]);
-      await viem.assertions.revertWithCustomErrorWithArgs(f.vote(f.eve, f.proposalId, f.agents.a, 0), f.gov, "NotAuthorizedForAgent", [
-        getAddress(f.eve.account.address),
-        f.agents.a,
-      ]);
-      await viem.assertions.revertWithCustomErrorWithArgs(f.vote(f.alice, f.proposalId, f.agents.a, 3), f.gov, "InvalidOption", [3, 3]);
-      await viem.assertions.revertWithCustomErrorWithArgs(f.vote(f.alice, 9n, f.agents.a, 0), f.gov, "ProposalNotFound", [9n]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        f.vote(f.dave, f.proposalId, f.agents.d, 0),
+        f.gov,
+        "NotMemberAtSnapshot",
+        [f.proposalId, f.agents.d, snapshot],
+      );
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        f.vote(f.eve, f.proposalId, f.agents.a, 0),
+        f.gov,
+        "NotAuthorizedForAgent",
+        [getAddress(f.eve.account.address), f.agents.a],
+      );
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        f.vote(f.alice, f.proposalId, f.agents.a, 3),
+        f.gov,
+        "InvalidOption",
+        [3, 3],
+      );
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        f.vote(f.alice, 9n, f.agents.a, 0),
+        f.gov,
+        "ProposalNotFound",
+        [9n],
+      );
       const { voteEnd } = await f.gov.read.getProposal([f.proposalId]);
       await time.setNextBlockTimestamp(voteEnd);
-      await viem.assertions.revertWithCustomErrorWithArgs(f.vote(f.alice, f.proposalId, f.agents.a, 0), f.gov, "VotingClosed", [
-        f.proposalId,
-        voteEnd,
-      ]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        f.vote(f.alice, f.proposalId, f.agents.a, 0),
+        f.gov,
+        "VotingClosed",
+        [f.proposalId, voteEnd],
+      );
     });
   });
 
@@ -169,7 +252,10 @@ describe("Governance", () => {
       await f.mined(f.vote(f.bob, f.proposalId, f.agents.b, 1));
       await f.mined(f.vote(f.carol, f.proposalId, f.agents.c, 2));
       const { voteEnd } = await f.gov.read.getProposal([f.proposalId]);
-      await viem.assertions.revertWithCustomErrorWithArgs(f.gov.write.finalize([f.proposalId]), f.gov, "VotingOpen", [f.proposalId, voteEnd]);
+      await viem.assertions.revertWithCustomErrorWithArgs(f.gov.write.finalize([f.proposalId]), f.gov, "VotingOpen", [
+        f.proposalId,
+        voteEnd,
+      ]);
       await time.increaseTo(voteEnd);
       await viem.assertions.emitWithArgs(f.gov.write.finalize([f.proposalId]), f.gov, "ProposalFinalized", [
         f.proposalId,
@@ -178,7 +264,12 @@ describe("Governance", () => {
         300n * TOKEN,
       ]);
       expect(await f.gov.read.getProposal([f.proposalId])).to.deep.include({ finalized: true, outcome: 2 });
-      await viem.assertions.revertWithCustomErrorWithArgs(f.gov.write.finalize([f.proposalId]), f.gov, "AlreadyFinalized", [f.proposalId]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        f.gov.write.finalize([f.proposalId]),
+        f.gov,
+        "AlreadyFinalized",
+        [f.proposalId],
+      );
     });
 
     it("can finalize at exactly voteEnd, the first second voting is closed", async () => {
@@ -186,7 +277,10 @@ describe("Governance", () => {
       await f.mined(f.vote(f.carol, f.proposalId, f.agents.c, 1));
       const { voteEnd } = await f.gov.read.getProposal([f.proposalId]);
       await time.setNextBlockTimestamp(voteEnd - 1n);
-      await viem.assertions.revertWithCustomErrorWithArgs(f.gov.write.finalize([f.proposalId]), f.gov, "VotingOpen", [f.proposalId, voteEnd]);
+      await viem.assertions.revertWithCustomErrorWithArgs(f.gov.write.finalize([f.proposalId]), f.gov, "VotingOpen", [
+        f.proposalId,
+        voteEnd,
+      ]);
       await time.setNextBlockTimestamp(voteEnd);
       const receipt = await f.mined(f.gov.write.finalize([f.proposalId]));
       expect((await f.publicClient.getBlock({ blockNumber: receipt.blockNumber })).timestamp).to.equal(voteEnd);
@@ -219,7 +313,12 @@ describe("Governance", () => {
         200n * TOKEN,
         300n * TOKEN,
       ]);
-      await viem.assertions.emitWithArgs(f.gov.write.finalize([2n]), f.gov, "ProposalFinalized", [2n, NO_QUORUM, 0n, 0n]);
+      await viem.assertions.emitWithArgs(f.gov.write.finalize([2n]), f.gov, "ProposalFinalized", [
+        2n,
+        NO_QUORUM,
+        0n,
+        0n,
+      ]);
     });
 
     it("reports a tie between the leading options", async () => {

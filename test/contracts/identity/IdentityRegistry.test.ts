@@ -63,7 +63,11 @@ describe("IdentityRegistry", () => {
     it("register() mints id 1 to the caller with an empty URI and the owner as wallet", async () => {
       const { identity, alice, as } = await loadFixture(deployed);
       const tx = (await as(alice)).write.register();
-      await viem.assertions.emitWithArgs(tx, identity, "Transfer", [zeroAddress, getAddress(alice.account.address), 1n]);
+      await viem.assertions.emitWithArgs(tx, identity, "Transfer", [
+        zeroAddress,
+        getAddress(alice.account.address),
+        1n,
+      ]);
       await viem.assertions.emitWithArgs(tx, identity, "Registered", [1n, "", getAddress(alice.account.address)]);
       await viem.assertions.emitWithArgs(tx, identity, "MetadataSet", [
         1n,
@@ -143,7 +147,11 @@ describe("IdentityRegistry", () => {
     it("the owner, a token operator and an all-tokens operator can set it", async () => {
       const { identity, alice, bob, carol, agentId, as } = await loadFixture(withAgent);
       const tx = (await as(alice)).write.setAgentURI([agentId, "ipfs://v2"]);
-      await viem.assertions.emitWithArgs(tx, identity, "URIUpdated", [agentId, "ipfs://v2", getAddress(alice.account.address)]);
+      await viem.assertions.emitWithArgs(tx, identity, "URIUpdated", [
+        agentId,
+        "ipfs://v2",
+        getAddress(alice.account.address),
+      ]);
       await viem.assertions.emitWithArgs(tx, identity, "MetadataUpdate", [agentId]);
 
       await (await as(alice)).write.approve([bob.account.address, agentId]);
@@ -151,11 +159,12 @@ describe("IdentityRegistry", () => {
       expect(await identity.read.tokenURI([agentId])).to.equal("ipfs://v3");
 
       await (await as(alice)).write.setApprovalForAll([carol.account.address, true]);
-      await viem.assertions.emitWithArgs((await as(carol)).write.setAgentURI([agentId, "ipfs://v4"]), identity, "URIUpdated", [
-        agentId,
-        "ipfs://v4",
-        getAddress(carol.account.address),
-      ]);
+      await viem.assertions.emitWithArgs(
+        (await as(carol)).write.setAgentURI([agentId, "ipfs://v4"]),
+        identity,
+        "URIUpdated",
+        [agentId, "ipfs://v4", getAddress(carol.account.address)],
+      );
       expect(await identity.read.tokenURI([agentId])).to.equal("ipfs://v4");
     });
 
@@ -173,9 +182,12 @@ describe("IdentityRegistry", () => {
         "AgentNotFound",
         [99n],
       );
-      await viem.assertions.revertWithCustomErrorWithArgs(identity.read.tokenURI([99n]), identity, "ERC721NonexistentToken", [
-        99n,
-      ]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        identity.read.tokenURI([99n]),
+        identity,
+        "ERC721NonexistentToken",
+        [99n],
+      );
     });
 
     it("round-trips every length around the packed-storage boundaries, shrinking and growing", async () => {
@@ -196,7 +208,20 @@ describe("IdentityRegistry", () => {
       const otherWord = `0x${"cd".repeat(31)}00` as const;
       const zeroWord = `0x${"00".repeat(32)}` as const;
       const long = `0x${"ef".repeat(70)}` as const;
-      const sequence = [word, "0x0102", otherWord, long, "0x", word, zeroWord, word, "0x", "0x", otherWord, word] as const;
+      const sequence = [
+        word,
+        "0x0102",
+        otherWord,
+        long,
+        "0x",
+        word,
+        zeroWord,
+        word,
+        "0x",
+        "0x",
+        otherWord,
+        word,
+      ] as const;
       for (const value of sequence) {
         await (await as(alice)).write.setMetadata([agentId, "model", value]);
         expect(await identity.read.getMetadata([agentId, "model"])).to.equal(value);
@@ -286,10 +311,22 @@ describe("IdentityRegistry", () => {
     it("accepts a deadline exactly 5 minutes ahead and one equal to the block time", async () => {
       const { identity, alice, dave, eve, agentId, chainId, as } = await loadFixture(withAgent);
       let { deadline } = await pinnedDeadline(300n);
-      let signature = await signAgentWallet(dave, { chainId, registry: identity.address, agentId, owner: alice.account.address, deadline });
+      let signature = await signAgentWallet(dave, {
+        chainId,
+        registry: identity.address,
+        agentId,
+        owner: alice.account.address,
+        deadline,
+      });
       await (await as(alice)).write.setAgentWallet([agentId, dave.account.address, deadline, signature]);
       ({ deadline } = await pinnedDeadline(0n));
-      signature = await signAgentWallet(eve, { chainId, registry: identity.address, agentId, owner: alice.account.address, deadline });
+      signature = await signAgentWallet(eve, {
+        chainId,
+        registry: identity.address,
+        agentId,
+        owner: alice.account.address,
+        deadline,
+      });
       await (await as(alice)).write.setAgentWallet([agentId, eve.account.address, deadline, signature]);
       expect(getAddress(await identity.read.getAgentWallet([agentId]))).to.equal(getAddress(eve.account.address));
     });
@@ -304,7 +341,13 @@ describe("IdentityRegistry", () => {
         { name: "ERC8004IdentityRegistry", version: "2", chainId, verifyingContract: identity.address },
         { name: "ERC8004IdentityRegistry", version: "1", chainId: chainId + 1, verifyingContract: identity.address },
       ]) {
-        const signature = await dave.signTypedData({ account: dave.account, domain, types, primaryType: "AgentWalletSet", message });
+        const signature = await dave.signTypedData({
+          account: dave.account,
+          domain,
+          types,
+          primaryType: "AgentWalletSet",
+          message,
+        });
         await viem.assertions.revertWithCustomErrorWithArgs(
           (await as(alice)).write.setAgentWallet([agentId, dave.account.address, deadline, signature]),
           identity,
@@ -317,7 +360,13 @@ describe("IdentityRegistry", () => {
     it("rejects an expired deadline and one more than 5 minutes ahead", async () => {
       const { identity, alice, dave, agentId, chainId, as } = await loadFixture(withAgent);
       const past = BigInt(await time.latest());
-      const sigPast = await signAgentWallet(dave, { chainId, registry: identity.address, agentId, owner: alice.account.address, deadline: past });
+      const sigPast = await signAgentWallet(dave, {
+        chainId,
+        registry: identity.address,
+        agentId,
+        owner: alice.account.address,
+        deadline: past,
+      });
       const { timestamp } = await pinnedDeadline(0n);
       await viem.assertions.revertWithCustomErrorWithArgs(
         (await as(alice)).write.setAgentWallet([agentId, dave.account.address, past, sigPast]),
@@ -326,7 +375,13 @@ describe("IdentityRegistry", () => {
         [past, timestamp],
       );
       const { deadline, timestamp: t2 } = await pinnedDeadline(301n);
-      const sigFar = await signAgentWallet(dave, { chainId, registry: identity.address, agentId, owner: alice.account.address, deadline });
+      const sigFar = await signAgentWallet(dave, {
+        chainId,
+        registry: identity.address,
+        agentId,
+        owner: alice.account.address,
+        deadline,
+      });
       await viem.assertions.revertWithCustomErrorWithArgs(
         (await as(alice)).write.setAgentWallet([agentId, dave.account.address, deadline, sigFar]),
         identity,
@@ -339,14 +394,26 @@ describe("IdentityRegistry", () => {
       const { identity, alice, dave, eve, agentId, chainId, as } = await loadFixture(withAgent);
       const second = await registerAgent(viem, identity.address, alice);
       const { deadline } = await pinnedDeadline(120n);
-      const forFirst = await signAgentWallet(dave, { chainId, registry: identity.address, agentId, owner: alice.account.address, deadline });
+      const forFirst = await signAgentWallet(dave, {
+        chainId,
+        registry: identity.address,
+        agentId,
+        owner: alice.account.address,
+        deadline,
+      });
       await viem.assertions.revertWithCustomErrorWithArgs(
         (await as(alice)).write.setAgentWallet([second, dave.account.address, deadline, forFirst]),
         identity,
         "InvalidAgentWalletSignature",
         [second, getAddress(dave.account.address)],
       );
-      const byEve = await signAgentWallet(eve, { chainId, registry: identity.address, agentId, owner: alice.account.address, deadline });
+      const byEve = await signAgentWallet(eve, {
+        chainId,
+        registry: identity.address,
+        agentId,
+        owner: alice.account.address,
+        deadline,
+      });
       await viem.assertions.revertWithCustomErrorWithArgs(
         (await as(alice)).write.setAgentWallet([agentId, dave.account.address, deadline, byEve]),
         identity,
@@ -363,7 +430,13 @@ describe("IdentityRegistry", () => {
     it("only the owner or an operator may set it", async () => {
       const { identity, alice, bob, dave, agentId, chainId, as } = await loadFixture(withAgent);
       const { deadline } = await pinnedDeadline(120n);
-      const signature = await signAgentWallet(dave, { chainId, registry: identity.address, agentId, owner: alice.account.address, deadline });
+      const signature = await signAgentWallet(dave, {
+        chainId,
+        registry: identity.address,
+        agentId,
+        owner: alice.account.address,
+        deadline,
+      });
       await viem.assertions.revertWithCustomErrorWithArgs(
         (await as(bob)).write.setAgentWallet([agentId, dave.account.address, deadline, signature]),
         identity,
@@ -400,7 +473,12 @@ describe("IdentityRegistry", () => {
         "InvalidAgentWalletSignature",
         [agentId, getAddress(refusing.address)],
       );
-      await (await as(alice)).write.setAgentWallet([agentId, approving.address, deadline, await sign(approving.address)]);
+      await (await as(alice)).write.setAgentWallet([
+        agentId,
+        approving.address,
+        deadline,
+        await sign(approving.address),
+      ]);
       expect(getAddress(await identity.read.getAgentWallet([agentId]))).to.equal(getAddress(approving.address));
       expect(await identity.read.agentOfWallet([approving.address])).to.equal(agentId);
     });
@@ -408,7 +486,13 @@ describe("IdentityRegistry", () => {
     it("is cleared on transfer, and the old owner's signature cannot restore it", async () => {
       const { identity, alice, bob, dave, agentId, chainId, as } = await loadFixture(withAgent);
       const { deadline } = await pinnedDeadline(200n);
-      const signature = await signAgentWallet(dave, { chainId, registry: identity.address, agentId, owner: alice.account.address, deadline });
+      const signature = await signAgentWallet(dave, {
+        chainId,
+        registry: identity.address,
+        agentId,
+        owner: alice.account.address,
+        deadline,
+      });
       await (await as(alice)).write.setAgentWallet([agentId, dave.account.address, deadline, signature]);
 
       const tx = (await as(alice)).write.transferFrom([alice.account.address, bob.account.address, agentId]);
@@ -438,9 +522,21 @@ describe("IdentityRegistry", () => {
       const { identity, alice, bob, dave, agentId, chainId, as } = await loadFixture(withAgent);
       const other = await registerAgent(viem, identity.address, bob);
       const { deadline } = await pinnedDeadline(200n);
-      const toFirst = await signAgentWallet(dave, { chainId, registry: identity.address, agentId, owner: alice.account.address, deadline });
+      const toFirst = await signAgentWallet(dave, {
+        chainId,
+        registry: identity.address,
+        agentId,
+        owner: alice.account.address,
+        deadline,
+      });
       await (await as(alice)).write.setAgentWallet([agentId, dave.account.address, deadline, toFirst]);
-      const toOther = await signAgentWallet(dave, { chainId, registry: identity.address, agentId: other, owner: bob.account.address, deadline });
+      const toOther = await signAgentWallet(dave, {
+        chainId,
+        registry: identity.address,
+        agentId: other,
+        owner: bob.account.address,
+        deadline,
+      });
       const tx = (await as(bob)).write.setAgentWallet([other, dave.account.address, deadline, toOther]);
       await viem.assertions.emitWithArgs(tx, identity, "MetadataSet", [agentId, topicOf(WALLET), WALLET, "0x"]);
       expect(await identity.read.getAgentWallet([agentId])).to.equal(zeroAddress);
@@ -452,11 +548,23 @@ describe("IdentityRegistry", () => {
     it("replacing the wallet releases the previous one; setting the same one again is harmless", async () => {
       const { identity, alice, dave, eve, agentId, chainId, as } = await loadFixture(withAgent);
       const { deadline } = await pinnedDeadline(200n);
-      const byDave = await signAgentWallet(dave, { chainId, registry: identity.address, agentId, owner: alice.account.address, deadline });
+      const byDave = await signAgentWallet(dave, {
+        chainId,
+        registry: identity.address,
+        agentId,
+        owner: alice.account.address,
+        deadline,
+      });
       await (await as(alice)).write.setAgentWallet([agentId, dave.account.address, deadline, byDave]);
       await (await as(alice)).write.setAgentWallet([agentId, dave.account.address, deadline, byDave]);
       expect(await identity.read.agentOfWallet([dave.account.address])).to.equal(agentId);
-      const byEve = await signAgentWallet(eve, { chainId, registry: identity.address, agentId, owner: alice.account.address, deadline });
+      const byEve = await signAgentWallet(eve, {
+        chainId,
+        registry: identity.address,
+        agentId,
+        owner: alice.account.address,
+        deadline,
+      });
       await (await as(alice)).write.setAgentWallet([agentId, eve.account.address, deadline, byEve]);
       expect(await identity.read.agentOfWallet([dave.account.address])).to.equal(0n);
       expect(await identity.read.agentOfWallet([eve.account.address])).to.equal(agentId);
@@ -465,7 +573,13 @@ describe("IdentityRegistry", () => {
     it("unsetAgentWallet clears it, for the owner or an operator only", async () => {
       const { identity, alice, bob, dave, agentId, chainId, as } = await loadFixture(withAgent);
       const { deadline } = await pinnedDeadline(200n);
-      const signature = await signAgentWallet(dave, { chainId, registry: identity.address, agentId, owner: alice.account.address, deadline });
+      const signature = await signAgentWallet(dave, {
+        chainId,
+        registry: identity.address,
+        agentId,
+        owner: alice.account.address,
+        deadline,
+      });
       await (await as(alice)).write.setAgentWallet([agentId, dave.account.address, deadline, signature]);
       await viem.assertions.revertWithCustomErrorWithArgs(
         (await as(dave)).write.unsetAgentWallet([agentId]),
@@ -499,7 +613,13 @@ describe("IdentityRegistry", () => {
       await (await as(alice)).write.setApprovalForAll([carol.account.address, true]);
       expect(await check(carol.account.address)).to.equal(true);
       const { deadline } = await pinnedDeadline(60n);
-      const signature = await signAgentWallet(dave, { chainId, registry: identity.address, agentId, owner: alice.account.address, deadline });
+      const signature = await signAgentWallet(dave, {
+        chainId,
+        registry: identity.address,
+        agentId,
+        owner: alice.account.address,
+        deadline,
+      });
       await (await as(alice)).write.setAgentWallet([agentId, dave.account.address, deadline, signature]);
       expect(await check(dave.account.address)).to.equal(true);
       expect(await check(eve.account.address)).to.equal(false);
@@ -520,7 +640,11 @@ describe("IdentityRegistry", () => {
       expect(await check(dave.account.address)).to.equal(false);
       await (await as(alice)).write.approve([bob.account.address, agentId]);
       await (await as(alice)).write.transferFrom([alice.account.address, carol.account.address, agentId]);
-      expect([await check(bob.account.address), await check(alice.account.address), await check(carol.account.address)]).to.deep.equal([false, false, true]);
+      expect([
+        await check(bob.account.address),
+        await check(alice.account.address),
+        await check(carol.account.address),
+      ]).to.deep.equal([false, false, true]);
     });
   });
 
@@ -528,7 +652,12 @@ describe("IdentityRegistry", () => {
     it("a caller registers itself, once and for all, and is reported", async () => {
       const { identity, eve, as } = await loadFixture(deployed);
       expect(await identity.read.isProtocolContract([eve.account.address])).to.equal(false);
-      await viem.assertions.emitWithArgs((await as(eve)).write.registerProtocolContract(), identity, "ProtocolContractRegistered", [getAddress(eve.account.address)]);
+      await viem.assertions.emitWithArgs(
+        (await as(eve)).write.registerProtocolContract(),
+        identity,
+        "ProtocolContractRegistered",
+        [getAddress(eve.account.address)],
+      );
       expect(await identity.read.isProtocolContract([eve.account.address])).to.equal(true);
     });
 
@@ -542,10 +671,18 @@ describe("IdentityRegistry", () => {
         () => asAlice.write.transferFrom([alice.account.address, eve.account.address, agentId]),
       ];
       for (const call of refused) {
-        await viem.assertions.revertWithCustomErrorWithArgs(call(), identity, "ProtocolContractNotAllowed", [getAddress(eve.account.address)]);
+        await viem.assertions.revertWithCustomErrorWithArgs(call(), identity, "ProtocolContractNotAllowed", [
+          getAddress(eve.account.address),
+        ]);
       }
       const { deadline } = await pinnedDeadline(60n);
-      const signature = await signAgentWallet(eve, { chainId, registry: identity.address, agentId, owner: alice.account.address, deadline });
+      const signature = await signAgentWallet(eve, {
+        chainId,
+        registry: identity.address,
+        agentId,
+        owner: alice.account.address,
+        deadline,
+      });
       await viem.assertions.revertWithCustomErrorWithArgs(
         (await as(alice)).write.setAgentWallet([agentId, eve.account.address, deadline, signature]),
         identity,
@@ -595,7 +732,13 @@ describe("IdentityRegistry", () => {
     it("may be set by the verified agentWallet, not by strangers; the zero tag is rejected", async () => {
       const { identity, alice, bob, dave, agentId, chainId, as } = await loadFixture(withAgent);
       const { deadline } = await pinnedDeadline(60n);
-      const signature = await signAgentWallet(dave, { chainId, registry: identity.address, agentId, owner: alice.account.address, deadline });
+      const signature = await signAgentWallet(dave, {
+        chainId,
+        registry: identity.address,
+        agentId,
+        owner: alice.account.address,
+        deadline,
+      });
       await (await as(alice)).write.setAgentWallet([agentId, dave.account.address, deadline, signature]);
       await (await as(dave)).write.setCapabilities([agentId, [CODE]]);
       expect(await identity.read.hasCapability([agentId, CODE])).to.equal(true);
@@ -622,14 +765,17 @@ describe("IdentityRegistry", () => {
 
     it("lists each tag once, and isEligible checks authorisation and capability together", async () => {
       const { identity, alice, bob, eve, agentId, as } = await loadFixture(withAgent);
-      const eligible = (account: Address, capability: `0x${string}`) => identity.read.isEligible([account, agentId, capability, eve.account.address]);
+      const eligible = (account: Address, capability: `0x${string}`) =>
+        identity.read.isEligible([account, agentId, capability, eve.account.address]);
       await (await as(alice)).write.setCapabilities([agentId, [CODE, SUMMARIZE, CODE]]);
       expect(await identity.read.capabilitiesOf([agentId])).to.deep.equal([CODE, SUMMARIZE]);
       expect(await eligible(alice.account.address, CODE)).to.equal(true);
       expect(await eligible(alice.account.address, TRANSLATE)).to.equal(false);
       expect(await eligible(alice.account.address, `0x${"00".repeat(32)}`)).to.equal(true);
       expect(await eligible(bob.account.address, CODE)).to.equal(false);
-      expect(await identity.read.isEligible([alice.account.address, 99n, `0x${"00".repeat(32)}`, eve.account.address])).to.equal(false);
+      expect(
+        await identity.read.isEligible([alice.account.address, 99n, `0x${"00".repeat(32)}`, eve.account.address]),
+      ).to.equal(false);
       await (await as(alice)).write.setCapabilities([agentId, [TRANSLATE]]);
       expect(await identity.read.capabilitiesOf([agentId])).to.deep.equal([TRANSLATE]);
       expect(await eligible(alice.account.address, CODE)).to.equal(false);
@@ -644,9 +790,16 @@ describe("IdentityRegistry", () => {
       await (await as(alice)).write.setApprovalForAll([bob.account.address, true]);
       await (await as(alice)).write.approve([carol.account.address, agentId]);
       const { deadline } = await pinnedDeadline(60n);
-      const signature = await signAgentWallet(dave, { chainId, registry: identity.address, agentId, owner: alice.account.address, deadline });
+      const signature = await signAgentWallet(dave, {
+        chainId,
+        registry: identity.address,
+        agentId,
+        owner: alice.account.address,
+        deadline,
+      });
       await (await as(alice)).write.setAgentWallet([agentId, dave.account.address, deadline, signature]);
-      for (const key of [bob, carol, dave]) expect(await eligible(key.account.address), key.account.address).to.equal(false);
+      for (const key of [bob, carol, dave])
+        expect(await eligible(key.account.address), key.account.address).to.equal(false);
       expect(await eligible(eve.account.address)).to.equal(true);
     });
 
@@ -656,9 +809,15 @@ describe("IdentityRegistry", () => {
       await (await as(alice)).write.transferFrom([alice.account.address, bob.account.address, agentId]);
       expect(await identity.read.hasCapability([agentId, CODE])).to.equal(true);
       for (const capability of [CODE, SUMMARIZE]) {
-        expect(await identity.read.isEligible([bob.account.address, agentId, capability, eve.account.address])).to.equal(true);
-        expect(await identity.read.isEligible([alice.account.address, agentId, capability, eve.account.address])).to.equal(false);
-        expect(await identity.read.isEligible([bob.account.address, agentId, capability, bob.account.address])).to.equal(false);
+        expect(
+          await identity.read.isEligible([bob.account.address, agentId, capability, eve.account.address]),
+        ).to.equal(true);
+        expect(
+          await identity.read.isEligible([alice.account.address, agentId, capability, eve.account.address]),
+        ).to.equal(false);
+        expect(
+          await identity.read.isEligible([bob.account.address, agentId, capability, bob.account.address]),
+        ).to.equal(false);
       }
     });
 

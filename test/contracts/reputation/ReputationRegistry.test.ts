@@ -29,7 +29,7 @@ function referenceSummary(entries: { value: bigint; decimals: number }[]) {
   // Numerator at scale 10^d of the exact sum (every entry has decimals <= d).
   const sumAtD = entries.reduce((s, e) => s + e.value * 10n ** BigInt(d - e.decimals), 0n);
   const n = BigInt(entries.length);
-  for (;; d--) {
+  for (; ; d--) {
     const scale = 10n ** BigInt(Math.max(...entries.map((e) => e.decimals)) - d);
     const q = sumAtD / (n * scale); // BigInt division truncates toward zero
     if (q <= INT128_MAX && q >= -INT128_MAX - 1n) return [n, q, d] as const;
@@ -59,11 +59,23 @@ describe("ReputationRegistry", () => {
       ];
       for (const [i, [tag1, tag2]] of cases.entries()) {
         await give(bob, BigInt(-i) * 7n, i % 3, tag1, tag2);
-        expect(await reputation.read.readFeedback([agentId, bob.account.address, BigInt(i + 1)])).to.deep.equal([BigInt(-i) * 7n, i % 3, tag1, tag2, false]);
+        expect(await reputation.read.readFeedback([agentId, bob.account.address, BigInt(i + 1)])).to.deep.equal([
+          BigInt(-i) * 7n,
+          i % 3,
+          tag1,
+          tag2,
+          false,
+        ]);
       }
       // Filters see the same tags, inline or beside the entry.
       for (const [tag1, tag2] of cases.filter(([a, b]) => a !== "" && b !== "")) {
-        const [clients, indexes] = await reputation.read.readAllFeedback([agentId, [bob.account.address], tag1, tag2, false]);
+        const [clients, indexes] = await reputation.read.readAllFeedback([
+          agentId,
+          [bob.account.address],
+          tag1,
+          tag2,
+          false,
+        ]);
         expect(clients).to.have.length(1);
         const [count] = await reputation.read.getSummary([agentId, [bob.account.address], tag1, tag2]);
         expect(count).to.equal(1n);
@@ -72,8 +84,16 @@ describe("ReputationRegistry", () => {
         expect(t2[Number(indexes[0]!) - 1]).to.equal(tag2);
       }
       // Revoking keeps the value, decimals and tags.
-      await (await viem.getContractAt("ReputationRegistry", reputation.address, { client: { wallet: bob } })).write.revokeFeedback([agentId, 7n]);
-      expect(await reputation.read.readFeedback([agentId, bob.account.address, 7n])).to.deep.equal([-42n, 0, long, "x", true]);
+      await (
+        await viem.getContractAt("ReputationRegistry", reputation.address, { client: { wallet: bob } })
+      ).write.revokeFeedback([agentId, 7n]);
+      expect(await reputation.read.readFeedback([agentId, bob.account.address, 7n])).to.deep.equal([
+        -42n,
+        0,
+        long,
+        "x",
+        true,
+      ]);
     });
 
     it("stores the entry, numbers it per client from 1, lists the client once, and emits every field", async () => {
@@ -111,8 +131,16 @@ describe("ReputationRegistry", () => {
         "week",
         false,
       ]);
-      expect(await reputation.read.readFeedback([agentId, bob.account.address, 2n])).to.deep.equal([-5n, 0, "", "", false]);
-      expect((await reputation.read.getClients([agentId])).map((a) => getAddress(a))).to.deep.equal([getAddress(bob.account.address)]);
+      expect(await reputation.read.readFeedback([agentId, bob.account.address, 2n])).to.deep.equal([
+        -5n,
+        0,
+        "",
+        "",
+        false,
+      ]);
+      expect((await reputation.read.getClients([agentId])).map((a) => getAddress(a))).to.deep.equal([
+        getAddress(bob.account.address),
+      ]);
     });
 
     it("accepts the bounds: |value| = 1e38 and 18 decimals", async () => {
@@ -125,12 +153,18 @@ describe("ReputationRegistry", () => {
     it("rejects more than 18 decimals and |value| above 1e38", async () => {
       const { reputation, bob, give } = await loadFixture(deployed);
       await viem.assertions.revertWithCustomErrorWithArgs(give(bob, 1n, 19), reputation, "InvalidValueDecimals", [19]);
-      await viem.assertions.revertWithCustomErrorWithArgs(give(bob, MAX + 1n, 0), reputation, "FeedbackValueOutOfRange", [
-        MAX + 1n,
-      ]);
-      await viem.assertions.revertWithCustomErrorWithArgs(give(bob, -MAX - 1n, 0), reputation, "FeedbackValueOutOfRange", [
-        -MAX - 1n,
-      ]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        give(bob, MAX + 1n, 0),
+        reputation,
+        "FeedbackValueOutOfRange",
+        [MAX + 1n],
+      );
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        give(bob, -MAX - 1n, 0),
+        reputation,
+        "FeedbackValueOutOfRange",
+        [-MAX - 1n],
+      );
     });
 
     it("rejects feedback on an unknown agent", async () => {
@@ -144,7 +178,8 @@ describe("ReputationRegistry", () => {
     });
 
     it("rejects self-feedback from the owner, a token operator, an all-tokens operator and the agentWallet", async () => {
-      const { reputation, identity, agentId, alice, bob, carol, dave, id, give, publicClient } = await loadFixture(deployed);
+      const { reputation, identity, agentId, alice, bob, carol, dave, id, give, publicClient } =
+        await loadFixture(deployed);
       const expectSelf = async (client: typeof alice) =>
         viem.assertions.revertWithCustomErrorWithArgs(give(client, 100n, 0), reputation, "SelfFeedback", [
           agentId,
@@ -173,7 +208,11 @@ describe("ReputationRegistry", () => {
       const { reputation, agentId, bob, rep, give } = await loadFixture(deployed);
       await give(bob, 10n, 0);
       const tx = (await rep(bob)).write.revokeFeedback([agentId, 1n]);
-      await viem.assertions.emitWithArgs(tx, reputation, "FeedbackRevoked", [agentId, getAddress(bob.account.address), 1n]);
+      await viem.assertions.emitWithArgs(tx, reputation, "FeedbackRevoked", [
+        agentId,
+        getAddress(bob.account.address),
+        1n,
+      ]);
       expect((await reputation.read.readFeedback([agentId, bob.account.address, 1n]))[4]).to.equal(true);
       await viem.assertions.revertWithCustomErrorWithArgs(
         (await rep(bob)).write.revokeFeedback([agentId, 1n]),
@@ -279,36 +318,28 @@ describe("ReputationRegistry", () => {
       await give(bob, 9977n, 2); // 99.77
       await give(carol, 89n, 0); // 89
       // (99.77 + 89) / 2 = 94.385 -> 94.38 at 2 decimals
-      expect(await reputation.read.getSummary([agentId, [bob.account.address, carol.account.address], "", ""])).to.deep.equal([
-        2n,
-        9438n,
-        2,
-      ]);
+      expect(
+        await reputation.read.getSummary([agentId, [bob.account.address, carol.account.address], "", ""]),
+      ).to.deep.equal([2n, 9438n, 2]);
       await give(bob, -32n, 1); // -3.2
       // (99.77 + 89 - 3.2) / 3 = 61.8566.. -> 61.85
-      expect(await reputation.read.getSummary([agentId, [bob.account.address, carol.account.address], "", ""])).to.deep.equal([
-        3n,
-        6185n,
-        2,
-      ]);
+      expect(
+        await reputation.read.getSummary([agentId, [bob.account.address, carol.account.address], "", ""]),
+      ).to.deep.equal([3n, 6185n, 2]);
     });
 
     it("rounds negative means toward zero", async () => {
       const { reputation, agentId, bob, carol, give } = await loadFixture(deployed);
       await give(bob, -1n, 0);
       await give(carol, 0n, 0);
-      expect(await reputation.read.getSummary([agentId, [bob.account.address, carol.account.address], "", ""])).to.deep.equal([
-        2n,
-        0n,
-        0,
-      ]);
+      expect(
+        await reputation.read.getSummary([agentId, [bob.account.address, carol.account.address], "", ""]),
+      ).to.deep.equal([2n, 0n, 0]);
       await give(carol, -2n, 0);
       // (-1 + 0 - 2) / 3 = -1
-      expect(await reputation.read.getSummary([agentId, [bob.account.address, carol.account.address], "", ""])).to.deep.equal([
-        3n,
-        -1n,
-        0,
-      ]);
+      expect(
+        await reputation.read.getSummary([agentId, [bob.account.address, carol.account.address], "", ""]),
+      ).to.deep.equal([3n, -1n, 0]);
     });
 
     it("never overflows silently: extreme values at mixed decimals drop precision until the mean fits", async () => {
@@ -318,7 +349,11 @@ describe("ReputationRegistry", () => {
       await give(bob, MAX, 18);
       await give(carol, MAX, 0);
       const clients = [bob.account.address, carol.account.address];
-      expect(await reputation.read.getSummary([agentId, clients, "", ""])).to.deep.equal([2n, 5n * 10n ** 37n + 5n * 10n ** 19n, 0]);
+      expect(await reputation.read.getSummary([agentId, clients, "", ""])).to.deep.equal([
+        2n,
+        5n * 10n ** 37n + 5n * 10n ** 19n,
+        0,
+      ]);
       await give(bob, -MAX, 0);
       await give(carol, -MAX, 0);
       await give(carol, -MAX, 0);
@@ -338,18 +373,14 @@ describe("ReputationRegistry", () => {
       const X = 34028236692093846346337460743176821145n; // 5X + 2 = 2^127 - 1
       await give(bob, X, 0);
       await give(carol, 4n, 1);
-      expect(await reputation.read.getSummary([agentId, [bob.account.address, carol.account.address], "", ""])).to.deep.equal([
-        2n,
-        INT128_MAX,
-        1,
-      ]);
+      expect(
+        await reputation.read.getSummary([agentId, [bob.account.address, carol.account.address], "", ""]),
+      ).to.deep.equal([2n, INT128_MAX, 1]);
       await give(dave, -X, 0);
       await give(eve, -6n, 1);
-      expect(await reputation.read.getSummary([agentId, [dave.account.address, eve.account.address], "", ""])).to.deep.equal([
-        2n,
-        -INT128_MAX - 1n,
-        1,
-      ]);
+      expect(
+        await reputation.read.getSummary([agentId, [dave.account.address, eve.account.address], "", ""]),
+      ).to.deep.equal([2n, -INT128_MAX - 1n, 1]);
     });
 
     it("keeps as many decimals as fit", async () => {
@@ -357,11 +388,9 @@ describe("ReputationRegistry", () => {
       await give(bob, MAX, 0); // 1e38
       await give(carol, 1n, 1); // 0.1
       // mean = 5e37 + 0.05: at 1 decimal 5e38 + 0 does not fit int128 (1.7e38), so 0 decimals.
-      expect(await reputation.read.getSummary([agentId, [bob.account.address, carol.account.address], "", ""])).to.deep.equal([
-        2n,
-        5n * 10n ** 37n,
-        0,
-      ]);
+      expect(
+        await reputation.read.getSummary([agentId, [bob.account.address, carol.account.address], "", ""]),
+      ).to.deep.equal([2n, 5n * 10n ** 37n, 0]);
     });
 
     it("filters by tags, skips revoked entries and counts a repeated client once", async () => {
@@ -413,7 +442,10 @@ describe("ReputationRegistry", () => {
         "",
         false,
       ]);
-      expect(clients.map((a) => getAddress(a))).to.deep.equal([getAddress(bob.account.address), getAddress(carol.account.address)]);
+      expect(clients.map((a) => getAddress(a))).to.deep.equal([
+        getAddress(bob.account.address),
+        getAddress(carol.account.address),
+      ]);
       expect(indexes).to.deep.equal([2n, 1n]);
       expect(values).to.deep.equal([3n, 2n]);
       expect(decimals).to.deep.equal([2, 1]);

@@ -56,11 +56,15 @@ describe("StakeManager", () => {
       const { at, bob, agentId } = await loadFixture(deployed);
       const stakes = await at.StakeManager(bob);
       await viem.assertions.revertWithCustomError(stakes.write.stake([agentId, 0n]), stakes, "ZeroAmount");
-      await viem.assertions.revertWithCustomErrorWithArgs(stakes.write.stake([agentId, TOKEN]), stakes, "NotAuthorizedForAgent", [
-        getAddress(bob.account.address),
-        agentId,
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        stakes.write.stake([agentId, TOKEN]),
+        stakes,
+        "NotAuthorizedForAgent",
+        [getAddress(bob.account.address), agentId],
+      );
+      await viem.assertions.revertWithCustomErrorWithArgs(stakes.write.stake([77n, TOKEN]), stakes, "AgentNotFound", [
+        77n,
       ]);
-      await viem.assertions.revertWithCustomErrorWithArgs(stakes.write.stake([77n, TOKEN]), stakes, "AgentNotFound", [77n]);
     });
 
     it("refuses stake beyond its 104-bit accounting", async () => {
@@ -69,21 +73,35 @@ describe("StakeManager", () => {
       await mined((await at.StakeToken(alice)).write.faucet([alice.account.address, huge]));
       await mined((await at.StakeToken(alice)).write.approve([c.StakeManager!, huge]));
       const stakes = await at.StakeManager(alice);
-      await viem.assertions.revertWithCustomErrorWithArgs(stakes.write.stake([agentId, huge]), stakes, "StakeOverflow", [huge + 100n * TOKEN]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        stakes.write.stake([agentId, huge]),
+        stakes,
+        "StakeOverflow",
+        [huge + 100n * TOKEN],
+      );
     });
 
     it("rejects a token that delivers less than it was asked to transfer", async () => {
       const f = await loadFixture(deployed);
       const feeToken = await viem.deployContract("FeeOnTransferTokenMock");
-      const stakes = await viem.deployContract("StakeManager", [f.c.IdentityRegistry!, feeToken.address, DAY, f.deployer.account.address]);
+      const stakes = await viem.deployContract("StakeManager", [
+        f.c.IdentityRegistry!,
+        feeToken.address,
+        DAY,
+        f.deployer.account.address,
+      ]);
       const asAlice = await viem.getContractAt("StakeManager", stakes.address, { client: { wallet: f.alice } });
-      const tokenAsAlice = await viem.getContractAt("FeeOnTransferTokenMock", feeToken.address, { client: { wallet: f.alice } });
+      const tokenAsAlice = await viem.getContractAt("FeeOnTransferTokenMock", feeToken.address, {
+        client: { wallet: f.alice },
+      });
       await f.mined(tokenAsAlice.write.mint([f.alice.account.address, 100n]));
       await f.mined(tokenAsAlice.write.approve([stakes.address, 100n]));
-      await viem.assertions.revertWithCustomErrorWithArgs(asAlice.write.stake([f.agentId, 100n]), stakes, "UnsupportedStakeToken", [
-        100n,
-        99n,
-      ]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        asAlice.write.stake([f.agentId, 100n]),
+        stakes,
+        "UnsupportedStakeToken",
+        [100n, 99n],
+      );
     });
   });
 
@@ -95,7 +113,8 @@ describe("StakeManager", () => {
       const before = await token.read.balanceOf([alice.account.address]);
       const tx = stakes.write.requestUnstake([agentId, 40n * TOKEN]);
       const receipt = await mined(tx);
-      const releaseAt = (await viem.getPublicClient().then((p) => p.getBlock({ blockNumber: receipt.blockNumber }))).timestamp + DAY;
+      const releaseAt =
+        (await viem.getPublicClient().then((p) => p.getBlock({ blockNumber: receipt.blockNumber }))).timestamp + DAY;
       await viem.assertions.emitWithArgs(Promise.resolve(receipt.transactionHash), stakes, "UnstakeRequested", [
         agentId,
         40n * TOKEN,
@@ -123,7 +142,12 @@ describe("StakeManager", () => {
       expect(await token.read.balanceOf([alice.account.address])).to.equal(before + 40n * TOKEN);
       expect(await token.read.balanceOf([c.StakeManager!])).to.equal(60n * TOKEN);
       expect(await stakes.read.unbondingOf([agentId])).to.deep.equal([0n, 0n]);
-      await viem.assertions.revertWithCustomErrorWithArgs(stakes.write.withdraw([agentId]), stakes, "NothingToWithdraw", [agentId]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        stakes.write.withdraw([agentId]),
+        stakes,
+        "NothingToWithdraw",
+        [agentId],
+      );
     });
 
     it("a later request restarts the clock for the whole unbonding amount", async () => {
@@ -141,20 +165,25 @@ describe("StakeManager", () => {
       const { at, alice, bob, agentId } = await loadFixture(deployed);
       const stakes = await at.StakeManager(alice);
       await viem.assertions.revertWithCustomError(stakes.write.requestUnstake([agentId, 0n]), stakes, "ZeroAmount");
-      await viem.assertions.revertWithCustomErrorWithArgs(stakes.write.requestUnstake([agentId, 101n * TOKEN]), stakes, "InsufficientStake", [
-        agentId,
-        100n * TOKEN,
-        101n * TOKEN,
-      ]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        stakes.write.requestUnstake([agentId, 101n * TOKEN]),
+        stakes,
+        "InsufficientStake",
+        [agentId, 100n * TOKEN, 101n * TOKEN],
+      );
       const asBob = await at.StakeManager(bob);
-      await viem.assertions.revertWithCustomErrorWithArgs(asBob.write.requestUnstake([agentId, TOKEN]), stakes, "NotAuthorizedForAgent", [
-        getAddress(bob.account.address),
-        agentId,
-      ]);
-      await viem.assertions.revertWithCustomErrorWithArgs(asBob.write.withdraw([agentId]), stakes, "NotAuthorizedForAgent", [
-        getAddress(bob.account.address),
-        agentId,
-      ]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        asBob.write.requestUnstake([agentId, TOKEN]),
+        stakes,
+        "NotAuthorizedForAgent",
+        [getAddress(bob.account.address), agentId],
+      );
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        asBob.write.withdraw([agentId]),
+        stakes,
+        "NotAuthorizedForAgent",
+        [getAddress(bob.account.address), agentId],
+      );
     });
   });
 
@@ -175,17 +204,32 @@ describe("StakeManager", () => {
       const stakes = await at.StakeManager();
       const slasher = getAddress(deployer.account.address);
       expect((await stakes.simulate.lock([agentId, 30n * TOKEN])).result).to.equal(100n * TOKEN);
-      await viem.assertions.emitWithArgs(stakes.write.lock([agentId, 30n * TOKEN]), stakes, "StakeLocked", [agentId, slasher, 30n * TOKEN, 30n * TOKEN]);
+      await viem.assertions.emitWithArgs(stakes.write.lock([agentId, 30n * TOKEN]), stakes, "StakeLocked", [
+        agentId,
+        slasher,
+        30n * TOKEN,
+        30n * TOKEN,
+      ]);
       await mined(stakes.write.lock([agentId, 50n * TOKEN]));
       expect(await stakes.read.lockedOf([agentId])).to.equal(80n * TOKEN);
-      await viem.assertions.revertWithCustomErrorWithArgs(stakes.write.lock([agentId, 21n * TOKEN]), stakes, "StakeIsLocked", [
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        stakes.write.lock([agentId, 21n * TOKEN]),
+        stakes,
+        "StakeIsLocked",
+        [agentId, 100n * TOKEN, 80n * TOKEN, 21n * TOKEN],
+      );
+      await viem.assertions.emitWithArgs(stakes.write.unlock([agentId, 50n * TOKEN]), stakes, "StakeUnlocked", [
         agentId,
-        100n * TOKEN,
-        80n * TOKEN,
-        21n * TOKEN,
+        slasher,
+        50n * TOKEN,
+        30n * TOKEN,
       ]);
-      await viem.assertions.emitWithArgs(stakes.write.unlock([agentId, 50n * TOKEN]), stakes, "StakeUnlocked", [agentId, slasher, 50n * TOKEN, 30n * TOKEN]);
-      await viem.assertions.emitWithArgs(stakes.write.unlock([agentId, 99n * TOKEN]), stakes, "StakeUnlocked", [agentId, slasher, 30n * TOKEN, 0n]);
+      await viem.assertions.emitWithArgs(stakes.write.unlock([agentId, 99n * TOKEN]), stakes, "StakeUnlocked", [
+        agentId,
+        slasher,
+        30n * TOKEN,
+        0n,
+      ]);
       expect(await stakes.read.lockedOf([agentId])).to.equal(0n);
     });
 
@@ -193,12 +237,12 @@ describe("StakeManager", () => {
       const { at, alice, agentId, mined } = await loadFixture(withSlasher);
       await mined((await at.StakeManager()).write.lock([agentId, 70n * TOKEN]));
       const stakes = await at.StakeManager(alice);
-      await viem.assertions.revertWithCustomErrorWithArgs(stakes.write.requestUnstake([agentId, 31n * TOKEN]), stakes, "StakeIsLocked", [
-        agentId,
-        100n * TOKEN,
-        70n * TOKEN,
-        31n * TOKEN,
-      ]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        stakes.write.requestUnstake([agentId, 31n * TOKEN]),
+        stakes,
+        "StakeIsLocked",
+        [agentId, 100n * TOKEN, 70n * TOKEN, 31n * TOKEN],
+      );
       await mined(stakes.write.requestUnstake([agentId, 30n * TOKEN]));
       expect(await stakes.read.stakeOf([agentId])).to.equal(70n * TOKEN);
     });
@@ -210,13 +254,25 @@ describe("StakeManager", () => {
       const stakes = await at.StakeManager(alice);
       await mined(stakes.write.requestUnstake([agentId, 40n * TOKEN]));
       // Another slasher takes 50 of the 60 active: the lock (60) is 50 short of the active stake (10).
-      await mined(slasher.write.slash([agentId, 50n * TOKEN, carol.account.address, stringToHex("other", { size: 32 })]));
+      await mined(
+        slasher.write.slash([agentId, 50n * TOKEN, carol.account.address, stringToHex("other", { size: 32 })]),
+      );
       await time.increase(DAY);
       // All 40 unbonding are held back (shortfall 50 > 40): nothing can be withdrawn.
-      await viem.assertions.revertWithCustomErrorWithArgs(stakes.write.withdraw([agentId]), stakes, "StakeIsLocked", [agentId, 10n * TOKEN, 60n * TOKEN, 40n * TOKEN]);
+      await viem.assertions.revertWithCustomErrorWithArgs(stakes.write.withdraw([agentId]), stakes, "StakeIsLocked", [
+        agentId,
+        10n * TOKEN,
+        60n * TOKEN,
+        40n * TOKEN,
+      ]);
       // Once the lock is released down to 30 (shortfall 20), 20 can leave and 20 stay slashable.
       await mined(slasher.write.unlock([agentId, 30n * TOKEN]));
-      await viem.assertions.emitWithArgs(stakes.write.withdraw([agentId]), stakes, "Withdrawn", [agentId, getAddress(alice.account.address), 20n * TOKEN, 20n * TOKEN]);
+      await viem.assertions.emitWithArgs(stakes.write.withdraw([agentId]), stakes, "Withdrawn", [
+        agentId,
+        getAddress(alice.account.address),
+        20n * TOKEN,
+        20n * TOKEN,
+      ]);
       const [left] = await stakes.read.unbondingOf([agentId]);
       expect(left).to.equal(20n * TOKEN);
       expect(await stakes.read.totalUnbonding()).to.equal(20n * TOKEN);
@@ -237,7 +293,11 @@ describe("StakeManager", () => {
       expect(await stakes.read.stakeAt([agentId, Number(t2)])).to.equal(70n * TOKEN);
       expect(await stakes.read.stakeAt([agentId, 1])).to.equal(0n);
       const now = BigInt(await time.latest());
-      await viem.assertions.revertWithCustomError(stakes.read.stakeAt([agentId, Number(now + 100n)]), stakes, "FutureLookup");
+      await viem.assertions.revertWithCustomError(
+        stakes.read.stakeAt([agentId, Number(now + 100n)]),
+        stakes,
+        "FutureLookup",
+      );
     });
 
     it("refuses the current second itself: its stake can still change within the block", async () => {
@@ -247,7 +307,12 @@ describe("StakeManager", () => {
       // A call at the latest block runs with that block's timestamp as block.timestamp.
       const now = BigInt(await time.latest());
       expect(await stakes.read.stakeAt([agentId, Number(now - 1n)])).to.equal(100n * TOKEN);
-      await viem.assertions.revertWithCustomErrorWithArgs(stakes.read.stakeAt([agentId, Number(now)]), stakes, "FutureLookup", [now, now]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        stakes.read.stakeAt([agentId, Number(now)]),
+        stakes,
+        "FutureLookup",
+        [now, now],
+      );
     });
   });
 
@@ -280,12 +345,18 @@ describe("StakeManager", () => {
         0n,
       ]);
       expect(await (await at.StakeToken()).read.balanceOf([carol.account.address])).to.equal(90n * TOKEN);
-      expect(await stakes.read.unbondingOf([agentId])).to.deep.equal([10n * TOKEN, (await stakes.read.unbondingOf([agentId]))[1]]);
+      expect(await stakes.read.unbondingOf([agentId])).to.deep.equal([
+        10n * TOKEN,
+        (await stakes.read.unbondingOf([agentId]))[1],
+      ]);
       expect(await stakes.read.totalUnbonding()).to.equal(10n * TOKEN);
 
       // Asking for more than is left takes what is left.
       await mined(stakes.write.slash([agentId, 1_000n * TOKEN, carol.account.address, reason]));
-      expect(await stakes.read.unbondingOf([agentId])).to.deep.equal([0n, (await stakes.read.unbondingOf([agentId]))[1]]);
+      expect(await stakes.read.unbondingOf([agentId])).to.deep.equal([
+        0n,
+        (await stakes.read.unbondingOf([agentId]))[1],
+      ]);
       expect(await (await at.StakeToken()).read.balanceOf([carol.account.address])).to.equal(100n * TOKEN);
       // Nothing left: a slash takes nothing and transfers nothing.
       await mined(stakes.write.slash([agentId, TOKEN, carol.account.address, reason]));
@@ -307,9 +378,15 @@ describe("StakeManager", () => {
     it("only the admin sets it", async () => {
       const { at, alice, c } = await loadFixture(deployed);
       const stakes = await at.StakeManager(alice);
-      await viem.assertions.revertWithCustomError(stakes.write.setStakeListener([c.LeaderElection!]), stakes, "AccessControlUnauthorizedAccount");
+      await viem.assertions.revertWithCustomError(
+        stakes.write.setStakeListener([c.LeaderElection!]),
+        stakes,
+        "AccessControlUnauthorizedAccount",
+      );
       const asAdmin = await at.StakeManager();
-      await viem.assertions.emitWithArgs(asAdmin.write.setStakeListener([zeroAddress]), asAdmin, "StakeListenerSet", [zeroAddress]);
+      await viem.assertions.emitWithArgs(asAdmin.write.setStakeListener([zeroAddress]), asAdmin, "StakeListenerSet", [
+        zeroAddress,
+      ]);
     });
 
     it("without a listener, stake changes still work", async () => {

@@ -1,7 +1,6 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import { type Hex, keccak256, parseEther, parseGwei, toHex, zeroAddress, zeroHash } from "viem";
-import { deployOnHardhat } from "../../../scripts/lib/deploy.ts";
 import {
   GAS_PRICE_ORACLE_ABI,
   LOCAL_CHAIN_IDS,
@@ -9,6 +8,7 @@ import {
   OP_PREDEPLOYS,
   setL1FeeScalars,
 } from "../../../scripts/lib/chains.ts";
+import { deployOnHardhat } from "../../../scripts/lib/deploy.ts";
 
 /**
  * The `op` network (hardhat.config.ts) is an OP-stack chain: the GasPriceOracle predeploy answers,

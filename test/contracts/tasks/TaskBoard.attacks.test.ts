@@ -15,7 +15,11 @@ const REWARD = 10n ** 15n;
 const HOUR = 3_600n;
 const LEASE = 600n;
 const REVIEW = 900n;
-const OPEN = 1, CLAIMED = 2, SUBMITTED = 3, ACCEPTED = 5, EXPIRED = 7;
+const OPEN = 1,
+  CLAIMED = 2,
+  SUBMITTED = 3,
+  ACCEPTED = 5,
+  EXPIRED = 7;
 
 type Spec = {
   capability: `0x${string}`;
@@ -91,24 +95,40 @@ describe("TaskBoard under attack (issue 14)", () => {
       it(`${variant}(TaskBoard) is refused, the poster rejects junk in time, and the claimant is never paid for it`, async () => {
         const f = await loadFixture(claimedTask);
         const asBob = await f.identity(f.bob);
-        const grant = variant === "approve" ? asBob.write.approve([f.board.address, f.w1]) : asBob.write.setApprovalForAll([f.board.address, true]);
-        await viem.assertions.revertWithCustomErrorWithArgs(grant, asBob, "ProtocolContractNotAllowed", [getAddress(f.board.address)]);
+        const grant =
+          variant === "approve"
+            ? asBob.write.approve([f.board.address, f.w1])
+            : asBob.write.setApprovalForAll([f.board.address, true]);
+        await viem.assertions.revertWithCustomErrorWithArgs(grant, asBob, "ProtocolContractNotAllowed", [
+          getAddress(f.board.address),
+        ]);
         expect(await asBob.read.isAuthorized([f.board.address, f.w1])).to.equal(false);
 
         await f.submit(f.taskId, 1);
-        await viem.assertions.emitWithArgs((await f.as(f.alice)).write.reject([f.taskId, "ipfs://junk-rejected"]), f.board, "TaskRejected", [
-          f.taskId,
-          f.w1,
-          1,
-          "ipfs://junk-rejected",
-        ]);
+        await viem.assertions.emitWithArgs(
+          (await f.as(f.alice)).write.reject([f.taskId, "ipfs://junk-rejected"]),
+          f.board,
+          "TaskRejected",
+          [f.taskId, f.w1, 1, "ipfs://junk-rejected"],
+        );
         // The rest of the attack: after the review window, revoke and accept the junk.
         await time.increase(REVIEW + 1n);
         if (variant === "setApprovalForAll") await f.mined(asBob.write.setApprovalForAll([f.board.address, false]));
-        await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.bob)).write.accept([f.taskId]), f.board, "WrongStatus", [f.taskId, OPEN, SUBMITTED]);
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          (await f.as(f.bob)).write.accept([f.taskId]),
+          f.board,
+          "WrongStatus",
+          [f.taskId, OPEN, SUBMITTED],
+        );
         expect(await f.board.read.creditOf([f.bob.account.address, zeroAddress])).to.equal(50n); // its bond, no reward
         const reputation = await f.at.ReputationRegistry();
-        expect(await reputation.read.readFeedback([f.w1, f.board.address, 1n])).to.deep.equal([0n, 0, "task", "rejected", false]);
+        expect(await reputation.read.readFeedback([f.w1, f.board.address, 1n])).to.deep.equal([
+          0n,
+          0,
+          "task",
+          "rejected",
+          false,
+        ]);
       });
     }
 
@@ -119,7 +139,12 @@ describe("TaskBoard under attack (issue 14)", () => {
       const predicted = getContractAddress({ from: f.deployer.account.address, nonce: BigInt(nonce) });
       await f.mined((await f.identity(f.bob)).write.setApprovalForAll([predicted, true]));
       await f.mined((await f.identity(f.bob)).write.approve([predicted, f.w1]));
-      const board = await viem.deployContract("TaskBoard", [f.c.IdentityRegistry!, f.c.StakeManager!, f.c.ReputationRegistry!, f.eve.account.address]);
+      const board = await viem.deployContract("TaskBoard", [
+        f.c.IdentityRegistry!,
+        f.c.StakeManager!,
+        f.c.ReputationRegistry!,
+        f.eve.account.address,
+      ]);
       expect(getAddress(board.address)).to.equal(getAddress(predicted));
       expect(await (await f.identity(f.bob)).read.isProtocolContract([board.address])).to.equal(true);
       expect(await (await f.identity(f.bob)).read.isAuthorized([board.address, f.w1])).to.equal(false);
@@ -130,7 +155,13 @@ describe("TaskBoard under attack (issue 14)", () => {
       await f.mined(asBob.write.claim([1n, f.w1]));
       await f.mined(asBob.write.submit([1n, 1, "ipfs://junk", zeroHash]));
       await f.mined(asAlice.write.reject([1n, "ipfs://no"]));
-      expect(await (await f.at.ReputationRegistry()).read.readFeedback([f.w1, board.address, 1n])).to.deep.equal([0n, 0, "task", "rejected", false]);
+      expect(await (await f.at.ReputationRegistry()).read.readFeedback([f.w1, board.address, 1n])).to.deep.equal([
+        0n,
+        0,
+        "task",
+        "rejected",
+        false,
+      ]);
     });
 
     it("no agent can be transferred to TaskBoard", async () => {
@@ -149,14 +180,22 @@ describe("TaskBoard under attack (issue 14)", () => {
       async function withBrokenReputation() {
         const f = await deployed();
         const broken = await viem.deployContract("BrokenReputationMock");
-        const board = await viem.deployContract("TaskBoard", [f.c.IdentityRegistry!, f.c.StakeManager!, broken.address, f.eve.account.address]);
+        const board = await viem.deployContract("TaskBoard", [
+          f.c.IdentityRegistry!,
+          f.c.StakeManager!,
+          broken.address,
+          f.eve.account.address,
+        ]);
         const stakes = await f.stakes();
         await f.mined(stakes.write.grantRole([await stakes.read.SLASHER_ROLE(), board.address]));
         const as = (w: WalletClient) => viem.getContractAt("TaskBoard", board.address, { client: { wallet: w } });
         return { ...f, broken, board, as };
       }
 
-      for (const [mode, what] of [[1, "reverts"], [2, "runs out of its gas stipend"]] as const) {
+      for (const [mode, what] of [
+        [1, "reverts"],
+        [2, "runs out of its gas stipend"],
+      ] as const) {
         it(`accept, reject and reclaim settle when the registry ${what}, and say so in FeedbackFailed`, async () => {
           const f = await loadFixture(withBrokenReputation);
           await f.mined(f.broken.write.setMode([mode]));
@@ -165,10 +204,23 @@ describe("TaskBoard under attack (issue 14)", () => {
           // 1: accepted, 2: rejected, 3: abandoned.
           for (const id of [1n, 2n, 3n]) await f.mined((await f.as(f.bob)).write.claim([id, f.w1], { value: 50n }));
           for (const id of [1n, 2n]) await f.mined((await f.as(f.bob)).write.submit([id, 1, "ipfs://r", zeroHash]));
-          await viem.assertions.emitWithArgs((await f.as(f.alice)).write.accept([1n]), f.board, "FeedbackFailed", [1n, f.w1, "accepted"]);
-          await viem.assertions.emitWithArgs((await f.as(f.alice)).write.reject([2n, "ipfs://no"]), f.board, "FeedbackFailed", [2n, f.w1, "rejected"]);
+          await viem.assertions.emitWithArgs((await f.as(f.alice)).write.accept([1n]), f.board, "FeedbackFailed", [
+            1n,
+            f.w1,
+            "accepted",
+          ]);
+          await viem.assertions.emitWithArgs(
+            (await f.as(f.alice)).write.reject([2n, "ipfs://no"]),
+            f.board,
+            "FeedbackFailed",
+            [2n, f.w1, "rejected"],
+          );
           await time.increase(LEASE + 1n);
-          await viem.assertions.emitWithArgs((await f.as(f.eve)).write.reclaim([3n]), f.board, "FeedbackFailed", [3n, f.w1, "abandoned"]);
+          await viem.assertions.emitWithArgs((await f.as(f.eve)).write.reclaim([3n]), f.board, "FeedbackFailed", [
+            3n,
+            f.w1,
+            "abandoned",
+          ]);
           expect((await f.board.read.getTask([1n])).status).to.equal(ACCEPTED);
           expect((await f.board.read.getTask([2n])).status).to.equal(OPEN);
           expect((await f.board.read.getTask([3n])).status).to.equal(OPEN);
@@ -188,7 +240,13 @@ describe("TaskBoard under attack (issue 14)", () => {
           await f.mined((await f.as(f.bob)).write.submit([id, 1, "ipfs://r", zeroHash]));
           tasks.push(id);
         }
-        const needed = await f.publicClient.estimateContractGas({ address: f.board.address, abi: f.board.abi, functionName: "accept", args: [tasks[0]!], account: f.alice.account });
+        const needed = await f.publicClient.estimateContractGas({
+          address: f.board.address,
+          abi: f.board.abi,
+          functionName: "accept",
+          args: [tasks[0]!],
+          account: f.alice.account,
+        });
         // Every gas limit from far too little to plenty: each accept either reverts or writes its feedback.
         let settled = 0;
         for (const [i, id] of tasks.entries()) {
@@ -201,7 +259,12 @@ describe("TaskBoard under attack (issue 14)", () => {
           if (receipt?.status === "success") {
             settled++;
             expect(status, `accept of task ${id} with gas ${gas}`).to.equal(ACCEPTED);
-            const logs = await f.publicClient.getContractEvents({ address: f.board.address, abi: f.board.abi, eventName: "FeedbackFailed", blockHash: receipt.blockHash });
+            const logs = await f.publicClient.getContractEvents({
+              address: f.board.address,
+              abi: f.board.abi,
+              eventName: "FeedbackFailed",
+              blockHash: receipt.blockHash,
+            });
             expect(logs, `accept with gas ${gas} settled without its feedback`).to.have.length(0);
           } else {
             expect(status).to.equal(SUBMITTED);
@@ -231,13 +294,19 @@ describe("TaskBoard under attack (issue 14)", () => {
           await f.mined((await f.as(f.bob)).write.acceptHandoff([taskId, next]));
           const after = await f.task(taskId);
           const bound = before.timer > deadline ? before.timer : deadline;
-          expect(after.timer <= bound, `handoff at attempt ${after.attempt} leased to ${after.timer}, past ${bound}`).to.equal(true);
+          expect(
+            after.timer <= bound,
+            `handoff at attempt ${after.attempt} leased to ${after.timer}, past ${bound}`,
+          ).to.equal(true);
         }
         await time.increase(LEASE / 2n);
       }
       const t = await f.task(taskId);
       if (t.status === CLAIMED) await f.mined(f.board.write.reclaim([taskId]));
-      await viem.assertions.emitWithArgs((await f.as(f.alice)).write.expire([taskId]), f.board, "TaskExpired", [taskId, REWARD]);
+      await viem.assertions.emitWithArgs((await f.as(f.alice)).write.expire([taskId]), f.board, "TaskExpired", [
+        taskId,
+        REWARD,
+      ]);
       expect((await f.task(taskId)).status).to.equal(EXPIRED);
     });
 
@@ -263,12 +332,12 @@ describe("TaskBoard under attack (issue 14)", () => {
       await f.claim(taskId);
       const stakes = await f.stakes(f.bob);
       expect(await stakes.read.lockedOf([f.w1])).to.equal(6n * TOKEN);
-      await viem.assertions.revertWithCustomErrorWithArgs(stakes.write.requestUnstake([f.w1, 10n * TOKEN]), stakes, "StakeIsLocked", [
-        f.w1,
-        10n * TOKEN,
-        6n * TOKEN,
-        10n * TOKEN,
-      ]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        stakes.write.requestUnstake([f.w1, 10n * TOKEN]),
+        stakes,
+        "StakeIsLocked",
+        [f.w1, 10n * TOKEN, 6n * TOKEN, 10n * TOKEN],
+      );
       await f.mined(stakes.write.requestUnstake([f.w1, 4n * TOKEN])); // the free part may leave
       await time.increase(await stakes.read.unbondingPeriod());
       await f.mined(stakes.write.withdraw([f.w1]));
@@ -306,25 +375,31 @@ describe("TaskBoard under attack (issue 14)", () => {
       const own = await f.agentWithStake(f.alice, 10n * TOKEN);
       await f.mined((await f.identity(f.alice)).write.setCapabilities([own, [CAP]]));
       const taskId = await f.post(await f.spec());
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.alice)).write.claim([taskId, own]), f.board, "AgentOfPoster", [
-        taskId,
-        own,
-        getAddress(f.alice.account.address),
-      ]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.alice)).write.claim([taskId, own]),
+        f.board,
+        "AgentOfPoster",
+        [taskId, own, getAddress(f.alice.account.address)],
+      );
     });
 
     for (const how of ["approve", "setApprovalForAll"] as const) {
       it(`an agent the poster operates (${how})`, async () => {
         const f = await loadFixture(deployed);
         const asBob = await f.identity(f.bob);
-        await f.mined(how === "approve" ? asBob.write.approve([f.alice.account.address, f.w1]) : asBob.write.setApprovalForAll([f.alice.account.address, true]));
+        await f.mined(
+          how === "approve"
+            ? asBob.write.approve([f.alice.account.address, f.w1])
+            : asBob.write.setApprovalForAll([f.alice.account.address, true]),
+        );
         const taskId = await f.post(await f.spec());
         for (const caller of [f.bob, f.alice]) {
-          await viem.assertions.revertWithCustomErrorWithArgs((await f.as(caller)).write.claim([taskId, f.w1]), f.board, "AgentOfPoster", [
-            taskId,
-            f.w1,
-            getAddress(f.alice.account.address),
-          ]);
+          await viem.assertions.revertWithCustomErrorWithArgs(
+            (await f.as(caller)).write.claim([taskId, f.w1]),
+            f.board,
+            "AgentOfPoster",
+            [taskId, f.w1, getAddress(f.alice.account.address)],
+          );
         }
         await f.claim(taskId, f.carol, f.w2); // anyone else's agent may
       });
@@ -333,14 +408,23 @@ describe("TaskBoard under attack (issue 14)", () => {
     it("an agent whose agentWallet is the poster", async () => {
       const f = await loadFixture(deployed);
       const deadline = BigInt(await time.latest()) + 200n;
-      const signature = await signAgentWallet(f.alice, { chainId: await f.publicClient.getChainId(), registry: f.c.IdentityRegistry!, agentId: f.w1, owner: f.bob.account.address, deadline });
-      await f.mined((await f.identity(f.bob)).write.setAgentWallet([f.w1, f.alice.account.address, deadline, signature]));
+      const signature = await signAgentWallet(f.alice, {
+        chainId: await f.publicClient.getChainId(),
+        registry: f.c.IdentityRegistry!,
+        agentId: f.w1,
+        owner: f.bob.account.address,
+        deadline,
+      });
+      await f.mined(
+        (await f.identity(f.bob)).write.setAgentWallet([f.w1, f.alice.account.address, deadline, signature]),
+      );
       const taskId = await f.post(await f.spec());
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.bob)).write.claim([taskId, f.w1]), f.board, "AgentOfPoster", [
-        taskId,
-        f.w1,
-        getAddress(f.alice.account.address),
-      ]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.bob)).write.claim([taskId, f.w1]),
+        f.board,
+        "AgentOfPoster",
+        [taskId, f.w1, getAddress(f.alice.account.address)],
+      );
     });
 
     it("nor take one over by handoff, nor claim a scheduled round", async () => {
@@ -350,19 +434,25 @@ describe("TaskBoard under attack (issue 14)", () => {
       const taskId = await f.post(await f.spec());
       await f.claim(taskId);
       await f.mined((await f.as(f.bob)).write.handoff([taskId, 1, own, "ipfs://ctx"]));
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.alice)).write.acceptHandoff([taskId, own]), f.board, "AgentOfPoster", [
-        taskId,
-        own,
-        getAddress(f.alice.account.address),
-      ]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.alice)).write.acceptHandoff([taskId, own]),
+        f.board,
+        "AgentOfPoster",
+        [taskId, own, getAddress(f.alice.account.address)],
+      );
       const firstAt = BigInt(await time.latest()) + 10n;
-      await f.mined((await f.as(f.alice)).write.createSchedule([await f.spec({ deadline: 300n }), firstAt, HOUR, 1], { value: REWARD }));
+      await f.mined(
+        (await f.as(f.alice)).write.createSchedule([await f.spec({ deadline: 300n }), firstAt, HOUR, 1], {
+          value: REWARD,
+        }),
+      );
       await time.increaseTo(firstAt);
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.alice)).write.claimScheduled([1n, 0, own]), f.board, "AgentOfPoster", [
-        taskId + 1n,
-        own,
-        getAddress(f.alice.account.address),
-      ]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.alice)).write.claimScheduled([1n, 0, own]),
+        f.board,
+        "AgentOfPoster",
+        [taskId + 1n, own, getAddress(f.alice.account.address)],
+      );
     });
   });
 
@@ -373,19 +463,27 @@ describe("TaskBoard under attack (issue 14)", () => {
       const escalatedAt = (await f.publicClient.getBlock({ blockNumber: receipt.blockNumber })).timestamp;
       const answerBy = await f.board.read.escalationDeadline([f.taskId]);
       expect(answerBy).to.equal(escalatedAt + HOUR); // the review window (900 s) raised to the one-hour minimum
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.eve)).write.expireEscalation([f.taskId]), f.board, "EscalationActive", [f.taskId, answerBy]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.eve)).write.expireEscalation([f.taskId]),
+        f.board,
+        "EscalationActive",
+        [f.taskId, answerBy],
+      );
       await time.increaseTo(answerBy);
-      await viem.assertions.emitWithArgs((await f.as(f.eve)).write.expireEscalation([f.taskId]), f.board, "EscalationExpired", [
-        f.taskId,
-        f.w1,
-        1,
-        getAddress(f.eve.account.address),
-      ]);
+      await viem.assertions.emitWithArgs(
+        (await f.as(f.eve)).write.expireEscalation([f.taskId]),
+        f.board,
+        "EscalationExpired",
+        [f.taskId, f.w1, 1, getAddress(f.eve.account.address)],
+      );
       expect(await f.task(f.taskId)).to.deep.include({ status: OPEN, claimant: 0n });
       expect(await f.board.read.creditOf([f.bob.account.address, zeroAddress])).to.equal(50n); // bond back
       const { deadline } = await f.task(f.taskId);
       if (BigInt(await time.latest()) < deadline) await time.increaseTo(deadline);
-      await viem.assertions.emitWithArgs((await f.as(f.alice)).write.expire([f.taskId]), f.board, "TaskExpired", [f.taskId, REWARD]);
+      await viem.assertions.emitWithArgs((await f.as(f.alice)).write.expire([f.taskId]), f.board, "TaskExpired", [
+        f.taskId,
+        REWARD,
+      ]);
     });
   });
 
@@ -398,7 +496,13 @@ describe("TaskBoard under attack (issue 14)", () => {
         if (who === "token-approved address") await f.mined(asBob.write.approve([f.dave.account.address, f.w1]));
         if (who === "agentWallet") {
           const deadline = BigInt(await time.latest()) + 200n;
-          const signature = await signAgentWallet(f.dave, { chainId: await f.publicClient.getChainId(), registry: f.c.IdentityRegistry!, agentId: f.w1, owner: f.bob.account.address, deadline });
+          const signature = await signAgentWallet(f.dave, {
+            chainId: await f.publicClient.getChainId(),
+            registry: f.c.IdentityRegistry!,
+            agentId: f.w1,
+            owner: f.bob.account.address,
+            deadline,
+          });
           await f.mined(asBob.write.setAgentWallet([f.w1, f.dave.account.address, deadline, signature]));
         }
         const caller = who === "owner" ? f.bob : f.dave;
@@ -406,12 +510,20 @@ describe("TaskBoard under attack (issue 14)", () => {
         await f.mined(stakes.write.requestUnstake([f.w1, 4n * TOKEN]));
         await time.increase(await stakes.read.unbondingPeriod());
         const token = await f.at.StakeToken();
-        const before = [await token.read.balanceOf([f.bob.account.address]), await token.read.balanceOf([f.dave.account.address])];
-        await viem.assertions.emitWithArgs(stakes.write.withdraw([f.w1]), stakes, "Withdrawn", [f.w1, getAddress(f.bob.account.address), 4n * TOKEN, 0n]);
-        expect([await token.read.balanceOf([f.bob.account.address]), await token.read.balanceOf([f.dave.account.address])]).to.deep.equal([
-          before[0]! + 4n * TOKEN,
-          before[1]!,
+        const before = [
+          await token.read.balanceOf([f.bob.account.address]),
+          await token.read.balanceOf([f.dave.account.address]),
+        ];
+        await viem.assertions.emitWithArgs(stakes.write.withdraw([f.w1]), stakes, "Withdrawn", [
+          f.w1,
+          getAddress(f.bob.account.address),
+          4n * TOKEN,
+          0n,
         ]);
+        expect([
+          await token.read.balanceOf([f.bob.account.address]),
+          await token.read.balanceOf([f.dave.account.address]),
+        ]).to.deep.equal([before[0]! + 4n * TOKEN, before[1]!]);
       });
     }
   });
@@ -421,12 +533,17 @@ describe("TaskBoard under attack (issue 14)", () => {
       const f = await loadFixture(deployed);
       const min = await f.board.read.MIN_LEASE_DURATION();
       for (const leaseDuration of [1n, min - 1n]) {
-        await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.alice)).write.postTask([await f.spec({ leaseDuration })], { value: REWARD }), f.board, "TermOutOfRange", [
-          4, // Term.LeaseDuration
-          leaseDuration,
-          min,
-          365n * 86_400n,
-        ]);
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          (await f.as(f.alice)).write.postTask([await f.spec({ leaseDuration })], { value: REWARD }),
+          f.board,
+          "TermOutOfRange",
+          [
+            4, // Term.LeaseDuration
+            leaseDuration,
+            min,
+            365n * 86_400n,
+          ],
+        );
       }
       await f.post(await f.spec({ leaseDuration: min }));
     });

@@ -11,7 +11,13 @@ const REWARD = 10n ** 15n;
 const HOUR = 3_600n;
 const LEASE = 600n;
 const REVIEW = 900n;
-const OPEN = 1, CLAIMED = 2, SUBMITTED = 3, ESCALATED = 4, ACCEPTED = 5, CANCELLED = 6, EXPIRED = 7;
+const OPEN = 1,
+  CLAIMED = 2,
+  SUBMITTED = 3,
+  ESCALATED = 4,
+  ACCEPTED = 5,
+  CANCELLED = 6,
+  EXPIRED = 7;
 
 type Spec = {
   capability: `0x${string}`;
@@ -87,7 +93,12 @@ describe("TaskBoard", () => {
     it("needs a treasury for abandonment slashes, and registers as a protocol contract", async () => {
       const f = await loadFixture(deployed);
       await viem.assertions.revertWithCustomError(
-        viem.deployContract("TaskBoard", [f.c.IdentityRegistry!, f.c.StakeManager!, f.c.ReputationRegistry!, zeroAddress]),
+        viem.deployContract("TaskBoard", [
+          f.c.IdentityRegistry!,
+          f.c.StakeManager!,
+          f.c.ReputationRegistry!,
+          zeroAddress,
+        ]),
         f.board,
         "ZeroTreasury",
       );
@@ -101,11 +112,30 @@ describe("TaskBoard", () => {
       const s = await f.spec({ maxReward: 3n * REWARD });
       const receipt = await f.mined((await f.as(f.alice)).write.postTask([s], { value: 3n * REWARD }));
       const now = (await f.publicClient.getBlock({ blockNumber: receipt.blockNumber })).timestamp;
-      const [log] = await f.publicClient.getContractEvents({ address: f.board.address, abi: f.board.abi, eventName: "TaskPosted", blockHash: receipt.blockHash });
-      expect(log!.args).to.deep.include({ taskId: 1n, poster: getAddress(f.alice.account.address), capability: CAP, scheduleId: 0n, round: 0 });
+      const [log] = await f.publicClient.getContractEvents({
+        address: f.board.address,
+        abi: f.board.abi,
+        eventName: "TaskPosted",
+        blockHash: receipt.blockHash,
+      });
+      expect(log!.args).to.deep.include({
+        taskId: 1n,
+        poster: getAddress(f.alice.account.address),
+        capability: CAP,
+        scheduleId: 0n,
+        round: 0,
+      });
       expect(log!.args.spec).to.deep.equal({ ...s, notBefore: now });
       const t = await f.task(1n);
-      expect(t).to.deep.include({ status: OPEN, attempt: 0, claimant: 0n, poster: getAddress(f.alice.account.address), maxReward: 3n * REWARD, postedAt: now, notBefore: now });
+      expect(t).to.deep.include({
+        status: OPEN,
+        attempt: 0,
+        claimant: 0n,
+        poster: getAddress(f.alice.account.address),
+        maxReward: 3n * REWARD,
+        postedAt: now,
+        notBefore: now,
+      });
       expect(await f.board.read.totalEscrowed([zeroAddress])).to.equal(3n * REWARD);
       expect(await f.publicClient.getBalance({ address: f.board.address })).to.equal(3n * REWARD);
     });
@@ -125,7 +155,11 @@ describe("TaskBoard", () => {
       const now = BigInt(await time.latest());
       const DAY = 86_400n;
       // [overrides, error, args]; Term: 0 MaxReward, 1 ClaimBond, 2 MinStake, 3 AbandonSlash, 4 LeaseDuration, 5 ReviewWindow, 6 Deadline.
-      const cases: [Partial<Spec>, "RewardAboveMax" | "TermOutOfRange", readonly bigint[] | readonly [number, bigint, bigint, bigint]][] = [
+      const cases: [
+        Partial<Spec>,
+        "RewardAboveMax" | "TermOutOfRange",
+        readonly bigint[] | readonly [number, bigint, bigint, bigint],
+      ][] = [
         [{ reward: 2n, maxReward: 1n }, "RewardAboveMax", [2n, 1n]],
         [{ maxReward: 2n ** 96n }, "TermOutOfRange", [0, 2n ** 96n, 0n, 2n ** 96n - 1n]],
         [{ claimBond: 2n ** 128n }, "TermOutOfRange", [1, 2n ** 128n, 0n, 2n ** 128n - 1n]],
@@ -140,7 +174,12 @@ describe("TaskBoard", () => {
       for (const [overrides, error, args] of cases) {
         const s = await f.spec(overrides);
         const value = s.maxReward < 2n ** 96n ? s.maxReward : 0n;
-        await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.alice)).write.postTask([s], { value }), f.board, error, [...args] as never);
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          (await f.as(f.alice)).write.postTask([s], { value }),
+          f.board,
+          error,
+          [...args] as never,
+        );
       }
       // The deadline must be after now and after notBefore: the error names the later of the two.
       for (const [at, notBefore, deadline, earliest] of [
@@ -150,22 +189,31 @@ describe("TaskBoard", () => {
       ] as const) {
         await time.setNextBlockTimestamp(at);
         const s = await f.spec({ notBefore, deadline });
-        await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.alice)).write.postTask([s], { value: s.maxReward }), f.board, "DeadlineTooEarly", [
-          deadline,
-          earliest,
-        ]);
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          (await f.as(f.alice)).write.postTask([s], { value: s.maxReward }),
+          f.board,
+          "DeadlineTooEarly",
+          [deadline, earliest],
+        );
       }
     });
 
     it("requires the exact ETH, and none with a token reward", async () => {
       const f = await loadFixture(deployed);
       const s = await f.spec();
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.alice)).write.postTask([s], { value: REWARD - 1n }), f.board, "WrongPayment", [
-        REWARD,
-        REWARD - 1n,
-      ]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.alice)).write.postTask([s], { value: REWARD - 1n }),
+        f.board,
+        "WrongPayment",
+        [REWARD, REWARD - 1n],
+      );
       const t = await f.spec({ rewardToken: f.c.StakeToken! });
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.alice)).write.postTask([t], { value: 1n }), f.board, "WrongPayment", [0n, 1n]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.alice)).write.postTask([t], { value: 1n }),
+        f.board,
+        "WrongPayment",
+        [0n, 1n],
+      );
     });
 
     it("rejects a fee-on-transfer token (the escrow would not be whole)", async () => {
@@ -175,11 +223,12 @@ describe("TaskBoard", () => {
       await f.mined(asAlice.write.mint([f.alice.account.address, 1_000n]));
       await f.mined(asAlice.write.approve([f.board.address, 1_000n]));
       const s = await f.spec({ rewardToken: fee.address, reward: 1_000n, maxReward: 1_000n });
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.alice)).write.postTask([s]), f.board, "UnsupportedToken", [
-        getAddress(fee.address),
-        1_000n,
-        990n,
-      ]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.alice)).write.postTask([s]),
+        f.board,
+        "UnsupportedToken",
+        [getAddress(fee.address), 1_000n, 990n],
+      );
     });
   });
 
@@ -189,19 +238,36 @@ describe("TaskBoard", () => {
       const taskId = await f.post(await f.spec());
       const receipt = await f.claim(taskId);
       const now = (await f.publicClient.getBlock({ blockNumber: receipt.blockNumber })).timestamp;
-      await viem.assertions.emitWithArgs(Promise.resolve(receipt.transactionHash), f.board, "TaskClaimed", [taskId, f.w1, 1, now + LEASE, REWARD]);
-      expect(await f.task(taskId)).to.deep.include({ status: CLAIMED, attempt: 1, claimant: f.w1, timer: now + LEASE, lockedReward: REWARD });
+      await viem.assertions.emitWithArgs(Promise.resolve(receipt.transactionHash), f.board, "TaskClaimed", [
+        taskId,
+        f.w1,
+        1,
+        now + LEASE,
+        REWARD,
+      ]);
+      expect(await f.task(taskId)).to.deep.include({
+        status: CLAIMED,
+        attempt: 1,
+        claimant: f.w1,
+        timer: now + LEASE,
+        lockedReward: REWARD,
+      });
     });
 
     it("never lets a second agent claim a claimed task, naming who holds it", async () => {
       const f = await loadFixture(claimedTask);
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.carol)).write.claim([f.taskId, f.w2]), f.board, "TaskNotOpen", [
-        f.taskId,
-        CLAIMED,
-        f.w1,
-        1,
-      ]);
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.carol)).write.claim([99n, f.w2]), f.board, "TaskNotFound", [99n]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.carol)).write.claim([f.taskId, f.w2]),
+        f.board,
+        "TaskNotOpen",
+        [f.taskId, CLAIMED, f.w1, 1],
+      );
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.carol)).write.claim([99n, f.w2]),
+        f.board,
+        "TaskNotFound",
+        [99n],
+      );
     });
 
     it("locks in the reward of the moment: linear from reward at posting to maxReward at the deadline", async () => {
@@ -220,31 +286,49 @@ describe("TaskBoard", () => {
       const f = await loadFixture(deployed);
       const now = BigInt(await time.latest());
       const taskId = await f.post(await f.spec({ notBefore: now + 100n, deadline: now + 200n }));
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.bob)).write.claim([taskId, f.w1]), f.board, "TaskNotYetClaimable", [taskId, now + 100n]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.bob)).write.claim([taskId, f.w1]),
+        f.board,
+        "TaskNotYetClaimable",
+        [taskId, now + 100n],
+      );
       await time.increaseTo(now + 200n);
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.bob)).write.claim([taskId, f.w1]), f.board, "TaskPastDeadline", [taskId, now + 200n]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.bob)).write.claim([taskId, f.w1]),
+        f.board,
+        "TaskPastDeadline",
+        [taskId, now + 200n],
+      );
     });
 
     it("checks authorisation, capability and minimum stake", async () => {
       const f = await loadFixture(deployed);
       const taskId = await f.post(await f.spec({ minStake: 20n * TOKEN }));
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.eve)).write.claim([taskId, f.w1]), f.board, "NotAuthorizedForAgent", [
-        getAddress(f.eve.account.address),
-        f.w1,
-      ]);
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.eve)).write.claim([taskId, 77n]), f.board, "AgentNotFound", [77n]);
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.bob)).write.claim([taskId, f.w1]), f.board, "StakeTooLow", [
-        taskId,
-        f.w1,
-        10n * TOKEN,
-        20n * TOKEN,
-      ]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.eve)).write.claim([taskId, f.w1]),
+        f.board,
+        "NotAuthorizedForAgent",
+        [getAddress(f.eve.account.address), f.w1],
+      );
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.eve)).write.claim([taskId, 77n]),
+        f.board,
+        "AgentNotFound",
+        [77n],
+      );
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.bob)).write.claim([taskId, f.w1]),
+        f.board,
+        "StakeTooLow",
+        [taskId, f.w1, 10n * TOKEN, 20n * TOKEN],
+      );
       const capless = await f.agentWithStake(f.dave, 30n * TOKEN);
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.dave)).write.claim([taskId, capless]), f.board, "MissingCapability", [
-        taskId,
-        capless,
-        CAP,
-      ]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.dave)).write.claim([taskId, capless]),
+        f.board,
+        "MissingCapability",
+        [taskId, capless, CAP],
+      );
       // Capability 0 and minStake 0: any registered agent may claim.
       const open = await f.post(await f.spec({ capability: zeroHash, minStake: 0n }));
       await f.claim(open, f.dave, capless);
@@ -254,31 +338,41 @@ describe("TaskBoard", () => {
       const f = await loadFixture(deployed);
       const stakes = await f.at.StakeManager();
       const tooMuch = await f.post(await f.spec({ minStake: 20n * TOKEN, abandonSlash: TOKEN }));
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.bob)).write.claim([tooMuch, f.w1]), f.board, "StakeTooLow", [
-        tooMuch,
-        f.w1,
-        10n * TOKEN,
-        20n * TOKEN,
-      ]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.bob)).write.claim([tooMuch, f.w1]),
+        f.board,
+        "StakeTooLow",
+        [tooMuch, f.w1, 10n * TOKEN, 20n * TOKEN],
+      );
       const first = await f.post(await f.spec({ abandonSlash: 6n * TOKEN }));
       const second = await f.post(await f.spec({ abandonSlash: 6n * TOKEN }));
       await f.claim(first);
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.bob)).write.claim([second, f.w1]), stakes, "StakeIsLocked", [
-        f.w1,
-        10n * TOKEN,
-        6n * TOKEN,
-        6n * TOKEN,
-      ]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.bob)).write.claim([second, f.w1]),
+        stakes,
+        "StakeIsLocked",
+        [f.w1, 10n * TOKEN, 6n * TOKEN, 6n * TOKEN],
+      );
     });
 
     it("takes an ETH bond with the claim and refuses ETH without a bond", async () => {
       const f = await loadFixture(deployed);
       const bonded = await f.post(await f.spec({ claimBond: 500n }));
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.bob)).write.claim([bonded, f.w1]), f.board, "WrongPayment", [500n, 0n]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.bob)).write.claim([bonded, f.w1]),
+        f.board,
+        "WrongPayment",
+        [500n, 0n],
+      );
       await f.claim(bonded, f.bob, f.w1, 500n);
       expect(await f.board.read.totalEscrowed([zeroAddress])).to.equal(REWARD + 500n);
       const plain = await f.post(await f.spec());
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.bob)).write.claim([plain, f.w1], { value: 1n }), f.board, "WrongPayment", [0n, 1n]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.bob)).write.claim([plain, f.w1], { value: 1n }),
+        f.board,
+        "WrongPayment",
+        [0n, 1n],
+      );
     });
 
     it("pulls an ERC-20 bond", async () => {
@@ -286,7 +380,9 @@ describe("TaskBoard", () => {
       const token = await f.at.StakeToken(f.alice);
       await f.mined(token.write.faucet([f.alice.account.address, TOKEN]));
       await f.mined(token.write.approve([f.board.address, TOKEN]));
-      const taskId = await f.post(await f.spec({ rewardToken: f.c.StakeToken!, reward: TOKEN, maxReward: TOKEN, claimBond: 7n }));
+      const taskId = await f.post(
+        await f.spec({ rewardToken: f.c.StakeToken!, reward: TOKEN, maxReward: TOKEN, claimBond: 7n }),
+      );
       await f.mined((await f.at.StakeToken(f.bob)).write.faucet([f.bob.account.address, 7n]));
       await f.mined((await f.at.StakeToken(f.bob)).write.approve([f.board.address, 7n]));
       await f.claim(taskId);
@@ -300,14 +396,31 @@ describe("TaskBoard", () => {
       await time.increase(100);
       const receipt = await f.mined((await f.as(f.bob)).write.renewLease([f.taskId, 1]));
       const now = (await f.publicClient.getBlock({ blockNumber: receipt.blockNumber })).timestamp;
-      await viem.assertions.emitWithArgs(Promise.resolve(receipt.transactionHash), f.board, "LeaseRenewed", [f.taskId, f.w1, 1, now + LEASE]);
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.bob)).write.renewLease([f.taskId, 2]), f.board, "StaleAttempt", [f.taskId, 2, 1]);
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.eve)).write.renewLease([f.taskId, 1]), f.board, "NotAuthorizedForAgent", [
-        getAddress(f.eve.account.address),
+      await viem.assertions.emitWithArgs(Promise.resolve(receipt.transactionHash), f.board, "LeaseRenewed", [
+        f.taskId,
         f.w1,
+        1,
+        now + LEASE,
       ]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.bob)).write.renewLease([f.taskId, 2]),
+        f.board,
+        "StaleAttempt",
+        [f.taskId, 2, 1],
+      );
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.eve)).write.renewLease([f.taskId, 1]),
+        f.board,
+        "NotAuthorizedForAgent",
+        [getAddress(f.eve.account.address), f.w1],
+      );
       await time.increase(LEASE + 1n);
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.bob)).write.renewLease([f.taskId, 1]), f.board, "LeaseExpired", [f.taskId, now + LEASE]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.bob)).write.renewLease([f.taskId, 1]),
+        f.board,
+        "LeaseExpired",
+        [f.taskId, now + LEASE],
+      );
     });
 
     it("renewLease stops at the deadline", async () => {
@@ -316,16 +429,33 @@ describe("TaskBoard", () => {
       await f.claim(taskId);
       const { deadline } = await f.task(taskId);
       await time.setNextBlockTimestamp(deadline);
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.bob)).write.renewLease([taskId, 1]), f.board, "RenewalPastDeadline", [taskId, deadline]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.bob)).write.renewLease([taskId, 1]),
+        f.board,
+        "RenewalPastDeadline",
+        [taskId, deadline],
+      );
     });
 
     it("submit starts the review window; a claimant that lost the task cannot submit", async () => {
       const f = await loadFixture(claimedTask);
       const receipt = await f.mined((await f.as(f.bob)).write.submit([f.taskId, 1, "ipfs://result", zeroHash]));
       const now = (await f.publicClient.getBlock({ blockNumber: receipt.blockNumber })).timestamp;
-      await viem.assertions.emitWithArgs(Promise.resolve(receipt.transactionHash), f.board, "TaskSubmitted", [f.taskId, f.w1, 1, "ipfs://result", zeroHash, now + REVIEW]);
+      await viem.assertions.emitWithArgs(Promise.resolve(receipt.transactionHash), f.board, "TaskSubmitted", [
+        f.taskId,
+        f.w1,
+        1,
+        "ipfs://result",
+        zeroHash,
+        now + REVIEW,
+      ]);
       expect(await f.task(f.taskId)).to.deep.include({ status: SUBMITTED, timer: now + REVIEW });
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.bob)).write.submit([f.taskId, 1, "again", zeroHash]), f.board, "WrongStatus", [f.taskId, SUBMITTED, CLAIMED]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.bob)).write.submit([f.taskId, 1, "again", zeroHash]),
+        f.board,
+        "WrongStatus",
+        [f.taskId, SUBMITTED, CLAIMED],
+      );
     });
 
     it("a stale claimant cannot submit after a reclaim and a new claim", async () => {
@@ -333,7 +463,12 @@ describe("TaskBoard", () => {
       await time.increase(LEASE + 1n);
       await f.mined(f.board.write.reclaim([f.taskId]));
       await f.claim(f.taskId, f.carol, f.w2);
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.bob)).write.submit([f.taskId, 1, "late", zeroHash]), f.board, "StaleAttempt", [f.taskId, 1, 2]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.bob)).write.submit([f.taskId, 1, "late", zeroHash]),
+        f.board,
+        "StaleAttempt",
+        [f.taskId, 1, 2],
+      );
       await f.mined((await f.as(f.carol)).write.submit([f.taskId, 2, "ipfs://r2", zeroHash]));
     });
   });
@@ -347,13 +482,28 @@ describe("TaskBoard", () => {
       const locked = (await f.task(taskId)).lockedReward;
       await f.mined((await f.as(f.bob)).write.submit([taskId, 1, "ipfs://r", zeroHash]));
       const tx = (await f.as(f.alice)).write.accept([taskId]);
-      await viem.assertions.emitWithArgs(tx, f.board, "TaskAccepted", [taskId, f.w1, 1, getAddress(f.bob.account.address), locked, 50n, 3_000n - locked, true]);
+      await viem.assertions.emitWithArgs(tx, f.board, "TaskAccepted", [
+        taskId,
+        f.w1,
+        1,
+        getAddress(f.bob.account.address),
+        locked,
+        50n,
+        3_000n - locked,
+        true,
+      ]);
       expect((await f.task(taskId)).status).to.equal(ACCEPTED);
       expect(await f.board.read.creditOf([f.bob.account.address, zeroAddress])).to.equal(locked + 50n);
       expect(await f.board.read.creditOf([f.alice.account.address, zeroAddress])).to.equal(3_000n - locked);
       expect(await f.board.read.totalEscrowed([zeroAddress])).to.equal(0n);
       const reputation = await f.at.ReputationRegistry();
-      expect(await reputation.read.readFeedback([f.w1, f.board.address, 1n])).to.deep.equal([100n, 0, "task", "accepted", false]);
+      expect(await reputation.read.readFeedback([f.w1, f.board.address, 1n])).to.deep.equal([
+        100n,
+        0,
+        "task",
+        "accepted",
+        false,
+      ]);
       expect(await reputation.read.getSummary([f.w1, [f.board.address], "task", ""])).to.deep.equal([1n, 100n, 0]);
     });
 
@@ -361,8 +511,16 @@ describe("TaskBoard", () => {
       const f = await loadFixture(submittedTask);
       const { signAgentWallet } = await import("../../helpers/fixtures.ts");
       const deadline = BigInt(await time.latest()) + 200n;
-      const signature = await signAgentWallet(f.dave, { chainId: await f.publicClient.getChainId(), registry: f.c.IdentityRegistry!, agentId: f.w1, owner: f.bob.account.address, deadline });
-      await f.mined((await f.at.IdentityRegistry(f.bob)).write.setAgentWallet([f.w1, f.dave.account.address, deadline, signature]));
+      const signature = await signAgentWallet(f.dave, {
+        chainId: await f.publicClient.getChainId(),
+        registry: f.c.IdentityRegistry!,
+        agentId: f.w1,
+        owner: f.bob.account.address,
+        deadline,
+      });
+      await f.mined(
+        (await f.at.IdentityRegistry(f.bob)).write.setAgentWallet([f.w1, f.dave.account.address, deadline, signature]),
+      );
       await f.mined((await f.as(f.alice)).write.accept([f.taskId]));
       expect(await f.board.read.creditOf([f.dave.account.address, zeroAddress])).to.equal(REWARD);
     });
@@ -370,7 +528,12 @@ describe("TaskBoard", () => {
     it("silence is acceptance: anyone may finalise once the review window has passed, not before", async () => {
       const f = await loadFixture(submittedTask);
       const { timer } = await f.task(f.taskId);
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.eve)).write.accept([f.taskId]), f.board, "ReviewWindowOpen", [f.taskId, timer]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.eve)).write.accept([f.taskId]),
+        f.board,
+        "ReviewWindowOpen",
+        [f.taskId, timer],
+      );
       await time.increaseTo(timer);
       await viem.assertions.emitWithArgs((await f.as(f.eve)).write.accept([f.taskId]), f.board, "TaskAccepted", [
         f.taskId,
@@ -389,14 +552,27 @@ describe("TaskBoard", () => {
       const taskId = await f.post(await f.spec({ claimBond: 50n }));
       await f.claim(taskId, f.bob, f.w1, 50n);
       await f.mined((await f.as(f.bob)).write.submit([taskId, 1, "ipfs://bad", zeroHash]));
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.eve)).write.reject([taskId, "ipfs://why"]), f.board, "NotPoster", [
-        taskId,
-        getAddress(f.eve.account.address),
-      ]);
-      await viem.assertions.emitWithArgs((await f.as(f.alice)).write.reject([taskId, "ipfs://why"]), f.board, "TaskRejected", [taskId, f.w1, 1, "ipfs://why"]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.eve)).write.reject([taskId, "ipfs://why"]),
+        f.board,
+        "NotPoster",
+        [taskId, getAddress(f.eve.account.address)],
+      );
+      await viem.assertions.emitWithArgs(
+        (await f.as(f.alice)).write.reject([taskId, "ipfs://why"]),
+        f.board,
+        "TaskRejected",
+        [taskId, f.w1, 1, "ipfs://why"],
+      );
       expect(await f.task(taskId)).to.deep.include({ status: OPEN, claimant: 0n, attempt: 1, lockedReward: REWARD });
       expect(await f.board.read.creditOf([f.bob.account.address, zeroAddress])).to.equal(50n);
-      expect(await (await f.at.ReputationRegistry()).read.readFeedback([f.w1, f.board.address, 1n])).to.deep.equal([0n, 0, "task", "rejected", false]);
+      expect(await (await f.at.ReputationRegistry()).read.readFeedback([f.w1, f.board.address, 1n])).to.deep.equal([
+        0n,
+        0,
+        "task",
+        "rejected",
+        false,
+      ]);
       await f.claim(taskId, f.carol, f.w2, 50n);
       expect((await f.task(taskId)).attempt).to.equal(2);
     });
@@ -405,7 +581,12 @@ describe("TaskBoard", () => {
       const f = await loadFixture(submittedTask);
       const { timer } = await f.task(f.taskId);
       await time.increaseTo(timer);
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.alice)).write.reject([f.taskId, "late"]), f.board, "ReviewWindowClosed", [f.taskId, timer]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.alice)).write.reject([f.taskId, "late"]),
+        f.board,
+        "ReviewWindowClosed",
+        [f.taskId, timer],
+      );
     });
   });
 
@@ -416,42 +597,81 @@ describe("TaskBoard", () => {
       await f.claim(taskId, f.bob, f.w1, 80n);
       const { timer } = await f.task(taskId);
       await time.setNextBlockTimestamp(timer);
-      await viem.assertions.revertWithCustomErrorWithArgs(f.board.write.reclaim([taskId]), f.board, "LeaseActive", [taskId, timer]);
+      await viem.assertions.revertWithCustomErrorWithArgs(f.board.write.reclaim([taskId]), f.board, "LeaseActive", [
+        taskId,
+        timer,
+      ]);
       await time.setNextBlockTimestamp(timer + 1n);
       const token = await f.at.StakeToken();
       const treasury = f.deployer.account.address; // the deployment's default treasury
       const before = await token.read.balanceOf([treasury]);
       const tx = (await f.as(f.eve)).write.reclaim([taskId]);
-      await viem.assertions.emitWithArgs(tx, f.board, "TaskReclaimed", [taskId, f.w1, 1, 80n, TOKEN, getAddress(f.eve.account.address)]);
+      await viem.assertions.emitWithArgs(tx, f.board, "TaskReclaimed", [
+        taskId,
+        f.w1,
+        1,
+        80n,
+        TOKEN,
+        getAddress(f.eve.account.address),
+      ]);
       expect(await f.task(taskId)).to.deep.include({ status: OPEN, claimant: 0n, timer: 0n, attempt: 1 });
       expect(await f.board.read.creditOf([f.alice.account.address, zeroAddress])).to.equal(80n);
       expect(await f.board.read.creditOf([f.alice.account.address, f.c.StakeToken!])).to.equal(0n);
       expect(await token.read.balanceOf([treasury])).to.equal(before + TOKEN);
       expect(await (await f.at.StakeManager()).read.stakeOf([f.w1])).to.equal(9n * TOKEN);
       expect(await (await f.at.StakeManager()).read.lockedOf([f.w1])).to.equal(0n);
-      expect(await (await f.at.ReputationRegistry()).read.readFeedback([f.w1, f.board.address, 1n])).to.deep.equal([0n, 0, "task", "abandoned", false]);
+      expect(await (await f.at.ReputationRegistry()).read.readFeedback([f.w1, f.board.address, 1n])).to.deep.equal([
+        0n,
+        0,
+        "task",
+        "abandoned",
+        false,
+      ]);
     });
 
     it("cancel refunds an open task to its poster only", async () => {
       const f = await loadFixture(deployed);
       const taskId = await f.post(await f.spec());
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.bob)).write.cancel([taskId]), f.board, "NotPoster", [taskId, getAddress(f.bob.account.address)]);
-      await viem.assertions.emitWithArgs((await f.as(f.alice)).write.cancel([taskId]), f.board, "TaskCancelled", [taskId, REWARD]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.bob)).write.cancel([taskId]),
+        f.board,
+        "NotPoster",
+        [taskId, getAddress(f.bob.account.address)],
+      );
+      await viem.assertions.emitWithArgs((await f.as(f.alice)).write.cancel([taskId]), f.board, "TaskCancelled", [
+        taskId,
+        REWARD,
+      ]);
       expect((await f.task(taskId)).status).to.equal(CANCELLED);
       expect(await f.board.read.creditOf([f.alice.account.address, zeroAddress])).to.equal(REWARD);
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.alice)).write.cancel([taskId]), f.board, "WrongStatus", [taskId, CANCELLED, OPEN]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.alice)).write.cancel([taskId]),
+        f.board,
+        "WrongStatus",
+        [taskId, CANCELLED, OPEN],
+      );
     });
 
     it("expire refunds an open task after its deadline, not before and not once claimed", async () => {
       const f = await loadFixture(deployed);
       const taskId = await f.post(await f.spec());
       const { deadline } = await f.task(taskId);
-      await viem.assertions.revertWithCustomErrorWithArgs(f.board.write.expire([taskId]), f.board, "DeadlineNotReached", [taskId, deadline]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        f.board.write.expire([taskId]),
+        f.board,
+        "DeadlineNotReached",
+        [taskId, deadline],
+      );
       await time.increaseTo(deadline);
       await viem.assertions.emitWithArgs(f.board.write.expire([taskId]), f.board, "TaskExpired", [taskId, REWARD]);
       expect((await f.task(taskId)).status).to.equal(EXPIRED);
       const claimed = await loadFixture(claimedTask);
-      await viem.assertions.revertWithCustomErrorWithArgs(claimed.board.write.expire([claimed.taskId]), claimed.board, "WrongStatus", [claimed.taskId, CLAIMED, OPEN]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        claimed.board.write.expire([claimed.taskId]),
+        claimed.board,
+        "WrongStatus",
+        [claimed.taskId, CLAIMED, OPEN],
+      );
     });
   });
 
@@ -460,48 +680,72 @@ describe("TaskBoard", () => {
       const f = await loadFixture(deployed);
       const taskId = await f.post(await f.spec({ claimBond: 40n }));
       await f.claim(taskId, f.bob, f.w1, 40n);
-      await viem.assertions.emitWithArgs((await f.as(f.bob)).write.handoff([taskId, 1, f.w2, "ipfs://context"]), f.board, "TaskHandedOff", [
-        taskId,
-        f.w1,
-        f.w2,
-        1,
-        "ipfs://context",
-      ]);
+      await viem.assertions.emitWithArgs(
+        (await f.as(f.bob)).write.handoff([taskId, 1, f.w2, "ipfs://context"]),
+        f.board,
+        "TaskHandedOff",
+        [taskId, f.w1, f.w2, 1, "ipfs://context"],
+      );
       expect(await f.board.read.pendingHandoff([taskId])).to.equal(f.w2);
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.bob)).write.acceptHandoff([taskId, f.w1], { value: 40n }), f.board, "HandoffNotOffered", [
-        taskId,
-        f.w1,
-        f.w2,
-      ]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.bob)).write.acceptHandoff([taskId, f.w1], { value: 40n }),
+        f.board,
+        "HandoffNotOffered",
+        [taskId, f.w1, f.w2],
+      );
       const receipt = await f.mined((await f.as(f.carol)).write.acceptHandoff([taskId, f.w2], { value: 40n }));
       const now = (await f.publicClient.getBlock({ blockNumber: receipt.blockNumber })).timestamp;
-      await viem.assertions.emitWithArgs(Promise.resolve(receipt.transactionHash), f.board, "TaskClaimed", [taskId, f.w2, 2, now + LEASE, REWARD]);
+      await viem.assertions.emitWithArgs(Promise.resolve(receipt.transactionHash), f.board, "TaskClaimed", [
+        taskId,
+        f.w2,
+        2,
+        now + LEASE,
+        REWARD,
+      ]);
       expect(await f.task(taskId)).to.deep.include({ status: CLAIMED, claimant: f.w2, attempt: 2 });
       expect(await f.board.read.creditOf([f.bob.account.address, zeroAddress])).to.equal(40n);
       expect(await f.board.read.pendingHandoff([taskId])).to.equal(0n);
       // The old claimant's attempt is stale now.
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.bob)).write.submit([taskId, 1, "x", zeroHash]), f.board, "StaleAttempt", [taskId, 1, 2]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.bob)).write.submit([taskId, 1, "x", zeroHash]),
+        f.board,
+        "StaleAttempt",
+        [taskId, 1, 2],
+      );
     });
 
     it("refuses handing to oneself or to nobody, and an offer does not outlive its attempt", async () => {
       const f = await loadFixture(claimedTask);
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.bob)).write.handoff([f.taskId, 1, f.w1, ""]), f.board, "HandoffToSelf", [f.taskId, f.w1]);
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.bob)).write.handoff([f.taskId, 1, 99n, ""]), f.board, "AgentNotFound", [99n]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.bob)).write.handoff([f.taskId, 1, f.w1, ""]),
+        f.board,
+        "HandoffToSelf",
+        [f.taskId, f.w1],
+      );
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.bob)).write.handoff([f.taskId, 1, 99n, ""]),
+        f.board,
+        "AgentNotFound",
+        [99n],
+      );
       await f.mined((await f.as(f.bob)).write.handoff([f.taskId, 1, f.w2, ""]));
       await time.increase(LEASE + 1n);
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.carol)).write.acceptHandoff([f.taskId, f.w2]), f.board, "LeaseExpired", [
-        f.taskId,
-        (await f.task(f.taskId)).timer,
-      ]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.carol)).write.acceptHandoff([f.taskId, f.w2]),
+        f.board,
+        "LeaseExpired",
+        [f.taskId, (await f.task(f.taskId)).timer],
+      );
       await f.mined(f.board.write.reclaim([f.taskId]));
       expect(await f.board.read.pendingHandoff([f.taskId])).to.equal(0n);
       // A new claim is a new attempt: the old offer cannot be taken up, even by its addressee.
       await f.claim(f.taskId, f.bob, f.w1);
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.carol)).write.acceptHandoff([f.taskId, f.w2]), f.board, "HandoffNotOffered", [
-        f.taskId,
-        f.w2,
-        f.w2,
-      ]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.carol)).write.acceptHandoff([f.taskId, f.w2]),
+        f.board,
+        "HandoffNotOffered",
+        [f.taskId, f.w2, f.w2],
+      );
       expect(await f.board.read.pendingHandoff([f.taskId])).to.equal(0n);
     });
   });
@@ -513,25 +757,41 @@ describe("TaskBoard", () => {
       const claimReceipt = await f.claim(taskId);
       const claimedAt = (await f.publicClient.getBlock({ blockNumber: claimReceipt.blockNumber })).timestamp;
       await time.setNextBlockTimestamp(claimedAt + 100n);
-      await viem.assertions.emitWithArgs((await f.as(f.bob)).write.escalate([taskId, 1, "ipfs://question"]), f.board, "TaskEscalated", [
-        taskId,
-        f.w1,
-        1,
-        "ipfs://question",
-        LEASE - 100n,
-        claimedAt + 100n + HOUR, // the review window (900 s) raised to MIN_ESCALATION_WINDOW
-      ]);
+      await viem.assertions.emitWithArgs(
+        (await f.as(f.bob)).write.escalate([taskId, 1, "ipfs://question"]),
+        f.board,
+        "TaskEscalated",
+        [
+          taskId,
+          f.w1,
+          1,
+          "ipfs://question",
+          LEASE - 100n,
+          claimedAt + 100n + HOUR, // the review window (900 s) raised to MIN_ESCALATION_WINDOW
+        ],
+      );
       expect(await f.board.read.escalationDeadline([taskId])).to.equal(claimedAt + 100n + HOUR);
       expect(await f.task(taskId)).to.deep.include({ status: ESCALATED, timer: LEASE - 100n });
       await time.increase(10n * LEASE);
-      await viem.assertions.revertWithCustomErrorWithArgs(f.board.write.reclaim([taskId]), f.board, "WrongStatus", [taskId, ESCALATED, CLAIMED]);
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.alice)).write.resolveEscalation([taskId, "x", true]), f.board, "NotApprover", [
+      await viem.assertions.revertWithCustomErrorWithArgs(f.board.write.reclaim([taskId]), f.board, "WrongStatus", [
         taskId,
-        getAddress(f.alice.account.address),
+        ESCALATED,
+        CLAIMED,
       ]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.alice)).write.resolveEscalation([taskId, "x", true]),
+        f.board,
+        "NotApprover",
+        [taskId, getAddress(f.alice.account.address)],
+      );
       const receipt = await f.mined((await f.as(f.dave)).write.resolveEscalation([taskId, "ipfs://answer", true]));
       const now = (await f.publicClient.getBlock({ blockNumber: receipt.blockNumber })).timestamp;
-      await viem.assertions.emitWithArgs(Promise.resolve(receipt.transactionHash), f.board, "EscalationResolved", [taskId, "ipfs://answer", true, now + LEASE - 100n]);
+      await viem.assertions.emitWithArgs(Promise.resolve(receipt.transactionHash), f.board, "EscalationResolved", [
+        taskId,
+        "ipfs://answer",
+        true,
+        now + LEASE - 100n,
+      ]);
       expect(await f.task(taskId)).to.deep.include({ status: CLAIMED, timer: now + LEASE - 100n });
     });
 
@@ -540,12 +800,12 @@ describe("TaskBoard", () => {
       const taskId = await f.post(await f.spec({ claimBond: 30n }));
       await f.claim(taskId, f.bob, f.w1, 30n);
       await f.mined((await f.as(f.bob)).write.escalate([taskId, 1, "ipfs://q"]));
-      await viem.assertions.emitWithArgs((await f.as(f.alice)).write.resolveEscalation([taskId, "ipfs://stop", false]), f.board, "EscalationResolved", [
-        taskId,
-        "ipfs://stop",
-        false,
-        0n,
-      ]);
+      await viem.assertions.emitWithArgs(
+        (await f.as(f.alice)).write.resolveEscalation([taskId, "ipfs://stop", false]),
+        f.board,
+        "EscalationResolved",
+        [taskId, "ipfs://stop", false, 0n],
+      );
       expect(await f.task(taskId)).to.deep.include({ status: OPEN, claimant: 0n });
       expect(await f.board.read.creditOf([f.bob.account.address, zeroAddress])).to.equal(30n);
     });
@@ -575,31 +835,95 @@ describe("TaskBoard", () => {
 
     it("claimScheduled spawns and claims a due round in one transaction, once", async () => {
       const f = await loadFixture(withSchedule);
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.bob)).write.claimScheduled([1n, 0, f.w1]), f.board, "RoundNotDue", [1n, 0, f.firstAt]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.bob)).write.claimScheduled([1n, 0, f.w1]),
+        f.board,
+        "RoundNotDue",
+        [1n, 0, f.firstAt],
+      );
       await time.increaseTo(f.firstAt + HOUR);
       const receipt = await f.mined((await f.as(f.bob)).write.claimScheduled([1n, 1, f.w1]));
-      const posted = await f.publicClient.getContractEvents({ address: f.board.address, abi: f.board.abi, eventName: "TaskPosted", blockHash: receipt.blockHash });
+      const posted = await f.publicClient.getContractEvents({
+        address: f.board.address,
+        abi: f.board.abi,
+        eventName: "TaskPosted",
+        blockHash: receipt.blockHash,
+      });
       expect(posted[0]!.args).to.deep.include({ taskId: 1n, scheduleId: 1n, round: 1 });
-      expect(posted[0]!.args.spec).to.deep.include({ specURI: "ipfs://task", notBefore: f.firstAt + HOUR, deadline: f.firstAt + HOUR + 300n });
-      expect(await f.task(1n)).to.deep.include({ status: CLAIMED, claimant: f.w1, attempt: 1, postedAt: f.firstAt + HOUR });
+      expect(posted[0]!.args.spec).to.deep.include({
+        specURI: "ipfs://task",
+        notBefore: f.firstAt + HOUR,
+        deadline: f.firstAt + HOUR + 300n,
+      });
+      expect(await f.task(1n)).to.deep.include({
+        status: CLAIMED,
+        claimant: f.w1,
+        attempt: 1,
+        postedAt: f.firstAt + HOUR,
+      });
       expect(await f.board.read.roundTask([1n, 1])).to.equal(1n);
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.carol)).write.claimScheduled([1n, 1, f.w2]), f.board, "RoundAlreadySpawned", [1n, 1, 1n]);
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.carol)).write.claimScheduled([1n, 3, f.w2]), f.board, "RoundOutOfRange", [1n, 3, 3]);
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.carol)).write.claimScheduled([9n, 0, f.w2]), f.board, "ScheduleNotFound", [9n]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.carol)).write.claimScheduled([1n, 1, f.w2]),
+        f.board,
+        "RoundAlreadySpawned",
+        [1n, 1, 1n],
+      );
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.carol)).write.claimScheduled([1n, 3, f.w2]),
+        f.board,
+        "RoundOutOfRange",
+        [1n, 3, 3],
+      );
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.carol)).write.claimScheduled([9n, 0, f.w2]),
+        f.board,
+        "ScheduleNotFound",
+        [9n],
+      );
       // Round 0's window (300 s after its due time) has passed.
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.carol)).write.claimScheduled([1n, 0, f.w2]), f.board, "TaskPastDeadline", [0n, f.firstAt + 300n]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.carol)).write.claimScheduled([1n, 0, f.w2]),
+        f.board,
+        "TaskPastDeadline",
+        [0n, f.firstAt + 300n],
+      );
     });
 
     it("cancelSchedule refunds the unspawned rounds to the poster only, once", async () => {
       const f = await loadFixture(withSchedule);
       await time.increaseTo(f.firstAt);
       await f.mined((await f.as(f.bob)).write.claimScheduled([1n, 0, f.w1]));
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.bob)).write.cancelSchedule([1n]), f.board, "NotPoster", [0n, getAddress(f.bob.account.address)]);
-      await viem.assertions.emitWithArgs((await f.as(f.alice)).write.cancelSchedule([1n]), f.board, "ScheduleCancelled", [1n, 4n * REWARD, 1]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.bob)).write.cancelSchedule([1n]),
+        f.board,
+        "NotPoster",
+        [0n, getAddress(f.bob.account.address)],
+      );
+      await viem.assertions.emitWithArgs(
+        (await f.as(f.alice)).write.cancelSchedule([1n]),
+        f.board,
+        "ScheduleCancelled",
+        [1n, 4n * REWARD, 1],
+      );
       expect(await f.board.read.creditOf([f.alice.account.address, zeroAddress])).to.equal(4n * REWARD);
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.alice)).write.cancelSchedule([1n]), f.board, "ScheduleIsCancelled", [1n]);
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.bob)).write.claimScheduled([1n, 1, f.w1]), f.board, "ScheduleIsCancelled", [1n]);
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.alice)).write.cancelSchedule([5n]), f.board, "ScheduleNotFound", [5n]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.alice)).write.cancelSchedule([1n]),
+        f.board,
+        "ScheduleIsCancelled",
+        [1n],
+      );
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.bob)).write.claimScheduled([1n, 1, f.w1]),
+        f.board,
+        "ScheduleIsCancelled",
+        [1n],
+      );
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.alice)).write.cancelSchedule([5n]),
+        f.board,
+        "ScheduleNotFound",
+        [5n],
+      );
     });
 
     it("a round inherits the template's token, bond, slash and approver", async () => {
@@ -608,7 +932,15 @@ describe("TaskBoard", () => {
       await f.mined(token.write.faucet([f.alice.account.address, 10n * TOKEN]));
       await f.mined(token.write.approve([f.board.address, 10n * TOKEN]));
       const firstAt = BigInt(await time.latest()) + 10n;
-      const template = await f.spec({ rewardToken: f.c.StakeToken!, reward: TOKEN, maxReward: TOKEN, claimBond: 5n, abandonSlash: 1n, approver: f.dave.account.address, deadline: 600n });
+      const template = await f.spec({
+        rewardToken: f.c.StakeToken!,
+        reward: TOKEN,
+        maxReward: TOKEN,
+        claimBond: 5n,
+        abandonSlash: 1n,
+        approver: f.dave.account.address,
+        deadline: 600n,
+      });
       await f.mined((await f.as(f.alice)).write.createSchedule([template, firstAt, 60n, 2]));
       await f.mined((await f.at.StakeToken(f.bob)).write.faucet([f.bob.account.address, 5n]));
       await f.mined((await f.at.StakeToken(f.bob)).write.approve([f.board.address, 5n]));
@@ -640,7 +972,9 @@ describe("TaskBoard", () => {
       ];
       for (const [firstAt, interval, count, t, args] of cases) {
         await viem.assertions.revertWithCustomErrorWithArgs(
-          (await f.as(f.alice)).write.createSchedule([t, firstAt, interval, count], { value: t.maxReward * BigInt(count) }),
+          (await f.as(f.alice)).write.createSchedule([t, firstAt, interval, count], {
+            value: t.maxReward * BigInt(count),
+          }),
           f.board,
           "TermOutOfRange",
           args,
@@ -663,9 +997,18 @@ describe("TaskBoard", () => {
     it("unknown tasks and schedules are reported by every read and act", async () => {
       const f = await loadFixture(deployed);
       await viem.assertions.revertWithCustomErrorWithArgs(f.board.read.getTask([9n]), f.board, "TaskNotFound", [9n]);
-      await viem.assertions.revertWithCustomErrorWithArgs(f.board.read.payableReward([9n]), f.board, "TaskNotFound", [9n]);
-      await viem.assertions.revertWithCustomErrorWithArgs(f.board.read.getSchedule([9n]), f.board, "ScheduleNotFound", [9n]);
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.bob)).write.renewLease([9n, 1]), f.board, "TaskNotFound", [9n]);
+      await viem.assertions.revertWithCustomErrorWithArgs(f.board.read.payableReward([9n]), f.board, "TaskNotFound", [
+        9n,
+      ]);
+      await viem.assertions.revertWithCustomErrorWithArgs(f.board.read.getSchedule([9n]), f.board, "ScheduleNotFound", [
+        9n,
+      ]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.bob)).write.renewLease([9n, 1]),
+        f.board,
+        "TaskNotFound",
+        [9n],
+      );
       expect(await f.board.read.scheduleCount()).to.equal(0n);
       expect(await f.board.read.roundTask([9n, 0])).to.equal(0n);
     });
@@ -680,10 +1023,12 @@ describe("TaskBoard", () => {
         { address: f.alice.account.address, amount: REWARD },
         { address: f.board.address, amount: -REWARD },
       ]);
-      await viem.assertions.revertWithCustomErrorWithArgs((await f.as(f.alice)).write.withdrawCredit([zeroAddress]), f.board, "NothingToWithdraw", [
-        getAddress(f.alice.account.address),
-        zeroAddress,
-      ]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await f.as(f.alice)).write.withdrawCredit([zeroAddress]),
+        f.board,
+        "NothingToWithdraw",
+        [getAddress(f.alice.account.address), zeroAddress],
+      );
       expect(await f.board.read.totalCredits([zeroAddress])).to.equal(0n);
     });
 
@@ -695,7 +1040,12 @@ describe("TaskBoard", () => {
       const s = await f.spec();
       const post = encodeFunctionData({ abi: f.board.abi, functionName: "postTask", args: [s] });
       await f.mined(attacker.write.call([f.board.address, post], { value: REWARD }));
-      await f.mined(attacker.write.call([f.board.address, encodeFunctionData({ abi: f.board.abi, functionName: "cancel", args: [1n] })]));
+      await f.mined(
+        attacker.write.call([
+          f.board.address,
+          encodeFunctionData({ abi: f.board.abi, functionName: "cancel", args: [1n] }),
+        ]),
+      );
       await viem.assertions.balancesHaveChanged(attacker.write.call([f.board.address, withdraw]), [
         { address: attacker.address, amount: REWARD },
         { address: f.board.address, amount: -REWARD },
@@ -709,11 +1059,24 @@ describe("TaskBoard", () => {
       const f = await loadFixture(deployed);
       const account = await viem.deployContract("ReentrantReceiverMock", [f.board.address]);
       const s = await f.spec();
-      await f.mined(account.write.call([f.board.address, encodeFunctionData({ abi: f.board.abi, functionName: "postTask", args: [s] })], { value: REWARD }));
-      await f.mined(account.write.call([f.board.address, encodeFunctionData({ abi: f.board.abi, functionName: "cancel", args: [1n] })]));
+      await f.mined(
+        account.write.call(
+          [f.board.address, encodeFunctionData({ abi: f.board.abi, functionName: "postTask", args: [s] })],
+          { value: REWARD },
+        ),
+      );
+      await f.mined(
+        account.write.call([
+          f.board.address,
+          encodeFunctionData({ abi: f.board.abi, functionName: "cancel", args: [1n] }),
+        ]),
+      );
       await f.mined(account.write.setRefuse([true]));
       await viem.assertions.revertWithCustomErrorWithArgs(
-        account.write.call([f.board.address, encodeFunctionData({ abi: f.board.abi, functionName: "withdrawCredit", args: [zeroAddress] })]),
+        account.write.call([
+          f.board.address,
+          encodeFunctionData({ abi: f.board.abi, functionName: "withdrawCredit", args: [zeroAddress] }),
+        ]),
         f.board,
         "EthTransferFailed",
         [getAddress(account.address), REWARD],
@@ -730,7 +1093,12 @@ describe("TaskBoard", () => {
       const s = await f.spec({ rewardToken: token.address, reward: TOKEN, maxReward: TOKEN });
       // During the escrow pull of a second task, the token tries to cancel the first one.
       await f.post(s);
-      await f.mined(asAlice.write.arm([f.board.address, encodeFunctionData({ abi: f.board.abi, functionName: "cancel", args: [1n] })]));
+      await f.mined(
+        asAlice.write.arm([
+          f.board.address,
+          encodeFunctionData({ abi: f.board.abi, functionName: "cancel", args: [1n] }),
+        ]),
+      );
       await f.post(s);
       expect(await token.read.attempted()).to.equal(true);
       expect(await token.read.reentered()).to.equal(false);

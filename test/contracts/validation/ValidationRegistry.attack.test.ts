@@ -14,7 +14,8 @@ const { loadFixture } = networkHelpers;
 async function deployed() {
   const f = await deployTrustLayer(viem);
   const agentId = await registerAgent(viem, f.identity.address, f.alice);
-  const as = (client: typeof f.alice) => viem.getContractAt("ValidationRegistry", f.validation.address, { client: { wallet: client } });
+  const as = (client: typeof f.alice) =>
+    viem.getContractAt("ValidationRegistry", f.validation.address, { client: { wallet: client } });
   const requestFile = JSON.stringify({ task: "check the proof in ipfs://work", salt: "0x01" });
   const requestHash = keccak256(toHex(requestFile));
   return { ...f, agentId, as, requestFile, requestHash };
@@ -24,17 +25,32 @@ describe("ValidationRegistry and ERC-8004 validators", () => {
   it("a validator that follows the ERC answers the caller's requestHash and finds the request under it", async () => {
     const f = await loadFixture(deployed);
     const receipt = await f.publicClient.waitForTransactionReceipt({
-      hash: await (await f.as(f.alice)).write.validationRequest([f.bob.account.address, f.agentId, "ipfs://request", f.requestHash]),
+      hash: await (await f.as(f.alice)).write.validationRequest([
+        f.bob.account.address,
+        f.agentId,
+        "ipfs://request",
+        f.requestHash,
+      ]),
     });
     // The validator reads the event, fetches requestURI, checks the content against the event's hash...
     const [event] = parseEventLogs({ abi: f.validation.abi, logs: receipt.logs, eventName: "ValidationRequest" });
     expect(event?.args.requestHash).to.equal(keccak256(toHex(f.requestFile)));
     // ...and answers that hash.
     await f.publicClient.waitForTransactionReceipt({
-      hash: await (await f.as(f.bob)).write.validationResponse([f.requestHash, 90, "ipfs://evidence", keccak256(toHex("evidence")), "audit"]),
+      hash: await (await f.as(f.bob)).write.validationResponse([
+        f.requestHash,
+        90,
+        "ipfs://evidence",
+        keccak256(toHex("evidence")),
+        "audit",
+      ]),
     });
     const [validator, agentId, response] = await f.validation.read.getValidationStatus([f.requestHash]);
-    expect([getAddress(validator), agentId, response]).to.deep.equal([getAddress(f.bob.account.address), f.agentId, 90]);
+    expect([getAddress(validator), agentId, response]).to.deep.equal([
+      getAddress(f.bob.account.address),
+      f.agentId,
+      90,
+    ]);
     expect(await f.validation.read.getAgentValidations([f.agentId])).to.deep.equal([f.requestHash]);
     expect(await f.validation.read.getValidatorRequests([f.bob.account.address])).to.deep.equal([f.requestHash]);
   });
@@ -44,10 +60,20 @@ describe("ValidationRegistry and ERC-8004 validators", () => {
     // Eve copies the pending hash for an agent of her own and lands first.
     const evesAgent = await registerAgent(viem, f.identity.address, f.eve);
     await f.publicClient.waitForTransactionReceipt({
-      hash: await (await f.as(f.eve)).write.validationRequest([f.bob.account.address, evesAgent, "ipfs://copy", f.requestHash]),
+      hash: await (await f.as(f.eve)).write.validationRequest([
+        f.bob.account.address,
+        evesAgent,
+        "ipfs://copy",
+        f.requestHash,
+      ]),
     });
     await viem.assertions.revertWithCustomErrorWithArgs(
-      (await f.as(f.alice)).write.validationRequest([f.bob.account.address, f.agentId, "ipfs://request", f.requestHash]),
+      (await f.as(f.alice)).write.validationRequest([
+        f.bob.account.address,
+        f.agentId,
+        "ipfs://request",
+        f.requestHash,
+      ]),
       f.validation,
       "ValidationRequestExists",
       [f.requestHash],

@@ -1,11 +1,10 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import { type Address, type Hex, getAddress, keccak256, toHex, zeroAddress, zeroHash } from "viem";
+import { type Address, getAddress, type Hex, keccak256, toHex, zeroAddress, zeroHash } from "viem";
 import { deployTrustLayer, registerAgent, signAgentWallet } from "../../helpers/fixtures.ts";
 
 const { viem, networkHelpers } = await network.create();
 const { loadFixture, time } = networkHelpers;
-
 
 /** Alice owns agent 1; bob and carol are validators; eve is a stranger. */
 async function deployed() {
@@ -37,16 +36,17 @@ describe("ValidationRegistry", () => {
         const requestHash = keccak256(toHex(`request for ${agentId}`));
         await registry.write.validationRequest([bob.account.address, agentId, "ipfs://request", requestHash]);
         const [validator, readAgent, response] = await registry.read.getValidationStatus([requestHash]);
-        expect([getAddress(validator), readAgent, response]).to.deep.equal([getAddress(bob.account.address), agentId, 0]);
-        await viem.assertions.emitWithArgs(asValidator.write.validationResponse([requestHash, 77, "", zeroHash, "t"]), registry, "ValidationResponse", [
+        expect([getAddress(validator), readAgent, response]).to.deep.equal([
           getAddress(bob.account.address),
           agentId,
-          requestHash,
-          77,
-          "",
-          zeroHash,
-          "t",
+          0,
         ]);
+        await viem.assertions.emitWithArgs(
+          asValidator.write.validationResponse([requestHash, 77, "", zeroHash, "t"]),
+          registry,
+          "ValidationResponse",
+          [getAddress(bob.account.address), agentId, requestHash, 77, "", zeroHash, "t"],
+        );
         expect((await registry.read.getValidationStatus([requestHash]))[2]).to.equal(77);
         expect(await registry.read.getSummary([agentId, [], ""])).to.deep.equal([1n, 77]);
       }
@@ -76,7 +76,8 @@ describe("ValidationRegistry", () => {
     });
 
     it("may be made by a token operator or the verified agentWallet", async () => {
-      const { validation, identity, agentId, alice, bob, carol, dave, id, request, publicClient } = await loadFixture(deployed);
+      const { validation, identity, agentId, alice, bob, carol, dave, id, request, publicClient } =
+        await loadFixture(deployed);
       await (await id(alice)).write.approve([carol.account.address, agentId]);
       await request(bob.account.address, keccak256(toHex("by operator")), carol);
       const deadline = BigInt(await time.latest()) + 100n;
@@ -107,21 +108,36 @@ describe("ValidationRegistry", () => {
         [42n],
       );
       await viem.assertions.revertWithCustomError(request(zeroAddress), validation, "ZeroValidator");
-      await viem.assertions.revertWithCustomErrorWithArgs(request(alice.account.address), validation, "SelfValidation", [
-        agentId,
-        getAddress(alice.account.address),
-      ]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        request(alice.account.address),
+        validation,
+        "SelfValidation",
+        [agentId, getAddress(alice.account.address)],
+      );
     });
 
     it("rejects a hash that is taken, whoever asks and whichever validator they name", async () => {
       const { validation, identity, bob, carol, eve, commitment, request } = await loadFixture(deployed);
       await request(bob.account.address);
-      await viem.assertions.revertWithCustomErrorWithArgs(request(bob.account.address), validation, "ValidationRequestExists", [commitment]);
-      await viem.assertions.revertWithCustomErrorWithArgs(request(carol.account.address), validation, "ValidationRequestExists", [commitment]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        request(bob.account.address),
+        validation,
+        "ValidationRequestExists",
+        [commitment],
+      );
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        request(carol.account.address),
+        validation,
+        "ValidationRequestExists",
+        [commitment],
+      );
       const evesAgent = await registerAgent(viem, identity.address, eve);
-      await viem.assertions.revertWithCustomErrorWithArgs(request(carol.account.address, commitment, eve, evesAgent), validation, "ValidationRequestExists", [
-        commitment,
-      ]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        request(carol.account.address, commitment, eve, evesAgent),
+        validation,
+        "ValidationRequestExists",
+        [commitment],
+      );
     });
 
     it("unknown hashes are reported", async () => {
@@ -203,10 +219,9 @@ describe("ValidationRegistry", () => {
       expect(await validation.read.getSummary([agentId, [], ""])).to.deep.equal([3n, 61]);
       expect(await validation.read.getSummary([agentId, [bob.account.address], ""])).to.deep.equal([2n, 66]);
       expect(await validation.read.getSummary([agentId, [], "zk"])).to.deep.equal([2n, 75]);
-      expect(await validation.read.getSummary([agentId, [carol.account.address, dave.account.address], "zk"])).to.deep.equal([
-        1n,
-        50,
-      ]);
+      expect(
+        await validation.read.getSummary([agentId, [carol.account.address, dave.account.address], "zk"]),
+      ).to.deep.equal([1n, 50]);
       expect(await validation.read.getSummary([agentId, [dave.account.address], ""])).to.deep.equal([0n, 0]);
       expect(await validation.read.getSummary([agentId, [], "none"])).to.deep.equal([0n, 0]);
     });

@@ -15,7 +15,14 @@ for (let i = Number(process.argv[2] ?? 0); ; i++) {
   say(`sub ${sub}`);
   for (let j = 0; j < 5; j++) {
     const id = `out-${i}-${j}`;
-    await outbox.enqueue({ id, subscriptionId: sub, kind: "event", event: { eventId: `event-${i}-${j}`, blockHash: "0xhash" }, payload: JSON.stringify({ i, j }), now: Date.now() });
+    await outbox.enqueue({
+      id,
+      subscriptionId: sub,
+      kind: "event",
+      event: { eventId: `event-${i}-${j}`, blockHash: "0xhash" },
+      payload: JSON.stringify({ i, j }),
+      now: Date.now(),
+    });
     say(`out ${id}`);
     await outbox.markSeen({ eventId: `event-${i}-${j}`, blockHash: "0xhash" }, BigInt(i));
   }

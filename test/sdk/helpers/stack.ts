@@ -4,9 +4,9 @@
  */
 import type { Account } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
-import { createAgent, type Agent } from "../../../sdk/src/index.ts";
-import { startStack, type Stack } from "../../../scripts/lib/stack.ts";
+import { type Stack, startStack } from "../../../scripts/lib/stack.ts";
 import { MNEMONIC, rpc } from "../../../scripts/lib/tasks.ts";
+import { type Agent, createAgent } from "../../../sdk/src/index.ts";
 
 export type SdkStack = Stack & { indexerUrl: string };
 
@@ -49,7 +49,11 @@ export async function advance(seconds: number): Promise<void> {
 }
 
 /** Resolves with the first value `check` returns (polled every 50 ms), or rejects after `timeoutMs`. */
-export async function eventually<T>(check: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
+export async function eventually<T>(
+  check: () => T | undefined | Promise<T | undefined>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

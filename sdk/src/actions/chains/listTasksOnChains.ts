@@ -1,9 +1,9 @@
-import { chainIdsFor, type ChainsContext } from "../../client/chains.js";
+import { type ChainsContext, chainIdsFor } from "../../client/chains.js";
 import type { Context } from "../../client/context.js";
 import type { UnknownChainError } from "../../errors/chains.js";
 import type { IndexerError } from "../../errors/indexer.js";
 import type { InvalidInputError } from "../../errors/input.js";
-import { type Task, taskQuery, type TaskStatus, toTask } from "../../indexer/rows.js";
+import { type Task, type TaskStatus, taskQuery, toTask } from "../../indexer/rows.js";
 import * as v from "../../validate.js";
 import type { TaskFilter } from "../tasks/listTasks.js";
 

@@ -1,4 +1,4 @@
-import { chainIdsFor, type ChainsContext } from "../../client/chains.js";
+import { type ChainsContext, chainIdsFor } from "../../client/chains.js";
 import type { Context } from "../../client/context.js";
 import type { UnknownChainError } from "../../errors/chains.js";
 import type { IndexerError } from "../../errors/indexer.js";

@@ -1,4 +1,4 @@
-import { type Context, eventOf, write, type Written } from "../../client/context.js";
+import { type Context, eventOf, type Written, write } from "../../client/context.js";
 import type { WriteErrorType } from "../../errors/types.js";
 import * as v from "../../validate.js";
 

@@ -1,4 +1,4 @@
-import { type Context, eventsOf, read, write, type Written } from "../../client/context.js";
+import { type Context, eventsOf, read, type Written, write } from "../../client/context.js";
 import { DrawTimeoutError } from "../../errors/transaction.js";
 import type { WriteErrorType } from "../../errors/types.js";
 import { AlreadyElectedError } from "../../generated/errors.js";
@@ -21,10 +21,14 @@ export type ElectLeaderReturnType = Written & {
 export type ElectLeaderErrorType = WriteErrorType<"LeaderElection"> | DrawTimeoutError;
 
 /** One `elect` call: requests the epoch's draw, or settles the pending one once it can. */
-const advance = (ctx: Context, groupId: bigint) => write(ctx, "LeaderElection", "elect", [groupId], { headroom: DRAW_SETTLEMENT_GAS });
+const advance = (ctx: Context, groupId: bigint) =>
+  write(ctx, "LeaderElection", "elect", [groupId], { headroom: DRAW_SETTLEMENT_GAS });
 
 /** The seated leader, read from the chain (after someone else settled the draw; failoverLeader too). */
-export async function seatedLeader(ctx: Context, groupId: bigint): Promise<{ leader: bigint; term: bigint; epoch: bigint }> {
+export async function seatedLeader(
+  ctx: Context,
+  groupId: bigint,
+): Promise<{ leader: bigint; term: bigint; epoch: bigint }> {
   const [leader, term, epoch] = await read(ctx, "LeaderElection", "currentLeader", [groupId]);
   return { leader, term, epoch };
 }
@@ -44,7 +48,8 @@ export async function electLeader(ctx: Context, params: ElectLeaderParameters): 
   let written = await advance(ctx, id);
   for (;;) {
     const [elected] = eventsOf(ctx, written.receipt, "LeaderElection", "LeaderElected");
-    if (elected) return { ...written, leader: elected.args.agentId, term: elected.args.term, epoch: elected.args.epoch };
+    if (elected)
+      return { ...written, leader: elected.args.agentId, term: elected.args.term, epoch: elected.args.epoch };
     // Requested (or pending): settle it once its randomness exists. Without a source that is the
     // request's own block, so the next transaction settles it.
     const [drawBlock, , , revealedAt] = await read(ctx, "LeaderElection", "pendingDraw", [id]);

@@ -1,8 +1,8 @@
-import { type Context, eventsOf, write, type Written } from "../../client/context.js";
+import { type Context, eventsOf, type Written, write } from "../../client/context.js";
 import { AlreadyElectedError } from "../../generated/errors.js";
 import { DRAW_SETTLEMENT_GAS } from "../../utils/draw.js";
 import * as v from "../../validate.js";
-import { electLeader, type ElectLeaderErrorType, seatedLeader } from "./electLeader.js";
+import { type ElectLeaderErrorType, electLeader, seatedLeader } from "./electLeader.js";
 
 export type FailoverLeaderParameters = {
   groupId: bigint | number | string;
@@ -28,7 +28,10 @@ export type FailoverLeaderErrorType = ElectLeaderErrorType;
  * @example
  * const { failed, leader } = await failoverLeader(agent, { groupId: 1n });
  */
-export async function failoverLeader(ctx: Context, params: FailoverLeaderParameters): Promise<FailoverLeaderReturnType> {
+export async function failoverLeader(
+  ctx: Context,
+  params: FailoverLeaderParameters,
+): Promise<FailoverLeaderReturnType> {
   const id = v.id("groupId", params.groupId);
   const written = await write(ctx, "LeaderElection", "failover", [id], { headroom: DRAW_SETTLEMENT_GAS });
   const [failedOver] = eventsOf(ctx, written.receipt, "LeaderElection", "LeaderFailedOver");

@@ -17,6 +17,9 @@ export type GetAgentGroupsErrorType = ReadErrorType<"LeaderElection">;
  * @example
  * const groups = await getAgentGroups(agent);
  */
-export async function getAgentGroups(ctx: Context, params: GetAgentGroupsParameters = {}): Promise<GetAgentGroupsReturnType> {
+export async function getAgentGroups(
+  ctx: Context,
+  params: GetAgentGroupsParameters = {},
+): Promise<GetAgentGroupsReturnType> {
   return read(ctx, "LeaderElection", "groupsOf", [actingAgent(ctx, params.agentId)]);
 }

@@ -2,7 +2,7 @@ import { abis } from "@stigmergy/contracts";
 import type { Hex } from "viem";
 import { addressOf, type Context, read } from "../../client/context.js";
 import type { IndexedReadErrorType } from "../../errors/types.js";
-import { type GroupMember } from "../../indexer/rows.js";
+import type { GroupMember } from "../../indexer/rows.js";
 import * as v from "../../validate.js";
 
 export type GetGroupMembersParameters = { groupId: bigint | number | string };
@@ -10,7 +10,9 @@ export type GetGroupMembersParameters = { groupId: bigint | number | string };
 /** The members by agent id, each with its weight and the capabilities it declares. */
 export type GetGroupMembersReturnType = GroupMember[];
 
-export type GetGroupMembersErrorType = IndexedReadErrorType<"LeaderElection"> | IndexedReadErrorType<"IdentityRegistry">;
+export type GetGroupMembersErrorType =
+  | IndexedReadErrorType<"LeaderElection">
+  | IndexedReadErrorType<"IdentityRegistry">;
 
 /** Rows the indexer's GraphQL returns per page (its maximum). */
 const PAGE = 1000;
@@ -38,7 +40,10 @@ const CAPABILITIES = `query Capabilities($chainId: Int!, $ids: [BigInt!]!) {
  * @example
  * const reviewers = (await getGroupMembers(agent, { groupId: 1n })).filter((m) => m.capabilities.includes(capabilityId("capability", "review")));
  */
-export async function getGroupMembers(ctx: Context, params: GetGroupMembersParameters): Promise<GetGroupMembersReturnType> {
+export async function getGroupMembers(
+  ctx: Context,
+  params: GetGroupMembersParameters,
+): Promise<GetGroupMembersReturnType> {
   const groupId = v.id("groupId", params.groupId);
   const chainId = ctx.deployment.chainId;
   const indexer = ctx.indexer;
@@ -68,13 +73,19 @@ export async function getGroupMembers(ctx: Context, params: GetGroupMembersParam
     }));
   }
   // From the chain: who joined and did not leave since, in log order.
-  const base = { address: addressOf(ctx, "LeaderElection"), abi: abis.LeaderElection, fromBlock: BigInt(ctx.deployment.startBlock) } as const;
+  const base = {
+    address: addressOf(ctx, "LeaderElection"),
+    abi: abis.LeaderElection,
+    fromBlock: BigInt(ctx.deployment.startBlock),
+  } as const;
   const [joined, left] = await Promise.all([
     ctx.publicClient.getContractEvents({ ...base, eventName: "MemberJoined", args: { groupId } }),
     ctx.publicClient.getContractEvents({ ...base, eventName: "MemberLeft", args: { groupId } }),
   ]);
   const members = new Set<bigint>();
-  const events = [...joined, ...left].sort((a, b) => (a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1));
+  const events = [...joined, ...left].sort((a, b) =>
+    a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1,
+  );
   for (const e of events) {
     if (e.eventName === "MemberJoined") members.add(e.args.agentId!);
     else members.delete(e.args.agentId!);

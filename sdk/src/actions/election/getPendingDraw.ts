@@ -15,7 +15,12 @@ export type GetPendingDrawErrorType = ReadErrorType<"LeaderElection">;
  * @example
  * const draw = await getPendingDraw(agent, { groupId: 1n });
  */
-export async function getPendingDraw(ctx: Context, params: GetPendingDrawParameters): Promise<GetPendingDrawReturnType> {
-  const [drawBlock, epoch, term, revealedAt] = await read(ctx, "LeaderElection", "pendingDraw", [v.id("groupId", params.groupId)]);
+export async function getPendingDraw(
+  ctx: Context,
+  params: GetPendingDrawParameters,
+): Promise<GetPendingDrawReturnType> {
+  const [drawBlock, epoch, term, revealedAt] = await read(ctx, "LeaderElection", "pendingDraw", [
+    v.id("groupId", params.groupId),
+  ]);
   return drawBlock === 0n ? null : { drawBlock, epoch, term, revealedAt };
 }

@@ -46,7 +46,11 @@ export async function listTerms(ctx: Context, params: ListTermsParameters): Prom
       after = terms.pageInfo.endCursor;
     }
   }
-  const base = { address: addressOf(ctx, "LeaderElection"), abi: abis.LeaderElection, fromBlock: BigInt(ctx.deployment.startBlock) } as const;
+  const base = {
+    address: addressOf(ctx, "LeaderElection"),
+    abi: abis.LeaderElection,
+    fromBlock: BigInt(ctx.deployment.startBlock),
+  } as const;
   const [elected, beats, failed] = await Promise.all([
     ctx.publicClient.getContractEvents({ ...base, eventName: "LeaderElected", args: { groupId } }),
     ctx.publicClient.getContractEvents({ ...base, eventName: "Heartbeat", args: { groupId } }),

@@ -46,7 +46,8 @@ export function runHeartbeat(ctx: Context, params: RunHeartbeatParameters): RunH
   const report = (e: unknown) => params.onError?.(e);
   const beat = () => sendHeartbeat(ctx, { groupId: id, agentId: me }).then((w) => params.onBeat?.(w), report);
   const start = async () => {
-    const interval = params.intervalMs ?? Number((await read(ctx, "LeaderElection", "groupParams", [id]))[0].heartbeatTimeout) * 333;
+    const interval =
+      params.intervalMs ?? Number((await read(ctx, "LeaderElection", "groupParams", [id]))[0].heartbeatTimeout) * 333;
     // Leadership may have been lost (or the handle stopped) while the interval was read.
     if (timer || stopped || !leading) return;
     timer = setInterval(beat, timerMs(Math.max(250, interval)));

@@ -43,7 +43,12 @@ export function watchLeaderChanges(ctx: Context, params: WatchLeaderChangesParam
   }
   const refresh = () => void getLeader(ctx, { groupId: id }).then(deliver, (e: Error) => onError?.(e));
   refresh();
-  return watchEvents(ctx, "LeaderElection", (logs) => {
-    if (logs.some((l) => (l.args as { groupId?: bigint }).groupId === id)) refresh();
-  }, onError);
+  return watchEvents(
+    ctx,
+    "LeaderElection",
+    (logs) => {
+      if (logs.some((l) => (l.args as { groupId?: bigint }).groupId === id)) refresh();
+    },
+    onError,
+  );
 }

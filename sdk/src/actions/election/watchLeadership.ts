@@ -46,7 +46,12 @@ export function watchLeadership(ctx: Context, params: WatchLeadershipParameters)
     return ctx.indexer.onChange(signal, refresh, onError);
   }
   refresh();
-  return watchEvents(ctx, "LeaderElection", (logs) => {
-    if (logs.some((l) => (l.args as { groupId?: bigint }).groupId === id)) refresh();
-  }, onError);
+  return watchEvents(
+    ctx,
+    "LeaderElection",
+    (logs) => {
+      if (logs.some((l) => (l.args as { groupId?: bigint }).groupId === id)) refresh();
+    },
+    onError,
+  );
 }

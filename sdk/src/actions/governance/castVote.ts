@@ -1,4 +1,4 @@
-import { actingAgent, type Context, write, type Written } from "../../client/context.js";
+import { actingAgent, type Context, type Written, write } from "../../client/context.js";
 import type { WriteErrorType } from "../../errors/types.js";
 import * as v from "../../validate.js";
 
@@ -22,5 +22,9 @@ export type CastVoteErrorType = WriteErrorType<"Governance">;
  */
 export async function castVote(ctx: Context, params: CastVoteParameters): Promise<CastVoteReturnType> {
   const option = Number(v.uint("option", params.option, { bits: 8 }));
-  return write(ctx, "Governance", "vote", [v.id("proposalId", params.proposalId), actingAgent(ctx, params.agentId), option]);
+  return write(ctx, "Governance", "vote", [
+    v.id("proposalId", params.proposalId),
+    actingAgent(ctx, params.agentId),
+    option,
+  ]);
 }

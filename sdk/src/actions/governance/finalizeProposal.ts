@@ -1,4 +1,4 @@
-import { type Context, eventOf, write, type Written } from "../../client/context.js";
+import { type Context, eventOf, type Written, write } from "../../client/context.js";
 import type { WriteErrorType } from "../../errors/types.js";
 import * as v from "../../validate.js";
 
@@ -15,7 +15,10 @@ export type FinalizeProposalErrorType = WriteErrorType<"Governance">;
  * @example
  * const { outcome } = await finalizeProposal(agent, { proposalId: 1n });
  */
-export async function finalizeProposal(ctx: Context, params: FinalizeProposalParameters): Promise<FinalizeProposalReturnType> {
+export async function finalizeProposal(
+  ctx: Context,
+  params: FinalizeProposalParameters,
+): Promise<FinalizeProposalReturnType> {
   const written = await write(ctx, "Governance", "finalize", [v.id("proposalId", params.proposalId)]);
   return { ...written, outcome: eventOf(ctx, written.receipt, "Governance", "ProposalFinalized").outcome };
 }

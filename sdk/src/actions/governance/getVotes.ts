@@ -20,5 +20,8 @@ export type GetVotesErrorType = ReadErrorType<"Governance">;
  * const yes = await getVotes(agent, { proposalId: 1n, option: 0 });
  */
 export async function getVotes(ctx: Context, params: GetVotesParameters): Promise<GetVotesReturnType> {
-  return read(ctx, "Governance", "votesFor", [v.id("proposalId", params.proposalId), Number(v.uint("option", params.option, { bits: 8 }))]);
+  return read(ctx, "Governance", "votesFor", [
+    v.id("proposalId", params.proposalId),
+    Number(v.uint("option", params.option, { bits: 8 })),
+  ]);
 }

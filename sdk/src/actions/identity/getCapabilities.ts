@@ -18,6 +18,9 @@ export type GetCapabilitiesErrorType = ReadErrorType<"IdentityRegistry">;
  * @example
  * const ids = await getCapabilities(agent, { agentId: 3n });
  */
-export async function getCapabilities(ctx: Context, params: GetCapabilitiesParameters = {}): Promise<GetCapabilitiesReturnType> {
+export async function getCapabilities(
+  ctx: Context,
+  params: GetCapabilitiesParameters = {},
+): Promise<GetCapabilitiesReturnType> {
   return read(ctx, "IdentityRegistry", "capabilitiesOf", [actingAgent(ctx, params.agentId)]);
 }

@@ -20,5 +20,8 @@ export type HasCapabilityErrorType = ReadErrorType<"IdentityRegistry">;
  * if (await hasCapability(agent, { capability: "review" })) …
  */
 export async function hasCapability(ctx: Context, params: HasCapabilityParameters): Promise<HasCapabilityReturnType> {
-  return read(ctx, "IdentityRegistry", "hasCapability", [actingAgent(ctx, params.agentId), v.capability("capability", params.capability)]);
+  return read(ctx, "IdentityRegistry", "hasCapability", [
+    actingAgent(ctx, params.agentId),
+    v.capability("capability", params.capability),
+  ]);
 }

@@ -1,5 +1,5 @@
 import { type Hex, stringToHex } from "viem";
-import { type Context, eventOf, write, type Written } from "../../client/context.js";
+import { type Context, eventOf, type Written, write } from "../../client/context.js";
 import type { WriteErrorType } from "../../errors/types.js";
 import * as v from "../../validate.js";
 

@@ -1,4 +1,4 @@
-import { actingAgent, type Context, write, type Written } from "../../client/context.js";
+import { actingAgent, type Context, type Written, write } from "../../client/context.js";
 import type { WriteErrorType } from "../../errors/types.js";
 import * as v from "../../validate.js";
 

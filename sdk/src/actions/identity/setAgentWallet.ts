@@ -1,5 +1,5 @@
 import type { Account } from "viem";
-import { actingAgent, addressOf, type Context, requireWallet, write, type Written } from "../../client/context.js";
+import { actingAgent, addressOf, type Context, requireWallet, type Written, write } from "../../client/context.js";
 import { InvalidInputError } from "../../errors/input.js";
 import type { WriteErrorType } from "../../errors/types.js";
 import { AGENT_WALLET_MAX_DEADLINE_DELAY, agentWalletTypedData } from "../../identity/agentWallet.js";
@@ -25,10 +25,14 @@ export type SetAgentWalletErrorType = WriteErrorType<"IdentityRegistry">;
  * @example
  * await setAgentWallet(agent, { wallet: privateKeyToAccount(walletKey) });
  */
-export async function setAgentWallet(ctx: Context, params: SetAgentWalletParameters): Promise<SetAgentWalletReturnType> {
+export async function setAgentWallet(
+  ctx: Context,
+  params: SetAgentWalletParameters,
+): Promise<SetAgentWalletReturnType> {
   const { wallet } = params;
   const agentId = actingAgent(ctx, params.agentId);
-  if (!wallet.signTypedData) throw new InvalidInputError("wallet", "must be an account that can sign typed data (a local account)");
+  if (!wallet.signTypedData)
+    throw new InvalidInputError("wallet", "must be an account that can sign typed data (a local account)");
   const delay = params.deadlineSeconds ?? 120n;
   if (delay <= 0n || delay > AGENT_WALLET_MAX_DEADLINE_DELAY) {
     throw new InvalidInputError("deadlineSeconds", `must be between 1 and ${AGENT_WALLET_MAX_DEADLINE_DELAY}`, delay);
@@ -36,7 +40,14 @@ export async function setAgentWallet(ctx: Context, params: SetAgentWalletParamet
   const deadline = (await chainNow(ctx)) + delay;
   const owner = requireWallet(ctx).account.address;
   const registry = addressOf(ctx, "IdentityRegistry");
-  const typed = agentWalletTypedData({ chainId: ctx.deployment.chainId, registry, agentId, newWallet: wallet.address, owner, deadline });
+  const typed = agentWalletTypedData({
+    chainId: ctx.deployment.chainId,
+    registry,
+    agentId,
+    newWallet: wallet.address,
+    owner,
+    deadline,
+  });
   const signature = await wallet.signTypedData(typed);
   return write(ctx, "IdentityRegistry", "setAgentWallet", [agentId, wallet.address, deadline, signature]);
 }

@@ -1,4 +1,4 @@
-import { actingAgent, type Context, write, type Written } from "../../client/context.js";
+import { actingAgent, type Context, type Written, write } from "../../client/context.js";
 import type { WriteErrorType } from "../../errors/types.js";
 import * as v from "../../validate.js";
 
@@ -19,7 +19,10 @@ export type SetCapabilitiesErrorType = WriteErrorType<"IdentityRegistry">;
  * @example
  * await setCapabilities(agent, { capabilities: ["summarize", "translate"] });
  */
-export async function setCapabilities(ctx: Context, params: SetCapabilitiesParameters): Promise<SetCapabilitiesReturnType> {
+export async function setCapabilities(
+  ctx: Context,
+  params: SetCapabilitiesParameters,
+): Promise<SetCapabilitiesReturnType> {
   const capabilities = params.capabilities.map((c, i) => v.capability(`capabilities[${i}]`, c));
   return write(ctx, "IdentityRegistry", "setCapabilities", [actingAgent(ctx, params.agentId), capabilities]);
 }

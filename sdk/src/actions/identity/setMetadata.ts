@@ -1,5 +1,5 @@
 import { stringToHex } from "viem";
-import { actingAgent, type Context, write, type Written } from "../../client/context.js";
+import { actingAgent, type Context, type Written, write } from "../../client/context.js";
 import type { WriteErrorType } from "../../errors/types.js";
 import * as v from "../../validate.js";
 

@@ -1,4 +1,4 @@
-import { actingAgent, type Context, write, type Written } from "../../client/context.js";
+import { actingAgent, type Context, type Written, write } from "../../client/context.js";
 import type { WriteErrorType } from "../../errors/types.js";
 
 export type UnsetAgentWalletParameters = {
@@ -16,6 +16,9 @@ export type UnsetAgentWalletErrorType = WriteErrorType<"IdentityRegistry">;
  * @example
  * await unsetAgentWallet(agent);
  */
-export async function unsetAgentWallet(ctx: Context, params: UnsetAgentWalletParameters = {}): Promise<UnsetAgentWalletReturnType> {
+export async function unsetAgentWallet(
+  ctx: Context,
+  params: UnsetAgentWalletParameters = {},
+): Promise<UnsetAgentWalletReturnType> {
   return write(ctx, "IdentityRegistry", "unsetAgentWallet", [actingAgent(ctx, params.agentId)]);
 }

@@ -1,5 +1,5 @@
 import type { Hex } from "viem";
-import { actingAgent, type Context, eventOf, write, type Written } from "../../client/context.js";
+import { actingAgent, type Context, eventOf, type Written, write } from "../../client/context.js";
 import type { WriteErrorType } from "../../errors/types.js";
 import { lockKey } from "../../utils/keys.js";
 import * as v from "../../validate.js";

@@ -1,4 +1,4 @@
-import { type Context, write, type Written } from "../../client/context.js";
+import { type Context, type Written, write } from "../../client/context.js";
 import type { WriteErrorType } from "../../errors/types.js";
 import { lockKey } from "../../utils/keys.js";
 import * as v from "../../validate.js";
@@ -21,5 +21,8 @@ export type ReleaseLockErrorType = WriteErrorType<"LockManager">;
  * await releaseLock(agent, { key: "repo:main", fencingToken });
  */
 export async function releaseLock(ctx: Context, params: ReleaseLockParameters): Promise<ReleaseLockReturnType> {
-  return write(ctx, "LockManager", "release", [lockKey(params.key), v.uint("fencingToken", params.fencingToken, { min: 1n })]);
+  return write(ctx, "LockManager", "release", [
+    lockKey(params.key),
+    v.uint("fencingToken", params.fencingToken, { min: 1n }),
+  ]);
 }

@@ -20,6 +20,9 @@ export type GetGroupChannelErrorType = ReadErrorType<"MessageBus">;
  * @example
  * const channel = await getGroupChannel(agent, { groupId: 1n, name: "swarm" });
  */
-export async function getGroupChannel(ctx: Context, params: GetGroupChannelParameters): Promise<GetGroupChannelReturnType> {
+export async function getGroupChannel(
+  ctx: Context,
+  params: GetGroupChannelParameters,
+): Promise<GetGroupChannelReturnType> {
   return read(ctx, "MessageBus", "groupChannel", [v.id("groupId", params.groupId), v.name32("name", params.name)]);
 }

@@ -8,7 +8,10 @@ import { channelId } from "../../utils/keys.js";
 /** Where to listen: a channel (a name, hashed, or a bytes32 id) or an agent's inbox. */
 export type MessageFilter = { channel: string; after?: bigint } | { toAgentId: bigint; after?: bigint };
 
-type MessageLog = { args: { channel?: Hex; to?: bigint; from?: bigint; seq?: bigint; payload?: Hex }; blockNumber: bigint | null };
+type MessageLog = {
+  args: { channel?: Hex; to?: bigint; from?: bigint; seq?: bigint; payload?: Hex };
+  blockNumber: bigint | null;
+};
 
 /** A message on chain `chainId` from its ChannelMessage or DirectMessage log (no timestamp: 0). */
 export const messageFromLog = (chainId: number, l: MessageLog): Message => ({
@@ -25,11 +28,23 @@ export const messageFromLog = (chainId: number, l: MessageLog): Message => ({
 
 /** Every message of a channel or an inbox, from MessageBus's logs. */
 export async function messagesFromChain(ctx: Context, filter: MessageFilter): Promise<Message[]> {
-  const base = { address: addressOf(ctx, "MessageBus"), abi: abis.MessageBus, fromBlock: BigInt(ctx.deployment.startBlock) } as const;
+  const base = {
+    address: addressOf(ctx, "MessageBus"),
+    abi: abis.MessageBus,
+    fromBlock: BigInt(ctx.deployment.startBlock),
+  } as const;
   if ("channel" in filter) {
-    const logs = await ctx.publicClient.getContractEvents({ ...base, eventName: "ChannelMessage", args: { channel: channelId(filter.channel) } });
+    const logs = await ctx.publicClient.getContractEvents({
+      ...base,
+      eventName: "ChannelMessage",
+      args: { channel: channelId(filter.channel) },
+    });
     return logs.map((l) => messageFromLog(ctx.deployment.chainId, l));
   }
-  const logs = await ctx.publicClient.getContractEvents({ ...base, eventName: "DirectMessage", args: { to: filter.toAgentId } });
+  const logs = await ctx.publicClient.getContractEvents({
+    ...base,
+    eventName: "DirectMessage",
+    args: { to: filter.toAgentId },
+  });
   return logs.map((l) => messageFromLog(ctx.deployment.chainId, l));
 }

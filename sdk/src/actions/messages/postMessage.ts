@@ -1,4 +1,4 @@
-import { actingAgent, type Context, eventOf, write, type Written } from "../../client/context.js";
+import { actingAgent, type Context, eventOf, type Written, write } from "../../client/context.js";
 import type { WriteErrorType } from "../../errors/types.js";
 import { channelId } from "../../utils/keys.js";
 import { MAX_PAYLOAD } from "../../utils/payload.js";
@@ -25,7 +25,11 @@ export type PostMessageErrorType = WriteErrorType<"MessageBus">;
  * const { seq } = await postMessage(agent, { channel: "market-news", payload: "ETH up 3%" });
  */
 export async function postMessage(ctx: Context, params: PostMessageParameters): Promise<PostMessageReturnType> {
-  const args = [actingAgent(ctx, params.fromAgentId), channelId(params.channel), v.payload("payload", params.payload, MAX_PAYLOAD)] as const;
+  const args = [
+    actingAgent(ctx, params.fromAgentId),
+    channelId(params.channel),
+    v.payload("payload", params.payload, MAX_PAYLOAD),
+  ] as const;
   const written = await write(ctx, "MessageBus", "post", args);
   return { ...written, seq: eventOf(ctx, written.receipt, "MessageBus", "ChannelMessage").seq };
 }

@@ -27,7 +27,8 @@ export type ReadInboxErrorType = IndexedReadErrorType<"MessageBus">;
  */
 export async function readInbox(ctx: Context, params: ReadInboxParameters = {}): Promise<ReadInboxReturnType> {
   const agentId = actingAgent(ctx, params.agentId);
-  if (!ctx.indexer) return (await messagesFromChain(ctx, { toAgentId: agentId })).filter((m) => m.seq > (params.after ?? 0n));
+  if (!ctx.indexer)
+    return (await messagesFromChain(ctx, { toAgentId: agentId })).filter((m) => m.seq > (params.after ?? 0n));
   const query = { chain: ctx.deployment.chainId, after: params.after, limit: params.limit };
   const body = await ctx.indexer.get<{ messages: Row[] }>(`/inbox/${agentId}`, query);
   return (body?.messages ?? []).map(toMessage);

@@ -1,5 +1,5 @@
 import type { Hex } from "viem";
-import { type Context, eventOf, write, type Written } from "../../client/context.js";
+import { type Context, eventOf, type Written, write } from "../../client/context.js";
 import type { WriteErrorType } from "../../errors/types.js";
 import * as v from "../../validate.js";
 
@@ -20,7 +20,13 @@ export type RestrictChannelErrorType = WriteErrorType<"MessageBus">;
  * @example
  * const { channel } = await restrictChannel(agent, { groupId: 1n, name: "swarm" });
  */
-export async function restrictChannel(ctx: Context, params: RestrictChannelParameters): Promise<RestrictChannelReturnType> {
-  const written = await write(ctx, "MessageBus", "restrictChannel", [v.id("groupId", params.groupId), v.name32("name", params.name)]);
+export async function restrictChannel(
+  ctx: Context,
+  params: RestrictChannelParameters,
+): Promise<RestrictChannelReturnType> {
+  const written = await write(ctx, "MessageBus", "restrictChannel", [
+    v.id("groupId", params.groupId),
+    v.name32("name", params.name),
+  ]);
   return { ...written, channel: eventOf(ctx, written.receipt, "MessageBus", "ChannelRestricted").channel };
 }

@@ -1,4 +1,4 @@
-import { actingAgent, type Context, eventOf, write, type Written } from "../../client/context.js";
+import { actingAgent, type Context, eventOf, type Written, write } from "../../client/context.js";
 import type { WriteErrorType } from "../../errors/types.js";
 import { MAX_PAYLOAD } from "../../utils/payload.js";
 import * as v from "../../validate.js";
@@ -24,7 +24,11 @@ export type SendMessageErrorType = WriteErrorType<"MessageBus">;
  * await sendMessage(agent, { toAgentId: 7n, payload: "please take over task 12" });
  */
 export async function sendMessage(ctx: Context, params: SendMessageParameters): Promise<SendMessageReturnType> {
-  const args = [actingAgent(ctx, params.fromAgentId), v.id("toAgentId", params.toAgentId), v.payload("payload", params.payload, MAX_PAYLOAD)] as const;
+  const args = [
+    actingAgent(ctx, params.fromAgentId),
+    v.id("toAgentId", params.toAgentId),
+    v.payload("payload", params.payload, MAX_PAYLOAD),
+  ] as const;
   const written = await write(ctx, "MessageBus", "send", args);
   return { ...written, seq: eventOf(ctx, written.receipt, "MessageBus", "DirectMessage").seq };
 }

@@ -8,9 +8,9 @@ import type { Message } from "../../indexer/rows.js";
 import { channelId } from "../../utils/keys.js";
 import { guarded } from "../../utils/watch.js";
 import * as v from "../../validate.js";
+import { type MessageFilter, messageFromLog } from "./messageLogs.js";
 import { readChannel } from "./readChannel.js";
 import { readInbox } from "./readInbox.js";
-import { type MessageFilter, messageFromLog } from "./messageLogs.js";
 
 export type WatchMessagesParameters = {
   /** A channel or an inbox, and optionally the sequence number to deliver after. */
@@ -50,16 +50,23 @@ export function watchMessages(ctx: Context, params: WatchMessagesParameters): Wa
     for (const m of sorted) if (m.seq > last) (last = m.seq), onMessage(m);
   }, onError);
   const baseline = () =>
-    "channel" in filter ? read(ctx, "MessageBus", "channelSeq", [channelId(filter.channel)]) : read(ctx, "MessageBus", "inboxSeq", [filter.toAgentId]);
+    "channel" in filter
+      ? read(ctx, "MessageBus", "channelSeq", [channelId(filter.channel)])
+      : read(ctx, "MessageBus", "inboxSeq", [filter.toAgentId]);
   if (ctx.indexer) {
     // A live query signals each change; the messages after the last one delivered are then read in
     // order over REST, page by page, so a burst of any size arrives whole.
-    const where = "channel" in filter ? sql`channel = ${channelId(filter.channel)}` : sql`to_agent_id = ${sqlInt(v.id("toAgentId", filter.toAgentId))}`;
+    const where =
+      "channel" in filter
+        ? sql`channel = ${channelId(filter.channel)}`
+        : sql`to_agent_id = ${sqlInt(v.id("toAgentId", filter.toAgentId))}`;
     const page =
       "channel" in filter
         ? (after: bigint) => readChannel(ctx, { channel: filter.channel, after, limit: PAGE })
         : (after: bigint) => readInbox(ctx, { agentId: filter.toAgentId, after, limit: PAGE });
-    let pulling: Promise<void> = (last === undefined ? baseline().then((s) => void (last ??= s)) : Promise.resolve()).catch((e: Error) => onError?.(e));
+    let pulling: Promise<void> = (
+      last === undefined ? baseline().then((s) => void (last ??= s)) : Promise.resolve()
+    ).catch((e: Error) => onError?.(e));
     const pull = () => {
       pulling = pulling
         .then(async () => {
@@ -75,8 +82,16 @@ export function watchMessages(ctx: Context, params: WatchMessagesParameters): Wa
     const latest = sql`select seq from message where ${chain} and ${where} order by seq desc limit 1`;
     return ctx.indexer.onChange(latest, pull, onError);
   }
-  if (last === undefined) void baseline().then((s) => (last ??= s), (e: Error) => onError?.(e));
-  const common = { address: addressOf(ctx, "MessageBus"), abi: abis.MessageBus, ...(onError ? { onError } : {}) } as const;
+  if (last === undefined)
+    void baseline().then(
+      (s) => (last ??= s),
+      (e: Error) => onError?.(e),
+    );
+  const common = {
+    address: addressOf(ctx, "MessageBus"),
+    abi: abis.MessageBus,
+    ...(onError ? { onError } : {}),
+  } as const;
   if ("channel" in filter) {
     return ctx.publicClient.watchContractEvent({
       ...common,

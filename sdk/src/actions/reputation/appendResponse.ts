@@ -1,5 +1,5 @@
 import { type Address, type Hex, zeroHash } from "viem";
-import { type Context, write, type Written } from "../../client/context.js";
+import { type Context, type Written, write } from "../../client/context.js";
 import type { WriteErrorType } from "../../errors/types.js";
 import * as v from "../../validate.js";
 
@@ -23,7 +23,10 @@ export type AppendResponseErrorType = WriteErrorType<"ReputationRegistry">;
  * @example
  * await appendResponse(agent, { agentId: 3n, client, feedbackIndex: 1n, responseURI: "ipfs://reply" });
  */
-export async function appendResponse(ctx: Context, params: AppendResponseParameters): Promise<AppendResponseReturnType> {
+export async function appendResponse(
+  ctx: Context,
+  params: AppendResponseParameters,
+): Promise<AppendResponseReturnType> {
   return write(ctx, "ReputationRegistry", "appendResponse", [
     v.id("agentId", params.agentId),
     v.address("client", params.client),

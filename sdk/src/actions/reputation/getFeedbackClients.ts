@@ -16,6 +16,9 @@ export type GetFeedbackClientsErrorType = ReadErrorType<"ReputationRegistry">;
  * @example
  * const clients = await getFeedbackClients(agent, { agentId: 3n });
  */
-export async function getFeedbackClients(ctx: Context, params: GetFeedbackClientsParameters): Promise<GetFeedbackClientsReturnType> {
+export async function getFeedbackClients(
+  ctx: Context,
+  params: GetFeedbackClientsParameters,
+): Promise<GetFeedbackClientsReturnType> {
   return read(ctx, "ReputationRegistry", "getClients", [v.id("agentId", params.agentId)]);
 }

@@ -22,7 +22,10 @@ export type GetReputationSummaryErrorType = ReadErrorType<"ReputationRegistry">;
  * @example
  * const { count, value } = await getReputationSummary(agent, { agentId: 3n, clients: [alice, bob] });
  */
-export async function getReputationSummary(ctx: Context, params: GetReputationSummaryParameters): Promise<GetReputationSummaryReturnType> {
+export async function getReputationSummary(
+  ctx: Context,
+  params: GetReputationSummaryParameters,
+): Promise<GetReputationSummaryReturnType> {
   const clients = params.clients.map((c, i) => v.address(`clients[${i}]`, c));
   const args = [v.id("agentId", params.agentId), clients, params.tag1 ?? "", params.tag2 ?? ""] as const;
   const [count, value, decimals] = await read(ctx, "ReputationRegistry", "getSummary", args);

@@ -1,5 +1,5 @@
 import { type Hex, zeroHash } from "viem";
-import { type Context, write, type Written } from "../../client/context.js";
+import { type Context, type Written, write } from "../../client/context.js";
 import { InvalidInputError } from "../../errors/input.js";
 import type { WriteErrorType } from "../../errors/types.js";
 import * as v from "../../validate.js";

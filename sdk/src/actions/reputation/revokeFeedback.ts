@@ -1,4 +1,4 @@
-import { type Context, write, type Written } from "../../client/context.js";
+import { type Context, type Written, write } from "../../client/context.js";
 import type { WriteErrorType } from "../../errors/types.js";
 import * as v from "../../validate.js";
 
@@ -18,7 +18,10 @@ export type RevokeFeedbackErrorType = WriteErrorType<"ReputationRegistry">;
  * @example
  * await revokeFeedback(client, { agentId: 3n, feedbackIndex: 1n });
  */
-export async function revokeFeedback(ctx: Context, params: RevokeFeedbackParameters): Promise<RevokeFeedbackReturnType> {
+export async function revokeFeedback(
+  ctx: Context,
+  params: RevokeFeedbackParameters,
+): Promise<RevokeFeedbackReturnType> {
   const index = v.uint("feedbackIndex", params.feedbackIndex, { bits: 64, min: 1n });
   return write(ctx, "ReputationRegistry", "revokeFeedback", [v.id("agentId", params.agentId), index]);
 }

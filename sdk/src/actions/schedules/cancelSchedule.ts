@@ -1,4 +1,4 @@
-import { type Context, write, type Written } from "../../client/context.js";
+import { type Context, type Written, write } from "../../client/context.js";
 import type { WriteErrorType } from "../../errors/types.js";
 import * as v from "../../validate.js";
 
@@ -14,6 +14,9 @@ export type CancelScheduleErrorType = WriteErrorType<"TaskBoard">;
  * @example
  * await cancelSchedule(agent, { scheduleId: 1n });
  */
-export async function cancelSchedule(ctx: Context, params: CancelScheduleParameters): Promise<CancelScheduleReturnType> {
+export async function cancelSchedule(
+  ctx: Context,
+  params: CancelScheduleParameters,
+): Promise<CancelScheduleReturnType> {
   return write(ctx, "TaskBoard", "cancelSchedule", [v.id("scheduleId", params.scheduleId)]);
 }

@@ -24,13 +24,29 @@ export type ClaimScheduledRoundErrorType = WriteErrorType<"TaskBoard">;
  * @example
  * const claim = await claimScheduledRound(agent, { scheduleId: 1n, round: 0 });
  */
-export async function claimScheduledRound(ctx: Context, params: ClaimScheduledRoundParameters): Promise<ClaimScheduledRoundReturnType> {
+export async function claimScheduledRound(
+  ctx: Context,
+  params: ClaimScheduledRoundParameters,
+): Promise<ClaimScheduledRoundReturnType> {
   const id = v.id("scheduleId", params.scheduleId);
   const agentId = actingAgent(ctx, params.agentId);
   const terms = await getRoundTerms(ctx, { scheduleId: id });
   if (terms) await ensureAllowance(ctx, terms.rewardToken, terms.claimBond);
   const value = terms ? ethValue(terms.rewardToken, terms.claimBond) : 0n;
-  const written = await write(ctx, "TaskBoard", "claimScheduled", [id, Number(v.uint("round", params.round, { bits: 32 })), agentId], { value });
+  const written = await write(
+    ctx,
+    "TaskBoard",
+    "claimScheduled",
+    [id, Number(v.uint("round", params.round, { bits: 32 })), agentId],
+    { value },
+  );
   const e = eventOf(ctx, written.receipt, "TaskBoard", "TaskClaimed");
-  return { ...written, taskId: e.taskId, agentId, attempt: e.attempt, leaseExpiry: e.leaseExpiry, lockedReward: e.lockedReward };
+  return {
+    ...written,
+    taskId: e.taskId,
+    agentId,
+    attempt: e.attempt,
+    leaseExpiry: e.leaseExpiry,
+    lockedReward: e.lockedReward,
+  };
 }

@@ -1,4 +1,4 @@
-import { type Context, eventOf, write, type Written } from "../../client/context.js";
+import { type Context, eventOf, type Written, write } from "../../client/context.js";
 import { InvalidInputError } from "../../errors/input.js";
 import type { WriteErrorType } from "../../errors/types.js";
 import { ensureAllowance, ethValue, type PostTaskParameters, taskSpec } from "../../utils/taskSpec.js";
@@ -33,7 +33,11 @@ export async function createSchedule(ctx: Context, p: CreateScheduleParameters):
   const now = await chainNow(ctx);
   const firstAt = v.uint("firstAt", p.firstAt, { bits: 64 });
   if (firstAt + BigInt(spec.deadline) <= now) {
-    throw new InvalidInputError("firstAt", `round 0's claim window would already be over (chain time ${now})`, p.firstAt);
+    throw new InvalidInputError(
+      "firstAt",
+      `round 0's claim window would already be over (chain time ${now})`,
+      p.firstAt,
+    );
   }
   const escrow = spec.maxReward * BigInt(count);
   await ensureAllowance(ctx, spec.rewardToken, escrow);

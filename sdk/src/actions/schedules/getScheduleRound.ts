@@ -21,7 +21,10 @@ export type GetScheduleRoundErrorType = ReadErrorType<"TaskBoard">;
  * const { taskId } = await getScheduleRound(agent, { scheduleId: 1n, round: 3 });
  * if (taskId === null) await claimScheduledRound(agent, { scheduleId: 1n, round: 3 });
  */
-export async function getScheduleRound(ctx: Context, params: GetScheduleRoundParameters): Promise<GetScheduleRoundReturnType> {
+export async function getScheduleRound(
+  ctx: Context,
+  params: GetScheduleRoundParameters,
+): Promise<GetScheduleRoundReturnType> {
   const scheduleId = v.id("scheduleId", params.scheduleId);
   const round = Number(v.uint("round", params.round, { bits: 32 }));
   const taskId = await read(ctx, "TaskBoard", "roundTask", [scheduleId, round]);

@@ -23,7 +23,10 @@ export type ListSchedulesErrorType = IndexedReadErrorType<"TaskBoard">;
  * @example
  * const active = await listSchedules(agent, { active: true });
  */
-export async function listSchedules(ctx: Context, params: ListSchedulesParameters = {}): Promise<ListSchedulesReturnType> {
+export async function listSchedules(
+  ctx: Context,
+  params: ListSchedulesParameters = {},
+): Promise<ListSchedulesReturnType> {
   const limit = params.limit ?? 50;
   if (ctx.indexer) {
     const active = params.active ? sql` and not cancelled and spawned < count` : sql``;

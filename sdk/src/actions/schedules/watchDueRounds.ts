@@ -57,7 +57,8 @@ export function watchDueRounds(ctx: Context, params: WatchDueRoundsParameters): 
           break;
         }
         const closed = s.terms !== undefined && dueAt + s.terms.window <= now; // its claim window is over
-        if (!spawned.has(key) && !delivered.has(key) && !closed) delivered.add(key), notify({ scheduleId: s.id, round: r, dueAt });
+        if (!spawned.has(key) && !delivered.has(key) && !closed)
+          delivered.add(key), notify({ scheduleId: s.id, round: r, dueAt });
       }
     }
     if (wake !== undefined) timer = setTimeout(evaluate, timerMs(clock.wallAt(Number(wake) * 1000) - Date.now() + 50));
@@ -71,7 +72,9 @@ export function watchDueRounds(ctx: Context, params: WatchDueRoundsParameters): 
     } else {
       schedules = await listSchedules(ctx, { active: true, limit: 500 });
       spawned = new Set();
-      for (const s of schedules) for (let r = 0; r < s.count; r++) if ((await read(ctx, "TaskBoard", "roundTask", [s.id, r])) !== 0n) spawned.add(`${s.id}/${r}`);
+      for (const s of schedules)
+        for (let r = 0; r < s.count; r++)
+          if ((await read(ctx, "TaskBoard", "roundTask", [s.id, r])) !== 0n) spawned.add(`${s.id}/${r}`);
     }
     evaluate();
   };
@@ -79,18 +82,30 @@ export function watchDueRounds(ctx: Context, params: WatchDueRoundsParameters): 
   let unsubscribe: () => void;
   if (ctx.indexer) {
     const active = sql`select * from schedule where ${chain} and not cancelled and spawned < count order by id`;
-    unsubscribe = ctx.indexer.live(active, (rows) => {
-      schedules = rows.map(toSchedule);
-      void refresh().catch(fail);
-    }, onError);
+    unsubscribe = ctx.indexer.live(
+      active,
+      (rows) => {
+        schedules = rows.map(toSchedule);
+        void refresh().catch(fail);
+      },
+      onError,
+    );
   } else {
     void refresh().catch(fail);
-    unsubscribe = watchEvents(ctx, "TaskBoard", (logs) => {
-      const relevant = logs.some(
-        (l) => l.eventName === "ScheduleCreated" || l.eventName === "ScheduleCancelled" || (l.eventName === "TaskPosted" && (l.args as { scheduleId?: bigint }).scheduleId),
-      );
-      if (relevant) void refresh().catch(fail);
-    }, onError);
+    unsubscribe = watchEvents(
+      ctx,
+      "TaskBoard",
+      (logs) => {
+        const relevant = logs.some(
+          (l) =>
+            l.eventName === "ScheduleCreated" ||
+            l.eventName === "ScheduleCancelled" ||
+            (l.eventName === "TaskPosted" && (l.args as { scheduleId?: bigint }).scheduleId),
+        );
+        if (relevant) void refresh().catch(fail);
+      },
+      onError,
+    );
   }
   return () => {
     stopped = true;

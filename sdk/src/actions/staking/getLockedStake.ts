@@ -18,6 +18,9 @@ export type GetLockedStakeErrorType = ReadErrorType<"StakeManager">;
  * @example
  * const amount = await getLockedStake(agent, { agentId: 3n });
  */
-export async function getLockedStake(ctx: Context, params: GetLockedStakeParameters = {}): Promise<GetLockedStakeReturnType> {
+export async function getLockedStake(
+  ctx: Context,
+  params: GetLockedStakeParameters = {},
+): Promise<GetLockedStakeReturnType> {
   return read(ctx, "StakeManager", "lockedOf", [actingAgent(ctx, params.agentId)]);
 }

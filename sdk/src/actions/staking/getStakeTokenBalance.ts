@@ -20,7 +20,10 @@ export type GetStakeTokenBalanceErrorType = ReadErrorType<"StakeToken"> | Missin
  * @example
  * const balance = await getStakeTokenBalance(agent);
  */
-export async function getStakeTokenBalance(ctx: Context, params: GetStakeTokenBalanceParameters = {}): Promise<GetStakeTokenBalanceReturnType> {
+export async function getStakeTokenBalance(
+  ctx: Context,
+  params: GetStakeTokenBalanceParameters = {},
+): Promise<GetStakeTokenBalanceReturnType> {
   const account = params.account ? v.address("account", params.account) : requireWallet(ctx).account.address;
   return read(ctx, "StakeToken", "balanceOf", [account]);
 }

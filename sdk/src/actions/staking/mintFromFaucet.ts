@@ -1,5 +1,5 @@
 import type { Address } from "viem";
-import { type Context, requireWallet, write, type Written } from "../../client/context.js";
+import { type Context, requireWallet, type Written, write } from "../../client/context.js";
 import type { WriteErrorType } from "../../errors/types.js";
 import * as v from "../../validate.js";
 
@@ -20,7 +20,10 @@ export type MintFromFaucetErrorType = WriteErrorType<"StakeToken">;
  * @example
  * await mintFromFaucet(agent, { amount: parseEther("10") });
  */
-export async function mintFromFaucet(ctx: Context, params: MintFromFaucetParameters): Promise<MintFromFaucetReturnType> {
+export async function mintFromFaucet(
+  ctx: Context,
+  params: MintFromFaucetParameters,
+): Promise<MintFromFaucetReturnType> {
   const to = params.to ? v.address("to", params.to) : requireWallet(ctx).account.address;
   return write(ctx, "StakeToken", "faucet", [to, v.amount("amount", params.amount, true)]);
 }

@@ -1,4 +1,4 @@
-import { actingAgent, type Context, write, type Written } from "../../client/context.js";
+import { actingAgent, type Context, type Written, write } from "../../client/context.js";
 import type { WriteErrorType } from "../../errors/types.js";
 import { DRAW_SETTLEMENT_GAS } from "../../utils/draw.js";
 import * as v from "../../validate.js";
@@ -21,7 +21,10 @@ export type RequestUnstakeErrorType = WriteErrorType<"StakeManager">;
  * @example
  * await requestUnstake(agent, { amount: parseEther("5") });
  */
-export async function requestUnstake(ctx: Context, params: RequestUnstakeParameters): Promise<RequestUnstakeReturnType> {
+export async function requestUnstake(
+  ctx: Context,
+  params: RequestUnstakeParameters,
+): Promise<RequestUnstakeReturnType> {
   const args = [actingAgent(ctx, params.agentId), v.amount("amount", params.amount, true)] as const;
   return write(ctx, "StakeManager", "requestUnstake", args, { headroom: DRAW_SETTLEMENT_GAS });
 }

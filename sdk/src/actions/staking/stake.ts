@@ -1,4 +1,12 @@
-import { actingAgent, addressOf, type Context, read, requireWallet, write, type Written } from "../../client/context.js";
+import {
+  actingAgent,
+  addressOf,
+  type Context,
+  read,
+  requireWallet,
+  type Written,
+  write,
+} from "../../client/context.js";
 import type { WriteErrorType } from "../../errors/types.js";
 import { DRAW_SETTLEMENT_GAS } from "../../utils/draw.js";
 import * as v from "../../validate.js";

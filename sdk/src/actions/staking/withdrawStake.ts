@@ -1,5 +1,5 @@
 import type { Address } from "viem";
-import { actingAgent, type Context, eventOf, write, type Written } from "../../client/context.js";
+import { actingAgent, type Context, eventOf, type Written, write } from "../../client/context.js";
 import type { WriteErrorType } from "../../errors/types.js";
 
 export type WithdrawStakeParameters = {
@@ -24,7 +24,10 @@ export type WithdrawStakeErrorType = WriteErrorType<"StakeManager">;
  * @example
  * const { amount, to } = await withdrawStake(agent);
  */
-export async function withdrawStake(ctx: Context, params: WithdrawStakeParameters = {}): Promise<WithdrawStakeReturnType> {
+export async function withdrawStake(
+  ctx: Context,
+  params: WithdrawStakeParameters = {},
+): Promise<WithdrawStakeReturnType> {
   const written = await write(ctx, "StakeManager", "withdraw", [actingAgent(ctx, params.agentId)]);
   const { to, amount, unbonding } = eventOf(ctx, written.receipt, "StakeManager", "Withdrawn");
   return { ...written, to, amount, unbonding };

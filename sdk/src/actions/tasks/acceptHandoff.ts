@@ -25,7 +25,16 @@ export async function acceptHandoff(ctx: Context, params: AcceptHandoffParameter
   const agentId = actingAgent(ctx, params.agentId);
   const t = await read(ctx, "TaskBoard", "getTask", [id]);
   await ensureAllowance(ctx, t.rewardToken, t.claimBond);
-  const written = await write(ctx, "TaskBoard", "acceptHandoff", [id, agentId], { value: ethValue(t.rewardToken, t.claimBond) });
+  const written = await write(ctx, "TaskBoard", "acceptHandoff", [id, agentId], {
+    value: ethValue(t.rewardToken, t.claimBond),
+  });
   const e = eventOf(ctx, written.receipt, "TaskBoard", "TaskClaimed");
-  return { ...written, taskId: id, agentId, attempt: e.attempt, leaseExpiry: e.leaseExpiry, lockedReward: e.lockedReward };
+  return {
+    ...written,
+    taskId: id,
+    agentId,
+    attempt: e.attempt,
+    leaseExpiry: e.leaseExpiry,
+    lockedReward: e.lockedReward,
+  };
 }

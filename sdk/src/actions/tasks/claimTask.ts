@@ -1,11 +1,17 @@
 import type { Address } from "viem";
-import { actingAgent, type Context, eventOf, read, write, type Written } from "../../client/context.js";
+import { actingAgent, type Context, eventOf, read, type Written, write } from "../../client/context.js";
 import type { WriteErrorType } from "../../errors/types.js";
 import { ensureAllowance, ethValue } from "../../utils/taskSpec.js";
 import * as v from "../../validate.js";
 
 /** A claim that landed. */
-export type Claim = Written & { taskId: bigint; agentId: bigint; attempt: number; leaseExpiry: bigint; lockedReward: bigint };
+export type Claim = Written & {
+  taskId: bigint;
+  agentId: bigint;
+  attempt: number;
+  leaseExpiry: bigint;
+  lockedReward: bigint;
+};
 
 export type ClaimTaskParameters = {
   taskId: bigint | number | string;
@@ -36,5 +42,12 @@ export async function claimTask(ctx: Context, params: ClaimTaskParameters): Prom
   const options = { value: ethValue(t.rewardToken, t.claimBond), ...(params.gas ? { gas: params.gas } : {}) };
   const written = await write(ctx, "TaskBoard", "claim", [id, agentId], options);
   const e = eventOf(ctx, written.receipt, "TaskBoard", "TaskClaimed");
-  return { ...written, taskId: id, agentId, attempt: e.attempt, leaseExpiry: e.leaseExpiry, lockedReward: e.lockedReward };
+  return {
+    ...written,
+    taskId: id,
+    agentId,
+    attempt: e.attempt,
+    leaseExpiry: e.leaseExpiry,
+    lockedReward: e.lockedReward,
+  };
 }

@@ -1,4 +1,4 @@
-import { type Context, eventOf, write, type Written } from "../../client/context.js";
+import { type Context, eventOf, type Written, write } from "../../client/context.js";
 import type { WriteErrorType } from "../../errors/types.js";
 import * as v from "../../validate.js";
 
@@ -29,7 +29,11 @@ export type EscalateTaskErrorType = WriteErrorType<"TaskBoard">;
 export async function escalateTask(ctx: Context, params: EscalateTaskParameters): Promise<EscalateTaskReturnType> {
   const taskId = v.id("taskId", params.taskId);
   const attempt = Number(v.uint("attempt", params.attempt, { bits: 32, min: 1n }));
-  const written = await write(ctx, "TaskBoard", "escalate", [taskId, attempt, v.uri("questionURI", params.questionURI)]);
+  const written = await write(ctx, "TaskBoard", "escalate", [
+    taskId,
+    attempt,
+    v.uri("questionURI", params.questionURI),
+  ]);
   const { answerBy, leaseRemaining } = eventOf(ctx, written.receipt, "TaskBoard", "TaskEscalated");
   return { ...written, answerBy, leaseRemaining };
 }

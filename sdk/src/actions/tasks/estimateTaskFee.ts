@@ -55,13 +55,20 @@ export type EstimateTaskFeeReturnType = TaskFee;
 
 /** The claim's revert (the task cannot be claimed by this agent now), a read failing, no claim to measure by. */
 export type EstimateTaskFeeErrorType =
-  WriteErrorType<"TaskBoard"> | RevertErrorType<"TaskBoard"> | IndexerError | NotFoundError;
+  | WriteErrorType<"TaskBoard">
+  | RevertErrorType<"TaskBoard">
+  | IndexerError
+  | NotFoundError;
 
 /**
  * A lifecycle's fee from its calls': (claim gas + submit gas) × gas price + both L1 data fees, the
  * claim's cost counted again for a submit not yet measured (see {@link TaskFee.submit}).
  */
-export function feeTotal(gasPrice: bigint, claim: Pick<CallFee, "gas" | "l1Fee">, submit: Pick<CallFee, "gas" | "l1Fee"> | null): bigint {
+export function feeTotal(
+  gasPrice: bigint,
+  claim: Pick<CallFee, "gas" | "l1Fee">,
+  submit: Pick<CallFee, "gas" | "l1Fee"> | null,
+): bigint {
   const stand = submit ?? claim;
   return (claim.gas + stand.gas) * gasPrice + claim.l1Fee + stand.l1Fee;
 }

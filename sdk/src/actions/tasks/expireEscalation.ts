@@ -1,4 +1,4 @@
-import { type Context, write, type Written } from "../../client/context.js";
+import { type Context, type Written, write } from "../../client/context.js";
 import type { WriteErrorType } from "../../errors/types.js";
 import * as v from "../../validate.js";
 
@@ -15,6 +15,9 @@ export type ExpireEscalationErrorType = WriteErrorType<"TaskBoard">;
  * @example
  * await expireEscalation(agent, { taskId: 12n });
  */
-export async function expireEscalation(ctx: Context, params: ExpireEscalationParameters): Promise<ExpireEscalationReturnType> {
+export async function expireEscalation(
+  ctx: Context,
+  params: ExpireEscalationParameters,
+): Promise<ExpireEscalationReturnType> {
   return write(ctx, "TaskBoard", "expireEscalation", [v.id("taskId", params.taskId)]);
 }

@@ -21,5 +21,8 @@ export type GetCreditErrorType = ReadErrorType<"TaskBoard">;
  * const wei = await getCredit(agent, { account: agent.address! });
  */
 export async function getCredit(ctx: Context, params: GetCreditParameters): Promise<GetCreditReturnType> {
-  return read(ctx, "TaskBoard", "creditOf", [v.address("account", params.account), v.address("token", params.token ?? zeroAddress)]);
+  return read(ctx, "TaskBoard", "creditOf", [
+    v.address("account", params.account),
+    v.address("token", params.token ?? zeroAddress),
+  ]);
 }

@@ -3,7 +3,7 @@ import { type Context, read } from "../../client/context.js";
 import { ContractRevertError } from "../../errors/contract.js";
 import type { IndexedReadErrorType } from "../../errors/types.js";
 import type { Row } from "../../indexer/client.js";
-import { type Task, TASK_STATUSES, toTask } from "../../indexer/rows.js";
+import { TASK_STATUSES, type Task, toTask } from "../../indexer/rows.js";
 import * as v from "../../validate.js";
 
 export type GetTaskParameters = { taskId: bigint | number | string };
@@ -35,11 +35,34 @@ export async function getTask(ctx: Context, params: GetTaskParameters): Promise<
   const status = TASK_STATUSES[t.status] ?? "none";
   return {
     chainId: ctx.deployment.chainId,
-    id, status, poster: t.poster, capability: t.capability, specURI: "", specHash: zeroHash, rewardToken: t.rewardToken,
-    reward: t.reward, maxReward: t.maxReward, claimBond: t.claimBond, minStake: t.minStake, abandonSlash: t.abandonSlash,
-    leaseDuration: t.leaseDuration, notBefore: t.notBefore, deadline: t.deadline, reviewWindow: t.reviewWindow,
-    approver: t.approver, postedAt: t.postedAt, scheduleId: 0n, round: 0, claimant: t.claimant, attempt: t.attempt,
-    leaseExpiry: status === "claimed" ? t.timer : 0n, lockedReward: t.lockedReward, resultURI: null, resultHash: null,
-    reviewDeadline: status === "submitted" ? t.timer : null, pendingHandoff: await read(ctx, "TaskBoard", "pendingHandoff", [id]), updatedAt: 0n,
+    id,
+    status,
+    poster: t.poster,
+    capability: t.capability,
+    specURI: "",
+    specHash: zeroHash,
+    rewardToken: t.rewardToken,
+    reward: t.reward,
+    maxReward: t.maxReward,
+    claimBond: t.claimBond,
+    minStake: t.minStake,
+    abandonSlash: t.abandonSlash,
+    leaseDuration: t.leaseDuration,
+    notBefore: t.notBefore,
+    deadline: t.deadline,
+    reviewWindow: t.reviewWindow,
+    approver: t.approver,
+    postedAt: t.postedAt,
+    scheduleId: 0n,
+    round: 0,
+    claimant: t.claimant,
+    attempt: t.attempt,
+    leaseExpiry: status === "claimed" ? t.timer : 0n,
+    lockedReward: t.lockedReward,
+    resultURI: null,
+    resultHash: null,
+    reviewDeadline: status === "submitted" ? t.timer : null,
+    pendingHandoff: await read(ctx, "TaskBoard", "pendingHandoff", [id]),
+    updatedAt: 0n,
   };
 }

@@ -1,6 +1,6 @@
+import { abis } from "@stigmergy/contracts";
 import { stringify } from "viem";
 import { addressOf, type Context } from "../../client/context.js";
-import { abis } from "@stigmergy/contracts";
 import type { IndexedReadErrorType } from "../../errors/types.js";
 import type { Row } from "../../indexer/client.js";
 import { type TaskEvent, toTaskEvent } from "../../indexer/rows.js";
@@ -21,7 +21,10 @@ export type GetTaskHistoryErrorType = IndexedReadErrorType<"TaskBoard">;
  * @example
  * const claims = (await getTaskHistory(agent, { taskId: 12n })).filter((e) => e.kind === "TaskClaimed");
  */
-export async function getTaskHistory(ctx: Context, params: GetTaskHistoryParameters): Promise<GetTaskHistoryReturnType> {
+export async function getTaskHistory(
+  ctx: Context,
+  params: GetTaskHistoryParameters,
+): Promise<GetTaskHistoryReturnType> {
   const id = v.id("taskId", params.taskId);
   if (ctx.indexer) {
     const body = await ctx.indexer.get<{ history: Row[] }>(`/tasks/${id}`, { chain: ctx.deployment.chainId });

@@ -1,4 +1,4 @@
-import { type Context, write, type Written } from "../../client/context.js";
+import { type Context, type Written, write } from "../../client/context.js";
 import type { WriteErrorType } from "../../errors/types.js";
 import * as v from "../../validate.js";
 
@@ -25,5 +25,10 @@ export type HandoffTaskErrorType = WriteErrorType<"TaskBoard">;
  */
 export async function handoffTask(ctx: Context, params: HandoffTaskParameters): Promise<HandoffTaskReturnType> {
   const { taskId, toAgentId, contextURI } = params;
-  return write(ctx, "TaskBoard", "handoff", [v.id("taskId", taskId), Number(v.uint("attempt", params.attempt, { bits: 32, min: 1n })), v.id("toAgentId", toAgentId), v.uri("contextURI", contextURI)]);
+  return write(ctx, "TaskBoard", "handoff", [
+    v.id("taskId", taskId),
+    Number(v.uint("attempt", params.attempt, { bits: 32, min: 1n })),
+    v.id("toAgentId", toAgentId),
+    v.uri("contextURI", contextURI),
+  ]);
 }

@@ -1,4 +1,4 @@
-import { type Context, eventOf, write, type Written } from "../../client/context.js";
+import { type Context, eventOf, type Written, write } from "../../client/context.js";
 import type { WriteErrorType } from "../../errors/types.js";
 import { ensureAllowance, ethValue, type PostTaskParameters, taskSpec } from "../../utils/taskSpec.js";
 
@@ -18,6 +18,8 @@ export type PostTaskErrorType = WriteErrorType<"TaskBoard"> | WriteErrorType<"St
 export async function postTask(ctx: Context, params: PostTaskParameters): Promise<PostTaskReturnType> {
   const spec = await taskSpec(ctx, params);
   await ensureAllowance(ctx, spec.rewardToken, spec.maxReward);
-  const written = await write(ctx, "TaskBoard", "postTask", [spec], { value: ethValue(spec.rewardToken, spec.maxReward) });
+  const written = await write(ctx, "TaskBoard", "postTask", [spec], {
+    value: ethValue(spec.rewardToken, spec.maxReward),
+  });
   return { ...written, taskId: eventOf(ctx, written.receipt, "TaskBoard", "TaskPosted").taskId };
 }

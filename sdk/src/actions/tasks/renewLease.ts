@@ -1,4 +1,4 @@
-import { type Context, eventOf, write, type Written } from "../../client/context.js";
+import { type Context, eventOf, type Written, write } from "../../client/context.js";
 import type { WriteErrorType } from "../../errors/types.js";
 import * as v from "../../validate.js";
 
@@ -19,6 +19,9 @@ export type RenewLeaseErrorType = WriteErrorType<"TaskBoard">;
  * const { leaseExpiry } = await renewLease(agent, { taskId: claim.taskId, attempt: claim.attempt });
  */
 export async function renewLease(ctx: Context, params: RenewLeaseParameters): Promise<RenewLeaseReturnType> {
-  const written = await write(ctx, "TaskBoard", "renewLease", [v.id("taskId", params.taskId), Number(v.uint("attempt", params.attempt, { bits: 32, min: 1n }))]);
+  const written = await write(ctx, "TaskBoard", "renewLease", [
+    v.id("taskId", params.taskId),
+    Number(v.uint("attempt", params.attempt, { bits: 32, min: 1n })),
+  ]);
   return { ...written, leaseExpiry: eventOf(ctx, written.receipt, "TaskBoard", "LeaseRenewed").leaseExpiry };
 }

@@ -1,4 +1,4 @@
-import { type Context, write, type Written } from "../../client/context.js";
+import { type Context, type Written, write } from "../../client/context.js";
 import type { WriteErrorType } from "../../errors/types.js";
 import * as v from "../../validate.js";
 
@@ -21,6 +21,13 @@ export type ResolveEscalationErrorType = WriteErrorType<"TaskBoard">;
  * @example
  * await resolveEscalation(approver, { taskId: 12n, answerURI: "ipfs://answer", resume: true });
  */
-export async function resolveEscalation(ctx: Context, params: ResolveEscalationParameters): Promise<ResolveEscalationReturnType> {
-  return write(ctx, "TaskBoard", "resolveEscalation", [v.id("taskId", params.taskId), v.uri("answerURI", params.answerURI), params.resume]);
+export async function resolveEscalation(
+  ctx: Context,
+  params: ResolveEscalationParameters,
+): Promise<ResolveEscalationReturnType> {
+  return write(ctx, "TaskBoard", "resolveEscalation", [
+    v.id("taskId", params.taskId),
+    v.uri("answerURI", params.answerURI),
+    params.resume,
+  ]);
 }

@@ -1,5 +1,5 @@
 import { type Hex, keccak256, stringToHex } from "viem";
-import { type Context, eventOf, write, type Written } from "../../client/context.js";
+import { type Context, eventOf, type Written, write } from "../../client/context.js";
 import type { WriteErrorType } from "../../errors/types.js";
 import * as v from "../../validate.js";
 
@@ -26,7 +26,13 @@ export type SubmitTaskErrorType = WriteErrorType<"TaskBoard">;
  */
 export async function submitTask(ctx: Context, params: SubmitTaskParameters): Promise<SubmitTaskReturnType> {
   const uri = v.uri("resultURI", params.resultURI);
-  const hash = params.resultHash === undefined ? keccak256(stringToHex(uri)) : v.bytes32("resultHash", params.resultHash);
-  const written = await write(ctx, "TaskBoard", "submit", [v.id("taskId", params.taskId), Number(v.uint("attempt", params.attempt, { bits: 32, min: 1n })), uri, hash]);
+  const hash =
+    params.resultHash === undefined ? keccak256(stringToHex(uri)) : v.bytes32("resultHash", params.resultHash);
+  const written = await write(ctx, "TaskBoard", "submit", [
+    v.id("taskId", params.taskId),
+    Number(v.uint("attempt", params.attempt, { bits: 32, min: 1n })),
+    uri,
+    hash,
+  ]);
   return { ...written, reviewDeadline: eventOf(ctx, written.receipt, "TaskBoard", "TaskSubmitted").reviewDeadline };
 }

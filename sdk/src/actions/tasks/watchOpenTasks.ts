@@ -1,7 +1,7 @@
 import type { Context } from "../../client/context.js";
 import type { Task } from "../../indexer/rows.js";
 import type { TaskFilter } from "./listTasks.js";
-import { watchTasks, type WatchTasksErrorType } from "./watchTasks.js";
+import { type WatchTasksErrorType, watchTasks } from "./watchTasks.js";
 
 export type WatchOpenTasksParameters = TaskFilter & {
   /** Called with the open tasks (up to 100, oldest first) now and after every change. */

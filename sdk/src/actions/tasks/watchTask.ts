@@ -3,7 +3,7 @@ import type { Context } from "../../client/context.js";
 import type { IndexerError } from "../../errors/indexer.js";
 import type { InvalidInputError } from "../../errors/input.js";
 import { sqlChain, sqlInt } from "../../indexer/client.js";
-import { type Task, TASK_ROW, toTask } from "../../indexer/rows.js";
+import { TASK_ROW, type Task, toTask } from "../../indexer/rows.js";
 import { guarded, watchEvents } from "../../utils/watch.js";
 import * as v from "../../validate.js";
 import { getTask } from "./getTask.js";
@@ -45,7 +45,12 @@ export function watchTask(ctx: Context, params: WatchTaskParameters): WatchTaskR
   }
   const refresh = () => void getTask(ctx, { taskId: id }).then(deliver, (e: Error) => onError?.(e));
   refresh();
-  return watchEvents(ctx, "TaskBoard", (logs) => {
-    if (logs.some((l) => (l.args as { taskId?: bigint }).taskId === id)) refresh();
-  }, onError);
+  return watchEvents(
+    ctx,
+    "TaskBoard",
+    (logs) => {
+      if (logs.some((l) => (l.args as { taskId?: bigint }).taskId === id)) refresh();
+    },
+    onError,
+  );
 }

@@ -2,7 +2,7 @@ import type { Hex } from "viem";
 import type { Context } from "../../client/context.js";
 import type { IndexerError } from "../../errors/indexer.js";
 import type { InvalidInputError } from "../../errors/input.js";
-import { type Task, taskQuery, type TaskStatus, toTask } from "../../indexer/rows.js";
+import { type Task, type TaskStatus, taskQuery, toTask } from "../../indexer/rows.js";
 import { guarded, watchEvents } from "../../utils/watch.js";
 import * as v from "../../validate.js";
 import { listTasks, type TaskFilter } from "./listTasks.js";
@@ -33,9 +33,13 @@ export type WatchTasksErrorType = InvalidInputError | IndexerError;
  */
 export function watchTasks(ctx: Context, params: WatchTasksParameters): WatchTasksReturnType {
   const { onTasks, onError } = params;
-  const statuses: readonly TaskStatus[] = [...new Set(typeof params.status === "string" ? [params.status] : params.status)];
+  const statuses: readonly TaskStatus[] = [
+    ...new Set(typeof params.status === "string" ? [params.status] : params.status),
+  ];
   const filter: TaskFilter = {
-    ...(params.capabilities ? { capabilities: params.capabilities.map((c, i) => v.capability(`capabilities[${i}]`, c)) } : {}),
+    ...(params.capabilities
+      ? { capabilities: params.capabilities.map((c, i) => v.capability(`capabilities[${i}]`, c)) }
+      : {}),
     ...(params.poster ? { poster: v.address("poster", params.poster) } : {}),
   };
   const limit = params.limit ?? 100;
@@ -66,11 +70,15 @@ export function watchTasks(ctx: Context, params: WatchTasksParameters): WatchTas
     const latest = new Map<TaskStatus, Task[]>();
     const emit = guarded(onTasks, onError);
     const stops = statuses.map((status) =>
-      indexer.live(query(status), (rows) => {
-        latest.set(status, rows.map(toTask));
-        if (latest.size < statuses.length) return;
-        emit([...latest.values()].flat().sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
-      }, onError),
+      indexer.live(
+        query(status),
+        (rows) => {
+          latest.set(status, rows.map(toTask));
+          if (latest.size < statuses.length) return;
+          emit([...latest.values()].flat().sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+        },
+        onError,
+      ),
     );
     return () => stops.forEach((stop) => stop());
   }

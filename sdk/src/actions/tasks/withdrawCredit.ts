@@ -1,5 +1,5 @@
 import { type Address, zeroAddress } from "viem";
-import { type Context, write, type Written } from "../../client/context.js";
+import { type Context, type Written, write } from "../../client/context.js";
 import type { WriteErrorType } from "../../errors/types.js";
 import * as v from "../../validate.js";
 
@@ -18,6 +18,9 @@ export type WithdrawCreditErrorType = WriteErrorType<"TaskBoard">;
  * @example
  * await withdrawCredit(agent);
  */
-export async function withdrawCredit(ctx: Context, params: WithdrawCreditParameters = {}): Promise<WithdrawCreditReturnType> {
+export async function withdrawCredit(
+  ctx: Context,
+  params: WithdrawCreditParameters = {},
+): Promise<WithdrawCreditReturnType> {
   return write(ctx, "TaskBoard", "withdrawCredit", [v.address("token", params.token ?? zeroAddress)]);
 }

@@ -3,14 +3,18 @@ import type { Context, Written } from "../../client/context.js";
 import { ContractRevertError } from "../../errors/contract.js";
 import type { Task } from "../../indexer/rows.js";
 import { timerMs } from "../../utils/watch.js";
-import { type ClaimNextFilter, claimNextTask, type ClaimNextTaskErrorType } from "./claimNextTask.js";
+import { type ClaimNextFilter, type ClaimNextTaskErrorType, claimNextTask } from "./claimNextTask.js";
 import type { Claim } from "./claimTask.js";
 import { getTask } from "./getTask.js";
 import { renewLease } from "./renewLease.js";
 import { submitTask } from "./submitTask.js";
 
 /** Does the work of a claimed task and says where the result is; `signal` aborts when the lease is lost. */
-export type WorkHandler = (job: { task: Task; claim: Claim; signal: AbortSignal }) => Promise<{ resultURI: string; resultHash?: Hex }>;
+export type WorkHandler = (job: {
+  task: Task;
+  claim: Claim;
+  signal: AbortSignal;
+}) => Promise<{ resultURI: string; resultHash?: Hex }>;
 
 export type WorkNextTaskParameters = ClaimNextFilter & {
   /** The work. */

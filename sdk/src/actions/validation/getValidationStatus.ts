@@ -10,7 +10,8 @@ export type GetValidationStatusReturnType = Awaited<ReturnType<typeof readStatus
 
 export type GetValidationStatusErrorType = ReadErrorType<"ValidationRegistry">;
 
-const readStatus = (ctx: Context, requestHash: Hex) => read(ctx, "ValidationRegistry", "getValidationStatus", [requestHash]);
+const readStatus = (ctx: Context, requestHash: Hex) =>
+  read(ctx, "ValidationRegistry", "getValidationStatus", [requestHash]);
 
 /**
  * A validation request's status, from the chain.
@@ -18,6 +19,9 @@ const readStatus = (ctx: Context, requestHash: Hex) => read(ctx, "ValidationRegi
  * @example
  * const [validator, agentId, response] = await getValidationStatus(agent, { requestHash });
  */
-export async function getValidationStatus(ctx: Context, params: GetValidationStatusParameters): Promise<GetValidationStatusReturnType> {
+export async function getValidationStatus(
+  ctx: Context,
+  params: GetValidationStatusParameters,
+): Promise<GetValidationStatusReturnType> {
   return readStatus(ctx, v.bytes32("requestHash", params.requestHash));
 }

@@ -22,8 +22,15 @@ export type GetValidationSummaryErrorType = ReadErrorType<"ValidationRegistry">;
  * @example
  * const { count, average } = await getValidationSummary(agent, { agentId: 3n });
  */
-export async function getValidationSummary(ctx: Context, params: GetValidationSummaryParameters): Promise<GetValidationSummaryReturnType> {
+export async function getValidationSummary(
+  ctx: Context,
+  params: GetValidationSummaryParameters,
+): Promise<GetValidationSummaryReturnType> {
   const validators = (params.validators ?? []).map((a, i) => v.address(`validators[${i}]`, a));
-  const [count, average] = await read(ctx, "ValidationRegistry", "getSummary", [v.id("agentId", params.agentId), validators, params.tag ?? ""]);
+  const [count, average] = await read(ctx, "ValidationRegistry", "getSummary", [
+    v.id("agentId", params.agentId),
+    validators,
+    params.tag ?? "",
+  ]);
   return { count, average };
 }

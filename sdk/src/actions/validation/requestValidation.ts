@@ -1,5 +1,5 @@
 import { type Address, bytesToHex, type Hex, keccak256, stringToHex } from "viem";
-import { type Context, eventOf, write, type Written } from "../../client/context.js";
+import { type Context, eventOf, type Written, write } from "../../client/context.js";
 import { InvalidInputError } from "../../errors/input.js";
 import type { WriteErrorType } from "../../errors/types.js";
 import { ValidationRequestExistsError } from "../../generated/errors.js";
@@ -55,16 +55,24 @@ const inline = (file: string) => `data:application/json;base64,${Buffer.from(fil
  * @example
  * const { requestHash } = await requestValidation(agent, { validator, agentId, request: { task: "ipfs://result", check: "tests pass" } });
  */
-export async function requestValidation(ctx: Context, p: RequestValidationParameters): Promise<RequestValidationReturnType> {
+export async function requestValidation(
+  ctx: Context,
+  p: RequestValidationParameters,
+): Promise<RequestValidationReturnType> {
   const validator = v.address("validator", p.validator);
   const agentId = v.id("agentId", p.agentId);
   const send = (requestURI: string, requestHash: Hex) =>
     write(ctx, "ValidationRegistry", "validationRequest", [validator, agentId, requestURI, requestHash]);
   if (!("request" in p)) {
     const requestURI = v.uri("requestURI", p.requestURI);
-    const requestHash = p.requestHash === undefined ? keccak256(stringToHex(requestURI)) : v.bytes32("requestHash", p.requestHash);
+    const requestHash =
+      p.requestHash === undefined ? keccak256(stringToHex(requestURI)) : v.bytes32("requestHash", p.requestHash);
     const written = await send(requestURI, requestHash);
-    return { ...written, requestHash: eventOf(ctx, written.receipt, "ValidationRegistry", "ValidationRequest").requestHash, requestURI };
+    return {
+      ...written,
+      requestHash: eventOf(ctx, written.receipt, "ValidationRegistry", "ValidationRequest").requestHash,
+      requestURI,
+    };
   }
   if (typeof p.request !== "object" || p.request === null || Array.isArray(p.request)) {
     throw new InvalidInputError("request", "must be a JSON object (the request file)", p.request);

@@ -1,5 +1,5 @@
 import { type Hex, zeroHash } from "viem";
-import { type Context, write, type Written } from "../../client/context.js";
+import { type Context, type Written, write } from "../../client/context.js";
 import type { WriteErrorType } from "../../errors/types.js";
 import * as v from "../../validate.js";
 
@@ -22,7 +22,10 @@ export type RespondToValidationErrorType = WriteErrorType<"ValidationRegistry">;
  * @example
  * await respondToValidation(validator, { requestHash, response: 100, tag: "tests" });
  */
-export async function respondToValidation(ctx: Context, p: RespondToValidationParameters): Promise<RespondToValidationReturnType> {
+export async function respondToValidation(
+  ctx: Context,
+  p: RespondToValidationParameters,
+): Promise<RespondToValidationReturnType> {
   return write(ctx, "ValidationRegistry", "validationResponse", [
     v.bytes32("requestHash", p.requestHash),
     Number(v.uint("response", p.response, { bits: 8 })),

@@ -9,9 +9,17 @@ const create: Command = {
   args: ["NAME"],
   options: {
     epoch: { type: "string", value: "S", description: "seconds a leader's term lasts (required)" },
-    "heartbeat-timeout": { type: "string", value: "S", description: "seconds without a heartbeat before anyone may fail the leader over (required)" },
+    "heartbeat-timeout": {
+      type: "string",
+      value: "S",
+      description: "seconds without a heartbeat before anyone may fail the leader over (required)",
+    },
     "min-stake": { type: "string", value: "TOKENS", description: "stake a member needs (default 0)" },
-    "failover-slash": { type: "string", value: "TOKENS", description: "stake slashed from a leader that is failed over (default 0)" },
+    "failover-slash": {
+      type: "string",
+      value: "TOKENS",
+      description: "stake slashed from a leader that is failed over (default 0)",
+    },
   },
   examples: ["stigmergy group create reviewers --epoch 1h --heartbeat-timeout 60 --min-stake 10"],
   run: lazy(load, "create"),

@@ -7,13 +7,31 @@ const register: Command = {
   path: ["agent", "register"],
   summary: "Register a new agent owned by the account",
   options: {
-    uri: { type: "string", value: "URI", description: "where the agent's registration file lives (ipfs://…, https://…)" },
-    name: { type: "string", value: "NAME", description: "without --uri: build a registration file with this name (inlined as a data: URI)" },
+    uri: {
+      type: "string",
+      value: "URI",
+      description: "where the agent's registration file lives (ipfs://…, https://…)",
+    },
+    name: {
+      type: "string",
+      value: "NAME",
+      description: "without --uri: build a registration file with this name (inlined as a data: URI)",
+    },
     description: { type: "string", value: "TEXT", description: "without --uri: the registration file's description" },
-    capability: { type: "string", multiple: true, value: "NAME", description: "declare a capability (name or bytes32 id); repeatable" },
+    capability: {
+      type: "string",
+      multiple: true,
+      value: "NAME",
+      description: "declare a capability (name or bytes32 id); repeatable",
+    },
   },
-  details: ["Give --uri, or --name (and --description) to inline an ERC-8004 registration file as a data: URI (fine for local chains)."],
-  examples: ["stigmergy agent register --account 1 --name summarizer --capability summarize", "stigmergy agent register --uri ipfs://Qm… --capability code/review --json"],
+  details: [
+    "Give --uri, or --name (and --description) to inline an ERC-8004 registration file as a data: URI (fine for local chains).",
+  ],
+  examples: [
+    "stigmergy agent register --account 1 --name summarizer --capability summarize",
+    "stigmergy agent register --uri ipfs://Qm… --capability code/review --json",
+  ],
   run: lazy(load, "register"),
 };
 
@@ -29,7 +47,11 @@ const list: Command = {
   path: ["agent", "list"],
   summary: "List agents, optionally those declaring a capability",
   options: {
-    capability: { type: "string", value: "NAME", description: "only agents declaring this capability (name or bytes32 id)" },
+    capability: {
+      type: "string",
+      value: "NAME",
+      description: "only agents declaring this capability (name or bytes32 id)",
+    },
     limit: { type: "string", value: "N", description: "at most N agents (default 50)" },
     offset: { type: "string", value: "N", description: "skip the first N" },
   },

@@ -12,7 +12,9 @@ const mcp: Command = {
     "It starts without a node or an indexer (hosts launch their servers first): tools list at once, and a",
     "call that needs the chain answers NODE_UNREACHABLE with the remedy until the node answers.",
   ],
-  examples: ['{ "command": "npx", "args": ["stigmergy", "mcp", "--account", "1", "--indexer", "http://127.0.0.1:42069"] }   (an MCP client entry)'],
+  examples: [
+    '{ "command": "npx", "args": ["stigmergy", "mcp", "--account", "1", "--indexer", "http://127.0.0.1:42069"] }   (an MCP client entry)',
+  ],
   run: lazy(load, "mcp"),
 };
 

@@ -9,13 +9,25 @@ const create: Command = {
   summary: "Create a schedule: COUNT tasks, one every INTERVAL, escrowing COUNT × reward",
   options: {
     ...SPEC_OPTIONS,
-    "first-in": { type: "string", value: "S", description: "round 0 falls due this long from now (required; 0 for now)" },
+    "first-in": {
+      type: "string",
+      value: "S",
+      description: "round 0 falls due this long from now (required; 0 for now)",
+    },
     interval: { type: "string", value: "S", description: "time between rounds (required)" },
     count: { type: "string", value: "N", description: "number of rounds (required)" },
-    window: { type: "string", value: "S", description: "how long after its due time a round can be claimed (default 1h)" },
+    window: {
+      type: "string",
+      value: "S",
+      description: "how long after its due time a round can be claimed (default 1h)",
+    },
   },
-  details: ["The first eligible agent to claim a due round spawns its task and takes it in one transaction; no keeper is needed."],
-  examples: ["stigmergy schedule create --spec ipfs://daily-report --reward 0.01 --first-in 1m --interval 1d --count 7"],
+  details: [
+    "The first eligible agent to claim a due round spawns its task and takes it in one transaction; no keeper is needed.",
+  ],
+  examples: [
+    "stigmergy schedule create --spec ipfs://daily-report --reward 0.01 --first-in 1m --interval 1d --count 7",
+  ],
   run: lazy(load, "create"),
 };
 

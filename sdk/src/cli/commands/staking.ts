@@ -7,7 +7,12 @@ const add: Command = {
   path: ["stake", "add"],
   summary: "Stake AMOUNT tokens behind the agent (approving the StakeManager as needed)",
   args: ["AMOUNT"],
-  options: { faucet: { type: "boolean", description: "mint AMOUNT test tokens first (the development token's faucet; local chains)" } },
+  options: {
+    faucet: {
+      type: "boolean",
+      description: "mint AMOUNT test tokens first (the development token's faucet; local chains)",
+    },
+  },
   examples: ["stigmergy stake add 10 --faucet --account 1", "stigmergy stake add 0.5 --agent 3 --key 0x…"],
   run: lazy(load, "add"),
 };

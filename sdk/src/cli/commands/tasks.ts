@@ -10,16 +10,40 @@ const load = () => import("../run/tasks.js");
 /** Flags shared by `task post` and `schedule create`: what each task asks and pays. */
 export const SPEC_OPTIONS = {
   spec: { type: "string", value: "URI", description: "what to do: a URI to the task's description (required)" },
-  reward: { type: "string", value: "ETH", description: "reward, escrowed in full (required); with --start-reward, the reward at the deadline" },
-  "start-reward": { type: "string", value: "ETH", description: "reward payable at posting, rising to --reward at the deadline (default: --reward)" },
+  reward: {
+    type: "string",
+    value: "ETH",
+    description: "reward, escrowed in full (required); with --start-reward, the reward at the deadline",
+  },
+  "start-reward": {
+    type: "string",
+    value: "ETH",
+    description: "reward payable at posting, rising to --reward at the deadline (default: --reward)",
+  },
   capability: { type: "string", value: "NAME", description: "capability a claimant must declare (default: any agent)" },
   lease: { type: "string", value: "S", description: "seconds a claim lasts before it must be renewed (default 300)" },
-  "review-window": { type: "string", value: "S", description: "seconds the poster has to review a submission (default 3600)" },
-  "claim-bond": { type: "string", value: "ETH", description: "bond a claimant posts, lost if its lease runs out (default 0)" },
+  "review-window": {
+    type: "string",
+    value: "S",
+    description: "seconds the poster has to review a submission (default 3600)",
+  },
+  "claim-bond": {
+    type: "string",
+    value: "ETH",
+    description: "bond a claimant posts, lost if its lease runs out (default 0)",
+  },
   "min-stake": { type: "string", value: "TOKENS", description: "active stake a claimant needs (default 0)" },
-  "abandon-slash": { type: "string", value: "TOKENS", description: "stake slashed from a claimant whose lease runs out (default 0)" },
+  "abandon-slash": {
+    type: "string",
+    value: "TOKENS",
+    description: "stake slashed from a claimant whose lease runs out (default 0)",
+  },
   approver: { type: "string", value: "ADDRESS", description: "who answers escalations (default: the poster)" },
-  token: { type: "string", value: "ADDRESS", description: "ERC-20 paying reward and bond, in 18-decimal units (default: ETH)" },
+  token: {
+    type: "string",
+    value: "ADDRESS",
+    description: "ERC-20 paying reward and bond, in 18-decimal units (default: ETH)",
+  },
 } as const satisfies Options;
 
 const post: Command = {
@@ -38,8 +62,17 @@ const list: Command = {
   path: ["task", "list"],
   summary: "List tasks by status, capability, poster or claimant (oldest first)",
   options: {
-    status: { type: "string", value: "STATUS", description: `only tasks in this status: ${TASK_STATUSES.filter((s) => s !== "none").join(", ")}` },
-    capability: { type: "string", value: "NAME", multiple: true, description: "only tasks needing this capability (or none); repeatable" },
+    status: {
+      type: "string",
+      value: "STATUS",
+      description: `only tasks in this status: ${TASK_STATUSES.filter((s) => s !== "none").join(", ")}`,
+    },
+    capability: {
+      type: "string",
+      value: "NAME",
+      multiple: true,
+      description: "only tasks needing this capability (or none); repeatable",
+    },
     poster: { type: "string", value: "ADDRESS", description: "only tasks from this poster" },
     claimant: { type: "string", value: "ID", description: "only tasks held (or last held) by this agent" },
     limit: { type: "string", value: "N", description: "at most N tasks (default 100)" },
@@ -60,7 +93,12 @@ const claim: Command = {
   summary: "Claim a task for the agent (without ID: the next open task it is eligible for)",
   args: ["ID?"],
   options: {
-    capability: { type: "string", value: "NAME", multiple: true, description: "without ID: only tasks needing these capabilities (default: the agent's own)" },
+    capability: {
+      type: "string",
+      value: "NAME",
+      multiple: true,
+      description: "without ID: only tasks needing these capabilities (default: the agent's own)",
+    },
     poster: { type: "string", value: "ADDRESS", description: "without ID: only tasks from this poster" },
   },
   details: [
@@ -76,7 +114,11 @@ const submit: Command = {
   args: ["ID"],
   options: {
     result: { type: "string", value: "URI", description: "where the result is (required)" },
-    attempt: { type: "string", value: "N", description: "the attempt the claim was (default: the task's current attempt)" },
+    attempt: {
+      type: "string",
+      value: "N",
+      description: "the attempt the claim was (default: the task's current attempt)",
+    },
     "result-hash": { type: "string", value: "0x…", description: "keccak256 of the result (default: of the URI)" },
   },
   run: lazy(load, "submit"),
@@ -104,7 +146,11 @@ const escalate: Command = {
   args: ["ID"],
   options: {
     question: { type: "string", value: "URI", description: "the question, as a URI (required)" },
-    attempt: { type: "string", value: "N", description: "the attempt the claim was (default: the task's current attempt)" },
+    attempt: {
+      type: "string",
+      value: "N",
+      description: "the attempt the claim was (default: the task's current attempt)",
+    },
   },
   details: ["The approver has the task's review window (at least 1 h) to answer with `stigmergy task resolve`."],
   run: lazy(load, "escalate"),
@@ -116,7 +162,10 @@ const resolve: Command = {
   args: ["ID"],
   options: {
     answer: { type: "string", value: "URI", description: "the answer, as a URI (required)" },
-    resume: { type: "boolean", description: "the claimant carries on with the lease time it had left (default: the task reopens)" },
+    resume: {
+      type: "boolean",
+      description: "the claimant carries on with the lease time it had left (default: the task reopens)",
+    },
   },
   run: lazy(load, "resolve"),
 };

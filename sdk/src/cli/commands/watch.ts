@@ -12,7 +12,12 @@ const watch: Command = {
   summary: "Stream contract events live, one line each, until Ctrl-C",
   options: {
     limit: { type: "string", value: "N", description: "exit after N events" },
-    contract: { type: "string", value: "NAME", multiple: true, description: "only events of this contract (TaskBoard, LeaderElection, …); repeatable" },
+    contract: {
+      type: "string",
+      value: "NAME",
+      multiple: true,
+      description: "only events of this contract (TaskBoard, LeaderElection, …); repeatable",
+    },
     "from-block": { type: "string", value: "N", description: "first print past events from block N on" },
   },
   details: [
@@ -20,7 +25,10 @@ const watch: Command = {
     "With --json: one JSON object per line (blockNumber, logIndex, contract, event, args, txHash).",
     'Prints "watching …" on stderr once it is following, so scripts know when to start acting.',
   ],
-  examples: ["stigmergy watch --indexer http://127.0.0.1:42069", "stigmergy watch --limit 1 --json --contract TaskBoard"],
+  examples: [
+    "stigmergy watch --indexer http://127.0.0.1:42069",
+    "stigmergy watch --limit 1 --json --contract TaskBoard",
+  ],
   run: lazy(load, "watch"),
 };
 

@@ -1,14 +1,14 @@
 /** What `stigmergy devnet` and `stigmergy deploy` do (a local chain, a deployment), loaded when one runs. */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { createPublicClient, http, isHex } from "viem";
 import { parseDeployment } from "@stigmergy/contracts";
+import { createPublicClient, http, isHex } from "viem";
+import { NodeUnreachableError } from "../../errors/connection.js";
 import { InvalidInputError } from "../../errors/input.js";
 import { findCheckout, runDeploy, runScript } from "../checkout.js";
-import type { CommandResult } from "../output.js";
 import type { CommandInput } from "../command.js";
-import { NodeUnreachableError } from "../../errors/connection.js";
 import { ExitedWith } from "../errors.js";
+import type { CommandResult } from "../output.js";
 
 export async function devnet({ flags, session }: CommandInput): Promise<CommandResult | undefined> {
   const checkout = findCheckout();
@@ -31,7 +31,8 @@ export async function deploy({ flags, session }: CommandInput): Promise<CommandR
   const checkout = findCheckout();
   const rpcUrl = flags.string("rpc") ?? process.env.STIGMERGY_RPC_URL ?? "http://127.0.0.1:8545";
   const key = flags.string("key") ?? process.env.STIGMERGY_DEPLOYER_KEY;
-  if (key !== undefined && (!isHex(key) || key.length !== 66)) throw new InvalidInputError("key", "expected a private key: 0x followed by 64 hex digits");
+  if (key !== undefined && (!isHex(key) || key.length !== 66))
+    throw new InvalidInputError("key", "expected a private key: 0x followed by 64 hex digits");
   const deploymentsDir = flags.string("deployments") ?? process.env.STIGMERGY_DEPLOYMENTS_DIR;
   const chainId = await createPublicClient({ transport: http(rpcUrl, { retryCount: 0 }) })
     .getChainId()

@@ -1,8 +1,8 @@
 /** What `stigmergy group …` does (leader election), loaded when one of its commands runs. */
 import type { Leadership } from "../../indexer/rows.js";
 import type { CommandInput } from "../command.js";
-import { type CommandResult } from "../output.js";
 import { fields, time } from "../format.js";
+import type { CommandResult } from "../output.js";
 import * as parse from "../values.js";
 
 const leadershipText = (l: Leadership): string =>
@@ -17,12 +17,21 @@ const leadershipText = (l: Leadership): string =>
       ]);
 
 /** `group join | leave | heartbeat ID`: the calls that take the acting agent and return a plain receipt. */
-async function memberCall(verb: "join" | "leave" | "heartbeat", past: string, { args, session }: CommandInput): Promise<CommandResult> {
+async function memberCall(
+  verb: "join" | "leave" | "heartbeat",
+  past: string,
+  { args, session }: CommandInput,
+): Promise<CommandResult> {
   const groupId = parse.id("ID", args.ID!);
   const agent = await session.agent();
   const agentId = await session.actingAgent();
-  const sent = await session.progress.run(`sending ${verb} for agent ${agentId}`, () => agent.election[verb](groupId, agentId));
-  return { data: { groupId, agentId, txHash: sent.hash }, text: `agent ${agentId} ${past} group ${groupId} (tx ${sent.hash})` };
+  const sent = await session.progress.run(`sending ${verb} for agent ${agentId}`, () =>
+    agent.election[verb](groupId, agentId),
+  );
+  return {
+    data: { groupId, agentId, txHash: sent.hash },
+    text: `agent ${agentId} ${past} group ${groupId} (tx ${sent.hash})`,
+  };
 }
 
 export const join = (input: CommandInput) => memberCall("join", "joined", input);
@@ -51,13 +60,18 @@ export async function elect({ args, session }: CommandInput): Promise<CommandRes
   const groupId = parse.id("ID", args.ID!);
   const agent = await session.agent();
   const e = await session.progress.run(`electing the leader of group ${groupId}`, () => agent.election.elect(groupId));
-  return { data: { groupId, leader: e.leader, term: e.term, epoch: e.epoch, txHash: e.hash }, text: `agent ${e.leader} leads group ${groupId} (term ${e.term}, epoch ${e.epoch})` };
+  return {
+    data: { groupId, leader: e.leader, term: e.term, epoch: e.epoch, txHash: e.hash },
+    text: `agent ${e.leader} leads group ${groupId} (term ${e.term}, epoch ${e.epoch})`,
+  };
 }
 
 export async function failover({ args, session }: CommandInput): Promise<CommandResult | undefined> {
   const groupId = parse.id("ID", args.ID!);
   const agent = await session.agent();
-  const f = await session.progress.run(`failing over the leader of group ${groupId}`, () => agent.election.failover(groupId));
+  const f = await session.progress.run(`failing over the leader of group ${groupId}`, () =>
+    agent.election.failover(groupId),
+  );
   return {
     data: { groupId, failed: f.failed, leader: f.leader, term: f.term, txHash: f.hash },
     text: `agent ${f.failed} was failed over; agent ${f.leader} leads group ${groupId} (term ${f.term})`,

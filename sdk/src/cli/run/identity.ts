@@ -1,12 +1,12 @@
 /** What `stigmergy agent …` does (ERC-8004 identities), loaded when one of its commands runs. */
 import { keccak256, stringToHex } from "viem";
-import type { AgentRecord } from "../../indexer/rows.js";
-import { registrationFile, toDataURI } from "../../identity/registration.js";
 import { InvalidInputError } from "../../errors/input.js";
-import type { CommandResult } from "../output.js";
-import type { CommandInput } from "../command.js";
 import { NotFoundError } from "../../errors/notFound.js";
+import { registrationFile, toDataURI } from "../../identity/registration.js";
+import type { AgentRecord } from "../../indexer/rows.js";
+import type { CommandInput } from "../command.js";
 import { capabilityLabel, clip, fields, short, table, time, tokens } from "../format.js";
+import type { CommandResult } from "../output.js";
 import * as parse from "../values.js";
 
 /** What a `data:` registration file says about the agent (name, description, capability names). */
@@ -14,11 +14,16 @@ export function registrationOf(uri: string): { name?: string; description?: stri
   const prefix = "data:application/json;base64,";
   if (!uri.startsWith(prefix)) return { capabilities: [] };
   try {
-    const file = JSON.parse(Buffer.from(uri.slice(prefix.length), "base64").toString("utf8")) as Record<string, unknown>;
+    const file = JSON.parse(Buffer.from(uri.slice(prefix.length), "base64").toString("utf8")) as Record<
+      string,
+      unknown
+    >;
     return {
       ...(typeof file.name === "string" ? { name: file.name } : {}),
       ...(typeof file.description === "string" ? { description: file.description } : {}),
-      capabilities: Array.isArray(file.capabilities) ? file.capabilities.filter((c): c is string => typeof c === "string") : [],
+      capabilities: Array.isArray(file.capabilities)
+        ? file.capabilities.filter((c): c is string => typeof c === "string")
+        : [],
     };
   } catch {
     return { capabilities: [] };
@@ -40,21 +45,28 @@ export async function register({ flags, session }: CommandInput): Promise<Comman
   const name = flags.string("name");
   let uri = flags.string("uri");
   if (uri === undefined) {
-    if (name === undefined) throw new InvalidInputError("uri", "give --uri, or --name (and --description) to build a registration file");
+    if (name === undefined)
+      throw new InvalidInputError("uri", "give --uri, or --name (and --description) to build a registration file");
     uri = toDataURI(registrationFile({ name, description: flags.string("description") ?? "", capabilities }));
   }
   const agent = await session.agent();
-  const registered = await session.progress.run("sending register", () => agent.identity.register({ uri, capabilities }));
+  const registered = await session.progress.run("sending register", () =>
+    agent.identity.register({ uri, capabilities }),
+  );
   const data = { agentId: registered.agentId, owner: agent.address, uri, capabilities, txHash: registered.hash };
   const caps = capabilities.length ? ` with ${capabilities.join(", ")}` : "";
-  return { data, text: `registered agent ${registered.agentId}${caps} (owner ${agent.address}, tx ${registered.hash})` };
+  return {
+    data,
+    text: `registered agent ${registered.agentId}${caps} (owner ${agent.address}, tx ${registered.hash})`,
+  };
 }
 
 export async function show({ args, session }: CommandInput): Promise<CommandResult | undefined> {
   const agent = await session.agent();
   const id = args.ID === undefined ? await session.actingAgent() : parse.id("ID", args.ID);
   // The indexer may not have caught up with a fresh registration: ask the chain before saying no.
-  const record = (await agent.identity.get(id)) ?? (agent.indexer ? await (await session.chainAgent()).identity.get(id) : null);
+  const record =
+    (await agent.identity.get(id)) ?? (agent.indexer ? await (await session.chainAgent()).identity.get(id) : null);
   if (!record) throw new NotFoundError(`agent ${id} does not exist`, "List agents with `stigmergy agent list`.");
   const [active, unbonding] = await Promise.all([agent.staking.stakeOf(id), agent.staking.unbondingOf(id)]);
   const file = registrationOf(record.uri);
@@ -70,7 +82,8 @@ export async function show({ args, session }: CommandInput): Promise<CommandResu
     ["capabilities", record.capabilities.map((c) => capabilityLabel(c, names)).join(", ") || "-"],
     ["stake", tokens(active)],
   );
-  if (unbonding.amount > 0n) rows.push(["unbonding", `${tokens(unbonding.amount)}, withdrawable from ${time(unbonding.releaseAt)}`]);
+  if (unbonding.amount > 0n)
+    rows.push(["unbonding", `${tokens(unbonding.amount)}, withdrawable from ${time(unbonding.releaseAt)}`]);
   if (record.registeredAt > 0n) rows.push(["registered", time(record.registeredAt)]);
   return { data, text: fields(`agent ${id}`, rows) };
 }
@@ -84,7 +97,15 @@ export async function list({ flags, session }: CommandInput): Promise<CommandRes
   const rows = agents.map((a) => {
     const file = registrationOf(a.uri);
     const names = capabilityNames([...file.capabilities, ...(capability ? [capability] : [])]);
-    return [String(a.id), short(a.owner), a.capabilities.map((c) => capabilityLabel(c, names)).join(",") || "-", file.name ?? clip(a.uri, 40)];
+    return [
+      String(a.id),
+      short(a.owner),
+      a.capabilities.map((c) => capabilityLabel(c, names)).join(",") || "-",
+      file.name ?? clip(a.uri, 40),
+    ];
   });
-  return { data: { agents: agents.map(agentJson) }, text: table(["ID", "OWNER", "CAPABILITIES", "NAME/URI"], rows, "no agents") };
+  return {
+    data: { agents: agents.map(agentJson) },
+    text: table(["ID", "OWNER", "CAPABILITIES", "NAME/URI"], rows, "no agents"),
+  };
 }

@@ -1,18 +1,18 @@
 /** What `stigmergy task …` does (work claims), loaded when one of its commands runs. */
+
+import { abis, contractAddress } from "@stigmergy/contracts";
 import { type Address, formatUnits, type Hex, zeroAddress } from "viem";
-import type { Agent } from "../../agent.js";
-import { contractAddress } from "@stigmergy/contracts";
-import { InvalidInputError } from "../../errors/input.js";
-import { abis } from "@stigmergy/contracts";
-import { type Task, TASK_STATUSES, type TaskStatus } from "../../indexer/rows.js";
 import type { Claim } from "../../actions/tasks/claimTask.js";
 import type { PostTaskParameters } from "../../actions/tasks/postTask.js";
-import * as v from "../../validate.js";
-import { chainNow } from "../../utils/watch.js";
-import type { CommandInput, Flags } from "../command.js";
+import type { Agent } from "../../agent.js";
+import { InvalidInputError } from "../../errors/input.js";
 import { NotFoundError } from "../../errors/notFound.js";
-import { type CommandResult } from "../output.js";
+import { TASK_STATUSES, type Task, type TaskStatus } from "../../indexer/rows.js";
+import { chainNow } from "../../utils/watch.js";
+import * as v from "../../validate.js";
+import type { CommandInput, Flags } from "../command.js";
 import { capabilityLabel, clip, fields, short, table, time, tokens } from "../format.js";
+import type { CommandResult } from "../output.js";
 import type { Session } from "../session.js";
 import * as parse from "../values.js";
 import { capabilityNames } from "./identity.js";
@@ -35,7 +35,10 @@ export function taskTerms(flags: Flags): Omit<PostTaskParameters, "deadline" | "
     return raw === undefined ? undefined : read(raw);
   };
   const maxReward = parse.ethAmount("reward", required(flags, "reward", "the reward in ETH"));
-  const terms: Omit<PostTaskParameters, "deadline" | "notBefore"> = { specURI: required(flags, "spec", "a URI describing the task"), maxReward };
+  const terms: Omit<PostTaskParameters, "deadline" | "notBefore"> = {
+    specURI: required(flags, "spec", "a URI describing the task"),
+    maxReward,
+  };
   const reward = opt("start-reward", (r) => parse.ethAmount("start-reward", r));
   if (reward !== undefined) terms.reward = reward;
   const capability = flags.string("capability");
@@ -57,11 +60,14 @@ export function taskTerms(flags: Flags): Omit<PostTaskParameters, "deadline" | "
   return terms;
 }
 
-
 const statusOf = (raw: string | undefined): TaskStatus | undefined => {
   if (raw === undefined) return undefined;
   if (!(TASK_STATUSES as readonly string[]).includes(raw) || raw === "none") {
-    throw new InvalidInputError("status", `expected one of ${TASK_STATUSES.filter((s) => s !== "none").join(", ")}`, raw);
+    throw new InvalidInputError(
+      "status",
+      `expected one of ${TASK_STATUSES.filter((s) => s !== "none").join(", ")}`,
+      raw,
+    );
   }
   return raw as TaskStatus;
 };
@@ -74,7 +80,14 @@ async function findTask(session: Session, id: bigint): Promise<Task> {
   return task;
 }
 
-type HistoryRow = { kind: string; agentId: string | null; attempt: number | null; blockNumber: string; timestamp: string; txHash: Hex };
+type HistoryRow = {
+  kind: string;
+  agentId: string | null;
+  attempt: number | null;
+  blockNumber: string;
+  timestamp: string;
+  txHash: Hex;
+};
 
 async function claimById(session: Session, taskId: bigint, agentId: bigint): Promise<Claim> {
   const agent = await session.agent();
@@ -85,21 +98,40 @@ async function claimNext(session: Session, flags: Flags, agentId: bigint): Promi
   const agent = await session.agent();
   const capabilities = flags.strings("capability");
   const poster = flags.string("poster");
-  const filter = { agentId, ...(capabilities.length ? { capabilities } : {}), ...(poster ? { poster: v.address("poster", poster) } : {}) };
-  const claimed = await session.progress.run("looking for an open task and claiming it", () => agent.tasks.claimNext(filter));
-  if (!claimed) throw new NotFoundError("no open task to claim", "Post one with `stigmergy task post`, or widen the filter (--capability, --poster).");
+  const filter = {
+    agentId,
+    ...(capabilities.length ? { capabilities } : {}),
+    ...(poster ? { poster: v.address("poster", poster) } : {}),
+  };
+  const claimed = await session.progress.run("looking for an open task and claiming it", () =>
+    agent.tasks.claimNext(filter),
+  );
+  if (!claimed)
+    throw new NotFoundError(
+      "no open task to claim",
+      "Post one with `stigmergy task post`, or widen the filter (--capability, --poster).",
+    );
   return claimed;
 }
 
 /** The attempt a task is in now (from the chain, so a lagging indexer cannot mislead). */
 async function currentAttempt(agent: Agent, taskId: bigint): Promise<number> {
-  const t = await agent.publicClient.readContract({ address: contractAddress(agent.deployment, "TaskBoard"), abi: abis.TaskBoard, functionName: "getTask", args: [taskId] });
+  const t = await agent.publicClient.readContract({
+    address: contractAddress(agent.deployment, "TaskBoard"),
+    abi: abis.TaskBoard,
+    functionName: "getTask",
+    args: [taskId],
+  });
   if (t.status === 0) throw new NotFoundError(`task ${taskId} does not exist`);
   return t.attempt;
 }
 
 /** `task accept | cancel ID`: the poster's calls that return a plain receipt. */
-async function posterCall(verb: "accept" | "cancel", past: string, { args, session }: CommandInput): Promise<CommandResult> {
+async function posterCall(
+  verb: "accept" | "cancel",
+  past: string,
+  { args, session }: CommandInput,
+): Promise<CommandResult> {
   const id = parse.id("ID", args.ID!);
   const agent = await session.agent();
   const sent = await session.progress.run(`sending ${verb} for task ${id}`, () => agent.tasks[verb](id));
@@ -123,7 +155,14 @@ export async function post({ flags, session }: CommandInput): Promise<CommandRes
   const posted = await session.progress.run("sending postTask", () => agent.tasks.post(params));
   const token = terms.rewardToken ?? zeroAddress;
   return {
-    data: { taskId: posted.taskId, poster: agent.address, specURI: terms.specURI, maxReward: terms.maxReward, rewardToken: token, txHash: posted.hash },
+    data: {
+      taskId: posted.taskId,
+      poster: agent.address,
+      specURI: terms.specURI,
+      maxReward: terms.maxReward,
+      rewardToken: token,
+      txHash: posted.hash,
+    },
     text: `posted task ${posted.taskId} (reward ${money(terms.maxReward, token)}); claim it with \`stigmergy task claim ${posted.taskId}\``,
   };
 }
@@ -151,7 +190,10 @@ export async function list({ flags, session }: CommandInput): Promise<CommandRes
     t.claimant === 0n ? "-" : String(t.claimant),
     clip(t.specURI || "-", 40),
   ]);
-  return { data: { tasks }, text: table(["ID", "STATUS", "REWARD", "CAPABILITY", "CLAIMANT", "SPEC"], rows, "no tasks") };
+  return {
+    data: { tasks },
+    text: table(["ID", "STATUS", "REWARD", "CAPABILITY", "CLAIMANT", "SPEC"], rows, "no tasks"),
+  };
 }
 
 export async function show({ args, session }: CommandInput): Promise<CommandResult | undefined> {
@@ -166,7 +208,12 @@ export async function show({ args, session }: CommandInput): Promise<CommandResu
     ["poster", task.poster],
     ["capability", capabilityLabel(task.capability)],
     ["spec", task.specURI || "-"],
-    ["reward", task.reward === task.maxReward ? money(task.maxReward, task.rewardToken) : `${money(task.reward, task.rewardToken)} rising to ${money(task.maxReward, task.rewardToken)}`],
+    [
+      "reward",
+      task.reward === task.maxReward
+        ? money(task.maxReward, task.rewardToken)
+        : `${money(task.reward, task.rewardToken)} rising to ${money(task.maxReward, task.rewardToken)}`,
+    ],
     ["deadline", time(task.deadline)],
     ["lease", `${task.leaseDuration} s`],
   ];
@@ -177,7 +224,13 @@ export async function show({ args, session }: CommandInput): Promise<CommandResu
   if (task.resultURI) rows.push(["result", task.resultURI]);
   if (task.status === "submitted" && task.reviewDeadline) rows.push(["review until", time(task.reviewDeadline)]);
   if (task.pendingHandoff !== 0n) rows.push(["handoff to", `agent ${task.pendingHandoff}`]);
-  const events = history.map((h) => [h.kind, h.agentId ? `agent ${h.agentId}` : "-", h.attempt ? String(h.attempt) : "-", h.blockNumber, time(BigInt(h.timestamp))]);
+  const events = history.map((h) => [
+    h.kind,
+    h.agentId ? `agent ${h.agentId}` : "-",
+    h.attempt ? String(h.attempt) : "-",
+    h.blockNumber,
+    time(BigInt(h.timestamp)),
+  ]);
   const log = table(["EVENT", "AGENT", "ATTEMPT", "BLOCK", "TIME"], events, "").replace(/^/gm, "  ");
   const text = fields(`task ${id}`, rows) + (events.length ? `\nhistory\n${log}` : "");
   return { data: { task, history }, text };
@@ -185,9 +238,19 @@ export async function show({ args, session }: CommandInput): Promise<CommandResu
 
 export async function claim({ args, flags, session }: CommandInput): Promise<CommandResult | undefined> {
   const agentId = await session.actingAgent();
-  const c = args.ID !== undefined ? await claimById(session, parse.id("ID", args.ID), agentId) : await claimNext(session, flags, agentId);
+  const c =
+    args.ID !== undefined
+      ? await claimById(session, parse.id("ID", args.ID), agentId)
+      : await claimNext(session, flags, agentId);
   return {
-    data: { taskId: c.taskId, agentId: c.agentId, attempt: c.attempt, leaseExpiry: c.leaseExpiry, lockedReward: c.lockedReward, txHash: c.hash },
+    data: {
+      taskId: c.taskId,
+      agentId: c.agentId,
+      attempt: c.attempt,
+      leaseExpiry: c.leaseExpiry,
+      lockedReward: c.lockedReward,
+      txHash: c.hash,
+    },
     text: `agent ${c.agentId} claimed task ${c.taskId} (attempt ${c.attempt}, lease until ${time(c.leaseExpiry)}); submit with \`stigmergy task submit ${c.taskId} --attempt ${c.attempt} --result URI\``,
   };
 }
@@ -198,9 +261,17 @@ export async function submit({ args, flags, session }: CommandInput): Promise<Co
   const hash = flags.string("result-hash");
   const agent = await session.agent();
   const rawAttempt = flags.string("attempt");
-  const attempt = rawAttempt === undefined ? await currentAttempt(agent, id) : Number(parse.whole("attempt", rawAttempt, { bits: 32, min: 1n }));
-  const s = await session.progress.run(`submitting the result of task ${id}`, () => agent.tasks.submit(id, attempt, resultURI, hash === undefined ? undefined : v.bytes32("result-hash", hash)));
-  return { data: { taskId: id, attempt, resultURI, reviewDeadline: s.reviewDeadline, txHash: s.hash }, text: `submitted task ${id} (attempt ${attempt}); review until ${time(s.reviewDeadline)}` };
+  const attempt =
+    rawAttempt === undefined
+      ? await currentAttempt(agent, id)
+      : Number(parse.whole("attempt", rawAttempt, { bits: 32, min: 1n }));
+  const s = await session.progress.run(`submitting the result of task ${id}`, () =>
+    agent.tasks.submit(id, attempt, resultURI, hash === undefined ? undefined : v.bytes32("result-hash", hash)),
+  );
+  return {
+    data: { taskId: id, attempt, resultURI, reviewDeadline: s.reviewDeadline, txHash: s.hash },
+    text: `submitted task ${id} (attempt ${attempt}); review until ${time(s.reviewDeadline)}`,
+  };
 }
 
 export async function reject({ args, flags, session }: CommandInput): Promise<CommandResult | undefined> {
@@ -208,7 +279,10 @@ export async function reject({ args, flags, session }: CommandInput): Promise<Co
   const reason = required(flags, "reason", "a URI explaining the rejection");
   const agent = await session.agent();
   const sent = await session.progress.run(`sending reject for task ${id}`, () => agent.tasks.reject(id, reason));
-  return { data: { taskId: id, reasonURI: reason, txHash: sent.hash }, text: `rejected the submission of task ${id}; it is open again` };
+  return {
+    data: { taskId: id, reasonURI: reason, txHash: sent.hash },
+    text: `rejected the submission of task ${id}; it is open again`,
+  };
 }
 
 export async function escalate({ args, flags, session }: CommandInput): Promise<CommandResult | undefined> {
@@ -217,8 +291,12 @@ export async function escalate({ args, flags, session }: CommandInput): Promise<
   const agent = await session.agent();
   const rawAttempt = flags.string("attempt");
   const attempt =
-    rawAttempt === undefined ? await currentAttempt(agent, id) : Number(parse.whole("attempt", rawAttempt, { bits: 32, min: 1n }));
-  const sent = await session.progress.run(`escalating task ${id}`, () => agent.tasks.escalate(id, attempt, questionURI));
+    rawAttempt === undefined
+      ? await currentAttempt(agent, id)
+      : Number(parse.whole("attempt", rawAttempt, { bits: 32, min: 1n }));
+  const sent = await session.progress.run(`escalating task ${id}`, () =>
+    agent.tasks.escalate(id, attempt, questionURI),
+  );
   const { answerBy } = sent;
   return {
     data: { taskId: id, attempt, questionURI, answerBy, leaseRemaining: sent.leaseRemaining, txHash: sent.hash },
@@ -231,14 +309,24 @@ export async function resolve({ args, flags, session }: CommandInput): Promise<C
   const answerURI = required(flags, "answer", "a URI to the answer");
   const resume = flags.flag("resume");
   const agent = await session.agent();
-  const sent = await session.progress.run(`answering the escalation of task ${id}`, () => agent.tasks.resolveEscalation(id, answerURI, resume));
+  const sent = await session.progress.run(`answering the escalation of task ${id}`, () =>
+    agent.tasks.resolveEscalation(id, answerURI, resume),
+  );
   const outcome = resume ? "its claimant carries on" : "it is open again";
-  return { data: { taskId: id, answerURI, resume, txHash: sent.hash }, text: `answered the escalation of task ${id}; ${outcome}` };
+  return {
+    data: { taskId: id, answerURI, resume, txHash: sent.hash },
+    text: `answered the escalation of task ${id}; ${outcome}`,
+  };
 }
 
 export async function expireEscalation({ args, session }: CommandInput): Promise<CommandResult | undefined> {
   const id = parse.id("ID", args.ID!);
   const agent = await session.agent();
-  const sent = await session.progress.run(`expiring the escalation of task ${id}`, () => agent.tasks.expireEscalation(id));
-  return { data: { taskId: id, txHash: sent.hash }, text: `expired the unanswered escalation of task ${id}; it is open again` };
+  const sent = await session.progress.run(`expiring the escalation of task ${id}`, () =>
+    agent.tasks.expireEscalation(id),
+  );
+  return {
+    data: { taskId: id, txHash: sent.hash },
+    text: `expired the unanswered escalation of task ${id}; it is open again`,
+  };
 }

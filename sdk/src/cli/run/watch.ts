@@ -1,29 +1,39 @@
 /** What `stigmergy watch` does (a live stream of contract events), loaded when it runs. */
 import { sql } from "@ponder/client";
+import { abis, type ContractName } from "@stigmergy/contracts";
 import { type Address, BaseError, decodeEventLog, type Hex, isHex, type Log } from "viem";
 import type { Agent } from "../../agent.js";
 import { StigmergyError } from "../../errors/base.js";
-import { abis, type ContractName } from "@stigmergy/contracts";
 import { type Row, sqlChain, sqlInt } from "../../indexer/client.js";
 import { payloadText } from "../../utils/payload.js";
-import type { CommandResult } from "../output.js";
 import type { CommandInput } from "../command.js";
-import { toJson, writeLine } from "../output.js";
 import { clip, short } from "../format.js";
+import type { CommandResult } from "../output.js";
+import { toJson, writeLine } from "../output.js";
 import * as parse from "../values.js";
 
 /** One contract event, the same shape from the indexer and from the node. */
-export type ActivityEvent = { blockNumber: bigint; logIndex: number; contract: string; event: string; args: Record<string, unknown>; txHash: Hex };
+export type ActivityEvent = {
+  blockNumber: bigint;
+  logIndex: number;
+  contract: string;
+  event: string;
+  args: Record<string, unknown>;
+  txHash: Hex;
+};
 
 function formatValue(value: unknown): string {
-  if (typeof value === "string") return value.startsWith("0x") ? short(value) : /^\d+$/.test(value) ? value : JSON.stringify(clip(value, 40));
+  if (typeof value === "string")
+    return value.startsWith("0x") ? short(value) : /^\d+$/.test(value) ? value : JSON.stringify(clip(value, 40));
   if (typeof value === "bigint" || typeof value === "number" || typeof value === "boolean") return String(value);
   return clip(toJson(value), 40);
 }
 
 /** A message payload as its text when it is text. */
 const argValue = (name: string, value: unknown): string =>
-  name === "payload" && typeof value === "string" && isHex(value) ? formatValue(payloadText(value)) : formatValue(value);
+  name === "payload" && typeof value === "string" && isHex(value)
+    ? formatValue(payloadText(value))
+    : formatValue(value);
 
 /** `block 12  TaskBoard.TaskClaimed  taskId=3 agentId=2 attempt=1` */
 export const eventLine = (e: ActivityEvent): string =>
@@ -36,7 +46,7 @@ const fromRow = (r: Row): ActivityEvent => ({
   logIndex: Number(r.logIndex),
   contract: String(r.contract),
   event: String(r.event),
-  args: (typeof r.args === "string" ? JSON.parse(r.args) : r.args ?? {}) as Record<string, unknown>,
+  args: (typeof r.args === "string" ? JSON.parse(r.args) : (r.args ?? {})) as Record<string, unknown>,
   txHash: String(r.txHash) as Hex,
 });
 
@@ -47,10 +57,17 @@ const MAX_EARLY_DROPS = 8;
 type Sink = (events: ActivityEvent[]) => void;
 
 /** Pushes new `activity` rows, in chain order, from the indexer: a live query as the trigger, then a read after a cursor. */
-function watchIndexer(agent: Agent, fromBlock: bigint | undefined, onEvents: Sink, onReady: () => void, onError: (e: Error) => void): Stop {
+function watchIndexer(
+  agent: Agent,
+  fromBlock: bigint | undefined,
+  onEvents: Sink,
+  onReady: () => void,
+  onError: (e: Error) => void,
+): Stop {
   const indexer = agent.indexer!;
   const chain = sqlChain(agent.deployment.chainId);
-  let cursor: { block: bigint; log: number } | undefined = fromBlock === undefined ? undefined : { block: fromBlock - 1n, log: Number.MAX_SAFE_INTEGER };
+  let cursor: { block: bigint; log: number } | undefined =
+    fromBlock === undefined ? undefined : { block: fromBlock - 1n, log: Number.MAX_SAFE_INTEGER };
   let running = false;
   let again = false;
   let stopped = false;
@@ -88,7 +105,9 @@ function watchIndexer(agent: Agent, fromBlock: bigint | undefined, onEvents: Sin
       if (!ready) {
         // The first result is where "new" starts (unless --from-block asked for history).
         const newest = rows[0];
-        cursor ??= newest ? { block: BigInt(String(newest.blockNumber)), log: Number(newest.logIndex) } : { block: -1n, log: -1 };
+        cursor ??= newest
+          ? { block: BigInt(String(newest.blockNumber)), log: Number(newest.logIndex) }
+          : { block: -1n, log: -1 };
         ready = true;
         onReady();
       }
@@ -103,16 +122,37 @@ function watchIndexer(agent: Agent, fromBlock: bigint | undefined, onEvents: Sin
 }
 
 /** Pushes decoded logs of every contract in the deployment from the node (viem log filters). */
-function watchChain(agent: Agent, fromBlock: bigint | undefined, onEvents: Sink, onReady: () => void, onError: (e: Error) => void): Stop {
+function watchChain(
+  agent: Agent,
+  fromBlock: bigint | undefined,
+  onEvents: Sink,
+  onReady: () => void,
+  onError: (e: Error) => void,
+): Stop {
   const names = new Map<string, ContractName>();
-  for (const [name, address] of Object.entries(agent.deployment.contracts)) if (address && name in abis) names.set(address.toLowerCase(), name as ContractName);
+  for (const [name, address] of Object.entries(agent.deployment.contracts))
+    if (address && name in abis) names.set(address.toLowerCase(), name as ContractName);
   const decode = (log: Log): ActivityEvent | undefined => {
     const name = names.get(log.address.toLowerCase());
     if (!name) return undefined;
     try {
-      const { eventName, args } = decodeEventLog({ abi: abis[name], data: log.data, topics: log.topics, strict: false });
-      const named = Array.isArray(args) ? Object.fromEntries(args.map((a, i) => [`arg${i}`, a])) : ((args ?? {}) as Record<string, unknown>);
-      return { blockNumber: log.blockNumber ?? 0n, logIndex: log.logIndex ?? 0, contract: name, event: eventName ?? "unknown", args: named, txHash: log.transactionHash ?? "0x" };
+      const { eventName, args } = decodeEventLog({
+        abi: abis[name],
+        data: log.data,
+        topics: log.topics,
+        strict: false,
+      });
+      const named = Array.isArray(args)
+        ? Object.fromEntries(args.map((a, i) => [`arg${i}`, a]))
+        : ((args ?? {}) as Record<string, unknown>);
+      return {
+        blockNumber: log.blockNumber ?? 0n,
+        logIndex: log.logIndex ?? 0,
+        contract: name,
+        event: eventName ?? "unknown",
+        args: named,
+        txHash: log.transactionHash ?? "0x",
+      };
     } catch {
       return undefined; // an event outside the ABI
     }
@@ -125,7 +165,8 @@ function watchChain(agent: Agent, fromBlock: bigint | undefined, onEvents: Sink,
     // Pin where "new" starts, so events right after the "watching" line are not missed while
     // the node's filter is being installed.
     const head = await agent.publicClient.getBlockNumber();
-    if (fromBlock !== undefined && fromBlock <= head) sink(await agent.publicClient.getLogs({ address: addresses, fromBlock, toBlock: head }));
+    if (fromBlock !== undefined && fromBlock <= head)
+      sink(await agent.publicClient.getLogs({ address: addresses, fromBlock, toBlock: head }));
     if (stopped) return;
     const next = fromBlock !== undefined && fromBlock > head ? fromBlock : head + 1n;
     unwatch = agent.publicClient.watchEvent({ address: addresses, fromBlock: next, onLogs: sink, onError });
@@ -173,7 +214,10 @@ export async function watch({ flags, session }: CommandInput): Promise<CommandRe
     };
     const onError = (error: Error) => {
       // Once following, a dropped stream or a failed poll is retried; before that, it ends the watch.
-      if (ready || (agent.indexer && ++earlyDrops < MAX_EARLY_DROPS)) return session.progress.note(`(${(error instanceof StigmergyError || error instanceof BaseError ? error.shortMessage : error.message).trim()} Retrying.)`);
+      if (ready || (agent.indexer && ++earlyDrops < MAX_EARLY_DROPS))
+        return session.progress.note(
+          `(${(error instanceof StigmergyError || error instanceof BaseError ? error.shortMessage : error.message).trim()} Retrying.)`,
+        );
       stop();
       reject(error);
     };

@@ -16,6 +16,11 @@ export const currentLeader = defineTool({
   annotations: { readOnlyHint: true, openWorldHint: false },
   async run(agent, input) {
     const leadership = await agent.election.leader(v.id("group_id", input.group_id));
-    return { ...leadership, hasLeader: leadership.leader !== 0n, isMe: agent.agentId !== undefined && leadership.leader === agent.agentId, now: await chainNow(agent) };
+    return {
+      ...leadership,
+      hasLeader: leadership.leader !== 0n,
+      isMe: agent.agentId !== undefined && leadership.leader === agent.agentId,
+      now: await chainNow(agent),
+    };
   },
 });

@@ -46,13 +46,20 @@ export const registerAgent = defineTool({
     "Give either `uri` (where your registration file is hosted) or `name` and `description` (a registration file is then built and stored inline as a data: URI). " +
     "`capabilities` declares which kinds of tasks you can claim. Each call creates another, separate agent: check whoami first.",
   inputSchema: {
-    uri: z.string().optional().describe("URI of an existing ERC-8004 registration file (ipfs://…, https://…). Leave out to build one from name and description."),
-    name: z.string().optional().describe("The agent's display name, e.g. \"summarizer-7\" (used when no uri is given)."),
+    uri: z
+      .string()
+      .optional()
+      .describe(
+        "URI of an existing ERC-8004 registration file (ipfs://…, https://…). Leave out to build one from name and description.",
+      ),
+    name: z.string().optional().describe('The agent\'s display name, e.g. "summarizer-7" (used when no uri is given).'),
     description: z.string().optional().describe("What the agent does, in a sentence (used when no uri is given)."),
     capabilities: z
       .array(z.string())
       .optional()
-      .describe("Capability names the agent declares, e.g. [\"summarize\", \"code/review\"] (lower-case letters, digits and . _ : / -). Tasks requiring one of them become claimable."),
+      .describe(
+        'Capability names the agent declares, e.g. ["summarize", "code/review"] (lower-case letters, digits and . _ : / -). Tasks requiring one of them become claimable.',
+      ),
   },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   async run(agent, input) {
@@ -61,8 +68,13 @@ export const registerAgent = defineTool({
     capabilities.forEach((c, i) => v.capability(`capabilities[${i}]`, c));
     let uri: string;
     if (input.uri !== undefined) uri = v.uri("uri", input.uri);
-    else if (input.name !== undefined && input.name.trim() !== "") uri = toDataURI(registrationFile({ name: input.name, description: input.description ?? "", capabilities }));
-    else throw new InvalidInputError("name", "give either uri, or name (and description) to build a registration file from");
+    else if (input.name !== undefined && input.name.trim() !== "")
+      uri = toDataURI(registrationFile({ name: input.name, description: input.description ?? "", capabilities }));
+    else
+      throw new InvalidInputError(
+        "name",
+        "give either uri, or name (and description) to build a registration file from",
+      );
     const registered = await agent.identity.register({ uri, capabilities });
     return { agentId: registered.agentId, owner: agent.address, uri, capabilities, txHash: registered.hash };
   },

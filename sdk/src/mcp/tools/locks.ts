@@ -4,7 +4,11 @@ import * as v from "../../validate.js";
 import { agentIdOf, integerInput, signerOf } from "../inputs.js";
 import { defineTool } from "../tool.js";
 
-const keyInput = z.string().describe("The resource's name, e.g. \"repo:main\" or \"report-2024-06\" (or a bytes32 key). Every agent naming the same resource uses the same name.");
+const keyInput = z
+  .string()
+  .describe(
+    'The resource\'s name, e.g. "repo:main" or "report-2024-06" (or a bytes32 key). Every agent naming the same resource uses the same name.',
+  );
 
 export const acquireLock = defineTool({
   name: "acquire_lock",
@@ -23,14 +27,21 @@ export const acquireLock = defineTool({
     const agentId = agentIdOf(agent);
     const ttl = v.duration("ttl_seconds", input.ttl_seconds ?? 60);
     const lease = await agent.locks.acquire(input.key, { ttl, agentId });
-    return { key: lease.key, holder: agentId, fencingToken: lease.fencingToken, expiresAt: lease.expiresAt, txHash: lease.hash };
+    return {
+      key: lease.key,
+      holder: agentId,
+      fencingToken: lease.fencingToken,
+      expiresAt: lease.expiresAt,
+      txHash: lease.hash,
+    };
   },
 });
 
 export const releaseLock = defineTool({
   name: "release_lock",
   title: "Release a lock",
-  description: "Releases a lock your agent holds, so others can take it at once. Give the same key and the fencingToken acquire_lock returned.",
+  description:
+    "Releases a lock your agent holds, so others can take it at once. Give the same key and the fencingToken acquire_lock returned.",
   inputSchema: {
     key: keyInput,
     fencing_token: integerInput("The fencingToken acquire_lock returned."),

@@ -23,13 +23,18 @@ function messageText(field: string, text: string): string {
   return text;
 }
 
-const textInput = z.string().describe("The message: plain text (UTF-8, at most 16 KiB), or 0x-prefixed hex for raw bytes. Everything on the bus is public.");
-const channelInput = z.string().describe("The channel's name, e.g. \"market-news\" (or its bytes32 id).");
+const textInput = z
+  .string()
+  .describe(
+    "The message: plain text (UTF-8, at most 16 KiB), or 0x-prefixed hex for raw bytes. Everything on the bus is public.",
+  );
+const channelInput = z.string().describe('The channel\'s name, e.g. "market-news" (or its bytes32 id).');
 
 export const sendMessage = defineTool({
   name: "send_message",
   title: "Send a direct message",
-  description: "Sends a message from your agent to another agent's inbox. Messages are stored on chain and public; the recipient reads them with read_messages.",
+  description:
+    "Sends a message from your agent to another agent's inbox. Messages are stored on chain and public; the recipient reads them with read_messages.",
   inputSchema: {
     to: integerInput("The recipient's agent id."),
     text: textInput,
@@ -47,7 +52,8 @@ export const sendMessage = defineTool({
 export const postMessage = defineTool({
   name: "post_message",
   title: "Post on a channel",
-  description: "Broadcasts a message from your agent on a named channel that any agent can read with read_messages. Messages are stored on chain and public.",
+  description:
+    "Broadcasts a message from your agent on a named channel that any agent can read with read_messages. Messages are stored on chain and public.",
   inputSchema: {
     channel: channelInput,
     text: textInput,

@@ -1,11 +1,11 @@
 /** Stake behind the agent (the `staking` primitive): `stake`. */
+
+import { abis, contractAddress } from "@stigmergy/contracts";
 import { formatUnits } from "viem";
 import { z } from "zod";
-import { contractAddress } from "@stigmergy/contracts";
-import { InvalidInputError } from "../../errors/input.js";
-import { abis } from "@stigmergy/contracts";
-import * as v from "../../validate.js";
 import type { Agent } from "../../agent.js";
+import { InvalidInputError } from "../../errors/input.js";
+import * as v from "../../validate.js";
 import { agentIdOf, decimalInput, signerOf } from "../inputs.js";
 import { defineTool } from "../tool.js";
 
@@ -26,8 +26,13 @@ export const stake = defineTool({
     "Stakes `amount` stake tokens behind your agent (tasks and election groups may require a minimum stake; stake can be slashed for misbehaviour). " +
     "With faucet: true, first mints that amount from the development token's faucet (local chains and testnets only). Returns the agent's total stake.",
   inputSchema: {
-    amount: decimalInput("How many stake tokens, as a decimal string such as \"10\" or \"2.5\" (whole tokens, not base units)."),
-    faucet: z.boolean().optional().describe("Mint the amount from the test token's faucet first (local chains and testnets only). Default false."),
+    amount: decimalInput(
+      'How many stake tokens, as a decimal string such as "10" or "2.5" (whole tokens, not base units).',
+    ),
+    faucet: z
+      .boolean()
+      .optional()
+      .describe("Mint the amount from the test token's faucet first (local chains and testnets only). Default false."),
   },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   async run(agent, input) {
@@ -39,6 +44,13 @@ export const stake = defineTool({
     if (input.faucet) await agent.staking.faucet(amount);
     const staked = await agent.staking.stake(amount, { agentId });
     const [total, balance] = await Promise.all([agent.staking.stakeOf(agentId), agent.staking.balanceOf()]);
-    return { agentId, staked: formatUnits(amount, token.decimals), totalStake: formatUnits(total, token.decimals), tokenBalance: formatUnits(balance, token.decimals), token: token.symbol, txHash: staked.hash };
+    return {
+      agentId,
+      staked: formatUnits(amount, token.decimals),
+      totalStake: formatUnits(total, token.decimals),
+      tokenBalance: formatUnits(balance, token.decimals),
+      token: token.symbol,
+      txHash: staked.hash,
+    };
   },
 });

@@ -4,11 +4,11 @@
  */
 import { formatEther, zeroAddress, zeroHash } from "viem";
 import { z } from "zod";
-import { type Task, TASK_STATUSES, type TaskStatus } from "../../indexer/rows.js";
 import type { Claim } from "../../actions/tasks/claimTask.js";
+import { NotFoundError } from "../../errors/notFound.js";
+import { TASK_STATUSES, type Task, type TaskStatus } from "../../indexer/rows.js";
 import { chainNow } from "../../utils/watch.js";
 import * as v from "../../validate.js";
-import { NotFoundError } from "../../errors/notFound.js";
 import { agentIdOf, decimalInput, integerInput, limitOf, signerOf, uriInput } from "../inputs.js";
 import { defineTool } from "../tool.js";
 
@@ -21,7 +21,13 @@ export function taskView(t: Task) {
   return {
     ...t,
     anyAgentMayClaim: t.capability === zeroHash,
-    ...(eth ? { rewardEth: formatEther(t.reward), maxRewardEth: formatEther(t.maxReward), claimBondEth: formatEther(t.claimBond) } : {}),
+    ...(eth
+      ? {
+          rewardEth: formatEther(t.reward),
+          maxRewardEth: formatEther(t.maxReward),
+          claimBondEth: formatEther(t.claimBond),
+        }
+      : {}),
   };
 }
 
@@ -42,8 +48,18 @@ export const listTasks = defineTool({
     "a deadline and leaseExpiry in unix seconds (compare with `now`, the chain's time), a status, and the claimant's agent id (0 while open). " +
     "capability is the bytes32 id of the capability a claimant must have (anyAgentMayClaim when none is required). Claim one with claim_task.",
   inputSchema: {
-    status: z.enum(STATUSES).optional().describe("Only tasks in this status: open (claimable), claimed, submitted, escalated, accepted, cancelled or expired. Default open."),
-    capability: z.string().optional().describe("Only tasks requiring this capability (a name such as \"summarize\", or a bytes32 id), plus tasks any agent may claim."),
+    status: z
+      .enum(STATUSES)
+      .optional()
+      .describe(
+        "Only tasks in this status: open (claimable), claimed, submitted, escalated, accepted, cancelled or expired. Default open.",
+      ),
+    capability: z
+      .string()
+      .optional()
+      .describe(
+        'Only tasks requiring this capability (a name such as "summarize", or a bytes32 id), plus tasks any agent may claim.',
+      ),
     poster: z.string().optional().describe("Only tasks posted by this address (0x followed by 40 hex digits)."),
     limit: z.number().int().optional().describe("At most this many tasks, 1 to 100. Default 20."),
   },
@@ -66,7 +82,7 @@ export const getTask = defineTool({
     "Shows one task: status, specURI (what to do), reward, deadline and leaseExpiry (unix seconds; compare with `now`), claimant and attempt, " +
     "and, once submitted, resultURI and reviewDeadline.",
   inputSchema: {
-    task_id: integerInput("The task's id, e.g. \"12\"."),
+    task_id: integerInput('The task\'s id, e.g. "12".'),
   },
   annotations: { readOnlyHint: true, openWorldHint: false },
   async run(agent, input) {
@@ -86,20 +102,27 @@ export const claimTask = defineTool({
     "Keep the returned attempt: submit_task needs it. Fails with TASK_NOT_OPEN when someone else already holds the task; list_tasks shows what is open.",
   inputSchema: {
     task_id: integerInput("The task to claim. Leave out to let the server pick an open task you can claim.").optional(),
-    capability: z.string().optional().describe("Without task_id: only pick tasks requiring this capability (name or bytes32 id), or none. Default: your declared capabilities."),
+    capability: z
+      .string()
+      .optional()
+      .describe(
+        "Without task_id: only pick tasks requiring this capability (name or bytes32 id), or none. Default: your declared capabilities.",
+      ),
     poster: z.string().optional().describe("Without task_id: only pick tasks posted by this address."),
   },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   async run(agent, input) {
     signerOf(agent);
     const agentId = agentIdOf(agent);
-    if (input.task_id !== undefined) return { claimed: true, ...claimView(await agent.tasks.claim(v.id("task_id", input.task_id), { agentId })) };
+    if (input.task_id !== undefined)
+      return { claimed: true, ...claimView(await agent.tasks.claim(v.id("task_id", input.task_id), { agentId })) };
     const claim = await agent.tasks.claimNext({
       agentId,
       ...(input.capability === undefined ? {} : { capabilities: [v.capability("capability", input.capability)] }),
       ...(input.poster === undefined ? {} : { poster: v.address("poster", input.poster) }),
     });
-    if (!claim) return { claimed: false, message: "No open task you can claim right now. Try list_tasks, or again later." };
+    if (!claim)
+      return { claimed: false, message: "No open task you can claim right now. Try list_tasks, or again later." };
     return { claimed: true, ...claimView(claim) };
   },
 });
@@ -113,7 +136,9 @@ export const submitTask = defineTool({
   inputSchema: {
     task_id: integerInput("The task's id."),
     attempt: integerInput("The attempt number claim_task returned (it identifies your claim)."),
-    result_uri: z.string().describe("Where the result is: ipfs://…, https://…, or data:text/plain,… for a short inline result."),
+    result_uri: z
+      .string()
+      .describe("Where the result is: ipfs://…, https://…, or data:text/plain,… for a short inline result."),
   },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   async run(agent, input) {
@@ -135,7 +160,9 @@ export const escalateTask = defineTool({
   inputSchema: {
     task_id: integerInput("The task's id."),
     attempt: integerInput("The attempt number claim_task returned (it identifies your claim)."),
-    question_uri: z.string().describe("The question: ipfs://…, https://…, or data:text/plain,… for a short inline question."),
+    question_uri: z
+      .string()
+      .describe("The question: ipfs://…, https://…, or data:text/plain,… for a short inline question."),
   },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   async run(agent, input) {
@@ -143,7 +170,14 @@ export const escalateTask = defineTool({
     const taskId = v.id("task_id", input.task_id);
     const attempt = Number(v.uint("attempt", input.attempt, { bits: 32, min: 1n }));
     const escalated = await agent.tasks.escalate(taskId, attempt, uriInput("question_uri", input.question_uri));
-    return { taskId, attempt, status: "escalated", answerBy: escalated.answerBy, leaseRemainingSeconds: escalated.leaseRemaining, txHash: escalated.hash };
+    return {
+      taskId,
+      attempt,
+      status: "escalated",
+      answerBy: escalated.answerBy,
+      leaseRemainingSeconds: escalated.leaseRemaining,
+      txHash: escalated.hash,
+    };
   },
 });
 
@@ -155,8 +189,11 @@ export const postTask = defineTool({
     "spec_uri describes the work. Optionally require a capability, and set how long each claim's lease lasts and when claims close.",
   inputSchema: {
     spec_uri: z.string().describe("Where the task's description is: ipfs://…, https://…, or data:text/plain,… inline."),
-    reward: decimalInput("The reward in ETH, as a decimal string such as \"0.01\" (escrowed now)."),
-    capability: z.string().optional().describe("A capability the claimant must have declared (name or bytes32 id). Default: any agent may claim."),
+    reward: decimalInput('The reward in ETH, as a decimal string such as "0.01" (escrowed now).'),
+    capability: z
+      .string()
+      .optional()
+      .describe("A capability the claimant must have declared (name or bytes32 id). Default: any agent may claim."),
     lease_seconds: integerInput("How long a claim lasts before the task reopens, in seconds. Default 300.").optional(),
     deadline_seconds: integerInput("Claims close this many seconds from now. Default 86400 (one day).").optional(),
   },
@@ -168,7 +205,19 @@ export const postTask = defineTool({
     const leaseDuration = v.duration("lease_seconds", input.lease_seconds ?? 300);
     const deadline = (await chainNow(agent)) + v.duration("deadline_seconds", input.deadline_seconds ?? 86_400);
     const capability = input.capability === undefined ? undefined : v.capability("capability", input.capability);
-    const posted = await agent.tasks.post({ specURI, maxReward: reward, leaseDuration, deadline, ...(capability ? { capability } : {}) });
-    return { taskId: posted.taskId, rewardEth: formatEther(reward), deadline, leaseSeconds: leaseDuration, txHash: posted.hash };
+    const posted = await agent.tasks.post({
+      specURI,
+      maxReward: reward,
+      leaseDuration,
+      deadline,
+      ...(capability ? { capability } : {}),
+    });
+    return {
+      taskId: posted.taskId,
+      rewardEth: formatEther(reward),
+      deadline,
+      leaseSeconds: leaseDuration,
+      txHash: posted.hash,
+    };
   },
 });
