@@ -30,7 +30,11 @@ export async function forkChildren(script: string, argLists: string[][]): Promis
     const child = fork(script, args, { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
     const replies: ((m: Reply) => void)[] = [];
     child.on("message", (m: Reply) => replies.shift()?.(m));
-    const ask = (m: object) => new Promise<Reply>((resolve) => (replies.push(resolve), child.send(m)));
+    const ask = (m: object) =>
+      new Promise<Reply>((resolve) => {
+        replies.push(resolve);
+        child.send(m);
+      });
     const ready = new Promise<void>((resolve, reject) => {
       replies.push(() => resolve());
       child.once("exit", (code) => reject(new Error(`${script}: child exited early (${code})`)));
@@ -40,7 +44,7 @@ export async function forkChildren(script: string, argLists: string[][]): Promis
   try {
     await Promise.all(children.map((c) => c.ready));
   } catch (error) {
-    children.forEach((c) => c.child.kill());
+    for (const c of children) c.child.kill();
     throw error;
   }
   return children.map(({ child, ask }) => ({ child, ask }));
@@ -75,7 +79,12 @@ export function treeCpuMs(root: number): number {
   const tree = new Set([root]);
   for (let grew = true; grew; ) {
     grew = false;
-    for (const s of stats) if (!tree.has(s.pid) && tree.has(s.ppid)) tree.add(s.pid), (grew = true);
+    for (const s of stats) {
+      if (!tree.has(s.pid) && tree.has(s.ppid)) {
+        tree.add(s.pid);
+        grew = true;
+      }
+    }
   }
   // USER_HZ is 100 on Linux.
   return stats.filter((s) => tree.has(s.pid)).reduce((a, s) => a + s.ticks * 10, 0);

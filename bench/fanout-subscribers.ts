@@ -43,7 +43,7 @@ process.on("message", (m: { report?: true; stop?: true }) => {
   if (m.report) {
     process.send!({ seen: subscribers.map((s) => [...s.seen]), urls: subscribers.map((s) => s.client.url) });
   } else if (m.stop) {
-    subscribers.forEach((s) => s.stop());
+    for (const s of subscribers) s.stop();
     process.send!({ stopped: true }, () => process.exit(0));
   }
 });

@@ -32,13 +32,19 @@ const stops: (() => void)[] = seen.map((s) => {
       indexer: createIndexerClient(url),
       agentId: undefined,
     };
-    return watchOpenTasks(ctx, { onTasks: (tasks) => tasks.forEach((t) => s.add(t.id)) });
+    return watchOpenTasks(ctx, {
+      onTasks: (tasks) => {
+        for (const t of tasks) s.add(t.id);
+      },
+    });
   }
   return createPublicClient({ transport: http(url) }).watchContractEvent({
     address: deployment.contracts.TaskBoard!,
     abi: abis.TaskBoard,
     eventName: "TaskPosted",
-    onLogs: (logs) => logs.forEach((l) => s.add(l.args.taskId!)),
+    onLogs: (logs) => {
+      for (const l of logs) s.add(l.args.taskId!);
+    },
   });
 });
 
@@ -53,7 +59,7 @@ process.on("message", (m: Message) => {
     const cpu = process.cpuUsage(started);
     process.send!({ cpuMs: (cpu.user + cpu.system) / 1000 });
   } else if (m.stop) {
-    stops.forEach((stop) => stop());
+    for (const stop of stops) stop();
     process.send!({ stopped: true }, () => process.exit(0));
   }
 });

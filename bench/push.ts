@@ -131,7 +131,10 @@ function arrivals() {
         const known = seen.get(id);
         if (known !== undefined) return resolve(known);
         const timer = setTimeout(() => resolve(undefined), timeoutMs);
-        waiting.set(id, (at) => (clearTimeout(timer), resolve(at)));
+        waiting.set(id, (at) => {
+          clearTimeout(timer);
+          resolve(at);
+        });
       }),
   };
 }
@@ -168,7 +171,7 @@ export async function measurePushLatency(
   const stopLive = watchOpenTasks(readerContext(stack, indexer.url), {
     onTasks: (tasks) => {
       open = new Set(tasks.map((t) => t.id));
-      tasks.forEach((t) => paths.live.note(t.id));
+      for (const t of tasks) paths.live.note(t.id);
     },
   });
   /** Until the indexer has indexed the task's cancellation (at most 5 s), so the next sample's block finds it idle. */
@@ -180,7 +183,9 @@ export async function measurePushLatency(
     address: board,
     abi: abis.TaskBoard,
     eventName: "TaskPosted",
-    onLogs: (logs) => logs.forEach((l) => paths.subscribe.note(l.args.taskId!)),
+    onLogs: (logs) => {
+      for (const l of logs) paths.subscribe.note(l.args.taskId!);
+    },
   });
 
   // The webhook body carries the task id as a decimal string.

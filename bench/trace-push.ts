@@ -56,7 +56,7 @@ let open = new Set<bigint>();
 const stopLive = watchOpenTasks(ctx, {
   onTasks: (tasks) => {
     open = new Set(tasks.map((t) => t.id));
-    tasks.forEach((t) => live.has(t.id) || live.set(t.id, performance.now()));
+    for (const t of tasks) if (!live.has(t.id)) live.set(t.id, performance.now());
   },
 });
 const subs = new Map<bigint, number>();
@@ -65,13 +65,19 @@ ws.watchContractEvent({
   address: stack.deployment.contracts.TaskBoard!,
   abi: abis.TaskBoard,
   eventName: "TaskPosted",
-  onLogs: (logs) => logs.forEach((l) => subs.has(l.args.taskId!) || subs.set(l.args.taskId!, performance.now())),
+  onLogs: (logs) => {
+    for (const l of logs) if (!subs.has(l.args.taskId!)) subs.set(l.args.taskId!, performance.now());
+  },
 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 await sleep(2000);
 
 const stages: Record<string, number[]> = {};
-const add = (k: string, v: number | undefined) => v !== undefined && (stages[k] ??= []).push(v);
+const add = (k: string, v: number | undefined) => {
+  if (v === undefined) return;
+  stages[k] ??= [];
+  stages[k].push(v);
+};
 for (let i = 0; i < samples + 2; i++) {
   await sleep(100 + Math.random() * 100);
   const from = lines.length;

@@ -37,7 +37,11 @@ export async function measureWatchRows(
       const seen: Set<bigint>[] = Array.from({ length: n }, () => new Set());
       const arrivedAt = new Map<string, number>(); // `${watcher}/${taskId}` → ms
       const note = (w: number, ids: bigint[]) => {
-        for (const id of ids) if (!seen[w]!.has(id)) seen[w]!.add(id), arrivedAt.set(`${w}/${id}`, Date.now());
+        for (const id of ids) {
+          if (seen[w]!.has(id)) continue;
+          seen[w]!.add(id);
+          arrivedAt.set(`${w}/${id}`, Date.now());
+        }
       };
       const stops = Array.from({ length: n }, (_, w) => {
         const client = createIndexerClient(indexer.url);

@@ -70,9 +70,8 @@ const cluster = await startCluster({
 say(
   `writer ${cluster.writer.url} (pid ${cluster.writer.process.pid}, ponder start --schema ${cluster.liveSchema} --views-schema ${viewsSchema})`,
 );
-cluster.readers.forEach((r, i) =>
-  say(`reader ${i + 1} ${r.url} (pid ${r.process.pid}, ponder serve --schema ${viewsSchema})`),
-);
+for (const [i, r] of cluster.readers.entries())
+  say(`reader ${i + 1} ${r.url} (pid ${r.process.pid}, ponder serve --schema ${viewsSchema})`);
 const members = [
   ["writer", cluster.writer] as const,
   ...cluster.readers.map((r, i) => [`reader ${i + 1}`, r] as const),

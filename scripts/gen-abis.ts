@@ -123,7 +123,10 @@ type EnumDef = { name: string; members: string[] };
 function abiEnums(): EnumDef[] {
   const used = new Set<string>();
   const visit = (value: unknown): void => {
-    if (Array.isArray(value)) return value.forEach(visit);
+    if (Array.isArray(value)) {
+      for (const item of value) visit(item);
+      return;
+    }
     if (typeof value !== "object" || value === null) return;
     const internalType = (value as { internalType?: unknown }).internalType;
     if (typeof internalType === "string" && internalType.startsWith("enum "))
@@ -136,11 +139,14 @@ function abiEnums(): EnumDef[] {
       );
     Object.values(value).forEach(visit);
   };
-  artifacts.forEach((a) => visit(a.abi));
+  for (const a of artifacts) visit(a.abi);
   if (used.size === 0) return [];
   const found = new Map<string, string[]>();
   const visitAst = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visitAst);
+    if (Array.isArray(node)) {
+      for (const item of node) visitAst(item);
+      return;
+    }
     if (typeof node !== "object" || node === null) return;
     const n = node as { nodeType?: string; name?: string; members?: { name: string }[] };
     if (n.nodeType === "EnumDefinition" && n.name && used.has(n.name))
@@ -249,6 +255,7 @@ function tsType(type: string): string {
   if (array) return `readonly ${tsType(array[1]!)}[]`;
   const int = /^u?int(\d*)$/.exec(type);
   if (int) return Number(int[1] || 256) <= 48 ? "number" : "bigint"; // viem: up to 48 bits fit a number
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: generated code, the template literal type `0x${string}`
   if (type === "address" || /^bytes\d*$/.test(type)) return "`0x${string}`";
   if (type === "bool") return "boolean";
   if (type === "string") return "string";

@@ -77,7 +77,10 @@ function coverageProblem(output: string): string | undefined {
 const steps: [string, () => Promise<Outcome>][] = [
   ["build (contracts, ABIs, SDK)", () => check("npm", ["run", "build"])],
   ["type-check (root, sdk, indexer)", () => check("npm", ["run", "typecheck"])],
-  ["Solidity lint (solhint; any warning fails)", () => check("npm", ["run", "lint:sol"])],
+  [
+    "lint: Biome (TypeScript format and rules) and solhint (Solidity); any finding fails",
+    () => check("npm", ["run", "lint"]),
+  ],
   [
     "Solidity fuzz and invariant tests",
     () => suite("npx", ["hardhat", "test", "solidity", "--no-compile"], ci ? { HARDHAT_TEST_PROFILE: "ci" } : {}),

@@ -141,6 +141,7 @@ function IndexerSetting({ base }: { base: string }) {
           onInput={(e) => setValue((e.target as HTMLInputElement).value)}
           placeholder={location.origin}
           required={false}
+          // biome-ignore lint/a11y/noAutofocus: the user asked to edit; the button they pressed is gone, focus moves here
           autoFocus
         />
       </label>
@@ -227,7 +228,9 @@ function useStates(connections: Connection[] | undefined): LiveState[] {
     const read = () => setStates(connections.map((c) => c.live.state()));
     read();
     const offs = connections.map((c) => c.live.subscribe(read));
-    return () => offs.forEach((off) => off());
+    return () => {
+      for (const off of offs) off();
+    };
   }, [connections]);
   return states;
 }
@@ -363,9 +366,10 @@ export function App() {
   const link = (path: string) => href(path, chain);
   return (
     <>
-      <a class="skip" href="#main" onClick={(e) => (e.preventDefault(), document.getElementById("main")?.focus())}>
+      {/* A button, not a link: "#main" would be a route of this hash-routed page. */}
+      <button type="button" class="skip" onClick={() => document.getElementById("main")?.focus()}>
         Skip to content
-      </a>
+      </button>
       <header class="top">
         <h1>
           <a href={link("")}>Stigmergy</a>

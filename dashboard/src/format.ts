@@ -50,9 +50,15 @@ export function relative(atSeconds: number, nowSeconds: number): string {
 export const clock = (seconds: bigint | number) =>
   new Date(Number(seconds) * 1000).toLocaleTimeString("en-GB", { hour12: false });
 
+/** The larger of two bigints (Math.max takes numbers only). */
+export function maxBig(a: bigint, b: bigint): bigint {
+  if (a > b) return a;
+  return b;
+}
+
 /** bytes32 that is a zero-padded ASCII string ("swarm") as its text, else undefined. */
 export function bytes32Text(hex: Hex | null | undefined): string | undefined {
-  if (!hex || hex.length !== 66) return undefined;
+  if (hex?.length !== 66) return undefined;
   const bytes = hex
     .slice(2)
     .match(/../g)!

@@ -171,8 +171,10 @@ export function indexedBooks(snapshot: Snapshot): { books: IndexedBooks[]; compl
   const by = new Map<string, IndexedBooks>();
   const at = (token: string) => {
     const key = token.toLowerCase();
-    let b = by.get(key);
-    if (!b) by.set(key, (b = { token: key as Hex, escrowed: 0n, credits: 0n, tasks: 0, rounds: 0 }));
+    const known = by.get(key);
+    if (known) return known;
+    const b: IndexedBooks = { token: key as Hex, escrowed: 0n, credits: 0n, tasks: 0, rounds: 0 };
+    by.set(key, b);
     return b;
   };
   at(ZERO);

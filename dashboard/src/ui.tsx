@@ -1,6 +1,6 @@
 /** Small shared pieces: the live context, links between views, countdowns, badges. */
 import { type ComponentChildren, createContext } from "preact";
-import { useContext } from "preact/hooks";
+import { useContext, useEffect, useState } from "preact/hooks";
 import type { ChainInfo, Live, LiveState, Snapshot, TaskStatus } from "./data/indexer.ts";
 import { duration } from "./format.ts";
 import { agentName } from "./model.ts";
@@ -20,6 +20,35 @@ export function useLive(): Ctx {
   const ctx = useContext(LiveContext);
   if (!ctx) throw new Error("useLive outside the live context");
   return ctx;
+}
+
+/**
+ * What `read()` resolves to, or why it failed, read again whenever `deps` change (an answer that comes
+ * after a change is dropped; the last good data stays while the next read is under way).
+ */
+export function useRead<T>(
+  read: () => Promise<T>,
+  deps: unknown[],
+): { data: T | undefined; error: string | undefined } {
+  const [data, setData] = useState<T | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  useEffect(() => {
+    let live = true;
+    read().then(
+      (value) => {
+        if (!live) return;
+        setData(value);
+        setError(undefined);
+      },
+      (e: Error) => {
+        if (live) setError(e.message);
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, deps);
+  return { data, error };
 }
 
 /**
@@ -97,6 +126,7 @@ export function Countdown({
   const text = left <= 0 ? `overdue by ${duration(-left)}` : `${duration(left)} left`;
   return (
     <span class={`countdown c-${level}`} data-testid={testid} data-level={level}>
+      {/* biome-ignore lint/a11y/useSemanticElements: a <meter> cannot take the countdown level's fill colour in every browser */}
       <span
         class="bar"
         role="meter"

@@ -14,6 +14,8 @@ export const indexerClient = (indexerUrl: string) => createClient(`${indexerUrl}
 /** TaskBoard's statuses by value, as the indexer spells them (lowercase). */
 const STATUS = taskStatusNames.map((name) => name.toLowerCase());
 const lower = (a: string) => a.toLowerCase();
+/** The larger of two bigints (Math.max does not take bigints). */
+const maxBigint = (a: bigint, b: bigint) => (a > b ? a : b);
 
 export async function checkConsistency(indexerUrl: string, rpcUrl: string, deployment: Deployment): Promise<string[]> {
   const client = indexerClient(indexerUrl);
@@ -292,7 +294,7 @@ export async function checkConsistency(indexerUrl: string, rpcUrl: string, deplo
     const inbox = direct.filter((m) => m.toAgentId === agentId).map((m) => m.seq);
     expect(
       `inbox ${agentId}`,
-      inbox.length === 0 ? 0n : inbox.reduce((a, b) => (a > b ? a : b)),
+      inbox.length === 0 ? 0n : inbox.reduce(maxBigint),
       await read<bigint>(c.MessageBus!, abis.MessageBus, "inboxSeq", [agentId]),
     );
   }

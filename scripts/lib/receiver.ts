@@ -58,7 +58,13 @@ export async function startReceiver(): Promise<Receiver> {
           () => reject(new Error(`no matching delivery within ${timeoutMs / 1000} s; got ${received.length}`)),
           timeoutMs,
         );
-        waiters.push({ predicate, resolve: (r) => (clearTimeout(timer), resolve(r)) });
+        waiters.push({
+          predicate,
+          resolve: (r) => {
+            clearTimeout(timer);
+            resolve(r);
+          },
+        });
       });
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),

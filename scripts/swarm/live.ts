@@ -114,13 +114,19 @@ function followQuery<T>(
   let reading = false;
   let again = false;
   const read = (): void => {
-    if (reading) return void (again = true);
+    if (reading) {
+      again = true;
+      return;
+    }
     reading = true;
     Promise.resolve(query(db))
       .then(apply, onError)
       .finally(() => {
         reading = false;
-        if (again) (again = false), read();
+        if (again) {
+          again = false;
+          read();
+        }
       });
   };
   return indexer.onChange(query(db), read, onError);
@@ -298,7 +304,12 @@ export function followSwarm(
       },
     ),
   ];
-  return { state, stop: () => stops.forEach((stop) => stop()) };
+  return {
+    state,
+    stop: () => {
+      for (const stop of stops) stop();
+    },
+  };
 }
 
 // ---------------------------------------------------------------- what the state says

@@ -385,7 +385,10 @@ function answerEscalations(run: Run, chain: ChainRun, thinkMs: number): () => vo
   const me = human.address!.toLowerCase();
   const timers = new Set<NodeJS.Timeout>();
   const later = (ms: number, act: () => void) => {
-    const timer = setTimeout(() => (timers.delete(timer), act()), ms);
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      act();
+    }, ms);
     timers.add(timer);
   };
   const answer = (taskId: bigint, attempt: number) =>
@@ -599,7 +602,11 @@ function superviseRun(run: Run): {
   };
   const tick = setInterval(evaluate, 2_000); // schedule windows close with time, not with events
   const timer = setTimeout(() => finish("timeout"), options.timeoutS * 1000);
-  run.cleanups.push(() => (clearInterval(tick), clearTimeout(timer), clocks.forEach((c) => c.stop())));
+  run.cleanups.push(() => {
+    clearInterval(tick);
+    clearTimeout(timer);
+    for (const c of clocks) c.stop();
+  });
   return {
     done,
     killed: () => killed,
@@ -777,7 +784,10 @@ async function runSwarm(run: Run): Promise<never> {
     if (options.hold) {
       out("start: holding the chain and the indexer up until stdin closes");
       process.stdin.resume();
-      await new Promise((resolve) => (process.stdin.once("end", resolve), process.stdin.once("close", resolve)));
+      await new Promise((resolve) => {
+        process.stdin.once("end", resolve);
+        process.stdin.once("close", resolve);
+      });
     }
     return shutdown(run, correct ? 0 : 1);
   }

@@ -80,11 +80,10 @@ function integer(name: string, raw: string | undefined, fallback: number, min: n
   return n;
 }
 
-/** The options of `npm start -- …`, or "help". Throws {@link UsageError} on anything unusable. */
-export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): SwarmOptions | "help" {
-  let values;
+/** The flags of `npm start -- …`, as parseArgs reads them. Throws {@link UsageError} on a bad one. */
+function parseFlags(argv: string[]) {
   try {
-    ({ values } = parseArgs({
+    return parseArgs({
       args: argv,
       strict: true,
       allowPositionals: false,
@@ -99,10 +98,15 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
         timeout: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
-    }));
+    }).values;
   } catch (error) {
     throw new UsageError(`${(error as Error).message.replace(/\.$/, "")}. See npm start -- --help`);
   }
+}
+
+/** The options of `npm start -- …`, or "help". Throws {@link UsageError} on anything unusable. */
+export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): SwarmOptions | "help" {
+  const values = parseFlags(argv);
   if (values.help) return "help";
   if (values.hold && !values.once)
     throw new UsageError("--hold keeps the chain and indexer of a finished --once run up: add --once");

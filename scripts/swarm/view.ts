@@ -281,15 +281,19 @@ export function createView(o: ViewOptions): View {
       timer = undefined;
       o.write(`\x1b[H\x1b[2J${screen(o, notes)}\n`);
     };
+    /** Draws in 150 ms unless a draw is already due, so a burst of changes makes one. */
+    const drawSoon = () => {
+      timer ??= setTimeout(draw, 150);
+    };
     o.write("\x1b[?25l");
-    const clock = setInterval(() => void (timer ??= setTimeout(draw, 150)), 1_000); // the elapsed time moves on
+    const clock = setInterval(drawSoon, 1_000); // the elapsed time moves on
     return {
-      changed: () => void (timer ??= setTimeout(draw, 150)),
+      changed: drawSoon,
       note: (text) => {
         notes.push(`[${elapsed(o.started)}] ${text}`);
-        timer ??= setTimeout(draw, 150);
+        drawSoon();
       },
-      activity: () => void (timer ??= setTimeout(draw, 150)),
+      activity: drawSoon,
       stop: () => {
         clearInterval(clock);
         if (timer) clearTimeout(timer);

@@ -60,7 +60,10 @@ describe("the indexer scaled out on PostgreSQL (npm run indexer:cluster: a write
     const rows = await new Promise<Row[]>((resolve, reject) => {
       const stop = live.live(
         sql`select id from task order by id`,
-        (r) => (stop(), resolve(r)),
+        (r) => {
+          stop();
+          resolve(r);
+        },
         (e) => e.message.includes(dead) || reject(e),
       );
     });

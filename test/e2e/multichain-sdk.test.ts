@@ -272,7 +272,10 @@ describe("the SDK against one indexer of two chains (l1 31337 and op 31338)", fu
       // Count the live queries the merged watcher opens on the shared client.
       let liveQueries = 0;
       const live = agents.indexer.live;
-      agents.indexer.live = (...args) => (liveQueries++, live(...args));
+      agents.indexer.live = (...args) => {
+        liveQueries++;
+        return live(...args);
+      };
       const seen: Task[][] = [];
       const stop = agents.tasks.watchOpen({ poster: poster.address, limit: 500 }, (tasks) => seen.push(tasks));
       try {

@@ -5,7 +5,16 @@
  * reads must be in the table. The README's CLI example and MCP host configurations run as written.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { type AddressInfo, createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
@@ -22,8 +31,6 @@ import {
   type RunningNode,
   runToEnd,
   startHardhatNode,
-  stopProcess,
-  waitForHttp,
 } from "../../scripts/lib/processes.ts";
 import { startRpcCounter } from "../../scripts/lib/proxy.ts";
 import { MNEMONIC, taskPoster } from "../../scripts/lib/tasks.ts";
@@ -83,6 +90,7 @@ const RUN_HERE = new Set([
   "npm run deploy -- --network custom",
   "npm run indexer",
   "npm run bench",
+  "npm run format",
   "STIGMERGY_RPC_URL",
   "STIGMERGY_DEPLOYER_KEY",
   "STIGMERGY_DEPLOYMENTS_DIR",
@@ -113,7 +121,7 @@ const RUN_ELSEWHERE: Record<string, string> = {
   "npm test": ".ci/run",
   "npm run build": "scripts/run-tests.ts",
   "npm run coverage": "scripts/run-tests.ts",
-  "npm run lint:sol": "scripts/run-tests.ts",
+  "npm run lint": "scripts/run-tests.ts",
   "npm run deploy -- --network localhostOp": "test/e2e/deploy.test.ts",
   STIGMERGY_TREASURY: "test/e2e/deploy.test.ts",
   STIGMERGY_RANDOMNESS: "test/e2e/deploy.test.ts",
@@ -144,7 +152,7 @@ const SPELLED: Record<string, string> = {
   "npm test": "npm install && npm test",
   "npm run build": '["run", "build"]',
   "npm run coverage": '["run", "coverage"]',
-  "npm run lint:sol": '["run", "lint:sol"]',
+  "npm run lint": '["run", "lint"]',
 };
 
 /** A long-running command (npm and its children in one process group), with its output. */
@@ -577,6 +585,22 @@ describe("the README, as written", function () {
       } finally {
         await client.close();
       }
+    }
+  });
+
+  it("`npm run format` rewrites a file in the project's style (and `npm test`'s lint fails on one that is not)", async () => {
+    const name = `format-probe-${process.pid}.ts`;
+    const probe = join(ROOT, "test", "e2e", name);
+    writeFileSync(probe, "export const  probe = {a:1,b:'two'}\n");
+    try {
+      const lint = await runToEnd("npm", ["run", "lint:ts"]);
+      expect(lint.code, lint.output.slice(-2_000)).to.not.equal(0);
+      expect(lint.output).to.include(name);
+      const run = await runToEnd("npm", ["run", "format"]);
+      expect(run.code, run.output.slice(-2_000)).to.equal(0);
+      expect(readFileSync(probe, "utf8")).to.equal('export const probe = { a: 1, b: "two" };\n');
+    } finally {
+      rmSync(probe, { force: true });
     }
   });
 

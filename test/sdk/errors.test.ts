@@ -327,12 +327,22 @@ describe("sdk: typed contract errors", () => {
       const inner = new Error("inner");
       const outer = new Error("outer", { cause: inner });
       const visited: unknown[] = [];
-      expect(walkCauses(outer, (link) => (visited.push(link), false))).to.equal(null);
+      expect(
+        walkCauses(outer, (link) => {
+          visited.push(link);
+          return false;
+        }),
+      ).to.equal(null);
       expect(visited).to.deep.equal([outer, inner]);
       expect(walkCauses(outer, (link) => link === inner)).to.equal(inner);
       Object.assign(inner, { cause: outer }); // a cycle
       let steps = 0;
-      expect(walkCauses(outer, () => (steps++, false))).to.equal(null);
+      expect(
+        walkCauses(outer, () => {
+          steps++;
+          return false;
+        }),
+      ).to.equal(null);
       expect(steps).to.be.greaterThan(2).and.lessThan(100);
     });
 

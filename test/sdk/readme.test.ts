@@ -14,7 +14,7 @@ import { ROOT } from "../../scripts/lib/processes.ts";
 import { MNEMONIC } from "../../scripts/lib/tasks.ts";
 import { agentFor, eventually, sdkStack } from "./helpers/stack.ts";
 
-export function readmeExample(): string {
+function readmeExample(): string {
   const readme = readFileSync(join(ROOT, "README.md"), "utf8");
   const match = /<!-- doc-test:sdk-example -->\s*```ts\n([\s\S]*?)```/.exec(readme);
   if (!match) throw new Error("README.md has no ```ts block after <!-- doc-test:sdk-example -->");

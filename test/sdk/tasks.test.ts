@@ -288,7 +288,10 @@ describe("sdk: tasks", () => {
     expect(pushed).to.deep.equal(await w1.tasks.get(taskId));
     const states: string[] = [];
     const followed: Task[] = [];
-    const stopOne = w1.tasks.watch(taskId, (t) => (states.push(t.status), followed.push(t)));
+    const stopOne = w1.tasks.watch(taskId, (t) => {
+      states.push(t.status);
+      followed.push(t);
+    });
     await eventually(() => (states.includes("open") ? true : undefined), "watch to deliver the current state");
     await w2.tasks.claim(taskId);
     await eventually(() => (states.includes("claimed") ? true : undefined), "watch to push the claim");

@@ -1,9 +1,8 @@
 /** Activity — the audit log (one row per contract event), filterable by agent, task, contract and event. */
-import { useEffect, useState } from "preact/hooks";
-import { type ActivityFilter, type ActivityRow, readActivity } from "../data/indexer.ts";
+import { type ActivityFilter, readActivity } from "../data/indexer.ts";
 import { clock, short } from "../format.ts";
 import { describe } from "../model.ts";
-import { AgentLink, Empty, GroupLink, Panel, TaskLink, useLive } from "../ui.tsx";
+import { AgentLink, Empty, GroupLink, Panel, TaskLink, useLive, useRead } from "../ui.tsx";
 
 const CONTRACTS = [
   "IdentityRegistry",
@@ -28,18 +27,7 @@ export function Activity({ params }: { params: URLSearchParams }) {
     ...(params.get("event") ? { event: params.get("event")! } : {}),
   };
   const key = params.toString();
-  const [result, setResult] = useState<{ rows: ActivityRow[]; total: number } | undefined>();
-  const [error, setError] = useState<string | undefined>();
-  useEffect(() => {
-    let live = true;
-    readActivity(state, filter, 300).then(
-      (r) => live && (setResult(r), setError(undefined)),
-      (e: Error) => live && setError(e.message),
-    );
-    return () => {
-      live = false;
-    };
-  }, [key, state.revision, state.base]);
+  const { data: result, error } = useRead(() => readActivity(state, filter, 300), [key, state.revision, state.base]);
   const go = (form: HTMLFormElement) => {
     const data = new FormData(form);
     const next = new URLSearchParams();

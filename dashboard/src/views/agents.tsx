@@ -3,11 +3,10 @@
  * unbonding), TaskBoard-attested reputation, the work they hold and when they last acted; an
  * agent's page has its whole history.
  */
-import { useEffect, useState } from "preact/hooks";
-import { type ActivityRow, readActivity, type Snapshot } from "../data/indexer.ts";
+import { readActivity, type Snapshot } from "../data/indexer.ts";
 import { clock, relative, short, stk } from "../format.ts";
 import { describe, nameOf, profile, reputation, UNSETTLED } from "../model.ts";
-import { AgentLink, Empty, GroupLink, Panel, Status, TaskLink, useLive } from "../ui.tsx";
+import { AgentLink, Empty, GroupLink, Panel, Status, TaskLink, useLive, useRead } from "../ui.tsx";
 
 /** The latest moment the snapshot saw the agent act. */
 function lastSeen(snapshot: Snapshot, id: bigint): bigint {
@@ -121,18 +120,10 @@ export function Agents() {
 
 export function AgentDetail({ id }: { id: bigint }) {
   const { state, snapshot, now, href } = useLive();
-  const [history, setHistory] = useState<{ rows: ActivityRow[]; total: number } | undefined>();
-  const [error, setError] = useState<string | undefined>();
-  useEffect(() => {
-    let live = true;
-    readActivity(state, { agentId: id }, 300).then(
-      (h) => live && (setHistory(h), setError(undefined)),
-      (e: Error) => live && setError(e.message),
-    );
-    return () => {
-      live = false;
-    };
-  }, [id, state.revision, state.base]);
+  const { data: history, error } = useRead(
+    () => readActivity(state, { agentId: id }, 300),
+    [id, state.revision, state.base],
+  );
   const a = snapshot.agents.find((x) => x.id === id);
   if (!a) return <Empty>Agent {id.toString()} is not indexed (yet).</Empty>;
   const p = profile(a)!;

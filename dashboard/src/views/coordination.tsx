@@ -2,7 +2,7 @@
  * Locks and votes — who may touch a shared resource, and how decisions stand: every lock with its
  * holder, fencing token and expiry; every proposal with its tally per option against its quorum.
  */
-import { amount, clock, relative } from "../format.ts";
+import { amount, clock, maxBig, relative } from "../format.ts";
 import { nameOf, outcomeText, tally } from "../model.ts";
 import { AgentLink, Countdown, Empty, GroupLink, Panel, useLive } from "../ui.tsx";
 
@@ -69,8 +69,7 @@ export function Coordination() {
           snapshot.proposals.map((p) => {
             const t = tally(p, snapshot.votes);
             const open = !p.finalized && Number(p.voteEnd) > now;
-            const top = t.reduce((m, x) => (x.weight > m ? x.weight : m), 0n);
-            const scale = p.quorumVotes > top ? p.quorumVotes : top;
+            const scale = t.reduce((m, x) => maxBig(x.weight, m), p.quorumVotes);
             const quorumMet = p.totalVotes >= p.quorumVotes;
             return (
               <div class="card proposal" key={p.id.toString()} data-testid={`proposal-${p.id}`}>

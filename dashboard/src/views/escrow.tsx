@@ -3,11 +3,10 @@
  * what it owes (escrowed for unsettled tasks and schedule rounds + credits waiting to be withdrawn),
  * and the same figures recomputed from the index. Every line should reconcile.
  */
-import { useEffect, useState } from "preact/hooks";
-import { type EscrowBooks, readEscrow } from "../data/indexer.ts";
+import { readEscrow } from "../data/indexer.ts";
 import { amount, short, tokenSymbol } from "../format.ts";
 import { indexedBooks } from "../model.ts";
-import { Empty, Panel, useLive } from "../ui.tsx";
+import { Empty, Panel, useLive, useRead } from "../ui.tsx";
 
 const Check = ({ ok, testid }: { ok: boolean; testid?: string }) => (
   <span class={ok ? "status s-accepted" : "status s-danger"} data-testid={testid} data-ok={String(ok)}>
@@ -17,18 +16,7 @@ const Check = ({ ok, testid }: { ok: boolean; testid?: string }) => (
 
 export function Escrow() {
   const { state, snapshot, href } = useLive();
-  const [books, setBooks] = useState<EscrowBooks | undefined>();
-  const [error, setError] = useState<string | undefined>();
-  useEffect(() => {
-    let live = true;
-    readEscrow(state).then(
-      (b) => live && (setBooks(b), setError(undefined)),
-      (e: Error) => live && setError(e.message),
-    );
-    return () => {
-      live = false;
-    };
-  }, [state.revision, state.base]);
+  const { data: books, error } = useRead(() => readEscrow(state), [state.revision, state.base]);
   const indexed = indexedBooks(snapshot);
   const stakeToken = snapshot.deployment?.contracts.StakeToken;
   const sameBlock = books !== undefined && books.block === snapshot.block.number;

@@ -136,7 +136,7 @@ export function Groups({ focus }: { focus?: bigint }) {
                               {stk(m.weight * snapshot.weightUnit)}
                             </td>
                             <td>
-                              <span class="share" aria-label={`${share} percent`}>
+                              <span class="share" role="img" aria-label={`${share} percent`}>
                                 <span style={{ width: `${bar}%` }} />
                               </span>{" "}
                               {share.toFixed(1)} %

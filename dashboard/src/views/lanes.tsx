@@ -58,7 +58,9 @@ function layout(rows: ActivityRow[], now: number, channel: (id: Hex) => string) 
   const leads = new Map<string, Span>(); // open term per group
   const offers = new Map<string, { from: bigint; to: bigint; at: number }>();
   const close = (s: Span | undefined, at: number) => {
-    if (s) (s.to = at), (s.open = false);
+    if (!s) return;
+    s.to = at;
+    s.open = false;
   };
   for (const r of rows) {
     const taskId = arg(r, "taskId");

@@ -3,11 +3,10 @@
  * (and where it stands on its ramp), lease countdowns, attempts, pending handoffs and escalations;
  * a task's page is its timeline from post to settlement.
  */
-import { useEffect, useState } from "preact/hooks";
 import { readTask, TASK_STATUSES, type TaskEventRow, type TaskRow, type TaskStatus } from "../data/indexer.ts";
 import { amount, clock, duration, relative, short, tokenSymbol } from "../format.ts";
 import { leaseLeft, nameOf, pendingHandoff, rampShare, rewardNow } from "../model.ts";
-import { AgentLink, Countdown, Empty, Panel, Status, TaskLink, useLive } from "../ui.tsx";
+import { AgentLink, Countdown, Empty, Panel, Status, TaskLink, useLive, useRead } from "../ui.tsx";
 
 const COLUMNS: { title: string; statuses: TaskStatus[] }[] = [
   { title: "Open", statuses: ["open"] },
@@ -110,12 +109,12 @@ export function TaskBoard() {
       {total === 0 ? (
         <Empty>No task has been posted yet.</Empty>
       ) : (
-        <div class="board" role="list" aria-label="Tasks by status">
+        <div class="board">
           {COLUMNS.map((col) => {
             const tasks = snapshot.tasks.filter((t) => col.statuses.includes(t.status));
             const count = col.statuses.reduce((s, st) => s + snapshot.taskCounts[st], 0);
             return (
-              <section class="column" role="listitem" aria-label={col.title} key={col.title}>
+              <section class="column" aria-label={col.title} key={col.title}>
                 <h2>
                   {col.title} <span class="count">{count}</span>
                 </h2>
@@ -187,18 +186,7 @@ const describeEvent = (e: TaskEventRow): string => {
 
 export function TaskDetail({ id }: { id: bigint }) {
   const { state, snapshot, now, href } = useLive();
-  const [data, setData] = useState<Awaited<ReturnType<typeof readTask>> | undefined>();
-  const [error, setError] = useState<string | undefined>();
-  useEffect(() => {
-    let live = true;
-    readTask(state, id).then(
-      (d) => live && (setData(d), setError(undefined)),
-      (e: Error) => live && setError(e.message),
-    );
-    return () => {
-      live = false;
-    };
-  }, [id, state.revision, state.base]);
+  const { data, error } = useRead(() => readTask(state, id), [id, state.revision, state.base]);
   if (error)
     return (
       <Empty>

@@ -20,7 +20,9 @@ function sharedWakeUps(): (wake: () => void) => () => void {
   let stop: (() => void) | undefined;
   return (wake) => {
     wakes.add(wake);
-    stop ??= onIndexedBlock(() => wakes.forEach((w) => w()));
+    stop ??= onIndexedBlock(() => {
+      for (const w of wakes) w();
+    });
     return () => {
       wakes.delete(wake);
       if (wakes.size > 0) return;

@@ -33,7 +33,7 @@ export const jsonArgs = (args: unknown) => replaceBigInts(args, (v) => v.toStrin
  */
 export function handle<N extends EventNames>(
   name: N,
-  fn: (args: HandlerArgs<N>) => Promise<Refs | void> | Refs | void = () => {},
+  fn: (args: HandlerArgs<N>) => Promise<Refs | undefined> | Promise<void> | Refs | undefined = () => undefined,
 ): void {
   const [contract, eventName] = name.split(":") as [string, string];
   ponder.on(name, async (args) => {

@@ -529,7 +529,11 @@ export class WebhookStore {
       `SELECT chain_id, status, count(*) AS n FROM ${this.s}outbox GROUP BY chain_id, status`,
     );
     const out: Record<string, Record<string, number>> = {};
-    for (const r of rows) (out[String(r.chain_id)] ??= {})[r.status] = Number(r.n);
+    for (const r of rows) {
+      const chain = String(r.chain_id);
+      out[chain] ??= {};
+      out[chain][r.status] = Number(r.n);
+    }
     return out;
   }
 

@@ -153,7 +153,8 @@ export async function workLoop(lanes: readonly SwarmAgent[]) {
     let worked = false;
     for (const s of order) {
       const { filter, handleTask } = work[lanes.indexOf(s)]!;
-      if ((worked = await workOnce(s, filter, handleTask))) break;
+      worked = await workOnce(s, filter, handleTask);
+      if (worked) break;
     }
     if (!worked) await wake.wait(order.length === 0 ? 2_000 : 3_000);
   }

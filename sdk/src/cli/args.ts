@@ -23,8 +23,8 @@ export type ParsedCommandLine =
 
 // Negative numbers ("-1") are arguments, not flags: hide them from parseArgs, restore them after.
 const ESCAPE = "\u0000";
-const escape = (arg: string) => (/^-\d/.test(arg) ? `${ESCAPE}${arg}` : arg);
-const unescape = (value: string) => (value.startsWith(ESCAPE) ? value.slice(1) : value);
+const escapeArg = (arg: string) => (/^-\d/.test(arg) ? `${ESCAPE}${arg}` : arg);
+const unescapeArg = (value: string) => (value.startsWith(ESCAPE) ? value.slice(1) : value);
 
 /** The options a command takes: its own, the output ones, and the connection ones unless it opts out. */
 export const optionsOf = (command: Command): Options => ({
@@ -70,7 +70,7 @@ function flagsOf(values: Record<string, string | boolean | Array<string | boolea
   const list = (name: string) => {
     const value = values[name];
     if (value === undefined) return [];
-    return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === "string").map(unescape);
+    return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === "string").map(unescapeArg);
   };
   return {
     string: (name) => list(name).at(-1),
@@ -105,7 +105,7 @@ function bindArgs(command: Command, positionals: string[], hint: string): Record
 
 /** Parses `argv` (without node and the script) against `commands`. */
 export function parseCommandLine(argv: readonly string[], commands: readonly Command[]): ParsedCommandLine {
-  const args = argv.map(escape);
+  const args = argv.map(escapeArg);
   const words = commandWords(args);
   const [first, second] = words;
   const groups = new Set(commands.filter((c) => c.path.length > 1).map((c) => c.path[0]!));
@@ -117,7 +117,7 @@ export function parseCommandLine(argv: readonly string[], commands: readonly Com
       help: values.help === true || first === "help",
       version: values.version === true,
       json: values.json === true,
-      topic: positionals.slice(first === "help" ? 1 : 0).map(unescape),
+      topic: positionals.slice(first === "help" ? 1 : 0).map(unescapeArg),
     };
   }
   const command = commands.find((c) => c.path[0] === first && (c.path.length === 1 || c.path[1] === second));
@@ -130,14 +130,14 @@ export function parseCommandLine(argv: readonly string[], commands: readonly Com
       );
       return { kind: "group", group: first, help: values.help === true, json: values.json === true };
     }
-    const what = groups.has(first) ? `unknown command "${first} ${second}"` : `unknown command "${unescape(first)}"`;
+    const what = groups.has(first) ? `unknown command "${first} ${second}"` : `unknown command "${unescapeArg(first)}"`;
     throw new UsageError(what, `Run \`stigmergy ${groups.has(first) ? `${first} ` : ""}--help\` for the commands.`);
   }
   const hint = `Run \`stigmergy ${command.path.join(" ")} --help\` for its usage.`;
   const { values, positionals } = parseWith(args, optionsOf(command), hint);
   const flags = flagsOf(values);
   const help = flags.flag("help");
-  const rest = positionals.slice(command.path.length).map(unescape);
+  const rest = positionals.slice(command.path.length).map(unescapeArg);
   return {
     kind: "command",
     command,

@@ -70,7 +70,7 @@ export async function resolveConnection(
     let chainId: number;
     try {
       chainId = await createPublicClient({ transport: http(rpcUrl, { retryCount: 0 }) }).getChainId();
-    } catch (cause) {
+    } catch {
       throw new InvalidInputError(
         "rpc",
         `no node answers at ${rpcUrl} (start one with \`stigmergy devnet\` or pass --rpc)`,

@@ -81,7 +81,10 @@ export function decodeContractError(
   let functionName = context.functionName;
   let decoded: ContractRevertError | undefined;
   walkCauses(error, (link) => {
-    if (link instanceof ContractRevertError) return Boolean((decoded = link)); // decoded already
+    if (link instanceof ContractRevertError) {
+      decoded = link; // decoded already
+      return true;
+    }
     const named = field(link, "functionName");
     if (functionName === undefined && typeof named === "string") functionName = named;
     const data = revertData(link);

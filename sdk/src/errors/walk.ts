@@ -20,7 +20,10 @@ export function walkCauses(error: unknown, fn: (link: unknown) => boolean): unkn
   let depth = 0;
   let exhausted = false;
   const found = BaseError.prototype.walk.call(error, (link: unknown) => {
-    if (++depth > MAX_DEPTH) return (exhausted = true);
+    if (++depth > MAX_DEPTH) {
+      exhausted = true;
+      return true;
+    }
     return fn(link);
   });
   return exhausted ? null : found;

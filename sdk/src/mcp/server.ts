@@ -95,9 +95,11 @@ export async function runMcpStdio(agent: AgentSource, options: RunMcpStdioOption
   server.server.onerror = (error) => {
     process.stderr.write(`stigmergy mcp: ${error.message}\n`);
   };
-  let closing: Promise<void> | undefined;
+  let closing = false;
   const close = () => {
-    closing ??= server.close().catch((error: Error) => {
+    if (closing) return;
+    closing = true;
+    server.close().catch((error: Error) => {
       process.stderr.write(`stigmergy mcp: closing failed: ${error.message}\n`);
     });
   };

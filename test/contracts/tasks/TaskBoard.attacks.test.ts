@@ -21,6 +21,9 @@ const OPEN = 1,
   ACCEPTED = 5,
   EXPIRED = 7;
 
+/** The larger of two bigints (Math.max takes numbers only). */
+const maxBigint = (a: bigint, b: bigint) => (a > b ? a : b);
+
 type Spec = {
   capability: `0x${string}`;
   specURI: string;
@@ -293,7 +296,7 @@ describe("TaskBoard under attack (issue 14)", () => {
           await f.mined((await f.as(f.bob)).write.handoff([taskId, before.attempt, next, "ipfs://ctx"]));
           await f.mined((await f.as(f.bob)).write.acceptHandoff([taskId, next]));
           const after = await f.task(taskId);
-          const bound = before.timer > deadline ? before.timer : deadline;
+          const bound = maxBigint(before.timer, deadline);
           expect(
             after.timer <= bound,
             `handoff at attempt ${after.attempt} leased to ${after.timer}, past ${bound}`,

@@ -180,7 +180,7 @@ describe("ValidationRegistry", () => {
     });
 
     it("rejects anyone but the validator, responses above 100 and unknown requests", async () => {
-      const { validation, agentId, alice, bob, commitment, val, request } = await loadFixture(deployed);
+      const { validation, alice, bob, commitment, val, request } = await loadFixture(deployed);
       await request(bob.account.address);
       const hash = commitment;
       await viem.assertions.revertWithCustomErrorWithArgs(

@@ -34,7 +34,10 @@ export function watchLeaderChanges(ctx: Context, params: WatchLeaderChangesParam
   const deliver = guarded((l: Leadership | undefined) => {
     if (!l) return;
     const key = `${l.leader}/${l.term}`;
-    if (key !== last) (last = key), params.onChange(l);
+    if (key !== last) {
+      last = key;
+      params.onChange(l);
+    }
   }, onError);
   // The row rides in the live query (no request per change) and reads like REST's /groups/:id/leader.
   if (ctx.indexer) {

@@ -37,7 +37,10 @@ export function watchLeadership(ctx: Context, params: WatchLeadershipParameters)
   const deliver = guarded((l: Leadership | undefined) => {
     if (!l) return;
     const key = `${l.leader}/${l.term}/${l.lastHeartbeat}/${l.heartbeatDeadline}/${l.pendingDraw?.drawBlock}`;
-    if (key !== last) (last = key), params.onLeadership(l);
+    if (key !== last) {
+      last = key;
+      params.onLeadership(l);
+    }
   }, onError);
   const refresh = () => void getLeader(ctx, { groupId: id }).then(deliver, (e: Error) => onError?.(e));
   if (ctx.indexer) {

@@ -47,7 +47,12 @@ export function watchMessages(ctx: Context, params: WatchMessagesParameters): Wa
       last = sorted.at(-1)?.seq ?? 0n;
       return;
     }
-    for (const m of sorted) if (m.seq > last) (last = m.seq), onMessage(m);
+    for (const m of sorted) {
+      if (m.seq > last) {
+        last = m.seq;
+        onMessage(m);
+      }
+    }
   }, onError);
   const baseline = () =>
     "channel" in filter
@@ -65,7 +70,11 @@ export function watchMessages(ctx: Context, params: WatchMessagesParameters): Wa
         ? (after: bigint) => readChannel(ctx, { channel: filter.channel, after, limit: PAGE })
         : (after: bigint) => readInbox(ctx, { agentId: filter.toAgentId, after, limit: PAGE });
     let pulling: Promise<void> = (
-      last === undefined ? baseline().then((s) => void (last ??= s)) : Promise.resolve()
+      last === undefined
+        ? baseline().then((s) => {
+            last ??= s;
+          })
+        : Promise.resolve()
     ).catch((e: Error) => onError?.(e));
     const pull = () => {
       pulling = pulling

@@ -57,8 +57,10 @@ export function watchDueRounds(ctx: Context, params: WatchDueRoundsParameters): 
           break;
         }
         const closed = s.terms !== undefined && dueAt + s.terms.window <= now; // its claim window is over
-        if (!spawned.has(key) && !delivered.has(key) && !closed)
-          delivered.add(key), notify({ scheduleId: s.id, round: r, dueAt });
+        if (!spawned.has(key) && !delivered.has(key) && !closed) {
+          delivered.add(key);
+          notify({ scheduleId: s.id, round: r, dueAt });
+        }
       }
     }
     if (wake !== undefined) timer = setTimeout(evaluate, timerMs(clock.wallAt(Number(wake) * 1000) - Date.now() + 50));

@@ -53,7 +53,10 @@ const memories = new WeakMap<Context, ClaimMemory>();
 
 function memoryOf(ctx: Context): ClaimMemory {
   let memory = memories.get(ctx);
-  if (!memory) memories.set(ctx, (memory = { taken: new Map(), cache: new Map() }));
+  if (!memory) {
+    memory = { taken: new Map(), cache: new Map() };
+    memories.set(ctx, memory);
+  }
   return memory;
 }
 

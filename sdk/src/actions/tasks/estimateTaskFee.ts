@@ -97,7 +97,10 @@ const EVENT_OF = { claim: "TaskClaimed", submit: "TaskSubmitted" } as const;
  */
 function measuredCall(ctx: Context, functionName: keyof typeof EVENT_OF): Promise<Measured> {
   let memory = sampled.get(ctx);
-  if (!memory) sampled.set(ctx, (memory = new Map()));
+  if (!memory) {
+    memory = new Map();
+    sampled.set(ctx, memory);
+  }
   const hit = memory.get(functionName);
   if (hit && Date.now() - hit.at < SAMPLE_MS) return hit.value;
   const value = (async (): Promise<Measured> => {

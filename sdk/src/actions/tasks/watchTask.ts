@@ -36,7 +36,10 @@ export function watchTask(ctx: Context, params: WatchTaskParameters): WatchTaskR
   const deliver = guarded((t: Task | null | undefined) => {
     if (!t) return;
     const key = `${t.status}/${t.attempt}/${t.claimant}/${t.leaseExpiry}/${t.pendingHandoff}`;
-    if (key !== last) (last = key), onTask(t);
+    if (key !== last) {
+      last = key;
+      onTask(t);
+    }
   }, onError);
   // The row rides in the live query (no request per change) and reads like REST's /tasks/:id.
   if (ctx.indexer) {

@@ -51,12 +51,18 @@ export function watchTasks(ctx: Context, params: WatchTasksParameters): WatchTas
   let reading: Promise<void> | undefined;
   let again = false;
   const refresh = (): void => {
-    if (reading) return void (again = true);
+    if (reading) {
+      again = true;
+      return;
+    }
     reading = fetch()
       .then(guarded(onTasks, onError), (e: Error) => onError?.(e))
       .finally(() => {
         reading = undefined;
-        if (again) (again = false), refresh();
+        if (again) {
+          again = false;
+          refresh();
+        }
       });
   };
   if (ctx.indexer) {
@@ -80,7 +86,9 @@ export function watchTasks(ctx: Context, params: WatchTasksParameters): WatchTas
         onError,
       ),
     );
-    return () => stops.forEach((stop) => stop());
+    return () => {
+      for (const stop of stops) stop();
+    };
   }
   refresh();
   return watchEvents(ctx, "TaskBoard", refresh, onError);

@@ -73,7 +73,10 @@ function watchIndexer(
   let stopped = false;
   const PAGE = 500;
   const drain = async () => {
-    if (running) return void (again = true);
+    if (running) {
+      again = true;
+      return;
+    }
     running = true;
     try {
       do {

@@ -65,7 +65,7 @@ export const registerAgent = defineTool({
   async run(agent, input) {
     signerOf(agent);
     const capabilities = input.capabilities ?? [];
-    capabilities.forEach((c, i) => v.capability(`capabilities[${i}]`, c));
+    for (const [i, c] of capabilities.entries()) v.capability(`capabilities[${i}]`, c);
     let uri: string;
     if (input.uri !== undefined) uri = v.uri("uri", input.uri);
     else if (input.name !== undefined && input.name.trim() !== "")
