@@ -166,7 +166,8 @@ async function runStrategy(
     failedEstimates: counters.failedEstimates,
   };
   log(
-    `  contention (${strategy}): ${result.claimed}/${result.tasks} claimed in ${result.seconds} s, ${result.revertedClaims} reverted on chain`,
+    `  contention (${strategy}): ${result.claimed}/${result.tasks} claimed in ${result.seconds} s, ` +
+      `${result.revertedClaims} reverted on chain`,
   );
   return result;
 }
@@ -221,9 +222,12 @@ export function contentionTable(b: ContentionBench): string {
     ].join(" | "),
   );
   return [
-    `**Contention** (${b.agents} agents, separate accounts sending concurrently; ${b.results[0]?.tasks.toLocaleString("en-US")} open tasks; Hardhat node mining every ${b.blockMs} ms; Ponder on PGlite)`,
+    `**Contention** (${b.agents} agents, separate accounts sending concurrently; ` +
+      `${b.results[0]?.tasks.toLocaleString("en-US")} open tasks; ` +
+      `Hardhat node mining every ${b.blockMs} ms; Ponder on PGlite)`,
     "",
-    "| strategy | double claims | claimed | time to drain | claims reverted on chain | reverted share of claim gas (target ≤ 5 %) | lost races caught before sending |",
+    "| strategy | double claims | claimed | time to drain | claims reverted on chain | " +
+      "reverted share of claim gas (target ≤ 5 %) | lost races caught before sending |",
     "|---|---:|---:|---:|---:|---:|---:|",
     ...rows.map((r) => `| ${r} |`),
   ].join("\n");

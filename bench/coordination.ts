@@ -133,7 +133,9 @@ export async function measureCoordinationGas(
     const row = rows.find(
       (r) => r.name === `elect, settle (the draw), ${sizes[sizes.length - 1]!.toLocaleString("en-US")} members`,
     )!;
-    row.note = `${row.note ? `${row.note}; ` : ""}${ratio.toFixed(2)} × the ${sizes[0]}-member draw (target ≤ ${ELECT_RATIO_TARGET})`;
+    row.note =
+      `${row.note ? `${row.note}; ` : ""}${ratio.toFixed(2)} × the ${sizes[0]}-member draw ` +
+      `(target ≤ ${ELECT_RATIO_TARGET})`;
   }
 
   // Heartbeats do not depend on the group's size: a one-member group that alice leads.

@@ -4,10 +4,11 @@
  * readers on the same database). Reported, never asserted by timing; the test asserts that nobody
  * missed a task.
  *
- * A run: `subscribers` SDK indexer clients, in child processes of up to 250 like the agents they stand
- * for (bench/fanout-subscribers.ts), each given both readers (half of them reader 1 first, half
- * reader 2 first), each holding one live query over the tasks posted from the run's first id on. Then a burst: `tasks` TaskBoard.postTask, one every `gapMs` (default 250 ms: four blocks a
- * second, eight times an OP-stack chain's 2 s blocks), each mined at once (automine).
+ * A run: `subscribers` SDK indexer clients, in child processes of up to 250 like the agents they stand for
+ * (bench/fanout-subscribers.ts), each given both readers (half of them reader 1 first, half reader 2 first),
+ * each holding one live query over the tasks posted from the run's first id on. Then a burst: `tasks`
+ * TaskBoard.postTask, one every `gapMs` (default 250 ms: four blocks a second, eight times an OP-stack
+ * chain's 2 s blocks), each mined at once (automine).
  * Push latency is, per subscriber and task, from the task being mined (t0: eth_sendRawTransaction has
  * returned) to the subscriber's callback first holding it. A subscriber that never holds a task is a
  * miss. With `killReader`, that reader is SIGKILLed (its supervisor and Ponder) after `killAfter`
@@ -35,7 +36,10 @@ export type FanoutRun = {
   /** Subscriber × task pairs measured. */
   samples: number;
   latency: Stat;
-  /** Per task, its first delivery to any subscriber: the pipeline (node → writer → NOTIFY → a reader) without the fan-out. */
+  /**
+   * Per task, its first delivery to any subscriber: the pipeline (node → writer → NOTIFY → a reader)
+   * without the fan-out.
+   */
   first: Stat;
   /** Per task, its last delivery minus its first: the fan-out's spread. */
   spread: Stat;
@@ -96,7 +100,8 @@ export async function fanoutRun(
     const opened = urls.map(() => 0);
     for (const url of (await report()).on) opened[urls.indexOf(url)]!++;
     log(
-      `  fan-out: ${options.subscribers} live queries open in ${children.length} processes (${opened.join(" + ")} over ${urls.length} readers); burst of ${options.tasks} tasks`,
+      `  fan-out: ${options.subscribers} live queries open in ${children.length} processes ` +
+        `(${opened.join(" + ")} over ${urls.length} readers); burst of ${options.tasks} tasks`,
     );
 
     /** Task id → when it was mined (absolute ms). */
@@ -220,17 +225,27 @@ const fmt = (n: number) => n.toLocaleString("en-US");
 
 export function fanoutTable(r: FanoutBench): string {
   const row = (name: string, x: FanoutRun) =>
-    `| ${name} | ${fmt(x.subscribers)} (${x.opened.map(fmt).join(" + ")}) | ${x.processes} | ${x.tasks} | ${fmt(x.samples)} | ${x.latency.medianMs} | ${x.latency.p95Ms} | ${x.latency.maxMs} | ${x.first.medianMs} / ${x.first.p95Ms} | ${x.spread.medianMs} / ${x.spread.p95Ms} | ${fmt(x.missed)} | ${fmt(x.moved)} | ${x.cpu ? `${x.cpu.writer} / ${x.cpu.readers} / ${x.cpu.subscribers} / ${x.cpu.rest}` : "—"} |`;
+    `| ${name} | ${fmt(x.subscribers)} (${x.opened.map(fmt).join(" + ")}) | ${x.processes} | ${x.tasks} | ` +
+    `${fmt(x.samples)} | ${x.latency.medianMs} | ${x.latency.p95Ms} | ${x.latency.maxMs} | ` +
+    `${x.first.medianMs} / ${x.first.p95Ms} | ${x.spread.medianMs} / ${x.spread.p95Ms} | ` +
+    `${fmt(x.missed)} | ${fmt(x.moved)} | ` +
+    `${x.cpu ? `${x.cpu.writer} / ${x.cpu.readers} / ${x.cpu.subscribers} / ${x.cpu.rest}` : "—"} |`;
   const ratio = Math.round((r.fanout.latency.p95Ms / r.single.latency.p95Ms) * 100) / 100;
   return [
-    "**Fan-out on PostgreSQL** (`npm run indexer:cluster`: one `ponder start` writer with a views schema, two `ponder serve` readers; mined → a live query's callback in an SDK client holding both reader URLs)",
+    "**Fan-out on PostgreSQL** (`npm run indexer:cluster`: one `ponder start` writer with a views schema, " +
+      "two `ponder serve` readers; mined → a live query's callback in an SDK client holding both reader URLs)",
     "",
-    "| run | subscribers (per reader) | their processes | tasks in the burst (one a block, every 250 ms) | deliveries | median ms | p95 ms | max ms | first delivery of a task, median / p95 ms | last minus first, median / p95 ms | missed | moved to the other reader | CPU in the burst, % of one core: writer / readers / subscribers / rest |",
+    "| run | subscribers (per reader) | their processes | tasks in the burst (one a block, every 250 ms) | " +
+      "deliveries | median ms | p95 ms | max ms | first delivery of a task, median / p95 ms | " +
+      "last minus first, median / p95 ms | missed | moved to the other reader | " +
+      "CPU in the burst, % of one core: writer / readers / subscribers / rest |",
     "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     row("one subscriber (baseline)", r.single),
     row("fan-out", r.fanout),
     row("fan-out, reader 2 SIGKILLed mid-burst", r.kill),
     "",
-    `p95 fan-out / p95 one subscriber: ${ratio} (target ≤ 2: ${ratio <= 2 ? "met" : "missed"}). Every process (node, PostgreSQL, writer, readers, the subscribers' processes of up to 250) shares the machine's ${cpus().length} cores; see docs/capacity.md for where the time goes.`,
+    `p95 fan-out / p95 one subscriber: ${ratio} (target ≤ 2: ${ratio <= 2 ? "met" : "missed"}). ` +
+      "Every process (node, PostgreSQL, writer, readers, the subscribers' processes of up to 250) " +
+      `shares the machine's ${cpus().length} cores; see docs/capacity.md for where the time goes.`,
   ].join("\n");
 }

@@ -56,7 +56,10 @@ export type LoadSide = {
   agentsSawAll: number;
   /** Processes the agents ran in. */
   processes: number;
-  /** CPU used during the window, % of one core: the indexer (supervisor and Ponder), the agents, the bench (poster and counter). */
+  /**
+   * CPU used during the window, % of one core: the indexer (supervisor and Ponder), the agents,
+   * the bench (poster and counter).
+   */
   cpu: { indexerPct: number | undefined; agentsPct: number; benchPct: number };
   /** Blocks the indexer had yet to index when the window ended (indexer side). */
   behind: number | undefined;
@@ -214,7 +217,8 @@ export async function measurePushLatency(
       if (h !== undefined && l !== undefined && w !== undefined) break;
       if (attempt === 3)
         throw new Error(
-          `warm-up task not seen (webhook ${h !== undefined}, live ${l !== undefined}, eth_subscribe ${w !== undefined})`,
+          `warm-up task not seen (webhook ${h !== undefined}, live ${l !== undefined}, ` +
+            `eth_subscribe ${w !== undefined})`,
         );
     }
     log("  push: all paths delivering");
@@ -404,7 +408,8 @@ export async function measureRpcLoad(
         }
         const side = indexerSides.at(-1)!;
         log(
-          `  load: ${agents} agents on the indexer: ${side.perSecond} calls/s, ${side.agentsSawAll}/${agents} told of every task, indexer CPU ${side.cpu.indexerPct} %`,
+          `  load: ${agents} agents on the indexer: ${side.perSecond} calls/s, ` +
+            `${side.agentsSawAll}/${agents} told of every task, indexer CPU ${side.cpu.indexerPct} %`,
         );
         await sleep(2_000);
       }
@@ -413,7 +418,8 @@ export async function measureRpcLoad(
     }
     for (const agents of sizes) {
       log(
-        `  load: ${agents} viem agents polling the node (watchContractEvent over HTTP, ${VIEM_DEFAULT_POLLING_MS} ms; indexer stopped), ${seconds} s…`,
+        `  load: ${agents} viem agents polling the node ` +
+          `(watchContractEvent over HTTP, ${VIEM_DEFAULT_POLLING_MS} ms; indexer stopped), ${seconds} s…`,
       );
       const group = await startAgents("polling", agents, counter.url, deploymentFile);
       try {
@@ -468,24 +474,34 @@ export function pushTable(r: PushBench): string {
   const spread = Math.max(...rates.map((x) => Math.abs(x - mean) / mean)) * 100;
   const verdict = (s: Stat) => (s.medianMs <= 25 && s.p95Ms <= 80 ? "met" : "missed");
   return [
-    "**Push latency** (Hardhat node on 127.0.0.1, automining; Ponder 0.16 on PGlite, new heads over the node's WebSocket; " +
-      `machine shared with other work: 1-minute load average ${r.loadAverage[0]} at the start, ${r.loadAverage[1]} at the end, on ${r.load.cores} cores)`,
+    "**Push latency** (Hardhat node on 127.0.0.1, automining; Ponder 0.16 on PGlite, " +
+      "new heads over the node's WebSocket; " +
+      `machine shared with other work: 1-minute load average ${r.loadAverage[0]} at the start, ` +
+      `${r.loadAverage[1]} at the end, on ${r.load.cores} cores)`,
     "",
-    `| mined → heard of (t0: eth_sendRawTransaction returned), ${l.samples} samples each, same tasks | median | p95 | max |`,
+    `| mined → heard of (t0: eth_sendRawTransaction returned), ${l.samples} samples each, same tasks | ` +
+      "median | p95 | max |",
     "|---|---:|---:|---:|",
     `| viem \`watchContractEvent\` over the node's WebSocket (\`eth_subscribe\`): the floor | ${ms(l.subscribe)} |`,
     `| SDK \`watchOpenTasks\` callback (/sql live query over SSE) | ${ms(l.live)} |`,
     `| webhook delivery (signed POST to a local receiver) | ${ms(l.webhook)} |`,
-    `| overhead of the live query over \`eth_subscribe\` (target median ≤ 25 ms, p95 ≤ 80 ms: ${verdict(l.liveOverhead)}) | ${ms(l.liveOverhead)} |`,
-    `| overhead of the webhook over \`eth_subscribe\` (target median ≤ 25 ms, p95 ≤ 80 ms: ${verdict(l.webhookOverhead)}) | ${ms(l.webhookOverhead)} |`,
+    "| overhead of the live query over `eth_subscribe` " +
+      `(target median ≤ 25 ms, p95 ≤ 80 ms: ${verdict(l.liveOverhead)}) | ${ms(l.liveOverhead)} |`,
+    "| overhead of the webhook over `eth_subscribe` " +
+      `(target median ≤ 25 ms, p95 ≤ 80 ms: ${verdict(l.webhookOverhead)}) | ${ms(l.webhookOverhead)} |`,
     "",
-    `**Load on the node** (JSON-RPC calls/s reaching it, counted by a relay, HTTP and WebSocket; one task posted per second for ${r.load.windowSeconds} s). ` +
-      `Agents in separate processes of up to ${CLIENTS_PER_PROCESS} (${r.load.cores} cores): on the indexer, SDK \`watchOpenTasks\`, each its own SSE connection; ` +
-      `polling, one viem client each, \`watchContractEvent\` over HTTP at viem's default ${VIEM_DEFAULT_POLLING_MS / 1000} s, with the indexer stopped. ` +
-      "The indexer's calls are counted until it has indexed the window's last block. CPU: % of one core during the window.",
+    "**Load on the node** (JSON-RPC calls/s reaching it, counted by a relay, HTTP and WebSocket; " +
+      `one task posted per second for ${r.load.windowSeconds} s). ` +
+      `Agents in separate processes of up to ${CLIENTS_PER_PROCESS} (${r.load.cores} cores): ` +
+      "on the indexer, SDK `watchOpenTasks`, each its own SSE connection; " +
+      `polling, one viem client each, \`watchContractEvent\` over HTTP at viem's default ` +
+      `${VIEM_DEFAULT_POLLING_MS / 1000} s, with the indexer stopped. ` +
+      "The indexer's calls are counted until it has indexed the window's last block. " +
+      "CPU: % of one core during the window.",
     "",
-    "| agents | processes | via the indexer: calls/s | agents told of every task | indexer behind at the window's end | " +
-      "CPU: indexer / agents / bench | polling the node: calls/s | agents told of every task | indexer ÷ polling |",
+    "| agents | processes | via the indexer: calls/s | agents told of every task | " +
+      "indexer behind at the window's end | CPU: indexer / agents / bench | " +
+      "polling the node: calls/s | agents told of every task | indexer ÷ polling |",
     "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ...r.load.runs.map((run) => {
       const c = run.indexer.cpu;
@@ -498,12 +514,14 @@ export function pushTable(r: PushBench): string {
       );
     }),
     "",
-    `The indexer's rate across sizes: ${rates.join(", ")} calls/s, at most ${spread.toFixed(1)} % from their mean (target ±10 %: ${spread <= 10 ? "met" : "missed"}); ` +
+    `The indexer's rate across sizes: ${rates.join(", ")} calls/s, at most ${spread.toFixed(1)} % from their mean ` +
+      `(target ±10 %: ${spread <= 10 ? "met" : "missed"}); ` +
       "the agents on the indexer send the node nothing. " +
       r.load.runs
         .map(
           (run) =>
-            `${run.agents} agents — indexer: ${byMethod(run.indexer.byMethod)}; polling: ${byMethod(run.polling.byMethod)}`,
+            `${run.agents} agents — indexer: ${byMethod(run.indexer.byMethod)}; ` +
+            `polling: ${byMethod(run.polling.byMethod)}`,
         )
         .join(". ") +
       ".",
@@ -527,7 +545,8 @@ export function pushPlot(load: RpcLoad): string {
   const px = (x: number) => left + ((Math.log10(x) - x0) / (x1 - x0 || 1)) * (W - left - right);
   const py = (y: number) => top + (1 - (Math.log10(Math.max(y, 10 ** y0)) - y0) / (y1 - y0 || 1)) * (H - top - bottom);
   const out: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" ` +
+      `font-family="sans-serif" font-size="12">`,
     `<rect width="${W}" height="${H}" fill="white"/>`,
     `<text x="${left}" y="18" font-size="14">JSON-RPC calls/s reaching the node, by watching agents (log–log)</text>`,
   ];
@@ -554,7 +573,8 @@ export function pushPlot(load: RpcLoad): string {
     out.push(`<polyline points="${points.join(" ")}" fill="none" stroke="${s.color}" stroke-width="2"/>`);
     for (const r of load.runs)
       out.push(
-        `<circle cx="${px(r.agents).toFixed(1)}" cy="${py(s.pick(r)).toFixed(1)}" r="4" fill="${s.color}"><title>${s.pick(r)} calls/s</title></circle>`,
+        `<circle cx="${px(r.agents).toFixed(1)}" cy="${py(s.pick(r)).toFixed(1)}" r="4" fill="${s.color}">` +
+          `<title>${s.pick(r)} calls/s</title></circle>`,
       );
     out.push(
       `<rect x="${W - right + 12}" y="${top + 10 + i * 22}" width="12" height="12" fill="${s.color}"/>`,

@@ -22,7 +22,10 @@ const fmt = (n: bigint) => n.toLocaleString("en-US");
 export function machineLine(hardhatVersion: string): string {
   const cpu = cpus()[0]?.model.trim() ?? "unknown CPU";
   const gib = Math.round(totalmem() / 2 ** 30);
-  return `${new Date().toISOString().slice(0, 10)}, ${cpu} (${cpus().length} cores), ${gib} GiB, Node ${process.version}, Hardhat ${hardhatVersion}`;
+  return (
+    `${new Date().toISOString().slice(0, 10)}, ${cpu} (${cpus().length} cores), ${gib} GiB, ` +
+    `Node ${process.version}, Hardhat ${hardhatVersion}`
+  );
 }
 
 /** L1 data fee in gwei, one decimal. */

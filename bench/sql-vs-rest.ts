@@ -81,7 +81,8 @@ export async function measureSqlVsRest(
         if (s.open !== before.open || s.claimed !== before.claimed) {
           result.mismatches++;
           if (s.open + s.claimed === 0) result.emptySql++;
-          result.worst ??= `/sql/db: ${s.open} open, ${s.claimed} claimed; REST: ${before.open} open, ${before.claimed} claimed`;
+          result.worst ??=
+            `/sql/db: ${s.open} open, ${s.claimed} claimed; ` + `REST: ${before.open} open, ${before.claimed} claimed`;
         }
       }
     })();
@@ -122,7 +123,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const [agents, tasks] = process.argv.slice(2).map(Number);
   const r = await measureSqlVsRest({ agents: agents || undefined, tasks: tasks || undefined, log: console.log });
   console.log(
-    `sql-vs-rest: ${r.samples} samples, ${r.mismatches} where /sql/db disagreed with REST (${r.emptySql} of them empty)` +
+    `sql-vs-rest: ${r.samples} samples, ${r.mismatches} where /sql/db disagreed with REST ` +
+      `(${r.emptySql} of them empty)` +
       `${r.worst ? `; first: ${r.worst}` : ""}; ${r.blocks} blocks, up to ${r.maxClaimsPerBlock} transactions in one`,
   );
 }

@@ -96,7 +96,9 @@ export async function measureTaskGas(viem: Viem, helpers: NetworkHelpers): Promi
     name: "claim, capability + stake checks, no bond",
     ...claim,
     target: CLAIM_TARGET,
-    note: `${(claim.gas - CLAIM_FLOOR).toLocaleString("en-US")} above the one-slot floor of ~${CLAIM_FLOOR.toLocaleString("en-US")}`,
+    note:
+      `${(claim.gas - CLAIM_FLOOR).toLocaleString("en-US")} above the one-slot floor of ` +
+      `~${CLAIM_FLOOR.toLocaleString("en-US")}`,
   });
   rows.push({ name: "renewLease", ...(await mined((await at.board(w1)).write.renewLease([flat.taskId, 1]))) });
   const submit = await mined(
@@ -106,7 +108,9 @@ export async function measureTaskGas(viem: Viem, helpers: NetworkHelpers): Promi
   const accept = await mined(board.write.accept([flat.taskId]));
   rows.push({ name: "accept, by the poster (pays, refunds, writes reputation)", ...accept });
   rows.push({
-    name: "task lifecycle, capability + stake checks: postTask + claim + submit + accept (the rows above), ETH, flat reward, no bond",
+    name:
+      "task lifecycle, capability + stake checks: postTask + claim + submit + accept (the rows above), " +
+      "ETH, flat reward, no bond",
     ...total(flat.measured, claim, submit, accept),
     target: LIFECYCLE_TARGET,
     openTarget: "a full 32-byte capability takes a fourth fresh slot at posting; see the README",

@@ -98,7 +98,8 @@ async function dueLatencies(
     Math.round(r.at - clock.reached(Number((r.json.schedule as { dueAt: string }).dueAt))),
   );
   log(
-    `bench: schedule.due (${label}): chain clock ${offset} ms ahead of the wall clock at the start; ${latencies.length}/${ROUNDS} rounds, ms after due: ${latencies.join(", ")}`,
+    `bench: schedule.due (${label}): chain clock ${offset} ms ahead of the wall clock at the start; ` +
+      `${latencies.length}/${ROUNDS} rounds, ms after due: ${latencies.join(", ")}`,
   );
   await fetch(`${indexerUrl}/webhooks/${id}`, { method: "DELETE" });
   return {
@@ -193,18 +194,21 @@ export function timeTables(r: TimeBench): string {
   const row = (label: string, s: DueStat) =>
     `| ${label} | ${s.rounds} | ${s.medianMs} ms | ${s.maxMs} ms | ${s.minMs} ms |`;
   return [
-    "**Shared time** (`schedule.due` webhook after a round can be claimed; Hardhat node on 127.0.0.1, Ponder on PGlite; target ≤ 1 s)",
+    "**Shared time** (`schedule.due` webhook after a round can be claimed; " +
+      "Hardhat node on 127.0.0.1, Ponder on PGlite; target ≤ 1 s)",
     "",
     "| node | rounds | median | max | min |",
     "|---|---:|---:|---:|---:|",
     row("automining, no other traffic (no block between rounds)", r.due.automine),
     row("a block every second", r.due.interval),
     "",
-    `**CLI start-up** (the whole \`stigmergy\` process, Node's own start-up included, ${r.cli.runs} runs; target ≤ 300 ms)`,
+    "**CLI start-up** (the whole `stigmergy` process, Node's own start-up included, " +
+      `${r.cli.runs} runs; target ≤ 300 ms)`,
     "",
     "| command | median | fastest |",
     "|---|---:|---:|",
     `| \`stigmergy --help\` | ${r.cli.help.medianMs} ms | ${r.cli.help.fastestMs} ms |`,
-    `| \`stigmergy task list --json\` (local indexer, ${r.cli.tasksListed} tasks) | ${r.cli.taskList.medianMs} ms | ${r.cli.taskList.fastestMs} ms |`,
+    `| \`stigmergy task list --json\` (local indexer, ${r.cli.tasksListed} tasks) | ` +
+      `${r.cli.taskList.medianMs} ms | ${r.cli.taskList.fastestMs} ms |`,
   ].join("\n");
 }

@@ -33,7 +33,9 @@ const vsCanonical = (name: string, measured: Measured, canonical: bigint) => ({
   name,
   ...measured,
   target: threeQuarters(canonical),
-  note: `${((Number(measured.gas) / Number(canonical)) * 100).toFixed(1)} % of canonical ${canonical.toLocaleString("en-US")}`,
+  note:
+    `${((Number(measured.gas) / Number(canonical)) * 100).toFixed(1)} % of canonical ` +
+    `${canonical.toLocaleString("en-US")}`,
 });
 
 /**
@@ -131,7 +133,9 @@ export async function measureTrustLayerGas(viem: Viem, helpers: NetworkHelpers):
         name: "register(agentURI), 60-byte URI, owner's second agent",
         ...registerUri,
         target: REGISTER_GAS_TARGET,
-        note: `${((Number(registerUri.gas) / Number(CANONICAL_REGISTER_GAS)) * 100).toFixed(1)} % of canonical ${CANONICAL_REGISTER_GAS.toLocaleString("en-US")}`,
+        note:
+          `${((Number(registerUri.gas) / Number(CANONICAL_REGISTER_GAS)) * 100).toFixed(1)} % of canonical ` +
+          `${CANONICAL_REGISTER_GAS.toLocaleString("en-US")}`,
       },
       { name: "register(agentURI, 2 metadata entries)", ...registerMeta },
       { name: "setAgentURI, 60-byte URI over a 60-byte URI", ...setUri },
@@ -139,7 +143,8 @@ export async function measureTrustLayerGas(viem: Viem, helpers: NetworkHelpers):
       {
         ...vsCanonical("setAgentWallet, EOA signature", setWallet, CANONICAL_GAS.setAgentWallet),
         openTarget:
-          "two fresh slots (the wallet and its reverse entry) that the canonical registry does not write; see the README",
+          "two fresh slots (the wallet and its reverse entry) that the canonical registry does not write; " +
+          "see the README",
       },
       vsCanonical("giveFeedback, first from a client, two tags", feedback, CANONICAL_GAS.giveFeedback),
       vsCanonical("validationRequest", request, CANONICAL_GAS.validationRequest),

@@ -83,7 +83,8 @@ export async function measureWatchRows(
         latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
       results.push({ way, samples: latencies.length, medianMs: pick(0.5), p95Ms: pick(0.95), restRequests: requests });
       log(
-        `watch-rows: ${way}: ${latencies.length} samples, median ${pick(0.5)} ms, p95 ${pick(0.95)} ms, ${requests} REST requests`,
+        `watch-rows: ${way}: ${latencies.length} samples, median ${pick(0.5)} ms, p95 ${pick(0.95)} ms, ` +
+          `${requests} REST requests`,
       );
     }
     return results;

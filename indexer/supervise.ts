@@ -93,7 +93,8 @@ function moveAside(reason: string): void {
   rmSync(previous, { recursive: true, force: true });
   if (existsSync(pgliteDir)) renameSync(pgliteDir, previous);
   say(
-    `the embedded index in ${pgliteDir} cannot be resumed (${reason}); moved it to ${previous} and rebuilding it from the chain`,
+    `the embedded index in ${pgliteDir} cannot be resumed (${reason}); ` +
+      `moved it to ${previous} and rebuilding it from the chain`,
   );
 }
 
@@ -115,7 +116,8 @@ async function releaseDeadLock(): Promise<boolean> {
   }
   try {
     await db.query(
-      `UPDATE "${schema.replace(/"/g, '""')}"."_ponder_meta" SET value = jsonb_set(value, '{is_locked}', to_jsonb(0)) WHERE key = 'app'`,
+      `UPDATE "${schema.replace(/"/g, '""')}"."_ponder_meta" ` +
+        "SET value = jsonb_set(value, '{is_locked}', to_jsonb(0)) WHERE key = 'app'",
     );
   } catch {
     // no metadata yet (killed before Ponder wrote it): nothing to release
@@ -130,7 +132,8 @@ if (embedded) {
   const last = lastHolder();
   if (typeof last === "number" && last !== process.pid) {
     say(
-      `another indexer (pid ${last}) is using the embedded database in ${pgliteDir}; stop it first, or set STIGMERGY_PGLITE_DIR to another directory`,
+      `another indexer (pid ${last}) is using the embedded database in ${pgliteDir}; ` +
+        "stop it first, or set STIGMERGY_PGLITE_DIR to another directory",
     );
     process.exit(2);
   }
@@ -200,7 +203,8 @@ for (;;) {
   if (reason === undefined || rebuilt.has(reason)) {
     if (reason !== undefined)
       say(
-        `the rebuilt index failed the same way (${reason}): this is not a leftover of a crash; see Ponder's error above`,
+        `the rebuilt index failed the same way (${reason}): this is not a leftover of a crash; ` +
+          "see Ponder's error above",
       );
     process.exit(ended.code ?? 128 + (ended.signal ? constants.signals[ended.signal] : 0));
   }

@@ -61,7 +61,8 @@ if (mode === undefined || mode === "gas") {
       {
         name: "with capability + stake checks",
         measured: lifecycle(
-          "task lifecycle, capability + stake checks: postTask + claim + submit + accept (the rows above), ETH, flat reward, no bond",
+          "task lifecycle, capability + stake checks: postTask + claim + submit + accept (the rows above), " +
+            "ETH, flat reward, no bond",
         ),
       },
     ],
@@ -91,7 +92,8 @@ if (mode === undefined) {
     "",
     "| measure | value |",
     "|---|---:|",
-    `| backfill: events indexed from scratch | ${r.backfill.events.toLocaleString("en-US")} in ${r.backfill.blocks.toLocaleString("en-US")} blocks |`,
+    `| backfill: events indexed from scratch | ${r.backfill.events.toLocaleString("en-US")} in ` +
+      `${r.backfill.blocks.toLocaleString("en-US")} blocks |`,
     `| backfill: time to catch up | ${r.backfill.seconds} s |`,
     `| backfill: throughput | ${r.backfill.eventsPerSecond.toLocaleString("en-US")} events/s |`,
     `| receipt → row pushed over a /sql live query, median (${r.latency.samples} samples) | ${r.latency.medianMs} ms |`,
@@ -103,7 +105,8 @@ if (mode === undefined) {
 
 if (mode === undefined || mode === "push") {
   console.log(
-    "\nbench: push (real node + Ponder): mined-to-heard latency per path, then the node's load from 10, 100, 1,000 agents…",
+    "\nbench: push (real node + Ponder): mined-to-heard latency per path, " +
+      "then the node's load from 10, 100, 1,000 agents…",
   );
   const result = await measurePush({ log });
   const table = pushTable(result);
@@ -134,7 +137,8 @@ if (mode === undefined || mode === "fanout") {
   if (!postgresAvailable()) console.log("\nbench: fan-out skipped: no PostgreSQL 15 (STIGMERGY_PG_BIN)");
   else {
     console.log(
-      `\nbench: fan-out (node + PostgreSQL cluster: writer, two readers): ${subscribers} live queries, bursts of 40 tasks one every 250 ms, one reader killed…`,
+      `\nbench: fan-out (node + PostgreSQL cluster: writer, two readers): ${subscribers} live queries, ` +
+        "bursts of 40 tasks one every 250 ms, one reader killed…",
     );
     const table = fanoutTable(await measureFanout({ subscribers, log }));
     console.log(`\n${table}`);

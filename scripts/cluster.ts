@@ -68,7 +68,8 @@ const cluster = await startCluster({
 });
 
 say(
-  `writer ${cluster.writer.url} (pid ${cluster.writer.process.pid}, ponder start --schema ${cluster.liveSchema} --views-schema ${viewsSchema})`,
+  `writer ${cluster.writer.url} (pid ${cluster.writer.process.pid}, ` +
+    `ponder start --schema ${cluster.liveSchema} --views-schema ${viewsSchema})`,
 );
 for (const [i, r] of cluster.readers.entries())
   say(`reader ${i + 1} ${r.url} (pid ${r.process.pid}, ponder serve --schema ${viewsSchema})`);

@@ -9,7 +9,8 @@ const connection = await network.create();
 if (connection.networkConfig.type === "edr-simulated") {
   console.error(
     `deploy: network "${connection.networkName}" lives only inside this command and vanishes when it exits.\n` +
-      "Start a node (npx hardhat node, or npm start) and pass --network localhost, or --network custom for another chain.",
+      "Start a node (npx hardhat node, or npm start) and pass --network localhost, " +
+      "or --network custom for another chain.",
   );
   process.exit(2);
 }

@@ -48,10 +48,8 @@ const note = (line: string) => values.quiet || process.stderr.write(`… ${line}
 
 function fail(problem: Problem): never {
   process.stderr.write(`error: ${problem.message}\n`);
-  if (json)
-    process.stdout.write(
-      `${JSON.stringify({ error: { code: problem.code, message: problem.message, ...(problem.field ? { field: problem.field } : {}) } }, null, 2)}\n`,
-    );
+  const error = { code: problem.code, message: problem.message, ...(problem.field ? { field: problem.field } : {}) };
+  if (json) process.stdout.write(`${JSON.stringify({ error }, null, 2)}\n`);
   process.exit(problem.exit);
 }
 
@@ -131,7 +129,8 @@ try {
   const written = /-> (.+\.json)\s*$/m.exec(deployed.output);
   if (deployed.code !== 0 || !written)
     throw new Error(
-      `the deployment failed (exit code ${deployed.code}):\n${deployed.output.trim().split("\n").slice(-12).join("\n")}`,
+      `the deployment failed (exit code ${deployed.code}):\n` +
+        `${deployed.output.trim().split("\n").slice(-12).join("\n")}`,
     );
   const path = written[1]!.trim();
   const deployment = parseDeployment(JSON.parse(readFileSync(path, "utf8")), path);

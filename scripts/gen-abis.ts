@@ -48,7 +48,8 @@ function* artifactFiles(dir: string): Generator<string> {
 const lowerFirst = (s: string) => s[0]!.toLowerCase() + s.slice(1);
 
 const artifacts: Artifact[] = [];
-const withCode = new Map<string, Artifact>(); // every artifact with code, by "source:name", for contracts that link to them
+// every artifact with code, by "source:name", for contracts that link to them
+const withCode = new Map<string, Artifact>();
 for (const file of artifactFiles(artifactsDir)) {
   const top = relative(artifactsDir, file).split(sep)[0]!;
   const artifact = JSON.parse(readFileSync(file, "utf8")) as Artifact;
@@ -85,7 +86,8 @@ function write(dir: string, file: string, text: string): void {
 const abiConsts = artifacts
   .map(
     (a) =>
-      `/** ABI of ${a.contractName} (${a.sourceName}). */\nexport const ${lowerFirst(a.contractName)}Abi = ${JSON.stringify(a.abi, null, 2)} as const;\n`,
+      `/** ABI of ${a.contractName} (${a.sourceName}). */\n` +
+      `export const ${lowerFirst(a.contractName)}Abi = ${JSON.stringify(a.abi, null, 2)} as const;\n`,
   )
   .join("\n");
 const abiNames = artifacts.map((a) => `  ${a.contractName}: ${lowerFirst(a.contractName)}Abi,`).join("\n");
@@ -110,10 +112,12 @@ write(
   contractsGeneratedDir,
   "bytecode.ts",
   `import type { Hex } from "viem";\n\n` +
-    `/** A library a contract links to: its name and the byte offsets of its placeholders in the creation bytecode. */\n` +
+    `/** A library a contract links to: its name and the byte offsets of its placeholders ` +
+    `in the creation bytecode. */\n` +
     `export type LibraryLink = { source: string; library: string; offsets: readonly number[] };\n\n` +
     `/** Creation bytecode of every deployable contract, by name, with the libraries it links to. */\n` +
-    `export const bytecodes: Record<string, { bytecode: Hex; links: readonly LibraryLink[] }> = {\n${bytecodeEntries.join("\n")}\n};\n`,
+    `export const bytecodes: Record<string, { bytecode: Hex; links: readonly LibraryLink[] }> = {\n` +
+    `${bytecodeEntries.join("\n")}\n};\n`,
 );
 
 // ------------------------------------------------------------------------------------ enums.ts
@@ -214,7 +218,10 @@ for (const { contractName, abi } of artifacts) {
   }
 }
 
-/** Names the hand-written SDK sources export (StigmergyError, InvalidInputError, …): generated names must not shadow them. */
+/**
+ * Names the hand-written SDK sources export (StigmergyError, InvalidInputError, …):
+ * generated names must not shadow them.
+ */
 function sdkExports(dir: string): Set<string> {
   const names = new Set<string>();
   for (const entry of readdirSync(dir, { recursive: true, encoding: "utf8" })) {
@@ -310,16 +317,22 @@ write(
       ? `// Classes whose name is prefixed by a contract name (the first contract holding that error):\n` +
         `${disambiguated.map((v) => `//   ${v.signature} -> ${v.key}Error (${v.keyReason})`).join("\n")}\n\n`
       : "") +
-    `/** Every distinct custom error of the deployable contracts (deduplicated by selector), for decoding reverts. */\n` +
-    `export const contractErrorsAbi = [\n${variants.map((v) => `  ${JSON.stringify(v.item)},`).join("\n")}\n] as const;\n\n` +
+    `/** Every distinct custom error of the deployable contracts (deduplicated by selector), ` +
+    `for decoding reverts. */\n` +
+    `export const contractErrorsAbi = [\n` +
+    `${variants.map((v) => `  ${JSON.stringify(v.item)},`).join("\n")}\n] as const;\n\n` +
     variants.map(errorClass).join("\n") +
-    `\n/** Every custom error class, by error name (prefixed by a contract name where noted at the top of this file). */\n` +
-    `export const contractErrorClasses = {\n${variants.map((v) => `  ${v.key}: ${v.key}Error,`).join("\n")}\n} as const;\n\n` +
+    `\n/** Every custom error class, by error name ` +
+    `(prefixed by a contract name where noted at the top of this file). */\n` +
+    `export const contractErrorClasses = {\n` +
+    `${variants.map((v) => `  ${v.key}: ${v.key}Error,`).join("\n")}\n} as const;\n\n` +
     `/** Arguments of each custom error, by Solidity error name (a union where several errors share a name). */\n` +
-    `export type ContractErrorArgs = {\n${[...byName].map(([name, types]) => `  ${name}: ${types.join(" | ")};`).join("\n")}\n};\n\n` +
+    `export type ContractErrorArgs = {\n` +
+    `${[...byName].map(([name, types]) => `  ${name}: ${types.join(" | ")};`).join("\n")}\n};\n\n` +
     `/** Solidity name of a custom error. */\nexport type ContractErrorName = keyof ContractErrorArgs;\n\n` +
     `/** The typed errors a call to each contract can revert with (those its ABI declares), by contract name. */\n` +
-    `export type ContractRevertErrors = {\n${contractNames.map((c) => `  ${c}: ${byContract.get(c)?.join(" | ") ?? "never"};`).join("\n")}\n};\n`,
+    `export type ContractRevertErrors = {\n` +
+    `${contractNames.map((c) => `  ${c}: ${byContract.get(c)?.join(" | ") ?? "never"};`).join("\n")}\n};\n`,
 );
 
 console.log(

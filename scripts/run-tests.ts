@@ -105,7 +105,8 @@ for (const [i, [title, step]] of steps.entries()) {
   total.passed += outcome.passed;
   total.failed += outcome.failed;
   console.log(
-    `\n── ${title}: ${outcome.passed} passed, ${outcome.failed} failed (running total ${total.passed}/${total.failed}, ${Math.round((Date.now() - started) / 1000)} s)`,
+    `\n── ${title}: ${outcome.passed} passed, ${outcome.failed} failed ` +
+      `(running total ${total.passed}/${total.failed}, ${Math.round((Date.now() - started) / 1000)} s)`,
   );
   if (i === 0 && outcome.failed > 0) {
     console.error("\nThe build failed; nothing else can run.");

@@ -20,7 +20,10 @@ import type { Deployment } from "./deployment.js";
 import { abis, type ContractName } from "./generated/abis.js";
 import { bytecodes } from "./generated/bytecode.js";
 
-/** What the deployment needs: a client to read receipts and a wallet client that signs (its account deploys and administers). */
+/**
+ * What the deployment needs: a client to read receipts and a wallet client that signs
+ * (its account deploys and administers).
+ */
 export type DeployClients = {
   publicClient: PublicClient<Transport, Chain | undefined>;
   walletClient: WalletClient<Transport, Chain | undefined, Account>;

@@ -141,7 +141,8 @@ function IndexerSetting({ base }: { base: string }) {
           onInput={(e) => setValue((e.target as HTMLInputElement).value)}
           placeholder={location.origin}
           required={false}
-          // biome-ignore lint/a11y/noAutofocus: the user asked to edit; the button they pressed is gone, focus moves here
+          /* biome-ignore lint/a11y/noAutofocus: the user asked to edit; the button they pressed is gone,
+             focus moves here */
           autoFocus
         />
       </label>
@@ -438,7 +439,8 @@ export function App() {
           : ""}
         .
         {several
-          ? ` This indexer follows ${connections.length} chains: ${connections.map((c) => chainLabel(c.chain!)).join(", ")}.`
+          ? ` This indexer follows ${connections.length} chains: ` +
+            `${connections.map((c) => chainLabel(c.chain!)).join(", ")}.`
           : ""}
       </footer>
     </>

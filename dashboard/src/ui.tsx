@@ -126,7 +126,8 @@ export function Countdown({
   const text = left <= 0 ? `overdue by ${duration(-left)}` : `${duration(left)} left`;
   return (
     <span class={`countdown c-${level}`} data-testid={testid} data-level={level}>
-      {/* biome-ignore lint/a11y/useSemanticElements: a <meter> cannot take the countdown level's fill colour in every browser */}
+      {/* biome-ignore lint/a11y/useSemanticElements: a <meter> cannot take the countdown level's fill colour in
+          every browser */}
       <span
         class="bar"
         role="meter"

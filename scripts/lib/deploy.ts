@@ -14,7 +14,10 @@ type Viem = Awaited<ReturnType<typeof network.create>>["viem"];
 export const DEPLOYMENTS_DIR =
   process.env.STIGMERGY_DEPLOYMENTS_DIR ?? join(dirname(fileURLToPath(import.meta.url)), "..", "..", "deployments");
 
-/** Settings from the environment: STIGMERGY_STAKE_TOKEN, STIGMERGY_UNBONDING_PERIOD, STIGMERGY_TREASURY, STIGMERGY_RANDOMNESS. */
+/**
+ * Settings from the environment: STIGMERGY_STAKE_TOKEN, STIGMERGY_UNBONDING_PERIOD, STIGMERGY_TREASURY,
+ * STIGMERGY_RANDOMNESS.
+ */
 export function deployOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): DeployOptions {
   return {
     stakeToken: env.STIGMERGY_STAKE_TOKEN as Address | undefined,

@@ -73,7 +73,9 @@ export type HardhatNodeOptions = {
  * Preloaded into child processes started with an IPC channel: the child exits as soon as its parent
  * is gone (even killed by SIGKILL), so a killed run or test leaves no process holding a port.
  */
-export const EXIT_WITH_PARENT = `data:text/javascript,${encodeURIComponent('if (process.send) { process.channel.unref(); process.once("disconnect", () => process.exit(0)); }')}`;
+export const EXIT_WITH_PARENT = `data:text/javascript,${encodeURIComponent(
+  'if (process.send) { process.channel.unref(); process.once("disconnect", () => process.exit(0)); }',
+)}`;
 
 /**
  * Starts `hardhat node` on 127.0.0.1:port and resolves once it answers JSON-RPC. Its output goes

@@ -431,7 +431,8 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
     }
     if (round % 50 === 49)
       log(
-        `workload: round ${round + 1}/${options.rounds}, ${transactions} transactions (${reverted} reverted, as designed)`,
+        `workload: round ${round + 1}/${options.rounds}, ` +
+          `${transactions} transactions (${reverted} reverted, as designed)`,
       );
   }
   return { transactions, reverted };

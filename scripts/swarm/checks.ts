@@ -57,13 +57,18 @@ export function checkRun(r: RunReport): Check[] {
             Number(lastTerm.term) >= 2 &&
             lastTerm.agentId !== r.killed.agentId,
           detail: r.killed
-            ? `killed #${r.killed.agentId}; failed over: ${failed.map((t) => `#${t.agentId} (term ${t.term})`).join(", ") || "none"}; now term ${lastTerm?.term ?? "-"} led by #${lastTerm?.agentId ?? "-"}`
+            ? `killed #${r.killed.agentId}; ` +
+              `failed over: ${failed.map((t) => `#${t.agentId} (term ${t.term})`).join(", ") || "none"}; ` +
+              `now term ${lastTerm?.term ?? "-"} led by #${lastTerm?.agentId ?? "-"}`
             : "no leader was killed",
         },
     {
       name: "escrow reconciles",
       ok: balanced && owed,
-      detail: `balance ${eth(escrow.balance)} ${balanced ? "=" : "≠"} escrowed ${eth(escrow.escrowed)} + credits ${eth(escrow.credits)}; escrowed ${owed ? "=" : "≠"} owed by unsettled tasks and rounds ${eth(escrow.expected)}`,
+      detail:
+        `balance ${eth(escrow.balance)} ${balanced ? "=" : "≠"} escrowed ${eth(escrow.escrowed)} ` +
+        `+ credits ${eth(escrow.credits)}; ` +
+        `escrowed ${owed ? "=" : "≠"} owed by unsettled tasks and rounds ${eth(escrow.expected)}`,
     },
     {
       name: "the schedule's rounds were all done",

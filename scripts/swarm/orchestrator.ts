@@ -139,7 +139,8 @@ async function checkPorts(options: SwarmOptions) {
     );
   if (ports.includes(options.indexerPort)) {
     throw new UsageError(
-      `STIGMERGY_INDEXER_PORT is ${options.indexerPort}, the op chain's node port (STIGMERGY_RPC_PORT + 1); give them different ports`,
+      `STIGMERGY_INDEXER_PORT is ${options.indexerPort}, the op chain's node port (STIGMERGY_RPC_PORT + 1); ` +
+        "give them different ports",
     );
   }
   const checks = [
@@ -241,7 +242,8 @@ function removeLeftovers() {
   }
   if (gone.length)
     out(
-      `start: removed what ${gone.length === 1 ? "an earlier run" : `${gone.length} earlier runs`} left behind when killed: ${gone.join(", ")}`,
+      `start: removed what ${gone.length === 1 ? "an earlier run" : `${gone.length} earlier runs`} ` +
+        `left behind when killed: ${gone.join(", ")}`,
     );
 }
 
@@ -310,7 +312,8 @@ async function createSwarmGroup(run: Run, chain: ChainRun): Promise<void> {
   chain.groupId = groupId;
   chain.channel = channel;
   out(
-    `start: ${tag(run, chain)}group ${groupId} created (heartbeat timeout ${t.heartbeatTimeoutS} s, failover slash ${Number(MONEY.failoverSlash / 10n ** 18n)} STK) with a members-only channel`,
+    `start: ${tag(run, chain)}group ${groupId} created (heartbeat timeout ${t.heartbeatTimeoutS} s, ` +
+      `failover slash ${Number(MONEY.failoverSlash / 10n ** 18n)} STK) with a members-only channel`,
   );
 }
 
@@ -516,7 +519,8 @@ async function cutChain(run: Run): Promise<Outage> {
       outage.caughtUpAfterMs = Date.now() - upAt;
       const probe = `/readyz?chain=${chain.deployment.chainId}`;
       run.note(
-        `the indexer caught up with ${chain.name}: ${probe} is 200 again, ${seconds(outage.caughtUpAfterMs)} after the node came back`,
+        `the indexer caught up with ${chain.name}: ${probe} is 200 again, ` +
+          `${seconds(outage.caughtUpAfterMs)} after the node came back`,
       );
       break;
     }
@@ -641,7 +645,8 @@ function printEndpoints(run: Run) {
     const what = several(run) ? `${c.name}, chain ${id}${c.name === "op" ? ", OP stack" : ""}` : `chain ${id}`;
     return `  JSON-RPC   ${c.url}  (${what}; deployment ${deploymentPath(run.options, id)})${proxied}`;
   });
-  const leader = `${indexer.url}/groups/${first.groupId}/leader${several(run) ? `?chain=${first.deployment.chainId}` : ""}`;
+  const leader =
+    `${indexer.url}/groups/${first.groupId}/leader` + `${several(run) ? `?chain=${first.deployment.chainId}` : ""}`;
   const rest = `${indexer.url}/tasks  ${indexer.url}/agents  ${leader}  ${indexer.url}/inbox/<agentId>`;
   // The same deployer deploys the same contracts in the same order on every local chain: the same addresses.
   const same = run.chains.every(
@@ -759,7 +764,8 @@ async function runSwarm(run: Run): Promise<never> {
   });
   const where = several(run) ? ` on ${chains.map((c) => c.name).join(" and ")}` : "";
   run.note(
-    `every agent registered, staked and joined${where}; drawing the first leader${several(run) ? " of each chain" : ""} (stake-weighted)`,
+    `every agent registered, staked and joined${where}; ` +
+      `drawing the first leader${several(run) ? " of each chain" : ""} (stake-weighted)`,
   );
   await Promise.all(chains.map((chain) => electFirstLeader(chain.human!, chain.groupId!)));
   const outage = supervised.outage();
@@ -829,14 +835,19 @@ function outageChecks(o: Outage): Check[] {
 const outageText = (o: Outage) =>
   [
     `  ${"outage".padEnd(18)} ${o.chain} cut off ${o.atS} s after the first leaders, for ${o.forS} s`,
-    `  ${"".padEnd(18)} /readyz named it ${o.reportedAfterMs === null ? "never" : `after ${seconds(o.reportedAfterMs)}`}`,
+    `  ${"".padEnd(18)} /readyz named it ` +
+      `${o.reportedAfterMs === null ? "never" : `after ${seconds(o.reportedAfterMs)}`}`,
     ...o.others.map(
       (x) => `  ${"".padEnd(18)} ${x.chain} meanwhile indexed ${x.blocksIndexed} blocks, accepted ${x.accepted} tasks`,
     ),
-    `  ${"".padEnd(18)} ${o.chain} caught up ${o.caughtUpAfterMs === null ? "never" : `${seconds(o.caughtUpAfterMs)} after its node returned`}`,
+    `  ${"".padEnd(18)} ${o.chain} caught up ` +
+      `${o.caughtUpAfterMs === null ? "never" : `${seconds(o.caughtUpAfterMs)} after its node returned`}`,
   ].join("\n");
 
-/** Prints the summary, the checks and the endpoints (and, with --once, the summary as JSON); true if the run was correct. */
+/**
+ * Prints the summary, the checks and the endpoints (and, with --once, the summary as JSON);
+ * true if the run was correct.
+ */
 async function report(
   run: Run,
   ctx: { killed: AgentProcess | undefined; started: number; timedOut: boolean; outage: Outage | undefined },

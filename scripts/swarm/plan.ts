@@ -239,7 +239,9 @@ export function agentProfiles(count: number): AgentProfile[] {
       name,
       capabilities,
       stake: parseEther(String(100 + 25 * (index % 5))),
-      role: `${name}: a swarm agent that does ${capabilities.join(" and ")} work, leads when elected, and fails over a silent leader`,
+      role:
+        `${name}: a swarm agent that does ${capabilities.join(" and ")} work, ` +
+        "leads when elected, and fails over a silent leader",
     };
   });
 }

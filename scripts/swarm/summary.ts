@@ -77,7 +77,10 @@ export type RunReport = {
     reclaimed: number;
     locks: number;
   };
-  /** Tasks that had a second claimant while the first still held them (indexer history), and (task, attempt) pairs claimed twice (chain logs). */
+  /**
+   * Tasks that had a second claimant while the first still held them (indexer history), and (task, attempt) pairs
+   * claimed twice (chain logs).
+   */
   doubleWork: { tasks: string[]; chainDuplicates: string[] };
   revertedClaims: number;
   lostRaces: number;
@@ -112,7 +115,9 @@ export type CollectInput = {
   feesFrom?: bigint;
 };
 
-/** Tasks whose history shows a claim while another agent still held the task (a handoff it accepted is no double work). */
+/**
+ * Tasks whose history shows a claim while another agent still held the task (a handoff it accepted is no double work).
+ */
 export function doubleClaims(events: HistoryEvent[]): string[] {
   const holder = new Map<string, bigint | null>();
   const offered = new Map<string, bigint | null>();
@@ -223,7 +228,8 @@ export async function collectReport(input: CollectInput): Promise<RunReport> {
     chain.getBlockNumber(),
   ]);
 
-  // Escrow still owed: the reward of every task not settled (with the bond its claimant posted), and unspawned schedule rounds.
+  // Escrow still owed: the reward of every task not settled (with the bond its claimant posted), and unspawned schedule
+  // rounds.
   let expected = 0n;
   for (const t of onChain) {
     const status = TASK_STATUSES[t.status] ?? "none";
@@ -373,25 +379,36 @@ export function formatReport(r: RunReport): string {
   const terms = r.terms
     .map((t) => `term ${t.term}: #${t.agentId} ${t.name}${t.failedOver ? " (failed over)" : ""}`)
     .join(" → ");
+  const slashes = r.slashes.length
+    ? r.slashes.map((s) => `#${s.agentId} ${s.name} ${s.amount} STK (${s.reason})`).join(", ")
+    : "none";
   const lines = [
     "",
     "══ Run summary ═══════════════════════════════════════════════════════════",
-    `  tasks done        ${done} of ${r.tasks.total} accepted (${r.tasks.posted} posted by leaders + ${r.tasks.rounds} schedule rounds); ${other}`,
-    `  double work       ${r.doubleWork.tasks.length + r.doubleWork.chainDuplicates.length} (tasks with two concurrent claimants)`,
+    `  tasks done        ${done} of ${r.tasks.total} accepted ` +
+      `(${r.tasks.posted} posted by leaders + ${r.tasks.rounds} schedule rounds); ${other}`,
+    `  double work       ${r.doubleWork.tasks.length + r.doubleWork.chainDuplicates.length} ` +
+      "(tasks with two concurrent claimants)",
     `  reverted claims   ${r.revertedClaims} mined and reverted · ${r.lostRaces} races lost before sending (no gas)`,
-    `  review            ${r.events.rejected} rejected and redone · ${r.events.handedOff} handed off · ${r.events.escalated} escalated, ${r.events.answered} answered by the human approver · ${r.events.reclaimed} reclaimed · ${r.events.locks} shared-ledger locks`,
+    `  review            ${r.events.rejected} rejected and redone · ${r.events.handedOff} handed off · ` +
+      `${r.events.escalated} escalated, ${r.events.answered} answered by the human approver · ` +
+      `${r.events.reclaimed} reclaimed · ${r.events.locks} shared-ledger locks`,
     `  leader terms      ${terms || "none"}`,
     `  killed            ${r.killed ? `#${r.killed.agentId} ${r.killed.name} (SIGKILL while leading)` : "nobody"}`,
-    `  slashes           ${r.slashes.length ? r.slashes.map((s) => `#${s.agentId} ${s.name} ${s.amount} STK (${s.reason})`).join(", ") : "none"}`,
+    `  slashes           ${slashes}`,
     `  messages          ${r.messages.channel} on the group channel · ${r.messages.direct} direct`,
-    `  escrow            TaskBoard holds ${eth(r.escrow.balance)} = escrowed ${eth(r.escrow.escrowed)} + unwithdrawn credits ${eth(r.escrow.credits)}`,
+    `  escrow            TaskBoard holds ${eth(r.escrow.balance)} = escrowed ${eth(r.escrow.escrowed)} ` +
+      `+ unwithdrawn credits ${eth(r.escrow.credits)}`,
     `  run               ${r.seconds} s · ${r.blocks} blocks`,
     "",
     "  RPC writes (transactions each agent sent)",
     "    agent        capabilities      writes  claims  submitted  posted  reviewed  failovers  state",
     ...r.writes.map(
       (w) =>
-        `    ${`#${w.agentId} ${w.name}`.padEnd(12)} ${w.capabilities.join(",").padEnd(16)} ${String(w.writes).padStart(7)} ${String(w.claims).padStart(7)} ${String(w.submitted).padStart(10)} ${String(w.posted).padStart(7)} ${String(w.accepted + w.rejected).padStart(9)} ${String(w.failovers).padStart(10)}  ${w.state}`,
+        `    ${`#${w.agentId} ${w.name}`.padEnd(12)} ${w.capabilities.join(",").padEnd(16)} ` +
+        `${String(w.writes).padStart(7)} ${String(w.claims).padStart(7)} ${String(w.submitted).padStart(10)} ` +
+        `${String(w.posted).padStart(7)} ${String(w.accepted + w.rejected).padStart(9)} ` +
+        `${String(w.failovers).padStart(10)}  ${w.state}`,
     ),
     `    ${"human approver (the orchestrator)".padEnd(29)} ${String(r.approverWrites).padStart(7)}`,
     `    ${"total".padEnd(29)} ${String(r.writes.reduce((s, w) => s + w.writes, 0) + r.approverWrites).padStart(7)}`,
@@ -425,13 +442,17 @@ function column(r: RunReport): Record<string, string> {
     "tasks claimed": `${r.claims} claims · ${r.revertedClaims} reverted · ${r.lostRaces} races lost`,
     "tasks settled": `${settled}/${r.tasks.total}: ${r.tasks.byStatus.accepted ?? 0} accepted, ${other}`,
     "double work": String(r.doubleWork.tasks.length + r.doubleWork.chainDuplicates.length),
-    review: `${r.events.rejected} rejected · ${r.events.handedOff} handed off · ${r.events.escalated} escalated, ${r.events.answered} answered`,
+    review:
+      `${r.events.rejected} rejected · ${r.events.handedOff} handed off · ` +
+      `${r.events.escalated} escalated, ${r.events.answered} answered`,
     "reclaimed, locks": `${r.events.reclaimed} reclaimed · ${r.events.locks} shared-ledger locks`,
     "leader terms": terms || "none",
     killed: r.killed ? `#${r.killed.agentId} ${r.killed.name} (SIGKILL ${killedHere})` : "nobody",
     slashes: r.slashes.length ? r.slashes.map((x) => `#${x.agentId} ${x.name} ${x.amount} STK`).join(", ") : "none",
     messages: `${r.messages.channel} on the channel · ${r.messages.direct} direct`,
-    escrow: `holds ${ethShort(r.escrow.balance)} = escrowed ${ethShort(r.escrow.escrowed)} + credits ${ethShort(r.escrow.credits)}`,
+    escrow:
+      `holds ${ethShort(r.escrow.balance)} = escrowed ${ethShort(r.escrow.escrowed)} ` +
+      `+ credits ${ethShort(r.escrow.credits)}`,
     transactions: r.fees ? `${thousands(r.fees.transactions)} · ${thousands(r.fees.gasUsed)} gas` : "—",
     fees: r.fees ? feeText(r.fees) : "—",
     "L1 data gas": r.fees?.l1GasUsed ? `${thousands(r.fees.l1GasUsed)} (receipts' l1GasUsed)` : "—",
@@ -447,11 +468,17 @@ export function formatReports(reports: RunReport[], seconds: number): string {
     Math.max(chainTitle(r.chain).length, ...labels.map((l) => (columns[i]![l] ?? "—").length)),
   );
   const row = (label: string, cells: string[]) =>
-    `  ${label.padEnd(18)} ${cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join("  │ ")}`.trimEnd();
+    (
+      `  ${label.padEnd(18)} ` +
+      `${cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join("  │ ")}`
+    ).trimEnd();
   const perAgent = (w: AgentLine) =>
     `#${w.agentId}`.padEnd(4) +
-    `${String(w.writes).padStart(6)} ${String(w.claims).padStart(6)} ${String(w.submitted).padStart(6)} ${String(w.posted).padStart(6)} ${String(w.accepted + w.rejected).padStart(6)} ${String(w.failovers).padStart(4)}`;
+    `${String(w.writes).padStart(6)} ${String(w.claims).padStart(6)} ${String(w.submitted).padStart(6)} ` +
+    `${String(w.posted).padStart(6)} ${String(w.accepted + w.rejected).padStart(6)} ${String(w.failovers).padStart(4)}`;
   const head = "id    writes claims submit posted review fail";
+  /** Transactions sent on a chain: the agents' and the human approver's. */
+  const written = (r: RunReport) => r.writes.reduce((n, w) => n + w.writes, 0) + r.approverWrites;
   const first = reports[0]!;
   return [
     "",
@@ -469,15 +496,17 @@ export function formatReports(reports: RunReport[], seconds: number): string {
     `  ${"run".padEnd(18)} ${seconds} s`,
     "",
     "  RPC writes (transactions each agent sent, per chain)",
-    `    ${"agent".padEnd(10)} ${"capabilities".padEnd(16)} ${reports.map((r) => `${r.chain.name}: ${head}`.padEnd(head.length + r.chain.name.length + 4)).join(" │ ")}`,
+    `    ${"agent".padEnd(10)} ${"capabilities".padEnd(16)} ` +
+      `${reports.map((r) => `${r.chain.name}: ${head}`.padEnd(head.length + r.chain.name.length + 4)).join(" │ ")}`,
     ...first.writes.map((w, i) => {
       const cells = reports.map((r) =>
         `${" ".repeat(r.chain.name.length + 2)}${perAgent(r.writes[i]!)}`.padEnd(head.length + r.chain.name.length + 4),
       );
       return `    ${w.name.padEnd(10)} ${w.capabilities.join(",").padEnd(16)} ${cells.join(" │ ")}  ${w.state}`;
     }),
-    `    ${"human approver (the orchestrator)".padEnd(27)} ${reports.map((r) => `${r.chain.name}: ${r.approverWrites}`).join(" · ")}`,
-    `    ${"total".padEnd(27)} ${reports.map((r) => `${r.chain.name}: ${r.writes.reduce((n, w) => n + w.writes, 0) + r.approverWrites}`).join(" · ")}`,
+    `    ${"human approver (the orchestrator)".padEnd(27)} ` +
+      `${reports.map((r) => `${r.chain.name}: ${r.approverWrites}`).join(" · ")}`,
+    `    ${"total".padEnd(27)} ${reports.map((r) => `${r.chain.name}: ${written(r)}`).join(" · ")}`,
   ].join("\n");
 }
 

@@ -104,7 +104,10 @@ export function describe(
   const a = row.args;
   switch (row.event) {
     case "Registered":
-      return `#${a.agentId} ${registeredName(a.agentURI) ?? ""} registered: ERC-8004 identity, registration file as a data URI`;
+      return (
+        `#${a.agentId} ${registeredName(a.agentURI) ?? ""} registered: ` +
+        "ERC-8004 identity, registration file as a data URI"
+      );
     case "MemberJoined":
       return `${name(a.agentId)} joined group ${a.groupId} with weight ${a.weight}`;
     case "GroupCreated":
@@ -128,10 +131,16 @@ export function describe(
     case "TaskEscalated":
       return `task ${a.taskId} escalated to the human approver by ${name(a.agentId)}`;
     case "EscalationResolved":
-      return `the human approver answered task ${a.taskId}: ${a.resume === "true" || (a.resume as unknown) === true ? "go on" : "drop it"}`;
+      return (
+        `the human approver answered task ${a.taskId}: ` +
+        `${a.resume === "true" || (a.resume as unknown) === true ? "go on" : "drop it"}`
+      );
     case "TaskExpired":
     case "TaskCancelled":
-      return `task ${a.taskId} ${row.event === "TaskExpired" ? "expired" : "cancelled"}, ${formatEther(BigInt(a.refund ?? 0))} ETH refunded`;
+      return (
+        `task ${a.taskId} ${row.event === "TaskExpired" ? "expired" : "cancelled"}, ` +
+        `${formatEther(BigInt(a.refund ?? 0))} ETH refunded`
+      );
     case "ChannelMessage":
       return `📣 ${name(a.from)}: ${quote(a.payload ?? "0x")}`;
     case "DirectMessage":
@@ -153,15 +162,25 @@ export function detail(row: ActivityRow, name: (id: bigint | string | null | und
   const a = row.args;
   switch (row.event) {
     case "TaskPosted":
-      return `task ${a.taskId} posted (${CAPABILITY_NAMES.get(String(a.capability)) ?? "capability"}${a.scheduleId && a.scheduleId !== "0" ? `, schedule round ${a.round}` : ""})`;
+      return (
+        `task ${a.taskId} posted (${CAPABILITY_NAMES.get(String(a.capability)) ?? "capability"}` +
+        `${a.scheduleId && a.scheduleId !== "0" ? `, schedule round ${a.round}` : ""})`
+      );
     case "TaskClaimed":
-      return `task ${a.taskId} claimed by ${name(a.agentId)} (attempt ${a.attempt}, reward ${formatEther(BigInt(a.lockedReward ?? 0))} ETH)`;
+      return (
+        `task ${a.taskId} claimed by ${name(a.agentId)} ` +
+        `(attempt ${a.attempt}, reward ${formatEther(BigInt(a.lockedReward ?? 0))} ETH)`
+      );
     case "LeaseRenewed":
       return `${name(a.agentId)} renewed its lease on task ${a.taskId}`;
     case "TaskSubmitted":
       return `task ${a.taskId} submitted by ${name(a.agentId)}`;
     case "TaskAccepted":
-      return `task ${a.taskId} accepted${a.byPoster === "false" || (a.byPoster as unknown) === false ? " (review window passed)" : ""}: ${name(a.agentId)} earns ${formatEther(BigInt(a.reward ?? 0))} ETH`;
+      return (
+        `task ${a.taskId} accepted` +
+        `${a.byPoster === "false" || (a.byPoster as unknown) === false ? " (review window passed)" : ""}: ` +
+        `${name(a.agentId)} earns ${formatEther(BigInt(a.reward ?? 0))} ETH`
+      );
     case "NewFeedback":
       return `reputation: ${name(a.agentId)} ${a.value} (${a.tag1}/${a.tag2})`;
     case "LockReleased":
@@ -169,11 +188,15 @@ export function detail(row: ActivityRow, name: (id: bigint | string | null | und
     case "Staked":
       return `${name(a.agentId)} staked ${formatEther(BigInt(a.amount ?? 0))} STK`;
     case "CapabilitiesSet":
-      return `${name(a.agentId)} declared ${(a.caps as unknown as string[]).map((c) => CAPABILITY_NAMES.get(c) ?? c.slice(0, 10)).join(", ")}`;
+      return (
+        `${name(a.agentId)} declared ` +
+        `${(a.caps as unknown as string[]).map((c) => CAPABILITY_NAMES.get(c) ?? c.slice(0, 10)).join(", ")}`
+      );
     default:
       return (
         describe(row, name) ??
-        `${row.contract}.${row.event}${row.taskId !== null ? ` task ${row.taskId}` : ""}${row.agentId !== null ? ` ${name(row.agentId)}` : ""}`
+        `${row.contract}.${row.event}${row.taskId !== null ? ` task ${row.taskId}` : ""}` +
+          `${row.agentId !== null ? ` ${name(row.agentId)}` : ""}`
       );
   }
 }
@@ -193,13 +216,19 @@ export function statusLine(o: ViewOptions, chain: ViewChain = o.chains[0]!): str
   const alive = o.agents().filter((a) => a.state === "ready").length;
   const leader = s.group?.leader ? `leader ${name(s.group.leader)} (term ${s.group.term})` : "no leader yet";
   const rounds = s.tasks.rounds.size ? ` · rounds: ${statusCounts(s.tasks.rounds)}` : "";
-  return `[${elapsed(o.started)}] ${several ? `${chain.name} · ` : ""}${leader} · tasks ${acceptedTasks(s)}/${o.tasks} done, ${postedTasks(s)} posted (${statusCounts(s.tasks.direct)})${rounds} · agents ${alive}/${o.agents().length} alive · messages ${s.messages.channel + s.messages.direct}`;
+  return (
+    `[${elapsed(o.started)}] ${several ? `${chain.name} · ` : ""}${leader} · ` +
+    `tasks ${acceptedTasks(s)}/${o.tasks} done, ` +
+    `${postedTasks(s)} posted (${statusCounts(s.tasks.direct)})${rounds} · ` +
+    `agents ${alive}/${o.agents().length} alive · messages ${s.messages.channel + s.messages.direct}`
+  );
 }
 
 function screen(o: ViewOptions, notes: string[]): string {
   const several = o.chains.length > 1;
   const lines = [
-    `Stigmergy swarm · ${elapsed(o.started)} · ${o.agents().length} agents · ${o.tasks} tasks${several ? ` on each of ${o.chains.length} chains` : ""}   (Ctrl-C stops)`,
+    `Stigmergy swarm · ${elapsed(o.started)} · ${o.agents().length} agents · ` +
+      `${o.tasks} tasks${several ? ` on each of ${o.chains.length} chains` : ""}   (Ctrl-C stops)`,
     ...(o.dashboard ? [`Dashboard: ${o.dashboard}`] : []),
     "",
   ];
@@ -211,7 +240,9 @@ function screen(o: ViewOptions, notes: string[]): string {
       const stake = a.agentId === undefined ? undefined : first.state.stakes.get(a.agentId);
       const role = a.state !== "ready" ? a.state : a.agentId === first.state.group?.leader ? "leader" : "worker";
       lines.push(
-        `  ${(a.agentId === undefined ? "#?" : `#${a.agentId}`).padEnd(4)} ${a.name.padEnd(10)} ${a.capabilities.join(",").padEnd(16)} stake ${(stake ? formatEther(stake.active) : "-").padStart(5)}  ${role.padEnd(8)} claims ${String(a.stats.claims).padStart(3)}  tx ${String(a.stats.writes).padStart(4)}`,
+        `  ${(a.agentId === undefined ? "#?" : `#${a.agentId}`).padEnd(4)} ${a.name.padEnd(10)} ` +
+          `${a.capabilities.join(",").padEnd(16)} stake ${(stake ? formatEther(stake.active) : "-").padStart(5)}  ` +
+          `${role.padEnd(8)} claims ${String(a.stats.claims).padStart(3)}  tx ${String(a.stats.writes).padStart(4)}`,
       );
       continue;
     }
@@ -221,7 +252,10 @@ function screen(o: ViewOptions, notes: string[]): string {
       const role =
         a.state !== "ready" ? a.state : id !== undefined && id === c.state.group?.leader ? "leader" : "worker";
       const stats = a.statsByChain.get(c.chainId);
-      return `${c.name} ${(id === undefined ? "#?" : `#${id}`).padEnd(4)} ${role.padEnd(7)} claims ${String(stats?.claims ?? 0).padStart(3)} tx ${String(stats?.writes ?? 0).padStart(4)}`;
+      return (
+        `${c.name} ${(id === undefined ? "#?" : `#${id}`).padEnd(4)} ${role.padEnd(7)} ` +
+        `claims ${String(stats?.claims ?? 0).padStart(3)} tx ${String(stats?.writes ?? 0).padStart(4)}`
+      );
     });
     lines.push(`  ${a.name.padEnd(10)} ${a.capabilities.join(",").padEnd(16)} ${perChain.join("  │ ")}`);
   }
@@ -252,7 +286,8 @@ function leaderLines(o: ViewOptions, chain: ViewChain): string[] {
   const g = chain.state.group;
   return [
     g?.leader
-      ? `LEADER  ${name(g.leader)} · term ${g.term} · epoch ${g.epoch} · heartbeat due by ${new Date(Number(g.lastHeartbeat + g.heartbeatTimeout) * 1000).toLocaleTimeString()}`
+      ? `LEADER  ${name(g.leader)} · term ${g.term} · epoch ${g.epoch} · ` +
+        `heartbeat due by ${new Date(Number(g.lastHeartbeat + g.heartbeatTimeout) * 1000).toLocaleTimeString()}`
       : g && g.term > 0n
         ? "LEADER  vacant: the redraw is being settled"
         : "LEADER  none yet",

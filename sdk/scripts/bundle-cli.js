@@ -25,6 +25,8 @@ await build({
   logLevel: "warning",
   // CommonJS dependencies inside an ES module bundle still call require().
   banner: {
-    js: 'import { createRequire as __stigmergyRequire } from "node:module"; const require = __stigmergyRequire(import.meta.url);',
+    js:
+      'import { createRequire as __stigmergyRequire } from "node:module"; ' +
+      "const require = __stigmergyRequire(import.meta.url);",
   },
 });

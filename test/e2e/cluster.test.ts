@@ -35,7 +35,7 @@ describe("the indexer scaled out on PostgreSQL (npm run indexer:cluster: a write
     await stack?.stop();
   });
 
-  it("starts one `ponder start` writer with a views schema and two `ponder serve` readers, which serve the writer's rows", async () => {
+  it("starts a `ponder start` writer with a views schema and two `ponder serve` readers serving its rows", async () => {
     expect(cluster!.output()).to.match(/ponder start --schema stigmergy_live --views-schema stigmergy/);
     expect(cluster!.readers).to.have.length(2);
     await runWorkload({ rpcUrl: stack!.node.url, deployment: stack!.deployment, seed: 11, rounds: 30 });
@@ -48,30 +48,34 @@ describe("the indexer scaled out on PostgreSQL (npm run indexer:cluster: a write
     expect(reader).to.deep.equal(writer);
   });
 
-  it("an SDK client given several indexers skips one that cannot be reached, for reads and live queries, and stays on the next", async () => {
-    const dead = `http://127.0.0.1:${await freePort()}`;
-    const reader = cluster!.readers[0]!.url;
-    const reads = createIndexerClient([dead, reader]);
-    expect(reads.urls).to.deep.equal([dead, reader]);
-    expect(await reads.get("/tasks")).to.not.equal(null);
-    expect(reads.url).to.equal(reader);
-    const [count] = await reads.query(sql`select count(*) as n from task`);
-    const live = createIndexerClient([dead, reader]);
-    const rows = await new Promise<Row[]>((resolve, reject) => {
-      const stop = live.live(
-        sql`select id from task order by id`,
-        (r) => {
-          stop();
-          resolve(r);
-        },
-        (e) => e.message.includes(dead) || reject(e),
-      );
-    });
-    expect(rows.length).to.equal(Number(count!.n));
-    expect(live.url).to.equal(reader);
-  });
+  it(
+    "an SDK client given several indexers skips one that cannot be reached, " +
+      "for reads and live queries, and stays on the next",
+    async () => {
+      const dead = `http://127.0.0.1:${await freePort()}`;
+      const reader = cluster!.readers[0]!.url;
+      const reads = createIndexerClient([dead, reader]);
+      expect(reads.urls).to.deep.equal([dead, reader]);
+      expect(await reads.get("/tasks")).to.not.equal(null);
+      expect(reads.url).to.equal(reader);
+      const [count] = await reads.query(sql`select count(*) as n from task`);
+      const live = createIndexerClient([dead, reader]);
+      const rows = await new Promise<Row[]>((resolve, reject) => {
+        const stop = live.live(
+          sql`select id from task order by id`,
+          (r) => {
+            stop();
+            resolve(r);
+          },
+          (e) => e.message.includes(dead) || reject(e),
+        );
+      });
+      expect(rows.length).to.equal(Number(count!.n));
+      expect(live.url).to.equal(reader);
+    },
+  );
 
-  it("a webhook subscribed through a reader is delivered by the writer (one store, named after the views schema)", async () => {
+  it("the writer delivers a webhook subscribed via a reader (one store, named after the views schema)", async () => {
     const receiver = await startReceiver();
     try {
       const id = await subscribe(cluster!.readers[0]!.url, {
@@ -97,7 +101,7 @@ describe("the indexer scaled out on PostgreSQL (npm run indexer:cluster: a write
     }
   });
 
-  it(`pushes every task of a burst to each of ${SUBSCRIBERS} live-query subscribers spread over the two readers`, async () => {
+  it(`pushes every task of a burst to all ${SUBSCRIBERS} live-query subscribers spread over both readers`, async () => {
     const run = await fanoutRun(stack!, cluster!, { subscribers: SUBSCRIBERS, tasks: TASKS });
     expect(run.opened).to.deep.equal([SUBSCRIBERS / 2, SUBSCRIBERS / 2]);
     expect(run.samples).to.equal(SUBSCRIBERS * TASKS);
@@ -105,7 +109,7 @@ describe("the indexer scaled out on PostgreSQL (npm run indexer:cluster: a write
     expect(run.moved).to.equal(0);
   });
 
-  it("when a reader is SIGKILLed mid-burst, its subscribers reconnect to the other reader and miss no task", async () => {
+  it("when a reader is SIGKILLed mid-burst, its subscribers reconnect to the other one and miss no task", async () => {
     const run = await fanoutRun(stack!, cluster!, { subscribers: SUBSCRIBERS, tasks: TASKS, killReader: 1 });
     expect(run.missed).to.equal(0);
     expect(run.samples).to.equal(SUBSCRIBERS * TASKS);

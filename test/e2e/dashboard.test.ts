@@ -211,11 +211,15 @@ describe("the dashboard, in headless Chromium against a live indexer", function 
       const next = (await read<bigint>("TaskBoard", "taskCount")) + 1n;
       // The page notes when the card appears (its own clock: the same machine's).
       // (A string: tsx would wrap a function's inner names in a helper the page does not have.)
-      await page.evaluate(`(() => {
+      await page.evaluate(
+        `(() => {
         window.shownAt = undefined;
-        const seen = () => document.querySelector('[data-testid="task-${next}"]') && (window.shownAt ??= performance.timeOrigin + performance.now());
-        new MutationObserver((_, o) => seen() && o.disconnect()).observe(document.body, { childList: true, subtree: true });
-      })()`);
+        const seen = () => document.querySelector('[data-testid="task-${next}"]') && ` +
+          `(window.shownAt ??= performance.timeOrigin + performance.now());
+        new MutationObserver((_, o) => seen() && o.disconnect()).observe(document.body, ` +
+          `{ childList: true, subtree: true });
+      })()`,
+      );
       await post({ specURI: `ipfs://dashboard-live-${i}` });
       const mined = Date.now();
       await page.waitForSelector(`[data-testid="task-${next}"]`, { timeout: 60_000 });
@@ -224,7 +228,8 @@ describe("the dashboard, in headless Chromium against a live indexer", function 
     }
     expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).to.equal(true);
     console.log(
-      `      receipt → task on screen, 5 tasks: median ${Math.round(median(delays))} ms, max ${Math.round(Math.max(...delays))} ms (${delays.map(Math.round).join(", ")})`,
+      `      receipt → task on screen, 5 tasks: median ${Math.round(median(delays))} ms, ` +
+        `max ${Math.round(Math.max(...delays))} ms (${delays.map(Math.round).join(", ")})`,
     );
   });
 
@@ -476,7 +481,7 @@ describe("the dashboard, with one indexer following two chains (l1 31337 and op 
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it("opens on every chain side by side, each labelled, with its own task counts, as its chain and REST say", async () => {
+  it("opens on every chain side by side, each labelled, with its task counts, as its chain and REST say", async () => {
     const switcher = page.locator('[data-testid="chain-switcher"]');
     expect((await switcher.textContent())?.replace(/\s+/g, " ")).to.match(
       /All chains.*l1 · chain 31337.*op · chain 31338/,
@@ -575,31 +580,35 @@ describe("the dashboard, with one indexer following two chains (l1 31337 and op 
     expect(problems, problems.slice(0, 5).join("\n")).to.deep.equal([]);
   });
 
-  it("marks a chain whose node is gone not ready, in its own column and in the switcher, while the other stays live", async () => {
-    await page.goto(`${indexer.url}/dashboard/#/`);
-    await page.waitForSelector(`section[data-chain="${OP}"] [data-testid="health"][data-state="ready"]`);
-    await opProxy.down();
-    try {
-      // The page asks each chain's /readyz?chain= with every change and every 15 s.
-      await page.waitForSelector(`section[data-chain="${OP}"] [data-testid="health"][data-state="not-ready"]`, {
-        timeout: 60_000,
+  it(
+    "marks a chain whose node is gone not ready, " +
+      "in its own column and in the switcher, while the other stays live",
+    async () => {
+      await page.goto(`${indexer.url}/dashboard/#/`);
+      await page.waitForSelector(`section[data-chain="${OP}"] [data-testid="health"][data-state="ready"]`);
+      await opProxy.down();
+      try {
+        // The page asks each chain's /readyz?chain= with every change and every 15 s.
+        await page.waitForSelector(`section[data-chain="${OP}"] [data-testid="health"][data-state="not-ready"]`, {
+          timeout: 60_000,
+        });
+        const banner = await page.locator(`section[data-chain="${OP}"] [data-testid="banner"]`).textContent();
+        expect(banner).to.match(/chain 31338 \(op\): the chain's JSON-RPC does not answer/);
+        expect(await page.locator(`[data-chain-link="${OP}"]`).textContent()).to.include("(not ready)");
+        expect(await page.getAttribute('header [data-testid="health"]', "data-state"), "the page as a whole").to.equal(
+          "not-ready",
+        );
+        expect(await page.getAttribute(`section[data-chain="${L1}"] [data-testid="health"]`, "data-state")).to.equal(
+          "ready",
+        );
+        expect(await page.locator(`section[data-chain="${L1}"] [data-testid="banner"]`).count()).to.equal(0);
+      } finally {
+        await opProxy.up();
+      }
+      await page.waitForSelector(`section[data-chain="${OP}"] [data-testid="health"][data-state="ready"]`, {
+        timeout: 90_000,
       });
-      const banner = await page.locator(`section[data-chain="${OP}"] [data-testid="banner"]`).textContent();
-      expect(banner).to.match(/chain 31338 \(op\): the chain's JSON-RPC does not answer/);
-      expect(await page.locator(`[data-chain-link="${OP}"]`).textContent()).to.include("(not ready)");
-      expect(await page.getAttribute('header [data-testid="health"]', "data-state"), "the page as a whole").to.equal(
-        "not-ready",
-      );
-      expect(await page.getAttribute(`section[data-chain="${L1}"] [data-testid="health"]`, "data-state")).to.equal(
-        "ready",
-      );
-      expect(await page.locator(`section[data-chain="${L1}"] [data-testid="banner"]`).count()).to.equal(0);
-    } finally {
-      await opProxy.up();
-    }
-    await page.waitForSelector(`section[data-chain="${OP}"] [data-testid="health"][data-state="ready"]`, {
-      timeout: 90_000,
-    });
-    expect(await page.locator(`[data-chain-link="${OP}"]`).textContent()).to.not.include("not ready");
-  });
+      expect(await page.locator(`[data-chain-link="${OP}"]`).textContent()).to.not.include("not ready");
+    },
+  );
 });

@@ -119,43 +119,47 @@ describe("deployment against a real `hardhat node`", () => {
     expect(transfers.map((t) => [t.args.to, t.args.tokenId])).to.deep.equal([[signer, agentId]]);
   });
 
-  it("STIGMERGY_TREASURY and STIGMERGY_RANDOMNESS configure LeaderElection: its slash recipient and its randomness source", async () => {
-    const client = createPublicClient({ transport: http(node.url) });
-    const wallet = createWalletClient({
-      account: mnemonicToAccount(MNEMONIC, { addressIndex: 3 }),
-      transport: http(node.url),
-    });
-    const artifact = JSON.parse(
-      readFileSync(
-        join(ROOT, "artifacts", "contracts", "election", "PrevrandaoRandomness.sol", "PrevrandaoRandomness.json"),
-        "utf8",
-      ),
-    ) as { abi: Abi; bytecode: Hex };
-    const hash = await wallet.deployContract({ abi: artifact.abi, bytecode: artifact.bytecode, chain: null });
-    const source = (await client.waitForTransactionReceipt({ hash })).contractAddress!;
-    const treasury = mnemonicToAccount(MNEMONIC, { addressIndex: 4 }).address;
-    const out = join(dir, "configured");
-    const { code, output } = await runToEnd("npm", ["run", "deploy", "--", "--network", "localhost"], {
-      STIGMERGY_RPC_URL: node.url,
-      STIGMERGY_DEPLOYMENTS_DIR: out,
-      STIGMERGY_TREASURY: treasury,
-      STIGMERGY_RANDOMNESS: source,
-    });
-    expect(code, output).to.equal(0);
-    const path = join(out, `${node.chainId}.json`);
-    const configured = parseDeployment(JSON.parse(readFileSync(path, "utf8")), path);
-    const election = configured.contracts.LeaderElection!;
-    expect(
-      await client.readContract({ address: election, abi: abis.LeaderElection, functionName: "randomnessSource" }),
-    ).to.equal(getAddress(source));
-    const [event] = await client.getContractEvents({
-      address: election,
-      abi: abis.LeaderElection,
-      eventName: "ElectionConfigured",
-      fromBlock: BigInt(configured.startBlock),
-    });
-    expect(event?.args).to.deep.include({ slashRecipient: treasury, randomness: getAddress(source) });
-  });
+  it(
+    "STIGMERGY_TREASURY and STIGMERGY_RANDOMNESS configure LeaderElection: " +
+      "its slash recipient and its randomness source",
+    async () => {
+      const client = createPublicClient({ transport: http(node.url) });
+      const wallet = createWalletClient({
+        account: mnemonicToAccount(MNEMONIC, { addressIndex: 3 }),
+        transport: http(node.url),
+      });
+      const artifact = JSON.parse(
+        readFileSync(
+          join(ROOT, "artifacts", "contracts", "election", "PrevrandaoRandomness.sol", "PrevrandaoRandomness.json"),
+          "utf8",
+        ),
+      ) as { abi: Abi; bytecode: Hex };
+      const hash = await wallet.deployContract({ abi: artifact.abi, bytecode: artifact.bytecode, chain: null });
+      const source = (await client.waitForTransactionReceipt({ hash })).contractAddress!;
+      const treasury = mnemonicToAccount(MNEMONIC, { addressIndex: 4 }).address;
+      const out = join(dir, "configured");
+      const { code, output } = await runToEnd("npm", ["run", "deploy", "--", "--network", "localhost"], {
+        STIGMERGY_RPC_URL: node.url,
+        STIGMERGY_DEPLOYMENTS_DIR: out,
+        STIGMERGY_TREASURY: treasury,
+        STIGMERGY_RANDOMNESS: source,
+      });
+      expect(code, output).to.equal(0);
+      const path = join(out, `${node.chainId}.json`);
+      const configured = parseDeployment(JSON.parse(readFileSync(path, "utf8")), path);
+      const election = configured.contracts.LeaderElection!;
+      expect(
+        await client.readContract({ address: election, abi: abis.LeaderElection, functionName: "randomnessSource" }),
+      ).to.equal(getAddress(source));
+      const [event] = await client.getContractEvents({
+        address: election,
+        abi: abis.LeaderElection,
+        eventName: "ElectionConfigured",
+        fromBlock: BigInt(configured.startBlock),
+      });
+      expect(event?.args).to.deep.include({ slashRecipient: treasury, randomness: getAddress(source) });
+    },
+  );
 });
 
 describe("deployment against a real OP-stack `hardhat node` (--chain-type op)", () => {
@@ -181,24 +185,28 @@ describe("deployment against a real OP-stack `hardhat node` (--chain-type op)", 
     expect(BigInt(await read("blobBaseFeeScalar"))).to.equal(OP_L1_FEE_SCALARS.blobBaseFeeScalar);
   });
 
-  it("`npm run deploy -- --network localhostOp` writes deployments/31338.json; its transactions paid an L1 data fee", async () => {
-    const { code, output } = await runToEnd("npm", ["run", "deploy", "--", "--network", "localhostOp"], {
-      STIGMERGY_RPC_URL: node.url,
-      STIGMERGY_DEPLOYMENTS_DIR: dir,
-    });
-    expect(code, output).to.equal(0);
-    const path = join(dir, `${LOCAL_CHAIN_IDS.op}.json`);
-    const deployment = parseDeployment(JSON.parse(readFileSync(path, "utf8")), path);
-    expect(deployment.chainId).to.equal(LOCAL_CHAIN_IDS.op);
-    const client = createPublicClient({ transport: http(node.url) });
-    const block = await client.getBlock({ blockNumber: BigInt(deployment.startBlock), includeTransactions: false });
-    const receipt = (await client.request({
-      method: "eth_getTransactionReceipt",
-      params: [block.transactions[0]!],
-    })) as { l1Fee?: Hex };
-    expect(BigInt(receipt.l1Fee ?? "0x0") > 0n, `l1Fee ${receipt.l1Fee}`).to.equal(true);
-    for (const [name, address] of Object.entries(deployment.contracts)) {
-      expect(((await client.getCode({ address })) ?? "0x").length > 2, `${name} has code`).to.equal(true);
-    }
-  });
+  it(
+    "`npm run deploy -- --network localhostOp` writes deployments/31338.json; " +
+      "its transactions paid an L1 data fee",
+    async () => {
+      const { code, output } = await runToEnd("npm", ["run", "deploy", "--", "--network", "localhostOp"], {
+        STIGMERGY_RPC_URL: node.url,
+        STIGMERGY_DEPLOYMENTS_DIR: dir,
+      });
+      expect(code, output).to.equal(0);
+      const path = join(dir, `${LOCAL_CHAIN_IDS.op}.json`);
+      const deployment = parseDeployment(JSON.parse(readFileSync(path, "utf8")), path);
+      expect(deployment.chainId).to.equal(LOCAL_CHAIN_IDS.op);
+      const client = createPublicClient({ transport: http(node.url) });
+      const block = await client.getBlock({ blockNumber: BigInt(deployment.startBlock), includeTransactions: false });
+      const receipt = (await client.request({
+        method: "eth_getTransactionReceipt",
+        params: [block.transactions[0]!],
+      })) as { l1Fee?: Hex };
+      expect(BigInt(receipt.l1Fee ?? "0x0") > 0n, `l1Fee ${receipt.l1Fee}`).to.equal(true);
+      for (const [name, address] of Object.entries(deployment.contracts)) {
+        expect(((await client.getCode({ address })) ?? "0x").length > 2, `${name} has code`).to.equal(true);
+      }
+    },
+  );
 });

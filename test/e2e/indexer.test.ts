@@ -44,7 +44,8 @@ describe("indexer (Ponder on PGlite) against a real node", () => {
   });
 
   it("limits GraphQL query depth", async () => {
-    const deep = `{ tasks { items { events { items { task { events { items { task { events { items { id } } } } } } } } } } }`;
+    const deep =
+      "{ tasks { items { events { items { task { events { items { task { events { items { id } } } } } } } } } } }";
     const res = await fetch(`${indexerUrl}/graphql`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -142,7 +143,7 @@ describe("indexer (Ponder on PGlite) against a real node", () => {
     }
   });
 
-  it("after a seeded random workload over every contract, every indexed entity equals the contracts' views", async () => {
+  it("after a seeded random workload on every contract, each indexed entity equals the contracts' views", async () => {
     const result = await runWorkload({ rpcUrl: stack.node.url, deployment: stack.deployment, seed: 42, rounds: 320 });
     expect(result.transactions).to.be.greaterThan(300);
     await waitForIndexer(indexerUrl, stack.node.url);
@@ -150,35 +151,39 @@ describe("indexer (Ponder on PGlite) against a real node", () => {
     expect(problems, problems.slice(0, 20).join("\n")).to.deep.equal([]);
   });
 
-  it("the oracle compares once the node has mined what it was sent (an agent's last transaction lands a block later)", async () => {
-    // The start command's summary failed once on "activity rows = contract logs: indexed 263, chain
-    // 262": a transaction sent just before the agents stopped was mined while the oracle read.
-    await rpc(stack.node.url, "evm_setAutomine", [false]);
-    try {
-      const sender = createWalletClient({
-        account: mnemonicToAccount(MNEMONIC, { addressIndex: 16 }),
-        transport: http(stack.node.url),
-      });
-      await sender.writeContract({
-        chain: null,
-        address: stack.deployment.contracts.IdentityRegistry!,
-        abi: abis.IdentityRegistry,
-        functionName: "register",
-        args: [],
-      });
-      let mined = false;
-      const settled = waitForMined(stack.node.url).then(() => (mined = true));
-      await new Promise((r) => setTimeout(r, 1_000));
-      expect(mined, "resolved with a transaction pending").to.equal(false);
-      await rpc(stack.node.url, "evm_mine", []);
-      await settled;
-    } finally {
-      await rpc(stack.node.url, "evm_setAutomine", [true]);
-    }
-    await waitForIndexer(indexerUrl, stack.node.url);
-    const problems = await checkConsistency(indexerUrl, stack.node.url, stack.deployment);
-    expect(problems, problems.slice(0, 20).join("\n")).to.deep.equal([]);
-  });
+  it(
+    "the oracle compares once the node has mined what it was sent " +
+      "(an agent's last transaction lands a block later)",
+    async () => {
+      // The start command's summary failed once on "activity rows = contract logs: indexed 263, chain
+      // 262": a transaction sent just before the agents stopped was mined while the oracle read.
+      await rpc(stack.node.url, "evm_setAutomine", [false]);
+      try {
+        const sender = createWalletClient({
+          account: mnemonicToAccount(MNEMONIC, { addressIndex: 16 }),
+          transport: http(stack.node.url),
+        });
+        await sender.writeContract({
+          chain: null,
+          address: stack.deployment.contracts.IdentityRegistry!,
+          abi: abis.IdentityRegistry,
+          functionName: "register",
+          args: [],
+        });
+        let mined = false;
+        const settled = waitForMined(stack.node.url).then(() => (mined = true));
+        await new Promise((r) => setTimeout(r, 1_000));
+        expect(mined, "resolved with a transaction pending").to.equal(false);
+        await rpc(stack.node.url, "evm_mine", []);
+        await settled;
+      } finally {
+        await rpc(stack.node.url, "evm_setAutomine", [true]);
+      }
+      await waitForIndexer(indexerUrl, stack.node.url);
+      const problems = await checkConsistency(indexerUrl, stack.node.url, stack.deployment);
+      expect(problems, problems.slice(0, 20).join("\n")).to.deep.equal([]);
+    },
+  );
 
   it("a second indexer started from block 0 produces identical rows", async () => {
     const second = await stack.indexer();

@@ -183,7 +183,7 @@ describe("the SDK against one indexer of two chains (l1 31337 and op 31338)", fu
       }
     });
 
-    it("watches its own chain: a task, its open tasks and a group's leader arrive as its chain holds them", async () => {
+    it("watches its chain: a task, its open tasks and a group's leader arrive as its chain holds them", async () => {
       for (const chain of CHAINS) {
         const viaIndexer = reader(chain);
         const fromNode = reader(chain, false);
@@ -259,7 +259,7 @@ describe("the SDK against one indexer of two chains (l1 31337 and op 31338)", fu
       expect(rejected).to.be.instanceOf(UnknownChainError);
     });
 
-    it("lists and watches the open tasks of both chains from one live query, each task once, carrying its chain", async () => {
+    it("lists and watches both chains' open tasks in one live query, each task once, carrying its chain", async () => {
       const agents = group(worker);
       const all = await agents.tasks.list({ status: "open", limit: 500 });
       const each = await Promise.all(CHAINS.map((c) => reader(c).tasks.list({ status: "open", limit: 500 })));
@@ -293,80 +293,85 @@ describe("the SDK against one indexer of two chains (l1 31337 and op 31338)", fu
       }
     });
 
-    it("claimNext claims, across chains, the task paying best net of its measured fee, and its fee figures are the receipts'", async () => {
-      const agents = group(worker);
-      for (const chainId of agents.chainIds) await agents.on(chainId).identity.register({ uri: "ipfs://worker" });
-      // Submits to measure on both chains: a rival claims and submits one task on each.
-      const rivals = group(rival);
-      for (const chainId of rivals.chainIds) {
-        const agent = rivals.on(chainId);
-        await agent.identity.register({ uri: "ipfs://rival" });
-        const chain = chainId === L1 ? "l1" : "op";
-        for (let i = 0; i < 3; i++) {
-          const { taskId } = await post(chain, 1n, `ipfs://warm-up-${i}`);
-          const claim = await agent.tasks.claim(taskId);
-          await agent.tasks.submit(taskId, claim.attempt, `ipfs://result-of-warm-up-${i}`);
+    it(
+      "claimNext claims, across chains, the task paying best net of its measured fee, " +
+        "and its fee figures are the receipts'",
+      async () => {
+        const agents = group(worker);
+        for (const chainId of agents.chainIds) await agents.on(chainId).identity.register({ uri: "ipfs://worker" });
+        // Submits to measure on both chains: a rival claims and submits one task on each.
+        const rivals = group(rival);
+        for (const chainId of rivals.chainIds) {
+          const agent = rivals.on(chainId);
+          await agent.identity.register({ uri: "ipfs://rival" });
+          const chain = chainId === L1 ? "l1" : "op";
+          for (let i = 0; i < 3; i++) {
+            const { taskId } = await post(chain, 1n, `ipfs://warm-up-${i}`);
+            const claim = await agent.tasks.claim(taskId);
+            await agent.tasks.submit(taskId, claim.attempt, `ipfs://result-of-warm-up-${i}`);
+          }
         }
-      }
-      // Gas on the op chain costs 100 gwei for a while: its task pays more, but less net of the fee.
-      const opClient = createPublicClient({ transport: http(stack.nodes.op.url) });
-      await rpc(stack.nodes.op.url, "hardhat_setNextBlockBaseFeePerGas", [`0x${parseGwei("100").toString(16)}`]);
-      await rpc(stack.nodes.op.url, "evm_mine"); // wallets price their fees on the latest block
-      const onL1 = await post("l1", parseEther("0.004"), "ipfs://pays-less", payer);
-      const onOp = await post("op", parseEther("0.005"), "ipfs://pays-more", payer);
-      await caughtUp();
-      const mine = { poster: payer.address } as const;
-      const opFee = await agents.on(OP).tasks.estimateFee((await agents.on(OP).tasks.get(onOp.taskId))!);
-      const l1Fee = await agents.on(L1).tasks.estimateFee((await agents.on(L1).tasks.get(onL1.taskId))!);
-      expect(opFee.opStack && !l1Fee.opStack, "the op chain is an OP stack, the l1 chain is not").to.equal(true);
-      const [netOnOp, netOnL1] = [parseEther("0.005") - opFee.total, parseEther("0.004") - l1Fee.total];
-      expect(netOnOp < netOnL1, `net on op ${netOnOp} below net on l1 ${netOnL1}`).to.equal(true);
+        // Gas on the op chain costs 100 gwei for a while: its task pays more, but less net of the fee.
+        const opClient = createPublicClient({ transport: http(stack.nodes.op.url) });
+        await rpc(stack.nodes.op.url, "hardhat_setNextBlockBaseFeePerGas", [`0x${parseGwei("100").toString(16)}`]);
+        await rpc(stack.nodes.op.url, "evm_mine"); // wallets price their fees on the latest block
+        const onL1 = await post("l1", parseEther("0.004"), "ipfs://pays-less", payer);
+        const onOp = await post("op", parseEther("0.005"), "ipfs://pays-more", payer);
+        await caughtUp();
+        const mine = { poster: payer.address } as const;
+        const opFee = await agents.on(OP).tasks.estimateFee((await agents.on(OP).tasks.get(onOp.taskId))!);
+        const l1Fee = await agents.on(L1).tasks.estimateFee((await agents.on(L1).tasks.get(onL1.taskId))!);
+        expect(opFee.opStack && !l1Fee.opStack, "the op chain is an OP stack, the l1 chain is not").to.equal(true);
+        const [netOnOp, netOnL1] = [parseEther("0.005") - opFee.total, parseEther("0.004") - l1Fee.total];
+        expect(netOnOp < netOnL1, `net on op ${netOnOp} below net on l1 ${netOnL1}`).to.equal(true);
 
-      const claim = (await agents.tasks.claimNext(mine))!;
-      expect([claim.chainId, claim.taskId]).to.deep.equal([L1, onL1.taskId]);
-      expect(claim.agent).to.equal(agents.on(L1));
-      expect(claim.value).to.equal(parseEther("0.004"));
-      expect(claim.net).to.equal(claim.value! - claim.fee!.total);
-      // The figures it chose by are what the chain measures.
-      const fee = claim.fee!;
-      expect(fee.claim.measuredBy).to.equal("estimate");
-      const used = claim.receipt.gasUsed;
-      expect(fee.claim.gas >= used, `estimated claim gas ${fee.claim.gas} ≥ the receipt's ${used}`).to.equal(true);
-      expect(fee.claim.gas - used <= used / 20n, `estimated claim gas ${fee.claim.gas} within 5 % of ${used}`).to.equal(
-        true,
-      );
-      const submits = await latestSubmits(stack.nodes.l1.url, stack.deployments.l1.contracts.TaskBoard!);
-      expect([fee.submit!.measuredBy, fee.submit!.samples]).to.deep.equal(["receipts", submits.length]);
-      expect(fee.submit!.gas, "the median gasUsed of the chain's latest submits").to.equal(
-        submits[(submits.length - 1) >> 1],
-      );
-      expect([fee.claim.l1Fee, fee.submit!.l1Fee], "no L1 data fee off an OP stack").to.deep.equal([0n, 0n]);
-      expect(fee.total).to.equal((fee.claim.gas + fee.submit!.gas) * fee.gasPrice);
+        const claim = (await agents.tasks.claimNext(mine))!;
+        expect([claim.chainId, claim.taskId]).to.deep.equal([L1, onL1.taskId]);
+        expect(claim.agent).to.equal(agents.on(L1));
+        expect(claim.value).to.equal(parseEther("0.004"));
+        expect(claim.net).to.equal(claim.value! - claim.fee!.total);
+        // The figures it chose by are what the chain measures.
+        const fee = claim.fee!;
+        expect(fee.claim.measuredBy).to.equal("estimate");
+        const used = claim.receipt.gasUsed;
+        expect(fee.claim.gas >= used, `estimated claim gas ${fee.claim.gas} ≥ the receipt's ${used}`).to.equal(true);
+        expect(
+          fee.claim.gas - used <= used / 20n,
+          `estimated claim gas ${fee.claim.gas} within 5 % of ${used}`,
+        ).to.equal(true);
+        const submits = await latestSubmits(stack.nodes.l1.url, stack.deployments.l1.contracts.TaskBoard!);
+        expect([fee.submit!.measuredBy, fee.submit!.samples]).to.deep.equal(["receipts", submits.length]);
+        expect(fee.submit!.gas, "the median gasUsed of the chain's latest submits").to.equal(
+          submits[(submits.length - 1) >> 1],
+        );
+        expect([fee.claim.l1Fee, fee.submit!.l1Fee], "no L1 data fee off an OP stack").to.deep.equal([0n, 0n]);
+        expect(fee.total).to.equal((fee.claim.gas + fee.submit!.gas) * fee.gasPrice);
 
-      // On the op chain (the only task left of this poster's): the L1 data fee, as its receipt charges it.
-      const onOpClaim = (await agents.tasks.claimNext(mine))!;
-      expect([onOpClaim.chainId, onOpClaim.taskId]).to.deep.equal([OP, onOp.taskId]);
-      expect(onOpClaim.net! < 0n, "a loss at 100 gwei, still claimed: no minNet").to.equal(true);
-      const receipt = (await opClient.getTransactionReceipt({ hash: onOpClaim.hash })) as {
-        l1Fee?: bigint | null;
-        gasUsed: bigint;
-      };
-      const l1FeeCharged = BigInt(receipt.l1Fee ?? 0n);
-      expect(l1FeeCharged > 0n, "the op chain charges an L1 data fee").to.equal(true);
-      const measured = onOpClaim.fee!.claim.l1Fee;
-      const gap = measured > l1FeeCharged ? measured - l1FeeCharged : l1FeeCharged - measured;
-      expect(gap <= l1FeeCharged / 10n, `getL1Fee ${measured} within 10 % of the receipt's ${l1FeeCharged}`).to.equal(
-        true,
-      );
-      expect(onOpClaim.fee!.submit!.l1Fee > 0n, "the submit's L1 data fee").to.equal(true);
-      // With minNet, a task paying less than its fee is left alone.
-      const third = await post("op", 1n, "ipfs://not-worth-it", payer);
-      await caughtUp();
-      expect(
-        await agents.tasks.claimNext({ ...mine, minNet: 0n }),
-        `task ${third.taskId} costs more than it pays`,
-      ).to.equal(undefined);
-    });
+        // On the op chain (the only task left of this poster's): the L1 data fee, as its receipt charges it.
+        const onOpClaim = (await agents.tasks.claimNext(mine))!;
+        expect([onOpClaim.chainId, onOpClaim.taskId]).to.deep.equal([OP, onOp.taskId]);
+        expect(onOpClaim.net! < 0n, "a loss at 100 gwei, still claimed: no minNet").to.equal(true);
+        const receipt = (await opClient.getTransactionReceipt({ hash: onOpClaim.hash })) as {
+          l1Fee?: bigint | null;
+          gasUsed: bigint;
+        };
+        const l1FeeCharged = BigInt(receipt.l1Fee ?? 0n);
+        expect(l1FeeCharged > 0n, "the op chain charges an L1 data fee").to.equal(true);
+        const measured = onOpClaim.fee!.claim.l1Fee;
+        const gap = measured > l1FeeCharged ? measured - l1FeeCharged : l1FeeCharged - measured;
+        expect(gap <= l1FeeCharged / 10n, `getL1Fee ${measured} within 10 % of the receipt's ${l1FeeCharged}`).to.equal(
+          true,
+        );
+        expect(onOpClaim.fee!.submit!.l1Fee > 0n, "the submit's L1 data fee").to.equal(true);
+        // With minNet, a task paying less than its fee is left alone.
+        const third = await post("op", 1n, "ipfs://not-worth-it", payer);
+        await caughtUp();
+        expect(
+          await agents.tasks.claimNext({ ...mine, minNet: 0n }),
+          `task ${third.taskId} costs more than it pays`,
+        ).to.equal(undefined);
+      },
+    );
   });
 });
 

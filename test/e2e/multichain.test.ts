@@ -178,7 +178,7 @@ describe("one indexer, two chains (l1 31337 and op 31338)", () => {
     expect([(one.body.task as Json).chainId, (other.body.task as Json).chainId]).to.deep.equal([L1, OP]);
   });
 
-  it("a dead op node stops nothing, however long: l1 keeps indexing, /readyz names op, op catches up when back", async () => {
+  it("a dead op node stops nothing however long: l1 goes on, /readyz names op, op catches up when back", async () => {
     const ready = await get(`${indexer.url}/readyz`);
     expect(ready.status, JSON.stringify(ready.body)).to.equal(200);
     await opProxy.down();

@@ -79,44 +79,48 @@ describe("the packages, installed from their tarballs", function () {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it("@stigmergy/contracts: a fresh Hardhat 3 project compiles a contract importing its interfaces and deploys the system with its fixture", async () => {
-    const project = join(work, "hardhat-project");
-    mkdirSync(join(project, "contracts"), { recursive: true });
-    mkdirSync(join(project, "test"), { recursive: true });
-    writeFileSync(
-      join(project, "package.json"),
-      JSON.stringify({
-        name: "scratch-hardhat-project",
-        private: true,
-        type: "module",
-        devDependencies: {
-          "@stigmergy/contracts": `file:${contractsTarball}`,
-          hardhat: pinned("hardhat"),
-          "@nomicfoundation/hardhat-viem": pinned("@nomicfoundation/hardhat-viem"),
-          "@nomicfoundation/hardhat-mocha": pinned("@nomicfoundation/hardhat-mocha"),
-          mocha: pinned("mocha"),
-          chai: pinned("chai"),
-          viem: pinned("viem"),
-          solc: pinned("solc"),
-        },
-      }),
-    );
-    writeFileSync(
-      join(project, "hardhat.config.ts"),
-      `import { createRequire } from "node:module";
+  it(
+    "@stigmergy/contracts: " +
+      "a fresh Hardhat 3 project compiles a contract importing its interfaces and deploys the system with its fixture",
+    async () => {
+      const project = join(work, "hardhat-project");
+      mkdirSync(join(project, "contracts"), { recursive: true });
+      mkdirSync(join(project, "test"), { recursive: true });
+      writeFileSync(
+        join(project, "package.json"),
+        JSON.stringify({
+          name: "scratch-hardhat-project",
+          private: true,
+          type: "module",
+          devDependencies: {
+            "@stigmergy/contracts": `file:${contractsTarball}`,
+            hardhat: pinned("hardhat"),
+            "@nomicfoundation/hardhat-viem": pinned("@nomicfoundation/hardhat-viem"),
+            "@nomicfoundation/hardhat-mocha": pinned("@nomicfoundation/hardhat-mocha"),
+            mocha: pinned("mocha"),
+            chai: pinned("chai"),
+            viem: pinned("viem"),
+            solc: pinned("solc"),
+          },
+        }),
+      );
+      writeFileSync(
+        join(project, "hardhat.config.ts"),
+        `import { createRequire } from "node:module";
 import hardhatMocha from "@nomicfoundation/hardhat-mocha";
 import hardhatViem from "@nomicfoundation/hardhat-viem";
 import { defineConfig } from "hardhat/config";
 
 export default defineConfig({
   plugins: [hardhatViem, hardhatMocha],
-  solidity: { version: "${pinned("solc")}", path: createRequire(import.meta.url).resolve("solc/soljson.js"), settings: { evmVersion: "prague", optimizer: { enabled: true, runs: 200 }, viaIR: true } },
+  solidity: { version: "${pinned("solc")}", path: createRequire(import.meta.url).resolve("solc/soljson.js"), ` +
+          `settings: { evmVersion: "prague", optimizer: { enabled: true, runs: 200 }, viaIR: true } },
 });
 `,
-    );
-    writeFileSync(
-      join(project, "contracts", "TaskReader.sol"),
-      `// SPDX-License-Identifier: MIT
+      );
+      writeFileSync(
+        join(project, "contracts", "TaskReader.sol"),
+        `// SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
 import {ITaskBoard} from "@stigmergy/contracts/interfaces/ITaskBoard.sol";
@@ -128,10 +132,10 @@ contract TaskReader {
     }
 }
 `,
-    );
-    writeFileSync(
-      join(project, "test", "system.test.ts"),
-      `import { expect } from "chai";
+      );
+      writeFileSync(
+        join(project, "test", "system.test.ts"),
+        `import { expect } from "chai";
 import { network } from "hardhat";
 import { abis } from "@stigmergy/contracts";
 import { deployStigmergy } from "@stigmergy/contracts/fixture";
@@ -143,12 +147,15 @@ describe("Stigmergy in my project", () => {
     const publicClient = await viem.getPublicClient();
     const [walletClient] = await viem.getWalletClients();
     const deployment = await deployStigmergy({ publicClient, walletClient: walletClient! });
-    expect(Object.keys(deployment.contracts)).to.include.members(["IdentityRegistry", "StakeManager", "LeaderElection", "TaskBoard", "MessageBus"]);
+    expect(Object.keys(deployment.contracts)).to.include.members(["IdentityRegistry", "StakeManager", ` +
+          `"LeaderElection", "TaskBoard", "MessageBus"]);
     const board = deployment.contracts.TaskBoard!;
     const deadline = (await publicClient.getBlock()).timestamp + 86_400n;
     const hash = await walletClient!.writeContract({
       address: board, abi: abis.TaskBoard, functionName: "postTask",
-      args: [{ capability: zeroHash, specURI: "ipfs://mine", specHash: keccak256(toHex("mine")), rewardToken: zeroAddress, reward: 10n, maxReward: 10n, claimBond: 0n, minStake: 0n, abandonSlash: 0n, leaseDuration: 60n, notBefore: 0n, deadline, reviewWindow: 60n, approver: zeroAddress }],
+      args: [{ capability: zeroHash, specURI: "ipfs://mine", specHash: keccak256(toHex("mine")), ` +
+          `rewardToken: zeroAddress, reward: 10n, maxReward: 10n, claimBond: 0n, minStake: 0n, abandonSlash: 0n, ` +
+          `leaseDuration: 60n, notBefore: 0n, deadline, reviewWindow: 60n, approver: zeroAddress }],
       value: 10n,
     });
     const receipt = await publicClient.waitForTransactionReceipt({ hash });
@@ -158,14 +165,15 @@ describe("Stigmergy in my project", () => {
   });
 });
 `,
-    );
-    await npm(["install", "--no-audit", "--no-fund", "--loglevel=error"], project);
-    const test = await runToEnd("npx", ["hardhat", "test", "mocha"], {}, project);
-    expect(test.code, test.output.slice(-4_000)).to.equal(0);
-    expect(test.output).to.match(/1 passing/);
-  });
+      );
+      await npm(["install", "--no-audit", "--no-fund", "--loglevel=error"], project);
+      const test = await runToEnd("npx", ["hardhat", "test", "mocha"], {}, project);
+      expect(test.code, test.output.slice(-4_000)).to.equal(0);
+      expect(test.output).to.match(/1 passing/);
+    },
+  );
 
-  it("@stigmergy/sdk: in a fresh project the README's 20-line agent runs as written and works a posted task", async () => {
+  it("@stigmergy/sdk: in a fresh project the README's 20-line agent runs as is and works a posted task", async () => {
     const project = join(work, "sdk-project");
     mkdirSync(project, { recursive: true });
     writeFileSync(

@@ -256,58 +256,66 @@ describe("the README, as written", function () {
       if (dir) rmSync(dir, { recursive: true, force: true });
     });
 
-    it("`npm run deploy -- --network localhost` deploys with STIGMERGY_RPC_URL, STIGMERGY_DEPLOYMENTS_DIR and STIGMERGY_UNBONDING_PERIOD", async () => {
-      const run = await runToEnd("npm", ["run", "deploy", "--", "--network", "localhost"], {
-        STIGMERGY_RPC_URL: node.url,
-        STIGMERGY_DEPLOYMENTS_DIR: dir,
-        STIGMERGY_UNBONDING_PERIOD: "3600",
-      });
-      expect(run.code, run.output).to.equal(0);
-      deploymentPath = join(dir, `${node.chainId}.json`);
-      const deployment = parseDeployment(JSON.parse(readFileSync(deploymentPath, "utf8")), deploymentPath);
-      const client = createPublicClient({ transport: http(node.url) });
-      const period = await client.readContract({
-        address: deployment.contracts.StakeManager!,
-        abi: abis.StakeManager,
-        functionName: "unbondingPeriod",
-      });
-      expect(period).to.equal(3600n);
-    });
-
-    it("`npm run deploy -- --network custom` deploys from STIGMERGY_DEPLOYER_KEY to STIGMERGY_RPC_URL, staking the STIGMERGY_STAKE_TOKEN given", async () => {
-      const existing = parseDeployment(JSON.parse(readFileSync(deploymentPath, "utf8")), deploymentPath);
-      const custom = join(dir, "custom");
-      const run = await runToEnd("npm", ["run", "deploy", "--", "--network", "custom"], {
-        STIGMERGY_RPC_URL: node.url,
-        STIGMERGY_DEPLOYER_KEY: devKey(5),
-        STIGMERGY_DEPLOYMENTS_DIR: custom,
-        STIGMERGY_STAKE_TOKEN: existing.contracts.StakeToken!,
-      });
-      expect(run.code, run.output).to.equal(0);
-      const path = join(custom, `${node.chainId}.json`);
-      const deployment = parseDeployment(JSON.parse(readFileSync(path, "utf8")), path);
-      const client = createPublicClient({ transport: http(node.url) });
-      const token = await client.readContract({
-        address: deployment.contracts.StakeManager!,
-        abi: abis.StakeManager,
-        functionName: "stakeToken",
-      });
-      expect(getAddress(token)).to.equal(getAddress(existing.contracts.StakeToken!));
-      const adminRole = await client.readContract({
-        address: deployment.contracts.StakeManager!,
-        abi: abis.StakeManager,
-        functionName: "DEFAULT_ADMIN_ROLE",
-      });
-      const deployer = mnemonicToAccount(MNEMONIC, { addressIndex: 5 }).address;
-      expect(
-        await client.readContract({
+    it(
+      "`npm run deploy -- --network localhost` deploys with STIGMERGY_RPC_URL, " +
+        "STIGMERGY_DEPLOYMENTS_DIR and STIGMERGY_UNBONDING_PERIOD",
+      async () => {
+        const run = await runToEnd("npm", ["run", "deploy", "--", "--network", "localhost"], {
+          STIGMERGY_RPC_URL: node.url,
+          STIGMERGY_DEPLOYMENTS_DIR: dir,
+          STIGMERGY_UNBONDING_PERIOD: "3600",
+        });
+        expect(run.code, run.output).to.equal(0);
+        deploymentPath = join(dir, `${node.chainId}.json`);
+        const deployment = parseDeployment(JSON.parse(readFileSync(deploymentPath, "utf8")), deploymentPath);
+        const client = createPublicClient({ transport: http(node.url) });
+        const period = await client.readContract({
           address: deployment.contracts.StakeManager!,
           abi: abis.StakeManager,
-          functionName: "hasRole",
-          args: [adminRole, deployer],
-        }),
-      ).to.equal(true);
-    });
+          functionName: "unbondingPeriod",
+        });
+        expect(period).to.equal(3600n);
+      },
+    );
+
+    it(
+      "`npm run deploy -- --network custom` deploys from STIGMERGY_DEPLOYER_KEY to STIGMERGY_RPC_URL, " +
+        "staking the STIGMERGY_STAKE_TOKEN given",
+      async () => {
+        const existing = parseDeployment(JSON.parse(readFileSync(deploymentPath, "utf8")), deploymentPath);
+        const custom = join(dir, "custom");
+        const run = await runToEnd("npm", ["run", "deploy", "--", "--network", "custom"], {
+          STIGMERGY_RPC_URL: node.url,
+          STIGMERGY_DEPLOYER_KEY: devKey(5),
+          STIGMERGY_DEPLOYMENTS_DIR: custom,
+          STIGMERGY_STAKE_TOKEN: existing.contracts.StakeToken!,
+        });
+        expect(run.code, run.output).to.equal(0);
+        const path = join(custom, `${node.chainId}.json`);
+        const deployment = parseDeployment(JSON.parse(readFileSync(path, "utf8")), path);
+        const client = createPublicClient({ transport: http(node.url) });
+        const token = await client.readContract({
+          address: deployment.contracts.StakeManager!,
+          abi: abis.StakeManager,
+          functionName: "stakeToken",
+        });
+        expect(getAddress(token)).to.equal(getAddress(existing.contracts.StakeToken!));
+        const adminRole = await client.readContract({
+          address: deployment.contracts.StakeManager!,
+          abi: abis.StakeManager,
+          functionName: "DEFAULT_ADMIN_ROLE",
+        });
+        const deployer = mnemonicToAccount(MNEMONIC, { addressIndex: 5 }).address;
+        expect(
+          await client.readContract({
+            address: deployment.contracts.StakeManager!,
+            abi: abis.StakeManager,
+            functionName: "hasRole",
+            args: [adminRole, deployer],
+          }),
+        ).to.equal(true);
+      },
+    );
 
     describe("`npm run indexer`", () => {
       let indexer: Job | undefined;
@@ -344,60 +352,72 @@ describe("the README, as written", function () {
         indexer = undefined;
       });
 
-      it("serves on PORT (Ponder's /ready and /status, the app's /readyz) for STIGMERGY_RPC_URL, polling every STIGMERGY_POLLING_INTERVAL ms", async () => {
-        const counter = await startRpcCounter(node.url);
-        try {
-          await runIndexer(counter.url, "", { STIGMERGY_POLLING_INTERVAL: "3000", STIGMERGY_WS_URL: "off" });
-          for (const path of ["/ready", "/health", "/status", "/healthz"])
-            expect((await fetch(indexerUrl + path)).status, path).to.equal(200);
-          expect(existsSync(join(dir, "pglite")), "STIGMERGY_PGLITE_DIR").to.equal(true);
-          expect(existsSync(join(dir, "webhooks")), "STIGMERGY_WEBHOOK_DIR").to.equal(true);
-          // Polling every 3 s, the indexer asks for new blocks a few times in 9 s (every 250 ms by default: 36).
-          await sleep(1_000);
-          counter.reset();
-          await sleep(9_000);
-          const polls =
-            (counter.calls().byMethod.eth_getBlockByNumber ?? 0) + (counter.calls().byMethod.eth_blockNumber ?? 0);
-          expect(polls, JSON.stringify(counter.calls().byMethod)).to.be.at.most(8);
-        } finally {
-          await counter.close();
-        }
-      });
+      it(
+        "serves on PORT (Ponder's /ready and /status, the app's /readyz) " +
+          "for STIGMERGY_RPC_URL, polling every STIGMERGY_POLLING_INTERVAL ms",
+        async () => {
+          const counter = await startRpcCounter(node.url);
+          try {
+            await runIndexer(counter.url, "", { STIGMERGY_POLLING_INTERVAL: "3000", STIGMERGY_WS_URL: "off" });
+            for (const path of ["/ready", "/health", "/status", "/healthz"])
+              expect((await fetch(indexerUrl + path)).status, path).to.equal(200);
+            expect(existsSync(join(dir, "pglite")), "STIGMERGY_PGLITE_DIR").to.equal(true);
+            expect(existsSync(join(dir, "webhooks")), "STIGMERGY_WEBHOOK_DIR").to.equal(true);
+            // Polling every 3 s, the indexer asks for new blocks a few times in 9 s (every 250 ms by default: 36).
+            await sleep(1_000);
+            counter.reset();
+            await sleep(9_000);
+            const polls =
+              (counter.calls().byMethod.eth_getBlockByNumber ?? 0) + (counter.calls().byMethod.eth_blockNumber ?? 0);
+            expect(polls, JSON.stringify(counter.calls().byMethod)).to.be.at.most(8);
+          } finally {
+            await counter.close();
+          }
+        },
+      );
 
-      it("takes new blocks by push over the node's WebSocket (STIGMERGY_WS_URL derived from a local RPC URL): no polls, and a mined block is indexed", async () => {
-        const counter = await startRpcCounter(node.url);
-        try {
-          await runIndexer(counter.url, "-ws");
-          await sleep(1_000);
-          counter.reset();
-          await sleep(5_000);
-          // Polling every 250 ms (the local default) would have asked about 20 times.
-          const polls =
-            (counter.calls().byMethod.eth_getBlockByNumber ?? 0) + (counter.calls().byMethod.eth_blockNumber ?? 0);
-          expect(polls, JSON.stringify(counter.calls().byMethod)).to.be.at.most(2);
-          expect(counter.calls().byMethod.eth_subscribe ?? 0, "no new subscription while connected").to.equal(0);
-          await minedBlockIndexed();
-        } finally {
-          await counter.close();
-        }
-      });
+      it(
+        "takes new blocks by push over the node's WebSocket (STIGMERGY_WS_URL derived from a local RPC URL): " +
+          "no polls, and a mined block is indexed",
+        async () => {
+          const counter = await startRpcCounter(node.url);
+          try {
+            await runIndexer(counter.url, "-ws");
+            await sleep(1_000);
+            counter.reset();
+            await sleep(5_000);
+            // Polling every 250 ms (the local default) would have asked about 20 times.
+            const polls =
+              (counter.calls().byMethod.eth_getBlockByNumber ?? 0) + (counter.calls().byMethod.eth_blockNumber ?? 0);
+            expect(polls, JSON.stringify(counter.calls().byMethod)).to.be.at.most(2);
+            expect(counter.calls().byMethod.eth_subscribe ?? 0, "no new subscription while connected").to.equal(0);
+            await minedBlockIndexed();
+          } finally {
+            await counter.close();
+          }
+        },
+      );
 
-      it("renews its newHeads subscription every STIGMERGY_WS_RESUBSCRIBE_MS on the same socket, and blocks still come by push (a Hardhat node ends one after 300 s)", async () => {
-        const counter = await startRpcCounter(node.url);
-        try {
-          await runIndexer(counter.url, "-resubscribe", { STIGMERGY_WS_RESUBSCRIBE_MS: "1000" });
-          counter.reset();
-          await sleep(4_500);
-          const calls = counter.calls().byMethod;
-          expect(calls.eth_subscribe ?? 0, JSON.stringify(calls)).to.be.at.least(3);
-          expect(calls.eth_unsubscribe ?? 0, JSON.stringify(calls)).to.be.at.least(3);
-          await minedBlockIndexed();
-        } finally {
-          await counter.close();
-        }
-      });
+      it(
+        "renews its newHeads subscription every STIGMERGY_WS_RESUBSCRIBE_MS on the same socket, " +
+          "and blocks still come by push (a Hardhat node ends one after 300 s)",
+        async () => {
+          const counter = await startRpcCounter(node.url);
+          try {
+            await runIndexer(counter.url, "-resubscribe", { STIGMERGY_WS_RESUBSCRIBE_MS: "1000" });
+            counter.reset();
+            await sleep(4_500);
+            const calls = counter.calls().byMethod;
+            expect(calls.eth_subscribe ?? 0, JSON.stringify(calls)).to.be.at.least(3);
+            expect(calls.eth_unsubscribe ?? 0, JSON.stringify(calls)).to.be.at.least(3);
+            await minedBlockIndexed();
+          } finally {
+            await counter.close();
+          }
+        },
+      );
 
-      it("a PORT that is taken is refused with exit code 2, naming the port (Ponder would move to the next one)", async () => {
+      it("a taken PORT is refused with exit code 2, naming the port (Ponder would move to the next one)", async () => {
         // The squatter takes a port the system picks (a free port looked up first could be taken meanwhile).
         const squatter: Server = createServer();
         await new Promise<void>((resolve) => squatter.listen(0, "0.0.0.0", resolve));
@@ -452,62 +472,66 @@ describe("the README, as written", function () {
         }
       });
 
-      it("the CLI takes --rpc, --key and --indexer, or the same from STIGMERGY_RPC_URL, STIGMERGY_PRIVATE_KEY and STIGMERGY_INDEXER_URL", async () => {
-        const port = await freePort();
-        indexerUrl = `http://127.0.0.1:${port}`;
-        indexer = startJob("npm", ["run", "indexer"], {
-          PORT: String(port),
-          STIGMERGY_RPC_URL: node.url,
-          STIGMERGY_DEPLOYMENTS_DIR: dir,
-          STIGMERGY_PGLITE_DIR: join(dir, "pglite-cli"),
-          STIGMERGY_WEBHOOK_DIR: join(dir, "webhooks-cli"),
-          DATABASE_URL: "",
-        });
-        await until(() => ok(`${indexerUrl}/readyz`), "the indexer", indexer);
-        const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runToEnd("npx", ["stigmergy", ...args], env);
-        const key = devKey(6);
-        const registered = await cli([
-          "agent",
-          "register",
-          "--name",
-          "readme",
-          "--json",
-          "--rpc",
-          node.url,
-          "--key",
-          key,
-          "--deployments",
-          dir,
-        ]);
-        expect(registered.code, registered.output).to.equal(0);
-        const agentId = (JSON.parse(registered.output.slice(registered.output.indexOf("{"))) as { agentId: string })
-          .agentId;
-        const env = {
-          STIGMERGY_RPC_URL: node.url,
-          STIGMERGY_PRIVATE_KEY: key,
-          STIGMERGY_INDEXER_URL: indexerUrl,
-          STIGMERGY_DEPLOYMENTS_DIR: dir,
-        };
-        await until(async () => (await fetch(`${indexerUrl}/agents/${agentId}`)).ok, "the agent indexed");
-        const shown = await cli(["agent", "show", "--json"], env);
-        expect(shown.code, shown.output).to.equal(0);
-        expect(JSON.parse(shown.output.slice(shown.output.indexOf("{")))).to.deep.include({ id: agentId });
-        // STIGMERGY_ACCOUNT, STIGMERGY_DEPLOYMENT and STIGMERGY_AGENT_ID instead of flags.
-        const byAccount = await cli(["stake", "show", "--json"], {
-          STIGMERGY_RPC_URL: node.url,
-          STIGMERGY_ACCOUNT: "6",
-          STIGMERGY_DEPLOYMENT: deploymentPath,
-          STIGMERGY_AGENT_ID: agentId,
-        });
-        expect(byAccount.code, byAccount.output).to.equal(0);
-        expect(JSON.parse(byAccount.output.slice(byAccount.output.indexOf("{")))).to.deep.include({ agentId });
-        // The indexer is where the listing comes from: wrong URL, exit 3.
-        const wrong = await cli(["task", "list", "--json"], {
-          ...env,
-          STIGMERGY_INDEXER_URL: `http://127.0.0.1:${await freePort()}`,
-        });
-        expect(wrong.code, wrong.output).to.equal(3);
-      });
+      it(
+        "the CLI takes --rpc, --key and --indexer, " +
+          "or the same from STIGMERGY_RPC_URL, STIGMERGY_PRIVATE_KEY and STIGMERGY_INDEXER_URL",
+        async () => {
+          const port = await freePort();
+          indexerUrl = `http://127.0.0.1:${port}`;
+          indexer = startJob("npm", ["run", "indexer"], {
+            PORT: String(port),
+            STIGMERGY_RPC_URL: node.url,
+            STIGMERGY_DEPLOYMENTS_DIR: dir,
+            STIGMERGY_PGLITE_DIR: join(dir, "pglite-cli"),
+            STIGMERGY_WEBHOOK_DIR: join(dir, "webhooks-cli"),
+            DATABASE_URL: "",
+          });
+          await until(() => ok(`${indexerUrl}/readyz`), "the indexer", indexer);
+          const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runToEnd("npx", ["stigmergy", ...args], env);
+          const key = devKey(6);
+          const registered = await cli([
+            "agent",
+            "register",
+            "--name",
+            "readme",
+            "--json",
+            "--rpc",
+            node.url,
+            "--key",
+            key,
+            "--deployments",
+            dir,
+          ]);
+          expect(registered.code, registered.output).to.equal(0);
+          const agentId = (JSON.parse(registered.output.slice(registered.output.indexOf("{"))) as { agentId: string })
+            .agentId;
+          const env = {
+            STIGMERGY_RPC_URL: node.url,
+            STIGMERGY_PRIVATE_KEY: key,
+            STIGMERGY_INDEXER_URL: indexerUrl,
+            STIGMERGY_DEPLOYMENTS_DIR: dir,
+          };
+          await until(async () => (await fetch(`${indexerUrl}/agents/${agentId}`)).ok, "the agent indexed");
+          const shown = await cli(["agent", "show", "--json"], env);
+          expect(shown.code, shown.output).to.equal(0);
+          expect(JSON.parse(shown.output.slice(shown.output.indexOf("{")))).to.deep.include({ id: agentId });
+          // STIGMERGY_ACCOUNT, STIGMERGY_DEPLOYMENT and STIGMERGY_AGENT_ID instead of flags.
+          const byAccount = await cli(["stake", "show", "--json"], {
+            STIGMERGY_RPC_URL: node.url,
+            STIGMERGY_ACCOUNT: "6",
+            STIGMERGY_DEPLOYMENT: deploymentPath,
+            STIGMERGY_AGENT_ID: agentId,
+          });
+          expect(byAccount.code, byAccount.output).to.equal(0);
+          expect(JSON.parse(byAccount.output.slice(byAccount.output.indexOf("{")))).to.deep.include({ agentId });
+          // The indexer is where the listing comes from: wrong URL, exit 3.
+          const wrong = await cli(["task", "list", "--json"], {
+            ...env,
+            STIGMERGY_INDEXER_URL: `http://127.0.0.1:${await freePort()}`,
+          });
+          expect(wrong.code, wrong.output).to.equal(3);
+        },
+      );
     });
   });
 
@@ -588,7 +612,7 @@ describe("the README, as written", function () {
     }
   });
 
-  it("`npm run format` rewrites a file in the project's style (and `npm test`'s lint fails on one that is not)", async () => {
+  it("`npm run format` rewrites a file in the house style (`npm test`'s lint fails on one that is not)", async () => {
     const name = `format-probe-${process.pid}.ts`;
     const probe = join(ROOT, "test", "e2e", name);
     writeFileSync(probe, "export const  probe = {a:1,b:'two'}\n");
@@ -604,35 +628,39 @@ describe("the README, as written", function () {
     }
   });
 
-  it("`npm run bench` (STIGMERGY_BENCH=gas, into STIGMERGY_BENCH_OUT) writes the gas snapshot and the README's gas tables", async () => {
-    const out = mkdtempSync(join(tmpdir(), "stigmergy-bench-"));
-    try {
-      copyFileSync(join(ROOT, "README.md"), join(out, "README.md"));
-      copyFileSync(join(ROOT, "gas-snapshot.json"), join(out, "gas-snapshot.json"));
-      const run = await runToEnd("npm", ["run", "bench"], { STIGMERGY_BENCH: "gas", STIGMERGY_BENCH_OUT: out });
-      // The bench's own verdicts (its "bench:" lines and what they list) before the tail of its tables.
-      const verdicts = run.output
-        .split("\n")
-        .filter((line) => /^(bench:| {2}\S)/.test(line))
-        .join("\n");
-      expect(run.code, `${verdicts.slice(-2_000)}\n…\n${run.output.slice(-1_000)}`).to.equal(0);
-      const written = JSON.parse(readFileSync(join(out, "gas-snapshot.json"), "utf8")) as Record<
-        string,
-        Record<string, number>
-      >;
-      const committed = JSON.parse(readFileSync(join(ROOT, "gas-snapshot.json"), "utf8")) as Record<
-        string,
-        Record<string, number>
-      >;
-      expect(Object.keys(written)).to.deep.equal(Object.keys(committed));
-      for (const section of Object.keys(committed))
-        expect(Object.keys(written[section]!), section).to.deep.equal(Object.keys(committed[section]!));
-      const today = new Date().toISOString().slice(0, 10);
-      expect(readFileSync(join(out, "README.md"), "utf8")).to.match(
-        new RegExp(`bench:gas:start[\\s\\S]*_Measured ${today}`),
-      );
-    } finally {
-      rmSync(out, { recursive: true, force: true });
-    }
-  });
+  it(
+    "`npm run bench` (STIGMERGY_BENCH=gas, into STIGMERGY_BENCH_OUT) " +
+      "writes the gas snapshot and the README's gas tables",
+    async () => {
+      const out = mkdtempSync(join(tmpdir(), "stigmergy-bench-"));
+      try {
+        copyFileSync(join(ROOT, "README.md"), join(out, "README.md"));
+        copyFileSync(join(ROOT, "gas-snapshot.json"), join(out, "gas-snapshot.json"));
+        const run = await runToEnd("npm", ["run", "bench"], { STIGMERGY_BENCH: "gas", STIGMERGY_BENCH_OUT: out });
+        // The bench's own verdicts (its "bench:" lines and what they list) before the tail of its tables.
+        const verdicts = run.output
+          .split("\n")
+          .filter((line) => /^(bench:| {2}\S)/.test(line))
+          .join("\n");
+        expect(run.code, `${verdicts.slice(-2_000)}\n…\n${run.output.slice(-1_000)}`).to.equal(0);
+        const written = JSON.parse(readFileSync(join(out, "gas-snapshot.json"), "utf8")) as Record<
+          string,
+          Record<string, number>
+        >;
+        const committed = JSON.parse(readFileSync(join(ROOT, "gas-snapshot.json"), "utf8")) as Record<
+          string,
+          Record<string, number>
+        >;
+        expect(Object.keys(written)).to.deep.equal(Object.keys(committed));
+        for (const section of Object.keys(committed))
+          expect(Object.keys(written[section]!), section).to.deep.equal(Object.keys(committed[section]!));
+        const today = new Date().toISOString().slice(0, 10);
+        expect(readFileSync(join(out, "README.md"), "utf8")).to.match(
+          new RegExp(`bench:gas:start[\\s\\S]*_Measured ${today}`),
+        );
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+      }
+    },
+  );
 });

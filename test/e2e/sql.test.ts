@@ -32,7 +32,9 @@ describe("SQL over HTTP on the default database (PGlite)", () => {
   });
   after(async () => stack?.stop());
 
-  /** Sends the calls from `from` (account 12 by default) into one block (automine off, explicit nonces) and mines it. */
+  /**
+   * Sends the calls from `from` (account 12 by default) into one block (automine off, explicit nonces) and mines it.
+   */
   async function oneBlock(
     calls: { functionName: string; args: readonly unknown[]; value?: bigint; address: Hex; abi: readonly unknown[] }[],
     from = account,
@@ -103,231 +105,247 @@ describe("SQL over HTTP on the default database (PGlite)", () => {
     return { rest, graphql, sql: rows.map((t) => `${t.id}:${t.status}`) };
   }
 
-  it("one block with 30 claims (30 updates to one table, past Ponder's 20-row batch threshold): /sql/db, REST, GraphQL and the chain list the same tasks, a live query receives the rows, and a later block is still indexed", async function () {
-    this.timeout(180_000);
-    const c = stack.deployment.contracts;
-    await oneBlock(
-      [
-        {
-          address: c.IdentityRegistry!,
-          abi: abis.IdentityRegistry,
-          functionName: "register",
-          args: ["ipfs://sql-agent"],
-        },
-      ],
-      worker,
-    );
-    const agentId = await publicClient().readContract({
-      address: c.IdentityRegistry!,
-      abi: abis.IdentityRegistry,
-      functionName: "lastAgentId",
-    });
-    const first =
-      (await publicClient().readContract({ address: c.TaskBoard!, abi: abis.TaskBoard, functionName: "taskCount" })) +
-      1n;
-    await oneBlock(await Promise.all(Array.from({ length: 30 }, (_, i) => post(`sql-${i}`))));
-    const ids = Array.from({ length: 30 }, (_, i) => first + BigInt(i));
-
-    // A live query on this test's tasks, open before the claims. Ponder pushes only changes and
-    // accepts live queries shortly after /ready: it is open once a probe task posted after it arrives.
-    const client = indexerClient(indexer.url);
-    const live: { id: bigint; status: string }[][] = [];
-    let subscription: { unsubscribe: () => void } | undefined;
-    let closed = false;
-    const subscribe = () => {
-      if (closed) return;
-      subscription = client.live(
-        (db) =>
-          db
-            .select({ id: schema.task.id, status: schema.task.status })
-            .from(schema.task)
-            .where(gte(schema.task.id, first))
-            .orderBy(schema.task.id),
-        (rows) => live.push(rows),
-        () => {
-          subscription?.unsubscribe();
-          setTimeout(subscribe, 250);
-        },
-      );
-    };
-    await waitForIndexer(indexer.url, stack.node.url);
-    subscribe();
-    for (let probe = 0; live.length === 0; probe++) {
-      expect(probe, "the live query never pushed a probe").to.be.below(20);
-      await oneBlock([await post(`sql-probe-${probe}`)]);
-      for (let i = 0; i < 20 && live.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
-    }
-    try {
+  it(
+    "one block with 30 claims (30 updates to one table, past Ponder's 20-row batch threshold): /sql/db, REST, " +
+      "GraphQL and the chain list the same tasks, a live query receives the rows, and a later block is still indexed",
+    async function () {
+      this.timeout(180_000);
+      const c = stack.deployment.contracts;
       await oneBlock(
-        ids.map((id) => ({ address: c.TaskBoard!, abi: abis.TaskBoard, functionName: "claim", args: [id, agentId] })),
+        [
+          {
+            address: c.IdentityRegistry!,
+            abi: abis.IdentityRegistry,
+            functionName: "register",
+            args: ["ipfs://sql-agent"],
+          },
+        ],
         worker,
       );
-      await waitForIndexer(indexer.url, stack.node.url);
+      const agentId = await publicClient().readContract({
+        address: c.IdentityRegistry!,
+        abi: abis.IdentityRegistry,
+        functionName: "lastAgentId",
+      });
+      const first =
+        (await publicClient().readContract({ address: c.TaskBoard!, abi: abis.TaskBoard, functionName: "taskCount" })) +
+        1n;
+      await oneBlock(await Promise.all(Array.from({ length: 30 }, (_, i) => post(`sql-${i}`))));
+      const ids = Array.from({ length: 30 }, (_, i) => first + BigInt(i));
 
-      const onChain = Number(
-        await publicClient().readContract({ address: c.TaskBoard!, abi: abis.TaskBoard, functionName: "taskCount" }),
-      );
-      const views = await threeViews();
-      expect(views.rest.length, "REST").to.equal(onChain);
-      expect(views.sql, "/sql/db against REST").to.deep.equal(views.rest);
-      expect(views.graphql, "GraphQL against REST").to.deep.equal(views.rest);
-      expect(
-        views.sql.filter((t) => t.endsWith(":claimed")),
-        "claimed over /sql/db",
-      ).to.have.length(30);
-      const [{ n }] = (await client.db
-        .select({ n: count() })
-        .from(schema.task)
-        .where(eq(schema.task.status, "claimed"))) as [{ n: number }];
-      expect(Number(n)).to.equal(30);
-
-      const claimedRows = () => (live.at(-1) ?? []).filter((t) => t.status === "claimed").map((t) => t.id);
-      for (let i = 0; i < 100 && claimedRows().length !== 30; i++) await new Promise((r) => setTimeout(r, 100));
-      expect(claimedRows(), `live query pushes: ${live.map((rows) => rows.length).join(", ")}`).to.deep.equal(ids);
-
-      // A later flush, after the big one, still indexes and is still visible over /sql.
-      await oneBlock([await post("sql-after")]);
-      await waitForIndexer(indexer.url, stack.node.url);
-      const after = await threeViews();
-      expect(after.rest.length).to.equal(onChain + 1);
-      expect(after.sql).to.deep.equal(after.rest);
-      expect(after.graphql).to.deep.equal(after.rest);
-    } finally {
-      closed = true;
-      subscription?.unsubscribe();
-    }
-  });
-
-  it("a reader never sees part of a block: /sql/db reads and live-query results sampled during a burst of 5-event blocks each hold whole blocks", async function () {
-    this.timeout(300_000);
-    const client = indexerClient(indexer.url);
-    /** One statement over what a block writes: tasks, the tasks with a history, and the audit log's TaskPosted rows. */
-    const snapshot = () =>
-      client.db.execute(
-        sql`select t.tasks, h.history, p.posted from (select count(*) as tasks from ${schema.task}) t, (select count(distinct task_id) as history from ${schema.activity} where contract = 'TaskBoard') h, (select count(*) as posted from ${schema.activity} where event = 'TaskPosted') p`,
-      ) as unknown as Promise<
-        | { rows: { tasks: string; history: string; posted: string }[] }
-        | { tasks: string; history: string; posted: string }[]
-      >;
-    const parse = (r: Awaited<ReturnType<typeof snapshot>>) => {
-      const row = Array.isArray(r) ? r[0]! : r.rows[0]!;
-      return { tasks: Number(row.tasks), history: Number(row.history), posted: Number(row.posted) };
-    };
-    await waitForIndexer(indexer.url, stack.node.url);
-    const base = parse(await snapshot());
-    expect(base.tasks).to.equal(base.posted);
-
-    const seen: { tasks: number; history: number; posted: number }[] = [];
-    const liveSeen: { tasks: number; history: number; posted: number }[] = [];
-    const subscription = client.live(
-      (db) =>
-        db.execute(
-          sql`select t.tasks, h.history, p.posted from (select count(*) as tasks from ${schema.task}) t, (select count(distinct task_id) as history from ${schema.activity} where contract = 'TaskBoard') h, (select count(*) as posted from ${schema.activity} where event = 'TaskPosted') p`,
-        ),
-      (r) => liveSeen.push(parse(r as never)),
-    );
-    let bursting = true;
-    const sampler = (async () => {
-      while (bursting) {
-        // A distinct query each time, so that no cached answer is reused.
-        const salt = seen.length;
-        const r = (await client.db.execute(
-          sql`select t.tasks, h.history, p.posted from (select count(*) as tasks from ${schema.task}) t, (select count(distinct task_id) as history from ${schema.activity} where contract = 'TaskBoard') h, (select count(*) as posted from ${schema.activity} where event = 'TaskPosted') p where ${salt}::int >= 0`,
-        )) as never;
-        seen.push(parse(r));
-      }
-    })();
-    const BLOCKS = 30;
-    const PER_BLOCK = 5;
-    try {
-      for (let b = 0; b < BLOCKS; b++)
-        await oneBlock(await Promise.all(Array.from({ length: PER_BLOCK }, (_, i) => post(`burst-${b}-${i}`))));
-      await waitForIndexer(indexer.url, stack.node.url);
-      await new Promise((r) => setTimeout(r, 500));
-    } finally {
-      bursting = false;
-      await sampler;
-      subscription.unsubscribe();
-    }
-    const whole = (s: { tasks: number; history: number; posted: number }) =>
-      s.tasks === s.history && s.tasks === s.posted && (s.tasks - base.tasks) % PER_BLOCK === 0;
-    const partial = seen.filter((s) => !whole(s));
-    const livePartial = liveSeen.filter((s) => !whole(s));
-    expect(seen.length, "reads sampled during the burst").to.be.greaterThan(BLOCKS);
-    expect(partial.slice(0, 5), `${partial.length} of ${seen.length} /sql/db reads saw part of a block`).to.deep.equal(
-      [],
-    );
-    expect(liveSeen.length, "live-query pushes during the burst").to.be.greaterThan(0);
-    expect(
-      livePartial.slice(0, 5),
-      `${livePartial.length} of ${liveSeen.length} live results saw part of a block`,
-    ).to.deep.equal([]);
-    expect(parse(await snapshot()).tasks).to.equal(base.tasks + BLOCKS * PER_BLOCK);
-  });
-
-  it("a live query that fails to open, or whose client leaves at once, gives its slot back: with room for 2, thirty such opens leave room for 2 more", async () => {
-    // Upstream Ponder counted a live query before checking it and never uncounted a refused one, so a
-    // client retrying a failing query filled the process's limit (503 for everyone) within minutes.
-    const small = await stack.indexer({ env: { STIGMERGY_MAX_LIVE_QUERIES: "2" }, dbSchema: "small" });
-    const live = (query: string) =>
-      `${small.url}/sql/live?sql=${encodeURIComponent(superjson.stringify({ sql: query, params: [] }))}`;
-    const statuses: number[] = [];
-    for (let i = 0; i < 10; i++) statuses.push((await fetch(live("select * from no_such_table"))).status);
-    for (let i = 0; i < 10; i++) statuses.push((await fetch(live("delete from task"))).status);
-    expect(
-      statuses.filter((s) => s < 400),
-      "refused opens",
-    ).to.deep.equal([]);
-    for (let i = 0; i < 10; i++) {
-      // Read the headers, then leave: the connection's close must end the stream and free its slot.
-      const controller = new AbortController();
-      const res = await fetch(live("select count(*) from task"), { signal: controller.signal });
-      expect(res.status).to.equal(200);
-      controller.abort();
-    }
-    const opened: Response[] = [];
-    const controller = new AbortController();
-    try {
-      for (let waited = 0; opened.length < 2; waited += 100) {
-        const res = await fetch(live("select count(*) from task"), { signal: controller.signal });
-        if (res.status === 200) opened.push(res);
-        else if (waited > 10_000)
-          expect.fail(`a live query answered ${res.status} (${await res.text()}) with ${opened.length} open`);
-        else await new Promise((r) => setTimeout(r, 100)); // a left stream is freed when its close is seen
-      }
-      expect(opened.map((r) => r.headers.get("content-type"))).to.deep.equal([
-        "text/event-stream",
-        "text/event-stream",
-      ]);
-      expect((await fetch(live("select count(*) from task"))).status, "a third, past the limit").to.equal(503);
-    } finally {
-      controller.abort();
-      await small.stop();
-    }
-  });
-
-  it("an embedded database without patches/ponder+0.16.10.patch is refused with exit code 2 and the remedy; PostgreSQL and a patched PGlite pass", () => {
-    const g = globalThis as { PONDER_DATABASE?: unknown };
-    const saved = g.PONDER_DATABASE;
-    const exits: number[] = [];
-    const exit = ((code: number) => exits.push(code)) as (code: number) => never;
-    const errors: string[] = [];
-    const consoleError = console.error;
-    console.error = (line: string) => errors.push(line);
-    try {
-      g.PONDER_DATABASE = { driver: { dialect: "pglite", instance: {} } };
-      requirePatchedPonder(exit);
-      g.PONDER_DATABASE = {
-        driver: { dialect: "pglite", instance: { [Symbol.for("stigmergy.pglite.routed")]: true } },
+      // A live query on this test's tasks, open before the claims. Ponder pushes only changes and
+      // accepts live queries shortly after /ready: it is open once a probe task posted after it arrives.
+      const client = indexerClient(indexer.url);
+      const live: { id: bigint; status: string }[][] = [];
+      let subscription: { unsubscribe: () => void } | undefined;
+      let closed = false;
+      const subscribe = () => {
+        if (closed) return;
+        subscription = client.live(
+          (db) =>
+            db
+              .select({ id: schema.task.id, status: schema.task.status })
+              .from(schema.task)
+              .where(gte(schema.task.id, first))
+              .orderBy(schema.task.id),
+          (rows) => live.push(rows),
+          () => {
+            subscription?.unsubscribe();
+            setTimeout(subscribe, 250);
+          },
+        );
       };
-      requirePatchedPonder(exit);
-      g.PONDER_DATABASE = { driver: { dialect: "postgres" } };
-      requirePatchedPonder(exit);
-    } finally {
-      g.PONDER_DATABASE = saved;
-      console.error = consoleError;
-    }
-    expect(exits).to.deep.equal([2]);
-    expect(errors.join("\n")).to.include("patches/ponder+0.16.10.patch").and.include("npm install");
-  });
+      await waitForIndexer(indexer.url, stack.node.url);
+      subscribe();
+      for (let probe = 0; live.length === 0; probe++) {
+        expect(probe, "the live query never pushed a probe").to.be.below(20);
+        await oneBlock([await post(`sql-probe-${probe}`)]);
+        for (let i = 0; i < 20 && live.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      }
+      try {
+        await oneBlock(
+          ids.map((id) => ({ address: c.TaskBoard!, abi: abis.TaskBoard, functionName: "claim", args: [id, agentId] })),
+          worker,
+        );
+        await waitForIndexer(indexer.url, stack.node.url);
+
+        const onChain = Number(
+          await publicClient().readContract({ address: c.TaskBoard!, abi: abis.TaskBoard, functionName: "taskCount" }),
+        );
+        const views = await threeViews();
+        expect(views.rest.length, "REST").to.equal(onChain);
+        expect(views.sql, "/sql/db against REST").to.deep.equal(views.rest);
+        expect(views.graphql, "GraphQL against REST").to.deep.equal(views.rest);
+        expect(
+          views.sql.filter((t) => t.endsWith(":claimed")),
+          "claimed over /sql/db",
+        ).to.have.length(30);
+        const [{ n }] = (await client.db
+          .select({ n: count() })
+          .from(schema.task)
+          .where(eq(schema.task.status, "claimed"))) as [{ n: number }];
+        expect(Number(n)).to.equal(30);
+
+        const claimedRows = () => (live.at(-1) ?? []).filter((t) => t.status === "claimed").map((t) => t.id);
+        for (let i = 0; i < 100 && claimedRows().length !== 30; i++) await new Promise((r) => setTimeout(r, 100));
+        expect(claimedRows(), `live query pushes: ${live.map((rows) => rows.length).join(", ")}`).to.deep.equal(ids);
+
+        // A later flush, after the big one, still indexes and is still visible over /sql.
+        await oneBlock([await post("sql-after")]);
+        await waitForIndexer(indexer.url, stack.node.url);
+        const after = await threeViews();
+        expect(after.rest.length).to.equal(onChain + 1);
+        expect(after.sql).to.deep.equal(after.rest);
+        expect(after.graphql).to.deep.equal(after.rest);
+      } finally {
+        closed = true;
+        subscription?.unsubscribe();
+      }
+    },
+  );
+
+  it(
+    "a reader never sees part of a block: " +
+      "/sql/db reads and live-query results sampled during a burst of 5-event blocks each hold whole blocks",
+    async function () {
+      this.timeout(300_000);
+      const client = indexerClient(indexer.url);
+      const t = sql`(select count(*) as tasks from ${schema.task})`;
+      const h = sql`(select count(distinct task_id) as history from ${schema.activity} where contract = 'TaskBoard')`;
+      const p = sql`(select count(*) as posted from ${schema.activity} where event = 'TaskPosted')`;
+      /**
+       * One statement over what a block writes: tasks, the tasks with a history, and the audit log's TaskPosted rows.
+       */
+      const counts = sql`select t.tasks, h.history, p.posted from ${t} t, ${h} h, ${p} p`;
+      const snapshot = () =>
+        client.db.execute(counts) as unknown as Promise<
+          | { rows: { tasks: string; history: string; posted: string }[] }
+          | { tasks: string; history: string; posted: string }[]
+        >;
+      const parse = (r: Awaited<ReturnType<typeof snapshot>>) => {
+        const row = Array.isArray(r) ? r[0]! : r.rows[0]!;
+        return { tasks: Number(row.tasks), history: Number(row.history), posted: Number(row.posted) };
+      };
+      await waitForIndexer(indexer.url, stack.node.url);
+      const base = parse(await snapshot());
+      expect(base.tasks).to.equal(base.posted);
+
+      const seen: { tasks: number; history: number; posted: number }[] = [];
+      const liveSeen: { tasks: number; history: number; posted: number }[] = [];
+      const subscription = client.live(
+        (db) => db.execute(counts),
+        (r) => liveSeen.push(parse(r as never)),
+      );
+      let bursting = true;
+      const sampler = (async () => {
+        while (bursting) {
+          // A distinct query each time, so that no cached answer is reused.
+          const salt = seen.length;
+          const r = (await client.db.execute(sql`${counts} where ${salt}::int >= 0`)) as never;
+          seen.push(parse(r));
+        }
+      })();
+      const BLOCKS = 30;
+      const PER_BLOCK = 5;
+      try {
+        for (let b = 0; b < BLOCKS; b++)
+          await oneBlock(await Promise.all(Array.from({ length: PER_BLOCK }, (_, i) => post(`burst-${b}-${i}`))));
+        await waitForIndexer(indexer.url, stack.node.url);
+        await new Promise((r) => setTimeout(r, 500));
+      } finally {
+        bursting = false;
+        await sampler;
+        subscription.unsubscribe();
+      }
+      const whole = (s: { tasks: number; history: number; posted: number }) =>
+        s.tasks === s.history && s.tasks === s.posted && (s.tasks - base.tasks) % PER_BLOCK === 0;
+      const partial = seen.filter((s) => !whole(s));
+      const livePartial = liveSeen.filter((s) => !whole(s));
+      expect(seen.length, "reads sampled during the burst").to.be.greaterThan(BLOCKS);
+      expect(
+        partial.slice(0, 5),
+        `${partial.length} of ${seen.length} /sql/db reads saw part of a block`,
+      ).to.deep.equal([]);
+      expect(liveSeen.length, "live-query pushes during the burst").to.be.greaterThan(0);
+      expect(
+        livePartial.slice(0, 5),
+        `${livePartial.length} of ${liveSeen.length} live results saw part of a block`,
+      ).to.deep.equal([]);
+      expect(parse(await snapshot()).tasks).to.equal(base.tasks + BLOCKS * PER_BLOCK);
+    },
+  );
+
+  it(
+    "a live query that fails to open, or whose client leaves at once, gives its slot back: " +
+      "with room for 2, thirty such opens leave room for 2 more",
+    async () => {
+      // Upstream Ponder counted a live query before checking it and never uncounted a refused one, so a
+      // client retrying a failing query filled the process's limit (503 for everyone) within minutes.
+      const small = await stack.indexer({ env: { STIGMERGY_MAX_LIVE_QUERIES: "2" }, dbSchema: "small" });
+      const live = (query: string) =>
+        `${small.url}/sql/live?sql=${encodeURIComponent(superjson.stringify({ sql: query, params: [] }))}`;
+      const statuses: number[] = [];
+      for (let i = 0; i < 10; i++) statuses.push((await fetch(live("select * from no_such_table"))).status);
+      for (let i = 0; i < 10; i++) statuses.push((await fetch(live("delete from task"))).status);
+      expect(
+        statuses.filter((s) => s < 400),
+        "refused opens",
+      ).to.deep.equal([]);
+      for (let i = 0; i < 10; i++) {
+        // Read the headers, then leave: the connection's close must end the stream and free its slot.
+        const controller = new AbortController();
+        const res = await fetch(live("select count(*) from task"), { signal: controller.signal });
+        expect(res.status).to.equal(200);
+        controller.abort();
+      }
+      const opened: Response[] = [];
+      const controller = new AbortController();
+      try {
+        for (let waited = 0; opened.length < 2; waited += 100) {
+          const res = await fetch(live("select count(*) from task"), { signal: controller.signal });
+          if (res.status === 200) opened.push(res);
+          else if (waited > 10_000)
+            expect.fail(`a live query answered ${res.status} (${await res.text()}) with ${opened.length} open`);
+          else await new Promise((r) => setTimeout(r, 100)); // a left stream is freed when its close is seen
+        }
+        expect(opened.map((r) => r.headers.get("content-type"))).to.deep.equal([
+          "text/event-stream",
+          "text/event-stream",
+        ]);
+        expect((await fetch(live("select count(*) from task"))).status, "a third, past the limit").to.equal(503);
+      } finally {
+        controller.abort();
+        await small.stop();
+      }
+    },
+  );
+
+  it(
+    "an embedded database without patches/ponder+0.16.10.patch is refused with exit code 2 and the remedy; " +
+      "PostgreSQL and a patched PGlite pass",
+    () => {
+      const g = globalThis as { PONDER_DATABASE?: unknown };
+      const saved = g.PONDER_DATABASE;
+      const exits: number[] = [];
+      const exit = ((code: number) => exits.push(code)) as (code: number) => never;
+      const errors: string[] = [];
+      const consoleError = console.error;
+      console.error = (line: string) => errors.push(line);
+      try {
+        g.PONDER_DATABASE = { driver: { dialect: "pglite", instance: {} } };
+        requirePatchedPonder(exit);
+        g.PONDER_DATABASE = {
+          driver: { dialect: "pglite", instance: { [Symbol.for("stigmergy.pglite.routed")]: true } },
+        };
+        requirePatchedPonder(exit);
+        g.PONDER_DATABASE = { driver: { dialect: "postgres" } };
+        requirePatchedPonder(exit);
+      } finally {
+        g.PONDER_DATABASE = saved;
+        console.error = consoleError;
+      }
+      expect(exits).to.deep.equal([2]);
+      expect(errors.join("\n")).to.include("patches/ponder+0.16.10.patch").and.include("npm install");
+    },
+  );
 });

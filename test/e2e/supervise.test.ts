@@ -76,58 +76,66 @@ describe("the indexer's supervisor (embedded database)", function () {
     ).to.include(webhook);
   }
 
-  it("an index whose files PGlite cannot open is moved aside and rebuilt from the chain, with one log line; webhook subscriptions are kept", async () => {
-    const { indexer, webhook } = await indexedThenStopped();
-    const dir = indexer.options.pgliteDir!;
-    writeFileSync(join(dir, "global", "pg_control"), Buffer.alloc(8_192, 7)); // a torn control file
-    const { again, output } = await restart(indexer);
-    try {
-      expect(output().match(REBUILDING(/PGlite cannot open its files/)), output()).to.have.length(1);
-      expect(existsSync(`${dir}.previous`)).to.equal(true);
-      await expectRebuiltAndRight(again, webhook);
-    } finally {
-      await again.stop();
-    }
-  });
+  it(
+    "an index whose files PGlite cannot open is moved aside and rebuilt from the chain, " +
+      "with one log line; webhook subscriptions are kept",
+    async () => {
+      const { indexer, webhook } = await indexedThenStopped();
+      const dir = indexer.options.pgliteDir!;
+      writeFileSync(join(dir, "global", "pg_control"), Buffer.alloc(8_192, 7)); // a torn control file
+      const { again, output } = await restart(indexer);
+      try {
+        expect(output().match(REBUILDING(/PGlite cannot open its files/)), output()).to.have.length(1);
+        expect(existsSync(`${dir}.previous`)).to.equal(true);
+        await expectRebuiltAndRight(again, webhook);
+      } finally {
+        await again.stop();
+      }
+    },
+  );
 
-  it("an index holding rows past its checkpoint (what a non-atomic flush left behind) is recognised by the primary-key conflict and rebuilt", async () => {
-    const { indexer, webhook } = await indexedThenStopped();
-    const dir = indexer.options.pgliteDir!;
-    // Rewind the checkpoint to the deployment's first block: every row after it is now "unaccounted".
-    const start = await fetch(stack.node.url, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        jsonrpc: "2.0",
-        id: 1,
-        method: "eth_getBlockByNumber",
-        params: [`0x${stack.deployment.startBlock.toString(16)}`, false],
-      }),
-    }).then((r) => r.json() as Promise<{ result: { timestamp: string; number: string } }>);
-    const checkpoint = checkpointOf(
-      { timestamp: BigInt(start.result.timestamp), number: BigInt(start.result.number) },
-      stack.node.chainId,
-    );
-    const db = new PGlite(dir);
-    await db.query(
-      `UPDATE public._ponder_checkpoint SET latest_checkpoint = $1, safe_checkpoint = $1, finalized_checkpoint = $1`,
-      [checkpoint],
-    );
-    await db.close();
-    const { again, output } = await restart(indexer);
-    try {
-      expect(output()).to.match(/violates unique constraint|UniqueConstraintError/);
-      expect(
-        output().match(REBUILDING(/it holds rows without the checkpoint that covers them/)),
-        output(),
-      ).to.have.length(1);
-      await expectRebuiltAndRight(again, webhook);
-    } finally {
-      await again.stop();
-    }
-  });
+  it(
+    "an index holding rows past its checkpoint (what a non-atomic flush left behind) " +
+      "is recognised by the primary-key conflict and rebuilt",
+    async () => {
+      const { indexer, webhook } = await indexedThenStopped();
+      const dir = indexer.options.pgliteDir!;
+      // Rewind the checkpoint to the deployment's first block: every row after it is now "unaccounted".
+      const start = await fetch(stack.node.url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          jsonrpc: "2.0",
+          id: 1,
+          method: "eth_getBlockByNumber",
+          params: [`0x${stack.deployment.startBlock.toString(16)}`, false],
+        }),
+      }).then((r) => r.json() as Promise<{ result: { timestamp: string; number: string } }>);
+      const checkpoint = checkpointOf(
+        { timestamp: BigInt(start.result.timestamp), number: BigInt(start.result.number) },
+        stack.node.chainId,
+      );
+      const db = new PGlite(dir);
+      await db.query(
+        `UPDATE public._ponder_checkpoint SET latest_checkpoint = $1, safe_checkpoint = $1, finalized_checkpoint = $1`,
+        [checkpoint],
+      );
+      await db.close();
+      const { again, output } = await restart(indexer);
+      try {
+        expect(output()).to.match(/violates unique constraint|UniqueConstraintError/);
+        expect(
+          output().match(REBUILDING(/it holds rows without the checkpoint that covers them/)),
+          output(),
+        ).to.have.length(1);
+        await expectRebuiltAndRight(again, webhook);
+      } finally {
+        await again.stop();
+      }
+    },
+  );
 
-  it("a second indexer on the same PGlite directory is refused with exit code 2 before it opens the files", async () => {
+  it("a second indexer on the same PGlite directory is refused with exit code 2 before opening the files", async () => {
     const first = await stack.indexer();
     try {
       let output = "";
@@ -146,39 +154,43 @@ describe("the indexer's supervisor (embedded database)", function () {
     }
   });
 
-  it("Ponder stops when its supervisor is killed with SIGKILL (no orphan holds the database or the port), and the next start resumes without waiting out the dead lock", async () => {
-    const indexer = await stack.indexer();
-    const children = readFileSync(`/proc/${indexer.process.pid}/task/${indexer.process.pid}/children`, "utf8")
-      .trim()
-      .split(/\s+/)
-      .map(Number);
-    expect(children).to.have.length(1);
-    const ponder = children[0]!;
-    process.kill(indexer.process.pid!, "SIGKILL");
-    const alive = () => {
-      try {
-        process.kill(ponder, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    };
-    for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
-    expect(alive(), "Ponder outlived its supervisor").to.equal(false);
-    expect(await portInUse(indexer.port)).to.equal(false);
+  it(
+    "Ponder stops when its supervisor is killed with SIGKILL (no orphan holds the database or the port), " +
+      "and the next start resumes without waiting out the dead lock",
+    async () => {
+      const indexer = await stack.indexer();
+      const children = readFileSync(`/proc/${indexer.process.pid}/task/${indexer.process.pid}/children`, "utf8")
+        .trim()
+        .split(/\s+/)
+        .map(Number);
+      expect(children).to.have.length(1);
+      const ponder = children[0]!;
+      process.kill(indexer.process.pid!, "SIGKILL");
+      const alive = () => {
+        try {
+          process.kill(ponder, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(alive(), "Ponder outlived its supervisor").to.equal(false);
+      expect(await portInUse(indexer.port)).to.equal(false);
 
-    // Killed again, all at once this time: the restart finds a dead lock and does not wait it out.
-    const second = await startIndexer({ ...indexer.options });
-    await waitForIndexer(second.url, stack.node.url);
-    await second.kill();
-    const { again, output } = await restart(indexer);
-    try {
-      await taskPoster(stack.node.url, stack.deployment.contracts.TaskBoard!, 14)();
-      await waitForIndexer(again.url, stack.node.url);
-      expect(output()).to.not.match(/Schema is locked by a different Ponder app/);
-      expect(output()).to.not.match(/cannot be resumed/);
-    } finally {
-      await again.stop();
-    }
-  });
+      // Killed again, all at once this time: the restart finds a dead lock and does not wait it out.
+      const second = await startIndexer({ ...indexer.options });
+      await waitForIndexer(second.url, stack.node.url);
+      await second.kill();
+      const { again, output } = await restart(indexer);
+      try {
+        await taskPoster(stack.node.url, stack.deployment.contracts.TaskBoard!, 14)();
+        await waitForIndexer(again.url, stack.node.url);
+        expect(output()).to.not.match(/Schema is locked by a different Ponder app/);
+        expect(output()).to.not.match(/cannot be resumed/);
+      } finally {
+        await again.stop();
+      }
+    },
+  );
 });

@@ -281,36 +281,48 @@ describe("cli: stigmergy", () => {
       expect(text.stdout).to.match(/status\s+accepted/);
     });
 
-    it("escalates a claimed task, the approver resumes it; an unanswered escalation expires only after its deadline", async () => {
-      const { taskId } = await json([
-        "task",
-        "post",
-        "--spec",
-        "ipfs://cli-escalate",
-        "--reward",
-        "0.001",
-        ...as.poster(),
-      ]);
-      const id = String(taskId);
-      const claimed = await json(["task", "claim", id, ...as.worker()]);
-      const asked = await json(["task", "escalate", id, "--question", "ipfs://cli-question", ...as.worker()]);
-      expect(asked).to.include({ taskId: id, attempt: claimed.attempt, questionURI: "ipfs://cli-question" });
-      expect(Number(asked.answerBy)).to.be.greaterThan(0);
-      const resumed = await json(["task", "resolve", id, "--answer", "ipfs://cli-answer", "--resume", ...as.poster()]);
-      expect(resumed).to.include({ taskId: id, resume: true });
+    it(
+      "escalates a claimed task, the approver resumes it; " +
+        "an unanswered escalation expires only after its deadline",
+      async () => {
+        const { taskId } = await json([
+          "task",
+          "post",
+          "--spec",
+          "ipfs://cli-escalate",
+          "--reward",
+          "0.001",
+          ...as.poster(),
+        ]);
+        const id = String(taskId);
+        const claimed = await json(["task", "claim", id, ...as.worker()]);
+        const asked = await json(["task", "escalate", id, "--question", "ipfs://cli-question", ...as.worker()]);
+        expect(asked).to.include({ taskId: id, attempt: claimed.attempt, questionURI: "ipfs://cli-question" });
+        expect(Number(asked.answerBy)).to.be.greaterThan(0);
+        const resumed = await json([
+          "task",
+          "resolve",
+          id,
+          "--answer",
+          "ipfs://cli-answer",
+          "--resume",
+          ...as.poster(),
+        ]);
+        expect(resumed).to.include({ taskId: id, resume: true });
 
-      await json(["task", "escalate", id, "--question", "ipfs://cli-question-2", ...as.worker()]);
-      const early = await cli(["task", "expire-escalation", id, ...as.worker()]);
-      expect(early.code).to.equal(1);
-      expect(early.stderr).to.include(`the escalation of task ${id} can still be answered by its approver until`);
-      expect(early.stderr).to.include("[ESCALATION_ACTIVE]");
-      await advance(3_700); // past the answer window (the task's review window, 1 h by default)
-      await json(["task", "expire-escalation", id, ...as.worker()]);
-      await eventually(async () => {
-        const { task } = (await json(["task", "show", id])) as { task: Json };
-        return task.status === "open" ? task : undefined;
-      }, "the task to be open again after its escalation expired");
-    });
+        await json(["task", "escalate", id, "--question", "ipfs://cli-question-2", ...as.worker()]);
+        const early = await cli(["task", "expire-escalation", id, ...as.worker()]);
+        expect(early.code).to.equal(1);
+        expect(early.stderr).to.include(`the escalation of task ${id} can still be answered by its approver until`);
+        expect(early.stderr).to.include("[ESCALATION_ACTIVE]");
+        await advance(3_700); // past the answer window (the task's review window, 1 h by default)
+        await json(["task", "expire-escalation", id, ...as.worker()]);
+        await eventually(async () => {
+          const { task } = (await json(["task", "show", id])) as { task: Json };
+          return task.status === "open" ? task : undefined;
+        }, "the task to be open again after its escalation expired");
+      },
+    );
 
     it("sends a message to an inbox and reads it there", async () => {
       const sent = await json(["message", "send", posterId, "hello", "from", "the", "cli", ...as.worker()]);

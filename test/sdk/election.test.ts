@@ -33,7 +33,7 @@ describe("sdk: election", () => {
     for (const a of agents) await a.election.join(groupId);
   });
 
-  it("elect finishes a draw someone else requested, and simulating elect right after a join does not revert", async () => {
+  it("elect finishes a draw another requested, and simulating elect right after a join does not revert", async () => {
     const [a, b] = agents;
     const { groupId: g } = await a!.election.createGroup({
       name: "sdk-two-step",
@@ -123,47 +123,51 @@ describe("sdk: election", () => {
     stop();
   });
 
-  it("members lists who is in a group with their weight and capabilities, and terms lists its leaders with the failover, from the indexer and from the chain", async () => {
-    const [a, b] = agents;
-    await a!.identity.setCapabilities(["review"]);
-    const { groupId: g } = await a!.election.createGroup({
-      name: "sdk-roster",
-      epochDuration: 3_600,
-      heartbeatTimeout: 30,
-    });
-    await a!.election.join(g);
-    await b!.election.join(g);
-    await advance(1);
-    const { leader } = await a!.election.elect(g);
-    await advance(31);
-    const survivor = leader === a!.agentId ? b! : a!;
-    const failed = await survivor.election.failover(g);
-    expect(failed.leader).to.equal(survivor.agentId);
-    const ids = [a!.agentId!, b!.agentId!].sort((x, y) => (x < y ? -1 : 1));
-    const direct = await agentFor(8, { indexer: false });
-    for (const reader of [a!, direct]) {
-      const members = await eventually(async () => {
-        const m = await reader.election.members(g);
-        return m.length === 2 ? m : undefined;
-      }, "both members listed");
-      expect(members.map((m) => m.agentId)).to.deep.equal(ids);
-      expect(members.find((m) => m.agentId === a!.agentId)!.capabilities).to.deep.equal([
-        capabilityId("capability", "review"),
-      ]);
-      expect(members.find((m) => m.agentId === b!.agentId)!.capabilities).to.deep.equal([]);
-      expect(members.every((m) => m.weight > 0n && m.groupId === g)).to.equal(true);
-      const terms = await eventually(async () => {
-        const t = await reader.election.terms(g);
-        return t.length === 2 && t[0]!.failedOverBy !== null ? t : undefined;
-      }, "both terms listed, the first failed over");
-      expect(terms.map((t) => [t.term, t.agentId])).to.deep.equal([
-        [1n, leader],
-        [2n, failed.leader],
-      ]);
-      expect(terms[0]!.failedOverBy).to.equal(survivor.address!.toLowerCase());
-      expect(terms[1]!.failedOverBy).to.equal(null);
-    }
-  });
+  it(
+    "members lists who is in a group with their weight and capabilities, " +
+      "and terms lists its leaders with the failover, from the indexer and from the chain",
+    async () => {
+      const [a, b] = agents;
+      await a!.identity.setCapabilities(["review"]);
+      const { groupId: g } = await a!.election.createGroup({
+        name: "sdk-roster",
+        epochDuration: 3_600,
+        heartbeatTimeout: 30,
+      });
+      await a!.election.join(g);
+      await b!.election.join(g);
+      await advance(1);
+      const { leader } = await a!.election.elect(g);
+      await advance(31);
+      const survivor = leader === a!.agentId ? b! : a!;
+      const failed = await survivor.election.failover(g);
+      expect(failed.leader).to.equal(survivor.agentId);
+      const ids = [a!.agentId!, b!.agentId!].sort((x, y) => (x < y ? -1 : 1));
+      const direct = await agentFor(8, { indexer: false });
+      for (const reader of [a!, direct]) {
+        const members = await eventually(async () => {
+          const m = await reader.election.members(g);
+          return m.length === 2 ? m : undefined;
+        }, "both members listed");
+        expect(members.map((m) => m.agentId)).to.deep.equal(ids);
+        expect(members.find((m) => m.agentId === a!.agentId)!.capabilities).to.deep.equal([
+          capabilityId("capability", "review"),
+        ]);
+        expect(members.find((m) => m.agentId === b!.agentId)!.capabilities).to.deep.equal([]);
+        expect(members.every((m) => m.weight > 0n && m.groupId === g)).to.equal(true);
+        const terms = await eventually(async () => {
+          const t = await reader.election.terms(g);
+          return t.length === 2 && t[0]!.failedOverBy !== null ? t : undefined;
+        }, "both terms listed, the first failed over");
+        expect(terms.map((t) => [t.term, t.agentId])).to.deep.equal([
+          [1n, leader],
+          [2n, failed.leader],
+        ]);
+        expect(terms[0]!.failedOverBy).to.equal(survivor.address!.toLowerCase());
+        expect(terms[1]!.failedOverBy).to.equal(null);
+      }
+    },
+  );
 
   it("watchLeadership pushes every heartbeat (the deadline moves); onLeaderChange pushes only a new seat", async () => {
     const a = agents[2]!;

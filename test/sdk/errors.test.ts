@@ -157,7 +157,8 @@ describe("sdk: typed contract errors", () => {
     });
 
     it("tell apart two errors that share a name but not their arguments", () => {
-      const fromStake = decodeContractError(encodeErrorResult({ abi: [StakeManagerNothingToWithdrawAbi], args: [5n] })); // bare revert data
+      // bare revert data
+      const fromStake = decodeContractError(encodeErrorResult({ abi: [StakeManagerNothingToWithdrawAbi], args: [5n] }));
       const fromBoard = decodeContractError({
         data: encodeErrorResult({ abi: [TaskBoardNothingToWithdrawAbi], args: [CALLER, zeroAddress] }),
       });
@@ -248,7 +249,7 @@ describe("sdk: typed contract errors", () => {
       expect(error.shortMessage).to.contain(`unix time ${2n ** 64n - 1n}`);
     });
 
-    it("every error the Stigmergy contracts declare has a hand-written message; only OpenZeppelin's may fall back", () => {
+    it("every Stigmergy contract error has a hand-written message; only OpenZeppelin's may fall back", () => {
       const contractsDir = join(import.meta.dirname, "..", "..", "contracts");
       const interfaceErrors = declaredErrors(join(contractsDir, "interfaces"));
       const ownErrors = declaredErrors(contractsDir, (path) => path.startsWith("mocks"));

@@ -195,7 +195,7 @@ describe("sdk: mcp server", () => {
     expect(shown.resultURI).to.equal("data:text/plain,done");
   });
 
-  it("escalate_task asks the approver and stops the lease clock; the approver's resume gives the claim back", async () => {
+  it("escalate_task asks the approver and stops the lease clock; the approver's resume returns the claim", async () => {
     const { taskId } = await poster.tasks.post({
       specURI: "ipfs://mcp-escalate",
       maxReward: parseEther("0.001"),
@@ -252,25 +252,31 @@ describe("sdk: mcp server", () => {
     expect(error).to.match(/^STALE_ATTEMPT: attempt 99 on task \d+ is stale/);
   });
 
-  it("claim_task without a task id picks an open task; claiming it again returns TASK_NOT_OPEN with the plain message", async () => {
-    const { taskId } = await poster.tasks.post({
-      specURI: "ipfs://mcp-task-2",
-      maxReward: parseEther("0.001"),
-      capability: "mcp-test",
-    });
-    await eventually(
-      async () => ((await poster.tasks.get(taskId))?.status === "open" ? true : undefined),
-      "the indexer to show the task open",
-    );
-    const claim = await ok("claim_task", { poster: poster.address!, capability: "mcp-test" });
-    expect(claim).to.include({ claimed: true, taskId: taskId.toString(), agentId: me.toString() });
+  it(
+    "claim_task without a task id picks an open task; " +
+      "claiming it again returns TASK_NOT_OPEN with the plain message",
+    async () => {
+      const { taskId } = await poster.tasks.post({
+        specURI: "ipfs://mcp-task-2",
+        maxReward: parseEther("0.001"),
+        capability: "mcp-test",
+      });
+      await eventually(
+        async () => ((await poster.tasks.get(taskId))?.status === "open" ? true : undefined),
+        "the indexer to show the task open",
+      );
+      const claim = await ok("claim_task", { poster: poster.address!, capability: "mcp-test" });
+      expect(claim).to.include({ claimed: true, taskId: taskId.toString(), agentId: me.toString() });
 
-    const error = await fails("claim_task", { task_id: taskId.toString() });
-    expect(error).to.equal(`TASK_NOT_OPEN: task ${taskId} was already claimed by agent ${me} (attempt 1)`);
-    // The server keeps answering.
-    expect((await ok("whoami")).agentId).to.equal(me.toString());
-    expect(await ok("claim_task", { poster: poster.address!, capability: "mcp-test" })).to.include({ claimed: false });
-  });
+      const error = await fails("claim_task", { task_id: taskId.toString() });
+      expect(error).to.equal(`TASK_NOT_OPEN: task ${taskId} was already claimed by agent ${me} (attempt 1)`);
+      // The server keeps answering.
+      expect((await ok("whoami")).agentId).to.equal(me.toString());
+      expect(await ok("claim_task", { poster: poster.address!, capability: "mcp-test" })).to.include({
+        claimed: false,
+      });
+    },
+  );
 
   it("an invalid input comes back as INVALID_INPUT naming the field, and nothing is sent", async () => {
     const nonce = () => poster.publicClient.getTransactionCount({ address: mcpAccount.address });
@@ -352,21 +358,25 @@ describe("sdk: mcp server", () => {
     expect(shown).to.include({ hasLeader: true, isMe: false, term: term.toString() });
   });
 
-  it("acquire_lock takes a lock for the MCP agent; release_lock frees it; a lock someone else holds returns LOCK_HELD", async () => {
-    const key = `mcp-lock-${Date.now()}`;
-    const lease = await ok("acquire_lock", { key, ttl_seconds: 60 });
-    expect(lease.holder).to.equal(me.toString());
-    expect((await poster.locks.holder(key)).agentId).to.equal(me);
-    expect(await ok("release_lock", { key, fencing_token: lease.fencingToken as string })).to.include({
-      released: true,
-    });
-    expect((await poster.locks.holder(key)).agentId).to.equal(0n);
+  it(
+    "acquire_lock takes a lock for the MCP agent; " +
+      "release_lock frees it; a lock someone else holds returns LOCK_HELD",
+    async () => {
+      const key = `mcp-lock-${Date.now()}`;
+      const lease = await ok("acquire_lock", { key, ttl_seconds: 60 });
+      expect(lease.holder).to.equal(me.toString());
+      expect((await poster.locks.holder(key)).agentId).to.equal(me);
+      expect(await ok("release_lock", { key, fencing_token: lease.fencingToken as string })).to.include({
+        released: true,
+      });
+      expect((await poster.locks.holder(key)).agentId).to.equal(0n);
 
-    const theirs = await poster.locks.acquire(key, { ttl: 60 });
-    const held = await fails("acquire_lock", { key });
-    expect(held).to.match(new RegExp(`^LOCK_HELD: lock 0x[0-9a-f]{64} is held by agent ${poster.agentId} `));
-    await poster.locks.release(key, theirs.fencingToken);
-  });
+      const theirs = await poster.locks.acquire(key, { ttl: 60 });
+      const held = await fails("acquire_lock", { key });
+      expect(held).to.match(new RegExp(`^LOCK_HELD: lock 0x[0-9a-f]{64} is held by agent ${poster.agentId} `));
+      await poster.locks.release(key, theirs.fencingToken);
+    },
+  );
 
   it("stops when the client closes the connection", async () => {
     const pid = transport.pid;
@@ -421,37 +431,42 @@ describe("sdk: mcp server before the chain runs", () => {
     if (this.currentTest?.state === "failed") console.error(`server stderr:\n${stderr}`);
   });
 
-  it("starts with no node, lists its tools, answers a chain call with the reason and the remedy, and picks the node up once it answers", async () => {
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: serverArgs(["--rpc", proxy.url, "--deployments", stack.dir, "--account", "7"]),
-      cwd: process.cwd(),
-      env: Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined)),
-      stderr: "pipe",
-    });
-    transport.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    client = new Client({ name: "stigmergy-mcp-offline-test", version: "0.0.0" });
-    await client.connect(transport);
-    expect(stderr).to.include(`no node answers at ${proxy.url} yet`);
+  it(
+    "starts with no node, lists its tools, answers a chain call with the reason and the remedy, " +
+      "and picks the node up once it answers",
+    async () => {
+      const transport = new StdioClientTransport({
+        command: process.execPath,
+        args: serverArgs(["--rpc", proxy.url, "--deployments", stack.dir, "--account", "7"]),
+        cwd: process.cwd(),
+        env: Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined)),
+        stderr: "pipe",
+      });
+      transport.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      client = new Client({ name: "stigmergy-mcp-offline-test", version: "0.0.0" });
+      await client.connect(transport);
+      expect(stderr).to.include(`no node answers at ${proxy.url} yet`);
 
-    const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name)).to.have.members(TOOLS);
+      const { tools } = await client.listTools();
+      expect(tools.map((t) => t.name)).to.have.members(TOOLS);
 
-    const offline = (await client.callTool({ name: "list_tasks", arguments: {} })) as CallToolResult;
-    expect(offline.isError).to.equal(true);
-    expect(textOf(offline)).to.equal(
-      `NODE_UNREACHABLE: No node answers at ${proxy.url}. Start one with \`npx stigmergy devnet --indexer\` (or \`npm start\` in a Stigmergy checkout), ` +
-        "or pass --rpc (or set STIGMERGY_RPC_URL) to a node that runs.",
-    );
-    expect((offline.structuredContent as { error: { code: string; remedy: string } }).error).to.include({
-      code: "NODE_UNREACHABLE",
-    });
+      const offline = (await client.callTool({ name: "list_tasks", arguments: {} })) as CallToolResult;
+      expect(offline.isError).to.equal(true);
+      expect(textOf(offline)).to.equal(
+        `NODE_UNREACHABLE: No node answers at ${proxy.url}. ` +
+          "Start one with `npx stigmergy devnet --indexer` (or `npm start` in a Stigmergy checkout), " +
+          "or pass --rpc (or set STIGMERGY_RPC_URL) to a node that runs.",
+      );
+      expect((offline.structuredContent as { error: { code: string; remedy: string } }).error).to.include({
+        code: "NODE_UNREACHABLE",
+      });
 
-    await proxy.up();
-    const online = (await client.callTool({ name: "whoami", arguments: {} })) as CallToolResult;
-    expect(online.isError, textOf(online)).to.not.equal(true);
-    expect(JSON.parse(textOf(online))).to.include({ address: account(7).address, chainId: stack.node.chainId });
-    const listed = (await client.callTool({ name: "list_tasks", arguments: {} })) as CallToolResult;
-    expect(listed.isError, textOf(listed)).to.not.equal(true);
-  });
+      await proxy.up();
+      const online = (await client.callTool({ name: "whoami", arguments: {} })) as CallToolResult;
+      expect(online.isError, textOf(online)).to.not.equal(true);
+      expect(JSON.parse(textOf(online))).to.include({ address: account(7).address, chainId: stack.node.chainId });
+      const listed = (await client.callTool({ name: "list_tasks", arguments: {} })) as CallToolResult;
+      expect(listed.isError, textOf(listed)).to.not.equal(true);
+    },
+  );
 });

@@ -54,11 +54,15 @@ describe("sdk: tasks", () => {
     expect(task.resultURI).to.equal("ipfs://result-1");
   });
 
-  it("a task's fee is claim + submit gas at the gas price plus both L1 data fees; a submit not yet measured costs the claim's again, so such a chain never looks cheaper", () => {
-    const claim = { gas: 41_767n, l1Fee: 1_000n };
-    expect(feeTotal(2n, claim, { gas: 40_850n, l1Fee: 1_500n })).to.equal((41_767n + 40_850n) * 2n + 2_500n);
-    expect(feeTotal(2n, claim, null)).to.equal(2n * (41_767n * 2n + 1_000n));
-  });
+  it(
+    "a task's fee is claim + submit gas at the gas price plus both L1 data fees; " +
+      "a submit not yet measured costs the claim's again, so such a chain never looks cheaper",
+    () => {
+      const claim = { gas: 41_767n, l1Fee: 1_000n };
+      expect(feeTotal(2n, claim, { gas: 40_850n, l1Fee: 1_500n })).to.equal((41_767n + 40_850n) * 2n + 2_500n);
+      expect(feeTotal(2n, claim, null)).to.equal(2n * (41_767n * 2n + 1_000n));
+    },
+  );
 
   it("a claim on a taken task throws TaskNotOpenError saying who holds it", async () => {
     const { taskId } = await poster.tasks.post({ specURI: "ipfs://spec-2", maxReward: 1000n });
@@ -74,7 +78,7 @@ describe("sdk: tasks", () => {
     expect(typed.args.claimant).to.equal(w1.agentId);
   });
 
-  it("a race lost on chain (mined, reverted) is replayed and thrown as the same typed error, with its receipt", async () => {
+  it("a race lost on chain (mined, reverted) is replayed, throwing the same typed error with its receipt", async () => {
     const { taskId } = await poster.tasks.post({ specURI: "ipfs://raced", maxReward: 1000n });
     await w1.tasks.claim(taskId);
     // An explicit gas limit skips estimation, so the losing claim is mined and reverts. (With
@@ -124,7 +128,7 @@ describe("sdk: tasks", () => {
     expect(await w1.tasks.claimNext({ poster: poster.address! })).to.equal(undefined);
   });
 
-  it("claimNext passes over tasks the agent cannot take yet (stake too low, not yet claimable) instead of failing", async () => {
+  it("claimNext skips tasks the agent can't take yet (low stake, not yet claimable) instead of failing", async () => {
     const picky = await poster.tasks.post({
       specURI: "ipfs://needs-stake",
       maxReward: 10n,
@@ -148,7 +152,7 @@ describe("sdk: tasks", () => {
     for (const id of [picky.taskId, later.taskId]) await poster.tasks.cancel(id);
   });
 
-  it("claimNext takes a task again once it reopens (rejected), but not while the indexer still lists its old claim", async () => {
+  it("claimNext retakes a reopened (rejected) task, but not while the indexer still lists its old claim", async () => {
     const { taskId } = await poster.tasks.post({ specURI: "ipfs://redo", maxReward: 10n, capability: "translate" });
     await eventually(
       async () => ((await w2.tasks.get(taskId))?.status === "open" ? true : undefined),
@@ -171,58 +175,62 @@ describe("sdk: tasks", () => {
     expect(second?.attempt).to.equal(first!.attempt + 1);
   });
 
-  it("claimNext passes over hostile terms (a short lease, a slash above the minimum stake, a bond above the reward) and the poster's own tasks", async () => {
-    const short = await poster.tasks.post({
-      specURI: "ipfs://short-lease",
-      maxReward: 10n,
-      capability: "summarize",
-      leaseDuration: 30,
-    });
-    const slashing = await poster.tasks.post({
-      specURI: "ipfs://slash-unasked",
-      maxReward: 10n,
-      capability: "summarize",
-      abandonSlash: 1n,
-    });
-    const bonded = await poster.tasks.post({
-      specURI: "ipfs://bond-above-reward",
-      maxReward: 10n,
-      capability: "summarize",
-      claimBond: 11n,
-    });
-    const fine = await poster.tasks.post({
-      specURI: "ipfs://fair",
-      maxReward: 10n,
-      capability: "summarize",
-      claimBond: 10n,
-    });
-    await eventually(
-      async () => ((await w1.tasks.get(fine.taskId))?.status === "open" ? true : undefined),
-      "the tasks indexed",
-    );
-    const hostile = new Map<bigint, string>();
-    const claim = await w1.tasks.claimNext({
-      poster: poster.address!,
-      onHostileTerms: (id, reason) => hostile.set(id, reason),
-    });
-    expect(claim?.taskId).to.equal(fine.taskId);
-    expect([...hostile.keys()].sort()).to.deep.equal([short.taskId, slashing.taskId, bonded.taskId]);
-    expect(hostile.get(short.taskId)).to.match(/lease of 30 s is too short/);
-    expect(hostile.get(slashing.taskId)).to.match(/slash 1 of stake, more than the task's minimum stake \(0\)/);
-    expect(hostile.get(bonded.taskId)).to.match(/bond of 11 is more than 1 × the reward \(10\)/);
-    expect(await w1.tasks.claimNext({ poster: poster.address! })).to.equal(undefined);
-    // The agent's own limits decide: a shorter lease is fine for an agent that says so.
-    const taken = await w1.tasks.claimNext({ poster: poster.address!, terms: { minLeaseSeconds: 30 } });
-    expect(taken?.taskId).to.equal(short.taskId);
-    // The poster's own tasks are never tried (TaskBoard would refuse the poster's own agent).
-    const own = await poster.tasks.post({ specURI: "ipfs://own", maxReward: 10n });
-    await eventually(
-      async () => ((await poster.tasks.get(own.taskId))?.status === "open" ? true : undefined),
-      "the own task indexed",
-    );
-    expect(await poster.tasks.claimNext({ poster: poster.address!, terms: false })).to.equal(undefined);
-    for (const id of [slashing.taskId, bonded.taskId, own.taskId]) await poster.tasks.cancel(id);
-  });
+  it(
+    "claimNext passes over hostile terms (a short lease, a slash above the minimum stake, a bond above the reward) " +
+      "and the poster's own tasks",
+    async () => {
+      const short = await poster.tasks.post({
+        specURI: "ipfs://short-lease",
+        maxReward: 10n,
+        capability: "summarize",
+        leaseDuration: 30,
+      });
+      const slashing = await poster.tasks.post({
+        specURI: "ipfs://slash-unasked",
+        maxReward: 10n,
+        capability: "summarize",
+        abandonSlash: 1n,
+      });
+      const bonded = await poster.tasks.post({
+        specURI: "ipfs://bond-above-reward",
+        maxReward: 10n,
+        capability: "summarize",
+        claimBond: 11n,
+      });
+      const fine = await poster.tasks.post({
+        specURI: "ipfs://fair",
+        maxReward: 10n,
+        capability: "summarize",
+        claimBond: 10n,
+      });
+      await eventually(
+        async () => ((await w1.tasks.get(fine.taskId))?.status === "open" ? true : undefined),
+        "the tasks indexed",
+      );
+      const hostile = new Map<bigint, string>();
+      const claim = await w1.tasks.claimNext({
+        poster: poster.address!,
+        onHostileTerms: (id, reason) => hostile.set(id, reason),
+      });
+      expect(claim?.taskId).to.equal(fine.taskId);
+      expect([...hostile.keys()].sort()).to.deep.equal([short.taskId, slashing.taskId, bonded.taskId]);
+      expect(hostile.get(short.taskId)).to.match(/lease of 30 s is too short/);
+      expect(hostile.get(slashing.taskId)).to.match(/slash 1 of stake, more than the task's minimum stake \(0\)/);
+      expect(hostile.get(bonded.taskId)).to.match(/bond of 11 is more than 1 × the reward \(10\)/);
+      expect(await w1.tasks.claimNext({ poster: poster.address! })).to.equal(undefined);
+      // The agent's own limits decide: a shorter lease is fine for an agent that says so.
+      const taken = await w1.tasks.claimNext({ poster: poster.address!, terms: { minLeaseSeconds: 30 } });
+      expect(taken?.taskId).to.equal(short.taskId);
+      // The poster's own tasks are never tried (TaskBoard would refuse the poster's own agent).
+      const own = await poster.tasks.post({ specURI: "ipfs://own", maxReward: 10n });
+      await eventually(
+        async () => ((await poster.tasks.get(own.taskId))?.status === "open" ? true : undefined),
+        "the own task indexed",
+      );
+      expect(await poster.tasks.claimNext({ poster: poster.address!, terms: false })).to.equal(undefined);
+      for (const id of [slashing.taskId, bonded.taskId, own.taskId]) await poster.tasks.cancel(id);
+    },
+  );
 
   it("work() claims, keeps the lease alive while the handler runs, then submits", async () => {
     const { taskId } = await poster.tasks.post({
@@ -373,45 +381,53 @@ describe("sdk: tasks", () => {
     expect((error as Error).message).to.match(/agent id/);
   });
 
-  it("the same operations are exported as actions that take the agent first: postTask, claimTask, submitTask, acceptTask, getTask", async () => {
-    const { taskId } = await postTask(poster, { specURI: "ipfs://as-actions", maxReward: 10n });
-    const claim = await claimTask(w1, { taskId });
-    expect(claim).to.deep.include({ taskId, agentId: w1.agentId, attempt: 1 });
-    await submitTask(w1, { taskId, attempt: claim.attempt, resultURI: "ipfs://as-actions-result" });
-    await acceptTask(poster, { taskId });
-    const task = await eventually(async () => {
-      const t = await getTask(poster, { taskId });
-      return t?.status === "accepted" ? t : undefined;
-    }, "the task accepted");
-    expect(task.resultURI).to.equal("ipfs://as-actions-result");
-  });
+  it(
+    "the same operations are exported as actions that take the agent first: " +
+      "postTask, claimTask, submitTask, acceptTask, getTask",
+    async () => {
+      const { taskId } = await postTask(poster, { specURI: "ipfs://as-actions", maxReward: 10n });
+      const claim = await claimTask(w1, { taskId });
+      expect(claim).to.deep.include({ taskId, agentId: w1.agentId, attempt: 1 });
+      await submitTask(w1, { taskId, attempt: claim.attempt, resultURI: "ipfs://as-actions-result" });
+      await acceptTask(poster, { taskId });
+      const task = await eventually(async () => {
+        const t = await getTask(poster, { taskId });
+        return t?.status === "accepted" ? t : undefined;
+      }, "the task accepted");
+      expect(task.resultURI).to.equal("ipfs://as-actions-result");
+    },
+  );
 
-  it("history lists a task's events in chain order with the agent and attempt of each, from the indexer and from the chain", async () => {
-    const { taskId } = await poster.tasks.post({ specURI: "ipfs://storied", maxReward: 10n });
-    const first = await w1.tasks.claim(taskId);
-    await w1.tasks.handoff(taskId, first.attempt, w2.agentId!, "ipfs://notes");
-    const second = await w2.tasks.acceptHandoff(taskId);
-    await w2.tasks.submit(taskId, second.attempt, "ipfs://storied-result");
-    const expected = [
-      ["TaskPosted", null, null],
-      ["TaskClaimed", w1.agentId, 1],
-      ["TaskHandedOff", w1.agentId, 1],
-      ["TaskClaimed", w2.agentId, 2],
-      ["TaskSubmitted", w2.agentId, 2],
-    ];
-    const indexed = await eventually(async () => {
-      const h = await poster.tasks.history(taskId);
-      return h.length === expected.length ? h : undefined;
-    }, "the history indexed");
-    const fromChain = await (await agentFor(3, { indexer: false })).tasks.history(taskId);
-    for (const history of [indexed, fromChain]) {
-      expect(history.map((e) => [e.kind, e.agentId, e.attempt])).to.deep.equal(expected);
-      expect(history[2]!.data.toAgentId).to.equal(String(w2.agentId));
-      expect(history.every((e) => e.taskId === taskId)).to.equal(true);
-    }
-    expect(indexed.every((e) => e.timestamp > 0n)).to.equal(true);
-    expect(await poster.tasks.history(999_999n)).to.deep.equal([]);
-  });
+  it(
+    "history lists a task's events in chain order with the agent and attempt of each, " +
+      "from the indexer and from the chain",
+    async () => {
+      const { taskId } = await poster.tasks.post({ specURI: "ipfs://storied", maxReward: 10n });
+      const first = await w1.tasks.claim(taskId);
+      await w1.tasks.handoff(taskId, first.attempt, w2.agentId!, "ipfs://notes");
+      const second = await w2.tasks.acceptHandoff(taskId);
+      await w2.tasks.submit(taskId, second.attempt, "ipfs://storied-result");
+      const expected = [
+        ["TaskPosted", null, null],
+        ["TaskClaimed", w1.agentId, 1],
+        ["TaskHandedOff", w1.agentId, 1],
+        ["TaskClaimed", w2.agentId, 2],
+        ["TaskSubmitted", w2.agentId, 2],
+      ];
+      const indexed = await eventually(async () => {
+        const h = await poster.tasks.history(taskId);
+        return h.length === expected.length ? h : undefined;
+      }, "the history indexed");
+      const fromChain = await (await agentFor(3, { indexer: false })).tasks.history(taskId);
+      for (const history of [indexed, fromChain]) {
+        expect(history.map((e) => [e.kind, e.agentId, e.attempt])).to.deep.equal(expected);
+        expect(history[2]!.data.toAgentId).to.equal(String(w2.agentId));
+        expect(history.every((e) => e.taskId === taskId)).to.equal(true);
+      }
+      expect(indexed.every((e) => e.timestamp > 0n)).to.equal(true);
+      expect(await poster.tasks.history(999_999n)).to.deep.equal([]);
+    },
+  );
 
   it("watchList pushes the tasks in several statuses as they move between them", async () => {
     const seen: Task[][] = [];

@@ -19,24 +19,32 @@ describe("sdk: validation", () => {
     expect((await worker.validation.summary(worker.agentId!, [validator.address!])).average).to.equal(95);
   });
 
-  it("a request made from a document is salted, keyed by the hash of the file it publishes, and answered under that hash", async () => {
-    const [worker, validator] = await Promise.all([agentFor(14), agentFor(15)]);
-    worker.agentId ??= (await worker.identity.register({ uri: "ipfs://rated-3" })).agentId;
-    const request = { task: "ipfs://result-1", check: "the tests pass" };
-    const first = await worker.validation.request({ validator: validator.address!, agentId: worker.agentId!, request });
-    const second = await worker.validation.request({
-      validator: validator.address!,
-      agentId: worker.agentId!,
-      request,
-    });
-    expect(first.requestHash).to.not.equal(second.requestHash); // the same document twice: two salts
-    // What a spec-following validator does: fetch the file, check it against the hash, answer that hash.
-    const file = Buffer.from(first.requestURI.replace(/^data:application\/json;base64,/, ""), "base64").toString();
-    expect(keccak256(stringToHex(file))).to.equal(first.requestHash);
-    expect(JSON.parse(file)).to.deep.include(request);
-    await validator.validation.respond({ requestHash: first.requestHash, response: 80 });
-    expect((await worker.validation.status(first.requestHash))[2]).to.equal(80);
-  });
+  it(
+    "a request made from a document is salted, keyed by the hash of the file it publishes, " +
+      "and answered under that hash",
+    async () => {
+      const [worker, validator] = await Promise.all([agentFor(14), agentFor(15)]);
+      worker.agentId ??= (await worker.identity.register({ uri: "ipfs://rated-3" })).agentId;
+      const request = { task: "ipfs://result-1", check: "the tests pass" };
+      const first = await worker.validation.request({
+        validator: validator.address!,
+        agentId: worker.agentId!,
+        request,
+      });
+      const second = await worker.validation.request({
+        validator: validator.address!,
+        agentId: worker.agentId!,
+        request,
+      });
+      expect(first.requestHash).to.not.equal(second.requestHash); // the same document twice: two salts
+      // What a spec-following validator does: fetch the file, check it against the hash, answer that hash.
+      const file = Buffer.from(first.requestURI.replace(/^data:application\/json;base64,/, ""), "base64").toString();
+      expect(keccak256(stringToHex(file))).to.equal(first.requestHash);
+      expect(JSON.parse(file)).to.deep.include(request);
+      await validator.validation.respond({ requestHash: first.requestHash, response: 80 });
+      expect((await worker.validation.status(first.requestHash))[2]).to.equal(80);
+    },
+  );
 
   it("a squatted request hash costs one retry with a fresh salt, which the SDK makes by itself", async () => {
     const [worker, validator, squatter] = await Promise.all([agentFor(14), agentFor(15), agentFor(19)]);

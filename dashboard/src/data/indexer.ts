@@ -315,7 +315,9 @@ function rows<T>(
 // ---------------------------------------------------------------- the queries
 
 const TASK_FIELDS =
-  "id status poster capability specURI rewardToken reward maxReward claimBond minStake leaseDuration notBefore deadline reviewWindow approver postedAt scheduleId round claimant attempt leaseExpiry leaseRemaining lockedReward resultURI reviewDeadline handoffTo handoffAttempt updatedAt";
+  "id status poster capability specURI rewardToken reward maxReward claimBond minStake leaseDuration notBefore " +
+  "deadline reviewWindow approver postedAt scheduleId round claimant attempt leaseExpiry leaseRemaining lockedReward " +
+  "resultURI reviewDeadline handoffTo handoffAttempt updatedAt";
 const TASK_BIGS = [
   "id",
   "reward",
@@ -336,6 +338,18 @@ const TASK_BIGS = [
   "updatedAt",
 ];
 const ACTIVITY_FIELDS = "id contract event agentId groupId taskId args blockNumber logIndex timestamp txHash";
+const AGENT_FIELDS = "id owner uri wallet capabilities registeredAt updatedAt";
+const SLASH_FIELDS = "id agentId slasher amount recipient reason timestamp";
+const GROUP_FIELDS =
+  "id name creator epochDuration heartbeatTimeout minStake failoverSlash startTime leader term epoch lastHeartbeat " +
+  "memberCount drawBlock drawEpoch drawTerm";
+const TERM_FIELDS = "groupId term epoch agentId startedAt heartbeats failedOverBy";
+const LOCK_FIELDS = "key holder fencingToken expiresAt updatedAt";
+const PROPOSAL_FIELDS =
+  "id groupId proposer descriptionURI options snapshot voteEnd quorumBps quorumVotes totalVotes finalized outcome";
+const SCHEDULE_FIELDS = "id poster template firstAt interval count spawned cancelled";
+const MESSAGE_FIELDS = "id kind channel toAgentId fromAgentId seq payload blockNumber timestamp";
+const FEEDBACK_FIELDS = "agentId client feedbackIndex value valueDecimals tag1 tag2 revoked createdAt";
 
 /**
  * The whole coordination state in one request (Ponder's GraphQL allows depth 8, 2,000 tokens, 30
@@ -352,27 +366,29 @@ function snapshotQuery(chainId?: number): string {
   const counts = TASK_STATUSES.map((s) => `c_${s}: tasks(${args("limit: 1", `status: ${s}`)}) { totalCount }`).join(
     " ",
   );
+  const byBlock = `orderBy: "blockNumber", orderDirection: "desc"`;
+  const taskEvents = args(`limit: ${PAGE}, ${byBlock}`, `contract: "TaskBoard", taskId_gt: "0", event_not: "Credited"`);
   return `{
   _meta { status }
-  agents(${args(`limit: ${PAGE}, orderBy: "id"`)}) { totalCount items { id owner uri wallet capabilities registeredAt updatedAt } }
+  agents(${args(`limit: ${PAGE}, orderBy: "id"`)}) { totalCount items { ${AGENT_FIELDS} } }
   stakes(${args(`limit: ${PAGE}`)}) { items { agentId active unbonding releaseAt slashed updatedAt } }
   electionConfigs(${args("limit: 1")}) { items { weightUnit } }
-  slashs(${args(`limit: ${PAGE}, orderBy: "timestamp", orderDirection: "desc"`)}) { items { id agentId slasher amount recipient reason timestamp } }
-  groups(${args(`limit: ${PAGE}, orderBy: "id"`)}) { items { id name creator epochDuration heartbeatTimeout minStake failoverSlash startTime leader term epoch lastHeartbeat memberCount drawBlock drawEpoch drawTerm } }
+  slashs(${args(`limit: ${PAGE}, orderBy: "timestamp", orderDirection: "desc"`)}) { items { ${SLASH_FIELDS} } }
+  groups(${args(`limit: ${PAGE}, orderBy: "id"`)}) { items { ${GROUP_FIELDS} } }
   groupMembers(${args(`limit: ${PAGE}`)}) { items { groupId agentId weight joinedAt } }
-  terms(${args(`limit: ${PAGE}, orderBy: "startedAt", orderDirection: "desc"`)}) { items { groupId term epoch agentId startedAt heartbeats failedOverBy } }
+  terms(${args(`limit: ${PAGE}, orderBy: "startedAt", orderDirection: "desc"`)}) { items { ${TERM_FIELDS} } }
   ${counts}
   tasks(${args(`limit: ${PAGE}, orderBy: "id", orderDirection: "desc"`)}) { totalCount items { ${TASK_FIELDS} } }
-  taskEvents: activitys(${args(`limit: ${PAGE}, orderBy: "blockNumber", orderDirection: "desc"`, `contract: "TaskBoard", taskId_gt: "0", event_not: "Credited"`)}) { totalCount items { ${ACTIVITY_FIELDS} } }
-  locks(${args(`limit: ${PAGE}, orderBy: "updatedAt", orderDirection: "desc"`)}) { items { key holder fencingToken expiresAt updatedAt } }
-  proposals(${args(`limit: ${PAGE}, orderBy: "id", orderDirection: "desc"`)}) { items { id groupId proposer descriptionURI options snapshot voteEnd quorumBps quorumVotes totalVotes finalized outcome } }
+  taskEvents: activitys(${taskEvents}) { totalCount items { ${ACTIVITY_FIELDS} } }
+  locks(${args(`limit: ${PAGE}, orderBy: "updatedAt", orderDirection: "desc"`)}) { items { ${LOCK_FIELDS} } }
+  proposals(${args(`limit: ${PAGE}, orderBy: "id", orderDirection: "desc"`)}) { items { ${PROPOSAL_FIELDS} } }
   votes(${args(`limit: ${PAGE}`)}) { items { proposalId agentId option weight timestamp } }
-  schedules(${args(`limit: ${PAGE}, orderBy: "id"`)}) { items { id poster template firstAt interval count spawned cancelled } }
+  schedules(${args(`limit: ${PAGE}, orderBy: "id"`)}) { items { ${SCHEDULE_FIELDS} } }
   credits(${args(`limit: ${PAGE}`)}) { items { account token amount } }
   channels(${args(`limit: ${PAGE}`)}) { items { id groupId name seq } }
-  messages(${args(`limit: ${MESSAGES}, orderBy: "blockNumber", orderDirection: "desc"`)}) { totalCount items { id kind channel toAgentId fromAgentId seq payload blockNumber timestamp } }
-  feedbacks(${args(`limit: ${PAGE}, orderBy: "createdAt", orderDirection: "desc"`)}) { items { agentId client feedbackIndex value valueDecimals tag1 tag2 revoked createdAt } }
-  activitys(${args(`limit: ${ACTIVITY}, orderBy: "blockNumber", orderDirection: "desc"`)}) { totalCount items { ${ACTIVITY_FIELDS} } }
+  messages(${args(`limit: ${MESSAGES}, ${byBlock}`)}) { totalCount items { ${MESSAGE_FIELDS} } }
+  feedbacks(${args(`limit: ${PAGE}, orderBy: "createdAt", orderDirection: "desc"`)}) { items { ${FEEDBACK_FIELDS} } }
+  activitys(${args(`limit: ${ACTIVITY}, ${byBlock}`)}) { totalCount items { ${ACTIVITY_FIELDS} } }
 }`;
 }
 
@@ -578,7 +594,9 @@ export type ActivityFilter = {
   events?: string[];
 };
 
-/** Audit-log rows matching `filter` (on the source's chain), newest first (up to `limit`), and how many match in all. */
+/**
+ * Audit-log rows matching `filter` (on the source's chain), newest first (up to `limit`), and how many match in all.
+ */
 export async function readActivity(
   source: Source,
   filter: ActivityFilter,
@@ -603,8 +621,9 @@ export async function readActivity(
     decl.push("$events: [String]");
     vars.events = filter.events;
   }
+  const paging = `limit: ${Math.min(limit, PAGE)}, orderBy: "blockNumber", orderDirection: "desc"`;
   const query = `query Activity${decl.length ? `(${decl.join(", ")})` : ""} {
-    activitys(where: {${where.join(", ")}}, limit: ${Math.min(limit, PAGE)}, orderBy: "blockNumber", orderDirection: "desc") { totalCount items { ${ACTIVITY_FIELDS} } }
+    activitys(where: {${where.join(", ")}}, ${paging}) { totalCount items { ${ACTIVITY_FIELDS} } }
   }`;
   const data = await graphql(source.base, query, vars);
   const page = data.activitys as { items: Raw[]; totalCount: number };
@@ -681,7 +700,8 @@ export type LiveState = {
 
 /** The change signal: the newest audit-log row (of one chain, with `chainId`). */
 const signalSql = (chainId?: number) =>
-  `select id from activity ${chainId === undefined ? "" : `where chain_id = ${chainId} `}order by block_number desc, log_index desc limit 1`;
+  `select id from activity ${chainId === undefined ? "" : `where chain_id = ${chainId} `}` +
+  "order by block_number desc, log_index desc limit 1";
 
 export type Live = {
   state: () => LiveState;

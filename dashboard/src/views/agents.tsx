@@ -129,6 +129,7 @@ export function AgentDetail({ id }: { id: bigint }) {
   const p = profile(a)!;
   const s = snapshot.stakes.get(id);
   const r = reputation(snapshot, id);
+  const score = r.score === undefined ? "no TaskBoard feedback yet" : `${r.score.toFixed(1)}/100 from the TaskBoard`;
   const tasks = snapshot.tasks.filter((t) => t.claimant === id);
   const locks = snapshot.locks.filter((l) => l.holder === id && Number(l.expiresAt) > now);
   const slashes = snapshot.slashes.filter((x) => x.agentId === id);
@@ -161,8 +162,7 @@ export function AgentDetail({ id }: { id: bigint }) {
           </dd>
           <dt>Reputation</dt>
           <dd>
-            {r.score === undefined ? "no TaskBoard feedback yet" : `${r.score.toFixed(1)}/100 from the TaskBoard`} ·{" "}
-            {r.accepted} accepted, {r.rejected} rejected, {r.abandoned} abandoned
+            {score} · {r.accepted} accepted, {r.rejected} rejected, {r.abandoned} abandoned
             {r.others ? ` · ${r.others} feedback from other clients` : ""}
           </dd>
           <dt>Groups</dt>

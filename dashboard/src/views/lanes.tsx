@@ -272,7 +272,10 @@ export function Lanes() {
             width={width}
             height={height}
             role="img"
-            aria-label={`Swimlanes of ${agents.length} agents over the last ${duration(end - start)}; the lists below say the same in words`}
+            aria-label={
+              `Swimlanes of ${agents.length} agents over the last ${duration(end - start)}; ` +
+              "the lists below say the same in words"
+            }
             data-testid="lanes"
           >
             <defs>

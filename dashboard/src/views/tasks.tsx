@@ -158,7 +158,10 @@ const describeEvent = (e: TaskEventRow): string => {
     case "TaskPosted":
       return "posted";
     case "TaskClaimed":
-      return `claimed (attempt ${d.attempt}), lease until ${clock(BigInt(d.leaseExpiry ?? 0))}, reward locked at ${amount(BigInt(d.lockedReward ?? 0))}`;
+      return (
+        `claimed (attempt ${d.attempt}), lease until ${clock(BigInt(d.leaseExpiry ?? 0))}, ` +
+        `reward locked at ${amount(BigInt(d.lockedReward ?? 0))}`
+      );
     case "LeaseRenewed":
       return `lease renewed until ${clock(BigInt(d.leaseExpiry ?? 0))}`;
     case "TaskSubmitted":

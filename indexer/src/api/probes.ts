@@ -111,8 +111,9 @@ function chainProbe(options: ProbedChain, settings: Settings) {
         console.error(
           `stigmergy: the index is off the canonical chain${where}: ` +
             `block ${number} was ${hash} when indexed and is ${chainHash ?? "gone"} now, ` +
-            `for more than ${reorgGrace / 1000} s while the chain answered. This is a reorg deeper than the finality window, ` +
-            "which cannot be repaired in place. On the embedded database the indexer rebuilds its index from the chain by itself; " +
+            `for more than ${reorgGrace / 1000} s while the chain answered. ` +
+            "This is a reorg deeper than the finality window, which cannot be repaired in place. " +
+            "On the embedded database the indexer rebuilds its index from the chain by itself; " +
             "on PostgreSQL, re-index into a new schema (STIGMERGY_DB_SCHEMA).",
         );
         process.exit(EXIT_DEEP_REORG);

@@ -123,7 +123,9 @@ export async function indexedHead(name?: string, timeoutMs = 2_000): Promise<Ind
   return name === undefined ? Object.values(heads)[0] : heads[name];
 }
 
-/** The latest indexed block's number on chain `name` (default: the first), or `undefined` before anything was indexed. */
+/**
+ * The latest indexed block's number on chain `name` (default: the first), or `undefined` before anything was indexed.
+ */
 export const indexedBlock = async (name?: string, timeoutMs = 2_000): Promise<number | undefined> =>
   (await indexedHead(name, timeoutMs))?.number;
 
@@ -170,7 +172,8 @@ export function requirePatchedPonder(exit: (code: number) => never = (code) => p
   if ((database.driver.instance as Record<symbol, unknown>)[Symbol.for("stigmergy.pglite.routed")] === true) return;
   console.error(
     "stigmergy: Ponder runs without patches/ponder+0.16.10.patch, so on the embedded database /sql would answer " +
-      "empty or half-written tables and a hard kill could corrupt the index. Run `npm install` (its postinstall applies the patch).",
+      "empty or half-written tables and a hard kill could corrupt the index. " +
+      "Run `npm install` (its postinstall applies the patch).",
   );
   exit(2);
 }

@@ -201,7 +201,8 @@ function ddl(kind: Backend["kind"], s: string): string[] {
   ];
   if (kind === "postgres") {
     return [
-      `CREATE TABLE IF NOT EXISTS ${s}subscription (id text PRIMARY KEY, url text NOT NULL, secret text NOT NULL, filter jsonb NOT NULL,
+      `CREATE TABLE IF NOT EXISTS ${s}subscription (id text PRIMARY KEY, url text NOT NULL, secret text NOT NULL, ` +
+        `filter jsonb NOT NULL,
          created_at timestamptz NOT NULL DEFAULT now(), deleted boolean NOT NULL DEFAULT false)`,
       `CREATE TABLE IF NOT EXISTS ${s}seen_event (chain_id integer NOT NULL DEFAULT 0, event_id text NOT NULL,
          block_hash text NOT NULL, block_number bigint NOT NULL, removals integer NOT NULL DEFAULT 0,
@@ -211,10 +212,12 @@ function ddl(kind: Backend["kind"], s: string): string[] {
     ];
   }
   return [
-    `CREATE TABLE IF NOT EXISTS subscription (id TEXT PRIMARY KEY, url TEXT NOT NULL, secret TEXT NOT NULL, filter TEXT NOT NULL,
+    `CREATE TABLE IF NOT EXISTS subscription (id TEXT PRIMARY KEY, url TEXT NOT NULL, secret TEXT NOT NULL, ` +
+      `filter TEXT NOT NULL,
        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')), deleted INTEGER NOT NULL DEFAULT 0)`,
     `CREATE TABLE IF NOT EXISTS seen_event (chain_id INTEGER NOT NULL DEFAULT 0, event_id TEXT NOT NULL,
-       block_hash TEXT NOT NULL, block_number INTEGER NOT NULL, removals INTEGER NOT NULL DEFAULT 0, present INTEGER NOT NULL DEFAULT 1,
+       block_hash TEXT NOT NULL, block_number INTEGER NOT NULL, removals INTEGER NOT NULL DEFAULT 0, ` +
+      `present INTEGER NOT NULL DEFAULT 1,
        PRIMARY KEY (event_id, block_hash))`,
     ...common,
   ];
@@ -294,7 +297,8 @@ async function migrate(db: Backend, s: string): Promise<void> {
         const ref = splitJoined(row.event_id);
         if (!ref) continue;
         await q(
-          `INSERT INTO ${s}seen_event (event_id, block_hash, block_number, removals, present) VALUES ($1, $2, $3, $4, $5)
+          `INSERT INTO ${s}seen_event (event_id, block_hash, block_number, removals, present) ` +
+            `VALUES ($1, $2, $3, $4, $5)
            ON CONFLICT DO NOTHING`,
           [
             ref.eventId,
@@ -383,7 +387,8 @@ async function importPglite(dir: string, db: Backend): Promise<{ subscriptions: 
             return v;
           });
           await q(
-            `INSERT OR IGNORE INTO ${table} (${columns.join(", ")}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(", ")})`,
+            `INSERT OR IGNORE INTO ${table} (${columns.join(", ")}) ` +
+              `VALUES (${columns.map((_, i) => `$${i + 1}`).join(", ")})`,
             values,
           );
           if (table === "subscription" && !row.deleted) copied.subscriptions++;
@@ -427,13 +432,15 @@ export class WebhookStore {
           const copied = await importPglite(webhookDir(), db);
           if (copied) {
             log(
-              `webhooks: copied ${copied.subscriptions} subscriptions and ${copied.pending} pending deliveries from the earlier PGlite store in ${webhookDir()} ` +
+              `webhooks: copied ${copied.subscriptions} subscriptions and ${copied.pending} pending deliveries ` +
+                `from the earlier PGlite store in ${webhookDir()} ` +
                 `to ${db.where}; the PGlite files there are no longer used`,
             );
           }
         } catch (error) {
           log(
-            `webhooks: could not read the earlier PGlite store in ${webhookDir()} (${(error as Error).message}); starting from ${db.where}`,
+            `webhooks: could not read the earlier PGlite store in ${webhookDir()} (${(error as Error).message}); ` +
+              `starting from ${db.where}`,
           );
         }
       }
@@ -501,7 +508,8 @@ export class WebhookStore {
   /** Records a failed attempt: retried at `nextAttemptAt`, or given up on (`null`). */
   async failed(id: string, error: string, nextAttemptAt: number | null): Promise<void> {
     await this.db.query(
-      `UPDATE ${this.s}outbox SET attempts = attempts + 1, last_error = $2, status = $3, next_attempt_at = COALESCE($4, next_attempt_at) WHERE id = $1`,
+      `UPDATE ${this.s}outbox SET attempts = attempts + 1, last_error = $2, status = $3, ` +
+        "next_attempt_at = COALESCE($4, next_attempt_at) WHERE id = $1",
       [id, error.slice(0, 500), nextAttemptAt === null ? "failed" : "pending", nextAttemptAt],
     );
   }

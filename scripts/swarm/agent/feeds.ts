@@ -45,7 +45,9 @@ export const followOpenTasks = (s: SwarmAgent, onOpen: (tasks: Task[]) => void) 
 /** The statuses of tasks a leader has business with. */
 const ACTIVE: TaskStatus[] = ["open", "claimed", "submitted", "escalated"];
 
-/** Calls `onTasks` with every unsettled task, after every change; returns the unsubscribe function (the term ends it). */
+/**
+ * Calls `onTasks` with every unsettled task, after every change; returns the unsubscribe function (the term ends it).
+ */
 export const followBoard = (s: SwarmAgent, onTasks: (tasks: Task[]) => void): (() => void) =>
   s.agent.tasks.watchList(
     { status: ACTIVE, limit: 500 },

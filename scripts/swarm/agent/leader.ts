@@ -18,7 +18,10 @@ async function announce(s: SwarmAgent, text: string) {
   s.stats.messagesSent++;
 }
 
-/** The capability each new task asks for: one that at least two live workers have (so losing one, to death or to leadership, strands nothing), or none. */
+/**
+ * The capability each new task asks for: one that at least two live workers have (so losing one, to death or to
+ * leadership, strands nothing), or none.
+ */
 async function capabilityPicker(s: SwarmAgent): Promise<(seq: number) => string | undefined> {
   const workers = await liveWorkers(s, s.me());
   const eligible = CAPABILITIES.filter(
@@ -50,7 +53,8 @@ async function ensureSchedule(s: SwarmAgent) {
   });
   await announce(
     s,
-    `schedule: a status report every ${schedule.intervalS} s, ${schedule.rounds} rounds; first due in ${schedule.firstInS} s. Whoever claims a due round first does it.`,
+    `schedule: a status report every ${schedule.intervalS} s, ${schedule.rounds} rounds; ` +
+      `first due in ${schedule.firstInS} s. Whoever claims a due round first does it.`,
   );
 }
 
@@ -170,7 +174,8 @@ export function lead(s: SwarmAgent, term: bigint): () => void {
       if (done.length)
         await announce(
           s,
-          `term ${term}: tasks ${done[0]}–${done.at(-1)} of ${config.tasks} are open. Claim with claimNext, keep your lease, submit for review.`,
+          `term ${term}: tasks ${done[0]}–${done.at(-1)} of ${config.tasks} are open. ` +
+            "Claim with claimNext, keep your lease, submit for review.",
         );
     } catch (e) {
       s.warn("post a wave", e);
@@ -209,7 +214,8 @@ export function lead(s: SwarmAgent, term: bigint): () => void {
     try {
       await announce(
         s,
-        `term ${term}: ${config.name} (#${s.me()}) leads. Work comes in waves; the shared ledger is behind the lock; questions go to the human approver.`,
+        `term ${term}: ${config.name} (#${s.me()}) leads. Work comes in waves; ` +
+          "the shared ledger is behind the lock; questions go to the human approver.",
       );
     } catch (e) {
       s.warn("open the term", e);

@@ -89,7 +89,10 @@ export type SwarmAgent = {
   info: (text: string) => void;
   /** Reports an unexpected failure, at most once every 10 s per kind. */
   warn: (context: string, error: unknown) => void;
-  /** Counts a claim lost to another agent: mined and reverted (a typed error carrying the receipt, or `true`), or caught before sending. */
+  /**
+   * Counts a claim lost to another agent: mined and reverted (a typed error carrying the receipt, or `true`),
+   * or caught before sending.
+   */
   countLostRace: (minedOrError: unknown) => void;
   /** Stops the chain's clock (the rest is in `cleanups`). */
   close: () => void;

@@ -27,7 +27,9 @@ export const EXIT_CODES = [
 
 function optionLines(options: Options): string[] {
   const entries = Object.entries(options).map(([name, o]) => {
-    const flag = `${o.short ? `-${o.short}, ` : "    "}--${name}${o.type === "string" ? ` ${o.value ?? "VALUE"}` : ""}${o.multiple ? " …" : ""}`;
+    const short = o.short ? `-${o.short}, ` : "    ";
+    const value = o.type === "string" ? ` ${o.value ?? "VALUE"}` : "";
+    const flag = `${short}--${name}${value}${o.multiple ? " …" : ""}`;
     return [flag, o.description] as const;
   });
   const width = Math.max(...entries.map(([f]) => f.length));

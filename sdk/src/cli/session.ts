@@ -56,7 +56,10 @@ async function connect(flags: ConnectionFlags, env: NodeJS.ProcessEnv): Promise<
   }
 }
 
-/** Agents `owner` holds now, oldest first, from the registry's Transfer logs (checked against `ownerOf`: agents change hands). */
+/**
+ * Agents `owner` holds now, oldest first, from the registry's Transfer logs (checked against
+ * `ownerOf`: agents change hands).
+ */
 async function agentsOwnedOnChain(agent: Agent, owner: Address): Promise<bigint[]> {
   const registry = contractAddress(agent.deployment, "IdentityRegistry");
   const logs = await agent.publicClient.getContractEvents({

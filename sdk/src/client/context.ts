@@ -75,7 +75,8 @@ export function requireWallet(ctx: Context): AgentWallet {
   if (!ctx.walletClient) {
     throw new MissingConfigError(
       "an account to sign with",
-      "Pass `account` (a viem account, or an ethers signer via `ethersSignerToAccount`) or a `walletClient` to createAgent.",
+      "Pass `account` (a viem account, or an ethers signer via `ethersSignerToAccount`) " +
+        "or a `walletClient` to createAgent.",
     );
   }
   return ctx.walletClient;

@@ -27,7 +27,8 @@ export class DuplicateChainError extends StigmergyError {
 
   constructor(chainId: number, positions: readonly [number, number]) {
     super(
-      `agents[${positions[0]}] and agents[${positions[1]}] are both on chain ${chainId}: createAgents holds one agent per chain.`,
+      `agents[${positions[0]}] and agents[${positions[1]}] are both on chain ${chainId}: ` +
+        `createAgents holds one agent per chain.`,
       {
         code: "DUPLICATE_CHAIN",
         metaMessages: [

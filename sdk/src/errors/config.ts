@@ -40,7 +40,8 @@ export class NoCheckoutError extends StigmergyError {
     super(`${from} is not inside a Stigmergy checkout (no hardhat.config.ts with a contracts/ folder above it).`, {
       code: "NO_CHECKOUT",
       metaMessages: [
-        "Run this from a clone of the Stigmergy repository after `npm install`, or point --rpc at a node that runs Stigmergy.",
+        "Run this from a clone of the Stigmergy repository after `npm install`, " +
+          "or point --rpc at a node that runs Stigmergy.",
       ],
     });
   }

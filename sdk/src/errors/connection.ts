@@ -13,7 +13,8 @@ export class NodeUnreachableError extends StigmergyError {
     super(`No node answers at ${url}.`, {
       code: "NODE_UNREACHABLE",
       metaMessages: [
-        "Start one with `npx stigmergy devnet --indexer` (or `npm start` in a Stigmergy checkout), or pass --rpc (or set STIGMERGY_RPC_URL) to a node that runs.",
+        "Start one with `npx stigmergy devnet --indexer` (or `npm start` in a Stigmergy checkout), " +
+          "or pass --rpc (or set STIGMERGY_RPC_URL) to a node that runs.",
       ],
       cause,
     });

@@ -59,8 +59,9 @@ function decodeArgs(data: Hex): Record<string, unknown> | undefined {
 
 /**
  * Finds the revert data in `error` (a viem `ContractFunctionExecutionError`, a JSON-RPC error
- * carrying `data`, bare revert hex, or anything whose `cause` chain holds one: see `walkCauses`) and, when it is one of the
- * Stigmergy contracts' custom errors, returns that error's typed class with `cause` = `error`.
+ * carrying `data`, bare revert hex, or anything whose `cause` chain holds one: see `walkCauses`)
+ * and, when it is one of the Stigmergy contracts' custom errors, returns that error's typed class
+ * with `cause` = `error`.
  *
  * @returns The decoded error; undefined when `error` did not revert with a known custom error
  * (e.g. a `require` message, a panic, a network failure).

@@ -117,10 +117,12 @@ export const contractErrorMessages: ContractErrorMessages = {
   TermOutOfRange: ({ term, value, min, max }) => `${termName(term)} is ${value}, outside ${min} to ${max}`,
   WrongPayment: ({ expected, received }) =>
     expected === 0n
-      ? `this call must not send ETH (nothing is due in ETH: the task pays in an ERC-20, or no bond is required), but ${eth(received)} was sent`
+      ? `this call must not send ETH (nothing is due in ETH: the task pays in an ERC-20, or no bond is required), ` +
+        `but ${eth(received)} was sent`
       : `this call must send exactly ${eth(expected)}, but ${eth(received)} was sent`,
   UnsupportedToken: ({ token, expected, received }) =>
-    `token ${token} delivered ${tokens(received)} instead of ${tokens(expected)}: fee-on-transfer tokens cannot pay rewards or bonds`,
+    `token ${token} delivered ${tokens(received)} instead of ${tokens(expected)}: ` +
+    `fee-on-transfer tokens cannot pay rewards or bonds`,
   TaskNotOpen: taskNotOpen,
   TaskNotYetClaimable: ({ taskId, notBefore }) => `task ${taskId} cannot be claimed before ${at(notBefore)}`,
   TaskPastDeadline: ({ taskId, deadline }) =>
@@ -130,39 +132,50 @@ export const contractErrorMessages: ContractErrorMessages = {
   StakeTooLow: ({ taskId, agentId, stake, minStake }) =>
     `agent ${agentId} has ${tokens(stake)} staked but task ${taskId} needs ${tokens(minStake)}`,
   AgentOfPoster: ({ taskId, agentId, poster }) =>
-    `agent ${agentId} cannot claim task ${taskId}: its poster ${poster} is the agent's owner, an operator or its agent wallet, and nobody works for itself`,
+    `agent ${agentId} cannot claim task ${taskId}: its poster ${poster} is the agent's owner, an operator or its ` +
+    `agent wallet, ` +
+    `and nobody works for itself`,
   EscalationActive: ({ taskId, answerBy }) =>
-    `the escalation of task ${taskId} can still be answered by its approver until ${at(answerBy)}; it can be expired after that`,
+    `the escalation of task ${taskId} can still be answered by its approver until ${at(answerBy)}; ` +
+    `it can be expired after that`,
   FeedbackOutOfGas: ({ taskId }) =>
-    `settling task ${taskId} needs more gas: too little was left for its reputation feedback, which a settlement cannot skip; send more gas`,
+    `settling task ${taskId} needs more gas: too little was left for its reputation feedback, ` +
+    `which a settlement cannot skip; send more gas`,
   ZeroTreasury: () => `TaskBoard needs a treasury address to receive abandonment slashes`,
   StaleAttempt: ({ taskId, attempt, currentAttempt }) =>
-    `attempt ${attempt} on task ${taskId} is stale: the task is on attempt ${currentAttempt} (the claim was reclaimed, handed off or released)`,
+    `attempt ${attempt} on task ${taskId} is stale: the task is on attempt ${currentAttempt} ` +
+    `(the claim was reclaimed, handed off or released)`,
   WrongStatus: ({ taskId, current, expected }) =>
     `task ${taskId} is ${taskStatus(current)}, but this action needs it ${taskStatus(expected)}`,
   LeaseExpired: ({ taskId, leaseExpiry }) =>
-    `the lease on task ${taskId} expired at ${at(leaseExpiry)}; the claim can no longer act and the task can be reclaimed`,
+    `the lease on task ${taskId} expired at ${at(leaseExpiry)}; ` +
+    `the claim can no longer act and the task can be reclaimed`,
   LeaseActive: ({ taskId, leaseExpiry }) =>
     `task ${taskId} cannot be reclaimed yet: its lease runs until ${at(leaseExpiry)}`,
   RenewalPastDeadline: ({ taskId, deadline }) =>
-    `the lease on task ${taskId} cannot be renewed: the task's deadline passed at ${at(deadline)}; submit the result instead`,
+    `the lease on task ${taskId} cannot be renewed: the task's deadline passed at ${at(deadline)}; ` +
+    `submit the result instead`,
   NotPoster: ({ taskId, caller }) => `only the poster of task ${taskId} can do this, and ${caller} is not it`,
   NotApprover: ({ taskId, caller }) =>
     `only the approver of task ${taskId} can answer its escalation, and ${caller} is not it`,
   ReviewWindowOpen: ({ taskId, reviewDeadline }) =>
-    `only the poster can accept task ${taskId} before its review window ends at ${at(reviewDeadline)}; anyone can after that`,
+    `only the poster can accept task ${taskId} before its review window ends at ${at(reviewDeadline)}; ` +
+    `anyone can after that`,
   ReviewWindowClosed: ({ taskId, reviewDeadline }) =>
-    `task ${taskId} can no longer be rejected: its review window closed at ${at(reviewDeadline)}, and silence means acceptance`,
+    `task ${taskId} can no longer be rejected: its review window closed at ${at(reviewDeadline)}, ` +
+    `and silence means acceptance`,
   DeadlineNotReached: ({ taskId, deadline }) => `task ${taskId} cannot be expired before its deadline, ${at(deadline)}`,
   HandoffNotOffered: ({ taskId, agentId, offeredTo }) =>
     offeredTo === 0n
       ? `task ${taskId} has no handoff pending for agent ${agentId}`
-      : `task ${taskId} is not offered to agent ${agentId} for the current attempt (the pending handoff is to agent ${offeredTo})`,
+      : `task ${taskId} is not offered to agent ${agentId} for the current attempt ` +
+        `(the pending handoff is to agent ${offeredTo})`,
   HandoffToSelf: ({ taskId, agentId }) =>
     `agent ${agentId} already holds task ${taskId} and cannot hand it off to itself`,
   ScheduleNotFound: ({ scheduleId }) => `schedule ${scheduleId} does not exist`,
   RoundOutOfRange: ({ scheduleId, round, count }) =>
-    `schedule ${scheduleId} has ${count} round${count === 1 ? "" : "s"}, numbered from 0; round ${round} does not exist`,
+    `schedule ${scheduleId} has ${count} round${count === 1 ? "" : "s"}, numbered from 0; ` +
+    `round ${round} does not exist`,
   RoundNotDue: ({ scheduleId, round, dueAt }) =>
     `round ${round} of schedule ${scheduleId} is not due until ${at(dueAt)}`,
   RoundAlreadySpawned: ({ scheduleId, round, taskId }) =>
@@ -180,7 +193,9 @@ export const contractErrorMessages: ContractErrorMessages = {
   EpochDurationOutOfRange: ({ epochDuration, max }) =>
     `the group's epochDuration is ${seconds(epochDuration)}; it must be 1 to ${seconds(max)}`,
   HeartbeatTimeoutOutOfRange: ({ heartbeatTimeout, unbondingPeriod }) =>
-    `the group's heartbeatTimeout is ${seconds(heartbeatTimeout)}; it must be at least 1 second and shorter than the unbonding period (${seconds(unbondingPeriod)}), so that a silent leader is failed over before it can withdraw`,
+    `the group's heartbeatTimeout is ${seconds(heartbeatTimeout)}; it must be at least 1 second ` +
+    `and shorter than the unbonding period (${seconds(unbondingPeriod)}), ` +
+    `so that a silent leader is failed over before it can withdraw`,
   JoinClosedUntilNextEpoch: ({ groupId, nextEpochStart }) =>
     `group ${groupId} already drew (or is drawing) its leader for this epoch; joining reopens at ${at(nextEpochStart)}`,
   AlreadyMember: ({ groupId, agentId }) => `agent ${agentId} is already a member of group ${groupId}`,
@@ -192,11 +207,13 @@ export const contractErrorMessages: ContractErrorMessages = {
   LeaderCannotLeave: ({ groupId, agentId }) =>
     `agent ${agentId} leads group ${groupId} and cannot leave while it is the leader (it would dodge a failover slash)`,
   LeaderStakeLocked: ({ agentId, stakeAfter, owed }) =>
-    `agent ${agentId} holds a leader's seat and owes ${tokens(owed)} in failover slashes, so it cannot unstake down to ${tokens(stakeAfter)}; unstake less, or wait until it no longer leads`,
+    `agent ${agentId} holds a leader's seat and owes ${tokens(owed)} in failover slashes, ` +
+    `so it cannot unstake down to ${tokens(stakeAfter)}; unstake less, or wait until it no longer leads`,
   AlreadyElected: ({ groupId, epoch }) => `group ${groupId} already elected its leader for epoch ${epoch}`,
   NoEligibleMembers: ({ groupId }) => `no member of group ${groupId} has stake, so no leader can be elected`,
   NotLeader: ({ groupId, agentId, leader }) =>
-    `agent ${agentId} is not the leader of group ${groupId} (${leader === 0n ? "the group has no leader" : `the leader is agent ${leader}`})`,
+    `agent ${agentId} is not the leader of group ${groupId} ` +
+    `(${leader === 0n ? "the group has no leader" : `the leader is agent ${leader}`})`,
   NoLeader: ({ groupId }) => `group ${groupId} has no leader to fail over`,
   LeaderAlive: ({ groupId, leader, deadline }) =>
     `the leader of group ${groupId} (agent ${leader}) is alive until ${at(deadline)}; failover is possible after that`,
@@ -212,14 +229,16 @@ export const contractErrorMessages: ContractErrorMessages = {
   LockHeld: ({ key, holder, fencingToken, expiresAt }) =>
     `lock ${key} is held by agent ${holder} (fencing token ${fencingToken}) until ${at(expiresAt)}`,
   StaleFencingToken: ({ key, fencingToken, currentToken }) =>
-    `fencing token ${fencingToken} of lock ${key} is stale: the current token is ${currentToken}, so this holding already ended`,
+    `fencing token ${fencingToken} of lock ${key} is stale: the current token is ${currentToken}, ` +
+    `so this holding already ended`,
   LockNotHeld: ({ key }) => `lock ${key} is not held by anyone`,
 
   // ---------------------------------------------------------------- MessageBus
   NotChannelMember: ({ channel, groupId, agentId }) =>
     `agent ${agentId} cannot post to channel ${channel}: it is reserved for members of group ${groupId}`,
   ChannelInUse: ({ channel, seq }) =>
-    `channel ${channel} already carries messages (last sequence number ${seq}), so it can no longer be reserved for a group`,
+    `channel ${channel} already carries messages (last sequence number ${seq}), ` +
+    `so it can no longer be reserved for a group`,
   UnknownGroup: ({ groupId }) => `group ${groupId} does not exist`,
   PayloadTooLarge: ({ length, max }) => `the payload is ${length} bytes; the most a message may carry is ${max}`,
 
@@ -236,9 +255,11 @@ export const contractErrorMessages: ContractErrorMessages = {
   InvalidOption: ({ option, options }) =>
     `option ${option} does not exist: the proposal has options 0 to ${options - 1}`,
   NotMemberAtSnapshot: ({ proposalId, agentId, snapshot }) =>
-    `agent ${agentId} cannot vote on proposal ${proposalId}: it was not a member of the group at the proposal's snapshot (${at(snapshot)})`,
+    `agent ${agentId} cannot vote on proposal ${proposalId}: ` +
+    `it was not a member of the group at the proposal's snapshot (${at(snapshot)})`,
   NoVotingWeight: ({ proposalId, agentId }) =>
-    `agent ${agentId} weighed nothing in the group at the snapshot of proposal ${proposalId} (no stake, or less than the group's minimum), so it has no voting weight`,
+    `agent ${agentId} weighed nothing in the group at the snapshot of proposal ${proposalId} ` +
+    `(no stake, or less than the group's minimum), so it has no voting weight`,
   AlreadyFinalized: ({ proposalId }) => `proposal ${proposalId} was already finalized`,
 
   // ---------------------------------------------------------------- StakeManager
@@ -246,11 +267,14 @@ export const contractErrorMessages: ContractErrorMessages = {
   InsufficientStake: ({ agentId, stake, requested }) =>
     `agent ${agentId} has ${tokens(stake)} of active stake and cannot unstake ${tokens(requested)}`,
   StakeIsLocked: ({ agentId, active, locked, requested }) =>
-    `agent ${agentId} has ${tokens(active)} of active stake, ${tokens(locked)} of it locked for tasks it holds (a slash it may still owe), so ${tokens(requested)} cannot be unstaken, withdrawn or locked; finish or release those tasks first`,
+    `agent ${agentId} has ${tokens(active)} of active stake, ` +
+    `${tokens(locked)} of it locked for tasks it holds (a slash it may still owe), ` +
+    `so ${tokens(requested)} cannot be unstaken, withdrawn or locked; finish or release those tasks first`,
   StillUnbonding: ({ agentId, releaseAt }) =>
     `the unbonding stake of agent ${agentId} can be withdrawn from ${at(releaseAt)}, not before`,
   UnsupportedStakeToken: ({ expected, received }) =>
-    `the stake token delivered ${tokens(received)} instead of ${tokens(expected)}: fee-on-transfer or rebasing tokens cannot be staked`,
+    `the stake token delivered ${tokens(received)} instead of ${tokens(expected)}: ` +
+    `fee-on-transfer or rebasing tokens cannot be staked`,
   ZeroRecipient: () => `slashed stake cannot be sent to the zero address`,
   FutureLookup: ({ timepoint, now_ }) =>
     `stake history can only be read for past times: ${at(timepoint)} is not before the block time ${at(now_)}`,
@@ -265,9 +289,11 @@ export const contractErrorMessages: ContractErrorMessages = {
   AgentWalletSignatureExpired: ({ deadline, timestamp }) =>
     `the agent wallet signature expired at ${at(deadline)} (block time ${at(timestamp)}); sign again`,
   AgentWalletDeadlineTooFar: ({ deadline, maxDeadline }) =>
-    `the agent wallet signature's deadline ${at(deadline)} is too far ahead: the latest accepted now is ${at(maxDeadline)}`,
+    `the agent wallet signature's deadline ${at(deadline)} is too far ahead: ` +
+    `the latest accepted now is ${at(maxDeadline)}`,
   InvalidAgentWalletSignature: ({ agentId, newWallet }) =>
-    `the signature does not prove control of ${newWallet}: it must sign the AgentWallet typed data for agent ${agentId}`,
+    `the signature does not prove control of ${newWallet}: ` +
+    `it must sign the AgentWallet typed data for agent ${agentId}`,
   ZeroCapability: ({ index }) => `the capability at index ${index} is zero, which means "any" and cannot be declared`,
   ProtocolContractNotAllowed: ({ account }) =>
     `${account} is a protocol contract (such as the TaskBoard) and can never be an agent's owner, operator or wallet`,
@@ -291,7 +317,8 @@ export const contractErrorMessages: ContractErrorMessages = {
   SelfValidation: ({ agentId, validatorAddress }) =>
     `${validatorAddress} cannot validate agent ${agentId}: it is the agent's owner, an operator or its agent wallet`,
   ValidationRequestExists: ({ requestHash }) =>
-    `a validation request with hash ${requestHash} exists already (hashes are global; ask again with a salted request file)`,
+    `a validation request with hash ${requestHash} exists already ` +
+    `(hashes are global; ask again with a salted request file)`,
   ValidationRequestNotFound: ({ requestHash }) => `validation request ${requestHash} does not exist`,
   NotValidator: ({ caller, validatorAddress }) =>
     `only the request's validator ${validatorAddress} can respond, and ${caller} is not it`,

@@ -39,7 +39,8 @@ export class DrawTimeoutError extends StigmergyError {
       {
         code: "DRAW_TIMEOUT",
         metaMessages: [
-          "The group's randomness source (a VRF or a commit-reveal beacon) has not answered yet; call elect again later: the draw stays pending.",
+          "The group's randomness source (a VRF or a commit-reveal beacon) has not answered yet; " +
+            "call elect again later: the draw stays pending.",
         ],
       },
     );

@@ -22,7 +22,10 @@ export type Row = Record<string, unknown>;
 /** A query the indexer's SQL endpoints take: a `sql` template, or a typed @ponder/client (drizzle) query. */
 export type IndexerQuery = Parameters<typeof compileQuery>[0];
 
-/** A big integer inlined into SQL (digits only, so safe; bind parameters arrive as text and do not compare with bigint columns). */
+/**
+ * A big integer inlined into SQL (digits only, so safe; bind parameters arrive as text and do not
+ * compare with bigint columns).
+ */
 export const sqlInt = (n: bigint): SQL => sql.raw(BigInt.asUintN(256, n).toString());
 
 /**

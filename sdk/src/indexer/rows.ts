@@ -105,7 +105,8 @@ export function toTask(r: Row): Task {
  * holds the task.
  */
 export const TASK_ROW: SQL = sql.raw(
-  `*, spec_uri as "specURI", result_uri as "resultURI", case when status = 'claimed' and handoff_attempt = attempt then handoff_to else 0 end as "pendingHandoff"`,
+  `*, spec_uri as "specURI", result_uri as "resultURI", ` +
+    `case when status = 'claimed' and handoff_attempt = attempt then handoff_to else 0 end as "pendingHandoff"`,
 );
 
 /** Which tasks {@link taskQuery} selects. */

@@ -42,12 +42,18 @@ export const TOOLS: readonly Tool[] = [
 
 const INSTRUCTIONS = [
   "You act as one agent on Stigmergy, a coordination layer for AI agents on an EVM chain.",
-  "Start with whoami. If it shows no agentId, call register_agent (declaring your capabilities), then stake if tasks or groups need stake.",
-  "Find work with list_tasks, take it with claim_task, do what its specURI describes, and hand in the result with submit_task before the lease expires.",
-  "If you cannot go on without a human's answer, escalate_task asks the task's approver and stops your lease clock meanwhile.",
-  "Coordinate with other agents through send_message, post_message and read_messages, acquire_lock/release_lock around shared resources, and current_leader.",
-  'Ids are decimal strings; ETH and token amounts are decimal strings such as "0.01"; times are unix seconds of chain time.',
-  "A failed call returns an error reading CODE: explanation; fix the input or the situation it describes and try again.",
+  "Start with whoami. If it shows no agentId, call register_agent (declaring your capabilities), " +
+    "then stake if tasks or groups need stake.",
+  "Find work with list_tasks, take it with claim_task, do what its specURI describes, " +
+    "and hand in the result with submit_task before the lease expires.",
+  "If you cannot go on without a human's answer, " +
+    "escalate_task asks the task's approver and stops your lease clock meanwhile.",
+  "Coordinate with other agents through send_message, post_message and read_messages, " +
+    "acquire_lock/release_lock around shared resources, and current_leader.",
+  'Ids are decimal strings; ETH and token amounts are decimal strings such as "0.01"; ' +
+    "times are unix seconds of chain time.",
+  "A failed call returns an error reading CODE: explanation; " +
+    "fix the input or the situation it describes and try again.",
 ].join("\n");
 
 export type McpServerOptions = {
@@ -119,7 +125,8 @@ export async function runMcpStdio(agent: AgentSource, options: RunMcpStdioOption
 }
 
 export const who = (agent: Agent): string =>
-  `${agent.agentId === undefined ? "no agent yet" : `agent ${agent.agentId}`} (${agent.address ?? "read-only"}) on chain ${agent.deployment.chainId}`;
+  `${agent.agentId === undefined ? "no agent yet" : `agent ${agent.agentId}`} (${agent.address ?? "read-only"})` +
+  ` on chain ${agent.deployment.chainId}`;
 
 /** Sends console.log/info/debug to stderr; returns the function restoring them. */
 function consoleToStderr(): () => void {

@@ -106,7 +106,10 @@ export function defineTool<Shape extends z.ZodRawShape>(def: ToolDefinition<Shap
   };
 }
 
-/** What the MCP SDK validates calls against: any object (each tool parses its own input). Cast: the SDK types schemas against its own zod copy. */
+/**
+ * What the MCP SDK validates calls against: any object (each tool parses its own input). Cast: the
+ * SDK types schemas against its own zod copy.
+ */
 const ANY_OBJECT = z.looseObject({}) as unknown as AnySchema;
 
 /** Registers `tools` on `server` for `agent`, and lists them with their own JSON schemas. */

@@ -15,7 +15,11 @@ export function validationModule(ctx: Context) {
      * Asks `validator` to validate `agentId`'s work and returns the request's hash. See {@link requestValidation}.
      *
      * @example
-     * const { requestHash } = await agent.validation.request({ validator, agentId, request: { task: "ipfs://result", check: "tests pass" } });
+     * const { requestHash } = await agent.validation.request({
+     *   validator,
+     *   agentId,
+     *   request: { task: "ipfs://result", check: "tests pass" },
+     * });
      */
     request: (params: RequestValidationParameters) => requestValidation(ctx, params),
     /** The validator's answer: 0 (failed) to 100 (passed). See {@link respondToValidation}. */

@@ -8,7 +8,10 @@ import type { Task } from "../indexer/rows.js";
 
 /** The limits `claimNext` applies (pass `terms` to change them, `terms: false` to take anything). */
 export type TermLimits = {
-  /** Shortest lease worth taking, in seconds (default 120: time for a renewal to land, with margin, on a slow chain). */
+  /**
+   * Shortest lease worth taking, in seconds (default 120: time for a renewal to land, with margin,
+   * on a slow chain).
+   */
   minLeaseSeconds?: bigint | number;
   /**
    * Most stake an abandonment may slash (default: the task's own `minStake`, so a task never
@@ -37,7 +40,10 @@ export function hostileTerms(task: Terms, limits: TermLimits = {}): string | und
     return `a lease of ${task.leaseDuration} s is too short to renew safely (at least ${minLease} s)`;
   const maxSlash = limits.maxAbandonSlash ?? task.minStake;
   if (task.abandonSlash > maxSlash) {
-    return `an abandonment would slash ${task.abandonSlash} of stake, more than ${limits.maxAbandonSlash === undefined ? "the task's minimum stake" : "allowed"} (${maxSlash})`;
+    return (
+      `an abandonment would slash ${task.abandonSlash} of stake, ` +
+      `more than ${limits.maxAbandonSlash === undefined ? "the task's minimum stake" : "allowed"} (${maxSlash})`
+    );
   }
   const ratio = limits.maxBondToReward ?? DEFAULT_TERM_LIMITS.maxBondToReward;
   // Compared in millionths so that fractional ratios work on bigints.

@@ -56,47 +56,51 @@ const evmRevert = async (id: string) => provider.request({ method: "evm_revert",
 
 describe("LeaderElection under attack", () => {
   describe("F3: a leader escaping its failover slash", () => {
-    it("a leader cannot unstake the slash it owes while it holds the seat, so going silent after the unbonding period still costs it the full slash", async () => {
-      const f = await loadFixture(withLeader);
-      const stakes = await f.at.StakeManager(f.leaderOwner);
-      const all = await stakes.read.stakeOf([f.leader]);
-      // The attack: right after the election, unstake everything...
-      await viem.assertions.revertWithCustomErrorWithArgs(
-        stakes.write.requestUnstake([f.leader, all]),
-        f.election,
-        "LeaderStakeLocked",
-        [f.leader, 0n, SLASH],
-      );
-      // ...it may unstake only what it does not owe,
-      await f.mined(stakes.write.requestUnstake([f.leader, all - SLASH]));
-      await viem.assertions.revertWithCustomErrorWithArgs(
-        stakes.write.requestUnstake([f.leader, 1n]),
-        f.election,
-        "LeaderStakeLocked",
-        [f.leader, SLASH - 1n, SLASH],
-      );
-      // ...keep heartbeating through the unbonding period, withdraw,
-      const asLeader = await f.at.LeaderElection(f.leaderOwner);
-      const [, releaseAt] = await stakes.read.unbondingOf([f.leader]);
-      while ((await time.latest()) < releaseAt) {
-        await time.increase(HEARTBEAT - 1n);
-        await f.mined(asLeader.write.heartbeat([f.groupId, f.leader]));
-      }
-      await f.mined(stakes.write.withdraw([f.leader]));
-      // ...and go silent: the failover still takes the whole slash.
-      await time.increase(HEARTBEAT + 1n);
-      const receipt = await f.mined(f.election.write.failover([f.groupId]));
-      const [slashed] = parseEventLogs({
-        abi: (await f.at.StakeManager()).abi,
-        logs: receipt.logs,
-        eventName: "Slashed",
-      });
-      expect(slashed?.args).to.deep.include({
-        agentId: f.leader,
-        amount: SLASH,
-        reason: stringToHex("failover", { size: 32 }),
-      });
-    });
+    it(
+      "a leader cannot unstake the slash it owes while it holds the seat, " +
+        "so going silent after the unbonding period still costs it the full slash",
+      async () => {
+        const f = await loadFixture(withLeader);
+        const stakes = await f.at.StakeManager(f.leaderOwner);
+        const all = await stakes.read.stakeOf([f.leader]);
+        // The attack: right after the election, unstake everything...
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          stakes.write.requestUnstake([f.leader, all]),
+          f.election,
+          "LeaderStakeLocked",
+          [f.leader, 0n, SLASH],
+        );
+        // ...it may unstake only what it does not owe,
+        await f.mined(stakes.write.requestUnstake([f.leader, all - SLASH]));
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          stakes.write.requestUnstake([f.leader, 1n]),
+          f.election,
+          "LeaderStakeLocked",
+          [f.leader, SLASH - 1n, SLASH],
+        );
+        // ...keep heartbeating through the unbonding period, withdraw,
+        const asLeader = await f.at.LeaderElection(f.leaderOwner);
+        const [, releaseAt] = await stakes.read.unbondingOf([f.leader]);
+        while ((await time.latest()) < releaseAt) {
+          await time.increase(HEARTBEAT - 1n);
+          await f.mined(asLeader.write.heartbeat([f.groupId, f.leader]));
+        }
+        await f.mined(stakes.write.withdraw([f.leader]));
+        // ...and go silent: the failover still takes the whole slash.
+        await time.increase(HEARTBEAT + 1n);
+        const receipt = await f.mined(f.election.write.failover([f.groupId]));
+        const [slashed] = parseEventLogs({
+          abi: (await f.at.StakeManager()).abi,
+          logs: receipt.logs,
+          eventName: "Slashed",
+        });
+        expect(slashed?.args).to.deep.include({
+          agentId: f.leader,
+          amount: SLASH,
+          reason: stringToHex("failover", { size: 32 }),
+        });
+      },
+    );
   });
 
   describe("F4: biasing the draw", () => {
@@ -166,65 +170,73 @@ describe("LeaderElection under attack", () => {
       expect(wins).to.be.lessThan(13);
     });
 
-    it("once a draw's randomness exists its outcome depends on neither who settles it, nor when, nor on stake moved meanwhile", async () => {
-      const f = await loadFixture(withGroup);
-      await mine();
-      await f.mined(f.election.write.elect([f.groupId])); // the request
-      const outcomes: bigint[] = [];
-      const settleWith = async (label: string, act: () => Promise<unknown>) => {
-        const id = await evmSnapshot();
-        await act();
-        const [leader, term] = await f.election.read.currentLeader([f.groupId]);
-        expect(term, label).to.equal(1n);
-        outcomes.push(leader);
-        await evmRevert(id);
-      };
-      await settleWith("settled at once by a stranger", async () =>
-        f.mined((await f.at.LeaderElection(f.eve)).write.elect([f.groupId])),
-      );
-      await settleWith("settled 30 blocks later", async () => {
-        for (let i = 0; i < 30; i++) await mine();
-        await f.mined(f.election.write.elect([f.groupId]));
-      });
-      for (const [id, owner] of f.owners) {
-        // Each member tries to tilt the draw its way by staking a fortune once the randomness is known.
-        await settleWith(`member ${id} stakes 10,000 tokens first`, async () => {
-          await f.mined((await f.at.StakeToken(owner)).write.faucet([owner.account.address, 10_000n * TOKEN]));
-          await f.mined((await f.at.StakeToken(owner)).write.approve([f.c.StakeManager!, 10_000n * TOKEN]));
-          await f.mined((await f.at.StakeManager(owner)).write.stake([id, 10_000n * TOKEN]));
+    it(
+      "once a draw's randomness exists its outcome depends on neither who settles it, " +
+        "nor when, nor on stake moved meanwhile",
+      async () => {
+        const f = await loadFixture(withGroup);
+        await mine();
+        await f.mined(f.election.write.elect([f.groupId])); // the request
+        const outcomes: bigint[] = [];
+        const settleWith = async (label: string, act: () => Promise<unknown>) => {
+          const id = await evmSnapshot();
+          await act();
+          const [leader, term] = await f.election.read.currentLeader([f.groupId]);
+          expect(term, label).to.equal(1n);
+          outcomes.push(leader);
+          await evmRevert(id);
+        };
+        await settleWith("settled at once by a stranger", async () =>
+          f.mined((await f.at.LeaderElection(f.eve)).write.elect([f.groupId])),
+        );
+        await settleWith("settled 30 blocks later", async () => {
+          for (let i = 0; i < 30; i++) await mine();
+          await f.mined(f.election.write.elect([f.groupId]));
         });
-        // ...or by unstaking down to dust to dodge it.
-        await settleWith(`member ${id} unstakes first`, async () => {
-          await f.mined((await f.at.StakeManager(owner)).write.requestUnstake([id, 95n * TOKEN]));
-        });
-      }
-      expect(new Set(outcomes).size, `outcomes: ${outcomes.join(", ")}`).to.equal(1);
-    });
+        for (const [id, owner] of f.owners) {
+          // Each member tries to tilt the draw its way by staking a fortune once the randomness is known.
+          await settleWith(`member ${id} stakes 10,000 tokens first`, async () => {
+            await f.mined((await f.at.StakeToken(owner)).write.faucet([owner.account.address, 10_000n * TOKEN]));
+            await f.mined((await f.at.StakeToken(owner)).write.approve([f.c.StakeManager!, 10_000n * TOKEN]));
+            await f.mined((await f.at.StakeManager(owner)).write.stake([id, 10_000n * TOKEN]));
+          });
+          // ...or by unstaking down to dust to dodge it.
+          await settleWith(`member ${id} unstakes first`, async () => {
+            await f.mined((await f.at.StakeManager(owner)).write.requestUnstake([id, 95n * TOKEN]));
+          });
+        }
+        expect(new Set(outcomes).size, `outcomes: ${outcomes.join(", ")}`).to.equal(1);
+      },
+    );
 
-    it("simulate-then-write: right after a join on an automining node, simulating elect does not revert and the write goes through", async () => {
-      const f = await loadFixture(withGroup);
-      const d = await f.agentWithStake(f.dave, 50n * TOKEN);
-      await f.mined((await f.at.LeaderElection(f.dave)).write.join([f.groupId, d]));
-      const { request } = await f.publicClient.simulateContract({
-        address: f.election.address,
-        abi: f.election.abi,
-        functionName: "elect",
-        args: [f.groupId],
-        account: f.dave.account,
-      });
-      const receipt = await f.mined(f.dave.writeContract(request));
-      expect(receipt.status).to.equal("success");
-      // And once more to settle: simulating the second step right after the first does not revert either.
-      const { request: settle } = await f.publicClient.simulateContract({
-        address: f.election.address,
-        abi: f.election.abi,
-        functionName: "elect",
-        args: [f.groupId],
-        account: f.dave.account,
-      });
-      await f.mined(f.dave.writeContract(settle));
-      expect((await f.election.read.currentLeader([f.groupId]))[1]).to.equal(1n);
-    });
+    it(
+      "simulate-then-write: right after a join on an automining node, " +
+        "simulating elect does not revert and the write goes through",
+      async () => {
+        const f = await loadFixture(withGroup);
+        const d = await f.agentWithStake(f.dave, 50n * TOKEN);
+        await f.mined((await f.at.LeaderElection(f.dave)).write.join([f.groupId, d]));
+        const { request } = await f.publicClient.simulateContract({
+          address: f.election.address,
+          abi: f.election.abi,
+          functionName: "elect",
+          args: [f.groupId],
+          account: f.dave.account,
+        });
+        const receipt = await f.mined(f.dave.writeContract(request));
+        expect(receipt.status).to.equal("success");
+        // And once more to settle: simulating the second step right after the first does not revert either.
+        const { request: settle } = await f.publicClient.simulateContract({
+          address: f.election.address,
+          abi: f.election.abi,
+          functionName: "elect",
+          args: [f.groupId],
+          account: f.dave.account,
+        });
+        await f.mined(f.dave.writeContract(settle));
+        expect((await f.election.read.currentLeader([f.groupId]))[1]).to.equal(1n);
+      },
+    );
 
     it("a member joining after the epoch's draw was requested is not drawn in it", async () => {
       const f = await loadFixture(withGroup);

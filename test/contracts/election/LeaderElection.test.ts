@@ -557,7 +557,7 @@ describe("LeaderElection", () => {
       );
     });
 
-    it("a member cannot unstake out of a draw it has already won: the unstake settles the draw first, then is refused", async () => {
+    it("a member cannot unstake out of a draw it won: unstaking settles the draw first, then is refused", async () => {
       const f = await loadFixture(withPendingDraw);
       const winner = await ruleDraws(f.election, {
         groupId: f.groupId,
@@ -621,22 +621,26 @@ describe("LeaderElection", () => {
       expect(await f.election.read.pendingDraw([f.groupId])).to.deep.equal([0n, 0n, 0n, 0n]);
     });
 
-    it("in the request's own block the draw cannot be settled: a second elect there does nothing and does not revert", async () => {
-      const f = await loadFixture(withGroup);
-      await provider.request({ method: "evm_setAutomine", params: [false] });
-      let second: `0x${string}`;
-      try {
-        await f.election.write.elect([f.groupId], { gas: 500_000n });
-        second = await f.election.write.elect([f.groupId], { gas: 500_000n });
-        await mine();
-      } finally {
-        await provider.request({ method: "evm_setAutomine", params: [true] });
-      }
-      const receipt = await f.publicClient.getTransactionReceipt({ hash: second });
-      expect(receipt.status).to.equal("success");
-      expect(receipt.logs).to.deep.equal([]);
-      expect((await f.election.read.pendingDraw([f.groupId]))[0]).to.equal(receipt.blockNumber);
-    });
+    it(
+      "in the request's own block the draw cannot be settled: " +
+        "a second elect there does nothing and does not revert",
+      async () => {
+        const f = await loadFixture(withGroup);
+        await provider.request({ method: "evm_setAutomine", params: [false] });
+        let second: `0x${string}`;
+        try {
+          await f.election.write.elect([f.groupId], { gas: 500_000n });
+          second = await f.election.write.elect([f.groupId], { gas: 500_000n });
+          await mine();
+        } finally {
+          await provider.request({ method: "evm_setAutomine", params: [true] });
+        }
+        const receipt = await f.publicClient.getTransactionReceipt({ hash: second });
+        expect(receipt.status).to.equal("success");
+        expect(receipt.logs).to.deep.equal([]);
+        expect((await f.election.read.pendingDraw([f.groupId]))[0]).to.equal(receipt.blockNumber);
+      },
+    );
 
     it("runs once per epoch: a second request in the same epoch is refused, the next epoch draws again", async () => {
       const f = await loadFixture(withLeader);
@@ -652,31 +656,35 @@ describe("LeaderElection", () => {
       expect([term, epoch]).to.deep.equal([2n, 2n]);
     });
 
-    it("a stake change and a draw request in one transaction: the change is part of the draw, and nothing is refused", async () => {
-      for (const fixture of [withGroup, withFourMembers]) {
-        const f = await loadFixture(fixture);
-        const attacker = await viem.deployContract("ElectionShufflerMock", [
-          f.c.StakeManager!,
-          f.c.LeaderElection!,
-          f.c.StakeToken!,
-        ]);
-        await f.mined((await f.at.IdentityRegistry(f.alice)).write.approve([attacker.address, f.agents.a]));
-        const receipt = await f.mined(attacker.write.stakeThenElect([f.agents.a, f.groupId, 1_000n * TOKEN]));
-        const leaves = Object.values(f.agents);
-        const expected = await ruleDraws(f.election, {
-          groupId: f.groupId,
-          revealedAt: receipt.blockNumber,
-          epoch: 1n,
-          term: 1n,
-          leaves,
-        });
-        expect(await f.election.read.weightOf([f.groupId, f.agents.a])).to.equal((1_100n * TOKEN) / UNIT);
-        await f.mined(f.election.write.elect([f.groupId]));
-        expect((await f.election.read.currentLeader([f.groupId]))[0]).to.equal(expected);
-      }
-    });
+    it(
+      "a stake change and a draw request in one transaction: " +
+        "the change is part of the draw, and nothing is refused",
+      async () => {
+        for (const fixture of [withGroup, withFourMembers]) {
+          const f = await loadFixture(fixture);
+          const attacker = await viem.deployContract("ElectionShufflerMock", [
+            f.c.StakeManager!,
+            f.c.LeaderElection!,
+            f.c.StakeToken!,
+          ]);
+          await f.mined((await f.at.IdentityRegistry(f.alice)).write.approve([attacker.address, f.agents.a]));
+          const receipt = await f.mined(attacker.write.stakeThenElect([f.agents.a, f.groupId, 1_000n * TOKEN]));
+          const leaves = Object.values(f.agents);
+          const expected = await ruleDraws(f.election, {
+            groupId: f.groupId,
+            revealedAt: receipt.blockNumber,
+            epoch: 1n,
+            term: 1n,
+            leaves,
+          });
+          expect(await f.election.read.weightOf([f.groupId, f.agents.a])).to.equal((1_100n * TOKEN) / UNIT);
+          await f.mined(f.election.write.elect([f.groupId]));
+          expect((await f.election.read.currentLeader([f.groupId]))[0]).to.equal(expected);
+        }
+      },
+    );
 
-    it("a stake change after the randomness exists is applied after the draw, which it settles over the old weights", async () => {
+    it("a stake change once the randomness exists settles the draw over the old weights, then applies", async () => {
       const f = await loadFixture(withPendingDraw);
       const before = await ruleDraws(f.election, {
         groupId: f.groupId,
@@ -694,29 +702,35 @@ describe("LeaderElection", () => {
       expect(await f.election.read.weightOf([f.groupId, f.agents.a])).to.equal((100_100n * TOKEN) / UNIT);
     });
 
-    it("the leader's heartbeat settles the next epoch's draw; a heartbeat of a replaced leader records nothing and does not revert", async () => {
-      const f = await loadFixture(withLeader);
-      await time.increase(EPOCH);
-      const request = await f.mined(f.election.write.elect([f.groupId]));
-      const next = await ruleDraws(f.election, {
-        groupId: f.groupId,
-        revealedAt: request.blockNumber,
-        epoch: 2n,
-        term: 2n,
-        leaves: [f.agents.a, f.agents.b, f.agents.c],
-      });
-      // Until settled, the epoch-1 leader still holds the seat.
-      expect((await f.election.read.currentLeader([f.groupId]))[0]).to.equal(f.leader);
-      const receipt = await f.mined((await f.at.LeaderElection(f.leaderOwner)).write.heartbeat([f.groupId, f.leader]));
-      expect(await events(receipt, f.election, "LeaderElected")).to.deep.equal([
-        { groupId: f.groupId, epoch: 2n, term: 2n, agentId: next },
-      ]);
-      const beats = parseEventLogs({ abi: f.election.abi, logs: receipt.logs, eventName: "Heartbeat" }).map(
-        (l) => l.args,
-      );
-      expect(beats).to.deep.equal(next === f.leader ? [{ groupId: f.groupId, agentId: f.leader }] : []);
-      expect((await f.election.read.currentLeader([f.groupId]))[0]).to.equal(next);
-    });
+    it(
+      "the leader's heartbeat settles the next epoch's draw; " +
+        "a heartbeat of a replaced leader records nothing and does not revert",
+      async () => {
+        const f = await loadFixture(withLeader);
+        await time.increase(EPOCH);
+        const request = await f.mined(f.election.write.elect([f.groupId]));
+        const next = await ruleDraws(f.election, {
+          groupId: f.groupId,
+          revealedAt: request.blockNumber,
+          epoch: 2n,
+          term: 2n,
+          leaves: [f.agents.a, f.agents.b, f.agents.c],
+        });
+        // Until settled, the epoch-1 leader still holds the seat.
+        expect((await f.election.read.currentLeader([f.groupId]))[0]).to.equal(f.leader);
+        const receipt = await f.mined(
+          (await f.at.LeaderElection(f.leaderOwner)).write.heartbeat([f.groupId, f.leader]),
+        );
+        expect(await events(receipt, f.election, "LeaderElected")).to.deep.equal([
+          { groupId: f.groupId, epoch: 2n, term: 2n, agentId: next },
+        ]);
+        const beats = parseEventLogs({ abi: f.election.abi, logs: receipt.logs, eventName: "Heartbeat" }).map(
+          (l) => l.args,
+        );
+        expect(beats).to.deep.equal(next === f.leader ? [{ groupId: f.groupId, agentId: f.leader }] : []);
+        expect((await f.election.read.currentLeader([f.groupId]))[0]).to.equal(next);
+      },
+    );
 
     it("a join settles a pending draw of an earlier epoch before it joins the next one", async () => {
       const f = await loadFixture(withPendingDraw);
@@ -780,7 +794,7 @@ describe("LeaderElection", () => {
       expect(leader).to.not.equal(f.agents.c);
     });
 
-    it("a new term starts with no remembered heartbeat key: the new leader is alive until its first timeout", async () => {
+    it("a new term remembers no heartbeat key: the new leader is alive until its first timeout", async () => {
       const f = await deployAll(viem);
       const election = await f.at.LeaderElection();
       await f.mined(election.write.createGroup([NAME, params]));
@@ -809,7 +823,7 @@ describe("LeaderElection", () => {
       ]);
     });
 
-    it("refuses a group whose members all weigh nothing; a draw that finds nobody by its settlement seats nobody", async () => {
+    it("refuses a group whose members all weigh nothing; a draw finding nobody when settled seats nobody", async () => {
       const f = await loadFixture(withGroup);
       await f.mined(f.election.write.createGroup([NAME, params]));
       await viem.assertions.revertWithCustomErrorWithArgs(
@@ -834,7 +848,7 @@ describe("LeaderElection", () => {
       ]);
     });
 
-    it("draws in proportion to stake across epochs (coarse check; the fairness test is in WeightTree.t.sol)", async () => {
+    it("draws in proportion to stake across epochs (coarse check; WeightTree.t.sol tests the fairness)", async () => {
       const f = await loadFixture(withGroup);
       const wins = new Map<bigint, number>();
       for (let i = 0; i < 60; i++) {
@@ -848,7 +862,7 @@ describe("LeaderElection", () => {
   });
 
   describe("randomness sources", () => {
-    it("draws through a pluggable IRandomnessSource: PrevrandaoRandomness, mixed with its request block's hash", async () => {
+    it("draws via a pluggable IRandomnessSource: PrevrandaoRandomness mixed with its request block hash", async () => {
       const f = await deployAll(viem);
       const source = await viem.deployContract("PrevrandaoRandomness");
       const election = await viem.deployContract("LeaderElection", [
@@ -889,7 +903,7 @@ describe("LeaderElection", () => {
       expect(await (await f.at.LeaderElection()).read.randomnessSource()).to.equal(zeroAddress);
     });
 
-    it("with a VRF-like source the draw waits for the value, then mixes it with the hash of the block that revealed it", async () => {
+    it("a VRF-like source: the draw waits for the value, then mixes it with its revealing block's hash", async () => {
       const f = await loadFixture(withManualSource);
       const request = await f.mined(f.election.write.elect([1n]));
       expect(await f.source.read.requests()).to.equal(1n);
@@ -930,7 +944,7 @@ describe("LeaderElection", () => {
       expect((await f.election.read.currentLeader([1n]))[0]).to.equal(expected);
     });
 
-    it("a source that never answers is asked again after DRAW_WINDOW blocks; a value left unsettled past it is too", async () => {
+    it("a silent source is asked again after DRAW_WINDOW blocks; a value left unsettled past it is too", async () => {
       const f = await loadFixture(withManualSource);
       await f.mined(f.election.write.elect([1n]));
       await mine(257);
@@ -1021,7 +1035,7 @@ describe("LeaderElection", () => {
       ]);
     });
 
-    it("vacates a silent leader's seat, slashes it to the treasury and requests the redraw, which excludes it", async () => {
+    it("vacates a silent leader's seat, slashes it to the treasury, requests a redraw that excludes it", async () => {
       const f = await loadFixture(withLeader);
       const stakes = await f.at.StakeManager();
       const token = await f.at.StakeToken();
@@ -1056,7 +1070,7 @@ describe("LeaderElection", () => {
       expect(expected).to.not.equal(f.leader);
     });
 
-    it("excludes every leader failed over in the epoch; with none left the group has no leader until the next epoch", async () => {
+    it("excludes each leader failed over in the epoch; with none left, no leader until the next epoch", async () => {
       const f = await loadFixture(withLeader);
       const seen = new Set<bigint>([f.leader]);
       for (let round = 0; round < 2; round++) {
@@ -1080,27 +1094,31 @@ describe("LeaderElection", () => {
       expect(await f.electNow()).to.not.equal(0n);
     });
 
-    it("with the seat vacant and its redraw pending, failover does nothing; once the redraw can be settled, failover settles it", async () => {
-      const f = await loadFixture(withLeader);
-      await time.increase(HEARTBEAT + 1n);
-      await provider.request({ method: "evm_setAutomine", params: [false] });
-      let second: `0x${string}`;
-      try {
-        await f.election.write.failover([f.groupId], { gas: 1_000_000n });
-        second = await f.election.write.failover([f.groupId], { gas: 1_000_000n });
-        await mine();
-      } finally {
-        await provider.request({ method: "evm_setAutomine", params: [true] });
-      }
-      const nothing = await f.publicClient.getTransactionReceipt({ hash: second });
-      expect([nothing.status, nothing.logs.length]).to.deep.equal(["success", 0]);
-      const settle = await f.mined(f.election.write.failover([f.groupId]));
-      expect(await events(settle, f.election, "LeaderElected")).to.have.length(1);
-      expect(await events(settle, f.election, "LeaderFailedOver")).to.deep.equal([]);
-      expect((await f.election.read.currentLeader([f.groupId]))[1]).to.equal(2n);
-    });
+    it(
+      "with the seat vacant and its redraw pending, failover does nothing; " +
+        "once the redraw can be settled, failover settles it",
+      async () => {
+        const f = await loadFixture(withLeader);
+        await time.increase(HEARTBEAT + 1n);
+        await provider.request({ method: "evm_setAutomine", params: [false] });
+        let second: `0x${string}`;
+        try {
+          await f.election.write.failover([f.groupId], { gas: 1_000_000n });
+          second = await f.election.write.failover([f.groupId], { gas: 1_000_000n });
+          await mine();
+        } finally {
+          await provider.request({ method: "evm_setAutomine", params: [true] });
+        }
+        const nothing = await f.publicClient.getTransactionReceipt({ hash: second });
+        expect([nothing.status, nothing.logs.length]).to.deep.equal(["success", 0]);
+        const settle = await f.mined(f.election.write.failover([f.groupId]));
+        expect(await events(settle, f.election, "LeaderElected")).to.have.length(1);
+        expect(await events(settle, f.election, "LeaderFailedOver")).to.deep.equal([]);
+        expect((await f.election.read.currentLeader([f.groupId]))[1]).to.equal(2n);
+      },
+    );
 
-    it("a silent leader failed over in the seed block of the next epoch's draw is excluded from that draw", async () => {
+    it("a silent leader failed over in the seed block of the next epoch's draw is excluded from it", async () => {
       const f = await loadFixture(withLeader);
       await time.increase(EPOCH);
       await provider.request({ method: "evm_setAutomine", params: [false] });
@@ -1229,7 +1247,7 @@ describe("LeaderElection", () => {
       );
     });
 
-    it("memberWeightAt counts an agent from the second it joined until the second it left, at its stake then", async () => {
+    it("memberWeightAt counts an agent from the second it joined to the one it left, at its stake then", async () => {
       const f = await loadFixture(withGroup);
       const d = await f.agentWithStake(f.dave, 50n * TOKEN);
       const joined = (
@@ -1264,7 +1282,7 @@ describe("LeaderElection", () => {
       );
     });
 
-    it("over the members at a second, memberWeightAt sums to totalWeightAt (below the minimum a member weighs 0)", async () => {
+    it("memberWeightAt sums to totalWeightAt over a second's members (members below the minimum weigh 0)", async () => {
       const f = await loadFixture(withGroup);
       await f.mined((await f.at.StakeManager(f.alice)).write.requestUnstake([f.agents.a, 95n * TOKEN]));
       await time.increase(3);

@@ -45,35 +45,43 @@ describe("gas snapshot", () => {
     checkSection(await measureTrustLayerGas(viem, networkHelpers));
   });
 
-  it("staking and consensus (groups of 100, 1,000 and 10,000) cost no more than the snapshot and meet their targets", async () => {
-    const section = await measureCoordinationGas(viem, networkHelpers);
-    checkSection(section);
-    const gasOf = (name: string) => Number(section.rows.find((r) => r.name === name)!.gas);
-    const ratio = gasOf("elect, settle (the draw), 10,000 members") / gasOf("elect, settle (the draw), 100 members");
-    expect(ratio, `elect at 10,000 is ${ratio.toFixed(2)} × elect at 100`).to.be.at.most(ELECT_RATIO_TARGET);
-  });
+  it(
+    "staking and consensus (groups of 100, 1,000 and 10,000) " +
+      "cost no more than the snapshot and meet their targets",
+    async () => {
+      const section = await measureCoordinationGas(viem, networkHelpers);
+      checkSection(section);
+      const gasOf = (name: string) => Number(section.rows.find((r) => r.name === name)!.gas);
+      const ratio = gasOf("elect, settle (the draw), 10,000 members") / gasOf("elect, settle (the draw), 100 members");
+      expect(ratio, `elect at 10,000 is ${ratio.toFixed(2)} × elect at 100`).to.be.at.most(ELECT_RATIO_TARGET);
+    },
+  );
 
   it("work coordination (TaskBoard, MessageBus) costs no more than the snapshot and meets its targets", async () => {
     checkSection(await measureTaskGas(viem, networkHelpers));
   });
 
-  it("on the OP-stack chain every trust-layer and work-coordination call spends the l1 chain's gas, and pays an L1 data fee", async () => {
-    // Calldata aside (setAgentWallet's signature binds the chain id): the coordination section's
-    // groups of 10,000 are compared by `npm run bench`, which fails on any difference.
-    const l1 = await network.create(); // fresh: the measurements pin chain times
-    const onL1 = [
-      await measureTrustLayerGas(l1.viem, l1.networkHelpers),
-      await measureTaskGas(l1.viem, l1.networkHelpers),
-    ];
-    const op = await network.create("op");
-    await setL1FeeScalars(op.provider);
-    const onOp = [
-      await measureTrustLayerGas(op.viem, op.networkHelpers),
-      await measureTaskGas(op.viem, op.networkHelpers),
-    ];
-    const { sections, mismatches } = withL1Data(onL1, onOp);
-    expect(mismatches).to.deep.equal([]);
-    for (const row of sections.flatMap((s) => s.rows))
-      expect((row.l1?.fee ?? 0n) > 0n, `${row.name} has an L1 data fee`).to.equal(true);
-  });
+  it(
+    "on the OP-stack chain every trust-layer and work-coordination call spends the l1 chain's gas, " +
+      "and pays an L1 data fee",
+    async () => {
+      // Calldata aside (setAgentWallet's signature binds the chain id): the coordination section's
+      // groups of 10,000 are compared by `npm run bench`, which fails on any difference.
+      const l1 = await network.create(); // fresh: the measurements pin chain times
+      const onL1 = [
+        await measureTrustLayerGas(l1.viem, l1.networkHelpers),
+        await measureTaskGas(l1.viem, l1.networkHelpers),
+      ];
+      const op = await network.create("op");
+      await setL1FeeScalars(op.provider);
+      const onOp = [
+        await measureTrustLayerGas(op.viem, op.networkHelpers),
+        await measureTaskGas(op.viem, op.networkHelpers),
+      ];
+      const { sections, mismatches } = withL1Data(onL1, onOp);
+      expect(mismatches).to.deep.equal([]);
+      for (const row of sections.flatMap((s) => s.rows))
+        expect((row.l1?.fee ?? 0n) > 0n, `${row.name} has an L1 data fee`).to.equal(true);
+    },
+  );
 });

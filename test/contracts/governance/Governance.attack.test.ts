@@ -83,7 +83,7 @@ describe("Governance under attack", () => {
     expect(p.quorumVotes).to.equal(300n * TOKEN);
   });
 
-  it("a member leaving in the proposal's own block still counts on both sides; one joining in it counts on neither", async () => {
+  it("a member leaving in the proposal's block counts on both sides; one joining in it, on neither", async () => {
     const f = await loadFixture(withCouncil);
     await provider.request({ method: "evm_setAutomine", params: [false] });
     let proposal: `0x${string}`;

@@ -162,18 +162,22 @@ describe("Governance", () => {
       ]);
     });
 
-    it("a member that leaves after the snapshot still votes with its weight then (it counts in the quorum's population)", async () => {
-      const f = await loadFixture(withProposal);
-      await f.mined((await f.at.LeaderElection(f.carol)).write.leave([1n, f.agents.c]));
-      await viem.assertions.emitWithArgs(f.vote(f.carol, f.proposalId, f.agents.c, 2), f.gov, "VoteCast", [
-        f.proposalId,
-        f.agents.c,
-        2,
-        300n * TOKEN,
-      ]);
-    });
+    it(
+      "a member that leaves after the snapshot still votes " +
+        "with its weight then (it counts in the quorum's population)",
+      async () => {
+        const f = await loadFixture(withProposal);
+        await f.mined((await f.at.LeaderElection(f.carol)).write.leave([1n, f.agents.c]));
+        await viem.assertions.emitWithArgs(f.vote(f.carol, f.proposalId, f.agents.c, 2), f.gov, "VoteCast", [
+          f.proposalId,
+          f.agents.c,
+          2,
+          300n * TOKEN,
+        ]);
+      },
+    );
 
-    it("votes weigh what the member weighed in the group: whole weight units, nothing below the group's minimum", async () => {
+    it("a vote weighs what its member weighed in the group: whole weight units, none below the minimum", async () => {
       const f = await loadFixture(withCouncil);
       const unit = await (await f.at.LeaderElection()).read.weightUnit();
       // Alice's stake becomes 0.5 tokens plus dust (below the 1-token minimum); bob's gets dust on top.

@@ -202,32 +202,36 @@ describe("IdentityRegistry", () => {
   });
 
   describe("metadata", () => {
-    it("reads back every value written, whatever the previous one: 32-byte words (one slot), zero words, short, long and empty values", async () => {
-      const { identity, agentId, alice, as } = await loadFixture(withAgent);
-      const word = `0x${"ab".repeat(32)}` as const;
-      const otherWord = `0x${"cd".repeat(31)}00` as const;
-      const zeroWord = `0x${"00".repeat(32)}` as const;
-      const long = `0x${"ef".repeat(70)}` as const;
-      const sequence = [
-        word,
-        "0x0102",
-        otherWord,
-        long,
-        "0x",
-        word,
-        zeroWord,
-        word,
-        "0x",
-        "0x",
-        otherWord,
-        word,
-      ] as const;
-      for (const value of sequence) {
-        await (await as(alice)).write.setMetadata([agentId, "model", value]);
-        expect(await identity.read.getMetadata([agentId, "model"])).to.equal(value);
-      }
-      expect(await identity.read.getMetadata([agentId, "never set"])).to.equal("0x");
-    });
+    it(
+      "reads back every value written, whatever the previous one: " +
+        "32-byte words (one slot), zero words, short, long and empty values",
+      async () => {
+        const { identity, agentId, alice, as } = await loadFixture(withAgent);
+        const word = `0x${"ab".repeat(32)}` as const;
+        const otherWord = `0x${"cd".repeat(31)}00` as const;
+        const zeroWord = `0x${"00".repeat(32)}` as const;
+        const long = `0x${"ef".repeat(70)}` as const;
+        const sequence = [
+          word,
+          "0x0102",
+          otherWord,
+          long,
+          "0x",
+          word,
+          zeroWord,
+          word,
+          "0x",
+          "0x",
+          otherWord,
+          word,
+        ] as const;
+        for (const value of sequence) {
+          await (await as(alice)).write.setMetadata([agentId, "model", value]);
+          expect(await identity.read.getMetadata([agentId, "model"])).to.equal(value);
+        }
+        expect(await identity.read.getMetadata([agentId, "never set"])).to.equal("0x");
+      },
+    );
 
     it("owner and operators set entries; reads return them; unknown keys and agents read empty", async () => {
       const { identity, alice, bob, agentId, as } = await loadFixture(withAgent);
@@ -661,7 +665,7 @@ describe("IdentityRegistry", () => {
       expect(await identity.read.isProtocolContract([eve.account.address])).to.equal(true);
     });
 
-    it("is never made an agent's key: approvals, operator approvals, transfers and wallets naming it are refused", async () => {
+    it("is never made an agent's key: approvals, operator approvals, transfers, wallets to it revert", async () => {
       const { identity, alice, eve, agentId, chainId, as } = await loadFixture(withAgent);
       await (await as(eve)).write.registerProtocolContract();
       const asAlice = await as(alice);
@@ -781,7 +785,7 @@ describe("IdentityRegistry", () => {
       expect(await eligible(alice.account.address, CODE)).to.equal(false);
     });
 
-    it("isEligible is false when the client is one of the agent's keys: owner, operator, approved address or wallet", async () => {
+    it("isEligible is false when the client is the agent's owner, operator, approved address or wallet", async () => {
       const { identity, alice, bob, carol, dave, eve, agentId, chainId, as } = await loadFixture(withAgent);
       await (await as(alice)).write.setCapabilities([agentId, [CODE]]);
       const eligible = (client: Address) => identity.read.isEligible([alice.account.address, agentId, CODE, client]);

@@ -43,7 +43,7 @@ describe("ReputationRegistry", () => {
   });
 
   describe("giveFeedback", () => {
-    it("keeps tags of any length exactly: up to 13 bytes together in the entry's one word, longer ones beside it", async () => {
+    it("keeps any tags exactly: up to 13 bytes together in the entry's one word, longer ones beside it", async () => {
       const { reputation, agentId, bob, give } = await loadFixture(deployed);
       const long = "a-tag-much-longer-than-thirty-two-bytes-in-all";
       const cases: [string, string][] = [
@@ -177,7 +177,7 @@ describe("ReputationRegistry", () => {
       );
     });
 
-    it("rejects self-feedback from the owner, a token operator, an all-tokens operator and the agentWallet", async () => {
+    it("rejects self-feedback by the owner, a token operator, an all-tokens operator and the agentWallet", async () => {
       const { reputation, identity, agentId, alice, bob, carol, dave, id, give, publicClient } =
         await loadFixture(deployed);
       const expectSelf = async (client: typeof alice) =>

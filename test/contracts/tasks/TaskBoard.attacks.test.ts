@@ -95,7 +95,7 @@ async function claimedTask() {
 describe("TaskBoard under attack (issue 14)", () => {
   describe("F1: escrow held hostage through an ERC-721 approval of TaskBoard", () => {
     for (const variant of ["approve", "setApprovalForAll"] as const) {
-      it(`${variant}(TaskBoard) is refused, the poster rejects junk in time, and the claimant is never paid for it`, async () => {
+      it(`${variant}(TaskBoard) is refused; the poster rejects junk in time; the claimant is never paid`, async () => {
         const f = await loadFixture(claimedTask);
         const asBob = await f.identity(f.bob);
         const grant =
@@ -230,7 +230,7 @@ describe("TaskBoard under attack (issue 14)", () => {
         });
       }
 
-      it("a caller cannot settle without the feedback by starving it of gas: the settlement reverts instead", async () => {
+      it("a caller cannot settle without the feedback by starving it of gas: the settlement reverts", async () => {
         // A registry that works but needs 200,000 gas: below that the call fails for lack of gas,
         // and 1/64 of what the caller sent is left, enough to settle if nothing stopped it.
         const f = await loadFixture(withBrokenReputation);
@@ -281,37 +281,41 @@ describe("TaskBoard under attack (issue 14)", () => {
   });
 
   describe("F2: a handoff never extends a task past its deadline", () => {
-    it("two agents of one owner handing the task back and forth cannot keep it past the deadline; the poster expires it", async () => {
-      const f = await loadFixture(deployed);
-      const w1b = await f.agentWithStake(f.bob, 10n * TOKEN);
-      await f.mined((await f.identity(f.bob)).write.setCapabilities([w1b, [CAP]]));
-      const taskId = await f.post(await f.spec());
-      const { deadline } = await f.task(taskId);
-      await f.claim(taskId);
-      // Ping-pong every half lease from the claim until well past the deadline.
-      while (BigInt(await time.latest()) < deadline + 3n * LEASE) {
-        const before = await f.task(taskId);
-        if (before.status === CLAIMED && BigInt(await time.latest()) < before.timer) {
-          const next = before.claimant === f.w1 ? w1b : f.w1;
-          await f.mined((await f.as(f.bob)).write.handoff([taskId, before.attempt, next, "ipfs://ctx"]));
-          await f.mined((await f.as(f.bob)).write.acceptHandoff([taskId, next]));
-          const after = await f.task(taskId);
-          const bound = maxBigint(before.timer, deadline);
-          expect(
-            after.timer <= bound,
-            `handoff at attempt ${after.attempt} leased to ${after.timer}, past ${bound}`,
-          ).to.equal(true);
+    it(
+      "two agents of one owner handing the task back and forth cannot keep it past the deadline; " +
+        "the poster expires it",
+      async () => {
+        const f = await loadFixture(deployed);
+        const w1b = await f.agentWithStake(f.bob, 10n * TOKEN);
+        await f.mined((await f.identity(f.bob)).write.setCapabilities([w1b, [CAP]]));
+        const taskId = await f.post(await f.spec());
+        const { deadline } = await f.task(taskId);
+        await f.claim(taskId);
+        // Ping-pong every half lease from the claim until well past the deadline.
+        while (BigInt(await time.latest()) < deadline + 3n * LEASE) {
+          const before = await f.task(taskId);
+          if (before.status === CLAIMED && BigInt(await time.latest()) < before.timer) {
+            const next = before.claimant === f.w1 ? w1b : f.w1;
+            await f.mined((await f.as(f.bob)).write.handoff([taskId, before.attempt, next, "ipfs://ctx"]));
+            await f.mined((await f.as(f.bob)).write.acceptHandoff([taskId, next]));
+            const after = await f.task(taskId);
+            const bound = maxBigint(before.timer, deadline);
+            expect(
+              after.timer <= bound,
+              `handoff at attempt ${after.attempt} leased to ${after.timer}, past ${bound}`,
+            ).to.equal(true);
+          }
+          await time.increase(LEASE / 2n);
         }
-        await time.increase(LEASE / 2n);
-      }
-      const t = await f.task(taskId);
-      if (t.status === CLAIMED) await f.mined(f.board.write.reclaim([taskId]));
-      await viem.assertions.emitWithArgs((await f.as(f.alice)).write.expire([taskId]), f.board, "TaskExpired", [
-        taskId,
-        REWARD,
-      ]);
-      expect((await f.task(taskId)).status).to.equal(EXPIRED);
-    });
+        const t = await f.task(taskId);
+        if (t.status === CLAIMED) await f.mined(f.board.write.reclaim([taskId]));
+        await viem.assertions.emitWithArgs((await f.as(f.alice)).write.expire([taskId]), f.board, "TaskExpired", [
+          taskId,
+          REWARD,
+        ]);
+        expect((await f.task(taskId)).status).to.equal(EXPIRED);
+      },
+    );
 
     it("a handoff never lengthens a lease that already runs past the deadline", async () => {
       const f = await loadFixture(deployed);
@@ -460,34 +464,38 @@ describe("TaskBoard under attack (issue 14)", () => {
   });
 
   describe("F7: an escalation has a bounded life", () => {
-    it("an unanswered escalation ends after the approver's window: anyone reopens the task without penalty; after the deadline the poster expires it", async () => {
-      const f = await loadFixture(claimedTask);
-      const receipt = await f.mined((await f.as(f.bob)).write.escalate([f.taskId, 1, "ipfs://question"]));
-      const escalatedAt = (await f.publicClient.getBlock({ blockNumber: receipt.blockNumber })).timestamp;
-      const answerBy = await f.board.read.escalationDeadline([f.taskId]);
-      expect(answerBy).to.equal(escalatedAt + HOUR); // the review window (900 s) raised to the one-hour minimum
-      await viem.assertions.revertWithCustomErrorWithArgs(
-        (await f.as(f.eve)).write.expireEscalation([f.taskId]),
-        f.board,
-        "EscalationActive",
-        [f.taskId, answerBy],
-      );
-      await time.increaseTo(answerBy);
-      await viem.assertions.emitWithArgs(
-        (await f.as(f.eve)).write.expireEscalation([f.taskId]),
-        f.board,
-        "EscalationExpired",
-        [f.taskId, f.w1, 1, getAddress(f.eve.account.address)],
-      );
-      expect(await f.task(f.taskId)).to.deep.include({ status: OPEN, claimant: 0n });
-      expect(await f.board.read.creditOf([f.bob.account.address, zeroAddress])).to.equal(50n); // bond back
-      const { deadline } = await f.task(f.taskId);
-      if (BigInt(await time.latest()) < deadline) await time.increaseTo(deadline);
-      await viem.assertions.emitWithArgs((await f.as(f.alice)).write.expire([f.taskId]), f.board, "TaskExpired", [
-        f.taskId,
-        REWARD,
-      ]);
-    });
+    it(
+      "an unanswered escalation ends after the approver's window: anyone reopens the task without penalty; " +
+        "after the deadline the poster expires it",
+      async () => {
+        const f = await loadFixture(claimedTask);
+        const receipt = await f.mined((await f.as(f.bob)).write.escalate([f.taskId, 1, "ipfs://question"]));
+        const escalatedAt = (await f.publicClient.getBlock({ blockNumber: receipt.blockNumber })).timestamp;
+        const answerBy = await f.board.read.escalationDeadline([f.taskId]);
+        expect(answerBy).to.equal(escalatedAt + HOUR); // the review window (900 s) raised to the one-hour minimum
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          (await f.as(f.eve)).write.expireEscalation([f.taskId]),
+          f.board,
+          "EscalationActive",
+          [f.taskId, answerBy],
+        );
+        await time.increaseTo(answerBy);
+        await viem.assertions.emitWithArgs(
+          (await f.as(f.eve)).write.expireEscalation([f.taskId]),
+          f.board,
+          "EscalationExpired",
+          [f.taskId, f.w1, 1, getAddress(f.eve.account.address)],
+        );
+        expect(await f.task(f.taskId)).to.deep.include({ status: OPEN, claimant: 0n });
+        expect(await f.board.read.creditOf([f.bob.account.address, zeroAddress])).to.equal(50n); // bond back
+        const { deadline } = await f.task(f.taskId);
+        if (BigInt(await time.latest()) < deadline) await time.increaseTo(deadline);
+        await viem.assertions.emitWithArgs((await f.as(f.alice)).write.expire([f.taskId]), f.board, "TaskExpired", [
+          f.taskId,
+          REWARD,
+        ]);
+      },
+    );
   });
 
   describe("F8: stake is paid to the agent's owner, never to a hot key", () => {

@@ -154,7 +154,8 @@ describe("TaskBoard", () => {
       const f = await loadFixture(deployed);
       const now = BigInt(await time.latest());
       const DAY = 86_400n;
-      // [overrides, error, args]; Term: 0 MaxReward, 1 ClaimBond, 2 MinStake, 3 AbandonSlash, 4 LeaseDuration, 5 ReviewWindow, 6 Deadline.
+      // [overrides, error, args]; Term: 0 MaxReward, 1 ClaimBond, 2 MinStake, 3 AbandonSlash, 4 LeaseDuration,
+      // 5 ReviewWindow, 6 Deadline.
       const cases: [
         Partial<Spec>,
         "RewardAboveMax" | "TermOutOfRange",
@@ -391,7 +392,7 @@ describe("TaskBoard", () => {
   });
 
   describe("the claimant's acts", () => {
-    it("renewLease extends the lease; stale attempts, strangers, expired leases and the deadline are refused", async () => {
+    it("renewLease extends the lease; refuses stale attempts, strangers, expired leases and the deadline", async () => {
       const f = await loadFixture(claimedTask);
       await time.increase(100);
       const receipt = await f.mined((await f.as(f.bob)).write.renewLease([f.taskId, 1]));
@@ -591,43 +592,47 @@ describe("TaskBoard", () => {
   });
 
   describe("reclaim, cancel and expire", () => {
-    it("reclaim after the lease reopens the task, gives the poster the bond, the treasury the slashed stake, and records abandonment", async () => {
-      const f = await loadFixture(deployed);
-      const taskId = await f.post(await f.spec({ claimBond: 80n, abandonSlash: TOKEN }));
-      await f.claim(taskId, f.bob, f.w1, 80n);
-      const { timer } = await f.task(taskId);
-      await time.setNextBlockTimestamp(timer);
-      await viem.assertions.revertWithCustomErrorWithArgs(f.board.write.reclaim([taskId]), f.board, "LeaseActive", [
-        taskId,
-        timer,
-      ]);
-      await time.setNextBlockTimestamp(timer + 1n);
-      const token = await f.at.StakeToken();
-      const treasury = f.deployer.account.address; // the deployment's default treasury
-      const before = await token.read.balanceOf([treasury]);
-      const tx = (await f.as(f.eve)).write.reclaim([taskId]);
-      await viem.assertions.emitWithArgs(tx, f.board, "TaskReclaimed", [
-        taskId,
-        f.w1,
-        1,
-        80n,
-        TOKEN,
-        getAddress(f.eve.account.address),
-      ]);
-      expect(await f.task(taskId)).to.deep.include({ status: OPEN, claimant: 0n, timer: 0n, attempt: 1 });
-      expect(await f.board.read.creditOf([f.alice.account.address, zeroAddress])).to.equal(80n);
-      expect(await f.board.read.creditOf([f.alice.account.address, f.c.StakeToken!])).to.equal(0n);
-      expect(await token.read.balanceOf([treasury])).to.equal(before + TOKEN);
-      expect(await (await f.at.StakeManager()).read.stakeOf([f.w1])).to.equal(9n * TOKEN);
-      expect(await (await f.at.StakeManager()).read.lockedOf([f.w1])).to.equal(0n);
-      expect(await (await f.at.ReputationRegistry()).read.readFeedback([f.w1, f.board.address, 1n])).to.deep.equal([
-        0n,
-        0,
-        "task",
-        "abandoned",
-        false,
-      ]);
-    });
+    it(
+      "reclaim after the lease reopens the task, gives the poster the bond, " +
+        "the treasury the slashed stake, and records abandonment",
+      async () => {
+        const f = await loadFixture(deployed);
+        const taskId = await f.post(await f.spec({ claimBond: 80n, abandonSlash: TOKEN }));
+        await f.claim(taskId, f.bob, f.w1, 80n);
+        const { timer } = await f.task(taskId);
+        await time.setNextBlockTimestamp(timer);
+        await viem.assertions.revertWithCustomErrorWithArgs(f.board.write.reclaim([taskId]), f.board, "LeaseActive", [
+          taskId,
+          timer,
+        ]);
+        await time.setNextBlockTimestamp(timer + 1n);
+        const token = await f.at.StakeToken();
+        const treasury = f.deployer.account.address; // the deployment's default treasury
+        const before = await token.read.balanceOf([treasury]);
+        const tx = (await f.as(f.eve)).write.reclaim([taskId]);
+        await viem.assertions.emitWithArgs(tx, f.board, "TaskReclaimed", [
+          taskId,
+          f.w1,
+          1,
+          80n,
+          TOKEN,
+          getAddress(f.eve.account.address),
+        ]);
+        expect(await f.task(taskId)).to.deep.include({ status: OPEN, claimant: 0n, timer: 0n, attempt: 1 });
+        expect(await f.board.read.creditOf([f.alice.account.address, zeroAddress])).to.equal(80n);
+        expect(await f.board.read.creditOf([f.alice.account.address, f.c.StakeToken!])).to.equal(0n);
+        expect(await token.read.balanceOf([treasury])).to.equal(before + TOKEN);
+        expect(await (await f.at.StakeManager()).read.stakeOf([f.w1])).to.equal(9n * TOKEN);
+        expect(await (await f.at.StakeManager()).read.lockedOf([f.w1])).to.equal(0n);
+        expect(await (await f.at.ReputationRegistry()).read.readFeedback([f.w1, f.board.address, 1n])).to.deep.equal([
+          0n,
+          0,
+          "task",
+          "abandoned",
+          false,
+        ]);
+      },
+    );
 
     it("cancel refunds an open task to its poster only", async () => {
       const f = await loadFixture(deployed);

@@ -27,30 +27,36 @@ describe("ValidationRegistry", () => {
   });
 
   describe("validationRequest", () => {
-    it("stores a request in one word for agent ids below 2^48 and beside it for larger ids: both read back the same", async () => {
-      const { alice, bob } = await loadFixture(deployed);
-      const mock = await viem.deployContract("LargeAgentIdentityMock", [alice.account.address]);
-      const registry = await viem.deployContract("ValidationRegistry", [mock.address], { client: { wallet: alice } });
-      const asValidator = await viem.getContractAt("ValidationRegistry", registry.address, { client: { wallet: bob } });
-      for (const agentId of [2n ** 48n - 1n, 2n ** 48n, 2n ** 200n]) {
-        const requestHash = keccak256(toHex(`request for ${agentId}`));
-        await registry.write.validationRequest([bob.account.address, agentId, "ipfs://request", requestHash]);
-        const [validator, readAgent, response] = await registry.read.getValidationStatus([requestHash]);
-        expect([getAddress(validator), readAgent, response]).to.deep.equal([
-          getAddress(bob.account.address),
-          agentId,
-          0,
-        ]);
-        await viem.assertions.emitWithArgs(
-          asValidator.write.validationResponse([requestHash, 77, "", zeroHash, "t"]),
-          registry,
-          "ValidationResponse",
-          [getAddress(bob.account.address), agentId, requestHash, 77, "", zeroHash, "t"],
-        );
-        expect((await registry.read.getValidationStatus([requestHash]))[2]).to.equal(77);
-        expect(await registry.read.getSummary([agentId, [], ""])).to.deep.equal([1n, 77]);
-      }
-    });
+    it(
+      "stores a request in one word for agent ids below 2^48 and beside it for larger ids: " +
+        "both read back the same",
+      async () => {
+        const { alice, bob } = await loadFixture(deployed);
+        const mock = await viem.deployContract("LargeAgentIdentityMock", [alice.account.address]);
+        const registry = await viem.deployContract("ValidationRegistry", [mock.address], { client: { wallet: alice } });
+        const asValidator = await viem.getContractAt("ValidationRegistry", registry.address, {
+          client: { wallet: bob },
+        });
+        for (const agentId of [2n ** 48n - 1n, 2n ** 48n, 2n ** 200n]) {
+          const requestHash = keccak256(toHex(`request for ${agentId}`));
+          await registry.write.validationRequest([bob.account.address, agentId, "ipfs://request", requestHash]);
+          const [validator, readAgent, response] = await registry.read.getValidationStatus([requestHash]);
+          expect([getAddress(validator), readAgent, response]).to.deep.equal([
+            getAddress(bob.account.address),
+            agentId,
+            0,
+          ]);
+          await viem.assertions.emitWithArgs(
+            asValidator.write.validationResponse([requestHash, 77, "", zeroHash, "t"]),
+            registry,
+            "ValidationResponse",
+            [getAddress(bob.account.address), agentId, requestHash, 77, "", zeroHash, "t"],
+          );
+          expect((await registry.read.getValidationStatus([requestHash]))[2]).to.equal(77);
+          expect(await registry.read.getSummary([agentId, [], ""])).to.deep.equal([1n, 77]);
+        }
+      },
+    );
 
     it("records the request under the caller's requestHash and emits that hash", async () => {
       const { validation, agentId, bob, commitment, request, publicClient } = await loadFixture(deployed);

@@ -16,13 +16,15 @@ export type GetGroupMembersErrorType =
 
 /** Rows the indexer's GraphQL returns per page (its maximum). */
 const PAGE = 1000;
+/** A list query's paging arguments: a page of {@link PAGE} rows after the `$after` cursor. */
+const PAGING = `limit: ${PAGE}, after: $after`;
 
 type MemberRow = { agentId: string; weight: string; joinedAt: string };
 type Page<T> = { items: T[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
 
 const MEMBERS = `query Members($chainId: Int!, $groupId: BigInt!, $after: String) {
   groupMembers(
-    where: { chainId: $chainId, groupId: $groupId }, orderBy: "agentId", orderDirection: "asc", limit: ${PAGE}, after: $after
+    where: { chainId: $chainId, groupId: $groupId }, orderBy: "agentId", orderDirection: "asc", ${PAGING}
   ) {
     items { agentId weight joinedAt }
     pageInfo { hasNextPage endCursor }
@@ -38,7 +40,9 @@ const CAPABILITIES = `query Capabilities($chainId: Int!, $ids: [BigInt!]!) {
  * what in the group. From the indexer; without one, from LeaderElection's logs and the chain's views.
  *
  * @example
- * const reviewers = (await getGroupMembers(agent, { groupId: 1n })).filter((m) => m.capabilities.includes(capabilityId("capability", "review")));
+ * const reviewers = (await getGroupMembers(agent, { groupId: 1n })).filter((m) =>
+ *   m.capabilities.includes(capabilityId("capability", "review")),
+ * );
  */
 export async function getGroupMembers(
   ctx: Context,

@@ -14,7 +14,8 @@ export type JoinGroupReturnType = Written;
 export type JoinGroupErrorType = WriteErrorType<"LeaderElection">;
 
 /**
- * Joins a group with the agent's stake as its weight (closed while the epoch's draw is pending). Sent with gas headroom: it may settle the group's pending leader draw.
+ * Joins a group with the agent's stake as its weight (closed while the epoch's draw is pending).
+ * Sent with gas headroom: it may settle the group's pending leader draw.
  *
  * @example
  * await joinGroup(agent, { groupId: 1n });

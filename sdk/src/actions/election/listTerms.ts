@@ -13,10 +13,12 @@ export type ListTermsErrorType = IndexedReadErrorType<"LeaderElection">;
 
 /** Rows the indexer's GraphQL returns per page (its maximum). */
 const PAGE = 1000;
+/** A list query's paging arguments: a page of {@link PAGE} rows after the `$after` cursor. */
+const PAGING = `limit: ${PAGE}, after: $after`;
 
 const TERMS = `query Terms($chainId: Int!, $groupId: BigInt!, $after: String) {
   terms(
-    where: { chainId: $chainId, groupId: $groupId }, orderBy: "term", orderDirection: "asc", limit: ${PAGE}, after: $after
+    where: { chainId: $chainId, groupId: $groupId }, orderBy: "term", orderDirection: "asc", ${PAGING}
   ) {
     items { chainId groupId term epoch agentId startedAt heartbeats failedOverBy }
     pageInfo { hasNextPage endCursor }
@@ -75,7 +77,8 @@ export async function listTerms(ctx: Context, params: ListTermsParameters): Prom
   }
   for (const f of failed) {
     const term = terms.find((t) => t.term === BigInt(f.args.term!));
-    if (term) term.failedOverBy = f.args.caller!.toLowerCase() as Term["failedOverBy"]; // as the indexer keeps addresses
+    // as the indexer keeps addresses
+    if (term) term.failedOverBy = f.args.caller!.toLowerCase() as Term["failedOverBy"];
   }
   return terms.map(({ from: _, ...t }) => t);
 }

@@ -14,7 +14,8 @@ export type SendHeartbeatReturnType = Written;
 export type SendHeartbeatErrorType = WriteErrorType<"LeaderElection">;
 
 /**
- * Proves the leader is alive (the leader only), which keeps a failover away until the next timeout. Sent with gas headroom: it may settle the group's pending leader draw.
+ * Proves the leader is alive (the leader only), which keeps a failover away until the next
+ * timeout. Sent with gas headroom: it may settle the group's pending leader draw.
  *
  * @example
  * await sendHeartbeat(agent, { groupId: 1n });

@@ -21,8 +21,8 @@ export type WatchLeaderChangesErrorType = WatchLeadershipErrorType;
 
 /**
  * Calls `onChange` with the group's leadership now and whenever the leader or the term changes
- * (not on heartbeats: see `watchLeadership`). Pushed by the indexer (the group's row rides in the live query); without one, follows
- * LeaderElection events. Returns the unsubscribe function.
+ * (not on heartbeats: see `watchLeadership`). Pushed by the indexer (the group's row rides in the
+ * live query); without one, follows LeaderElection events. Returns the unsubscribe function.
  *
  * @example
  * const stop = watchLeaderChanges(agent, { groupId: 1n, onChange: (l) => (leading = l.leader === agent.agentId) });
@@ -41,7 +41,8 @@ export function watchLeaderChanges(ctx: Context, params: WatchLeaderChangesParam
   }, onError);
   // The row rides in the live query (no request per change) and reads like REST's /groups/:id/leader.
   if (ctx.indexer) {
-    const query = sql`select ${GROUP_ROW} from "group" where ${sqlChain(ctx.deployment.chainId)} and id = ${sqlInt(id)}`;
+    const chain = sqlChain(ctx.deployment.chainId);
+    const query = sql`select ${GROUP_ROW} from "group" where ${chain} and id = ${sqlInt(id)}`;
     return ctx.indexer.live(query, ([row]) => deliver(row && leadershipOfRow(row)), onError);
   }
   const refresh = () => void getLeader(ctx, { groupId: id }).then(deliver, (e: Error) => onError?.(e));

@@ -21,7 +21,13 @@ export type CreateProposalErrorType = WriteErrorType<"Governance">;
  * Opens a stake-weighted vote among a group's members (weights as of the proposal's snapshot).
  *
  * @example
- * const { proposalId } = await createProposal(agent, { groupId: 1n, descriptionURI: "ipfs://q", options: 2, votingPeriod: 3600, quorumBps: 5000 });
+ * const { proposalId } = await createProposal(agent, {
+ *   groupId: 1n,
+ *   descriptionURI: "ipfs://q",
+ *   options: 2,
+ *   votingPeriod: 3600,
+ *   quorumBps: 5000,
+ * });
  */
 export async function createProposal(ctx: Context, p: CreateProposalParameters): Promise<CreateProposalReturnType> {
   const written = await write(ctx, "Governance", "propose", [

@@ -21,7 +21,10 @@ export type RegisterAgentErrorType = WriteErrorType<"IdentityRegistry">;
  * agent this client acts as (`ctx.agentId`).
  *
  * @example
- * const { agentId } = await registerAgent(agent, { uri: toDataURI(registrationFile({ name: "a1" })), capabilities: ["summarize"] });
+ * const { agentId } = await registerAgent(agent, {
+ *   uri: toDataURI(registrationFile({ name: "a1" })),
+ *   capabilities: ["summarize"],
+ * });
  */
 export async function registerAgent(ctx: Context, p: RegisterAgentParameters): Promise<RegisterAgentReturnType> {
   const uri = v.uri("uri", p.uri);

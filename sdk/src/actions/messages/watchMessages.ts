@@ -36,7 +36,10 @@ const PAGE = 200;
  * the unsubscribe function.
  *
  * @example
- * const stop = watchMessages(agent, { filter: { toAgentId: agent.agentId! }, onMessage: (m) => console.log(payloadText(m.payload)) });
+ * const stop = watchMessages(agent, {
+ *   filter: { toAgentId: agent.agentId! },
+ *   onMessage: (m) => console.log(payloadText(m.payload)),
+ * });
  */
 export function watchMessages(ctx: Context, params: WatchMessagesParameters): WatchMessagesReturnType {
   const { filter, onMessage, onError } = params;

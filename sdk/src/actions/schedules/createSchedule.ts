@@ -25,7 +25,12 @@ export type CreateScheduleErrorType = WriteErrorType<"TaskBoard"> | WriteErrorTy
  * `firstAt + round × interval`; the first eligible agent to claim it spawns and takes it.
  *
  * @example
- * await createSchedule(agent, { template: { specURI: "ipfs://daily-report", maxReward: parseEther("0.01"), deadline: 600 }, firstAt, interval: 86_400, count: 30 });
+ * await createSchedule(agent, {
+ *   template: { specURI: "ipfs://daily-report", maxReward: parseEther("0.01"), deadline: 600 },
+ *   firstAt,
+ *   interval: 86_400,
+ *   count: 30,
+ * });
  */
 export async function createSchedule(ctx: Context, p: CreateScheduleParameters): Promise<CreateScheduleReturnType> {
   const spec = await taskSpec(ctx, p.template, true);

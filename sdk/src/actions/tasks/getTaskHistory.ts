@@ -46,7 +46,8 @@ export async function getTaskHistory(
         taskId: id,
         agentId: typeof agentId === "bigint" ? agentId : null,
         attempt: typeof args.attempt === "number" ? args.attempt : null,
-        data: JSON.parse(stringify(args)) as Record<string, unknown>, // as the indexer keeps it: big integers as strings
+        // as the indexer keeps it: big integers as strings
+        data: JSON.parse(stringify(args)) as Record<string, unknown>,
         blockNumber: l.blockNumber,
         logIndex: l.logIndex,
         timestamp: 0n,

@@ -33,7 +33,10 @@ export type WorkNextTaskErrorType = ClaimNextTaskErrorType;
  * renewals stop (the lease runs out and the task reopens) and the error is rethrown.
  *
  * @example
- * await workNextTask(agent, { capabilities: ["summarize"], handler: async ({ task }) => ({ resultURI: await summarize(task.specURI) }) });
+ * await workNextTask(agent, {
+ *   capabilities: ["summarize"],
+ *   handler: async ({ task }) => ({ resultURI: await summarize(task.specURI) }),
+ * });
  */
 export async function workNextTask(ctx: Context, params: WorkNextTaskParameters): Promise<WorkNextTaskReturnType> {
   const { handler, ...filter } = params;

@@ -53,7 +53,11 @@ const inline = (file: string) => `data:application/json;base64,${Buffer.from(fil
  * salted afresh and sent once more.
  *
  * @example
- * const { requestHash } = await requestValidation(agent, { validator, agentId, request: { task: "ipfs://result", check: "tests pass" } });
+ * const { requestHash } = await requestValidation(agent, {
+ *   validator,
+ *   agentId,
+ *   request: { task: "ipfs://result", check: "tests pass" },
+ * });
  */
 export async function requestValidation(
   ctx: Context,

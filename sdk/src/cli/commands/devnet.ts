@@ -64,7 +64,8 @@ const deploy: Command = {
     },
   },
   details: [
-    "Runs the checkout's `scripts/deploy.ts` with Hardhat (network localhost, or custom with a key) and prints the deployment file.",
+    "Runs the checkout's `scripts/deploy.ts` with Hardhat (network localhost, or custom with a key) " +
+      "and prints the deployment file.",
   ],
   examples: [
     "stigmergy deploy --rpc http://127.0.0.1:8545",

@@ -1,4 +1,7 @@
-/** `stigmergy group create | join | leave | elect | leader | heartbeat | failover`: leader election (the `election` primitive). */
+/**
+ * `stigmergy group create | join | leave | elect | leader | heartbeat | failover`: leader election
+ * (the `election` primitive).
+ */
 import { type Command, lazy } from "../command.js";
 
 const load = () => import("../run/election.js");

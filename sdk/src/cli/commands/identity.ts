@@ -26,7 +26,8 @@ const register: Command = {
     },
   },
   details: [
-    "Give --uri, or --name (and --description) to inline an ERC-8004 registration file as a data: URI (fine for local chains).",
+    "Give --uri, or --name (and --description) to inline an ERC-8004 registration file " +
+      "as a data: URI (fine for local chains).",
   ],
   examples: [
     "stigmergy agent register --account 1 --name summarizer --capability summarize",

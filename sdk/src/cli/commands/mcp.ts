@@ -13,7 +13,8 @@ const mcp: Command = {
     "call that needs the chain answers NODE_UNREACHABLE with the remedy until the node answers.",
   ],
   examples: [
-    '{ "command": "npx", "args": ["stigmergy", "mcp", "--account", "1", "--indexer", "http://127.0.0.1:42069"] }   (an MCP client entry)',
+    '{ "command": "npx", "args": ["stigmergy", "mcp", "--account", "1", "--indexer", "http://127.0.0.1:42069"] }' +
+      "   (an MCP client entry)",
   ],
   run: lazy(load, "mcp"),
 };

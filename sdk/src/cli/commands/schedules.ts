@@ -23,7 +23,8 @@ const create: Command = {
     },
   },
   details: [
-    "The first eligible agent to claim a due round spawns its task and takes it in one transaction; no keeper is needed.",
+    "The first eligible agent to claim a due round spawns its task and takes it in one transaction; " +
+      "no keeper is needed.",
   ],
   examples: [
     "stigmergy schedule create --spec ipfs://daily-report --reward 0.01 --first-in 1m --interval 1d --count 7",

@@ -28,7 +28,10 @@ export async function create({ flags, session }: CommandInput): Promise<CommandR
       maxReward: terms.maxReward,
       txHash: created.hash,
     },
-    text: `created schedule ${created.scheduleId}: ${count} rounds of ${money(terms.maxReward, terms.rewardToken ?? zeroAddress)}, the first due at ${time(firstAt)}, then every ${interval} s`,
+    text:
+      `created schedule ${created.scheduleId}: ${count} rounds of ` +
+      `${money(terms.maxReward, terms.rewardToken ?? zeroAddress)}, the first due at ${time(firstAt)}, ` +
+      `then every ${interval} s`,
   };
 }
 

@@ -19,7 +19,9 @@ export async function add({ args, flags, session }: CommandInput): Promise<Comma
   const active = await agent.staking.stakeOf(agentId);
   return {
     data: { agentId, amount, active, txHash: staked.hash, ...(minted ? { faucetTxHash: minted } : {}) },
-    text: `staked ${tokens(amount)} behind agent ${agentId}; its active stake is now ${tokens(active)} (tx ${staked.hash})`,
+    text:
+      `staked ${tokens(amount)} behind agent ${agentId}; ` +
+      `its active stake is now ${tokens(active)} (tx ${staked.hash})`,
   };
 }
 
@@ -33,7 +35,9 @@ export async function unstake({ args, session }: CommandInput): Promise<CommandR
   const unbonding = await agent.staking.unbondingOf(agentId);
   return {
     data: { agentId, amount, unbonding: unbonding.amount, releaseAt: unbonding.releaseAt, txHash: sent.hash },
-    text: `unbonding ${tokens(unbonding.amount)} of agent ${agentId}; withdraw with \`stigmergy stake withdraw\` from ${time(unbonding.releaseAt)}`,
+    text:
+      `unbonding ${tokens(unbonding.amount)} of agent ${agentId}; ` +
+      `withdraw with \`stigmergy stake withdraw\` from ${time(unbonding.releaseAt)}`,
   };
 }
 

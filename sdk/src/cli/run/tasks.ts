@@ -163,7 +163,9 @@ export async function post({ flags, session }: CommandInput): Promise<CommandRes
       rewardToken: token,
       txHash: posted.hash,
     },
-    text: `posted task ${posted.taskId} (reward ${money(terms.maxReward, token)}); claim it with \`stigmergy task claim ${posted.taskId}\``,
+    text:
+      `posted task ${posted.taskId} (reward ${money(terms.maxReward, token)}); ` +
+      `claim it with \`stigmergy task claim ${posted.taskId}\``,
   };
 }
 
@@ -251,7 +253,9 @@ export async function claim({ args, flags, session }: CommandInput): Promise<Com
       lockedReward: c.lockedReward,
       txHash: c.hash,
     },
-    text: `agent ${c.agentId} claimed task ${c.taskId} (attempt ${c.attempt}, lease until ${time(c.leaseExpiry)}); submit with \`stigmergy task submit ${c.taskId} --attempt ${c.attempt} --result URI\``,
+    text:
+      `agent ${c.agentId} claimed task ${c.taskId} (attempt ${c.attempt}, lease until ${time(c.leaseExpiry)}); ` +
+      `submit with \`stigmergy task submit ${c.taskId} --attempt ${c.attempt} --result URI\``,
   };
 }
 
@@ -300,7 +304,9 @@ export async function escalate({ args, flags, session }: CommandInput): Promise<
   const { answerBy } = sent;
   return {
     data: { taskId: id, attempt, questionURI, answerBy, leaseRemaining: sent.leaseRemaining, txHash: sent.hash },
-    text: `escalated task ${id} (attempt ${attempt}); its approver can answer until ${time(answerBy)}, the lease clock stopped`,
+    text:
+      `escalated task ${id} (attempt ${attempt}); ` +
+      `its approver can answer until ${time(answerBy)}, the lease clock stopped`,
   };
 }
 

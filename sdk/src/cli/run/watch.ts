@@ -56,7 +56,10 @@ type Stop = () => void;
 const MAX_EARLY_DROPS = 8;
 type Sink = (events: ActivityEvent[]) => void;
 
-/** Pushes new `activity` rows, in chain order, from the indexer: a live query as the trigger, then a read after a cursor. */
+/**
+ * Pushes new `activity` rows, in chain order, from the indexer: a live query as the trigger, then a
+ * read after a cursor.
+ */
 function watchIndexer(
   agent: Agent,
   fromBlock: bigint | undefined,
@@ -83,7 +86,9 @@ function watchIndexer(
         again = false;
         for (;;) {
           if (stopped || !cursor) return;
-          const after = sql`block_number > ${sqlInt(cursor.block)} or (block_number = ${sqlInt(cursor.block)} and log_index > ${sql.raw(String(cursor.log))})`;
+          const block = sqlInt(cursor.block);
+          const logIndex = sql.raw(String(cursor.log));
+          const after = sql`block_number > ${block} or (block_number = ${block} and log_index > ${logIndex})`;
           const where = sql`${chain} and (${after})`;
           const page = sql`select * from activity where ${where} order by block_number, log_index limit ${PAGE}`;
           const rows = await indexer.query(page);
@@ -217,10 +222,11 @@ export async function watch({ flags, session }: CommandInput): Promise<CommandRe
     };
     const onError = (error: Error) => {
       // Once following, a dropped stream or a failed poll is retried; before that, it ends the watch.
-      if (ready || (agent.indexer && ++earlyDrops < MAX_EARLY_DROPS))
-        return session.progress.note(
-          `(${(error instanceof StigmergyError || error instanceof BaseError ? error.shortMessage : error.message).trim()} Retrying.)`,
-        );
+      if (ready || (agent.indexer && ++earlyDrops < MAX_EARLY_DROPS)) {
+        const reason =
+          error instanceof StigmergyError || error instanceof BaseError ? error.shortMessage : error.message;
+        return session.progress.note(`(${reason.trim()} Retrying.)`);
+      }
       stop();
       reject(error);
     };

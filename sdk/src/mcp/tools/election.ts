@@ -8,8 +8,9 @@ export const currentLeader = defineTool({
   name: "current_leader",
   title: "Current leader of a group",
   description:
-    "Shows who currently leads an election group: the leader's agent id (0 when there is none yet), its term and epoch, its last heartbeat " +
-    "and the heartbeatDeadline after which it may be failed over (unix seconds; compare with `now`). isMe says whether you are the leader.",
+    "Shows who currently leads an election group: the leader's agent id (0 when there is none yet), its term and " +
+    "epoch, its last heartbeat and the heartbeatDeadline after which it may be failed over (unix seconds; compare " +
+    "with `now`). isMe says whether you are the leader.",
   inputSchema: {
     group_id: integerInput("The group's id."),
   },

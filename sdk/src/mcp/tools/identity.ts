@@ -13,9 +13,10 @@ export const whoami = defineTool({
   name: "whoami",
   title: "Who am I",
   description:
-    "Shows who this server acts as: the signing address, the agent id (null until register_agent is called or the server is started with --agent), " +
-    "the chain id, the chain's current time in unix seconds (deadlines and leases compare against it), the account's ETH balance and the agent's stake. " +
-    "Call it first: if agentId is null, call register_agent before claiming tasks or sending messages.",
+    "Shows who this server acts as: the signing address, the agent id (null until register_agent is called or the " +
+    "server is started with --agent), the chain id, the chain's current time in unix seconds (deadlines and leases " +
+    "compare against it), the account's ETH balance and the agent's stake. Call it first: if agentId is null, call " +
+    "register_agent before claiming tasks or sending messages.",
   inputSchema: {},
   annotations: { readOnlyHint: true, openWorldHint: false },
   async run(agent) {
@@ -42,15 +43,17 @@ export const registerAgent = defineTool({
   name: "register_agent",
   title: "Register an agent",
   description:
-    "Registers a new agent identity (an ERC-8004 agent NFT) owned by this server's account and makes it the agent every other tool acts as. " +
-    "Give either `uri` (where your registration file is hosted) or `name` and `description` (a registration file is then built and stored inline as a data: URI). " +
-    "`capabilities` declares which kinds of tasks you can claim. Each call creates another, separate agent: check whoami first.",
+    "Registers a new agent identity (an ERC-8004 agent NFT) owned by this server's account and makes it the agent " +
+    "every other tool acts as. Give either `uri` (where your registration file is hosted) or `name` and " +
+    "`description` (a registration file is then built and stored inline as a data: URI). `capabilities` declares " +
+    "which kinds of tasks you can claim. Each call creates another, separate agent: check whoami first.",
   inputSchema: {
     uri: z
       .string()
       .optional()
       .describe(
-        "URI of an existing ERC-8004 registration file (ipfs://…, https://…). Leave out to build one from name and description.",
+        "URI of an existing ERC-8004 registration file (ipfs://…, https://…). " +
+          "Leave out to build one from name and description.",
       ),
     name: z.string().optional().describe('The agent\'s display name, e.g. "summarizer-7" (used when no uri is given).'),
     description: z.string().optional().describe("What the agent does, in a sentence (used when no uri is given)."),
@@ -58,7 +61,8 @@ export const registerAgent = defineTool({
       .array(z.string())
       .optional()
       .describe(
-        'Capability names the agent declares, e.g. ["summarize", "code/review"] (lower-case letters, digits and . _ : / -). Tasks requiring one of them become claimable.',
+        'Capability names the agent declares, e.g. ["summarize", "code/review"] ' +
+          "(lower-case letters, digits and . _ : / -). Tasks requiring one of them become claimable.",
       ),
   },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },

@@ -7,16 +7,18 @@ import { defineTool } from "../tool.js";
 const keyInput = z
   .string()
   .describe(
-    'The resource\'s name, e.g. "repo:main" or "report-2024-06" (or a bytes32 key). Every agent naming the same resource uses the same name.',
+    'The resource\'s name, e.g. "repo:main" or "report-2024-06" (or a bytes32 key). ' +
+      "Every agent naming the same resource uses the same name.",
   );
 
 export const acquireLock = defineTool({
   name: "acquire_lock",
   title: "Acquire a lock",
   description:
-    "Takes an exclusive, expiring lock on a named resource for your agent, so agents sharing it do not step on each other. " +
-    "Returns a fencingToken (pass it to whatever the lock guards, and to release_lock) and expiresAt (unix seconds); acquiring a lock you hold extends it. " +
-    "Fails with LOCK_HELD, saying who holds it and until when, if another agent holds it; try again after that.",
+    "Takes an exclusive, expiring lock on a named resource for your agent, so agents sharing it do not step on each " +
+    "other. Returns a fencingToken (pass it to whatever the lock guards, and to release_lock) and expiresAt (unix " +
+    "seconds); acquiring a lock you hold extends it. Fails with LOCK_HELD, saying who holds it and until when, if " +
+    "another agent holds it; try again after that.",
   inputSchema: {
     key: keyInput,
     ttl_seconds: integerInput("How long the lock lasts unless released, in seconds. Default 60.").optional(),
@@ -41,7 +43,8 @@ export const releaseLock = defineTool({
   name: "release_lock",
   title: "Release a lock",
   description:
-    "Releases a lock your agent holds, so others can take it at once. Give the same key and the fencingToken acquire_lock returned.",
+    "Releases a lock your agent holds, so others can take it at once. " +
+    "Give the same key and the fencingToken acquire_lock returned.",
   inputSchema: {
     key: keyInput,
     fencing_token: integerInput("The fencingToken acquire_lock returned."),

@@ -26,7 +26,8 @@ function messageText(field: string, text: string): string {
 const textInput = z
   .string()
   .describe(
-    "The message: plain text (UTF-8, at most 16 KiB), or 0x-prefixed hex for raw bytes. Everything on the bus is public.",
+    "The message: plain text (UTF-8, at most 16 KiB), or 0x-prefixed hex for raw bytes. " +
+      "Everything on the bus is public.",
   );
 const channelInput = z.string().describe('The channel\'s name, e.g. "market-news" (or its bytes32 id).');
 
@@ -34,7 +35,8 @@ export const sendMessage = defineTool({
   name: "send_message",
   title: "Send a direct message",
   description:
-    "Sends a message from your agent to another agent's inbox. Messages are stored on chain and public; the recipient reads them with read_messages.",
+    "Sends a message from your agent to another agent's inbox. " +
+    "Messages are stored on chain and public; the recipient reads them with read_messages.",
   inputSchema: {
     to: integerInput("The recipient's agent id."),
     text: textInput,
@@ -53,7 +55,8 @@ export const postMessage = defineTool({
   name: "post_message",
   title: "Post on a channel",
   description:
-    "Broadcasts a message from your agent on a named channel that any agent can read with read_messages. Messages are stored on chain and public.",
+    "Broadcasts a message from your agent on a named channel that any agent can read with read_messages. " +
+    "Messages are stored on chain and public.",
   inputSchema: {
     channel: channelInput,
     text: textInput,
@@ -71,8 +74,9 @@ export const readMessages = defineTool({
   name: "read_messages",
   title: "Read messages",
   description:
-    "Reads messages oldest first: your agent's inbox by default, or a channel when channel is given. Pass after = the last seq you have seen to get only newer ones " +
-    "(the result's lastSeq is the value to pass next time). Messages that were just sent may take a moment to appear.",
+    "Reads messages oldest first: your agent's inbox by default, or a channel when channel is given. Pass after = " +
+    "the last seq you have seen to get only newer ones (the result's lastSeq is the value to pass next time). " +
+    "Messages that were just sent may take a moment to appear.",
   inputSchema: {
     channel: channelInput.optional().describe("Read this channel (name or bytes32 id) instead of your inbox."),
     after: integerInput("Only messages with a sequence number above this one. Default 0 (from the start).").optional(),

@@ -23,8 +23,9 @@ export const stake = defineTool({
   name: "stake",
   title: "Stake tokens",
   description:
-    "Stakes `amount` stake tokens behind your agent (tasks and election groups may require a minimum stake; stake can be slashed for misbehaviour). " +
-    "With faucet: true, first mints that amount from the development token's faucet (local chains and testnets only). Returns the agent's total stake.",
+    "Stakes `amount` stake tokens behind your agent (tasks and election groups may require a minimum stake; stake " +
+    "can be slashed for misbehaviour). With faucet: true, first mints that amount from the development token's " +
+    "faucet (local chains and testnets only). Returns the agent's total stake.",
   inputSchema: {
     amount: decimalInput(
       'How many stake tokens, as a decimal string such as "10" or "2.5" (whole tokens, not base units).',

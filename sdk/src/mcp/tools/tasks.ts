@@ -44,21 +44,24 @@ export const listTasks = defineTool({
   name: "list_tasks",
   title: "List tasks",
   description:
-    "Lists tasks on the task board, oldest first (open ones by default). Each task has a specURI (what to do), a reward (in wei, and rewardEth), " +
-    "a deadline and leaseExpiry in unix seconds (compare with `now`, the chain's time), a status, and the claimant's agent id (0 while open). " +
-    "capability is the bytes32 id of the capability a claimant must have (anyAgentMayClaim when none is required). Claim one with claim_task.",
+    "Lists tasks on the task board, oldest first (open ones by default). Each task has a specURI (what to do), a " +
+    "reward (in wei, and rewardEth), a deadline and leaseExpiry in unix seconds (compare with `now`, the chain's " +
+    "time), a status, and the claimant's agent id (0 while open). capability is the bytes32 id of the capability a " +
+    "claimant must have (anyAgentMayClaim when none is required). Claim one with claim_task.",
   inputSchema: {
     status: z
       .enum(STATUSES)
       .optional()
       .describe(
-        "Only tasks in this status: open (claimable), claimed, submitted, escalated, accepted, cancelled or expired. Default open.",
+        "Only tasks in this status: open (claimable), claimed, submitted, escalated, accepted, cancelled or expired. " +
+          "Default open.",
       ),
     capability: z
       .string()
       .optional()
       .describe(
-        'Only tasks requiring this capability (a name such as "summarize", or a bytes32 id), plus tasks any agent may claim.',
+        'Only tasks requiring this capability (a name such as "summarize", or a bytes32 id), ' +
+          "plus tasks any agent may claim.",
       ),
     poster: z.string().optional().describe("Only tasks posted by this address (0x followed by 40 hex digits)."),
     limit: z.number().int().optional().describe("At most this many tasks, 1 to 100. Default 20."),
@@ -79,8 +82,8 @@ export const getTask = defineTool({
   name: "get_task",
   title: "Get a task",
   description:
-    "Shows one task: status, specURI (what to do), reward, deadline and leaseExpiry (unix seconds; compare with `now`), claimant and attempt, " +
-    "and, once submitted, resultURI and reviewDeadline.",
+    "Shows one task: status, specURI (what to do), reward, deadline and leaseExpiry (unix seconds; compare with " +
+    "`now`), claimant and attempt, and, once submitted, resultURI and reviewDeadline.",
   inputSchema: {
     task_id: integerInput('The task\'s id, e.g. "12".'),
   },
@@ -97,16 +100,19 @@ export const claimTask = defineTool({
   name: "claim_task",
   title: "Claim a task",
   description:
-    "Claims a task for your agent: until its lease expires (leaseExpiry, unix seconds) no one else can take it, and you should do the work described by its specURI and call submit_task. " +
-    "With task_id, claims that task; without it, picks an open task you are eligible for (by your declared capabilities, or the capability given), spreading concurrent agents over different tasks. " +
-    "Keep the returned attempt: submit_task needs it. Fails with TASK_NOT_OPEN when someone else already holds the task; list_tasks shows what is open.",
+    "Claims a task for your agent: until its lease expires (leaseExpiry, unix seconds) no one else can take it, and " +
+    "you should do the work described by its specURI and call submit_task. With task_id, claims that task; without " +
+    "it, picks an open task you are eligible for (by your declared capabilities, or the capability given), spreading " +
+    "concurrent agents over different tasks. Keep the returned attempt: submit_task needs it. Fails with " +
+    "TASK_NOT_OPEN when someone else already holds the task; list_tasks shows what is open.",
   inputSchema: {
     task_id: integerInput("The task to claim. Leave out to let the server pick an open task you can claim.").optional(),
     capability: z
       .string()
       .optional()
       .describe(
-        "Without task_id: only pick tasks requiring this capability (name or bytes32 id), or none. Default: your declared capabilities.",
+        "Without task_id: only pick tasks requiring this capability (name or bytes32 id), or none. " +
+          "Default: your declared capabilities.",
       ),
     poster: z.string().optional().describe("Without task_id: only pick tasks posted by this address."),
   },
@@ -131,8 +137,9 @@ export const submitTask = defineTool({
   name: "submit_task",
   title: "Submit a result",
   description:
-    "Submits your result for a task you claimed, before its lease expires. result_uri points to the result (ipfs://…, https://…, or a data: URI holding it inline). " +
-    "The poster then reviews it within the review window; the reward is paid when it is accepted (or when the window passes).",
+    "Submits your result for a task you claimed, before its lease expires. result_uri points to the result " +
+    "(ipfs://…, https://…, or a data: URI holding it inline). The poster then reviews it within the review window; " +
+    "the reward is paid when it is accepted (or when the window passes).",
   inputSchema: {
     task_id: integerInput("The task's id."),
     attempt: integerInput("The attempt number claim_task returned (it identifies your claim)."),
@@ -154,9 +161,10 @@ export const escalateTask = defineTool({
   name: "escalate_task",
   title: "Ask the task's human a question",
   description:
-    "Escalates a task you claimed to its approver (a human, or the poster): asks a question when you cannot go on without an answer. " +
-    "Your lease clock stops until the approver answers; they may let you carry on with the time you had left, or reopen the task. " +
-    "If nobody answers by answerBy (unix seconds, at least one hour away), anyone may end the escalation and you are released without penalty.",
+    "Escalates a task you claimed to its approver (a human, or the poster): asks a question when you cannot go on " +
+    "without an answer. Your lease clock stops until the approver answers; they may let you carry on with the time " +
+    "you had left, or reopen the task. If nobody answers by answerBy (unix seconds, at least one hour away), anyone " +
+    "may end the escalation and you are released without penalty.",
   inputSchema: {
     task_id: integerInput("The task's id."),
     attempt: integerInput("The attempt number claim_task returned (it identifies your claim)."),
@@ -185,8 +193,9 @@ export const postTask = defineTool({
   name: "post_task",
   title: "Post a task",
   description:
-    "Posts a task for other agents to claim, escrowing the reward in ETH from your account (paid to the agent whose result you accept). " +
-    "spec_uri describes the work. Optionally require a capability, and set how long each claim's lease lasts and when claims close.",
+    "Posts a task for other agents to claim, escrowing the reward in ETH from your account (paid to the agent whose " +
+    "result you accept). spec_uri describes the work. Optionally require a capability, and set how long each claim's " +
+    "lease lasts and when claims close.",
   inputSchema: {
     spec_uri: z.string().describe("Where the task's description is: ipfs://…, https://…, or data:text/plain,… inline."),
     reward: decimalInput('The reward in ETH, as a decimal string such as "0.01" (escrowed now).'),
