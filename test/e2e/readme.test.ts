@@ -142,6 +142,7 @@ const RUN_ELSEWHERE: Record<string, string> = {
   "npm run indexer:cluster": "test/e2e/cluster.test.ts",
   STIGMERGY_READERS: "bench/fanout.ts",
   STIGMERGY_MAX_LIVE_QUERIES: "bench/fanout.ts",
+  STIGMERGY_SSE_KEEPALIVE_MS: "test/e2e/sql.test.ts",
   CI: "scripts/run-tests.ts",
 };
 

@@ -1,6 +1,8 @@
 import { count, eq, gte, sql } from "@ponder/client";
 import { expect } from "chai";
+import { EventSource, type FetchLike } from "eventsource";
 import superjson from "superjson";
+import { Agent, fetch as undiciFetch } from "undici";
 import { createPublicClient, createWalletClient, type Hex, http } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import * as schema from "../../indexer/ponder.schema.ts";
@@ -316,6 +318,71 @@ describe("SQL over HTTP on the default database (PGlite)", () => {
       } finally {
         controller.abort();
         await small.stop();
+      }
+    },
+  );
+
+  it(
+    "a live query whose rows do not change outlives the client's idle timeout: the indexer sends an SSE " +
+      "comment every STIGMERGY_SSE_KEEPALIVE_MS (0: none, and the client ends the silent response)",
+    async function () {
+      this.timeout(480_000);
+      // Node's fetch (undici, under the `eventsource` package that @ponder/client and the SDK use) ends a
+      // response after 300 s without a body byte, proxies sooner; here the client's limit is 2 s.
+      const agent = new Agent({ bodyTimeout: 2_000 });
+      const idleFetch: FetchLike = (url, init) => undiciFetch(url, { ...init, dispatcher: agent } as never) as never;
+      const query = superjson.stringify({ sql: "select count(*) from task", params: [] });
+      /** Watches one silent live query for 6 s (nothing is mined): its errors and its raw keep-alive count. */
+      const watch = async (url: string) => {
+        const errors: string[] = [];
+        const live = `${url}/sql/live?sql=${encodeURIComponent(query)}`;
+        const leave = new AbortController();
+        const open = () => undiciFetch(live, { dispatcher: agent, signal: leave.signal });
+        // Ponder refuses live queries (503) for a moment after it is ready.
+        let raw = await open();
+        for (let tries = 0; raw.status === 503 && tries < 120; tries++) {
+          await raw.body?.cancel();
+          await new Promise((r) => setTimeout(r, 250));
+          raw = await open();
+        }
+        if (raw.status !== 200) expect.fail(`the live query answered ${raw.status}: ${await raw.text()}`);
+        const source = new EventSource(live, { fetch: idleFetch });
+        let comments = 0;
+        const reading = (async () => {
+          try {
+            for await (const chunk of raw.body!)
+              comments += Buffer.from(chunk).toString().split(": keep-alive").length - 1;
+          } catch {
+            // the idle timeout, or the end below
+          }
+        })();
+        try {
+          await new Promise<void>((resolve, reject) => {
+            source.onopen = () => resolve();
+            source.onerror = (e) => reject(new Error(`did not open: ${e.message}`));
+          });
+          source.onerror = (e) => errors.push(e.message ?? "error");
+          await new Promise((r) => setTimeout(r, 6_000));
+        } finally {
+          source.close();
+          leave.abort();
+          await reading;
+        }
+        return { errors, comments };
+      };
+      const [kept, silent] = await Promise.all([
+        stack.indexer({ env: { STIGMERGY_SSE_KEEPALIVE_MS: "250" }, dbSchema: "kept" }),
+        stack.indexer({ env: { STIGMERGY_SSE_KEEPALIVE_MS: "0" }, dbSchema: "silent" }),
+      ]);
+      try {
+        const [withKeepAlive, without] = await Promise.all([watch(kept.url), watch(silent.url)]);
+        expect(withKeepAlive.errors, "errors with keep-alive").to.deep.equal([]);
+        expect(withKeepAlive.comments).to.be.greaterThan(4);
+        expect(without.comments).to.equal(0);
+        expect(without.errors.length, "without keep-alive the client ends the silent response").to.be.greaterThan(0);
+      } finally {
+        await Promise.all([kept.stop(), silent.stop()]);
+        await agent.close();
       }
     },
   );
