@@ -13,12 +13,12 @@
  */
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { createPublicClient, createWalletClient, http, parseEventLogs, zeroAddress, zeroHash } from "viem";
+import { createPublicClient, createWalletClient, http, parseEventLogs } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { ROOT } from "../scripts/lib/processes.ts";
 import { startReceiver, subscribe } from "../scripts/lib/receiver.ts";
 import { type Stack, startStack } from "../scripts/lib/stack.ts";
-import { rpc, taskPoster } from "../scripts/lib/tasks.ts";
+import { plainTask, rpc, taskPoster } from "../scripts/lib/tasks.ts";
 import { MNEMONIC } from "../scripts/lib/workload.ts";
 import { abis } from "../sdk/src/index.ts";
 
@@ -58,22 +58,7 @@ async function dueLatencies(
   });
   // Round 0 falls due 4 s from now on the chain's clock.
   const firstAt = BigInt(Math.floor((Date.now() + offset) / 1000)) + 4n;
-  const template = {
-    capability: zeroHash,
-    specURI: `ipfs://bench-${label}`,
-    specHash: zeroHash,
-    rewardToken: zeroAddress,
-    reward: 1n,
-    maxReward: 1n,
-    claimBond: 0n,
-    minStake: 0n,
-    abandonSlash: 0n,
-    leaseDuration: 60n,
-    notBefore: 0n,
-    deadline: 600n,
-    reviewWindow: 60n,
-    approver: zeroAddress,
-  } as const;
+  const template = plainTask({ specURI: `ipfs://bench-${label}`, deadline: 600n });
   const hash = await poster.writeContract({
     chain: null,
     address: stack.deployment.contracts.TaskBoard!,

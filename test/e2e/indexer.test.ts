@@ -1,12 +1,12 @@
 import { desc, eq } from "@ponder/client";
 import { expect } from "chai";
-import { createWalletClient, http, keccak256, stringify, toHex, zeroAddress, zeroHash } from "viem";
+import { createWalletClient, http, stringify } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import * as schema from "../../indexer/ponder.schema.ts";
 import { checkConsistency, dumpTables, indexerClient, waitForIndexer, waitForMined } from "../../scripts/lib/oracle.ts";
 import { postgresAvailable, startPostgres } from "../../scripts/lib/postgres.ts";
 import { type Stack, startStack } from "../../scripts/lib/stack.ts";
-import { rpc } from "../../scripts/lib/tasks.ts";
+import { rpc, taskPoster } from "../../scripts/lib/tasks.ts";
 import { MNEMONIC, runWorkload } from "../../scripts/lib/workload.ts";
 import { abis } from "../../sdk/src/index.ts";
 
@@ -97,40 +97,7 @@ describe("indexer (Ponder on PGlite) against a real node", () => {
         await new Promise((r) => setTimeout(r, 250));
         if (failures !== before) quiet = -1;
       }
-      const poster = createWalletClient({
-        account: mnemonicToAccount(MNEMONIC, { addressIndex: 15 }),
-        transport: http(stack.node.url),
-      });
-      const now = BigInt(Math.floor(Date.now() / 1000));
-      const block = {
-        result: await rpc<{ timestamp: string }>(stack.node.url, "eth_getBlockByNumber", ["latest", false]),
-      };
-      const chainNow = BigInt(block.result.timestamp) > now ? BigInt(block.result.timestamp) : now;
-      await poster.writeContract({
-        chain: null,
-        address: stack.deployment.contracts.TaskBoard!,
-        abi: abis.TaskBoard,
-        functionName: "postTask",
-        args: [
-          {
-            capability: zeroHash,
-            specURI: "ipfs://live",
-            specHash: keccak256(toHex("live")),
-            rewardToken: zeroAddress,
-            reward: 1n,
-            maxReward: 1n,
-            claimBond: 0n,
-            minStake: 0n,
-            abandonSlash: 0n,
-            leaseDuration: 60n,
-            notBefore: 0n,
-            deadline: chainNow + 86_400n,
-            reviewWindow: 60n,
-            approver: zeroAddress,
-          },
-        ],
-        value: 1n,
-      });
+      await taskPoster(stack.node.url, stack.deployment.contracts.TaskBoard!, 15)({ specURI: "ipfs://live" });
       await Promise.race([
         arrived,
         new Promise((_, reject) =>

@@ -1,12 +1,12 @@
 import { abis } from "@stigmergy/contracts";
 import { expect } from "chai";
-import { createPublicClient, createWalletClient, http, keccak256, toHex, zeroAddress, zeroHash } from "viem";
+import { createPublicClient, createWalletClient, http } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { checkConsistency, dumpTables, waitForIndexer } from "../../scripts/lib/oracle.ts";
 import { waitForHttp } from "../../scripts/lib/processes.ts";
 import { type Receiver, startReceiver, subscribe } from "../../scripts/lib/receiver.ts";
 import { type Stack, type StackIndexer, startStack } from "../../scripts/lib/stack.ts";
-import { MNEMONIC, mineBlocks, type PostTask, rpc, taskPoster } from "../../scripts/lib/tasks.ts";
+import { MNEMONIC, mineBlocks, type PostTask, plainTask, rpc, taskPoster } from "../../scripts/lib/tasks.ts";
 
 const FAST = { STIGMERGY_WEBHOOK_BACKOFF_MS: "200", STIGMERGY_WEBHOOK_BACKOFF_CAP_MS: "1000" };
 const SECRET = "reorg-test-secret-0123";
@@ -99,22 +99,7 @@ describe("reorgs", () => {
       const publicClient = createPublicClient({ transport: http(stack.node.url), pollingInterval: 50 });
       const nonce = await publicClient.getTransactionCount({ address: account.address });
       const at = Number((await publicClient.getBlock()).timestamp) + 60;
-      const spec = {
-        capability: zeroHash,
-        specURI: "ipfs://flip",
-        specHash: keccak256(toHex("flip")),
-        rewardToken: zeroAddress,
-        reward: 1n,
-        maxReward: 1n,
-        claimBond: 0n,
-        minStake: 0n,
-        abandonSlash: 0n,
-        leaseDuration: 60n,
-        notBefore: 0n,
-        deadline: BigInt(at) + 86_400n,
-        reviewWindow: 60n,
-        approver: zeroAddress,
-      };
+      const spec = plainTask({ specURI: "ipfs://flip", deadline: BigInt(at) + 86_400n });
       const mineA = async () => {
         await rpc(stack.node.url, "evm_setNextBlockTimestamp", [at]);
         const hash = await wallet.writeContract({

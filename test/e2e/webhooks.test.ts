@@ -5,16 +5,7 @@ import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { expect } from "chai";
 import pg from "pg";
-import {
-  createPublicClient,
-  createWalletClient,
-  http,
-  keccak256,
-  parseEventLogs,
-  toHex,
-  zeroAddress,
-  zeroHash,
-} from "viem";
+import { createPublicClient, createWalletClient, http, keccak256, parseEventLogs, toHex, zeroHash } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { verifySignature } from "../../indexer/src/webhooks/sign.ts";
 import { WebhookStore } from "../../indexer/src/webhooks/store.ts";
@@ -29,7 +20,7 @@ import {
   startChainsStack,
   startStack,
 } from "../../scripts/lib/stack.ts";
-import { MNEMONIC, taskPoster } from "../../scripts/lib/tasks.ts";
+import { MNEMONIC, plainTask, taskPoster } from "../../scripts/lib/tasks.ts";
 import { prng } from "../../scripts/lib/workload.ts";
 import { abis } from "../../sdk/src/index.ts";
 
@@ -131,22 +122,7 @@ describe("webhooks", () => {
   const createSchedule = async (firstAt: bigint, interval: bigint, count: number, specURI: string) => {
     const transport = http(stack.node.url);
     const poster = createWalletClient({ account: mnemonicToAccount(MNEMONIC, { addressIndex: 10 }), transport });
-    const template = {
-      capability: zeroHash,
-      specURI,
-      specHash: zeroHash,
-      rewardToken: zeroAddress,
-      reward: 1n,
-      maxReward: 1n,
-      claimBond: 0n,
-      minStake: 0n,
-      abandonSlash: 0n,
-      leaseDuration: 60n,
-      notBefore: 0n,
-      deadline: 600n,
-      reviewWindow: 60n,
-      approver: zeroAddress,
-    } as const;
+    const template = plainTask({ specURI, deadline: 600n });
     const hash = await poster.writeContract({
       chain: null,
       address: stack.deployment.contracts.TaskBoard!,
@@ -330,22 +306,7 @@ describe("webhooks across two chains (l1 31337 and op 31338, one indexer)", () =
     const transport = http(rpcUrl);
     const publicClient = createPublicClient({ transport });
     const poster = createWalletClient({ account: mnemonicToAccount(MNEMONIC, { addressIndex: 10 }), transport });
-    const template = {
-      capability: zeroHash,
-      specURI: "ipfs://round",
-      specHash: zeroHash,
-      rewardToken: zeroAddress,
-      reward: 1n,
-      maxReward: 1n,
-      claimBond: 0n,
-      minStake: 0n,
-      abandonSlash: 0n,
-      leaseDuration: 60n,
-      notBefore: 0n,
-      deadline: 600n,
-      reviewWindow: 60n,
-      approver: zeroAddress,
-    } as const;
+    const template = plainTask({ specURI: "ipfs://round", deadline: 600n });
     const firstAt = (await publicClient.getBlock()).timestamp + inSeconds;
     const hash = await poster.writeContract({
       chain: null,
