@@ -49,6 +49,12 @@ export type CreateAgentParameters = {
   /** Where the contracts are: the parsed `deployments/<chainId>.json`. */
   deployment: Deployment;
   /**
+   * The chain as viem describes it (`polygon` from `viem/chains`, or `defineChain`): its native
+   * currency is what its fees are paid in, which `claimNext` across chains compares. Default: an
+   * ETH chain with the deployment's id. Its id must be the deployment's.
+   */
+  chain?: Chain;
+  /**
    * The indexer's base URL (e.g. http://127.0.0.1:42069), or several serving the same index (a writer
    * and its `ponder serve` readers): the client uses the first that answers and fails over to the
    * next, its watchers reconnecting there with the current rows. Without it, reads and watchers use
@@ -106,7 +112,13 @@ export function createAgent(params: CreateAgentParameters): Agent {
   // A wallet client's `transport` is its resolved config, not a factory: wrap its request function.
   const transport =
     params.transport ?? (params.rpcUrl ? http(params.rpcUrl) : custom({ request: params.walletClient!.request }));
-  const chain = params.walletClient?.chain ?? chainOf(deployment, params.rpcUrl);
+  if (params.chain && params.chain.id !== deployment.chainId) {
+    throw new InvalidInputError(
+      "chain",
+      `is chain ${params.chain.id} but the deployment is for chain ${deployment.chainId}`,
+    );
+  }
+  const chain = params.walletClient?.chain ?? params.chain ?? chainOf(deployment, params.rpcUrl);
   const pollingInterval = params.pollingInterval ?? 500;
   const publicClient = createPublicClient({ chain, transport, pollingInterval });
   const account = typeof params.account === "string" ? v.address("account", params.account) : params.account;

@@ -6,7 +6,7 @@
  * by reward net of the measured fee.
  */
 import { expect } from "chai";
-import { type Address, createPublicClient, decodeFunctionData, http, parseEther, parseGwei } from "viem";
+import { type Address, createPublicClient, decodeFunctionData, defineChain, http, parseEther, parseGwei } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { LOCAL_CHAIN_IDS, type LocalChainType } from "../../scripts/lib/chains.ts";
 import { waitForIndexer } from "../../scripts/lib/oracle.ts";
@@ -21,6 +21,7 @@ import {
   createAgents,
   DuplicateChainError,
   InvalidInputError,
+  MissingConfigError,
   type Task,
   UnknownChainError,
 } from "../../sdk/src/index.ts";
@@ -372,6 +373,49 @@ describe("the SDK against one indexer of two chains (l1 31337 and op 31338)", fu
         ).to.equal(undefined);
       },
     );
+
+    it("claimNext over chains of different native currencies compares them in nativeValue's unit", async () => {
+      // The op chain described as a chain whose native currency is POL: its fees are not wei of ETH.
+      const pol = defineChain({
+        id: OP,
+        name: "op, paying in POL",
+        nativeCurrency: { name: "Pol", symbol: "POL", decimals: 18 },
+        rpcUrls: { default: { http: [stack.nodes.op.url] } },
+      });
+      expect(() => createAgent({ rpcUrl: stack.nodes.l1.url, deployment: stack.deployments.l1, chain: pol })).to.throw(
+        InvalidInputError,
+        `is chain ${OP} but the deployment is for chain ${L1}`,
+      );
+      const account = mnemonicToAccount(MNEMONIC, { addressIndex: 19 });
+      const agents = createAgents({
+        indexerUrl: indexer.url,
+        agents: CHAINS.map((chain) => ({
+          rpcUrl: stack.nodes[chain].url,
+          account,
+          deployment: stack.deployments[chain],
+          pollingInterval: 100,
+          ...(chain === "op" ? { chain: pol } : {}),
+        })),
+      });
+      for (const chainId of agents.chainIds) await agents.on(chainId).identity.register({ uri: "ipfs://mixed" });
+      const onL1 = await post("l1", parseEther("0.001"), "ipfs://in-eth", rival);
+      const onOp = await post("op", parseEther("0.005"), "ipfs://in-pol", rival);
+      await caughtUp();
+      const mine = { poster: rival.address } as const;
+      let refused: unknown;
+      await agents.tasks.claimNext(mine).catch((error: unknown) => (refused = error));
+      expect(refused).to.be.instanceOf(MissingConfigError);
+      expect((refused as Error).message).to.include(`${L1} (ETH), ${OP} (POL)`);
+      // Told that POL is worth nothing here: the op task's reward and its fee both count 0.
+      const nativeValue = (chainId: number, amount: bigint) => (chainId === OP ? 0n : amount);
+      const first = (await agents.tasks.claimNext({ ...mine, nativeValue }))!;
+      expect([first.chainId, first.taskId]).to.deep.equal([L1, onL1.taskId]);
+      expect(first.net).to.equal(parseEther("0.001") - first.fee!.total);
+      const second = (await agents.tasks.claimNext({ ...mine, nativeValue }))!;
+      expect([second.chainId, second.taskId]).to.deep.equal([OP, onOp.taskId]);
+      expect([second.value, second.net], "value and fee both converted").to.deep.equal([0n, 0n]);
+      expect(second.fee!.total > 0n, "the fee itself stays in the chain's own wei").to.equal(true);
+    });
   });
 });
 

@@ -18,13 +18,21 @@ export type ClaimNextTaskOnChainsParameters = Omit<ClaimNextFilter, "agentId"> &
   /** One chain's tasks only (default: every chain the agents are on). */
   chainId?: number | undefined;
   /**
-   * What a task's reward is worth in wei of its chain's native currency, to rank it by its reward
-   * net of the fee (`reward` is what a claim now would lock, ramp included). Default: a reward in
-   * ETH at face value, one in an ERC-20 not valued (`undefined`): such tasks are tried after every
+   * What a task's reward is worth in the unit amounts are compared in (wei of the chains' native
+   * currency, or what `nativeValue` converts to), to rank it by its reward net of the fee (`reward`
+   * is what a claim now would lock, ramp included). Default: a reward in its chain's native currency
+   * at its `nativeValue`, one in an ERC-20 not valued (`undefined`): such tasks are tried after every
    * valued one, and never when `minNet` is set.
    */
   rewardValue?: ((task: Task, reward: bigint) => bigint | undefined) | undefined;
-  /** Skip tasks whose reward net of the fee is below this, in wei (default: take any, best net first). */
+  /**
+   * Converts an amount in wei of chain `chainId`'s native currency into the one unit rewards and
+   * fees are compared in (wei of ETH, say). Needed when the agents' chains pay their fees in
+   * different native currencies (each agent's `chain.nativeCurrency`: see `createAgent`'s `chain`);
+   * without it such chains are refused with a `MissingConfigError`. Default: amounts as they are.
+   */
+  nativeValue?: ((chainId: number, amount: bigint) => bigint) | undefined;
+  /** Skip tasks whose reward net of the fee is below this, in that unit (default: take any, best net first). */
   minNet?: bigint | undefined;
   /**
    * Called when a chain's candidates or fees cannot be read (its node down, say): that chain is left
@@ -43,16 +51,23 @@ export type ChainClaim<C extends Context = Context> = Claim & {
   task: Task;
   /** What claiming and submitting it costs, measured (see `estimateTaskFee`); `null` when it could not be. */
   fee: TaskFee | null;
-  /** The reward's worth in wei (see `rewardValue`), or `undefined` when not valued. */
+  /** The reward's worth in the compared unit (see `rewardValue`), or `undefined` when not valued. */
   value: bigint | undefined;
-  /** `value` less `fee.total`, or `undefined` when either is unknown. */
+  /** `value` less `fee.total` (in the compared unit: see `nativeValue`), or `undefined` when either is unknown. */
   net: bigint | undefined;
 };
 
 /** The claim, or `undefined` when nothing on any chain was left to claim. */
 export type ClaimNextTaskOnChainsReturnType<C extends Context = Context> = ChainClaim<C> | undefined;
 
-export type ClaimNextTaskOnChainsErrorType = WriteErrorType<"TaskBoard"> | IndexerError | UnknownChainError;
+export type ClaimNextTaskOnChainsErrorType =
+  | WriteErrorType<"TaskBoard">
+  | IndexerError
+  | UnknownChainError
+  | MissingConfigError;
+
+/** Converts wei of a chain's native currency into the compared unit. */
+type NativeValue = (chainId: number, amount: bigint) => bigint;
 
 /** A candidate as ranked: its chain's agent and rank there (rendezvous order), its figures. */
 type Ranked<C extends Context> = {
@@ -65,8 +80,22 @@ type Ranked<C extends Context> = {
   net: bigint | undefined;
 };
 
-const defaultValue = (task: Task, reward: bigint) =>
-  task.rewardToken.toLowerCase() === zeroAddress ? reward : undefined;
+/**
+ * Amounts as they are, when every agent's chain pays its fees in one native currency; otherwise a
+ * `MissingConfigError` naming the chains and their currencies (wei of POL are not wei of ETH).
+ */
+function sameCurrency(agents: readonly Context[]): NativeValue {
+  const symbols = new Map(agents.map((a) => [a.deployment.chainId, a.publicClient.chain.nativeCurrency.symbol]));
+  if (new Set(symbols.values()).size > 1) {
+    const chains = [...symbols].map(([chainId, symbol]) => `${chainId} (${symbol})`).join(", ");
+    throw new MissingConfigError(
+      `one unit to compare fees in: chains ${chains} pay them in different native currencies`,
+      "Pass `nativeValue(chainId, amount)` converting each chain's native currency into one unit (wei of " +
+        "ETH, say), or `chainId` to claim on one chain.",
+    );
+  }
+  return (_chainId, amount) => amount;
+}
 
 /** A task's fee shape: tasks of one shape on one chain cost the same to claim and submit (task ids aside). */
 const shapeOf = (t: Task) =>
@@ -90,10 +119,15 @@ async function rankChain<C extends Context>(
   agent: C,
   filter: ClaimNextTaskOnChainsParameters,
   skipped: Set<bigint>,
+  nativeValue: NativeValue,
 ): Promise<Ranked<C>[]> {
   const agentId = agent.agentId!;
+  const chainId = agent.deployment.chainId;
   const [tasks, now] = await Promise.all([claimCandidates(agent, filter, agentId, skipped), chainNow(agent)]);
-  const value = filter.rewardValue ?? defaultValue;
+  const value =
+    filter.rewardValue ??
+    ((task: Task, reward: bigint) =>
+      task.rewardToken.toLowerCase() === zeroAddress ? nativeValue(chainId, reward) : undefined);
   const fees = new Map<string, TaskFee | null>();
   const refused = new Map<string, number>();
   const ranked: Ranked<C>[] = [];
@@ -115,7 +149,7 @@ async function rankChain<C extends Context>(
     }
     const fee = fees.get(shape)!;
     const worth = value(task, rewardAt(task, now));
-    const net = worth === undefined || fee === null ? undefined : worth - fee.total;
+    const net = worth === undefined || fee === null ? undefined : worth - nativeValue(chainId, fee.total);
     ranked.push({ agent, agentId, task, rank, fee, value: worth, net });
   }
   return ranked;
@@ -131,8 +165,9 @@ function byNet<C extends Context>(a: Ranked<C>, b: Ranked<C>): number {
 /**
  * Claims the open task, on any chain the agents are on, that pays best net of its measured fee
  * (`estimateTaskFee`: gas × the chain's gas price, plus the L1 data fee on an OP-stack chain), each
- * chain's agent claiming on its own chain with its own identity. Rewards in ETH are compared at
- * face value; give `rewardValue` to value ERC-20 rewards. Tasks of equal net keep each agent's
+ * chain's agent claiming on its own chain with its own identity. Rewards in the native currency are
+ * compared at face value (give `nativeValue` when the chains' native currencies differ); give
+ * `rewardValue` to value ERC-20 rewards. Tasks of equal net keep each agent's
  * rendezvous order (see `claimNextTask`), so concurrent agents still spread over them; a lost race
  * moves on to the next. Resolves `undefined` when nothing was left to claim.
  *
@@ -152,8 +187,9 @@ export async function claimNextTaskOnChains<C extends Context>(
       "Register it there (`agents.on(chainId).identity.register(…)`), or pass `chainId` to claim elsewhere.",
     );
   }
+  const nativeValue = filter.nativeValue ?? sameCurrency(agents);
   const skipped = new Map(agents.map((a) => [a, new Set<bigint>()]));
-  const results = await Promise.allSettled(agents.map((a) => rankChain(a, filter, skipped.get(a)!)));
+  const results = await Promise.allSettled(agents.map((a) => rankChain(a, filter, skipped.get(a)!, nativeValue)));
   const failures = results.flatMap((r, i) =>
     r.status === "rejected" ? [{ agent: agents[i]!, error: r.reason as Error }] : [],
   );
