@@ -59,6 +59,33 @@ const say = (line: string) => process.stderr.write(`stigmergy: ${line}\n`);
 const schemaArg = args.indexOf("--schema");
 const schema = schemaArg >= 0 ? args[schemaArg + 1]! : "public";
 
+// ---------------------------------------------------------------- settings Ponder's patch reads
+
+/** The longest delay a Node timer takes (a longer one fires at once, every millisecond for an interval). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * The settings patches/ponder+0.16.10.patch reads inside Ponder, where a bad value could only be
+ * ignored: checked here first, so that a typo (`15s`) stops the indexer with its name (exit code 2).
+ * Each: the variable, the smallest value, whether 0 (off) is allowed, what it is.
+ */
+const PATCH_SETTINGS: [string, number, boolean, string][] = [
+  ["STIGMERGY_SSE_KEEPALIVE_MS", 10, true, "milliseconds between keep-alive comments on idle live queries"],
+  ["STIGMERGY_WS_RESUBSCRIBE_MS", 1_000, false, "milliseconds between renewals of the newHeads subscription"],
+  ["STIGMERGY_CHAIN_DOWN_MS", 1, false, "milliseconds of failed polls before a chain is logged down"],
+  ["STIGMERGY_MAX_LIVE_QUERIES", 1, false, "live queries one process serves"],
+];
+for (const [name, least, zero, what] of PATCH_SETTINGS) {
+  const raw = process.env[name];
+  if (raw === undefined) continue;
+  const value = Number(raw);
+  const ok = /^\d+$/.test(raw.trim()) && ((zero && value === 0) || (value >= least && value <= MAX_TIMER_MS));
+  if (ok) continue;
+  const range = `${zero ? "0 (off) or " : ""}a whole number from ${least} to ${MAX_TIMER_MS}`;
+  say(`${name} is ${JSON.stringify(raw)}: expected ${range} (${what})`);
+  process.exit(2);
+}
+
 // ---------------------------------------------------------------- one indexer per directory
 
 const lockFile = `${pgliteDir}.lock`;

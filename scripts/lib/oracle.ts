@@ -17,9 +17,33 @@ const lower = (a: string) => a.toLowerCase();
 /** The larger of two bigints (Math.max does not take bigints). */
 const maxBigint = (a: bigint, b: bigint) => (a > b ? a : b);
 
+/** How many times a comparison is made again when the chain moved while it read (see checkConsistency). */
+const ATTEMPTS = 3;
+
 export async function checkConsistency(indexerUrl: string, rpcUrl: string, deployment: Deployment): Promise<string[]> {
-  const client = indexerClient(indexerUrl);
   const chain = createPublicClient({ transport: http(rpcUrl) });
+  const contracts = Object.values(deployment.contracts).filter((a) => a !== deployment.contracts.StakeToken);
+  for (let attempt = 1; ; attempt++) {
+    const block = await chain.getBlock();
+    // Compare the indexer at (at least) this block; the audit log is compared at exactly this block.
+    await waitForIndexer(indexerUrl, rpcUrl, 180_000, Number(block.number));
+    const problems = await compareAt(indexerUrl, chain, deployment, block);
+    if (problems.length === 0 || attempt === ATTEMPTS) return problems;
+    // The views are read at the latest block: a contract log mined while they were read (a transaction
+    // in flight) can make the chain newer than the rows it was compared with. Then compare again.
+    const later = await chain.getLogs({ address: contracts as Address[], fromBlock: block.number + 1n });
+    if (later.length === 0) return problems;
+  }
+}
+
+/** One comparison: the indexed rows against the contracts' views, the audit log up to `block`. */
+async function compareAt(
+  indexerUrl: string,
+  chain: ReturnType<typeof createPublicClient>,
+  deployment: Deployment,
+  block: { number: bigint; timestamp: bigint },
+): Promise<string[]> {
+  const client = indexerClient(indexerUrl);
   const c = deployment.contracts;
   const read = <T>(address: Address, abi: readonly unknown[], functionName: string, args: readonly unknown[] = []) =>
     chain.readContract({
@@ -34,10 +58,7 @@ export async function checkConsistency(indexerUrl: string, rpcUrl: string, deplo
     const b = stringify(onChain);
     if (a !== b) problems.push(`${what}: indexed ${a}, chain ${b}`);
   };
-  const block = await chain.getBlock();
   const now = block.timestamp;
-  // Compare the indexer at (at least) this block; the audit log is compared at exactly this block.
-  await waitForIndexer(indexerUrl, rpcUrl, 180_000, Number(block.number));
   /** The rows of `table` on this deployment's chain (every table has a chainId column). */
   const rows = <T extends { $inferSelect: unknown }>(table: T): Promise<T["$inferSelect"][]> => {
     const t = table as unknown as typeof schema.agent;

@@ -855,7 +855,8 @@ async function report(
   const { indexer, options } = run as Run & { indexer: RunningIndexer };
   const results: RunReport[] = [];
   for (const chain of run.chains) {
-    await waitForMined(chain.url);
+    // Transactions still in flight land first; a node that never mines them is said, and the checks go on.
+    await waitForMined(chain.url).catch((error: Error) => out(`start: ${chain.name}: ${error.message}`));
     await waitForIndexer(indexer.url, chain.url);
     results.push(
       await collectReport({

@@ -51,7 +51,7 @@ export type CreateAgentParameters = {
   /**
    * The chain as viem describes it (`polygon` from `viem/chains`, or `defineChain`): its native
    * currency is what its fees are paid in, which `claimNext` across chains compares. Default: an
-   * ETH chain with the deployment's id. Its id must be the deployment's.
+   * ETH chain with the deployment's id (or `walletClient`'s chain). Its id must be the deployment's.
    */
   chain?: Chain;
   /**
@@ -118,7 +118,7 @@ export function createAgent(params: CreateAgentParameters): Agent {
       `is chain ${params.chain.id} but the deployment is for chain ${deployment.chainId}`,
     );
   }
-  const chain = params.walletClient?.chain ?? params.chain ?? chainOf(deployment, params.rpcUrl);
+  const chain = params.chain ?? params.walletClient?.chain ?? chainOf(deployment, params.rpcUrl);
   const pollingInterval = params.pollingInterval ?? 500;
   const publicClient = createPublicClient({ chain, transport, pollingInterval });
   const account = typeof params.account === "string" ? v.address("account", params.account) : params.account;

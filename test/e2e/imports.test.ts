@@ -20,27 +20,33 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   test: ["contracts", "sdk", "indexer", "scripts", "bench", "dashboard"],
   ".": ["scripts"],
 };
-const PACKAGES: Record<string, string> = {
-  "@stigmergy/contracts": "contracts",
-  "@stigmergy/sdk": "sdk",
-  "@stigmergy/indexer": "indexer",
-};
+/** Our workspaces' package names, and the folder each is (from the root's package.json). */
+const PACKAGES: Record<string, string> = Object.fromEntries(
+  (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { workspaces: string[] }).workspaces.map((dir) => [
+    (JSON.parse(readFileSync(join(ROOT, dir, "package.json"), "utf8")) as { name: string }).name,
+    dir,
+  ]),
+);
 
 const folderOf = (path: string) => (path.includes("/") ? path.split("/")[0]! : ".");
 
-/** Every import of one of our folders or packages, as [from file, to folder, specifier]. */
-function crossings(): [string, string, string][] {
-  const files = execFileSync("git", ["ls-files", "*.ts", "*.tsx", "*.js", "*.mjs"], { cwd: ROOT, encoding: "utf8" })
+/** Every import of one of our folders or packages, as [from file, to folder, specifier, resolved path]. */
+function crossings(): [string, string, string, string][] {
+  // Tracked files and new ones git does not ignore.
+  const list = ["ls-files", "--cached", "--others", "--exclude-standard", "*.ts", "*.tsx", "*.js", "*.mjs"];
+  const files = execFileSync("git", list, { cwd: ROOT, encoding: "utf8" })
     .split("\n")
     .filter((f) => f && !f.includes("/generated/"));
-  const out: [string, string, string][] = [];
+  const out: [string, string, string, string][] = [];
   for (const file of files) {
     // The compiler's own scan: real import, export-from and import() specifiers, not strings or comments.
     const { importedFiles } = ts.preProcessFile(readFileSync(join(ROOT, file), "utf8"), true, true);
     for (const { fileName: spec } of importedFiles) {
       const pkg = Object.keys(PACKAGES).find((p) => spec === p || spec.startsWith(`${p}/`));
-      const to = spec.startsWith(".") ? folderOf(normalize(join(dirname(file), spec))) : pkg && PACKAGES[pkg];
-      if (to && to !== folderOf(file)) out.push([file, to, spec]);
+      const path = spec.startsWith(".")
+        ? normalize(join(dirname(file), spec))
+        : pkg && `${PACKAGES[pkg]}/${spec.slice(pkg.length + 1)}`;
+      if (path && folderOf(path) !== folderOf(file)) out.push([file, folderOf(path), spec, path]);
     }
   }
   return out;
@@ -58,7 +64,7 @@ describe("the import graph", () => {
     const intoBench = crossings().filter(([file, to]) => folderOf(file) === "scripts" && to === "bench");
     expect([...new Set(intoBench.map(([file]) => file))]).to.deep.equal(["scripts/bench.ts"]);
     const benchIntoRunner = crossings().filter(
-      ([file, , spec]) => folderOf(file) === "bench" && spec.endsWith("/bench.ts"),
+      ([file, , , path]) => folderOf(file) === "bench" && path.replace(/\.[jt]s$/, "") === "scripts/bench",
     );
     expect(benchIntoRunner).to.deep.equal([]);
   });

@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { desc, eq } from "@ponder/client";
 import { expect } from "chai";
 import { createWalletClient, http, stringify } from "viem";
@@ -144,6 +146,7 @@ describe("indexer (Ponder on PGlite) against a real node", () => {
         await rpc(stack.node.url, "evm_mine", []);
         await settled;
       } finally {
+        await rpc(stack.node.url, "evm_mine", []); // whatever is still pending
         await rpc(stack.node.url, "evm_setAutomine", [true]);
       }
       await waitForIndexer(indexerUrl, stack.node.url);
@@ -151,6 +154,50 @@ describe("indexer (Ponder on PGlite) against a real node", () => {
       expect(problems, problems.slice(0, 20).join("\n")).to.deep.equal([]);
     },
   );
+
+  it("the oracle agrees when a transaction is mined while it reads (it compares again)", async () => {
+    // A JSON-RPC proxy that, on the oracle's first view call, has a new agent registered (and mined)
+    // first: the views then answer for a block the oracle did not take.
+    const sender = createWalletClient({
+      account: mnemonicToAccount(MNEMONIC, { addressIndex: 17 }),
+      transport: http(stack.node.url),
+    });
+    let armed = true;
+    const proxy = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", async () => {
+        const body = Buffer.concat(chunks).toString();
+        if (armed && body.includes('"eth_call"')) {
+          armed = false;
+          await sender.writeContract({
+            chain: null,
+            address: stack.deployment.contracts.IdentityRegistry!,
+            abi: abis.IdentityRegistry,
+            functionName: "register",
+            args: [],
+          });
+        }
+        const reply = await fetch(stack.node.url, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body,
+        });
+        res.writeHead(reply.status, { "content-type": "application/json" });
+        res.end(await reply.text());
+      });
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    try {
+      const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      await waitForIndexer(indexerUrl, stack.node.url);
+      const problems = await checkConsistency(indexerUrl, proxyUrl, stack.deployment);
+      expect(armed, "the proxy registered an agent mid-read").to.equal(false);
+      expect(problems, problems.slice(0, 20).join("\n")).to.deep.equal([]);
+    } finally {
+      proxy.close();
+    }
+  });
 
   it("a second indexer started from block 0 produces identical rows", async () => {
     const second = await stack.indexer();

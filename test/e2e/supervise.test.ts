@@ -135,6 +135,36 @@ describe("the indexer's supervisor (embedded database)", function () {
     },
   );
 
+  it("a setting the Ponder patch could only ignore (STIGMERGY_SSE_KEEPALIVE_MS=15s) exit code 2", async () => {
+    const bad: [string, string, string][] = [
+      ["STIGMERGY_SSE_KEEPALIVE_MS", "15s", "0 (off) or a whole number from 10 to 2147483647"],
+      ["STIGMERGY_SSE_KEEPALIVE_MS", "99999999999", "0 (off) or a whole number from 10"],
+      ["STIGMERGY_WS_RESUBSCRIBE_MS", "0", "a whole number from 1000"],
+      ["STIGMERGY_MAX_LIVE_QUERIES", "-1", "a whole number from 1"],
+    ];
+    for (const [name, value, expected] of bad) {
+      let output = "";
+      const options = {
+        rpcUrl: stack.node.url,
+        deploymentsDir: stack.dir,
+        port: await freePort(),
+        env: { [name]: value },
+        onOutput: (c: string) => {
+          output += c;
+        },
+      };
+      const failure = await startIndexer(options).then(
+        async (started) => {
+          await started.stop();
+          return undefined;
+        },
+        (error: Error) => error,
+      );
+      expect(failure?.message ?? "started", `${name}=${value}: ${output}`).to.match(/exited early \(code 2\)/);
+      expect(output).to.include(`${name} is "${value}": expected ${expected}`);
+    }
+  });
+
   it("a second indexer on the same PGlite directory is refused with exit code 2 before opening the files", async () => {
     const first = await stack.indexer();
     try {
