@@ -21,6 +21,18 @@ describe("indexer (Ponder on PGlite) against a real node", () => {
     indexerUrl = (await stack.indexer()).url;
   });
   after(async () => stack?.stop());
+  /** Sends an IdentityRegistry.register from account `addressIndex` (not waiting for it to be mined). */
+  const register = (addressIndex: number) =>
+    createWalletClient({
+      account: mnemonicToAccount(MNEMONIC, { addressIndex }),
+      transport: http(stack.node.url),
+    }).writeContract({
+      chain: null,
+      address: stack.deployment.contracts.IdentityRegistry!,
+      abi: abis.IdentityRegistry,
+      functionName: "register",
+      args: [],
+    });
 
   it("answers bad REST parameters with 400 and a reason, unknown ids with 404", async () => {
     const cases: [string, number, string][] = [
@@ -128,17 +140,7 @@ describe("indexer (Ponder on PGlite) against a real node", () => {
       // 262": a transaction sent just before the agents stopped was mined while the oracle read.
       await rpc(stack.node.url, "evm_setAutomine", [false]);
       try {
-        const sender = createWalletClient({
-          account: mnemonicToAccount(MNEMONIC, { addressIndex: 16 }),
-          transport: http(stack.node.url),
-        });
-        await sender.writeContract({
-          chain: null,
-          address: stack.deployment.contracts.IdentityRegistry!,
-          abi: abis.IdentityRegistry,
-          functionName: "register",
-          args: [],
-        });
+        await register(16);
         let mined = false;
         const settled = waitForMined(stack.node.url).then(() => (mined = true));
         await new Promise((r) => setTimeout(r, 1_000));
@@ -158,10 +160,6 @@ describe("indexer (Ponder on PGlite) against a real node", () => {
   it("the oracle agrees when a transaction is mined while it reads (it compares again)", async () => {
     // A JSON-RPC proxy that, on the oracle's first view call, has a new agent registered (and mined)
     // first: the views then answer for a block the oracle did not take.
-    const sender = createWalletClient({
-      account: mnemonicToAccount(MNEMONIC, { addressIndex: 17 }),
-      transport: http(stack.node.url),
-    });
     let armed = true;
     const proxy = createServer((req, res) => {
       const chunks: Buffer[] = [];
@@ -170,13 +168,7 @@ describe("indexer (Ponder on PGlite) against a real node", () => {
         const body = Buffer.concat(chunks).toString();
         if (armed && body.includes('"eth_call"')) {
           armed = false;
-          await sender.writeContract({
-            chain: null,
-            address: stack.deployment.contracts.IdentityRegistry!,
-            abi: abis.IdentityRegistry,
-            functionName: "register",
-            args: [],
-          });
+          await register(17);
         }
         const reply = await fetch(stack.node.url, {
           method: "POST",

@@ -6,7 +6,16 @@
  * by reward net of the measured fee.
  */
 import { expect } from "chai";
-import { type Address, createPublicClient, decodeFunctionData, defineChain, http, parseEther, parseGwei } from "viem";
+import {
+  type Address,
+  type Chain,
+  createPublicClient,
+  decodeFunctionData,
+  defineChain,
+  http,
+  parseEther,
+  parseGwei,
+} from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { LOCAL_CHAIN_IDS, type LocalChainType } from "../../scripts/lib/chains.ts";
 import { waitForIndexer } from "../../scripts/lib/oracle.ts";
@@ -216,7 +225,8 @@ describe("the SDK against one indexer of two chains (l1 31337 and op 31338)", fu
     const rival = mnemonicToAccount(MNEMONIC, { addressIndex: 17 });
     /** Posts the tasks claimNext chooses among (no other poster's task is a candidate). */
     const payer = mnemonicToAccount(MNEMONIC, { addressIndex: 18 });
-    const group = (account: typeof worker): Agents =>
+    /** One agent of `account` per chain; `chains` describes some of them (a native currency, say). */
+    const group = (account: typeof worker, chains: Partial<Record<LocalChainType, Chain>> = {}): Agents =>
       createAgents({
         indexerUrl: indexer.url,
         agents: CHAINS.map((chain) => ({
@@ -224,6 +234,7 @@ describe("the SDK against one indexer of two chains (l1 31337 and op 31338)", fu
           account,
           deployment: stack.deployments[chain],
           pollingInterval: 100,
+          ...(chains[chain] ? { chain: chains[chain] } : {}),
         })),
       });
     /** Posts a flat ETH task open to any agent, from `from` (default `poster`) on `chain`. */
@@ -387,16 +398,7 @@ describe("the SDK against one indexer of two chains (l1 31337 and op 31338)", fu
         `is chain ${OP} but the deployment is for chain ${L1}`,
       );
       const account = mnemonicToAccount(MNEMONIC, { addressIndex: 19 });
-      const agents = createAgents({
-        indexerUrl: indexer.url,
-        agents: CHAINS.map((chain) => ({
-          rpcUrl: stack.nodes[chain].url,
-          account,
-          deployment: stack.deployments[chain],
-          pollingInterval: 100,
-          ...(chain === "op" ? { chain: pol } : {}),
-        })),
-      });
+      const agents = group(account, { op: pol });
       for (const chainId of agents.chainIds) await agents.on(chainId).identity.register({ uri: "ipfs://mixed" });
       const onL1 = await post("l1", parseEther("0.001"), "ipfs://in-eth", rival);
       const onOp = await post("op", parseEther("0.005"), "ipfs://in-pol", rival);
