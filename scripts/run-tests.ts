@@ -15,6 +15,18 @@ const ci = process.env.CI === "true" || process.env.CI === "1";
 
 type Outcome = { passed: number; failed: number };
 
+/** What each failed step printed about its failures, repeated at the end where a log's tail shows it. */
+const failures: string[] = [];
+const MAX_FAILURE_CHARS = 6000;
+
+/** Mocha's failure report: from its "N failing" line to the end (or the output's tail). */
+function failureReport(title: string, output: string): string {
+  const at = output.search(/^\s*\d+ failing\b/m);
+  const text = (at >= 0 ? output.slice(at) : output).trim();
+  const cut = text.length > MAX_FAILURE_CHARS ? `${text.slice(0, MAX_FAILURE_CHARS)}\n… (cut)` : text;
+  return `✗ ${title}\n${cut}`;
+}
+
 /** Runs a command, streaming its output, and resolves with the exit code and the full output. */
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
@@ -47,16 +59,22 @@ function counts(output: string): Outcome | undefined {
 async function suite(cmd: string, args: string[], env?: NodeJS.ProcessEnv): Promise<Outcome> {
   const { code, output } = await run(cmd, args, env);
   const c = counts(output);
-  if (!c) return { passed: 0, failed: 1 };
-  // A non-zero exit with no failing test (a crash after the summary) still fails the run.
-  return code !== 0 && c.failed === 0 ? { passed: c.passed, failed: 1 } : c;
+  // A crash before the summary, or a non-zero exit with no failing test (a crash after it), fails.
+  const outcome = !c ? { passed: 0, failed: 1 } : code !== 0 && c.failed === 0 ? { passed: c.passed, failed: 1 } : c;
+  if (outcome.failed > 0)
+    failures.push(failureReport([cmd, ...args].join(" "), c ? output : output.slice(-MAX_FAILURE_CHARS)));
+  return outcome;
 }
 
 /** A check that passes or fails as a whole. */
 async function check(cmd: string, args: string[], verify?: (output: string) => string | undefined): Promise<Outcome> {
   const { code, output } = await run(cmd, args);
   const problem = code !== 0 ? `exit code ${code}` : verify?.(output);
-  if (problem) console.error(`\n✗ ${[cmd, ...args].join(" ")}: ${problem}`);
+  if (problem) {
+    const line = `✗ ${[cmd, ...args].join(" ")}: ${problem}`;
+    console.error(`\n${line}`);
+    failures.push(code !== 0 ? `${line}\n${output.slice(-MAX_FAILURE_CHARS).trim()}` : line);
+  }
   return problem ? { passed: 0, failed: 1 } : { passed: 1, failed: 0 };
 }
 
@@ -113,5 +131,6 @@ for (const [i, [title, step]] of steps.entries()) {
     break;
   }
 }
+if (failures.length) console.log(`\n━━ what failed, again ━━\n\n${failures.join("\n\n")}`);
 console.log(`\n${total.passed} passed, ${total.failed} failed`);
 process.exitCode = total.failed === 0 ? 0 : 1;
