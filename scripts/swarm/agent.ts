@@ -59,7 +59,7 @@ function play(s: SwarmAgent) {
   const heartbeat = s.agent.election.runHeartbeat(s.groupId, undefined, {
     onError: (e) => !s.stopped && !isRace(e) && s.warn("heartbeat", e),
   });
-  s.cleanups.push(() => heartbeat.stop());
+  s.cleanups.push(() => void heartbeat.stop());
   followInbox(s, (m) => {
     s.stats.messagesReceived++;
     const handoff = /^handoff (\d+):/.exec(payloadText(m.payload));

@@ -250,14 +250,17 @@ describe("cli: stigmergy", () => {
       ]);
       const taskId = posted.taskId as string;
       expect(posted.maxReward).to.equal(parseEther("0.01").toString());
-      await eventually(async () => {
-        const { tasks } = (await json(["task", "list", "--status", "open", "--poster", poster])) as { tasks: Json[] };
-        return tasks.some((t) => t.id === taskId) ? true : undefined;
-      }, "the posted task to be listed as open");
 
+      // At once, as the README's example does: the claim waits for the indexer to reach the post's block.
       const claimed = await json(["task", "claim", "--poster", poster, ...as.worker()]);
       expect(claimed.taskId).to.equal(taskId);
       expect(claimed.agentId).to.equal(workerId);
+      await eventually(async () => {
+        const { tasks } = (await json(["task", "list", "--status", "claimed", "--poster", poster])) as {
+          tasks: Json[];
+        };
+        return tasks.some((t) => t.id === taskId) ? true : undefined;
+      }, "the claimed task to be listed as claimed");
       const submitted = await json([
         "task",
         "submit",

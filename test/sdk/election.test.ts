@@ -102,8 +102,8 @@ describe("sdk: election", () => {
         (e: unknown) => e,
       ),
     ).to.be.instanceOf(LeaderAliveError);
-    handle.stop();
-    otherHandle.stop();
+    // stop() resolves once a heartbeat already on its way has landed: none is mined after it.
+    await Promise.all([handle.stop(), otherHandle.stop()]);
     const stoppedAt = beats;
     await advance(31);
     expect(beats).to.equal(stoppedAt, "no heartbeat after stop()");

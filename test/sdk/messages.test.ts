@@ -33,13 +33,23 @@ describe("sdk: messages", () => {
     const direct = await agentFor(11, { indexer: false });
     direct.agentId = b.agentId;
     expect((await direct.messages.inbox()).map((m) => payloadText(m.payload))).to.deep.equal(["just for you"]);
-    const live: Message[] = [];
-    const stop = direct.messages.onMessage({ channel: "sdk-news" }, (m) => live.push(m));
-    await new Promise((r) => setTimeout(r, 500)); // the baseline read
+    // After a given sequence number: the chain's logs from the deployment on, so nothing is missed.
+    const seq = await direct.messages.channel("sdk-news").then((ms) => ms.at(-1)!.seq);
+    const afterSeq: Message[] = [];
+    const stopAfter = direct.messages.onMessage({ channel: "sdk-news", after: seq }, (m) => afterSeq.push(m));
+    // Without one: what arrives after the watch began (its baseline and its logs pinned to one block).
+    const fresh: Message[] = [];
+    const stopFresh = direct.messages.onMessage({ channel: "sdk-news" }, (m) => fresh.push(m));
     await a.messages.post("sdk-news", "third");
-    await eventually(() => (live.length === 1 ? true : undefined), "the chain watcher to deliver the new post only");
-    expect(payloadText(live[0]!.payload)).to.equal("third");
-    stop();
+    await eventually(() => (afterSeq.length === 1 ? true : undefined), "the chain watcher to deliver the new post");
+    expect(payloadText(afterSeq[0]!.payload)).to.equal("third");
+    await a.messages.post("sdk-news", "fourth");
+    await eventually(() => (afterSeq.length === 2 ? true : undefined), "the chain watcher to deliver the next post");
+    await eventually(() => (fresh.some((m) => m.seq === seq + 2n) ? true : undefined), "the new-only watcher");
+    // "third" may have been mined before the new-only watcher's first block: it has it once or not at all.
+    expect(fresh.map((m) => payloadText(m.payload)).join()).to.be.oneOf(["third,fourth", "fourth"]);
+    stopAfter();
+    stopFresh();
   });
 
   it("restricts a channel to a group's members", async () => {

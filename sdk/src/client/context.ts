@@ -194,16 +194,26 @@ export function eventOf<const name extends ContractName, const event extends Con
   return log.args;
 }
 
-/** A view call on contract `name`; a revert is thrown as the contract's typed error. */
+/**
+ * A view call on contract `name` (at `blockNumber`, default the latest block); a revert is thrown as
+ * the contract's typed error.
+ */
 export function read<
   const name extends ContractName,
   const fn extends ContractFunctionName<(typeof abis)[name], "view" | "pure">,
->(ctx: Context, name: name, functionName: fn, args: ContractFunctionArgs<(typeof abis)[name], "view" | "pure", fn>) {
+>(
+  ctx: Context,
+  name: name,
+  functionName: fn,
+  args: ContractFunctionArgs<(typeof abis)[name], "view" | "pure", fn>,
+  blockNumber?: bigint,
+) {
   const call = ctx.publicClient.readContract({
     address: addressOf(ctx, name),
     abi: abis[name],
     functionName,
     args,
+    ...(blockNumber === undefined ? {} : { blockNumber }),
   } as never) as Promise<
     ReadContractReturnType<(typeof abis)[name], fn, ContractFunctionArgs<(typeof abis)[name], "view" | "pure", fn>>
   >;

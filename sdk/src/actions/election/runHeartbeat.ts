@@ -19,8 +19,11 @@ export type RunHeartbeatParameters = {
 };
 
 export type HeartbeatHandle = {
-  /** Stops heartbeating and watching. */
-  stop: () => void;
+  /**
+   * Stops heartbeating and watching. Resolves once a heartbeat already sent has been mined or has
+   * failed: after that nothing of this handle reaches the chain, and `onBeat`/`onError` are not called.
+   */
+  stop: () => Promise<void>;
 };
 
 export type RunHeartbeatReturnType = HeartbeatHandle;
@@ -35,7 +38,7 @@ export type RunHeartbeatErrorType = InvalidInputError | MissingConfigError;
  *
  * @example
  * const heartbeat = runHeartbeat(agent, { groupId: 1n, onError: console.warn });
- * // later: heartbeat.stop();
+ * // later: await heartbeat.stop();
  */
 export function runHeartbeat(ctx: Context, params: RunHeartbeatParameters): RunHeartbeatReturnType {
   const id = v.id("groupId", params.groupId);
@@ -43,8 +46,17 @@ export function runHeartbeat(ctx: Context, params: RunHeartbeatParameters): RunH
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let leading = false; // the latest news: whether this agent leads
-  const report = (e: unknown) => params.onError?.(e);
-  const beat = () => sendHeartbeat(ctx, { groupId: id, agentId: me }).then((w) => params.onBeat?.(w), report);
+  const inFlight = new Set<Promise<void>>();
+  const report = (e: unknown) => {
+    if (!stopped) params.onError?.(e);
+  };
+  const beat = () => {
+    const sent = sendHeartbeat(ctx, { groupId: id, agentId: me }).then((w) => {
+      if (!stopped) params.onBeat?.(w);
+    }, report);
+    inFlight.add(sent);
+    void sent.finally(() => inFlight.delete(sent));
+  };
   const start = async () => {
     const interval =
       params.intervalMs ?? Number((await read(ctx, "LeaderElection", "groupParams", [id]))[0].heartbeatTimeout) * 333;
@@ -67,10 +79,11 @@ export function runHeartbeat(ctx: Context, params: RunHeartbeatParameters): RunH
     onError: params.onError,
   });
   return {
-    stop: () => {
+    stop: async () => {
       stopped = true;
       halt();
       unsubscribe();
+      await Promise.all(inFlight);
     },
   };
 }

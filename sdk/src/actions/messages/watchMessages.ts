@@ -57,10 +57,11 @@ export function watchMessages(ctx: Context, params: WatchMessagesParameters): Wa
       }
     }
   }, onError);
-  const baseline = () =>
+  /** The last sequence number of the channel or inbox (at `blockNumber`, default the latest block). */
+  const baseline = (blockNumber?: bigint) =>
     "channel" in filter
-      ? read(ctx, "MessageBus", "channelSeq", [channelId(filter.channel)])
-      : read(ctx, "MessageBus", "inboxSeq", [filter.toAgentId]);
+      ? read(ctx, "MessageBus", "channelSeq", [channelId(filter.channel)], blockNumber)
+      : read(ctx, "MessageBus", "inboxSeq", [filter.toAgentId], blockNumber);
   if (ctx.indexer) {
     // A live query signals each change; the messages after the last one delivered are then read in
     // order over REST, page by page, so a burst of any size arrives whole.
@@ -94,28 +95,49 @@ export function watchMessages(ctx: Context, params: WatchMessagesParameters): Wa
     const latest = sql`select seq from message where ${chain} and ${where} order by seq desc limit 1`;
     return ctx.indexer.onChange(latest, pull, onError);
   }
-  if (last === undefined)
-    void baseline().then(
-      (s) => (last ??= s),
-      (e: Error) => onError?.(e),
-    );
-  const common = {
-    address: addressOf(ctx, "MessageBus"),
-    abi: abis.MessageBus,
-    ...(onError ? { onError } : {}),
-  } as const;
-  if ("channel" in filter) {
-    return ctx.publicClient.watchContractEvent({
-      ...common,
-      eventName: "ChannelMessage",
-      args: { channel: channelId(filter.channel) },
-      onLogs: (logs) => deliver(logs.map((l) => messageFromLog(ctx.deployment.chainId, l))),
-    });
-  }
-  return ctx.publicClient.watchContractEvent({
-    ...common,
-    eventName: "DirectMessage",
-    args: { to: filter.toAgentId },
-    onLogs: (logs) => deliver(logs.map((l) => messageFromLog(ctx.deployment.chainId, l))),
-  });
+  // Without an indexer, MessageBus logs from a pinned block: without `after`, the head H when the watch
+  // starts (the baseline is the sequence number at H, and logs are followed from H + 1, so nothing is
+  // delivered twice or lost in between); with `after`, the deployment's first block.
+  let unwatch: (() => void) | undefined;
+  let stopped = false;
+  const watchFrom = (fromBlock: bigint) => {
+    const common = {
+      address: addressOf(ctx, "MessageBus"),
+      abi: abis.MessageBus,
+      fromBlock,
+      ...(onError ? { onError } : {}),
+    } as const;
+    const onLogs = (logs: Parameters<typeof messageFromLog>[1][]) =>
+      deliver(logs.map((l) => messageFromLog(ctx.deployment.chainId, l)));
+    return "channel" in filter
+      ? ctx.publicClient.watchContractEvent({
+          ...common,
+          eventName: "ChannelMessage",
+          args: { channel: channelId(filter.channel) },
+          onLogs,
+        })
+      : ctx.publicClient.watchContractEvent({
+          ...common,
+          eventName: "DirectMessage",
+          args: { to: filter.toAgentId },
+          onLogs,
+        });
+  };
+  const pinned =
+    last !== undefined
+      ? Promise.resolve(BigInt(ctx.deployment.startBlock))
+      : ctx.publicClient.getBlockNumber().then(async (head) => {
+          last ??= await baseline(head);
+          return head + 1n;
+        });
+  pinned.then(
+    (fromBlock) => {
+      if (!stopped) unwatch = watchFrom(fromBlock);
+    },
+    (e: Error) => onError?.(e),
+  );
+  return () => {
+    stopped = true;
+    unwatch?.();
+  };
 }

@@ -94,8 +94,31 @@ async function claimById(session: Session, taskId: bigint, agentId: bigint): Pro
   return session.progress.run(`sending claim for task ${taskId}`, () => agent.tasks.claim(taskId, { agentId }));
 }
 
+/** How long `task claim` waits for the indexer to reach the node's latest block before it looks. */
+const CATCH_UP_MS = 30_000;
+
+/**
+ * Waits until the indexer has indexed the node's latest block (so a task posted by the command
+ * before is seen), at most `CATCH_UP_MS`; whether it got there. Without an indexer, true.
+ */
+async function indexerAtHead(agent: Agent): Promise<boolean> {
+  if (!agent.indexer) return true;
+  const head = await agent.publicClient.getBlockNumber();
+  const end = Date.now() + CATCH_UP_MS;
+  for (;;) {
+    const status = await agent.indexer.get<Record<string, { id: number; block?: { number: number } }>>("/status");
+    const indexed = Object.values(status ?? {}).find((c) => c.id === agent.deployment.chainId)?.block?.number;
+    if (indexed !== undefined && BigInt(indexed) >= head) return true;
+    if (Date.now() > end) return false;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 async function claimNext(session: Session, flags: Flags, agentId: bigint): Promise<Claim> {
   const agent = await session.agent();
+  const current = await session.progress.run("waiting for the indexer to reach the latest block", () =>
+    indexerAtHead(agent),
+  );
   const capabilities = flags.strings("capability");
   const poster = flags.string("poster");
   const filter = {
@@ -108,7 +131,7 @@ async function claimNext(session: Session, flags: Flags, agentId: bigint): Promi
   );
   if (!claimed)
     throw new NotFoundError(
-      "no open task to claim",
+      current ? "no open task to claim" : `no open task to claim (the indexer is behind the node's latest block)`,
       "Post one with `stigmergy task post`, or widen the filter (--capability, --poster).",
     );
   return claimed;
