@@ -29,14 +29,15 @@ export async function checkConsistency(indexerUrl: string, rpcUrl: string, deplo
     await waitForIndexer(indexerUrl, rpcUrl, 180_000, Number(block.number));
     const problems = await compareAt(indexerUrl, chain, deployment, block);
     if (problems.length === 0 || attempt === ATTEMPTS) return problems;
-    // The views are read at the latest block: a contract log mined while they were read (a transaction
-    // in flight) can make the chain newer than the rows it was compared with. Then compare again.
+    // The views are read at `block`, the rows wherever the indexer is (at or past it): a contract log
+    // mined after `block` (a transaction in flight) can make the rows newer than the views. Then compare
+    // again.
     const later = await chain.getLogs({ address: contracts as Address[], fromBlock: block.number + 1n });
     if (later.length === 0) return problems;
   }
 }
 
-/** One comparison: the indexed rows against the contracts' views, the audit log up to `block`. */
+/** One comparison: the indexed rows against the contracts' views at `block`, the audit log up to it. */
 async function compareAt(
   indexerUrl: string,
   chain: ReturnType<typeof createPublicClient>,
@@ -45,12 +46,15 @@ async function compareAt(
 ): Promise<string[]> {
   const client = indexerClient(indexerUrl);
   const c = deployment.contracts;
+  // Every view at `block`, as the audit log: one snapshot, even while empty blocks move time on (a
+  // lock expiring between the block and a read at the latest would look like a wrong row).
   const read = <T>(address: Address, abi: readonly unknown[], functionName: string, args: readonly unknown[] = []) =>
     chain.readContract({
       address,
       abi: abi as never,
       functionName: functionName as never,
       args: args as never,
+      blockNumber: block.number,
     }) as Promise<T>;
   const problems: string[] = [];
   const expect = (what: string, indexed: unknown, onChain: unknown) => {

@@ -23,6 +23,20 @@ export function portInUse(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * The first of `count` consecutive free ports on 127.0.0.1 (for a command that takes PORT, PORT + 1, …):
+ * the OS chooses the first; the next ones are tried at once, and another start is chosen if one is taken.
+ */
+export async function freePorts(count: number): Promise<number> {
+  for (let tries = 0; tries < 50; tries++) {
+    const first = await freePort();
+    if (first + count - 1 > 65_535) continue;
+    const taken = await Promise.all(Array.from({ length: count - 1 }, (_, i) => portInUse(first + 1 + i)));
+    if (!taken.includes(true)) return first;
+  }
+  throw new Error(`no ${count} consecutive free ports on 127.0.0.1`);
+}
+
 /** A free port on 127.0.0.1, chosen by the OS. */
 export function freePort(): Promise<number> {
   return new Promise((done, fail) => {

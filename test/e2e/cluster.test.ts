@@ -11,7 +11,7 @@ import { clusterEnv, fanoutRun } from "../../bench/fanout.ts";
 import { type RunningCluster, runCluster } from "../../scripts/lib/cluster.ts";
 import { checkConsistency, dumpTables, waitForIndexer } from "../../scripts/lib/oracle.ts";
 import { postgresAvailable } from "../../scripts/lib/postgres.ts";
-import { freePort } from "../../scripts/lib/processes.ts";
+import { freePort, freePorts } from "../../scripts/lib/processes.ts";
 import { startReceiver, subscribe } from "../../scripts/lib/receiver.ts";
 import { type Stack, startStack } from "../../scripts/lib/stack.ts";
 import { taskPoster } from "../../scripts/lib/tasks.ts";
@@ -28,7 +28,7 @@ describe("the indexer scaled out on PostgreSQL (npm run indexer:cluster: a write
   before(async function () {
     if (!postgresAvailable()) this.skip();
     stack = await startStack();
-    cluster = await runCluster(clusterEnv(stack, await freePort(), SUBSCRIBERS));
+    cluster = await runCluster(clusterEnv(stack, await freePorts(3), SUBSCRIBERS)); // the writer and two readers
   });
   after(async () => {
     await cluster?.stop();

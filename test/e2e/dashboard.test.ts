@@ -67,6 +67,22 @@ async function launch(): Promise<{ context: BrowserContext; dir: string }> {
   return { context, dir };
 }
 
+/** A health verdict: a 503 from it is an answer the page shows, not a failed request. */
+const isProbe = (url: string) => /^\/(readyz|healthz)$/.test(new URL(url).pathname);
+
+/** Collects the page's console errors, uncaught errors and failed requests into `problems`. */
+function watchProblems(page: Page, problems: string[]) {
+  page.on("console", (m) => {
+    const probe503 = isProbe(m.location().url || "http://x/") && /status of 503/.test(m.text());
+    if (m.type() === "error" && !probe503) problems.push(`console: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("response", (r) => {
+    const probe503 = r.status() === 503 && isProbe(r.url());
+    if (r.status() >= 400 && !probe503) problems.push(`HTTP ${r.status()} ${r.url().slice(0, 120)}`);
+  });
+}
+
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
@@ -115,12 +131,7 @@ describe("the dashboard, in headless Chromium against a live indexer", function 
     await runWorkload({ rpcUrl: stack.node.url, deployment: stack.deployment, seed: 18, rounds: 90 });
     ({ context, dir: profile } = await launch());
     page = await context.newPage();
-    page.on("console", (m) => void (m.type() === "error" && problems.push(`console: ${m.text()}`)));
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-    page.on(
-      "response",
-      (r) => void (r.status() >= 400 && problems.push(`HTTP ${r.status()} ${r.url().slice(0, 120)}`)),
-    );
+    watchProblems(page, problems);
     await page.goto(`${indexer.url}/`); // the indexer sends / to /dashboard/
     expect(page.url()).to.equal(`${indexer.url}/dashboard/`);
     // The indexer is still catching up with the workload: until /readyz says 200 the page shows a
@@ -456,12 +467,7 @@ describe("the dashboard, with one indexer following two chains (l1 31337 and op 
     });
     ({ context, dir: profile } = await launch());
     page = await context.newPage();
-    page.on("console", (m) => void (m.type() === "error" && problems.push(`console: ${m.text()}`)));
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-    page.on(
-      "response",
-      (r) => void (r.status() >= 400 && problems.push(`HTTP ${r.status()} ${r.url().slice(0, 120)}`)),
-    );
+    watchProblems(page, problems);
     await page.goto(`${indexer.url}/dashboard/`);
     for (const id of [L1, OP]) {
       await page.waitForSelector(

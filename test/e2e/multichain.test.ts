@@ -20,6 +20,7 @@ import {
   runToEnd,
   startHardhatNode,
   startIndexer,
+  waitForHttp,
 } from "../../scripts/lib/processes.ts";
 import { startTcpProxy, type TcpProxy } from "../../scripts/lib/proxy.ts";
 import { taskPoster } from "../../scripts/lib/tasks.ts";
@@ -179,8 +180,7 @@ describe("one indexer, two chains (l1 31337 and op 31338)", () => {
   });
 
   it("a dead op node stops nothing however long: l1 goes on, /readyz names op, op catches up when back", async () => {
-    const ready = await get(`${indexer.url}/readyz`);
-    expect(ready.status, JSON.stringify(ready.body)).to.equal(200);
+    await waitForHttp(`${indexer.url}/readyz`, 60_000);
     await opProxy.down();
     // The op chain stays cut past the limit at which upstream Ponder stopped the whole process.
     const downLine = /Chain is down: its JSON-RPC has failed for longer than STIGMERGY_CHAIN_DOWN_MS[^\n]*chain=op\b/;

@@ -384,6 +384,9 @@ describe("the README, as written", function () {
           const counter = await startRpcCounter(node.url);
           try {
             await runIndexer(counter.url, "-ws");
+            // Count from the moment the subscription is open (Ponder may open it just after it is ready).
+            const subscribed = () => (counter.calls().byMethod.eth_subscribe ?? 0) > 0;
+            await until(async () => subscribed(), "the newHeads subscription", indexer, 60_000);
             await sleep(1_000);
             counter.reset();
             await sleep(5_000);
@@ -407,10 +410,16 @@ describe("the README, as written", function () {
           try {
             await runIndexer(counter.url, "-resubscribe", { STIGMERGY_WS_RESUBSCRIBE_MS: "1000" });
             counter.reset();
-            await sleep(4_500);
-            const calls = counter.calls().byMethod;
-            expect(calls.eth_subscribe ?? 0, JSON.stringify(calls)).to.be.at.least(3);
-            expect(calls.eth_unsubscribe ?? 0, JSON.stringify(calls)).to.be.at.least(3);
+            // Three renewals (the default, every 240 s, would not make one in the minute this waits at most).
+            const renewed = () => {
+              const calls = counter.calls().byMethod;
+              return (calls.eth_subscribe ?? 0) >= 3 && (calls.eth_unsubscribe ?? 0) >= 3;
+            };
+            await until(async () => renewed(), "three renewals of the subscription", indexer, 60_000).catch(
+              (error: Error) => {
+                throw new Error(`${error.message}: ${JSON.stringify(counter.calls().byMethod)}`);
+              },
+            );
             await minedBlockIndexed();
           } finally {
             await counter.close();

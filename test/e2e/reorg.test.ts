@@ -218,7 +218,10 @@ describe("reorgs", () => {
       "the changed block, and on the embedded database its supervisor rebuilds the index from the chain by itself",
     async () => {
       let output = "";
-      const deep = await stack.indexer({ env: { STIGMERGY_REORG_GRACE_MS: "3000" }, onOutput: (c) => (output += c) });
+      // The grace outlasts the test's own steps after the revert (a post, three blocks, the /readyz polls),
+      // so the 503 is seen before the process exits even on a loaded machine.
+      const grace = { STIGMERGY_REORG_GRACE_MS: "15000" };
+      const deep = await stack.indexer({ env: grace, onOutput: (c) => (output += c) });
       const snapshot = await rpc<string>(stack.node.url, "evm_snapshot");
       const orphan = await postTask({ specURI: "ipfs://deep-orphan" });
       await mineBlocks(stack.node.url, 70); // past Ponder's finality window (30 blocks on chain 31337), twice over

@@ -286,6 +286,15 @@ describe("SQL over HTTP on the default database (PGlite)", () => {
       const small = await stack.indexer({ env: { STIGMERGY_MAX_LIVE_QUERIES: "2" }, dbSchema: "small" });
       const live = (query: string) =>
         `${small.url}/sql/live?sql=${encodeURIComponent(superjson.stringify({ sql: query, params: [] }))}`;
+      // Ponder refuses live queries (503) for a moment after it is ready: wait for the first 200
+      // (the failing opens below must reach the query, not that refusal).
+      for (let tries = 0; ; tries++) {
+        const controller = new AbortController();
+        const res = await fetch(live("select count(*) from task"), { signal: controller.signal });
+        controller.abort();
+        if (res.status === 200 || tries >= 120) break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
       const statuses: number[] = [];
       for (let i = 0; i < 10; i++) statuses.push((await fetch(live("select * from no_such_table"))).status);
       for (let i = 0; i < 10; i++) statuses.push((await fetch(live("delete from task"))).status);

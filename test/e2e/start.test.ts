@@ -7,7 +7,7 @@ import { expect } from "chai";
 import { type Address, createPublicClient, getAddress, http, zeroAddress } from "viem";
 import * as schema from "../../indexer/ponder.schema.ts";
 import { checkConsistency, indexerClient } from "../../scripts/lib/oracle.ts";
-import { freePort, portInUse, ROOT, runToEnd } from "../../scripts/lib/processes.ts";
+import { freePort, freePorts, portInUse, ROOT, runToEnd } from "../../scripts/lib/processes.ts";
 import { abis, type Deployment, parseDeployment, REGISTRATION_TYPE } from "../../sdk/src/index.ts";
 
 /** Starts `npm start -- …args` in its own process group, collecting output; stdin stays open. */
@@ -367,7 +367,8 @@ describe("`npm start`", () => {
       "a cut chain is named by /readyz while the other goes on, and caught up once back; each chain checks out",
     async function () {
       this.timeout(900_000); // the run gives up by itself after 600 s (--timeout) and still reports
-      const [rpcPort, indexerPort] = [await freePort(), await freePort()];
+      const rpcPort = await freePorts(3); // the l1 node, the op node, the indexer
+      const indexerPort = rpcPort + 2;
       const deployments = join(dir, "chains");
       const args = ["--once", "--hold", "--chains", "2", "--agents", "4", "--tasks", "8", "--cut-chain", "op@20+15"];
       const job = startMainJob(args, {

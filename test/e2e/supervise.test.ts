@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { expect } from "chai";
 import { checkConsistency, waitForIndexer } from "../../scripts/lib/oracle.ts";
-import { freePort, portInUse, startIndexer } from "../../scripts/lib/processes.ts";
+import { freePort, portInUse, startIndexer, waitForHttp } from "../../scripts/lib/processes.ts";
 import { type Receiver, startReceiver, subscribe } from "../../scripts/lib/receiver.ts";
 import { type Stack, type StackIndexer, startStack } from "../../scripts/lib/stack.ts";
 import { mineBlocks, taskPoster } from "../../scripts/lib/tasks.ts";
@@ -178,7 +178,7 @@ describe("the indexer's supervisor (embedded database)", function () {
       expect(output).to.include(
         `another indexer (pid ${first.process.pid}) is using the embedded database in ${first.options.pgliteDir}`,
       );
-      expect((await fetch(`${first.url}/readyz`)).status).to.equal(200);
+      await waitForHttp(`${first.url}/readyz`, 60_000); // the first indexer goes on serving
     } finally {
       await first.stop();
     }

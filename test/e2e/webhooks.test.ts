@@ -333,7 +333,13 @@ describe("webhooks across two chains (l1 31337 and op 31338, one indexer)", () =
       const receiver = await startReceiver();
       try {
         let output = "";
-        const env = { ...FAST, STIGMERGY_WEBHOOK_DIR: join(stack.dir, "hooks"), STIGMERGY_WEBHOOK_MAX_ATTEMPTS: "100" };
+        // The dead receiver's deliveries stay pending for the whole test: a minute between its retries.
+        const env = {
+          ...FAST,
+          STIGMERGY_WEBHOOK_BACKOFF_CAP_MS: "60000",
+          STIGMERGY_WEBHOOK_DIR: join(stack.dir, "hooks"),
+          STIGMERGY_WEBHOOK_MAX_ATTEMPTS: "100",
+        };
         let indexer = await stack.indexer({ env, onOutput: (c) => (output += c) });
         const everything = await subscribe(indexer.url, receiver.url, { events: ["TaskPosted", "schedule.due"] });
         const opOnly = await subscribe(indexer.url, receiver.url, { chains: [OP], events: ["TaskPosted"] });
