@@ -37,6 +37,9 @@ describe("sdk: messages", () => {
     const seq = await direct.messages.channel("sdk-news").then((ms) => ms.at(-1)!.seq);
     const afterSeq: Message[] = [];
     const stopAfter = direct.messages.onMessage({ channel: "sdk-news", after: seq }, (m) => afterSeq.push(m));
+    // From the start (after 0): the earlier posts too, from the chain's logs, in order.
+    const all: Message[] = [];
+    const stopAll = direct.messages.onMessage({ channel: "sdk-news", after: 0n }, (m) => all.push(m));
     // Without one: what arrives after the watch began (its baseline and its logs pinned to one block).
     const fresh: Message[] = [];
     const stopFresh = direct.messages.onMessage({ channel: "sdk-news" }, (m) => fresh.push(m));
@@ -48,8 +51,11 @@ describe("sdk: messages", () => {
     await eventually(() => (fresh.some((m) => m.seq === seq + 2n) ? true : undefined), "the new-only watcher");
     // "third" may have been mined before the new-only watcher's first block: it has it once or not at all.
     expect(fresh.map((m) => payloadText(m.payload)).join()).to.be.oneOf(["third,fourth", "fourth"]);
+    await eventually(() => (all.length === 4 ? true : undefined), "the watcher from the start");
+    expect(all.map((m) => payloadText(m.payload))).to.deep.equal(["hello swarm", "second", "third", "fourth"]);
     stopAfter();
     stopFresh();
+    stopAll();
   });
 
   it("restricts a channel to a group's members", async () => {

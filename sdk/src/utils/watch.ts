@@ -31,6 +31,45 @@ export function watchEvents(
   });
 }
 
+/**
+ * Follows contract `name`'s logs from block `fromBlock` on, exactly once each and in order, with
+ * `eth_getLogs` over the blocks that are new at each poll (the client's polling interval). A log
+ * filter's changes (what viem's watchers poll) start where the node decides — on geth, at the
+ * filter's creation, whatever its fromBlock — so a start in the past or in a block mined meanwhile
+ * would be lost there; ranges of getLogs are the same on every node. `getLogs` narrows the logs (an event and its indexed arguments) and
+ * decodes them. Failures go to `onError` and the same blocks are asked again. Returns the stop function.
+ */
+export function followLogs<T>(
+  ctx: Context,
+  fromBlock: bigint,
+  getLogs: (range: { fromBlock: bigint; toBlock: bigint }) => Promise<T[]>,
+  onLogs: (logs: T[]) => void,
+  onError?: (error: Error) => void,
+): () => void {
+  let next = fromBlock;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const poll = async () => {
+    try {
+      const head = await ctx.publicClient.getBlockNumber({ cacheTime: 0 });
+      if (!stopped && head >= next) {
+        const logs = await getLogs({ fromBlock: next, toBlock: head });
+        if (stopped) return;
+        next = head + 1n;
+        if (logs.length) onLogs(logs);
+      }
+    } catch (error) {
+      if (!stopped) onError?.(error instanceof Error ? error : new Error(String(error)));
+    }
+    if (!stopped) timer = setTimeout(() => void poll(), ctx.publicClient.pollingInterval);
+  };
+  void poll();
+  return () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+  };
+}
+
 /** setTimeout's longest delay (about 24.8 days); longer ones fire at once. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 

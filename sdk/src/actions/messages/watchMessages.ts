@@ -6,7 +6,7 @@ import type { InvalidInputError } from "../../errors/input.js";
 import { sqlChain, sqlInt } from "../../indexer/client.js";
 import type { Message } from "../../indexer/rows.js";
 import { channelId } from "../../utils/keys.js";
-import { guarded } from "../../utils/watch.js";
+import { followLogs, guarded } from "../../utils/watch.js";
 import * as v from "../../validate.js";
 import { type MessageFilter, messageFromLog } from "./messageLogs.js";
 import { readChannel } from "./readChannel.js";
@@ -98,41 +98,36 @@ export function watchMessages(ctx: Context, params: WatchMessagesParameters): Wa
   // Without an indexer, MessageBus logs from a pinned block: without `after`, the head H when the watch
   // starts (the baseline is the sequence number at H, and logs are followed from H + 1, so nothing is
   // delivered twice or lost in between); with `after`, the deployment's first block.
-  let unwatch: (() => void) | undefined;
-  let stopped = false;
-  const watchFrom = (fromBlock: bigint) => {
-    const common = {
-      address: addressOf(ctx, "MessageBus"),
-      abi: abis.MessageBus,
-      fromBlock,
-      ...(onError ? { onError } : {}),
-    } as const;
-    const onLogs = (logs: Parameters<typeof messageFromLog>[1][]) =>
-      deliver(logs.map((l) => messageFromLog(ctx.deployment.chainId, l)));
-    return "channel" in filter
-      ? ctx.publicClient.watchContractEvent({
-          ...common,
+  const bus = { address: addressOf(ctx, "MessageBus"), abi: abis.MessageBus } as const;
+  const logs = (range: { fromBlock: bigint; toBlock: bigint }) =>
+    "channel" in filter
+      ? ctx.publicClient.getContractEvents({
+          ...bus,
+          ...range,
           eventName: "ChannelMessage",
           args: { channel: channelId(filter.channel) },
-          onLogs,
         })
-      : ctx.publicClient.watchContractEvent({
-          ...common,
+      : ctx.publicClient.getContractEvents({
+          ...bus,
+          ...range,
           eventName: "DirectMessage",
           args: { to: filter.toAgentId },
-          onLogs,
         });
-  };
+  let unwatch: (() => void) | undefined;
+  let stopped = false;
   const pinned =
     last !== undefined
       ? Promise.resolve(BigInt(ctx.deployment.startBlock))
-      : ctx.publicClient.getBlockNumber().then(async (head) => {
+      : ctx.publicClient.getBlockNumber({ cacheTime: 0 }).then(async (head) => {
           last ??= await baseline(head);
           return head + 1n;
         });
   pinned.then(
     (fromBlock) => {
-      if (!stopped) unwatch = watchFrom(fromBlock);
+      if (stopped) return;
+      const onLogs = (found: Parameters<typeof messageFromLog>[1][]) =>
+        deliver(found.map((l) => messageFromLog(ctx.deployment.chainId, l)));
+      unwatch = followLogs(ctx, fromBlock, logs, onLogs, onError);
     },
     (e: Error) => onError?.(e),
   );
