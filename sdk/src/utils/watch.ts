@@ -36,8 +36,9 @@ export function watchEvents(
  * `eth_getLogs` over the blocks that are new at each poll (the client's polling interval). A log
  * filter's changes (what viem's watchers poll) start where the node decides — on geth, at the
  * filter's creation, whatever its fromBlock — so a start in the past or in a block mined meanwhile
- * would be lost there; ranges of getLogs are the same on every node. `getLogs` narrows the logs (an event and its indexed arguments) and
- * decodes them. Failures go to `onError` and the same blocks are asked again. Returns the stop function.
+ * would be lost there; ranges of getLogs are the same on every node. `getLogs` narrows the logs (an
+ * event and its indexed arguments) and decodes them. Failures go to `onError` and the same blocks are
+ * asked again. Returns the stop function.
  */
 export function followLogs<T>(
   ctx: Context,
