@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { parseEther } from "viem";
+import { erc20Abi, parseEther } from "viem";
 import { rpc } from "../../scripts/lib/tasks.ts";
 import {
   type Agent,
@@ -61,6 +61,49 @@ describe("sdk: tasks", () => {
       const claim = { gas: 41_767n, l1Fee: 1_000n };
       expect(feeTotal(2n, claim, { gas: 40_850n, l1Fee: 1_500n })).to.equal((41_767n + 40_850n) * 2n + 2_500n);
       expect(feeTotal(2n, claim, null)).to.equal(2n * (41_767n * 2n + 1_000n));
+    },
+  );
+
+  it(
+    "an ERC-20 bond not yet approved: the fee counts the approval the claim sends first (estimated) and the " +
+      "claim by the chain's claim receipts; once approved, the claim itself is estimated and no approval is counted",
+    async () => {
+      const token = poster.deployment.contracts.StakeToken!;
+      const claimBond = parseEther("0.1");
+      await Promise.all([poster.staking.faucet(parseEther("1")), w2.staking.faucet(parseEther("1"))]);
+      const { taskId } = await poster.tasks.post({
+        specURI: "ipfs://erc20-bonded",
+        maxReward: parseEther("0.5"),
+        rewardToken: token,
+        claimBond,
+      });
+      // An earlier test's claim is the receipt the unapproved claim is measured by.
+      await eventually(async () => (await poster.tasks.get(taskId)) ?? undefined, "the task indexed");
+      const task = { id: taskId, rewardToken: token, claimBond };
+      const unapproved = await w2.tasks.estimateFee(task);
+      expect(unapproved.approval?.measuredBy).to.equal("estimate");
+      expect(unapproved.approval!.gas > 21_000n).to.equal(true);
+      expect(unapproved.claim.measuredBy).to.equal("receipts");
+      const { gasPrice, claim, submit, approval } = unapproved;
+      expect(unapproved.total).to.equal(feeTotal(gasPrice, claim, submit, approval));
+      expect(unapproved.total - feeTotal(gasPrice, claim, submit)).to.equal(approval!.gas * gasPrice);
+
+      const wallet = w2.walletClient!;
+      const board = w2.deployment.contracts.TaskBoard!;
+      const hash = await wallet.writeContract({
+        address: token,
+        abi: erc20Abi,
+        functionName: "approve",
+        args: [board, claimBond],
+        account: wallet.account,
+        chain: wallet.chain,
+      });
+      await w2.publicClient.waitForTransactionReceipt({ hash });
+      const approved = await w2.tasks.estimateFee(task);
+      expect(approved.approval).to.equal(null);
+      expect([approved.claim.measuredBy, approved.claim.samples]).to.deep.equal(["estimate", 1]);
+      expect(approved.total).to.equal(feeTotal(approved.gasPrice, approved.claim, approved.submit));
+      expect((await w2.tasks.claim(taskId)).taskId).to.equal(taskId);
     },
   );
 

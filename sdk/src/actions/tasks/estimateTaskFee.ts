@@ -40,6 +40,11 @@ export type TaskFee = {
   opStack: boolean;
   /** The chain's gas price now (eth_gasPrice), wei per gas. */
   gasPrice: bigint;
+  /**
+   * The ERC-20 `approve` of the bond to TaskBoard that the claim sends first when the agent's allowance
+   * is short (measured by eth_estimateGas); `null` when the bond is in ETH, zero or already approved.
+   */
+  approval: CallFee | null;
   claim: CallFee;
   /**
    * `null` while the chain has no submit to measure. `total` then counts the claim's cost again in its
@@ -47,7 +52,10 @@ export type TaskFee = {
    * chain without samples does not look cheaper than one with them.
    */
   submit: CallFee | null;
-  /** (claim gas + submit gas) × gasPrice + both L1 data fees (the claim's again for a submit not measured). */
+  /**
+   * (approval gas + claim gas + submit gas) × gasPrice + their L1 data fees (the claim's again for a
+   * submit not measured).
+   */
   total: bigint;
 };
 
@@ -62,15 +70,18 @@ export type EstimateTaskFeeErrorType =
 
 /**
  * A lifecycle's fee from its calls': (claim gas + submit gas) × gas price + both L1 data fees, the
- * claim's cost counted again for a submit not yet measured (see {@link TaskFee.submit}).
+ * claim's cost counted again for a submit not yet measured (see {@link TaskFee.submit}), plus the
+ * bond's approval when one is sent first.
  */
 export function feeTotal(
   gasPrice: bigint,
   claim: Pick<CallFee, "gas" | "l1Fee">,
   submit: Pick<CallFee, "gas" | "l1Fee"> | null,
+  approval: Pick<CallFee, "gas" | "l1Fee"> | null = null,
 ): bigint {
   const stand = submit ?? claim;
-  return (claim.gas + stand.gas) * gasPrice + claim.l1Fee + stand.l1Fee;
+  const approving = approval ? approval.gas * gasPrice + approval.l1Fee : 0n;
+  return (claim.gas + stand.gas) * gasPrice + claim.l1Fee + stand.l1Fee + approving;
 }
 
 /** Receipts of a call sampled per chain (the latest this many). */
@@ -146,8 +157,9 @@ function measuredCall(ctx: Context, functionName: keyof typeof EVENT_OF): Promis
 
 /**
  * What claiming and then submitting a task would cost the agent now, measured on the task's chain:
- * the claim's gas by eth_estimateGas of the very call (bond included; from the latest claim
- * receipts when its ERC-20 bond is not approved yet, as the estimate would fail), the submit's as
+ * the claim's gas by eth_estimateGas of the very call (bond included; when its ERC-20 bond is not
+ * approved yet, the approval's by eth_estimateGas and the claim's from the latest claim receipts,
+ * as the claim's estimate would fail for want of the allowance), the submit's as
  * the median `gasUsed` of the chain's latest submit receipts (a submit cannot be estimated before
  * the claim); both at the chain's current gas price, plus, on an OP-stack chain, each transaction's
  * L1 data fee from the GasPriceOracle predeploy. A claim the contract would refuse throws its typed
@@ -175,6 +187,15 @@ export async function estimateTaskFee(
     (await client.readContract({ address: token, abi: erc20Abi, functionName: "allowance", args: [account, to] })) >=
     task.claimBond;
   const estimable = paysInEth || task.claimBond === 0n || (await approved(task.rewardToken));
+  const approveData = encodeFunctionData({ abi: erc20Abi, functionName: "approve", args: [to, task.claimBond] });
+  const approvalGas = async (): Promise<bigint | null> => {
+    if (estimable) return null;
+    try {
+      return await client.estimateGas({ account, to: task.rewardToken, data: approveData });
+    } catch (error) {
+      throw toStigmergyError(error, { contractName: "ERC20", functionName: "approve" });
+    }
+  };
   const claimGas = async (): Promise<Omit<CallFee, "l1Fee">> => {
     if (!estimable) {
       // The estimate would fail for want of an allowance the claim itself approves first.
@@ -191,28 +212,36 @@ export async function estimateTaskFee(
       throw toStigmergyError(error, { contractName: "TaskBoard", functionName: "claim" });
     }
   };
-  const [claim, submit, gasPrice, opStack] = await Promise.all([
+  const [claim, submit, approveGas, gasPrice, opStack] = await Promise.all([
     claimGas(),
     measuredCall(ctx, "submit"),
+    approvalGas(),
     client.getGasPrice(),
     isOpStack(client),
   ]);
 
   let claimL1 = 0n;
   let submitL1 = 0n;
+  let approveL1 = 0n;
   if (opStack) {
     // The transactions as the agent would send them (its next nonces, today's fee caps), unsigned.
-    const [nonce, fees] = await Promise.all([
+    const [first, fees] = await Promise.all([
       client.getTransactionCount({ address: account, blockTag: "pending" }),
       client.estimateFeesPerGas(),
     ]);
     const { maxFeePerGas, maxPriorityFeePerGas } = fees;
     const common = { chainId: ctx.deployment.chainId, to, maxFeePerGas, maxPriorityFeePerGas };
-    [claimL1, submitL1] = await Promise.all([
+    const nonce = approveGas === null ? first : first + 1; // the claim's, after the approval if one is sent
+    [claimL1, submitL1, approveL1] = await Promise.all([
       l1FeeOf(client, { ...common, nonce, data, value, gas: claim.gas }),
       submit ? l1FeeOf(client, { ...common, nonce: nonce + 1, data: submit.input, gas: submit.gas }) : 0n,
+      approveGas === null
+        ? 0n
+        : l1FeeOf(client, { ...common, to: task.rewardToken, nonce: first, data: approveData, gas: approveGas }),
     ]);
   }
+  const approval: CallFee | null =
+    approveGas === null ? null : { gas: approveGas, measuredBy: "estimate", samples: 1, l1Fee: approveL1 };
   const submitFee: CallFee | null = submit && {
     gas: submit.gas,
     measuredBy: "receipts",
@@ -223,8 +252,9 @@ export async function estimateTaskFee(
     chainId: ctx.deployment.chainId,
     opStack,
     gasPrice,
+    approval,
     claim: { ...claim, l1Fee: claimL1 },
     submit: submitFee,
-    total: feeTotal(gasPrice, { gas: claim.gas, l1Fee: claimL1 }, submitFee),
+    total: feeTotal(gasPrice, { gas: claim.gas, l1Fee: claimL1 }, submitFee, approval),
   };
 }
