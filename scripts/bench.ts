@@ -4,6 +4,7 @@
  * writes gas-snapshot.json and the README's bench sections. Numbers are reported here,
  * never asserted by timing tests; the gas snapshot test guards gas against regressions.
  * STIGMERGY_BENCH=gas runs only the gas section, STIGMERGY_BENCH=push only push (latency and load),
+ * STIGMERGY_BENCH=indexer only the indexer's backfills and push latency,
  * STIGMERGY_BENCH=contention only the claim contention race, STIGMERGY_BENCH=time only shared time
  * (schedule.due) and the CLI's start-up, STIGMERGY_BENCH=fanout only the fan-out over the PostgreSQL
  * cluster (2,000 subscribers; needs PostgreSQL 15).
@@ -84,14 +85,17 @@ if (mode === undefined || mode === "gas") {
   if (updateReadme("gas", `${tables}\n\n_Measured ${machine}._`)) console.log("bench: updated README.md");
 }
 
-if (mode === undefined) {
-  console.log("\nbench: indexer (real node + Ponder): backfill of 20,000+ events, then receipt-to-push latency…");
+if (mode === undefined || mode === "indexer") {
+  console.log("\nbench: indexer (real node + Ponder): backfills of a workload and of 20,000+ events, then latency…");
   const r = await measureIndexer({ log });
   const table = [
     "**Indexer** (Ponder 0.16 on PGlite, Hardhat node on 127.0.0.1, polling every 250 ms)",
     "",
     "| measure | value |",
     "|---|---:|",
+    `| backfill of a workload: events indexed from scratch | ${r.workload.events.toLocaleString("en-US")} in ` +
+      `${r.workload.blocks.toLocaleString("en-US")} blocks |`,
+    `| backfill of a workload: time to catch up | ${r.workload.seconds} s |`,
     `| backfill: events indexed from scratch | ${r.backfill.events.toLocaleString("en-US")} in ` +
       `${r.backfill.blocks.toLocaleString("en-US")} blocks |`,
     `| backfill: time to catch up | ${r.backfill.seconds} s |`,
