@@ -104,9 +104,10 @@ describe("sdk: election", () => {
     ).to.be.instanceOf(LeaderAliveError);
     // stop() resolves once a heartbeat already on its way has landed: none is mined after it.
     await Promise.all([handle.stop(), otherHandle.stop()]);
-    const stoppedAt = beats;
+    const stoppedAt = (await other.election.leader(groupId)).lastHeartbeat;
+    await new Promise((r) => setTimeout(r, 900)); // three intervals: a beat still being sent would land
     await advance(31);
-    expect(beats).to.equal(stoppedAt, "no heartbeat after stop()");
+    expect((await other.election.leader(groupId)).lastHeartbeat).to.equal(stoppedAt, "no heartbeat after stop()");
     const failed = await other.election.failover(groupId);
     expect(failed.term).to.equal(2n);
     expect(failed.failed).to.equal(leader);

@@ -56,6 +56,21 @@ describe("sdk: messages", () => {
     stopAfter();
     stopFresh();
     stopAll();
+    // A handler that throws on one message of a batch (all four arrive in one) loses none of the rest.
+    const handled: string[] = [];
+    const failures: Error[] = [];
+    const stopThrowing = direct.messages.onMessage(
+      { channel: "sdk-news", after: 0n },
+      (m) => {
+        handled.push(payloadText(m.payload));
+        if (handled.length === 1) throw new Error("the handler failed");
+      },
+      (e) => failures.push(e),
+    );
+    await eventually(() => (handled.length === 4 ? true : undefined), "every message handled");
+    expect(handled).to.deep.equal(["hello swarm", "second", "third", "fourth"]);
+    expect(failures.map((e) => e.message)).to.deep.equal(["the handler failed"]);
+    stopThrowing();
   });
 
   it("restricts a channel to a group's members", async () => {

@@ -31,14 +31,18 @@ export function watchEvents(
   });
 }
 
+/** The most blocks `followLogs` asks for in one `eth_getLogs` (providers limit ranges; this halves on failure). */
+const MAX_LOG_RANGE = 5_000n;
+
 /**
- * Follows contract `name`'s logs from block `fromBlock` on, exactly once each and in order, with
- * `eth_getLogs` over the blocks that are new at each poll (the client's polling interval). A log
- * filter's changes (what viem's watchers poll) start where the node decides — on geth, at the
- * filter's creation, whatever its fromBlock — so a start in the past or in a block mined meanwhile
- * would be lost there; ranges of getLogs are the same on every node. `getLogs` narrows the logs (an
- * event and its indexed arguments) and decodes them. Failures go to `onError` and the same blocks are
- * asked again. Returns the stop function.
+ * Follows logs from block `fromBlock` on, exactly once each and in order, with `eth_getLogs` over
+ * the blocks that are new at each poll (the client's polling interval), at most `MAX_LOG_RANGE`
+ * blocks a call (halved after a failure, so a provider's range limit is found). A log filter's
+ * changes (what viem's watchers poll) start where the node decides — on geth, at the filter's
+ * creation, whatever its fromBlock — so a start in the past or in a block mined meanwhile would be
+ * lost there; ranges of getLogs are the same on every node. `getLogs` narrows the logs (an event and
+ * its indexed arguments) and decodes them. Failures go to `onError` and the same blocks are asked
+ * again. Returns the stop function.
  */
 export function followLogs<T>(
   ctx: Context,
@@ -48,15 +52,20 @@ export function followLogs<T>(
   onError?: (error: Error) => void,
 ): () => void {
   let next = fromBlock;
+  let range = MAX_LOG_RANGE;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   const poll = async () => {
     try {
       const head = await ctx.publicClient.getBlockNumber({ cacheTime: 0 });
-      if (!stopped && head >= next) {
-        const logs = await getLogs({ fromBlock: next, toBlock: head });
+      while (!stopped && head >= next) {
+        const toBlock = next + range - 1n < head ? next + range - 1n : head;
+        const logs = await getLogs({ fromBlock: next, toBlock }).catch((error: unknown) => {
+          if (range > 1n) range /= 2n;
+          throw error;
+        });
         if (stopped) return;
-        next = head + 1n;
+        next = toBlock + 1n;
         if (logs.length) onLogs(logs);
       }
     } catch (error) {

@@ -21,7 +21,8 @@ export type RunHeartbeatParameters = {
 export type HeartbeatHandle = {
   /**
    * Stops heartbeating and watching. Resolves once a heartbeat already sent has been mined or has
-   * failed: after that nothing of this handle reaches the chain, and `onBeat`/`onError` are not called.
+   * failed (its receipt awaited; a transaction whose wait timed out may still be mined later), and
+   * `onBeat`/`onError` are not called after it. Never rejects.
    */
   stop: () => Promise<void>;
 };
@@ -47,12 +48,23 @@ export function runHeartbeat(ctx: Context, params: RunHeartbeatParameters): RunH
   let stopped = false;
   let leading = false; // the latest news: whether this agent leads
   const inFlight = new Set<Promise<void>>();
+  // The caller's callbacks, never after stop(); one that throws is not the heartbeat's failure.
   const report = (e: unknown) => {
-    if (!stopped) params.onError?.(e);
+    if (stopped) return;
+    try {
+      params.onError?.(e);
+    } catch {
+      // an onError that throws has nowhere else to go
+    }
   };
   const beat = () => {
     const sent = sendHeartbeat(ctx, { groupId: id, agentId: me }).then((w) => {
-      if (!stopped) params.onBeat?.(w);
+      if (stopped) return;
+      try {
+        params.onBeat?.(w);
+      } catch (error) {
+        report(error);
+      }
     }, report);
     inFlight.add(sent);
     void sent.finally(() => inFlight.delete(sent));
@@ -76,7 +88,7 @@ export function runHeartbeat(ctx: Context, params: RunHeartbeatParameters): RunH
       if (leading) start().catch(report);
       else halt();
     },
-    onError: params.onError,
+    onError: report,
   });
   return {
     stop: async () => {

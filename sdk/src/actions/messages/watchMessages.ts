@@ -44,7 +44,9 @@ const PAGE = 200;
 export function watchMessages(ctx: Context, params: WatchMessagesParameters): WatchMessagesReturnType {
   const { filter, onMessage, onError } = params;
   let last = filter.after;
-  const deliver = guarded((messages: Message[]) => {
+  // Each message on its own: a handler that throws on one does not lose the rest of the batch.
+  const notify = guarded(onMessage, onError);
+  const deliver = (messages: Message[]) => {
     const sorted = [...messages].sort((a, b) => (a.seq < b.seq ? -1 : 1));
     if (last === undefined) {
       last = sorted.at(-1)?.seq ?? 0n;
@@ -53,10 +55,10 @@ export function watchMessages(ctx: Context, params: WatchMessagesParameters): Wa
     for (const m of sorted) {
       if (m.seq > last) {
         last = m.seq;
-        onMessage(m);
+        notify(m);
       }
     }
-  }, onError);
+  };
   /** The last sequence number of the channel or inbox (at `blockNumber`, default the latest block). */
   const baseline = (blockNumber?: bigint) =>
     "channel" in filter
@@ -114,25 +116,35 @@ export function watchMessages(ctx: Context, params: WatchMessagesParameters): Wa
           args: { to: filter.toAgentId },
         });
   let unwatch: (() => void) | undefined;
+  let retry: NodeJS.Timeout | undefined;
   let stopped = false;
-  const pinned =
-    last !== undefined
-      ? Promise.resolve(BigInt(ctx.deployment.startBlock))
-      : ctx.publicClient.getBlockNumber({ cacheTime: 0 }).then(async (head) => {
-          last ??= await baseline(head);
-          return head + 1n;
-        });
-  pinned.then(
-    (fromBlock) => {
-      if (stopped) return;
-      const onLogs = (found: Parameters<typeof messageFromLog>[1][]) =>
-        deliver(found.map((l) => messageFromLog(ctx.deployment.chainId, l)));
-      unwatch = followLogs(ctx, fromBlock, logs, onLogs, onError);
-    },
-    (e: Error) => onError?.(e),
-  );
+  /** The block to follow from; asked again every polling interval until the node answers. */
+  const pin = () => {
+    const pinned =
+      last !== undefined
+        ? Promise.resolve(BigInt(ctx.deployment.startBlock))
+        : ctx.publicClient.getBlockNumber({ cacheTime: 0 }).then(async (head) => {
+            last ??= await baseline(head);
+            return head + 1n;
+          });
+    pinned.then(
+      (fromBlock) => {
+        if (stopped) return;
+        const onLogs = (found: Parameters<typeof messageFromLog>[1][]) =>
+          deliver(found.map((l) => messageFromLog(ctx.deployment.chainId, l)));
+        unwatch = followLogs(ctx, fromBlock, logs, onLogs, onError);
+      },
+      (e: Error) => {
+        if (stopped) return;
+        onError?.(e);
+        retry = setTimeout(pin, ctx.publicClient.pollingInterval);
+      },
+    );
+  };
+  pin();
   return () => {
     stopped = true;
+    if (retry) clearTimeout(retry);
     unwatch?.();
   };
 }
