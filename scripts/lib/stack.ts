@@ -27,13 +27,21 @@ export type Stack = {
   stop: () => Promise<void>;
 };
 
+// One `hardhat run` at a time: each brings the build up to date first, and two at once race on
+// Hardhat's compile cache (one renames cache/compile-cache.json.tmp away under the other: ENOENT).
+let deploying: Promise<unknown> = Promise.resolve();
+
 /** Deploys to `node` (its chain type's network) into `dir`; returns the parsed deployment file. */
 async function deployTo(node: RunningNode, dir: string): Promise<Deployment> {
   const network = node.chainType === "op" ? "localhostOp" : "localhost";
-  const deployed = await runToEnd(process.execPath, [HARDHAT_BIN, "run", "scripts/deploy.ts", "--network", network], {
-    STIGMERGY_RPC_URL: node.url,
-    STIGMERGY_DEPLOYMENTS_DIR: dir,
-  });
+  const run = deploying.then(() =>
+    runToEnd(process.execPath, [HARDHAT_BIN, "run", "scripts/deploy.ts", "--network", network], {
+      STIGMERGY_RPC_URL: node.url,
+      STIGMERGY_DEPLOYMENTS_DIR: dir,
+    }),
+  );
+  deploying = run.catch(() => {});
+  const deployed = await run;
   if (deployed.code !== 0) throw new Error(`deploy to ${network} failed:\n${deployed.output}`);
   const path = join(dir, `${node.chainId}.json`);
   return parseDeployment(JSON.parse(readFileSync(path, "utf8")), path);

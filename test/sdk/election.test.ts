@@ -104,10 +104,20 @@ describe("sdk: election", () => {
     ).to.be.instanceOf(LeaderAliveError);
     // stop() resolves once a heartbeat already on its way has landed: none is mined after it.
     await Promise.all([handle.stop(), otherHandle.stop()]);
-    const stoppedAt = (await other.election.leader(groupId)).lastHeartbeat;
+    // From the chain, not the indexer (whose row may still trail the last beat mined before stop).
+    const lastHeartbeat = async () =>
+      (
+        await other.publicClient.readContract({
+          address: other.deployment.contracts.LeaderElection!,
+          abi: leaderElectionAbi,
+          functionName: "currentLeader",
+          args: [groupId],
+        })
+      )[3];
+    const stoppedAt = await lastHeartbeat();
     await new Promise((r) => setTimeout(r, 900)); // three intervals: a beat still being sent would land
     await advance(31);
-    expect((await other.election.leader(groupId)).lastHeartbeat).to.equal(stoppedAt, "no heartbeat after stop()");
+    expect(await lastHeartbeat()).to.equal(stoppedAt, "no heartbeat after stop()");
     const failed = await other.election.failover(groupId);
     expect(failed.term).to.equal(2n);
     expect(failed.failed).to.equal(leader);
