@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { Client } from "pg";
 import { dumpTables, waitForIndexer } from "../../scripts/lib/oracle.ts";
 import { postgresAvailable, type RunningPostgres, startPostgres } from "../../scripts/lib/postgres.ts";
 import { freePort, type IndexerOptions, startIndexer } from "../../scripts/lib/processes.ts";
@@ -211,6 +212,27 @@ function crashSuite(database: "default" | "postgres", seed: number, rounds: numb
           `outbox ${JSON.stringify(listed.outbox)}: ${events.length} events, ${claimed.length} claims, ${posted} posts`,
         ).to.be.at.least(expectedEntries);
         expect(listed.outbox.dropped ?? 0).to.equal(0);
+        // The rule that keeps a restart's reverted rows in the next scans' window: the dispatcher's
+        // cursor never passes Ponder's safe checkpoint (which trails the head by Ponder's finality).
+        if (pg) {
+          const db = new Client({ connectionString: pg.url });
+          await db.connect();
+          try {
+            const chainId = stack.deployment.chainId;
+            const [checkpoint] = (
+              await db.query(`SELECT safe_checkpoint, latest_checkpoint FROM "crashing"._ponder_checkpoint`)
+            ).rows as { safe_checkpoint: string; latest_checkpoint: string }[];
+            const [cursor] = (
+              await db.query(`SELECT value FROM "crashing_webhooks".cursor WHERE key = $1`, [`${chainId}/processed`])
+            ).rows as { value: string }[];
+            const blockOf = (c: string) => BigInt(c.slice(26, 42)); // Ponder's checkpoint: time, chain, block, …
+            const [safe, latest] = [blockOf(checkpoint!.safe_checkpoint), blockOf(checkpoint!.latest_checkpoint)];
+            expect(safe < latest, `safe ${safe}, latest ${latest}`).to.equal(true);
+            expect(BigInt(cursor!.value) <= safe, `cursor ${cursor!.value}, safe ${safe}`).to.equal(true);
+          } finally {
+            await db.end();
+          }
+        }
 
         console.log(
           `      ${database}: ${kills.join("; ")}; restarts answered /health after ` +

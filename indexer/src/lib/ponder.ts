@@ -4,7 +4,8 @@
  *
  * Ponder keeps its runtime in `globalThis.PONDER_COMMON` (ponder/src/build/index.ts); only the
  * fields read here are typed. Progress is read through Ponder's documented endpoints on loopback
- * rather than its internal tables, so it means exactly what Ponder's own API says.
+ * rather than its internal tables, so it means exactly what Ponder's own API says — except the safe
+ * checkpoint (`safeBlock`), which no endpoint reports.
  */
 
 import pg from "pg";
@@ -128,6 +129,28 @@ export async function indexedHead(name?: string, timeoutMs = 2_000): Promise<Ind
  */
 export const indexedBlock = async (name?: string, timeoutMs = 2_000): Promise<number | undefined> =>
   (await indexedHead(name, timeoutMs))?.number;
+
+/** A Ponder checkpoint's block number (checkpoint: 10 digits of timestamp, 16 of chain id, 16 of block number, …). */
+const checkpointBlock = (checkpoint: string): bigint => BigInt(checkpoint.slice(26, 42));
+
+/**
+ * The block up to which chain `chainId`'s rows are safe from Ponder's crash recovery: its
+ * `_ponder_checkpoint.safe_checkpoint`. On a restart Ponder reverts every table to that checkpoint
+ * but leaves `latest_checkpoint` (what `/status` reports) in place until indexing goes on, so rows
+ * between the two may be missing for a while and come back. `undefined` before anything is indexed,
+ * or outside a Ponder process.
+ */
+export async function safeBlock(
+  execute: (query: string) => Promise<{ rows: Record<string, unknown>[] }>,
+  chainId: number,
+): Promise<bigint | undefined> {
+  const schema = (globalThis as { PONDER_NAMESPACE_BUILD?: { schema: string } }).PONDER_NAMESPACE_BUILD?.schema;
+  if (schema === undefined) return undefined;
+  const table = `"${schema.replaceAll('"', '""')}"."_ponder_checkpoint"`;
+  const { rows } = await execute(`select safe_checkpoint from ${table} where chain_id = ${Number(chainId)}`);
+  const checkpoint = rows[0]?.safe_checkpoint;
+  return typeof checkpoint === "string" ? checkpointBlock(checkpoint) : undefined;
+}
 
 /** Whether Ponder's historical backfill is complete (its `/ready`). */
 export async function backfilled(timeoutMs = 2_000): Promise<boolean> {

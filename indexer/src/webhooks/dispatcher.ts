@@ -6,7 +6,9 @@
  *    event, the idempotency key sent as X-Stigmergy-Delivery) before any delivery is attempted;
  *    deliveries then retry with exponential backoff until a 2xx or the attempt limit. A crash
  *    loses nothing: on restart the cursor and the unfinalized window are scanned again and queued
- *    rows are delivered; a receiver may see a delivery twice and recognises it by its id.
+ *    rows are delivered; a receiver may see a delivery twice and recognises it by its id. The cursor
+ *    never passes Ponder's safe checkpoint: a restarted Ponder reverts the rows above it and indexes
+ *    them again while `/status` still reports the old head, and those rows must be scanned again.
  * 2. Confirmations. Only events at least `STIGMERGY_WEBHOOK_CONFIRMATIONS` blocks (default 0)
  *    below the indexed head are delivered.
  * 3. Reorgs. Events of the last FINALITY blocks are remembered; one that disappears from the
@@ -40,10 +42,10 @@
 
 import { activity, schedule, scheduleRound } from "ponder:schema";
 import { chainClock } from "@stigmergy/contracts";
-import { and, asc, eq, gt, inArray, lte } from "ponder";
+import { and, asc, eq, gt, inArray, lte, sql } from "ponder";
 import { stringify } from "viem";
 import { chainClient, hashAt } from "../lib/chain.js";
-import { indexedHead } from "../lib/ponder.js";
+import { indexedHead, safeBlock } from "../lib/ponder.js";
 import { type Matchable, matches, type WebhookFilter } from "./filter.js";
 import { signature, stableId } from "./sign.js";
 import type { ChainOutbox, EventRef, Seen, Subscription } from "./store.js";
@@ -287,8 +289,13 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
         );
       }
     }
-    await o.store.setCursor("processed", deliverable);
-    await o.store.pruneSeen(deliverable - FINALITY);
+    // The cursor stops at the block Ponder's crash recovery cannot revert: after a restart, rows above
+    // it may be missing for a while (reverted, not yet indexed again) while /status still reports the
+    // old head; the next scans' window, which starts FINALITY blocks below the cursor, still covers them.
+    const safe = await safeBlock((q) => o.db.execute(sql.raw(q)) as never, onChain).catch(() => undefined);
+    const cursor = safe !== undefined && safe < deliverable ? safe : deliverable;
+    await o.store.setCursor("processed", cursor);
+    await o.store.pruneSeen(cursor - FINALITY);
   }
 
   /** When the next round that is not due yet falls due (unix seconds), as of the last scan. */
