@@ -127,6 +127,7 @@ export { InvalidInputError, UsageError } from "./errors/input.js";
 export { NotFoundError } from "./errors/notFound.js";
 export { ChildProcessError } from "./errors/process.js";
 export { describeError, type ErrorReport } from "./errors/report.js";
+export { type TokenOperation, TokenRefusedError } from "./errors/token.js";
 export { DrawTimeoutError, TransactionRevertedError, UnexpectedReceiptError } from "./errors/transaction.js";
 export type {
   IndexedReadErrorType,

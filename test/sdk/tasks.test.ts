@@ -1,10 +1,12 @@
+import { readFileSync } from "node:fs";
 import { expect } from "chai";
-import { erc20Abi, parseEther } from "viem";
+import { type Abi, erc20Abi, type Hex, parseEther } from "viem";
 import { rpc } from "../../scripts/lib/tasks.ts";
 import {
   type Agent,
   acceptTask,
   type Claim,
+  claimNextTaskOnChains,
   claimTask,
   feeTotal,
   getTask,
@@ -14,6 +16,7 @@ import {
   submitTask,
   type Task,
   TaskNotOpenError,
+  TokenRefusedError,
 } from "../../sdk/src/index.ts";
 import { advance, agentFor, eventually, sdkStack } from "./helpers/stack.ts";
 
@@ -272,6 +275,75 @@ describe("sdk: tasks", () => {
       );
       expect(await poster.tasks.claimNext({ poster: poster.address!, terms: false })).to.equal(undefined);
       for (const id of [slashing.taskId, bonded.taskId, own.taskId]) await poster.tasks.cancel(id);
+    },
+  );
+
+  it(
+    "attacker: a poster's ERC-20 that refuses claimants (approve, or the bond's transferFrom) blocks nobody — " +
+      "claimNext and claimNext across chains skip its tasks with TokenRefusedError and take the others",
+    async () => {
+      const artifact = JSON.parse(
+        readFileSync("artifacts/contracts/mocks/RefusingTokenMock.sol/RefusingTokenMock.json", "utf8"),
+      ) as { abi: Abi; bytecode: Hex };
+      const wallet = poster.walletClient!;
+      const deployed = await wallet.deployContract({ ...artifact, account: wallet.account, chain: wallet.chain });
+      const { contractAddress: token } = await poster.publicClient.waitForTransactionReceipt({ hash: deployed });
+      const mock = { address: token!, abi: artifact.abi } as const;
+      const call = async (functionName: string, args: unknown[]) =>
+        poster.publicClient.waitForTransactionReceipt({
+          hash: await wallet.writeContract({
+            ...mock,
+            functionName,
+            args,
+            account: wallet.account,
+            chain: wallet.chain,
+          }),
+        });
+      await call("mint", [poster.address, 100n]);
+      const terms = { maxReward: 10n, claimBond: 5n, rewardToken: token!, capability: "summarize" } as const;
+      const refusing = [
+        (await poster.tasks.post({ specURI: "ipfs://nope-1", ...terms })).taskId,
+        (await poster.tasks.post({ specURI: "ipfs://nope-2", ...terms })).taskId,
+      ];
+      const fair = await poster.tasks.post({ specURI: "ipfs://fair-eth", maxReward: 10n, capability: "summarize" });
+      await eventually(
+        async () => ((await w1.tasks.get(fair.taskId))?.status === "open" ? true : undefined),
+        "the tasks indexed",
+      );
+      // The poster arms its token: nobody else's approve goes through.
+      await call("arm", [true, false]);
+      const fee = await w1.tasks
+        .estimateFee({ id: refusing[0]!, rewardToken: token!, claimBond: 5n })
+        .catch((e: unknown) => e);
+      expect(fee).to.be.instanceOf(TokenRefusedError);
+      expect((fee as TokenRefusedError).operation).to.equal("approve");
+      expect((fee as TokenRefusedError).shortMessage).to.match(/refused approve/);
+
+      const refused = new Map<bigint, string>();
+      const onTokenRefused = (id: bigint, e: TokenRefusedError) => refused.set(id, e.operation);
+      const chainErrors: unknown[] = [];
+      const across = { agents: [w1], indexer: w1.indexer! };
+      const onChains = await claimNextTaskOnChains(across, {
+        poster: poster.address!,
+        onTokenRefused,
+        onChainError: (_id, e) => chainErrors.push(e),
+      });
+      expect(chainErrors).to.deep.equal([]);
+      expect(onChains?.taskId).to.equal(fair.taskId);
+      expect(await w1.tasks.claimNext({ poster: poster.address!, onTokenRefused })).to.equal(undefined);
+      expect([...refused.entries()].sort()).to.deep.equal(refusing.map((id) => [id, "approve"]));
+
+      // Approvals go through, but the bond's transferFrom is refused: the claim is refused, not thrown.
+      refused.clear();
+      await call("arm", [false, true]);
+      expect(await w1.tasks.claimNext({ poster: poster.address!, onTokenRefused })).to.equal(undefined);
+      expect([...refused.entries()].sort()).to.deep.equal(refusing.map((id) => [id, "transferFrom"]));
+      const claimed = await w1.tasks.claim(refusing[0]!).catch((e: unknown) => e);
+      expect(claimed).to.be.instanceOf(TokenRefusedError);
+      expect((claimed as TokenRefusedError).operation).to.equal("transferFrom");
+
+      await call("arm", [false, false]);
+      for (const id of refusing) await poster.tasks.cancel(id);
     },
   );
 

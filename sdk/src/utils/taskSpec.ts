@@ -5,6 +5,7 @@
 import { type Address, erc20Abi, type Hex, keccak256, stringToHex, zeroAddress, zeroHash } from "viem";
 import { addressOf, type Context, requireWallet, send } from "../client/context.js";
 import { InvalidInputError } from "../errors/input.js";
+import { tokenRefusal } from "../errors/token.js";
 import * as v from "../validate.js";
 import { chainNow } from "./watch.js";
 
@@ -69,20 +70,24 @@ export async function taskSpec(ctx: Context, p: PostTaskParameters, forSchedule 
   } as const;
 }
 
-/** Approves TaskBoard for `amount` of `token` if the allowance is short (ERC-20 rewards and bonds). */
+/**
+ * Approves TaskBoard for `amount` of `token` if the allowance is short (ERC-20 rewards and bonds).
+ * A token that reverts the allowance read or the approval throws `TokenRefusedError`.
+ */
 export async function ensureAllowance(ctx: Context, token: Address, amount: bigint): Promise<void> {
   if (token === zeroAddress || amount === 0n) return;
   const owner = requireWallet(ctx).account.address;
   const board = addressOf(ctx, "TaskBoard");
-  const allowance = await ctx.publicClient.readContract({
-    address: token,
-    abi: erc20Abi,
-    functionName: "allowance",
-    args: [owner, board],
-  });
+  const allowance = await ctx.publicClient
+    .readContract({ address: token, abi: erc20Abi, functionName: "allowance", args: [owner, board] })
+    .catch((error: unknown) => {
+      throw tokenRefusal(error, token, "allowance");
+    });
   if (allowance >= amount) return;
   const call = { address: token, abi: erc20Abi, functionName: "approve", args: [board, amount] } as const;
-  await send(ctx, call, { contractName: "ERC20", functionName: "approve" });
+  await send(ctx, call, { contractName: "ERC20", functionName: "approve" }).catch((error: unknown) => {
+    throw tokenRefusal(error, token, "approve");
+  });
 }
 
 /** The value a TaskBoard call sends: `amount` when it is paid in ETH, nothing for an ERC-20. */

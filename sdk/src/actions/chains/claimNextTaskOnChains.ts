@@ -9,7 +9,7 @@ import type { WriteErrorType } from "../../errors/types.js";
 import type { Task } from "../../indexer/rows.js";
 import { rewardAt } from "../../utils/reward.js";
 import { chainNow } from "../../utils/watch.js";
-import { claimCandidates, claimOrSkip, isSkip } from "../tasks/candidates.js";
+import { claimCandidates, claimOrSkip, isSkip, skip } from "../tasks/candidates.js";
 import type { ClaimNextFilter } from "../tasks/claimNextTask.js";
 import type { Claim } from "../tasks/claimTask.js";
 import { estimateTaskFee, type TaskFee } from "../tasks/estimateTaskFee.js";
@@ -97,9 +97,14 @@ function sameCurrency(agents: readonly Context[]): NativeValue {
   return (_chainId, amount) => amount;
 }
 
-/** A task's fee shape: tasks of one shape on one chain cost the same to claim and submit (task ids aside). */
-const shapeOf = (t: Task) =>
-  `${t.rewardToken.toLowerCase()}/${t.claimBond > 0n}/${t.reward !== t.maxReward}/${t.minStake > 0n}`;
+/**
+ * A task's fee shape: tasks of one shape on one chain cost the same to claim and submit (task ids
+ * aside). An ERC-20 bond's amount is part of it: the allowance may cover one bond and not another.
+ */
+const shapeOf = (t: Task) => {
+  const bond = t.rewardToken.toLowerCase() === zeroAddress ? t.claimBond > 0n : t.claimBond;
+  return `${t.rewardToken.toLowerCase()}/${bond}/${t.reward !== t.maxReward}/${t.minStake > 0n}`;
+};
 
 /**
  * Candidates of one kind whose claim estimates may be refused in a row before the rest of that kind
@@ -139,7 +144,7 @@ async function rankChain<C extends Context>(
         fees.set(shape, await estimateTaskFee(agent, { task, agentId }));
       } catch (error) {
         if (isSkip(error)) {
-          skipped.add(task.id);
+          skip(task, error, filter, skipped);
           refused.set(shape, (refused.get(shape) ?? 0) + 1);
           continue;
         }

@@ -7,6 +7,7 @@
 import type { Hex } from "viem";
 import { type Context, read } from "../../client/context.js";
 import { ContractRevertError } from "../../errors/contract.js";
+import { TokenRefusedError } from "../../errors/token.js";
 import type { Row } from "../../indexer/client.js";
 import type { Task } from "../../indexer/rows.js";
 import { claimOrder } from "../../utils/spread.js";
@@ -114,7 +115,13 @@ export const isRace = (error: unknown): boolean =>
 
 /** Whether an error means the agent should move on to another task (a race, or one it cannot take yet). */
 export const isSkip = (error: unknown): boolean =>
-  error instanceof ContractRevertError && SKIP_ERRORS.has(error.errorName);
+  (error instanceof ContractRevertError && SKIP_ERRORS.has(error.errorName)) || error instanceof TokenRefusedError;
+
+/** Skips `task`: into `skipped`, and a token that refused reported to `onTokenRefused`. */
+export function skip(task: Task, error: unknown, filter: ClaimNextFilter, skipped: Set<bigint>): void {
+  skipped.add(task.id);
+  if (error instanceof TokenRefusedError) filter.onTokenRefused?.(task.id, error);
+}
 
 /**
  * The open tasks on `ctx`'s chain its agent may claim now, in the order it should try them
@@ -173,7 +180,7 @@ export async function claimOrSkip(
     return claim;
   } catch (error) {
     if (!isSkip(error)) throw error;
-    skipped.add(task.id);
+    skip(task, error, filter, skipped);
     if (isRace(error)) {
       remember(memory, task);
       filter.onLostRace?.(task.id, (error as { receipt?: unknown }).receipt !== undefined);

@@ -1,5 +1,6 @@
 import { actingAgent, type Context } from "../../client/context.js";
 import type { IndexerError } from "../../errors/indexer.js";
+import type { TokenRefusedError } from "../../errors/token.js";
 import type { WriteErrorType } from "../../errors/types.js";
 import type { TermLimits } from "../../utils/terms.js";
 import { claimCandidates, claimOrSkip, isRace } from "./candidates.js";
@@ -21,6 +22,11 @@ export type ClaimNextFilter = TaskFilter & {
   terms?: TermLimits | false;
   /** Called for each task skipped for its terms, with the reason. */
   onHostileTerms?: (taskId: bigint, reason: string) => void;
+  /**
+   * Called for each task skipped because its ERC-20 bond token reverted a call the claim needs
+   * (its poster's token refuses claimants: nobody can claim it).
+   */
+  onTokenRefused?: (taskId: bigint, error: TokenRefusedError) => void;
 };
 
 export type ClaimNextTaskParameters = ClaimNextFilter;
@@ -41,7 +47,8 @@ export const lostRace: (error: unknown) => boolean = isRace;
 /**
  * Claims an open task the agent is eligible for, choosing so that concurrent agents rarely pick the
  * same one (rendezvous hashing, see `claimOrder`), and moving on to another when a race is lost or
- * a task cannot be taken yet. Skips the agent's own tasks and tasks with hostile terms.
+ * a task cannot be taken yet. Skips the agent's own tasks, tasks with hostile terms and tasks whose
+ * bond token refuses the agent.
  *
  * @example
  * const claim = await claimNextTask(agent, { capabilities: ["summarize"] });

@@ -1,5 +1,6 @@
-import type { Address } from "viem";
+import { type Address, zeroAddress } from "viem";
 import { actingAgent, type Context, eventOf, read, type Written, write } from "../../client/context.js";
+import { type TokenRefusedError, tokenRefusal } from "../../errors/token.js";
 import type { WriteErrorType } from "../../errors/types.js";
 import { ensureAllowance, ethValue } from "../../utils/taskSpec.js";
 import * as v from "../../validate.js";
@@ -25,7 +26,8 @@ export type ClaimTaskParameters = {
 
 export type ClaimTaskReturnType = Claim;
 
-export type ClaimTaskErrorType = WriteErrorType<"TaskBoard">;
+/** Its reverts, and `TokenRefusedError` when the task's ERC-20 bond token refuses the claimant. */
+export type ClaimTaskErrorType = WriteErrorType<"TaskBoard"> | TokenRefusedError;
 
 /**
  * Claims `taskId` for the agent, paying the task's bond (in ETH with the call, or approved first in
@@ -40,7 +42,11 @@ export async function claimTask(ctx: Context, params: ClaimTaskParameters): Prom
   const t = params.bond ?? (await read(ctx, "TaskBoard", "getTask", [id]));
   await ensureAllowance(ctx, t.rewardToken, t.claimBond);
   const options = { value: ethValue(t.rewardToken, t.claimBond), ...(params.gas ? { gas: params.gas } : {}) };
-  const written = await write(ctx, "TaskBoard", "claim", [id, agentId], options);
+  const pullsBond = t.rewardToken !== zeroAddress && t.claimBond > 0n;
+  // A revert TaskBoard does not declare, on a claim that pulls an ERC-20 bond, is the token's.
+  const written = await write(ctx, "TaskBoard", "claim", [id, agentId], options).catch((error: unknown) => {
+    throw pullsBond ? tokenRefusal(error, t.rewardToken, "transferFrom") : error;
+  });
   const e = eventOf(ctx, written.receipt, "TaskBoard", "TaskClaimed");
   return {
     ...written,

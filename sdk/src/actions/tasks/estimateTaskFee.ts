@@ -5,6 +5,7 @@ import { actingAgent, addressOf, type Context, requireWallet } from "../../clien
 import { toStigmergyError } from "../../errors/contract.js";
 import type { IndexerError } from "../../errors/indexer.js";
 import { NotFoundError } from "../../errors/notFound.js";
+import { type TokenRefusedError, tokenRefusal } from "../../errors/token.js";
 import type { RevertErrorType, WriteErrorType } from "../../errors/types.js";
 import { sqlChain } from "../../indexer/client.js";
 import type { Task } from "../../indexer/rows.js";
@@ -61,12 +62,16 @@ export type TaskFee = {
 
 export type EstimateTaskFeeReturnType = TaskFee;
 
-/** The claim's revert (the task cannot be claimed by this agent now), a read failing, no claim to measure by. */
+/**
+ * The claim's revert (the task cannot be claimed by this agent now), its bond token refusing the
+ * agent, a read failing, no claim to measure by.
+ */
 export type EstimateTaskFeeErrorType =
   | WriteErrorType<"TaskBoard">
   | RevertErrorType<"TaskBoard">
   | IndexerError
-  | NotFoundError;
+  | NotFoundError
+  | TokenRefusedError;
 
 /**
  * A lifecycle's fee from its calls': (claim gas + submit gas) × gas price + both L1 data fees, the
@@ -163,7 +168,7 @@ function measuredCall(ctx: Context, functionName: keyof typeof EVENT_OF): Promis
  * the median `gasUsed` of the chain's latest submit receipts (a submit cannot be estimated before
  * the claim); both at the chain's current gas price, plus, on an OP-stack chain, each transaction's
  * L1 data fee from the GasPriceOracle predeploy. A claim the contract would refuse throws its typed
- * error (`TaskNotOpen`, `MissingCapability`, …).
+ * error (`TaskNotOpen`, `MissingCapability`, …); a bond token that refuses the agent, `TokenRefusedError`.
  *
  * @example
  * const fee = await estimateTaskFee(agent, { task });
@@ -184,8 +189,11 @@ export async function estimateTaskFee(
   const client = ctx.publicClient;
 
   const approved = async (token: Address) =>
-    (await client.readContract({ address: token, abi: erc20Abi, functionName: "allowance", args: [account, to] })) >=
-    task.claimBond;
+    (await client
+      .readContract({ address: token, abi: erc20Abi, functionName: "allowance", args: [account, to] })
+      .catch((error: unknown) => {
+        throw tokenRefusal(error, token, "allowance");
+      })) >= task.claimBond;
   const estimable = paysInEth || task.claimBond === 0n || (await approved(task.rewardToken));
   const approveData = encodeFunctionData({ abi: erc20Abi, functionName: "approve", args: [to, task.claimBond] });
   const approvalGas = async (): Promise<bigint | null> => {
@@ -193,7 +201,7 @@ export async function estimateTaskFee(
     try {
       return await client.estimateGas({ account, to: task.rewardToken, data: approveData });
     } catch (error) {
-      throw toStigmergyError(error, { contractName: "ERC20", functionName: "approve" });
+      throw tokenRefusal(error, task.rewardToken, "approve");
     }
   };
   const claimGas = async (): Promise<Omit<CallFee, "l1Fee">> => {
@@ -209,7 +217,9 @@ export async function estimateTaskFee(
     try {
       return { gas: await client.estimateGas({ account, to, data, value }), measuredBy: "estimate", samples: 1 };
     } catch (error) {
-      throw toStigmergyError(error, { contractName: "TaskBoard", functionName: "claim" });
+      const typed = toStigmergyError(error, { contractName: "TaskBoard", functionName: "claim" });
+      // A revert TaskBoard does not declare, on a claim that pulls an ERC-20 bond, is the token's.
+      throw paysInEth || task.claimBond === 0n ? typed : tokenRefusal(typed, task.rewardToken, "transferFrom");
     }
   };
   const [claim, submit, approveGas, gasPrice, opStack] = await Promise.all([
