@@ -4,7 +4,8 @@
  * - `startTcpProxy`: a plain TCP relay that can be cut (`down()`: open connections are reset and
  *   new ones refused, as when a node or its network goes away) and restored (`up()`).
  * - `startRpcCounter`: an HTTP and WebSocket relay that counts the JSON-RPC calls reaching the node
- *   (a batch counts each call it carries; a WebSocket, each call its client sends), by method.
+ *   (a batch counts each call it carries; a WebSocket, each call its client sends), by method; with
+ *   `maxLogRange`, it refuses an HTTP `eth_getLogs` over more blocks than that, as hosted providers do.
  */
 import { createServer as createHttpServer, request } from "node:http";
 import { connect, createServer, type Server, type Socket } from "node:net";
@@ -69,13 +70,26 @@ export async function startTcpProxy(target: { host?: string; port: number }): Pr
 
 export type RpcCounter = {
   url: string;
-  /** JSON-RPC calls relayed since the start or the last `reset()`, in total and by method. */
+  /**
+   * JSON-RPC calls received since the start or the last `reset()`, in total and by method (calls
+   * refused for their range also count under `eth_getLogs (refused)`).
+   */
   calls: () => { total: number; byMethod: Record<string, number> };
   reset: () => void;
   close: () => Promise<void>;
 };
 
-export async function startRpcCounter(targetUrl: string): Promise<RpcCounter> {
+type Call = { id?: unknown; method?: string; params?: unknown[] };
+
+/** The blocks an `eth_getLogs` call spans, when both ends are block numbers. */
+function logRange(call: Call): number | undefined {
+  if (call.method !== "eth_getLogs") return undefined;
+  const { fromBlock, toBlock } = (call.params?.[0] ?? {}) as { fromBlock?: string; toBlock?: string };
+  if (!fromBlock?.startsWith("0x") || !toBlock?.startsWith("0x")) return undefined;
+  return Number(BigInt(toBlock) - BigInt(fromBlock)) + 1;
+}
+
+export async function startRpcCounter(targetUrl: string, options: { maxLogRange?: number } = {}): Promise<RpcCounter> {
   const target = new URL(targetUrl);
   let byMethod: Record<string, number> = {};
   const server = createHttpServer((req, res) => {
@@ -83,14 +97,24 @@ export async function startRpcCounter(targetUrl: string): Promise<RpcCounter> {
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const body = Buffer.concat(chunks);
+      let parsed: Call | Call[] | undefined;
       try {
-        const parsed = JSON.parse(body.toString("utf8")) as { method?: string } | { method?: string }[];
+        parsed = JSON.parse(body.toString("utf8")) as Call | Call[];
         for (const call of Array.isArray(parsed) ? parsed : [parsed]) {
           const method = call.method ?? "?";
           byMethod[method] = (byMethod[method] ?? 0) + 1;
         }
       } catch {
         byMethod["(unparsable)"] = (byMethod["(unparsable)"] ?? 0) + 1;
+      }
+      const span = parsed && !Array.isArray(parsed) ? logRange(parsed) : undefined;
+      if (options.maxLogRange !== undefined && span !== undefined && span > options.maxLogRange) {
+        byMethod["eth_getLogs (refused)"] = (byMethod["eth_getLogs (refused)"] ?? 0) + 1;
+        const message = `query exceeds max block range ${options.maxLogRange} (asked ${span})`;
+        const error = { jsonrpc: "2.0", id: (parsed as Call).id ?? null, error: { code: -32005, message } };
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify(error));
+        return;
       }
       const upstream = request(
         {

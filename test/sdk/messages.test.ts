@@ -1,6 +1,7 @@
 import { expect } from "chai";
-import { type Agent, type Message, NotChannelMemberError, payloadText } from "../../sdk/src/index.ts";
-import { agentFor, eventually } from "./helpers/stack.ts";
+import { startRpcCounter } from "../../scripts/lib/proxy.ts";
+import { type Agent, createAgent, type Message, NotChannelMemberError, payloadText } from "../../sdk/src/index.ts";
+import { account, agentFor, eventually, sdkStack } from "./helpers/stack.ts";
 
 describe("sdk: messages", () => {
   let a: Agent;
@@ -72,6 +73,45 @@ describe("sdk: messages", () => {
     expect(failures.map((e) => e.message)).to.deep.equal(["the handler failed"]);
     stopThrowing();
   });
+
+  it(
+    "without an indexer, a watch from the deployment's first block behind a provider that limits eth_getLogs " +
+      "ranges halves its range until accepted and still pushes every message once, in order",
+    async () => {
+      const { node, deployment } = await sdkStack();
+      const proxy = await startRpcCounter(node.url, { maxLogRange: 8 });
+      try {
+        const limited = await createAgent({
+          rpcUrl: proxy.url,
+          account: account(11),
+          deployment,
+          pollingInterval: 100,
+        });
+        const expected = (await limited.messages.channel("sdk-news")).map((m) => payloadText(m.payload));
+        expect(expected.length).to.be.greaterThan(0);
+        const seen: string[] = [];
+        const errors: Error[] = [];
+        const stop = limited.messages.onMessage(
+          { channel: "sdk-news", after: 0n },
+          (m) => seen.push(payloadText(m.payload)),
+          (e) => errors.push(e),
+        );
+        await eventually(() => (seen.length === expected.length ? true : undefined), "every earlier message", 60_000);
+        await a.messages.post("sdk-news", "behind a limited provider");
+        await eventually(() => (seen.length === expected.length + 1 ? true : undefined), "the new message", 60_000);
+        stop();
+        expect(seen).to.deep.equal([...expected, "behind a limited provider"]);
+        // From 5,000 blocks a call to at most 8: one failure per halving, each reported (viem's transport
+        // retries each refused call first), then none.
+        const refused = proxy.calls().byMethod["eth_getLogs (refused)"] ?? 0;
+        expect(errors.length).to.be.within(1, 10);
+        expect(refused).to.be.at.least(errors.length);
+        expect(errors[0]!.message).to.match(/max block range 8/);
+      } finally {
+        await proxy.close();
+      }
+    },
+  );
 
   it("restricts a channel to a group's members", async () => {
     const { groupId } = await a.election.createGroup({ name: "talkers", epochDuration: 3_600, heartbeatTimeout: 60 });
