@@ -12,6 +12,7 @@ import {
   createPublicClient,
   decodeFunctionData,
   defineChain,
+  erc20Abi,
   http,
   parseEther,
   parseGwei,
@@ -29,6 +30,7 @@ import {
   createAgent,
   createAgents,
   DuplicateChainError,
+  feeTotal,
   InvalidInputError,
   MissingConfigError,
   type Task,
@@ -375,6 +377,46 @@ describe("the SDK against one indexer of two chains (l1 31337 and op 31338)", fu
           true,
         );
         expect(onOpClaim.fee!.submit!.l1Fee > 0n, "the submit's L1 data fee").to.equal(true);
+        // An ERC-20 bond not yet approved on the op chain: the approval the claim sends first pays an
+        // L1 data fee too, counted as its receipt charges it.
+        const bond = parseEther("0.01");
+        const token = stack.deployments.op.contracts.StakeToken!;
+        const payerOnOp = group(payer).on(OP);
+        await payerOnOp.staking.faucet(parseEther("1"));
+        const bonded = await payerOnOp.tasks.post({
+          specURI: "ipfs://bonded-on-op",
+          maxReward: parseEther("0.02"),
+          rewardToken: token,
+          claimBond: bond,
+        });
+        await caughtUp();
+        const workerOnOp = agents.on(OP);
+        const unapproved = await workerOnOp.tasks.estimateFee((await workerOnOp.tasks.get(bonded.taskId))!);
+        const approval = unapproved.approval!;
+        const { gasPrice, claim: claimFee, submit: submitFee } = unapproved;
+        expect(unapproved.total).to.equal(feeTotal(gasPrice, claimFee, submitFee, approval));
+        const wallet = workerOnOp.walletClient!;
+        const approveHash = await wallet.writeContract({
+          address: token,
+          abi: erc20Abi,
+          functionName: "approve",
+          args: [stack.deployments.op.contracts.TaskBoard!, bond],
+          account: wallet.account,
+          chain: wallet.chain,
+        });
+        await opClient.waitForTransactionReceipt({ hash: approveHash });
+        const approveReceipt = (await opClient.getTransactionReceipt({ hash: approveHash })) as {
+          l1Fee?: bigint | null;
+        };
+        const approveCharged = BigInt(approveReceipt.l1Fee ?? 0n);
+        expect(approveCharged > 0n, "the approval's receipt charges an L1 data fee").to.equal(true);
+        const approveGap =
+          approval.l1Fee > approveCharged ? approval.l1Fee - approveCharged : approveCharged - approval.l1Fee;
+        expect(
+          approveGap <= approveCharged / 10n,
+          `approval getL1Fee ${approval.l1Fee} within 10 % of the receipt's ${approveCharged}`,
+        ).to.equal(true);
+        await payerOnOp.tasks.cancel(bonded.taskId);
         // With minNet, a task paying less than its fee is left alone.
         const third = await post("op", 1n, "ipfs://not-worth-it", payer);
         await caughtUp();
