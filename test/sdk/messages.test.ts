@@ -80,6 +80,7 @@ describe("sdk: messages", () => {
     async () => {
       const { node, deployment } = await sdkStack();
       const proxy = await startRpcCounter(node.url, { maxLogRange: 8 });
+      let stop = () => {};
       try {
         const limited = await createAgent({
           rpcUrl: proxy.url,
@@ -91,7 +92,7 @@ describe("sdk: messages", () => {
         expect(expected.length).to.be.greaterThan(0);
         const seen: string[] = [];
         const errors: Error[] = [];
-        const stop = limited.messages.onMessage(
+        stop = limited.messages.onMessage(
           { channel: "sdk-news", after: 0n },
           (m) => seen.push(payloadText(m.payload)),
           (e) => errors.push(e),
@@ -108,6 +109,7 @@ describe("sdk: messages", () => {
         expect(refused).to.be.at.least(errors.length);
         expect(errors[0]!.message).to.match(/max block range 8/);
       } finally {
+        stop();
         await proxy.close();
       }
     },

@@ -259,7 +259,11 @@ describe("sdk: tasks", () => {
         onHostileTerms: (id, reason) => hostile.set(id, reason),
       });
       expect(claim?.taskId).to.equal(fine.taskId);
-      expect([...hostile.keys()].sort()).to.deep.equal([short.taskId, slashing.taskId, bonded.taskId]);
+      expect([...hostile.keys()].sort((x, y) => (x < y ? -1 : 1))).to.deep.equal([
+        short.taskId,
+        slashing.taskId,
+        bonded.taskId,
+      ]);
       expect(hostile.get(short.taskId)).to.match(/lease of 30 s is too short/);
       expect(hostile.get(slashing.taskId)).to.match(/slash 1 of stake, more than the task's minimum stake \(0\)/);
       expect(hostile.get(bonded.taskId)).to.match(/bond of 11 is more than 1 × the reward \(10\)/);
@@ -280,7 +284,7 @@ describe("sdk: tasks", () => {
 
   it(
     "attacker: a poster's ERC-20 that refuses claimants (approve, or the bond's transferFrom) blocks nobody — " +
-      "claimNext and claimNext across chains skip its tasks with TokenRefusedError and take the others",
+      "claimNext, alone or across chains, skips its tasks with TokenRefusedError, once per token, and takes the others",
     async () => {
       const artifact = JSON.parse(
         readFileSync("artifacts/contracts/mocks/RefusingTokenMock.sol/RefusingTokenMock.json", "utf8"),
@@ -299,51 +303,79 @@ describe("sdk: tasks", () => {
             chain: wallet.chain,
           }),
         });
-      await call("mint", [poster.address, 100n]);
+      await call("mint", [poster.address, 1_000n]);
       const terms = { maxReward: 10n, claimBond: 5n, rewardToken: token!, capability: "summarize" } as const;
-      const refusing = [
-        (await poster.tasks.post({ specURI: "ipfs://nope-1", ...terms })).taskId,
-        (await poster.tasks.post({ specURI: "ipfs://nope-2", ...terms })).taskId,
-      ];
+      // More tasks in the token than claimNext has attempts (8): refusals must not use them up.
+      const refusing: bigint[] = [];
+      for (let i = 0; i < 9; i++)
+        refusing.push((await poster.tasks.post({ specURI: `ipfs://nope-${i}`, ...terms })).taskId);
       const fair = await poster.tasks.post({ specURI: "ipfs://fair-eth", maxReward: 10n, capability: "summarize" });
       await eventually(
         async () => ((await w1.tasks.get(fair.taskId))?.status === "open" ? true : undefined),
         "the tasks indexed",
       );
-      // The poster arms its token: nobody else's approve goes through.
-      await call("arm", [true, false]);
-      const fee = await w1.tasks
-        .estimateFee({ id: refusing[0]!, rewardToken: token!, claimBond: 5n })
-        .catch((e: unknown) => e);
-      expect(fee).to.be.instanceOf(TokenRefusedError);
-      expect((fee as TokenRefusedError).operation).to.equal("approve");
-      expect((fee as TokenRefusedError).shortMessage).to.match(/refused approve/);
+      const settle = async (agent: Agent, claim: { taskId: bigint; attempt: number }) => {
+        await agent.tasks.submit(claim.taskId, claim.attempt, "ipfs://done");
+        await poster.tasks.accept(claim.taskId);
+      };
+      try {
+        // The poster arms its token: nobody else's approve goes through.
+        await call("arm", [true, false]);
+        const fee = await w1.tasks
+          .estimateFee({ id: refusing[0]!, rewardToken: token!, claimBond: 5n })
+          .catch((e: unknown) => e);
+        expect(fee).to.be.instanceOf(TokenRefusedError);
+        expect((fee as TokenRefusedError).operation).to.equal("approve");
+        expect((fee as TokenRefusedError).shortMessage).to.match(/refused approve/);
 
-      const refused = new Map<bigint, string>();
-      const onTokenRefused = (id: bigint, e: TokenRefusedError) => refused.set(id, e.operation);
-      const chainErrors: unknown[] = [];
-      const across = { agents: [w1], indexer: w1.indexer! };
-      const onChains = await claimNextTaskOnChains(across, {
-        poster: poster.address!,
-        onTokenRefused,
-        onChainError: (_id, e) => chainErrors.push(e),
-      });
-      expect(chainErrors).to.deep.equal([]);
-      expect(onChains?.taskId).to.equal(fair.taskId);
-      expect(await w1.tasks.claimNext({ poster: poster.address!, onTokenRefused })).to.equal(undefined);
-      expect([...refused.entries()].sort()).to.deep.equal(refusing.map((id) => [id, "approve"]));
+        const refused: [bigint, string][] = [];
+        const onTokenRefused = (id: bigint, e: TokenRefusedError) => refused.push([id, e.operation]);
+        const chainErrors: unknown[] = [];
+        const onChains = await claimNextTaskOnChains(
+          { agents: [w1], indexer: w1.indexer! },
+          { poster: poster.address!, onTokenRefused, onChainError: (_id, e) => chainErrors.push(e) },
+        );
+        expect(chainErrors).to.deep.equal([]);
+        expect(onChains?.taskId).to.equal(fair.taskId);
+        // One refusal, then the token's other tasks are passed over (no attempt, no report).
+        expect(refused).to.have.length(1);
+        expect(refusing).to.include(refused[0]![0]);
+        expect(refused[0]![1]).to.equal("approve");
+        refused.length = 0;
+        expect(await w1.tasks.claimNext({ poster: poster.address!, onTokenRefused })).to.equal(undefined);
+        expect(refused).to.deep.equal([]);
+        await settle(w1, onChains!);
 
-      // Approvals go through, but the bond's transferFrom is refused: the claim is refused, not thrown.
-      refused.clear();
-      await call("arm", [false, true]);
-      expect(await w1.tasks.claimNext({ poster: poster.address!, onTokenRefused })).to.equal(undefined);
-      expect([...refused.entries()].sort()).to.deep.equal(refusing.map((id) => [id, "transferFrom"]));
-      const claimed = await w1.tasks.claim(refusing[0]!).catch((e: unknown) => e);
-      expect(claimed).to.be.instanceOf(TokenRefusedError);
-      expect((claimed as TokenRefusedError).operation).to.equal("transferFrom");
-
-      await call("arm", [false, false]);
-      for (const id of refusing) await poster.tasks.cancel(id);
+        // Approvals go through, the bond's transferFrom is refused: another agent, nine such tasks
+        // and one fair one — claimNext takes the fair one within two attempts.
+        await call("arm", [false, true]);
+        const fair2 = await poster.tasks.post({
+          specURI: "ipfs://fair-eth-2",
+          maxReward: 10n,
+          capability: "summarize",
+        });
+        await eventually(
+          async () => ((await w2.tasks.get(fair2.taskId))?.status === "open" ? true : undefined),
+          "the second fair task indexed",
+        );
+        const w2Refused: [bigint, string][] = [];
+        const taken = await w2.tasks.claimNext({
+          poster: poster.address!,
+          maxAttempts: 2, // a refusal, then the fair task: the other refusing ones cost no attempt
+          onTokenRefused: (id, e) => w2Refused.push([id, e.operation]),
+        });
+        expect(taken?.taskId).to.equal(fair2.taskId);
+        expect(w2Refused.length).to.be.at.most(1);
+        if (w2Refused.length) expect(w2Refused[0]![1]).to.equal("transferFrom");
+        await settle(w2, taken!);
+        // Claimed directly, the task says why.
+        const claimed = await w1.tasks.claim(refusing[0]!).catch((e: unknown) => e);
+        expect(claimed).to.be.instanceOf(TokenRefusedError);
+        expect((claimed as TokenRefusedError).operation).to.equal("transferFrom");
+      } finally {
+        await call("arm", [false, false]);
+        for (const id of refusing) await poster.tasks.cancel(id);
+      }
     },
   );
 

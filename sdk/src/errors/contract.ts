@@ -41,7 +41,7 @@ const isRevertData = (value: unknown): value is Hex => typeof value === "string"
  * JSON-RPC error's `data` (Hardhat and geth put the revert data there; some wrappers nest it as
  * `data.data`), or the link itself when it is the bare hex.
  */
-function revertData(error: unknown): Hex | undefined {
+export function revertData(error: unknown): Hex | undefined {
   const data = field(error, "data");
   return [error, field(error, "raw"), data, field(data, "data")].find(isRevertData);
 }

@@ -5,7 +5,7 @@
 import { type Address, erc20Abi, type Hex, keccak256, stringToHex, zeroAddress, zeroHash } from "viem";
 import { addressOf, type Context, requireWallet, send } from "../client/context.js";
 import { InvalidInputError } from "../errors/input.js";
-import { tokenRefusal } from "../errors/token.js";
+import { TokenRefusedError, tokenReadRefusal, tokenRefusal } from "../errors/token.js";
 import * as v from "../validate.js";
 import { chainNow } from "./watch.js";
 
@@ -71,8 +71,9 @@ export async function taskSpec(ctx: Context, p: PostTaskParameters, forSchedule 
 }
 
 /**
- * Approves TaskBoard for `amount` of `token` if the allowance is short (ERC-20 rewards and bonds).
- * A token that reverts the allowance read or the approval throws `TokenRefusedError`.
+ * Approves TaskBoard for `amount` of `token` if the allowance is short (ERC-20 rewards and bonds);
+ * a token that refuses to change a non-zero allowance (USDT's rule) is approved 0 first. A token
+ * that fails the allowance read or the approval throws `TokenRefusedError`.
  */
 export async function ensureAllowance(ctx: Context, token: Address, amount: bigint): Promise<void> {
   if (token === zeroAddress || amount === 0n) return;
@@ -81,13 +82,24 @@ export async function ensureAllowance(ctx: Context, token: Address, amount: bigi
   const allowance = await ctx.publicClient
     .readContract({ address: token, abi: erc20Abi, functionName: "allowance", args: [owner, board] })
     .catch((error: unknown) => {
-      throw tokenRefusal(error, token, "allowance");
+      throw tokenReadRefusal(error, token);
     });
   if (allowance >= amount) return;
-  const call = { address: token, abi: erc20Abi, functionName: "approve", args: [board, amount] } as const;
-  await send(ctx, call, { contractName: "ERC20", functionName: "approve" }).catch((error: unknown) => {
-    throw tokenRefusal(error, token, "approve");
-  });
+  const approve = (value: bigint) =>
+    send(
+      ctx,
+      { address: token, abi: erc20Abi, functionName: "approve", args: [board, value] },
+      { contractName: "ERC20", functionName: "approve" },
+    ).catch((error: unknown) => {
+      throw tokenRefusal(error, token, "approve");
+    });
+  try {
+    await approve(amount);
+  } catch (error) {
+    if (!(error instanceof TokenRefusedError) || allowance === 0n) throw error;
+    await approve(0n);
+    await approve(amount);
+  }
 }
 
 /** The value a TaskBoard call sends: `amount` when it is paid in ETH, nothing for an ERC-20. */

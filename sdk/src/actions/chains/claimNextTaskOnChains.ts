@@ -1,15 +1,16 @@
-import { zeroAddress } from "viem";
+import { erc20Abi, zeroAddress } from "viem";
 import { agentsFor, type ChainsContext } from "../../client/chains.js";
-import type { Context } from "../../client/context.js";
+import { addressOf, type Context, requireWallet } from "../../client/context.js";
 import type { UnknownChainError } from "../../errors/chains.js";
 import { MissingConfigError } from "../../errors/config.js";
 import type { IndexerError } from "../../errors/indexer.js";
 import { NotFoundError } from "../../errors/notFound.js";
+import { tokenReadRefusal } from "../../errors/token.js";
 import type { WriteErrorType } from "../../errors/types.js";
 import type { Task } from "../../indexer/rows.js";
 import { rewardAt } from "../../utils/reward.js";
 import { chainNow } from "../../utils/watch.js";
-import { claimCandidates, claimOrSkip, isSkip, skip } from "../tasks/candidates.js";
+import { claimCandidates, claimOrSkip, isSkip, refusedToken, skip } from "../tasks/candidates.js";
 import type { ClaimNextFilter } from "../tasks/claimNextTask.js";
 import type { Claim } from "../tasks/claimTask.js";
 import { estimateTaskFee, type TaskFee } from "../tasks/estimateTaskFee.js";
@@ -99,12 +100,32 @@ function sameCurrency(agents: readonly Context[]): NativeValue {
 
 /**
  * A task's fee shape: tasks of one shape on one chain cost the same to claim and submit (task ids
- * aside). An ERC-20 bond's amount is part of it: the allowance may cover one bond and not another.
+ * aside). `bond` says how the bond is paid: none, in ETH, or in an ERC-20 the agent's allowance
+ * covers (no approval first) or not.
  */
-const shapeOf = (t: Task) => {
-  const bond = t.rewardToken.toLowerCase() === zeroAddress ? t.claimBond > 0n : t.claimBond;
-  return `${t.rewardToken.toLowerCase()}/${bond}/${t.reward !== t.maxReward}/${t.minStake > 0n}`;
-};
+const shapeOf = (t: Task, bond: "none" | "eth" | "approved" | "unapproved") =>
+  `${t.rewardToken.toLowerCase()}/${bond}/${t.reward !== t.maxReward}/${t.minStake > 0n}`;
+
+/** How each task's bond is paid (see shapeOf), reading each ERC-20's allowance once. */
+function bondPayment(agent: Context): (t: Task) => Promise<"none" | "eth" | "approved" | "unapproved"> {
+  const allowances = new Map<string, Promise<bigint>>();
+  const args = [requireWallet(agent).account.address, addressOf(agent, "TaskBoard")] as const;
+  return async (t) => {
+    if (t.claimBond === 0n) return "none";
+    const token = t.rewardToken.toLowerCase();
+    if (token === zeroAddress) return "eth";
+    let allowance = allowances.get(token);
+    if (!allowance) {
+      allowance = agent.publicClient
+        .readContract({ address: t.rewardToken, abi: erc20Abi, functionName: "allowance", args })
+        .catch((error: unknown) => {
+          throw tokenReadRefusal(error, t.rewardToken);
+        });
+      allowances.set(token, allowance);
+    }
+    return (await allowance) >= t.claimBond ? "approved" : "unapproved";
+  };
+}
 
 /**
  * Candidates of one kind whose claim estimates may be refused in a row before the rest of that kind
@@ -114,7 +135,7 @@ const MAX_REFUSED = 3;
 
 /**
  * One chain's candidates, each with its measured fee and its net. The fee is measured once per fee
- * shape (bond token, bond or none, ramp or flat, stake required or not), on the first candidate of
+ * shape (bond token and how the bond is paid, ramp or flat, stake required or not), on the first candidate of
  * that shape in the agent's rendezvous order, and applied to the others of that shape: they make
  * the same calls but for the task id (a few calldata bytes). A candidate the claim's estimate shows
  * this agent cannot take is dropped, as claimNext would on its revert (after MAX_REFUSED of a kind,
@@ -135,16 +156,28 @@ async function rankChain<C extends Context>(
       task.rewardToken.toLowerCase() === zeroAddress ? nativeValue(chainId, reward) : undefined);
   const fees = new Map<string, TaskFee | null>();
   const refused = new Map<string, number>();
+  const payment = bondPayment(agent);
   const ranked: Ranked<C>[] = [];
   for (const [rank, task] of tasks.entries()) {
-    const shape = shapeOf(task);
+    if (refusedToken(agent, task)) {
+      skipped.add(task.id); // its token refused a task before it in this call
+      continue;
+    }
+    let shape: string;
+    try {
+      shape = shapeOf(task, await payment(task));
+    } catch (error) {
+      if (!isSkip(error)) throw error;
+      skip(agent, task, error, filter, skipped);
+      continue;
+    }
     if (!fees.has(shape)) {
       if ((refused.get(shape) ?? 0) >= MAX_REFUSED) continue;
       try {
         fees.set(shape, await estimateTaskFee(agent, { task, agentId }));
       } catch (error) {
         if (isSkip(error)) {
-          skip(task, error, filter, skipped);
+          skip(agent, task, error, filter, skipped);
           refused.set(shape, (refused.get(shape) ?? 0) + 1);
           continue;
         }

@@ -48,14 +48,23 @@ type ClaimMemory = {
   taken: Map<bigint, number>;
   /** Who declares what changes rarely: reused for CACHE_MS instead of asked every call. */
   cache: Map<string, { at: number; value: Promise<unknown> }>;
+  /**
+   * Tokens that refused this client (lower-case address → until when, ms): their bonded tasks are
+   * passed over until then without spending an attempt, so a poster cannot use up claimNext's
+   * attempts with many tasks in a token that refuses.
+   */
+  refused: Map<string, number>;
 };
+
+/** How long a token that refused is passed over. */
+const REFUSED_MS = 300_000;
 
 const memories = new WeakMap<Context, ClaimMemory>();
 
 function memoryOf(ctx: Context): ClaimMemory {
   let memory = memories.get(ctx);
   if (!memory) {
-    memory = { taken: new Map(), cache: new Map() };
+    memory = { taken: new Map(), cache: new Map(), refused: new Map() };
     memories.set(ctx, memory);
   }
   return memory;
@@ -117,10 +126,27 @@ export const isRace = (error: unknown): boolean =>
 export const isSkip = (error: unknown): boolean =>
   (error instanceof ContractRevertError && SKIP_ERRORS.has(error.errorName)) || error instanceof TokenRefusedError;
 
-/** Skips `task`: into `skipped`, and a token that refused reported to `onTokenRefused`. */
-export function skip(task: Task, error: unknown, filter: ClaimNextFilter, skipped: Set<bigint>): void {
+/**
+ * Skips `task`: into `skipped`; a token that refused is remembered (its other bonded tasks are passed
+ * over for REFUSED_MS) and reported to `onTokenRefused`.
+ */
+export function skip(ctx: Context, task: Task, error: unknown, filter: ClaimNextFilter, skipped: Set<bigint>): void {
   skipped.add(task.id);
-  if (error instanceof TokenRefusedError) filter.onTokenRefused?.(task.id, error);
+  if (!(error instanceof TokenRefusedError)) return;
+  memoryOf(ctx).refused.set(error.token.toLowerCase(), Date.now() + REFUSED_MS);
+  filter.onTokenRefused?.(task.id, error);
+}
+
+/** Whether claiming `task` would touch a token that refused this client lately (its bond is in it). */
+export function refusedToken(ctx: Context, task: Task): boolean {
+  if (task.claimBond === 0n) return false;
+  const { refused } = memoryOf(ctx);
+  const token = task.rewardToken.toLowerCase();
+  const until = refused.get(token);
+  if (until === undefined) return false;
+  if (until > Date.now()) return true;
+  refused.delete(token);
+  return false;
 }
 
 /**
@@ -154,6 +180,7 @@ export async function claimCandidates(
     t.deadline > now &&
     t.notBefore <= now &&
     t.poster.toLowerCase() !== self &&
+    !refusedToken(ctx, t) &&
     acceptable(t);
   const listed = await listTasks(ctx, { ...filter, capabilities: caps, status: "open", limit: 500 });
   const open = listed.filter(candidate);
@@ -180,7 +207,7 @@ export async function claimOrSkip(
     return claim;
   } catch (error) {
     if (!isSkip(error)) throw error;
-    skip(task, error, filter, skipped);
+    skip(ctx, task, error, filter, skipped);
     if (isRace(error)) {
       remember(memory, task);
       filter.onLostRace?.(task.id, (error as { receipt?: unknown }).receipt !== undefined);

@@ -5,7 +5,7 @@ import { actingAgent, addressOf, type Context, requireWallet } from "../../clien
 import { toStigmergyError } from "../../errors/contract.js";
 import type { IndexerError } from "../../errors/indexer.js";
 import { NotFoundError } from "../../errors/notFound.js";
-import { type TokenRefusedError, tokenRefusal } from "../../errors/token.js";
+import { type TokenRefusedError, tokenReadRefusal, tokenRefusal } from "../../errors/token.js";
 import type { RevertErrorType, WriteErrorType } from "../../errors/types.js";
 import { sqlChain } from "../../indexer/client.js";
 import type { Task } from "../../indexer/rows.js";
@@ -192,7 +192,7 @@ export async function estimateTaskFee(
     (await client
       .readContract({ address: token, abi: erc20Abi, functionName: "allowance", args: [account, to] })
       .catch((error: unknown) => {
-        throw tokenRefusal(error, token, "allowance");
+        throw tokenReadRefusal(error, token);
       })) >= task.claimBond;
   const estimable = paysInEth || task.claimBond === 0n || (await approved(task.rewardToken));
   const approveData = encodeFunctionData({ abi: erc20Abi, functionName: "approve", args: [to, task.claimBond] });
