@@ -200,6 +200,8 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
     if (head === undefined) return;
     const deliverable = head.number - o.confirmations;
     if (deliverable < 0n) return;
+    // Read before the rows: a safe block read after them could already cover rows indexed meanwhile.
+    const safe = await safeBlock((q) => o.db.execute(sql.raw(q)) as never, onChain).catch(() => null);
     const processed = (await o.store.cursor("processed")) ?? 0n;
     const from = (processed < deliverable ? processed : deliverable) - FINALITY;
     const windowStart = from > 0n ? from : 0n;
@@ -292,8 +294,10 @@ export function startDispatcher(o: DispatcherOptions): { stop: () => void } {
     // The cursor stops at the block Ponder's crash recovery cannot revert: after a restart, rows above
     // it may be missing for a while (reverted, not yet indexed again) while /status still reports the
     // old head; the next scans' window, which starts FINALITY blocks below the cursor, still covers them.
-    const safe = await safeBlock((q) => o.db.execute(sql.raw(q)) as never, onChain).catch(() => undefined);
-    const cursor = safe !== undefined && safe < deliverable ? safe : deliverable;
+    // Held where it was when the safe block cannot be read.
+    let cursor = deliverable;
+    if (safe === null) cursor = processed < deliverable ? processed : deliverable;
+    else if (safe !== undefined && safe < deliverable) cursor = safe;
     await o.store.setCursor("processed", cursor);
     await o.store.pruneSeen(cursor - FINALITY);
   }
