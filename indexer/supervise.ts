@@ -216,12 +216,21 @@ function runPonder(): Promise<{ code: number | null; signal: NodeJS.Signals | nu
   return new Promise((done) => child!.once("close", (code, signal) => done({ code, signal, output })));
 }
 
-/** Why the embedded index cannot be resumed, judging by how Ponder ended (undefined: it can). */
+/**
+ * Why the embedded index cannot be resumed, judging by how Ponder ended (undefined: it can). The
+ * first failure Ponder printed decides: later ones are its consequences (a query still running while
+ * Ponder shuts down makes PGlite print `Aborted()`, which alone would mean unreadable files).
+ */
 function unusable(ended: { code: number | null; output: string }): string | undefined {
   if (ended.code === 0 || ended.code === null) return undefined;
   if (ended.code === EXIT_DEEP_REORG)
     return "a reorg deeper than the finality window took its blocks off the canonical chain";
-  return UNUSABLE.find(([pattern]) => pattern.test(ended.output))?.[1];
+  let first: { at: number; reason: string } | undefined;
+  for (const [pattern, reason] of UNUSABLE) {
+    const at = ended.output.search(pattern);
+    if (at >= 0 && (first === undefined || at < first.at)) first = { at, reason };
+  }
+  return first?.reason;
 }
 
 for (;;) {
